@@ -1,0 +1,98 @@
+// The Store interface: everything the controller keeps across restarts. SQLite is the default
+// (sqlite.ts); an etcd implementation can satisfy the same interface for HA. Methods are async so
+// that a networked store fits; the controller batches writes (one call per batch, not per task).
+
+export interface EnvRecord {
+  id: string;
+  name: string;
+  workflow: string;
+  state: string;
+  runNumber: number | null;
+  owner: string;
+  createdMs: number;
+  updatedMs: number;
+  vars: Record<string, string>;
+  repo: string;
+  revision: string;
+  /** the expanded workflow (JSON), so that a restarted controller needs no template repo */
+  expanded: unknown;
+  error: unknown | null;
+  destroyed: boolean;
+}
+
+export interface TaskRecord {
+  id: string;
+  envId: string;
+  name: string;
+  state: string;
+  node: string;
+  pid: number;
+  lost: boolean;
+  exit: unknown | null;
+  ports: Record<string, number>;
+  logPath: string;
+  host: string;
+  error: unknown | null;
+}
+
+export interface RunRecord {
+  runNumber: number;
+  envId: string;
+  workflow: string;
+  startedMs: number;
+  stoppedMs: number;   // 0 while open
+  owner: string;
+  state: 'open' | 'closed' | 'aborted';
+  tasks: number;
+}
+
+export interface NodeRecord {
+  name: string;
+  address: string;
+  labels: Record<string, string>;
+  sim: boolean;
+  addedMs: number;
+}
+
+export interface EventRecord {
+  seq: number;          // assigned by the store, strictly increasing
+  timeMs: number;
+  kind: string;
+  envId: string;
+  taskId: string;
+  node: string;
+  body: unknown;        // the whole event as JSON
+}
+
+export interface Store {
+  readonly describe: string;   // sqlite:<path> / etcd:<endpoints>
+
+  putEnvironment(env: EnvRecord): Promise<void>;
+  getEnvironment(id: string): Promise<EnvRecord | null>;
+  listEnvironments(opts?: { includeDestroyed?: boolean }): Promise<EnvRecord[]>;
+
+  /** Upserts all of them in one transaction. */
+  putTasks(tasks: TaskRecord[]): Promise<void>;
+  listTasks(envId: string): Promise<TaskRecord[]>;
+  deleteTasks(envId: string): Promise<void>;
+
+  /** Atomically allocates the next run number: unique and monotonic across restarts. */
+  nextRunNumber(): Promise<number>;
+  lastRunNumber(): Promise<number>;
+  putRun(run: RunRecord): Promise<void>;
+  listRuns(opts?: { envId?: string; limit?: number }): Promise<RunRecord[]>;
+
+  putNode(node: NodeRecord): Promise<void>;
+  deleteNode(name: string): Promise<void>;
+  listNodes(): Promise<NodeRecord[]>;
+
+  /** Appends in one transaction; fills in and returns the seqs. */
+  appendEvents(events: Omit<EventRecord, 'seq'>[]): Promise<number[]>;
+  readEvents(afterSeq: number, opts?: { envId?: string; limit?: number }): Promise<EventRecord[]>;
+  lastEventSeq(): Promise<number>;
+
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Generates typed TypeScript from proto/ (ts-proto, grpc-js services) into core/rpc/gen/.
+# The generated files are committed so a build needs no protoc; this script refreshes them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v protoc >/dev/null; then
+  echo "protoc not found: using the committed core/rpc/gen (apt-get install protobuf-compiler to regenerate)" >&2
+  exit 0
+fi
+out=core/rpc/gen
+rm -rf "$out" && mkdir -p "$out"
+protoc --plugin=protoc-gen-ts_proto=./node_modules/.bin/protoc-gen-ts_proto \
+  --ts_proto_out="$out" \
+  --ts_proto_opt=outputServices=grpc-js,esModuleInterop=true,importSuffix=.js,forceLong=number,oneof=unions,env=node,useOptionals=none,stringEnums=true,outputJsonMethods=true \
+  -I proto proto/common.proto proto/task.proto proto/agent.proto proto/control.proto
+# descriptor set for gRPC server reflection
+protoc -I proto --include_imports --descriptor_set_out="$out/baton.desc" proto/control.proto proto/agent.proto proto/task.proto
