@@ -163,11 +163,17 @@ export interface TaskInfo {
   ports: { [key: string]: number };
   logPath: string;
   exit: ExitInfo | undefined;
+  addresses: { [key: string]: string };
 }
 
 export interface TaskInfo_PortsEntry {
   key: string;
   value: number;
+}
+
+export interface TaskInfo_AddressesEntry {
+  key: string;
+  value: string;
 }
 
 export interface Hello {
@@ -209,11 +215,18 @@ export interface TaskUpdate {
   message: string;
   host: string;
   timeMs: number;
+  /** channel name -> tcp://host:port or unix:///path (bound channels) */
+  addresses: { [key: string]: string };
 }
 
 export interface TaskUpdate_PortsEntry {
   key: string;
   value: number;
+}
+
+export interface TaskUpdate_AddressesEntry {
+  key: string;
+  value: string;
 }
 
 export interface TaskUpdates {
@@ -2052,7 +2065,18 @@ export const AgentMsg: MessageFns<AgentMsg> = {
 };
 
 function createBaseTaskInfo(): TaskInfo {
-  return { taskId: "", envId: "", name: "", state: "", pid: 0, driver: "", ports: {}, logPath: "", exit: undefined };
+  return {
+    taskId: "",
+    envId: "",
+    name: "",
+    state: "",
+    pid: 0,
+    driver: "",
+    ports: {},
+    logPath: "",
+    exit: undefined,
+    addresses: {},
+  };
 }
 
 export const TaskInfo: MessageFns<TaskInfo> = {
@@ -2084,6 +2108,9 @@ export const TaskInfo: MessageFns<TaskInfo> = {
     if (message.exit !== undefined) {
       ExitInfo.encode(message.exit, writer.uint32(74).fork()).join();
     }
+    globalThis.Object.entries(message.addresses).forEach(([key, value]: [string, string]) => {
+      TaskInfo_AddressesEntry.encode({ key: key as any, value }, writer.uint32(82).fork()).join();
+    });
     return writer;
   },
 
@@ -2175,6 +2202,17 @@ export const TaskInfo: MessageFns<TaskInfo> = {
             message.exit = ExitInfo.decode(reader, reader.uint32());
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            const entry10 = TaskInfo_AddressesEntry.decode(reader, reader.uint32());
+            if (entry10.value !== undefined) {
+              message.addresses[entry10.key] = entry10.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2223,6 +2261,20 @@ export const TaskInfo: MessageFns<TaskInfo> = {
         ? globalThis.String(object.log_path)
         : "",
       exit: isSet(object.exit) ? ExitInfo.fromJSON(object.exit) : undefined,
+      addresses: isObject(object.addresses)
+        ? (globalThis.Object.entries(object.addresses) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -2261,6 +2313,15 @@ export const TaskInfo: MessageFns<TaskInfo> = {
     if (message.exit !== undefined) {
       obj.exit = ExitInfo.toJSON(message.exit);
     }
+    if (message.addresses) {
+      const entries = globalThis.Object.entries(message.addresses) as [string, string][];
+      if (entries.length > 0) {
+        obj.addresses = {};
+        entries.forEach(([k, v]) => {
+          obj.addresses[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -2286,6 +2347,15 @@ export const TaskInfo: MessageFns<TaskInfo> = {
     );
     message.logPath = object.logPath ?? "";
     message.exit = (object.exit !== undefined && object.exit !== null) ? ExitInfo.fromPartial(object.exit) : undefined;
+    message.addresses = (globalThis.Object.entries(object.addresses ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
     return message;
   },
 };
@@ -2371,6 +2441,91 @@ export const TaskInfo_PortsEntry: MessageFns<TaskInfo_PortsEntry> = {
     const message = createBaseTaskInfo_PortsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseTaskInfo_AddressesEntry(): TaskInfo_AddressesEntry {
+  return { key: "", value: "" };
+}
+
+export const TaskInfo_AddressesEntry: MessageFns<TaskInfo_AddressesEntry> = {
+  encode(message: TaskInfo_AddressesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskInfo_AddressesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskInfo_AddressesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TaskInfo_AddressesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: TaskInfo_AddressesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TaskInfo_AddressesEntry>, I>>(base?: I): TaskInfo_AddressesEntry {
+    return TaskInfo_AddressesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TaskInfo_AddressesEntry>, I>>(object: I): TaskInfo_AddressesEntry {
+    const message = createBaseTaskInfo_AddressesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -2689,6 +2844,7 @@ function createBaseTaskUpdate(): TaskUpdate {
     message: "",
     host: "",
     timeMs: 0,
+    addresses: {},
   };
 }
 
@@ -2736,6 +2892,9 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
     if (message.timeMs !== 0) {
       writer.uint32(112).int64(message.timeMs);
     }
+    globalThis.Object.entries(message.addresses).forEach(([key, value]: [string, string]) => {
+      TaskUpdate_AddressesEntry.encode({ key: key as any, value }, writer.uint32(122).fork()).join();
+    });
     return writer;
   },
 
@@ -2867,6 +3026,17 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
             message.timeMs = longToNumber(reader.int64());
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            const entry15 = TaskUpdate_AddressesEntry.decode(reader, reader.uint32());
+            if (entry15.value !== undefined) {
+              message.addresses[entry15.key] = entry15.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2928,6 +3098,20 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
         : isSet(object.time_ms)
         ? globalThis.Number(object.time_ms)
         : 0,
+      addresses: isObject(object.addresses)
+        ? (globalThis.Object.entries(object.addresses) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -2981,6 +3165,15 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
     if (message.timeMs !== 0) {
       obj.timeMs = Math.round(message.timeMs);
     }
+    if (message.addresses) {
+      const entries = globalThis.Object.entries(message.addresses) as [string, string][];
+      if (entries.length > 0) {
+        obj.addresses = {};
+        entries.forEach(([k, v]) => {
+          obj.addresses[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -3013,6 +3206,15 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
     message.message = object.message ?? "";
     message.host = object.host ?? "";
     message.timeMs = object.timeMs ?? 0;
+    message.addresses = (globalThis.Object.entries(object.addresses ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
     return message;
   },
 };
@@ -3098,6 +3300,91 @@ export const TaskUpdate_PortsEntry: MessageFns<TaskUpdate_PortsEntry> = {
     const message = createBaseTaskUpdate_PortsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseTaskUpdate_AddressesEntry(): TaskUpdate_AddressesEntry {
+  return { key: "", value: "" };
+}
+
+export const TaskUpdate_AddressesEntry: MessageFns<TaskUpdate_AddressesEntry> = {
+  encode(message: TaskUpdate_AddressesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskUpdate_AddressesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskUpdate_AddressesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TaskUpdate_AddressesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: TaskUpdate_AddressesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TaskUpdate_AddressesEntry>, I>>(base?: I): TaskUpdate_AddressesEntry {
+    return TaskUpdate_AddressesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TaskUpdate_AddressesEntry>, I>>(object: I): TaskUpdate_AddressesEntry {
+    const message = createBaseTaskUpdate_AddressesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };

@@ -184,11 +184,18 @@ export interface Task {
   included: boolean;
   command: string;
   args: string[];
+  /** bound channel name -> address */
+  addresses: { [key: string]: string };
 }
 
 export interface Task_PortsEntry {
   key: string;
   value: number;
+}
+
+export interface Task_AddressesEntry {
+  key: string;
+  value: string;
 }
 
 export interface ListEnvironmentsRequest {
@@ -2131,6 +2138,7 @@ function createBaseTask(): Task {
     included: false,
     command: "",
     args: [],
+    addresses: {},
   };
 }
 
@@ -2205,6 +2213,9 @@ export const Task: MessageFns<Task> = {
     for (const v of message.args) {
       writer.uint32(186).string(v!);
     }
+    globalThis.Object.entries(message.addresses).forEach(([key, value]: [string, string]) => {
+      Task_AddressesEntry.encode({ key: key as any, value }, writer.uint32(194).fork()).join();
+    });
     return writer;
   },
 
@@ -2408,6 +2419,17 @@ export const Task: MessageFns<Task> = {
             message.args.push(reader.string());
             continue;
           }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            const entry24 = Task_AddressesEntry.decode(reader, reader.uint32());
+            if (entry24.value !== undefined) {
+              message.addresses[entry24.key] = entry24.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2478,6 +2500,20 @@ export const Task: MessageFns<Task> = {
       args: globalThis.Array.isArray(object?.args)
         ? object.args.map((e: any) => globalThis.String(e))
         : [],
+      addresses: isObject(object.addresses)
+        ? (globalThis.Object.entries(object.addresses) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -2558,6 +2594,15 @@ export const Task: MessageFns<Task> = {
     if (message.args?.length) {
       obj.args = message.args;
     }
+    if (message.addresses) {
+      const entries = globalThis.Object.entries(message.addresses) as [string, string][];
+      if (entries.length > 0) {
+        obj.addresses = {};
+        entries.forEach(([k, v]) => {
+          obj.addresses[k] = v;
+        });
+      }
+    }
     return obj;
   },
 
@@ -2599,6 +2644,15 @@ export const Task: MessageFns<Task> = {
     message.included = object.included ?? false;
     message.command = object.command ?? "";
     message.args = object.args?.map((e) => e) || [];
+    message.addresses = (globalThis.Object.entries(object.addresses ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
     return message;
   },
 };
@@ -2684,6 +2738,91 @@ export const Task_PortsEntry: MessageFns<Task_PortsEntry> = {
     const message = createBaseTask_PortsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? 0;
+    return message;
+  },
+};
+
+function createBaseTask_AddressesEntry(): Task_AddressesEntry {
+  return { key: "", value: "" };
+}
+
+export const Task_AddressesEntry: MessageFns<Task_AddressesEntry> = {
+  encode(message: Task_AddressesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Task_AddressesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTask_AddressesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Task_AddressesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: Task_AddressesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Task_AddressesEntry>, I>>(base?: I): Task_AddressesEntry {
+    return Task_AddressesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Task_AddressesEntry>, I>>(object: I): Task_AddressesEntry {
+    const message = createBaseTask_AddressesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
