@@ -33,6 +33,8 @@ export interface TaskRecord {
   logPath: string;
   host: string;
   error: unknown | null;
+  /** bound channel name -> address (tcp://host:port or unix:///path), as the agent reported it */
+  addresses?: Record<string, string>;
 }
 
 export interface RunRecord {
@@ -68,6 +70,11 @@ export interface Store {
   readonly describe: string;   // sqlite:<path> / etcd:<endpoints>
 
   putEnvironment(env: EnvRecord): Promise<void>;
+  /**
+   * Updates some fields of a stored environment without rewriting its expanded workflow (which can
+   * be tens of MB at 150k tasks). Unknown id: no-op.
+   */
+  patchEnvironment(id: string, patch: Partial<Omit<EnvRecord, 'id' | 'expanded'>>): Promise<void>;
   getEnvironment(id: string): Promise<EnvRecord | null>;
   listEnvironments(opts?: { includeDestroyed?: boolean }): Promise<EnvRecord[]>;
 

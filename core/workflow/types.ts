@@ -27,6 +27,10 @@ export interface ChannelConnectSpec {
   target: string;            // as written: role path, glob, or relative (../x:out)
   /** the binds it resolves to, filled in by expansion */
   resolved: { role: string; channel: string }[];
+  /** the socket type of this (connecting) end: the complement of the bind's (push -> pull, pub -> sub) */
+  type?: 'push' | 'pull' | 'pub' | 'sub';
+  /** true when the template allows the target to match no bind */
+  optional?: boolean;
 }
 
 export interface SimBehaviour {
@@ -112,6 +116,8 @@ export interface WorkflowSummary {
   description: string;
   vars: VarSpec[];
   revision: string;
+  /** set when the file does not load (its other fields are then best effort) */
+  error?: string;
 }
 
 export interface Diagnostic {
@@ -121,6 +127,8 @@ export interface Diagnostic {
   code: string;
   message: string;
   severity: 'error' | 'warning';
+  /** finer kind of problem: yaml, schema, expr, var, role, class, include, channel, hook, ... */
+  reason?: string;
 }
 
 /** What the controller needs from the workflow layer. */

@@ -1,0 +1,195 @@
+// One node agent: routes controller commands to its drivers (process, sim), answers every item
+// through the batched outbox, closes each batch with BatchDone, sends Hello and heartbeats.
+import type {
+  ControllerMsg, Heartbeat, Hello, KillBatch, LaunchBatch, LaunchSpec, TaskTransition, TransitionBatch,
+} from '../rpc/gen/agent.js';
+import { isTaskEvent } from '../model/states.js';
+import type { Driver } from './driver.js';
+import type { ResolvedOptions } from './options.js';
+import { Outbox } from './outbox.js';
+import { ProcessDriver } from './process/driver.js';
+import { nodeMetrics } from './process/metrics.js';
+import { SimDriver } from './sim/driver.js';
+import { errorDetail, makeUpdate } from './updates.js';
+
+export const AGENT_VERSION = '0.1.0';
+const HEARTBEAT_MS = 1000;
+
+export interface SessionLike {
+  write(msg: Parameters<Outbox['send']>[0]): void;
+  end(): void;
+}
+
+export class Agent {
+  readonly outbox = new Outbox();
+  readonly process: ProcessDriver | null;
+  readonly sim: SimDriver;
+  private session: SessionLike | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(readonly o: ResolvedOptions) {
+    this.sim = new SimDriver(o, this.outbox);
+    this.process = o.sim ? null : new ProcessDriver(o, this.outbox);
+  }
+
+  async start(): Promise<void> {
+    await this.process?.start();
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
+    this.heartbeatTimer.unref();
+  }
+
+  private drivers(): Driver[] {
+    return this.process ? [this.process, this.sim] : [this.sim];
+  }
+
+  find(taskId: string): Driver | null {
+    for (const d of this.drivers()) if (d.has(taskId)) return d;
+    return null;
+  }
+
+  taskCount(): number {
+    return this.drivers().reduce((n, d) => n + d.count(), 0);
+  }
+
+  // ---- sessions: one controller at a time; a newer session replaces (and ends) an older one ----
+  attach(s: SessionLike): void {
+    const old = this.session;
+    this.session = s;
+    this.outbox.setWriter(null); // nothing goes out before the Hello
+    if (old && old !== s) old.end();
+  }
+
+  detach(s: SessionLike): void {
+    if (this.session !== s) return;
+    this.session = null;
+    this.outbox.setWriter(null);
+  }
+
+  isCurrent(s: SessionLike): boolean {
+    return this.session === s;
+  }
+
+  /** On Welcome: the Hello (a snapshot of every task), then updates flow. */
+  welcome(s: SessionLike): void {
+    if (this.session !== s || this.stopped) return;
+    s.write({ msg: { $case: 'hello', hello: this.hello() } });
+    this.outbox.setWriter((m) => s.write(m));
+  }
+
+  hello(): Hello {
+    const o = this.o;
+    return {
+      node: o.name, host: o.host, labels: o.labels,
+      resources: { cpu: o.cpu, memoryBytes: o.memoryBytes, portMin: o.portMin, portMax: o.portMax },
+      tasks: this.drivers().flatMap((d) => d.taskInfos()),
+      pid: process.pid, version: AGENT_VERSION, sim: o.sim,
+    };
+  }
+
+  private heartbeat(): void {
+    if (!this.session || this.stopped) return;
+    const m = nodeMetrics();
+    const hb: Heartbeat = {
+      timeMs: Date.now(), cpu: m.cpu, memUsed: m.memUsed, memTotal: m.memTotal, load1: m.load1,
+      tasks: this.drivers().flatMap((d) => d.metrics()),
+    };
+    this.outbox.send({ msg: { $case: 'heartbeat', heartbeat: hb } });
+  }
+
+  // ---- commands ----
+  handle(msg: ControllerMsg): void {
+    const m = msg.msg;
+    if (!m || this.stopped) return;
+    const run = (p: Promise<void>, batchId: number) =>
+      p.catch((e) => console.error(`agent ${this.o.name}: batch ${batchId} failed: ${(e as Error).stack ?? e}`))
+        .finally(() => this.outbox.batchDone(batchId));
+    switch (m.$case) {
+      case 'launch': return void run(this.launch(m.launch), m.launch.batchId);
+      case 'transition': return void run(this.transition(m.transition), m.transition.batchId);
+      case 'kill': return void run(this.kill(m.kill), m.kill.batchId);
+      case 'reap':
+        for (const id of m.reap.taskIds) this.find(id)?.reap([id]);
+        return;
+      default:
+        return; // welcome is handled by the session; ping needs no answer
+    }
+  }
+
+  private async launch(b: LaunchBatch): Promise<void> {
+    const groups = new Map<Driver, LaunchSpec[]>();
+    for (const s of b.tasks) {
+      let d: Driver | null = null;
+      if (this.o.sim || s.driver === 'sim') d = this.sim;
+      else if (s.driver === '' || s.driver === 'process') d = this.process;
+      if (!d) {
+        this.outbox.push(makeUpdate(s.taskId, 'failed', {
+          batchId: b.batchId, ok: false, state: 'ERROR',
+          error: errorDetail('BAD_INPUT', `task ${s.name}: unknown driver ${s.driver} (process or sim)`, { taskId: s.taskId, taskName: s.name, envId: s.envId, node: this.o.name, where: 'driver' }),
+        }));
+        continue;
+      }
+      // the same id on the other driver: refused while it lives, replaced once it has exited
+      const other = this.find(s.taskId);
+      if (other && other !== d) {
+        if (other.isLive(s.taskId)) {
+          this.outbox.push(makeUpdate(s.taskId, 'failed', {
+            batchId: b.batchId, ok: false, state: 'ERROR',
+            error: errorDetail('BAD_INPUT', `task ${s.name} already runs on node ${this.o.name}`, { taskId: s.taskId, taskName: s.name, node: this.o.name }),
+          }));
+          continue;
+        }
+        other.forget(s.taskId);
+      }
+      const g = groups.get(d);
+      if (g) g.push(s);
+      else groups.set(d, [s]);
+    }
+    await Promise.all([...groups].map(([d, specs]) => d.launch(b.batchId, specs, b.deadlineMs)));
+  }
+
+  private async transition(b: TransitionBatch): Promise<void> {
+    const event = b.event;
+    const groups = new Map<Driver, TaskTransition[]>();
+    for (const it of b.items) {
+      const d = isTaskEvent(event) ? this.find(it.taskId) : null;
+      if (!d) {
+        const error = isTaskEvent(event)
+          ? errorDetail('NOT_FOUND', `no task ${it.taskId} on node ${this.o.name}`, { taskId: it.taskId, node: this.o.name, transition: event })
+          : errorDetail('BAD_INPUT', `unknown task event ${JSON.stringify(event)} (CONFIGURE, START, STOP, RESET, EXIT, RECOVER)`, { taskId: it.taskId, node: this.o.name, where: 'event' });
+        this.outbox.push(makeUpdate(it.taskId, 'state', { batchId: b.batchId, ok: false, error }));
+        continue;
+      }
+      const g = groups.get(d);
+      if (g) g.push(it);
+      else groups.set(d, [it]);
+    }
+    if (!isTaskEvent(event)) return;
+    await Promise.all([...groups].map(([d, items]) => d.transition(b.batchId, event, b.deadlineMs, items)));
+  }
+
+  private async kill(b: KillBatch): Promise<void> {
+    const groups = new Map<Driver, string[]>();
+    for (const id of b.taskIds) {
+      const d = this.find(id);
+      if (!d) continue;
+      const g = groups.get(d);
+      if (g) g.push(id);
+      else groups.set(d, [id]);
+    }
+    await Promise.all([...groups].map(([d, ids]) => d.kill(b.batchId, ids, b.graded, b.reason)));
+  }
+
+  async stop(killTasks: boolean): Promise<void> {
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    await this.process?.stop(killTasks);
+    await this.sim.stop();
+    this.stopped = true;
+    this.outbox.flush();
+    this.outbox.close();
+    const s = this.session;
+    this.session = null;
+    s?.end();
+  }
+}

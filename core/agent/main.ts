@@ -1,0 +1,79 @@
+// Entry points of the node agent (docs/architecture.md): startAgent for one agent, startSimAgents
+// for many simulated agents in one process.
+import * as path from 'node:path';
+import { BatonError } from '../model/errors.js';
+import { assertSafeListen, parseAddress } from '../rpc/address.js';
+import { Agent } from './agent.js';
+import { resolveOptions, type AgentHandle, type AgentOptions } from './options.js';
+import { serve } from './server.js';
+
+export type { AgentHandle, AgentOptions, TlsFiles } from './options.js';
+
+export async function startAgent(opts: AgentOptions): Promise<AgentHandle> {
+  const o = resolveOptions(opts);
+  assertSafeListen(o.listen, !!o.tls, `agent ${o.name}`);
+  const agent = new Agent(o);
+  await agent.start();
+  let served;
+  try {
+    served = await serve(agent, o);
+  } catch (e) {
+    await agent.stop(false);
+    throw e;
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    name: o.name,
+    address: served.address,
+    stop(so?: { killTasks?: boolean }) {
+      stopping ??= (async () => {
+        await agent.stop(so?.killTasks ?? true);
+        served.stop();
+      })();
+      return stopping;
+    },
+  };
+}
+
+export interface SimAgentsOptions extends Omit<AgentOptions, 'name' | 'listen' | 'sim'> {
+  /** agents are named `${prefix}-${i}` for i = 1..count; default 'sim' */
+  prefix?: string;
+  /**
+   * Where they listen. A directory (`unix:///dir` or `/dir`): agent <name> listens on
+   * unix:///dir/<name>.sock. Or `host:port` on loopback: port 0 gives each agent an ephemeral
+   * port, port N gives agent i the port N + i - 1.
+   */
+  listen: string;
+}
+
+/** `count` simulated agents in this process, each its own gRPC server; all tasks run on the sim driver. */
+export async function startSimAgents(count: number, opts: SimAgentsOptions): Promise<AgentHandle[]> {
+  if (!Number.isInteger(count) || count < 0) throw new BatonError('BAD_INPUT', `sim agent count ${count} is not a whole number`, { where: 'count' });
+  const prefix = opts.prefix ?? 'sim';
+  const isTcp = /^(\[[^\]]+\]|[^:/]+):\d+$/.test(opts.listen);
+  const dir = isTcp ? '' : opts.listen.replace(/^unix:(\/\/)?/, '');
+  if (!isTcp && !path.isAbsolute(dir)) {
+    throw new BatonError('BAD_INPUT', `sim agents listen ${opts.listen}: a directory (unix:///dir or /dir) or host:port`, { where: 'listen' });
+  }
+  const tcp = isTcp ? parseAddress(opts.listen, 'listen') : null;
+  const listenFor = (i: number, name: string) =>
+    tcp ? `${tcp.host}:${tcp.port === 0 ? 0 : tcp.port! + i - 1}` : `unix://${path.join(dir, `${name}.sock`)}`;
+  const handles: AgentHandle[] = [];
+  try {
+    // a few at a time: 350 servers binding at once is a needless spike
+    for (let i = 1; i <= count; i += 25) {
+      const batch: Promise<AgentHandle>[] = [];
+      for (let j = i; j < Math.min(count + 1, i + 25); j++) {
+        const name = `${prefix}-${j}`;
+        const { prefix: _p, ...rest } = opts;
+        void _p;
+        batch.push(startAgent({ ...rest, name, listen: listenFor(j, name), sim: true }));
+      }
+      handles.push(...(await Promise.all(batch)));
+    }
+  } catch (e) {
+    await Promise.all(handles.map((h) => h.stop()));
+    throw e;
+  }
+  return handles;
+}

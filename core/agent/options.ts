@@ -1,0 +1,101 @@
+// Agent options and their defaults. The shape is the contract in docs/architecture.md.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BatonError } from '../model/errors.js';
+import { parseAddress, isLoopback, type ParsedAddress } from '../rpc/address.js';
+
+export interface TlsFiles {
+  /** PEM text or a path to a PEM file */
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** the CA that signs the controller's client certificate (mutual TLS) */
+  ca: string | Buffer;
+}
+
+export interface AgentOptions {
+  name: string;
+  /** BATON_HOME: the agent keeps its files in <home>/agents/<name>/ */
+  home: string;
+  /** unix:///abs/path or host:port (loopback unless tls is given) */
+  listen: string;
+  token?: string;
+  labels: Record<string, string>;
+  resources?: { cpu?: number; memoryBytes?: number };
+  /** ports for tcp channel binds, inclusive; default [20000, 29999] */
+  portRange?: [number, number];
+  /** every task runs on the sim driver (no processes) */
+  sim?: boolean;
+  /** the host name other nodes reach this node's channels by; default 127.0.0.1 when listening on
+   *  loopback or a unix socket, else os.hostname() */
+  host?: string;
+  tls?: TlsFiles;
+  /** log size cap per task before rotation to .1; default 16 MiB (an extra, for tests) */
+  logMaxBytes?: number;
+}
+
+export interface AgentHandle {
+  name: string;
+  address: string;
+  stop(opts?: { killTasks?: boolean }): Promise<void>;
+}
+
+export interface ResolvedOptions {
+  name: string;
+  home: string;
+  dir: string; // <home>/agents/<name>
+  listen: ParsedAddress;
+  token?: string;
+  labels: Record<string, string>;
+  cpu: number;
+  memoryBytes: number;
+  portMin: number;
+  portMax: number;
+  sim: boolean;
+  host: string;
+  tls?: { cert: Buffer; key: Buffer; ca: Buffer };
+  logMaxBytes: number;
+}
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+function pem(v: string | Buffer, what: string): Buffer {
+  if (Buffer.isBuffer(v)) return v;
+  if (v.includes('-----BEGIN')) return Buffer.from(v);
+  try {
+    return fs.readFileSync(v);
+  } catch (e) {
+    throw new BatonError('BAD_INPUT', `agent ${what}: cannot read ${v}: ${(e as Error).message}`, { where: `tls.${what}` });
+  }
+}
+
+export function resolveOptions(o: AgentOptions): ResolvedOptions {
+  if (!o || typeof o.name !== 'string' || !NAME_RE.test(o.name)) {
+    throw new BatonError('BAD_INPUT', `agent name ${JSON.stringify(o?.name)}: letters, digits, . _ - (up to 63)`, { where: 'name' });
+  }
+  if (!o.home || !path.isAbsolute(o.home)) {
+    throw new BatonError('BAD_INPUT', `agent home ${JSON.stringify(o.home)} must be an absolute path`, { where: 'home' });
+  }
+  const listen = parseAddress(o.listen, 'listen');
+  const [portMin, portMax] = o.portRange ?? [20000, 29999];
+  if (!(Number.isInteger(portMin) && Number.isInteger(portMax) && portMin > 0 && portMin <= portMax && portMax <= 65535)) {
+    throw new BatonError('BAD_INPUT', `port range ${portMin}-${portMax} is not a valid range`, { where: 'portRange' });
+  }
+  const local = listen.kind === 'unix' || isLoopback(listen.host!);
+  return {
+    name: o.name,
+    home: o.home,
+    dir: path.join(o.home, 'agents', o.name),
+    listen,
+    token: o.token || undefined,
+    labels: { ...(o.labels ?? {}) },
+    cpu: o.resources?.cpu ?? os.cpus().length,
+    memoryBytes: o.resources?.memoryBytes ?? os.totalmem(),
+    portMin,
+    portMax,
+    sim: !!o.sim,
+    host: o.host ?? (local ? '127.0.0.1' : os.hostname()),
+    tls: o.tls ? { cert: pem(o.tls.cert, 'cert'), key: pem(o.tls.key, 'key'), ca: pem(o.tls.ca, 'ca') } : undefined,
+    logMaxBytes: o.logMaxBytes ?? 16 * 1024 * 1024,
+  };
+}

@@ -1,0 +1,276 @@
+// The process driver: real tasks as process groups. This file keeps the task table, adoption,
+// exit handling, the control socket hooks, metrics and logs; launch.ts and transition.ts do the
+// per-task work of the batches.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import type { LaunchSpec, TaskInfo, TaskMetrics, TaskTransition } from '../../rpc/gen/agent.js';
+import type { TaskHello } from '../../rpc/gen/task.js';
+import { isTaskEvent, TASK_STATES, type TaskEvent, type TaskState } from '../../model/states.js';
+import type { Driver, LogRequest } from '../driver.js';
+import type { ResolvedOptions } from '../options.js';
+import { exitInfo, makeUpdate, describeExit, type UpdateSink } from '../updates.js';
+import { startControlServer, type ControlServer, type TaskConn } from './control-server.js';
+import { groupAlive, killGroupNow } from './kill.js';
+import { rotateIfBig } from './logs.js';
+import { streamLog } from './log-reader.js';
+import { TaskSampler } from './metrics.js';
+import { PortAllocator } from './ports.js';
+import { processAlive, readProcStat } from './proc.js';
+import { readStateFile, StateWriter } from './state-file.js';
+import { newTask, taskError, taskInfo, toPersisted, type ProcTask } from './task.js';
+import { launchOne } from './launch.js';
+import { killOne, transitionOne } from './transition.js';
+import { BatonError } from '../../model/errors.js';
+
+export const DEFAULT_LAUNCH_DEADLINE_MS = 10_000;
+const ADOPTED_POLL_MS = 250;
+
+export class ProcessDriver implements Driver {
+  readonly kind = 'process' as const;
+  readonly tasks = new Map<string, ProcTask>();
+  readonly ports: PortAllocator;
+  readonly controlPath: string;
+  private control: ControlServer | null = null;
+  private readonly stateWriter: StateWriter;
+  private readonly sampler = new TaskSampler();
+  private timers: NodeJS.Timeout[] = [];
+  private readonly background = new Set<Promise<unknown>>();
+  private seq = 1;
+  stopped = false;
+
+  constructor(readonly o: ResolvedOptions, readonly sink: UpdateSink) {
+    this.ports = new PortAllocator(o.portMin, o.portMax, o.name);
+    this.controlPath = path.join(o.dir, 'task.sock');
+    this.stateWriter = new StateWriter(path.join(o.dir, 'tasks.json'), () =>
+      [...this.tasks.values()].filter((t) => !t.exit).map(toPersisted));
+  }
+
+  get node(): string {
+    return this.o.name;
+  }
+
+  nextSeq(): number {
+    return this.seq++;
+  }
+
+  persist(): void {
+    this.stateWriter.schedule();
+  }
+
+  async start(): Promise<void> {
+    fs.mkdirSync(path.join(this.o.dir, 'logs'), { recursive: true });
+    fs.mkdirSync(path.join(this.o.dir, 'sock'), { recursive: true });
+    this.adopt();
+    this.control = await startControlServer(this.controlPath, {
+      authorize: (id, token) => this.authorize(id, token),
+      onHello: (id, conn, h) => this.onHello(id, conn, h),
+      onClose: (id, conn) => {
+        const t = this.tasks.get(id);
+        if (t && t.conn === conn) t.conn = null;
+      },
+      onReply: (id, r) => {
+        const res = this.tasks.get(id)?.pending.get(r.seq);
+        if (res) res(r);
+      },
+      onEvent: (id, e) => {
+        const t = this.tasks.get(id);
+        if (t) this.sink.push(makeUpdate(id, 'event', { state: t.state, eventKind: e.kind, message: e.message, pid: t.pid, ok: true }));
+      },
+      onCounters: (id, c) => {
+        const t = this.tasks.get(id);
+        if (t) t.counters = c.channels;
+      },
+    });
+    this.timers.push(setInterval(() => this.pollAdopted(), ADOPTED_POLL_MS));
+    this.timers.push(setInterval(() => this.rotateLogs(), 1000));
+    for (const t of this.timers) t.unref();
+    this.stateWriter.writeNow();
+  }
+
+  /** Re-reads tasks.json: keeps tasks whose pid is alive with the same start time, forgets the rest. */
+  private adopt(): void {
+    for (const p of readStateFile(path.join(this.o.dir, 'tasks.json'))) {
+      const st = readProcStat(p.pid);
+      if (!st || st.starttime !== p.startTime || st.state === 'Z') continue;
+      const t = newTask({
+        id: p.id, envId: p.envId, name: p.name, control: p.control === 'basic' ? 'basic' : 'controlled', command: p.command,
+        pid: p.pid, startTime: p.startTime, token: p.token,
+        state: (TASK_STATES as readonly string[]).includes(p.state) ? (p.state as TaskState) : 'STANDBY',
+        logPath: p.logPath, ports: p.ports ?? {}, addresses: p.addresses ?? {}, unixPaths: p.unixPaths ?? [],
+        cleanupFiles: p.cleanupFiles ?? [], controlExitMs: p.controlExitMs, termMs: p.termMs, child: null,
+      });
+      t.launched = true;
+      for (const port of Object.values(t.ports)) this.ports.reserve(port);
+      this.tasks.set(t.id, t);
+    }
+  }
+
+  private authorize(id: string, token: string): boolean {
+    const t = this.tasks.get(id);
+    if (!t || t.exit || t.silent) return false;
+    const a = Buffer.from(token);
+    const b = Buffer.from(t.token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  private onHello(id: string, conn: TaskConn, h: TaskHello): void {
+    const t = this.tasks.get(id)!;
+    if (t.conn && t.conn !== conn) t.conn.end();
+    t.conn = conn;
+    // a task that reconnects after an agent restart knows its state better than tasks.json
+    if (h.state && (TASK_STATES as readonly string[]).includes(h.state) && h.state !== t.state) {
+      t.state = h.state as TaskState;
+      if (t.launched) this.sink.push(makeUpdate(id, 'state', { state: t.state, ok: true, pid: t.pid }));
+      this.persist();
+    }
+    for (const w of [...t.connWaiters]) w();
+  }
+
+  /** The task's process is gone: report it (once), free what it held, make sure its group is gone. */
+  onExit(t: ProcTask, code: number | null, signal: string | null): void {
+    if (t.exit) return;
+    t.exit = exitInfo(code, signal);
+    t.conn?.end();
+    t.conn = null;
+    for (const port of Object.values(t.ports)) this.ports.release(port);
+    for (const f of [...t.unixPaths, ...t.cleanupFiles]) fs.rm(f, { force: true, recursive: true }, () => {});
+    if (groupAlive(t.pid)) this.track(killGroupNow(t.pid)); // no orphans left behind by the leader
+    t.state = code === 0 || t.exitRequested ? 'DONE' : 'ERROR';
+    for (const res of [...t.pending.values()]) res(null);
+    for (const w of [...t.connWaiters]) w();
+    if (t.launched && !t.silent && !this.stopped) {
+      const fields: Record<string, string> = {};
+      if (t.killReason) fields.reason = t.killReason;
+      if (t.killBatch) fields.killed = 'true';
+      this.sink.push(makeUpdate(t.id, 'exited', {
+        state: t.state, ok: true, pid: t.pid, exit: t.exit, batchId: t.killBatch, logPath: t.logPath,
+        error: t.state === 'ERROR'
+          ? taskError(t, this.node, 'TASK_FAILED', `task ${t.name} exited (${describeExit(t.exit)})`, { data: fields })
+          : undefined,
+      }));
+    }
+    for (const w of [...t.exitWaiters]) w();
+    this.sampler.forget(t.pid);
+    this.persist();
+  }
+
+  waitExit(t: ProcTask, ms: number): Promise<boolean> {
+    if (t.exit) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (v: boolean) => {
+        clearTimeout(timer);
+        t.exitWaiters.delete(w);
+        resolve(v);
+      };
+      const w = () => done(true);
+      const timer = setTimeout(() => done(!!t.exit), ms);
+      t.exitWaiters.add(w);
+    });
+  }
+
+  /** Adopted tasks are not our children: their exit is found by polling. */
+  private pollAdopted(): void {
+    for (const t of this.tasks.values()) {
+      if (t.child || t.exit) continue;
+      const st = readProcStat(t.pid);
+      const alive = st ? st.starttime === t.startTime && st.state !== 'Z' && st.state !== 'X' : processAlive(t.pid);
+      if (!alive) this.onExit(t, t.exitRequested && !t.killSignal ? 0 : null, t.killSignal || null);
+    }
+  }
+
+  private rotateLogs(): void {
+    for (const t of this.tasks.values()) if (!t.exit) rotateIfBig(t.logPath, this.o.logMaxBytes);
+  }
+
+  track<T>(p: Promise<T>): Promise<T> {
+    const q = p.catch(() => undefined).finally(() => this.background.delete(q));
+    this.background.add(q);
+    return p;
+  }
+
+  // ---- Driver ----
+  has(id: string): boolean {
+    return this.tasks.has(id);
+  }
+
+  isLive(id: string): boolean {
+    const t = this.tasks.get(id);
+    return !!t && !t.exit;
+  }
+
+  forget(id: string): void {
+    this.tasks.delete(id);
+    this.persist();
+  }
+
+  count(): number {
+    return this.tasks.size;
+  }
+
+  async launch(batchId: number, specs: LaunchSpec[], deadlineMs: number): Promise<void> {
+    const deadlineAt = Date.now() + (deadlineMs || DEFAULT_LAUNCH_DEADLINE_MS);
+    await Promise.all(specs.map((s) => launchOne(this, batchId, s, deadlineAt)));
+  }
+
+  async transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[]): Promise<void> {
+    if (!isTaskEvent(event)) throw new BatonError('BAD_INPUT', `unknown task event ${event}`);
+    await Promise.all(items.map((it) => transitionOne(this, batchId, event, deadlineMs, it)));
+  }
+
+  async kill(batchId: number, ids: string[], graded: boolean, reason: string): Promise<void> {
+    await Promise.all(ids.map((id) => {
+      const t = this.tasks.get(id);
+      return t ? killOne(this, batchId, t, graded, reason) : undefined;
+    }));
+  }
+
+  reap(ids: string[]): void {
+    for (const id of ids) {
+      const t = this.tasks.get(id);
+      if (!t) continue;
+      t.silent = true;
+      this.tasks.delete(id);
+      if (!t.exit) this.track(killOne(this, 0, t, true, 'reaped'));
+    }
+    this.persist();
+  }
+
+  taskInfos(): TaskInfo[] {
+    return [...this.tasks.values()].map(taskInfo);
+  }
+
+  metrics(): TaskMetrics[] {
+    const out: TaskMetrics[] = [];
+    for (const t of this.tasks.values()) {
+      if (t.exit) continue;
+      const s = this.sampler.sample(t.pid);
+      out.push({ taskId: t.id, cpu: s.cpu, rssBytes: s.rss, channels: t.counters });
+    }
+    return out;
+  }
+
+  async logs(id: string, req: LogRequest): Promise<void> {
+    const t = this.tasks.get(id);
+    if (!t) throw new BatonError('NOT_FOUND', `no task ${id} on node ${this.node}`, { taskId: id, node: this.node });
+    await streamLog(t.logPath, req, () => !!t.exit || this.tasks.get(id) !== t);
+  }
+
+  async stop(killTasks: boolean): Promise<void> {
+    if (killTasks) {
+      await Promise.all([...this.tasks.values()].filter((t) => !t.exit).map((t) => killOne(this, 0, t, true, 'agent stopping')));
+    }
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const t of this.tasks.values()) {
+      // tasks left running belong to the next agent now (it adopts them from tasks.json)
+      t.child?.removeAllListeners('exit');
+      t.conn?.end();
+      for (const res of [...t.pending.values()]) res(null);
+    }
+    this.stateWriter.writeNow();
+    await this.control?.stop();
+    await Promise.all([...this.background]);
+  }
+}

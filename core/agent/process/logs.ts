@@ -1,0 +1,55 @@
+// Task log files: stdout and stderr of a task go straight to a file the agent opened (append
+// mode), so a task keeps logging while its agent restarts. The size cap is kept with a copy-then-
+// truncate rotation to <file>.1 (the task's O_APPEND descriptor stays valid; the few bytes
+// written between copy and truncate are lost, as with logrotate's copytruncate).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export function logFileName(taskId: string): string {
+  return `${taskId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_')}.log`;
+}
+
+export function openLogFd(file: string): number {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return fs.openSync(file, 'a', 0o644);
+}
+
+/** Rotates when the file is over maxBytes; true when it did. */
+export function rotateIfBig(file: string, maxBytes: number): boolean {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return false;
+  }
+  if (size <= maxBytes) return false;
+  try {
+    fs.copyFileSync(file, `${file}.1`);
+    fs.truncateSync(file, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The last n lines of a file (reads at most the last 64 KiB; a partial first line is dropped). */
+export function lastLines(file: string, n = 20): string[] {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const len = Math.min(size, 64 * 1024);
+    const buf = Buffer.alloc(len);
+    fs.readSync(fd, buf, 0, len, size - len);
+    const lines = buf.toString('utf8').split('\n');
+    if (len < size) lines.shift();
+    if (lines.length && lines[lines.length - 1] === '') lines.pop();
+    return lines.slice(-n).map((l) => (l.length > 500 ? l.slice(0, 500) + '…' : l));
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,55 @@
+// Node and per-task cpu/memory for the heartbeat, from /proc (no child processes). Node figures
+// are sampled at most twice a second per OS process: 350 sim agents in one process share them.
+import * as os from 'node:os';
+import { CLK_TCK, cpuPercent, readCpuTimes, readMeminfo, readProcStat, readRssBytes, type CpuTimes } from './proc.js';
+
+export interface NodeMetrics {
+  cpu: number;
+  memUsed: number;
+  memTotal: number;
+  load1: number;
+}
+
+let lastCpu: CpuTimes | null = null;
+let cached: { at: number; m: NodeMetrics } | null = null;
+
+export function nodeMetrics(): NodeMetrics {
+  const now = Date.now();
+  if (cached && now - cached.at < 500) return cached.m;
+  const cpu = readCpuTimes();
+  const pct = cpu && lastCpu ? cpuPercent(lastCpu, cpu) : 0;
+  if (cpu) lastCpu = cpu;
+  const mem = readMeminfo();
+  const total = mem?.total ?? os.totalmem();
+  const m: NodeMetrics = {
+    cpu: pct,
+    memTotal: total,
+    memUsed: mem?.used ?? total - os.freemem(),
+    load1: os.loadavg()[0] ?? 0,
+  };
+  cached = { at: now, m };
+  return m;
+}
+
+/** cpu% of one core and RSS of a task's main process, from deltas between calls. */
+export class TaskSampler {
+  private prev = new Map<number, { ticks: number; at: number }>();
+
+  sample(pid: number): { cpu: number; rss: number } {
+    const st = readProcStat(pid);
+    if (!st) {
+      this.prev.delete(pid);
+      return { cpu: 0, rss: 0 };
+    }
+    const now = Date.now();
+    const ticks = st.utime + st.stime;
+    const p = this.prev.get(pid);
+    this.prev.set(pid, { ticks, at: now });
+    const cpu = p && now > p.at ? (((ticks - p.ticks) / CLK_TCK) * 1000 * 100) / (now - p.at) : 0;
+    return { cpu: Math.max(0, cpu), rss: readRssBytes(pid) };
+  }
+
+  forget(pid: number): void {
+    this.prev.delete(pid);
+  }
+}

@@ -1,0 +1,55 @@
+// Spawning one task: its own process group (detached), stdout+stderr appended to its log file,
+// the Baton environment variables. A command that cannot be started is reported, not thrown.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { openLogFd } from './logs.js';
+
+export interface SpawnInput {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  logPath: string;
+}
+
+export type SpawnResult =
+  | { ok: true; child: ChildProcess; pid: number }
+  | { ok: false; message: string; errno?: string };
+
+export function taskEnv(base: Record<string, string>, extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('BATON_')) env[k] = v;
+  // the agent's own BATON_* (its token, its home) are not the task's business
+  return { ...env, ...base, ...extra };
+}
+
+export async function spawnTask(inp: SpawnInput): Promise<SpawnResult> {
+  if (!inp.command) return { ok: false, message: 'the task has no command' };
+  try {
+    if (!fs.statSync(inp.cwd).isDirectory()) return { ok: false, message: `working directory ${inp.cwd} is not a directory`, errno: 'ENOTDIR' };
+  } catch {
+    return { ok: false, message: `working directory ${inp.cwd} does not exist`, errno: 'ENOENT' };
+  }
+  let fd: number;
+  try {
+    fd = openLogFd(inp.logPath);
+  } catch (e) {
+    return { ok: false, message: `cannot open the log file ${inp.logPath}: ${(e as Error).message}` };
+  }
+  let child: ChildProcess;
+  try {
+    child = spawn(inp.command, inp.args, { detached: true, stdio: ['ignore', fd, fd], env: inp.env, cwd: inp.cwd });
+  } catch (e) {
+    fs.closeSync(fd);
+    return { ok: false, message: `cannot start ${inp.command}: ${(e as Error).message}`, errno: (e as NodeJS.ErrnoException).code };
+  }
+  fs.closeSync(fd); // the child has its own copy
+  if (child.pid === undefined) {
+    const err = await new Promise<NodeJS.ErrnoException>((r) => child.once('error', r));
+    const why = err.code === 'ENOENT' ? 'command not found' : err.code === 'EACCES' ? 'permission denied' : err.message;
+    return { ok: false, message: `cannot start ${inp.command}: ${why}`, errno: err.code };
+  }
+  child.on('error', () => {}); // late errors (signalling a dead pid) must not crash the agent
+  child.unref();
+  return { ok: true, child, pid: child.pid };
+}

@@ -1,0 +1,89 @@
+// One task of the process driver, and the structured errors that name it.
+import type { ChildProcess } from 'node:child_process';
+import type { TaskInfo, TaskUpdate } from '../../rpc/gen/agent.js';
+import type { ChannelCounter, ErrorDetail, ExitInfo } from '../../rpc/gen/common.js';
+import type { TransitionReply } from '../../rpc/gen/task.js';
+import type { ErrorCode } from '../../model/errors.js';
+import type { TaskState } from '../../model/states.js';
+import type { TaskConn } from './control-server.js';
+import type { PersistedTask } from './state-file.js';
+import { lastLines } from './logs.js';
+import { describeExit, errorDetail } from '../updates.js';
+
+export interface ProcTask {
+  id: string;
+  envId: string;
+  name: string;
+  control: 'controlled' | 'basic';
+  command: string;
+  pid: number;
+  startTime: number;
+  token: string;
+  state: TaskState;
+  logPath: string;
+  ports: Record<string, number>;
+  addresses: Record<string, string>;
+  unixPaths: string[];
+  cleanupFiles: string[];
+  controlExitMs: number;
+  termMs: number;
+  /** null for an adopted task (not our child: its exit is found by polling) */
+  child: ChildProcess | null;
+  exit: ExitInfo | null;
+  conn: TaskConn | null;
+  /** called when the task says hello (or exits) */
+  connWaiters: Set<() => void>;
+  /** seq -> resolver: a reply, or null when the task exited */
+  pending: Map<number, (r: TransitionReply | null) => void>;
+  exitWaiters: Set<() => void>;
+  counters: ChannelCounter[];
+  /** the 'launched' update went out: an exit is reported as 'exited' */
+  launched: boolean;
+  /** asked to exit (EXIT transition): the exit counts as DONE */
+  exitRequested: boolean;
+  /** reaped: forgotten, its exit is not reported */
+  silent: boolean;
+  killSignal: string;
+  killReason: string;
+  killBatch: number;
+}
+
+export function newTask(fields: Omit<ProcTask, 'child' | 'exit' | 'conn' | 'connWaiters' | 'pending' | 'exitWaiters' | 'counters' | 'launched' | 'exitRequested' | 'silent' | 'killSignal' | 'killReason' | 'killBatch'> & { child: ChildProcess | null }): ProcTask {
+  return {
+    ...fields, exit: null, conn: null, connWaiters: new Set(), pending: new Map(), exitWaiters: new Set(),
+    counters: [], launched: false, exitRequested: false, silent: false, killSignal: '', killReason: '', killBatch: 0,
+  };
+}
+
+export function toPersisted(t: ProcTask): PersistedTask {
+  return {
+    id: t.id, envId: t.envId, name: t.name, control: t.control, command: t.command, pid: t.pid, startTime: t.startTime,
+    token: t.token, state: t.state, logPath: t.logPath, ports: t.ports, addresses: t.addresses, unixPaths: t.unixPaths,
+    cleanupFiles: t.cleanupFiles, controlExitMs: t.controlExitMs, termMs: t.termMs,
+  };
+}
+
+export function taskInfo(t: ProcTask): TaskInfo {
+  return {
+    taskId: t.id, envId: t.envId, name: t.name, state: t.state, pid: t.pid, driver: 'process', ports: t.ports,
+    logPath: t.logPath, exit: t.exit ?? undefined, addresses: t.addresses,
+  };
+}
+
+export function taskError(t: ProcTask, node: string, code: ErrorCode, message: string, extra: { transition?: string; data?: Record<string, string> } = {}): ErrorDetail {
+  return errorDetail(code, message, {
+    envId: t.envId, taskId: t.id, taskName: t.name, node,
+    exitCode: t.exit && !t.exit.signal ? t.exit.code : undefined,
+    signal: t.exit?.signal || undefined,
+    lastLines: lastLines(t.logPath, 20),
+    ...extra,
+  });
+}
+
+/** The error for a task that has exited (crashed, or was killed) when something needed it. */
+export function exitedError(t: ProcTask, node: string, transition?: string): ErrorDetail {
+  const what = transition ? ` during ${transition}` : '';
+  return taskError(t, node, 'TASK_FAILED', `task ${t.name} exited${what} (${describeExit(t.exit!)})`, { transition });
+}
+
+export type Push = (u: TaskUpdate) => void;

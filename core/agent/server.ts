@@ -1,0 +1,141 @@
+// The Agent gRPC service: Session (one controller at a time), TaskLogs, Health. Every call is
+// checked against the token; non-loopback addresses need TLS (mutual: the controller presents a
+// certificate signed by the CA).
+import * as grpc from '@grpc/grpc-js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AgentService, type AgentMsg, type AgentTaskLogsRequest, type ControllerMsg, type HealthReply, type HealthRequest } from '../rpc/gen/agent.js';
+import type { LogChunk } from '../rpc/gen/common.js';
+import { checkToken } from '../rpc/auth.js';
+import { toServiceError } from '../rpc/errors.js';
+import { BatonError } from '../model/errors.js';
+import type { Agent, SessionLike } from './agent.js';
+import type { ResolvedOptions } from './options.js';
+
+function unauthenticated(): grpc.ServiceError {
+  return toServiceError(new BatonError('UNAUTHENTICATED', 'missing or wrong token'));
+}
+
+class Session implements SessionLike {
+  private closed = false;
+  constructor(private readonly call: grpc.ServerDuplexStream<ControllerMsg, AgentMsg>) {}
+  write(msg: AgentMsg): void {
+    if (this.closed || this.call.cancelled || this.call.destroyed) return;
+    try {
+      this.call.write(msg);
+    } catch {
+      this.closed = true;
+    }
+  }
+  end(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.call.end();
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+function serviceImpl(agent: Agent, o: ResolvedOptions): grpc.UntypedServiceImplementation {
+  return {
+    session(call: grpc.ServerDuplexStream<ControllerMsg, AgentMsg>) {
+      if (!checkToken(call.metadata, o.token)) return void call.emit('error', unauthenticated());
+      const s = new Session(call);
+      agent.attach(s);
+      const gone = () => {
+        agent.detach(s);
+        s.end();
+      };
+      call.on('data', (m: ControllerMsg) => {
+        if (!agent.isCurrent(s)) return;
+        try {
+          if (m.msg?.$case === 'welcome') agent.welcome(s);
+          else agent.handle(m);
+        } catch (e) {
+          console.error(`agent ${o.name}: bad controller message: ${(e as Error).message}`);
+        }
+      });
+      call.on('end', gone);
+      call.on('error', gone);
+      call.on('cancelled', gone);
+      call.on('close', gone);
+    },
+
+    taskLogs(call: grpc.ServerWritableStream<AgentTaskLogsRequest, LogChunk>) {
+      if (!checkToken(call.metadata, o.token)) return void call.emit('error', unauthenticated());
+      const req = call.request;
+      const d = agent.find(req.taskId);
+      if (!d) {
+        return void call.emit('error', toServiceError(new BatonError('NOT_FOUND', `no task ${req.taskId} on node ${o.name}`, { taskId: req.taskId, node: o.name })));
+      }
+      const cancelled = new Promise<void>((r) => {
+        call.on('cancelled', () => r());
+        call.on('close', () => r());
+      });
+      d.logs(req.taskId, {
+        tail: req.tail, follow: req.follow, grep: req.grep, cancelled,
+        send: (lines, offset, eof) => {
+          if (call.cancelled || call.destroyed) return false;
+          call.write({ lines, offset, eof });
+          return true;
+        },
+      }).then(
+        () => { if (!call.cancelled) call.end(); },
+        (e) => { if (!call.cancelled) call.emit('error', toServiceError(e)); },
+      );
+    },
+
+    health(call: grpc.ServerUnaryCall<HealthRequest, HealthReply>, cb: grpc.sendUnaryData<HealthReply>) {
+      if (!checkToken(call.metadata, o.token)) return cb(unauthenticated());
+      cb(null, { node: o.name, ok: true, tasks: agent.taskCount(), pid: process.pid });
+    },
+  };
+}
+
+export interface Served {
+  server: grpc.Server;
+  address: string;
+  stop(): void;
+}
+
+export async function serve(agent: Agent, o: ResolvedOptions): Promise<Served> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+    'grpc.keepalive_time_ms': 10_000,
+    'grpc.keepalive_timeout_ms': 5_000,
+  });
+  server.addService(AgentService, serviceImpl(agent, o));
+  const creds = o.tls
+    ? grpc.ServerCredentials.createSsl(o.tls.ca, [{ cert_chain: o.tls.cert, private_key: o.tls.key }], true)
+    : grpc.ServerCredentials.createInsecure();
+  const l = o.listen;
+  if (l.kind === 'unix') {
+    fs.mkdirSync(path.dirname(l.path!), { recursive: true });
+    try {
+      fs.unlinkSync(l.path!); // a stale socket of an agent that died
+    } catch {
+      /* none */
+    }
+  }
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(l.grpc, creds, (err, p) => (err ? reject(new BatonError('UNAVAILABLE', `agent ${o.name} cannot listen on ${l.grpc}: ${err.message}`, { where: 'listen' })) : resolve(p))),
+  );
+  const address = l.kind === 'unix' ? `unix://${l.path}` : `${l.host}:${port}`;
+  return {
+    server,
+    address,
+    stop() {
+      server.forceShutdown();
+      if (l.kind === 'unix') {
+        try {
+          fs.unlinkSync(l.path!);
+        } catch {
+          /* gone */
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,203 @@
+// The sim driver: a task is an entry in a table, no process. Transitions complete after
+// SimSpec.delay_ms with fail_on / fail_rate / exit_after_ms injection. Built to carry ~150k tasks
+// in a few OS processes: one timer per batch and delay (not per task), small per-task records,
+// updates through the agent's batched outbox. Sim tasks are not in heartbeat metrics and have
+// no log file.
+import type { LaunchSpec, SimSpec, TaskInfo, TaskMetrics, TaskTransition } from '../../rpc/gen/agent.js';
+import type { ExitInfo } from '../../rpc/gen/common.js';
+import { BatonError } from '../../model/errors.js';
+import { isTaskEvent, TASK_TRANSITION_TABLE, type TaskEvent, type TaskState } from '../../model/states.js';
+import type { Driver, LogRequest } from '../driver.js';
+import type { ResolvedOptions } from '../options.js';
+import { errorDetail, exitInfo, makeUpdate, type UpdateSink } from '../updates.js';
+
+const NONE: Readonly<Record<string, never>> = Object.freeze({});
+
+interface SimTask {
+  id: string;
+  envId: string;
+  name: string;
+  state: TaskState;
+  sim: SimSpec | undefined;
+  ports: Record<string, number>;
+  addresses: Record<string, string>;
+  exit: ExitInfo | null;
+}
+
+export class SimDriver implements Driver {
+  readonly kind = 'sim' as const;
+  private readonly tasks = new Map<string, SimTask>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private nextPort: number;
+
+  constructor(private readonly o: ResolvedOptions, private readonly sink: UpdateSink) {
+    this.nextPort = o.portMin;
+  }
+
+  private after(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private err(t: { id: string; envId: string; name: string }, code: Parameters<typeof errorDetail>[0], message: string, extra: Record<string, unknown> = {}) {
+    return errorDetail(code, message, { envId: t.envId, taskId: t.id, taskName: t.name, node: this.o.name, ...extra });
+  }
+
+  has(id: string): boolean {
+    return this.tasks.has(id);
+  }
+
+  isLive(id: string): boolean {
+    const t = this.tasks.get(id);
+    return !!t && !t.exit;
+  }
+
+  forget(id: string): void {
+    this.tasks.delete(id);
+  }
+
+  count(): number {
+    return this.tasks.size;
+  }
+
+  private fakePort(): number {
+    const p = this.nextPort;
+    this.nextPort = p >= this.o.portMax ? this.o.portMin : p + 1;
+    return p;
+  }
+
+  async launch(batchId: number, specs: LaunchSpec[]): Promise<void> {
+    const crashes = new Map<number, SimTask[]>();
+    for (const s of specs) {
+      if (!s.taskId || this.isLive(s.taskId)) {
+        this.sink.push(makeUpdate(s.taskId, 'failed', {
+          batchId, ok: false, state: 'ERROR',
+          error: this.err({ id: s.taskId, envId: s.envId, name: s.name }, 'BAD_INPUT', s.taskId ? `task ${s.name} already runs on node ${this.o.name}` : 'a launch without a task id'),
+        }));
+        continue;
+      }
+      let ports: Record<string, number> = NONE;
+      let addresses: Record<string, string> = NONE;
+      if (s.binds.length) {
+        ports = {};
+        addresses = {};
+        for (const b of s.binds) {
+          if (b.transport === 'unix') addresses[b.name] = `unix://${this.o.dir}/sock/${s.taskId.replace(/[^A-Za-z0-9._-]/g, '_')}.${b.name}.sock`;
+          else {
+            ports[b.name] = this.fakePort();
+            addresses[b.name] = `tcp://${this.o.host}:${ports[b.name]}`;
+          }
+        }
+      }
+      const t: SimTask = { id: s.taskId, envId: s.envId, name: s.name, state: 'STANDBY', sim: s.sim, ports, addresses, exit: null };
+      this.tasks.set(t.id, t);
+      this.sink.push(makeUpdate(t.id, 'launched', { batchId, ok: true, state: 'STANDBY', ports, addresses, host: this.o.host }));
+      const crashMs = s.sim?.exitAfterMs ?? 0;
+      if (crashMs > 0) {
+        const list = crashes.get(crashMs);
+        if (list) list.push(t);
+        else crashes.set(crashMs, [t]);
+      }
+    }
+    for (const [ms, list] of crashes) {
+      this.after(ms, () => {
+        for (const t of list) if (this.tasks.get(t.id) === t && !t.exit) this.exitTask(t, 1, '', 0);
+      });
+    }
+  }
+
+  private exitTask(t: SimTask, code: number, signal: string, batchId: number): void {
+    t.exit = exitInfo(signal ? null : code, signal || null);
+    t.state = code === 0 && !signal ? 'DONE' : 'ERROR';
+    this.sink.push(makeUpdate(t.id, 'exited', {
+      batchId, ok: true, state: t.state, exit: t.exit,
+      error: t.state === 'ERROR'
+        ? this.err(t, 'TASK_FAILED', `task ${t.name} exited (${signal ? `killed by ${signal}` : `exit code ${code}`}, simulated)`, { exitCode: signal ? -1 : code, signal: signal || undefined })
+        : undefined,
+    }));
+  }
+
+  transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[]): Promise<void> {
+    if (!isTaskEvent(event)) return Promise.reject(new BatonError('BAD_INPUT', `unknown task event ${event}`));
+    // items grouped by when they complete: one timer per group
+    const groups = new Map<number, SimTask[]>();
+    for (const it of items) {
+      const t = this.tasks.get(it.taskId)!;
+      const delay = t.sim?.delayMs ?? 0;
+      const at = deadlineMs > 0 && delay > deadlineMs ? deadlineMs : delay;
+      const g = groups.get(at);
+      if (g) g.push(t);
+      else groups.set(at, [t]);
+    }
+    const rule = TASK_TRANSITION_TABLE[event];
+    return new Promise((resolve) => {
+      let left = groups.size;
+      if (!left) return resolve();
+      for (const [at, list] of groups) {
+        this.after(at, () => {
+          for (const t of list) this.complete(t, batchId, event, rule, deadlineMs);
+          if (--left === 0) resolve();
+        });
+      }
+    });
+  }
+
+  private complete(t: SimTask, batchId: number, event: TaskEvent, rule: { from: readonly TaskState[]; to: TaskState }, deadlineMs: number): void {
+    const push = (ok: boolean, error?: ReturnType<typeof errorDetail>) =>
+      this.sink.push(makeUpdate(t.id, 'state', { batchId, ok, state: t.state, error }));
+    if (t.exit) return push(false, this.err(t, 'TASK_FAILED', `task ${t.name} has exited (simulated)`, { transition: event, exitCode: t.exit.code, signal: t.exit.signal || undefined }));
+    const delay = t.sim?.delayMs ?? 0;
+    if (deadlineMs > 0 && delay > deadlineMs) {
+      return push(false, this.err(t, 'TIMEOUT', `task ${t.name} did not answer ${event} within ${deadlineMs} ms; it is still alive (simulated)`, { transition: event, data: { alive: 'true' } }));
+    }
+    if (!rule.from.includes(t.state)) {
+      return push(false, this.err(t, 'TRANSITION_NOT_ALLOWED', `task ${t.name}: ${event} is not allowed from ${t.state}`, { transition: event }));
+    }
+    const sim = t.sim;
+    if (sim && (sim.failOn === event || (sim.failRate > 0 && Math.random() < sim.failRate))) {
+      t.state = 'ERROR';
+      return push(false, this.err(t, 'TASK_FAILED', `task ${t.name} failed ${event} (simulated failure)`, { transition: event }));
+    }
+    t.state = rule.to;
+    push(true);
+    if (event === 'EXIT') this.exitTask(t, 0, '', 0);
+  }
+
+  async kill(batchId: number, ids: string[], graded: boolean): Promise<void> {
+    for (const id of ids) {
+      const t = this.tasks.get(id);
+      if (t && !t.exit) this.exitTask(t, 0, graded ? '' : 'SIGKILL', batchId);
+    }
+  }
+
+  reap(ids: string[]): void {
+    for (const id of ids) this.tasks.delete(id);
+  }
+
+  taskInfos(): TaskInfo[] {
+    const out: TaskInfo[] = [];
+    for (const t of this.tasks.values()) {
+      out.push({ taskId: t.id, envId: t.envId, name: t.name, state: t.state, pid: 0, driver: 'sim', ports: t.ports, logPath: '', exit: t.exit ?? undefined, addresses: t.addresses });
+    }
+    return out;
+  }
+
+  metrics(): TaskMetrics[] {
+    return [];
+  }
+
+  async logs(id: string, req: LogRequest): Promise<void> {
+    const t = this.tasks.get(id);
+    if (!t) throw new BatonError('NOT_FOUND', `no task ${id} on node ${this.o.name}`, { taskId: id, node: this.o.name });
+    const line = `${t.name}: simulated task (no process, no log file); state ${t.state}`;
+    req.send(!req.grep || line.includes(req.grep) ? [line] : [], 0, true);
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}

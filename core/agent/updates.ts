@@ -1,0 +1,35 @@
+// Building TaskUpdate messages. ts-proto's encode wants every field present, and fromPartial is
+// too slow for 150k sim updates, so updates are built from one template object.
+import type { TaskUpdate } from '../rpc/gen/agent.js';
+import type { ErrorDetail, ExitInfo } from '../rpc/gen/common.js';
+import { detailToProto } from '../rpc/errors.js';
+import type { ErrorCode, ErrorDetailLike } from '../model/errors.js';
+
+const EMPTY: TaskUpdate = {
+  taskId: '', kind: '', state: '', batchId: 0, ok: false, pid: 0, ports: {}, logPath: '', exit: undefined,
+  error: undefined, eventKind: '', message: '', host: '', timeMs: 0, addresses: {},
+};
+
+export type UpdateKind = 'launched' | 'failed' | 'state' | 'exited' | 'event';
+
+export function makeUpdate(taskId: string, kind: UpdateKind, fields: Partial<TaskUpdate>): TaskUpdate {
+  return { ...EMPTY, ports: {}, addresses: {}, taskId, kind, timeMs: Date.now(), ...fields };
+}
+
+export function errorDetail(code: ErrorCode, message: string, fields: Omit<ErrorDetailLike, 'code' | 'message'> = {}): ErrorDetail {
+  return detailToProto({ code, message, ...fields });
+}
+
+export function exitInfo(code: number | null, signal: string | null): ExitInfo {
+  return { exited: true, code: code ?? -1, signal: signal ?? '', timeMs: Date.now() };
+}
+
+/** "exit code 3" / "signal SIGKILL": for messages a person reads. */
+export function describeExit(e: ExitInfo): string {
+  return e.signal ? `killed by ${e.signal}` : `exit code ${e.code}`;
+}
+
+/** Where updates go: the agent's outbox (batched towards the current controller session). */
+export interface UpdateSink {
+  push(u: TaskUpdate): void;
+}

@@ -1,0 +1,42 @@
+// baton controller: the controller in the foreground (local mode runs it as a background process).
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { parseAddress } from '../../rpc/address.js';
+import { collect, parseDuration } from '../args.js';
+import { explicitToken, homeOf } from '../context.js';
+import { info, out } from '../output.js';
+import { stopWithin, untilSignal } from '../signals.js';
+
+export function register(program: Command): void {
+  program.command('controller')
+    .description('run a controller in the foreground until SIGTERM or Ctrl-C')
+    .option('--listen <addr>', 'unix:///path or host:port (loopback, unless TLS) (default: unix://$BATON_HOME/controller.sock)')
+    .option('--agent <addr>', 'an agent to dial (repeatable)', collect, [])
+    .option('--repo <dir>', 'a template repo besides the shipped assets (repeatable)', collect, [])
+    .option('--default-timeout <duration>', 'deadline of a transition when the client gives none')
+    .option('--heartbeat-timeout <duration>', 'an agent silent this long is down')
+    .action(async (o: { listen?: string; agent: string[]; repo: string[]; defaultTimeout?: string; heartbeatTimeout?: string }, cmd: Command) => {
+      const home = homeOf(cmd);
+      const listen = o.listen ?? `unix://${path.join(home, 'controller.sock')}`;
+      parseAddress(listen, '--listen');
+      o.agent.forEach((a) => parseAddress(a, '--agent'));
+      const defaultTimeoutMs = o.defaultTimeout ? parseDuration(o.defaultTimeout, '--default-timeout') : undefined;
+      const heartbeatTimeoutMs = o.heartbeatTimeout ? parseDuration(o.heartbeatTimeout, '--heartbeat-timeout') : undefined;
+      let token = explicitToken(cmd);
+      const generated = !token;
+      token ??= randomBytes(24).toString('base64url');
+
+      const { startController } = await import('../../controller/main.js');
+      const handle = await startController({
+        home, listen, token, agents: o.agent, templateRepos: o.repo.map((r) => path.resolve(r)),
+        defaultTimeoutMs, heartbeatTimeoutMs,
+      });
+      out(`controller ${handle.id} listening on ${handle.address} (pid ${process.pid}, home ${home})`);
+      if (generated) out(`clients: export BATON_CONTROLLER=${handle.address} BATON_TOKEN=${token}`);
+      const sig = await untilSignal();
+      info(`controller: ${sig}, stopping`);
+      const ok = await stopWithin(() => handle.stop(), 15_000);
+      if (!ok) info('controller: stop did not finish in 15 s; exiting anyway');
+    });
+}

@@ -1,0 +1,76 @@
+// baton events [--env id] [--follow] [--from seq]
+import type { Command } from 'commander';
+import { formatError } from '../../model/errors.js';
+import { detailFromProto, fromServiceError } from '../../rpc/errors.js';
+import type { Event, EventBatch, Info } from '../../rpc/gen/control.js';
+import { collect, parseCount } from '../args.js';
+import { withControl } from '../context.js';
+import { eventJson } from '../json.js';
+import { fmtTime, isJsonMode, out, printJson, printJsonLine, withJson } from '../output.js';
+
+/** How long the replay may stay quiet before it counts as finished (filters can hide the last seq). */
+const REPLAY_IDLE_MS = 750;
+
+function eventLine(e: Event): string {
+  const what = [e.envId, e.taskId && e.taskId !== e.envId ? e.taskId.replace(`${e.envId}/`, '') : '', e.node ? `@${e.node}` : '']
+    .filter(Boolean).join(' ');
+  const detail = [e.transition, e.state, e.runNumber ? `run ${e.runNumber}` : '', e.message].filter(Boolean).join(' ');
+  const data = Object.entries(e.data).filter(([k]) => k !== 'phase' || !detail).map(([k, v]) => `${k}=${v}`).join(' ');
+  const err = e.error?.code ? `  error: ${formatError(detailFromProto(e.error))}` : '';
+  return `${String(e.seq).padStart(6)} ${fmtTime(e.timeMs)} ${e.kind.padEnd(15)} ${what}${detail ? `  ${detail}` : ''}${data ? `  ${data}` : ''}${err}`;
+}
+
+export function register(program: Command): void {
+  withJson(program.command('events')
+    .description('the event log: replay stored events, optionally follow new ones')
+    .option('--env <id>', 'only events of this environment')
+    .option('--kind <prefix>', 'only events whose kind starts with this (repeatable: task. env. run. node. hook.)', collect, [])
+    .option('--from <seq>', 'start after this event sequence number (default: from the beginning)')
+    .option('-f, --follow', 'keep printing new events until interrupted'), 'JSON: an array; with --follow one event per line')
+    .action(async (o: { env?: string; kind: string[]; from?: string; follow?: boolean }, cmd: Command) => {
+      const from = o.from !== undefined ? parseCount(o.from, '--from') : 0;
+      await withControl(cmd, async (c) => {
+        const last = o.follow ? 0 : (await c.call<object, Info>('getInfo', {})).lastEventSeq;
+        const collected: ReturnType<typeof eventJson>[] = [];
+        if (!o.follow && last <= from) {
+          if (isJsonMode()) printJson([]);
+          return;
+        }
+        await new Promise<void>((resolve, reject) => {
+          const call = c.raw.subscribe({ fromSeq: from, envId: o.env ?? '', kinds: o.kind, replayAll: from === 0 });
+          let idle: NodeJS.Timeout | undefined;
+          let done = false;
+          const finish = () => {
+            if (done) return;
+            done = true;
+            clearTimeout(idle);
+            call.cancel();
+            resolve();
+          };
+          const armIdle = () => {
+            if (o.follow) return;
+            clearTimeout(idle);
+            idle = setTimeout(finish, REPLAY_IDLE_MS);
+          };
+          process.once('SIGINT', finish);
+          process.once('SIGTERM', finish);
+          armIdle();
+          call.on('data', (b: EventBatch) => {
+            if (done) return;
+            for (const e of b.events) {
+              if (!o.follow && e.seq > last) return finish();
+              if (isJsonMode()) {
+                if (o.follow) printJsonLine(eventJson(e));
+                else collected.push(eventJson(e));
+              } else out(eventLine(e));
+              if (!o.follow && e.seq >= last) return finish();
+            }
+            armIdle();
+          });
+          call.on('error', (e: Error & { code?: number }) => (done || e.code === 1 ? resolve() : reject(fromServiceError(e))));
+          call.on('end', finish);
+        });
+        if (isJsonMode() && !o.follow) printJson(collected);
+      });
+    });
+}

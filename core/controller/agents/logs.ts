@@ -1,0 +1,60 @@
+// Task logs live on the task's node: the controller reads them through its agent's TaskLogs
+// stream (a proxy for clients, and the last lines of a failed task for its error).
+import type * as grpc from '@grpc/grpc-js';
+import type { LogChunk } from '../../rpc/gen/common.js';
+import { BatonError } from '../../model/errors.js';
+import { fromServiceError } from '../../rpc/errors.js';
+import type { Ctl } from '../core.js';
+import type { TaskRt } from '../model/task.js';
+
+export interface LogRequest { tail: number; follow: boolean; grep: string }
+
+function clientFor(ctl: Ctl, t: TaskRt) {
+  const node = ctl.nodeOf(t);
+  const client = node?.up ? node.link?.rpc() : null;
+  if (!node || !client) {
+    throw new BatonError('UNAVAILABLE', `the logs of task ${t.name} are on node ${t.node || '(none)'}, which is not connected`,
+      { taskId: t.id, taskName: t.name, node: t.node });
+  }
+  return client;
+}
+
+/** Streams a task's log chunks to `onChunk`; returns a cancel function. */
+export function openTaskLogs(
+  ctl: Ctl, t: TaskRt, req: LogRequest,
+  on: { chunk(c: LogChunk): void; end(err: BatonError | null): void },
+): () => void {
+  const stream = clientFor(ctl, t).taskLogs({ taskId: t.id, tail: req.tail, follow: req.follow, grep: req.grep });
+  let ended = false;
+  const end = (err: BatonError | null) => { if (!ended) { ended = true; on.end(err); } };
+  stream.on('data', (c: LogChunk) => on.chunk(c));
+  stream.on('error', (e: grpc.ServiceError) => end(e.code === 1 /* CANCELLED */ ? null : fromServiceError(e)));
+  stream.on('end', () => end(null));
+  return () => { ended = true; stream.cancel(); };
+}
+
+/** The last lines a task printed, or [] when they cannot be had within `timeoutMs`. */
+export function fetchLastLines(ctl: Ctl, t: TaskRt, n = 20, timeoutMs = 1500): Promise<string[]> {
+  return new Promise((resolve) => {
+    const lines: string[] = [];
+    let cancel: (() => void) | null = null;
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      cancel?.();
+      resolve(lines.slice(-n));
+    };
+    const timer = setTimeout(settle, timeoutMs);
+    try {
+      cancel = openTaskLogs(ctl, t, { tail: n, follow: false, grep: '' }, {
+        chunk: (c) => { lines.push(...c.lines); if (c.eof) settle(); },
+        end: settle,
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve([]);
+    }
+  });
+}

@@ -1,0 +1,85 @@
+// The controller's shared state: in-memory maps are the source of truth; the store is written
+// behind. Feature modules (environments, transitions, agents, faults...) are functions over this.
+import type { Store } from '../store/store.js';
+import type { WorkflowLoader } from '../workflow/types.js';
+import type { TaskState } from '../model/states.js';
+import { EventBus, type EventInput } from './events/bus.js';
+import { Persister } from './persistence.js';
+import { NodeRegistry, type NodeRt } from './nodes.js';
+import type { AgentLink } from './agents/link.js';
+import type { EnvRt } from './model/env.js';
+import type { TaskRt } from './model/task.js';
+import type { TaskOp, OpBatch } from './transitions/op.js';
+
+export interface CtlConfig {
+  home: string;
+  token?: string;
+  defaultTimeoutMs: number;
+  heartbeatTimeoutMs: number;
+  /** environments with more included tasks than this get one task.state event per agent batch, not per task */
+  taskEventLimit: number;
+  /** events a slow subscriber may fall behind before it is cut off */
+  subscriberMaxQueued: number;
+  root: string;
+}
+
+export class Ctl {
+  readonly startedMs = Date.now();
+  readonly events: EventBus;
+  readonly persist: Persister;
+  readonly nodes = new NodeRegistry();
+  /** agent address -> link */
+  readonly links = new Map<string, AgentLink>();
+  readonly envs = new Map<string, EnvRt>();
+  readonly tasks = new Map<string, TaskRt>();
+  /** batches awaiting answers: batch id -> its op */
+  readonly batches = new Map<number, { op: TaskOp; batch: OpBatch }>();
+  private batchSeq = 0;
+  stopping = false;
+  address = '';
+
+  constructor(
+    readonly id: string,
+    readonly cfg: CtlConfig,
+    readonly store: Store,
+    readonly loader: WorkflowLoader,
+  ) {
+    this.events = new EventBus(store);
+    this.persist = new Persister(store);
+  }
+
+  newBatchId(): number {
+    return ++this.batchSeq;
+  }
+
+  emit(e: EventInput): void {
+    this.events.emit(e);
+  }
+
+  /** per-task events for this environment, or summaries (150k-task environments) */
+  perTaskEvents(env: EnvRt): boolean {
+    return env.active.length <= this.cfg.taskEventLimit;
+  }
+
+  /** Sets a task's state with counts, tree, write-behind and (small environments) an event. */
+  setTaskState(t: TaskRt, state: TaskState, message = ''): void {
+    if (!t.env.setTaskState(t, state)) return;
+    this.persist.task(t);
+    if (this.perTaskEvents(t.env)) {
+      this.emit({ kind: 'task.state', envId: t.env.id, taskId: t.id, node: t.node, state, message, data: { name: t.name } });
+    }
+  }
+
+  envTouched(env: EnvRt): void {
+    env.updatedMs = Date.now();
+    this.persist.env(env);
+  }
+
+  nodeOf(t: TaskRt): NodeRt | undefined {
+    return this.nodes.get(t.node);
+  }
+
+  opOf(t: TaskRt): TaskOp | undefined {
+    return t.waitBatch ? this.batches.get(t.waitBatch)?.op : undefined;
+  }
+}

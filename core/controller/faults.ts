@@ -1,0 +1,131 @@
+// Faults outside the plan: a task that exits or fails on its own, an agent whose session breaks.
+// Inside a transition they become failures of that transition; outside one, a fatal fault
+// (critical task, or an iterator below nmin) puts the environment in ERROR at once, a non-fatal
+// one leaves it in its state, degraded.
+import type { ErrorDetailLike } from '../model/errors.js';
+import type { EnvState } from '../model/states.js';
+import type { ExitInfo } from '../rpc/gen/common.js';
+import type { Ctl } from './core.js';
+import type { EnvRt } from './model/env.js';
+import type { TaskRt } from './model/task.js';
+import type { NodeRt } from './nodes.js';
+import type { FailReason } from './transitions/ctx.js';
+import { failureDetail } from './transitions/errors.js';
+import { closeRun } from './runs.js';
+import { fetchLastLines } from './agents/logs.js';
+import { fireHooks } from './hooks/runner.js';
+
+const LIVE: readonly EnvState[] = ['DEPLOYED', 'CONFIGURED', 'RUNNING'];
+
+/** Puts the environment in ERROR with a structured reason; aborts its open run. */
+export function goError(ctl: Ctl, env: EnvRt, detail: ErrorDetailLike): void {
+  if (env.state === 'ERROR' || env.destroyed) return;
+  const from = env.state;
+  env.state = 'ERROR';
+  env.error = detail;
+  ctl.envTouched(env);
+  ctl.emit({ kind: 'env.state', envId: env.id, state: 'ERROR', error: detail, message: detail.message, data: { from } });
+  void closeRun(ctl, env, 'aborted');
+  enrichLastLines(ctl, env, detail);
+}
+
+/** A task error names what it printed last: fetch it from the agent when the update did not carry it. */
+function enrichLastLines(ctl: Ctl, env: EnvRt, detail: ErrorDetailLike): void {
+  if (!detail.taskId || detail.lastLines?.length) return;
+  const t = ctl.tasks.get(detail.taskId);
+  if (!t || t.lost) return;
+  void fetchLastLines(ctl, t).then((lines) => {
+    if (!lines.length) return;
+    detail.lastLines = lines;
+    if (t.error && !t.error.lastLines?.length) { t.error.lastLines = lines; ctl.persist.task(t); }
+    ctl.envTouched(env);
+  });
+}
+
+function exitWords(x: ExitInfo): string {
+  return x.signal ? `killed by ${x.signal}` : `exit code ${x.code}`;
+}
+
+/** The agent reports that a task's process ended. */
+export function taskExited(ctl: Ctl, t: TaskRt, exit: ExitInfo, said?: ErrorDetailLike): void {
+  const env = t.env;
+  t.launched = false;
+  t.exit = exit;
+  env.setTaskLost(t, false);
+  const op = ctl.opOf(t);
+  const killed = op?.kind === 'kill';
+  const clean = !t.controlled && exit.code === 0 && !exit.signal;
+  const expected = killed || !!env.ctx?.expectExits || env.state === 'DONE' || env.destroyed || t.state === 'DONE';
+  const state = expected || clean ? 'DONE' : 'ERROR';
+  if (state === 'ERROR') {
+    t.error = {
+      code: 'TASK_FAILED', message: `task ${t.name} exited on node ${t.node} (${exitWords(exit)})`,
+      envId: env.id, taskId: t.id, taskName: t.name, node: t.node,
+      ...(exit.signal ? { signal: exit.signal } : { exitCode: exit.code }),
+      ...(said?.lastLines?.length ? { lastLines: said.lastLines } : {}),
+    };
+  }
+  ctl.setTaskState(t, state);
+  ctl.persist.task(t);
+  if (!expected || ctl.perTaskEvents(env)) {
+    ctl.emit({
+      kind: 'task.exit', envId: env.id, taskId: t.id, node: t.node, state,
+      message: `task ${t.name} exited (${exitWords(exit)})`,
+      data: { name: t.name, code: String(exit.code), signal: exit.signal, expected: String(expected) },
+    });
+  }
+  if (op) {
+    op.answer(t, killed ? null : { task: t, reason: 'crashed', detail: t.error ?? said });
+    return;
+  }
+  if (expected || clean) return;
+  fault(ctl, t, 'crashed', t.error ?? said);
+}
+
+/** A task failed on its own (exit, ERROR state, loss): decide what it means for its environment. */
+export function fault(ctl: Ctl, t: TaskRt, reason: FailReason, detail?: ErrorDetailLike): void {
+  const env = t.env;
+  if (env.destroyed || !t.included) return;
+  if (env.ctx) {
+    if (!env.ctx.expectExits) env.ctx.fail({ task: t, reason, detail });
+    return;
+  }
+  if (!LIVE.includes(env.state)) return;
+  if (env.isFatal(t)) {
+    goError(ctl, env, failureDetail({ task: t, reason, detail }, ''));
+    fireHooks(ctl, env, 'enter', 'ERROR');
+  } else if (!env.degraded) {
+    env.degraded = true;
+    ctl.envTouched(env);
+    ctl.emit({ kind: 'env.state', envId: env.id, state: env.state, message: `environment degraded: task ${t.name} ${reason}`, data: { degraded: 'true', task: t.name } });
+  }
+}
+
+/** An agent's session broke (or it stopped heart-beating): its tasks are lost at once. */
+export function nodeDown(ctl: Ctl, node: NodeRt, reason: string): void {
+  if (!node.up && node.synced) return;
+  node.up = false;
+  ctl.emit({ kind: 'node.down', node: node.name, message: `node ${node.name} is down: ${reason}` });
+  const lost: TaskRt[] = [];
+  for (const t of node.tasks) {
+    if ((t.launched || t.waitBatch) && !t.lost && t.env.setTaskLost(t, true)) {
+      ctl.persist.task(t);
+      lost.push(t);
+    }
+  }
+  // pending answers from this node will not come (marked lost first, so nmin counts see it)
+  for (const { op, batch } of [...ctl.batches.values()]) if (batch.node === node) op.nodeDown(node);
+  const byEnv = new Map<EnvRt, TaskRt[]>();
+  for (const t of lost) {
+    const l = byEnv.get(t.env);
+    if (l) l.push(t); else byEnv.set(t.env, [t]);
+  }
+  for (const [env, tasks] of byEnv) {
+    if (ctl.perTaskEvents(env)) {
+      for (const t of tasks) ctl.emit({ kind: 'task.lost', envId: env.id, taskId: t.id, node: node.name, message: `task ${t.name} lost: node ${node.name} is down`, data: { name: t.name } });
+    } else {
+      ctl.emit({ kind: 'task.lost', envId: env.id, node: node.name, message: `${tasks.length} task(s) lost: node ${node.name} is down`, data: { count: String(tasks.length) } });
+    }
+  }
+  for (const t of lost) fault(ctl, t, 'lost');
+}

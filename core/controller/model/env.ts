@@ -1,0 +1,114 @@
+// One environment in memory: its record, its tasks, the role tree and counts kept incrementally.
+import type { ExpandedWorkflow, HookSpec } from '../../workflow/types.js';
+import type { EnvState, TaskState } from '../../model/states.js';
+import type { ErrorDetailLike } from '../../model/errors.js';
+import { taskId } from '../../model/ids.js';
+import { StateCounts } from './counts.js';
+import { RoleTree } from './tree.js';
+import { TaskRt } from './task.js';
+import type { TransitionCtx } from '../transitions/ctx.js';
+
+export interface EnvInit {
+  id: string;
+  name: string;
+  workflow: string;
+  state: EnvState;
+  runNumber: number | null;
+  owner: string;
+  createdMs: number;
+  updatedMs: number;
+  vars: Record<string, string>;
+  repo: string;
+  revision: string;
+  error: ErrorDetailLike | null;
+}
+
+export class EnvRt {
+  readonly id: string;
+  name: string;
+  workflow: string;
+  state: EnvState;
+  runNumber: number | null;
+  runStartedMs = 0;
+  owner: string;
+  createdMs: number;
+  updatedMs: number;
+  vars: Record<string, string>;
+  repo: string;
+  revision: string;
+  error: ErrorDetailLike | null;
+  degraded = false;
+  destroyed = false;
+  /** the transition under way (its context), null when idle */
+  ctx: TransitionCtx | null = null;
+
+  readonly tasks: TaskRt[] = [];
+  /** included tasks only: what transitions act on */
+  readonly active: TaskRt[] = [];
+  /** role path (and task name) -> task */
+  readonly byRole = new Map<string, TaskRt>();
+  readonly tree: RoleTree;
+  /** counts over included tasks */
+  readonly counts = new StateCounts();
+  readonly hooks: HookSpec[];
+
+  constructor(init: EnvInit, readonly expanded: ExpandedWorkflow) {
+    this.id = init.id;
+    this.name = init.name;
+    this.workflow = init.workflow;
+    this.state = init.state;
+    this.runNumber = init.runNumber;
+    this.owner = init.owner;
+    this.createdMs = init.createdMs;
+    this.updatedMs = init.updatedMs;
+    this.vars = init.vars;
+    this.repo = init.repo;
+    this.revision = init.revision;
+    this.error = init.error;
+    this.tree = new RoleTree(expanded.root);
+    this.hooks = expanded.hooks ?? [];
+    for (const spec of expanded.tasks) {
+      const t = new TaskRt(taskId(this.id, spec.name), spec, this);
+      t.leaf = this.tree.leafOf.get(spec.name) ?? -1;
+      t.included = t.leaf < 0 ? true : this.tree.nodes[t.leaf]!.included;
+      this.tasks.push(t);
+      this.byRole.set(spec.name, t);
+      if (spec.rolePath && spec.rolePath !== spec.name) this.byRole.set(spec.rolePath, t);
+      if (t.included) {
+        this.active.push(t);
+        this.counts.add(t.state);
+      }
+    }
+  }
+
+  /** Sets a task's state, keeping counts and the role tree in step. Returns whether it changed. */
+  setTaskState(t: TaskRt, state: TaskState): boolean {
+    if (t.state === state) return false;
+    const before = t.effectiveState;
+    if (t.included) this.counts.move(t.state, state);
+    t.state = state;
+    if (t.leaf >= 0 && before !== t.effectiveState) this.tree.setLeaf(t.leaf, t.effectiveState);
+    return true;
+  }
+
+  setTaskLost(t: TaskRt, lost: boolean): boolean {
+    if (t.lost === lost) return false;
+    if (t.included) this.counts.lost += lost ? 1 : -1;
+    t.lost = lost;
+    if (t.leaf >= 0) this.tree.setLeaf(t.leaf, t.effectiveState);
+    return true;
+  }
+
+  /** A loss of this task (already marked ERROR or lost) is fatal to the environment. */
+  isFatal(t: TaskRt): boolean {
+    if (!t.included) return false;
+    if (t.critical) return true;
+    return t.leaf >= 0 && this.tree.belowNmin(t.leaf);
+  }
+
+  /** the open hooks-relevant role paths that are excluded */
+  roleIncluded(path: string): boolean {
+    for (const n of this.tree.nodes) if (n.path === path) return n.included;
+    return true;
+  }
+}

@@ -1,0 +1,52 @@
+// One task as the controller knows it: the source of truth is this object in memory; the store
+// gets a copy written behind (persistence.ts).
+import type { TaskSpec } from '../../workflow/types.js';
+import type { TaskState } from '../../model/states.js';
+import type { ErrorDetailLike } from '../../model/errors.js';
+import type { ChannelCounter, ExitInfo } from '../../rpc/gen/common.js';
+import type { EnvRt } from './env.js';
+
+const NO_PORTS: Record<string, number> = Object.freeze({}) as Record<string, number>;
+const NO_ADDRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_COUNTERS: ChannelCounter[] = Object.freeze([]) as unknown as ChannelCounter[];
+
+export class TaskRt {
+  /** role-tree leaf index, -1 when the tree has no leaf for it */
+  leaf = -1;
+  included = true;
+  node = '';
+  state: TaskState = 'STANDBY';
+  /** a process (or sim task) exists for it on its agent: launched and not yet exited */
+  launched = false;
+  lost = false;
+  pid = 0;
+  host = '';
+  logPath = '';
+  ports: Record<string, number> = NO_PORTS;
+  addresses: Record<string, string> = NO_ADDRS;
+  exit: ExitInfo | null = null;
+  error: ErrorDetailLike | null = null;
+  cpu = 0;
+  rss = 0;
+  counters: ChannelCounter[] = NO_COUNTERS;
+  /** the batch this task owes an answer to (0: none). Per-task field, not a per-task promise. */
+  waitBatch = 0;
+  /** queued for the write-behind */
+  dirty = false;
+
+  constructor(readonly id: string, readonly spec: TaskSpec, readonly env: EnvRt) {}
+
+  get name(): string { return this.spec.name; }
+  get critical(): boolean { return this.spec.critical; }
+  get controlled(): boolean { return this.spec.control !== 'basic'; }
+
+  /** the state the role tree sees: a lost task counts as ERROR */
+  get effectiveState(): TaskState {
+    return this.lost ? 'ERROR' : this.state;
+  }
+
+  /** healthy = alive, reachable, not in ERROR */
+  get healthy(): boolean {
+    return this.launched && !this.lost && this.state !== 'ERROR';
+  }
+}

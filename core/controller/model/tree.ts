@@ -1,0 +1,116 @@
+// The environment's role tree with aggregated states, maintained incrementally: a task state
+// change walks up its ancestors only while their aggregated state changes (O(depth)), so 150k
+// task updates never rescan the tree. The semantics are those of aggregateState (core/model).
+import type { RoleNode } from '../../workflow/types.js';
+import type { RoleState } from '../../model/states.js';
+
+export interface TreeNode {
+  path: string;
+  name: string;
+  kind: string;
+  critical: boolean;
+  /** false: excluded (this role or an ancestor is disabled), skipped by transitions */
+  included: boolean;
+  nmin: number;
+  parent: number;          // -1 for the root
+  children: number[];
+  taskName: string;        // kind == task: TaskSpec.name
+  /** counts in its parent's aggregation: included, not a call, and has tasks below it */
+  counted: boolean;
+  state: RoleState;
+  // aggregation over counted children
+  nCounted: number;
+  nCriticalError: number;
+  nError: number;          // children in ERROR (critical or not): for nmin
+  byState: Map<RoleState, number>;
+}
+
+export class RoleTree {
+  readonly nodes: TreeNode[] = [];
+  /** TaskSpec.name -> leaf index */
+  readonly leafOf = new Map<string, number>();
+
+  constructor(root: RoleNode) {
+    this.add(root, -1, true);
+    this.markCounted(0);
+    // pre-order indices: children come after their parent, so a reverse pass is bottom-up
+    for (let i = this.nodes.length - 1; i >= 0; i--) {
+      const n = this.nodes[i]!;
+      n.state = n.kind === 'task' ? 'STANDBY' : this.compute(n);
+      if (n.parent >= 0 && n.counted) this.addChild(this.nodes[n.parent]!, n.state, n.critical);
+    }
+  }
+
+  /** The leaf's state changed: update ancestors while their aggregated state changes. */
+  setLeaf(idx: number, state: RoleState): void {
+    let n = this.nodes[idx]!;
+    let old = n.state;
+    if (old === state) return;
+    n.state = state;
+    while (n.parent >= 0 && n.counted) {
+      const p = this.nodes[n.parent]!;
+      this.removeChild(p, old, n.critical);
+      this.addChild(p, n.state, n.critical);
+      const next = this.compute(p);
+      if (next === p.state) return;
+      old = p.state;
+      p.state = next;
+      n = p;
+    }
+  }
+
+  /** true when a loss at this leaf leaves some iterator ancestor with fewer healthy children than its nmin */
+  belowNmin(idx: number): boolean {
+    let i = this.nodes[idx]?.parent ?? -1;
+    while (i >= 0) {
+      const p = this.nodes[i]!;
+      if (p.nmin > 0 && p.nCounted - p.nError < p.nmin) return true;
+      i = p.parent;
+    }
+    return false;
+  }
+
+  private add(r: RoleNode, parent: number, parentIncluded: boolean): number {
+    const idx = this.nodes.length;
+    const included = parentIncluded && r.enabled !== false;
+    const n: TreeNode = {
+      path: r.path, name: r.name, kind: r.kind, critical: !!r.critical, included, nmin: r.nmin ?? 0,
+      parent, children: [], taskName: r.task ?? '', counted: false, state: 'UNKNOWN',
+      nCounted: 0, nCriticalError: 0, nError: 0, byState: new Map(),
+    };
+    this.nodes.push(n);
+    if (r.kind === 'task' && r.task) this.leafOf.set(r.task, idx);
+    for (const c of r.children ?? []) n.children.push(this.add(c, idx, included));
+    return idx;
+  }
+
+  /** returns whether the subtree holds a task */
+  private markCounted(idx: number): boolean {
+    const n = this.nodes[idx]!;
+    let hasTask = n.kind === 'task' && n.taskName !== '';
+    for (const c of n.children) if (this.markCounted(c)) hasTask = true;
+    n.counted = n.included && n.kind !== 'call' && hasTask;
+    return hasTask;
+  }
+
+  private compute(n: TreeNode): RoleState {
+    if (n.kind === 'task') return n.state;
+    if (n.nCounted === 0) return 'UNKNOWN';
+    if (n.nCriticalError > 0) return 'ERROR';
+    if (n.byState.size === 1) return n.byState.keys().next().value as RoleState;
+    return 'MIXED';
+  }
+
+  private addChild(p: TreeNode, s: RoleState, critical: boolean): void {
+    p.nCounted++;
+    p.byState.set(s, (p.byState.get(s) ?? 0) + 1);
+    if (s === 'ERROR') { p.nError++; if (critical) p.nCriticalError++; }
+  }
+
+  private removeChild(p: TreeNode, s: RoleState, critical: boolean): void {
+    p.nCounted--;
+    const k = (p.byState.get(s) ?? 0) - 1;
+    if (k <= 0) p.byState.delete(s); else p.byState.set(s, k);
+    if (s === 'ERROR') { p.nError--; if (critical) p.nCriticalError--; }
+  }
+}

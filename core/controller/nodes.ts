@@ -1,0 +1,84 @@
+// Nodes (agents) as the controller knows them: identity and labels from the Hello, load from
+// heartbeats, and the resources its placed tasks hold.
+import type { AgentLink } from './agents/link.js';
+import type { TaskRt } from './model/task.js';
+
+export class NodeRt {
+  labels: Record<string, string> = {};
+  host = '';
+  pid = 0;
+  sim = false;
+  version = '';
+  /** capacity from the Hello; 0 means not limited */
+  cpuCap = 0;
+  memCap = 0;
+  portMin = 0;
+  portMax = 0;
+  up = false;
+  /** has said Hello at least once since this controller started */
+  synced = false;
+  lastSeenMs = 0;
+  lastHeartbeatMs = 0;
+  cpu = 0;
+  memUsed = 0;
+  memTotal = 0;
+  /** held by placed tasks of live environments */
+  usedCpu = 0;
+  usedMem = 0;
+  /** tasks placed here (live environments) */
+  readonly tasks = new Set<TaskRt>();
+  link: AgentLink | null = null;
+  stored = false;
+  addedMs = Date.now();
+
+  constructor(public name: string, public address: string) {}
+
+  assign(t: TaskRt): void {
+    if (this.tasks.has(t)) return;
+    this.tasks.add(t);
+    this.usedCpu += t.spec.wants?.cpu ?? 0;
+    this.usedMem += t.spec.wants?.memoryBytes ?? 0;
+  }
+
+  release(t: TaskRt): void {
+    if (!this.tasks.delete(t)) return;
+    this.usedCpu -= t.spec.wants?.cpu ?? 0;
+    this.usedMem -= t.spec.wants?.memoryBytes ?? 0;
+  }
+}
+
+export class NodeRegistry {
+  readonly byName = new Map<string, NodeRt>();
+
+  get(name: string): NodeRt | undefined {
+    return this.byName.get(name);
+  }
+
+  byAddress(address: string): NodeRt | undefined {
+    for (const n of this.byName.values()) if (n.address === address) return n;
+    return undefined;
+  }
+
+  ensure(name: string, address: string): NodeRt {
+    let n = this.byName.get(name);
+    if (!n) {
+      n = new NodeRt(name, address);
+      this.byName.set(name, n);
+    }
+    return n;
+  }
+
+  delete(name: string): void {
+    this.byName.delete(name);
+  }
+
+  all(): NodeRt[] {
+    return [...this.byName.values()];
+  }
+
+  upCount(): number {
+    let k = 0;
+    for (const n of this.byName.values()) if (n.up) k++;
+    return k;
+  }
+}

@@ -1,0 +1,88 @@
+// Write-behind of tasks and environments: changes mark objects dirty; a timer (and the end of
+// every transition) writes them in big transactions. Large flushes are cut into chunks with a
+// yield between them so that the event loop (agent sessions, RPCs) keeps breathing.
+import type { Store, TaskRecord } from '../store/store.js';
+import type { EnvRt } from './model/env.js';
+import type { TaskRt } from './model/task.js';
+
+const FLUSH_MS = 100;
+const CHUNK = 5000;
+
+export function taskRecord(t: TaskRt): TaskRecord {
+  return {
+    id: t.id, envId: t.env.id, name: t.name, state: t.state, node: t.node, pid: t.pid, lost: t.lost,
+    exit: t.exit, ports: t.ports, logPath: t.logPath, host: t.host, error: t.error, addresses: t.addresses,
+  };
+}
+
+export function envPatch(e: EnvRt) {
+  return {
+    name: e.name, workflow: e.workflow, state: e.state, runNumber: e.runNumber, owner: e.owner,
+    createdMs: e.createdMs, updatedMs: e.updatedMs, vars: e.vars, repo: e.repo, revision: e.revision,
+    error: e.error, destroyed: e.destroyed,
+  };
+}
+
+export class Persister {
+  private tasks = new Set<TaskRt>();
+  private envs = new Set<EnvRt>();
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly store: Store) {}
+
+  task(t: TaskRt): void {
+    if (t.dirty) return;
+    t.dirty = true;
+    this.tasks.add(t);
+    this.schedule();
+  }
+
+  env(e: EnvRt): void {
+    this.envs.add(e);
+    this.schedule();
+  }
+
+  /** Forget queued writes of a destroyed environment's tasks (its rows are being deleted). */
+  dropEnv(e: EnvRt): void {
+    for (const t of e.tasks) if (t.dirty) { t.dirty = false; this.tasks.delete(t); }
+  }
+
+  flush(): Promise<void> {
+    this.chain = this.chain.then(() => this.flushNow()).catch((err) => {
+      console.error(`baton controller: write-behind failed: ${(err as Error).message}`);
+    });
+    return this.chain;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => { this.timer = null; void this.flush(); }, FLUSH_MS);
+    this.timer.unref();
+  }
+
+  private async flushNow(): Promise<void> {
+    const envs = [...this.envs];
+    this.envs.clear();
+    for (const e of envs) await this.store.patchEnvironment(e.id, envPatch(e));
+    while (this.tasks.size) {
+      const batch: TaskRecord[] = [];
+      for (const t of this.tasks) {
+        this.tasks.delete(t);
+        t.dirty = false;
+        if (!t.env.destroyed) batch.push(taskRecord(t));
+        if (batch.length >= CHUNK) break;
+      }
+      await this.store.putTasks(batch);
+      if (this.tasks.size) await new Promise((r) => setImmediate(r));
+    }
+  }
+}

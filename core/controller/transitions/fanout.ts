@@ -1,0 +1,85 @@
+// Fan-out helpers: one message per agent (chunked) for launches, transitions and kills.
+import type { LaunchSpec } from '../../rpc/gen/agent.js';
+import type { TaskEvent, TaskState } from '../../model/states.js';
+import type { Ctl } from '../core.js';
+import type { TaskRt } from '../model/task.js';
+import type { NodeRt } from '../nodes.js';
+import type { TransitionCtx } from './ctx.js';
+import { TaskOp } from './op.js';
+
+export function byNode(ctl: Ctl, tasks: readonly TaskRt[]): Map<NodeRt | null, TaskRt[]> {
+  const m = new Map<NodeRt | null, TaskRt[]>();
+  for (const t of tasks) {
+    const n = ctl.nodes.get(t.node) ?? null;
+    const l = m.get(n);
+    if (l) l.push(t); else m.set(n, [t]);
+  }
+  return m;
+}
+
+/** tasks whose node is unknown (removed since placement): nothing to send them to */
+function unplaced(ctx: TransitionCtx, tasks: TaskRt[]): void {
+  for (const t of tasks) ctx.fail({ task: t, reason: 'unavailable' });
+}
+
+export function launchSpec(t: TaskRt): LaunchSpec {
+  const s = t.spec;
+  return {
+    taskId: t.id, envId: t.env.id, name: s.name, driver: s.driver, control: s.control, command: s.command ?? '',
+    args: s.args ?? [], env: s.env ?? {}, cwd: s.cwd ?? '',
+    binds: (s.binds ?? []).map((b) => ({ name: b.name, type: b.type, transport: b.transport ?? 'tcp' })),
+    sim: s.sim ? { delayMs: s.sim.delayMs ?? 0, failOn: s.sim.failOn ?? '', failRate: s.sim.failRate ?? 0, exitAfterMs: s.sim.exitAfterMs ?? 0 } : undefined,
+    controlExitMs: s.killTimeouts?.controlExitMs ?? 0, termMs: s.killTimeouts?.termMs ?? 0, cleanupFiles: s.cleanupFiles ?? [],
+  };
+}
+
+/** Launches the tasks (one LaunchBatch per agent) and waits until all are launched or failed. */
+export async function launch(ctl: Ctl, ctx: TransitionCtx, tasks: TaskRt[], phase = 'launch'): Promise<TaskOp> {
+  ctx.setPhase(phase, tasks.length);
+  const op = new TaskOp(ctl, ctx, 'launch', 'STANDBY', 'LAUNCH');
+  for (const [node, list] of byNode(ctl, tasks)) {
+    if (!node) { unplaced(ctx, list); continue; }
+    op.send(node, list, (batchId, chunk) => ({
+      msg: { $case: 'launch', launch: { batchId, deadlineMs: ctx.remaining(), tasks: chunk.map(launchSpec) } },
+    }));
+  }
+  await op.wait();
+  return op;
+}
+
+/** Sends one task event to every task given (one TransitionBatch per agent) and waits. */
+export async function transition(
+  ctl: Ctl, ctx: TransitionCtx, event: TaskEvent, target: TaskState, tasks: TaskRt[],
+  argsFor: (t: TaskRt) => Record<string, string>, capMs?: number,
+): Promise<TaskOp> {
+  ctx.setPhase(event.toLowerCase(), tasks.length);
+  const op = new TaskOp(ctl, ctx, 'transition', target, event);
+  for (const [node, list] of byNode(ctl, tasks)) {
+    if (!node) { unplaced(ctx, list); continue; }
+    op.send(node, list, (batchId, chunk) => ({
+      msg: {
+        $case: 'transition',
+        transition: {
+          batchId, event, deadlineMs: Math.min(ctx.remaining(), capMs ?? Infinity),
+          items: chunk.map((t) => ({ taskId: t.id, args: argsFor(t) })),
+        },
+      },
+    }));
+  }
+  await op.wait(capMs);
+  return op;
+}
+
+/** Kills the tasks (graded: control EXIT, SIGTERM, SIGKILL; or SIGKILL now) and waits for the agents. */
+export async function kill(ctl: Ctl, ctx: TransitionCtx, tasks: TaskRt[], graded: boolean, reason: string): Promise<TaskOp> {
+  ctx.setPhase('kill', tasks.length);
+  const op = new TaskOp(ctl, ctx, 'kill', null, 'KILL');
+  for (const [node, list] of byNode(ctl, tasks)) {
+    if (!node) continue;
+    op.send(node, list, (batchId, chunk) => ({
+      msg: { $case: 'kill', kill: { batchId, taskIds: chunk.map((t) => t.id), graded, reason } },
+    }));
+  }
+  await op.wait();
+  return op;
+}

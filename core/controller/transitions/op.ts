@@ -1,0 +1,129 @@
+// One fan-out step of a transition: a batch per agent (chunked for message size), per-batch
+// pending counters and one deadline timer. Tasks carry the id of the batch they owe an answer
+// to; nothing is allocated per task (no promise, no timer).
+import type { ControllerMsg } from '../../rpc/gen/agent.js';
+import type { TaskState } from '../../model/states.js';
+import type { Ctl } from '../core.js';
+import type { NodeRt } from '../nodes.js';
+import type { TaskRt } from '../model/task.js';
+import type { Failure, TransitionCtx } from './ctx.js';
+
+export type OpKind = 'launch' | 'transition' | 'kill';
+
+export interface OpBatch {
+  id: number;
+  node: NodeRt;
+  tasks: TaskRt[];
+  open: boolean;
+  ok: number;
+}
+
+/** items per agent message: keeps a message far below gRPC's 4 MB default limit on the agent */
+export const MAX_BATCH = 2000;
+
+export class TaskOp {
+  readonly batches: OpBatch[] = [];
+  total = 0;
+  done = 0;
+  finished = false;
+  private resolve: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly ctl: Ctl,
+    readonly ctx: TransitionCtx,
+    readonly kind: OpKind,
+    /** the task state a successful answer means (null for kills) */
+    readonly target: TaskState | null,
+    readonly event: string,
+  ) {
+    ctx.op = this;
+  }
+
+  /** Sends one node's tasks, in chunks; `build` makes the message for one chunk. */
+  send(node: NodeRt, tasks: TaskRt[], build: (batchId: number, chunk: TaskRt[]) => ControllerMsg): void {
+    for (let i = 0; i < tasks.length; i += MAX_BATCH) {
+      const chunk = tasks.slice(i, i + MAX_BATCH);
+      const batch: OpBatch = { id: this.ctl.newBatchId(), node, tasks: chunk, open: true, ok: 0 };
+      this.batches.push(batch);
+      this.ctl.batches.set(batch.id, { op: this, batch });
+      this.total += chunk.length;
+      for (const t of chunk) t.waitBatch = batch.id;
+      const sent = node.up && node.link !== null && node.link.send(build(batch.id, chunk));
+      if (!sent) {
+        batch.open = false;
+        for (const t of chunk) this.answer(t, this.kind === 'kill' ? null : { task: t, reason: 'unavailable' });
+      }
+    }
+  }
+
+  /** A task answered (or failed); `failure` null means it did what was asked. */
+  answer(t: TaskRt, failure: Failure | null): void {
+    const ref = t.waitBatch ? this.ctl.batches.get(t.waitBatch) : undefined;
+    if (!ref || ref.op !== this) return;
+    t.waitBatch = 0;
+    this.done++;
+    this.ctx.done = this.done;
+    if (failure) this.ctx.fail(failure);
+    else ref.batch.ok++;
+    if (this.done >= this.total) this.finishNow('done');
+  }
+
+  /** The agent says every item of the batch was answered: the silent ones did not make it. */
+  batchDone(batch: OpBatch): void {
+    if (!batch.open) return;
+    batch.open = false;
+    for (const t of batch.tasks) {
+      if (t.waitBatch !== batch.id) continue;
+      this.answer(t, this.kind === 'kill' ? null : { task: t, reason: 'unanswered' });
+    }
+  }
+
+  /** The node's session broke: its pending tasks will not answer. */
+  nodeDown(node: NodeRt): void {
+    for (const b of this.batches) {
+      if (b.node !== node || !b.open) continue;
+      b.open = false;
+      for (const t of b.tasks) {
+        if (t.waitBatch === b.id) this.answer(t, this.kind === 'kill' ? null : { task: t, reason: 'lost' });
+      }
+    }
+  }
+
+  /** Resolves when every task answered, the transition aborted, or its deadline passed. */
+  wait(capMs?: number): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    if (this.done >= this.total) { this.finishNow('done'); return Promise.resolve(); }
+    if (this.ctx.aborted) { this.finishNow('abort'); return Promise.resolve(); }
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.timer = setTimeout(() => this.finishNow('timeout'), Math.min(this.ctx.remaining(), capMs ?? Infinity));
+    });
+  }
+
+  finishNow(why: 'done' | 'abort' | 'timeout'): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const b of this.batches) {
+      this.ctl.batches.delete(b.id);
+      for (const t of b.tasks) {
+        if (t.waitBatch !== b.id) continue;
+        t.waitBatch = 0;
+        if (why === 'timeout' && this.kind !== 'kill') this.ctx.late.push(t);
+      }
+    }
+    if (this.ctx.op === this) this.ctx.op = null;
+    const r = this.resolve;
+    this.resolve = null;
+    r?.();
+  }
+
+  /** tasks that did what was asked */
+  okCount(): number {
+    let n = 0;
+    for (const b of this.batches) n += b.ok;
+    return n;
+  }
+}

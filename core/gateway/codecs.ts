@@ -1,0 +1,42 @@
+// Request decoders per method (the generated fromJSON, which fills defaults and coerces types).
+// Typed against the contract, so a method whose request type changes fails to compile here.
+import {
+  AddNodeRequest, ControlEnvironmentRequest, CreateEnvironmentRequest, DestroyEnvironmentRequest,
+  GetEnvironmentRequest, GetInfoRequest, KillTaskRequest, LintTemplateRequest, ListEnvironmentsRequest,
+  ListNodesRequest, ListRunsRequest, ListTasksRequest, ListTemplatesRequest, RemoveNodeRequest,
+  RenderTemplateRequest, SubscribeRequest, TaskLogsRequest,
+} from '../rpc/gen/control.js';
+import type { StreamMethod, StreamRequest, UnaryMethod, UnaryRequest } from './contract.js';
+
+interface FromJson<T> { fromJSON(o: unknown): T }
+
+export const UNARY_REQUESTS: { [M in UnaryMethod]: FromJson<UnaryRequest<M>> } = {
+  GetInfo: GetInfoRequest,
+  ListEnvironments: ListEnvironmentsRequest,
+  CreateEnvironment: CreateEnvironmentRequest,
+  GetEnvironment: GetEnvironmentRequest,
+  DestroyEnvironment: DestroyEnvironmentRequest,
+  ListTasks: ListTasksRequest,
+  KillTask: KillTaskRequest,
+  ListNodes: ListNodesRequest,
+  AddNode: AddNodeRequest,
+  RemoveNode: RemoveNodeRequest,
+  ListRuns: ListRunsRequest,
+  ListTemplates: ListTemplatesRequest,
+  RenderTemplate: RenderTemplateRequest,
+  LintTemplate: LintTemplateRequest,
+};
+
+export const STREAM_REQUESTS: { [M in StreamMethod]: FromJson<StreamRequest<M>> } = {
+  Subscribe: SubscribeRequest,
+  ControlEnvironment: ControlEnvironmentRequest,
+  TaskLogs: TaskLogsRequest,
+};
+
+/** How long the gateway lets a unary call run (create may deploy; lint and render parse files). */
+export const UNARY_DEADLINE_MS: Partial<Record<UnaryMethod, number>> = {
+  CreateEnvironment: 300_000,
+  DestroyEnvironment: 300_000,
+  KillTask: 60_000,
+};
+export const DEFAULT_UNARY_DEADLINE_MS = 30_000;

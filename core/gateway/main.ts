@@ -1,0 +1,100 @@
+// The console gateway: serves the renderer and bridges HTTP/WebSocket to the controller's Control
+// service, behind a per-launch console token (DESIGN.md, Components; docs/architecture.md).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BatonError } from '../model/errors.js';
+import { assertSafeListen, parseAddress } from '../rpc/address.js';
+import { hostAllowed, newConsoleToken, originAllowed, tokenOk } from './auth.js';
+import { API_PREFIX, TOKEN_FRAGMENT, WS_PREFIX } from './contract.js';
+import { dialControl } from './control-client.js';
+import { sendError, setSecurityHeaders } from './http.js';
+import { defaultStaticDir, serveStatic } from './static.js';
+import { createStreamBridge } from './streams.js';
+import { handleUnary } from './unary.js';
+
+export interface GatewayOptions {
+  /** the controller's address (unix:///path or host:port) */
+  controller: string;
+  /** the controller's token (stays in the gateway) */
+  token?: string;
+  /** where to listen: host:port on loopback (default 127.0.0.1:0, a free port) */
+  listen?: string;
+  /** the built renderer (default <package>/dist-renderer) */
+  staticDir?: string;
+  /** the console token to require (default: a new random one) */
+  consoleToken?: string;
+}
+
+export interface GatewayHandle {
+  /** http://host:port/ */
+  url: string;
+  /** the console token every API call and WebSocket must carry */
+  token: string;
+  /** url with the token in the fragment: what to open in a browser */
+  openUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle> {
+  const listen = parseAddress(opts.listen ?? '127.0.0.1:0', 'console --listen');
+  if (listen.kind !== 'tcp') throw new BatonError('BAD_INPUT', 'console --listen: expected host:port', { where: 'console --listen' });
+  assertSafeListen(listen, false, 'console --listen');
+  const listenHost = listen.host!.replace(/^\[|\]$/g, '');
+  const token = opts.consoleToken ?? newConsoleToken();
+  const staticDir = opts.staticDir ?? defaultStaticDir();
+  const client = dialControl(opts.controller, opts.token);
+  const streams = createStreamBridge(client);
+
+  const server = http.createServer((req, res) => {
+    setSecurityHeaders(res, req.headers.host);
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    if (!hostAllowed(req.headers.host, listenHost)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain' });
+      res.end('unexpected Host');
+      return;
+    }
+    if (url.pathname.startsWith(API_PREFIX)) {
+      if (!originAllowed(req)) {
+        sendError(res, new BatonError('UNAUTHENTICATED', 'cross-origin request refused', { where: 'Origin' }));
+        return;
+      }
+      if (!tokenOk(req, url, token)) {
+        sendError(res, new BatonError('UNAUTHENTICATED', 'missing or wrong console token', { where: 'token' }));
+        return;
+      }
+      void handleUnary(client, req, res, url);
+      return;
+    }
+    serveStatic(staticDir, req, res, url);
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const refuse = (status: string) => socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    if (!url.pathname.startsWith(WS_PREFIX)) return refuse('404 Not Found');
+    if (!hostAllowed(req.headers.host, listenHost) || !originAllowed(req)) return refuse('403 Forbidden');
+    if (!tokenOk(req, url, token)) return refuse('401 Unauthorized');
+    streams.handleUpgrade(req, socket, head, url);
+  });
+  server.on('clientError', (_e, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new BatonError('BAD_INPUT', `console --listen ${opts.listen}: ${e.code ?? e.message}`, { where: 'console --listen' })));
+    server.listen(listen.port, listenHost, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const hostPart = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `http://${hostPart}:${addr.port}/`;
+  return {
+    url,
+    token,
+    openUrl: `${url}#${TOKEN_FRAGMENT}=${token}`,
+    async stop() {
+      streams.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      client.close();
+    },
+  };
+}

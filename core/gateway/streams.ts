@@ -1,0 +1,106 @@
+// The stream bridges: a WebSocket on /ws/<Method> per server stream (Subscribe: event batches,
+// ControlEnvironment: progress, TaskLogs: follow). The client's first frame is the request; the
+// gateway answers with StreamFrame values. Closing the socket cancels the gRPC call.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { BatonError, toBatonError } from '../model/errors.js';
+import { fromServiceError } from '../rpc/errors.js';
+import type { ControlClient } from '../rpc/gen/control.js';
+import { STREAM_REQUESTS } from './codecs.js';
+import { callStream } from './control-client.js';
+import { isStreamMethod, WS_PREFIX, type StreamFrame, type StreamMethod } from './contract.js';
+import { errorDetailJson, parseJsonObject } from './http.js';
+
+const REQUEST_WAIT_MS = 10_000;
+const PING_MS = 15_000;
+/** Above this many buffered bytes the gRPC stream is paused until the browser catches up. */
+const HIGH_WATER = 8 * 1024 * 1024;
+
+export interface StreamBridge {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void;
+  close(): void;
+}
+
+export function createStreamBridge(client: ControlClient): StreamBridge {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const alive = new WeakSet<WebSocket>();
+
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) { ws.terminate(); continue; }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, PING_MS);
+  pinger.unref();
+
+  function serve(ws: WebSocket, method: StreamMethod): void {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    const send = (f: StreamFrame<StreamMethod>) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(f));
+    };
+    const fail = (e: unknown) => {
+      send({ t: 'error', error: errorDetailJson(toBatonError(e).detail) });
+      ws.close(1011, 'error');
+    };
+    const wait = setTimeout(() => fail(new BatonError('BAD_INPUT', `${method}: no request sent within ${REQUEST_WAIT_MS} ms`, { where: 'request' })), REQUEST_WAIT_MS);
+    ws.once('message', (data: RawData) => {
+      clearTimeout(wait);
+      let call: ReturnType<typeof callStream>;
+      try {
+        const req = STREAM_REQUESTS[method].fromJSON(parseJsonObject(data.toString(), `${method} request`));
+        call = callStream(client, method, req);
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      let ended = false;
+      call.on('data', (m: unknown) => {
+        send({ t: 'msg', m } as StreamFrame<StreamMethod>);
+        if (ws.bufferedAmount > HIGH_WATER && !call.isPaused()) {
+          call.pause();
+          const drain = setInterval(() => {
+            if (ws.readyState !== ws.OPEN) { clearInterval(drain); return; }
+            if (ws.bufferedAmount < HIGH_WATER / 4) { clearInterval(drain); call.resume(); }
+          }, 20);
+        }
+      });
+      call.on('end', () => {
+        if (ended) return;
+        ended = true;
+        send({ t: 'end' });
+        ws.close(1000, 'end');
+      });
+      call.on('error', (e) => {
+        if (ended) return;
+        ended = true;
+        // CANCELLED is ours (the socket closed): nobody is listening.
+        if ((e as { code?: number }).code === 1) return;
+        fail(fromServiceError(e));
+      });
+      ws.on('close', () => {
+        if (!ended) { ended = true; call.cancel(); }
+      });
+    });
+    ws.on('close', () => clearTimeout(wait));
+    ws.on('error', () => ws.terminate());
+  }
+
+  return {
+    handleUpgrade(req, socket, head, url) {
+      const method = url.pathname.slice(WS_PREFIX.length);
+      if (!isStreamMethod(method)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => serve(ws, method));
+    },
+    close() {
+      clearInterval(pinger);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// $BATON_HOME/local/state.json: what `baton local up` started, so that the CLI can find the
+// controller and `baton local down` can stop everything (and find what is left).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BatonError } from '../model/errors.js';
+import { statePath } from './paths.js';
+
+export interface LocalNode {
+  name: string;
+  address: string;
+}
+
+export interface LocalProcess {
+  pid: number;       // also its process group id: every process is started as a group leader
+  log: string;
+}
+
+export interface LocalState {
+  version: 1;
+  home: string;
+  startedMs: number;
+  token: string;
+  controller: LocalProcess & {
+    address: string;
+    /** the arguments after bin/baton.js, so that a restart uses the same socket, home and token */
+    argv: string[];
+  };
+  agents: (LocalProcess & LocalNode & { labels: Record<string, string> })[];
+  /** one process per group of up to 100 simulated agents */
+  simAgents: (LocalProcess & { count: number; nodes: LocalNode[] })[];
+  /** the sim-farm environment created by `local up --sim-tasks K` */
+  envId?: string;
+}
+
+export function readState(home: string): LocalState | null {
+  const p = statePath(home);
+  let text: string;
+  try {
+    text = fs.readFileSync(p, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  try {
+    const s = JSON.parse(text) as LocalState;
+    if (!s || typeof s !== 'object' || !s.controller?.address) throw new Error('no controller address');
+    s.agents ??= [];
+    s.simAgents ??= [];
+    return s;
+  } catch (e) {
+    throw new BatonError('BAD_INPUT', `${p} is not a local-mode state file: ${(e as Error).message}`, { where: p });
+  }
+}
+
+/** Written atomically (tmp + rename) and readable only by the user: it holds the token. */
+export function writeState(home: string, s: LocalState): void {
+  const p = statePath(home);
+  fs.mkdirSync(path.dirname(p), { recursive: true });
+  const tmp = `${p}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(s, null, 2) + '\n', { mode: 0o600 });
+  fs.renameSync(tmp, p);
+}
+
+export function removeState(home: string): void {
+  fs.rmSync(statePath(home), { force: true });
+}
+
+/** Every pid local mode started (each one a process group leader). */
+export function statePids(s: LocalState): number[] {
+  return [s.controller.pid, ...s.agents.map((a) => a.pid), ...s.simAgents.map((a) => a.pid)].filter((p) => p > 0);
+}

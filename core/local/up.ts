@@ -1,0 +1,292 @@
+// `baton local up`: a controller and N agents (plus optional simulated agents) on this machine,
+// each a detached process of its own, talking over unix sockets with a random per-launch token.
+// Returns once the controller answers and every agent is up in ListNodes; on any failure it
+// stops what it started and says why.
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BatonError, toBatonError } from '../model/errors.js';
+import type { Environment, Info, ListNodesReply } from '../rpc/gen/control.js';
+import { connectControl, type Control } from './control-client.js';
+import { agentSocket, controllerSocket, localDir, logPath } from './paths.js';
+import { findLeftovers, isAlive, killGroup, stopGroups } from './procs.js';
+import { spawnBaton, tailFile, type Spawned } from './spawn.js';
+import { readState, removeState, statePids, writeState, type LocalNode, type LocalState } from './state.js';
+
+export interface LocalUpOptions {
+  home: string;
+  /** real agents (default 2): the first half zone=upstream, the rest zone=downstream */
+  agents?: number;
+  /** simulated agents, run 100 to a process */
+  simAgents?: number;
+  /** with simAgents: create (not deploy) a `sim-farm` environment with this many tasks */
+  simTasks?: number;
+  /** extra template repos for the controller (the shipped assets are always there) */
+  repos?: string[];
+  /** how long to wait for everything to come up (default 60 s, more for big sim farms) */
+  timeoutMs?: number;
+  onProgress?: (p: UpProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface UpProgress {
+  step: 'agents' | 'controller' | 'nodes' | 'environment';
+  message: string;
+  done?: number;
+  total?: number;
+}
+
+export interface LocalUpResult {
+  state: LocalState;
+  envId?: string;
+  durationMs: number;
+}
+
+export const SIM_AGENTS_PER_PROCESS = 100;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function checkCount(v: number | undefined, what: string, min: number): number {
+  const n = v ?? 0;
+  if (!Number.isInteger(n) || n < min) {
+    throw new BatonError('BAD_INPUT', `${what} must be a whole number >= ${min}, got ${v}`, { where: what });
+  }
+  return n;
+}
+
+/** Throws BUSY if a stack of this home still runs; clears what a dead one left behind. */
+async function checkNotRunning(home: string): Promise<void> {
+  const old = readState(home);
+  if (old) {
+    const alive = statePids(old).filter(isAlive);
+    let answers = false;
+    if (!alive.length) {
+      const c = connectControl(old.controller.address, old.token);
+      try {
+        await c.call<object, Info>('getInfo', {}, 1000);
+        answers = true;
+      } catch { /* not there */ } finally {
+        c.close();
+      }
+    }
+    if (alive.length || answers) {
+      throw new BatonError('BUSY',
+        `a local stack is already up in ${home} (controller ${old.controller.address}${alive.length ? `, pids ${alive.join(' ')}` : ''}); stop it with \`baton local down\``,
+        { where: home });
+    }
+  }
+  // a stack that died without `local down`: sweep what is left, clear its files
+  const left = findLeftovers(home, old ? statePids(old) : []);
+  if (left.length) await stopGroups(left.map((l) => l.proc.pid), 2000);
+  removeState(home);
+  const dir = localDir(home);
+  if (fs.existsSync(dir)) {
+    for (const f of fs.readdirSync(dir)) {
+      if (f.endsWith('.sock') || f.endsWith('.ready') || /^sim-\d+$/.test(f)) fs.rmSync(path.join(dir, f), { force: true, recursive: true });
+    }
+  }
+}
+
+interface AgentProc {
+  spawned: Spawned;
+  name: string;
+  readyFile: string;
+  nodes: LocalNode[] | null;
+  labels: Record<string, string>;
+  count: number;
+  sim: boolean;
+}
+
+function failedToStart(what: string, s: Spawned): BatonError {
+  const how = s.exited?.signal ? `was killed by ${s.exited.signal}` : `exited with code ${s.exited?.code}`;
+  return new BatonError('UNAVAILABLE', `${what} ${how} while starting (log: ${s.log})`, {
+    lastLines: tailFile(s.log), where: s.log, exitCode: s.exited?.code ?? undefined, signal: s.exited?.signal ?? undefined,
+  });
+}
+
+function abortedError(): BatonError {
+  return new BatonError('UNAVAILABLE', 'local up was interrupted; everything it started was stopped');
+}
+
+export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
+  const t0 = Date.now();
+  const home = path.resolve(opts.home);
+  const nAgents = checkCount(opts.agents ?? 2, '--agents', 0);
+  const nSim = checkCount(opts.simAgents, '--sim-agents', 0);
+  const simTasks = opts.simTasks === undefined ? undefined : checkCount(opts.simTasks, '--sim-tasks', 1);
+  if (nAgents + nSim === 0) throw new BatonError('BAD_INPUT', 'local up needs at least one agent (--agents or --sim-agents)', { where: '--agents' });
+  if (simTasks !== undefined && nSim === 0) {
+    throw new BatonError('BAD_INPUT', '--sim-tasks needs simulated agents: add --sim-agents M', { where: '--sim-tasks' });
+  }
+  const timeoutMs = opts.timeoutMs ?? 60_000 + nSim * 100;
+  const progress = opts.onProgress ?? (() => {});
+
+  await checkNotRunning(home);
+  fs.mkdirSync(localDir(home), { recursive: true, mode: 0o700 });
+
+  const token = randomBytes(24).toString('base64url');
+  // the token goes through the environment, not argv: argv is readable by every local user
+  const env = { BATON_HOME: home, BATON_TOKEN: token };
+  const host = os.hostname();
+  const started: Spawned[] = [];
+  let control: Control | null = null;
+  let state: LocalState | null = null;
+
+  const cleanup = async () => {
+    control?.close();
+    await stopGroups(started.map((s) => s.pid), 2000);
+    const left = findLeftovers(home, started.map((s) => s.pid));
+    for (const l of left) killGroup(l.proc.pid, 'SIGKILL');
+    removeState(home);
+  };
+
+  try {
+    // 1. agents: disjoint port ranges from a random base, so that two stacks rarely collide
+    const procs: AgentProc[] = [];
+    const portBase = 20000 + 1000 * Math.floor(Math.random() * Math.max(1, 40 - nAgents));
+    const upstream = Math.ceil(nAgents / 2);
+    for (let i = 1; i <= nAgents; i++) {
+      const name = `agent-${i}`;
+      const labels = { zone: i <= upstream ? 'upstream' : 'downstream', host };
+      const readyFile = path.join(localDir(home), `${name}.ready`);
+      const ports = `${portBase + (i - 1) * 1000}-${portBase + (i - 1) * 1000 + 999}`;
+      const spawned = spawnBaton(['agent', '--home', home, '--name', name, '--listen', agentSocket(home, name),
+        '--labels', labelsArg(labels), '--ports', ports, '--ready-file', readyFile], logPath(home, name), env);
+      started.push(spawned);
+      procs.push({ spawned, name, readyFile, nodes: null, labels, count: 1, sim: false });
+    }
+    for (let p = 1, left = nSim; left > 0; p++) {
+      const count = Math.min(SIM_AGENTS_PER_PROCESS, left);
+      left -= count;
+      const name = `sim-${p}`;
+      const labels = { sim: 'true', host };
+      const readyFile = path.join(localDir(home), `${name}.ready`);
+      const spawned = spawnBaton(['agent', '--home', home, '--sim', '--count', String(count), '--name', name,
+        '--listen', count > 1 ? `unix://${path.join(localDir(home), name)}` : agentSocket(home, name), '--labels', labelsArg(labels), '--ready-file', readyFile], logPath(home, name), env);
+      started.push(spawned);
+      procs.push({ spawned, name, readyFile, nodes: null, labels, count, sim: true });
+    }
+    const deadline = t0 + timeoutMs;
+    const total = nAgents + nSim;
+    progress({ step: 'agents', message: `starting ${total} agent${total === 1 ? '' : 's'}`, done: 0, total });
+    await waitAgentsReady(procs, deadline, progress, total, opts.signal);
+
+    // 2. the controller, dialling every agent
+    const agentAddrs = procs.flatMap((p) => p.nodes!.map((n) => n.address));
+    const ctlAddress = controllerSocket(home);
+    const ctlArgv = ['controller', '--home', home, '--listen', ctlAddress,
+      ...agentAddrs.flatMap((a) => ['--agent', a]), ...(opts.repos ?? []).flatMap((r) => ['--repo', path.resolve(r)])];
+    const ctl = spawnBaton(ctlArgv, logPath(home, 'controller'), env);
+    started.push(ctl);
+    state = {
+      version: 1, home, startedMs: t0, token,
+      controller: { address: ctlAddress, pid: ctl.pid, log: ctl.log, argv: ctlArgv },
+      agents: procs.filter((p) => !p.sim).map((p) => ({
+        name: p.name, address: p.nodes![0]!.address, pid: p.spawned.pid, log: p.spawned.log, labels: p.labels,
+      })),
+      simAgents: procs.filter((p) => p.sim).map((p) => ({ pid: p.spawned.pid, log: p.spawned.log, count: p.count, nodes: p.nodes! })),
+    };
+    // written now, so that an interrupted `local up` can still be cleaned by `local down`
+    writeState(home, state);
+    progress({ step: 'controller', message: `starting the controller on ${ctlAddress}` });
+    control = connectControl(ctlAddress, token);
+    await waitController(control, ctl, deadline, opts.signal);
+
+    // 3. every agent up in the controller's view
+    const names = new Set(procs.flatMap((p) => p.nodes!.map((n) => n.name)));
+    await waitNodesUp(control, ctl, names, deadline, progress, opts.signal);
+
+    // 4. optionally, the simulated farm's environment (created, not deployed)
+    let envId: string | undefined;
+    if (simTasks !== undefined) {
+      progress({ step: 'environment', message: `creating sim-farm with ${simTasks} tasks` });
+      const env = await control.call<object, Environment>('createEnvironment',
+        { workflow: 'sim-farm', vars: { tasks: String(simTasks) }, repo: '', revision: '', owner: os.userInfo().username, autoDeploy: false },
+        120_000);
+      envId = env.id;
+      state.envId = envId;
+      writeState(home, state);
+    }
+    control.close();
+    return { state, envId, durationMs: Date.now() - t0 };
+  } catch (e) {
+    await cleanup();
+    throw opts.signal?.aborted ? abortedError() : toBatonError(e);
+  }
+}
+
+function labelsArg(labels: Record<string, string>): string {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+async function waitAgentsReady(procs: AgentProc[], deadline: number, progress: (p: UpProgress) => void,
+  total: number, signal?: AbortSignal): Promise<void> {
+  let last = -1;
+  for (;;) {
+    if (signal?.aborted) throw abortedError();
+    let ready = 0;
+    for (const p of procs) {
+      if (!p.nodes) {
+        try {
+          const r = JSON.parse(fs.readFileSync(p.readyFile, 'utf8')) as { nodes: LocalNode[] };
+          if (Array.isArray(r.nodes) && r.nodes.length) p.nodes = r.nodes;
+        } catch { /* not yet */ }
+      }
+      if (p.nodes) ready += p.count;
+      else if (p.spawned.exited) throw failedToStart(`agent ${p.name}`, p.spawned);
+    }
+    if (ready !== last) {
+      progress({ step: 'agents', message: `agents listening ${ready}/${total}`, done: ready, total });
+      last = ready;
+    }
+    if (procs.every((p) => p.nodes)) return;
+    if (Date.now() > deadline) {
+      const late = procs.filter((p) => !p.nodes);
+      throw new BatonError('TIMEOUT', `agents did not start in time: ${late.map((p) => p.name).join(', ')} (logs in ${path.dirname(late[0]!.spawned.log)})`,
+        { lastLines: tailFile(late[0]!.spawned.log), causes: late.map((p) => ({ code: 'TIMEOUT', message: `agent ${p.name} not listening`, node: p.name, where: p.spawned.log })) });
+    }
+    await sleep(50);
+  }
+}
+
+async function waitController(control: Control, ctl: Spawned, deadline: number, signal?: AbortSignal): Promise<void> {
+  for (;;) {
+    if (signal?.aborted) throw abortedError();
+    try {
+      await control.call<object, Info>('getInfo', {}, 2000);
+      return;
+    } catch (e) {
+      const be = toBatonError(e);
+      if (be.code === 'UNAUTHENTICATED') throw be;
+    }
+    if (ctl.exited) throw failedToStart('the controller', ctl);
+    if (Date.now() > deadline) {
+      throw new BatonError('TIMEOUT', `the controller did not answer on its socket in time (log: ${ctl.log})`, { lastLines: tailFile(ctl.log), where: ctl.log });
+    }
+    await sleep(100);
+  }
+}
+
+async function waitNodesUp(control: Control, ctl: Spawned, names: Set<string>, deadline: number,
+  progress: (p: UpProgress) => void, signal?: AbortSignal): Promise<void> {
+  let last = -1;
+  for (;;) {
+    if (signal?.aborted) throw abortedError();
+    const reply = await control.call<object, ListNodesReply>('listNodes', {}, 10_000);
+    const up = new Set(reply.nodes.filter((n) => n.up).map((n) => n.name));
+    const n = [...names].filter((x) => up.has(x)).length;
+    if (n !== last) {
+      progress({ step: 'nodes', message: `nodes up ${n}/${names.size}`, done: n, total: names.size });
+      last = n;
+    }
+    if (n === names.size) return;
+    if (ctl.exited) throw failedToStart('the controller', ctl);
+    if (Date.now() > deadline) {
+      const missing = [...names].filter((x) => !up.has(x));
+      throw new BatonError('TIMEOUT', `${missing.length} of ${names.size} agents are not up in the controller: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' ...' : ''}`,
+        { lastLines: tailFile(ctl.log) });
+    }
+    await sleep(100);
+  }
+}

@@ -1,0 +1,75 @@
+// The SQLite schema of the default store. Additive changes only (CREATE ... IF NOT EXISTS), so an
+// older baton.db opens with a newer controller.
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS envs (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  state TEXT NOT NULL,
+  run_number INTEGER,
+  owner TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  vars TEXT NOT NULL DEFAULT '{}',
+  repo TEXT NOT NULL DEFAULT '',
+  revision TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  destroyed INTEGER NOT NULL DEFAULT 0
+);
+-- the expanded workflow apart from the row, so that state changes never rewrite it
+CREATE TABLE IF NOT EXISTS env_expanded (
+  id TEXT PRIMARY KEY,
+  json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tasks (
+  id TEXT PRIMARY KEY,
+  env_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  node TEXT NOT NULL DEFAULT '',
+  pid INTEGER NOT NULL DEFAULT 0,
+  lost INTEGER NOT NULL DEFAULT 0,
+  exit TEXT NOT NULL DEFAULT '',
+  ports TEXT NOT NULL DEFAULT '',
+  log_path TEXT NOT NULL DEFAULT '',
+  host TEXT NOT NULL DEFAULT '',
+  error TEXT NOT NULL DEFAULT '',
+  addresses TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS tasks_env ON tasks(env_id);
+CREATE TABLE IF NOT EXISTS runs (
+  run_number INTEGER PRIMARY KEY,
+  env_id TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  started_ms INTEGER NOT NULL,
+  stopped_ms INTEGER NOT NULL DEFAULT 0,
+  owner TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL,
+  tasks INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS runs_env ON runs(env_id);
+CREATE TABLE IF NOT EXISTS nodes (
+  name TEXT PRIMARY KEY,
+  address TEXT NOT NULL,
+  labels TEXT NOT NULL DEFAULT '{}',
+  sim INTEGER NOT NULL DEFAULT 0,
+  added_ms INTEGER NOT NULL
+);
+-- AUTOINCREMENT: a seq is never reused, even after old events are pruned
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_ms INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  env_id TEXT NOT NULL DEFAULT '',
+  task_id TEXT NOT NULL DEFAULT '',
+  node TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_env ON events(env_id, seq);
+`;

@@ -1,0 +1,110 @@
+// The workflow layer's entry point: createWorkflowLoader (list, expand, lint) and renderPlan.
+import path from 'node:path';
+import { BatonError } from '../model/errors.js';
+import type { Diagnostic, ExpandedWorkflow, WorkflowLoader, WorkflowSummary } from './types.js';
+import { expandWorkflow, builtinsFor } from './expand.js';
+import { TemplateFiles, loadFile, type Loaded } from './templates.js';
+import {
+  type RepoView, looksLikePath, repoOfFile, revisionView, workflowFiles, workingView,
+} from './repo.js';
+import { readVarSpecs, publicSpecs } from './specs.js';
+import { lintFile } from './lint.js';
+
+export type * from './types.js';
+export { renderPlan, renderText } from './render.js';
+export type { RenderPlan } from './render.js';
+export { parseTrigger, orderHooks } from './hooks.js';
+export { parseDuration, parseMemory } from './units.js';
+export { coerceValue, splitUserVars } from './vars.js';
+export { schemas } from './schema.js';
+
+export interface WorkflowLoaderOptions {
+  /** template repo directories, searched in order (first wins); the shipped one is <batonRoot>/assets */
+  repos: string[];
+  /** the Baton package root: `baton.root` in templates */
+  batonRoot: string;
+  /** `baton.node` in templates (default process.execPath) */
+  nodePath?: string;
+}
+
+export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoader {
+  const batonRoot = path.resolve(opts.batonRoot);
+  const nodePath = opts.nodePath ?? process.execPath;
+  const configured = (opts.repos.length ? opts.repos : [path.join(batonRoot, 'assets')]).map((r) => path.resolve(r));
+
+  /** The repos to search: one (given) at its revision, or all configured ones. */
+  const viewsFor = (repo?: string, revision?: string): RepoView[] => {
+    if (repo) return [revision ? revisionView(repo, revision) : workingView(repo)];
+    if (revision) {
+      // a revision applies to the first (primary) repo
+      return [revisionView(configured[0], revision), ...configured.slice(1).map(workingView)];
+    }
+    return configured.map(workingView);
+  };
+
+  const find = (workflow: string, o: { repo?: string; revision?: string }): { files: TemplateFiles; top: Loaded } => {
+    if (typeof workflow !== 'string' || !workflow.trim()) {
+      throw new BatonError('BAD_INPUT', 'no workflow given', { where: 'workflow' });
+    }
+    if (looksLikePath(workflow)) {
+      const file = path.resolve(workflow);
+      const repoDir = o.repo ?? repoOfFile(file);
+      const view = o.revision ? revisionView(repoDir, o.revision) : workingView(repoDir);
+      const rel = path.relative(path.resolve(repoDir), file);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) {
+        throw new BatonError('BAD_INPUT', `workflow file ${file} is not inside repo ${repoDir}`, { where: `workflow ${workflow}` });
+      }
+      const files = new TemplateFiles([view, ...configured.filter((d) => d !== view.dir).map(workingView)]);
+      const real = path.join(view.root, rel);
+      return { files, top: loadFile(real, view, 'workflow') };
+    }
+    const views = viewsFor(o.repo, o.revision);
+    const files = new TemplateFiles(o.repo ? [...views, ...configured.filter((d) => d !== views[0].dir).map(workingView)] : views);
+    for (const v of views) {
+      const top = files.workflowByName(workflow, v);
+      if (top && top.view.dir === v.dir) return { files, top };
+    }
+    throw new BatonError('NOT_FOUND', `workflow ${workflow} not found in ${views.map((v) => v.dir).join(', ')}`, { where: `workflow ${workflow}` });
+  };
+
+  return {
+    async list(repo?: string): Promise<WorkflowSummary[]> {
+      const views = repo ? [workingView(repo)] : configured.map(workingView);
+      const out: WorkflowSummary[] = [];
+      const seen = new Set<string>();
+      for (const v of views) {
+        for (const file of workflowFiles(v)) {
+          const name = path.basename(file).replace(/\.ya?ml$/, '');
+          if (seen.has(name)) continue; // shadowed by an earlier repo
+          seen.add(name);
+          const s: WorkflowSummary = { name, repo: v.dir, file, description: '', vars: [], revision: v.revision };
+          try {
+            const { src } = loadFile(file, v, 'workflow');
+            const doc = src.value as { description?: unknown };
+            s.description = typeof doc.description === 'string' ? doc.description : '';
+            s.vars = publicSpecs(readVarSpecs(src), builtinsFor(v, batonRoot, nodePath));
+          } catch (e) {
+            s.error = e instanceof BatonError ? `${e.detail.where ?? file}: ${e.message}` : String(e);
+          }
+          out.push(s);
+        }
+      }
+      return out;
+    },
+
+    async expand(workflow: string, vars: Record<string, string>, o: { repo?: string; revision?: string } = {}): Promise<ExpandedWorkflow> {
+      const { files, top } = find(workflow, o ?? {});
+      try {
+        return expandWorkflow({ files, top, userVars: vars ?? {}, batonRoot, nodePath });
+      } catch (e) {
+        if (e instanceof BatonError) throw e;
+        // a bug of ours must still name where it happened, and never pass as a crash
+        throw new BatonError('INTERNAL', `expanding ${top.src.file}: ${(e as Error)?.message ?? String(e)}`, { where: top.src.file });
+      }
+    },
+
+    async lint(file: string, content?: string): Promise<Diagnostic[]> {
+      return lintFile({ file, content, configured, batonRoot, nodePath });
+    },
+  };
+}

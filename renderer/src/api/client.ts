@@ -1,0 +1,38 @@
+// Typed unary calls through the gateway: call('GetEnvironment', { id }) returns an Environment.
+// The method table and types are the shared contract (core/gateway/contract.ts).
+import { API_PREFIX, TOKEN_HEADER, type UnaryMethod, type UnaryReply, type UnaryRequest } from '../../../core/gateway/contract.js';
+import { BatonError } from '../../../core/model/errors.js';
+import { currentToken } from './auth.js';
+import { errorFromWire } from './errors.js';
+
+type Listener = (e: BatonError) => void;
+const authListeners = new Set<Listener>();
+/** Called when the gateway refuses the token (the page then asks for a fresh console URL). */
+export function onUnauthenticated(l: Listener): () => void {
+  authListeners.add(l);
+  return () => authListeners.delete(l);
+}
+
+export async function call<M extends UnaryMethod>(method: M, req: Partial<UnaryRequest<M>> = {}, signal?: AbortSignal): Promise<UnaryReply<M>> {
+  let res: Response;
+  try {
+    res = await fetch(`${API_PREFIX}${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: currentToken() ?? '' },
+      body: JSON.stringify(req),
+      signal,
+      cache: 'no-store',
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new BatonError('UNAVAILABLE', 'cannot reach the console gateway', { where: method });
+  }
+  let body: unknown = null;
+  try { body = await res.json(); } catch { /* not JSON: handled below */ }
+  if (!res.ok) {
+    const err = errorFromWire((body as { error?: never } | null)?.error ?? { code: res.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL', message: `HTTP ${res.status}` });
+    if (err.code === 'UNAUTHENTICATED') for (const l of authListeners) l(err);
+    throw err;
+  }
+  return body as UnaryReply<M>;
+}

@@ -1,0 +1,75 @@
+// Fetching from the API into the store, throttled: the event stream asks for refreshes often,
+// the API is asked at most once per interval per resource (and a refresh asked during a fetch
+// runs once more after it).
+import { call } from '../api/client.js';
+import type { ConsoleStore } from '../store/store.js';
+
+type Fetcher = () => Promise<void>;
+
+function throttled(f: Fetcher, minGapMs: number): Fetcher {
+  let running: Promise<void> | null = null;
+  let again = false;
+  let last = 0;
+  const run = async (): Promise<void> => {
+    const wait = last + minGapMs - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    last = Date.now();
+    try { await f(); } catch { /* the connection badge reports failures; the next refresh retries */ }
+  };
+  return () => {
+    if (running) { again = true; return running; }
+    running = (async () => {
+      do { again = false; await run(); } while (again);
+    })().finally(() => { running = null; });
+    return running;
+  };
+}
+
+export interface Sync {
+  envs: Fetcher;
+  env(id: string): Promise<void>;
+  runs: Fetcher;
+  nodes: Fetcher;
+  templates: Fetcher;
+  /** environments whose page is open: their tasks and tree are kept fresh */
+  watch(id: string): () => void;
+  watched(id: string): boolean;
+}
+
+export function createSync(store: ConsoleStore): Sync {
+  const envFetchers = new Map<string, Fetcher>();
+  const watching = new Map<string, number>();
+  const s = () => store.getState();
+  const sync: Sync = {
+    envs: throttled(async () => { s().setEnvs((await call('ListEnvironments', {})).environments); }, 1000),
+    runs: throttled(async () => { s().setRuns((await call('ListRuns', { limit: 500 })).runs); }, 1500),
+    nodes: throttled(async () => { s().setNodes((await call('ListNodes', {})).nodes, Date.now()); }, 1500),
+    templates: throttled(async () => { s().setTemplates((await call('ListTemplates', {})).templates); }, 1000),
+    env(id) {
+      let f = envFetchers.get(id);
+      if (!f) {
+        // the bigger the environment, the less often its full task list is refetched
+        f = throttled(async () => {
+          try {
+            s().upsertEnv(await call('GetEnvironment', { id, withTasks: true, withTree: true }));
+          } catch (e) {
+            if ((e as { code?: string }).code === 'NOT_FOUND') s().removeEnv(id);
+            throw e;
+          }
+        }, 1000);
+        envFetchers.set(id, f);
+      }
+      return f();
+    },
+    watch(id) {
+      watching.set(id, (watching.get(id) ?? 0) + 1);
+      return () => {
+        const n = (watching.get(id) ?? 1) - 1;
+        if (n <= 0) watching.delete(id);
+        else watching.set(id, n);
+      };
+    },
+    watched: (id) => watching.has(id),
+  };
+  return sync;
+}

@@ -1,0 +1,193 @@
+// Applying a batch of events to the state: pure, incremental (copy-on-write per map, per changed
+// object), so unchanged tasks keep their identity and their rows do not re-render.
+import type { Environment, Event, Task, TaskCounts } from '../../../core/rpc/gen/control.js';
+import { formatError } from '../../../core/model/errors.js';
+import { detailFromWire } from '../api/errors.js';
+import type { DataState, Effect, Progress } from './types.js';
+
+export const EVENT_CAP = 5000;
+
+export type EventSlice = Pick<DataState, 'envs' | 'envTaskIds' | 'tasks' | 'progress' | 'events' | 'lastSeq' | 'nodes'>;
+
+export interface ApplyOptions {
+  /** events older than this are history (replayed): they update state but never notify */
+  liveSinceMs: number;
+  cap?: number;
+}
+
+/** Copy-on-write wrapper: the first write copies the map; later writes go to the copy. */
+class Cow<K, V> {
+  private copy: Map<K, V> | null = null;
+  constructor(private readonly base: Map<K, V>) {}
+  get(k: K): V | undefined { return (this.copy ?? this.base).get(k); }
+  has(k: K): boolean { return (this.copy ?? this.base).has(k); }
+  set(k: K, v: V): void { (this.copy ??= new Map(this.base)).set(k, v); }
+  delete(k: K): void { if (this.has(k)) (this.copy ??= new Map(this.base)).delete(k); }
+  result(): Map<K, V> { return this.copy ?? this.base; }
+  changed(): boolean { return this.copy !== null; }
+}
+
+function num(s: string | undefined): number | undefined {
+  if (s === undefined || s === '') return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function withCounts(env: Environment, delta: Map<string, number>): Environment {
+  const c: TaskCounts = env.counts ?? { total: 0, byState: {}, lost: 0 };
+  const byState = { ...c.byState };
+  for (const [state, d] of delta) {
+    const v = (byState[state] ?? 0) + d;
+    if (v > 0) byState[state] = v;
+    else delete byState[state];
+  }
+  return { ...env, counts: { ...c, byState } };
+}
+
+export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyOptions): { next: Partial<EventSlice>; effects: Effect[] } {
+  const envs = new Cow(s.envs);
+  const tasks = new Cow(s.tasks);
+  const progress = new Cow(s.progress);
+  const nodes = new Cow(s.nodes);
+  let envTaskIds = s.envTaskIds;
+  const countDelta = new Map<string, Map<string, number>>();
+  const effects: Effect[] = [];
+  const want = new Set<string>();
+  const fresh: Event[] = [];
+  let lastSeq = s.lastSeq;
+
+  const patchEnv = (id: string, f: (e: Environment) => Environment) => {
+    const e = envs.get(id);
+    if (e) envs.set(id, f(e));
+  };
+  const bump = (envId: string, state: string, d: number) => {
+    let m = countDelta.get(envId);
+    if (!m) countDelta.set(envId, (m = new Map()));
+    m.set(state, (m.get(state) ?? 0) + d);
+  };
+  const patchTask = (ev: Event, f: (t: Task) => Task) => {
+    const t = tasks.get(ev.taskId);
+    if (!t) { if (ev.envId && envTaskIds.has(ev.envId)) want.add(`env:${ev.envId}`); return; }
+    const n = f(t);
+    if (n.state !== t.state && envs.has(t.envId)) { bump(t.envId, t.state, -1); bump(t.envId, n.state, +1); }
+    tasks.set(t.id, n);
+  };
+
+  for (const ev of batch) {
+    if (ev.seq > 0 && ev.seq <= lastSeq) continue; // already applied (a replay overlapping what we saw)
+    if (ev.seq > lastSeq) lastSeq = ev.seq;
+    fresh.push(ev);
+    const live = ev.timeMs >= opts.liveSinceMs;
+    switch (ev.kind) {
+      case 'env.created':
+        if (!envs.has(ev.envId)) {
+          envs.set(ev.envId, {
+            id: ev.envId, name: ev.data.name ?? '', workflow: ev.data.workflow ?? '', state: ev.state || 'STANDBY',
+            runNumber: undefined, owner: ev.data.owner ?? '', createdMs: ev.timeMs, updatedMs: ev.timeMs, vars: {},
+            repo: '', revision: '', tasks: [], root: undefined, graph: undefined, counts: undefined, error: undefined,
+            transition: '', degraded: false,
+          });
+        }
+        want.add('envs');
+        break;
+      case 'env.state': {
+        const prev = envs.get(ev.envId);
+        patchEnv(ev.envId, (e) => ({
+          ...e,
+          state: ev.state || e.state,
+          runNumber: ev.state === 'RUNNING' ? (ev.runNumber || e.runNumber) : undefined,
+          error: ev.state === 'ERROR' ? (ev.error ?? e.error) : undefined,
+          updatedMs: ev.timeMs,
+        }));
+        if (ev.state === 'ERROR' && live && prev?.state !== 'ERROR') {
+          const d = ev.error ? detailFromWire(ev.error) : undefined;
+          effects.push({ kind: 'notify', notice: {
+            level: 'error', envId: ev.envId, timeMs: ev.timeMs,
+            title: `Environment ${prev?.name || ev.envId} is in ERROR`,
+            body: d ? formatError(d) : (ev.message || 'see the environment page'),
+          } });
+        }
+        want.add('envs');
+        break;
+      }
+      case 'env.transition': {
+        const phase = ev.data.phase ?? '';
+        if (phase === 'end') {
+          progress.delete(ev.envId);
+          patchEnv(ev.envId, (e) => ({ ...e, transition: '' }));
+          want.add(`env:${ev.envId}`);
+        } else {
+          const old = progress.get(ev.envId);
+          const p: Progress = {
+            transition: ev.transition || old?.transition || '',
+            phase: ev.data.step ?? ev.data.stage ?? phase,
+            done: num(ev.data.done) ?? (phase === 'begin' ? 0 : old?.done ?? 0),
+            total: num(ev.data.total) ?? old?.total ?? 0,
+            startedMs: phase === 'begin' || !old ? ev.timeMs : old.startedMs,
+          };
+          progress.set(ev.envId, p);
+          if (phase === 'begin') patchEnv(ev.envId, (e) => ({ ...e, transition: p.transition }));
+        }
+        break;
+      }
+      case 'env.destroyed':
+        envs.delete(ev.envId);
+        progress.delete(ev.envId);
+        for (const id of envTaskIds.get(ev.envId) ?? []) tasks.delete(id);
+        if (envTaskIds.has(ev.envId)) { envTaskIds = new Map(envTaskIds); envTaskIds.delete(ev.envId); }
+        want.add('envs');
+        break;
+      case 'task.state':
+        patchTask(ev, (t) => ({ ...t, state: ev.state || t.state, error: ev.state === 'ERROR' ? (ev.error ?? t.error) : t.error }));
+        break;
+      case 'task.exit':
+        patchTask(ev, (t) => ({
+          ...t,
+          state: ev.state || t.state,
+          exit: { exited: true, code: num(ev.data.code) ?? -1, signal: ev.data.signal ?? '', timeMs: ev.timeMs },
+          error: ev.error ?? t.error,
+        }));
+        break;
+      case 'task.lost':
+        patchTask(ev, (t) => ({ ...t, lost: true, state: ev.state || t.state }));
+        break;
+      case 'run.start':
+        patchEnv(ev.envId, (e) => ({ ...e, runNumber: ev.runNumber || e.runNumber }));
+        want.add('runs');
+        break;
+      case 'run.stop':
+        want.add('runs');
+        break;
+      case 'node.up':
+      case 'node.down': {
+        const n = nodes.get(ev.node);
+        if (n) nodes.set(ev.node, { ...n, up: ev.kind === 'node.up' });
+        want.add('nodes');
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  for (const [envId, delta] of countDelta) patchEnv(envId, (e) => withCounts(e, delta));
+  for (const w of want) {
+    if (w === 'envs') effects.push({ kind: 'refreshEnvs' });
+    else if (w === 'runs') effects.push({ kind: 'refreshRuns' });
+    else if (w === 'nodes') effects.push({ kind: 'refreshNodes' });
+    else effects.push({ kind: 'refreshEnv', envId: w.slice(4) });
+  }
+
+  const next: Partial<EventSlice> = { lastSeq };
+  if (envs.changed()) next.envs = envs.result();
+  if (tasks.changed()) next.tasks = tasks.result();
+  if (progress.changed()) next.progress = progress.result();
+  if (nodes.changed()) next.nodes = nodes.result();
+  if (envTaskIds !== s.envTaskIds) next.envTaskIds = envTaskIds;
+  if (fresh.length) {
+    const cap = opts.cap ?? EVENT_CAP;
+    const all = s.events.length + fresh.length > cap ? s.events.concat(fresh).slice(-cap) : s.events.concat(fresh);
+    next.events = all;
+  }
+  return { next, effects };
+}

@@ -1,0 +1,17 @@
+// Unit tests for the console (store, models, components): `npx vitest run --config renderer/vitest.config.ts`.
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  plugins: [react()],
+  test: {
+    environment: 'jsdom',
+    include: ['test/renderer/**/*.test.{ts,tsx}'],
+    setupFiles: ['test/renderer/setup.ts'],
+    css: false,
+    pool: 'threads',
+    maxWorkers: 2,
+  },
+});

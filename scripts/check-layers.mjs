@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// The layer lint (docs/architecture.md, "Layers"): imports go only downward. Fails, naming the
+// file, line and the rule, when a file imports from a layer it may not use (e.g. core/agent
+// importing core/controller, or anything in core importing renderer/ or electron/).
+// Usage: node scripts/check-layers.mjs [root]
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
+
+// layer -> the layers it may import (besides itself)
+const CORE_ALL = ['core/model', 'core/workflow', 'core/rpc', 'core/store', 'core/sdk', 'core/agent',
+  'core/controller', 'core/gateway', 'core/local', 'core/remote'];
+const ALLOWED = {
+  'core/model': [],
+  'core/workflow': ['core/model'],
+  'core/rpc': ['core/model'],
+  'core/store': ['core/model'],
+  'core/sdk': ['core/rpc', 'core/model'],
+  'core/agent': ['core/rpc', 'core/model'],
+  'core/controller': ['core/workflow', 'core/rpc', 'core/store', 'core/model'],
+  'core/gateway': ['core/rpc', 'core/model'],
+  'core/local': ['core/rpc', 'core/model'],
+  'core/remote': ['core/rpc', 'core/model'],
+  'core/cli': CORE_ALL,
+  // the browser code: generated message types and the pure model only
+  'renderer': ['core/rpc/gen', 'core/model'],
+  'electron': CORE_ALL,
+};
+
+// Files a layer may import beyond its rule, each with the reason. The file must stay browser-safe:
+// the check below fails if it imports anything but types.
+const EXCEPTIONS = [
+  { from: 'renderer', file: 'core/gateway/contract.ts',
+    why: 'the console wire contract shared by the gateway and the renderer (type-only imports from core/rpc/gen)' },
+];
+
+/** The layer a repo-relative path belongs to (the longest match), or null for unlayered files. */
+function layerOf(rel) {
+  const p = rel.split(path.sep).join('/');
+  if (p.startsWith('core/rpc/gen/') || p === 'core/rpc/gen') return 'core/rpc/gen';
+  const m = /^core\/([^/]+)\//.exec(p);
+  if (m) return `core/${m[1]}`;
+  if (p.startsWith('renderer/')) return 'renderer';
+  if (p.startsWith('electron/')) return 'electron';
+  return null;
+}
+
+function allowed(from, to) {
+  if (from === to) return true;
+  // core/rpc/gen is part of core/rpc for everyone below the renderer
+  const target = to === 'core/rpc/gen' && from !== 'renderer' ? 'core/rpc' : to;
+  if (from === 'core/rpc' && target === 'core/rpc') return true;
+  if (from === 'core/rpc/gen') return target === 'core/rpc' || target === 'core/rpc/gen';
+  return (ALLOWED[from] ?? []).includes(target);
+}
+
+function* walk(dir) {
+  let entries;
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (e.name === 'node_modules' || e.name === 'dist' || e.name.startsWith('.')) continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yield* walk(p);
+    else if (/\.(m|c)?[jt]sx?$/.test(e.name) && !e.name.endsWith('.d.ts')) yield p;
+  }
+}
+
+/** Comments out of the way (keeps line numbers; a // inside a string such as unix:// is kept). */
+function stripComments(src) {
+  return src
+    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '))
+    .replace(/^(\s*)\/\/.*$/gm, '$1');
+}
+
+const IMPORT_RES = [
+  /\b(?:import|export)\s+(?:type\s+)?[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
+  /\bimport\s*['"]([^'"]+)['"]/g,
+  /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+  /\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)/g,
+];
+
+const violations = [];
+let files = 0;
+for (const top of ['core', 'renderer', 'electron']) {
+  for (const file of walk(path.join(root, top))) {
+    const rel = path.relative(root, file);
+    const from = layerOf(rel);
+    if (!from) continue;
+    files++;
+    const src = stripComments(fs.readFileSync(file, 'utf8'));
+    for (const re of IMPORT_RES) {
+      re.lastIndex = 0;
+      let m;
+      while ((m = re.exec(src))) {
+        const spec = m[1];
+        if (!spec.startsWith('.') && !spec.startsWith('/')) continue; // packages and node: builtins
+        const target = path.relative(root, path.resolve(path.dirname(file), spec));
+        if (target.startsWith('..')) continue;
+        const to = layerOf(target + (fs.existsSync(path.join(root, target)) && fs.statSync(path.join(root, target)).isDirectory() ? '/' : ''));
+        if (!to || allowed(from, to)) continue;
+        const targetTs = target.replace(/\.js$/, '.ts').split(path.sep).join('/');
+        if (EXCEPTIONS.some((x) => x.from === from && x.file === targetTs)) continue;
+        const line = src.slice(0, m.index).split('\n').length;
+        violations.push(`${rel}:${line}: ${from} imports ${to} (${spec}); ${from} may import ${(ALLOWED[from] ?? []).join(', ') || 'nothing else in core'}`);
+      }
+    }
+  }
+}
+
+// an excepted file must import only types (so that importing it pulls in no code)
+for (const x of EXCEPTIONS) {
+  const file = path.join(root, x.file);
+  if (!fs.existsSync(file)) continue;
+  const src = stripComments(fs.readFileSync(file, 'utf8'));
+  const re = /\b(import|export)\s+(type\s+)?([^'"`;]*?)\bfrom\s*['"]([^'"]+)['"]/g;
+  let m;
+  while ((m = re.exec(src))) {
+    const typeOnly = !!m[2] || /^\{\s*(type\s+[\w$]+\s*(as\s+[\w$]+\s*)?,?\s*)*\}\s*$/.test(m[3].trim());
+    if (!typeOnly && (m[4].startsWith('.') || m[4].startsWith('/'))) {
+      const line = src.slice(0, m.index).split('\n').length;
+      violations.push(`${x.file}:${line}: imports code from ${m[4]}, but ${x.from}/ may import this file only because it is type-only (${x.why})`);
+    }
+  }
+}
+
+if (violations.length) {
+  for (const v of violations) console.error(v);
+  console.error(`layer check: ${violations.length} import${violations.length === 1 ? '' : 's'} against docs/architecture.md "Layers" (${files} files checked)`);
+  process.exit(1);
+}
+console.log(`layer check: ok (${files} files checked)`);
