@@ -3,6 +3,7 @@
 //   crash_on=<EVENT>  the process exits with code 3 in the middle of that transition
 //   hang_on=<EVENT>   the transition never answers (the agent reports a TIMEOUT)
 //   delay_ms=<n>      every transition takes this long
+//   event_on=<EVENT>  sends a task event DEMO_EVENT during that transition
 // It prints a line at every transition and a heartbeat line every second while RUNNING.
 import { runTask, type Args, type Task } from '../../core/sdk/index.js';
 
@@ -10,7 +11,7 @@ const name = process.env.BATON_TASK_NAME || 'demo-task';
 let props: Args = {};
 let beat: NodeJS.Timeout | null = null;
 
-async function step(event: string, args: Args, _task: Task): Promise<void> {
+async function step(event: string, args: Args, task: Task): Promise<void> {
   if (event === 'CONFIGURE') props = { ...args };
   console.log(`${name}: ${event} begin`);
   const delay = Number(props.delay_ms ?? 0);
@@ -23,6 +24,7 @@ async function step(event: string, args: Args, _task: Task): Promise<void> {
     console.log(`${name}: hanging in ${event} (hang_on)`);
     await new Promise(() => {});
   }
+  if (props.event_on === event) task.event('DEMO_EVENT', `${name} reached ${event}`);
   if (props.fail_on === event) {
     console.log(`${name}: failing ${event} (fail_on)`);
     throw new Error(`${name} was told to fail at ${event}`);

@@ -46,7 +46,7 @@ export function parseCount(s: string, flag: string, min = 0): number {
 export function parseTransition(s: string): EnvTransition {
   const t = s.trim().toUpperCase().replace(/-/g, '_');
   if (!isEnvTransition(t)) {
-    throw new BatonError('BAD_INPUT', `unknown transition ${JSON.stringify(s)}: expected one of ${ENV_TRANSITIONS.join(', ')}`, { where: 'TRANSITION argument' });
+    throw new BatonError('BAD_INPUT', `unknown transition ${JSON.stringify(s)}: expected one of ${ENV_TRANSITIONS.join(', ')}`, { where: 'TRANSITION' });
   }
   return t;
 }

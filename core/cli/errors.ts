@@ -16,8 +16,14 @@ export function asBatonError(e: unknown): BatonError {
   return toBatonError(e);
 }
 
+/** formatError, without repeating `where` when the message already starts with it. */
+function oneLine(d: ErrorDetailLike): string {
+  const repeats = !!d.where && d.message.startsWith(d.where);
+  return formatError(repeats ? { ...d, where: undefined } : d);
+}
+
 export function renderError(d: ErrorDetailLike, indent = ''): string[] {
-  const lines = [`${indent}${formatError(d)} [${d.code}]`];
+  const lines = [`${indent}${oneLine(d)} [${d.code}]`];
   if (d.lastLines?.length) {
     lines.push(`${indent}  last lines${d.taskName ? ` of ${d.taskName}` : ''}:`);
     for (const l of d.lastLines.slice(-20)) lines.push(`${indent}  | ${l}`);

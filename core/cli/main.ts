@@ -2,7 +2,7 @@
 // heavy parts (controller, agent, workflow) are imported only by the commands that run them.
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { EXIT_OK, reportError } from './errors.js';
 import { flushOutput, setJsonMode } from './output.js';
 import { register as registerAgent } from './commands/agent.js';
@@ -63,11 +63,17 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     await program.parseAsync(argv);
     code = typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
   } catch (e) {
-    const json = argv.includes('--json');
-    code = reportError(e, json);
-    if (e instanceof CommanderError && !json) void 0;
+    code = reportError(e, argv.includes('--json'));
   }
   return code;
+}
+
+// `baton ... | head`: a closed stdout is not an error
+for (const s of [process.stdout, process.stderr]) {
+  s.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
 }
 
 // bin/baton.js imports this module: run the command line

@@ -15,7 +15,7 @@ export interface ProgressView {
 const BAR_WIDTH = 28;
 
 /** On a TTY a redrawn bar; otherwise a line per phase change, at most one a second in between. */
-export function progressView(stream: NodeJS.WriteStream = process.stderr, enabled = true): ProgressView {
+export function progressView(stream: NodeJS.WriteStream = process.stderr, enabled = true, unit = 'tasks'): ProgressView {
   if (!enabled) return { update() {}, line() {}, end() {} };
   if (stream.isTTY) {
     let lastDraw = 0;
@@ -54,7 +54,7 @@ export function progressView(stream: NodeJS.WriteStream = process.stderr, enable
       if (complete) completed.add(key);
       lastKey = key;
       lastMs = now;
-      stream.write(`${label}: ${done}/${total} tasks${phase ? ` (${phase})` : ''}\n`);
+      stream.write(`${label}: ${done}/${total}${unit ? ` ${unit}` : ''}${phase ? ` (${phase})` : ''}\n`);
     },
     line(text) {
       stream.write(text + '\n');
@@ -89,8 +89,8 @@ export function runTransition(c: Control, envId: string, transition: string, opt
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
-      opts.view.end();
       fn();
+      opts.view.end();
     };
     const onAbort = () => {
       call.cancel();
@@ -117,7 +117,6 @@ export function runTransition(c: Control, envId: string, transition: string, opt
           reject(BatonError.fromDetail({ envId, transition, ...d }));
         } else {
           if (final.total > 0) opts.view.update(transition, final.done || final.total, final.total, final.phase);
-          opts.view.end();
           resolve(final);
         }
       });

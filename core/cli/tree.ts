@@ -3,6 +3,9 @@
 import type { Role, Task } from '../rpc/gen/control.js';
 import { table } from './output.js';
 
+const MAX_CHILDREN = 30;
+const SHOWN_CHILDREN = 10;
+
 export function renderRoleTree(root: Role, tasks: Task[]): string {
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const rows: string[][] = [];
@@ -18,18 +21,30 @@ export function renderRoleTree(root: Role, tasks: Task[]): string {
       t && t.pid > 0 ? String(t.pid) : '',
       t?.exit?.exited ? (t.exit.signal || `exit ${t.exit.code}`) : '',
     ]);
-    r.children.forEach((c, i) => {
-      const last = i === r.children.length - 1;
+    // a big iterator shows its first children and a summary of the rest
+    const kids = r.children.length > MAX_CHILDREN ? r.children.slice(0, SHOWN_CHILDREN) : r.children;
+    const rest = r.children.slice(kids.length);
+    kids.forEach((c, i) => {
+      const last = i === kids.length - 1 && !rest.length;
       walk(c, childPrefix + (last ? '└─ ' : '├─ '), childPrefix + (last ? '   ' : '│  '));
     });
+    if (rest.length) {
+      const states = new Map<string, number>();
+      for (const c of rest) {
+        const s = (c.taskId ? byId.get(c.taskId)?.state : undefined) ?? c.state;
+        states.set(s, (states.get(s) ?? 0) + 1);
+      }
+      rows.push([`${childPrefix}└─ ... ${rest.length} more`, [...states].map(([s, n]) => `${s} ${n}`).join(', '), '', '', '', '']);
+    }
   };
   walk(root, '', '');
   return table(['ROLE', 'STATE', 'FLAGS', 'NODE', 'PID', 'EXIT'], rows);
 }
 
 export function renderTaskTable(tasks: Task[]): string {
+  const shown = tasks.slice(0, 200);
   return table(
     ['TASK', 'STATE', 'NODE', 'PID', 'CRITICAL', 'CLASS'],
-    tasks.map((t) => [t.id, t.lost ? `${t.state} (lost)` : t.state, t.node || '-', t.pid > 0 ? t.pid : '-', t.critical ? 'yes' : 'no', t.className || '-']),
-  );
+    shown.map((t) => [t.id, t.lost ? `${t.state} (lost)` : t.state, t.node || '-', t.pid > 0 ? t.pid : '-', t.critical ? 'yes' : 'no', t.className || '-']),
+  ) + (tasks.length > shown.length ? `\n... ${tasks.length - shown.length} more (baton task list --env <id>)` : '');
 }

@@ -2,14 +2,12 @@
 // the controller (SIGTERM, then SIGKILL on their groups), then make sure nothing is left: scan
 // /proc for anything of this home (its services, and task processes that outlived an agent)
 // and kill it. Removes state.json.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toBatonError, type ErrorDetailLike } from '../model/errors.js';
 import type { Environment, Info, ListEnvironmentsReply } from '../rpc/gen/control.js';
 import { connectControl } from './control-client.js';
-import { localDir } from './paths.js';
 import { findLeftovers, isAlive, killGroup, stopGroups, waitGone } from './procs.js';
-import { readState, removeState, statePids } from './state.js';
+import { clearRuntimeFiles, readState, removeState, statePids } from './state.js';
 
 export interface LocalDownOptions {
   home: string;
@@ -114,12 +112,7 @@ export async function localDown(opts: LocalDownOptions): Promise<LocalDownReport
   report.remaining = [...recorded.filter(isAlive), ...findLeftovers(home, recorded).map((l) => l.proc.pid)];
 
   removeState(home);
-  const dir = localDir(home);
-  if (fs.existsSync(dir)) {
-    for (const f of fs.readdirSync(dir)) {
-      if (f.endsWith('.sock') || f.endsWith('.ready') || /^sim-\d+$/.test(f)) fs.rmSync(path.join(dir, f), { force: true, recursive: true });
-    }
-  }
+  clearRuntimeFiles(home);
   report.durationMs = Date.now() - t0;
   return report;
 }

@@ -65,6 +65,17 @@ export function removeState(home: string): void {
   fs.rmSync(statePath(home), { force: true });
 }
 
+/** Sockets, ready files and sim-agent socket directories of a stack that is gone (logs stay). */
+export function clearRuntimeFiles(home: string): void {
+  const dir = path.dirname(statePath(home));
+  if (!fs.existsSync(dir)) return;
+  for (const f of fs.readdirSync(dir)) {
+    if (f.endsWith('.sock') || f.endsWith('.ready') || f.endsWith('.tmp') || /^sim-\d+$/.test(f)) {
+      fs.rmSync(path.join(dir, f), { force: true, recursive: true });
+    }
+  }
+}
+
 /** Every pid local mode started (each one a process group leader). */
 export function statePids(s: LocalState): number[] {
   return [s.controller.pid, ...s.agents.map((a) => a.pid), ...s.simAgents.map((a) => a.pid)].filter((p) => p > 0);

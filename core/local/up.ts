@@ -12,7 +12,7 @@ import { connectControl, type Control } from './control-client.js';
 import { agentSocket, controllerSocket, localDir, logPath } from './paths.js';
 import { findLeftovers, isAlive, killGroup, stopGroups } from './procs.js';
 import { spawnBaton, tailFile, type Spawned } from './spawn.js';
-import { readState, removeState, statePids, writeState, type LocalNode, type LocalState } from './state.js';
+import { clearRuntimeFiles, readState, removeState, statePids, writeState, type LocalNode, type LocalState } from './state.js';
 
 export interface LocalUpOptions {
   home: string;
@@ -80,12 +80,7 @@ async function checkNotRunning(home: string): Promise<void> {
   const left = findLeftovers(home, old ? statePids(old) : []);
   if (left.length) await stopGroups(left.map((l) => l.proc.pid), 2000);
   removeState(home);
-  const dir = localDir(home);
-  if (fs.existsSync(dir)) {
-    for (const f of fs.readdirSync(dir)) {
-      if (f.endsWith('.sock') || f.endsWith('.ready') || /^sim-\d+$/.test(f)) fs.rmSync(path.join(dir, f), { force: true, recursive: true });
-    }
-  }
+  clearRuntimeFiles(home);
 }
 
 interface AgentProc {
@@ -101,7 +96,7 @@ interface AgentProc {
 function failedToStart(what: string, s: Spawned): BatonError {
   const how = s.exited?.signal ? `was killed by ${s.exited.signal}` : `exited with code ${s.exited?.code}`;
   return new BatonError('UNAVAILABLE', `${what} ${how} while starting (log: ${s.log})`, {
-    lastLines: tailFile(s.log), where: s.log, exitCode: s.exited?.code ?? undefined, signal: s.exited?.signal ?? undefined,
+    lastLines: tailFile(s.log),
   });
 }
 
@@ -139,6 +134,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     const left = findLeftovers(home, started.map((s) => s.pid));
     for (const l of left) killGroup(l.proc.pid, 'SIGKILL');
     removeState(home);
+    clearRuntimeFiles(home);
   };
 
   try {

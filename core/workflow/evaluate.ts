@@ -37,7 +37,7 @@ export function evalAt(at: At, v: unknown, scope: Scope): unknown {
     return evalDeep(v, scope);
   } catch (e) {
     if (e instanceof ExprError) {
-      const msg = `expression {{ ${e.expr} }}: ${e.message}`;
+      const msg = `expression ${e.display}: ${e.message}`;
       throw new BatonError('BAD_TEMPLATE', at.context ? `${at.context}: ${msg}` : msg, {
         where: whereOf(at.src, at.ptr), data: { reason: 'expr', expr: e.expr },
       });

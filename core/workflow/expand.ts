@@ -19,6 +19,13 @@ type Raw = Record<string, unknown>;
 
 /** Most roles one expansion may produce (a for over range(0, 10**9) is a mistake, not a plan). */
 export const MAX_ROLES = 1_000_000;
+/** lint stops recording after this many problems */
+export const MAX_DIAGNOSTICS = 200;
+
+/** Thrown (not a BatonError, so nothing records it) when lint has recorded enough. */
+export class LintAbort extends Error {
+  constructor() { super(`stopped after ${MAX_DIAGNOSTICS} problems`); }
+}
 const MAX_INCLUDE_DEPTH = 16;
 const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@+=-]*$/;
 const KINDS = ['task', 'roles', 'include', 'call'] as const;
@@ -45,6 +52,8 @@ export interface ExpandInput {
   nodePath: string;
   /** set for lint: problems are recorded here and expansion goes on where it can */
   diagnostics?: Diagnostic[];
+  /** most roles this expansion may produce (default MAX_ROLES) */
+  maxRoles?: number;
 }
 
 export function builtinsFor(view: RepoView, batonRoot: string, nodePath: string): Scope {
@@ -120,10 +129,16 @@ class Expander {
     };
   }
 
+  private readonly reported = new Set<string>();
+
   /** Throws, or in lint mode records a template problem and lets the caller go on. */
   private report(e: unknown): void {
     const d = this.input.diagnostics;
     if (d && e instanceof BatonError && e.code === 'BAD_TEMPLATE') {
+      const key = `${e.detail.where}\0${e.message}`;
+      if (this.reported.has(key)) return;
+      this.reported.add(key);
+      if (d.length >= MAX_DIAGNOSTICS) throw new LintAbort();
       d.push(diagnosticOf(e));
       return;
     }
@@ -212,10 +227,13 @@ class Expander {
       if (node.nmin > items.length) fail(sub(at, 'nmin'), `nmin ${node.nmin} is more than the ${items.length} items of the iterator`, 'role');
     }
     this.claimPath(node.path, at);
+    const diags = this.input.diagnostics;
     for (const item of items) {
       const scope = { ...f.scope };
       scope[varName] = toCel(item); // varName is a checked identifier (never __proto__)
+      const before = diags?.length;
       this.expandInstance(r, kind, at, f, scope, node.children, true);
+      if (diags && diags.length !== before) break; // lint: one item tells the problem, not a million
     }
     out.push(node);
   }
@@ -223,7 +241,8 @@ class Expander {
   private claimPath(p: string, at: At): void {
     if (this.paths.has(p)) fail(sub(at, 'name'), `two roles have the path ${p}`, 'role');
     this.paths.add(p);
-    if (++this.count > MAX_ROLES) fail(at, `the workflow expands to more than ${MAX_ROLES} roles`, 'role');
+    const max = this.input.maxRoles ?? MAX_ROLES;
+    if (++this.count > max) fail(at, `the workflow expands to more than ${max} roles`, 'role');
   }
 
   private expandInstance(r: Raw, kind: (typeof KINDS)[number], at: At, f: Frame, scope0: Scope, out: RoleNode[], inIterator: boolean): void {

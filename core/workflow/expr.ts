@@ -9,7 +9,12 @@ import { Environment } from '@marcbachmann/cel-js';
 export const MAX_RANGE = 2_000_000;
 
 export class ExprError extends Error {
-  constructor(message: string, readonly expr: string) { super(message); }
+  /** how messages show the expression: {{ expr }}, or the whole string when it is malformed */
+  readonly display: string;
+  constructor(message: string, readonly expr: string, display?: string) {
+    super(message);
+    this.display = display ?? `{{ ${expr} }}`;
+  }
 }
 
 function range(a: bigint, b: bigint): bigint[] {
@@ -70,6 +75,8 @@ export function compileTemplate(s: string): Compiled {
 function compileExpr(expr: string): Fn {
   const src = expr.trim();
   if (!src) throw new ExprError('empty expression {{ }}', expr);
+  // JS regular expressions can backtrack for ever; a template must not be able to hang the controller
+  if (/\.\s*matches\s*\(|\bmatches\s*\(/.test(src)) throw new ExprError('matches() is not available in templates (use contains, startsWith, endsWith)', src);
   try {
     const f = env.parse(src) as unknown as Fn;
     return f;
@@ -87,7 +94,7 @@ function compileUncached(s: string): Compiled {
     if (open < 0) { parts.push(s.slice(i)); break; }
     if (open > i) parts.push(s.slice(i, open));
     const close = s.indexOf('}}', open + 2);
-    if (close < 0) throw new ExprError(`unclosed "{{" at offset ${open}`, s.slice(open));
+    if (close < 0) throw new ExprError(`"{{" at offset ${open} is never closed with "}}"`, s.slice(open + 2).trim(), JSON.stringify(s));
     const expr = s.slice(open + 2, close);
     parts.push({ expr: expr.trim(), fn: compileExpr(expr) });
     i = close + 2;

@@ -25,6 +25,8 @@ export interface WorkflowLoaderOptions {
   batonRoot: string;
   /** `baton.node` in templates (default process.execPath) */
   nodePath?: string;
+  /** most roles one expansion may produce (default 1,000,000): a guard against runaway iterators */
+  maxRoles?: number;
 }
 
 export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoader {
@@ -95,7 +97,7 @@ export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoade
     async expand(workflow: string, vars: Record<string, string>, o: { repo?: string; revision?: string } = {}): Promise<ExpandedWorkflow> {
       const { files, top } = find(workflow, o ?? {});
       try {
-        return expandWorkflow({ files, top, userVars: vars ?? {}, batonRoot, nodePath });
+        return expandWorkflow({ files, top, userVars: vars ?? {}, batonRoot, nodePath, maxRoles: opts.maxRoles });
       } catch (e) {
         if (e instanceof BatonError) throw e;
         // a bug of ours must still name where it happened, and never pass as a crash
@@ -104,7 +106,7 @@ export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoade
     },
 
     async lint(file: string, content?: string): Promise<Diagnostic[]> {
-      return lintFile({ file, content, configured, batonRoot, nodePath });
+      return lintFile({ file, content, configured, batonRoot, nodePath, maxRoles: opts.maxRoles });
     },
   };
 }

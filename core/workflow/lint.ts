@@ -8,7 +8,7 @@ import type { Diagnostic } from './types.js';
 import { parseSource, childPointer, posOf, type SourceFile } from './source.js';
 import { schemaDiagnostics, type SchemaKind } from './schema.js';
 import { compileTemplate, ExprError } from './expr.js';
-import { expandWorkflow, diagnosticOf, sourceDiagnostics } from './expand.js';
+import { expandWorkflow, diagnosticOf, sourceDiagnostics, LintAbort } from './expand.js';
 import { TemplateFiles } from './templates.js';
 import { repoOfFile, workingView } from './repo.js';
 
@@ -18,6 +18,7 @@ export interface LintInput {
   configured: string[];
   batonRoot: string;
   nodePath: string;
+  maxRoles?: number;
 }
 
 export async function lintFile(inp: LintInput): Promise<Diagnostic[]> {
@@ -48,13 +49,15 @@ export async function lintFile(inp: LintInput): Promise<Diagnostic[]> {
       diags.push({ file: src.file, line: 1, col: 1, code: 'BAD_TEMPLATE', severity: 'error', reason: 'class', message: 'a class run by the process driver needs a command' });
     }
   }
-  if (kind === 'workflow' && !diags.some((d) => d.severity === 'error')) {
+  // expansion needs the shapes the schema promises; expression errors it finds again (deduped)
+  if (kind === 'workflow' && !diags.some((d) => d.severity === 'error' && d.reason === 'schema')) {
     const view = workingView(repoOfFile(real));
     const files = new TemplateFiles([view, ...inp.configured.filter((d) => d !== view.dir).map(workingView)]);
     try {
-      expandWorkflow({ files, top: { src, view, realFile: real }, userVars: {}, batonRoot: inp.batonRoot, nodePath: inp.nodePath, diagnostics: diags });
+      expandWorkflow({ files, top: { src, view, realFile: real }, userVars: {}, batonRoot: inp.batonRoot, nodePath: inp.nodePath, diagnostics: diags, maxRoles: inp.maxRoles });
     } catch (e) {
-      if (e instanceof BatonError) diags.push(diagnosticOf(e, src.file));
+      if (e instanceof LintAbort) diags.push({ file: src.file, line: 1, col: 1, code: 'BAD_TEMPLATE', severity: 'warning', reason: 'limit', message: e.message });
+      else if (e instanceof BatonError) diags.push(diagnosticOf(e, src.file));
       else diags.push({ file: src.file, line: 1, col: 1, code: 'INTERNAL', severity: 'error', message: String((e as Error)?.message ?? e) });
     }
   }
@@ -80,7 +83,7 @@ function expressionDiagnostics(src: SourceFile): Diagnostic[] {
       } catch (e) {
         if (!(e instanceof ExprError)) throw e;
         const { line, col } = posOf(src, ptr);
-        out.push({ file: src.file, line, col, code: 'BAD_TEMPLATE', severity: 'error', reason: 'expr', message: `expression {{ ${e.expr} }}: ${e.message}` });
+        out.push({ file: src.file, line, col, code: 'BAD_TEMPLATE', severity: 'error', reason: 'expr', message: `expression ${e.display}: ${e.message}` });
       }
     } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, childPointer(ptr, i)));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, childPointer(ptr, k));

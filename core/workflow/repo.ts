@@ -34,9 +34,11 @@ export function revisionView(dir: string, revision: string): RepoView {
   const git = (args: string[]) => execFileSync('git', ['-C', abs, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }).trim();
   let commit: string;
   let prefix: string;
+  let top: string;
   try {
     commit = git(['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
     prefix = git(['rev-parse', '--show-prefix']);
+    top = git(['rev-parse', '--show-toplevel']);
   } catch {
     throw new BatonError('NOT_FOUND', `revision ${revision} not found in ${abs} (is it a git repository?)`, { where: `revision ${revision}` });
   }
@@ -50,7 +52,8 @@ export function revisionView(dir: string, revision: string): RepoView {
     try {
       const tar = path.join(tmp, 'tree.tar');
       const treeish = prefix ? `${commit}:${prefix.replace(/\/$/, '')}` : commit;
-      git(['archive', '--format=tar', '-o', tar, treeish]);
+      // from the top: in a subdirectory, git archive would look for prefix/ under it
+      execFileSync('git', ['-C', top, 'archive', '--format=tar', '-o', tar, treeish], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
       const out = path.join(tmp, 'tree');
       fs.mkdirSync(out);
       execFileSync('tar', ['-xf', tar, '-C', out], { stdio: 'ignore', timeout: 30_000 });

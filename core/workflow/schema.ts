@@ -50,8 +50,10 @@ export function schemaDiagnostics(src: SourceFile, kind: SchemaKind): Diagnostic
 /** Drops errors explained by an enclosing anyOf/if failure and keeps the most useful ones. */
 function tidy(errors: ErrorObject[]): ErrorObject[] {
   const umbrellas = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  // the branches of an anyOf report at (or under) its node; the anyOf's own message, titled in
+  // the schema, says what the node may be
   const inside = (e: ErrorObject) =>
-    umbrellas.some((u) => u !== e && e.instancePath.startsWith(u.instancePath) && e.schemaPath.startsWith(u.schemaPath + '/'));
+    umbrellas.some((u) => u !== e && (e.instancePath === u.instancePath || e.instancePath.startsWith(u.instancePath + '/')));
   return errors.filter((e) => e.keyword !== 'if' && !inside(e));
 }
 

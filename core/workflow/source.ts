@@ -17,8 +17,8 @@ export interface SourceFile {
   errors: { offset: number; message: string }[];
 }
 
-/** Guards against alias bombs and absurd documents. */
-const MAX_NODES = 2_000_000;
+/** Guards against alias bombs and absurd documents (real templates have a few thousand nodes). */
+const MAX_NODES = 250_000;
 
 export function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -44,11 +44,16 @@ export function parseSource(file: string, text: string): SourceFile {
   if (src.errors.length) return src;
   let count = 0;
   const stack = new Set<Node>();
+  const targets = new Map<unknown, Node | undefined>(); // alias.resolve() searches the document: once per alias
   const walk = (node: unknown, ptr: string): unknown => {
     if (++count > MAX_NODES) throw new WalkError('document too large (alias expansion?)', nodeOffset(node));
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      const target = node.resolve(doc) as Node | undefined;
+      let target = targets.get(node);
+      if (!targets.has(node)) {
+        target = node.resolve(doc) as Node | undefined;
+        targets.set(node, target);
+      }
       if (!target) throw new WalkError(`unresolved alias *${node.source}`, nodeOffset(node));
       if (stack.has(target)) throw new WalkError(`recursive alias *${node.source}`, nodeOffset(node));
       src.pos.set(ptr, nodeOffset(node));

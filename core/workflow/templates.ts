@@ -26,7 +26,7 @@ export function loadFile(realFile: string, view: RepoView, kind: SchemaKind): Lo
   let stamp = '';
   try {
     const st = fs.statSync(realFile);
-    stamp = `${st.size}:${st.mtimeMs}`;
+    stamp = `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;
   } catch {
     throw new BatonError('NOT_FOUND', `cannot read ${shown}`, { where: shown });
   }

@@ -25,6 +25,7 @@ import { BatonError } from '../../model/errors.js';
 
 export const DEFAULT_LAUNCH_DEADLINE_MS = 10_000;
 const ADOPTED_POLL_MS = 250;
+const MAX_EXITED = 1000;
 
 export class ProcessDriver implements Driver {
   readonly kind = 'process' as const;
@@ -152,7 +153,16 @@ export class ProcessDriver implements Driver {
     }
     for (const w of [...t.exitWaiters]) w();
     this.sampler.forget(t.pid);
+    this.forgetOldExited();
     this.persist();
+  }
+
+  /** Exited tasks stay readable (logs, Hello) until a reap; past MAX_EXITED the oldest go. */
+  private forgetOldExited(): void {
+    const exited = [...this.tasks.values()].filter((x) => x.exit);
+    if (exited.length <= MAX_EXITED) return;
+    exited.sort((a, b) => a.exit!.timeMs - b.exit!.timeMs);
+    for (const x of exited.slice(0, exited.length - MAX_EXITED)) this.tasks.delete(x.id);
   }
 
   waitExit(t: ProcTask, ms: number): Promise<boolean> {

@@ -118,7 +118,12 @@ export async function streamLog(file: string, req: LogRequest, finished: () => b
     await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
     if (gone) return;
     const s = size(file);
-    if (s < offset) offset = 0; // rotated or truncated
+    if (s < offset) {
+      // rotated: what was written after our offset is at the same offset in <file>.1
+      const r = readLines(`${file}.1`, offset, size(`${file}.1`), req.grep);
+      if (r.lines.length && !req.send(r.lines, 0, true)) return;
+      offset = 0;
+    }
     if (s > offset) {
       const r = readLines(file, offset, s, req.grep);
       offset = r.next;

@@ -120,7 +120,10 @@ export async function killOne(d: ProcessDriver, batchId: number, t: ProcTask, gr
   if (graded) {
     if (t.control === 'controlled' && t.conn) {
       const ms = t.controlExitMs || DEFAULT_CONTROL_EXIT_MS;
-      void ask(d, t, 'EXIT', {}, Date.now() + ms);
+      // an adopted task's exit code cannot be read: an EXIT it acknowledged makes the exit DONE
+      void ask(d, t, 'EXIT', {}, Date.now() + ms).then((r) => {
+        if (r && r !== 'timeout' && r.ok) t.exitRequested = true;
+      });
       if (await d.waitExit(t, ms)) {
         await waitGroupGone(t.pid, ms);
       }

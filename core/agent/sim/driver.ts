@@ -1,8 +1,8 @@
 // The sim driver: a task is an entry in a table, no process. Transitions complete after
 // SimSpec.delay_ms with fail_on / fail_rate / exit_after_ms injection. Built to carry ~150k tasks
 // in a few OS processes: one timer per batch and delay (not per task), small per-task records,
-// updates through the agent's batched outbox. Sim tasks are not in heartbeat metrics and have
-// no log file.
+// updates through the agent's batched outbox. Sim tasks are not in heartbeat metrics, have no
+// log file, and are forgotten a minute after they exit.
 import type { LaunchSpec, SimSpec, TaskInfo, TaskMetrics, TaskTransition } from '../../rpc/gen/agent.js';
 import type { ExitInfo } from '../../rpc/gen/common.js';
 import { BatonError } from '../../model/errors.js';
@@ -12,6 +12,8 @@ import type { ResolvedOptions } from '../options.js';
 import { errorDetail, exitInfo, makeUpdate, type UpdateSink } from '../updates.js';
 
 const NONE: Readonly<Record<string, never>> = Object.freeze({});
+const EXITED_RETENTION_MS = 60_000;
+const SWEEP_MS = 10_000;
 
 interface SimTask {
   id: string;
@@ -29,6 +31,9 @@ export class SimDriver implements Driver {
   private readonly tasks = new Map<string, SimTask>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private nextPort: number;
+  /** exited tasks, oldest first: forgotten after EXITED_RETENTION_MS (nothing to read from them) */
+  private exited: SimTask[] = [];
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: ResolvedOptions, private readonly sink: UpdateSink) {
     this.nextPort = o.portMin;
@@ -111,6 +116,11 @@ export class SimDriver implements Driver {
 
   private exitTask(t: SimTask, code: number, signal: string, batchId: number): void {
     t.exit = exitInfo(signal ? null : code, signal || null);
+    this.exited.push(t);
+    if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+      this.sweeper.unref();
+    }
     t.state = code === 0 && !signal ? 'DONE' : 'ERROR';
     this.sink.push(makeUpdate(t.id, 'exited', {
       batchId, ok: true, state: t.state, exit: t.exit,
@@ -166,6 +176,20 @@ export class SimDriver implements Driver {
     if (event === 'EXIT') this.exitTask(t, 0, '', 0);
   }
 
+  private sweep(): void {
+    const before = Date.now() - EXITED_RETENTION_MS;
+    let i = 0;
+    for (; i < this.exited.length && this.exited[i]!.exit!.timeMs < before; i++) {
+      const t = this.exited[i]!;
+      if (this.tasks.get(t.id) === t) this.tasks.delete(t.id);
+    }
+    if (i) this.exited = this.exited.slice(i);
+    if (!this.exited.length && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
+  }
+
   async kill(batchId: number, ids: string[], graded: boolean): Promise<void> {
     for (const id of ids) {
       const t = this.tasks.get(id);
@@ -199,5 +223,7 @@ export class SimDriver implements Driver {
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
   }
 }

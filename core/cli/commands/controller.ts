@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { packageRoot } from '../../local/paths.js';
 import { parseAddress } from '../../rpc/address.js';
 import { collect, parseDuration } from '../args.js';
 import { explicitToken, homeOf } from '../context.js';
@@ -29,7 +30,9 @@ export function register(program: Command): void {
 
       const { startController } = await import('../../controller/main.js');
       const handle = await startController({
-        home, listen, token, agents: o.agent, templateRepos: o.repo.map((r) => path.resolve(r)),
+        home, listen, token, agents: o.agent,
+        // extra repos come first (their workflows win), the shipped assets stay available
+        templateRepos: o.repo.length ? [...o.repo.map((r) => path.resolve(r)), path.join(packageRoot(), 'assets')] : undefined,
         defaultTimeoutMs, heartbeatTimeoutMs,
       });
       out(`controller ${handle.id} listening on ${handle.address} (pid ${process.pid}, home ${home})`);

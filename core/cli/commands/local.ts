@@ -24,7 +24,7 @@ export function register(program: Command): void {
       const simAgents = parseCount(o.simAgents, '--sim-agents');
       const simTasks = o.simTasks !== undefined ? parseCount(o.simTasks, '--sim-tasks', 1) : undefined;
       const timeoutMs = parseDuration(o.timeout, '--timeout') + simAgents * 100;
-      const view = progressView(process.stderr, !isJsonMode());
+      const view = progressView(process.stderr, !isJsonMode(), '');
       const ac = new AbortController();
       const onSig = () => ac.abort();
       process.once('SIGINT', onSig);
@@ -32,7 +32,7 @@ export function register(program: Command): void {
       if (!isJsonMode()) info(`starting a local stack in ${home}`);
       const r = await localUp({
         home, agents, simAgents, simTasks, repos: o.repo, timeoutMs, signal: ac.signal,
-        onProgress: (p) => (p.total ? view.update(p.step, p.done ?? 0, p.total) : view.line(p.message)),
+        onProgress: (p) => (p.total ? view.update(p.step === 'agents' ? 'agents listening' : 'agents up in the controller', p.done ?? 0, p.total) : view.line(p.message)),
       });
       view.end();
       const s = r.state;

@@ -15,7 +15,7 @@ export function register(program: Command): void {
         if (!nodes.length) return out('no nodes');
         const shown = nodes.length > 200 ? nodes.filter((n) => !n.sim).concat(nodes.filter((n) => n.sim).slice(0, 20)) : nodes;
         out(table(['NODE', 'UP', 'TASKS', 'CPU', 'MEMORY', 'LABELS', 'ADDRESS', 'SEEN'],
-          shown.map((n) => [n.name, n.up ? 'up' : 'DOWN', n.tasks, n.cpu ? `${(n.cpu * 100).toFixed(0)}%` : '-',
+          shown.map((n) => [n.name, n.up ? 'up' : 'DOWN', n.tasks, n.cpu ? `${n.cpu.toFixed(0)}%` : '-' /* percent of all cores */,
             n.memTotal ? `${fmtBytes(n.memUsed)}/${fmtBytes(n.memTotal)}` : '-',
             Object.entries(n.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-', n.address, n.lastSeenMs ? `${fmtAge(n.lastSeenMs)} ago` : '-'])));
         const up = nodes.filter((n) => n.up).length;

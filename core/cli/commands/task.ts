@@ -23,7 +23,7 @@ export function register(program: Command): void {
         if (!tasks.length) return out('no tasks');
         out(table(['TASK', 'STATE', 'NODE', 'PID', 'CRITICAL', 'CPU', 'RSS'],
           tasks.map((t) => [t.id, t.lost ? `${t.state} (lost)` : t.state, t.node || '-', t.pid > 0 ? t.pid : '-',
-            t.critical ? 'yes' : 'no', t.cpu ? `${(t.cpu * 100).toFixed(0)}%` : '-', fmtBytes(t.rssBytes)])));
+            t.critical ? 'yes' : 'no', t.cpu ? `${t.cpu.toFixed(0)}%` : '-' /* percent of one core */, fmtBytes(t.rssBytes)])));
       });
     });
 

@@ -117,10 +117,17 @@ export function register(program: Command): void {
         });
       } else {
         const loader = await localLoader(o.repo);
-        doc = (await loader.expand(wf, vars, { repo: o.repo ? path.resolve(o.repo) : undefined, revision: o.revision })) as unknown as Record<string, unknown>;
+        const expanded = await loader.expand(wf, vars, { repo: o.repo ? path.resolve(o.repo) : undefined, revision: o.revision });
+        const { renderPlan } = await import('../../workflow/index.js');
+        doc = renderPlan(expanded) as unknown as Record<string, unknown>;
       }
       if (isJsonMode()) return printJson(doc);
-      out(renderExpanded(doc));
+      if (doc.tree && doc.counts) {
+        const { renderText } = await import('../../workflow/index.js');
+        out(renderText(doc as unknown as import('../../workflow/index.js').RenderPlan));
+      } else {
+        out(renderExpanded(doc));
+      }
     });
 }
 

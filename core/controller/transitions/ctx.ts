@@ -5,7 +5,8 @@ import type { EnvRt } from '../model/env.js';
 import type { TaskRt } from '../model/task.js';
 import type { TaskOp } from './op.js';
 
-export type FailReason = 'failed' | 'crashed' | 'lost' | 'unanswered' | 'unavailable' | 'launch';
+/** late: the task's agent answered for it that it did not make the deadline (still alive) */
+export type FailReason = 'failed' | 'crashed' | 'lost' | 'unanswered' | 'unavailable' | 'launch' | 'late';
 
 export interface Failure {
   task: TaskRt;
@@ -65,6 +66,13 @@ export class TransitionCtx {
   fail(f: Failure): void {
     if (this.failed.has(f.task)) return;
     this.failed.add(f.task);
+    if (f.reason === 'late') {
+      // counted with the tasks our own deadline caught: a TIMEOUT, slow told apart from crashed
+      this.late.push(f.task);
+      if (!this.tolerant && this.env.isFatal(f.task)) this.abort();
+      else if (!this.tolerant) this.env.degraded = true;
+      return;
+    }
     if (!this.tolerant && this.env.isFatal(f.task)) {
       this.fatal.push(f);
       this.abort();

@@ -48,6 +48,10 @@ export function failureDetail(f: Failure, transition: string): ErrorDetailLike {
       code = 'TASK_LOST';
       message = `task ${t.name} cannot be reached: its node ${t.node} is not connected`;
       break;
+    case 'late':
+      code = 'TIMEOUT';
+      message = `task ${t.name} on node ${t.node} did not answer ${transition} in time${said}`;
+      break;
     case 'unanswered':
       message = `task ${t.name} on node ${t.node} did not answer ${transition}${said}`;
       break;

@@ -12,7 +12,11 @@ import { recoverStep } from './recover.js';
 
 export type Step = (ctl: Ctl, ctx: TransitionCtx, args: Record<string, string>) => Promise<void>;
 
-/** A basic task follows the environment without being told; a controlled one is sent the event. */
+/**
+ * Sends the event to every healthy task not yet in the target state. Basic tasks are sent it
+ * too: their agent answers for them at once (they follow the environment), which keeps the
+ * agent's record, and so a later Hello, in step.
+ */
 async function taskEventStep(
   ctl: Ctl, ctx: TransitionCtx, event: TaskEvent, from: TaskState, target: TaskState,
   argsFor: (t: TaskRt) => Record<string, string>,
@@ -20,7 +24,6 @@ async function taskEventStep(
   const send: TaskRt[] = [];
   for (const t of ctx.env.active) {
     if (!t.healthy || t.state === target) continue; // broken tasks wait for RECOVER
-    if (!t.controlled) { ctl.setTaskState(t, target); continue; }
     if (t.state !== from) {
       // out of step (e.g. a late answer to an earlier transition): it cannot take this event
       ctx.fail({ task: t, reason: 'failed', detail: { code: 'TASK_FAILED', message: `it is in ${t.state}, not ${from}` } });
@@ -60,12 +63,13 @@ const reset: Step = async (ctl, ctx, args) => {
   await taskEventStep(ctl, ctx, 'RESET', 'CONFIGURED', 'STANDBY', () => args);
 };
 
-const goError: Step = async (_ctl, ctx, args) => {
+const goError: Step = async (ctl, ctx, args) => {
   ctx.env.error = {
     code: 'GO_ERROR',
     message: `GO_ERROR requested${args.reason ? `: ${args.reason}` : ''}`,
     envId: ctx.env.id, transition: 'GO_ERROR',
   };
+  await closeRun(ctl, ctx.env, 'aborted');
 };
 
 export const STEPS: Record<EnvTransition, Step> = {

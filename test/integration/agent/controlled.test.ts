@@ -68,3 +68,15 @@ test('unknown tasks and unknown events are answered, then BatchDone', async (t) 
   const [v] = await ctl.transition('JUMP', [{ taskId: 'env-x/nobody' }]);
   assert.equal(v!.error!.code, 'BAD_INPUT');
 });
+
+test('task events reach the controller; stop() of the agent leaves no task behind', async (t) => {
+  const { ctl, agent } = await setup(t);
+  const [l] = await ctl.launch([demo('env-test/loud')]);
+  await ctl.transition('CONFIGURE', [{ taskId: 'env-test/loud', args: { event_on: 'START' } }]);
+  await ctl.transition('START', [{ taskId: 'env-test/loud', args: { run_number: '1' } }]);
+  const ev = await ctl.waitFor(() => ctl.updates.find((u) => u.kind === 'event'), 5000, 'a task event');
+  assert.equal(ev.eventKind, 'DEMO_EVENT');
+  assert.equal(ev.message, 'loud reached START');
+  await agent.stop();
+  assert.equal(pidAlive(l!.pid), false);
+});

@@ -28,7 +28,7 @@ export function VarForm({ template, busy, onSubmit }: { template: Template; busy
     if (bad.length) {
       const first = template.vars.find((v) => r.errors[v.name]);
       if (first && !first.public) formRef.current?.querySelector('details')?.setAttribute('open', '');
-      formRef.current?.querySelector<HTMLElement>(`#var-${CSS.escape(first!.name)}`)?.focus();
+      if (first) document.getElementById(`var-${first.name}`)?.focus();
       return;
     }
     onSubmit({ vars: r.vars, owner: owner.trim(), autoDeploy });

@@ -1,0 +1,106 @@
+// The agents the controller dials (options, stored nodes, AddNode), the dispatch of what they
+// send, and the heartbeat watchdog (a fallback: a broken stream is noticed at once).
+import type { AgentMsg, Heartbeat, Hello } from '../../rpc/gen/agent.js';
+import type { Ctl } from '../core.js';
+import type { NodeRt } from '../nodes.js';
+import { AgentLink, type LinkHandler } from './link.js';
+import { onHello } from './hello.js';
+import { onUpdates } from './updates.js';
+import { nodeDown } from '../faults.js';
+
+const WATCH_MS = 250;
+
+function onHeartbeat(ctl: Ctl, node: NodeRt, hb: Heartbeat): void {
+  node.lastHeartbeatMs = Date.now();
+  node.cpu = hb.cpu;
+  node.memUsed = hb.memUsed;
+  node.memTotal = hb.memTotal;
+  for (const m of hb.tasks) {
+    const t = ctl.tasks.get(m.taskId);
+    if (!t) continue;
+    t.cpu = m.cpu;
+    t.rss = m.rssBytes;
+    if (m.channels.length) t.counters = m.channels;
+  }
+}
+
+export class AgentPool implements LinkHandler {
+  private watchdog: NodeJS.Timeout | null = null;
+
+  constructor(private readonly ctl: Ctl) {}
+
+  /** Dials an agent (idempotent per address). */
+  dial(address: string, name = ''): AgentLink {
+    let link = this.ctl.links.get(address);
+    if (link) {
+      if (name && !link.name) link.name = name;
+      return link;
+    }
+    link = new AgentLink(address, name, { token: this.ctl.cfg.token, controllerId: this.ctl.id, handler: this });
+    this.ctl.links.set(address, link);
+    if (name) this.ctl.nodes.ensure(name, address).link = link;
+    link.start();
+    return link;
+  }
+
+  undial(address: string): void {
+    const link = this.ctl.links.get(address);
+    if (!link) return;
+    this.ctl.links.delete(address);
+    link.stop();
+  }
+
+  start(): void {
+    this.watchdog = setInterval(() => this.watch(), WATCH_MS);
+    this.watchdog.unref();
+  }
+
+  stop(): void {
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
+    for (const link of this.ctl.links.values()) link.stop();
+    this.ctl.links.clear();
+  }
+
+  hello(link: AgentLink, hello: Hello): void {
+    onHello(this.ctl, link, hello);
+  }
+
+  message(link: AgentLink, m: AgentMsg): void {
+    const node = this.ctl.nodes.get(link.name);
+    if (!node || node.link !== link) return;
+    node.lastSeenMs = link.lastSeenMs;
+    switch (m.msg?.$case) {
+      case 'updates':
+        onUpdates(this.ctl, node, m.msg.updates.items);
+        break;
+      case 'heartbeat':
+        onHeartbeat(this.ctl, node, m.msg.heartbeat);
+        break;
+      case 'batchDone': {
+        const ref = this.ctl.batches.get(m.msg.batchDone.batchId);
+        if (ref && ref.batch.node === node) ref.op.batchDone(ref.batch);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  down(link: AgentLink, reason: string): void {
+    if (this.ctl.stopping) return; // the controller leaves; the agents and their tasks stay
+    const node = this.ctl.nodes.get(link.name);
+    if (node && node.link === link) nodeDown(this.ctl, node, reason);
+  }
+
+  /** no message for heartbeatTimeoutMs: the session is broken even if the socket says otherwise */
+  private watch(): void {
+    const now = Date.now();
+    const limit = this.ctl.cfg.heartbeatTimeoutMs;
+    for (const link of this.ctl.links.values()) {
+      if (link.up && now - link.lastSeenMs > limit) {
+        link.breakSession(`no heartbeat for ${now - link.lastSeenMs} ms`);
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+// The controller's entry point (docs/architecture.md): opens the store under <home>/controller,
+// restores what it held, serves the Control API (and reflection), and dials its agents.
+// No process-level handlers here: `baton controller` (the CLI) owns signals and exit.
+import fs from 'node:fs';
+import path from 'node:path';
+import { newId } from '../model/ids.js';
+import { assertSafeListen, parseAddress } from '../rpc/address.js';
+import { openSqliteStore } from '../store/sqlite.js';
+import { Ctl } from './core.js';
+import { AgentPool } from './agents/pool.js';
+import { restore, startRestoreGrace } from './restore.js';
+import { createServer, bind } from './server/index.js';
+import { packageRoot } from './root.js';
+import { defaultLoader } from './loader.js';
+import { DEFAULTS, type ControllerHandle, type ControllerOptions } from './options.js';
+
+export type { ControllerHandle, ControllerOptions } from './options.js';
+
+/** how long startController waits for the agents it was given to say Hello (it never fails on them) */
+const AGENT_WAIT_MS = 3000;
+
+async function waitAgents(ctl: Ctl, addresses: string[], ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until && !addresses.every((a) => ctl.links.get(a)?.up)) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function startController(opts: ControllerOptions): Promise<ControllerHandle> {
+  const listen = parseAddress(opts.listen, 'controller listen');
+  assertSafeListen(listen, false, 'controller');
+  const root = packageRoot();
+  const dir = path.join(path.resolve(opts.home), 'controller');
+  fs.mkdirSync(dir, { recursive: true });
+  if (listen.kind === 'unix') fs.rmSync(listen.path!, { force: true }); // a stale socket of a killed controller
+
+  const store = openSqliteStore(path.join(dir, 'baton.db'));
+  let id = await store.getMeta('controller_id');
+  if (!id) {
+    id = newId('ctl');
+    await store.setMeta('controller_id', id);
+  }
+  const ctl = new Ctl(id, {
+    home: path.resolve(opts.home),
+    token: opts.token,
+    defaultTimeoutMs: opts.defaultTimeoutMs ?? DEFAULTS.defaultTimeoutMs,
+    heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs,
+    taskEventLimit: opts.taskEventLimit ?? DEFAULTS.taskEventLimit,
+    subscriberMaxQueued: DEFAULTS.subscriberMaxQueued,
+    root,
+  }, store, opts.loader ?? defaultLoader(root, opts.templateRepos));
+
+  const pool = new AgentPool(ctl);
+  const server = createServer(ctl, pool);
+  let grace: NodeJS.Timeout | null = null;
+  try {
+    await ctl.events.init();
+    await restore(ctl);
+    const port = await bind(server, listen.grpc);
+    ctl.address = listen.kind === 'unix' ? `unix://${listen.path}` : `${listen.host}:${port}`;
+  } catch (e) {
+    server.forceShutdown();
+    await store.close();
+    throw e;
+  }
+
+  pool.start();
+  for (const n of ctl.nodes.all()) if (n.address) pool.dial(n.address, n.name);
+  for (const a of opts.agents ?? []) {
+    parseAddress(a, 'agent address');
+    pool.dial(a);
+  }
+  grace = startRestoreGrace(ctl);
+  await waitAgents(ctl, opts.agents ?? [], AGENT_WAIT_MS);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    id,
+    address: ctl.address,
+    stop() {
+      stopping ??= (async () => {
+        ctl.stopping = true;
+        if (grace) clearTimeout(grace);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(() => { server.forceShutdown(); resolve(); }, 2000);
+          server.tryShutdown(() => { clearTimeout(t); resolve(); });
+        });
+        pool.stop();
+        await ctl.persist.close();
+        await ctl.events.close();
+        await store.close();
+      })();
+      return stopping;
+    },
+  };
+}

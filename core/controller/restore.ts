@@ -1,0 +1,73 @@
+// A restarted controller comes back with its nodes, environments (from their stored expanded
+// workflows: no template repo needed), tasks and open runs. Task states are then re-synced from
+// the agents' Hellos; a node that does not come back within heartbeatTimeoutMs loses its tasks.
+import type { ExpandedWorkflow } from '../workflow/types.js';
+import type { ErrorDetailLike } from '../model/errors.js';
+import { ENV_STATES, TASK_STATES, type EnvState, type TaskState } from '../model/states.js';
+import type { ExitInfo } from '../rpc/gen/common.js';
+import type { Ctl } from './core.js';
+import { EnvRt } from './model/env.js';
+import { nodeDown } from './faults.js';
+
+export async function restore(ctl: Ctl): Promise<void> {
+  for (const rec of await ctl.store.listNodes()) {
+    const n = ctl.nodes.ensure(rec.name, rec.address);
+    n.labels = rec.labels;
+    n.sim = rec.sim;
+    n.addedMs = rec.addedMs;
+    n.stored = true;
+  }
+  for (const rec of await ctl.store.listEnvironments()) {
+    const expanded = rec.expanded as ExpandedWorkflow | null;
+    if (!expanded?.root || !Array.isArray(expanded.tasks)) {
+      console.error(`baton controller: environment ${rec.id} has no stored expanded workflow; skipping it`);
+      continue;
+    }
+    const state = (ENV_STATES as readonly string[]).includes(rec.state) ? (rec.state as EnvState) : 'ERROR';
+    const env = new EnvRt({
+      id: rec.id, name: rec.name, workflow: rec.workflow, state, runNumber: rec.runNumber, owner: rec.owner,
+      createdMs: rec.createdMs, updatedMs: rec.updatedMs, vars: rec.vars, repo: rec.repo, revision: rec.revision,
+      error: (rec.error as ErrorDetailLike | null) ?? null,
+    }, expanded);
+    const live = state !== 'STANDBY' && state !== 'DONE';
+    const stored = new Map((await ctl.store.listTasks(rec.id)).map((r) => [r.id, r]));
+    for (const t of env.tasks) {
+      ctl.tasks.set(t.id, t);
+      const r = stored.get(t.id);
+      if (!r) continue;
+      t.node = r.node;
+      t.pid = r.pid;
+      t.host = r.host;
+      t.logPath = r.logPath;
+      t.ports = r.ports ?? {};
+      t.addresses = r.addresses ?? {};
+      t.exit = (r.exit as ExitInfo | null) ?? null;
+      t.error = (r.error as ErrorDetailLike | null) ?? null;
+      if ((TASK_STATES as readonly string[]).includes(r.state)) env.setTaskState(t, r.state as TaskState);
+      t.launched = live && t.included && !t.exit && r.state !== 'DONE';
+      if (t.node && state !== 'DONE') {
+        const n = ctl.nodes.get(t.node) ?? ctl.nodes.ensure(t.node, '');
+        n.assign(t);
+      }
+    }
+    if (env.runNumber !== null) {
+      const run = (await ctl.store.listRuns({ envId: env.id, limit: 5 })).find((x) => x.runNumber === env.runNumber);
+      env.runStartedMs = run?.startedMs ?? 0;
+    }
+    ctl.envs.set(env.id, env);
+  }
+}
+
+/** Nodes that hold tasks but have not said Hello by then: their tasks are lost. */
+export function startRestoreGrace(ctl: Ctl): NodeJS.Timeout {
+  const t = setTimeout(() => {
+    for (const n of ctl.nodes.all()) {
+      if (n.synced || n.up) continue;
+      let holds = false;
+      for (const task of n.tasks) if (task.launched) { holds = true; break; }
+      if (holds) nodeDown(ctl, n, `not reachable since the controller started (${n.link?.lastDownReason || 'no answer'})`);
+    }
+  }, ctl.cfg.heartbeatTimeoutMs);
+  t.unref();
+  return t;
+}

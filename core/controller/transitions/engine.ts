@@ -1,0 +1,133 @@
+// ControlEnvironment: checks, then one transition under one deadline: hooks before, the step,
+// hooks after; a failure puts the environment in ERROR with a structured reason. Progress is
+// streamed compactly (throttled) and the write-behind is flushed at the end.
+import {
+  allowedEnvTransitions, envTransitionAllowed, ENV_TRANSITION_TABLE, ENV_TRANSITIONS, isEnvTransition,
+  type EnvState, type EnvTransition,
+} from '../../model/states.js';
+import { BatonError, toBatonError, type ErrorDetailLike } from '../../model/errors.js';
+import type { ControlProgress } from '../../rpc/gen/control.js';
+import { detailToProto } from '../../rpc/errors.js';
+import type { Ctl } from '../core.js';
+import type { EnvRt } from '../model/env.js';
+import { TransitionCtx, type Progress } from './ctx.js';
+import { transitionError } from './errors.js';
+import { STEPS } from './steps.js';
+import { runHooks, fireHooks } from '../hooks/runner.js';
+import { goError } from '../faults.js';
+
+export interface ControlOptions {
+  timeoutMs?: number;
+  args?: Record<string, string>;
+  onProgress?: (p: ControlProgress) => void;
+}
+
+export function getEnv(ctl: Ctl, id: string): EnvRt {
+  const env = ctl.envs.get(id);
+  if (!env) throw new BatonError('NOT_FOUND', `environment ${id || '(empty id)'} not found`, { envId: id, where: 'id' });
+  return env;
+}
+
+export function assertIdle(env: EnvRt): void {
+  if (env.ctx) {
+    throw new BatonError('BUSY', `environment ${env.id} is busy: ${env.ctx.transition} is under way`,
+      { envId: env.id, transition: env.ctx.transition });
+  }
+}
+
+function setState(ctl: Ctl, env: EnvRt, to: EnvState, transition: string): void {
+  const from = env.state;
+  env.state = to;
+  if (to !== 'ERROR') env.error = null;
+  ctl.envTouched(env);
+  ctl.emit({ kind: 'env.state', envId: env.id, state: to, transition, error: env.error ?? undefined, data: { from, degraded: String(env.degraded) } });
+}
+
+function fail(ctl: Ctl, env: EnvRt, error: ErrorDetailLike): void {
+  if (env.state !== 'ERROR') {
+    goError(ctl, env, error);
+  } else {
+    env.error = error;
+    ctl.envTouched(env);
+    ctl.emit({ kind: 'env.state', envId: env.id, state: 'ERROR', error, message: error.message });
+  }
+  fireHooks(ctl, env, 'enter', 'ERROR');
+}
+
+/** Runs one transition; resolves with the final progress message (ok or not). Throws only for refusals. */
+export async function controlEnvironment(ctl: Ctl, envId: string, transitionIn: string, opts: ControlOptions = {}): Promise<ControlProgress> {
+  const env = getEnv(ctl, envId);
+  const t = transitionIn.toUpperCase();
+  if (!isEnvTransition(t)) {
+    throw new BatonError('BAD_INPUT', `unknown transition ${transitionIn}: expected one of ${ENV_TRANSITIONS.join(', ')}`,
+      { envId, where: 'transition' });
+  }
+  assertIdle(env);
+  if (!envTransitionAllowed(env.state, t)) {
+    const allowed = allowedEnvTransitions(env.state);
+    throw new BatonError('TRANSITION_NOT_ALLOWED',
+      `${t} is not allowed from ${env.state} (environment ${env.id}); allowed: ${allowed.join(', ') || 'none'}`,
+      { envId, transition: t, data: { state: env.state, allowed: allowed.join(',') } });
+  }
+  return run(ctl, env, t, opts);
+}
+
+async function run(ctl: Ctl, env: EnvRt, t: EnvTransition, opts: ControlOptions): Promise<ControlProgress> {
+  const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? opts.timeoutMs : ctl.cfg.defaultTimeoutMs;
+  const progress = (p: Progress, event: boolean) => {
+    opts.onProgress?.({
+      phase: p.phase, done: p.done, total: p.total, final: false, ok: false, state: env.state,
+      runNumber: env.runNumber ?? undefined, error: undefined, durationMs: Date.now() - ctx.startMs, transition: t,
+    });
+    if (event) {
+      ctl.emit({ kind: 'env.transition', envId: env.id, transition: t, state: env.state,
+        data: { phase: 'progress', step: p.phase, done: String(p.done), total: String(p.total) } });
+    }
+  };
+  const ctx = new TransitionCtx(env, t, Date.now() + timeoutMs, progress);
+  env.ctx = ctx;
+  ctl.envTouched(env);
+  const from = env.state;
+  const to = ENV_TRANSITION_TABLE[t].to;
+  ctl.emit({ kind: 'env.transition', envId: env.id, transition: t, state: from, data: { phase: 'begin', timeout_ms: String(timeoutMs) } });
+
+  let error: ErrorDetailLike | null = null;
+  let cancelled = false;
+  try {
+    const hf = (await runHooks(ctl, env, 'before', t, ctx)) ?? (await runHooks(ctl, env, 'leave', from, ctx));
+    if (hf) {
+      error = hf;
+      cancelled = true; // a critical hook before the transition cancels it: the state stays
+    } else {
+      await STEPS[t](ctl, ctx, opts.args ?? {});
+      error = transitionError(ctx);
+      if (!error) {
+        if (t === 'RECOVER') env.degraded = ctx.nonFatal.length > 0;
+        if (t === 'EXIT') env.degraded = false;
+        setState(ctl, env, to, t);
+        // the workflow layer's order: before, leave (old state), enter (new state), after
+        error = (await runHooks(ctl, env, 'enter', to, ctx)) ?? (await runHooks(ctl, env, 'after', t, ctx));
+      }
+    }
+  } catch (e) {
+    const be = toBatonError(e);
+    error = { ...be.detail, envId: env.id, transition: t };
+  }
+  if (error && !cancelled) fail(ctl, env, { ...error, envId: env.id, transition: error.transition || t });
+
+  ctx.stop();
+  env.ctx = null;
+  ctl.envTouched(env);
+  const durationMs = Date.now() - ctx.startMs;
+  ctl.emit({
+    kind: 'env.transition', envId: env.id, transition: t, state: env.state, error: error ?? undefined,
+    message: error ? error.message : `${t} done in ${durationMs} ms`,
+    data: { phase: 'end', ok: String(!error), duration_ms: String(durationMs), done: String(ctx.done), total: String(ctx.total) },
+  });
+  await ctl.persist.flush();
+  await ctl.events.flush();
+  return {
+    phase: 'done', done: ctx.done, total: ctx.total, final: true, ok: !error, state: env.state,
+    runNumber: env.runNumber ?? undefined, error: error ? detailToProto(error) : undefined, durationMs, transition: t,
+  };
+}

@@ -1,0 +1,39 @@
+// RECOVER (from ERROR): failed, lost and exited tasks are relaunched (on another node when theirs
+// is down); healthy ones are kept and brought back to STANDBY. The environment ends DEPLOYED.
+import type { Ctl } from '../core.js';
+import type { TaskRt } from '../model/task.js';
+import type { TransitionCtx } from './ctx.js';
+import { kill, launch, transition } from './fanout.js';
+import { placeOnNodes } from '../placement.js';
+
+export async function recoverStep(ctl: Ctl, ctx: TransitionCtx): Promise<void> {
+  const env = ctx.env;
+  const broken = env.active.filter((t) => !t.healthy);
+  const healthy = env.active.filter((t) => t.healthy);
+
+  // 1. broken tasks still alive (in ERROR) are killed before they are relaunched
+  const aliveBroken = broken.filter((t) => t.launched && !t.lost);
+  if (aliveBroken.length) await kill(ctl, ctx, aliveBroken, false, 'RECOVER');
+  if (ctx.shouldStop()) return;
+
+  // 2. healthy tasks back to STANDBY: RUNNING -> STOP -> CONFIGURED -> RESET -> STANDBY
+  const running = healthy.filter((t) => t.state === 'RUNNING');
+  if (running.length) await transition(ctl, ctx, 'STOP', 'CONFIGURED', running, () => ({}));
+  if (ctx.shouldStop()) return;
+  const configured = healthy.filter((t) => t.healthy && t.state === 'CONFIGURED');
+  if (configured.length) await transition(ctl, ctx, 'RESET', 'STANDBY', configured, () => ({}));
+  if (ctx.shouldStop()) return;
+
+  // 3. relaunch the broken ones; those whose node is down go elsewhere
+  const moving = broken.filter((t) => !ctl.nodeOf(t)?.up);
+  if (moving.length) placeOnNodes(ctl, moving);
+  for (const t of broken) {
+    t.launched = false;
+    t.exit = null;
+    t.error = null;
+    env.setTaskLost(t, false);
+    ctl.setTaskState(t, 'STANDBY');
+    ctl.persist.task(t);
+  }
+  if (broken.length) await launch(ctl, ctx, broken, 'relaunch');
+}

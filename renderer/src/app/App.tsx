@@ -1,0 +1,43 @@
+// The console: the shell and the page for the current route.
+import { useEffect } from 'react';
+import { useConsole } from '../store/context.js';
+import { EnvironmentsView } from '../features/environments/EnvironmentsView.js';
+import { CreateEnvironmentView } from '../features/environments/CreateEnvironmentView.js';
+import { EnvPage } from '../features/env-detail/EnvPage.js';
+import { NodesView } from '../features/nodes/NodesView.js';
+import { RunsView } from '../features/runs/RunsView.js';
+import { EventsView } from '../features/events/EventsView.js';
+import { Layout } from '../features/shell/Layout.js';
+import { NotSignedIn } from '../features/shell/NotSignedIn.js';
+import { applyTheme } from '../features/theme/theme.js';
+import { useShortcuts } from '../features/shortcuts/useShortcuts.js';
+import { Link } from '../ui/Link.js';
+import { useRoute } from './router.js';
+
+const TITLES: Record<string, string> = { envs: 'Environments', newEnv: 'Create environment', env: 'Environment', nodes: 'Nodes', runs: 'Runs', events: 'Events', notFound: 'Not found' };
+
+function Page() {
+  const route = useRoute();
+  switch (route.name) {
+    case 'envs': return <EnvironmentsView />;
+    case 'newEnv': return <CreateEnvironmentView />;
+    case 'env': return <EnvPage envId={route.envId!} tab={route.tab ?? 'overview'} taskId={route.query.get('task')} />;
+    case 'nodes': return <NodesView />;
+    case 'runs': return <RunsView />;
+    case 'events': return <EventsView />;
+    default: return <section className="page"><h1>Not found</h1><p>No page at {route.path}. <Link href="/">Environments</Link></p></section>;
+  }
+}
+
+export function App() {
+  const theme = useConsole((s) => s.theme);
+  const status = useConsole((s) => s.connection.status);
+  const route = useRoute();
+  useEffect(() => applyTheme(theme), [theme]);
+  useEffect(() => {
+    document.title = `${route.name === 'env' && route.envId ? route.envId : TITLES[route.name]} · Baton`;
+  }, [route]);
+  useShortcuts();
+  if (status === 'unauthenticated') return <NotSignedIn />;
+  return <Layout><Page /></Layout>;
+}

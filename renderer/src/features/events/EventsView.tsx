@@ -1,0 +1,83 @@
+// The live events timeline (newest first, virtualized) with filters by kind, environment and text;
+// pause freezes the view while events keep arriving. Filters live in the URL.
+import { useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Event } from '../../../../core/rpc/gen/control.js';
+import { envPath, navigate, useRoute } from '../../app/router.js';
+import { useConsole } from '../../store/context.js';
+import { Link } from '../../ui/Link.js';
+import { formatTime } from '../../ui/format.js';
+import { filterEvents, isErrorEvent, KIND_GROUPS, type KindGroup } from './eventFilter.js';
+
+function setQuery(patch: Record<string, string | null>) {
+  const q = new URLSearchParams(window.location.search);
+  for (const [k, v] of Object.entries(patch)) { if (!v) q.delete(k); else q.set(k, v); }
+  const s = q.toString();
+  navigate(window.location.pathname + (s ? `?${s}` : ''), { replace: true });
+}
+
+function describe(e: Event): string {
+  const parts = [e.state, e.transition, e.data.phase, e.message, e.error?.message].filter(Boolean);
+  return parts.join(' · ');
+}
+
+export function EventsView() {
+  const route = useRoute();
+  const events = useConsole((s) => s.events);
+  const envs = useConsole((s) => s.envs);
+  const [frozen, setFrozen] = useState<Event[] | null>(null);
+  const groups = (route.query.get('kinds') ?? '').split(',').filter(Boolean) as KindGroup[];
+  const envId = route.query.get('env') ?? '';
+  const text = route.query.get('q') ?? '';
+  const source = frozen ?? events;
+  const rows = useMemo(() => filterEvents(source, { groups, envId, text }).reverse(), [source, groups.join(','), envId, text]); // eslint-disable-line react-hooks/exhaustive-deps
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virt = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => 30, overscan: 15, initialRect: { width: 1000, height: 600 } });
+  const toggle = (g: KindGroup) => setQuery({ kinds: (groups.includes(g) ? groups.filter((x) => x !== g) : [...groups, g]).join(',') || null });
+  return (
+    <section className="page events-page" aria-labelledby="events-h">
+      <header className="page-head">
+        <h1 id="events-h">Events</h1>
+        <button type="button" aria-pressed={frozen !== null} onClick={() => setFrozen(frozen ? null : events)}>{frozen ? 'Resume' : 'Pause'}</button>
+      </header>
+      <div className="filters" role="search" aria-label="Filter events">
+        <div className="chips" role="group" aria-label="Kinds">
+          {KIND_GROUPS.map((g) => <button key={g} type="button" className="chip" aria-pressed={groups.includes(g)} onClick={() => toggle(g)}>{g}</button>)}
+        </div>
+        <label htmlFor="ev-env">Environment</label>
+        <select id="ev-env" value={envId} onChange={(e) => setQuery({ env: e.target.value })}>
+          <option value="">all</option>
+          {[...envs.values()].map((e) => <option key={e.id} value={e.id}>{e.name || e.id}</option>)}
+        </select>
+        <label htmlFor="ev-q" className="sr-only">Search events</label>
+        <input id="ev-q" type="search" placeholder="Search events" data-search value={text} onChange={(e) => setQuery({ q: e.target.value })} />
+        <span className="muted" role="status" aria-live="polite">{rows.length} events{frozen ? ' (paused)' : ''}</span>
+      </div>
+      <div role="table" aria-label="Events, newest first" aria-rowcount={rows.length + 1} className="tgrid events-grid">
+        <div role="rowgroup" className="thead">
+          <div role="row" aria-rowindex={1} className="trow">
+            <div role="columnheader">Time</div><div role="columnheader">Seq</div><div role="columnheader">Kind</div>
+            <div role="columnheader">Environment</div><div role="columnheader">Task / node</div><div role="columnheader">What</div>
+          </div>
+        </div>
+        <div ref={scrollRef} className="tbody-scroll" role="rowgroup">
+          <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+            {virt.getVirtualItems().map((v) => {
+              const e = rows[v.index]!;
+              return (
+                <div key={e.seq || v.index} role="row" aria-rowindex={v.index + 2} className={`trow ${isErrorEvent(e) ? 'is-error' : ''}`} style={{ transform: `translateY(${v.start}px)` }}>
+                  <div role="cell"><time>{formatTime(e.timeMs)}</time></div>
+                  <div role="cell" className="num mono">{e.seq}</div>
+                  <div role="cell" className="mono">{e.kind}</div>
+                  <div role="cell">{e.envId ? <Link href={envPath(e.envId)}>{envs.get(e.envId)?.name || e.envId}</Link> : ''}</div>
+                  <div role="cell" className="mono small">{e.taskId ? (e.envId ? <Link href={envPath(e.envId, 'tasks', e.taskId)}>{e.error?.taskName || e.taskId}</Link> : e.taskId) : e.node}</div>
+                  <div role="cell">{describe(e)}</div>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+// The dataflow graph of an environment (@xyflow/react). The model and layout are plain modules;
+// layout runs in a worker and only when the structure changes; states and rates update in place.
+// Clicking a task opens its drawer; clicking a group expands it.
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { Background, Controls, MiniMap, ReactFlow, type Edge } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useConsole } from '../../store/context.js';
+import { formatByteRate, formatRate } from '../../ui/format.js';
+import { layoutModel } from './elkClient.js';
+import { NODE_TYPES, type FlowNode } from './GraphNodes.js';
+import type { Positions } from './layout.js';
+import { buildGraphModel, DEFAULT_GRAPH_OPTIONS, type GraphNode } from './model.js';
+
+function nodeLabel(n: GraphNode): string {
+  if (n.kind === 'task') return `${n.label}, ${n.state}${n.critical ? ', critical' : ''}. Open task`;
+  return `${n.label}, group of ${n.count} tasks, ${n.state}. Expand`;
+}
+
+export default function GraphView({ envId, onOpenTask }: { envId: string; onOpenTask(taskId: string): void }) {
+  const detail = useConsole((s) => s.details.get(envId));
+  const tasks = useConsole((s) => s.tasks);
+  const dark = useConsole((s) => s.theme === 'dark');
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const model = useMemo(() => buildGraphModel(detail?.root, detail?.graph, tasks, { ...DEFAULT_GRAPH_OPTIONS, expanded }), [detail, tasks, expanded]);
+  const [layout, setLayout] = useState<{ key: string; positions: Positions } | null>(null);
+  const key = model.structureKey;
+  useEffect(() => {
+    let live = true;
+    void layoutModel(model).then((positions) => { if (live) setLayout({ key, positions }); });
+    return () => { live = false; };
+  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const byId = useMemo(() => new Map(model.nodes.map((n) => [n.id, n])), [model]);
+  const nodes: FlowNode[] = useMemo(() => {
+    if (!layout) return [];
+    return model.nodes.map((n) => ({
+      id: n.id, type: n.kind, position: layout.positions.get(n.id) ?? { x: 0, y: 0 }, data: { ...n },
+      draggable: false, connectable: false, selectable: false, ariaRole: 'button', ariaLabel: nodeLabel(n),
+    }));
+  }, [model, layout]);
+  const edges: Edge[] = useMemo(() => model.edges.map((e) => ({
+    id: e.id, source: e.source, target: e.target, animated: e.msgRate > 0, focusable: false,
+    label: `${e.channel} · ${formatRate(e.msgRate)} · ${formatByteRate(e.byteRate)}`,
+    ariaLabel: `${e.channel} from ${byId.get(e.source)?.label} to ${byId.get(e.target)?.label}: ${formatRate(e.msgRate)}`,
+    className: e.msgRate > 0 ? 'flowing' : 'idle',
+    labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3,
+  })), [model, byId]);
+
+  const activate = (id: string) => {
+    const n = byId.get(id);
+    if (!n) return;
+    if (n.kind === 'task' && n.taskId) onOpenTask(n.taskId);
+    else if (n.kind === 'group') setExpanded((old) => new Set([...old, n.path]));
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'Enter' && e.key !== ' ') return;
+    const id = (e.target as HTMLElement).closest<HTMLElement>('.react-flow__node')?.dataset.id;
+    if (id) { e.preventDefault(); activate(id); }
+  };
+
+  if (!detail) return <p role="status">Loading the graph…</p>;
+  if (!model.nodes.length) return <p className="muted">This environment has no tasks to draw.</p>;
+  const groups = model.nodes.filter((n) => n.kind === 'group').length;
+  return (
+    <div className="graph-wrap">
+      <div className="graph-toolbar">
+        <p className="small">{model.totalTasks} tasks shown as {model.nodes.length} nodes{groups ? ` (${groups} collapsed groups: click one to expand)` : ''}; {model.edges.length} channels.</p>
+        {expanded.size ? <button type="button" onClick={() => setExpanded(new Set())}>Collapse groups</button> : null}
+        {!layout || layout.key !== key ? <span role="status" className="small">Laying out…</span> : null}
+      </div>
+      <div className="graph" aria-label="Dataflow graph" role="region">
+        {!layout ? null : <ReactFlow nodes={nodes} edges={edges} nodeTypes={NODE_TYPES} onNodeClick={(_e, n) => activate(n.id)} onKeyDown={onKeyDown}
+          fitView fitViewOptions={{ padding: 0.15 }} minZoom={0.05} maxZoom={2} nodesDraggable={false} nodesConnectable={false}
+          elementsSelectable={false} edgesFocusable={false} colorMode={dark ? 'dark' : 'light'} onlyRenderVisibleElements={nodes.length > 150}
+          proOptions={{ hideAttribution: true }}>
+          <Background />
+          <Controls showInteractive={false} />
+          <MiniMap pannable zoomable ariaLabel="Overview of the graph" />
+        </ReactFlow>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+// The frame around every page: a skip link, the header (navigation, connection state, theme,
+// shortcuts), the main region, notifications and the shortcut cheat sheet.
+import type { ReactNode } from 'react';
+import { useRoute } from '../../app/router.js';
+import { useConsole } from '../../store/context.js';
+import { Link } from '../../ui/Link.js';
+import { CheatSheet } from '../shortcuts/CheatSheet.js';
+import { ThemeToggle } from '../theme/ThemeToggle.js';
+import { ConnectionBadge } from './ConnectionBadge.js';
+import { Notifications } from './Notifications.js';
+
+const NAV = [
+  { href: '/', label: 'Environments', match: ['envs', 'env', 'newEnv'] },
+  { href: '/nodes', label: 'Nodes', match: ['nodes'] },
+  { href: '/runs', label: 'Runs', match: ['runs'] },
+  { href: '/events', label: 'Events', match: ['events'] },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const route = useRoute();
+  const setCheatSheet = useConsole((s) => s.setCheatSheet);
+  return (
+    <div className="app">
+      <a href="#main" className="skip-link">Skip to content</a>
+      <header className="topbar">
+        <Link href="/" className="brand" aria-label="Baton console home"><span aria-hidden="true" className="logo">◢</span> Baton</Link>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.href}><Link href={n.href} aria-current={n.match.includes(route.name) ? 'page' : undefined}>{n.label}</Link></li>
+            ))}
+          </ul>
+        </nav>
+        <div className="topbar-right">
+          <ConnectionBadge />
+          <ThemeToggle />
+          <button type="button" className="icon-button" onClick={() => setCheatSheet(true)} title="Keyboard shortcuts (?)">
+            <span aria-hidden="true">⌨</span> <span className="label">Shortcuts</span>
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>{children}</main>
+      <Notifications />
+      <CheatSheet />
+    </div>
+  );
+}

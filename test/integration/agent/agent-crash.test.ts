@@ -1,0 +1,50 @@
+// kill -9 of the agent process: its tasks keep running in their own process groups, and the next
+// agent adopts them (they are no longer its children) and controls them again.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAgent, type AgentOptions } from '../../../core/agent/main.js';
+import { demo, groupLiving, pidAlive, tempHome, TestController, TOKEN } from './harness.js';
+
+const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'agent-main.js');
+
+test('after kill -9 of the agent a new agent adopts the task, controls it, and kills it on stop', async (t) => {
+  const home = tempHome();
+  const opts: AgentOptions = { name: 'n1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [31000, 31999] };
+  const proc = spawn(process.execPath, [MAIN, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => {
+    if (proc.exitCode === null) proc.kill('SIGKILL');
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.once('exit', (c) => reject(new Error(`agent process exited ${c}`)));
+  });
+  const ctl = await TestController.open(address);
+  const [l] = await ctl.launch([demo('env-test/survivor')]);
+  const pid = l!.pid;
+  await ctl.transition('CONFIGURE', [{ taskId: 'env-test/survivor' }]);
+  ctl.close();
+  proc.kill('SIGKILL');
+  await new Promise((r) => proc.once('exit', r));
+  assert.ok(pidAlive(pid), 'the task survives its agent');
+
+  const agent = await startAgent(opts);
+  const ctl2 = await TestController.open(agent.address);
+  assert.equal(ctl2.hello!.tasks[0]?.taskId, 'env-test/survivor');
+  const [s] = await ctl2.transition('START', [{ taskId: 'env-test/survivor', args: { run_number: '3' } }]);
+  assert.equal(s!.state, 'RUNNING', JSON.stringify(s!.error));
+  await agent.stop(); // kills its tasks gracefully (EXIT over control first)
+  const ex = await ctl2.exited('env-test/survivor');
+  assert.equal(ex.state, 'DONE', 'an acknowledged EXIT counts as DONE even without an exit code');
+  ctl2.close();
+  assert.deepEqual(groupLiving(pid), []);
+});

@@ -1,0 +1,51 @@
+// Mutual TLS: with certificates an agent may listen on a network address; a client without a
+// certificate signed by the CA is refused. Certificates are made with the openssl command.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as grpc from '@grpc/grpc-js';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { AgentClient, type HealthReply } from '../../../core/rpc/gen/agent.js';
+import { tokenInterceptor } from '../../../core/rpc/auth.js';
+import { startAgent } from '../../../core/agent/main.js';
+import { tempHome, TOKEN } from './harness.js';
+
+function makeCerts(dir: string): void {
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  ssl('req', '-x509', ...key, '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=baton-test-ca', '-days', '1');
+  for (const [name, cn] of [['agent', 'localhost'], ['ctl', 'controller']]) {
+    ssl('req', ...key, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
+    fs.writeFileSync(path.join(dir, `${name}.ext`), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`);
+  }
+}
+
+function health(c: AgentClient): Promise<HealthReply> {
+  return new Promise((resolve, reject) => c.health({}, { deadline: Date.now() + 5000 } as never, (e, v) => (e ? reject(e) : resolve(v))));
+}
+
+test('with mutual TLS an agent listens on a network address and wants a client certificate', async (t) => {
+  const home = tempHome();
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+  } catch {
+    t.skip('no openssl command');
+    return;
+  }
+  makeCerts(home);
+  const f = (n: string) => path.join(home, n);
+  const agent = await startAgent({ name: 'n1', home, listen: '0.0.0.0:0', token: TOKEN, labels: {}, tls: { cert: f('agent.crt'), key: f('agent.key'), ca: f('ca.crt') } });
+  const port = agent.address.split(':').pop();
+  const good = new AgentClient(`127.0.0.1:${port}`, grpc.credentials.createSsl(fs.readFileSync(f('ca.crt')), fs.readFileSync(f('ctl.key')), fs.readFileSync(f('ctl.crt'))), { interceptors: [tokenInterceptor(TOKEN)] });
+  const anon = new AgentClient(`127.0.0.1:${port}`, grpc.credentials.createSsl(fs.readFileSync(f('ca.crt'))), { interceptors: [tokenInterceptor(TOKEN)] });
+  t.after(async () => {
+    good.close();
+    anon.close();
+    await agent.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+  assert.equal((await health(good)).node, 'n1');
+  await assert.rejects(health(anon));
+});

@@ -1,0 +1,51 @@
+// The layer lint (scripts/check-layers.mjs): passes on the tree, fails naming file and rule on a
+// downward-only violation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, tempHome } from './harness.js';
+
+const SCRIPT = path.join(ROOT, 'scripts', 'check-layers.mjs');
+
+function lint(root: string) {
+  return spawnSync(process.execPath, [SCRIPT, root], { encoding: 'utf8' });
+}
+
+function write(root: string, file: string, text: string) {
+  fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+  fs.writeFileSync(path.join(root, file), text);
+}
+
+test('the tree follows the layers', () => {
+  const r = lint(ROOT);
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test('imports against the layers are reported with file, line and rule', () => {
+  const root = tempHome();
+  try {
+    write(root, 'core/model/states.ts', 'export const x = 1;\n');
+    write(root, 'core/controller/core.ts', "import { x } from '../model/states.js';\nexport const y = x;\n");
+    write(root, 'core/agent/agent.ts', "// import { y } from '../controller/core.js'; (a comment does not count)\nimport { y } from '../controller/core.js';\n");
+    write(root, 'core/workflow/w.ts', "export async function f() { return import('../store/s.js'); }\n");
+    write(root, 'core/store/s.ts', 'export {};\n');
+    write(root, 'core/rpc/r.ts', "import '../../renderer/src/x.js';\n");
+    write(root, 'renderer/src/x.ts', "import { ControlClient } from '../../core/rpc/gen/control.js';\nimport { y } from '../../core/controller/core.js';\n");
+    write(root, 'core/rpc/gen/control.ts', 'export const ControlClient = 1;\n');
+    write(root, 'core/cli/main.ts', "import '../controller/core.js';\nimport '../agent/agent.js';\n");
+    const r = lint(root);
+    assert.equal(r.status, 1);
+    const lines = r.stderr.trim().split('\n');
+    assert.ok(lines.some((l) => l.startsWith('core/agent/agent.ts:2: core/agent imports core/controller')), r.stderr);
+    assert.ok(lines.some((l) => l.startsWith('core/workflow/w.ts:1: core/workflow imports core/store')), r.stderr);
+    assert.ok(lines.some((l) => l.startsWith('core/rpc/r.ts:1: core/rpc imports renderer')), r.stderr);
+    assert.ok(lines.some((l) => l.startsWith('renderer/src/x.ts:2: renderer imports core/controller')), r.stderr);
+    assert.ok(!lines.some((l) => l.startsWith('core/cli/')), 'the CLI may import anything in core');
+    assert.ok(!lines.some((l) => l.includes('renderer/src/x.ts:1:')), 'the renderer may use the generated types');
+    assert.equal(lines.filter((l) => /^\S+:\d+: /.test(l)).length, 4);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

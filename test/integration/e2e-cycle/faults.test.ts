@@ -1,0 +1,98 @@
+// Faults through the real CLI: kill -9 of a critical task (ERROR within 2 s naming it; RECOVER
+// brings the environment back), of a non-critical task (no ERROR), of an agent (its tasks are
+// lost within 5 s); and local down still leaves no process (the lost agent's tasks included).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { localStack, logsOf, pollUntil, type LocalStack } from '../cli/harness.js';
+import { alive, control, show, task, type EnvDoc, type TaskDoc } from './common.js';
+
+interface EventDoc { seq: number; timeMs: number; kind: string; state: string | null }
+
+async function runningQuick(stack: LocalStack): Promise<string> {
+  const { id } = await stack.json<EnvDoc>(['env', 'create', 'quick']);
+  for (const t of ['DEPLOY', 'CONFIGURE', 'START_ACTIVITY']) await control(stack, id, t);
+  return id;
+}
+
+describe('faults', () => {
+  let stack: LocalStack;
+  before(async () => {
+    stack = await localStack(['--agents', '2']);
+  });
+  after(async () => {
+    if (!stack) return;
+    const { result, left } = await stack.down();
+    fs.rmSync(stack.home, { recursive: true, force: true });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(left, [], 'local down leaves no process, not even the tasks of the killed agent');
+  });
+
+  test('kill -9 of the critical task alpha: ERROR within 2 s naming alpha; RECOVER brings it back', async (t) => {
+    const id = await runningQuick(stack);
+    const tasks = await stack.json<TaskDoc[]>(['task', 'list', '--env', id]);
+    const alpha = tasks.find((x) => x.name === 'alpha')!;
+    const others = tasks.filter((x) => x.name !== 'alpha');
+    assert.ok(alive(alpha.pid), 'alpha runs');
+    const killedMs = Date.now();
+    process.kill(alpha.pid!, 'SIGKILL');
+    const seen = await pollUntil(() => show(stack, id), (e) => e.state === 'ERROR', 10_000, 50);
+    assert.ok(seen.met, `the environment went to ERROR (it is ${seen.value.state})\n${logsOf(stack.home)}`);
+    // when the controller says it happened (its event), and when the CLI first saw it
+    const events = await stack.json<EventDoc[]>(['events', '--env', id, '--kind', 'env.state']);
+    const ev = events.filter((e) => e.state === 'ERROR').at(-1);
+    const latency = ev ? ev.timeMs - killedMs : seen.ms;
+    t.diagnostic(`ERROR ${latency} ms after kill -9 (controller event), seen by polling the CLI after ${seen.ms} ms`);
+    assert.ok(latency <= 2000, `ERROR within 2 s (took ${latency} ms)`);
+    const err = seen.value.error;
+    assert.ok(err, 'the environment carries the reason');
+    assert.ok(err.taskName === 'alpha' || /alpha/.test(err.message) || err.taskId?.endsWith('/alpha'), `the reason names alpha: ${JSON.stringify(err)}`);
+    // the human view names it too
+    const text = await stack.ok(['env', 'show', id]);
+    assert.match(text.stdout, /error: .*alpha/);
+
+    await control(stack, id, 'RECOVER');
+    const back = await show(stack, id);
+    assert.equal(back.state, 'DEPLOYED');
+    const alpha2 = task(back, 'alpha');
+    assert.ok(alive(alpha2.pid) && alpha2.pid !== alpha.pid, 'alpha was restarted');
+    for (const o of others) assert.equal(task(back, o.name).pid, o.pid, `healthy ${o.name} was kept`);
+    await control(stack, id, 'CONFIGURE');
+    await control(stack, id, 'START_ACTIVITY');
+    assert.equal((await show(stack, id)).state, 'RUNNING');
+  });
+
+  test('kill -9 of the non-critical task gamma: no ERROR', async () => {
+    const id = await runningQuick(stack);
+    const gamma = task(await show(stack, id), 'gamma');
+    process.kill(gamma.pid!, 'SIGKILL');
+    // wait until the controller has noticed gamma's death, then look at the environment
+    const seen = await pollUntil(() => show(stack, id), (e) => task(e, 'gamma').state !== 'RUNNING' || task(e, 'gamma').pid !== gamma.pid, 5000, 100);
+    assert.ok(seen.met, `gamma's death is reported (gamma: ${JSON.stringify(task(seen.value, 'gamma'))})`);
+    await new Promise((r) => setTimeout(r, 500));
+    const e = await show(stack, id);
+    assert.equal(e.state, 'RUNNING', 'a non-critical loss does not stop the run');
+    assert.ok(alive(task(e, 'alpha').pid) && alive(task(e, 'beta').pid));
+  });
+
+  test('kill -9 of an agent: its tasks are lost within 5 s', async (t) => {
+    const id = await runningQuick(stack);
+    const e = await show(stack, id);
+    const state = JSON.parse(fs.readFileSync(path.join(stack.home, 'local', 'state.json'), 'utf8')) as { agents: { name: string; pid: number }[] };
+    // the agent that runs most of this environment's tasks
+    const count = (n: string) => e.tasks.filter((x) => x.node === n).length;
+    const victim = [...state.agents].sort((a, b) => count(b.name) - count(a.name))[0]!;
+    const itsTasks = e.tasks.filter((x) => x.node === victim.name).map((x) => x.name);
+    assert.ok(itsTasks.length > 0, 'the victim agent runs tasks');
+    const killedMs = Date.now();
+    process.kill(victim.pid, 'SIGKILL');
+    const seen = await pollUntil(() => show(stack, id), (v) => itsTasks.every((n) => task(v, n).lost), 15_000, 100);
+    const ms = Date.now() - killedMs;
+    t.diagnostic(`${itsTasks.length} tasks of ${victim.name} lost, seen by polling the CLI after ${seen.ms} ms`);
+    assert.ok(seen.met, `tasks ${itsTasks.join(', ')} of ${victim.name} are marked lost: ${JSON.stringify(seen.value.tasks)}`);
+    assert.ok(ms <= 5000, `lost within 5 s (took ${ms} ms)`);
+    const nodes = await stack.json<{ name: string; up: boolean }[]>(['node', 'list']);
+    assert.equal(nodes.find((n) => n.name === victim.name)?.up, false, 'the node is down');
+  });
+});
