@@ -26,10 +26,12 @@ baton env show "$id"
 
 cat <<EOT
 
-The environment $id is RUNNING. Try:
-  npx baton env list                      npx baton task list --env $id
-  npx baton task logs $id/alpha --follow  npx baton run list
+The environment $id is RUNNING. Look around:
+  npx baton env list
+  npx baton task list --env $id
+  npx baton task logs $id/alpha --follow
   npx baton env control $id STOP_ACTIVITY
+  npx baton run list
 Stop everything (environments, agents, controller, task processes) with:
   npx baton local down
 EOT

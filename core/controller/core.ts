@@ -64,7 +64,7 @@ export class Ctl {
   /** Sets a task's state with counts, tree, write-behind and (small environments) an event. */
   setTaskState(t: TaskRt, state: TaskState, message = ''): void {
     if (!t.env.setTaskState(t, state)) return;
-    this.persist.task(t);
+    this.persist.taskState(t);
     if (this.perTaskEvents(t.env)) {
       this.emit({ kind: 'task.state', envId: t.env.id, taskId: t.id, node: t.node, state, message, data: { name: t.name } });
     }

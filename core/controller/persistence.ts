@@ -32,9 +32,18 @@ export class Persister {
 
   constructor(private readonly store: Store) {}
 
+  /** the whole task record changed (pid, ports, exit, error...) */
   task(t: TaskRt): void {
-    if (t.dirty) return;
-    t.dirty = true;
+    if (t.dirty === 2) return;
+    if (t.dirty === 0) this.tasks.add(t);
+    t.dirty = 2;
+    this.schedule();
+  }
+
+  /** only its state or lost flag changed: a much cheaper write */
+  taskState(t: TaskRt): void {
+    if (t.dirty !== 0) return;
+    t.dirty = 1;
     this.tasks.add(t);
     this.schedule();
   }
@@ -46,7 +55,7 @@ export class Persister {
 
   /** Forget queued writes of a destroyed environment's tasks (its rows are being deleted). */
   dropEnv(e: EnvRt): void {
-    for (const t of e.tasks) if (t.dirty) { t.dirty = false; this.tasks.delete(t); }
+    for (const t of e.tasks) if (t.dirty) { t.dirty = 0; this.tasks.delete(t); }
   }
 
   flush(): Promise<void> {
@@ -74,14 +83,19 @@ export class Persister {
     this.envs.clear();
     for (const e of envs) await this.store.patchEnvironment(e.id, envPatch(e));
     while (this.tasks.size) {
-      const batch: TaskRecord[] = [];
+      const full: TaskRecord[] = [];
+      const states: { id: string; state: string; lost: boolean }[] = [];
       for (const t of this.tasks) {
         this.tasks.delete(t);
-        t.dirty = false;
-        if (!t.env.destroyed) batch.push(taskRecord(t));
-        if (batch.length >= CHUNK) break;
+        const level = t.dirty;
+        t.dirty = 0;
+        if (t.env.destroyed) continue;
+        if (level === 2) full.push(taskRecord(t));
+        else states.push({ id: t.id, state: t.state, lost: t.lost });
+        if (full.length + states.length >= CHUNK) break;
       }
-      await this.store.putTasks(batch);
+      await this.store.putTasks(full);
+      await this.store.putTaskStates(states);
       if (this.tasks.size) await new Promise((r) => setImmediate(r));
     }
   }

@@ -1,6 +1,6 @@
 // Serves the built renderer. Paths without a file extension are client-side routes and get
 // index.html, so a reload on /envs/<id> works. Nothing outside staticDir is ever served.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,9 @@ const MIME: Record<string, string> = {
 export function packageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'proto'))) return dir;
+    try {
+      if ((JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'baton') return dir;
+    } catch { /* no package.json here */ }
     const up = path.dirname(dir);
     if (up === dir) return process.cwd();
     dir = up;

@@ -114,6 +114,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   if (simTasks !== undefined && nSim === 0) {
     throw new BatonError('BAD_INPUT', '--sim-tasks needs simulated agents: add --sim-agents M', { where: '--sim-tasks' });
   }
+  checkSocketPaths(home, nAgents, nSim);
   const timeoutMs = opts.timeoutMs ?? 60_000 + nSim * 100;
   const progress = opts.onProgress ?? (() => {});
 
@@ -209,6 +210,24 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   } catch (e) {
     await cleanup();
     throw opts.signal?.aborted ? abortedError() : toBatonError(e);
+  }
+}
+
+/** The kernel's limit on a unix socket path (sun_path, with its terminating NUL). */
+const MAX_SOCKET_PATH = 107;
+
+/** Fails before starting anything if the longest socket path of this stack does not fit. */
+function checkSocketPaths(home: string, nAgents: number, nSim: number): void {
+  const longest = [
+    controllerSocket(home).slice('unix://'.length),
+    path.join(home, 'agents', `agent-${Math.max(1, nAgents)}`, 'task.sock'),
+    nSim ? path.join(localDir(home), 'sim-9', `sim-9-${SIM_AGENTS_PER_PROCESS}.sock`) : '',
+    nSim ? path.join(home, 'agents', `sim-9-${SIM_AGENTS_PER_PROCESS}`, 'task.sock') : '',
+  ].sort((a, b) => b.length - a.length)[0]!;
+  if (Buffer.byteLength(longest) > MAX_SOCKET_PATH) {
+    throw new BatonError('BAD_INPUT',
+      `BATON_HOME ${home} is too long for unix sockets (${longest} is ${Buffer.byteLength(longest)} bytes, at most ${MAX_SOCKET_PATH}): use a shorter --home`,
+      { where: '--home' });
   }
 }
 

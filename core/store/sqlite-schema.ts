@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS env_expanded (
   id TEXT PRIMARY KEY,
   json TEXT NOT NULL
 );
+-- WITHOUT ROWID: tasks are looked up and updated by their text id only (150k-row batches)
 CREATE TABLE IF NOT EXISTS tasks (
   id TEXT PRIMARY KEY,
   env_id TEXT NOT NULL,
@@ -41,7 +42,7 @@ CREATE TABLE IF NOT EXISTS tasks (
   host TEXT NOT NULL DEFAULT '',
   error TEXT NOT NULL DEFAULT '',
   addresses TEXT NOT NULL DEFAULT ''
-);
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tasks_env ON tasks(env_id);
 CREATE TABLE IF NOT EXISTS runs (
   run_number INTEGER PRIMARY KEY,

@@ -42,12 +42,13 @@ export function openSqliteStore(file: string): Store {
         vars=excluded.vars, repo=excluded.repo, revision=excluded.revision, error=excluded.error, destroyed=excluded.destroyed`),
     putExpanded: db.prepare(`INSERT INTO env_expanded(id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json=excluded.json`),
     getEnv: db.prepare(`SELECT e.*, x.json AS expanded FROM envs e LEFT JOIN env_expanded x ON x.id = e.id WHERE e.id = ?`),
+    getEnvRow: db.prepare(`SELECT * FROM envs WHERE id = ?`),
     listEnvs: db.prepare(`SELECT e.*, x.json AS expanded FROM envs e LEFT JOIN env_expanded x ON x.id = e.id ORDER BY e.created_ms`),
     putTask: db.prepare(`INSERT INTO tasks(id, env_id, name, state, node, pid, lost, exit, ports, log_path, host, error, addresses)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT(id) DO UPDATE SET env_id=excluded.env_id, name=excluded.name, state=excluded.state, node=excluded.node,
-        pid=excluded.pid, lost=excluded.lost, exit=excluded.exit, ports=excluded.ports, log_path=excluded.log_path,
+      ON CONFLICT(id) DO UPDATE SET state=excluded.state, node=excluded.node, pid=excluded.pid, lost=excluded.lost, exit=excluded.exit, ports=excluded.ports, log_path=excluded.log_path,
         host=excluded.host, error=excluded.error, addresses=excluded.addresses`),
+    putTaskState: db.prepare(`UPDATE tasks SET state = ?, lost = ? WHERE id = ?`),
     listTasks: db.prepare(`SELECT * FROM tasks WHERE env_id = ?`),
     deleteTasks: db.prepare(`DELETE FROM tasks WHERE env_id = ?`),
     getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
@@ -101,6 +102,9 @@ export function openSqliteStore(file: string): Store {
         jsonOrEmpty(t.ports), t.logPath, t.host, jsonOrEmpty(t.error), jsonOrEmpty(t.addresses));
     }
   });
+  const putStatesTx = db.transaction((items: { id: string; state: string; lost: boolean }[]) => {
+    for (const t of items) st.putTaskState.run(t.state, t.lost ? 1 : 0, t.id);
+  });
   const nextRunTx = db.transaction((): number => {
     const cur = Number((st.getMeta.get('run_counter') as Row | undefined)?.value ?? 0);
     const maxRun = (st.maxRun.get() as Row).n as number;
@@ -124,7 +128,7 @@ export function openSqliteStore(file: string): Store {
 
     async putEnvironment(env) { putEnvTx(env); },
     async patchEnvironment(id, patch) {
-      const r = st.getEnv.get(id) as Row | undefined;
+      const r = st.getEnvRow.get(id) as Row | undefined;
       if (!r) return;
       const cur = envFromRow({ ...r, expanded: '' });
       st.putEnv.run(envParams({ ...cur, ...patch, id }));
@@ -139,6 +143,7 @@ export function openSqliteStore(file: string): Store {
     },
 
     async putTasks(tasks) { if (tasks.length) putTasksTx(tasks); },
+    async putTaskStates(items) { if (items.length) putStatesTx(items); },
     async listTasks(envId) {
       return (st.listTasks.all(envId) as Row[]).map((r) => ({
         id: r.id as string,

@@ -80,6 +80,11 @@ export interface Store {
 
   /** Upserts all of them in one transaction. */
   putTasks(tasks: TaskRecord[]): Promise<void>;
+  /**
+   * Updates only state and lost of stored tasks, in one transaction (the common change: a
+   * transition moves every task, nothing else about it changes). Unknown ids are ignored.
+   */
+  putTaskStates(items: { id: string; state: string; lost: boolean }[]): Promise<void>;
   listTasks(envId: string): Promise<TaskRecord[]>;
   deleteTasks(envId: string): Promise<void>;
 

@@ -229,12 +229,14 @@ class Expander {
     this.claimPath(node.path, at);
     const diags = this.input.diagnostics;
     for (const item of items) {
-      const scope = { ...f.scope };
+      const scope = childScope(f.scope);
       scope[varName] = toCel(item); // varName is a checked identifier (never __proto__)
       const before = diags?.length;
       this.expandInstance(r, kind, at, f, scope, node.children, true);
       if (diags && diags.length !== before) break; // lint: one item tells the problem, not a million
     }
+    // an iterator whose items are all disabled (enabled: on the for role) is disabled itself
+    if (node.children.length && node.children.every((c) => !c.enabled)) node.enabled = false;
     out.push(node);
   }
 
@@ -248,9 +250,10 @@ class Expander {
   private expandInstance(r: Raw, kind: (typeof KINDS)[number], at: At, f: Frame, scope0: Scope, out: RoleNode[], inIterator: boolean): void {
     let scope = scope0;
     if (r.vars && typeof r.vars === 'object') {
-      scope = { ...scope };
+      scope = childScope(scope);
       for (const [k, v] of Object.entries(r.vars as Raw)) {
         const vAt = sub(sub(at, 'vars'), k);
+        if (RESERVED.has(k)) fail(vAt, `var name "${k}" is reserved`, 'var');
         let value = evalAt(vAt, v, scope);
         const spec = f.specs.get(k);
         if (spec) {
@@ -275,7 +278,7 @@ class Expander {
     const aimed = this.targeted.get(p);
     const forInclude: UserVar[] = [];
     if (aimed) {
-      scope = scope === scope0 ? { ...scope } : scope;
+      scope = scope === scope0 ? childScope(scope) : scope;
       userOv = { ...(userOv ?? {}) };
       for (const uv of aimed) {
         const spec = f.specs.get(uv.name);
@@ -352,8 +355,9 @@ class Expander {
       const d: Scope = {};
       let dscope: Scope | undefined;
       for (const [k, v] of Object.entries(defaults)) {
+        if (RESERVED.has(k)) fail(sub(dAt, k), `var name "${k}" is reserved`, 'var');
         if (k in scope) continue; // vars in force win over class defaults
-        dscope ??= { ...scope };
+        dscope ??= childScope(scope);
         const val = evalAt(sub(dAt, k), v, dscope);
         d[k] = val;
         dscope[k] = val;
@@ -428,6 +432,14 @@ class Expander {
     };
     this.expandRoles((loaded.src.value as Raw).roles, { src: loaded.src, ptr: '/roles' }, frame, node.children);
   }
+}
+
+/**
+ * A scope that sees its parent's vars through the prototype chain: a for over 150,000 items
+ * must not copy the parent scope 150,000 times. (Never spread a scope: that drops the parent's.)
+ */
+function childScope(parent: Scope): Scope {
+  return Object.create(parent) as Scope;
 }
 
 function joinPath(parent: string, name: string): string {

@@ -19,27 +19,33 @@ export { coerceValue, splitUserVars } from './vars.js';
 export { schemas } from './schema.js';
 
 export interface WorkflowLoaderOptions {
-  /** template repo directories, searched in order (first wins); the shipped one is <batonRoot>/assets */
+  /** template repo directories, searched in order (first wins) */
   repos: string[];
+  /** append the shipped repo <batonRoot>/assets (lowest priority) unless false (default true) */
+  shipped?: boolean;
   /** the Baton package root: `baton.root` in templates */
   batonRoot: string;
   /** `baton.node` in templates (default process.execPath) */
   nodePath?: string;
   /** most roles one expansion may produce (default 1,000,000): a guard against runaway iterators */
   maxRoles?: number;
+  /** where checkouts of git revisions are kept (default <os.tmpdir()>/baton-templates) */
+  cacheDir?: string;
 }
 
 export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoader {
   const batonRoot = path.resolve(opts.batonRoot);
   const nodePath = opts.nodePath ?? process.execPath;
-  const configured = (opts.repos.length ? opts.repos : [path.join(batonRoot, 'assets')]).map((r) => path.resolve(r));
+  const shipped = path.join(batonRoot, 'assets');
+  const configured = [...new Set([...(opts.repos ?? []), ...(opts.shipped === false ? [] : [shipped])].map((r) => path.resolve(r)))];
+  if (!configured.length) throw new BatonError('BAD_INPUT', 'no template repos', { where: 'repos' });
 
   /** The repos to search: one (given) at its revision, or all configured ones. */
   const viewsFor = (repo?: string, revision?: string): RepoView[] => {
-    if (repo) return [revision ? revisionView(repo, revision) : workingView(repo)];
+    if (repo) return [revision ? revisionView(repo, revision, opts.cacheDir) : workingView(repo)];
     if (revision) {
       // a revision applies to the first (primary) repo
-      return [revisionView(configured[0], revision), ...configured.slice(1).map(workingView)];
+      return [revisionView(configured[0], revision, opts.cacheDir), ...configured.slice(1).map(workingView)];
     }
     return configured.map(workingView);
   };
@@ -51,7 +57,7 @@ export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoade
     if (looksLikePath(workflow)) {
       const file = path.resolve(workflow);
       const repoDir = o.repo ?? repoOfFile(file);
-      const view = o.revision ? revisionView(repoDir, o.revision) : workingView(repoDir);
+      const view = o.revision ? revisionView(repoDir, o.revision, opts.cacheDir) : workingView(repoDir);
       const rel = path.relative(path.resolve(repoDir), file);
       if (rel.startsWith('..') || path.isAbsolute(rel)) {
         throw new BatonError('BAD_INPUT', `workflow file ${file} is not inside repo ${repoDir}`, { where: `workflow ${workflow}` });

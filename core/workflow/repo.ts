@@ -25,7 +25,7 @@ export function workingView(dir: string): RepoView {
 }
 
 /** The files of `dir` at `revision` (a commit, tag or branch of the git repository holding `dir`). */
-export function revisionView(dir: string, revision: string): RepoView {
+export function revisionView(dir: string, revision: string, cacheDir = path.join(os.tmpdir(), 'baton-templates')): RepoView {
   const abs = path.resolve(dir);
   if (!fs.existsSync(abs)) throw new BatonError('NOT_FOUND', `template repo ${abs} does not exist`, { where: `repo ${abs}` });
   if (!/^[A-Za-z0-9._\/@^~+-]+$/.test(revision) || revision.startsWith('-')) {
@@ -44,7 +44,7 @@ export function revisionView(dir: string, revision: string): RepoView {
   }
   if (!commit) throw new BatonError('NOT_FOUND', `revision ${revision} not found in ${abs}`, { where: `revision ${revision}` });
   const key = crypto.createHash('sha256').update(`${commit}\0${prefix}`).digest('hex').slice(0, 24);
-  const cacheRoot = path.join(os.tmpdir(), 'baton-templates');
+  const cacheRoot = cacheDir;
   const root = path.join(cacheRoot, key);
   if (!fs.existsSync(root)) {
     fs.mkdirSync(cacheRoot, { recursive: true });

@@ -115,7 +115,7 @@ export function splitUserVars(vars: Record<string, unknown>): UserVar[] {
     if (dot < 0) out.push({ key, path: null, name: key, raw });
     else out.push({ key, path: key.slice(0, dot).replace(/^\/+|\/+$/g, ''), name: key.slice(dot + 1), raw });
     const last = out[out.length - 1];
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(last.name)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(last.name) || ['__proto__', 'constructor', 'prototype'].includes(last.name)) {
       throw new BatonError('BAD_INPUT', `var ${key}: "${last.name}" is not a var name`, { where: `var ${key}` });
     }
   }

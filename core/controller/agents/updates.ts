@@ -68,9 +68,11 @@ function onState(ctl: Ctl, t: TaskRt, u: TaskUpdate): void {
   const op = u.batchId !== 0 && t.waitBatch === u.batchId ? ctl.opOf(t) : undefined;
   if (op) {
     const state: TaskState = isTaskState(u.state) ? u.state : u.ok ? op.target ?? t.state : 'ERROR';
-    if (!u.ok) t.error = taskError(t, said(u), `task ${t.name} failed ${op.event} on node ${t.node}`);
+    if (!u.ok) {
+      t.error = taskError(t, said(u), `task ${t.name} failed ${op.event} on node ${t.node}`);
+      ctl.persist.task(t);
+    }
     ctl.setTaskState(t, state);
-    ctl.persist.task(t);
     const late = !u.ok && u.error?.code === 'TIMEOUT';
     op.answer(t, u.ok ? null : { task: t, reason: late ? 'late' : 'failed', detail: t.error ?? undefined });
     return;
@@ -78,9 +80,11 @@ function onState(ctl: Ctl, t: TaskRt, u: TaskUpdate): void {
   // spontaneous, or a late answer to a batch that is over
   if (!isTaskState(u.state)) return;
   const wasError = t.state === 'ERROR';
-  if (u.state === 'ERROR' || !u.ok) t.error = taskError(t, said(u), `task ${t.name} went to ERROR on node ${t.node}`);
+  if (u.state === 'ERROR' || !u.ok) {
+    t.error = taskError(t, said(u), `task ${t.name} went to ERROR on node ${t.node}`);
+    ctl.persist.task(t);
+  }
   ctl.setTaskState(t, u.state);
-  ctl.persist.task(t);
   if (u.state === 'ERROR' && !wasError) fault(ctl, t, 'failed', t.error ?? undefined);
 }
 

@@ -16,6 +16,7 @@ export interface OpBatch {
   tasks: TaskRt[];
   open: boolean;
   ok: number;
+  answered: number;
 }
 
 /** items per agent message: keeps a message far below gRPC's 4 MB default limit on the agent */
@@ -44,7 +45,7 @@ export class TaskOp {
   send(node: NodeRt, tasks: TaskRt[], build: (batchId: number, chunk: TaskRt[]) => ControllerMsg): void {
     for (let i = 0; i < tasks.length; i += MAX_BATCH) {
       const chunk = tasks.slice(i, i + MAX_BATCH);
-      const batch: OpBatch = { id: this.ctl.newBatchId(), node, tasks: chunk, open: true, ok: 0 };
+      const batch: OpBatch = { id: this.ctl.newBatchId(), node, tasks: chunk, open: true, ok: 0, answered: 0 };
       this.batches.push(batch);
       this.ctl.batches.set(batch.id, { op: this, batch });
       this.total += chunk.length;
@@ -64,9 +65,22 @@ export class TaskOp {
     t.waitBatch = 0;
     this.done++;
     this.ctx.done = this.done;
+    const b = ref.batch;
     if (failure) this.ctx.fail(failure);
-    else ref.batch.ok++;
+    else b.ok++;
+    if (++b.answered === b.tasks.length) this.summarize(b);
     if (this.done >= this.total) this.finishNow('done');
+  }
+
+  /** large environments: one task.state event per agent batch instead of one per task */
+  private summarize(b: OpBatch): void {
+    const env = this.ctx.env;
+    if (this.ctl.perTaskEvents(env) || !this.target) return;
+    this.ctl.emit({
+      kind: 'task.state', envId: env.id, node: b.node.name, state: this.target, transition: this.ctx.transition,
+      message: `${b.ok} of ${b.tasks.length} task(s) on ${b.node.name} reached ${this.target}`,
+      data: { count: String(b.ok), failed: String(b.tasks.length - b.ok), batch: String(b.id), summary: 'true' },
+    });
   }
 
   /** The agent says every item of the batch was answered: the silent ones did not make it. */

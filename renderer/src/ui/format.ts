@@ -48,6 +48,8 @@ export function formatDateTime(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
-export function formatCpu(cores: number): string {
-  return `${(cores * 100).toFixed(cores < 0.1 ? 1 : 0)}%`;
+/** cpu use as the agents report it: percent (of one core for a task, of all cores for a node) */
+export function formatCpu(percent: number): string {
+  if (!Number.isFinite(percent)) return '–';
+  return `${percent.toFixed(percent < 10 ? 1 : 0)}%`;
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { baton, localStack, logsOf, procsOf, tempHome, type LocalStack } from './harness.js';
+import { baton, localStack, logsOf, procsOf, sleep, tempHome, type LocalStack } from './harness.js';
 
 describe('baton local up / status / down', () => {
   let stack: LocalStack;
@@ -94,5 +94,39 @@ describe('baton local up failing to start', () => {
       await baton(home, ['local', 'down']);
       fs.rmSync(home, { recursive: true, force: true });
     }
+  });
+});
+
+describe('baton local down after a crash', () => {
+  test('the controller killed with tasks running: status says so, down still leaves nothing', async () => {
+    const stack = await localStack(['--agents', '1']);
+    try {
+      const env = await stack.json<{ id: string }>(['env', 'create', 'quick']);
+      await stack.ok(['env', 'control', env.id, 'DEPLOY']);
+      const tasks = await stack.json<{ pid: number }[]>(['task', 'list', '--env', env.id]);
+      assert.equal(tasks.length, 3);
+      const st = JSON.parse(fs.readFileSync(path.join(stack.home, 'local', 'state.json'), 'utf8'));
+      process.kill(st.controller.pid, 'SIGKILL');
+      await sleep(300);
+      const status = await stack.run(['local', 'status']);
+      assert.equal(status.code, 1);
+      assert.match(status.stderr, /does not answer/);
+      const { result, left } = await stack.down();
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(left, [], 'agents and the task processes are gone');
+      for (const t of tasks) assert.ok(!fs.existsSync(`/proc/${t.pid}/cmdline`) || fs.readFileSync(`/proc/${t.pid}/stat`, 'utf8').includes(') Z'), `task pid ${t.pid} is gone`);
+    } finally {
+      await stack.down();
+      fs.rmSync(stack.home, { recursive: true, force: true });
+    }
+  });
+
+  test('a home too long for unix sockets is refused before anything starts', async () => {
+    const home = path.join(tempHome(), 'x'.repeat(90));
+    const r = await baton(home, ['local', 'up']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /too long for unix sockets/);
+    assert.deepEqual(procsOf(home), []);
+    fs.rmSync(path.dirname(home), { recursive: true, force: true });
   });
 });

@@ -27,7 +27,16 @@ const EXPRS = ['{{ n }}', '{{ n > 1 }}', '{{ flag }}', '{{ !flag }}', '{{ name }
   '{{ string(it) }}', '{{ size(items) }}', '{{ items }}', '{{ pad(n, 3) }}', '{{ baton.root }}', '{{ repo }}', '{{ name + "-x" }}'];
 const TRIGGERS = ['before_CONFIGURE', 'after_START_ACTIVITY', 'enter_RUNNING', 'leave_CONFIGURED', 'after_NOPE', 'during_RUN', 'before_', '_'];
 
+/** How often the generator picks a wrong value on purpose (set per case: some cases are mostly valid). */
+let noise = 0.3;
+
+/** One of the valid values, or (with the case's noise) anything. */
+function typed(r: Rand, valid: readonly unknown[]): unknown {
+  return chance(r, noise) ? scalar(r) : pick(r, valid);
+}
+
 function scalar(r: Rand): unknown {
+  if (!chance(r, noise)) return pick(r, [1, 2, 'v', '{{ n }}', true, '{{ name }}']);
   switch (int(r, 0, 6)) {
     case 0: return int(r, -3, 12);
     case 1: return chance(r, 0.5);
@@ -51,12 +60,12 @@ function channelList(r: Rand, kind: 'bind' | 'connect'): unknown[] {
   return Array.from({ length: int(r, 0, 2) }, () => {
     const c: Record<string, unknown> = { name: chance(r, 0.9) ? pick(r, ['out', 'in', 'data']) : scalar(r) };
     if (kind === 'bind') {
-      if (chance(r, 0.7)) c.type = pick(r, ['push', 'pull', 'pub', 'sub', 'bogus']);
-      if (chance(r, 0.3)) c.transport = pick(r, ['tcp', 'unix', 'ipc']);
+      if (chance(r, 0.7)) c.type = typed(r, ['push', 'pull', 'pub', 'sub']);
+      if (chance(r, 0.3)) c.transport = typed(r, ['tcp', 'unix']);
     } else {
       c.target = chance(r, 0.85) ? pick(r, ['r0:out', 'r*:out', '../r0:out', './r1:data', '/g/r0:out', '**:out', 'g/*:in', 'nowhere:out', 'r0', ':out', '../../..:x'])
         : scalar(r);
-      if (chance(r, 0.2)) c.optional = chance(r, 0.5);
+      if (chance(r, 0.2)) c.optional = typed(r, [true, false]);
     }
     return c;
   });
@@ -64,58 +73,60 @@ function channelList(r: Rand, kind: 'bind' | 'connect'): unknown[] {
 
 function role(r: Rand, depth: number, includes: string[], classes: string[]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
-  if (chance(r, 0.97)) o.name = chance(r, 0.8) ? pick(r, ['r0', 'r1', 'g', 'r{{ it }}', 'x-{{ it }}', 'h', 'r{{ string(it) }}']) : scalar(r);
-  const kind = depth >= 3 ? 'task' : pick(r, ['task', 'task', 'task', 'roles', 'include', 'call', 'none', 'two']);
+  if (!chance(r, noise / 10)) o.name = !chance(r, noise) ? pick(r, ['r0', 'r1', 'g', 'r{{ it }}', 'x-{{ it }}', 'h', 'r{{ string(it) }}']) : scalar(r);
+  const kind = depth >= 3 ? 'task' : chance(r, noise / 3) ? pick(r, ['none', 'two']) : pick(r, ['task', 'task', 'task', 'roles', 'roles', 'include', 'call']);
   if (kind === 'task' || kind === 'two') {
-    o.task = chance(r, 0.95) ? { class: chance(r, 0.85) ? pick(r, classes) : scalar(r) } : scalar(r);
-    if (chance(r, 0.3) && typeof o.task === 'object' && o.task) Object.assign(o.task, { critical: scalar(r) });
-    if (chance(r, 0.2) && typeof o.task === 'object' && o.task) Object.assign(o.task, { properties: { p: scalar(r) }, sim: { delay: scalar(r) } });
+    o.task = !chance(r, noise / 5) ? { class: !chance(r, noise / 2) ? pick(r, classes) : scalar(r) } : scalar(r);
+    if (chance(r, 0.3) && typeof o.task === 'object' && o.task) Object.assign(o.task, { critical: typed(r, [true, false, '{{ n > 0 }}', '{{ flag }}']) });
+    if (chance(r, 0.2) && typeof o.task === 'object' && o.task) Object.assign(o.task, { properties: { p: scalar(r) }, sim: { delay: typed(r, [10, '5ms', '{{ n }}']) } });
   }
   if (kind === 'roles' || kind === 'two') o.roles = Array.from({ length: int(r, 0, 3) }, () => role(r, depth + 1, includes, classes));
   if (kind === 'include') o.include = { workflow: chance(r, 0.8) && includes.length ? pick(r, includes) : scalar(r), ...(chance(r, 0.5) ? { vars: { n: scalar(r) } } : {}) };
-  if (kind === 'call') o.call = { func: chance(r, 0.9) ? pick(r, ['sleep', 'http.post', 'exec']) : scalar(r), trigger: pick(r, TRIGGERS), ...(chance(r, 0.5) ? { timeout: pick(r, ['5s', 100, '1 parsec', '{{ n }}']) } : {}), ...(chance(r, 0.4) ? { weight: scalar(r), args: value(r) } : {}) };
-  if (chance(r, 0.3)) o.for = chance(r, 0.5) ? { range: pick(r, [0, 2, 3, '{{ range(0, n) }}', '{{ n }}', '{{ items }}', -1, 'x', [1, 2]]) } : { list: chance(r, 0.5) ? [scalar(r), scalar(r)] : pick(r, ['{{ items }}', '{{ n }}']), var: pick(r, ['it', 'x', 'baton', '1bad']) };
+  if (kind === 'call') o.call = { func: chance(r, 0.9) ? pick(r, ['sleep', 'http.post', 'exec']) : scalar(r), trigger: pick(r, TRIGGERS), ...(chance(r, 0.5) ? { timeout: pick(r, ['5s', 100, '1 parsec', '{{ n }}']) } : {}), ...(chance(r, 0.4) ? { weight: typed(r, [0, 5, -1, '{{ n }}']), args: typed(r, [{ url: 'http://x' }, { duration: '{{ n }}ms' }, {}]) } : {}) };
+  if (chance(r, 0.3)) o.for = chance(r, 0.5) ? { range: pick(r, [0, 2, 3, '{{ range(0, n) }}', '{{ n }}', '{{ items }}', -1, 'x', [1, 2]]) } : { list: chance(r, 0.5) ? [scalar(r), scalar(r)] : pick(r, ['{{ items }}', '{{ n }}']), var: typed(r, ['it', 'x']) };
   if (chance(r, 0.2)) o.enabled = pick(r, [true, false, '{{ flag }}', '{{ n }}', 'yes', '{{ it > 0 }}']);
   if (chance(r, 0.15)) o.vars = { n: scalar(r), [pick(r, ['m', 'name', 'k'])]: scalar(r) };
-  if (chance(r, 0.15)) o.constraints = { zone: scalar(r) };
+  if (chance(r, 0.15)) o.constraints = { zone: typed(r, ['up', '{{ name }}', 1]) };
   if (chance(r, 0.2)) o.bind = channelList(r, 'bind');
   if (chance(r, 0.2)) o.connect = channelList(r, 'connect');
-  if (chance(r, 0.1)) o.nmin = scalar(r);
-  if (chance(r, 0.1)) o.critical = scalar(r);
-  if (chance(r, 0.03)) o[pick(r, ['bogus', 'taks', '__proto__'])] = scalar(r);
+  if (chance(r, 0.1)) o.nmin = typed(r, [0, 1, '{{ n }}']);
+  if (chance(r, 0.1)) o.critical = typed(r, [true, false, '{{ flag }}']);
+  if (chance(r, noise / 10)) o[pick(r, ['bogus', 'taks', '__proto__'])] = scalar(r);
   return o;
 }
 
-export function genWorkflow(r: Rand, includes: string[], classes: string[]): Record<string, unknown> {
+export function genWorkflow(r: Rand, includes: string[], classes: string[], caseNoise = 0.3): Record<string, unknown> {
+  noise = caseNoise;
   const vars: Record<string, unknown> = {};
   if (chance(r, 0.9)) vars.n = chance(r, 0.8) ? { type: 'int', default: int(r, 0, 4) } : scalar(r);
   if (chance(r, 0.8)) vars.flag = { type: pick(r, ['bool', 'bool', 'string', 'int']), default: scalar(r) };
   if (chance(r, 0.7)) vars.name = { type: 'string', default: pick(r, ['a', '{{ baton.root }}', 'x{{ n }}']) };
   if (chance(r, 0.6)) vars.items = { type: 'list', default: [scalar(r), scalar(r)] };
   if (chance(r, 0.2)) vars.mode = { type: 'enum', values: chance(r, 0.8) ? ['a', 'b'] : [], default: pick(r, ['a', 'c']), min: chance(r, 0.2) ? 1 : undefined };
-  if (chance(r, 0.05)) vars[pick(r, ['baton', 'repo', 'in', '9x'])] = 1;
+  if (chance(r, noise / 6)) vars[pick(r, ['baton', 'repo', 'in', '9x'])] = 1;
   const w: Record<string, unknown> = { name: 'fz', vars, roles: Array.from({ length: int(r, 0, 4) }, () => role(r, 0, includes, classes)) };
-  if (chance(r, 0.05)) delete w.roles;
-  if (chance(r, 0.05)) w.extra = 1;
+  if (chance(r, noise / 6)) delete w.roles;
+  if (chance(r, noise / 6)) w.extra = 1;
   return w;
 }
 
-export function genClass(r: Rand): Record<string, unknown> {
+export function genClass(r: Rand, caseNoise = 0.3): Record<string, unknown> {
+  noise = caseNoise;
   const c: Record<string, unknown> = {};
-  if (chance(r, 0.9)) c.command = chance(r, 0.8) ? pick(r, ['/bin/true', '{{ baton.node }}', '{{ nope }}']) : scalar(r);
-  if (chance(r, 0.5)) c.args = Array.from({ length: int(r, 0, 3) }, () => scalar(r));
-  if (chance(r, 0.6)) c.control = pick(r, ['controlled', 'basic', 'other']);
-  if (chance(r, 0.3)) c.driver = pick(r, ['process', 'sim', 'docker']);
+  if (!chance(r, noise / 3)) c.command = !chance(r, noise) ? pick(r, ['/bin/true', '{{ baton.node }}']) : pick(r, ['{{ nope }}', scalar(r)]);
+  if (chance(r, 0.5)) c.args = Array.from({ length: int(r, 0, 3) }, () => typed(r, ['-v', '{{ n }}', '{{ items }}', 3]));
+  if (chance(r, 0.6)) c.control = chance(r, noise / 3) ? 'other' : pick(r, ['controlled', 'basic']);
+  if (chance(r, 0.3)) c.driver = chance(r, noise / 3) ? 'docker' : pick(r, ['process', 'sim']);
   if (chance(r, 0.3)) c.defaults = { n: scalar(r), d: scalar(r) };
   if (chance(r, 0.3)) c.properties = { p: scalar(r), q: value(r) };
   if (chance(r, 0.2)) c.env = { E: scalar(r) };
-  if (chance(r, 0.2)) c.wants = { cpu: scalar(r), memory: pick(r, ['512Mi', 'lots', 10, -5, '{{ n }}']) };
-  if (chance(r, 0.2)) c.sim = { delay: scalar(r), fail_rate: scalar(r), fail_on: pick(r, ['START', 'NOPE', '']) };
-  if (chance(r, 0.2)) c.kill = { term: scalar(r) };
-  if (chance(r, 0.2)) c.cleanup = { files: [scalar(r)], shm: [pick(r, ['seg', 'a/b', ''])] };
+  if (chance(r, 0.2)) c.wants = { cpu: typed(r, [0.5, 2, '{{ n }}']), memory: typed(r, ['512Mi', 10, '{{ n }}']) };
+  if (chance(r, 0.2)) c.sim = { delay: typed(r, [0, '5ms', '{{ n }}']), fail_rate: typed(r, [0, 0.5, '{{ 0.1 }}']), fail_on: typed(r, ['START', 'CONFIGURE', '']) };
+  if (chance(r, 0.2)) c.kill = { term: typed(r, ['1s', 500, '{{ n }}s']) };
+  if (chance(r, 0.2)) c.cleanup = { files: [typed(r, ['/tmp/x', '/tmp/{{ name }}'])], shm: [typed(r, ['seg', 'a/b', ''])] };
   if (chance(r, 0.3)) c.bind = channelList(r, 'bind');
   if (chance(r, 0.2)) c.connect = channelList(r, 'connect');
-  if (chance(r, 0.03)) c.colour = 'blue';
+  if (chance(r, noise / 10)) c.colour = 'blue';
   return c;
 }
 

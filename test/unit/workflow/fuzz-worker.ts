@@ -39,7 +39,8 @@ async function one(i: number): Promise<void> {
   let text: string;
   let label: string;
   const mode = i < NASTY.length ? 'nasty' : i % 3 === 0 ? 'mutate' : 'generate';
-  const extraClass = stringify(genClass(r));
+  const noise = r() < 0.5 ? 0.02 : 0.3; // half the cases are mostly valid, to reach deep into expansion
+  const extraClass = stringify(genClass(r, noise));
   if (mode === 'nasty') {
     text = NASTY[i];
     label = `nasty #${i}`;
@@ -48,12 +49,12 @@ async function one(i: number): Promise<void> {
     text = mutate(r, s.text).replaceAll('class: ', `class: ${tag}-`);
     label = `mutation #${i} (seed ${seed})`;
   } else {
-    text = stringify(genWorkflow(r, [`${tag}-inc`, 'missing'], [...classes, 'nope']));
+    text = stringify(genWorkflow(r, [`${tag}-inc`, 'missing'], noise < 0.1 ? classes : [...classes, 'nope'], noise));
     label = `generated #${i} (seed ${seed})`;
   }
   fs.writeFileSync(path.join(dir, 'tasks', `${classes[0]}.yaml`), mode === 'mutate' && r() < 0.5 ? mutate(r, extraClass) : extraClass);
-  fs.writeFileSync(path.join(dir, 'tasks', `${classes[1]}.yaml`), stringify(genClass(r)));
-  fs.writeFileSync(path.join(dir, 'workflows', `${tag}-inc.yaml`), stringify(genWorkflow(r, [`${tag}-main`], classes)));
+  fs.writeFileSync(path.join(dir, 'tasks', `${classes[1]}.yaml`), stringify(genClass(r, noise)));
+  fs.writeFileSync(path.join(dir, 'workflows', `${tag}-inc.yaml`), stringify(genWorkflow(r, [`${tag}-main`], classes, noise)));
   const file = path.join(dir, 'workflows', `${tag}-main.yaml`);
   fs.writeFileSync(file, text);
   post({ started: i, label });

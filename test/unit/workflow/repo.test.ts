@@ -5,12 +5,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { BatonError } from '../../../core/model/errors.js';
-import { ASSETS, GOOD_REPO, loader, tmpDir } from './helpers.js';
+import { ASSETS, GOOD_REPO, ROOT, loader, tmpDir } from './helpers.js';
+import { createWorkflowLoader } from '../../../core/workflow/index.js';
 
 function copyRepo(to: string): void {
   fs.cpSync(path.join(ASSETS, 'workflows'), path.join(to, 'workflows'), { recursive: true });
   fs.cpSync(path.join(ASSETS, 'tasks'), path.join(to, 'tasks'), { recursive: true });
 }
+
+test('the shipped repo comes last unless turned off', async () => {
+  const dir = tmpDir();
+  try {
+    fs.mkdirSync(path.join(dir, 'workflows'));
+    assert.equal((await loader([dir]).expand('quick', {})).repo, ASSETS);
+    const none = createWorkflowLoader({ repos: [dir], batonRoot: ROOT, shipped: false });
+    await assert.rejects(none.expand('quick', {}), (e: BatonError) => e.code === 'NOT_FOUND');
+    assert.deepEqual(await none.list(), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('a workflow name is looked up in the repos in order; the first wins', async () => {
   const dir = tmpDir();
@@ -43,7 +57,7 @@ test('list reports a broken workflow instead of failing', async () => {
     fs.mkdirSync(path.join(dir, 'workflows'));
     fs.writeFileSync(path.join(dir, 'workflows', 'broken.yaml'), 'roles: [\n');
     fs.writeFileSync(path.join(dir, 'workflows', 'fine.yaml'), 'description: d\nvars: {n: 3}\nroles: []\n');
-    const list = await loader([dir]).list();
+    const list = (await loader([dir]).list()).filter((s) => s.repo === dir);
     assert.deepEqual(list.map((s) => s.name), ['broken', 'fine']);
     assert.match(list[0].error ?? '', /broken\.yaml:\d+:\d+/);
     assert.deepEqual(list[1].vars, [{ name: 'n', type: 'int', default: 3 }]);
@@ -74,7 +88,7 @@ test('a git repo is read at a revision, and the commit is recorded', async (t) =
     const second = git('rev-parse', 'HEAD');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/default: 3\n/, 'default: 4\n')); // uncommitted
 
-    const l = loader([repo]);
+    const l = createWorkflowLoader({ repos: [repo], batonRoot: ROOT, cacheDir: path.join(dir, 'cache') });
     const count = (w: { tasks: { name: string }[] }) => w.tasks.filter((x) => x.name.startsWith('readout-')).length;
     const now = await l.expand('daq-chain', {});
     assert.deepEqual([count(now), now.revision], [4, ''], 'without a revision: the working tree');
@@ -85,6 +99,7 @@ test('a git repo is read at a revision, and the commit is recorded', async (t) =
     assert.equal(old.file, file, 'messages and records name the file in the repo, not the cache');
     const byPath = await l.expand(file, {}, { revision: 'HEAD~1' });
     assert.equal(count(byPath), 2);
+    assert.equal(fs.readdirSync(path.join(dir, 'cache')).length, 2, 'one checkout per commit, reused');
 
     const missing = await l.expand('daq-chain', {}, { revision: 'no-such-branch' }).catch((e: BatonError) => e);
     assert.ok(missing instanceof BatonError && missing.code === 'NOT_FOUND' && /no-such-branch/.test(missing.message));

@@ -16,6 +16,7 @@ import { ChannelsTable } from './ChannelsTable.js';
 export function Overview({ env }: { env: Environment }) {
   const detail = useConsole((s) => s.details.get(env.id));
   const events = useConsole((s) => s.events);
+  const tasks = useConsole((s) => s.tasks);
   const sync = useSync();
   const recent = useMemo(() => {
     const out = [];
@@ -63,7 +64,13 @@ export function Overview({ env }: { env: Environment }) {
         <h2 id="ov-events">Latest events</h2>
         {recent.length ? (
           <ol className="mini-events">
-            {recent.map((e) => <li key={e.seq}><time>{formatTime(e.timeMs)}</time> <span className="mono">{e.kind}</span> {e.state || e.transition} {e.message}</li>)}
+            {recent.map((e) => (
+              <li key={e.seq}>
+                <time>{formatTime(e.timeMs)}</time> <span className="mono">{e.kind}</span>{' '}
+                {e.taskId ? <strong>{tasks.get(e.taskId)?.name ?? e.taskId} </strong> : null}
+                {e.state || e.transition} {e.message}
+              </li>
+            ))}
           </ol>
         ) : <p className="muted">None yet.</p>}
       </section>

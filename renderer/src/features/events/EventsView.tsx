@@ -25,6 +25,7 @@ export function EventsView() {
   const route = useRoute();
   const events = useConsole((s) => s.events);
   const envs = useConsole((s) => s.envs);
+  const tasks = useConsole((s) => s.tasks);
   const [frozen, setFrozen] = useState<Event[] | null>(null);
   const groups = (route.query.get('kinds') ?? '').split(',').filter(Boolean) as KindGroup[];
   const envId = route.query.get('env') ?? '';
@@ -70,7 +71,7 @@ export function EventsView() {
                   <div role="cell" className="num mono">{e.seq}</div>
                   <div role="cell" className="mono">{e.kind}</div>
                   <div role="cell">{e.envId ? <Link href={envPath(e.envId)}>{envs.get(e.envId)?.name || e.envId}</Link> : ''}</div>
-                  <div role="cell" className="mono small">{e.taskId ? (e.envId ? <Link href={envPath(e.envId, 'tasks', e.taskId)}>{e.error?.taskName || e.taskId}</Link> : e.taskId) : e.node}</div>
+                  <div role="cell" className="mono small">{e.taskId ? (e.envId ? <Link href={envPath(e.envId, 'tasks', e.taskId)}>{tasks.get(e.taskId)?.name || e.error?.taskName || e.taskId}</Link> : e.taskId) : e.node}</div>
                   <div role="cell">{describe(e)}</div>
                 </div>
               );

@@ -40,7 +40,7 @@ export default function GraphView({ envId, onOpenTask }: { envId: string; onOpen
   }, [model, layout]);
   const edges: Edge[] = useMemo(() => model.edges.map((e) => ({
     id: e.id, source: e.source, target: e.target, animated: e.msgRate > 0, focusable: false,
-    label: `${e.channel} · ${formatRate(e.msgRate)} · ${formatByteRate(e.byteRate)}`,
+    label: `${formatRate(e.msgRate)} · ${formatByteRate(e.byteRate)}`,
     ariaLabel: `${e.channel} from ${byId.get(e.source)?.label} to ${byId.get(e.target)?.label}: ${formatRate(e.msgRate)}`,
     className: e.msgRate > 0 ? 'flowing' : 'idle',
     labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3,
@@ -70,7 +70,7 @@ export default function GraphView({ envId, onOpenTask }: { envId: string; onOpen
       </div>
       <div className="graph" aria-label="Dataflow graph" role="region">
         {!layout ? null : <ReactFlow nodes={nodes} edges={edges} nodeTypes={NODE_TYPES} onNodeClick={(_e, n) => activate(n.id)} onKeyDown={onKeyDown}
-          fitView fitViewOptions={{ padding: 0.15 }} minZoom={0.05} maxZoom={2} nodesDraggable={false} nodesConnectable={false}
+          fitView fitViewOptions={{ padding: 0.12, maxZoom: 1 }} minZoom={0.05} maxZoom={2} nodesDraggable={false} nodesConnectable={false}
           elementsSelectable={false} edgesFocusable={false} colorMode={dark ? 'dark' : 'light'} onlyRenderVisibleElements={nodes.length > 150}
           proOptions={{ hideAttribution: true }}>
           <Background />

@@ -17,8 +17,8 @@ export function layoutOptions(nodeCount: number): Record<string, string> {
   const base: Record<string, string> = {
     'elk.algorithm': 'layered',
     'elk.direction': 'RIGHT',
-    'elk.spacing.nodeNode': '24',
-    'elk.layered.spacing.nodeNodeBetweenLayers': '70',
+    'elk.spacing.nodeNode': '30',
+    'elk.layered.spacing.nodeNodeBetweenLayers': '170',
     'elk.edgeRouting': 'POLYLINE',
   };
   if (nodeCount > BIG_GRAPH) {

@@ -58,7 +58,7 @@ export function NodesView() {
   const list = useMemo(() => [...nodes.values()].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true })), [nodes]);
   // charts for the real agents (up to 8); simulated farms would be unreadable as lines
   const charted = useMemo(() => list.filter((n) => !n.sim).slice(0, 8).map((n) => n.name), [list]);
-  const cpuRows = useMemo(() => chartRows(history, charted, (s) => Math.round(s.cpu * 1000) / 10), [history, charted]);
+  const cpuRows = useMemo(() => chartRows(history, charted, (s) => Math.round(s.cpu * 10) / 10), [history, charted]);
   const memRows = useMemo(() => chartRows(history, charted, (s) => Math.round(s.memUsed / 1048576)), [history, charted]);
   return (
     <section className="page" aria-labelledby="nodes-h">
@@ -83,7 +83,7 @@ export function NodesView() {
       </table>
       {charted.length ? (
         <div className="charts">
-          <Chart title="CPU per node (% of one core)" rows={cpuRows} names={charted} unit="%" />
+          <Chart title="CPU per node (% of all cores)" rows={cpuRows} names={charted} unit="%" />
           <Chart title="Memory used per node (MiB)" rows={memRows} names={charted} unit=" MiB" />
         </div>
       ) : null}
