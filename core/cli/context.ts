@@ -36,7 +36,12 @@ export function findController(cmd: Command): Target | null {
   const g = globalOpts(cmd);
   const home = resolveHome(g.home);
   const envToken = g.token || process.env.BATON_TOKEN || undefined;
-  if (g.controller) return { address: g.controller, token: envToken ?? readState(home)?.token, source: '--controller' };
+  if (g.controller) {
+    // the local stack's token goes only to the local stack's controller
+    const s = readState(home);
+    const localToken = s && s.controller.address === g.controller ? s.token : undefined;
+    return { address: g.controller, token: envToken ?? localToken, source: '--controller' };
+  }
   if (process.env.BATON_CONTROLLER) {
     return { address: process.env.BATON_CONTROLLER, token: envToken, source: 'BATON_CONTROLLER' };
   }

@@ -16,23 +16,37 @@ export function asBatonError(e: unknown): BatonError {
   return toBatonError(e);
 }
 
-/** formatError, without repeating `where` when the message already starts with it. */
-function oneLine(d: ErrorDetailLike): string {
-  const repeats = !!d.where && d.message.startsWith(d.where);
-  return formatError(repeats ? { ...d, where: undefined } : d);
+/**
+ * One line naming what and where (model's formatError), without repeating what the message
+ * already says (the controller's messages often name the task, node and exit code themselves).
+ */
+export function errorLine(d: ErrorDetailLike): string {
+  const m = d.message;
+  return formatError({
+    ...d,
+    where: d.where && !m.startsWith(d.where) ? d.where : undefined,
+    taskName: d.taskName && !m.includes(d.taskName) ? d.taskName : undefined,
+    node: d.node && !m.includes(d.node) ? d.node : undefined,
+    exitCode: d.exitCode !== undefined && !/exit code/.test(m) ? d.exitCode : undefined,
+    signal: d.signal && !m.includes(d.signal) ? d.signal : undefined,
+  });
 }
 
-export function renderError(d: ErrorDetailLike, indent = ''): string[] {
-  const lines = [`${indent}${oneLine(d)} [${d.code}]`];
-  if (d.lastLines?.length) {
-    lines.push(`${indent}  last lines${d.taskName ? ` of ${d.taskName}` : ''}:`);
-    for (const l of d.lastLines.slice(-20)) lines.push(`${indent}  | ${l}`);
+export function renderError(d: ErrorDetailLike, parentTask?: string): string[] {
+  const lines = [`${errorLine(d)} [${d.code}]`];
+  // a cause about the task the parent already showed does not repeat its lines
+  if (d.lastLines?.length && !(parentTask && d.taskName === parentTask)) {
+    lines.push(`  last lines${d.taskName ? ` of ${d.taskName}` : ''}:`);
+    for (const l of d.lastLines.slice(-20)) lines.push(`  | ${l}`);
   }
   const causes = d.causes ?? [];
   if (causes.length) {
-    lines.push(`${indent}  because:`);
-    for (const c of causes.slice(0, 20)) lines.push(...renderError(c, `${indent}  - `).map((l, i) => (i ? `${indent}    ${l.trimStart()}` : l)));
-    if (causes.length > 20) lines.push(`${indent}  ... and ${causes.length - 20} more`);
+    lines.push('  because:');
+    for (const c of causes.slice(0, 20)) {
+      const [first, ...rest] = renderError(c, d.lastLines?.length ? d.taskName : undefined);
+      lines.push(`  - ${first}`, ...rest.map((l) => `    ${l}`));
+    }
+    if (causes.length > 20) lines.push(`  ... and ${causes.length - 20} more`);
   }
   return lines;
 }

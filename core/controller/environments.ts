@@ -6,7 +6,7 @@ import type { Ctl } from './core.js';
 import { EnvRt } from './model/env.js';
 import { placeTasks } from './scheduler.js';
 import { nodeSnapshots } from './placement.js';
-import { taskRecord } from './persistence.js';
+import { encodeTaskStates } from '../store/task-states.js';
 import { closeRun } from './runs.js';
 import { TransitionCtx } from './transitions/ctx.js';
 import { killAll } from './transitions/exit.js';
@@ -38,7 +38,9 @@ export async function createEnvironment(ctl: Ctl, req: CreateEnvironmentRequest)
     createdMs: env.createdMs, updatedMs: env.updatedMs, vars: env.vars, repo: env.repo, revision: env.revision,
     expanded, error: null, destroyed: false,
   });
-  await ctl.store.putTasks(env.tasks.map(taskRecord));
+  // one compact write for 150k tasks; rows follow for tasks that get a pid, ports, an exit...
+  await ctl.store.putTaskPlacement(env.id, env.tasks.map((t) => t.node));
+  await ctl.store.putTaskStateVector(env.id, encodeTaskStates(env.tasks));
 
   ctl.envs.set(env.id, env);
   for (const t of env.tasks) {

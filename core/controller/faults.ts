@@ -66,7 +66,8 @@ export function taskExited(ctl: Ctl, t: TaskRt, exit: ExitInfo, said?: ErrorDeta
     };
   }
   ctl.setTaskState(t, state);
-  ctl.persist.task(t);
+  // an expected end of a sim task (no pid) leaves nothing worth a row: its state is in the vector
+  if (state === 'ERROR' || t.pid !== 0) ctl.persist.task(t);
   if (!expected || ctl.perTaskEvents(env)) {
     ctl.emit({
       kind: 'task.exit', envId: env.id, taskId: t.id, node: t.node, state,

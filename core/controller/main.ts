@@ -2,6 +2,8 @@
 // restores what it held, serves the Control API (and reflection), and dials its agents.
 // No process-level handlers here: `baton controller` (the CLI) owns signals and exit.
 import fs from 'node:fs';
+import net from 'node:net';
+import { BatonError } from '../model/errors.js';
 import path from 'node:path';
 import { newId } from '../model/ids.js';
 import { assertSafeListen, parseAddress } from '../rpc/address.js';
@@ -15,6 +17,20 @@ import { defaultLoader } from './loader.js';
 import { DEFAULTS, type ControllerHandle, type ControllerOptions } from './options.js';
 
 export type { ControllerHandle, ControllerOptions } from './options.js';
+
+/** A socket file left by a killed controller is removed; one that a live process answers on is not. */
+async function clearStaleSocket(file: string): Promise<void> {
+  if (!fs.existsSync(file)) return;
+  const live = await new Promise<boolean>((resolve) => {
+    const s = net.connect(file);
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+  if (live) {
+    throw new BatonError('BAD_INPUT', `something is already listening on ${file} (another controller?)`, { where: 'listen' });
+  }
+  fs.rmSync(file, { force: true });
+}
 
 /** how long startController waits for the agents it was given to say Hello (it never fails on them) */
 const AGENT_WAIT_MS = 3000;
@@ -32,7 +48,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   const root = packageRoot();
   const dir = path.join(path.resolve(opts.home), 'controller');
   fs.mkdirSync(dir, { recursive: true });
-  if (listen.kind === 'unix') fs.rmSync(listen.path!, { force: true }); // a stale socket of a killed controller
+  if (listen.kind === 'unix') await clearStaleSocket(listen.path!);
 
   const store = openSqliteStore(path.join(dir, 'baton.db'));
   let id = await store.getMeta('controller_id');

@@ -2,6 +2,7 @@
 // every transition) writes them in big transactions. Large flushes are cut into chunks with a
 // yield between them so that the event loop (agent sessions, RPCs) keeps breathing.
 import type { Store, TaskRecord } from '../store/store.js';
+import { encodeTaskStates } from '../store/task-states.js';
 import type { EnvRt } from './model/env.js';
 import type { TaskRt } from './model/task.js';
 
@@ -26,25 +27,26 @@ export function envPatch(e: EnvRt) {
 export class Persister {
   private tasks = new Set<TaskRt>();
   private envs = new Set<EnvRt>();
+  /** environments whose task states changed: one state vector write each */
+  private states = new Set<EnvRt>();
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly store: Store) {}
 
-  /** the whole task record changed (pid, ports, exit, error...) */
+  /** the task record changed (pid, ports, exit, error...): a row write */
   task(t: TaskRt): void {
-    if (t.dirty === 2) return;
-    if (t.dirty === 0) this.tasks.add(t);
-    t.dirty = 2;
+    this.states.add(t.env); // lost flags travel in the vector
+    if (t.dirty) return;
+    t.dirty = 1;
+    this.tasks.add(t);
     this.schedule();
   }
 
-  /** only its state or lost flag changed: a much cheaper write */
+  /** only its state or lost flag changed: covered by its environment's state vector */
   taskState(t: TaskRt): void {
-    if (t.dirty !== 0) return;
-    t.dirty = 1;
-    this.tasks.add(t);
+    this.states.add(t.env);
     this.schedule();
   }
 
@@ -56,6 +58,7 @@ export class Persister {
   /** Forget queued writes of a destroyed environment's tasks (its rows are being deleted). */
   dropEnv(e: EnvRt): void {
     for (const t of e.tasks) if (t.dirty) { t.dirty = 0; this.tasks.delete(t); }
+    this.states.delete(e);
   }
 
   flush(): Promise<void> {
@@ -82,20 +85,20 @@ export class Persister {
     const envs = [...this.envs];
     this.envs.clear();
     for (const e of envs) await this.store.patchEnvironment(e.id, envPatch(e));
+    const states = [...this.states];
+    this.states.clear();
+    for (const e of states) {
+      if (!e.destroyed) await this.store.putTaskStateVector(e.id, encodeTaskStates(e.tasks));
+    }
     while (this.tasks.size) {
-      const full: TaskRecord[] = [];
-      const states: { id: string; state: string; lost: boolean }[] = [];
+      const batch: TaskRecord[] = [];
       for (const t of this.tasks) {
         this.tasks.delete(t);
-        const level = t.dirty;
         t.dirty = 0;
-        if (t.env.destroyed) continue;
-        if (level === 2) full.push(taskRecord(t));
-        else states.push({ id: t.id, state: t.state, lost: t.lost });
-        if (full.length + states.length >= CHUNK) break;
+        if (!t.env.destroyed) batch.push(taskRecord(t));
+        if (batch.length >= CHUNK) break;
       }
-      await this.store.putTasks(full);
-      await this.store.putTaskStates(states);
+      await this.store.putTasks(batch);
       if (this.tasks.size) await new Promise((r) => setImmediate(r));
     }
   }

@@ -25,6 +25,6 @@ export function placeOnNodes(ctl: Ctl, tasks: TaskRt[]): void {
     ctl.nodeOf(t)?.release(t);
     t.node = names[i]!;
     ctl.nodes.get(t.node)!.assign(t);
-    ctl.persist.task(t);
+    ctl.persist.task(t); // its row carries the new node (rows win over the placement vector)
   }
 }

@@ -8,6 +8,7 @@ import type { ExitInfo } from '../rpc/gen/common.js';
 import type { Ctl } from './core.js';
 import { EnvRt } from './model/env.js';
 import { nodeDown } from './faults.js';
+import { decodeTaskState } from '../store/task-states.js';
 
 export async function restore(ctl: Ctl): Promise<void> {
   for (const rec of await ctl.store.listNodes()) {
@@ -31,10 +32,21 @@ export async function restore(ctl: Ctl): Promise<void> {
     }, expanded);
     const live = state !== 'STANDBY' && state !== 'DONE';
     const stored = new Map((await ctl.store.listTasks(rec.id)).map((r) => [r.id, r]));
-    for (const t of env.tasks) {
+    // the vector is written at every flush that changed a state: it is the newest word on states
+    const vector = await ctl.store.getTaskStateVector(rec.id);
+    const useVector = vector !== null && vector.length === env.tasks.length;
+    const placement = await ctl.store.getTaskPlacement(rec.id);
+    for (let i = 0; i < env.tasks.length; i++) {
+      const t = env.tasks[i]!;
       ctl.tasks.set(t.id, t);
-      const r = stored.get(t.id);
-      if (!r) continue;
+      const v = useVector ? decodeTaskState(vector, i) : null;
+      // no row: the task had nothing beyond its node and state to keep
+      const r = stored.get(t.id) ?? {
+        id: t.id, envId: env.id, name: t.name, state: v?.state ?? 'STANDBY', node: placement?.[i] ?? '', pid: 0,
+        lost: false, exit: null, ports: {}, logPath: '', host: '', error: null, addresses: {},
+      };
+      if (v) r.state = v.state;
+      if (!r.node && placement?.[i]) r.node = placement[i]!;
       t.node = r.node;
       t.pid = r.pid;
       t.host = r.host;

@@ -3,9 +3,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatonError } from '../model/errors.js';
-import { assertSafeListen, parseAddress } from '../rpc/address.js';
+import { isLoopback, parseAddress } from '../rpc/address.js';
 import { hostAllowed, newConsoleToken, originAllowed, tokenOk } from './auth.js';
-import { API_PREFIX, TOKEN_FRAGMENT, WS_PREFIX } from './contract.js';
+import { API_PREFIX, TOKEN_FRAGMENT, TOKEN_HEADER, WS_PREFIX } from './contract.js';
 import { dialControl } from './control-client.js';
 import { sendError, setSecurityHeaders } from './http.js';
 import { defaultStaticDir, serveStatic } from './static.js';
@@ -25,6 +25,20 @@ export interface GatewayOptions {
   consoleToken?: string;
 }
 
+/** Asks the controller for its info through the gateway: null when it answers, else why not. */
+export async function probeController(gw: GatewayHandle): Promise<string | null> {
+  try {
+    const r = await fetch(new URL('/api/GetInfo', gw.url), {
+      method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: gw.token },
+    });
+    if (r.ok) return null;
+    const body = (await r.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+    return `${body?.error?.code ?? r.status}: ${body?.error?.message ?? ''}`;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 export interface GatewayHandle {
   /** http://host:port/ */
   url: string;
@@ -38,7 +52,11 @@ export interface GatewayHandle {
 export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle> {
   const listen = parseAddress(opts.listen ?? '127.0.0.1:0', 'console --listen');
   if (listen.kind !== 'tcp') throw new BatonError('BAD_INPUT', 'console --listen: expected host:port', { where: 'console --listen' });
-  assertSafeListen(listen, false, 'console --listen');
+  if (!isLoopback(listen.host!)) {
+    throw new BatonError('BAD_INPUT',
+      `console --listen ${opts.listen}: the console serves plain HTTP and listens on loopback only (127.0.0.1, ::1, localhost); from another machine, use an SSH tunnel`,
+      { where: 'console --listen' });
+  }
   const listenHost = listen.host!.replace(/^\[|\]$/g, '');
   const token = opts.consoleToken ?? newConsoleToken();
   const staticDir = opts.staticDir ?? defaultStaticDir();

@@ -151,9 +151,10 @@ const under = (p: string, dir: string) => p === dir || p.startsWith(dir + path.s
 /** Why a process belongs to the local stack of `home`, or null. */
 export function ownedReason(p: ProcInfo, home: string, pgids: Set<number>): string | null {
   if (pgids.has(p.pgid) || pgids.has(p.pid)) return 'started by local mode';
-  // a baton controller or agent serving this home (e.g. a controller restarted by hand)
+  // a baton controller or agent serving this home (e.g. a controller restarted by hand); not a
+  // `baton console` or any other client: those are the user's, and hold no task
   const isBaton = p.argv.some((a) => /(^|\/)(baton(\.js)?|cli\/main\.js)$/.test(a));
-  if (isBaton && (p.argv.includes('controller') || p.argv.includes('agent') || p.argv.includes('console'))) {
+  if (isBaton && (p.argv.includes('controller') || p.argv.includes('agent'))) {
     const i = p.argv.indexOf('--home');
     const argHome = i >= 0 ? p.argv[i + 1] : p.argv.find((a) => a.startsWith('--home='))?.slice(7);
     const h = argHome ?? p.env.get('BATON_HOME');

@@ -7,12 +7,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatonError, toBatonError } from '../model/errors.js';
-import type { Environment, Info, ListNodesReply } from '../rpc/gen/control.js';
+import type { Environment, Info } from '../rpc/gen/control.js';
 import { connectControl, type Control } from './control-client.js';
 import { agentSocket, controllerSocket, localDir, logPath } from './paths.js';
 import { findLeftovers, isAlive, killGroup, stopGroups } from './procs.js';
-import { spawnBaton, tailFile, type Spawned } from './spawn.js';
-import { clearRuntimeFiles, readState, removeState, statePids, writeState, type LocalNode, type LocalState } from './state.js';
+import { abortedError, waitAgentsReady, waitController, waitNodesUp, type AgentProc, type UpProgress } from './readiness.js';
+import { spawnBaton, type Spawned } from './spawn.js';
+import { clearRuntimeFiles, readState, removeState, statePids, writeState, type LocalState } from './state.js';
+
+export type { UpProgress } from './readiness.js';
 
 export interface LocalUpOptions {
   home: string;
@@ -30,13 +33,6 @@ export interface LocalUpOptions {
   signal?: AbortSignal;
 }
 
-export interface UpProgress {
-  step: 'agents' | 'controller' | 'nodes' | 'environment';
-  message: string;
-  done?: number;
-  total?: number;
-}
-
 export interface LocalUpResult {
   state: LocalState;
   envId?: string;
@@ -44,8 +40,6 @@ export interface LocalUpResult {
 }
 
 export const SIM_AGENTS_PER_PROCESS = 100;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function checkCount(v: number | undefined, what: string, min: number): number {
   const n = v ?? 0;
@@ -83,27 +77,6 @@ async function checkNotRunning(home: string): Promise<void> {
   clearRuntimeFiles(home);
 }
 
-interface AgentProc {
-  spawned: Spawned;
-  name: string;
-  readyFile: string;
-  nodes: LocalNode[] | null;
-  labels: Record<string, string>;
-  count: number;
-  sim: boolean;
-}
-
-function failedToStart(what: string, s: Spawned): BatonError {
-  const how = s.exited?.signal ? `was killed by ${s.exited.signal}` : `exited with code ${s.exited?.code}`;
-  return new BatonError('UNAVAILABLE', `${what} ${how} while starting (log: ${s.log})`, {
-    lastLines: tailFile(s.log),
-  });
-}
-
-function abortedError(): BatonError {
-  return new BatonError('UNAVAILABLE', 'local up was interrupted; everything it started was stopped');
-}
-
 export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   const t0 = Date.now();
   const home = path.resolve(opts.home);
@@ -139,15 +112,17 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   };
 
   try {
-    // 1. agents: disjoint port ranges from a random base, so that two stacks rarely collide
+    // 1. agents: disjoint port ranges in 20000-64999 from a random start, so that two stacks on
+    // one machine rarely probe the same ports (the agents probe each port before handing it out)
     const procs: AgentProc[] = [];
-    const portBase = 20000 + 1000 * Math.floor(Math.random() * Math.max(1, 40 - nAgents));
+    const { block, first } = portBlocks(nAgents);
     const upstream = Math.ceil(nAgents / 2);
     for (let i = 1; i <= nAgents; i++) {
       const name = `agent-${i}`;
       const labels = { zone: i <= upstream ? 'upstream' : 'downstream', host };
       const readyFile = path.join(localDir(home), `${name}.ready`);
-      const ports = `${portBase + (i - 1) * 1000}-${portBase + (i - 1) * 1000 + 999}`;
+      const lo = PORTS_FROM + (first + i - 1) * block;
+      const ports = `${lo}-${lo + block - 1}`;
       const spawned = spawnBaton(['agent', '--home', home, '--name', name, '--listen', agentSocket(home, name),
         '--labels', labelsArg(labels), '--ports', ports, '--ready-file', readyFile], logPath(home, name), env);
       started.push(spawned);
@@ -213,6 +188,17 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   }
 }
 
+const PORTS_FROM = 20000;
+const PORTS_SPAN = 45000;
+
+/** Each agent's block of ports (up to 1000) and the random first block of this stack. */
+function portBlocks(nAgents: number): { block: number; first: number } {
+  const block = Math.min(1000, Math.floor(PORTS_SPAN / Math.max(1, nAgents)));
+  if (block < 10) throw new BatonError('BAD_INPUT', `--agents ${nAgents}: too many agents for one machine's ports`, { where: '--agents' });
+  const blocks = Math.floor(PORTS_SPAN / block);
+  return { block, first: Math.floor(Math.random() * (blocks - Math.max(1, nAgents) + 1)) };
+}
+
 /** The kernel's limit on a unix socket path (sun_path, with its terminating NUL). */
 const MAX_SOCKET_PATH = 107;
 
@@ -233,75 +219,4 @@ function checkSocketPaths(home: string, nAgents: number, nSim: number): void {
 
 function labelsArg(labels: Record<string, string>): string {
   return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
-}
-
-async function waitAgentsReady(procs: AgentProc[], deadline: number, progress: (p: UpProgress) => void,
-  total: number, signal?: AbortSignal): Promise<void> {
-  let last = -1;
-  for (;;) {
-    if (signal?.aborted) throw abortedError();
-    let ready = 0;
-    for (const p of procs) {
-      if (!p.nodes) {
-        try {
-          const r = JSON.parse(fs.readFileSync(p.readyFile, 'utf8')) as { nodes: LocalNode[] };
-          if (Array.isArray(r.nodes) && r.nodes.length) p.nodes = r.nodes;
-        } catch { /* not yet */ }
-      }
-      if (p.nodes) ready += p.count;
-      else if (p.spawned.exited) throw failedToStart(`agent ${p.name}`, p.spawned);
-    }
-    if (ready !== last) {
-      progress({ step: 'agents', message: `agents listening ${ready}/${total}`, done: ready, total });
-      last = ready;
-    }
-    if (procs.every((p) => p.nodes)) return;
-    if (Date.now() > deadline) {
-      const late = procs.filter((p) => !p.nodes);
-      throw new BatonError('TIMEOUT', `agents did not start in time: ${late.map((p) => p.name).join(', ')} (logs in ${path.dirname(late[0]!.spawned.log)})`,
-        { lastLines: tailFile(late[0]!.spawned.log), causes: late.map((p) => ({ code: 'TIMEOUT', message: `agent ${p.name} not listening`, node: p.name, where: p.spawned.log })) });
-    }
-    await sleep(50);
-  }
-}
-
-async function waitController(control: Control, ctl: Spawned, deadline: number, signal?: AbortSignal): Promise<void> {
-  for (;;) {
-    if (signal?.aborted) throw abortedError();
-    try {
-      await control.call<object, Info>('getInfo', {}, 2000);
-      return;
-    } catch (e) {
-      const be = toBatonError(e);
-      if (be.code === 'UNAUTHENTICATED') throw be;
-    }
-    if (ctl.exited) throw failedToStart('the controller', ctl);
-    if (Date.now() > deadline) {
-      throw new BatonError('TIMEOUT', `the controller did not answer on its socket in time (log: ${ctl.log})`, { lastLines: tailFile(ctl.log), where: ctl.log });
-    }
-    await sleep(100);
-  }
-}
-
-async function waitNodesUp(control: Control, ctl: Spawned, names: Set<string>, deadline: number,
-  progress: (p: UpProgress) => void, signal?: AbortSignal): Promise<void> {
-  let last = -1;
-  for (;;) {
-    if (signal?.aborted) throw abortedError();
-    const reply = await control.call<object, ListNodesReply>('listNodes', {}, 10_000);
-    const up = new Set(reply.nodes.filter((n) => n.up).map((n) => n.name));
-    const n = [...names].filter((x) => up.has(x)).length;
-    if (n !== last) {
-      progress({ step: 'nodes', message: `nodes up ${n}/${names.size}`, done: n, total: names.size });
-      last = n;
-    }
-    if (n === names.size) return;
-    if (ctl.exited) throw failedToStart('the controller', ctl);
-    if (Date.now() > deadline) {
-      const missing = [...names].filter((x) => !up.has(x));
-      throw new BatonError('TIMEOUT', `${missing.length} of ${names.size} agents are not up in the controller: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' ...' : ''}`,
-        { lastLines: tailFile(ctl.log) });
-    }
-    await sleep(100);
-  }
 }

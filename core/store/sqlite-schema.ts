@@ -27,7 +27,6 @@ CREATE TABLE IF NOT EXISTS env_expanded (
   id TEXT PRIMARY KEY,
   json TEXT NOT NULL
 );
--- WITHOUT ROWID: tasks are looked up and updated by their text id only (150k-row batches)
 CREATE TABLE IF NOT EXISTS tasks (
   id TEXT PRIMARY KEY,
   env_id TEXT NOT NULL,
@@ -42,8 +41,18 @@ CREATE TABLE IF NOT EXISTS tasks (
   host TEXT NOT NULL DEFAULT '',
   error TEXT NOT NULL DEFAULT '',
   addresses TEXT NOT NULL DEFAULT ''
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS tasks_env ON tasks(env_id);
+-- every task's state of an environment, one character each (task-states.ts): one write per flush
+CREATE TABLE IF NOT EXISTS task_states (
+  env_id TEXT PRIMARY KEY,
+  vector TEXT NOT NULL
+);
+-- every task's node of an environment (JSON array, task order), written once at placement
+CREATE TABLE IF NOT EXISTS task_placement (
+  env_id TEXT PRIMARY KEY,
+  nodes TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
   run_number INTEGER PRIMARY KEY,
   env_id TEXT NOT NULL,

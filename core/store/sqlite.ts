@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EnvRecord, EventRecord, NodeRecord, RunRecord, Store, TaskRecord } from './store.js';
 import { SCHEMA, SCHEMA_VERSION } from './sqlite-schema.js';
+import { packExpanded, unpackExpanded } from './pack.js';
 
 type Row = Record<string, unknown>;
 
@@ -48,7 +49,12 @@ export function openSqliteStore(file: string): Store {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET state=excluded.state, node=excluded.node, pid=excluded.pid, lost=excluded.lost, exit=excluded.exit, ports=excluded.ports, log_path=excluded.log_path,
         host=excluded.host, error=excluded.error, addresses=excluded.addresses`),
-    putTaskState: db.prepare(`UPDATE tasks SET state = ?, lost = ? WHERE id = ?`),
+    putVector: db.prepare(`INSERT INTO task_states(env_id, vector) VALUES (?, ?) ON CONFLICT(env_id) DO UPDATE SET vector=excluded.vector`),
+    getVector: db.prepare(`SELECT vector FROM task_states WHERE env_id = ?`),
+    deleteVector: db.prepare(`DELETE FROM task_states WHERE env_id = ?`),
+    putPlacement: db.prepare(`INSERT INTO task_placement(env_id, nodes) VALUES (?, ?) ON CONFLICT(env_id) DO UPDATE SET nodes=excluded.nodes`),
+    getPlacement: db.prepare(`SELECT nodes FROM task_placement WHERE env_id = ?`),
+    deletePlacement: db.prepare(`DELETE FROM task_placement WHERE env_id = ?`),
     listTasks: db.prepare(`SELECT * FROM tasks WHERE env_id = ?`),
     deleteTasks: db.prepare(`DELETE FROM tasks WHERE env_id = ?`),
     getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
@@ -82,7 +88,7 @@ export function openSqliteStore(file: string): Store {
     vars: parseOr(r.vars, {}),
     repo: r.repo as string,
     revision: r.revision as string,
-    expanded: parseOr(r.expanded, null),
+    expanded: unpackExpanded(parseOr(r.expanded, null)),
     error: parseOr(r.error, null),
     destroyed: r.destroyed === 1,
   });
@@ -94,7 +100,7 @@ export function openSqliteStore(file: string): Store {
 
   const putEnvTx = db.transaction((e: EnvRecord) => {
     st.putEnv.run(envParams(e));
-    st.putExpanded.run(e.id, JSON.stringify(e.expanded ?? null));
+    st.putExpanded.run(e.id, JSON.stringify(packExpanded(e.expanded ?? null)));
   });
   const putTasksTx = db.transaction((tasks: TaskRecord[]) => {
     for (const t of tasks) {
@@ -102,8 +108,10 @@ export function openSqliteStore(file: string): Store {
         jsonOrEmpty(t.ports), t.logPath, t.host, jsonOrEmpty(t.error), jsonOrEmpty(t.addresses));
     }
   });
-  const putStatesTx = db.transaction((items: { id: string; state: string; lost: boolean }[]) => {
-    for (const t of items) st.putTaskState.run(t.state, t.lost ? 1 : 0, t.id);
+  const deleteTasksTx = db.transaction((envId: string) => {
+    st.deleteTasks.run(envId);
+    st.deleteVector.run(envId);
+    st.deletePlacement.run(envId);
   });
   const nextRunTx = db.transaction((): number => {
     const cur = Number((st.getMeta.get('run_counter') as Row | undefined)?.value ?? 0);
@@ -143,7 +151,16 @@ export function openSqliteStore(file: string): Store {
     },
 
     async putTasks(tasks) { if (tasks.length) putTasksTx(tasks); },
-    async putTaskStates(items) { if (items.length) putStatesTx(items); },
+    async putTaskStateVector(envId, vector) { st.putVector.run(envId, vector); },
+    async putTaskPlacement(envId, nodes) { st.putPlacement.run(envId, JSON.stringify(nodes)); },
+    async getTaskPlacement(envId) {
+      const r = st.getPlacement.get(envId) as Row | undefined;
+      return r ? parseOr<string[] | null>(r.nodes, null) : null;
+    },
+    async getTaskStateVector(envId) {
+      const r = st.getVector.get(envId) as Row | undefined;
+      return r ? (r.vector as string) : null;
+    },
     async listTasks(envId) {
       return (st.listTasks.all(envId) as Row[]).map((r) => ({
         id: r.id as string,
@@ -161,7 +178,7 @@ export function openSqliteStore(file: string): Store {
         addresses: parseOr(r.addresses, {}),
       }));
     },
-    async deleteTasks(envId) { st.deleteTasks.run(envId); },
+    async deleteTasks(envId) { deleteTasksTx(envId); },
 
     async nextRunNumber() { return nextRunTx(); },
     async lastRunNumber() {

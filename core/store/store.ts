@@ -81,10 +81,20 @@ export interface Store {
   /** Upserts all of them in one transaction. */
   putTasks(tasks: TaskRecord[]): Promise<void>;
   /**
-   * Updates only state and lost of stored tasks, in one transaction (the common change: a
-   * transition moves every task, nothing else about it changes). Unknown ids are ignored.
+   * The states of all tasks of an environment in one compact write (task-states.ts: one character
+   * per task, in the order of the expanded workflow's tasks). The hot path of a transition writes
+   * this instead of 150k rows; when reading back, it wins over the rows' own state column.
+   * deleteTasks(envId) deletes it too.
    */
-  putTaskStates(items: { id: string; state: string; lost: boolean }[]): Promise<void>;
+  putTaskStateVector(envId: string, vector: string): Promise<void>;
+  getTaskStateVector(envId: string): Promise<string | null>;
+  /**
+   * The node of every task of an environment (same order as the vector above), in one write at
+   * placement. Task rows (putTasks) are then only written for tasks with more to say (a pid, ports,
+   * an exit, an error); a row's node wins over this. deleteTasks(envId) deletes it too.
+   */
+  putTaskPlacement(envId: string, nodes: string[]): Promise<void>;
+  getTaskPlacement(envId: string): Promise<string[] | null>;
   listTasks(envId: string): Promise<TaskRecord[]>;
   deleteTasks(envId: string): Promise<void>;
 

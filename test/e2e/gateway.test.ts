@@ -13,7 +13,7 @@ import { LogChunk } from '../../core/rpc/gen/common.js';
 import { checkToken } from '../../core/rpc/auth.js';
 import { toServiceError } from '../../core/rpc/errors.js';
 import { BatonError } from '../../core/model/errors.js';
-import { startGateway, type GatewayHandle } from '../../core/gateway/main.js';
+import { probeController, startGateway, type GatewayHandle } from '../../core/gateway/main.js';
 
 const CONTROLLER_TOKEN = 'controller-secret';
 let server: grpc.Server;
@@ -221,6 +221,17 @@ test('an unreachable controller gives UNAVAILABLE (503), and the gateway keeps s
   }
 });
 
-test('the gateway refuses to listen on a network address (no TLS)', async () => {
-  await assert.rejects(startGateway({ controller: controllerAddr, listen: '0.0.0.0:0', staticDir }), (e: any) => e.code === 'BAD_INPUT');
+test('the gateway refuses to listen on a network address (plain HTTP)', async () => {
+  await assert.rejects(startGateway({ controller: controllerAddr, listen: '0.0.0.0:0', staticDir }),
+    (e: any) => e.code === 'BAD_INPUT' && /loopback only/.test(e.message));
+});
+
+test('probeController says whether the controller answers', async () => {
+  assert.equal(await probeController(gw), null);
+  const lone = await startGateway({ controller: '127.0.0.1:1', listen: '127.0.0.1:0', staticDir });
+  try {
+    assert.match((await probeController(lone)) ?? '', /^UNAVAILABLE/);
+  } finally {
+    await lone.stop();
+  }
 });

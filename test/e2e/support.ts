@@ -29,9 +29,10 @@ export class Stack {
     delete this.env.BATON_TOKEN;
   }
 
-  static async up(agents = 2): Promise<Stack> {
+  /** `baton local up --agents N [extra…]` in a fresh temp BATON_HOME */
+  static async up(agents = 2, extra: string[] = [], timeoutMs = 120_000): Promise<Stack> {
     const s = new Stack(fs.mkdtempSync(path.join(os.tmpdir(), 'baton-e2e-')));
-    const r = await s.baton(['local', 'up', '--agents', String(agents)], 120_000);
+    const r = await s.baton(['local', 'up', '--agents', String(agents), ...extra], timeoutMs);
     if (r.code !== 0) {
       await s.down();
       throw new Error(`baton local up failed (${r.code}): ${r.stderr}`);
@@ -126,14 +127,14 @@ export interface AxeViolation { id: string; impact: string | null; help: string;
 
 /** Runs axe-core in the page; returns the serious and critical violations. */
 export async function axeSerious(page: Page): Promise<AxeViolation[]> {
-  const hasAxe = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+  const hasAxe = await page.evaluate(() => typeof (globalThis as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!hasAxe) {
-    // injected through the DevTools protocol: the page's CSP does not apply to it
-    await page.addScriptTag({ path: path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js') });
+    // evaluated through the DevTools protocol: the page's CSP (no inline scripts) stays on
+    await page.evaluate(fs.readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
   }
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
+    const axe = (globalThis as unknown as { axe: { run(opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const r = await axe.run({ resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, html: n.html.slice(0, 200) })) }));
   });
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');

@@ -4,10 +4,10 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
-import { startGateway } from '../../gateway/main.js';
+import { probeController, startGateway } from '../../gateway/main.js';
 import { findController, homeOf } from '../context.js';
 import { statePath } from '../../local/paths.js';
-import { isJsonMode, out, printJsonLine, withJson } from '../output.js';
+import { info, isJsonMode, out, printJsonLine, withJson } from '../output.js';
 
 function openInBrowser(url: string): void {
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open';
@@ -47,6 +47,8 @@ export function register(program: Command): void {
       const gw = await startGateway({ controller: target.address, token: target.token, listen: opts.listen, staticDir: opts.staticDir });
       if (isJsonMode()) printJsonLine({ url: gw.url, token: gw.token, openUrl: gw.openUrl, controller: target.address });
       else out(`Baton console: ${gw.openUrl}\n(controller ${target.address} from ${target.source}; Ctrl-C stops the console)`);
+      const problem = await probeController(gw);
+      if (problem) info(`baton console: the controller at ${target.address} does not answer yet (${problem}); the console connects when it does`);
       if (opts.open) openInBrowser(gw.openUrl);
       await untilInterrupted();
       await gw.stop();

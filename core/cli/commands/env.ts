@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { allowedEnvTransitions, ENV_STATES, type EnvState } from '../../model/states.js';
-import { formatError } from '../../model/errors.js';
+import { errorLine } from '../errors.js';
 import { detailFromProto } from '../../rpc/errors.js';
 import type { Environment, ListEnvironmentsReply } from '../../rpc/gen/control.js';
 import { collect, parseDuration, parseTransition, parseVars } from '../args.js';
@@ -71,7 +71,7 @@ export function register(program: Command): void {
         }
         if (isJsonMode()) printJson(envJson(e));
         else if (o.quiet) out(e.id);
-        else out(`${e.id} created from ${e.workflow}: ${e.state}, ${countsText(e)} tasks`);
+        else out(`${e.id} created from ${e.workflow}: ${e.state}, tasks ${countsText(e)}`);
       });
     });
 
@@ -99,7 +99,7 @@ export function register(program: Command): void {
         out(`  tasks ${countsText(e)}`);
         if (e.error?.code) {
           const d = detailFromProto(e.error);
-          out(`  error: ${formatError(d)} [${d.code}]`);
+          out(`  error: ${errorLine(d)} [${d.code}]`);
           for (const l of (d.lastLines ?? []).slice(-10)) out(`    | ${l}`);
         }
         out('');

@@ -1,6 +1,6 @@
 // baton events [--env id] [--follow] [--from seq]
 import type { Command } from 'commander';
-import { formatError } from '../../model/errors.js';
+import { errorLine } from '../errors.js';
 import { detailFromProto, fromServiceError } from '../../rpc/errors.js';
 import type { Event, EventBatch, Info } from '../../rpc/gen/control.js';
 import { collect, parseCount } from '../args.js';
@@ -16,7 +16,7 @@ function eventLine(e: Event): string {
     .filter(Boolean).join(' ');
   const detail = [e.transition, e.state, e.runNumber ? `run ${e.runNumber}` : '', e.message].filter(Boolean).join(' ');
   const data = Object.entries(e.data).filter(([k]) => k !== 'phase' || !detail).map(([k, v]) => `${k}=${v}`).join(' ');
-  const err = e.error?.code ? `  error: ${formatError(detailFromProto(e.error))}` : '';
+  const err = e.error?.code ? `  error: ${errorLine(detailFromProto(e.error))}` : '';
   return `${String(e.seq).padStart(6)} ${fmtTime(e.timeMs)} ${e.kind.padEnd(15)} ${what}${detail ? `  ${detail}` : ''}${data ? `  ${data}` : ''}${err}`;
 }
 

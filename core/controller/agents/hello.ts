@@ -54,15 +54,16 @@ export function onHello(ctl: Ctl, link: AgentLink, h: Hello): void {
   if (reaped) console.error(`baton controller: reaping ${reaped} task(s) on ${name} that no environment owns`);
 }
 
-function adopt(ctl: Ctl, t: TaskRt, info: TaskInfo): void {
+function adopt(ctl: Ctl, t: TaskRt, info: TaskInfo, node: NodeRt): void {
   t.launched = true;
+  if (!t.host) t.host = node.host;
   t.pid = info.pid;
   if (info.logPath) t.logPath = info.logPath;
   if (Object.keys(info.ports).length) t.ports = info.ports;
   if (Object.keys(info.addresses).length) t.addresses = info.addresses;
   t.env.setTaskLost(t, false);
   if ((TASK_STATES as readonly string[]).includes(info.state)) ctl.setTaskState(t, info.state as TaskState);
-  ctl.persist.task(t);
+  if (info.pid !== 0 || info.logPath) ctl.persist.task(t); // else the state vector says it all
 }
 
 /** returns how many tasks were reaped */
@@ -76,7 +77,7 @@ function resync(ctl: Ctl, node: NodeRt, link: AgentLink, infos: readonly TaskInf
       continue;
     }
     seen.add(t);
-    adopt(ctl, t, info);
+    adopt(ctl, t, info, node);
     if (info.exit?.exited) taskExited(ctl, t, info.exit);
   }
   if (reap.length) link.send({ msg: { $case: 'reap', reap: { taskIds: reap } } });

@@ -26,6 +26,7 @@ function onHeartbeat(ctl: Ctl, node: NodeRt, hb: Heartbeat): void {
 
 export class AgentPool implements LinkHandler {
   private watchdog: NodeJS.Timeout | null = null;
+  private lastTick = Date.now();
 
   constructor(private readonly ctl: Ctl) {}
 
@@ -51,6 +52,7 @@ export class AgentPool implements LinkHandler {
   }
 
   start(): void {
+    this.lastTick = Date.now();
     this.watchdog = setInterval(() => this.watch(), WATCH_MS);
     this.watchdog.unref();
   }
@@ -96,6 +98,14 @@ export class AgentPool implements LinkHandler {
   /** no message for heartbeatTimeoutMs: the session is broken even if the socket says otherwise */
   private watch(): void {
     const now = Date.now();
+    const stalled = now - this.lastTick - WATCH_MS;
+    this.lastTick = now;
+    if (stalled > WATCH_MS) {
+      // our own event loop was busy (e.g. expanding a 150k-task workflow): the agents' messages
+      // wait unread in the sockets, so that time does not count against them
+      for (const link of this.ctl.links.values()) link.lastSeenMs += stalled;
+      return;
+    }
     const limit = this.ctl.cfg.heartbeatTimeoutMs;
     for (const link of this.ctl.links.values()) {
       if (link.up && now - link.lastSeenMs > limit) {

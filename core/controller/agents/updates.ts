@@ -35,6 +35,8 @@ function taskError(t: TaskRt, base: ErrorDetailLike | undefined, fallback: strin
 }
 
 function onLaunched(ctl: Ctl, t: TaskRt, u: TaskUpdate): void {
+  // a sim task's launch carries nothing worth a row write (no pid, log, port or address)
+  const significant = u.pid !== 0 || u.logPath !== '' || hasKeys(u.ports) || hasKeys(u.addresses) || !!t.exit || !!t.error || t.pid !== 0;
   t.launched = true;
   t.exit = null;
   t.error = null;
@@ -46,7 +48,7 @@ function onLaunched(ctl: Ctl, t: TaskRt, u: TaskUpdate): void {
   t.env.setTaskLost(t, false);
   const state = isTaskState(u.state) ? u.state : 'STANDBY';
   ctl.setTaskState(t, state);
-  ctl.persist.task(t);
+  if (significant) ctl.persist.task(t);
   const op = ctl.opOf(t);
   if (!op) return;
   if (state === 'STANDBY') op.answer(t, null);
@@ -79,6 +81,8 @@ function onState(ctl: Ctl, t: TaskRt, u: TaskUpdate): void {
   }
   // spontaneous, or a late answer to a batch that is over
   if (!isTaskState(u.state)) return;
+  // a late refusal (e.g. the agent's own TIMEOUT) says nothing new: the task stays as we marked it
+  if (u.batchId !== 0 && !u.ok) return;
   const wasError = t.state === 'ERROR';
   if (u.state === 'ERROR' || !u.ok) {
     t.error = taskError(t, said(u), `task ${t.name} went to ERROR on node ${t.node}`);

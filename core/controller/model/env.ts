@@ -106,9 +106,9 @@ export class EnvRt {
     return t.leaf >= 0 && this.tree.belowNmin(t.leaf);
   }
 
-  /** the open hooks-relevant role paths that are excluded */
+  /** whether a call role (hook) is included: false when it or an ancestor is disabled */
   roleIncluded(path: string): boolean {
-    for (const n of this.tree.nodes) if (n.path === path) return n.included;
-    return true;
+    const i = this.tree.callOf.get(path);
+    return i === undefined ? true : this.tree.nodes[i]!.included;
   }
 }

@@ -31,8 +31,8 @@ export class TaskRt {
   counters: ChannelCounter[] = NO_COUNTERS;
   /** the batch this task owes an answer to (0: none). Per-task field, not a per-task promise. */
   waitBatch = 0;
-  /** queued for the write-behind: 0 no, 1 state and lost only, 2 the whole record */
-  dirty: 0 | 1 | 2 = 0;
+  /** its record is queued for the write-behind (states go in the environment's vector) */
+  dirty: 0 | 1 = 0;
 
   constructor(readonly id: string, readonly spec: TaskSpec, readonly env: EnvRt) {}
 

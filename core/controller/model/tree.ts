@@ -22,13 +22,16 @@ export interface TreeNode {
   nCounted: number;
   nCriticalError: number;
   nError: number;          // children in ERROR (critical or not): for nmin
-  byState: Map<RoleState, number>;
+  /** null for task leaves: 150k leaves need no map */
+  byState: Map<RoleState, number> | null;
 }
 
 export class RoleTree {
   readonly nodes: TreeNode[] = [];
   /** TaskSpec.name -> leaf index */
   readonly leafOf = new Map<string, number>();
+  /** call role path -> index (hooks ask whether their role is included) */
+  readonly callOf = new Map<string, number>();
 
   constructor(root: RoleNode) {
     this.add(root, -1, true);
@@ -76,10 +79,11 @@ export class RoleTree {
     const n: TreeNode = {
       path: r.path, name: r.name, kind: r.kind, critical: !!r.critical, included, nmin: r.nmin ?? 0,
       parent, children: [], taskName: r.task ?? '', counted: false, state: 'UNKNOWN',
-      nCounted: 0, nCriticalError: 0, nError: 0, byState: new Map(),
+      nCounted: 0, nCriticalError: 0, nError: 0, byState: r.kind === 'task' ? null : new Map(),
     };
     this.nodes.push(n);
     if (r.kind === 'task' && r.task) this.leafOf.set(r.task, idx);
+    if (r.kind === 'call') this.callOf.set(r.path, idx);
     for (const c of r.children ?? []) n.children.push(this.add(c, idx, included));
     return idx;
   }
@@ -97,20 +101,22 @@ export class RoleTree {
     if (n.kind === 'task') return n.state;
     if (n.nCounted === 0) return 'UNKNOWN';
     if (n.nCriticalError > 0) return 'ERROR';
-    if (n.byState.size === 1) return n.byState.keys().next().value as RoleState;
+    if (n.byState!.size === 1) return n.byState!.keys().next().value as RoleState;
     return 'MIXED';
   }
 
   private addChild(p: TreeNode, s: RoleState, critical: boolean): void {
     p.nCounted++;
+    p.byState ??= new Map();
     p.byState.set(s, (p.byState.get(s) ?? 0) + 1);
     if (s === 'ERROR') { p.nError++; if (critical) p.nCriticalError++; }
   }
 
   private removeChild(p: TreeNode, s: RoleState, critical: boolean): void {
     p.nCounted--;
-    const k = (p.byState.get(s) ?? 0) - 1;
-    if (k <= 0) p.byState.delete(s); else p.byState.set(s, k);
+    const m = p.byState!;
+    const k = (m.get(s) ?? 0) - 1;
+    if (k <= 0) m.delete(s); else m.set(s, k);
     if (s === 'ERROR') { p.nError--; if (critical) p.nCriticalError--; }
   }
 }

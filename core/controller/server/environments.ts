@@ -16,8 +16,12 @@ export function environmentHandlers(ctl: Ctl): Pick<ControlServer,
       environments: [...ctl.envs.values()].map((e) => envToProto(e)),
     })),
 
-    createEnvironment: unary<CreateEnvironmentRequest, Environment>(ctl, async (req) =>
-      envToProto(await createEnvironment(ctl, req), { withTasks: true })),
+    // with its tasks, unless there are very many (a 150k-task reply costs seconds to encode and
+    // decode): then counts only, and GetEnvironment/ListTasks give the tasks
+    createEnvironment: unary<CreateEnvironmentRequest, Environment>(ctl, async (req) => {
+      const env = await createEnvironment(ctl, req);
+      return envToProto(env, { withTasks: env.tasks.length <= ctl.cfg.taskEventLimit });
+    }),
 
     getEnvironment: unary<GetEnvironmentRequest, Environment>(ctl, (req) =>
       envToProto(getEnv(ctl, req.id), { withTasks: req.withTasks, withTree: req.withTree })),

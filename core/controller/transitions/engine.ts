@@ -2,7 +2,7 @@
 // hooks after; a failure puts the environment in ERROR with a structured reason. Progress is
 // streamed compactly (throttled) and the write-behind is flushed at the end.
 import {
-  allowedEnvTransitions, envTransitionAllowed, ENV_TRANSITION_TABLE, ENV_TRANSITIONS, isEnvTransition,
+  allowedEnvTransitions, envTransitionAllowed, ENV_TRANSITION_TABLE, ENV_TRANSITIONS, isEnvTransition, taskStateForEnv,
   type EnvState, type EnvTransition,
 } from '../../model/states.js';
 import { BatonError, toBatonError, type ErrorDetailLike } from '../../model/errors.js';
@@ -11,7 +11,7 @@ import { detailToProto } from '../../rpc/errors.js';
 import type { Ctl } from '../core.js';
 import type { EnvRt } from '../model/env.js';
 import { TransitionCtx, type Progress } from './ctx.js';
-import { transitionError } from './errors.js';
+import { lateDetail, transitionError } from './errors.js';
 import { STEPS } from './steps.js';
 import { runHooks, fireHooks } from '../hooks/runner.js';
 import { goError } from '../faults.js';
@@ -52,6 +52,21 @@ function fail(ctl: Ctl, env: EnvRt, error: ErrorDetailLike): void {
     ctl.emit({ kind: 'env.state', envId: env.id, state: 'ERROR', error, message: error.message });
   }
   fireHooks(ctl, env, 'enter', 'ERROR');
+}
+
+/**
+ * A task that did not answer in time is in an unknown state: it counts as failed (ERROR, named
+ * slow or crashed), so that RECOVER relaunches it and later transitions skip it. Should its answer
+ * still come, it is taken as a spontaneous state change.
+ */
+function markLate(ctl: Ctl, ctx: TransitionCtx): void {
+  if (ctx.tolerant) return;
+  for (const task of ctx.late) {
+    if (task.lost || task.state === 'ERROR') continue;
+    task.error = lateDetail(task, ctx.transition);
+    ctl.persist.task(task);
+    ctl.setTaskState(task, 'ERROR');
+  }
 }
 
 /** Runs one transition; resolves with the final progress message (ok or not). Throws only for refusals. */
@@ -101,6 +116,7 @@ async function run(ctl: Ctl, env: EnvRt, t: EnvTransition, opts: ControlOptions)
     } else {
       await STEPS[t](ctl, ctx, opts.args ?? {});
       error = transitionError(ctx);
+      markLate(ctl, ctx);
       if (!error) {
         if (t === 'RECOVER') env.degraded = ctx.nonFatal.length > 0;
         if (t === 'EXIT') env.degraded = false;
@@ -126,8 +142,10 @@ async function run(ctl: Ctl, env: EnvRt, t: EnvTransition, opts: ControlOptions)
   });
   await ctl.persist.flush();
   await ctl.events.flush();
+  // the final count is about tasks (whatever the last phase was): how many reached the target
+  const target = taskStateForEnv(to);
   return {
-    phase: 'done', done: ctx.done, total: ctx.total, final: true, ok: !error, state: env.state,
+    phase: 'done', done: target ? env.counts.get(target) : 0, total: env.counts.total, final: true, ok: !error, state: env.state,
     runNumber: env.runNumber ?? undefined, error: error ? detailToProto(error) : undefined, durationMs, transition: t,
   };
 }

@@ -18,8 +18,7 @@ export async function killAll(ctl: Ctl, ctx: TransitionCtx, tasks: readonly Task
       // the agent confirmed the kill batch without an exit for it: it is gone all the same
       t.launched = false;
     }
-    ctl.setTaskState(t, 'DONE');
-    ctl.persist.task(t);
+    ctl.setTaskState(t, 'DONE'); // the state vector carries it: no row write per task
     ctl.nodeOf(t)?.release(t);
   }
 }

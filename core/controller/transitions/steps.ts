@@ -9,6 +9,7 @@ import { configureArgs } from '../channels.js';
 import { openRun, closeRun } from '../runs.js';
 import { exitStep } from './exit.js';
 import { recoverStep } from './recover.js';
+import { placeOnNodes } from '../placement.js';
 
 export type Step = (ctl: Ctl, ctx: TransitionCtx, args: Record<string, string>) => Promise<void>;
 
@@ -38,6 +39,9 @@ const deploy: Step = async (ctl, ctx) => {
   const env = ctx.env;
   const tasks = env.active.filter((t) => !t.launched);
   for (const t of tasks) { t.exit = null; t.error = null; }
+  // placed at create; a node gone or down since then gets its tasks placed again
+  const stale = tasks.filter((t) => !ctl.nodeOf(t)?.up);
+  if (stale.length) placeOnNodes(ctl, stale);
   await launch(ctl, ctx, tasks);
 };
 

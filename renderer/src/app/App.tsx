@@ -1,10 +1,9 @@
 // The console: the shell and the page for the current route.
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useConsole } from '../store/context.js';
 import { EnvironmentsView } from '../features/environments/EnvironmentsView.js';
 import { CreateEnvironmentView } from '../features/environments/CreateEnvironmentView.js';
 import { EnvPage } from '../features/env-detail/EnvPage.js';
-import { NodesView } from '../features/nodes/NodesView.js';
 import { RunsView } from '../features/runs/RunsView.js';
 import { EventsView } from '../features/events/EventsView.js';
 import { Layout } from '../features/shell/Layout.js';
@@ -14,6 +13,9 @@ import { useShortcuts } from '../features/shortcuts/useShortcuts.js';
 import { Link } from '../ui/Link.js';
 import { useRoute } from './router.js';
 
+// the charts library is big: loaded when the nodes view is first opened
+const NodesView = lazy(() => import('../features/nodes/NodesView.js').then((m) => ({ default: m.NodesView })));
+
 const TITLES: Record<string, string> = { envs: 'Environments', newEnv: 'Create environment', env: 'Environment', nodes: 'Nodes', runs: 'Runs', events: 'Events', notFound: 'Not found' };
 
 function Page() {
@@ -22,7 +24,7 @@ function Page() {
     case 'envs': return <EnvironmentsView />;
     case 'newEnv': return <CreateEnvironmentView />;
     case 'env': return <EnvPage envId={route.envId!} tab={route.tab ?? 'overview'} taskId={route.query.get('task')} />;
-    case 'nodes': return <NodesView />;
+    case 'nodes': return <Suspense fallback={<p role="status" className="page">Loading…</p>}><NodesView /></Suspense>;
     case 'runs': return <RunsView />;
     case 'events': return <EventsView />;
     default: return <section className="page"><h1>Not found</h1><p>No page at {route.path}. <Link href="/">Environments</Link></p></section>;

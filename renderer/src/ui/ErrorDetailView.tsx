@@ -28,7 +28,7 @@ export function ErrorDetailView({ detail, title }: { detail: ErrorDetailLike; ti
       {detail.lastLines?.length ? (
         <details open>
           <summary>Last lines printed</summary>
-          <pre className="last-lines">{detail.lastLines.join('\n')}</pre>
+          <pre className="last-lines" tabIndex={0} aria-label="Last lines printed">{detail.lastLines.join('\n')}</pre>
         </details>
       ) : null}
       {detail.causes?.length ? (

@@ -86,3 +86,9 @@ test('a wrong token is refused', async () => {
   await assert.rejects(call(bad, 'getInfo', {}), (e: BatonError) => e.code === 'UNAUTHENTICATED');
   bad.close();
 });
+
+test('a second controller on the same socket is refused', async () => {
+  const { startController } = await import('../../../core/controller/main.js');
+  await assert.rejects(startController({ ...stack.options, home: stack.home + '/other' }), (e: BatonError) => e.code === 'BAD_INPUT' && /already listening/.test(e.message));
+  assert.ok((await call<unknown, { controllerId: string }>(stack.client, 'getInfo', {})).controllerId, 'the first one still answers');
+});

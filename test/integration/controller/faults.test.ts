@@ -110,3 +110,29 @@ test('kill -9 of an agent: its tasks are lost at once; when it comes back they a
   await mustControl(c, env.id, 'EXIT');
   await waitFor(() => pids.every((p) => !alive(p)), 10_000, 'tasks gone after EXIT');
 });
+
+test('tasks of an environment destroyed while their agent was away are reaped when it comes back', async (t) => {
+  const home = tempHome();
+  const agentOpts = {
+    name: 'away', home, listen: `unix://${path.join(home, 'away.sock')}`, token: TOKEN, labels: { zone: 'test' },
+    portRange: [33100, 33199] as [number, number],
+  };
+  let agent = await startChildAgent(agentOpts);
+  const stack = await startStack({ home, controller: { agents: [agent.address] } });
+  let pids: number[] = [];
+  t.after(async () => {
+    await stack.stop().catch(() => {});
+    await agent.kill9();
+    for (const p of pids) { try { process.kill(-p, 'SIGKILL'); } catch { /* gone */ } }
+  });
+  const c = stack.client;
+  const env = await createEnv(c, 'quick');
+  await mustControl(c, env.id, 'DEPLOY');
+  pids = (await listTasks(c, env.id)).map((x) => x.pid);
+  await agent.kill9();
+  await waitFor(async () => (await listTasks(c, env.id)).every((x) => x.lost), 5000, 'tasks lost');
+  await call(c, 'destroyEnvironment', { id: env.id, force: true });
+  assert.ok(pids.every(alive), 'still running on the unreachable node');
+  agent = await startChildAgent(agentOpts);
+  await waitFor(() => pids.every((p) => !alive(p)), 15_000, 'orphans reaped after the Hello');
+});

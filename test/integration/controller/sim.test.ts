@@ -2,7 +2,7 @@
 // workflow. Durations are printed (diagnostics), never asserted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, createEnv, getEnv, mustControl, startStack, subscribe, waitFor } from './harness.js';
+import { call, control, createEnv, getEnv, startStack, subscribe, waitFor } from './harness.js';
 import type { Environment } from '../../../core/rpc/gen/control.js';
 
 const TASKS = 3000;
@@ -26,9 +26,13 @@ test(`sim-farm: ${TASKS} sim tasks on ${AGENTS} sim agents through a cycle`, asy
   let runNumber = 0;
   for (const tr of ['DEPLOY', 'CONFIGURE', 'START_ACTIVITY', 'STOP_ACTIVITY', 'RESET', 'EXIT']) {
     t0 = Date.now();
-    const final = await mustControl(c, env.id, tr, 60_000);
+    const msgs = await control(c, env.id, tr, 60_000);
+    const final = msgs[msgs.length - 1]!;
+    assert.ok(final.final && final.ok, `${tr}: ${JSON.stringify(final.error)}`);
     times[tr] = Date.now() - t0;
     assert.equal(final.total, TASKS, `${tr} acted on every task`);
+    assert.equal(final.done, TASKS, `every task reached the state of ${tr}`);
+    assert.ok(msgs.some((m) => !m.final && m.total > 0), `${tr} streamed progress (done/total)`);
     if (tr === 'START_ACTIVITY') {
       runNumber = final.runNumber!;
       const e: Environment = await getEnv(c, env.id, false, true);

@@ -76,6 +76,45 @@ describe('faults', () => {
     assert.ok(alive(task(e, 'alpha').pid) && alive(task(e, 'beta').pid));
   });
 
+  test('a task crashing in CONFIGURE: exit 1 naming the task, node, exit code and last lines', async () => {
+    // a repo of our own: the demo program, told to crash (exit 3) in CONFIGURE
+    const repo = path.join(stack.home, 'crash-repo');
+    fs.mkdirSync(path.join(repo, 'workflows'), { recursive: true });
+    fs.mkdirSync(path.join(repo, 'tasks'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'tasks', 'crashy.yaml'), [
+      'name: crashy', 'control: controlled', 'command: "{{ baton.node }}"',
+      'args: ["{{ baton.root }}/dist/assets/programs/demo-task.js"]',
+      'defaults: {crash_on: ""}', 'properties: {crash_on: "{{ crash_on }}"}', '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(repo, 'workflows', 'crashy.yaml'), [
+      'name: crashy', 'vars: {crash_on: {type: string, default: CONFIGURE}}',
+      'roles:', '  - name: alpha', '    task: {class: crashy, critical: true}', '',
+    ].join('\n'));
+    const { id } = await stack.json<EnvDoc>(['env', 'create', path.join(repo, 'workflows', 'crashy.yaml')]);
+    await control(stack, id, 'DEPLOY');
+    const r = await stack.run(['env', 'control', id, 'CONFIGURE']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /alpha/);
+    assert.match(r.stderr, /agent-\d/);
+    assert.match(r.stderr, /exit code 3/);
+    assert.match(r.stderr, /\| alpha: crashing in CONFIGURE/, 'the last lines it printed');
+    const e = await show(stack, id);
+    assert.equal(e.state, 'ERROR');
+    assert.equal(e.error?.code, 'TASK_FAILED');
+    assert.equal(e.error?.taskName, 'alpha');
+    // the structured form of the same failure
+    await control(stack, id, 'RECOVER');
+    const j = await stack.run(['env', 'control', id, 'CONFIGURE', '--json']);
+    assert.equal(j.code, 1);
+    const err = JSON.parse(j.stdout).error as { code: string; taskName: string; node: string; exitCode: number; lastLines: string[] };
+    assert.equal(err.code, 'TASK_FAILED');
+    assert.equal(err.taskName, 'alpha');
+    assert.match(err.node, /^agent-\d$/);
+    assert.equal(err.exitCode, 3);
+    assert.ok(err.lastLines.some((l) => l.includes('crashing in CONFIGURE')));
+    await stack.ok(['env', 'destroy', id]);
+  });
+
   test('kill -9 of an agent: its tasks are lost within 5 s', async (t) => {
     const id = await runningQuick(stack);
     const e = await show(stack, id);

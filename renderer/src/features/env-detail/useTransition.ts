@@ -31,21 +31,22 @@ export function useTransition(envId: string) {
       void sync.env(envId);
       void sync.envs();
     };
-    handle.current = openStream('ControlEnvironment', { id: envId, transition }, {
+    const h: StreamHandle = openStream('ControlEnvironment', { id: envId, transition }, {
       onMessage: (p) => {
         if (p.final) {
           finish({
             transition, ok: p.ok, state: p.state, runNumber: p.runNumber, durationMs: p.durationMs,
             error: p.ok ? undefined : detailFromWire(p.error ?? { code: 'INTERNAL', message: `${transition} failed` }),
           });
-          handle.current?.close();
+          h.close();
         } else {
           store.getState().setProgress(envId, { transition, phase: p.phase, done: p.done, total: p.total, startedMs: started });
         }
       },
-      onEnd: () => { if (handle.current) finish({ transition, ok: true }); },
+      onEnd: () => { if (handle.current === h) finish({ transition, ok: true }); },
       onError: (e) => finish({ transition, ok: false, error: e.detail }),
     });
+    handle.current = h;
   }, [envId, store, sync]);
 
   return { run, running, outcome, clearOutcome: () => setOutcome(null) };

@@ -61,7 +61,7 @@ export function EventsView() {
             <div role="columnheader">Environment</div><div role="columnheader">Task / node</div><div role="columnheader">What</div>
           </div>
         </div>
-        <div ref={scrollRef} className="tbody-scroll" role="rowgroup">
+        <div ref={scrollRef} className="tbody-scroll" role="rowgroup" tabIndex={0}>
           <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
             {virt.getVirtualItems().map((v) => {
               const e = rows[v.index]!;

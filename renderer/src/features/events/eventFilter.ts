@@ -11,9 +11,15 @@ export function kindGroup(kind: string): KindGroup {
   return (KIND_GROUPS as readonly string[]).includes(g) ? g : 'error';
 }
 
-/** An event is an error when it is of kind error or carries an ErrorDetail or enters ERROR. */
+/**
+ * A failure: an error event, a lost task or node, anything carrying an ErrorDetail, a state change
+ * into ERROR, a transition that ended badly. (Not every event emitted while in ERROR.)
+ */
 export function isErrorEvent(e: Event): boolean {
-  return e.kind === 'error' || Boolean(e.error?.code) || e.state === 'ERROR';
+  if (e.kind === 'error' || e.kind === 'task.lost' || e.kind === 'node.down') return true;
+  if (e.error?.code) return true;
+  if ((e.kind === 'env.state' || e.kind === 'task.state' || e.kind === 'task.exit') && e.state === 'ERROR') return true;
+  return e.kind === 'env.transition' && e.data.phase === 'end' && e.data.ok === 'false';
 }
 
 export function matchEvent(e: Event, f: EventFilter): boolean {

@@ -20,7 +20,7 @@ export function TaskNodeView({ data }: NodeProps<FlowNode>) {
   return (
     <div className={`gnode state-bg-${data.state.toLowerCase()} ${data.critical ? 'critical' : ''}`}>
       <Handles />
-      <div className="gnode-title">{data.label}</div>
+      <div className="gnode-title">{data.label}</div>{' '}
       <div className="gnode-sub"><span className={`state state-${data.state.toLowerCase()}`}>{data.state}</span>{data.critical ? <span className="small"> critical</span> : null}</div>
     </div>
   );
@@ -31,13 +31,14 @@ export function GroupNodeView({ data }: NodeProps<FlowNode>) {
   return (
     <div className={`gnode group state-bg-${data.state.toLowerCase()}`}>
       <Handles />
-      <div className="gnode-title">{data.label} <span className="small">×{data.count}</span></div>
+      <div className="gnode-title">{data.label} <span className="small">×{data.count}</span></div>{' '}
       <div className="gnode-bar" aria-hidden="true">
         {parts.map(([s, n]) => <span key={s} className={`seg state-fill-${s.toLowerCase()}`} style={{ flexGrow: n }} />)}
       </div>
-      <div className="gnode-sub small">{parts.map(([s, n]) => `${n} ${s}`).join(' · ')}</div>
+      <div className="gnode-sub small">{parts.map(([s, n]) => `${n} ${s}`).join(' · ')}; click to expand</div>
     </div>
   );
 }
 
-export const NODE_TYPES = { task: TaskNodeView, group: GroupNodeView };
+// not 'group': that name is xyflow's own parent-node type, with its own styling
+export const NODE_TYPES = { batonTask: TaskNodeView, batonGroup: GroupNodeView };

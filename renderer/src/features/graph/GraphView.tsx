@@ -9,18 +9,14 @@ import { formatByteRate, formatRate } from '../../ui/format.js';
 import { layoutModel } from './elkClient.js';
 import { NODE_TYPES, type FlowNode } from './GraphNodes.js';
 import type { Positions } from './layout.js';
-import { buildGraphModel, DEFAULT_GRAPH_OPTIONS, type GraphNode } from './model.js';
-
-function nodeLabel(n: GraphNode): string {
-  if (n.kind === 'task') return `${n.label}, ${n.state}${n.critical ? ', critical' : ''}. Open task`;
-  return `${n.label}, group of ${n.count} tasks, ${n.state}. Expand`;
-}
+import { buildGraphModel, DEFAULT_GRAPH_OPTIONS } from './model.js';
 
 export default function GraphView({ envId, onOpenTask }: { envId: string; onOpenTask(taskId: string): void }) {
   const detail = useConsole((s) => s.details.get(envId));
   const tasks = useConsole((s) => s.tasks);
   const dark = useConsole((s) => s.theme === 'dark');
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [note, setNote] = useState('');
   const model = useMemo(() => buildGraphModel(detail?.root, detail?.graph, tasks, { ...DEFAULT_GRAPH_OPTIONS, expanded }), [detail, tasks, expanded]);
   const [layout, setLayout] = useState<{ key: string; positions: Positions } | null>(null);
   const key = model.structureKey;
@@ -34,8 +30,9 @@ export default function GraphView({ envId, onOpenTask }: { envId: string; onOpen
   const nodes: FlowNode[] = useMemo(() => {
     if (!layout) return [];
     return model.nodes.map((n) => ({
-      id: n.id, type: n.kind, position: layout.positions.get(n.id) ?? { x: 0, y: 0 }, data: { ...n },
-      draggable: false, connectable: false, selectable: false, ariaRole: 'button', ariaLabel: nodeLabel(n),
+      id: n.id, type: n.kind === 'group' ? 'batonGroup' : 'batonTask', position: layout.positions.get(n.id) ?? { x: 0, y: 0 }, data: { ...n },
+      // a button named by what it shows (task, state): clicking opens the task or expands the group
+      draggable: false, connectable: false, selectable: false, ariaRole: 'button',
     }));
   }, [model, layout]);
   const edges: Edge[] = useMemo(() => model.edges.map((e) => ({
@@ -50,7 +47,16 @@ export default function GraphView({ envId, onOpenTask }: { envId: string; onOpen
     const n = byId.get(id);
     if (!n) return;
     if (n.kind === 'task' && n.taskId) onOpenTask(n.taskId);
-    else if (n.kind === 'group') setExpanded((old) => new Set([...old, n.path]));
+    else if (n.kind === 'group') {
+      const next = new Set([...expanded, n.path]);
+      const after = buildGraphModel(detail?.root, detail?.graph, tasks, { ...DEFAULT_GRAPH_OPTIONS, expanded: next });
+      if (after.collapsed.includes(n.path)) {
+        setNote(`${n.label} has ${n.count} tasks: too many to draw one by one (at most ${DEFAULT_GRAPH_OPTIONS.maxNodes}). The Tasks tab lists them all.`);
+      } else {
+        setNote('');
+        setExpanded(next);
+      }
+    }
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key !== 'Enter' && e.key !== ' ') return;
@@ -65,9 +71,10 @@ export default function GraphView({ envId, onOpenTask }: { envId: string; onOpen
     <div className="graph-wrap">
       <div className="graph-toolbar">
         <p className="small">{model.totalTasks} tasks shown as {model.nodes.length} nodes{groups ? ` (${groups} collapsed groups: click one to expand)` : ''}; {model.edges.length} channels.</p>
-        {expanded.size ? <button type="button" onClick={() => setExpanded(new Set())}>Collapse groups</button> : null}
+        {expanded.size ? <button type="button" onClick={() => { setExpanded(new Set()); setNote(''); }}>Collapse groups</button> : null}
         {!layout || layout.key !== key ? <span role="status" className="small">Laying out…</span> : null}
       </div>
+      {note ? <p role="status" className="hint">{note}</p> : null}
       <div className="graph" aria-label="Dataflow graph" role="region">
         {!layout ? null : <ReactFlow nodes={nodes} edges={edges} nodeTypes={NODE_TYPES} onNodeClick={(_e, n) => activate(n.id)} onKeyDown={onKeyDown}
           fitView fitViewOptions={{ padding: 0.12, maxZoom: 1 }} minZoom={0.05} maxZoom={2} nodesDraggable={false} nodesConnectable={false}

@@ -84,7 +84,7 @@ export function NodesView() {
       {charted.length ? (
         <div className="charts">
           <Chart title="CPU per node (% of all cores)" rows={cpuRows} names={charted} unit="%" />
-          <Chart title="Memory used per node (MiB)" rows={memRows} names={charted} unit=" MiB" />
+          <Chart title="Memory used per node (MiB)" rows={memRows} names={charted} unit="" />
         </div>
       ) : null}
     </section>

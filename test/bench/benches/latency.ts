@@ -1,0 +1,95 @@
+// 3. Transition latency: a 100-task environment of real controlled processes, 200 CONFIGURE /
+// RESET cycles; p50, p95, p99 per transition as the client sees it (call to final message).
+// Floor in the same run: a grpc-js unary round trip on loopback (and, for reference, GetInfo
+// against the same controller).
+import path from 'node:path';
+import type { Benchmark, BenchOutput } from '../bench.js';
+import { grpcUnaryFloor } from '../floor.js';
+import { CpuMeter, round } from '../proc.js';
+import { summarizeProfile, type ProfileSummary } from '../profile.js';
+import { atMost, figure, type Figure } from '../results.js';
+import { deployForSetup } from '../deploy.js';
+import { Stack } from '../stack.js';
+import { summarize } from '../stats.js';
+
+export const latency: Benchmark = {
+  name: 'latency',
+  title: 'Transition latency: 100 controlled tasks, CONFIGURE/RESET cycles',
+  async run(ctx): Promise<BenchOutput> {
+    const n = ctx.smoke ? 10 : 100;
+    const cycles = ctx.smoke ? 10 : 200;
+    ctx.load('floor');
+    const floor = summarize(await grpcUnaryFloor(ctx.smoke ? 200 : 2000), 3);
+    ctx.log(`floor: grpc-js unary round trip p50 ${floor.p50} ms, p99 ${floor.p99} ms`);
+
+    ctx.load('stack');
+    const stack = await Stack.up({ agents: ctx.smoke ? 2 : 4, profile: ctx.profile });
+    const profiles: ProfileSummary[] = [];
+    try {
+      const c = stack.client;
+      const env = await c.create('bench-demo', { tasks: String(n) });
+      const dep = await deployForSetup(c, env.id);
+      if (dep.failures.length) ctx.log(`setup DEPLOY needed RECOVER: ${dep.failures.join(' | ')}`);
+      const infoMs: number[] = [];
+      for (let i = 0; i < (ctx.smoke ? 50 : 500); i++) {
+        const t0 = performance.now();
+        await c.info();
+        infoMs.push(performance.now() - t0);
+      }
+      const prof = ctx.profile ? await stack.profiler() : null;
+      ctx.load('cycles');
+      await prof?.start();
+      const cpu = new CpuMeter([stack.controllerPid, ...stack.agentPids]);
+      const client: Record<string, number[]> = { CONFIGURE: [], RESET: [] };
+      const server: Record<string, number[]> = { CONFIGURE: [], RESET: [] };
+      for (let i = 0; i < cycles; i++) {
+        for (const t of ['CONFIGURE', 'RESET']) {
+          const r = await c.transition(env.id, t, 30_000);
+          client[t]!.push(r.ms);
+          server[t]!.push(r.final.durationMs);
+        }
+      }
+      const cpuUsed = cpu.read();
+      if (prof) {
+        profiles.push(summarizeProfile(await prof.stop(), `latency: ${cycles} CONFIGURE/RESET cycles of ${n} tasks`,
+          path.join(ctx.profileDir, `latency-${n}.cpuprofile`), ctx.root));
+        prof.close();
+      }
+      const s = { CONFIGURE: summarize(client.CONFIGURE!), RESET: summarize(client.RESET!) };
+      const sv = { CONFIGURE: summarize(server.CONFIGURE!), RESET: summarize(server.RESET!) };
+      ctx.log(`CONFIGURE p50 ${s.CONFIGURE.p50} p99 ${s.CONFIGURE.p99} ms; RESET p50 ${s.RESET.p50} p99 ${s.RESET.p99} ms`);
+
+      const full = await c.getEnv(env.id, true);
+      for (const t of full.tasks) if (t.pid > 0) stack.taskPids.add(t.pid);
+      let ok = full.state === 'DEPLOYED' && full.tasks.length === n && full.tasks.every((t) => t.state === 'STANDBY');
+      const notes: string[] = [];
+      if (!ok) notes.push(`after the cycles: environment ${full.state}, ${full.tasks.filter((t) => t.state === 'STANDBY').length}/${n} tasks STANDBY`);
+      await c.transition(env.id, 'EXIT', 60_000);
+      const d = await stack.down();
+      if (d.leftovers.length) { ok = false; notes.push(`left behind: ${d.leftovers.join('; ')}`); }
+
+      const floorRef = { value: floor.p99, unit: 'ms', what: `grpc-js unary round trip on loopback, p99 (p50 ${floor.p50} ms)` };
+      const figures: Figure[] = [];
+      for (const t of ['CONFIGURE', 'RESET'] as const) {
+        figures.push(figure(`${t}.p50`, `${t} of ${n} tasks, p50`, s[t].p50, 'ms', { floor: { ...floorRef, value: floor.p50, what: 'grpc-js unary round trip on loopback, p50' } }));
+        figures.push(figure(`${t}.p95`, `${t} of ${n} tasks, p95`, s[t].p95, 'ms', { floor: { ...floorRef, value: floor.p95, what: 'grpc-js unary round trip on loopback, p95' } }));
+        figures.push(figure(`${t}.p99`, `${t} of ${n} tasks, p99`, s[t].p99, 'ms', { floor: floorRef, target: ctx.smoke ? undefined : atMost(50, '<= 50 ms') }));
+      }
+      return {
+        ok,
+        figures,
+        details: { tasks: n, cycles, setupDeployMs: round(dep.ms), setupFailures: dep.failures, client: s, controllerReported: sv, floor, getInfo: summarize(infoMs, 3), cpuDuringCycles: cpuUsed },
+        notes: [
+          ...notes,
+          ...(dep.failures.length ? [`setup: DEPLOY of ${n} tasks failed ${dep.failures.length} time(s) and needed RECOVER (${dep.failures[0]})`] : []),
+          `GetInfo round trip against this controller: p50 ${summarize(infoMs, 3).p50} ms, p99 ${summarize(infoMs, 3).p99} ms`,
+          `controller-reported durations: CONFIGURE p50 ${sv.CONFIGURE.p50} / p99 ${sv.CONFIGURE.p99} ms, RESET p50 ${sv.RESET.p50} / p99 ${sv.RESET.p99} ms`,
+          `controller + 2 agents used ${cpuUsed.cores} cores on average during the cycles`,
+        ],
+        profiles: profiles.length ? profiles : undefined,
+      };
+    } finally {
+      await stack.down();
+    }
+  },
+};

@@ -1,0 +1,26 @@
+// Each benchmark at smoke size (seconds), so that they cannot rot: it must complete with the
+// right final state and leave no process behind. Never a timing assertion: `npm run bench` measures.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runBench } from './bench.js';
+import { BENCHMARKS } from './benches/index.js';
+import { PACKAGE_ROOT } from './stack.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-smoke-'));
+
+for (const b of BENCHMARKS) {
+  test(`bench ${b.name} completes at smoke size with a correct final state`, { timeout: 300_000 }, async () => {
+    const r = await runBench(b, {
+      smoke: true, profile: false, profileDir: path.join(dir, 'profiles'), root: PACKAGE_ROOT,
+      command: `smoke test ${b.name}`, quiet: true,
+    });
+    assert.equal(r.ok, true, `${b.name}: ${r.notes.join('\n')}`);
+    assert.ok(r.figures.length > 0, `${b.name} reported no figures`);
+    for (const f of r.figures) assert.ok(Number.isFinite(f.value), `${b.name}: ${f.label} is ${f.value}`);
+  });
+}
+
+test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
