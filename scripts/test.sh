@@ -21,7 +21,7 @@ count() { # count <stage> <passed> <failed>
 
 # 1. build (protos when protoc is there, then tsc)
 banner build
-if npm run build --silent; then count build 1 0; else count build 0 1; fi
+if npm run build --silent && npm run build:renderer --silent; then count build 1 0; else count build 0 1; fi
 
 # 2. layer lint
 banner 'layer lint'
@@ -42,9 +42,9 @@ if [ -f renderer/vitest.config.ts ]; then
   count vitest "$p" "$f"
 fi
 
-# 4. node tests: unit, integration, e2e (whichever exist)
+# 4. node tests: unit, integration, e2e, bench smoke (whichever exist)
 dirs=()
-for d in unit integration e2e; do
+for d in unit integration e2e bench; do
   if [ -d "dist/test/$d" ]; then dirs+=("dist/test/$d"); fi
 done
 if [ "${#dirs[@]}" -gt 0 ]; then
