@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'TIMEOUT'                 // the deadline passed; causes name the late tasks: exit 1
   | 'PLACEMENT'               // no node fits a task: exit 1
   | 'HOOK_FAILED'             // a critical hook failed: exit 1
+  | 'GO_ERROR'                // an operator (or a trainer) forced the environment into ERROR: exit 1
   | 'UNAVAILABLE'             // the controller or an agent cannot be reached: exit 1
   | 'UNAUTHENTICATED'         // bad or missing token: exit 1
   | 'INTERNAL';               // a bug: exit 1

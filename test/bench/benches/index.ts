@@ -1,8 +1,9 @@
 // The benchmarks, in the order `npm run bench` runs them.
 import type { Benchmark } from '../bench.js';
+import { consoleBench } from './console.js';
 import { events } from './events.js';
 import { farm } from './farm.js';
 import { latency } from './latency.js';
 import { procs } from './procs.js';
 
-export const BENCHMARKS: Benchmark[] = [farm, procs, latency, events];
+export const BENCHMARKS: Benchmark[] = [farm, procs, latency, events, consoleBench];

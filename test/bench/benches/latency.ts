@@ -7,7 +7,7 @@ import type { Benchmark, BenchOutput } from '../bench.js';
 import { grpcUnaryFloor } from '../floor.js';
 import { CpuMeter, round } from '../proc.js';
 import { summarizeProfile, type ProfileSummary } from '../profile.js';
-import { atMost, figure, type Figure } from '../results.js';
+import { atMost, failedFigure, figure, type Figure } from '../results.js';
 import { deployForSetup } from '../deploy.js';
 import { Stack } from '../stack.js';
 import { summarize } from '../stats.js';
@@ -16,7 +16,7 @@ export const latency: Benchmark = {
   name: 'latency',
   title: 'Transition latency: 100 controlled tasks, CONFIGURE/RESET cycles',
   async run(ctx): Promise<BenchOutput> {
-    const n = ctx.smoke ? 10 : 100;
+    const wanted = ctx.smoke ? 10 : 100;
     const cycles = ctx.smoke ? 10 : 200;
     ctx.load('floor');
     const floor = summarize(await grpcUnaryFloor(ctx.smoke ? 200 : 2000), 3);
@@ -27,9 +27,25 @@ export const latency: Benchmark = {
     const profiles: ProfileSummary[] = [];
     try {
       const c = stack.client;
-      const env = await c.create('bench-demo', { tasks: String(n) });
-      const dep = await deployForSetup(c, env.id);
-      if (dep.failures.length) ctx.log(`setup DEPLOY needed RECOVER: ${dep.failures.join(' | ')}`);
+      // 100 tasks; if their DEPLOY keeps failing (agents declared down while spawning on a loaded
+      // machine), fewer, so that the transitions can still be measured, and the table says so
+      const setupFailures: string[] = [];
+      let dep: Awaited<ReturnType<typeof deployForSetup>> | null = null;
+      let n = wanted;
+      for (const size of ctx.smoke ? [wanted] : [wanted, wanted / 2, wanted / 4]) {
+        n = size;
+        try {
+          dep = await deployForSetup(c, async () => (await c.create('bench-demo', { tasks: String(size) })).id, 2);
+          setupFailures.push(...dep.failures.map((f) => `${size} tasks: ${f}`));
+          break;
+        } catch (e) {
+          setupFailures.push(`${size} tasks: ${(e as Error).message}`);
+          ctx.log(`setup: DEPLOY of ${size} tasks failed twice; trying fewer`);
+        }
+      }
+      if (!dep) throw new Error(`setup: no environment could be deployed: ${setupFailures.join(' | ')}`);
+      const env = { id: dep.envId };
+      if (setupFailures.length) ctx.log(`setup DEPLOY failures: ${setupFailures.join(' | ')}`);
       const infoMs: number[] = [];
       for (let i = 0; i < (ctx.smoke ? 50 : 500); i++) {
         const t0 = performance.now();
@@ -73,15 +89,21 @@ export const latency: Benchmark = {
       for (const t of ['CONFIGURE', 'RESET'] as const) {
         figures.push(figure(`${t}.p50`, `${t} of ${n} tasks, p50`, s[t].p50, 'ms', { floor: { ...floorRef, value: floor.p50, what: 'grpc-js unary round trip on loopback, p50' } }));
         figures.push(figure(`${t}.p95`, `${t} of ${n} tasks, p95`, s[t].p95, 'ms', { floor: { ...floorRef, value: floor.p95, what: 'grpc-js unary round trip on loopback, p95' } }));
-        figures.push(figure(`${t}.p99`, `${t} of ${n} tasks, p99`, s[t].p99, 'ms', { floor: floorRef, target: ctx.smoke ? undefined : atMost(50, '<= 50 ms') }));
+        figures.push(figure(`${t}.p99`, `${t} of ${n} tasks, p99`, s[t].p99, 'ms',
+          { floor: floorRef, target: ctx.smoke || n < wanted ? undefined : atMost(50, '<= 50 ms') }));
+        if (n < wanted && !ctx.smoke) {
+          figures.push(failedFigure(`${t}.p99.${wanted}`, `${t} of ${wanted} tasks, p99`, 'ms',
+            `the ${wanted}-task environment could not be deployed (agents declared down while spawning)`, atMost(50, '<= 50 ms')));
+        }
       }
       return {
         ok,
         figures,
-        details: { tasks: n, cycles, setupDeployMs: round(dep.ms), setupFailures: dep.failures, client: s, controllerReported: sv, floor, getInfo: summarize(infoMs, 3), cpuDuringCycles: cpuUsed },
+        details: { tasks: n, cycles, setupDeployMs: round(dep.ms), setupFailures, requestedTasks: wanted, client: s, controllerReported: sv, floor, getInfo: summarize(infoMs, 3), cpuDuringCycles: cpuUsed },
         notes: [
           ...notes,
-          ...(dep.failures.length ? [`setup: DEPLOY of ${n} tasks failed ${dep.failures.length} time(s) and needed RECOVER (${dep.failures[0]})`] : []),
+          ...(n < wanted ? [`measured with ${n} tasks, not ${wanted}: a DEPLOY of ${wanted} controlled tasks failed twice (agents declared down while spawning), so the ${wanted}-task target could not be checked`] : []),
+          ...setupFailures.map((f) => `setup DEPLOY failed (the environment was destroyed and created again): ${f}`),
           `GetInfo round trip against this controller: p50 ${summarize(infoMs, 3).p50} ms, p99 ${summarize(infoMs, 3).p99} ms`,
           `controller-reported durations: CONFIGURE p50 ${sv.CONFIGURE.p50} / p99 ${sv.CONFIGURE.p99} ms, RESET p50 ${sv.RESET.p50} / p99 ${sv.RESET.p99} ms`,
           `controller + 2 agents used ${cpuUsed.cores} cores on average during the cycles`,
