@@ -1,6 +1,8 @@
 // Shapes of the CLI's --json documents and small helpers for the end-to-end tests.
 import * as fs from 'node:fs';
-import type { LocalStack } from '../cli/harness.js';
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import { localStack, type LocalStack } from '../cli/harness.js';
 
 export interface TaskDoc {
   id: string;
@@ -64,4 +66,26 @@ export async function envSnapshot(stack: LocalStack): Promise<string> {
 export async function control(stack: LocalStack, id: string, transition: string): Promise<void> {
   const r = await stack.run(['env', 'control', id, transition, '--timeout', '60s'], { timeoutMs: 120_000 });
   if (r.code !== 0) throw new Error(`${transition} on ${id} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+}
+
+/**
+ * One local stack (2 agents) shared by the tests of a describe block: started before them, and
+ * brought down after them, asserting that `local down` leaves no process (`why` says which).
+ */
+export function sharedStack(why: string): () => LocalStack {
+  let stack: LocalStack | undefined;
+  before(async () => {
+    stack = await localStack(['--agents', '2']);
+  });
+  after(async () => {
+    if (!stack) return;
+    const { result, left } = await stack.down();
+    fs.rmSync(stack.home, { recursive: true, force: true });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(left, [], why);
+  });
+  return () => {
+    if (!stack) throw new Error('the local stack did not start');
+    return stack;
+  };
 }

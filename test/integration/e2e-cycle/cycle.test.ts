@@ -1,11 +1,10 @@
 // The full state-machine cycle through the real CLI, real agents, real task processes:
 // DEPLOY, CONFIGURE, START_ACTIVITY, STOP_ACTIVITY, START_ACTIVITY (a new, higher run number),
 // STOP_ACTIVITY, RESET, EXIT, on `quick` and on `daq-chain`.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import { localStack, logsOf, type LocalStack } from '../cli/harness.js';
-import { alive, control, show, TASK_STATE_FOR, type EnvDoc, type RunDoc } from './common.js';
+import { logsOf, type LocalStack } from '../cli/harness.js';
+import { alive, control, show, TASK_STATE_FOR, type EnvDoc, type RunDoc, sharedStack } from './common.js';
 
 const CYCLE: [string, string][] = [
   ['DEPLOY', 'DEPLOYED'],
@@ -64,16 +63,10 @@ async function fullCycle(stack: LocalStack, workflow: string, vars: string[], ex
 }
 
 describe('the full cycle through the CLI', () => {
+  const stackOf = sharedStack('local down leaves no process');
   let stack: LocalStack;
-  before(async () => {
-    stack = await localStack(['--agents', '2']);
-  });
-  after(async () => {
-    if (!stack) return;
-    const { result, left } = await stack.down();
-    fs.rmSync(stack.home, { recursive: true, force: true });
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(left, [], 'local down leaves no process');
+  before(() => {
+    stack = stackOf();
   });
 
   test('quick: DEPLOY .. EXIT with two runs', async () => {

@@ -1,12 +1,12 @@
 // Faults through the real CLI: kill -9 of a critical task (ERROR within 2 s naming it; RECOVER
 // brings the environment back), of a non-critical task (no ERROR), of an agent (its tasks are
 // lost within 5 s); and local down still leaves no process (the lost agent's tasks included).
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { localStack, logsOf, pollUntil, type LocalStack } from '../cli/harness.js';
-import { alive, control, show, task, type EnvDoc, type TaskDoc } from './common.js';
+import { logsOf, pollUntil, type LocalStack } from '../cli/harness.js';
+import { alive, control, show, task, type EnvDoc, type TaskDoc, sharedStack } from './common.js';
 
 interface EventDoc { seq: number; timeMs: number; kind: string; state: string | null }
 
@@ -17,16 +17,10 @@ async function runningQuick(stack: LocalStack): Promise<string> {
 }
 
 describe('faults', () => {
+  const stackOf = sharedStack('local down leaves no process, not even the tasks of the killed agent');
   let stack: LocalStack;
-  before(async () => {
-    stack = await localStack(['--agents', '2']);
-  });
-  after(async () => {
-    if (!stack) return;
-    const { result, left } = await stack.down();
-    fs.rmSync(stack.home, { recursive: true, force: true });
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(left, [], 'local down leaves no process, not even the tasks of the killed agent');
+  before(() => {
+    stack = stackOf();
   });
 
   test('kill -9 of the critical task alpha: ERROR within 2 s naming alpha; RECOVER brings it back', async (t) => {

@@ -1,24 +1,18 @@
 // kill -9 of the controller and a restart (same home, socket and token, as local mode starts it)
 // keeps the environments, the run history and the run counter.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BATON, cleanEnv, localStack, logsOf, pollUntil, type LocalStack } from '../cli/harness.js';
-import { alive, control, show, type EnvDoc, type RunDoc } from './common.js';
+import { BATON, cleanEnv, logsOf, pollUntil, type LocalStack } from '../cli/harness.js';
+import { alive, control, show, type EnvDoc, type RunDoc, sharedStack } from './common.js';
 
 describe('controller restart', () => {
+  const stackOf = sharedStack('local down leaves no process, the restarted controller included');
   let stack: LocalStack;
-  before(async () => {
-    stack = await localStack(['--agents', '2']);
-  });
-  after(async () => {
-    if (!stack) return;
-    const { result, left } = await stack.down();
-    fs.rmSync(stack.home, { recursive: true, force: true });
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(left, [], 'local down leaves no process, the restarted controller included');
+  before(() => {
+    stack = stackOf();
   });
 
   test('kill -9 of the controller, restart: environments, runs and the run counter survive', async () => {
