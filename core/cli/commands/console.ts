@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
-import { probeController, startGateway } from '../../gateway/main.js';
 import { findController, homeOf } from '../context.js';
 import { statePath } from '../../local/paths.js';
 import { info, isJsonMode, out, printJsonLine, withJson } from '../output.js';
@@ -44,6 +43,8 @@ export function register(program: Command): void {
           `no controller for the console: pass --controller <addr>, set BATON_CONTROLLER, or start a local stack with \`baton local up\` (no ${statePath(homeOf(cmd))})`,
           { where: '--controller' });
       }
+      // imported here, not at the top: every other baton command would pay for loading the gateway
+      const { probeController, startGateway } = await import('../../gateway/main.js');
       const gw = await startGateway({ controller: target.address, token: target.token, listen: opts.listen, staticDir: opts.staticDir });
       if (isJsonMode()) printJsonLine({ url: gw.url, token: gw.token, openUrl: gw.openUrl, controller: target.address });
       else out(`Baton console: ${gw.openUrl}\n(controller ${target.address} from ${target.source}; Ctrl-C stops the console)`);
