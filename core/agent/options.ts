@@ -1,17 +1,12 @@
 // Agent options and their defaults. The shape is the contract in docs/architecture.md.
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatonError } from '../model/errors.js';
 import { parseAddress, isLoopback, type ParsedAddress } from '../rpc/address.js';
+import { loadTls, type TlsFiles, type TlsPem } from '../rpc/tls.js';
 
-export interface TlsFiles {
-  /** PEM text or a path to a PEM file */
-  cert: string | Buffer;
-  key: string | Buffer;
-  /** the CA that signs the controller's client certificate (mutual TLS) */
-  ca: string | Buffer;
-}
+/** cert, key (PEM text, Buffer or file path) and the CA that signs the controller's client certificate */
+export type { TlsFiles } from '../rpc/tls.js';
 
 export interface AgentOptions {
   name: string;
@@ -53,21 +48,11 @@ export interface ResolvedOptions {
   portMax: number;
   sim: boolean;
   host: string;
-  tls?: { cert: Buffer; key: Buffer; ca: Buffer };
+  tls?: TlsPem;
   logMaxBytes: number;
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-
-function pem(v: string | Buffer, what: string): Buffer {
-  if (Buffer.isBuffer(v)) return v;
-  if (v.includes('-----BEGIN')) return Buffer.from(v);
-  try {
-    return fs.readFileSync(v);
-  } catch (e) {
-    throw new BatonError('BAD_INPUT', `agent ${what}: cannot read ${v}: ${(e as Error).message}`, { where: `tls.${what}` });
-  }
-}
 
 export function resolveOptions(o: AgentOptions): ResolvedOptions {
   if (!o || typeof o.name !== 'string' || !NAME_RE.test(o.name)) {
@@ -95,7 +80,7 @@ export function resolveOptions(o: AgentOptions): ResolvedOptions {
     portMax,
     sim: !!o.sim,
     host: o.host ?? (local ? '127.0.0.1' : os.hostname()),
-    tls: o.tls ? { cert: pem(o.tls.cert, 'cert'), key: pem(o.tls.key, 'key'), ca: pem(o.tls.ca, 'ca') } : undefined,
+    tls: loadTls(o.tls, 'agent'),
     logMaxBytes: o.logMaxBytes ?? 16 * 1024 * 1024,
   };
 }

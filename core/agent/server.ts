@@ -8,6 +8,7 @@ import { AgentService, type AgentMsg, type AgentTaskLogsRequest, type Controller
 import type { LogChunk } from '../rpc/gen/common.js';
 import { checkToken } from '../rpc/auth.js';
 import { toServiceError } from '../rpc/errors.js';
+import { serverCredentials } from '../rpc/tls.js';
 import { BatonError } from '../model/errors.js';
 import type { Agent, SessionLike } from './agent.js';
 import type { ResolvedOptions } from './options.js';
@@ -108,9 +109,7 @@ export async function serve(agent: Agent, o: ResolvedOptions): Promise<Served> {
     'grpc.keepalive_timeout_ms': 5_000,
   });
   server.addService(AgentService, serviceImpl(agent, o));
-  const creds = o.tls
-    ? grpc.ServerCredentials.createSsl(o.tls.ca, [{ cert_chain: o.tls.cert, private_key: o.tls.key }], true)
-    : grpc.ServerCredentials.createInsecure();
+  const creds = serverCredentials(o.listen, o.tls);
   const l = o.listen;
   if (l.kind === 'unix') {
     fs.mkdirSync(path.dirname(l.path!), { recursive: true });

@@ -1,15 +1,20 @@
 // Global options and the connection to the controller: --controller, else BATON_CONTROLLER, else
-// $BATON_HOME/local/state.json (local mode); --token, else BATON_TOKEN, else state.json.
+// $BATON_HOME/local/state.json (local mode); --token, else BATON_TOKEN, else state.json;
+// mutual TLS from --tls-cert/--tls-key/--tls-ca, else BATON_TLS_CERT/BATON_TLS_KEY/BATON_TLS_CA.
 import type { Command } from 'commander';
 import { BatonError } from '../model/errors.js';
 import { connectControl, type Control } from '../local/control-client.js';
 import { resolveHome, statePath } from '../local/paths.js';
 import { readState } from '../local/state.js';
+import { loadTls, tlsFromFlags, type TlsFiles, type TlsPem } from '../rpc/tls.js';
 
 export interface GlobalOpts {
   controller?: string;
   token?: string;
   home?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
 }
 
 export function globalOpts(cmd: Command): GlobalOpts {
@@ -23,6 +28,22 @@ export function homeOf(cmd: Command): string {
 /** The token from --token or BATON_TOKEN (for `controller` and `agent`). */
 export function explicitToken(cmd: Command): string | undefined {
   return globalOpts(cmd).token || process.env.BATON_TOKEN || undefined;
+}
+
+/** The TLS files from --tls-cert/--tls-key/--tls-ca (all three or none), for `controller` and `agent`. */
+export function flagTls(cmd: Command): TlsFiles | undefined {
+  const g = globalOpts(cmd);
+  return tlsFromFlags({ cert: g.tlsCert, key: g.tlsKey, ca: g.tlsCa });
+}
+
+/** The client's TLS (loaded): the flags, else BATON_TLS_CERT/BATON_TLS_KEY/BATON_TLS_CA. */
+export function clientTls(cmd: Command): TlsPem | undefined {
+  const files = flagTls(cmd) ?? tlsFromFlags({
+    cert: process.env.BATON_TLS_CERT || undefined,
+    key: process.env.BATON_TLS_KEY || undefined,
+    ca: process.env.BATON_TLS_CA || undefined,
+  }, { cert: 'BATON_TLS_CERT', key: 'BATON_TLS_KEY', ca: 'BATON_TLS_CA' });
+  return loadTls(files, 'client');
 }
 
 export interface Target {
@@ -58,7 +79,7 @@ export function connect(cmd: Command): Control {
       `no controller to talk to: pass --controller <addr>, set BATON_CONTROLLER, or start a local stack with \`baton local up\` (no ${statePath(home)})`,
       { where: '--controller' });
   }
-  return connectControl(t.address, t.token);
+  return connectControl(t.address, t.token, clientTls(cmd));
 }
 
 /** Runs fn with a connection and always closes it. */

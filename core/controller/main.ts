@@ -2,11 +2,13 @@
 // restores what it held, serves the Control API (and reflection), and dials its agents.
 // No process-level handlers here: `baton controller` (the CLI) owns signals and exit.
 import fs from 'node:fs';
+import type * as grpc from '@grpc/grpc-js';
 import net from 'node:net';
 import { BatonError } from '../model/errors.js';
 import path from 'node:path';
 import { newId } from '../model/ids.js';
 import { assertSafeListen, parseAddress } from '../rpc/address.js';
+import { channelCredentials, loadTls, serverCredentials } from '../rpc/tls.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { Ctl } from './core.js';
 import { AgentPool } from './agents/pool.js';
@@ -42,9 +44,20 @@ async function waitAgents(ctl: Ctl, addresses: string[], ms: number): Promise<vo
   }
 }
 
+/** Binds the Control server with mutual TLS (server/index.ts' bind() is insecure only). */
+function bindTls(server: grpc.Server, address: string, creds: grpc.ServerCredentials): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, creds, (err, port) => (err ? reject(err) : resolve(port)));
+  });
+}
+
 export async function startController(opts: ControllerOptions): Promise<ControllerHandle> {
   const listen = parseAddress(opts.listen, 'controller listen');
-  assertSafeListen(listen, false, 'controller');
+  const tls = loadTls(opts.tls, 'controller');
+  assertSafeListen(listen, !!tls, 'controller');
+  // an agent this controller could not dial (a network address without TLS) fails the start, before
+  // anything is opened or written
+  for (const a of opts.agents ?? []) channelCredentials(parseAddress(a, 'agent address'), tls, 'agent address');
   const root = packageRoot();
   const dir = path.join(path.resolve(opts.home), 'controller');
   fs.mkdirSync(dir, { recursive: true });
@@ -66,13 +79,13 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     root,
   }, store, opts.loader ?? defaultLoader(root, opts.templateRepos));
 
-  const pool = new AgentPool(ctl);
+  const pool = new AgentPool(ctl, tls);
   const server = createServer(ctl, pool);
   let grace: NodeJS.Timeout | null = null;
   try {
     await ctl.events.init();
     await restore(ctl);
-    const port = await bind(server, listen.grpc);
+    const port = tls && listen.kind === 'tcp' ? await bindTls(server, listen.grpc, serverCredentials(listen, tls)) : await bind(server, listen.grpc);
     ctl.address = listen.kind === 'unix' ? `unix://${listen.path}` : `${listen.host}:${port}`;
   } catch (e) {
     server.forceShutdown();
@@ -81,11 +94,16 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   }
 
   pool.start();
-  for (const n of ctl.nodes.all()) if (n.address) pool.dial(n.address, n.name);
-  for (const a of opts.agents ?? []) {
-    parseAddress(a, 'agent address');
-    pool.dial(a);
+  for (const n of ctl.nodes.all()) {
+    if (!n.address) continue;
+    try {
+      pool.dial(n.address, n.name);
+    } catch (e) {
+      // a node stored by a controller that had TLS: it stays down (and removable), the start goes on
+      console.error(`baton controller: node ${n.name} stays down: ${(e as Error).message}`);
+    }
   }
+  for (const a of opts.agents ?? []) pool.dial(a);
   grace = startRestoreGrace(ctl);
   await waitAgents(ctl, opts.agents ?? [], AGENT_WAIT_MS);
 

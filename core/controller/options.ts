@@ -1,5 +1,6 @@
 // The controller's entry-point contract (docs/architecture.md, "Entry points").
 import type { WorkflowLoader } from '../workflow/types.js';
+import type { TlsFiles } from '../rpc/tls.js';
 
 export interface ControllerOptions {
   home: string;
@@ -12,6 +13,10 @@ export interface ControllerOptions {
   heartbeatTimeoutMs?: number;
   /** embedders and tests: a workflow loader instead of createWorkflowLoader over templateRepos */
   loader?: WorkflowLoader;
+  /** mutual TLS (PEM text, Buffer or file path): Control is served with TLS and client certificates
+   *  required, and agents at tcp addresses are dialled with this certificate. Without it the
+   *  controller listens only on loopback or a unix socket and dials only those. */
+  tls?: TlsFiles;
   /** environments with more tasks than this get task.state summaries per agent batch (default 10000) */
   taskEventLimit?: number;
 }

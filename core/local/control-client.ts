@@ -5,6 +5,7 @@ import { ControlClient } from '../rpc/gen/control.js';
 import { parseAddress } from '../rpc/address.js';
 import { tokenInterceptor } from '../rpc/auth.js';
 import { fromServiceError } from '../rpc/errors.js';
+import { channelCredentials, type TlsPem } from '../rpc/tls.js';
 
 export interface Control {
   readonly address: string;
@@ -21,9 +22,11 @@ type UnaryMethod =
 
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 
-export function connectControl(address: string, token?: string): Control {
+/** tls: the client's certificate, key and CA for a controller at a tcp address (mutual TLS); without
+ *  it only a unix socket or a loopback address can be dialled. */
+export function connectControl(address: string, token?: string, tls?: TlsPem): Control {
   const addr = parseAddress(address, 'controller address');
-  const raw = new ControlClient(addr.grpc, grpc.credentials.createInsecure(), {
+  const raw = new ControlClient(addr.grpc, channelCredentials(addr, tls, 'controller address'), {
     interceptors: token ? [tokenInterceptor(token)] : [],
     // a 150k-task environment is tens of megabytes
     'grpc.max_receive_message_length': 1 << 30,

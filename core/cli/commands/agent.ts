@@ -5,14 +5,15 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
 import { parseAddress } from '../../rpc/address.js';
+import { loadTls } from '../../rpc/tls.js';
 import { parseCount, parseLabels, parsePortRange } from '../args.js';
-import { explicitToken, homeOf } from '../context.js';
+import { explicitToken, flagTls, homeOf } from '../context.js';
 import { info, out } from '../output.js';
 import { stopWithin, untilSignal } from '../signals.js';
 
 export function register(program: Command): void {
   program.command('agent')
-    .description('run a node agent in the foreground until SIGTERM or Ctrl-C (its tasks keep running and are re-adopted on restart)')
+    .description('run a node agent in the foreground until SIGTERM or Ctrl-C (its tasks keep running and are re-adopted on restart); with --tls-cert/--tls-key/--tls-ca (global flags) it serves mutual TLS and may listen on a network address')
     .option('--name <name>', 'node name (default: the host name); with --count, the prefix of the names')
     .option('--listen <addr>', 'unix:///path or host:port (loopback, unless TLS) (default: unix://$BATON_HOME/agents/<name>/agent.sock)')
     .option('--labels <k=v,...>', 'node labels, e.g. zone=upstream,detector=TPC')
@@ -33,13 +34,15 @@ export function register(program: Command): void {
       const labels = parseLabels(o.labels);
       const portRange = parsePortRange(o.ports);
       const token = explicitToken(cmd);
+      // read once: --count N agents share them
+      const tls = loadTls(flagTls(cmd), 'agent');
       if (listen.startsWith('unix:')) {
         const p = listen.replace(/^unix:(\/\/)?/, '');
         fs.mkdirSync(many ? p : path.dirname(p), { recursive: true });
       }
 
       const agentMain = await import('../../agent/main.js');
-      const common = { home, token, labels, portRange, host: o.host };
+      const common = { home, token, labels, portRange, host: o.host, tls };
       const handles = many
         ? await agentMain.startSimAgents(count, { ...common, prefix: name, listen })
         : [await agentMain.startAgent({ ...common, name, listen, sim: !!o.sim })];

@@ -5,13 +5,13 @@ import type { Command } from 'commander';
 import { packageRoot } from '../../local/paths.js';
 import { parseAddress } from '../../rpc/address.js';
 import { collect, parseDuration } from '../args.js';
-import { explicitToken, homeOf } from '../context.js';
+import { explicitToken, flagTls, homeOf } from '../context.js';
 import { info, out } from '../output.js';
 import { stopWithin, untilSignal } from '../signals.js';
 
 export function register(program: Command): void {
   program.command('controller')
-    .description('run a controller in the foreground until SIGTERM or Ctrl-C')
+    .description('run a controller in the foreground until SIGTERM or Ctrl-C; with --tls-cert/--tls-key/--tls-ca (global flags) it serves mutual TLS and dials agents with that certificate')
     .option('--listen <addr>', 'unix:///path or host:port (loopback, unless TLS) (default: unix://$BATON_HOME/controller.sock)')
     .option('--agent <addr>', 'an agent to dial (repeatable)', collect, [])
     .option('--repo <dir>', 'a template repo besides the shipped assets (repeatable)', collect, [])
@@ -23,6 +23,7 @@ export function register(program: Command): void {
       parseAddress(listen, '--listen');
       o.agent.forEach((a) => parseAddress(a, '--agent'));
       const defaultTimeoutMs = o.defaultTimeout ? parseDuration(o.defaultTimeout, '--default-timeout') : undefined;
+      const tls = flagTls(cmd);
       const heartbeatTimeoutMs = o.heartbeatTimeout ? parseDuration(o.heartbeatTimeout, '--heartbeat-timeout') : undefined;
       let token = explicitToken(cmd);
       const generated = !token;
@@ -30,7 +31,7 @@ export function register(program: Command): void {
 
       const { startController } = await import('../../controller/main.js');
       const handle = await startController({
-        home, listen, token, agents: o.agent,
+        home, listen, token, agents: o.agent, tls,
         // extra repos come first (their workflows win), the shipped assets stay available
         templateRepos: o.repo.length ? [...o.repo.map((r) => path.resolve(r)), path.join(packageRoot(), 'assets')] : undefined,
         defaultTimeoutMs, heartbeatTimeoutMs,

@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { AgentClient, type AgentMsg, type ControllerMsg, type Hello } from '../../rpc/gen/agent.js';
 import { tokenInterceptor } from '../../rpc/auth.js';
 import { parseAddress } from '../../rpc/address.js';
+import { channelCredentials, type TlsPem } from '../../rpc/tls.js';
 
 export interface LinkHandler {
   hello(link: AgentLink, hello: Hello): void;
@@ -14,6 +15,8 @@ export interface LinkHandler {
 
 export interface LinkOptions {
   token?: string;
+  /** the controller's certificate for agents at tcp addresses (mutual TLS) */
+  tls?: TlsPem;
   controllerId: string;
   handler: LinkHandler;
 }
@@ -90,7 +93,7 @@ export class AgentLink {
     try {
       if (!this.client) {
         const addr = parseAddress(this.address, 'agent address');
-        this.client = new AgentClient(addr.grpc, grpc.credentials.createInsecure(), {
+        this.client = new AgentClient(addr.grpc, channelCredentials(addr, this.opts.tls, 'agent address'), {
           ...AGENT_CHANNEL_OPTIONS,
           interceptors: this.opts.token ? [tokenInterceptor(this.opts.token)] : [],
         });

@@ -7,6 +7,8 @@ import { AgentLink, type LinkHandler } from './link.js';
 import { onHello } from './hello.js';
 import { onUpdates } from './updates.js';
 import { nodeDown } from '../faults.js';
+import { parseAddress } from '../../rpc/address.js';
+import { channelCredentials, type TlsPem } from '../../rpc/tls.js';
 
 const WATCH_MS = 250;
 
@@ -28,16 +30,24 @@ export class AgentPool implements LinkHandler {
   private watchdog: NodeJS.Timeout | null = null;
   private lastTick = Date.now();
 
-  constructor(private readonly ctl: Ctl) {}
+  /** tls: the controller's certificate, key and CA for agents at tcp addresses */
+  constructor(private readonly ctl: Ctl, private readonly tls?: TlsPem) {}
 
-  /** Dials an agent (idempotent per address). */
+  /** Throws a BatonError (naming the address and the missing flags) when this controller cannot
+   *  dial address: a network address without TLS configured. */
+  checkDialable(address: string): void {
+    channelCredentials(parseAddress(address, 'agent address'), this.tls, 'agent address');
+  }
+
+  /** Dials an agent (idempotent per address); an address it may not dial throws (checkDialable). */
   dial(address: string, name = ''): AgentLink {
+    this.checkDialable(address);
     let link = this.ctl.links.get(address);
     if (link) {
       if (name && !link.name) link.name = name;
       return link;
     }
-    link = new AgentLink(address, name, { token: this.ctl.cfg.token, controllerId: this.ctl.id, handler: this });
+    link = new AgentLink(address, name, { token: this.ctl.cfg.token, tls: this.tls, controllerId: this.ctl.id, handler: this });
     this.ctl.links.set(address, link);
     if (name) this.ctl.nodes.ensure(name, address).link = link;
     link.start();
