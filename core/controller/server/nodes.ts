@@ -39,6 +39,7 @@ export function nodeHandlers(ctl: Ctl, pool: AgentPool): Pick<ControlServer, 'li
     addNode: unary<AddNodeRequest, Node>(ctl, async (req) => {
       if (!req.address) throw new BatonError('BAD_INPUT', 'an agent address is required (unix:///path or host:port)', { where: 'address' });
       parseAddress(req.address, 'address');
+      pool.checkDialable(req.address); // before anything is saved: bad input changes nothing
       if (req.name) {
         const known = ctl.nodes.get(req.name);
         if (known && known.address && known.address !== req.address) {

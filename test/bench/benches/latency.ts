@@ -52,9 +52,9 @@ export const latency: Benchmark = {
         await c.info();
         infoMs.push(performance.now() - t0);
       }
-      const prof = ctx.profile ? await stack.profiler() : null;
+      const profs = ctx.profile ? [await stack.profiler(), await stack.profiler('agent-1')] : [];
       ctx.load('cycles');
-      await prof?.start();
+      for (const p of profs) await p.start();
       const cpu = new CpuMeter([stack.controllerPid, ...stack.agentPids]);
       const client: Record<string, number[]> = { CONFIGURE: [], RESET: [] };
       const server: Record<string, number[]> = { CONFIGURE: [], RESET: [] };
@@ -66,10 +66,11 @@ export const latency: Benchmark = {
         }
       }
       const cpuUsed = cpu.read();
-      if (prof) {
-        profiles.push(summarizeProfile(await prof.stop(), `latency: ${cycles} CONFIGURE/RESET cycles of ${n} tasks`,
-          path.join(ctx.profileDir, `latency-${n}.cpuprofile`), ctx.root));
-        prof.close();
+      for (const [i, p] of profs.entries()) {
+        const who = i === 0 ? 'controller' : 'agent-1';
+        profiles.push(summarizeProfile(await p.stop(), `latency, ${who}: ${cycles} CONFIGURE/RESET cycles of ${n} tasks`,
+          path.join(ctx.profileDir, `latency-${n}-${who}.cpuprofile`), ctx.root));
+        p.close();
       }
       const s = { CONFIGURE: summarize(client.CONFIGURE!), RESET: summarize(client.RESET!) };
       const sv = { CONFIGURE: summarize(server.CONFIGURE!), RESET: summarize(server.RESET!) };
@@ -106,7 +107,7 @@ export const latency: Benchmark = {
           ...setupFailures.map((f) => `setup DEPLOY failed (the environment was destroyed and created again): ${f}`),
           `GetInfo round trip against this controller: p50 ${summarize(infoMs, 3).p50} ms, p99 ${summarize(infoMs, 3).p99} ms`,
           `controller-reported durations: CONFIGURE p50 ${sv.CONFIGURE.p50} / p99 ${sv.CONFIGURE.p99} ms, RESET p50 ${sv.RESET.p50} / p99 ${sv.RESET.p99} ms`,
-          `controller + 2 agents used ${cpuUsed.cores} cores on average during the cycles`,
+          `controller + ${stack.agentPids.length} agents used ${cpuUsed.cores} cores on average during the cycles`,
         ],
         profiles: profiles.length ? profiles : undefined,
       };
