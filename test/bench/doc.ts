@@ -24,7 +24,7 @@ function machineLine(r: BenchResult): string {
 }
 
 function profileTable(p: ProfileSummary): string[] {
-  const out = [`Profile of the controller: ${p.label} (${p.sampledMs} ms on cpu of ${p.wallMs} ms, busy ${p.busyPct}%, longest stretch without an idle sample ${p.longestBusyMs ?? '?'} ms; \`${p.file}\`)`, ''];
+  const out = [`Profile: ${p.label} (${p.sampledMs} ms on cpu of ${p.wallMs} ms, busy ${p.busyPct}%, longest stretch without an idle sample ${p.longestBusyMs ?? '?'} ms; \`${p.file}\`)`, ''];
   out.push('| self time | % | function | where |', '|---:|---:|---|---|');
   for (const e of p.top.slice(0, 12)) out.push(`| ${e.selfMs} ms | ${e.selfPct} | \`${e.fn}\` | ${e.where} |`);
   out.push('', `By area: ${p.byArea.map((a) => `${a.area} ${a.selfPct}%`).join(', ')}`, '');
@@ -70,6 +70,7 @@ export function renderResults(results: BenchResult[], profiles: BenchResult[]): 
 
 export function writePerformanceDoc(root: string, resultsDir: string): string {
   const file = path.join(root, 'docs', 'performance.md');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   const generated = renderResults(readResults(resultsDir), readResults(path.join(resultsDir, 'profiles')));
   let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const a = text.indexOf(BEGIN);

@@ -90,9 +90,13 @@ export class Stack {
     return RemoteProfiler.attach(a.pid, a.log);
   }
 
-  /** `local down`, then checks that nothing of the stack is left; removes the temp home. */
-  async down(): Promise<{ downMs: number; leftovers: string[] }> {
-    if (this.downed) return { downMs: 0, leftovers: [] };
+  /**
+   * `local down`, then checks that nothing of the stack is left (leftovers); `swept` are processes
+   * that outlived the environments' destroy and were killed by local down's /proc sweep. Removes
+   * the temp home when nothing is left.
+   */
+  async down(): Promise<{ downMs: number; leftovers: string[]; swept: string[] }> {
+    if (this.downed) return { downMs: 0, leftovers: [], swept: [] };
     this.downed = true;
     live.delete(this);
     this.client.close();
@@ -101,13 +105,22 @@ export class Stack {
     const downMs = performance.now() - t0;
     const leftovers: string[] = [
       ...report.remaining.map((p) => `pid ${p} (still alive after local down)`),
-      ...report.leftovers.map((l) => `pid ${l.pid} (${l.reason}, killed by the sweep): ${l.command}`),
       ...findLeftovers(this.home, []).map((l) => `pid ${l.proc.pid} (${l.reason})`),
       ...[...this.taskPids].filter(isAlive).map((p) => `task pid ${p} still alive`),
     ];
+    const swept = report.leftovers.map((l) => `pid ${l.pid} (${l.reason}): ${l.command}`);
     if (!leftovers.length) fs.rmSync(this.home, { recursive: true, force: true });
-    return { downMs, leftovers };
+    return { downMs, leftovers, swept };
   }
+}
+
+/** what a teardown left (or needed the sweep for), as notes; empty when clean */
+export function teardownNotes(d: { leftovers: string[]; swept: string[] }, what = ''): string[] {
+  const list = (xs: string[]) => `${xs.slice(0, 3).join('; ')}${xs.length > 3 ? ` and ${xs.length - 3} more` : ''}`;
+  return [
+    ...(d.leftovers.length ? [`${what}left behind after local down: ${list(d.leftovers)}`] : []),
+    ...(d.swept.length ? [`${what}${d.swept.length} process(es) outlived the environment's destroy and were killed by local down's /proc sweep: ${list(d.swept)}`] : []),
+  ];
 }
 
 /** Tears down every stack still up (an interrupted or failed run). */

@@ -11,7 +11,7 @@ import type { Benchmark, BenchContext, BenchOutput } from '../bench.js';
 import { CpuMeter, round } from '../proc.js';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from '../profile.js';
 import { atMost, figure } from '../results.js';
-import { PACKAGE_ROOT, Stack } from '../stack.js';
+import { PACKAGE_ROOT, Stack, teardownNotes } from '../stack.js';
 import { summarize } from '../stats.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -177,11 +177,11 @@ export const consoleBench: Benchmark = {
       con = null;
       await c.transition(env.id, state === 'RUNNING' ? 'STOP_ACTIVITY' : 'EXIT').catch(() => {});
       const d = await stack.down();
-      if (d.leftovers.length) notes.push(`left behind: ${d.leftovers.join('; ')}`);
+      notes.push(...teardownNotes(d));
       const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
       const ratePerS = round(events / streamS);
       return {
-        ok: finalOk && !d.leftovers.length && !pageErrors.length,
+        ok: finalOk && !d.leftovers.length && !d.swept.length && !pageErrors.length,
         figures: [
           figure('render.table', `first render of the ${n.toLocaleString('en')}-task environment page, task table`, round(med(tableMs) / 1000, 2), 's',
             { target: ctx.smoke ? undefined : atMost(2, '<= 2 s'), note: reps > 1 ? `median of ${reps}: ${tableMs.map((x) => round(x / 1000, 2)).join(', ')}` : undefined }),

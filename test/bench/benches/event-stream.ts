@@ -7,7 +7,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { BenchContext } from '../bench.js';
 import type { BenchClient } from '../client.js';
 import { CpuMeter, round } from '../proc.js';
-import { Stack } from '../stack.js';
+import { Stack, teardownNotes } from '../stack.js';
 import { summarize, type Summary } from '../stats.js';
 import type { EventBatch } from '../../../core/rpc/gen/control.js';
 import { fromServiceError } from '../../../core/rpc/errors.js';
@@ -170,8 +170,8 @@ export async function eventStream(ctx: BenchContext) {
     const d = await stack.down();
     const lossless = steps.filter((s) => !s.lost && !s.gaps);
     const best = lossless.length ? lossless[lossless.length - 1]! : null;
-    const ok = !!best && flat.received === flat.produced && !flat.gaps && !flat.duplicates && !flat.error && done.state === 'DONE' && !d.leftovers.length;
-    return { ok, tasks, steps, best, flat, finalState: done.state, leftovers: d.leftovers };
+    const ok = !!best && flat.received === flat.produced && !flat.gaps && !flat.duplicates && !flat.error && done.state === 'DONE' && !d.leftovers.length && !d.swept.length;
+    return { ok, tasks, steps, best, flat, finalState: done.state, leftovers: teardownNotes(d) };
   } finally {
     await stack.down();
   }

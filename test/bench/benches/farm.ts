@@ -8,7 +8,7 @@ import { grpcStreamFloor } from '../floor.js';
 import { CpuMeter, peakRss, round } from '../proc.js';
 import { summarizeProfile, type ProfileSummary } from '../profile.js';
 import { atMost, figure, type Figure } from '../results.js';
-import { Stack } from '../stack.js';
+import { Stack, teardownNotes } from '../stack.js';
 
 const GiB = 2 ** 30;
 const UP = ['DEPLOY', 'CONFIGURE', 'START_ACTIVITY'] as const;
@@ -112,12 +112,13 @@ async function runSize(ctx: BenchContext, tasks: number, simAgents: number, prof
     const controllerPeakRss = peakRss(stack.controllerPid);
     const simAgentPeakRss = Math.max(...stack.simPids.map(peakRss));
     const d = await stack.down();
-    ctx.log(`local down: ${d.downMs.toFixed(0)} ms${d.leftovers.length ? `; LEFT: ${d.leftovers.join('; ')}` : ''}`);
+    const left = teardownNotes(d);
+    ctx.log(`local down: ${d.downMs.toFixed(0)} ms${left.length ? `; ${left.join('; ')}` : ''}`);
     return {
       tasks, simAgents, stackUpMs: stack.upMs, createMs: round(createMs), stepsMs, controllerStepsMs,
       upMs: round(upMs), downMs: round(downMs), floorMs: round(floorMs), batchedFloorMs: round(batchedFloorMs), controllerPeakRss, simAgentPeakRss,
       controllerCpu: { up: cpuUp[0], down: cpuDown[0] }, simAgentsCpu: { up: cpuUp[1], down: cpuDown[1] },
-      localDownMs: round(d.downMs), leftovers: d.leftovers, finalOk: finalOk && !d.leftovers.length, finalNote,
+      localDownMs: round(d.downMs), leftovers: left, finalOk: finalOk && !left.length, finalNote,
       runningCounts, nodeDownEvents: nodeEvents.length, firstNodeDown: nodeEvents[0] ?? null,
     };
   } finally {
@@ -167,7 +168,7 @@ export const farm: Benchmark = {
       figures,
       details: { simAgents, runs },
       notes: [
-        ...runs.filter((r) => !r.finalOk).map((r) => `${r.tasks} tasks: final state not as expected: ${r.finalNote}${r.leftovers.length ? `; left behind: ${r.leftovers.join('; ')}` : ''}`),
+        ...runs.filter((r) => !r.finalOk).map((r) => `${r.tasks} tasks: final state not as expected: ${r.finalNote}${r.leftovers.length ? `; ${r.leftovers.join('; ')}` : ''}`),
         `sim agents: ${simAgents} in ${Math.ceil(simAgents / 100)} OS processes (local up runs 100 per process); each size ${reps} time(s), each on a fresh stack; figures are medians`,
         ...sizes.map((n) => {
           const rs = runs.filter((r) => r.tasks === n);

@@ -2,14 +2,15 @@
 // RESET cycles; p50, p95, p99 per transition as the client sees it (call to final message).
 // Floor in the same run: a grpc-js unary round trip on loopback (and, for reference, GetInfo
 // against the same controller).
+import os from 'node:os';
 import path from 'node:path';
 import type { Benchmark, BenchOutput } from '../bench.js';
 import { grpcUnaryFloor } from '../floor.js';
-import { CpuMeter, round } from '../proc.js';
-import { summarizeProfile, type ProfileSummary } from '../profile.js';
+import { CpuMeter, round, RunQueueMeter } from '../proc.js';
+import { RemoteProfiler, summarizeProfile, type ProfileSummary } from '../profile.js';
 import { atMost, failedFigure, figure, type Figure } from '../results.js';
 import { deployForSetup } from '../deploy.js';
-import { Stack } from '../stack.js';
+import { Stack, teardownNotes } from '../stack.js';
 import { summarize } from '../stats.js';
 
 export const latency: Benchmark = {
@@ -52,10 +53,17 @@ export const latency: Benchmark = {
         await c.info();
         infoMs.push(performance.now() - t0);
       }
-      const profs = ctx.profile ? [await stack.profiler(), await stack.profiler('agent-1')] : [];
+      // profiled: the controller, agent-1 and one task process (its inspector URL is in its log file)
+      const oneTask = ctx.profile ? (await c.getEnv(env.id, true)).tasks.find((t) => t.pid > 0) : undefined;
+      const profs = ctx.profile
+        ? [await stack.profiler(), await stack.profiler('agent-1'), ...(oneTask ? [await RemoteProfiler.attach(oneTask.pid, oneTask.logPath)] : [])]
+        : [];
       ctx.load('cycles');
       for (const p of profs) await p.start();
       const cpu = new CpuMeter([stack.controllerPid, ...stack.agentPids]);
+      const taskPids = (await c.getEnv(env.id, true)).tasks.map((t) => t.pid).filter((p) => p > 0);
+      const taskCpu = new CpuMeter(taskPids);
+      const rq = new RunQueueMeter([stack.controllerPid, ...stack.agentPids]);
       const client: Record<string, number[]> = { CONFIGURE: [], RESET: [] };
       const server: Record<string, number[]> = { CONFIGURE: [], RESET: [] };
       for (let i = 0; i < cycles; i++) {
@@ -66,10 +74,14 @@ export const latency: Benchmark = {
         }
       }
       const cpuUsed = cpu.read();
+      const tasksUsed = taskCpu.read();
+      const waits = rq.read();
+      // the tasks' own cpu per transition, spread over the cores: no transition can be faster
+      const taskMsPerTransition = round((tasksUsed.cpuSeconds * 1000) / (2 * cycles), 2);
       for (const [i, p] of profs.entries()) {
-        const who = i === 0 ? 'controller' : 'agent-1';
+        const who = ['controller', 'agent-1', `task ${oneTask?.name} (demo-task, SDK)`][i]!;
         profiles.push(summarizeProfile(await p.stop(), `latency, ${who}: ${cycles} CONFIGURE/RESET cycles of ${n} tasks`,
-          path.join(ctx.profileDir, `latency-${n}-${who}.cpuprofile`), ctx.root));
+          path.join(ctx.profileDir, `latency-${n}-${['controller', 'agent-1', 'task'][i]}.cpuprofile`), ctx.root));
         p.close();
       }
       const s = { CONFIGURE: summarize(client.CONFIGURE!), RESET: summarize(client.RESET!) };
@@ -83,7 +95,8 @@ export const latency: Benchmark = {
       if (!ok) notes.push(`after the cycles: environment ${full.state}, ${full.tasks.filter((t) => t.state === 'STANDBY').length}/${n} tasks STANDBY`);
       await c.transition(env.id, 'EXIT', 60_000);
       const d = await stack.down();
-      if (d.leftovers.length) { ok = false; notes.push(`left behind: ${d.leftovers.join('; ')}`); }
+      const left = teardownNotes(d);
+      if (left.length) { ok = false; notes.push(...left); }
 
       const floorRef = { value: floor.p99, unit: 'ms', what: `grpc-js unary round trip on loopback, p99 (p50 ${floor.p50} ms)` };
       const figures: Figure[] = [];
@@ -100,7 +113,7 @@ export const latency: Benchmark = {
       return {
         ok,
         figures,
-        details: { tasks: n, cycles, setupDeployMs: round(dep.ms), setupFailures, requestedTasks: wanted, client: s, controllerReported: sv, floor, getInfo: summarize(infoMs, 3), cpuDuringCycles: cpuUsed },
+        details: { tasks: n, cycles, setupDeployMs: round(dep.ms), setupFailures, requestedTasks: wanted, client: s, controllerReported: sv, floor, getInfo: summarize(infoMs, 3), cpuDuringCycles: cpuUsed, taskCpuMsPerTransition: taskMsPerTransition, runQueue: waits },
         notes: [
           ...notes,
           ...(n < wanted ? [`measured with ${n} tasks, not ${wanted}: a DEPLOY of ${wanted} controlled tasks failed twice (agents declared down while spawning), so the ${wanted}-task target could not be checked`] : []),
@@ -108,6 +121,8 @@ export const latency: Benchmark = {
           `GetInfo round trip against this controller: p50 ${summarize(infoMs, 3).p50} ms, p99 ${summarize(infoMs, 3).p99} ms`,
           `controller-reported durations: CONFIGURE p50 ${sv.CONFIGURE.p50} / p99 ${sv.CONFIGURE.p99} ms, RESET p50 ${sv.RESET.p50} / p99 ${sv.RESET.p99} ms`,
           `controller + ${stack.agentPids.length} agents used ${cpuUsed.cores} cores on average during the cycles`,
+          `during the cycles (${cpuUsed.wallSeconds} s) the event-loop threads waited for a cpu: controller ${waits[0]!.waitSeconds} s (ran ${waits[0]!.runSeconds} s), agents ${waits.slice(1).map((w) => w.waitSeconds).join(' / ')} s`,
+          `the ${n} task processes themselves used ${taskMsPerTransition} cpu-ms per transition (${round(taskMsPerTransition / os.cpus().length, 2)} ms of wall time on ${os.cpus().length} cores at best): the part of a transition's latency that is the tasks' own work`,
         ],
         profiles: profiles.length ? profiles : undefined,
       };

@@ -9,7 +9,7 @@ import { memAvailable } from '../machine.js';
 import { CpuMeter, peakRss, round, RunQueueMeter } from '../proc.js';
 import { summarizeProfile, type ProfileSummary } from '../profile.js';
 import { atMost, failedFigure, figure, type Figure } from '../results.js';
-import { Stack } from '../stack.js';
+import { Stack, teardownNotes } from '../stack.js';
 
 const MiB = 2 ** 20;
 /** private memory of one demo task (measured: ~15 MiB) and one hello-floor process (~7 MiB), with margin */
@@ -98,7 +98,8 @@ async function runSize(ctx: BenchContext, n: number, agents: number, profiles: P
     sub.cancel();
     r.peakRss = { controller: peakRss(stack.controllerPid), agentsMax: Math.max(...stack.agentPids.map(peakRss)) };
     const d = await stack.down();
-    if (d.leftovers.length) { r.ok = false; r.notes.push(`${n} tasks: left behind after local down: ${d.leftovers.slice(0, 5).join('; ')}${d.leftovers.length > 5 ? ` and ${d.leftovers.length - 5} more` : ''}`); }
+    const left = teardownNotes(d, `${n} tasks: `);
+    if (left.length) { r.ok = false; r.notes.push(...left); }
     if (r.nodeDown.length) r.notes.push(`${n} tasks: ${r.nodeDown.length} node.down events during the run (first: ${r.nodeDown[0]})`);
     return r;
   } finally {
