@@ -32,7 +32,7 @@ function profileTable(p: ProfileSummary): string[] {
 }
 
 export function renderResults(results: BenchResult[], profiles: BenchResult[]): string {
-  const out: string[] = [BEGIN, ''];
+  const out: string[] = [BEGIN, '', '## Results', ''];
   const byName = new Map(results.filter((r) => r.size === 'full').map((r) => [r.name, r]));
   const names = [...byName.keys()].sort((a, b) => (ORDER.indexOf(a) + 99 * +(ORDER.indexOf(a) < 0)) - (ORDER.indexOf(b) + 99 * +(ORDER.indexOf(b) < 0)));
   if (!names.length) out.push('No full-size results yet: run `npm run bench`.', '');

@@ -1,6 +1,6 @@
 // `npm run bench` = build, then this: runs the benchmarks one at a time (real processes, torn
 // down after each), writes bench-results/<name>.json and regenerates docs/performance.md.
-//   --smoke          small sizes (seconds); results go to a temp dir unless --out is given
+//   --smoke          small sizes (seconds); results go to $TMPDIR/baton-bench-smoke unless --out is given
 //   --only a,b       only these benchmarks (farm, procs, latency, events, console)
 //   --profile        CPU-profile the controller during the measured phases; results go to
 //                    bench-results/profiles/<name>.json (the figures in <name>.json stay unprofiled)
@@ -8,7 +8,6 @@
 //   --no-doc         do not regenerate docs/performance.md
 // Environment (profiling runs): BATON_BENCH_FARM_SIZES=150000, BATON_BENCH_PROCS_SIZES=250 run only
 // these sizes; BATON_BENCH_REPEAT=1 runs each farm size once.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runBench, type Benchmark } from './bench.js';
@@ -58,7 +57,7 @@ async function main(): Promise<number> {
   }
   const results = path.join(PACKAGE_ROOT, 'bench-results');
   const outDir = args.out ? path.resolve(args.out)
-    : args.smoke ? fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-smoke-'))
+    : args.smoke ? path.join(os.tmpdir(), 'baton-bench-smoke')
       : args.profile ? path.join(results, 'profiles') : results;
   const profileDir = args.smoke ? path.join(outDir, 'profiles') : path.join(results, 'profiles');
   const command = `node dist/test/bench/run.js ${process.argv.slice(2).join(' ')}`.trim();
