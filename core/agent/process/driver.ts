@@ -1,6 +1,7 @@
 // The process driver: real tasks as process groups. This file keeps the task table, adoption,
 // exit handling, the control socket hooks, metrics and logs; launch.ts and transition.ts do the
 // per-task work of the batches.
+import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
@@ -22,6 +23,9 @@ import { newTask, taskError, taskInfo, toPersisted, type ProcTask } from './task
 import { launchOne } from './launch.js';
 import { killOne, transitionOne } from './transition.js';
 import { BatonError } from '../../model/errors.js';
+
+/** tasks starting at once per agent (see launch) */
+const LAUNCH_SLOTS = Math.max(4, 2 * os.availableParallelism());
 
 export const DEFAULT_LAUNCH_DEADLINE_MS = 10_000;
 const ADOPTED_POLL_MS = 250;
@@ -189,8 +193,16 @@ export class ProcessDriver implements Driver {
     }
   }
 
+  private rotating = false;
+
+  /** One rotation pass at a time: a pass that outlasts the timer's period is not stacked. */
   private rotateLogs(): void {
-    for (const t of this.tasks.values()) if (!t.exit) rotateIfBig(t.logPath, this.o.logMaxBytes);
+    if (this.rotating) return;
+    this.rotating = true;
+    const live = [...this.tasks.values()].filter((t) => !t.exit);
+    void (async () => {
+      for (const t of live) await rotateIfBig(t.logPath, this.o.logMaxBytes);
+    })().finally(() => { this.rotating = false; });
   }
 
   track<T>(p: Promise<T>): Promise<T> {
@@ -218,9 +230,23 @@ export class ProcessDriver implements Driver {
     return this.tasks.size;
   }
 
+  /**
+   * Launches through a bounded pool: child_process.spawn is synchronous, so spawning a whole batch
+   * back to back starves the event loop (no heartbeat for seconds: the controller then declares
+   * the agent down). At most LAUNCH_SLOTS tasks are between spawn and hello at once, and the loop
+   * yields between spawns.
+   */
   async launch(batchId: number, specs: LaunchSpec[], deadlineMs: number): Promise<void> {
     const deadlineAt = Date.now() + (deadlineMs || DEFAULT_LAUNCH_DEADLINE_MS);
-    await Promise.all(specs.map((s) => launchOne(this, batchId, s, deadlineAt)));
+    let next = 0;
+    const slot = async (): Promise<void> => {
+      while (next < specs.length) {
+        const s = specs[next++]!;
+        await launchOne(this, batchId, s, deadlineAt);
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LAUNCH_SLOTS, specs.length) }, slot));
   }
 
   async transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[]): Promise<void> {

@@ -14,18 +14,22 @@ export function openLogFd(file: string): number {
   return fs.openSync(file, 'a', 0o644);
 }
 
-/** Rotates when the file is over maxBytes; true when it did. */
-export function rotateIfBig(file: string, maxBytes: number): boolean {
+/**
+ * Rotates when the file is over maxBytes; true when it did. The task holds the file open
+ * (O_APPEND), so rotation is copy-then-truncate; the copy runs on libuv's thread pool so that a
+ * chatty task's big log never blocks the agent's event loop (heartbeats, sessions).
+ */
+export async function rotateIfBig(file: string, maxBytes: number): Promise<boolean> {
   let size: number;
   try {
-    size = fs.statSync(file).size;
+    size = (await fs.promises.stat(file)).size;
   } catch {
     return false;
   }
   if (size <= maxBytes) return false;
   try {
-    fs.copyFileSync(file, `${file}.1`);
-    fs.truncateSync(file, 0);
+    await fs.promises.copyFile(file, `${file}.1`);
+    await fs.promises.truncate(file, 0);
     return true;
   } catch {
     return false;

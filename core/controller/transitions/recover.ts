@@ -11,8 +11,10 @@ export async function recoverStep(ctl: Ctl, ctx: TransitionCtx): Promise<void> {
   const broken = env.active.filter((t) => !t.healthy);
   const healthy = env.active.filter((t) => t.healthy);
 
-  // 1. broken tasks still alive (in ERROR) are killed before they are relaunched
-  const aliveBroken = broken.filter((t) => t.launched && !t.lost);
+  // 1. broken tasks are killed before they are relaunched, wherever their node is up: a task the
+  //    controller lost track of (a failed DEPLOY, a lost-then-back agent) may still run there, and
+  //    the agent refuses to launch an id that runs. The agent ignores ids it does not run.
+  const aliveBroken = broken.filter((t) => t.node && ctl.nodeOf(t)?.up);
   if (aliveBroken.length) await kill(ctl, ctx, aliveBroken, false, 'RECOVER');
   if (ctx.shouldStop()) return;
 

@@ -17,13 +17,13 @@ test('log file names are safe and readable', () => {
   assert.equal(logFileName('../x'), '__x.log');
 });
 
-test('rotation copies to .1 and truncates; a writer in append mode keeps writing', (t) => {
+test('rotation copies to .1 and truncates; a writer in append mode keeps writing', async (t) => {
   const f = path.join(tmp(t), 'logs', 'a.log');
   const fd = openLogFd(f);
   fs.writeSync(fd, 'x'.repeat(100) + '\n');
-  assert.equal(rotateIfBig(f, 1000), false);
+  assert.equal(await rotateIfBig(f, 1000), false);
   fs.writeSync(fd, 'y'.repeat(1000) + '\n');
-  assert.equal(rotateIfBig(f, 1000), true);
+  assert.equal(await rotateIfBig(f, 1000), true);
   assert.equal(fs.statSync(f).size, 0);
   assert.equal(fs.statSync(`${f}.1`).size, 1102);
   fs.writeSync(fd, 'after\n');
