@@ -16,6 +16,7 @@ vars:
   fail_after: {type: bool, default: false}
   out: {type: string, default: ""}
   url: {type: string, default: ""}
+  bg: {type: bool, default: false}
 roles:
   - name: worker
     task: {class: demo, critical: true}
@@ -31,6 +32,9 @@ roles:
   - name: notify
     enabled: "{{ url != '' }}"
     call: {func: http.post, args: {url: "{{ url }}", body: {env: "\${env_id}", run: "\${run_number}"}}, trigger: after_START_ACTIVITY, timeout: 5s, critical: false}
+  - name: background
+    enabled: "{{ bg && out != '' }}"
+    call: {func: exec, args: {command: "sleep 0.5; echo background >> {{ out }}"}, trigger: before_START_ACTIVITY, await: after_START_ACTIVITY, timeout: 5s, critical: true}
   - name: breaker
     enabled: "{{ fail_after }}"
     call: {func: test.fail, args: {message: boom}, trigger: after_CONFIGURE, critical: true}
@@ -108,5 +112,28 @@ test('a critical hook failing after a transition puts the environment in ERROR',
   const e = await getEnv(c, env.id, false);
   assert.equal(e.error?.code, 'HOOK_FAILED');
   await mustControl(c, env.id, 'RECOVER');
+  await mustControl(c, env.id, 'EXIT');
+});
+
+test('a hook with await starts at its trigger and is waited for at the later step', async () => {
+  const c = stack.client;
+  const out = path.join(stack.home, 'await.txt');
+  const env = await createEnv(c, 'hooked', { out, bg: 'true' }, repo);
+  const events = subscribe(c, { envId: env.id, kinds: ['hook.', 'task.state'] });
+  await mustControl(c, env.id, 'DEPLOY');
+  await mustControl(c, env.id, 'CONFIGURE');
+  const started = await mustControl(c, env.id, 'START_ACTIVITY');
+  assert.equal(started.state, 'RUNNING');
+  // the awaited hook finished before the after_START_ACTIVITY hooks ran, in weight order
+  assert.deepEqual(fs.readFileSync(out, 'utf8').trim().split('\n'), ['background', 'first', 'second']);
+  // ... and the tasks were told START while it was still running (it did not block the step)
+  await waitFor(() => events.events.find((e) => e.kind === 'hook.end' && e.data.hook === 'background'), 5000, 'hook.end');
+  const seqOf = (pred: (e: (typeof events.events)[number]) => boolean) => events.events.find(pred)?.seq ?? -1;
+  const bgStart = seqOf((e) => e.kind === 'hook.start' && e.data.hook === 'background');
+  const bgEnd = seqOf((e) => e.kind === 'hook.end' && e.data.hook === 'background');
+  const running = seqOf((e) => e.kind === 'task.state' && e.state === 'RUNNING');
+  assert.ok(bgStart > 0 && bgStart < running && running < bgEnd, `hook started ${bgStart}, task RUNNING ${running}, hook ended ${bgEnd}`);
+  events.stop();
+  await mustControl(c, env.id, 'STOP_ACTIVITY');
   await mustControl(c, env.id, 'EXIT');
 });
