@@ -10,23 +10,10 @@ import type { PersistedTask } from './state-file.js';
 import { lastLines } from './logs.js';
 import { describeExit, errorDetail } from '../updates.js';
 
-export interface ProcTask {
-  id: string;
-  envId: string;
-  name: string;
+/** What is persisted (state-file.ts), with the types narrowed, plus what lives only in memory. */
+export interface ProcTask extends Omit<PersistedTask, 'control' | 'state'> {
   control: 'controlled' | 'basic';
-  command: string;
-  pid: number;
-  startTime: number;
-  token: string;
   state: TaskState;
-  logPath: string;
-  ports: Record<string, number>;
-  addresses: Record<string, string>;
-  unixPaths: string[];
-  cleanupFiles: string[];
-  controlExitMs: number;
-  termMs: number;
   /** null for an adopted task (not our child: its exit is found by polling) */
   child: ChildProcess | null;
   exit: ExitInfo | null;
