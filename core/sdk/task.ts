@@ -138,6 +138,9 @@ export class Task {
     if (this.counterTimer) clearInterval(this.counterTimer);
     this.closeChannels();
     this.link?.close();
+    // exitCode too: once the link is closed nothing may hold the loop, and the unref'd timer
+    // alone would let the process end with 0
+    process.exitCode = code;
     setTimeout(() => process.exit(code), 20).unref();
   }
 }
