@@ -1,7 +1,7 @@
 // The protobuf wire format, the little of it task.proto needs (varints, strings, doubles, nested
 // messages). Why not the generated codecs: they pull in @bufbuild/protobuf and grpc-js, and every
 // controlled task pays that at start-up (1,000 tasks on 2 cores: tens of seconds). The message
-// layouts are in task-messages.ts; test/unit/sdk-wire.test.ts checks them against the generated ones.
+// layouts are in task-messages.ts; test/unit/sdk/wire.test.ts checks them against the generated ones.
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
 const WIRE_LEN = 2;
