@@ -7,20 +7,30 @@ export function frameHeader(len: number): Buffer {
   return h;
 }
 
-/** Collects chunks and returns the complete frames they finish. Throws on an oversized frame. */
+/**
+ * Collects chunks and returns the complete frames they finish. Throws on an oversized frame.
+ * `prefixBytes` come before the length (gRPC's compressed-flag byte); a subclass checks them.
+ */
 export class FrameReader {
   private buf: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly prefixBytes = 0) {}
+
+  /** throws if the prefix of the frame at `off` is not acceptable */
+  protected checkPrefix(_buf: Buffer, _off: number): void {}
 
   push(chunk: Buffer): Buffer[] {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
     const out: Buffer[] = [];
+    const head = this.prefixBytes + 4;
     let off = 0;
-    while (this.buf.length - off >= 4) {
-      const len = this.buf.readUInt32BE(off);
+    while (this.buf.length - off >= head) {
+      this.checkPrefix(this.buf, off);
+      const len = this.buf.readUInt32BE(off + this.prefixBytes);
       if (len > MAX_FRAME) throw new Error(`frame of ${len} bytes is over the ${MAX_FRAME} byte limit`);
-      if (this.buf.length - off - 4 < len) break;
-      out.push(this.buf.subarray(off + 4, off + 4 + len));
-      off += 4 + len;
+      if (this.buf.length - off - head < len) break;
+      out.push(this.buf.subarray(off + head, off + head + len));
+      off += head + len;
     }
     this.buf = off ? this.buf.subarray(off) : this.buf;
     // keep the remainder in its own buffer so big frames do not pin old chunks

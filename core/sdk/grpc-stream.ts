@@ -4,11 +4,11 @@
 // (with @bufbuild/protobuf) roughly doubles a Node task's start-up, and a farm starts 1,000s of them.
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
+import { FrameReader } from './frames.js';
 
 export const GRPC_STATUS = { OK: 0, UNAVAILABLE: 14, UNAUTHENTICATED: 16, INTERNAL: 13 } as const;
 /** the call ended with no grpc-status (the connection or stream broke) */
 export const NO_STATUS = -1;
-const MAX_MESSAGE = 64 * 1024 * 1024;
 
 export interface DuplexHandlers {
   onMessage(msg: Buffer): void;
@@ -25,23 +25,13 @@ export function dial(address: string): net.Socket {
 }
 
 /** Splits the response body into gRPC messages (flag byte, 4-byte big-endian length, bytes). */
-export class GrpcDeframer {
-  private buf: Buffer = Buffer.alloc(0);
+export class GrpcDeframer extends FrameReader {
+  constructor() {
+    super(1);
+  }
 
-  push(chunk: Buffer): Buffer[] {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    const out: Buffer[] = [];
-    let off = 0;
-    while (this.buf.length - off >= 5) {
-      if (this.buf[off] !== 0) throw new Error('gRPC: a compressed message, and no compression was offered');
-      const len = this.buf.readUInt32BE(off + 1);
-      if (len > MAX_MESSAGE) throw new Error(`gRPC: a message of ${len} bytes is over the ${MAX_MESSAGE} byte limit`);
-      if (this.buf.length - off - 5 < len) break;
-      out.push(this.buf.subarray(off + 5, off + 5 + len));
-      off += 5 + len;
-    }
-    if (off) this.buf = Buffer.from(this.buf.subarray(off));
-    return out;
+  protected override checkPrefix(buf: Buffer, off: number): void {
+    if (buf[off] !== 0) throw new Error('gRPC: a compressed message, and no compression was offered');
   }
 }
 
