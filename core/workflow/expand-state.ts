@@ -1,0 +1,61 @@
+// The state one expansion shares while it walks the role tree (what the walk collects, the role
+// paths it has claimed, the user vars aimed at paths), and the Frame: what a role inherits from
+// the roles and includes above it.
+import type { HookSpec, TaskSpec, VarSpec } from './types.js';
+import type { Scope } from './expr.js';
+import type { Loaded } from './templates.js';
+import type { UserVar } from './vars.js';
+import { fail, sub, type At } from './evaluate.js';
+import { ProblemReporter } from './diagnostics.js';
+import type { ExpandInput } from './expand.js';
+
+/** A template object as parsed from YAML (its shape is checked by the schema before expansion). */
+export type Raw = Record<string, unknown>;
+
+/** What a role inherits: where it is and the vars, overrides and settings in force there. */
+export interface Frame {
+  loaded: Loaded;
+  path: string;
+  scope: Scope;
+  specs: Map<string, VarSpec>;
+  /** values that must win over role vars below (user vars), CEL values */
+  userOv: Scope | null;
+  /** user vars aimed at an ancestor path that nothing has claimed yet (class defaults may) */
+  pending: UserVar[];
+  enabled: boolean;
+  constraints: Record<string, string>;
+  includeStack: string[];
+}
+
+export class Expansion {
+  /** the tasks of enabled roles */
+  readonly tasks: TaskSpec[] = [];
+  /** the tasks of disabled roles: not run, but they let channel errors say "matches only disabled roles" */
+  readonly disabledTasks: TaskSpec[] = [];
+  /** the hooks of enabled call roles */
+  readonly hooks: HookSpec[] = [];
+  /** every role path claimed so far (paths are unique in the tree) */
+  readonly paths = new Set<string>();
+  /** user vars aimed at a role path (`--var path.name=v`), by path */
+  readonly targeted = new Map<string, UserVar[]>();
+  /** the user vars that found the var they set */
+  readonly used = new Set<UserVar>();
+  private count = 0;
+  private readonly problems: ProblemReporter;
+
+  constructor(readonly input: ExpandInput, private readonly maxRoles: number) {
+    this.problems = new ProblemReporter(input.diagnostics);
+  }
+
+  /** Throws, or in lint mode records a template problem and lets the caller go on. */
+  report(e: unknown): void {
+    this.problems.report(e);
+  }
+
+  /** Takes a role path for one role, failing on a duplicate and past the role limit. */
+  claimPath(p: string, at: At): void {
+    if (this.paths.has(p)) fail(sub(at, 'name'), `two roles have the path ${p}`, 'role');
+    this.paths.add(p);
+    if (++this.count > this.maxRoles) fail(at, `the workflow expands to more than ${this.maxRoles} roles`, 'role');
+  }
+}
