@@ -6,6 +6,7 @@ import { isTaskEvent, TASK_TRANSITION_TABLE, type TaskEvent, type TaskState } fr
 import type { Transition, TransitionReply } from '../rpc/gen/task.js';
 import { Channel } from './channels.js';
 import { ControlLink } from './control.js';
+import { jitterYoungGeneration } from './gc-jitter.js';
 
 export type Args = Record<string, string>;
 type Handler = (args: Args, task: Task) => unknown | Promise<unknown>;
@@ -23,6 +24,8 @@ export interface RunOptions {
   /** open and close channels from the CONFIGURE arguments (default true) */
   autoChannels?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** start this process at a random point of its young-generation GC cycle (default true; see gc-jitter.ts) */
+  gcJitter?: boolean;
 }
 
 const HANDLER_FOR: Record<TaskEvent, keyof TaskHandlers> = {
@@ -170,5 +173,7 @@ export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
   });
   task.attach(link);
   link.open();
+  // after open(): the hello is queued and the connection is being made while this runs
+  if (opts.gcJitter !== false) jitterYoungGeneration();
   return task;
 }

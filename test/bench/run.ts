@@ -7,7 +7,8 @@
 //   --out <dir>      where the JSON goes
 //   --no-doc         do not regenerate docs/performance.md
 // Environment (profiling runs): BATON_BENCH_FARM_SIZES=150000, BATON_BENCH_PROCS_SIZES=250 run only
-// these sizes; BATON_BENCH_REPEAT=1 runs each farm size once.
+// these sizes; BATON_BENCH_REPEAT=1 runs each farm size once; BATON_BENCH_LATENCY_AGENTS=n puts
+// the latency benchmark's tasks on n agents (default 4).
 import os from 'node:os';
 import path from 'node:path';
 import { runBench, type Benchmark } from './bench.js';

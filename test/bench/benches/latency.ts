@@ -1,17 +1,22 @@
 // 3. Transition latency: a 100-task environment of real controlled processes, 200 CONFIGURE /
 // RESET cycles; p50, p95, p99 per transition as the client sees it (call to final message).
-// Floor in the same run: a grpc-js unary round trip on loopback (and, for reference, GetInfo
-// against the same controller).
+// Floors in the same run: the fan-out floor (as many Node processes as tasks, each sent one
+// message per round and answering it, as many rounds as transitions), the same with /bin/cat
+// (the kernel alone), and a grpc-js unary round trip on loopback (and GetInfo for reference).
 import os from 'node:os';
 import path from 'node:path';
 import type { Benchmark, BenchOutput } from '../bench.js';
 import { grpcUnaryFloor } from '../floor.js';
+import { fanoutFloor } from '../floors/fanout.js';
 import { CpuMeter, round, RunQueueMeter } from '../proc.js';
 import { RemoteProfiler, summarizeProfile, type ProfileSummary } from '../profile.js';
 import { atMost, failedFigure, figure, type Figure } from '../results.js';
 import { deployForSetup } from '../deploy.js';
 import { Stack, teardownNotes } from '../stack.js';
 import { summarize } from '../stats.js';
+
+/** a round this slow is a spike: several times the fan-out floor's p99 */
+const SPIKE_MS = 35;
 
 export const latency: Benchmark = {
   name: 'latency',
@@ -22,9 +27,24 @@ export const latency: Benchmark = {
     ctx.load('floor');
     const floor = summarize(await grpcUnaryFloor(ctx.smoke ? 200 : 2000), 3);
     ctx.log(`floor: grpc-js unary round trip p50 ${floor.p50} ms, p99 ${floor.p99} ms`);
+    ctx.load('fan-out floor');
+    const nodeFan = await fanoutFloor(wanted, 2 * cycles, 'node');
+    // the GC jitter experiment: peers that log a line per message (and so allocate, as the demo
+    // task does) started with and without the SDK's jitter
+    const loggingMs = (await fanoutFloor(wanted, 2 * cycles, 'node', { logEach: true })).samplesMs;
+    const unjitteredMs = (await fanoutFloor(wanted, 2 * cycles, 'node', { logEach: true, gcJitter: false })).samplesMs;
+    const [logging, unjittered] = [summarize(loggingMs), summarize(unjitteredMs)];
+    // the collections it spreads out are the 40-60 ms spikes; p99 of 400 rounds hides a few
+    const spikes = (ms: number[]) => ms.filter((x) => x > SPIKE_MS).length;
+    const catFan = await fanoutFloor(wanted, 2 * cycles, 'cat');
+    const fan = summarize(nodeFan.samplesMs);
+    const cat = summarize(catFan.samplesMs, 3);
+    ctx.log(`fan-out floor, ${wanted} node processes: p50 ${fan.p50} ms, p99 ${fan.p99} ms; ${wanted} cat processes: p50 ${cat.p50} ms, p99 ${cat.p99} ms`);
 
     ctx.load('stack');
-    const stack = await Stack.up({ agents: ctx.smoke ? 2 : 4, profile: ctx.profile });
+    // BATON_BENCH_LATENCY_AGENTS=n: the same 100 tasks on n agents (for experiments)
+    const agents = Number(process.env.BATON_BENCH_LATENCY_AGENTS) || (ctx.smoke ? 2 : 4);
+    const stack = await Stack.up({ agents, profile: ctx.profile });
     const profiles: ProfileSummary[] = [];
     try {
       const c = stack.client;
@@ -98,13 +118,13 @@ export const latency: Benchmark = {
       const left = teardownNotes(d);
       if (left.length) { ok = false; notes.push(...left); }
 
-      const floorRef = { value: floor.p99, unit: 'ms', what: `grpc-js unary round trip on loopback, p99 (p50 ${floor.p50} ms)` };
+      const fanWhat = (p: string) => `${wanted} Node processes answering one message each (fan-out floor), ${p}`;
       const figures: Figure[] = [];
       for (const t of ['CONFIGURE', 'RESET'] as const) {
-        figures.push(figure(`${t}.p50`, `${t} of ${n} tasks, p50`, s[t].p50, 'ms', { floor: { ...floorRef, value: floor.p50, what: 'grpc-js unary round trip on loopback, p50' } }));
-        figures.push(figure(`${t}.p95`, `${t} of ${n} tasks, p95`, s[t].p95, 'ms', { floor: { ...floorRef, value: floor.p95, what: 'grpc-js unary round trip on loopback, p95' } }));
+        figures.push(figure(`${t}.p50`, `${t} of ${n} tasks, p50`, s[t].p50, 'ms', { floor: { value: fan.p50, unit: 'ms', what: fanWhat('p50') } }));
+        figures.push(figure(`${t}.p95`, `${t} of ${n} tasks, p95`, s[t].p95, 'ms', { floor: { value: fan.p95, unit: 'ms', what: fanWhat('p95') } }));
         figures.push(figure(`${t}.p99`, `${t} of ${n} tasks, p99`, s[t].p99, 'ms',
-          { floor: floorRef, target: ctx.smoke || n < wanted ? undefined : atMost(50, '<= 50 ms') }));
+          { floor: { value: fan.p99, unit: 'ms', what: fanWhat('p99') }, target: ctx.smoke || n < wanted ? undefined : atMost(50, '<= 50 ms') }));
         if (n < wanted && !ctx.smoke) {
           figures.push(failedFigure(`${t}.p99.${wanted}`, `${t} of ${wanted} tasks, p99`, 'ms',
             `the ${wanted}-task environment could not be deployed (agents declared down while spawning)`, atMost(50, '<= 50 ms')));
@@ -113,13 +133,16 @@ export const latency: Benchmark = {
       return {
         ok,
         figures,
-        details: { tasks: n, cycles, setupDeployMs: round(dep.ms), setupFailures, requestedTasks: wanted, client: s, controllerReported: sv, samplesMs: { CONFIGURE: client.CONFIGURE!.map((x) => round(x, 1)), RESET: client.RESET!.map((x) => round(x, 1)) }, floor, getInfo: summarize(infoMs, 3), cpuDuringCycles: cpuUsed, taskCpuMsPerTransition: taskMsPerTransition, runQueue: waits },
+        details: { tasks: n, cycles, setupDeployMs: round(dep.ms), setupFailures, requestedTasks: wanted, client: s, controllerReported: sv, samplesMs: { CONFIGURE: client.CONFIGURE!.map((x) => round(x, 1)), RESET: client.RESET!.map((x) => round(x, 1)) }, floor, fanoutFloor: { node: { ...fan, peerCpuMsPerRound: round(nodeFan.peerCpuMsPerRound, 2), samplesMs: nodeFan.samplesMs.map((x) => round(x, 1)) }, loggingPeers: { withGcJitter: { ...logging, roundsOverSpikeMs: spikes(loggingMs) }, withoutGcJitter: { ...unjittered, roundsOverSpikeMs: spikes(unjitteredMs) }, spikeMs: SPIKE_MS }, cat: { ...cat, peerCpuMsPerRound: round(catFan.peerCpuMsPerRound, 2) } }, getInfo: summarize(infoMs, 3), cpuDuringCycles: cpuUsed, taskCpuMsPerTransition: taskMsPerTransition, runQueue: waits },
         notes: [
           ...notes,
           ...(n < wanted ? [`measured with ${n} tasks, not ${wanted}: a DEPLOY of ${wanted} controlled tasks failed twice (agents declared down while spawning), so the ${wanted}-task target could not be checked`] : []),
           ...setupFailures.map((f) => `setup DEPLOY failed (the environment was destroyed and created again): ${f}`),
           // the first transitions run code no task process has compiled yet: shown apart, still counted above
           `cold start: the first CONFIGURE after DEPLOY took ${round(client.CONFIGURE![0]!, 1)} ms; without the first 10 cycles CONFIGURE p99 is ${summarize(client.CONFIGURE!.slice(10)).p99} ms, RESET p99 ${summarize(client.RESET!.slice(10)).p99} ms`,
+          `fan-out floor, ${wanted} Node processes, ${2 * cycles} rounds: p50 ${fan.p50} / p95 ${fan.p95} / p99 ${fan.p99} ms, the processes used ${round(nodeFan.peerCpuMsPerRound, 2)} cpu-ms per round; the same with ${wanted} /bin/cat processes (the kernel alone): p50 ${cat.p50} / p99 ${cat.p99} ms`,
+          `GC jitter (core/sdk/gc-jitter.ts), on the same floor with peers that log a line per message: with it p50 ${logging.p50} / p99 ${logging.p99} ms and ${spikes(loggingMs)} of ${loggingMs.length} rounds over ${SPIKE_MS} ms, without it p50 ${unjittered.p50} / p99 ${unjittered.p99} ms and ${spikes(unjitteredMs)} rounds over ${SPIKE_MS} ms`,
+          `grpc-js unary round trip on loopback: p50 ${floor.p50} ms, p99 ${floor.p99} ms`,
           `GetInfo round trip against this controller: p50 ${summarize(infoMs, 3).p50} ms, p99 ${summarize(infoMs, 3).p99} ms`,
           `controller-reported durations: CONFIGURE p50 ${sv.CONFIGURE.p50} / p99 ${sv.CONFIGURE.p99} ms, RESET p50 ${sv.RESET.p50} / p99 ${sv.RESET.p99} ms`,
           `controller + ${stack.agentPids.length} agents used ${cpuUsed.cores} cores on average during the cycles`,
