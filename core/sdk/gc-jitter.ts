@@ -1,13 +1,13 @@
 // Why this exists: the tasks of an environment are often the same program, started together and
 // sent the same messages, so they allocate the same bytes per transition and V8 collects their
-// young generation (a scavenge, ~1-8 ms each on a busy machine) in the same transition. 100 such
-// tasks on 2 cores turned one transition in ~100 into a 40-60 ms spike (the latency benchmark;
-// the node fan-out floor shows the same spikes, and loses them with this). Filling a random part
-// of the young generation once at start-up puts each process at its own point of its GC cycle:
-// the same collections happen, spread over all transitions instead of piled onto one.
+// young generation (a scavenge, ~1-8 ms each on a busy machine) in the same transition. On the
+// latency benchmark's fan-out floor (100 Node peers that log a line per message, 2 cores), rounds
+// 56 and 209 were 40-50 ms spikes in every run without this and ordinary rounds with it. Filling
+// a random part of the young generation once at start-up puts each process at its own point of
+// its GC cycle: the same collections happen, spread over all rounds instead of piled onto one.
 import { getHeapSpaceStatistics } from 'node:v8';
 
-/** bytes of young-generation garbage per chunk: small arrays, as ordinary objects are */
+/** elements per garbage array (~550 bytes each): small objects, as a program's own are */
 const CHUNK_ELEMENTS = 64;
 
 /**
