@@ -19,6 +19,8 @@ export interface FanoutOptions {
   /** node peers: print a line per message (default false) */
   logEach?: boolean;
   timeoutMs?: number;
+  /** called with the peers' pids once all are up, before the first round */
+  onPeers?: (pids: number[]) => void;
 }
 
 export interface FanoutFloor {
@@ -89,7 +91,9 @@ export async function fanoutFloor(count: number, rounds: number, peer: FanoutPee
     died.catch(() => {});
     children.forEach((c, i) => c.once('exit', (code, signal) =>
       peerDied(new Error(`fan-out floor: ${peer} peer ${i} (pid ${c.pid}) exited (${signal ?? `code ${code}`}) during the rounds`))));
-    const cpu = new CpuMeter(children.map((c) => c.pid!).filter((p) => p > 0));
+    const pids = children.map((c) => c.pid!).filter((p) => p > 0);
+    o.onPeers?.(pids);
+    const cpu = new CpuMeter(pids);
     const samplesMs: number[] = [];
     for (let r = 0; r < rounds; r++) {
       const done = new Promise<void>((res) => (roundDone = res));
