@@ -4,6 +4,7 @@
 // (with @bufbuild/protobuf) roughly doubles a Node task's start-up, and a farm starts 1,000s of them.
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
+import { parseAddress } from '../rpc/address.js';
 import { FrameReader } from './frames.js';
 
 export const GRPC_STATUS = { OK: 0, UNAVAILABLE: 14, UNAUTHENTICATED: 16, INTERNAL: 13 } as const;
@@ -16,12 +17,11 @@ export interface DuplexHandlers {
   onEnd(code: number, message: string): void;
 }
 
-/** `unix:///path`, `unix:/path` or `host:port` -> a socket to it */
+/** `unix:///path` or `host:port` (parsed as every Baton address is) -> a socket to it */
 export function dial(address: string): net.Socket {
-  if (address.startsWith('unix:')) return net.connect(address.replace(/^unix:(\/\/)?/, ''));
-  const i = address.lastIndexOf(':');
-  if (i <= 0) throw new Error(`control address ${address} is neither unix:///path nor host:port`);
-  return net.connect({ host: address.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(address.slice(i + 1)) });
+  const a = parseAddress(address, 'BATON_CONTROL');
+  if (a.kind === 'unix') return net.connect(a.path!);
+  return net.connect({ host: a.host!.replace(/^\[|\]$/g, ''), port: a.port! });
 }
 
 /** Splits the response body into gRPC messages (flag byte, 4-byte big-endian length, bytes). */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { ECHO_SERVICE } from './floors/echo-service.js';
+import { reapChildren } from './proc.js';
 
 function spawnWait(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -42,7 +43,6 @@ export async function nodeHelloFloor(count: number, parallel = Infinity, timeout
   const sock = path.join(dir, 's.sock');
   const clients: net.Socket[] = [];
   const children: ReturnType<typeof spawn>[] = [];
-  const exits: Promise<void>[] = [];
   let hellos = 0;
   let started = 0;
   let inFlight = 0;
@@ -60,7 +60,6 @@ export async function nodeHelloFloor(count: number, parallel = Infinity, timeout
       inFlight++;
       const p = spawn(process.execPath, argv, { stdio: 'ignore', detached: true });
       children.push(p);
-      exits.push(new Promise((r) => p.once('exit', () => r())));
       // let the listener accept between spawns, as an agent's would
       if (started % 16 === 0) await new Promise((r) => setImmediate(r));
     }
@@ -87,9 +86,7 @@ export async function nodeHelloFloor(count: number, parallel = Infinity, timeout
   } finally {
     if (timer) clearTimeout(timer);
     for (const c of clients) c.destroy();
-    const late = setTimeout(() => { for (const p of children) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL'); }, 5000);
-    await Promise.all(exits);
-    clearTimeout(late);
+    await reapChildren(children);
     server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }

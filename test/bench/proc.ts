@@ -1,4 +1,6 @@
-// Per-process figures from /proc: peak and current RSS, and cpu time (utime + stime).
+// Per-process figures from /proc: peak and current RSS, and cpu time (utime + stime); and the
+// reaping of the processes a floor starts.
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 
 /** clock ticks per second for /proc/<pid>/stat (USER_HZ, 100 on Linux everywhere that matters) */
@@ -83,4 +85,20 @@ export class RunQueueMeter {
       return { pid, runSeconds: round(s.run - this.s0[i]!.run, 3), waitSeconds: round(s.wait - this.s0[i]!.wait, 3) };
     });
   }
+}
+
+const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
+
+/** Waits until every child has exited; any still running after `graceMs` gets SIGKILL. */
+export async function reapChildren(children: ChildProcess[], graceMs = 5000): Promise<void> {
+  const exits = children.map((c) => (running(c) ? new Promise<void>((r) => c.once('exit', () => r())) : Promise.resolve()));
+  const late = setTimeout(() => { for (const c of children) if (running(c)) c.kill('SIGKILL'); }, graceMs);
+  await Promise.all(exits);
+  clearTimeout(late);
+}
+
+/** SIGTERM to every child still running, then reapChildren. */
+export async function stopChildren(children: ChildProcess[], graceMs = 5000): Promise<void> {
+  for (const c of children) if (running(c)) c.kill('SIGTERM');
+  await reapChildren(children, graceMs);
 }

@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CpuMeter } from '../proc.js';
+import { CpuMeter, stopChildren } from '../proc.js';
 
 export type FanoutPeer = 'node' | 'cat';
 
@@ -106,10 +106,6 @@ export async function fanoutFloor(count: number, rounds: number, peer: FanoutPee
     return { peers: count, samplesMs, peerCpuMsPerRound: (cpu.read().cpuSeconds * 1000) / rounds };
   } finally {
     for (const f of cleanup) f();
-    const exits = children.map((c) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => c.once('exit', () => r()))));
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
-    const late = setTimeout(() => { for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL'); }, 5000);
-    await Promise.all(exits);
-    clearTimeout(late);
+    await stopChildren(children);
   }
 }
