@@ -36,6 +36,7 @@ export class ControlLink {
     if (this.closed) return;
     const call: GrpcDuplex = new GrpcDuplex(this.o.address, METHOD, {
       onMessage: (buf) => {
+        // any message (an agent sends its welcome first) means the hello was accepted
         this.retryMs = RETRY_MIN_MS;
         this.refusals = 0;
         const m = decodeAgentToTask(buf);

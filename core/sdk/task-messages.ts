@@ -54,7 +54,10 @@ export function decodeAgentToTask(buf: Buffer): AgentToTask {
   while (!r.done) {
     const { field, wire } = r.tag();
     if (field === 1 && wire === WIRE.LEN) out.msg = { $case: 'transition', transition: decodeTransition(r.sub()) };
-    else r.skip(wire);
+    else if (field === 2 && wire === WIRE.LEN) {
+      r.sub(); // TaskWelcome has no fields (yet): newer agents' ones are skipped with it
+      out.msg = { $case: 'welcome', welcome: {} };
+    } else r.skip(wire);
   }
   return out;
 }

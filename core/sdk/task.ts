@@ -7,6 +7,7 @@ import type { Transition, TransitionReply } from '../rpc/gen/task.js';
 import { Channel } from './channels.js';
 import { ControlLink } from './control.js';
 import { jitterYoungGeneration } from './gc-jitter.js';
+import { jitterTierUp } from './tier-jitter.js';
 
 export type Args = Record<string, string>;
 type Handler = (args: Args, task: Task) => unknown | Promise<unknown>;
@@ -26,6 +27,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** start this process at a random point of its young-generation GC cycle (default true; see gc-jitter.ts) */
   gcJitter?: boolean;
+  /** give this process its own V8 optimization threshold (default true; see tier-jitter.ts) */
+  tierUpJitter?: boolean;
 }
 
 const HANDLER_FOR: Record<TaskEvent, keyof TaskHandlers> = {
@@ -159,6 +162,8 @@ export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
     process.stderr.write(`this program is a Baton controlled task and runs under a baton agent: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set\n`);
     process.exit(2);
   }
+  // first: the budget applies to functions that run after it is set
+  if (opts.tierUpJitter !== false) jitterTierUp();
   const task = new Task(env.BATON_TASK_ID!, env.BATON_TASK_NAME || env.BATON_TASK_ID!, env.BATON_ENV_ID ?? '', env.BATON_NODE ?? '', handlers, opts);
   const link = new ControlLink({
     address: env.BATON_CONTROL!,

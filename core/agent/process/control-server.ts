@@ -25,9 +25,18 @@ export class TaskConn {
   constructor(private readonly call: grpc.ServerDuplexStream<TaskMsg, AgentToTask>) {}
 
   send(t: Transition): boolean {
+    return this.write({ msg: { $case: 'transition', transition: t } });
+  }
+
+  /** the hello was accepted (see task.proto TaskWelcome: it also warms the task's receive path) */
+  welcome(): boolean {
+    return this.write({ msg: { $case: 'welcome', welcome: {} } });
+  }
+
+  private write(m: AgentToTask): boolean {
     if (this.closed) return false;
     try {
-      this.call.write({ msg: { $case: 'transition', transition: t } });
+      this.call.write(m);
       return true;
     } catch {
       return false;
@@ -88,6 +97,7 @@ export async function startControlServer(socketPath: string, hooks: ControlHooks
               return;
             }
             taskId = h.taskId;
+            conn.welcome(); // before onHello, which may send a transition at once
             hooks.onHello(taskId, conn, h);
             return;
           }

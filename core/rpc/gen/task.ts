@@ -88,7 +88,15 @@ export interface TaskCounters {
 }
 
 export interface AgentToTask {
-  msg: { $case: "transition"; transition: Transition } | undefined;
+  msg: { $case: "transition"; transition: Transition } | { $case: "welcome"; welcome: TaskWelcome } | undefined;
+}
+
+/**
+ * The agent accepted the hello. Sent once per accepted hello, before any transition: it is also the
+ * first message a new task process receives, so the task's receive path is compiled then, during
+ * DEPLOY, and not in the first CONFIGURE of every task at once. A task may ignore it.
+ */
+export interface TaskWelcome {
 }
 
 function createBaseTaskMsg(): TaskMsg {
@@ -1005,6 +1013,9 @@ export const AgentToTask: MessageFns<AgentToTask> = {
       case "transition":
         Transition.encode(message.msg.transition, writer.uint32(10).fork()).join();
         break;
+      case "welcome":
+        TaskWelcome.encode(message.msg.welcome, writer.uint32(18).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1030,6 +1041,14 @@ export const AgentToTask: MessageFns<AgentToTask> = {
             message.msg = { $case: "transition", transition: Transition.decode(reader, reader.uint32()) };
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.msg = { $case: "welcome", welcome: TaskWelcome.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1046,6 +1065,8 @@ export const AgentToTask: MessageFns<AgentToTask> = {
     return {
       msg: isSet(object.transition)
         ? { $case: "transition", transition: Transition.fromJSON(object.transition) }
+        : isSet(object.welcome)
+        ? { $case: "welcome", welcome: TaskWelcome.fromJSON(object.welcome) }
         : undefined,
     };
   },
@@ -1054,6 +1075,8 @@ export const AgentToTask: MessageFns<AgentToTask> = {
     const obj: any = {};
     if (message.msg?.$case === "transition") {
       obj.transition = Transition.toJSON(message.msg.transition);
+    } else if (message.msg?.$case === "welcome") {
+      obj.welcome = TaskWelcome.toJSON(message.msg.welcome);
     }
     return obj;
   },
@@ -1070,7 +1093,65 @@ export const AgentToTask: MessageFns<AgentToTask> = {
         }
         break;
       }
+      case "welcome": {
+        if (object.msg?.welcome !== undefined && object.msg?.welcome !== null) {
+          message.msg = { $case: "welcome", welcome: TaskWelcome.fromPartial(object.msg.welcome) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseTaskWelcome(): TaskWelcome {
+  return {};
+}
+
+export const TaskWelcome: MessageFns<TaskWelcome> = {
+  encode(_: TaskWelcome, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskWelcome {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskWelcome();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): TaskWelcome {
+    return {};
+  },
+
+  toJSON(_: TaskWelcome): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TaskWelcome>, I>>(base?: I): TaskWelcome {
+    return TaskWelcome.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TaskWelcome>, I>>(_: I): TaskWelcome {
+    const message = createBaseTaskWelcome();
     return message;
   },
 };

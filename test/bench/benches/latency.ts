@@ -1,5 +1,6 @@
 // 3. Transition latency: a 100-task environment of real controlled processes, 200 CONFIGURE /
-// RESET cycles; p50, p95, p99 per transition as the client sees it (call to final message).
+// RESET cycles; p50, p95, p99 per transition as the client sees it (call to final message), on a
+// stack that has served one environment before (warmup.ts), with fresh task processes.
 // Floors in the same run: the fan-out floor (as many Node processes as tasks, each sent one
 // message per round and answering it, as many rounds as transitions), the same with /bin/cat
 // (the kernel alone), and a grpc-js unary round trip on loopback (and GetInfo for reference).
@@ -14,6 +15,7 @@ import { atMost, failedFigure, figure, type Figure } from '../results.js';
 import { deployForSetup } from '../deploy.js';
 import { Stack, teardownNotes } from '../stack.js';
 import { summarize } from '../stats.js';
+import { serveOnce } from '../warmup.js';
 
 /** a round this slow is a spike: several times the fan-out floor's p99 */
 const SPIKE_MS = 35;
@@ -48,6 +50,11 @@ export const latency: Benchmark = {
     const profiles: ProfileSummary[] = [];
     try {
       const c = stack.client;
+      // a stack that has served an environment before, as every stack in a control room has
+      ctx.load('warm-up environment');
+      const warm = await serveOnce(c, 'bench-demo', { tasks: String(wanted) }, ctx.smoke ? 2 : cycles);
+      const fresh = warm.fresh;
+      ctx.log(`fresh stack (warm-up environment, ${warm.cycles} cycles): CONFIGURE p50 ${fresh.CONFIGURE.p50} p99 ${fresh.CONFIGURE.p99} ms; RESET p50 ${fresh.RESET.p50} p99 ${fresh.RESET.p99} ms${warm.failure ? `; it failed: ${warm.failure}` : ''}`);
       // 100 tasks; if their DEPLOY keeps failing (agents declared down while spawning on a loaded
       // machine), fewer, so that the transitions can still be measured, and the table says so
       const setupFailures: string[] = [];
@@ -133,11 +140,12 @@ export const latency: Benchmark = {
       return {
         ok,
         figures,
-        details: { tasks: n, cycles, setupDeployMs: round(dep.ms), setupFailures, requestedTasks: wanted, client: s, controllerReported: sv, samplesMs: { CONFIGURE: client.CONFIGURE!.map((x) => round(x, 1)), RESET: client.RESET!.map((x) => round(x, 1)) }, floor, fanoutFloor: { node: { ...fan, peerCpuMsPerRound: round(nodeFan.peerCpuMsPerRound, 2), samplesMs: nodeFan.samplesMs.map((x) => round(x, 1)) }, loggingPeers: { withGcJitter: { ...logging, roundsOverSpikeMs: spikes(loggingMs) }, withoutGcJitter: { ...unjittered, roundsOverSpikeMs: spikes(unjitteredMs) }, spikeMs: SPIKE_MS }, cat: { ...cat, peerCpuMsPerRound: round(catFan.peerCpuMsPerRound, 2) } }, getInfo: summarize(infoMs, 3), cpuDuringCycles: cpuUsed, taskCpuMsPerTransition: taskMsPerTransition, runQueue: waits },
+        details: { tasks: n, cycles, freshStack: warm, setupDeployMs: round(dep.ms), setupFailures, requestedTasks: wanted, client: s, controllerReported: sv, samplesMs: { CONFIGURE: client.CONFIGURE!.map((x) => round(x, 1)), RESET: client.RESET!.map((x) => round(x, 1)) }, floor, fanoutFloor: { node: { ...fan, peerCpuMsPerRound: round(nodeFan.peerCpuMsPerRound, 2), samplesMs: nodeFan.samplesMs.map((x) => round(x, 1)) }, loggingPeers: { withGcJitter: { ...logging, roundsOverSpikeMs: spikes(loggingMs) }, withoutGcJitter: { ...unjittered, roundsOverSpikeMs: spikes(unjitteredMs) }, spikeMs: SPIKE_MS }, cat: { ...cat, peerCpuMsPerRound: round(catFan.peerCpuMsPerRound, 2) } }, getInfo: summarize(infoMs, 3), cpuDuringCycles: cpuUsed, taskCpuMsPerTransition: taskMsPerTransition, runQueue: waits },
         notes: [
           ...notes,
           ...(n < wanted ? [`measured with ${n} tasks, not ${wanted}: a DEPLOY of ${wanted} controlled tasks failed twice (agents declared down while spawning), so the ${wanted}-task target could not be checked`] : []),
           ...setupFailures.map((f) => `setup DEPLOY failed (the environment was destroyed and created again): ${f}`),
+          `measured on a stack that has served one environment of ${wanted} tasks for ${warm.cycles} cycles before (test/bench/warmup.ts); on that first environment, with a fresh controller and agents: CONFIGURE p50 ${fresh.CONFIGURE.p50} / p99 ${fresh.CONFIGURE.p99} ms, RESET p50 ${fresh.RESET.p50} / p99 ${fresh.RESET.p99} ms${warm.failure ? ` (the warm-up failed: ${warm.failure})` : ''}`,
           // the first transitions run code no task process has compiled yet: shown apart, still counted above
           `cold start: the first CONFIGURE after DEPLOY took ${round(client.CONFIGURE![0]!, 1)} ms; without the first 10 cycles CONFIGURE p99 is ${summarize(client.CONFIGURE!.slice(10)).p99} ms, RESET p99 ${summarize(client.RESET!.slice(10)).p99} ms`,
           `fan-out floor, ${wanted} Node processes, ${2 * cycles} rounds: p50 ${fan.p50} / p95 ${fan.p95} / p99 ${fan.p99} ms, the processes used ${round(nodeFan.peerCpuMsPerRound, 2)} cpu-ms per round; the same with ${wanted} /bin/cat processes (the kernel alone): p50 ${cat.p50} / p99 ${cat.p99} ms`,

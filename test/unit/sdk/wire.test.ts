@@ -41,6 +41,8 @@ test('every Transition the agent sends is read back whole', () => {
     assert.deepEqual(decodeAgentToTask(bytes), { msg: { $case: 'transition', transition: t } });
   }
   assert.deepEqual(decodeAgentToTask(Buffer.alloc(0)), { msg: undefined });
+  const welcome = Buffer.from(AgentToTask.encode({ msg: { $case: 'welcome', welcome: {} } }).finish());
+  assert.deepEqual(decodeAgentToTask(welcome), { msg: { $case: 'welcome', welcome: {} } });
 });
 
 test('fields a newer agent adds are stepped over; a torn message throws', () => {
