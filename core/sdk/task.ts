@@ -90,6 +90,7 @@ export class Task {
   private async openChannels(args: Args): Promise<void> {
     const names = new Set<string>();
     for (const k of Object.keys(args)) {
+      if (!k.startsWith('chan.')) continue; // most arguments are properties: no regex for them
       const m = /^chan\.(.+)\.(bind|connect)$/.exec(k);
       if (m) names.add(m[1]!);
     }

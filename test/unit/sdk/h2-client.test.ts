@@ -63,9 +63,14 @@ async function controlServer(t: TestContext, authorize: ControlHooks['authorize'
 
 /** a GrpcDuplex that records what it receives and how it ends */
 function duplex(address: string) {
-  const r = { messages: [] as AgentToTask[], end: null as { code: number; message: string } | null };
+  // the control server's welcome (one per accepted hello) is counted apart from the messages
+  const r = { messages: [] as AgentToTask[], welcomes: 0, end: null as { code: number; message: string } | null };
   const d = new GrpcDuplex(address, METHOD, {
-    onMessage: (m) => r.messages.push(decodeAgentToTask(m)),
+    onMessage: (m) => {
+      const msg = decodeAgentToTask(m);
+      if (msg.msg?.$case === 'welcome') r.welcomes++;
+      else r.messages.push(msg);
+    },
     onEnd: (code, message) => {
       assert.equal(r.end, null, 'onEnd is called once');
       r.end = { code, message };
@@ -90,6 +95,7 @@ test('hello, then transitions and replies both ways through the agent control se
   await until(() => got.replies.length === 200, 'replies');
   assert.deepEqual(got.replies.map((x) => x.seq), Array.from({ length: 200 }, (_, i) => i + 1));
   assert.equal(transitionOf(r.messages[6]!).args.note, 'ünïcødé 7');
+  assert.equal(r.welcomes, 1);
   d.end();
   await until(() => r.end !== null, 'the end of the call');
   assert.deepEqual(r.end, { code: GRPC_STATUS.OK, message: 'OK' });
