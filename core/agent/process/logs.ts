@@ -10,8 +10,14 @@ export function logFileName(taskId: string): string {
 }
 
 export function openLogFd(file: string): number {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  return fs.openSync(file, 'a', 0o644);
+  try {
+    return fs.openSync(file, 'a', 0o644);
+  } catch (e) {
+    // the directory is made when it is missing, not checked before every task's open
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    return fs.openSync(file, 'a', 0o644);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // The shipped Node task classes start node with --no-memory-reducer-for-small-heaps. This shows
 // why, on a real demo task process connected to a real control server: left alone, V8 runs a full
 // "memory reducer" mark-compact ~8 s after start in a small idle task (all tasks deployed together
-// do it in the same second); started as the classes start it, the task runs none. Takes ~10 s.
+// do it in the same second); started as the classes start it, the task runs none. Takes ~11 s.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -12,8 +12,8 @@ import { startControlServer } from '../../../core/agent/process/control-server.j
 import { ASSETS, loader } from '../workflow/helpers.js';
 
 const FLAG = '--no-memory-reducer-for-small-heaps';
-/** V8 schedules the reducer 8 s after the heap first grew; a little more than that */
-const WATCH_MS = 9_500;
+/** V8 schedules the reducer 8 s after the heap first grew (it ran at ~8.2 s here); room for a loaded CI machine */
+const WATCH_MS = 11_000;
 
 test('every shipped Node task class starts node with the flag, before the program', async () => {
   const classes = fs.readdirSync(path.join(ASSETS, 'tasks')).filter((f) => f.endsWith('.yaml'));
@@ -49,6 +49,6 @@ test('a demo task started as its class says runs no memory-reducer GC; without t
     p.on('exit', () => resolve(out.split('\n').filter((l) => l.includes('Mark-Compact'))));
   });
   const [asShipped, without] = await Promise.all([markCompacts(alpha.args), markCompacts(alpha.args.filter((a) => a !== FLAG))]);
-  assert.deepEqual(asShipped, [], 'started with the flag: no full GC');
+  assert.deepEqual(asShipped.filter((l) => l.includes('(reduce)')), [], 'started with the flag: no memory-reducer GC');
   assert.ok(without.some((l) => l.includes('(reduce)')), `without the flag V8 runs its memory reducer (if this fails, V8 changed and the flag may be moot): ${without.join(' | ') || 'no mark-compact at all'}`);
 });
