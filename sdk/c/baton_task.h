@@ -12,6 +12,9 @@
  * anything else, so a call that ends before any message is a refusal: after 3 in a row the task
  * leaves with exit code 1, as the Node SDK does.
  *
+ * What it leaves out: TLS, and tracking the server's flow-control window for what it sends (a
+ * task's replies are tens of bytes, and the agent's HTTP/2 gives the window back as it reads).
+ *
  * The loop is blocking and single-threaded: baton_run() returns only to exit. */
 #ifndef BATON_TASK_H
 #define BATON_TASK_H

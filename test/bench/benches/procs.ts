@@ -51,8 +51,9 @@ async function runSize(ctx: BenchContext, n: number, agents: number, withC: bool
     if (!fs.existsSync(bin)) r.c = { skipped: `${path.relative(ctx.root, bin)} was not built (no C compiler when npm run build ran)` };
     else {
       await new Promise((res) => setTimeout(res, 5000));
-      // the floor is taken again around the C-SDK run, which is as fast as it: a floor measured on
-      // a machine still busy after the Node tasks would flatter the ratio, so the faster one counts
+      // the floor is taken again just before and just after the C-SDK run (a few seconds, the same
+      // order as the floor): one measured on a machine still busy after the Node tasks would be
+      // slow and flatter the ratio, so the faster of the two counts
       ctx.load(`${n}: floor /bin/true, before the C-SDK tasks`);
       const before = await spawnFloor(n, '/bin/true', []);
       r.c = await deployToRunning(ctx, 'bench-c', n, agents, profiles);

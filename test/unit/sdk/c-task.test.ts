@@ -75,7 +75,7 @@ test('a C task says hello, answers every transition by the state machine, and le
   assert.deepEqual(await ask('BOGUS'), [4, false, 'RUNNING', 'unknown event BOGUS']);
   assert.deepEqual(await ask('STOP'), [5, false, 'ERROR', 'cdemo was told to fail at STOP']);
   assert.deepEqual(await ask('RECOVER'), [6, true, 'STANDBY', '']);
-  // many transitions: more than the 64 KB flow-control window both ways
+  // many transitions: past the 64 KB the agent may send before the task gives its window back
   for (let i = 0; i < 300; i++) {
     assert.deepEqual((await ask(i % 2 ? 'RESET' : 'CONFIGURE', { pad: 'p'.repeat(300) })).slice(1, 3), [true, i % 2 ? 'STANDBY' : 'CONFIGURED']);
   }
