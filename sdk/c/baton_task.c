@@ -279,13 +279,14 @@ static int write_all(int fd, const buf_t *b) {
   return 0;
 }
 
-/* unix:///path (or unix:/path) or host:port ([v6]:port) -> a connected socket, or -1 */
+/* unix:///path (or unix:/path) or host:port ([v6]:port) -> a connected socket, -1 if it could not
+ * connect (the agent may be restarting: try again), -2 if the address itself is wrong */
 static int dial(const char *address) {
   if (strncmp(address, "unix:", 5) == 0) {
     const char *path = address + 5;
     if (strncmp(path, "//", 2) == 0) path += 2;
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    if (path[0] != '/' || strlen(path) >= sizeof sa.sun_path) return -1;
+    if (path[0] != '/' || strlen(path) >= sizeof sa.sun_path) return -2;
     strcpy(sa.sun_path, path);
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
     if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) return fd;
@@ -294,7 +295,7 @@ static int dial(const char *address) {
   }
   char host[256];
   const char *colon = strrchr(address, ':');
-  if (!colon || (size_t)(colon - address) >= sizeof host) return -1;
+  if (!colon || colon == address || !colon[1] || (size_t)(colon - address) >= sizeof host) return -2;
   memcpy(host, address, (size_t)(colon - address));
   host[colon - address] = 0;
   char *h = host;
@@ -475,6 +476,10 @@ int baton_run(baton_handler handler, void *user) {
   int refusals = 0, retry_ms = 100;
   for (;;) {
     int fd = dial(address);
+    if (fd == -2) {
+      fprintf(stderr, "%s: BATON_CONTROL %s: expected unix:///absolute/path or host:port\n", name, address);
+      exit(2);
+    }
     if (fd >= 0) {
       int got = run_call(&t, fd, id, token);
       close(fd);

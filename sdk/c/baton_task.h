@@ -39,7 +39,8 @@ typedef int (*baton_handler)(const char *event, const baton_args *args, char *er
 const char *baton_arg(const baton_args *args, const char *key);
 
 /* Runs the task until EXIT (exit code 0) or until the agent refuses it (exit code 1). Without
- * BATON_CONTROL, BATON_TASK_ID and BATON_TASK_TOKEN it says so and exits with code 2. */
+ * BATON_CONTROL, BATON_TASK_ID and BATON_TASK_TOKEN, or with a BATON_CONTROL that is not an
+ * address, it says so and exits with code 2. */
 int baton_run(baton_handler handler, void *user);
 
 #endif
