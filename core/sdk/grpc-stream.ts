@@ -15,7 +15,7 @@ import { parseAddress } from '../rpc/address.js';
 import { FrameReader } from './frames.js';
 import { H2Connection } from './h2/connection.js';
 
-export { grpcFrame } from './h2/connection.js';
+export { grpcFrame } from './h2/outbound.js';
 
 export const GRPC_STATUS = { OK: 0, UNAVAILABLE: 14, UNAUTHENTICATED: 16, INTERNAL: 13 } as const;
 /** the call ended with no grpc-status (the connection or stream broke) */

@@ -16,18 +16,11 @@ export type SpawnResult =
   | { ok: true; child: ChildProcess; pid: number }
   | { ok: false; message: string; errno?: string };
 
-/** the agent's environment without its own BATON_* (its token, its home: not the task's business) */
-let inherited: { from: NodeJS.ProcessEnv; env: Record<string, string> } | null = null;
-
 export function taskEnv(base: Record<string, string>, extra: Record<string, string>): Record<string, string> {
-  // read once per agent: process.env is a live view whose every read crosses into C++, and a
-  // DEPLOY of 1,000 tasks read it 1,000 times
-  if (inherited?.from !== process.env) {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('BATON_')) env[k] = v;
-    inherited = { from: process.env, env };
-  }
-  return { ...inherited.env, ...base, ...extra };
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('BATON_')) env[k] = v;
+  // the agent's own BATON_* (its token, its home) are not the task's business
+  return { ...env, ...base, ...extra };
 }
 
 export async function spawnTask(inp: SpawnInput): Promise<SpawnResult> {

@@ -21,8 +21,6 @@ import { type HeaderBlock, HeaderBlocks } from './header-block.js';
 import { encodeHeaders, HpackDecoder } from './hpack.js';
 import { Outbound } from './outbound.js';
 
-export { grpcFrame } from './outbound.js';
-
 const STREAM = 1;
 /** our receive window, stream and connection: large, so that WINDOW_UPDATE is rare (flow-control.ts) */
 const RECV_WINDOW = 1 << 20;

@@ -1,24 +1,15 @@
 // The agent's task control server, seen by a task written with another gRPC library (grpc-js and
 // the generated codec here): an accepted hello is answered with a welcome before any transition;
 // a refused one gets UNAUTHENTICATED and nothing else.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { startControlServer, type TaskConn } from '../../../core/agent/process/control-server.js';
+import type { TaskConn } from '../../../core/agent/process/control-server.js';
 import { TaskControlClient, type AgentToTask } from '../../../core/rpc/gen/task.js';
+import { controlServer } from '../sdk/control-fixture.js';
 
-async function serve(t: { after(fn: () => unknown): void }, onHello: (c: TaskConn) => void) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-ctl-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const server = await startControlServer(path.join(dir, 'task.sock'), {
-    authorize: (id, token) => id === 'task-1' && token === 'secret',
-    onHello: (_id, c) => onHello(c),
-    onClose: () => {}, onReply: () => {}, onEvent: () => {}, onCounters: () => {},
-  });
-  t.after(() => server.stop());
+async function serve(t: TestContext, onHello: (c: TaskConn) => void) {
+  const { server } = await controlServer(t, { authorize: (id, token) => id === 'task-1' && token === 'secret', onHello });
   const client = new TaskControlClient(server.address, grpc.credentials.createInsecure());
   t.after(() => client.close());
   return client;

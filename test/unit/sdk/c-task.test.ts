@@ -4,46 +4,17 @@
 // leaves after EXIT. Skipped, saying so, where no C compiler built it.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startControlServer, type TaskConn } from '../../../core/agent/process/control-server.js';
-import type { TaskHello, TransitionReply } from '../../../core/rpc/gen/task.js';
+import { controlServer, exitOf, until } from './control-fixture.js';
 
 const C_DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/programs/c-demo-task');
 const skip = fs.existsSync(C_DEMO) ? false : `${C_DEMO} was not built (no C compiler when npm run build ran)`;
 
-function exitOf(p: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  p.stdout!.on('data', (d) => (stdout += d));
-  p.stderr!.on('data', (d) => (stderr += d));
-  return new Promise((r) => p.once('exit', (code) => r({ code, stdout, stderr })));
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 async function server(t: TestContext, token = 'secret') {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-ctask-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const got = { conns: [] as TaskConn[], hellos: [] as TaskHello[], replies: [] as TransitionReply[], refused: 0 };
-  const s = await startControlServer(path.join(dir, 'task.sock'), {
-    authorize: (id, tk) => (id === 'task-1' && tk === token) || (got.refused++, false),
-    onHello: (_id, c, h) => { got.conns.push(c); got.hellos.push(h); },
-    onClose: () => {},
-    onReply: (_id, r) => got.replies.push(r),
-    onEvent: () => {},
-    onCounters: () => {},
-  });
-  t.after(() => s.stop());
+  const { server: s, got } = await controlServer(t, { authorize: (id, tk) => id === 'task-1' && tk === token });
   const start = (tk: string) => {
     const p = spawn(C_DEMO, [], {
       env: { ...process.env, BATON_CONTROL: s.address, BATON_TASK_ID: 'task-1', BATON_TASK_TOKEN: tk, BATON_TASK_NAME: 'cdemo' },

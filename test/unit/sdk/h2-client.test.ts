@@ -6,15 +6,12 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { startControlServer, type ControlHooks, type TaskConn } from '../../../core/agent/process/control-server.js';
-import { TaskControlService, type AgentToTask, type TaskEvent, type TaskMsg, type TransitionReply } from '../../../core/rpc/gen/task.js';
+import { TaskControlService, type AgentToTask, type TaskMsg } from '../../../core/rpc/gen/task.js';
 import { GRPC_STATUS, GrpcDeframer, GrpcDuplex, NO_STATUS } from '../../../core/sdk/grpc-stream.js';
 import { H2Connection } from '../../../core/sdk/h2/connection.js';
 import {
@@ -23,6 +20,7 @@ import {
 } from '../../../core/sdk/h2/frame.js';
 import { encodeHeaders } from '../../../core/sdk/h2/hpack.js';
 import { decodeAgentToTask, encodeTaskMsg } from '../../../core/sdk/task-messages.js';
+import { controlServer, tmpDir, until } from './control-fixture.js';
 
 const METHOD = '/baton.v1.TaskControl/Control';
 const GRPC_HEADERS: [string, string][] = [
@@ -30,36 +28,10 @@ const GRPC_HEADERS: [string, string][] = [
 ];
 const CONTROL_SERVER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../core/agent/process/control-server.js');
 
-function tmpDir(t: TestContext): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-h2-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 const hello = (token = 'secret') => encodeTaskMsg({ msg: { $case: 'hello', hello: { taskId: 'task-1', token, pid: process.pid, state: 'STANDBY' } } });
 
-/** the agent's control server in a temporary directory, recording what tasks send */
-async function controlServer(t: TestContext, authorize: ControlHooks['authorize'] = (_id, token) => token === 'secret') {
-  const got = { conn: null as TaskConn | null, replies: [] as TransitionReply[], events: [] as TaskEvent[] };
-  const server = await startControlServer(path.join(tmpDir(t), 'task.sock'), {
-    authorize,
-    onHello: (_id, c) => (got.conn = c),
-    onClose: () => {},
-    onReply: (_id, r) => got.replies.push(r),
-    onEvent: (_id, e) => got.events.push(e),
-    onCounters: () => {},
-  });
-  t.after(() => server.stop());
-  return { server, got };
-}
+/** the agent's control server, accepting the token 'secret' */
+const secretServer = (t: TestContext) => controlServer(t, { authorize: (_id, token) => token === 'secret' });
 
 /** a GrpcDuplex that records what it receives and how it ends */
 function duplex(address: string) {
@@ -82,12 +54,12 @@ function duplex(address: string) {
 const transitionOf = (m: AgentToTask) => (m.msg?.$case === 'transition' ? m.msg.transition : assert.fail('not a transition'));
 
 test('hello, then transitions and replies both ways through the agent control server', async (t) => {
-  const { server, got } = await controlServer(t);
+  const { server, got } = await secretServer(t);
   const { d, r, write } = duplex(server.address);
   assert.equal(await write(hello()), true);
-  await until(() => got.conn !== null, 'hello');
+  await until(() => got.conns.length === 1, 'hello');
   for (let seq = 1; seq <= 200; seq++) {
-    got.conn!.send({ seq, event: seq % 2 ? 'CONFIGURE' : 'RESET', args: { note: `ünïcødé ${seq}` }, deadlineMs: 5000 });
+    got.conns[0]!.send({ seq, event: seq % 2 ? 'CONFIGURE' : 'RESET', args: { note: `ünïcødé ${seq}` }, deadlineMs: 5000 });
     await until(() => r.messages.length === seq, `transition ${seq}`);
     const tr = transitionOf(r.messages[seq - 1]!);
     assert.equal(await write({ msg: { $case: 'reply', reply: { seq: tr.seq, ok: true, state: tr.event, error: '' } } }), true);
@@ -103,15 +75,15 @@ test('hello, then transitions and replies both ways through the agent control se
 });
 
 test('messages over 16 KB and 64 KB both ways: frames split, flow-control windows respected', async (t) => {
-  const { server, got } = await controlServer(t);
+  const { server, got } = await secretServer(t);
   const { d, r, write } = duplex(server.address);
   void write(hello());
-  await until(() => got.conn !== null, 'hello');
+  await until(() => got.conns.length === 1, 'hello');
   const big = (n: number, c: string) => c.repeat(n);
   // to the task: 20 KB, 100 KB, then 12 x 100 KB (1.2 MB: past half our 1 MiB window, so the
   // client must give window back or the server stalls)
   const sizes = [20_000, 100_000, ...Array(12).fill(100_000)];
-  sizes.forEach((n, i) => got.conn!.send({ seq: i + 1, event: 'CONFIGURE', args: { blob: big(n, String.fromCharCode(97 + (i % 26))) }, deadlineMs: 1 }));
+  sizes.forEach((n, i) => got.conns[0]!.send({ seq: i + 1, event: 'CONFIGURE', args: { blob: big(n, String.fromCharCode(97 + (i % 26))) }, deadlineMs: 1 }));
   await until(() => r.messages.length === sizes.length, 'big transitions');
   r.messages.forEach((m, i) => assert.equal(transitionOf(m).args.blob, big(sizes[i]!, String.fromCharCode(97 + (i % 26))), `transition ${i + 1}`));
   // from the task: the server's window is 65,535, so these wait for its WINDOW_UPDATEs
@@ -126,7 +98,7 @@ test('messages over 16 KB and 64 KB both ways: frames split, flow-control window
 });
 
 test('a refused hello: the server ends the call with UNAUTHENTICATED and its message', async (t) => {
-  const { server } = await controlServer(t);
+  const { server } = await secretServer(t);
   const { r, write } = duplex(server.address);
   void write(hello('wrong'));
   await until(() => r.end !== null, 'the end of the call');
@@ -134,7 +106,7 @@ test('a refused hello: the server ends the call with UNAUTHENTICATED and its mes
 });
 
 test('the server process killed mid-call: onEnd once, with NO_STATUS', async (t) => {
-  const sock = path.join(tmpDir(t), 'task.sock');
+  const sock = path.join(tmpDir(t, 'baton-h2-'), 'task.sock');
   const child = spawn(process.execPath, ['--input-type=module', '-e', `
     import { startControlServer } from ${JSON.stringify(CONTROL_SERVER)};
     await startControlServer(process.argv[1], { authorize: () => true, onHello: (_i, c) => { c.send({ seq: 1, event: 'CONFIGURE', args: {}, deadlineMs: 1 }); console.log('hello'); },
@@ -163,7 +135,7 @@ test('PINGs from the server (grpc-js keepalive) are answered and the call lives 
       call.on('end', () => call.end());
     },
   });
-  const sock = path.join(tmpDir(t), 'ping.sock');
+  const sock = path.join(tmpDir(t, 'baton-h2-'), 'ping.sock');
   await new Promise<number>((res, rej) => server.bindAsync(`unix://${sock}`, grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
   t.after(() => server.forceShutdown());
   const deframer = new GrpcDeframer();
@@ -193,7 +165,7 @@ test('a server with a 100-byte stream window: messages go out in pieces as the w
     s.on('data', (b: Buffer) => s.write(b));
     s.on('end', () => s.end());
   });
-  const sock = path.join(tmpDir(t), 'echo.sock');
+  const sock = path.join(tmpDir(t, 'baton-h2-'), 'echo.sock');
   await new Promise<void>((r) => server.listen(sock, r));
   t.after(() => server.close());
   const echoed: Buffer[] = [];
@@ -216,7 +188,7 @@ interface Seen { type: number; flags: number; stream: number; payload: Buffer }
  * and, once the client's HEADERS arrived, writes `reply` (its SETTINGS first).
  */
 async function rawServer(t: TestContext, reply: Buffer[]) {
-  const sock = path.join(tmpDir(t), 'raw.sock');
+  const sock = path.join(tmpDir(t, 'baton-h2-'), 'raw.sock');
   const seen: Seen[] = [];
   const server = net.createServer((s) => {
     let head = Buffer.alloc(0);

@@ -6,10 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { startControlServer } from '../../../core/agent/process/control-server.js';
 import { ASSETS, loader } from '../workflow/helpers.js';
+import { controlServer } from './control-fixture.js';
 
 const FLAG = '--no-memory-reducer-for-small-heaps';
 /** V8 schedules the reducer 8 s after the heap first grew (it ran at ~8.2 s here); room for a loaded CI machine */
@@ -26,12 +25,7 @@ test('every shipped Node task class starts node with the flag, before the progra
 });
 
 test('a demo task started as its class says runs no memory-reducer GC; without the flag it does', async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-reducer-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const server = await startControlServer(path.join(dir, 'task.sock'), {
-    authorize: () => true, onHello: () => {}, onClose: () => {}, onReply: () => {}, onEvent: () => {}, onCounters: () => {},
-  });
-  t.after(() => server.stop());
+  const { server } = await controlServer(t);
   const expanded = await loader().expand('quick', {});
   const alpha = expanded.tasks.find((x) => x.name.endsWith('alpha'));
   assert.ok(alpha, 'the quick workflow has a task alpha');
