@@ -86,6 +86,17 @@ describe('applyEvents', () => {
     expect(old.effects.filter((e) => e.kind === 'notify')).toHaveLength(0);
   });
 
+  it('notifies on entering ERROR even when a refetch already showed ERROR; not on a later update of the reason', () => {
+    const s = slice();
+    const err = errorDetail({ code: 'TASK_FAILED', message: 'exited', taskName: 'readout-1', node: 'agent-1', exitCode: 137 });
+    // the environment's refetch (prompted by the task's exit) came back before the env.state event
+    s.envs.set('env-1', { ...s.envs.get('env-1')!, state: 'ERROR', error: err });
+    const entered = applyEvents(s, [event({ kind: 'env.state', state: 'ERROR', error: err, timeMs: 5000, data: { from: 'RUNNING' } })], { liveSinceMs: 1000 });
+    expect(entered.effects.filter((e) => e.kind === 'notify')).toHaveLength(1);
+    const update = applyEvents(s, [event({ kind: 'env.state', state: 'ERROR', error: err, timeMs: 6000 })], { liveSinceMs: 1000 });
+    expect(update.effects.filter((e) => e.kind === 'notify')).toHaveLength(0);
+  });
+
   it('marks lost tasks and records exits', () => {
     const s = slice();
     const { next } = applyEvents(s, [

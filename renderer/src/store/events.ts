@@ -99,7 +99,12 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
           error: ev.state === 'ERROR' ? (ev.error ?? e.error) : undefined,
           updatedMs: ev.timeMs,
         }));
-        if (ev.state === 'ERROR' && live && prev?.state !== 'ERROR') {
+        // The event says what the environment left (data.from): a refetch racing ahead of this event
+        // may already show ERROR, and must not swallow the notice. An update of the reason while
+        // already in ERROR carries no 'from' and does not notify again.
+        const from = ev.data.from;
+        const entersError = from !== undefined ? from !== 'ERROR' : prev?.state !== 'ERROR';
+        if (ev.state === 'ERROR' && live && entersError) {
           const d = ev.error ? detailFromWire(ev.error) : undefined;
           effects.push({ kind: 'notify', notice: {
             level: 'error', envId: ev.envId, timeMs: ev.timeMs,
