@@ -227,7 +227,7 @@ describe('operator console on a local stack', { skip: skip ?? false, timeout: 60
     await app.nav('Nodes').click();
     const nodes = new NodesPage(page);
     await nodes.table.waitFor();
-    assert.equal(await nodes.table.locator('tbody').getByRole('row').count(), 2);
+    await eventually('both nodes listed', async () => (await nodes.table.locator('tbody').getByRole('row').count()) === 2);
     await eventually('cpu samples plotted', async () => (await nodes.chart(/CPU per node/).locator('.recharts-line').count()) >= 2, 30_000);
     await checkA11y('nodes');
     await shot(page, 'nodes');

@@ -76,10 +76,10 @@ describe('console at 10,000 tasks', { skip: skip ?? false, timeout: 600_000 }, (
   it('draws the graph within its node budget, the farm as a group', async () => {
     await page.getByRole('navigation', { name: 'Environment views' }).getByRole('link', { name: 'Graph' }).click();
     const region = page.getByRole('region', { name: 'Dataflow graph' });
-    const first = region.getByRole('button').first();
+    // wait for a group node itself: the zoom controls are buttons too and can show before the
+    // nodes are measured and made visible
+    const first = region.getByRole('button', { name: /×\d+/ }).first();
     await first.waitFor({ timeout: 60_000 });
-    const nodes = await region.getByRole('button', { name: /×\d+/ }).count();
-    assert.ok(nodes >= 1, 'a collapsed group');
     assert.match((await page.getByText(/tasks shown as \d+ nodes/).textContent()) ?? '', new RegExp(`${TASKS} tasks shown as \\d+ nodes`));
     await first.click();
     await page.getByText(/too many to draw one by one/).waitFor();
