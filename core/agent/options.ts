@@ -27,6 +27,9 @@ export interface AgentOptions {
   tls?: TlsFiles;
   /** log size cap per task before rotation to .1; default 16 MiB (an extra, for tests) */
   logMaxBytes?: number;
+  /** spawn tasks through the spawn helper (core/agent/native) when it was built; default true,
+   *  false when BATON_SPAWN_HELPER=0 (to compare with Node's own spawn) */
+  spawnHelper?: boolean;
 }
 
 export interface AgentHandle {
@@ -50,6 +53,7 @@ export interface ResolvedOptions {
   host: string;
   tls?: TlsPem;
   logMaxBytes: number;
+  spawnHelper: boolean;
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -82,5 +86,6 @@ export function resolveOptions(o: AgentOptions): ResolvedOptions {
     host: o.host ?? (local ? '127.0.0.1' : os.hostname()),
     tls: loadTls(o.tls, 'agent'),
     logMaxBytes: o.logMaxBytes ?? 16 * 1024 * 1024,
+    spawnHelper: o.spawnHelper ?? process.env.BATON_SPAWN_HELPER !== '0',
   };
 }

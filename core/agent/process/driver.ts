@@ -21,6 +21,7 @@ import { processAlive, readProcStat } from './proc.js';
 import { readStateFile, StateWriter } from './state-file.js';
 import { newTask, taskError, taskInfo, toPersisted, type ProcTask } from './task.js';
 import { launchOne } from './launch.js';
+import { SpawnHelper } from './spawner.js';
 import { killOne, transitionOne } from './transition.js';
 import { BatonError } from '../../model/errors.js';
 
@@ -43,6 +44,8 @@ export class ProcessDriver implements Driver {
   private readonly background = new Set<Promise<unknown>>();
   private seq = 1;
   stopped = false;
+  /** null: tasks are spawned by Node (the helper was not built, is turned off, or died) */
+  spawner: SpawnHelper | null = null;
 
   constructor(readonly o: ResolvedOptions, readonly sink: UpdateSink) {
     this.ports = new PortAllocator(o.portMin, o.portMax, o.name);
@@ -67,6 +70,7 @@ export class ProcessDriver implements Driver {
     fs.mkdirSync(path.join(this.o.dir, 'logs'), { recursive: true });
     fs.mkdirSync(path.join(this.o.dir, 'sock'), { recursive: true });
     this.adopt();
+    if (this.o.spawnHelper) this.spawner = SpawnHelper.start((pids) => this.helperLost(pids));
     this.control = await startControlServer(this.controlPath, {
       authorize: (id, token) => this.authorize(id, token),
       onHello: (id, conn, h) => this.onHello(id, conn, h),
@@ -183,6 +187,13 @@ export class ProcessDriver implements Driver {
     });
   }
 
+  /** The spawn helper died: its tasks are watched like adopted ones; later tasks are spawned by Node. */
+  private helperLost(pids: number[]): void {
+    this.spawner = null;
+    const lost = new Set(pids);
+    for (const t of this.tasks.values()) if (!t.exit && lost.has(t.pid)) t.child = null;
+  }
+
   /** Adopted tasks are not our children: their exit is found by polling. */
   private pollAdopted(): void {
     for (const t of this.tasks.values()) {
@@ -231,10 +242,11 @@ export class ProcessDriver implements Driver {
   }
 
   /**
-   * Launches through a bounded pool: child_process.spawn is synchronous, so spawning a whole batch
-   * back to back starves the event loop (no heartbeat for seconds: the controller then declares
-   * the agent down). At most LAUNCH_SLOTS tasks are between spawn and hello at once, and the loop
-   * yields between spawns.
+   * Launches through a bounded pool: Node's spawn (used when there is no spawn helper) is
+   * synchronous, so spawning a whole batch back to back starves the event loop (no heartbeat for
+   * seconds: the controller then declares the agent down), and tasks that all start at once share
+   * the cpu with the agent. At most LAUNCH_SLOTS tasks are between spawn and hello at once, and the
+   * loop yields between spawns.
    */
   async launch(batchId: number, specs: LaunchSpec[], deadlineMs: number): Promise<void> {
     const deadlineAt = Date.now() + (deadlineMs || DEFAULT_LAUNCH_DEADLINE_MS);
@@ -306,6 +318,8 @@ export class ProcessDriver implements Driver {
       for (const res of [...t.pending.values()]) res(null);
     }
     this.stateWriter.writeNow();
+    this.spawner?.stop();
+    this.spawner = null;
     await this.control?.stop();
     await Promise.all([...this.background]);
   }

@@ -84,7 +84,7 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
       BATON_TASK_ID: s.taskId, BATON_TASK_NAME: s.name, BATON_ENV_ID: s.envId, BATON_NODE: d.node,
       ...(control === 'controlled' ? { BATON_CONTROL: `unix://${d.controlPath}`, BATON_TASK_TOKEN: token } : {}),
     });
-    const r = await spawnTask({ command: s.command, args: s.args, env, cwd: s.cwd || d.o.dir, logPath });
+    const r = await spawnTask({ command: s.command, args: s.args, env, cwd: s.cwd || d.o.dir, logPath }, d.spawner);
     if (!r.ok) {
       for (const p of Object.values(binds.ports)) d.ports.release(p);
       return failed(d, batchId, s, 'TASK_FAILED', `task ${s.name}: ${r.message}`, { data: r.errno ? { errno: r.errno } : undefined, lastLines: lastLines(logPath) });

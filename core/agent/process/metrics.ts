@@ -1,7 +1,7 @@
 // Node and per-task cpu/memory for the heartbeat, from /proc (no child processes). Node figures
 // are sampled at most twice a second per OS process: 350 sim agents in one process share them.
 import * as os from 'node:os';
-import { CLK_TCK, cpuPercent, readCpuTimes, readMeminfo, readProcStat, readRssBytes, type CpuTimes } from './proc.js';
+import { CLK_TCK, PAGE_SIZE, cpuPercent, readCpuTimes, readMeminfo, readProcStat, type CpuTimes } from './proc.js';
 
 export interface NodeMetrics {
   cpu: number;
@@ -46,7 +46,8 @@ export class TaskSampler {
     const p = this.prev.get(pid);
     this.prev.set(pid, { ticks, at: now });
     const cpu = p && now > p.at ? (((ticks - p.ticks) / CLK_TCK) * 1000 * 100) / (now - p.at) : 0;
-    return { cpu: Math.max(0, cpu), rss: readRssBytes(pid) };
+    // the rss of /proc/<pid>/stat is statm's resident count: one file read per task, not two
+    return { cpu: Math.max(0, cpu), rss: st.rssPages * PAGE_SIZE };
   }
 
   forget(pid: number): void {

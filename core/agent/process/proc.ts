@@ -36,12 +36,6 @@ export function parseProcStat(text: string): ProcStat | null {
   };
 }
 
-/** /proc/<pid>/statm: resident pages is the second field. */
-export function parseStatmRss(text: string): number {
-  const parts = text.trim().split(/\s+/);
-  return Number(parts[1] ?? 0) || 0;
-}
-
 export interface CpuTimes { total: number; idle: number }
 
 /** The aggregate `cpu` line of /proc/stat. guest time is already inside user, so it is left out. */
@@ -88,11 +82,6 @@ function readText(p: string): string | null {
 export function readProcStat(pid: number): ProcStat | null {
   const t = readText(`/proc/${pid}/stat`);
   return t === null ? null : parseProcStat(t);
-}
-
-export function readRssBytes(pid: number): number {
-  const t = readText(`/proc/${pid}/statm`);
-  return t === null ? 0 : parseStatmRss(t) * PAGE_SIZE;
 }
 
 export function readCpuTimes(): CpuTimes | null {

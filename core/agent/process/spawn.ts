@@ -1,8 +1,11 @@
 // Spawning one task: its own process group (detached), stdout+stderr appended to its log file,
 // the Baton environment variables. A command that cannot be started is reported, not thrown.
+// The agent's spawn helper does it when it runs (spawner.ts); else Node's spawn.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { openLogFd } from './logs.js';
+import type { ExitSource, SpawnHelper } from './spawner.js';
 
 export interface SpawnInput {
   command: string;
@@ -13,8 +16,8 @@ export interface SpawnInput {
 }
 
 export type SpawnResult =
-  | { ok: true; child: ChildProcess; pid: number }
-  | { ok: false; message: string; errno?: string };
+  | { ok: true; child: ExitSource; pid: number }
+  | { ok: false; message: string; errno?: string; /** the helper's step that failed */ stage?: string };
 
 export function taskEnv(base: Record<string, string>, extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = {};
@@ -23,13 +26,24 @@ export function taskEnv(base: Record<string, string>, extra: Record<string, stri
   return { ...env, ...base, ...extra };
 }
 
-export async function spawnTask(inp: SpawnInput): Promise<SpawnResult> {
+export async function spawnTask(inp: SpawnInput, helper?: SpawnHelper | null): Promise<SpawnResult> {
   if (!inp.command) return { ok: false, message: 'the task has no command' };
   try {
     if (!fs.statSync(inp.cwd).isDirectory()) return { ok: false, message: `working directory ${inp.cwd} is not a directory`, errno: 'ENOTDIR' };
   } catch {
     return { ok: false, message: `working directory ${inp.cwd} does not exist`, errno: 'ENOENT' };
   }
+  if (helper?.alive) {
+    const r = await helper.spawn(inp);
+    // the log directory is made when it is missing, not checked before every task (as openLogFd)
+    if (r.ok || r.stage !== 'log' || r.errno !== 'ENOENT') return r;
+    fs.mkdirSync(path.dirname(inp.logPath), { recursive: true });
+    return helper.spawn(inp);
+  }
+  return spawnWithNode(inp);
+}
+
+async function spawnWithNode(inp: SpawnInput): Promise<SpawnResult> {
   let fd: number;
   try {
     fd = openLogFd(inp.logPath);

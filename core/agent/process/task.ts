@@ -1,11 +1,11 @@
 // One task of the process driver, and the structured errors that name it.
-import type { ChildProcess } from 'node:child_process';
 import type { TaskInfo, TaskUpdate } from '../../rpc/gen/agent.js';
 import type { ChannelCounter, ErrorDetail, ExitInfo } from '../../rpc/gen/common.js';
 import type { TransitionReply } from '../../rpc/gen/task.js';
 import type { ErrorCode } from '../../model/errors.js';
 import type { TaskState } from '../../model/states.js';
 import type { TaskConn } from './control-server.js';
+import type { ExitSource } from './spawner.js';
 import type { PersistedTask } from './state-file.js';
 import { lastLines } from './logs.js';
 import { describeExit, errorDetail } from '../updates.js';
@@ -14,8 +14,8 @@ import { describeExit, errorDetail } from '../updates.js';
 export interface ProcTask extends Omit<PersistedTask, 'control' | 'state'> {
   control: 'controlled' | 'basic';
   state: TaskState;
-  /** null for an adopted task (not our child: its exit is found by polling) */
-  child: ChildProcess | null;
+  /** null for an adopted task (not our child, nor the spawn helper's: its exit is found by polling) */
+  child: ExitSource | null;
   exit: ExitInfo | null;
   conn: TaskConn | null;
   /** called when the task says hello (or exits) */
@@ -35,7 +35,7 @@ export interface ProcTask extends Omit<PersistedTask, 'control' | 'state'> {
   killBatch: number;
 }
 
-export function newTask(fields: Omit<ProcTask, 'child' | 'exit' | 'conn' | 'connWaiters' | 'pending' | 'exitWaiters' | 'counters' | 'launched' | 'exitRequested' | 'silent' | 'killSignal' | 'killReason' | 'killBatch'> & { child: ChildProcess | null }): ProcTask {
+export function newTask(fields: Omit<ProcTask, 'child' | 'exit' | 'conn' | 'connWaiters' | 'pending' | 'exitWaiters' | 'counters' | 'launched' | 'exitRequested' | 'silent' | 'killSignal' | 'killReason' | 'killBatch'> & { child: ExitSource | null }): ProcTask {
   return {
     ...fields, exit: null, conn: null, connWaiters: new Set(), pending: new Map(), exitWaiters: new Set(),
     counters: [], launched: false, exitRequested: false, silent: false, killSignal: '', killReason: '', killBatch: 0,

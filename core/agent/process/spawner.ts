@@ -1,0 +1,158 @@
+// The agent's side of its spawn helper (core/agent/native/baton-spawn.c): tasks are spawned by a
+// small process instead of by fork()ing the ~90 MB agent, whose page tables cost more than the
+// task's own start (a third of an agent's cpu at 1,000 tasks). The helper reaps the tasks and
+// reports their exits; each task gets an ExitSource in place of a ChildProcess.
+// When the helper is missing (no C compiler at build) or dies, the agent spawns with Node
+// (spawn.ts); the tasks the dead helper had started are then watched by polling, like adopted ones.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { SpawnInput, SpawnResult } from './spawn.js';
+
+/** What the driver needs of a spawned task: its exit, once. ChildProcess is one too. */
+export interface ExitSource {
+  on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  removeAllListeners(event: 'exit'): unknown;
+}
+
+export const SPAWN_HELPER = fileURLToPath(new URL('../native/baton-spawn', import.meta.url));
+
+const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
+  Object.entries(osConstants.signals).map(([name, n]) => [n, name as NodeJS.Signals]),
+);
+const ERRNO_NAMES = new Map<number, string>(Object.entries(osConstants.errno).map(([name, n]) => [n, name]));
+
+interface Pending { resolve(r: SpawnResult): void; inp: SpawnInput }
+
+/** A task the helper started. Its exit can be read in the same chunk as its start, before the
+ *  launcher (behind an await) listens: the exit is kept and given to a listener that comes late,
+ *  on a later turn of the loop as a ChildProcess would (the launcher marks the task launched
+ *  right after it listens, and an exit must come after that). */
+class HelperChild {
+  private exit: [number | null, NodeJS.Signals | null] | null = null;
+  private listeners: Array<(code: number | null, signal: NodeJS.Signals | null) => void> = [];
+
+  on(_event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this {
+    this.listeners.push(listener);
+    if (this.exit) setImmediate(() => this.flush());
+    return this;
+  }
+
+  removeAllListeners(): this {
+    this.listeners = [];
+    return this;
+  }
+
+  exited(code: number | null, signal: NodeJS.Signals | null): void {
+    this.exit = [code, signal];
+    this.flush();
+  }
+
+  private flush(): void {
+    const exit = this.exit!;
+    for (const l of this.listeners.splice(0)) l(...exit);
+  }
+}
+
+export class SpawnHelper {
+  private readonly proc: ChildProcess;
+  private readonly pending = new Map<number, Pending>();
+  private readonly running = new Map<number, HelperChild>();
+  private nextReq = 1;
+  private buffered = '';
+  alive = true;
+
+  /** onLost: the helper died; these pids are no longer reaped by it (watch them some other way). */
+  private constructor(bin: string, private readonly onLost: (pids: number[]) => void) {
+    this.proc = spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.proc.stdout!.setEncoding('utf8');
+    this.proc.stdout!.on('data', (s: string) => this.read(s));
+    this.proc.stdin!.on('error', () => {}); // a dead helper is handled on 'exit'
+    this.proc.on('error', () => this.lost());
+    this.proc.on('exit', () => this.lost());
+  }
+
+  /** Starts the helper when it was built; null when it was not (the caller spawns with Node). */
+  static start(onLost: (pids: number[]) => void, bin = SPAWN_HELPER): SpawnHelper | null {
+    try {
+      fs.accessSync(bin, fs.constants.X_OK);
+    } catch {
+      return null;
+    }
+    return new SpawnHelper(bin, onLost);
+  }
+
+  spawn(inp: SpawnInput): Promise<SpawnResult> {
+    if (!this.alive) return Promise.resolve({ ok: false, message: 'the spawn helper is gone' });
+    const req = this.nextReq++;
+    const parts = [String(req), inp.command, inp.cwd, inp.logPath, String(inp.args.length), ...inp.args];
+    const env = Object.entries(inp.env).map(([k, v]) => `${k}=${v}`);
+    parts.push(String(env.length), ...env);
+    for (const p of parts) {
+      if (p.includes('\0')) return Promise.resolve({ ok: false, message: `an argument or environment value of ${inp.command} holds a NUL byte`, errno: 'EINVAL' });
+    }
+    const body = Buffer.from(parts.join('\0') + '\0');
+    const head = Buffer.alloc(4);
+    head.writeUInt32LE(body.length);
+    return new Promise((resolve) => {
+      this.pending.set(req, { resolve, inp });
+      this.proc.stdin!.write(Buffer.concat([head, body]));
+    });
+  }
+
+  /** Closes the helper's stdin: it exits; tasks it started live on (a restarted agent adopts them). */
+  stop(): void {
+    this.alive = false;
+    this.proc.stdin!.end();
+  }
+
+  private read(chunk: string): void {
+    const lines = (this.buffered + chunk).split('\n');
+    this.buffered = lines.pop()!;
+    for (const line of lines) {
+      const [kind, a, b, c] = line.split(' ');
+      if (kind === 'S') this.spawned(Number(a), Number(b));
+      else if (kind === 'F') this.failed(Number(a), Number(b), c);
+      else if (kind === 'X') this.exited(Number(a), Number(b), Number(c));
+    }
+  }
+
+  private spawned(req: number, pid: number): void {
+    const p = this.pending.get(req);
+    if (!p) return;
+    this.pending.delete(req);
+    const child = new HelperChild();
+    this.running.set(pid, child);
+    p.resolve({ ok: true, child, pid });
+  }
+
+  private failed(req: number, errno: number, stage: string): void {
+    const p = this.pending.get(req);
+    if (!p) return;
+    this.pending.delete(req);
+    const code = ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
+    const message = stage === 'log' ? `cannot open the log file ${p.inp.logPath}: ${code}`
+      : stage === 'cwd' ? `cannot enter the working directory ${p.inp.cwd}: ${code}`
+        : `cannot start ${p.inp.command}: ${code === 'ENOENT' ? 'command not found' : code === 'EACCES' ? 'permission denied' : `${code} (${stage})`}`;
+    p.resolve({ ok: false, message, errno: code, stage });
+  }
+
+  // The helper writes a task's S line before it can reap it: its X line always comes later.
+  private exited(pid: number, code: number, sig: number): void {
+    const child = this.running.get(pid);
+    if (!child) return;
+    this.running.delete(pid);
+    child.exited(code < 0 ? null : code, sig ? SIGNAL_NAMES.get(sig) ?? null : null);
+  }
+
+  private lost(): void {
+    if (!this.alive && !this.running.size && !this.pending.size) return;
+    this.alive = false;
+    for (const p of this.pending.values()) p.resolve({ ok: false, message: `cannot start ${p.inp.command}: the agent's spawn helper exited before it answered` });
+    this.pending.clear();
+    const pids = [...this.running.keys()];
+    this.running.clear();
+    if (pids.length) this.onLost(pids);
+  }
+}
