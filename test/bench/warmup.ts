@@ -35,3 +35,27 @@ export async function serveOnce(c: BenchClient, workflow: string, vars: Record<s
     return result((e as Error).message);
   }
 }
+
+export interface ServedUp {
+  /** DEPLOY + CONFIGURE + START_ACTIVITY of the first environment, on the fresh stack; null if it failed */
+  upMs: number | null;
+  stepsMs: Record<string, number>;
+  failure?: string;
+}
+
+/** Brings an environment of `workflow` with `vars` up to RUNNING and back down to DONE once. */
+export async function serveUpOnce(c: BenchClient, workflow: string, vars: Record<string, string>): Promise<ServedUp> {
+  const stepsMs: Record<string, number> = {};
+  let envId = '';
+  try {
+    envId = (await c.create(workflow, vars)).id;
+    const t0 = performance.now();
+    for (const t of ['DEPLOY', 'CONFIGURE', 'START_ACTIVITY']) stepsMs[t] = (await c.transition(envId, t, 600_000)).ms;
+    const upMs = performance.now() - t0;
+    for (const t of ['STOP_ACTIVITY', 'RESET', 'EXIT']) await c.transition(envId, t, 600_000);
+    return { upMs, stepsMs };
+  } catch (e) {
+    if (envId) await c.unary('destroyEnvironment', { id: envId, force: true }, 60_000).catch(() => undefined);
+    return { upMs: null, stepsMs, failure: (e as Error).message };
+  }
+}

@@ -89,6 +89,13 @@ function runFigures(r: StackRun, f: SizeRun['floorsMs'], targeted: boolean, c: b
   const figures = [figure(`${key}.up`, label, round(r.upMs / 1000, 2), 's', { floor: c ? tru : hello, note: `DEPLOY alone ${round(r.stepsMs.DEPLOY! / 1000, 2)} s` })];
   if (!c) figures.push(figure(`${key}.ratio.hello`, ratio('node-hello floor'), round(r.upMs / f.nodeHello, 2), 'x', { target: helloTarget }));
   figures.push(figure(`${key}.ratio.true`, ratio('/bin/true floor'), round(r.upMs / f.binTrue, 2), 'x', { floor: tru, target: trueTarget }));
+  const fresh = r.freshStack?.upMs;
+  if (fresh) {
+    // the same on the fresh stack: its first environment, as in the runs before the warm-up
+    const [floorMs, floorName] = c ? [f.binTrue, '/bin/true floor'] : [f.nodeHello, 'node-hello floor'];
+    figures.push(figure(`${key}.fresh.ratio`, `${ratio(floorName)}, on a fresh stack (its first environment; no target)`, round(fresh / floorMs, 2), 'x',
+      { note: `${round(fresh / 1000, 2)} s; the measured run above is the stack's second environment of this size` }));
+  }
   if (!c) {
     figures.push(figure(`${key}.ratio.sdk`, ratio('node + SDK import + hello (reference)'), round(r.upMs / f.sdkHello, 2), 'x',
       { floor: { value: round(f.sdkHello / 1000, 2), unit: 's', what: `${n} node processes that import the task SDK, then dial and say hello (16 at a time)` } }));
@@ -129,6 +136,8 @@ export const procs: Benchmark = {
       notes: [
         ...stackRuns.flatMap((r) => (r.failed ? [`${r.tasks} ${r.workflow} tasks: DEPLOY to RUNNING failed: ${r.failed}`] : [])),
         ...stackRuns.flatMap((r) => r.notes),
+        ...stackRuns.flatMap((r) => (r.freshStack?.failure ? [`${r.tasks} ${r.workflow} tasks: the warm-up environment on the fresh stack failed (the measured run went on): ${r.freshStack.failure}`] : [])),
+        'each measured run is the second environment of its size on its stack: the first, on the fresh controller and agents, is reported as the fresh-stack figure',
         ...stackRuns.filter((r) => r.cpu).map(cpuNote),
         ...runs.flatMap((r) => (r.c && 'skipped' in r.c ? [`the C-SDK tasks were not measured: ${r.c.skipped}`] : [])),
         'a controlled Node task (the Node SDK) costs ~40 ms of cpu to start, far more than /bin/true, so its /bin/true ratio is bounded below by node itself: its target is the node-hello floor; the /bin/true target is checked on tasks written with the C SDK (sdk/c)',
