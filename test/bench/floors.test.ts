@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fanoutFloor } from './floors/fanout.js';
+import { spawnFloor } from './floor.js';
 import { isAlive } from '../../core/local/procs.js';
 
 async function gone(pids: number[]): Promise<number[]> {
@@ -36,4 +37,10 @@ test('a peer killed in the middle fails the floor, naming it, and the others are
     return true;
   });
   assert.deepEqual(await gone(pids), [], 'no peer is left running');
+});
+
+test('the /bin/true floor runs in a fresh process and reports its time; a missing command fails it', async () => {
+  const ms = await spawnFloor(20, '/bin/true', [], 4);
+  assert.ok(Number.isFinite(ms) && ms > 0, `${ms} ms`);
+  await assert.rejects(spawnFloor(2, '/no/such/program', []), /the spawn floor process exited 1/);
 });

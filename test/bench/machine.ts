@@ -42,3 +42,35 @@ export function memAvailable(): number {
   } catch { /* not Linux */ }
   return os.freemem();
 }
+
+/** The machine's idle share of its cpus over `ms`, from /proc/stat (null where there is none). */
+async function idleShare(ms: number): Promise<number | null> {
+  const read = () => {
+    try {
+      const v = fs.readFileSync('/proc/stat', 'latin1').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      return { total: v.slice(0, 8).reduce((a, b) => a + b, 0), idle: v[3]! + v[4]! };
+    } catch {
+      return null;
+    }
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  return a && b && b.total > a.total ? (b.idle - a.idle) / (b.total - a.total) : null;
+}
+
+/**
+ * Waits until the machine is quiet (at least `share` of its cpus idle over half a second), at most
+ * `maxMs`. A thousand processes exiting keep the kernel busy for seconds after their stack is down;
+ * a floor measured then is slow and flatters the ratio. Returns how long it waited and whether the
+ * machine became quiet.
+ */
+export async function waitQuiet(maxMs = 60_000, share = 0.9): Promise<{ waitedMs: number; quiet: boolean; idle: number | null }> {
+  const t0 = performance.now();
+  let idle: number | null = null;
+  while (performance.now() - t0 < maxMs) {
+    idle = await idleShare(500);
+    if (idle === null || idle >= share) return { waitedMs: Math.round(performance.now() - t0), quiet: true, idle };
+  }
+  return { waitedMs: Math.round(performance.now() - t0), quiet: false, idle };
+}

@@ -18,10 +18,14 @@ export interface ExitSource {
 
 export const SPAWN_HELPER = fileURLToPath(new URL('../native/baton-spawn', import.meta.url));
 
-const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(
-  Object.entries(osConstants.signals).map(([name, n]) => [n, name as NodeJS.Signals]),
-);
-const ERRNO_NAMES = new Map<number, string>(Object.entries(osConstants.errno).map(([name, n]) => [n, name]));
+/** number -> name; the first name of a number wins (SIGABRT, not its alias SIGIOT; EAGAIN, not EWOULDBLOCK), as Node names them */
+function byNumber<N extends string>(table: Record<string, number>): Map<number, N> {
+  const m = new Map<number, N>();
+  for (const [name, n] of Object.entries(table)) if (!m.has(n)) m.set(n, name as N);
+  return m;
+}
+const SIGNAL_NAMES = byNumber<NodeJS.Signals>(osConstants.signals);
+const ERRNO_NAMES = byNumber<string>(osConstants.errno);
 
 interface Pending { resolve(r: SpawnResult): void; inp: SpawnInput }
 
@@ -84,7 +88,7 @@ export class SpawnHelper {
   }
 
   spawn(inp: SpawnInput): Promise<SpawnResult> {
-    if (!this.alive) return Promise.resolve({ ok: false, message: 'the spawn helper is gone' });
+    if (!this.alive) return Promise.resolve({ ok: false, message: `cannot start ${inp.command}: the agent's spawn helper is gone` });
     const req = this.nextReq++;
     const parts = [String(req), inp.command, inp.cwd, inp.logPath, String(inp.args.length), ...inp.args];
     const env = Object.entries(inp.env).map(([k, v]) => `${k}=${v}`);

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Benchmark, BenchContext, BenchOutput } from '../bench.js';
 import { nodeHelloFloor, spawnFloor } from '../floor.js';
-import { memAvailable } from '../machine.js';
+import { memAvailable, waitQuiet } from '../machine.js';
 import { round } from '../proc.js';
 import type { ProfileSummary } from '../profile.js';
 import { atMost, failedFigure, figure, type Figure } from '../results.js';
@@ -17,6 +17,8 @@ import { cpuNote, deployToRunning, type StackRun } from './procs-run.js';
 const MiB = 2 ** 20;
 /** private memory of one demo task (measured: ~15 MiB) and one hello-floor process (~7 MiB), with margin */
 const PER_TASK_BYTES = 20 * MiB;
+/** measured C-SDK environments (2 s each): their median counts */
+const C_REPEAT = 3;
 
 interface SizeRun {
   tasks: number;
@@ -25,8 +27,11 @@ interface SizeRun {
   node: StackRun;
   /** the C SDK's demo tasks (target size and smoke only), or why not */
   c?: StackRun | { skipped: string };
-  /** /bin/true measured again right before and right after the C-SDK run: the faster of the two */
+  /** /bin/true measured again, on a quiet machine, before each C-SDK environment and after the last: the fastest */
   cFloorMs?: number;
+  cFloorSamplesMs?: number[];
+  /** what the reader of the C-SDK figures should know about how they were taken */
+  cNotes: string[];
 }
 
 async function runSize(ctx: BenchContext, n: number, agents: number, withC: boolean, profiles: ProfileSummary[]): Promise<SizeRun> {
@@ -45,22 +50,32 @@ async function runSize(ctx: BenchContext, n: number, agents: number, withC: bool
   // let the machine settle after the floors (1,000 exiting processes)
   await new Promise((r) => setTimeout(r, 5000));
   const r: SizeRun = { tasks: n, floorsMs: { binTrue: round(trueMs), nodeHello: round(helloMs), sdkHello: round(sdkHelloMs) },
-    node: await deployToRunning(ctx, 'bench-demo', n, agents, profiles) };
+    node: await deployToRunning(ctx, 'bench-demo', n, agents, profiles), cNotes: [] };
   if (withC) {
     const bin = path.join(ctx.root, 'dist', 'assets', 'programs', 'c-demo-task');
     if (!fs.existsSync(bin)) r.c = { skipped: `${path.relative(ctx.root, bin)} was not built (no C compiler when npm run build ran)` };
     else {
-      await new Promise((res) => setTimeout(res, 5000));
-      // the floor is taken again just before and just after the C-SDK run (a few seconds, the same
-      // order as the floor): one measured on a machine still busy after the Node tasks would be
-      // slow and flatter the ratio, so the faster of the two counts
-      ctx.load(`${n}: floor /bin/true, before the C-SDK tasks`);
-      const before = await spawnFloor(n, '/bin/true', []);
-      r.c = await deployToRunning(ctx, 'bench-c', n, agents, profiles);
-      ctx.load(`${n}: floor /bin/true, after the C-SDK tasks`);
-      const after = await spawnFloor(n, '/bin/true', []);
-      r.cFloorMs = round(Math.min(before, after));
-      ctx.log(`/bin/true floor around the C-SDK tasks: ${before.toFixed(0)} ms before, ${after.toFixed(0)} ms after`);
+      // The C-SDK run takes seconds, the same order as its floor, so both are taken on a quiet
+      // machine (1,000 Node tasks exiting keep the kernel busy after their stack is down: a floor
+      // measured then took 2.2 s instead of 1.1 and flattered the ratio to 0.84x). The floor is
+      // taken before each of REPEAT measured environments and once after; the fastest counts, and
+      // the median environment.
+      const q = await waitQuiet(120_000);
+      ctx.log(`machine ${q.quiet ? 'quiet' : 'still busy'} after ${q.waitedMs} ms (idle share ${q.idle?.toFixed(2) ?? '?'})`);
+      if (!q.quiet) r.cNotes.push(`the machine was still busy (idle share ${q.idle?.toFixed(2) ?? '?'}) after waiting ${q.waitedMs} ms before the C-SDK run`);
+      const floors: number[] = [];
+      const floor = async (label: string) => {
+        ctx.load(`${n}: floor /bin/true, ${label}`);
+        floors.push(await spawnFloor(n, '/bin/true', []));
+      };
+      r.c = await deployToRunning(ctx, 'bench-c', n, agents, profiles, {
+        repeat: ctx.smoke ? 2 : C_REPEAT,
+        before: (i) => floor(`before C-SDK environment ${i + 1}`),
+      });
+      await floor('after the C-SDK environments');
+      r.cFloorMs = round(Math.min(...floors));
+      r.cFloorSamplesMs = floors.map((x) => round(x));
+      ctx.log(`/bin/true floors around the C-SDK environments: ${floors.map((x) => x.toFixed(0)).join(', ')} ms; environments: ${(r.c.upSamplesMs ?? [r.c.upMs]).map((x) => (x === null ? 'failed' : x.toFixed(0))).join(', ')} ms`);
     }
   }
   return r;
@@ -72,7 +87,7 @@ function runFigures(r: StackRun, f: SizeRun['floorsMs'], targeted: boolean, c: b
   const key = c ? `${n}.c` : `${n}`;
   const what = c ? 'C-SDK tasks' : 'tasks';
   const hello = { value: round(f.nodeHello / 1000, 2), unit: 's', what: `${n} node processes dial a socket and say hello (16 starting at a time, all kept alive)` };
-  const tru = { value: round(f.binTrue / 1000, 2), unit: 's', what: `${n} x /bin/true spawned from Node, 64 at a time` };
+  const tru = { value: round(f.binTrue / 1000, 2), unit: 's', what: `${n} x /bin/true spawned from Node, 64 at a time${c && r.upSamplesMs ? `; the fastest of ${r.upSamplesMs.length + 1}, taken around the environments on a quiet machine` : ''}` };
   const label = `${n.toLocaleString('en')} controlled ${c ? 'C-SDK tasks (sdk/c)' : 'tasks'} on ${r.agents} agents: DEPLOY + CONFIGURE + START_ACTIVITY`;
   // the node-hello target is the Node SDK's; the /bin/true one is checked on the C SDK's tasks
   const trueTarget = targeted && c ? atMost(2, '<= 2x floor') : undefined;
@@ -86,7 +101,7 @@ function runFigures(r: StackRun, f: SizeRun['floorsMs'], targeted: boolean, c: b
       { ...failedFigure(`${key}.ratio.true`, ratio('/bin/true floor'), 'x', 'no measurement', trueTarget), floor: tru },
     ];
   }
-  const figures = [figure(`${key}.up`, label, round(r.upMs / 1000, 2), 's', { floor: c ? tru : hello, note: `DEPLOY alone ${round(r.stepsMs.DEPLOY! / 1000, 2)} s` })];
+  const figures = [figure(`${key}.up`, label, round(r.upMs / 1000, 2), 's', { floor: c ? tru : hello, note: `DEPLOY alone ${round(r.stepsMs.DEPLOY! / 1000, 2)} s${r.upSamplesMs ? `; the median of ${r.upSamplesMs.length} environments` : ''}` })];
   if (!c) figures.push(figure(`${key}.ratio.hello`, ratio('node-hello floor'), round(r.upMs / f.nodeHello, 2), 'x', { target: helloTarget }));
   figures.push(figure(`${key}.ratio.true`, ratio('/bin/true floor'), round(r.upMs / f.binTrue, 2), 'x', { floor: tru, target: trueTarget }));
   const fresh = r.freshStack?.upMs;
@@ -140,6 +155,8 @@ export const procs: Benchmark = {
         'each measured run is the second environment of its size on its stack: the first, on the fresh controller and agents, is reported as the fresh-stack figure',
         ...stackRuns.filter((r) => r.cpu).map(cpuNote),
         ...runs.flatMap((r) => (r.c && 'skipped' in r.c ? [`the C-SDK tasks were not measured: ${r.c.skipped}`] : [])),
+        ...runs.flatMap((r) => r.cNotes),
+        ...runs.flatMap((r) => (r.c && !('skipped' in r.c) && r.cFloorSamplesMs ? [`${r.tasks} C-SDK tasks: ${(r.c.upSamplesMs ?? [r.c.upMs]).length} measured environments, DEPLOY to RUNNING ${(r.c.upSamplesMs ?? [r.c.upMs]).map((x) => (x === null ? 'failed' : `${(x / 1000).toFixed(2)} s`)).join(', ')} (the median counts); /bin/true floors on the quiet machine ${r.cFloorSamplesMs.map((x) => `${(x / 1000).toFixed(2)} s`).join(', ')} (the fastest counts)`] : [])),
         'a controlled Node task (the Node SDK) costs ~40 ms of cpu to start, far more than /bin/true, so its /bin/true ratio is bounded below by node itself: its target is the node-hello floor; the /bin/true target is checked on tasks written with the C SDK (sdk/c)',
       ],
       profiles: profiles.length ? profiles : undefined,

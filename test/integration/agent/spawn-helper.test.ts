@@ -96,6 +96,9 @@ test('through the helper: exit codes, a relative command from the task cwd, the 
   assert.equal(by('env-test/relative').kind, 'launched');
   assert.equal((await ctl.exited('env-test/by-path')).exit!.code, 7);
   assert.equal((await ctl.exited('env-test/relative')).exit!.code, 7);
+  const abort = await launchSleeper(ctl, 'env-test/aborted');
+  process.kill(abort.pid, 'SIGABRT');
+  assert.equal((await ctl.exited('env-test/aborted')).exit!.signal, 'SIGABRT', 'named as Node names it (not SIGIOT)');
   assert.match(by('env-test/missing').error!.message, /no-such-program-anywhere: command not found/);
   assert.equal(by('env-test/missing').error!.data.errno, 'ENOENT');
   assert.match(by('env-test/noexec').error!.message, /permission denied/);
