@@ -318,8 +318,9 @@ export class ProcessDriver implements Driver {
       for (const res of [...t.pending.values()]) res(null);
     }
     this.stateWriter.writeNow();
-    this.spawner?.stop();
+    const spawner = this.spawner;
     this.spawner = null;
+    await spawner?.stop();
     await this.control?.stop();
     await Promise.all([...this.background]);
   }

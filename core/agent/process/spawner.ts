@@ -105,10 +105,18 @@ export class SpawnHelper {
     });
   }
 
-  /** Closes the helper's stdin: it exits; tasks it started live on (a restarted agent adopts them). */
-  stop(): void {
+  /**
+   * Closes the helper's stdin and waits until it has exited (SIGKILL after `ms`), so that an agent
+   * that stops leaves no helper behind; tasks it started live on (a restarted agent adopts them).
+   */
+  async stop(ms = 2000): Promise<void> {
     this.alive = false;
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    const exited = new Promise<void>((r) => this.proc.once('exit', () => r()));
     this.proc.stdin!.end();
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), ms);
+    await exited;
+    clearTimeout(timer);
   }
 
   private read(chunk: string): void {

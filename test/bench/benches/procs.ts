@@ -60,9 +60,12 @@ async function runSize(ctx: BenchContext, n: number, agents: number, withC: bool
       // measured then took 2.2 s instead of 1.1 and flattered the ratio to 0.84x). The floor is
       // taken before each of REPEAT measured environments and once after; the fastest counts, and
       // the median environment.
-      const q = await waitQuiet(120_000);
-      ctx.log(`machine ${q.quiet ? 'quiet' : 'still busy'} after ${q.waitedMs} ms (idle share ${q.idle?.toFixed(2) ?? '?'})`);
-      if (!q.quiet) r.cNotes.push(`the machine was still busy (idle share ${q.idle?.toFixed(2) ?? '?'}) after waiting ${q.waitedMs} ms before the C-SDK run`);
+      // (not at smoke size: the tests run beside it, and a smoke run times nothing)
+      if (!ctx.smoke) {
+        const q = await waitQuiet(120_000);
+        ctx.log(`machine ${q.quiet ? 'quiet' : 'still busy'} after ${q.waitedMs} ms (idle share ${q.idle?.toFixed(2) ?? '?'})`);
+        if (!q.quiet) r.cNotes.push(`the machine was still busy (idle share ${q.idle?.toFixed(2) ?? '?'}) after waiting ${q.waitedMs} ms before the C-SDK run`);
+      }
       const floors: number[] = [];
       const floor = async (label: string) => {
         ctx.load(`${n}: floor /bin/true, ${label}`);
@@ -109,7 +112,7 @@ function runFigures(r: StackRun, f: SizeRun['floorsMs'], targeted: boolean, c: b
     // the same on the fresh stack: its first environment, as in the runs before the warm-up
     const [floorMs, floorName] = c ? [f.binTrue, '/bin/true floor'] : [f.nodeHello, 'node-hello floor'];
     figures.push(figure(`${key}.fresh.ratio`, `${ratio(floorName)}, on a fresh stack (its first environment; no target)`, round(fresh / floorMs, 2), 'x',
-      { note: `${round(fresh / 1000, 2)} s; the measured run above is the stack's second environment of this size` }));
+      { note: `${round(fresh / 1000, 2)} s; the measured figure above comes after it, on the same stack` }));
   }
   if (!c) {
     figures.push(figure(`${key}.ratio.sdk`, ratio('node + SDK import + hello (reference)'), round(r.upMs / f.sdkHello, 2), 'x',
