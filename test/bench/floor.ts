@@ -76,8 +76,9 @@ export async function nodeHelloFloorHere(count: number, parallel: number, timeou
   let inFlight = 0;
   let allHello: () => void = () => {};
   const done = new Promise<void>((r) => (allHello = r));
-  // a refused or failed dial is retried (a full backlog answers EAGAIN on a unix socket)
-  const dialer = `const dial=()=>{const s=net.connect(${JSON.stringify(sock)},()=>s.write('hello'));s.on('error',()=>setTimeout(dial,5));s.on('close',(e)=>{if(!e)process.exit(0)});};dial();`;
+  // a refused or failed dial is retried (a full backlog answers EAGAIN on a unix socket), for 10 s
+  // at most: a floor whose runner was killed must not leave its children dialling forever
+  const dialer = `let tries=0;const dial=()=>{const s=net.connect(${JSON.stringify(sock)},()=>s.write('hello'));s.on('error',()=>{if(++tries>2000)process.exit(1);setTimeout(dial,5)});s.on('close',(e)=>{if(!e)process.exit(0)});};dial();`;
   // importFirst: an ES module loaded before dialling (e.g. the task SDK), to price its start-up
   const argv = importFirst
     ? ['--input-type=module', '-e', `import net from 'node:net';await import(${JSON.stringify(importFirst)});${dialer}`]
