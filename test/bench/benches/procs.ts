@@ -56,10 +56,9 @@ async function runSize(ctx: BenchContext, n: number, agents: number, withC: bool
     if (!fs.existsSync(bin)) r.c = { skipped: `${path.relative(ctx.root, bin)} was not built (no C compiler when npm run build ran)` };
     else {
       // The C-SDK run takes seconds, the same order as its floor, so both are taken on a quiet
-      // machine (1,000 Node tasks exiting keep the kernel busy after their stack is down: a floor
-      // measured then took 2.2 s instead of 1.1 and flattered the ratio to 0.84x). The floor is
-      // taken before each of REPEAT measured environments and once after; the fastest counts, and
-      // the median environment.
+      // machine: anything else running (1,000 Node tasks still exiting after their stack is down)
+      // slows the floor and flatters the ratio. The floor is taken before each of C_REPEAT
+      // measured environments and once after; the fastest floor counts, and the median environment.
       // (not at smoke size: the tests run beside it, and a smoke run times nothing)
       if (!ctx.smoke) {
         const q = await waitQuiet(120_000);
@@ -155,7 +154,7 @@ export const procs: Benchmark = {
         ...stackRuns.flatMap((r) => (r.failed ? [`${r.tasks} ${r.workflow} tasks: DEPLOY to RUNNING failed: ${r.failed}`] : [])),
         ...stackRuns.flatMap((r) => r.notes),
         ...stackRuns.flatMap((r) => (r.freshStack?.failure ? [`${r.tasks} ${r.workflow} tasks: the warm-up environment on the fresh stack failed (the measured run went on): ${r.freshStack.failure}`] : [])),
-        'each measured run is the second environment of its size on its stack: the first, on the fresh controller and agents, is reported as the fresh-stack figure',
+        'each measured figure is taken on a stack that has already brought one environment of its size up and down: that first environment, on the fresh controller and agents, is the fresh-stack figure',
         ...stackRuns.filter((r) => r.cpu).map(cpuNote),
         ...runs.flatMap((r) => (r.c && 'skipped' in r.c ? [`the C-SDK tasks were not measured: ${r.c.skipped}`] : [])),
         ...runs.flatMap((r) => r.cNotes),
