@@ -55,10 +55,10 @@ export async function spawnFloorHere(count: number, cmd: string, args: string[],
 }
 
 /**
- * The floor for controlled tasks: `count` Node processes that each dial a unix socket, say hello
- * and wait to be told to exit, run in a fresh Node process. A controlled task cannot do less than this. At most `parallel`
- * are between spawn and hello at a time (default: all at once); each hello lets the next one
- * start. All stay alive until the last hello, as tasks do. On 2 cores, 16 at a time is as fast
+ * The floor for controlled tasks, run in a fresh Node process: `count` Node processes that each
+ * dial a unix socket, say hello and wait to be told to exit. A controlled task cannot do less than
+ * this. At most `parallel` are between spawn and hello at a time (default: all at once); each
+ * hello lets the next one start. All stay alive until the last hello, as tasks do. On 2 cores, 16 at a time is as fast
  * as all at once or faster (300 processes: 12.4 s vs 14.5 s), and keeps the spawner responsive.
  */
 export function nodeHelloFloor(count: number, parallel = Infinity, timeoutMs = 300_000, importFirst?: string): Promise<number> {

@@ -1,6 +1,7 @@
 // The machine a figure was measured on, and how busy it was: printed next to every figure.
 import fs from 'node:fs';
 import os from 'node:os';
+import { readCpuTimes } from '../../core/agent/process/proc.js';
 
 export interface Machine {
   cores: number;
@@ -45,24 +46,16 @@ export function memAvailable(): number {
 
 /** The machine's idle share of its cpus over `ms`, from /proc/stat (null where there is none). */
 async function idleShare(ms: number): Promise<number | null> {
-  const read = () => {
-    try {
-      const v = fs.readFileSync('/proc/stat', 'latin1').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-      return { total: v.slice(0, 8).reduce((a, b) => a + b, 0), idle: v[3]! + v[4]! };
-    } catch {
-      return null;
-    }
-  };
-  const a = read();
+  const a = readCpuTimes();
   await new Promise((r) => setTimeout(r, ms));
-  const b = read();
+  const b = readCpuTimes();
   return a && b && b.total > a.total ? (b.idle - a.idle) / (b.total - a.total) : null;
 }
 
 /**
  * Waits until the machine is quiet (at least `share` of its cpus idle over half a second), at most
- * `maxMs`. A thousand processes exiting keep the kernel busy for seconds after their stack is down;
- * a floor measured then is slow and flatters the ratio. Returns how long it waited and whether the
+ * `maxMs`: anything else running (1,000 Node tasks still exiting after their stack is down) slows
+ * a floor and flatters the ratio. Returns how long it waited and whether the
  * machine became quiet.
  */
 export async function waitQuiet(maxMs = 60_000, share = 0.9): Promise<{ waitedMs: number; quiet: boolean; idle: number | null }> {

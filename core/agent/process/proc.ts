@@ -8,6 +8,7 @@ export interface ProcStat {
   state: string;
   ppid: number;
   pgrp: number;
+  session: number;
   utime: number;   // clock ticks
   stime: number;
   starttime: number; // clock ticks after boot: with the pid, identifies one process
@@ -29,6 +30,7 @@ export function parseProcStat(text: string): ProcStat | null {
     state: rest[0]!,
     ppid: f(4),
     pgrp: f(5),
+    session: f(6),
     utime: f(14),
     stime: f(15),
     starttime: f(22),

@@ -7,20 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAgent, type AgentOptions } from '../../../core/agent/main.js';
+import { processAlive, readProcStat } from '../../../core/agent/process/proc.js';
 import { demo, groupLiving, pidAlive, sleep, tempHome, TestController, TOKEN } from './harness.js';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'agent-main.js');
-
-function statFields(pid: number): string[] | null {
-  try {
-    const st = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return st.slice(st.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return null;
-  }
-}
-const parentOf = (pid: number) => Number(statFields(pid)![1]);
-const livingProcess = (pid: number) => { const f = statFields(pid); return !!f && f[0] !== 'Z'; };
 
 test('after kill -9 of the agent a new agent adopts the task, controls it, and kills it on stop', async (t) => {
   const home = tempHome();
@@ -42,15 +32,15 @@ test('after kill -9 of the agent a new agent adopts the task, controls it, and k
   const ctl = await TestController.open(address);
   const [l] = await ctl.launch([demo('env-test/survivor')]);
   const pid = l!.pid;
-  const parent = parentOf(pid); // the agent's spawn helper, when it was built; else the agent
+  const parent = readProcStat(pid)!.ppid; // the agent's spawn helper, when it was built; else the agent
   await ctl.transition('CONFIGURE', [{ taskId: 'env-test/survivor' }]);
   ctl.close();
   proc.kill('SIGKILL');
   await new Promise((r) => proc.once('exit', r));
   assert.ok(pidAlive(pid), 'the task survives its agent');
   if (parent !== proc.pid) {
-    for (let i = 0; i < 50 && livingProcess(parent); i++) await sleep(20);
-    assert.ok(!livingProcess(parent), 'the spawn helper does not outlive its agent');
+    for (let i = 0; i < 50 && processAlive(parent); i++) await sleep(20);
+    assert.ok(!processAlive(parent), 'the spawn helper does not outlive its agent');
   }
 
   const agent = await startAgent(opts);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readProcStat } from '../../../core/agent/process/proc.js';
 import { SPAWN_HELPER, SpawnHelper } from '../../../core/agent/process/spawner.js';
 import { pidAlive, setup, sleep, spec, type TestController } from './harness.js';
 
@@ -16,12 +17,11 @@ const skip = built ? false : `the spawn helper was not built (no C compiler): ${
 interface ProcFacts { ppid: number; session: number; pgrp: number; sigBlk: string; sigIgn: string; fds: string[]; stdin: string }
 
 function procFacts(pid: number): ProcFacts {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const st = readProcStat(pid)!;
   const status = fs.readFileSync(`/proc/${pid}/status`, 'latin1');
   const field = (k: string) => new RegExp(`^${k}:\\s*(\\S+)`, 'm').exec(status)![1]!;
   const fds = fs.readdirSync(`/proc/${pid}/fd`).sort();
-  return { ppid: Number(f[1]), pgrp: Number(f[2]), session: Number(f[3]), sigBlk: field('SigBlk'), sigIgn: field('SigIgn'), fds, stdin: fs.readlinkSync(`/proc/${pid}/fd/0`) };
+  return { ppid: st.ppid, pgrp: st.pgrp, session: st.session, sigBlk: field('SigBlk'), sigIgn: field('SigIgn'), fds, stdin: fs.readlinkSync(`/proc/${pid}/fd/0`) };
 }
 
 /** This process's descriptors above 2 that an exec keeps (flags in /proc/self/fdinfo lack O_CLOEXEC). */

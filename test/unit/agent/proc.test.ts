@@ -12,6 +12,7 @@ test('parseProcStat reads fields after a comm holding spaces and parentheses', (
   assert.equal(st.state, 'S');
   assert.equal(st.ppid, 1);
   assert.equal(st.pgrp, 4242);
+  assert.equal(st.session, 4242);
   assert.equal(st.utime, 250);
   assert.equal(st.stime, 50);
   assert.equal(st.starttime, 987654);
