@@ -2,6 +2,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatonError } from '../model/errors.js';
+import { DEFAULT_ORPHAN_GRACE_MS } from '../model/orphan-grace.js';
 import { parseAddress, isLoopback, type ParsedAddress } from '../rpc/address.js';
 import { loadTls, type TlsFiles, type TlsPem } from '../rpc/tls.js';
 
@@ -30,6 +31,10 @@ export interface AgentOptions {
   /** spawn tasks through the spawn helper (core/agent/native) when it was built; default true,
    *  false when BATON_SPAWN_HELPER=0 (to compare with Node's own spawn) */
   spawnHelper?: boolean;
+  /** how long a controlled task may go without reaching its agent before it leaves (ms; 0 =
+   *  never); default 300 s. A restarted agent re-adopts its tasks well inside this; a task whose
+   *  agent never comes back ends instead of running on as an orphan. */
+  orphanGraceMs?: number;
 }
 
 export interface AgentHandle {
@@ -54,6 +59,7 @@ export interface ResolvedOptions {
   tls?: TlsPem;
   logMaxBytes: number;
   spawnHelper: boolean;
+  orphanGraceMs: number;
 }
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
@@ -69,6 +75,10 @@ export function resolveOptions(o: AgentOptions): ResolvedOptions {
   const [portMin, portMax] = o.portRange ?? [20000, 29999];
   if (!(Number.isInteger(portMin) && Number.isInteger(portMax) && portMin > 0 && portMin <= portMax && portMax <= 65535)) {
     throw new BatonError('BAD_INPUT', `port range ${portMin}-${portMax} is not a valid range`, { where: 'portRange' });
+  }
+  const grace = o.orphanGraceMs ?? DEFAULT_ORPHAN_GRACE_MS;
+  if (!(Number.isInteger(grace) && grace >= 0)) {
+    throw new BatonError('BAD_INPUT', `orphan grace ${grace}: a whole number of milliseconds, 0 or more`, { where: 'orphanGraceMs' });
   }
   const local = listen.kind === 'unix' || isLoopback(listen.host!);
   return {
@@ -87,5 +97,6 @@ export function resolveOptions(o: AgentOptions): ResolvedOptions {
     tls: loadTls(o.tls, 'agent'),
     logMaxBytes: o.logMaxBytes ?? 16 * 1024 * 1024,
     spawnHelper: o.spawnHelper ?? process.env.BATON_SPAWN_HELPER !== '0',
+    orphanGraceMs: grace,
   };
 }

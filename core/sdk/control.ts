@@ -1,6 +1,8 @@
 // The task's side of the control socket: dial BATON_CONTROL, say hello, receive transitions, send
 // replies, events and counters. When the stream breaks (agent restart) it dials again and says
-// hello with the task's current state: that is how a restarted agent re-adopts the task.
+// hello with the task's current state: that is how a restarted agent re-adopts the task. A task
+// that has not reached an agent for `orphanGraceMs` (the agent died and none came back) gives up,
+// so that it does not run on as an orphan nobody controls.
 import type { TaskMsg, Transition } from '../rpc/gen/task.js';
 import { GRPC_STATUS, GrpcDuplex } from './grpc-stream.js';
 import { decodeAgentToTask, encodeTaskMsg } from './task-messages.js';
@@ -13,6 +15,10 @@ export interface LinkOptions {
   onTransition: (t: Transition) => void;
   /** the agent refused the hello (it does not know this task any more) */
   onRefused: (message: string) => void;
+  /** no agent welcomed this task for this long (ms; 0 = wait forever) */
+  orphanGraceMs: number;
+  /** the grace ran out: `lostMs` since the last agent let go of this task (or since it started) */
+  onOrphaned: (lostMs: number) => void;
 }
 
 const METHOD = '/baton.v1.TaskControl/Control';
@@ -25,6 +31,8 @@ export class ControlLink {
   private refusals = 0;
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
+  /** when the task last lost its agent (or started): the orphan grace counts from here */
+  private lostAt = Date.now();
 
   constructor(private readonly o: LinkOptions) {}
 
@@ -39,6 +47,7 @@ export class ControlLink {
         // any message (an agent sends its welcome first) means the hello was accepted
         this.retryMs = RETRY_MIN_MS;
         this.refusals = 0;
+        this.lostAt = 0;
         const m = decodeAgentToTask(buf);
         if (m.msg?.$case === 'transition') this.o.onTransition(m.msg.transition);
       },
@@ -46,6 +55,9 @@ export class ControlLink {
         if (this.call === call) this.call = null;
         if (this.closed) return;
         if (code === GRPC_STATUS.UNAUTHENTICATED && ++this.refusals >= 3) return this.o.onRefused(message);
+        if (!this.lostAt) this.lostAt = Date.now();
+        const lostMs = Date.now() - this.lostAt;
+        if (this.o.orphanGraceMs > 0 && lostMs >= this.o.orphanGraceMs) return this.o.onOrphaned(lostMs);
         this.timer = setTimeout(() => this.open(), this.retryMs);
         this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
       },

@@ -3,6 +3,7 @@
 // CONFIGURE arguments (chan.<name>.bind / .connect / .type) are opened before configure() and
 // closed after reset() and exit().
 import { isTaskEvent, TASK_TRANSITION_TABLE, type TaskEvent, type TaskState } from '../model/states.js';
+import { ORPHAN_GRACE_ENV, orphanGraceFrom } from '../model/orphan-grace.js';
 import type { Transition, TransitionReply } from '../rpc/gen/task.js';
 import { Channel } from './channels.js';
 import { ControlLink } from './control.js';
@@ -166,6 +167,7 @@ export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
   // first: the budget applies to functions that run after it is set
   if (opts.tierUpJitter !== false) jitterTierUp();
   const task = new Task(env.BATON_TASK_ID!, env.BATON_TASK_NAME || env.BATON_TASK_ID!, env.BATON_ENV_ID ?? '', env.BATON_NODE ?? '', handlers, opts);
+  const grace = orphanGraceFrom(env[ORPHAN_GRACE_ENV]);
   const link = new ControlLink({
     address: env.BATON_CONTROL!,
     taskId: task.id,
@@ -174,6 +176,11 @@ export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
     onTransition: (t) => task.enqueue(t),
     onRefused: (why) => {
       console.error(`${task.name}: the agent refused this task (${why}); leaving`);
+      task.leave(1);
+    },
+    orphanGraceMs: grace,
+    onOrphaned: (lostMs) => {
+      console.error(`${task.name}: no agent at ${env.BATON_CONTROL} for ${(lostMs / 1000).toFixed(1)} s (${ORPHAN_GRACE_ENV} ${grace}); leaving rather than running on as an orphan`);
       task.leave(1);
     },
   });

@@ -464,6 +464,22 @@ static void sleep_ms(int ms) {
   }
 }
 
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* BATON_ORPHAN_GRACE_MS as the agent passes it (0 = wait forever); the agent's default, 300 s, when
+ * absent or unreadable (core/model/orphan-grace.ts) */
+static long long orphan_grace_ms(const char *v) {
+  char *end;
+  if (!v || !*v) return 300000;
+  errno = 0;
+  long long n = strtoll(v, &end, 10);
+  return errno || *end || n < 0 ? 300000 : n;
+}
+
 int baton_run(baton_handler handler, void *user) {
   const char *address = getenv("BATON_CONTROL"), *id = getenv("BATON_TASK_ID"), *token = getenv("BATON_TASK_TOKEN");
   if (!address || !*address || !id || !*id || !token || !*token) {
@@ -474,6 +490,8 @@ int baton_run(baton_handler handler, void *user) {
   signal(SIGPIPE, SIG_IGN); /* a broken connection is a failed write, not a dead task */
   task_t t = {handler, user, "STANDBY"};
   int refusals = 0, retry_ms = 100;
+  long long grace_ms = orphan_grace_ms(getenv("BATON_ORPHAN_GRACE_MS"));
+  long long lost_at = now_ms(); /* when the task last lost its agent, or started */
   for (;;) {
     int fd = dial(address);
     if (fd == -2) {
@@ -486,11 +504,17 @@ int baton_run(baton_handler handler, void *user) {
       if (got) {
         refusals = 0;
         retry_ms = 100;
+        lost_at = now_ms();
       } else if (++refusals >= 3) {
         /* a call that ended before the agent's welcome: the hello was refused */
         fprintf(stderr, "%s: the agent refused this task (task %s: 3 hellos without a welcome); leaving\n", name, id);
         exit(1);
       }
+    }
+    if (grace_ms > 0 && now_ms() - lost_at >= grace_ms) {
+      fprintf(stderr, "%s: no agent at %s for %.1f s (BATON_ORPHAN_GRACE_MS %lld); leaving rather than running on as an orphan\n", name, address,
+              (double)(now_ms() - lost_at) / 1000.0, grace_ms);
+      exit(1);
     }
     sleep_ms(retry_ms);
     retry_ms = retry_ms * 2 > 2000 ? 2000 : retry_ms * 2;

@@ -10,7 +10,9 @@
  * its new state. If the call breaks it dials again and says hello with its current state (how a
  * restarted agent re-adopts it). The agent welcomes an accepted hello (TaskWelcome) before
  * anything else, so a call that ends before any message is a refusal: after 3 in a row the task
- * leaves with exit code 1, as the Node SDK does.
+ * leaves with exit code 1, as the Node SDK does. A task that reaches no agent for
+ * BATON_ORPHAN_GRACE_MS (set by the agent; default 300 s, 0 = never) leaves with exit code 1 too:
+ * its agent died and none came back, and it must not run on as an orphan.
  *
  * What it leaves out: TLS, and tracking the server's flow-control window for what it sends (a
  * task's replies are tens of bytes, and the agent's HTTP/2 gives the window back as it reads).
@@ -38,7 +40,8 @@ typedef int (*baton_handler)(const char *event, const baton_args *args, char *er
 /* the value of `key` in args, or NULL */
 const char *baton_arg(const baton_args *args, const char *key);
 
-/* Runs the task until EXIT (exit code 0) or until the agent refuses it (exit code 1). Without
+/* Runs the task until EXIT (exit code 0), or until the agent refuses it or none is reached within
+ * the orphan grace (exit code 1). Without
  * BATON_CONTROL, BATON_TASK_ID and BATON_TASK_TOKEN, or with a BATON_CONTROL that is not an
  * address, it says so and exits with code 2. */
 int baton_run(baton_handler handler, void *user);

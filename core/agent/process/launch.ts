@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { LaunchSpec } from '../../rpc/gen/agent.js';
 import { BatonError, type ErrorCode } from '../../model/errors.js';
+import { ORPHAN_GRACE_ENV } from '../../model/orphan-grace.js';
 import { errorDetail, makeUpdate } from '../updates.js';
 import { MAX_UNIX_PATH } from './control-server.js';
 import { killGroupNow } from './kill.js';
@@ -82,7 +83,7 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
     const logPath = path.join(d.o.dir, 'logs', logFileName(s.taskId));
     const env = taskEnv(s.env, {
       BATON_TASK_ID: s.taskId, BATON_TASK_NAME: s.name, BATON_ENV_ID: s.envId, BATON_NODE: d.node,
-      ...(control === 'controlled' ? { BATON_CONTROL: `unix://${d.controlPath}`, BATON_TASK_TOKEN: token } : {}),
+      ...(control === 'controlled' ? { BATON_CONTROL: `unix://${d.controlPath}`, BATON_TASK_TOKEN: token, [ORPHAN_GRACE_ENV]: String(d.o.orphanGraceMs) } : {}),
     });
     const r = await spawnTask({ command: s.command, args: s.args, env, cwd: s.cwd || d.o.dir, logPath }, d.spawner);
     if (!r.ok) {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
 import { parseAddress } from '../../rpc/address.js';
 import { loadTls } from '../../rpc/tls.js';
-import { parseCount, parseLabels, parsePortRange } from '../args.js';
+import { parseCount, parseDuration, parseLabels, parsePortRange } from '../args.js';
 import { explicitToken, flagTls, homeOf } from '../context.js';
 import { info, out } from '../output.js';
 import { stopWithin, untilSignal } from '../signals.js';
@@ -21,8 +21,9 @@ export function register(program: Command): void {
     .option('--host <host>', 'the host name tasks bind and connect with (default: the machine\'s)')
     .option('--sim', 'simulated agent: tasks run in memory (sim driver)')
     .option('--count <n>', 'with --sim: how many simulated agents this process runs (named <name>-1..N; --listen is then a directory or host:port)', '1')
+    .option('--orphan-grace <duration>', 'a controlled task that cannot reach its agent for this long leaves (0 = never); a restarted agent re-adopts its tasks within it', '5m')
     .option('--ready-file <path>', 'write {pid, nodes: [{name, address}]} here once listening (local mode waits on it)')
-    .action(async (o: { name?: string; listen?: string; labels?: string; ports: string; host?: string; sim?: boolean; count: string; readyFile?: string }, cmd: Command) => {
+    .action(async (o: { name?: string; listen?: string; labels?: string; ports: string; host?: string; sim?: boolean; count: string; orphanGrace: string; readyFile?: string }, cmd: Command) => {
       const home = homeOf(cmd);
       const name = o.name ?? os.hostname();
       const count = parseCount(o.count, '--count', 1);
@@ -33,6 +34,7 @@ export function register(program: Command): void {
       if (!many || !listen.startsWith('unix:')) parseAddress(listen, '--listen');
       const labels = parseLabels(o.labels);
       const portRange = parsePortRange(o.ports);
+      const orphanGraceMs = parseDuration(o.orphanGrace, '--orphan-grace');
       const token = explicitToken(cmd);
       // read once: --count N agents share them
       const tls = loadTls(flagTls(cmd), 'agent');
@@ -42,7 +44,7 @@ export function register(program: Command): void {
       }
 
       const agentMain = await import('../../agent/main.js');
-      const common = { home, token, labels, portRange, host: o.host, tls };
+      const common = { home, token, labels, portRange, host: o.host, tls, orphanGraceMs };
       const handles = many
         ? await agentMain.startSimAgents(count, { ...common, prefix: name, listen })
         : [await agentMain.startAgent({ ...common, name, listen, sim: !!o.sim })];

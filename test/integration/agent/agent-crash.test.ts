@@ -1,6 +1,7 @@
 // kill -9 of the agent process: its tasks keep running in their own process groups, and the next
-// agent adopts them (they are no longer its children) and controls them again.
-import { test } from 'node:test';
+// agent adopts them (they are no longer its children) and controls them again; if no agent comes
+// back within the orphan grace, they leave by themselves.
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,9 +13,10 @@ import { demo, groupLiving, pidAlive, sleep, tempHome, TestController, TOKEN } f
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'agent-main.js');
 
-test('after kill -9 of the agent a new agent adopts the task, controls it, and kills it on stop', async (t) => {
+/** an agent in its own OS process (so that it can be killed -9), and its address once it listens */
+async function agentProcess(t: TestContext, extra: Partial<AgentOptions> = {}) {
   const home = tempHome();
-  const opts: AgentOptions = { name: 'n1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [31000, 31999] };
+  const opts: AgentOptions = { name: 'n1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [31000, 31999], ...extra };
   const proc = spawn(process.execPath, [MAIN, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
   t.after(() => {
     if (proc.exitCode === null) proc.kill('SIGKILL');
@@ -29,6 +31,11 @@ test('after kill -9 of the agent a new agent adopts the task, controls it, and k
     });
     proc.once('exit', (c) => reject(new Error(`agent process exited ${c}`)));
   });
+  return { opts, proc, address };
+}
+
+test('after kill -9 of the agent a new agent adopts the task, controls it, and kills it on stop', async (t) => {
+  const { opts, proc, address } = await agentProcess(t);
   const ctl = await TestController.open(address);
   const [l] = await ctl.launch([demo('env-test/survivor')]);
   const pid = l!.pid;
@@ -53,4 +60,20 @@ test('after kill -9 of the agent a new agent adopts the task, controls it, and k
   assert.equal(ex.state, 'DONE', 'an acknowledged EXIT counts as DONE even without an exit code');
   ctl2.close();
   assert.deepEqual(groupLiving(pid), []);
+});
+
+test('a task whose agent is killed -9 and never restarted leaves after the orphan grace; its log says why', async (t) => {
+  const { proc, address } = await agentProcess(t, { orphanGraceMs: 1500 });
+  const ctl = await TestController.open(address);
+  const [l] = await ctl.launch([demo('env-test/orphan')]);
+  await ctl.transition('CONFIGURE', [{ taskId: 'env-test/orphan' }]);
+  ctl.close();
+  proc.kill('SIGKILL');
+  await new Promise((r) => proc.once('exit', r));
+  await sleep(1000);
+  assert.ok(pidAlive(l!.pid), 'the task waits for a restarted agent within the grace');
+  for (let i = 0; i < 100 && pidAlive(l!.pid); i++) await sleep(50);
+  assert.ok(!pidAlive(l!.pid), 'the task is gone 6 s after its agent, not left running as an orphan');
+  assert.deepEqual(groupLiving(l!.pid), []);
+  assert.match(fs.readFileSync(l!.logPath, 'utf8'), /no agent at unix:\/\/\S+ for \d+\.\d s \(BATON_ORPHAN_GRACE_MS 1500\); leaving rather than running on as an orphan/);
 });

@@ -70,6 +70,7 @@ test('bad foreground flags exit 2 naming the flag', async () => {
       [['agent', '--ports', '30000-20000'], /--ports/],
       [['agent', '--labels', 'zone'], /--labels/],
       [['agent', '--count', '5'], /--count/],
+      [['agent', '--orphan-grace', 'soon'], /--orphan-grace "soon": expected a duration/],
       [['controller', '--listen', 'nowhere'], /--listen/],
       [['controller', '--agent', 'relative/path.sock'], /--agent/],
     ] as [string[], RegExp][]) {

@@ -27,13 +27,16 @@ export interface Recorded {
 
 /**
  * The agent's control server, stopped after the test. `authorize` accepts every hello unless
- * given; `onHello` runs after the hello is recorded.
+ * given; `onHello` runs after the hello is recorded; `socketPath` (default: a new temporary
+ * directory) lets a second server take the place of a stopped one, as a restarted agent does.
  */
-export async function controlServer(t: TestContext, o: { authorize?: ControlHooks['authorize']; onHello?: (c: TaskConn, h: TaskHello) => void } = {}):
-  Promise<{ server: ControlServer; got: Recorded }> {
+export async function controlServer(
+  t: TestContext,
+  o: { authorize?: ControlHooks['authorize']; onHello?: (c: TaskConn, h: TaskHello) => void; socketPath?: string } = {},
+): Promise<{ server: ControlServer; got: Recorded }> {
   const got: Recorded = { conns: [], hellos: [], replies: [], events: [], refused: 0 };
   const authorize = o.authorize ?? (() => true);
-  const server = await startControlServer(path.join(tmpDir(t, 'baton-ctl-'), 'task.sock'), {
+  const server = await startControlServer(o.socketPath ?? path.join(tmpDir(t, 'baton-ctl-'), 'task.sock'), {
     authorize: (id, token) => authorize(id, token) || (got.refused++, false),
     onHello: (_id, c, h) => {
       got.conns.push(c);
