@@ -7,7 +7,9 @@
  * stdin  (from the agent), one frame per task: u32 little-endian length, then NUL-terminated
  *        strings: request id, command, cwd, log path, argc, argv[1..argc], envc, env[0..envc)
  * stdout (to the agent), one line per fact:
- *        S <req> <pid>             spawned
+ *        S <req> <pid> <start>     spawned; start is its start time (/proc/<pid>/stat field 22,
+ *                                  0 if unreadable), read here so that the agent need not open
+ *                                  /proc for every task it starts
  *        F <req> <errno> <stage>   not spawned; stage is the step that failed: command (not
  *                                  found on PATH, not executable), log, cwd, exec, ...
  *        X <pid> <code> <signal>   a task exited: code -1 when killed by a signal (its number)
@@ -133,6 +135,23 @@ static pid_t start_child(const char *path, char **argv, char **envp, const char 
   return pid;
 }
 
+/* field 22 of /proc/<pid>/stat (clock ticks after boot): with the pid it names one process */
+static unsigned long long start_time(pid_t pid) {
+  char file[64], text[1024];
+  snprintf(file, sizeof file, "/proc/%ld/stat", (long)pid);
+  int fd = open(file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, text, sizeof text - 1);
+  close(fd);
+  if (n <= 0) return 0;
+  text[n] = 0;
+  char *p = strrchr(text, ')'); /* the command name may hold spaces and parentheses */
+  if (!p) return 0;
+  p++; /* the space before field 3 (the state); then one space further per field */
+  for (int field = 3; field < 22 && p; field++) p = strchr(p + 1, ' ');
+  return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
 static void spawn_one(char *buf, uint32_t len) {
   size_t n = 0;
   char **f = fields(buf, len, &n);
@@ -158,7 +177,7 @@ static void spawn_one(char *buf, uint32_t len) {
   else if (child_err) {
     waitpid(pid, NULL, 0); /* it has exited already: no X line for a task that never ran */
     say("F %s %d %s\n", req, child_err, child_stage);
-  } else say("S %s %ld\n", req, (long)pid);
+  } else say("S %s %ld %llu\n", req, (long)pid, start_time(pid));
 done:
   free(argv);
   free(envp);

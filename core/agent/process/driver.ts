@@ -19,9 +19,10 @@ import { TaskSampler } from './metrics.js';
 import { PortAllocator } from './ports.js';
 import { processAlive, readProcStat } from './proc.js';
 import { readStateFile, StateWriter } from './state-file.js';
-import { newTask, taskError, taskInfo, toPersisted, type ProcTask } from './task.js';
+import { newTask, persistedJson, taskError, taskInfo, type ProcTask } from './task.js';
 import { launchOne } from './launch.js';
 import { SpawnHelper } from './spawner.js';
+import { inheritedEnv } from './spawn.js';
 import { killOne, transitionOne } from './transition.js';
 import { BatonError } from '../../model/errors.js';
 
@@ -46,12 +47,13 @@ export class ProcessDriver implements Driver {
   stopped = false;
   /** null: tasks are spawned by Node (the helper was not built, is turned off, or died) */
   spawner: SpawnHelper | null = null;
+  readonly inheritedEnv = inheritedEnv();
 
   constructor(readonly o: ResolvedOptions, readonly sink: UpdateSink) {
     this.ports = new PortAllocator(o.portMin, o.portMax, o.name);
     this.controlPath = path.join(o.dir, 'task.sock');
     this.stateWriter = new StateWriter(path.join(o.dir, 'tasks.json'), () =>
-      [...this.tasks.values()].filter((t) => !t.exit).map(toPersisted));
+      [...this.tasks.values()].filter((t) => !t.exit).map(persistedJson));
   }
 
   get node(): string {

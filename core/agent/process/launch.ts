@@ -81,7 +81,7 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
     }
     const token = randomBytes(16).toString('hex');
     const logPath = path.join(d.o.dir, 'logs', logFileName(s.taskId));
-    const env = taskEnv(s.env, {
+    const env = taskEnv(d.inheritedEnv, s.env, {
       BATON_TASK_ID: s.taskId, BATON_TASK_NAME: s.name, BATON_ENV_ID: s.envId, BATON_NODE: d.node,
       ...(control === 'controlled' ? { BATON_CONTROL: `unix://${d.controlPath}`, BATON_TASK_TOKEN: token, [ORPHAN_GRACE_ENV]: String(d.o.orphanGraceMs) } : {}),
     });
@@ -92,7 +92,7 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
     }
     const t = newTask({
       id: s.taskId, envId: s.envId, name: s.name, control, command: s.command, pid: r.pid,
-      startTime: readProcStat(r.pid)?.starttime ?? 0, token, state: 'STANDBY', logPath, ...binds,
+      startTime: r.startTime ?? readProcStat(r.pid)?.starttime ?? 0, token, state: 'STANDBY', logPath, ...binds,
       cleanupFiles: s.cleanupFiles, controlExitMs: s.controlExitMs, termMs: s.termMs, child: r.child,
     });
     d.tasks.set(t.id, t);

@@ -16,14 +16,23 @@ export interface SpawnInput {
 }
 
 export type SpawnResult =
-  | { ok: true; child: ExitSource; pid: number }
+  | { ok: true; child: ExitSource; pid: number; /** /proc/<pid>/stat's start time, when the spawner read it */ startTime?: number }
   | { ok: false; message: string; errno?: string; /** the helper's step that failed */ stage?: string };
 
-export function taskEnv(base: Record<string, string>, extra: Record<string, string>): Record<string, string> {
+/**
+ * What every task inherits from the agent's environment: all but the agent's own BATON_* (its
+ * token, its home), which are not the task's business. Read once per agent: enumerating
+ * process.env asks the C++ side for every variable, and per task that was 0.1-0.4 ms of an
+ * agent's cpu at 1,000 tasks.
+ */
+export function inheritedEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('BATON_')) env[k] = v;
-  // the agent's own BATON_* (its token, its home) are not the task's business
-  return { ...env, ...base, ...extra };
+  return env;
+}
+
+export function taskEnv(inherited: Record<string, string>, base: Record<string, string>, extra: Record<string, string>): Record<string, string> {
+  return { ...inherited, ...base, ...extra };
 }
 
 export async function spawnTask(inp: SpawnInput, helper?: SpawnHelper | null): Promise<SpawnResult> {

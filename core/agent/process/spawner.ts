@@ -101,7 +101,14 @@ export class SpawnHelper {
     head.writeUInt32LE(body.length);
     return new Promise((resolve) => {
       this.pending.set(req, { resolve, inp });
-      this.proc.stdin!.write(Buffer.concat([head, body]));
+      // a launch batch asks for many tasks in one turn of the loop: one write for all of them
+      const stdin = this.proc.stdin!;
+      if (!stdin.writableCorked) {
+        stdin.cork();
+        process.nextTick(() => stdin.uncork());
+      }
+      stdin.write(head);
+      stdin.write(body);
     });
   }
 
@@ -124,19 +131,19 @@ export class SpawnHelper {
     this.buffered = lines.pop()!;
     for (const line of lines) {
       const [kind, a, b, c] = line.split(' ');
-      if (kind === 'S') this.spawned(Number(a), Number(b));
+      if (kind === 'S') this.spawned(Number(a), Number(b), Number(c));
       else if (kind === 'F') this.failed(Number(a), Number(b), c);
       else if (kind === 'X') this.exited(Number(a), Number(b), Number(c));
     }
   }
 
-  private spawned(req: number, pid: number): void {
+  private spawned(req: number, pid: number, startTime: number): void {
     const p = this.pending.get(req);
     if (!p) return;
     this.pending.delete(req);
     const child = new HelperChild();
     this.running.set(pid, child);
-    p.resolve({ ok: true, child, pid });
+    p.resolve({ ok: true, child, pid, ...(startTime > 0 ? { startTime } : {}) });
   }
 
   private failed(req: number, errno: number, stage: string): void {

@@ -44,17 +44,18 @@ export function readStateFile(file: string): PersistedTask[] {
   }
 }
 
-export function writeStateFile(file: string, tasks: PersistedTask[]): void {
+/** Writes the file from each task's JSON (a PersistedTask each; see persistedJson in task.ts). */
+export function writeStateFile(file: string, taskJson: string[]): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  const data: FileShape = { version: 1, agentPid: process.pid, tasks };
-  fs.writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
+  const head: Omit<FileShape, 'tasks'> = { version: 1, agentPid: process.pid };
+  fs.writeFileSync(tmp, `${JSON.stringify(head).slice(0, -1)},"tasks":[${taskJson.join(',')}]}`, { mode: 0o600 });
   fs.renameSync(tmp, file);
 }
 
 /** Coalesces writes: at most one every `ms`. */
 export class StateWriter {
   private timer: NodeJS.Timeout | null = null;
-  constructor(private readonly file: string, private readonly snapshot: () => PersistedTask[], private readonly ms = 50) {}
+  constructor(private readonly file: string, private readonly snapshot: () => string[], private readonly ms = 50) {}
 
   schedule(): void {
     if (this.timer) return;

@@ -160,3 +160,22 @@ test('an exit the helper reports before anyone listens is kept, and given on a l
   assert.deepEqual(got, [3, null]);
   assert.deepEqual(lost, []);
 });
+
+test('the helper reports each task\'s start time as /proc has it, also for a command named with spaces and parentheses; many spawns in one turn all start', { skip }, async (t) => {
+  const helper = SpawnHelper.start(() => {})!;
+  t.after(() => helper.stop());
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-spawn-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const odd = path.join(dir, 'a (b) c');
+  fs.symlinkSync('/bin/sleep', odd); // /proc/<pid>/stat shows it as "(a (b) c)"
+  const rs = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+    helper.spawn({ command: i % 2 ? odd : '/bin/sleep', args: ['30'], env: {}, cwd: dir, logPath: path.join(dir, `${i}.log`) })));
+  for (const r of rs) {
+    assert.ok(r.ok);
+    t.after(() => { try { process.kill(r.pid, 'SIGKILL'); } catch { /* gone */ } });
+    const st = readProcStat(r.pid)!;
+    assert.ok(r.startTime && r.startTime > 0, 'a start time is reported');
+    assert.equal(r.startTime, st.starttime);
+  }
+  assert.equal(new Set(rs.map((r) => r.ok && r.pid)).size, 20, '20 distinct processes');
+});
