@@ -7,8 +7,9 @@ import { ORPHAN_GRACE_ENV, orphanGraceFrom } from '../model/orphan-grace.js';
 import type { Transition, TransitionReply } from '../rpc/gen/task.js';
 import { Channel } from './channels.js';
 import { ControlLink } from './control.js';
+import { rehearseTransitions } from './rehearsal.js';
 import { jitterYoungGeneration } from './gc-jitter.js';
-import { jitterTierUp } from './tier-jitter.js';
+import { jitterNodeHelpers, jitterTierUp } from './tier-jitter.js';
 
 export type Args = Record<string, string>;
 type Handler = (args: Args, task: Task) => unknown | Promise<unknown>;
@@ -30,6 +31,8 @@ export interface RunOptions {
   gcJitter?: boolean;
   /** give this process its own V8 optimization threshold (default true; see tier-jitter.ts) */
   tierUpJitter?: boolean;
+  /** run the transition path once on made-up messages while the task starts (default true; see rehearsal.ts) */
+  rehearse?: boolean;
 }
 
 const HANDLER_FOR: Record<TaskEvent, keyof TaskHandlers> = {
@@ -188,5 +191,10 @@ export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
   link.open();
   // after open(): the hello is queued and the connection is being made while this runs
   if (opts.gcJitter !== false) jitterYoungGeneration();
+  // after the module that called runTask has run to its end; the agent's welcome is on its way
+  setImmediate(() => {
+    if (opts.tierUpJitter !== false) jitterNodeHelpers();
+    if (opts.rehearse !== false) void rehearseTransitions(new Task('rehearsal', 'rehearsal', '', '', {}, { autoChannels: false }));
+  });
   return task;
 }

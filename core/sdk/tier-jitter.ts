@@ -10,8 +10,9 @@
 //
 // A function takes the budget when its feedback is allocated (its first calls) and each time it
 // has used it up; so this must run before the SDK's own code does (runTask calls it first). The
-// functions Node ran while starting keep the default until their first check: Node's validator
-// wrapper (optimized in transition 86 in every task) is one this cannot move.
+// functions Node ran while starting keep the default until their first check: for those,
+// jitterNodeHelpers below.
+import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 
 /**
@@ -30,4 +31,28 @@ export function jitterTierUp(random: () => number = Math.random, v8Version = pro
   const budget = Math.round(base * (0.5 + random()));
   setFlagsFromString(`--interrupt-budget=${budget}`);
   return budget;
+}
+
+/**
+ * Calls per helper, about what takes a fresh Node 20 process to the helper's tier-up (measured:
+ * FastBuffer after 1,000-2,000 Buffer.allocUnsafe, the validator wrapper after 2,000-4,000
+ * path.basename); ~1.5 ms at most for both.
+ */
+const HELPER_CALLS = 4000;
+
+/**
+ * Node's own hot helpers ran while Node started, before jitterTierUp could give them a budget
+ * of their own, so they tier up at the same transition in every task of an environment. Measured
+ * on the latency benchmark (100 demo tasks, --trace-opt): Buffer's FastBuffer constructor in
+ * transition 103 and the validator wrapper (wrappedFn, behind path, fs and Buffer checks) in
+ * transition 65, in all 100 tasks, each a ~65 ms spike. Calling each a random number of times
+ * at start, from none to about a tier-up's worth, gives every task its own transition for them
+ * (for some it is at start). Returns the number of calls made.
+ */
+export function jitterNodeHelpers(random: () => number = Math.random): { buffers: number; validations: number } {
+  const buffers = Math.floor(random() * HELPER_CALLS);
+  for (let i = 0; i < buffers; i++) Buffer.allocUnsafe(8);
+  const validations = Math.floor(random() * HELPER_CALLS);
+  for (let i = 0; i < validations; i++) path.basename('a/b');
+  return { buffers, validations };
 }

@@ -1,12 +1,13 @@
 // The SDK's tier-up jitter: identical task processes must not have V8 optimize the same function
 // after the same number of calls. Each child below calls one function until V8 decides to optimize it
-// to (--allow-natives-syntax, in the children only, to ask V8) and reports how many calls it took.
+// to (--allow-natives-syntax, in the children only, to ask V8) and reports how many calls it took;
+// for Node's own helpers, which the children cannot name, V8's --trace-opt says when.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { jitterTierUp } from '../../../core/sdk/tier-jitter.js';
+import { jitterNodeHelpers, jitterTierUp } from '../../../core/sdk/tier-jitter.js';
 
 const run = promisify(execFile);
 const JITTER_MODULE = fileURLToPath(new URL('../../../core/sdk/tier-jitter.js', import.meta.url));
@@ -38,4 +39,34 @@ test('processes started alike have the same function optimized after different n
     const spread = (xs: number[]) => (Math.max(...xs) - Math.min(...xs)) / Math.min(...xs);
     assert.ok(spread(plain) < 0.05, `without the jitter the children agree: ${plain.join(', ')}`);
     assert.ok(new Set(jittered).size >= 4 && spread(jittered) > 0.2, `with it they differ: ${jittered.join(', ')}`);
+  });
+
+test('Node\'s helpers: a random number of calls, up to the limit, and nothing when asked for none', () => {
+  assert.deepEqual(jitterNodeHelpers(() => 0), { buffers: 0, validations: 0 });
+  const most = jitterNodeHelpers(() => 0.999999);
+  assert.ok(most.buffers >= 3990 && most.buffers < 4000 && most.validations >= 3990 && most.validations < 4000, JSON.stringify(most));
+});
+
+test('processes started alike have Node\'s FastBuffer optimized after different numbers of buffers',
+  { skip: MEASURED_V8 ? false : `V8 ${process.versions.v8}: measured on V8 11 only` }, async () => {
+    // batches of 100 Buffer.allocUnsafe, each followed by its number: the batch before V8's
+    // "compiling method ... FastBuffer" line is when it was optimized (0: before the first batch)
+    const script = `import { writeSync } from 'node:fs';
+      import { jitterNodeHelpers } from ${JSON.stringify(JITTER_MODULE)};
+      if (process.argv[1] === 'jitter') jitterNodeHelpers();
+      writeSync(1, 'batch 0\\n');
+      for (let i = 1; i <= 100; i++) { for (let j = 0; j < 100; j++) Buffer.allocUnsafe(8); writeSync(1, 'batch ' + i + '\\n'); }`;
+    const batchOfTierUp = (mode: string) => Promise.all(Array.from({ length: 6 }, async () => {
+      const { stdout } = await run(process.execPath, ['--trace-opt', '--input-type=module', '-e', script, mode]);
+      let batch = -1;
+      for (const line of stdout.split('\n')) {
+        if (line.startsWith('batch ')) batch = Number(line.slice(6));
+        else if (/compiling method .*<JSFunction FastBuffer /.test(line)) return batch;
+      }
+      return Infinity;
+    }));
+    const [plain, jittered] = await Promise.all([batchOfTierUp('plain'), batchOfTierUp('jitter')]);
+    assert.ok(plain.every((b) => b === plain[0] && b > 0 && b < Infinity), `without the jitter the children agree: ${plain.join(', ')}`);
+    assert.ok(jittered.every((b) => b <= plain[0]!), `the jitter only brings it earlier: ${jittered.join(', ')} against ${plain[0]}`);
+    assert.ok(jittered.filter((b) => b < plain[0]!).length >= 4, `and does in most children: ${jittered.join(', ')} against ${plain[0]}`);
   });
