@@ -34,11 +34,13 @@ export function jitterTierUp(random: () => number = Math.random, v8Version = pro
 }
 
 /**
- * Calls per helper, about what takes a fresh Node 20 process to the helper's tier-up (measured:
- * FastBuffer after 1,000-2,000 Buffer.allocUnsafe, the validator wrapper after 2,000-4,000
- * path.basename); ~1.5 ms at most for both.
+ * How many calls each helper is given at most: about what a demo task still had to make to reach
+ * its tier-up when it started (--trace-opt on the latency benchmark's tasks: FastBuffer ~1,400
+ * buffers, the validator wrapper ~400 checks). Up to that, a random count spreads the tier-up
+ * over the transitions before the one it fell on, and the compile itself is not brought forward
+ * to start-up, where it would cost every task's DEPLOY (4,000 of each cost a task 6-8 cpu-ms).
  */
-const HELPER_CALLS = 4000;
+export const HELPER_CALLS = { buffers: 1500, validations: 400 };
 
 /**
  * Node's own hot helpers ran while Node started, before jitterTierUp could give them a budget
@@ -46,13 +48,12 @@ const HELPER_CALLS = 4000;
  * on the latency benchmark (100 demo tasks, --trace-opt): Buffer's FastBuffer constructor in
  * transition 103 and the validator wrapper (wrappedFn, behind path, fs and Buffer checks) in
  * transition 65, in all 100 tasks, each a ~65 ms spike. Calling each a random number of times
- * at start, from none to about a tier-up's worth, gives every task its own transition for them
- * (for some it is at start). Returns the number of calls made.
+ * at start gives every task its own transition for them. Returns the number of calls made.
  */
 export function jitterNodeHelpers(random: () => number = Math.random): { buffers: number; validations: number } {
-  const buffers = Math.floor(random() * HELPER_CALLS);
+  const buffers = Math.floor(random() * HELPER_CALLS.buffers);
   for (let i = 0; i < buffers; i++) Buffer.allocUnsafe(8);
-  const validations = Math.floor(random() * HELPER_CALLS);
+  const validations = Math.floor(random() * HELPER_CALLS.validations);
   for (let i = 0; i < validations; i++) path.basename('a/b');
   return { buffers, validations };
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { jitterNodeHelpers, jitterTierUp } from '../../../core/sdk/tier-jitter.js';
+import { HELPER_CALLS, jitterNodeHelpers, jitterTierUp } from '../../../core/sdk/tier-jitter.js';
 
 const run = promisify(execFile);
 const JITTER_MODULE = fileURLToPath(new URL('../../../core/sdk/tier-jitter.js', import.meta.url));
@@ -43,8 +43,8 @@ test('processes started alike have the same function optimized after different n
 
 test('Node\'s helpers: a random number of calls, up to the limit, and nothing when asked for none', () => {
   assert.deepEqual(jitterNodeHelpers(() => 0), { buffers: 0, validations: 0 });
-  const most = jitterNodeHelpers(() => 0.999999);
-  assert.ok(most.buffers >= 3990 && most.buffers < 4000 && most.validations >= 3990 && most.validations < 4000, JSON.stringify(most));
+  assert.deepEqual(jitterNodeHelpers(() => 0.999999), { buffers: HELPER_CALLS.buffers - 1, validations: HELPER_CALLS.validations - 1 });
+  assert.deepEqual(jitterNodeHelpers(() => 0.5), { buffers: HELPER_CALLS.buffers / 2, validations: HELPER_CALLS.validations / 2 });
 });
 
 test('processes started alike have Node\'s FastBuffer optimized after different numbers of buffers',
@@ -68,5 +68,6 @@ test('processes started alike have Node\'s FastBuffer optimized after different 
     const [plain, jittered] = await Promise.all([batchOfTierUp('plain'), batchOfTierUp('jitter')]);
     assert.ok(plain.every((b) => b === plain[0] && b > 0 && b < Infinity), `without the jitter the children agree: ${plain.join(', ')}`);
     assert.ok(jittered.every((b) => b <= plain[0]!), `the jitter only brings it earlier: ${jittered.join(', ')} against ${plain[0]}`);
-    assert.ok(jittered.filter((b) => b < plain[0]!).length >= 4, `and does in most children: ${jittered.join(', ')} against ${plain[0]}`);
+    // (a child whose count fell under one batch, 100 buffers, stays in the plain batch)
+    assert.ok(jittered.filter((b) => b < plain[0]!).length >= 3, `and does in most children: ${jittered.join(', ')} against ${plain[0]}`);
   });
