@@ -13,6 +13,8 @@ export interface LinkOptions {
   token: string;
   state: () => string;
   onTransition: (t: Transition) => void;
+  /** the agent accepted the hello (it sends its welcome first); on every (re)connection */
+  onWelcome?: () => void;
   /** the agent refused the hello (it does not know this task any more) */
   onRefused: (message: string) => void;
   /** no agent welcomed this task for this long (ms; 0 = wait forever) */
@@ -50,6 +52,7 @@ export class ControlLink {
         this.lostAt = 0;
         const m = decodeAgentToTask(buf);
         if (m.msg?.$case === 'transition') this.o.onTransition(m.msg.transition);
+        else if (m.msg?.$case === 'welcome') this.o.onWelcome?.();
       },
       onEnd: (code, message) => {
         if (this.call === call) this.call = null;

@@ -171,12 +171,24 @@ export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
   if (opts.tierUpJitter !== false) jitterTierUp();
   const task = new Task(env.BATON_TASK_ID!, env.BATON_TASK_NAME || env.BATON_TASK_ID!, env.BATON_ENV_ID ?? '', env.BATON_NODE ?? '', handlers, opts);
   const grace = orphanGraceFrom(env[ORPHAN_GRACE_ENV]);
+  let welcomed = false;
   const link = new ControlLink({
     address: env.BATON_CONTROL!,
     taskId: task.id,
     token: env.BATON_TASK_TOKEN!,
     state: () => task.state,
     onTransition: (t) => task.enqueue(t),
+    // Once welcomed, not before: until the agent has the hello, this task holds one of the few
+    // launch slots its agent's DEPLOY goes through, and work done then would hold up the tasks
+    // behind it. A transition that came with the welcome goes first.
+    onWelcome: () => {
+      if (welcomed) return;
+      welcomed = true;
+      setImmediate(() => {
+        if (opts.tierUpJitter !== false) jitterNodeHelpers();
+        if (opts.rehearse !== false) void rehearseTransitions(new Task('rehearsal', 'rehearsal', '', '', {}, { autoChannels: false }));
+      });
+    },
     onRefused: (why) => {
       console.error(`${task.name}: the agent refused this task (${why}); leaving`);
       task.leave(1);
@@ -191,10 +203,5 @@ export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
   link.open();
   // after open(): the hello is queued and the connection is being made while this runs
   if (opts.gcJitter !== false) jitterYoungGeneration();
-  // after the module that called runTask has run to its end; the agent's welcome is on its way
-  setImmediate(() => {
-    if (opts.tierUpJitter !== false) jitterNodeHelpers();
-    if (opts.rehearse !== false) void rehearseTransitions(new Task('rehearsal', 'rehearsal', '', '', {}, { autoChannels: false }));
-  });
   return task;
 }
