@@ -5,9 +5,10 @@
 // Why: V8 compiles a function the first time it runs and learns its types over the next few
 // runs. A task's first transition (the CONFIGURE after DEPLOY) ran all of the SDK's transition
 // path cold: measured on 2 cores, a task's first transition took ~1.8 ms against ~0.85 ms for the
-// next ones. Done once the agent has welcomed the task (runTask), one round of it costs the task under a
-// millisecond of cpu and takes ~18 ms off the first CONFIGURE of 100 fresh tasks (55-77 ms with it
-// against 71-92 without, 7 environments each, 4 agents; three or twelve rounds did no better).
+// next ones. Done once the agent has welcomed the task (runTask), one round of it costs the task
+// under a millisecond of cpu and takes ~18 ms off the first CONFIGURE of 100 fresh tasks (55-77 ms
+// with it against 71-92 without, 7 environments each, 4 agents; three or twelve rounds did no
+// better).
 import type { Task } from './task.js';
 import { GrpcDeframer } from './grpc-stream.js';
 import { grpcFrame } from './h2/outbound.js';

@@ -31,7 +31,7 @@ export interface RunOptions {
   gcJitter?: boolean;
   /** give this process its own V8 optimization threshold (default true; see tier-jitter.ts) */
   tierUpJitter?: boolean;
-  /** run the transition path once on made-up messages while the task starts (default true; see rehearsal.ts) */
+  /** run the transition path once on made-up messages once the agent has welcomed the task (default true; see rehearsal.ts) */
   rehearse?: boolean;
 }
 

@@ -48,7 +48,8 @@ export const HELPER_CALLS = { buffers: 1500, validations: 400 };
  * on the latency benchmark (100 demo tasks, --trace-opt): Buffer's FastBuffer constructor in
  * transition 103 and the validator wrapper (wrappedFn, behind path, fs and Buffer checks) in
  * transition 65, in all 100 tasks, each a ~65 ms spike. Calling each a random number of times
- * at start gives every task its own transition for them. Returns the number of calls made.
+ * once the task is welcomed (runTask) gives every task its own transition for them. Returns the
+ * number of calls made.
  */
 export function jitterNodeHelpers(random: () => number = Math.random): { buffers: number; validations: number } {
   const buffers = Math.floor(random() * HELPER_CALLS.buffers);
