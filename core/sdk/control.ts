@@ -33,8 +33,9 @@ export class ControlLink {
   private refusals = 0;
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
-  /** when the task last lost its agent (or started): the orphan grace counts from here */
-  private lostAt = Date.now();
+  /** when the task last lost its agent (or started), null while an agent has it: the orphan grace
+   *  counts from here, on the monotonic clock (a wall-clock step must not end a task early) */
+  private lostAt: number | null = performance.now();
 
   constructor(private readonly o: LinkOptions) {}
 
@@ -49,7 +50,7 @@ export class ControlLink {
         // any message (an agent sends its welcome first) means the hello was accepted
         this.retryMs = RETRY_MIN_MS;
         this.refusals = 0;
-        this.lostAt = 0;
+        this.lostAt = null;
         const m = decodeAgentToTask(buf);
         if (m.msg?.$case === 'transition') this.o.onTransition(m.msg.transition);
         else if (m.msg?.$case === 'welcome') this.o.onWelcome?.();
@@ -58,8 +59,8 @@ export class ControlLink {
         if (this.call === call) this.call = null;
         if (this.closed) return;
         if (code === GRPC_STATUS.UNAUTHENTICATED && ++this.refusals >= 3) return this.o.onRefused(message);
-        if (!this.lostAt) this.lostAt = Date.now();
-        const lostMs = Date.now() - this.lostAt;
+        this.lostAt ??= performance.now();
+        const lostMs = performance.now() - this.lostAt;
         if (this.o.orphanGraceMs > 0 && lostMs >= this.o.orphanGraceMs) return this.o.onOrphaned(lostMs);
         this.timer = setTimeout(() => this.open(), this.retryMs);
         this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
