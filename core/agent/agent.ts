@@ -3,7 +3,7 @@
 import type {
   ControllerMsg, Heartbeat, Hello, KillBatch, LaunchBatch, LaunchSpec, TaskTransition, TransitionBatch,
 } from '../rpc/gen/agent.js';
-import { isTaskEvent } from '../model/states.js';
+import { isTaskEvent, TASK_EVENTS } from '../model/states.js';
 import type { Driver } from './driver.js';
 import type { ResolvedOptions } from './options.js';
 import { Outbox } from './outbox.js';
@@ -14,6 +14,13 @@ import { errorDetail, makeUpdate } from './updates.js';
 
 export const AGENT_VERSION = '0.1.0';
 const HEARTBEAT_MS = 1000;
+
+function unknownEventMessage(event: string): string {
+  const why = event === 'RECOVER'
+    ? ': a task is never sent RECOVER (the environment\'s RECOVER relaunches tasks in ERROR; see task.proto)'
+    : '';
+  return `unknown task event ${JSON.stringify(event)} (${TASK_EVENTS.join(', ')})${why}`;
+}
 
 export interface SessionLike {
   write(msg: Parameters<Outbox['send']>[0]): void;
@@ -156,7 +163,7 @@ export class Agent {
       if (!d) {
         const error = isTaskEvent(event)
           ? errorDetail('NOT_FOUND', `no task ${it.taskId} on node ${this.o.name}`, { taskId: it.taskId, node: this.o.name, transition: event })
-          : errorDetail('BAD_INPUT', `unknown task event ${JSON.stringify(event)} (CONFIGURE, START, STOP, RESET, EXIT, RECOVER)`, { taskId: it.taskId, node: this.o.name, where: 'event' });
+          : errorDetail('BAD_INPUT', unknownEventMessage(event), { taskId: it.taskId, node: this.o.name, where: 'event' });
         this.outbox.push(makeUpdate(it.taskId, 'state', { batchId: b.batchId, ok: false, error }));
         continue;
       }

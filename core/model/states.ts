@@ -37,7 +37,12 @@ export function envTransitionAllowed(state: EnvState, t: EnvTransition): boolean
 export const TASK_STATES = ['STANDBY', 'CONFIGURED', 'RUNNING', 'ERROR', 'DONE'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
-export const TASK_EVENTS = ['CONFIGURE', 'START', 'STOP', 'RESET', 'EXIT', 'RECOVER'] as const;
+/**
+ * The transitions the agent sends a controlled task (task.proto). There is no task RECOVER: the
+ * environment's RECOVER relaunches tasks in ERROR and takes healthy ones back with STOP and RESET
+ * (task.proto says why).
+ */
+export const TASK_EVENTS = ['CONFIGURE', 'START', 'STOP', 'RESET', 'EXIT'] as const;
 export type TaskEvent = (typeof TASK_EVENTS)[number];
 
 export const TASK_TRANSITION_TABLE: Record<TaskEvent, { from: readonly TaskState[]; to: TaskState }> = {
@@ -46,7 +51,6 @@ export const TASK_TRANSITION_TABLE: Record<TaskEvent, { from: readonly TaskState
   STOP: { from: ['RUNNING'], to: 'CONFIGURED' },
   RESET: { from: ['CONFIGURED'], to: 'STANDBY' },
   EXIT: { from: ['STANDBY', 'CONFIGURED', 'RUNNING', 'ERROR'], to: 'DONE' },
-  RECOVER: { from: ['ERROR'], to: 'STANDBY' },
 };
 
 export function isTaskEvent(s: string): s is TaskEvent {
@@ -66,7 +70,7 @@ export const TASK_EVENT_FOR_ENV: Record<EnvTransition, TaskEvent | null> = {
   RESET: 'RESET',
   EXIT: 'EXIT',
   GO_ERROR: null,
-  RECOVER: null, // failed tasks are restarted to STANDBY, healthy ones reset to STANDBY
+  RECOVER: null, // failed tasks are killed and launched again, healthy ones taken back to STANDBY
 };
 
 /** The task state that corresponds to an environment state. */

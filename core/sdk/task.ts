@@ -36,7 +36,7 @@ export interface RunOptions {
 }
 
 const HANDLER_FOR: Record<TaskEvent, keyof TaskHandlers> = {
-  CONFIGURE: 'configure', START: 'start', STOP: 'stop', RESET: 'reset', EXIT: 'exit', RECOVER: 'recover',
+  CONFIGURE: 'configure', START: 'start', STOP: 'stop', RESET: 'reset', EXIT: 'exit',
 };
 
 export class Task {

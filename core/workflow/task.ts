@@ -6,7 +6,7 @@ import type { Loaded } from './templates.js';
 import {
   evalAt, evalBool, evalDuration, evalMemory, evalNumber, evalString, evalStringMap, fail, sub, type At,
 } from './evaluate.js';
-import { isTaskEvent } from '../model/states.js';
+import { isTaskEvent, TASK_EVENTS } from '../model/states.js';
 
 type Raw = Record<string, unknown>;
 
@@ -89,7 +89,7 @@ export function buildTask(t: TaskInput): TaskSpec {
       sim.delayMs = evalDuration(sub(at, 'delay'), b.delay, s, sim.delayMs, 'sim.delay');
       if (b.fail_on !== undefined) {
         const ev = evalString(sub(at, 'fail_on'), b.fail_on, s, 'sim.fail_on');
-        if (ev !== '' && !isTaskEvent(ev)) fail(sub(at, 'fail_on'), `sim.fail_on must be a task event (CONFIGURE, START, STOP, RESET, EXIT, RECOVER), got "${ev}"`, 'class');
+        if (ev !== '' && !isTaskEvent(ev)) fail(sub(at, 'fail_on'), `sim.fail_on must be a task event (${TASK_EVENTS.join(', ')}), got "${ev}"`, 'class');
         if (ev) sim.failOn = ev; else delete sim.failOn;
       }
       if (b.fail_rate !== undefined) {
