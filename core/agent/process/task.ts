@@ -26,8 +26,12 @@ export interface ProcTask extends Omit<PersistedTask, 'control' | 'state'> {
   counters: ChannelCounter[];
   /** the 'launched' update went out: an exit is reported as 'exited' */
   launched: boolean;
-  /** asked to exit (EXIT transition): the exit counts as DONE */
+  /** the one EXIT this task is ever sent (task.proto: never twice), once sent; its reply when it came */
+  exitAsk: Promise<TransitionReply | null | 'timeout'> | null;
+  /** acknowledged an EXIT (transition or graded kill): the exit counts as DONE */
   exitRequested: boolean;
+  /** once exitRequested: when its control_exit grace, counted from the EXIT reply, ends */
+  exitGraceUntil: number;
   /** reaped: forgotten, its exit is not reported */
   silent: boolean;
   killSignal: string;
@@ -35,10 +39,10 @@ export interface ProcTask extends Omit<PersistedTask, 'control' | 'state'> {
   killBatch: number;
 }
 
-export function newTask(fields: Omit<ProcTask, 'child' | 'exit' | 'conn' | 'connWaiters' | 'pending' | 'exitWaiters' | 'counters' | 'launched' | 'exitRequested' | 'silent' | 'killSignal' | 'killReason' | 'killBatch'> & { child: ExitSource | null }): ProcTask {
+export function newTask(fields: Omit<ProcTask, 'child' | 'exit' | 'conn' | 'connWaiters' | 'pending' | 'exitWaiters' | 'counters' | 'launched' | 'exitAsk' | 'exitRequested' | 'exitGraceUntil' | 'silent' | 'killSignal' | 'killReason' | 'killBatch'> & { child: ExitSource | null }): ProcTask {
   return {
     ...fields, exit: null, conn: null, connWaiters: new Set(), pending: new Map(), exitWaiters: new Set(),
-    counters: [], launched: false, exitRequested: false, silent: false, killSignal: '', killReason: '', killBatch: 0,
+    counters: [], launched: false, exitAsk: null, exitRequested: false, exitGraceUntil: 0, silent: false, killSignal: '', killReason: '', killBatch: 0,
   };
 }
 

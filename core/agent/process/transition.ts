@@ -62,13 +62,18 @@ export async function transitionOne(d: ProcessDriver, batchId: number, event: Ta
   if (t.control === 'basic') return basicTransition(d, t, batchId, event);
 
   const deadlineAt = Date.now() + (deadlineMs || DEFAULT_TRANSITION_MS);
-  await waitConn(t, deadlineAt);
   let r: TransitionReply | null | 'timeout' = 'timeout';
-  if (!t.exit && t.conn) r = await ask(d, t, event, it.args, deadlineAt);
+  if (event === 'EXIT' && t.exitAsk) {
+    r = await t.exitAsk; // never a second EXIT: the answer to the first one stands
+  } else {
+    await waitConn(t, deadlineAt);
+    if (!t.exit && t.conn) r = await (event === 'EXIT' ? askExit(d, t, deadlineAt) : ask(d, t, event, it.args, deadlineAt));
+  }
   if (d.stopped) return;
   if (r === 'timeout' && !t.exit && !processAlive(t.pid)) await d.waitExit(t, 500); // died right at the deadline
-  if (t.exit || r === null) {
+  if (r === null || t.exit) {
     if (!t.exit) return; // the agent is stopping
+    if (event === 'EXIT' && t.exitRequested) return reply(d, t, batchId, { ok: true }); // answered, then left
     return reply(d, t, batchId, { ok: false, state: 'ERROR', error: exitedError(t, d.node, event) });
   }
   if (r === 'timeout') {
@@ -78,27 +83,77 @@ export async function transitionOne(d: ProcessDriver, batchId: number, event: Ta
       error: taskError(t, d.node, 'TIMEOUT', `task ${t.name} ${how}; it is still alive`, { transition: event, data: { alive: 'true' } }),
     });
   }
-  if ((TASK_STATES as readonly string[]).includes(r.state)) t.state = r.state as TaskState;
-  else if (!r.ok) t.state = 'ERROR';
   if (!r.ok) {
+    t.state = (TASK_STATES as readonly string[]).includes(r.state) ? (r.state as TaskState) : 'ERROR';
     return reply(d, t, batchId, {
       ok: false,
       error: taskError(t, d.node, 'TASK_FAILED', `task ${t.name} failed ${event}: ${r.error || 'no reason given'}`, { transition: event, data: { reason: r.error } }),
     });
   }
-  if (event === 'EXIT') {
-    t.exitRequested = true;
-    ensureExit(d, t);
+  const expected = TASK_TRANSITION_TABLE[event].to;
+  if (r.state !== expected) {
+    // The task broke the protocol: it and the agent now disagree on where it is. ERROR is the
+    // one state nothing can take for progress: the state it claims (RUNNING after CONFIGURE)
+    // would make the next transition skip it as already done, and the state it should be in
+    // would send it transitions its own state machine refuses. In ERROR the controller treats it
+    // as broken (RECOVER relaunches it) and EXIT is still allowed.
+    t.state = 'ERROR';
+    return reply(d, t, batchId, {
+      ok: false,
+      error: taskError(t, d.node, 'TASK_FAILED',
+        `task ${t.name} answered ${event} ok with state ${r.state || '(empty)'}, but ${event} leads to ${expected} (task.proto)`,
+        { transition: event, data: { expected, received: r.state } }),
+    });
   }
+  t.state = expected;
   reply(d, t, batchId, { ok: true });
 }
 
-/** After an EXIT the task should leave by itself; if it lingers, it is terminated. */
-function ensureExit(d: ProcessDriver, t: ProcTask): void {
+function controlExitMs(t: ProcTask): number {
+  return t.controlExitMs || DEFAULT_CONTROL_EXIT_MS;
+}
+
+/**
+ * Sends the task its one EXIT (an EXIT transition and a graded kill share it: task.proto says a
+ * task is never sent EXIT twice). An ok reply (state DONE) starts the task's control_exit grace:
+ * it may half-close its stream and finish small work, and is terminated only once the grace ends.
+ */
+function askExit(d: ProcessDriver, t: ProcTask, deadlineAt: number): Promise<TransitionReply | null | 'timeout'> {
+  t.exitAsk ??= ask(d, t, 'EXIT', {}, deadlineAt).then((r) => {
+    if (r && r !== 'timeout' && r.ok && r.state === 'DONE') {
+      t.exitRequested = true;
+      t.exitGraceUntil = Date.now() + controlExitMs(t);
+      terminateAfterGrace(d, t);
+    }
+    return r;
+  });
+  return t.exitAsk;
+}
+
+/** After an acknowledged EXIT the task leaves by itself; if it lingers past its grace, it is terminated. */
+function terminateAfterGrace(d: ProcessDriver, t: ProcTask): void {
   const timer = setTimeout(() => {
-    if (!t.exit && !d.stopped) d.track(termThenKill(t.pid, t.termMs || DEFAULT_TERM_MS));
-  }, t.controlExitMs || DEFAULT_CONTROL_EXIT_MS);
+    if (t.exit || d.stopped || t.killSignal) return; // gone, or a graded kill is already signalling it
+    void d.track(termThenKill(t.pid, t.termMs || DEFAULT_TERM_MS).then((signal) => {
+      if (signal && !t.exit) t.killSignal = signal;
+    }));
+  }, Math.max(0, t.exitGraceUntil - Date.now()));
   timer.unref();
+}
+
+/**
+ * The EXIT step of a graded kill: the task is sent EXIT unless it already was, and has until its
+ * grace ends to leave (counted from its reply when it acknowledges; from now otherwise).
+ */
+async function exitOverControl(d: ProcessDriver, t: ProcTask): Promise<void> {
+  const ms = controlExitMs(t);
+  if (!t.exitRequested) {
+    const exited = d.waitExit(t, ms);
+    await Promise.race([askExit(d, t, Date.now() + ms), exited]);
+    if (!t.exitRequested) await exited; // no ok answer (yet): the task keeps the rest of the window
+  }
+  if (t.exitRequested && !t.exit) await d.waitExit(t, Math.max(0, t.exitGraceUntil - Date.now()));
+  if (t.exit) await waitGroupGone(t.pid, ms);
 }
 
 async function basicTransition(d: ProcessDriver, t: ProcTask, batchId: number, event: TaskEvent): Promise<void> {
@@ -120,16 +175,8 @@ export async function killOne(d: ProcessDriver, batchId: number, t: ProcTask, gr
   t.killBatch = batchId;
   t.killReason = reason;
   if (graded) {
-    if (t.control === 'controlled' && t.conn) {
-      const ms = t.controlExitMs || DEFAULT_CONTROL_EXIT_MS;
-      // an adopted task's exit code cannot be read: an EXIT it acknowledged makes the exit DONE
-      void ask(d, t, 'EXIT', {}, Date.now() + ms).then((r) => {
-        if (r && r !== 'timeout' && r.ok) t.exitRequested = true;
-      });
-      if (await d.waitExit(t, ms)) {
-        await waitGroupGone(t.pid, ms);
-      }
-    }
+    // an adopted task's exit code cannot be read: an EXIT it acknowledged makes the exit DONE
+    if (t.control === 'controlled' && (t.conn || t.exitAsk)) await exitOverControl(d, t);
     if (!t.exit || (await waitGroupGone(t.pid, 0)) === false) {
       t.killSignal = 'SIGTERM';
       signalGroup(t.pid, 'SIGTERM');
