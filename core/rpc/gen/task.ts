@@ -117,7 +117,7 @@ export interface TaskEvent_DataEntry {
   value: string;
 }
 
-/** The task's channel counters, sent now and then (the SDKs: once a second while channels are open). */
+/** The task's channel counters, sent now and then (the Node SDK: once a second while channels are open). */
 export interface TaskCounters {
   channels: ChannelCounter[];
 }
