@@ -1,7 +1,9 @@
 // Every SDK's conformance task program when its agent is killed -9: it re-dials and is re-adopted
 // by a new agent on the same home, in the state it was in; with no agent back, it leaves after
-// its orphan grace and says why.
+// its orphan grace and says why; refused by a new agent that does not know it, it leaves too.
 import { test } from 'node:test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import assert from 'node:assert/strict';
 import { startAgent } from '../../../core/agent/main.js';
 import { pidAlive, sleep, TestController } from '../agent/harness.js';
@@ -55,5 +57,24 @@ for (const sdk of selectedSdks()) {
     assert.ok(lines.some((l) => /BATON_ORPHAN_GRACE_MS/.test(l) && /orphan/i.test(l)), `the task says why it left:\n${lines.join('\n')}`);
     for (let i = 0; i < 40 && pidAlive(launched!.pid); i++) await sleep(50);
     assert.equal(pidAlive(launched!.pid), false, 'the task is gone, not left running as an orphan');
+  });
+
+  test(`${sdk}: a task the new agent does not know is refused on every re-dial and leaves with exit 1`, async (t) => {
+    const id = `env-test/${sdk}-stranger`;
+    const spec = exitCodeLoggingSpec(sdk, id);
+    const { opts, address, killHard } = await agentProcess(t);
+    const ctl = await TestController.open(address);
+    const [launched] = await ctl.launch([spec]);
+    assert.equal(launched!.kind, 'launched', JSON.stringify(launched!.error));
+    ctl.close();
+    await killHard();
+    fs.rmSync(path.join(opts.home, 'agents', opts.name, 'tasks.json'), { force: true }); // the new agent forgets the task
+    const agent = await startAgent(opts);
+    try {
+      const lines = await waitForLine(launched!.logPath, /^conformance: exit code \d+$/, 20_000);
+      assert.ok(lines.includes('conformance: exit code 1'), lines.join('\n'));
+    } finally {
+      await agent.stop();
+    }
   });
 }
