@@ -175,3 +175,25 @@ test('Python SDK: without the agent\'s variables, or with a BATON_CONTROL that i
     assert.ok(b.stderr.includes(`pytask: BATON_CONTROL ${bad}: expected unix:///absolute/path or host:port`), b.stderr);
   }
 });
+
+test('Python SDK: BATON_ORPHAN_GRACE_MS=0 never gives up: a task started before its agent says hello once it is there', async (t) => {
+  const socketPath = path.join(tmpDir(t, 'baton-py-'), 'task.sock');
+  const { p, exited } = startPython(t, [PYTHON_CONFORMANCE_TASK], agentEnv(`unix://${socketPath}`, 'secret', { BATON_ORPHAN_GRACE_MS: '0' }));
+  await new Promise((r) => setTimeout(r, 1500)); // several failed dials
+  assert.equal(p.exitCode, null, 'still waiting for an agent');
+  const { got } = await controlServer(t, { socketPath });
+  await until(() => got.hellos.length === 1, 'a hello to the agent that came');
+  got.conns[0]!.send({ seq: 1, event: 'EXIT', args: {}, deadlineMs: 5000 });
+  const r = await exited;
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /orphan/);
+});
+
+test('Python SDK: handlers that name no event are refused before anything is dialled', async (t) => {
+  const r = await startPython(t, pythonProgram(`
+from baton_task import run_task
+run_task({'configure': print, 'configur': print})
+`), agentEnv('unix:///nonexistent/task.sock')).exited;
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /TypeError: run_task: no event for handler configur \(expected configure, start, stop, reset, exit, recover\)/);
+});
