@@ -4,12 +4,12 @@
 // when refused or orphaned, and says what is wrong with its environment.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { TaskConn } from '../../../core/agent/process/control-server.js';
 import { controlServer, exitOf, tmpDir, until, type Recorded } from '../../unit/sdk/control-fixture.js';
 import { findPython, PYTHON_CONFORMANCE_TASK, PYTHON_DEMO_TASK } from '../../support/python.js';
 import { agentEnv, pythonProgram, startPython } from './run.js';
-import { spawn } from 'node:child_process';
 
 /** sends transitions on `conn` and returns [seq, ok, state, error] of each reply */
 function asker(got: Recorded, conn: () => TaskConn) {
