@@ -15,3 +15,5 @@ protoc --plugin=protoc-gen-ts_proto=./node_modules/.bin/protoc-gen-ts_proto \
   -I proto proto/common.proto proto/task.proto proto/agent.proto proto/control.proto
 # descriptor set for gRPC server reflection
 protoc -I proto --include_imports --descriptor_set_out="$out/baton.desc" proto/control.proto proto/agent.proto proto/task.proto
+# the Python task SDK's stubs (sdk/python/baton_task/gen), when protoc and grpc_python_plugin are there
+if command -v grpc_python_plugin >/dev/null; then bash scripts/gen-python.sh; fi
