@@ -13,7 +13,7 @@ Handler = Callable[[Dict[str, str], 'Task'], object]
 
 def resolve_handlers(handlers) -> Dict[str, Handler]:
     """The handler of each event, from a mapping ({'configure': fn, ...}), an object with methods
-    configure(args, task), start, stop, reset, exit, recover (any may be missing), or one callable
+    configure(args, task), start, stop, reset, exit (any may be missing), or one callable
     handler(event, args, task) for every event. TypeError names what does not fit."""
     names = {name: event for event, name in HANDLER_NAMES.items()}
     if isinstance(handlers, Mapping):

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { LaunchSpec } from '../../../core/rpc/gen/agent.js';
 import type { AgentOptions } from '../../../core/agent/main.js';
 import { NODE, sleep, spec, tempHome, TOKEN } from '../agent/harness.js';
-import { pythonWithGrpc } from './python.js';
+import { findPython, PYTHON_CONFORMANCE_TASK } from '../../support/python.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** the repository root (this file runs from dist/test/integration/conformance/) */
@@ -47,11 +47,13 @@ export function conformanceProgram(sdk: Sdk): { command: string; args: string[] 
       return why ? { missing: why } : { command: file, args: [] };
     }
     case 'python': {
-      const file = path.join(ROOT, 'sdk/python/examples/conformance_task.py');
+      const file = PYTHON_CONFORMANCE_TASK;
       if (!fs.existsSync(file)) return { missing: `the python conformance task program ${path.relative(ROOT, file)} does not exist` };
-      const python = pythonWithGrpc();
-      if ('missing' in python) return python;
-      return { command: python.path, args: [file] };
+      try {
+        return { command: findPython(), args: [file] };
+      } catch (e) {
+        return { missing: (e as Error).message };
+      }
     }
   }
 }

@@ -58,11 +58,11 @@ test('Python SDK: hello, every transition answered by the state machine, the STA
   assert.ok(r.stdout.endsWith('conformance: got EXIT\nconformance: leaving\n'), r.stdout.slice(-200));
 });
 
-test('Python SDK: a failing handler answers ERROR with its words; RECOVER brings it back to STANDBY', async (t) => {
+test('Python SDK: a failing handler answers ERROR with its words; ERROR refuses all but EXIT', async (t) => {
   const { ask, exited } = await conformanceTask(t, { CONFORMANCE_FAIL: 'CONFIGURE' });
   assert.deepEqual(await ask('CONFIGURE', { a: '1' }), [1, false, 'ERROR', 'asked to fail CONFIGURE']);
   assert.deepEqual(await ask('START'), [2, false, 'ERROR', 'START is not allowed from ERROR']);
-  assert.deepEqual(await ask('RECOVER'), [3, true, 'STANDBY', '']);
+  assert.deepEqual(await ask('RECOVER'), [3, false, 'ERROR', 'unknown event RECOVER']);
   assert.deepEqual(await ask('EXIT'), [4, true, 'DONE', '']);
   const r = await exited;
   assert.equal(r.code, 0);
@@ -75,9 +75,7 @@ test('Python SDK: a failing EXIT handler answers ERROR and the program leaves wi
   assert.equal((await exited).code, 1);
 });
 
-test('Python SDK: handlers as an object; Task.error in a handler and on its own: ERROR and INTERNAL_ERROR', async (t) => {
-  const { server, got } = await controlServer(t);
-  const { exited } = startPython(t, pythonProgram(`
+const ERROR_HANDLERS = `
 import threading, time
 from baton_task import run_task
 
@@ -93,19 +91,31 @@ class Handlers:
         threading.Thread(target=later).start()
 
 sys.exit(run_task(Handlers()))
-`), agentEnv(server.address));
+`;
+
+test('Python SDK: handlers as an object; Task.error in a handler: ERROR and INTERNAL_ERROR', async (t) => {
+  const { server, got } = await controlServer(t);
+  const { exited } = startPython(t, pythonProgram(ERROR_HANDLERS), agentEnv(server.address));
   await until(() => got.hellos.length === 1, 'hello');
   const ask = asker(got, () => got.conns[0]!);
   assert.deepEqual(await ask('CONFIGURE', { fail: 'quietly' }), [1, false, 'ERROR', 'lost the sensor']);
   await until(() => got.events.length === 1, 'the INTERNAL_ERROR event');
   assert.deepEqual(got.events[0], { kind: 'INTERNAL_ERROR', message: 'lost the sensor', data: {} });
-  assert.deepEqual(await ask('RECOVER'), [2, true, 'STANDBY', '']);
-  assert.deepEqual(await ask('CONFIGURE'), [3, true, 'CONFIGURED', '']);
-  assert.deepEqual(await ask('START'), [4, true, 'RUNNING', '']);
-  await until(() => got.events.length === 2, 'the spontaneous INTERNAL_ERROR event');
-  assert.deepEqual(got.events[1], { kind: 'INTERNAL_ERROR', message: 'the disk is full', data: {} });
-  assert.deepEqual(await ask('STOP'), [5, false, 'ERROR', 'STOP is not allowed from ERROR']);
-  assert.deepEqual(await ask('EXIT'), [6, true, 'DONE', '']);
+  assert.deepEqual(await ask('EXIT'), [2, true, 'DONE', '']);
+  assert.equal((await exited).code, 0);
+});
+
+test('Python SDK: Task.error on its own (a readout thread): ERROR and INTERNAL_ERROR', async (t) => {
+  const { server, got } = await controlServer(t);
+  const { exited } = startPython(t, pythonProgram(ERROR_HANDLERS), agentEnv(server.address));
+  await until(() => got.hellos.length === 1, 'hello');
+  const ask = asker(got, () => got.conns[0]!);
+  assert.deepEqual(await ask('CONFIGURE'), [1, true, 'CONFIGURED', '']);
+  assert.deepEqual(await ask('START'), [2, true, 'RUNNING', '']);
+  await until(() => got.events.length === 1, 'the spontaneous INTERNAL_ERROR event');
+  assert.deepEqual(got.events[0], { kind: 'INTERNAL_ERROR', message: 'the disk is full', data: {} });
+  assert.deepEqual(await ask('STOP'), [3, false, 'ERROR', 'STOP is not allowed from ERROR']);
+  assert.deepEqual(await ask('EXIT'), [4, true, 'DONE', '']);
   assert.equal((await exited).code, 0);
 });
 
