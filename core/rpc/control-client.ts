@@ -145,15 +145,23 @@ function typedStream<T>(call: grpc.ClientReadableStream<T>, failure: (e: unknown
   return stream;
 }
 
-// What OpenSSL (through Node) says when the peer's certificate does not check out.
-const CERTIFICATE_PROBLEM = /certificate|self[- ]signed|unable to verify|handshake|SSL|TLS|altnames/i;
+// What OpenSSL (through Node) says when the peer's certificate does not check out, and what that
+// means for the person who gave the certificates.
+const TLS_PROBLEMS: [RegExp, string][] = [
+  [/self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate signature failure/i,
+    'its certificate is not signed by the CA given (--tls-ca, BATON_TLS_CA)'],
+  [/altnames|does not match/i, 'its certificate does not name the host dialled (SAN DNS or IP)'],
+  [/expired|not yet valid/i, 'its certificate has expired or is not yet valid'],
+  [/certificate|handshake|alert|SSL|TLS/i, 'the TLS handshake failed (did it refuse this client\'s certificate?)'],
+];
 
-/** A TLS handshake that failed shows up as UNAVAILABLE with OpenSSL's words buried in it: say what
- *  to check (the CA, the names in the certificate), naming the address. */
+/** A TLS handshake that failed shows up as UNAVAILABLE with OpenSSL's words buried in grpc-js's:
+ *  say what is wrong in the user's terms, naming the address and the flag to check. */
 function explainTlsFailure(e: BatonError, address: string, tls: boolean): BatonError {
-  if (!tls || e.code !== 'UNAVAILABLE' || !CERTIFICATE_PROBLEM.test(e.message)) return e;
-  return new BatonError('UNAVAILABLE',
-    `controller ${address}: the TLS handshake failed: its certificate is not signed by the CA given (--tls-ca, BATON_TLS_CA), `
-    + `does not name this address, or it refused this client's certificate (${e.message})`,
+  if (!tls || e.code !== 'UNAVAILABLE') return e;
+  const problem = TLS_PROBLEMS.find(([pattern]) => pattern.test(e.message));
+  if (!problem) return e;
+  const reason = /Last error: (?:Error: )?([^.]+)/.exec(e.message)?.[1] ?? e.message;
+  return new BatonError('UNAVAILABLE', `controller ${address}: ${problem[1]}: ${reason}`,
     { where: 'tls.ca', data: { address } });
 }
