@@ -28,42 +28,52 @@ export function encodeRequest(req: ReflectionRequest): Buffer {
   return Buffer.from(w.finish());
 }
 
-/** Calls fn for each field of a message: (field number, wire type, reader positioned at the value). */
-function fields(bytes: Uint8Array, fn: (field: number, wireType: WireType, r: BinaryReader) => boolean): void {
+/** Calls fn for each field of a message with the reader at its value; fn returns false for a
+ *  field it does not read, which is then skipped. */
+function fields(bytes: Uint8Array, fn: (field: number, r: BinaryReader) => boolean): void {
   const r = new BinaryReader(bytes);
   while (r.pos < r.len) {
     const [field, wireType] = r.tag();
-    if (!fn(field, wireType, r)) r.skip(wireType);
+    if (!fn(field, r)) r.skip(wireType);
   }
 }
 
 export function decodeResponse(bytes: Uint8Array): ReflectionResponse {
   const out: ReflectionResponse = { files: [], services: [] };
-  fields(bytes, (field, _w, r) => {
-    if (field === 4) { // FileDescriptorResponse { repeated bytes file_descriptor_proto = 1; }
-      fields(r.bytes(), (f, _w2, r2) => (f === 1 ? (out.files.push(r2.bytes()), true) : false));
-      return true;
-    }
-    if (field === 6) { // ListServiceResponse { repeated ServiceResponse service = 1; } ServiceResponse { string name = 1; }
-      fields(r.bytes(), (f, _w2, r2) => {
-        if (f !== 1) return false;
-        fields(r2.bytes(), (f3, _w3, r3) => (f3 === 1 ? (out.services.push(r3.string()), true) : false));
+  fields(bytes, (field, r) => {
+    switch (field) {
+      case 4: // FileDescriptorResponse { repeated bytes file_descriptor_proto = 1; }
+        fields(r.bytes(), (f, r2) => {
+          if (f !== 1) return false;
+          out.files.push(r2.bytes());
+          return true;
+        });
         return true;
-      });
-      return true;
-    }
-    if (field === 7) { // ErrorResponse { int32 error_code = 1; string error_message = 2; }
-      const error = { code: 0, message: '' };
-      fields(r.bytes(), (f, _w2, r2) => {
-        if (f === 1) error.code = r2.int32();
-        else if (f === 2) error.message = r2.string();
-        else return false;
+      case 6: // ListServiceResponse { repeated ServiceResponse service = 1; }, ServiceResponse { string name = 1; }
+        fields(r.bytes(), (f, r2) => {
+          if (f !== 1) return false;
+          fields(r2.bytes(), (f3, r3) => {
+            if (f3 !== 1) return false;
+            out.services.push(r3.string());
+            return true;
+          });
+          return true;
+        });
         return true;
-      });
-      out.error = error;
-      return true;
+      case 7: { // ErrorResponse { int32 error_code = 1; string error_message = 2; }
+        const error = { code: 0, message: '' };
+        fields(r.bytes(), (f, r2) => {
+          if (f === 1) error.code = r2.int32();
+          else if (f === 2) error.message = r2.string();
+          else return false;
+          return true;
+        });
+        out.error = error;
+        return true;
+      }
+      default:
+        return false;
     }
-    return false;
   });
   return out;
 }
