@@ -1,8 +1,9 @@
 // The core the desktop app (and `npm start` without Electron) talks to: a remote controller named
-// by BATON_CONTROLLER (+ BATON_TOKEN), else the local stack of $BATON_HOME: reused when one is
+// by BATON_CONTROLLER (+ BATON_TOKEN, and BATON_TLS_CERT/KEY/CA for mutual TLS), else the local stack of $BATON_HOME: reused when one is
 // already up, started (and stopped again on quit) otherwise. Then the console gateway, in-process.
 import { startGateway, type GatewayHandle } from '../core/gateway/main.js';
 import { localDown, localStatus, localUp, readState, resolveHome } from '../core/local/index.js';
+import { tlsFromEnvironment, type TlsFiles } from '../core/rpc/tls.js';
 
 export interface CoreHost {
   gateway: GatewayHandle;
@@ -22,11 +23,13 @@ export async function startCoreHost(opts: CoreHostOptions = {}): Promise<CoreHos
   const log = opts.log ?? (() => {});
   let controller: string;
   let token: string | undefined;
+  let tls: TlsFiles | undefined;
   let stopLocal: (() => Promise<void>) | null = null;
   let describe: string;
   if (process.env.BATON_CONTROLLER) {
     controller = process.env.BATON_CONTROLLER;
     token = process.env.BATON_TOKEN || undefined;
+    tls = tlsFromEnvironment();
     describe = `controller ${controller}`;
   } else {
     const home = resolveHome(process.env.BATON_HOME);
@@ -45,7 +48,7 @@ export async function startCoreHost(opts: CoreHostOptions = {}): Promise<CoreHos
   }
   let gateway: GatewayHandle;
   try {
-    gateway = await startGateway({ controller, token, listen: opts.listen ?? '127.0.0.1:0', staticDir: opts.staticDir });
+    gateway = await startGateway({ controller, token, tls, listen: opts.listen ?? '127.0.0.1:0', staticDir: opts.staticDir });
   } catch (e) {
     await stopLocal?.();
     throw e;

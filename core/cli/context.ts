@@ -3,10 +3,10 @@
 // mutual TLS from --tls-cert/--tls-key/--tls-ca, else BATON_TLS_CERT/BATON_TLS_KEY/BATON_TLS_CA.
 import type { Command } from 'commander';
 import { BatonError } from '../model/errors.js';
-import { connectControl, type Control } from '../local/control-client.js';
+import { connectControl, type ControlConnection } from '../rpc/control-client.js';
 import { resolveHome, statePath } from '../local/paths.js';
 import { readState } from '../local/state.js';
-import { loadTls, tlsFromFlags, type TlsFiles, type TlsPem } from '../rpc/tls.js';
+import { loadTls, tlsFromEnvironment, tlsFromFlags, type TlsFiles, type TlsPem } from '../rpc/tls.js';
 
 export interface GlobalOpts {
   controller?: string;
@@ -38,12 +38,7 @@ export function flagTls(cmd: Command): TlsFiles | undefined {
 
 /** The client's TLS (loaded): the flags, else BATON_TLS_CERT/BATON_TLS_KEY/BATON_TLS_CA. */
 export function clientTls(cmd: Command): TlsPem | undefined {
-  const files = flagTls(cmd) ?? tlsFromFlags({
-    cert: process.env.BATON_TLS_CERT || undefined,
-    key: process.env.BATON_TLS_KEY || undefined,
-    ca: process.env.BATON_TLS_CA || undefined,
-  }, { cert: 'BATON_TLS_CERT', key: 'BATON_TLS_KEY', ca: 'BATON_TLS_CA' });
-  return loadTls(files, 'client');
+  return loadTls(flagTls(cmd) ?? tlsFromEnvironment(), 'client');
 }
 
 export interface Target {
@@ -71,7 +66,7 @@ export function findController(cmd: Command): Target | null {
   return null;
 }
 
-export function connect(cmd: Command): Control {
+export function connect(cmd: Command): ControlConnection {
   const t = findController(cmd);
   if (!t) {
     const home = homeOf(cmd);
@@ -79,11 +74,11 @@ export function connect(cmd: Command): Control {
       `no controller to talk to: pass --controller <addr>, set BATON_CONTROLLER, or start a local stack with \`baton local up\` (no ${statePath(home)})`,
       { where: '--controller' });
   }
-  return connectControl(t.address, t.token, clientTls(cmd));
+  return connectControl(t.address, { token: t.token, tls: clientTls(cmd) });
 }
 
 /** Runs fn with a connection and always closes it. */
-export async function withControl<T>(cmd: Command, fn: (c: Control) => Promise<T>): Promise<T> {
+export async function withControl<T>(cmd: Command, fn: (c: ControlConnection) => Promise<T>): Promise<T> {
   const c = connect(cmd);
   try {
     return await fn(c);

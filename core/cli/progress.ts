@@ -1,8 +1,7 @@
 // Progress of a long operation (tasks done / total): a bar on a terminal, plain lines otherwise.
-import type * as grpc from '@grpc/grpc-js';
 import { BatonError } from '../model/errors.js';
-import type { Control } from '../local/control-client.js';
-import { detailFromProto, fromServiceError } from '../rpc/errors.js';
+import type { ControlConnection } from '../rpc/control-client.js';
+import { detailFromProto } from '../rpc/errors.js';
 import type { ControlProgress } from '../rpc/gen/control.js';
 
 export interface ProgressView {
@@ -76,15 +75,15 @@ export interface TransitionOptions {
  * message when it succeeded, throws the structured failure (task, node, exit code, last lines)
  * when it did not.
  */
-export function runTransition(c: Control, envId: string, transition: string, opts: TransitionOptions): Promise<ControlProgress> {
+export function runTransition(c: ControlConnection, envId: string, transition: string, opts: TransitionOptions): Promise<ControlProgress> {
   // the client deadline leaves the controller room to report its own (named) timeout first
-  const clientDeadline = Date.now() + (opts.timeoutMs || 15 * 60_000) + 30_000;
+  const clientTimeoutMs = (opts.timeoutMs || 15 * 60_000) + 30_000;
   return new Promise<ControlProgress>((resolve, reject) => {
     let final: ControlProgress | null = null;
     let settled = false;
-    const call: grpc.ClientReadableStream<ControlProgress> = c.raw.controlEnvironment(
+    const call = c.stream('controlEnvironment',
       { id: envId, transition, timeoutMs: opts.timeoutMs ?? 0, args: opts.args ?? {} },
-      { deadline: clientDeadline },
+      { timeoutMs: clientTimeoutMs },
     );
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -97,14 +96,14 @@ export function runTransition(c: Control, envId: string, transition: string, opt
       settle(() => reject(new BatonError('UNAVAILABLE', `interrupted: ${transition} goes on in the controller (see \`baton env show ${envId}\`)`, { envId, transition })));
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    call.on('data', (p: ControlProgress) => {
+    call.on('data', (p) => {
       if (p.final) {
         final = p;
         return;
       }
       if (p.total > 0) opts.view.update(transition, p.done, p.total, p.phase);
     });
-    call.on('error', (e) => settle(() => reject(fromServiceError(e))));
+    call.on('error', (e) => settle(() => reject(e)));
     call.on('end', () => {
       opts.signal?.removeEventListener('abort', onAbort);
       settle(() => {

@@ -4,9 +4,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatonError } from '../model/errors.js';
 import { isLoopback, parseAddress } from '../rpc/address.js';
+import { connectControl } from '../rpc/control-client.js';
+import type { TlsFiles } from '../rpc/tls.js';
 import { hostAllowed, newConsoleToken, originAllowed, tokenOk } from './auth.js';
 import { API_PREFIX, TOKEN_FRAGMENT, TOKEN_HEADER, WS_PREFIX } from './contract.js';
-import { dialControl } from './control-client.js';
 import { sendError, setSecurityHeaders } from './http.js';
 import { defaultStaticDir, serveStatic } from './static.js';
 import { createStreamBridge } from './streams.js';
@@ -17,6 +18,9 @@ export interface GatewayOptions {
   controller: string;
   /** the controller's token (stays in the gateway) */
   token?: string;
+  /** the certificate, key and CA to dial a controller at a tcp address over mutual TLS (the CLI's
+   *  --tls-cert/--tls-key/--tls-ca or BATON_TLS_*); a unix socket or loopback needs none */
+  tls?: TlsFiles;
   /** where to listen: host:port on loopback (default 127.0.0.1:0, a free port) */
   listen?: string;
   /** the built renderer (default <package>/dist-renderer) */
@@ -60,7 +64,8 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const listenHost = listen.host!.replace(/^\[|\]$/g, '');
   const token = opts.consoleToken ?? newConsoleToken();
   const staticDir = opts.staticDir ?? defaultStaticDir();
-  const client = dialControl(opts.controller, opts.token);
+  // keepalive: the console holds its streams open for hours, through NATs and idle links
+  const client = connectControl(opts.controller, { token: opts.token, tls: opts.tls, keepaliveMs: 20_000 });
   const streams = createStreamBridge(client);
 
   const server = http.createServer((req, res) => {

@@ -5,10 +5,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { BatonError, toBatonError } from '../model/errors.js';
-import { fromServiceError } from '../rpc/errors.js';
-import type { ControlClient } from '../rpc/gen/control.js';
+import { controlMethod, type ControlConnection, type ControlStream } from '../rpc/control-client.js';
 import { STREAM_REQUESTS } from './codecs.js';
-import { callStream } from './control-client.js';
 import { isStreamMethod, WS_PREFIX, type StreamFrame, type StreamMethod } from './contract.js';
 import { errorDetailJson, parseJsonObject } from './http.js';
 
@@ -22,7 +20,7 @@ export interface StreamBridge {
   close(): void;
 }
 
-export function createStreamBridge(client: ControlClient): StreamBridge {
+export function createStreamBridge(client: ControlConnection): StreamBridge {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const alive = new WeakSet<WebSocket>();
 
@@ -48,10 +46,10 @@ export function createStreamBridge(client: ControlClient): StreamBridge {
     const wait = setTimeout(() => fail(new BatonError('BAD_INPUT', `${method}: no request sent within ${REQUEST_WAIT_MS} ms`, { where: 'request' })), REQUEST_WAIT_MS);
     ws.once('message', (data: RawData) => {
       clearTimeout(wait);
-      let call: ReturnType<typeof callStream>;
+      let call: ControlStream<unknown>;
       try {
         const req = STREAM_REQUESTS[method].fromJSON(parseJsonObject(data.toString(), `${method} request`));
-        call = callStream(client, method, req);
+        call = client.stream(controlMethod(method), req);
       } catch (e) {
         fail(e);
         return;
@@ -76,9 +74,7 @@ export function createStreamBridge(client: ControlClient): StreamBridge {
       call.on('error', (e) => {
         if (ended) return;
         ended = true;
-        // CANCELLED is ours (the socket closed): nobody is listening.
-        if ((e as { code?: number }).code === 1) return;
-        fail(fromServiceError(e));
+        fail(e);
       });
       ws.on('close', () => {
         if (!ended) { ended = true; call.cancel(); }

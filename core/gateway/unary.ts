@@ -2,16 +2,14 @@
 // or a structured ErrorDetail with a fitting HTTP status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BatonError, toBatonError } from '../model/errors.js';
-import { fromServiceError } from '../rpc/errors.js';
-import type { ControlClient } from '../rpc/gen/control.js';
-import { callUnary } from './control-client.js';
+import { controlMethod, type ControlConnection } from '../rpc/control-client.js';
 import { DEFAULT_UNARY_DEADLINE_MS, UNARY_DEADLINE_MS, UNARY_REQUESTS } from './codecs.js';
 import { API_PREFIX, isUnaryMethod } from './contract.js';
 import { parseJsonObject, readBody, sendError, sendJson } from './http.js';
 
 const BODY_LIMIT = 4 * 1024 * 1024;
 
-export async function handleUnary(client: ControlClient, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleUnary(client: ControlConnection, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = url.pathname.slice(API_PREFIX.length);
   try {
     if (!isUnaryMethod(method)) {
@@ -27,12 +25,7 @@ export async function handleUnary(client: ControlClient, req: IncomingMessage, r
     }
     const body = parseJsonObject(await readBody(req, BODY_LIMIT), `${method} request`);
     const request = UNARY_REQUESTS[method].fromJSON(body);
-    let reply: unknown;
-    try {
-      reply = await callUnary(client, method, request, UNARY_DEADLINE_MS[method] ?? DEFAULT_UNARY_DEADLINE_MS);
-    } catch (e) {
-      throw fromServiceError(e);
-    }
+    const reply = await client.call(controlMethod(method), request, UNARY_DEADLINE_MS[method] ?? DEFAULT_UNARY_DEADLINE_MS);
     sendJson(res, 200, reply);
   } catch (e) {
     if (!res.headersSent) sendError(res, toBatonError(e));

@@ -4,8 +4,7 @@
 // and kill it. Removes state.json.
 import * as path from 'node:path';
 import { toBatonError, type ErrorDetailLike } from '../model/errors.js';
-import type { Environment, Info, ListEnvironmentsReply } from '../rpc/gen/control.js';
-import { connectControl } from './control-client.js';
+import { connectControl } from '../rpc/control-client.js';
 import { findLeftovers, isAlive, killGroup, stopGroups, waitGone } from './procs.js';
 import { clearRuntimeFiles, readState, removeState, statePids } from './state.js';
 
@@ -51,20 +50,20 @@ export async function localDown(opts: LocalDownOptions): Promise<LocalDownReport
   if (state) {
     // 1. environments: destroy each (the controller's graded kill of its tasks)
     let ctlPid = 0;
-    const c = connectControl(state.controller.address, state.token);
+    const c = connectControl(state.controller.address, { token: state.token });
     try {
-      const info = await c.call<object, Info>('getInfo', {}, 3000);
+      const info = await c.call('getInfo', {}, 3000);
       ctlPid = info.pid;
-      const envs = (await c.call<object, ListEnvironmentsReply>('listEnvironments', {}, 10_000)).environments;
+      const envs = (await c.call('listEnvironments', {}, 10_000)).environments;
       if (envs.length) say(`destroying ${envs.length} environment${envs.length === 1 ? '' : 's'}`);
       report.environments = await Promise.all(envs.map(async (e) => {
         const r = { id: e.id, workflow: e.workflow, state: e.state, destroyed: false } as LocalDownReport['environments'][number];
         try {
-          await c.call<object, Environment>('destroyEnvironment', { id: e.id, force: false }, 60_000);
+          await c.call('destroyEnvironment', { id: e.id, force: false }, 60_000);
           r.destroyed = true;
         } catch (err) {
           try {
-            await c.call<object, Environment>('destroyEnvironment', { id: e.id, force: true }, 15_000);
+            await c.call('destroyEnvironment', { id: e.id, force: true }, 15_000);
             r.destroyed = true;
           } catch {
             r.error = toBatonError(err).detail;

@@ -4,8 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BatonError, toBatonError } from '../model/errors.js';
-import type { Info, ListNodesReply } from '../rpc/gen/control.js';
-import type { Control } from './control-client.js';
+import type { ControlConnection } from '../rpc/control-client.js';
 import { tailFile, type Spawned } from './spawn.js';
 import type { LocalNode } from './state.js';
 
@@ -69,11 +68,11 @@ export async function waitAgentsReady(procs: AgentProc[], deadline: number, prog
   }
 }
 
-export async function waitController(control: Control, ctl: Spawned, deadline: number, signal?: AbortSignal): Promise<void> {
+export async function waitController(control: ControlConnection, ctl: Spawned, deadline: number, signal?: AbortSignal): Promise<void> {
   for (;;) {
     if (signal?.aborted) throw abortedError();
     try {
-      await control.call<object, Info>('getInfo', {}, 2000);
+      await control.call('getInfo', {}, 2000);
       return;
     } catch (e) {
       const be = toBatonError(e);
@@ -87,12 +86,12 @@ export async function waitController(control: Control, ctl: Spawned, deadline: n
   }
 }
 
-export async function waitNodesUp(control: Control, ctl: Spawned, names: Set<string>, deadline: number,
+export async function waitNodesUp(control: ControlConnection, ctl: Spawned, names: Set<string>, deadline: number,
   progress: (p: UpProgress) => void, signal?: AbortSignal): Promise<void> {
   let last = -1;
   for (;;) {
     if (signal?.aborted) throw abortedError();
-    const reply = await control.call<object, ListNodesReply>('listNodes', {}, 10_000);
+    const reply = await control.call('listNodes', {}, 10_000);
     const up = new Set(reply.nodes.filter((n) => n.up).map((n) => n.name));
     const n = [...names].filter((x) => up.has(x)).length;
     if (n !== last) {

@@ -1,7 +1,6 @@
 // `baton local status`: is a local stack running here, and what does its controller say.
 import { toBatonError, type ErrorDetailLike } from '../model/errors.js';
-import type { Info, ListEnvironmentsReply, ListNodesReply } from '../rpc/gen/control.js';
-import { connectControl } from './control-client.js';
+import { connectControl } from '../rpc/control-client.js';
 import { isAlive } from './procs.js';
 import { readState } from './state.js';
 
@@ -30,14 +29,14 @@ export async function localStatus(opts: { home: string }): Promise<LocalStatus> 
     simAgentProcesses: state.simAgents.map((s) => ({ pid: s.pid, count: s.count, alive: isAlive(s.pid) })),
     logs: state.controller.log.replace(/\/[^/]*$/, ''),
   };
-  const c = connectControl(state.controller.address, state.token);
+  const c = connectControl(state.controller.address, { token: state.token });
   try {
-    const info = await c.call<object, Info>('getInfo', {}, 3000);
+    const info = await c.call('getInfo', {}, 3000);
     st.controller = { ...st.controller!, answers: true, id: info.controllerId, store: info.store, pid: info.pid || st.controller!.pid, alive: true };
     st.lastRunNumber = info.lastRunNumber;
-    const nodes = (await c.call<object, ListNodesReply>('listNodes', {}, 10_000)).nodes;
+    const nodes = (await c.call('listNodes', {}, 10_000)).nodes;
     st.nodes = { up: nodes.filter((n) => n.up).length, total: nodes.length };
-    const envs = (await c.call<object, ListEnvironmentsReply>('listEnvironments', {}, 10_000)).environments;
+    const envs = (await c.call('listEnvironments', {}, 10_000)).environments;
     st.environments = envs.map((e) => ({ id: e.id, workflow: e.workflow, state: e.state, runNumber: e.runNumber ?? null }));
   } catch (e) {
     st.controller!.error = toBatonError(e).detail;

@@ -7,8 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatonError, toBatonError } from '../model/errors.js';
-import type { Environment, Info } from '../rpc/gen/control.js';
-import { connectControl, type Control } from './control-client.js';
+import { connectControl, type ControlConnection } from '../rpc/control-client.js';
 import { agentSocket, controllerSocket, localDir, logPath } from './paths.js';
 import { findLeftovers, isAlive, killGroup, stopGroups } from './procs.js';
 import { abortedError, waitAgentsReady, waitController, waitNodesUp, type AgentProc, type UpProgress } from './readiness.js';
@@ -56,9 +55,9 @@ async function checkNotRunning(home: string): Promise<void> {
     const alive = statePids(old).filter(isAlive);
     let answers = false;
     if (!alive.length) {
-      const c = connectControl(old.controller.address, old.token);
+      const c = connectControl(old.controller.address, { token: old.token });
       try {
-        await c.call<object, Info>('getInfo', {}, 1000);
+        await c.call('getInfo', {}, 1000);
         answers = true;
       } catch { /* not there */ } finally {
         c.close();
@@ -99,7 +98,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   const env = { BATON_HOME: home, BATON_TOKEN: token };
   const host = os.hostname();
   const started: Spawned[] = [];
-  let control: Control | null = null;
+  let control: ControlConnection | null = null;
   let state: LocalState | null = null;
 
   const cleanup = async () => {
@@ -162,7 +161,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     // written now, so that an interrupted `local up` can still be cleaned by `local down`
     writeState(home, state);
     progress({ step: 'controller', message: `starting the controller on ${ctlAddress}` });
-    control = connectControl(ctlAddress, token);
+    control = connectControl(ctlAddress, { token });
     await waitController(control, ctl, deadline, opts.signal);
 
     // 3. every agent up in the controller's view
@@ -173,7 +172,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     let envId: string | undefined;
     if (simTasks !== undefined) {
       progress({ step: 'environment', message: `creating sim-farm with ${simTasks} tasks` });
-      const env = await control.call<object, Environment>('createEnvironment',
+      const env = await control.call('createEnvironment',
         { workflow: 'sim-farm', vars: { tasks: String(simTasks) }, repo: '', revision: '', owner: os.userInfo().username, autoDeploy: false },
         120_000);
       envId = env.id;

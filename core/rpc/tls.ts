@@ -61,6 +61,18 @@ export function tlsFromFlags(v: { cert?: string; key?: string; ca?: string }, na
   return { cert: v.cert!, key: v.key!, ca: v.ca! };
 }
 
+/** The names of the environment variables a client takes its TLS files from. */
+export const TLS_ENV_NAMES = { cert: 'BATON_TLS_CERT', key: 'BATON_TLS_KEY', ca: 'BATON_TLS_CA' } as const;
+
+/** TlsFiles from BATON_TLS_CERT, BATON_TLS_KEY, BATON_TLS_CA (all three or none). */
+export function tlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): TlsFiles | undefined {
+  return tlsFromFlags({
+    cert: env[TLS_ENV_NAMES.cert] || undefined,
+    key: env[TLS_ENV_NAMES.key] || undefined,
+    ca: env[TLS_ENV_NAMES.ca] || undefined,
+  }, TLS_ENV_NAMES);
+}
+
 /** Server credentials for addr: mutual TLS (a client certificate signed by the CA is required) on a tcp
  *  address when tls is given; a unix socket stays in the clear (file permissions guard it, and every
  *  client dials one without TLS: channelCredentials). */

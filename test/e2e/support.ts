@@ -144,3 +144,42 @@ export async function shot(page: Page, name: string, fullPage = false): Promise<
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
+
+/** A `baton agent` or `baton controller` in the foreground (a stack made of separate parts, e.g.
+ *  one that serves mutual TLS); resolves once its output matches ready. */
+export class ForegroundProcess {
+  private output = '';
+  private readonly exited: Promise<number | null>;
+  private constructor(readonly child: ChildProcess) {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => { this.output += d; });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => { this.output += d; });
+    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  }
+
+  static async start(stack: Stack, args: string[], ready: RegExp, timeoutMs = 30_000): Promise<{ proc: ForegroundProcess; match: RegExpExecArray }> {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'baton.js'), ...args], { cwd: ROOT, env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = new ForegroundProcess(child);
+    let gone = false;
+    void proc.exited.then(() => { gone = true; });
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const match = ready.exec(proc.output);
+      if (match) return { proc, match };
+      if (gone || Date.now() > end) {
+        await proc.stop();
+        throw new Error(`baton ${args.join(' ')} ${gone ? 'exited' : `not ready in ${timeoutMs} ms`}: ${proc.output}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  /** SIGTERM, then the exit code */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    return this.exited;
+  }
+}

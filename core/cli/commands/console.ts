@@ -1,10 +1,11 @@
 // `baton console [--listen 127.0.0.1:0] [--open]`: serves the web console on localhost through the
 // gateway, connected to the controller the CLI would use (--controller, BATON_CONTROLLER, else the
-// local stack's $BATON_HOME/local/state.json). Prints the address to open; runs until interrupted.
+// local stack's $BATON_HOME/local/state.json), over mutual TLS with the CLI's TLS options. Prints
+// the address to open; runs until interrupted.
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
-import { findController, homeOf } from '../context.js';
+import { clientTls, findController, homeOf } from '../context.js';
 import { statePath } from '../../local/paths.js';
 import { info, isJsonMode, out, printJsonLine, withJson } from '../output.js';
 
@@ -38,6 +39,8 @@ export function register(program: Command): void {
   'print {url, token, openUrl, controller} as one JSON line once ready')
     .action(async (opts: { listen: string; open?: boolean; staticDir?: string }, cmd: Command) => {
       const target = findController(cmd);
+      // the CLI's --tls-cert/--tls-key/--tls-ca (else BATON_TLS_*): a bad file is an error before anything listens
+      const tls = clientTls(cmd);
       if (!target) {
         throw new BatonError('UNAVAILABLE',
           `no controller for the console: pass --controller <addr>, set BATON_CONTROLLER, or start a local stack with \`baton local up\` (no ${statePath(homeOf(cmd))})`,
@@ -45,7 +48,7 @@ export function register(program: Command): void {
       }
       // imported here, not at the top: every other baton command would pay for loading the gateway
       const { probeController, startGateway } = await import('../../gateway/main.js');
-      const gw = await startGateway({ controller: target.address, token: target.token, listen: opts.listen, staticDir: opts.staticDir });
+      const gw = await startGateway({ controller: target.address, token: target.token, tls, listen: opts.listen, staticDir: opts.staticDir });
       if (isJsonMode()) printJsonLine({ url: gw.url, token: gw.token, openUrl: gw.openUrl, controller: target.address });
       else out(`Baton console: ${gw.openUrl}\n(controller ${target.address} from ${target.source}; Ctrl-C stops the console)`);
       const problem = await probeController(gw);

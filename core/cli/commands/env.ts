@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { allowedEnvTransitions, ENV_STATES, type EnvState } from '../../model/states.js';
 import { errorLine } from '../errors.js';
 import { detailFromProto } from '../../rpc/errors.js';
-import type { Environment, ListEnvironmentsReply } from '../../rpc/gen/control.js';
+import type { Environment } from '../../rpc/gen/control.js';
 import { collect, parseDuration, parseTransition, parseVars } from '../args.js';
 import { withControl } from '../context.js';
 import { envJson } from '../json.js';
@@ -36,8 +36,8 @@ function interruptSignal(): AbortSignal {
   return ac.signal;
 }
 
-async function getEnv(c: import('../../local/control-client.js').Control, id: string, tree = true): Promise<Environment> {
-  return c.call<object, Environment>('getEnvironment', { id, withTasks: true, withTree: tree });
+async function getEnv(c: import('../../rpc/control-client.js').ControlConnection, id: string, tree = true): Promise<Environment> {
+  return c.call('getEnvironment', { id, withTasks: true, withTree: tree });
 }
 
 export function register(program: Command): void {
@@ -55,7 +55,7 @@ export function register(program: Command): void {
       const vars = parseVars(o.var);
       const timeoutMs = o.timeout ? parseDuration(o.timeout, '--timeout') : undefined;
       await withControl(cmd, async (c) => {
-        let e = await c.call<object, Environment>('createEnvironment', {
+        let e = await c.call('createEnvironment', {
           workflow: localPath(workflow), vars, repo: localPath(o.repo), revision: o.revision ?? '',
           owner: os.userInfo().username, autoDeploy: false,
         }, 120_000);
@@ -78,7 +78,7 @@ export function register(program: Command): void {
   withJson(env.command('list').alias('ls').description('list environments'))
     .action(async (_o, cmd: Command) => {
       await withControl(cmd, async (c) => {
-        const envs = (await c.call<object, ListEnvironmentsReply>('listEnvironments', {})).environments;
+        const envs = (await c.call('listEnvironments', {})).environments;
         if (isJsonMode()) return printJson(envs.map((e) => envJson(e)));
         if (!envs.length) return out('no environments (create one with `baton env create <workflow>`)');
         out(table(['ID', 'WORKFLOW', 'STATE', 'RUN', 'TASKS', 'AGE'],
@@ -137,7 +137,7 @@ export function register(program: Command): void {
     .action(async (id: string, o: { force?: boolean }, cmd: Command) => {
       await withControl(cmd, async (c) => {
         const t0 = Date.now();
-        const e = await c.call<object, Environment>('destroyEnvironment', { id, force: !!o.force }, 120_000);
+        const e = await c.call('destroyEnvironment', { id, force: !!o.force }, 120_000);
         if (isJsonMode()) return printJson(envJson(e));
         out(`${id} destroyed in ${fmtDuration(Date.now() - t0)} (was ${e.workflow}${e.state ? `, ${e.state}` : ''})`);
       });

@@ -1,8 +1,8 @@
 // baton events [--env id] [--follow] [--from seq]
 import type { Command } from 'commander';
 import { errorLine } from '../errors.js';
-import { detailFromProto, fromServiceError } from '../../rpc/errors.js';
-import type { Event, EventBatch, Info } from '../../rpc/gen/control.js';
+import { detailFromProto } from '../../rpc/errors.js';
+import type { Event } from '../../rpc/gen/control.js';
 import { collect, parseCount } from '../args.js';
 import { withControl } from '../context.js';
 import { eventJson } from '../json.js';
@@ -30,14 +30,14 @@ export function register(program: Command): void {
     .action(async (o: { env?: string; kind: string[]; from?: string; follow?: boolean }, cmd: Command) => {
       const from = o.from !== undefined ? parseCount(o.from, '--from') : 0;
       await withControl(cmd, async (c) => {
-        const last = o.follow ? 0 : (await c.call<object, Info>('getInfo', {})).lastEventSeq;
+        const last = o.follow ? 0 : (await c.call('getInfo', {})).lastEventSeq;
         const collected: ReturnType<typeof eventJson>[] = [];
         if (!o.follow && last <= from) {
           if (isJsonMode()) printJson([]);
           return;
         }
         await new Promise<void>((resolve, reject) => {
-          const call = c.raw.subscribe({ fromSeq: from, envId: o.env ?? '', kinds: o.kind, replayAll: from === 0 });
+          const call = c.stream('subscribe', { fromSeq: from, envId: o.env ?? '', kinds: o.kind, replayAll: from === 0 });
           let idle: NodeJS.Timeout | undefined;
           let done = false;
           const finish = () => {
@@ -55,7 +55,7 @@ export function register(program: Command): void {
           process.once('SIGINT', finish);
           process.once('SIGTERM', finish);
           armIdle();
-          call.on('data', (b: EventBatch) => {
+          call.on('data', (b) => {
             if (done) return;
             for (const e of b.events) {
               if (!o.follow && e.seq > last) return finish();
@@ -67,7 +67,7 @@ export function register(program: Command): void {
             }
             armIdle();
           });
-          call.on('error', (e: Error & { code?: number }) => (done || e.code === 1 ? resolve() : reject(fromServiceError(e))));
+          call.on('error', (e) => (done ? resolve() : reject(e)));
           call.on('end', finish);
         });
         if (isJsonMode() && !o.follow) printJson(collected);

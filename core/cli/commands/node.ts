@@ -1,6 +1,5 @@
 // baton node list
 import type { Command } from 'commander';
-import type { ListNodesReply } from '../../rpc/gen/control.js';
 import { withControl } from '../context.js';
 import { nodeJson } from '../json.js';
 import { fmtAge, fmtBytes, isJsonMode, out, printJson, table, withJson } from '../output.js';
@@ -10,7 +9,7 @@ export function register(program: Command): void {
   withJson(node.command('list').alias('ls').description('list nodes with their labels and health'))
     .action(async (_o, cmd: Command) => {
       await withControl(cmd, async (c) => {
-        const nodes = (await c.call<object, ListNodesReply>('listNodes', {})).nodes;
+        const nodes = (await c.call('listNodes', {})).nodes;
         if (isJsonMode()) return printJson(nodes.map(nodeJson));
         if (!nodes.length) return out('no nodes');
         const shown = nodes.length > 200 ? nodes.filter((n) => !n.sim).concat(nodes.filter((n) => n.sim).slice(0, 20)) : nodes;

@@ -1,6 +1,5 @@
 // baton run list
 import type { Command } from 'commander';
-import type { ListRunsReply } from '../../rpc/gen/control.js';
 import { parseCount } from '../args.js';
 import { withControl } from '../context.js';
 import { runJson } from '../json.js';
@@ -14,7 +13,7 @@ export function register(program: Command): void {
     .action(async (o: { env?: string; limit: string }, cmd: Command) => {
       const limit = parseCount(o.limit, '--limit');
       await withControl(cmd, async (c) => {
-        const runs = (await c.call<object, ListRunsReply>('listRuns', { envId: o.env ?? '', limit })).runs;
+        const runs = (await c.call('listRuns', { envId: o.env ?? '', limit })).runs;
         if (isJsonMode()) return printJson(runs.map(runJson));
         if (!runs.length) return out('no runs yet');
         out(table(['RUN', 'ENV', 'WORKFLOW', 'STATE', 'STARTED', 'DURATION', 'TASKS', 'OWNER'],

@@ -1,9 +1,6 @@
 // baton task list|logs|kill
 import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
-import { fromServiceError } from '../../rpc/errors.js';
-import type { LogChunk } from '../../rpc/gen/common.js';
-import type { ListTasksReply, Task } from '../../rpc/gen/control.js';
 import { parseCount, parseSignal } from '../args.js';
 import { withControl } from '../context.js';
 import { taskJson } from '../json.js';
@@ -18,7 +15,7 @@ export function register(program: Command): void {
     .option('--state <state>', 'only tasks in this state'))
     .action(async (o: { env?: string; node?: string; state?: string }, cmd: Command) => {
       await withControl(cmd, async (c) => {
-        const tasks = (await c.call<object, ListTasksReply>('listTasks', { envId: o.env ?? '', node: o.node ?? '', state: (o.state ?? '').toUpperCase() })).tasks;
+        const tasks = (await c.call('listTasks', { envId: o.env ?? '', node: o.node ?? '', state: (o.state ?? '').toUpperCase() })).tasks;
         if (isJsonMode()) return printJson(tasks.map(taskJson));
         if (!tasks.length) return out('no tasks');
         out(table(['TASK', 'STATE', 'NODE', 'PID', 'CRITICAL', 'CPU', 'RSS'],
@@ -34,19 +31,19 @@ export function register(program: Command): void {
     .action(async (id: string, o: { follow?: boolean; tail: string; grep?: string }, cmd: Command) => {
       const tail = parseCount(o.tail, '--tail');
       await withControl(cmd, (c) => new Promise<void>((resolve, reject) => {
-        const call = c.raw.taskLogs({ taskId: id, tail, follow: !!o.follow, grep: o.grep ?? '' });
+        const call = c.stream('taskLogs', { taskId: id, tail, follow: !!o.follow, grep: o.grep ?? '' });
         const stop = () => {
           call.cancel();
           resolve();
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
-        call.on('data', (chunk: LogChunk) => {
+        call.on('data', (chunk) => {
           if (isJsonMode()) printJsonLine({ lines: chunk.lines, offset: chunk.offset, eof: chunk.eof });
           else if (chunk.lines.length) process.stdout.write(chunk.lines.join('\n') + '\n');
           if (chunk.eof && !o.follow) stop();
         });
-        call.on('error', (e: Error & { code?: number }) => (e.code === 1 /* CANCELLED */ ? resolve() : reject(fromServiceError(e))));
+        call.on('error', reject);
         call.on('end', () => resolve());
       }));
     });
@@ -56,7 +53,7 @@ export function register(program: Command): void {
     .action(async (id: string, o: { signal: string }, cmd: Command) => {
       const signal = parseSignal(o.signal);
       await withControl(cmd, async (c) => {
-        const t = await c.call<object, Task>('killTask', { id, signal });
+        const t = await c.call('killTask', { id, signal });
         if (!t?.id) throw new BatonError('INTERNAL', `the controller did not say which task it killed (${id})`);
         if (isJsonMode()) return printJson(taskJson(t));
         out(`sent ${signal} to ${t.id}${t.pid > 0 ? ` (pid ${t.pid}` : ' ('}${t.node ? ` on ${t.node}` : ''})`);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
 import { packageRoot } from '../../local/paths.js';
-import type { ListTemplatesReply, RenderTemplateReply, Template } from '../../rpc/gen/control.js';
+import type { Template } from '../../rpc/gen/control.js';
 import type { Diagnostic, WorkflowLoader, WorkflowSummary } from '../../workflow/types.js';
 import { collect, parseVars } from '../args.js';
 import { findController, withControl } from '../context.js';
@@ -39,7 +39,7 @@ function summaryToTemplate(s: WorkflowSummary): Template {
 async function listTemplates(cmd: Command, o: RepoOpts): Promise<Template[]> {
   if (!o.local && findController(cmd)) {
     return withControl(cmd, async (c) =>
-      (await c.call<object, ListTemplatesReply>('listTemplates', { repo: o.repo ? path.resolve(o.repo) : '' })).templates);
+      (await c.call('listTemplates', { repo: o.repo ? path.resolve(o.repo) : '' })).templates);
   }
   const loader = await localLoader(o.repo);
   return (await loader.list(o.repo ? path.resolve(o.repo) : undefined)).map(summaryToTemplate);
@@ -112,7 +112,7 @@ export function register(program: Command): void {
       let doc: Record<string, unknown>;
       if (!o.local && findController(cmd)) {
         doc = await withControl(cmd, async (c) => {
-          const r = await c.call<object, RenderTemplateReply>('renderTemplate', { workflow: wf, vars, repo: o.repo ? path.resolve(o.repo) : '', revision: o.revision ?? '' });
+          const r = await c.call('renderTemplate', { workflow: wf, vars, repo: o.repo ? path.resolve(o.repo) : '', revision: o.revision ?? '' });
           return JSON.parse(r.json) as Record<string, unknown>;
         });
       } else {

@@ -1,9 +1,5 @@
-// The gRPC server: the Control service and server reflection (from proto/control.proto).
+// The gRPC server: the Control service and server reflection (reflection.ts: protoc's descriptors).
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
-import fs from 'node:fs';
-import path from 'node:path';
 import { ControlService, type ControlServer } from '../../rpc/gen/control.js';
 import type { Ctl } from '../core.js';
 import type { AgentPool } from '../agents/pool.js';
@@ -12,6 +8,7 @@ import { taskHandlers } from './tasks.js';
 import { nodeHandlers } from './nodes.js';
 import { templateHandlers } from './templates.js';
 import { infoHandlers } from './info.js';
+import { addReflection, DESCRIPTOR_SET } from './reflection.js';
 
 const MAX_MSG = 512 * 1024 * 1024;
 
@@ -32,12 +29,8 @@ export function createServer(ctl: Ctl, pool: AgentPool): grpc.Server {
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
   });
   server.addService(ControlService, controlServer(ctl, pool));
-  const protoFile = path.join(ctl.cfg.root, 'proto', 'control.proto');
-  if (fs.existsSync(protoFile)) {
-    const def = protoLoader.loadSync(protoFile, { includeDirs: [path.dirname(protoFile)], keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-    new ReflectionService(def).addToServer(server);
-  } else {
-    console.error(`baton controller: ${protoFile} not found: gRPC server reflection is off`);
+  if (!addReflection(server, ctl.cfg.token)) {
+    console.error(`baton controller: ${DESCRIPTOR_SET} not found (npm run build copies it): gRPC server reflection is off`);
   }
   return server;
 }
