@@ -205,5 +205,5 @@ from baton_task import run_task
 run_task({'configure': print, 'configur': print})
 `), agentEnv('unix:///nonexistent/task.sock')).exited;
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /TypeError: run_task: no event for handler configur \(expected configure, start, stop, reset, exit, recover\)/);
+  assert.match(r.stderr, /TypeError: run_task: no event for handler configur \(expected configure, start, stop, reset, exit\)/);
 });
