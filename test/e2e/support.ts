@@ -15,7 +15,7 @@ export const SHOTS = path.join(ROOT, 'docs', 'handbook', 'img');
 
 export function chromiumMissing(): string | null {
   if (!fs.existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (set BATON_CHROMIUM)`;
-  if (!fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html'))) return 'the console is not built (npm run build:renderer)';
+  if (!fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html'))) return 'the console is not built (npm run build)';
   return null;
 }
 
