@@ -5,7 +5,7 @@ import { ReflectionService } from '@grpc/reflection';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ControlService, type ControlServer } from '../../rpc/gen/control.js';
-import type { Ctl } from '../core.js';
+import type { ControllerCore } from '../core.js';
 import type { AgentPool } from '../agents/pool.js';
 import { environmentHandlers } from './environments.js';
 import { taskHandlers } from './tasks.js';
@@ -15,24 +15,24 @@ import { infoHandlers } from './info.js';
 
 const MAX_MSG = 512 * 1024 * 1024;
 
-export function controlServer(ctl: Ctl, pool: AgentPool): ControlServer {
+export function controlServer(controller: ControllerCore, pool: AgentPool): ControlServer {
   return {
-    ...infoHandlers(ctl),
-    ...environmentHandlers(ctl),
-    ...taskHandlers(ctl),
-    ...nodeHandlers(ctl, pool),
-    ...templateHandlers(ctl),
+    ...infoHandlers(controller),
+    ...environmentHandlers(controller),
+    ...taskHandlers(controller),
+    ...nodeHandlers(controller, pool),
+    ...templateHandlers(controller),
   };
 }
 
-export function createServer(ctl: Ctl, pool: AgentPool): grpc.Server {
+export function createServer(controller: ControllerCore, pool: AgentPool): grpc.Server {
   const server = new grpc.Server({
     // GetEnvironment(with_tasks) of a 150k-task environment is tens of MB
     'grpc.max_send_message_length': MAX_MSG,
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
   });
-  server.addService(ControlService, controlServer(ctl, pool));
-  const protoFile = path.join(ctl.cfg.root, 'proto', 'control.proto');
+  server.addService(ControlService, controlServer(controller, pool));
+  const protoFile = path.join(controller.cfg.root, 'proto', 'control.proto');
   if (fs.existsSync(protoFile)) {
     const def = protoLoader.loadSync(protoFile, { includeDirs: [path.dirname(protoFile)], keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
     new ReflectionService(def).addToServer(server);

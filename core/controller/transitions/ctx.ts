@@ -1,15 +1,15 @@
 // The context of one environment transition: its single deadline (every sub-step gets what
 // remains), the failures seen so far, and compact throttled progress.
 import type { ErrorDetailLike } from '../../model/errors.js';
-import type { EnvRt } from '../model/env.js';
-import type { TaskRt } from '../model/task.js';
+import type { EnvRuntime } from '../model/env.js';
+import type { TaskRuntime } from '../model/task.js';
 import type { TaskOp } from './op.js';
 
 /** late: the task's agent answered for it that it did not make the deadline (still alive) */
 export type FailReason = 'failed' | 'crashed' | 'lost' | 'unanswered' | 'unavailable' | 'launch' | 'late';
 
 export interface Failure {
-  task: TaskRt;
+  task: TaskRuntime;
   reason: FailReason;
   /** what the agent said (message, last lines, exit), if anything */
   detail?: ErrorDetailLike;
@@ -34,8 +34,8 @@ export class TransitionCtx {
   readonly fatal: Failure[] = [];
   readonly nonFatal: Failure[] = [];
   /** tasks that had not answered when the deadline passed */
-  readonly late: TaskRt[] = [];
-  private readonly failed = new Set<TaskRt>();
+  readonly late: TaskRuntime[] = [];
+  private readonly failed = new Set<TaskRuntime>();
   op: TaskOp | null = null;
   phase = '';
   done = 0;
@@ -45,7 +45,7 @@ export class TransitionCtx {
   private ticks = 0;
 
   constructor(
-    readonly env: EnvRt,
+    readonly env: EnvRuntime,
     readonly transition: string,
     readonly deadlineMs: number,
     private readonly sink: (p: Progress, event: boolean) => void,
