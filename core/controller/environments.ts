@@ -8,7 +8,7 @@ import { placeTasks } from './scheduler.js';
 import { nodeSnapshots } from './placement.js';
 import { encodeTaskStates } from '../store/task-states.js';
 import { closeRun } from './runs.js';
-import { TransitionCtx } from './transitions/ctx.js';
+import { TransitionCtx } from './model/transition.js';
 import { killAll } from './transitions/exit.js';
 import { assertIdle, controlEnvironment, getEnv } from './transitions/engine.js';
 

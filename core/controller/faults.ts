@@ -9,7 +9,7 @@ import type { ControllerCore } from './core.js';
 import type { EnvRuntime } from './model/env.js';
 import type { TaskRuntime } from './model/task.js';
 import type { NodeRuntime } from './nodes.js';
-import type { FailReason } from './transitions/ctx.js';
+import type { FailReason } from './model/transition.js';
 import { failureDetail } from './transitions/errors.js';
 import { closeRun } from './runs.js';
 import { fetchLastLines } from './agents/logs.js';

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { BatonError } from '../model/errors.js';
 import type { Diagnostic, ExpandedWorkflow, WorkflowLoader, WorkflowSummary } from './types.js';
-import { expandWorkflow, builtinsFor } from './expand.js';
+import { expandWorkflow, builtinsFor } from './expand/index.js';
 import { TemplateFiles, loadFile, type Loaded } from './templates.js';
 import {
   type RepoView, looksLikePath, repoOfFile, revisionView, workflowFiles, workingView,

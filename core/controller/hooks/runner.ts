@@ -5,7 +5,7 @@ import type { HookSpec, HookWhen } from '../../workflow/types.js';
 import { toBatonError, type ErrorDetailLike } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
 import type { EnvRuntime } from '../model/env.js';
-import type { TransitionCtx } from '../transitions/ctx.js';
+import type { TransitionCtx } from '../model/transition.js';
 import { BUILTINS } from './builtins.js';
 
 const DEFAULT_HOOK_TIMEOUT_MS = 30_000;

@@ -6,7 +6,7 @@ import { taskId } from '../../model/ids.js';
 import { StateCounts } from './counts.js';
 import { RoleTree } from './tree.js';
 import { TaskRuntime } from './task.js';
-import type { TransitionCtx } from '../transitions/ctx.js';
+import type { TransitionCtx } from './transition.js';
 
 export interface EnvInit {
   id: string;

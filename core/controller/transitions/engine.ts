@@ -10,7 +10,7 @@ import type { ControlProgress } from '../../rpc/gen/control.js';
 import { detailToProto } from '../../rpc/errors.js';
 import type { ControllerCore } from '../core.js';
 import type { EnvRuntime } from '../model/env.js';
-import { TransitionCtx, type Progress } from './ctx.js';
+import { TransitionCtx, type Progress } from '../model/transition.js';
 import { lateDetail, transitionError } from './errors.js';
 import { STEPS } from './steps.js';
 import { runHooks, fireHooks } from '../hooks/runner.js';

@@ -2,7 +2,7 @@
 // signal, what it printed last. A TIMEOUT names the late tasks and tells slow from crashed.
 import type { ErrorDetailLike } from '../../model/errors.js';
 import type { TaskRuntime } from '../model/task.js';
-import type { Failure, TransitionCtx } from './ctx.js';
+import type { Failure, TransitionCtx } from '../model/transition.js';
 
 /** causes listed in one error: enough to act on, bounded for 150k-task environments */
 const MAX_CAUSES = 50;

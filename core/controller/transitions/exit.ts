@@ -3,7 +3,7 @@
 // that nothing is left behind.
 import type { ControllerCore } from '../core.js';
 import type { TaskRuntime } from '../model/task.js';
-import type { TransitionCtx } from './ctx.js';
+import type { TransitionCtx } from '../model/transition.js';
 import { kill, transition } from './fanout.js';
 
 /** share of the remaining deadline the EXIT step may use: the kill step needs the rest */

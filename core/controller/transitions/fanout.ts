@@ -4,7 +4,7 @@ import type { TaskEvent, TaskState } from '../../model/states.js';
 import type { ControllerCore } from '../core.js';
 import type { TaskRuntime } from '../model/task.js';
 import type { NodeRuntime } from '../nodes.js';
-import type { TransitionCtx } from './ctx.js';
+import type { TransitionCtx } from '../model/transition.js';
 import { TaskOp } from './op.js';
 
 export function byNode(controller: ControllerCore, tasks: readonly TaskRuntime[]): Map<NodeRuntime | null, TaskRuntime[]> {

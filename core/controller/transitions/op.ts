@@ -3,12 +3,25 @@
 // to; nothing is allocated per task (no promise, no timer).
 import type { ControllerMsg } from '../../rpc/gen/agent.js';
 import type { TaskState } from '../../model/states.js';
-import type { ControllerCore } from '../core.js';
+import type { EventInput } from '../events/bus.js';
+import type { EnvRuntime } from '../model/env.js';
 import type { NodeRuntime } from '../nodes.js';
 import type { TaskRuntime } from '../model/task.js';
-import type { Failure, TransitionCtx } from './ctx.js';
+import type { Failure, TransitionCtx } from '../model/transition.js';
 
 export type OpKind = 'launch' | 'transition' | 'kill';
+
+/**
+ * What an op needs of the controller (ControllerCore is one). Narrow, so that this file does not
+ * import core.ts, which imports this one for its map of open batches.
+ */
+export interface OpController {
+  /** batches awaiting answers: batch id -> its op */
+  readonly batches: Map<number, { op: TaskOp; batch: OpBatch }>;
+  newBatchId(): number;
+  perTaskEvents(env: EnvRuntime): boolean;
+  emit(e: EventInput): void;
+}
 
 export interface OpBatch {
   id: number;
@@ -31,7 +44,7 @@ export class TaskOp {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    readonly controller: ControllerCore,
+    readonly controller: OpController,
     readonly ctx: TransitionCtx,
     readonly kind: OpKind,
     /** the task state a successful answer means (null for kills) */

@@ -1,7 +1,7 @@
 // RECOVER (from ERROR): failed, lost and exited tasks are relaunched (on another node when theirs
 // is down); healthy ones are kept and brought back to STANDBY. The environment ends DEPLOYED.
 import type { ControllerCore } from '../core.js';
-import type { TransitionCtx } from './ctx.js';
+import type { TransitionCtx } from '../model/transition.js';
 import { kill, launch, transition } from './fanout.js';
 import { placeOnNodes } from '../placement.js';
 

@@ -3,7 +3,7 @@
 import type { EnvTransition, TaskEvent, TaskState } from '../../model/states.js';
 import type { ControllerCore } from '../core.js';
 import type { TaskRuntime } from '../model/task.js';
-import type { TransitionCtx } from './ctx.js';
+import type { TransitionCtx } from '../model/transition.js';
 import { launch, transition } from './fanout.js';
 import { configureArgs } from '../channels.js';
 import { openRun, closeRun } from '../runs.js';

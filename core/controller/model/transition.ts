@@ -1,9 +1,9 @@
 // The context of one environment transition: its single deadline (every sub-step gets what
-// remains), the failures seen so far, and compact throttled progress.
+// remains), the failures seen so far, and compact throttled progress. The environment holds the
+// one under way (EnvRuntime.ctx); the steps that do the work are in ../transitions/.
 import type { ErrorDetailLike } from '../../model/errors.js';
-import type { EnvRuntime } from '../model/env.js';
-import type { TaskRuntime } from '../model/task.js';
-import type { TaskOp } from './op.js';
+import type { EnvRuntime } from './env.js';
+import type { TaskRuntime } from './task.js';
 
 /** late: the task's agent answered for it that it did not make the deadline (still alive) */
 export type FailReason = 'failed' | 'crashed' | 'lost' | 'unanswered' | 'unavailable' | 'launch' | 'late';
@@ -21,6 +21,11 @@ export interface Progress {
   total: number;
 }
 
+/** The fan-out step under way (a TaskOp, ../transitions/op.ts): an abort ends it at once. */
+export interface RunningStep {
+  finishNow(why: 'abort'): void;
+}
+
 const TICK_MS = 100;
 const EVENT_EVERY_TICKS = 5;
 
@@ -36,7 +41,7 @@ export class TransitionCtx {
   /** tasks that had not answered when the deadline passed */
   readonly late: TaskRuntime[] = [];
   private readonly failed = new Set<TaskRuntime>();
-  op: TaskOp | null = null;
+  op: RunningStep | null = null;
   phase = '';
   done = 0;
   total = 0;
