@@ -164,7 +164,10 @@ function oneCycle(graph, comp) {
           chain.unshift({ from: p.from, line: p.line });
           cur = p.from;
         }
-        return chain.map((c) => c.from).concat([start]).map((f, i) => (i < chain.length ? { file: f, line: chain[i].line } : { file: f }));
+        return chain
+          .map((c) => c.from)
+          .concat([start])
+          .map((f, i) => (i < chain.length ? { file: f, line: chain[i].line } : { file: f }));
       }
       if (!prev.has(e.to) && e.to !== start) {
         prev.set(e.to, { from: v, line: e.line });
@@ -207,7 +210,9 @@ if (path.resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
       console.error(`import cycle: ${c.chain.join(' -> ')}`);
       if (c.files.length > c.chain.length - 1) console.error(`  (all of these import each other: ${c.files.join(', ')})`);
     }
-    console.error(`cycle check: ${cycles.length} import cycle${cycles.length === 1 ? '' : 's'} (${files} files checked); move what the files share to the lower one`);
+    console.error(
+      `cycle check: ${cycles.length} import cycle${cycles.length === 1 ? '' : 's'} (${files} files checked); move what the files share to the lower one`,
+    );
     process.exit(1);
   }
   console.log(`cycle check: ok (${files} files checked)`);
