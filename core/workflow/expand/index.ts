@@ -3,7 +3,7 @@
 // This file is the entry point: the workflow's own vars and the user vars, then the walk over
 // the roles (roles.ts), then the channels (channels.ts).
 import path from 'node:path';
-import type { Diagnostic, ExpandedWorkflow, RoleNode } from '../types.js';
+import type { ExpandedWorkflow, RoleNode } from '../types.js';
 import { fromCel, type Scope } from '../expr.js';
 import { splitUserVars } from '../vars.js';
 import { readVarSpecs, resolveVars, publicSpecs } from '../specs.js';
