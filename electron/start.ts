@@ -33,7 +33,7 @@ async function serveWeb(): Promise<void> {
 
 async function main(): Promise<void> {
   if (!existsSync(path.join(root, 'dist-renderer', 'index.html'))) {
-    console.error('baton: the console is not built: run `npm run build:renderer` first');
+    console.error('baton: the console is not built: run `npm run build` first');
     process.exitCode = 2;
     return;
   }

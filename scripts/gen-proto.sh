@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Generates typed TypeScript from proto/ (ts-proto, grpc-js services) into core/rpc/gen/.
-# The generated files are committed so a build needs no protoc; this script refreshes them.
+# The generated files are committed so a build needs no protoc; `npm run gen` runs this script to
+# refresh them after a proto change, and `npm run check:gen` (scripts/check-gen.sh) fails when the
+# committed files are not what it generates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v protoc >/dev/null; then

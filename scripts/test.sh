@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# npm test: build, layer lint, renderer unit tests (vitest, when configured), then node's test
-# runner over dist/test (unit, integration, e2e). Every stage runs even if an earlier one failed;
-# the last line is the total: "N passed, N failed". Exits non-zero if anything failed.
+# npm test: build, generated-code check, lint, renderer unit tests (vitest, when configured), then
+# node's test runner over dist/test (unit, integration, e2e). Every stage runs even if an earlier
+# one failed; a stage that cannot run here (the generated-code check without protoc) is listed as
+# skipped, neither passed nor failed. The last line is the total: "N passed, N failed". Exits
+# non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 passed=0
 failed=0
 failed_stages=()
+skipped_stages=()
 logs=$(mktemp -d "${TMPDIR:-/tmp}/baton-test-XXXXXX")
 trap 'rm -rf "$logs"' EXIT
 
@@ -19,15 +22,24 @@ count() { # count <stage> <passed> <failed>
   printf -- '-- %s: %d passed, %d failed\n' "$1" "$2" "$3"
 }
 
-# 1. build (protos when protoc is there, then tsc)
+# 1. build (tsc, C parts, the console's web files)
 banner build
-if npm run build --silent && npm run build:renderer --silent; then count build 1 0; else count build 0 1; fi
+if npm run build --silent; then count build 1 0; else count build 0 1; fi
 
-# 2. layer lint
-banner 'layer lint'
-if node scripts/check-layers.mjs; then count lint 1 0; else count lint 0 1; fi
+# 2. the committed generated code matches proto/ (needs protoc: exit 77 means it was not there)
+banner 'generated code (check:gen)'
+bash scripts/check-gen.sh
+rc=$?
+if [ "$rc" -eq 77 ]; then
+  skipped_stages+=('check:gen (protoc not found)')
+  echo '-- check:gen: skipped'
+elif [ "$rc" -eq 0 ]; then count check:gen 1 0; else count check:gen 0 1; fi
 
-# 3. renderer unit tests
+# 3. lint: layers, import cycles, formatting
+banner lint
+if npm run lint --silent; then count lint 1 0; else count lint 0 1; fi
+
+# 4. renderer unit tests
 if [ -f renderer/vitest.config.ts ]; then
   banner 'renderer unit tests (vitest)'
   npx vitest run --config renderer/vitest.config.ts --reporter=default --reporter=json \
@@ -42,7 +54,7 @@ if [ -f renderer/vitest.config.ts ]; then
   count vitest "$p" "$f"
 fi
 
-# 4. node tests: unit, integration, e2e, bench smoke (whichever exist)
+# 5. node tests: unit, integration, e2e, bench smoke (whichever exist)
 dirs=()
 for d in unit integration e2e bench; do
   if [ -d "dist/test/$d" ]; then dirs+=("dist/test/$d"); fi
@@ -62,6 +74,7 @@ if [ "${#dirs[@]}" -gt 0 ]; then
 fi
 
 echo
+if [ "${#skipped_stages[@]}" -gt 0 ]; then echo "skipped stages: ${skipped_stages[*]}"; fi
 if [ "${#failed_stages[@]}" -gt 0 ]; then echo "failed stages: ${failed_stages[*]}"; fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

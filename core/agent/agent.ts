@@ -35,9 +35,9 @@ export class Agent {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  constructor(readonly o: ResolvedOptions) {
-    this.sim = new SimDriver(o, this.outbox);
-    this.process = o.sim ? null : new ProcessDriver(o, this.outbox);
+  constructor(readonly options: ResolvedOptions) {
+    this.sim = new SimDriver(options, this.outbox);
+    this.process = options.sim ? null : new ProcessDriver(options, this.outbox);
   }
 
   async start(): Promise<void> {
@@ -85,12 +85,12 @@ export class Agent {
   }
 
   hello(): Hello {
-    const o = this.o;
+    const options = this.options;
     return {
-      node: o.name, host: o.host, labels: o.labels,
-      resources: { cpu: o.cpu, memoryBytes: o.memoryBytes, portMin: o.portMin, portMax: o.portMax },
+      node: options.name, host: options.host, labels: options.labels,
+      resources: { cpu: options.cpu, memoryBytes: options.memoryBytes, portMin: options.portMin, portMax: options.portMax },
       tasks: this.drivers().flatMap((d) => d.taskInfos()),
-      pid: process.pid, version: AGENT_VERSION, sim: o.sim,
+      pid: process.pid, version: AGENT_VERSION, sim: options.sim,
     };
   }
 
@@ -109,7 +109,7 @@ export class Agent {
     const m = msg.msg;
     if (!m || this.stopped) return;
     const run = (p: Promise<void>, batchId: number) =>
-      p.catch((e) => console.error(`agent ${this.o.name}: batch ${batchId} failed: ${(e as Error).stack ?? e}`))
+      p.catch((e) => console.error(`agent ${this.options.name}: batch ${batchId} failed: ${(e as Error).stack ?? e}`))
         .finally(() => this.outbox.batchDone(batchId));
     switch (m.$case) {
       case 'launch': return void run(this.launch(m.launch), m.launch.batchId);
@@ -127,12 +127,12 @@ export class Agent {
     const groups = new Map<Driver, LaunchSpec[]>();
     for (const s of b.tasks) {
       let d: Driver | null = null;
-      if (this.o.sim || s.driver === 'sim') d = this.sim;
+      if (this.options.sim || s.driver === 'sim') d = this.sim;
       else if (s.driver === '' || s.driver === 'process') d = this.process;
       if (!d) {
         this.outbox.push(makeUpdate(s.taskId, 'failed', {
           batchId: b.batchId, ok: false, state: 'ERROR',
-          error: errorDetail('BAD_INPUT', `task ${s.name}: unknown driver ${s.driver} (process or sim)`, { taskId: s.taskId, taskName: s.name, envId: s.envId, node: this.o.name, where: 'driver' }),
+          error: errorDetail('BAD_INPUT', `task ${s.name}: unknown driver ${s.driver} (process or sim)`, { taskId: s.taskId, taskName: s.name, envId: s.envId, node: this.options.name, where: 'driver' }),
         }));
         continue;
       }
@@ -142,7 +142,7 @@ export class Agent {
         if (other.isLive(s.taskId)) {
           this.outbox.push(makeUpdate(s.taskId, 'failed', {
             batchId: b.batchId, ok: false, state: 'ERROR',
-            error: errorDetail('BAD_INPUT', `task ${s.name} already runs on node ${this.o.name}`, { taskId: s.taskId, taskName: s.name, node: this.o.name }),
+            error: errorDetail('BAD_INPUT', `task ${s.name} already runs on node ${this.options.name}`, { taskId: s.taskId, taskName: s.name, node: this.options.name }),
           }));
           continue;
         }
@@ -162,8 +162,8 @@ export class Agent {
       const d = isTaskEvent(event) ? this.find(it.taskId) : null;
       if (!d) {
         const error = isTaskEvent(event)
-          ? errorDetail('NOT_FOUND', `no task ${it.taskId} on node ${this.o.name}`, { taskId: it.taskId, node: this.o.name, transition: event })
-          : errorDetail('BAD_INPUT', unknownEventMessage(event), { taskId: it.taskId, node: this.o.name, where: 'event' });
+          ? errorDetail('NOT_FOUND', `no task ${it.taskId} on node ${this.options.name}`, { taskId: it.taskId, node: this.options.name, transition: event })
+          : errorDetail('BAD_INPUT', unknownEventMessage(event), { taskId: it.taskId, node: this.options.name, where: 'event' });
         this.outbox.push(makeUpdate(it.taskId, 'state', { batchId: b.batchId, ok: false, error }));
         continue;
       }

@@ -10,20 +10,20 @@ import { serve } from './server.js';
 export type { AgentHandle, AgentOptions, TlsFiles } from './options.js';
 
 export async function startAgent(opts: AgentOptions): Promise<AgentHandle> {
-  const o = resolveOptions(opts);
-  assertSafeListen(o.listen, !!o.tls, `agent ${o.name}`);
-  const agent = new Agent(o);
+  const options = resolveOptions(opts);
+  assertSafeListen(options.listen, !!options.tls, `agent ${options.name}`);
+  const agent = new Agent(options);
   await agent.start();
   let served;
   try {
-    served = await serve(agent, o);
+    served = await serve(agent, options);
   } catch (e) {
     await agent.stop(false);
     throw e;
   }
   let stopping: Promise<void> | null = null;
   return {
-    name: o.name,
+    name: options.name,
     address: served.address,
     stop(so?: { killTasks?: boolean }) {
       stopping ??= (async () => {

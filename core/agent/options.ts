@@ -64,39 +64,39 @@ export interface ResolvedOptions {
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 
-export function resolveOptions(o: AgentOptions): ResolvedOptions {
-  if (!o || typeof o.name !== 'string' || !NAME_RE.test(o.name)) {
-    throw new BatonError('BAD_INPUT', `agent name ${JSON.stringify(o?.name)}: letters, digits, . _ - (up to 63)`, { where: 'name' });
+export function resolveOptions(input: AgentOptions): ResolvedOptions {
+  if (!input || typeof input.name !== 'string' || !NAME_RE.test(input.name)) {
+    throw new BatonError('BAD_INPUT', `agent name ${JSON.stringify(input?.name)}: letters, digits, . _ - (up to 63)`, { where: 'name' });
   }
-  if (!o.home || !path.isAbsolute(o.home)) {
-    throw new BatonError('BAD_INPUT', `agent home ${JSON.stringify(o.home)} must be an absolute path`, { where: 'home' });
+  if (!input.home || !path.isAbsolute(input.home)) {
+    throw new BatonError('BAD_INPUT', `agent home ${JSON.stringify(input.home)} must be an absolute path`, { where: 'home' });
   }
-  const listen = parseAddress(o.listen, 'listen');
-  const [portMin, portMax] = o.portRange ?? [20000, 29999];
+  const listen = parseAddress(input.listen, 'listen');
+  const [portMin, portMax] = input.portRange ?? [20000, 29999];
   if (!(Number.isInteger(portMin) && Number.isInteger(portMax) && portMin > 0 && portMin <= portMax && portMax <= 65535)) {
     throw new BatonError('BAD_INPUT', `port range ${portMin}-${portMax} is not a valid range`, { where: 'portRange' });
   }
-  const grace = o.orphanGraceMs ?? DEFAULT_ORPHAN_GRACE_MS;
+  const grace = input.orphanGraceMs ?? DEFAULT_ORPHAN_GRACE_MS;
   if (!(Number.isInteger(grace) && grace >= 0)) {
     throw new BatonError('BAD_INPUT', `orphan grace ${grace}: a whole number of milliseconds, 0 or more`, { where: 'orphanGraceMs' });
   }
   const local = listen.kind === 'unix' || isLoopback(listen.host!);
   return {
-    name: o.name,
-    home: o.home,
-    dir: path.join(o.home, 'agents', o.name),
+    name: input.name,
+    home: input.home,
+    dir: path.join(input.home, 'agents', input.name),
     listen,
-    token: o.token || undefined,
-    labels: { ...(o.labels ?? {}) },
-    cpu: o.resources?.cpu ?? os.cpus().length,
-    memoryBytes: o.resources?.memoryBytes ?? os.totalmem(),
+    token: input.token || undefined,
+    labels: { ...(input.labels ?? {}) },
+    cpu: input.resources?.cpu ?? os.cpus().length,
+    memoryBytes: input.resources?.memoryBytes ?? os.totalmem(),
     portMin,
     portMax,
-    sim: !!o.sim,
-    host: o.host ?? (local ? '127.0.0.1' : os.hostname()),
-    tls: loadTls(o.tls, 'agent'),
-    logMaxBytes: o.logMaxBytes ?? 16 * 1024 * 1024,
-    spawnHelper: o.spawnHelper ?? process.env.BATON_SPAWN_HELPER !== '0',
+    sim: !!input.sim,
+    host: input.host ?? (local ? '127.0.0.1' : os.hostname()),
+    tls: loadTls(input.tls, 'agent'),
+    logMaxBytes: input.logMaxBytes ?? 16 * 1024 * 1024,
+    spawnHelper: input.spawnHelper ?? process.env.BATON_SPAWN_HELPER !== '0',
     orphanGraceMs: grace,
   };
 }

@@ -39,10 +39,10 @@ class Session implements SessionLike {
   }
 }
 
-function serviceImpl(agent: Agent, o: ResolvedOptions): grpc.UntypedServiceImplementation {
+function serviceImpl(agent: Agent, options: ResolvedOptions): grpc.UntypedServiceImplementation {
   return {
     session(call: grpc.ServerDuplexStream<ControllerMsg, AgentMsg>) {
-      if (!checkToken(call.metadata, o.token)) return void call.emit('error', unauthenticated());
+      if (!checkToken(call.metadata, options.token)) return void call.emit('error', unauthenticated());
       const s = new Session(call);
       agent.attach(s);
       const gone = () => {
@@ -55,7 +55,7 @@ function serviceImpl(agent: Agent, o: ResolvedOptions): grpc.UntypedServiceImple
           if (m.msg?.$case === 'welcome') agent.welcome(s);
           else agent.handle(m);
         } catch (e) {
-          console.error(`agent ${o.name}: bad controller message: ${(e as Error).message}`);
+          console.error(`agent ${options.name}: bad controller message: ${(e as Error).message}`);
         }
       });
       call.on('end', gone);
@@ -65,11 +65,11 @@ function serviceImpl(agent: Agent, o: ResolvedOptions): grpc.UntypedServiceImple
     },
 
     taskLogs(call: grpc.ServerWritableStream<AgentTaskLogsRequest, LogChunk>) {
-      if (!checkToken(call.metadata, o.token)) return void call.emit('error', unauthenticated());
+      if (!checkToken(call.metadata, options.token)) return void call.emit('error', unauthenticated());
       const req = call.request;
       const d = agent.find(req.taskId);
       if (!d) {
-        return void call.emit('error', toServiceError(new BatonError('NOT_FOUND', `no task ${req.taskId} on node ${o.name}`, { taskId: req.taskId, node: o.name })));
+        return void call.emit('error', toServiceError(new BatonError('NOT_FOUND', `no task ${req.taskId} on node ${options.name}`, { taskId: req.taskId, node: options.name })));
       }
       const cancelled = new Promise<void>((r) => {
         call.on('cancelled', () => r());
@@ -89,8 +89,8 @@ function serviceImpl(agent: Agent, o: ResolvedOptions): grpc.UntypedServiceImple
     },
 
     health(call: grpc.ServerUnaryCall<HealthRequest, HealthReply>, cb: grpc.sendUnaryData<HealthReply>) {
-      if (!checkToken(call.metadata, o.token)) return cb(unauthenticated());
-      cb(null, { node: o.name, ok: true, tasks: agent.taskCount(), pid: process.pid });
+      if (!checkToken(call.metadata, options.token)) return cb(unauthenticated());
+      cb(null, { node: options.name, ok: true, tasks: agent.taskCount(), pid: process.pid });
     },
   };
 }
@@ -101,16 +101,16 @@ export interface Served {
   stop(): void;
 }
 
-export async function serve(agent: Agent, o: ResolvedOptions): Promise<Served> {
+export async function serve(agent: Agent, options: ResolvedOptions): Promise<Served> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
     'grpc.max_send_message_length': 64 * 1024 * 1024,
     'grpc.keepalive_time_ms': 10_000,
     'grpc.keepalive_timeout_ms': 5_000,
   });
-  server.addService(AgentService, serviceImpl(agent, o));
-  const creds = serverCredentials(o.listen, o.tls);
-  const l = o.listen;
+  server.addService(AgentService, serviceImpl(agent, options));
+  const creds = serverCredentials(options.listen, options.tls);
+  const l = options.listen;
   if (l.kind === 'unix') {
     fs.mkdirSync(path.dirname(l.path!), { recursive: true });
     try {
@@ -120,7 +120,7 @@ export async function serve(agent: Agent, o: ResolvedOptions): Promise<Served> {
     }
   }
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(l.grpc, creds, (err, p) => (err ? reject(new BatonError('UNAVAILABLE', `agent ${o.name} cannot listen on ${l.grpc}: ${err.message}`, { where: 'listen' })) : resolve(p))),
+    server.bindAsync(l.grpc, creds, (err, p) => (err ? reject(new BatonError('UNAVAILABLE', `agent ${options.name} cannot listen on ${l.grpc}: ${err.message}`, { where: 'listen' })) : resolve(p))),
   );
   const address = l.kind === 'unix' ? `unix://${l.path}` : `${l.host}:${port}`;
   return {

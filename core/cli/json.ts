@@ -1,4 +1,4 @@
-// The --json shapes (DESIGN.md, "Contracts"): an environment has id, state, runNumber (null
+// The --json shapes (docs/design.md, "Contracts"): an environment has id, state, runNumber (null
 // outside a run), workflow, tasks[] with id, name, role, state, node, pid, critical.
 import type { ErrorDetailLike } from '../model/errors.js';
 import { detailFromProto } from '../rpc/errors.js';

@@ -2,14 +2,14 @@
 // binds it targets, and sent to the task as arguments (docs/architecture.md, "Task processes").
 // Also the environment's channel graph with live rates.
 import type { ChannelGraph, ChannelEdge } from '../rpc/gen/control.js';
-import type { EnvRt } from './model/env.js';
-import type { TaskRt } from './model/task.js';
+import type { EnvRuntime } from './model/env.js';
+import type { TaskRuntime } from './model/task.js';
 import { edgeRates } from './rates.js';
 
 /** the socket type of the connecting end of a channel, from the type of its bind */
 const PEER_TYPE: Record<string, string> = { push: 'pull', pull: 'push', pub: 'sub', sub: 'pub', req: 'rep', rep: 'req', pair: 'pair' };
 
-function bindOf(env: EnvRt, role: string, channel: string): { task: TaskRt | undefined; type: string } {
+function bindOf(env: EnvRuntime, role: string, channel: string): { task: TaskRuntime | undefined; type: string } {
   const task = env.byRole.get(role);
   const b = task?.spec.binds.find((x) => x.name === channel);
   return { task, type: b?.type ?? '' };
@@ -20,7 +20,7 @@ function bindOf(env: EnvRt, role: string, channel: string): { task: TaskRt | und
  * chan.<name>.bind / chan.<name>.connect (comma-separated) / chan.<name>.type.
  * `missing` collects connects whose bind has no address (its task was not launched).
  */
-export function configureArgs(env: EnvRt, t: TaskRt, extra: Record<string, string>, missing?: string[]): Record<string, string> {
+export function configureArgs(env: EnvRuntime, t: TaskRuntime, extra: Record<string, string>, missing?: string[]): Record<string, string> {
   const spec = t.spec;
   const args: Record<string, string> = { ...spec.properties, ...extra, env_id: env.id };
   for (const b of spec.binds) {
@@ -47,7 +47,7 @@ export function configureArgs(env: EnvRt, t: TaskRt, extra: Record<string, strin
 }
 
 /** The channel graph: one edge per (bind, connect) pair, addresses resolved, rates live. */
-export function channelGraph(env: EnvRt): ChannelGraph {
+export function channelGraph(env: EnvRuntime): ChannelGraph {
   const specs = env.expanded.channels ?? [];
   const bindEdges = new Map<string, number>();
   const connectEdges = new Map<string, number>();

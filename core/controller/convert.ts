@@ -2,12 +2,12 @@
 import type { Environment, Node, Role, Run, Task } from '../rpc/gen/control.js';
 import type { RunRecord } from '../store/store.js';
 import { detailToProto } from '../rpc/errors.js';
-import type { EnvRt } from './model/env.js';
-import type { TaskRt } from './model/task.js';
-import type { NodeRt } from './nodes.js';
+import type { EnvRuntime } from './model/env.js';
+import type { TaskRuntime } from './model/task.js';
+import type { NodeRuntime } from './nodes.js';
 import { channelGraph } from './channels.js';
 
-export function taskToProto(t: TaskRt): Task {
+export function taskToProto(t: TaskRuntime): Task {
   const s = t.spec;
   return {
     id: t.id, name: t.name, role: s.rolePath || s.name, envId: t.env.id, className: s.className, state: t.state,
@@ -18,7 +18,7 @@ export function taskToProto(t: TaskRt): Task {
   };
 }
 
-function roleToProto(env: EnvRt, idx: number): Role {
+function roleToProto(env: EnvRuntime, idx: number): Role {
   const n = env.tree.nodes[idx]!;
   const task = n.taskName ? env.byRole.get(n.taskName) : undefined;
   return {
@@ -29,7 +29,7 @@ function roleToProto(env: EnvRt, idx: number): Role {
 
 export interface EnvView { withTasks?: boolean; withTree?: boolean }
 
-export function envToProto(env: EnvRt, view: EnvView = {}): Environment {
+export function envToProto(env: EnvRuntime, view: EnvView = {}): Environment {
   return {
     id: env.id, name: env.name, workflow: env.workflow, state: env.state,
     runNumber: env.runNumber ?? undefined, owner: env.owner, createdMs: env.createdMs, updatedMs: env.updatedMs,
@@ -44,7 +44,7 @@ export function envToProto(env: EnvRt, view: EnvView = {}): Environment {
   };
 }
 
-export function nodeToProto(n: NodeRt): Node {
+export function nodeToProto(n: NodeRuntime): Node {
   return {
     name: n.name, address: n.address, host: n.host, labels: n.labels,
     resources: { cpu: n.cpuCap, memoryBytes: n.memCap, portMin: n.portMin, portMax: n.portMax },

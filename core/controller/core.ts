@@ -5,13 +5,13 @@ import type { WorkflowLoader } from '../workflow/types.js';
 import type { TaskState } from '../model/states.js';
 import { EventBus, type EventInput } from './events/bus.js';
 import { Persister } from './persistence.js';
-import { NodeRegistry, type NodeRt } from './nodes.js';
+import { NodeRegistry, type NodeRuntime } from './nodes.js';
 import type { AgentLink } from './agents/link.js';
-import type { EnvRt } from './model/env.js';
-import type { TaskRt } from './model/task.js';
+import type { EnvRuntime } from './model/env.js';
+import type { TaskRuntime } from './model/task.js';
 import type { TaskOp, OpBatch } from './transitions/op.js';
 
-export interface CtlConfig {
+export interface ControllerConfig {
   home: string;
   token?: string;
   defaultTimeoutMs: number;
@@ -23,15 +23,15 @@ export interface CtlConfig {
   root: string;
 }
 
-export class Ctl {
+export class ControllerCore {
   readonly startedMs = Date.now();
   readonly events: EventBus;
   readonly persist: Persister;
   readonly nodes = new NodeRegistry();
   /** agent address -> link */
   readonly links = new Map<string, AgentLink>();
-  readonly envs = new Map<string, EnvRt>();
-  readonly tasks = new Map<string, TaskRt>();
+  readonly envs = new Map<string, EnvRuntime>();
+  readonly tasks = new Map<string, TaskRuntime>();
   /** batches awaiting answers: batch id -> its op */
   readonly batches = new Map<number, { op: TaskOp; batch: OpBatch }>();
   private batchSeq = 0;
@@ -40,7 +40,7 @@ export class Ctl {
 
   constructor(
     readonly id: string,
-    readonly cfg: CtlConfig,
+    readonly cfg: ControllerConfig,
     readonly store: Store,
     readonly loader: WorkflowLoader,
   ) {
@@ -57,12 +57,12 @@ export class Ctl {
   }
 
   /** per-task events for this environment, or summaries (150k-task environments) */
-  perTaskEvents(env: EnvRt): boolean {
+  perTaskEvents(env: EnvRuntime): boolean {
     return env.active.length <= this.cfg.taskEventLimit;
   }
 
   /** Sets a task's state with counts, tree, write-behind and (small environments) an event. */
-  setTaskState(t: TaskRt, state: TaskState, message = ''): void {
+  setTaskState(t: TaskRuntime, state: TaskState, message = ''): void {
     if (!t.env.setTaskState(t, state)) return;
     this.persist.taskState(t);
     if (this.perTaskEvents(t.env)) {
@@ -70,16 +70,16 @@ export class Ctl {
     }
   }
 
-  envTouched(env: EnvRt): void {
+  envTouched(env: EnvRuntime): void {
     env.updatedMs = Date.now();
     this.persist.env(env);
   }
 
-  nodeOf(t: TaskRt): NodeRt | undefined {
+  nodeOf(t: TaskRuntime): NodeRuntime | undefined {
     return this.nodes.get(t.node);
   }
 
-  opOf(t: TaskRt): TaskOp | undefined {
+  opOf(t: TaskRuntime): TaskOp | undefined {
     return t.waitBatch ? this.batches.get(t.waitBatch)?.op : undefined;
   }
 }

@@ -2,83 +2,83 @@
 import type { CreateEnvironmentRequest } from '../rpc/gen/control.js';
 import { BatonError } from '../model/errors.js';
 import { newId } from '../model/ids.js';
-import type { Ctl } from './core.js';
-import { EnvRt } from './model/env.js';
+import type { ControllerCore } from './core.js';
+import { EnvRuntime } from './model/env.js';
 import { placeTasks } from './scheduler.js';
 import { nodeSnapshots } from './placement.js';
 import { encodeTaskStates } from '../store/task-states.js';
 import { closeRun } from './runs.js';
-import { TransitionCtx } from './transitions/ctx.js';
+import { TransitionCtx } from './model/transition.js';
 import { killAll } from './transitions/exit.js';
 import { assertIdle, controlEnvironment, getEnv } from './transitions/engine.js';
 
 /** Expands, places and stores a new environment. Any error leaves nothing behind. */
-export async function createEnvironment(ctl: Ctl, req: CreateEnvironmentRequest): Promise<EnvRt> {
+export async function createEnvironment(controller: ControllerCore, req: CreateEnvironmentRequest): Promise<EnvRuntime> {
   if (!req.workflow) throw new BatonError('BAD_INPUT', 'a workflow is required (a name in the template repos or a path)', { where: 'workflow' });
   // BAD_TEMPLATE / BAD_INPUT from the loader pass through as they are
-  const expanded = await ctl.loader.expand(req.workflow, req.vars ?? {}, {
+  const expanded = await controller.loader.expand(req.workflow, req.vars ?? {}, {
     repo: req.repo || undefined, revision: req.revision || undefined,
   });
   const now = Date.now();
-  const env = new EnvRt({
+  const env = new EnvRuntime({
     id: newId('env'), name: expanded.name, workflow: req.workflow, state: 'STANDBY', runNumber: null,
     owner: req.owner, createdMs: now, updatedMs: now, vars: { ...(req.vars ?? {}) }, repo: expanded.repo ?? req.repo,
     revision: expanded.revision ?? req.revision, error: null,
   }, expanded);
 
   // placement: throws PLACEMENT naming the task; nothing is held until every task fits
-  const names = placeTasks(env.active.map((t) => t.spec), nodeSnapshots(ctl));
+  const names = placeTasks(env.active.map((t) => t.spec), nodeSnapshots(controller));
   for (let i = 0; i < env.active.length; i++) {
     const t = env.active[i]!;
     t.node = names[i]!;
   }
 
-  await ctl.store.putEnvironment({
+  await controller.store.putEnvironment({
     id: env.id, name: env.name, workflow: env.workflow, state: env.state, runNumber: null, owner: env.owner,
     createdMs: env.createdMs, updatedMs: env.updatedMs, vars: env.vars, repo: env.repo, revision: env.revision,
     expanded, error: null, destroyed: false,
   });
   // one compact write for 150k tasks; rows follow for tasks that get a pid, ports, an exit...
-  await ctl.store.putTaskPlacement(env.id, env.tasks.map((t) => t.node));
-  await ctl.store.putTaskStateVector(env.id, encodeTaskStates(env.tasks));
+  await controller.store.putTaskPlacement(env.id, env.tasks.map((t) => t.node));
+  await controller.store.putTaskStateVector(env.id, encodeTaskStates(env.tasks));
 
-  ctl.envs.set(env.id, env);
+  controller.envs.set(env.id, env);
   for (const t of env.tasks) {
-    ctl.tasks.set(t.id, t);
-    if (t.node) ctl.nodes.get(t.node)?.assign(t);
+    controller.tasks.set(t.id, t);
+    if (t.node) controller.nodes.get(t.node)?.assign(t);
   }
-  ctl.emit({
+  controller.emit({
     kind: 'env.created', envId: env.id, state: env.state, message: `environment ${env.id} created from ${req.workflow}`,
     data: { workflow: req.workflow, name: env.name, tasks: String(env.active.length), owner: env.owner },
   });
-  if (req.autoDeploy) await controlEnvironment(ctl, env.id, 'DEPLOY');
+  if (req.autoDeploy) await controlEnvironment(controller, env.id, 'DEPLOY');
   return env;
 }
 
 /** Kills every task (graded unless force), closes an open run, marks the environment destroyed. */
-export async function destroyEnvironment(ctl: Ctl, id: string, force: boolean): Promise<EnvRt> {
-  const env = getEnv(ctl, id);
+export async function destroyEnvironment(controller: ControllerCore, id: string, force: boolean): Promise<EnvRuntime> {
+  const env = getEnv(controller, id);
   assertIdle(env);
-  const ctx = new TransitionCtx(env, 'DESTROY', Date.now() + ctl.cfg.defaultTimeoutMs, () => {});
+  const ctx = new TransitionCtx(env, 'DESTROY', Date.now() + controller.cfg.defaultTimeoutMs, () => {});
   ctx.expectExits = true;
   ctx.tolerant = true;
   env.ctx = ctx;
   try {
-    await killAll(ctl, ctx, env.tasks, !force, force ? 'destroy (force)' : 'destroy');
+    await killAll(controller, ctx, env.tasks, !force, force ? 'destroy (force)' : 'destroy');
   } finally {
     ctx.stop();
     env.ctx = null;
   }
-  await closeRun(ctl, env, 'aborted');
+  await closeRun(controller, env, 'aborted');
   env.destroyed = true;
   env.updatedMs = Date.now();
-  ctl.persist.dropEnv(env);
-  await ctl.persist.flush();
-  await ctl.store.patchEnvironment(env.id, { destroyed: true, state: env.state, updatedMs: env.updatedMs, runNumber: null });
-  await ctl.store.deleteTasks(env.id);
-  ctl.envs.delete(env.id);
-  for (const t of env.tasks) ctl.tasks.delete(t.id);
-  ctl.emit({ kind: 'env.destroyed', envId: env.id, state: env.state, message: `environment ${env.id} destroyed${force ? ' (force)' : ''}` });
-  await ctl.events.flush();
+  controller.persist.dropEnv(env);
+  await controller.persist.flush();
+  await controller.store.patchEnvironment(env.id, { destroyed: true, state: env.state, updatedMs: env.updatedMs, runNumber: null });
+  await controller.store.deleteTasks(env.id);
+  controller.envs.delete(env.id);
+  for (const t of env.tasks) controller.tasks.delete(t.id);
+  controller.emit({ kind: 'env.destroyed', envId: env.id, state: env.state, message: `environment ${env.id} destroyed${force ? ' (force)' : ''}` });
+  await controller.events.flush();
   return env;
 }

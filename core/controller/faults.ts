@@ -5,11 +5,11 @@
 import type { ErrorDetailLike } from '../model/errors.js';
 import type { EnvState } from '../model/states.js';
 import type { ExitInfo } from '../rpc/gen/common.js';
-import type { Ctl } from './core.js';
-import type { EnvRt } from './model/env.js';
-import type { TaskRt } from './model/task.js';
-import type { NodeRt } from './nodes.js';
-import type { FailReason } from './transitions/ctx.js';
+import type { ControllerCore } from './core.js';
+import type { EnvRuntime } from './model/env.js';
+import type { TaskRuntime } from './model/task.js';
+import type { NodeRuntime } from './nodes.js';
+import type { FailReason } from './model/transition.js';
 import { failureDetail } from './transitions/errors.js';
 import { closeRun } from './runs.js';
 import { fetchLastLines } from './agents/logs.js';
@@ -18,27 +18,27 @@ import { fireHooks } from './hooks/runner.js';
 const LIVE: readonly EnvState[] = ['DEPLOYED', 'CONFIGURED', 'RUNNING'];
 
 /** Puts the environment in ERROR with a structured reason; aborts its open run. */
-export function goError(ctl: Ctl, env: EnvRt, detail: ErrorDetailLike): void {
+export function goError(controller: ControllerCore, env: EnvRuntime, detail: ErrorDetailLike): void {
   if (env.state === 'ERROR' || env.destroyed) return;
   const from = env.state;
   env.state = 'ERROR';
   env.error = detail;
-  ctl.envTouched(env);
-  ctl.emit({ kind: 'env.state', envId: env.id, state: 'ERROR', error: detail, message: detail.message, data: { from } });
-  void closeRun(ctl, env, 'aborted');
-  enrichLastLines(ctl, env, detail);
+  controller.envTouched(env);
+  controller.emit({ kind: 'env.state', envId: env.id, state: 'ERROR', error: detail, message: detail.message, data: { from } });
+  void closeRun(controller, env, 'aborted');
+  enrichLastLines(controller, env, detail);
 }
 
 /** A task error names what it printed last: fetch it from the agent when the update did not carry it. */
-function enrichLastLines(ctl: Ctl, env: EnvRt, detail: ErrorDetailLike): void {
+function enrichLastLines(controller: ControllerCore, env: EnvRuntime, detail: ErrorDetailLike): void {
   if (!detail.taskId || detail.lastLines?.length) return;
-  const t = ctl.tasks.get(detail.taskId);
+  const t = controller.tasks.get(detail.taskId);
   if (!t || t.lost) return;
-  void fetchLastLines(ctl, t).then((lines) => {
+  void fetchLastLines(controller, t).then((lines) => {
     if (!lines.length) return;
     detail.lastLines = lines;
-    if (t.error && !t.error.lastLines?.length) { t.error.lastLines = lines; ctl.persist.task(t); }
-    ctl.envTouched(env);
+    if (t.error && !t.error.lastLines?.length) { t.error.lastLines = lines; controller.persist.task(t); }
+    controller.envTouched(env);
   });
 }
 
@@ -47,12 +47,12 @@ function exitWords(x: ExitInfo): string {
 }
 
 /** The agent reports that a task's process ended. */
-export function taskExited(ctl: Ctl, t: TaskRt, exit: ExitInfo, said?: ErrorDetailLike): void {
+export function taskExited(controller: ControllerCore, t: TaskRuntime, exit: ExitInfo, said?: ErrorDetailLike): void {
   const env = t.env;
   t.launched = false;
   t.exit = exit;
   env.setTaskLost(t, false);
-  const op = ctl.opOf(t);
+  const op = controller.opOf(t);
   const killed = op?.kind === 'kill';
   const clean = !t.controlled && exit.code === 0 && !exit.signal;
   const expected = killed || !!env.ctx?.expectExits || env.state === 'DONE' || env.destroyed || t.state === 'DONE';
@@ -65,11 +65,11 @@ export function taskExited(ctl: Ctl, t: TaskRt, exit: ExitInfo, said?: ErrorDeta
       ...(said?.lastLines?.length ? { lastLines: said.lastLines } : {}),
     };
   }
-  ctl.setTaskState(t, state);
+  controller.setTaskState(t, state);
   // an expected end of a sim task (no pid) leaves nothing worth a row: its state is in the vector
-  if (state === 'ERROR' || t.pid !== 0) ctl.persist.task(t);
-  if (!expected || ctl.perTaskEvents(env)) {
-    ctl.emit({
+  if (state === 'ERROR' || t.pid !== 0) controller.persist.task(t);
+  if (!expected || controller.perTaskEvents(env)) {
+    controller.emit({
       kind: 'task.exit', envId: env.id, taskId: t.id, node: t.node, state,
       message: `task ${t.name} exited (${exitWords(exit)})`,
       data: { name: t.name, code: String(exit.code), signal: exit.signal, expected: String(expected) },
@@ -80,11 +80,11 @@ export function taskExited(ctl: Ctl, t: TaskRt, exit: ExitInfo, said?: ErrorDeta
     return;
   }
   if (expected || clean) return;
-  fault(ctl, t, 'crashed', t.error ?? said);
+  fault(controller, t, 'crashed', t.error ?? said);
 }
 
 /** A task failed on its own (exit, ERROR state, loss): decide what it means for its environment. */
-export function fault(ctl: Ctl, t: TaskRt, reason: FailReason, detail?: ErrorDetailLike): void {
+export function fault(controller: ControllerCore, t: TaskRuntime, reason: FailReason, detail?: ErrorDetailLike): void {
   const env = t.env;
   if (env.destroyed || !t.included) return;
   if (env.ctx) {
@@ -93,40 +93,40 @@ export function fault(ctl: Ctl, t: TaskRt, reason: FailReason, detail?: ErrorDet
   }
   if (!LIVE.includes(env.state)) return;
   if (env.isFatal(t)) {
-    goError(ctl, env, failureDetail({ task: t, reason, detail }, ''));
-    fireHooks(ctl, env, 'enter', 'ERROR');
+    goError(controller, env, failureDetail({ task: t, reason, detail }, ''));
+    fireHooks(controller, env, 'enter', 'ERROR');
   } else if (!env.degraded) {
     env.degraded = true;
-    ctl.envTouched(env);
-    ctl.emit({ kind: 'env.state', envId: env.id, state: env.state, message: `environment degraded: task ${t.name} ${reason}`, data: { degraded: 'true', task: t.name } });
+    controller.envTouched(env);
+    controller.emit({ kind: 'env.state', envId: env.id, state: env.state, message: `environment degraded: task ${t.name} ${reason}`, data: { degraded: 'true', task: t.name } });
   }
 }
 
 /** An agent's session broke (or it stopped heart-beating): its tasks are lost at once. */
-export function nodeDown(ctl: Ctl, node: NodeRt, reason: string): void {
+export function nodeDown(controller: ControllerCore, node: NodeRuntime, reason: string): void {
   if (!node.up && node.synced) return;
   node.up = false;
-  ctl.emit({ kind: 'node.down', node: node.name, message: `node ${node.name} is down: ${reason}` });
-  const lost: TaskRt[] = [];
+  controller.emit({ kind: 'node.down', node: node.name, message: `node ${node.name} is down: ${reason}` });
+  const lost: TaskRuntime[] = [];
   for (const t of node.tasks) {
     if ((t.launched || t.waitBatch) && !t.lost && t.env.setTaskLost(t, true)) {
-      ctl.persist.task(t);
+      controller.persist.task(t);
       lost.push(t);
     }
   }
   // pending answers from this node will not come (marked lost first, so nmin counts see it)
-  for (const { op, batch } of [...ctl.batches.values()]) if (batch.node === node) op.nodeDown(node);
-  const byEnv = new Map<EnvRt, TaskRt[]>();
+  for (const { op, batch } of [...controller.batches.values()]) if (batch.node === node) op.nodeDown(node);
+  const byEnv = new Map<EnvRuntime, TaskRuntime[]>();
   for (const t of lost) {
     const l = byEnv.get(t.env);
     if (l) l.push(t); else byEnv.set(t.env, [t]);
   }
   for (const [env, tasks] of byEnv) {
-    if (ctl.perTaskEvents(env)) {
-      for (const t of tasks) ctl.emit({ kind: 'task.lost', envId: env.id, taskId: t.id, node: node.name, message: `task ${t.name} lost: node ${node.name} is down`, data: { name: t.name } });
+    if (controller.perTaskEvents(env)) {
+      for (const t of tasks) controller.emit({ kind: 'task.lost', envId: env.id, taskId: t.id, node: node.name, message: `task ${t.name} lost: node ${node.name} is down`, data: { name: t.name } });
     } else {
-      ctl.emit({ kind: 'task.lost', envId: env.id, node: node.name, message: `${tasks.length} task(s) lost: node ${node.name} is down`, data: { count: String(tasks.length) } });
+      controller.emit({ kind: 'task.lost', envId: env.id, node: node.name, message: `${tasks.length} task(s) lost: node ${node.name} is down`, data: { count: String(tasks.length) } });
     }
   }
-  for (const t of lost) fault(ctl, t, 'lost');
+  for (const t of lost) fault(controller, t, 'lost');
 }

@@ -10,7 +10,7 @@ import { newId } from '../model/ids.js';
 import { assertSafeListen, parseAddress } from '../rpc/address.js';
 import { channelCredentials, loadTls, serverCredentials } from '../rpc/tls.js';
 import { openSqliteStore } from '../store/sqlite.js';
-import { Ctl } from './core.js';
+import { ControllerCore } from './core.js';
 import { AgentPool } from './agents/pool.js';
 import { restore, startRestoreGrace } from './restore.js';
 import { createServer, bind } from './server/index.js';
@@ -37,9 +37,9 @@ async function clearStaleSocket(file: string): Promise<void> {
 /** how long startController waits for the agents it was given to say Hello (it never fails on them) */
 const AGENT_WAIT_MS = 3000;
 
-async function waitAgents(ctl: Ctl, addresses: string[], ms: number): Promise<void> {
+async function waitAgents(controller: ControllerCore, addresses: string[], ms: number): Promise<void> {
   const until = Date.now() + ms;
-  while (Date.now() < until && !addresses.every((a) => ctl.links.get(a)?.up)) {
+  while (Date.now() < until && !addresses.every((a) => controller.links.get(a)?.up)) {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -69,7 +69,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     id = newId('ctl');
     await store.setMeta('controller_id', id);
   }
-  const ctl = new Ctl(id, {
+  const controller = new ControllerCore(id, {
     home: path.resolve(opts.home),
     token: opts.token,
     defaultTimeoutMs: opts.defaultTimeoutMs ?? DEFAULTS.defaultTimeoutMs,
@@ -79,14 +79,14 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     root,
   }, store, opts.loader ?? defaultLoader(root, opts.templateRepos));
 
-  const pool = new AgentPool(ctl, tls);
-  const server = createServer(ctl, pool);
+  const pool = new AgentPool(controller, tls);
+  const server = createServer(controller, pool);
   let grace: NodeJS.Timeout | null = null;
   try {
-    await ctl.events.init();
-    await restore(ctl);
+    await controller.events.init();
+    await restore(controller);
     const port = tls && listen.kind === 'tcp' ? await bindTls(server, listen.grpc, serverCredentials(listen, tls)) : await bind(server, listen.grpc);
-    ctl.address = listen.kind === 'unix' ? `unix://${listen.path}` : `${listen.host}:${port}`;
+    controller.address = listen.kind === 'unix' ? `unix://${listen.path}` : `${listen.host}:${port}`;
   } catch (e) {
     server.forceShutdown();
     await store.close();
@@ -94,7 +94,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   }
 
   pool.start();
-  for (const n of ctl.nodes.all()) {
+  for (const n of controller.nodes.all()) {
     if (!n.address) continue;
     try {
       pool.dial(n.address, n.name);
@@ -104,24 +104,24 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     }
   }
   for (const a of opts.agents ?? []) pool.dial(a);
-  grace = startRestoreGrace(ctl);
-  await waitAgents(ctl, opts.agents ?? [], AGENT_WAIT_MS);
+  grace = startRestoreGrace(controller);
+  await waitAgents(controller, opts.agents ?? [], AGENT_WAIT_MS);
 
   let stopping: Promise<void> | null = null;
   return {
     id,
-    address: ctl.address,
+    address: controller.address,
     stop() {
       stopping ??= (async () => {
-        ctl.stopping = true;
+        controller.stopping = true;
         if (grace) clearTimeout(grace);
         await new Promise<void>((resolve) => {
           const t = setTimeout(() => { server.forceShutdown(); resolve(); }, 2000);
           server.tryShutdown(() => { clearTimeout(t); resolve(); });
         });
         pool.stop();
-        await ctl.persist.close();
-        await ctl.events.close();
+        await controller.persist.close();
+        await controller.events.close();
         await store.close();
       })();
       return stopping;

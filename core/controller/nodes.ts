@@ -1,9 +1,9 @@
 // Nodes (agents) as the controller knows them: identity and labels from the Hello, load from
 // heartbeats, and the resources its placed tasks hold.
 import type { AgentLink } from './agents/link.js';
-import type { TaskRt } from './model/task.js';
+import type { TaskRuntime } from './model/task.js';
 
-export class NodeRt {
+export class NodeRuntime {
   labels: Record<string, string> = {};
   host = '';
   pid = 0;
@@ -26,21 +26,21 @@ export class NodeRt {
   usedCpu = 0;
   usedMem = 0;
   /** tasks placed here (live environments) */
-  readonly tasks = new Set<TaskRt>();
+  readonly tasks = new Set<TaskRuntime>();
   link: AgentLink | null = null;
   stored = false;
   addedMs = Date.now();
 
   constructor(public name: string, public address: string) {}
 
-  assign(t: TaskRt): void {
+  assign(t: TaskRuntime): void {
     if (this.tasks.has(t)) return;
     this.tasks.add(t);
     this.usedCpu += t.spec.wants?.cpu ?? 0;
     this.usedMem += t.spec.wants?.memoryBytes ?? 0;
   }
 
-  release(t: TaskRt): void {
+  release(t: TaskRuntime): void {
     if (!this.tasks.delete(t)) return;
     this.usedCpu -= t.spec.wants?.cpu ?? 0;
     this.usedMem -= t.spec.wants?.memoryBytes ?? 0;
@@ -48,21 +48,21 @@ export class NodeRt {
 }
 
 export class NodeRegistry {
-  readonly byName = new Map<string, NodeRt>();
+  readonly byName = new Map<string, NodeRuntime>();
 
-  get(name: string): NodeRt | undefined {
+  get(name: string): NodeRuntime | undefined {
     return this.byName.get(name);
   }
 
-  byAddress(address: string): NodeRt | undefined {
+  byAddress(address: string): NodeRuntime | undefined {
     for (const n of this.byName.values()) if (n.address === address) return n;
     return undefined;
   }
 
-  ensure(name: string, address: string): NodeRt {
+  ensure(name: string, address: string): NodeRuntime {
     let n = this.byName.get(name);
     if (!n) {
-      n = new NodeRt(name, address);
+      n = new NodeRuntime(name, address);
       this.byName.set(name, n);
     }
     return n;
@@ -72,7 +72,7 @@ export class NodeRegistry {
     this.byName.delete(name);
   }
 
-  all(): NodeRt[] {
+  all(): NodeRuntime[] {
     return [...this.byName.values()];
   }
 

@@ -3,20 +3,20 @@
 // yield between them so that the event loop (agent sessions, RPCs) keeps breathing.
 import type { Store, TaskRecord } from '../store/store.js';
 import { encodeTaskStates } from '../store/task-states.js';
-import type { EnvRt } from './model/env.js';
-import type { TaskRt } from './model/task.js';
+import type { EnvRuntime } from './model/env.js';
+import type { TaskRuntime } from './model/task.js';
 
 const FLUSH_MS = 100;
 const CHUNK = 5000;
 
-export function taskRecord(t: TaskRt): TaskRecord {
+export function taskRecord(t: TaskRuntime): TaskRecord {
   return {
     id: t.id, envId: t.env.id, name: t.name, state: t.state, node: t.node, pid: t.pid, lost: t.lost,
     exit: t.exit, ports: t.ports, logPath: t.logPath, host: t.host, error: t.error, addresses: t.addresses,
   };
 }
 
-export function envPatch(e: EnvRt) {
+export function envPatch(e: EnvRuntime) {
   return {
     name: e.name, workflow: e.workflow, state: e.state, runNumber: e.runNumber, owner: e.owner,
     createdMs: e.createdMs, updatedMs: e.updatedMs, vars: e.vars, repo: e.repo, revision: e.revision,
@@ -25,10 +25,10 @@ export function envPatch(e: EnvRt) {
 }
 
 export class Persister {
-  private tasks = new Set<TaskRt>();
-  private envs = new Set<EnvRt>();
+  private tasks = new Set<TaskRuntime>();
+  private envs = new Set<EnvRuntime>();
   /** environments whose task states changed: one state vector write each */
-  private states = new Set<EnvRt>();
+  private states = new Set<EnvRuntime>();
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
@@ -36,7 +36,7 @@ export class Persister {
   constructor(private readonly store: Store) {}
 
   /** the task record changed (pid, ports, exit, error...): a row write */
-  task(t: TaskRt): void {
+  task(t: TaskRuntime): void {
     this.states.add(t.env); // lost flags travel in the vector
     if (t.dirty) return;
     t.dirty = 1;
@@ -45,18 +45,18 @@ export class Persister {
   }
 
   /** only its state or lost flag changed: covered by its environment's state vector */
-  taskState(t: TaskRt): void {
+  taskState(t: TaskRuntime): void {
     this.states.add(t.env);
     this.schedule();
   }
 
-  env(e: EnvRt): void {
+  env(e: EnvRuntime): void {
     this.envs.add(e);
     this.schedule();
   }
 
   /** Forget queued writes of a destroyed environment's tasks (its rows are being deleted). */
-  dropEnv(e: EnvRt): void {
+  dropEnv(e: EnvRuntime): void {
     for (const t of e.tasks) if (t.dirty) { t.dirty = 0; this.tasks.delete(t); }
     this.states.delete(e);
   }

@@ -1,30 +1,30 @@
 // Placement against the live nodes: snapshots of the up nodes go to the scheduler; its answer is
 // applied (resources held, node task sets updated) only when every task fits.
 import type { TaskSpec } from '../workflow/types.js';
-import type { Ctl } from './core.js';
-import type { TaskRt } from './model/task.js';
+import type { ControllerCore } from './core.js';
+import type { TaskRuntime } from './model/task.js';
 import { placeTasks, type PlaceNode } from './scheduler.js';
 
-export function nodeSnapshots(ctl: Ctl): PlaceNode[] {
-  return ctl.nodes.all().filter((n) => n.up).map((n) => ({
+export function nodeSnapshots(controller: ControllerCore): PlaceNode[] {
+  return controller.nodes.all().filter((n) => n.up).map((n) => ({
     name: n.name, labels: n.labels, sim: n.sim, cpu: n.cpuCap, memoryBytes: n.memCap,
     usedCpu: n.usedCpu, usedMem: n.usedMem, load: n.tasks.size,
   }));
 }
 
 /** Dry run: the node of every task spec (throws PLACEMENT naming a task that fits nowhere). */
-export function planPlacement(ctl: Ctl, specs: readonly TaskSpec[]): string[] {
-  return placeTasks(specs, nodeSnapshots(ctl));
+export function planPlacement(controller: ControllerCore, specs: readonly TaskSpec[]): string[] {
+  return placeTasks(specs, nodeSnapshots(controller));
 }
 
 /** Places the tasks and holds their resources on their new nodes. */
-export function placeOnNodes(ctl: Ctl, tasks: TaskRt[]): void {
-  const names = placeTasks(tasks.map((t) => t.spec), nodeSnapshots(ctl));
+export function placeOnNodes(controller: ControllerCore, tasks: TaskRuntime[]): void {
+  const names = placeTasks(tasks.map((t) => t.spec), nodeSnapshots(controller));
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i]!;
-    ctl.nodeOf(t)?.release(t);
+    controller.nodeOf(t)?.release(t);
     t.node = names[i]!;
-    ctl.nodes.get(t.node)!.assign(t);
-    ctl.persist.task(t); // its row carries the new node (rows win over the placement vector)
+    controller.nodes.get(t.node)!.assign(t);
+    controller.persist.task(t); // its row carries the new node (rows win over the placement vector)
   }
 }

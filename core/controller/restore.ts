@@ -5,40 +5,40 @@ import type { ExpandedWorkflow } from '../workflow/types.js';
 import type { ErrorDetailLike } from '../model/errors.js';
 import { ENV_STATES, TASK_STATES, type EnvState, type TaskState } from '../model/states.js';
 import type { ExitInfo } from '../rpc/gen/common.js';
-import type { Ctl } from './core.js';
-import { EnvRt } from './model/env.js';
+import type { ControllerCore } from './core.js';
+import { EnvRuntime } from './model/env.js';
 import { nodeDown } from './faults.js';
 import { decodeTaskState } from '../store/task-states.js';
 
-export async function restore(ctl: Ctl): Promise<void> {
-  for (const rec of await ctl.store.listNodes()) {
-    const n = ctl.nodes.ensure(rec.name, rec.address);
+export async function restore(controller: ControllerCore): Promise<void> {
+  for (const rec of await controller.store.listNodes()) {
+    const n = controller.nodes.ensure(rec.name, rec.address);
     n.labels = rec.labels;
     n.sim = rec.sim;
     n.addedMs = rec.addedMs;
     n.stored = true;
   }
-  for (const rec of await ctl.store.listEnvironments()) {
+  for (const rec of await controller.store.listEnvironments()) {
     const expanded = rec.expanded as ExpandedWorkflow | null;
     if (!expanded?.root || !Array.isArray(expanded.tasks)) {
       console.error(`baton controller: environment ${rec.id} has no stored expanded workflow; skipping it`);
       continue;
     }
     const state = (ENV_STATES as readonly string[]).includes(rec.state) ? (rec.state as EnvState) : 'ERROR';
-    const env = new EnvRt({
+    const env = new EnvRuntime({
       id: rec.id, name: rec.name, workflow: rec.workflow, state, runNumber: rec.runNumber, owner: rec.owner,
       createdMs: rec.createdMs, updatedMs: rec.updatedMs, vars: rec.vars, repo: rec.repo, revision: rec.revision,
       error: (rec.error as ErrorDetailLike | null) ?? null,
     }, expanded);
     const live = state !== 'STANDBY' && state !== 'DONE';
-    const stored = new Map((await ctl.store.listTasks(rec.id)).map((r) => [r.id, r]));
+    const stored = new Map((await controller.store.listTasks(rec.id)).map((r) => [r.id, r]));
     // the vector is written at every flush that changed a state: it is the newest word on states
-    const vector = await ctl.store.getTaskStateVector(rec.id);
+    const vector = await controller.store.getTaskStateVector(rec.id);
     const useVector = vector !== null && vector.length === env.tasks.length;
-    const placement = await ctl.store.getTaskPlacement(rec.id);
+    const placement = await controller.store.getTaskPlacement(rec.id);
     for (let i = 0; i < env.tasks.length; i++) {
       const t = env.tasks[i]!;
-      ctl.tasks.set(t.id, t);
+      controller.tasks.set(t.id, t);
       const v = useVector ? decodeTaskState(vector, i) : null;
       // no row: the task had nothing beyond its node and state to keep
       const r = stored.get(t.id) ?? {
@@ -58,28 +58,28 @@ export async function restore(ctl: Ctl): Promise<void> {
       if ((TASK_STATES as readonly string[]).includes(r.state)) env.setTaskState(t, r.state as TaskState);
       t.launched = live && t.included && !t.exit && r.state !== 'DONE';
       if (t.node && state !== 'DONE') {
-        const n = ctl.nodes.get(t.node) ?? ctl.nodes.ensure(t.node, '');
+        const n = controller.nodes.get(t.node) ?? controller.nodes.ensure(t.node, '');
         n.assign(t);
       }
     }
     if (env.runNumber !== null) {
-      const run = (await ctl.store.listRuns({ envId: env.id, limit: 5 })).find((x) => x.runNumber === env.runNumber);
+      const run = (await controller.store.listRuns({ envId: env.id, limit: 5 })).find((x) => x.runNumber === env.runNumber);
       env.runStartedMs = run?.startedMs ?? 0;
     }
-    ctl.envs.set(env.id, env);
+    controller.envs.set(env.id, env);
   }
 }
 
 /** Nodes that hold tasks but have not said Hello by then: their tasks are lost. */
-export function startRestoreGrace(ctl: Ctl): NodeJS.Timeout {
+export function startRestoreGrace(controller: ControllerCore): NodeJS.Timeout {
   const t = setTimeout(() => {
-    for (const n of ctl.nodes.all()) {
+    for (const n of controller.nodes.all()) {
       if (n.synced || n.up) continue;
       let holds = false;
       for (const task of n.tasks) if (task.launched) { holds = true; break; }
-      if (holds) nodeDown(ctl, n, `not reachable since the controller started (${n.link?.lastDownReason || 'no answer'})`);
+      if (holds) nodeDown(controller, n, `not reachable since the controller started (${n.link?.lastDownReason || 'no answer'})`);
     }
-  }, ctl.cfg.heartbeatTimeoutMs);
+  }, controller.cfg.heartbeatTimeoutMs);
   t.unref();
   return t;
 }

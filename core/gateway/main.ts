@@ -1,5 +1,5 @@
 // The console gateway: serves the renderer and bridges HTTP/WebSocket to the controller's Control
-// service, behind a per-launch console token (DESIGN.md, Components; docs/architecture.md).
+// service, behind a per-launch console token (docs/design.md, "Components"; docs/architecture.md).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BatonError } from '../model/errors.js';

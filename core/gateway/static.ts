@@ -38,7 +38,7 @@ export function defaultStaticDir(): string {
 }
 
 const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Baton console</title></head>
-<body><main><h1>Baton console</h1><p>The console's web files are not built. Run <code>npm run build:renderer</code>
+<body><main><h1>Baton console</h1><p>The console's web files are not built. Run <code>npm run build</code>
 and reload.</p></main></body></html>`;
 
 export function serveStatic(staticDir: string, req: IncomingMessage, res: ServerResponse, url: URL): void {

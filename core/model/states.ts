@@ -1,4 +1,4 @@
-// The environment and task state machines (DESIGN.md, "State machines"). Pure: no I/O.
+// The environment and task state machines (docs/design.md, "State machines"). Pure: no I/O.
 
 export const ENV_STATES = ['STANDBY', 'DEPLOYED', 'CONFIGURED', 'RUNNING', 'ERROR', 'DONE'] as const;
 export type EnvState = (typeof ENV_STATES)[number];

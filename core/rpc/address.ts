@@ -1,5 +1,5 @@
 // Listen and dial addresses. unix:///abs/path or host:port. An agent or controller refuses to
-// listen on a non-loopback network address without TLS (DESIGN.md, Rules).
+// listen on a non-loopback network address without TLS (docs/design.md, "Rules").
 import { BatonError } from '../model/errors.js';
 
 export interface ParsedAddress {

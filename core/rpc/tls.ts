@@ -1,4 +1,4 @@
-// Mutual TLS, shared by the agent, the controller and the clients (DESIGN.md, Rules: an agent takes
+// Mutual TLS, shared by the agent, the controller and the clients (docs/design.md, "Rules": an agent takes
 // commands only from its controller, over loopback or a unix socket, else over mutual TLS).
 // Certificates are PEM: given as text, a Buffer, or the path of a PEM file.
 import * as fs from 'node:fs';

@@ -152,8 +152,8 @@ export function evalDeep(v: unknown, scope: Scope): unknown {
   return toCel(v);
 }
 
-export function defineKey(o: Record<string, unknown>, k: string, v: unknown): void {
-  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+export function defineKey(target: Record<string, unknown>, k: string, v: unknown): void {
+  Object.defineProperty(target, k, { value: v, enumerable: true, writable: true, configurable: true });
 }
 
 /** Plain JSON value -> CEL value (integral numbers become int). */

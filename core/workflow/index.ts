@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { BatonError } from '../model/errors.js';
 import type { Diagnostic, ExpandedWorkflow, WorkflowLoader, WorkflowSummary } from './types.js';
-import { expandWorkflow, builtinsFor } from './expand.js';
+import { expandWorkflow, builtinsFor } from './expand/index.js';
 import { TemplateFiles, loadFile, type Loaded } from './templates.js';
 import {
   type RepoView, looksLikePath, repoOfFile, revisionView, workflowFiles, workingView,
@@ -50,14 +50,14 @@ export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoade
     return configured.map(workingView);
   };
 
-  const find = (workflow: string, o: { repo?: string; revision?: string }): { files: TemplateFiles; top: Loaded } => {
+  const find = (workflow: string, origin: { repo?: string; revision?: string }): { files: TemplateFiles; top: Loaded } => {
     if (typeof workflow !== 'string' || !workflow.trim()) {
       throw new BatonError('BAD_INPUT', 'no workflow given', { where: 'workflow' });
     }
     if (looksLikePath(workflow)) {
       const file = path.resolve(workflow);
-      const repoDir = o.repo ?? repoOfFile(file);
-      const view = o.revision ? revisionView(repoDir, o.revision, opts.cacheDir) : workingView(repoDir);
+      const repoDir = origin.repo ?? repoOfFile(file);
+      const view = origin.revision ? revisionView(repoDir, origin.revision, opts.cacheDir) : workingView(repoDir);
       const rel = path.relative(path.resolve(repoDir), file);
       if (rel.startsWith('..') || path.isAbsolute(rel)) {
         throw new BatonError('BAD_INPUT', `workflow file ${file} is not inside repo ${repoDir}`, { where: `workflow ${workflow}` });
@@ -66,8 +66,8 @@ export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoade
       const real = path.join(view.root, rel);
       return { files, top: loadFile(real, view, 'workflow') };
     }
-    const views = viewsFor(o.repo, o.revision);
-    const files = new TemplateFiles(o.repo ? [...views, ...configured.filter((d) => d !== views[0].dir).map(workingView)] : views);
+    const views = viewsFor(origin.repo, origin.revision);
+    const files = new TemplateFiles(origin.repo ? [...views, ...configured.filter((d) => d !== views[0].dir).map(workingView)] : views);
     for (const v of views) {
       const top = files.workflowByName(workflow, v);
       if (top && top.view.dir === v.dir) return { files, top };
@@ -100,8 +100,8 @@ export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoade
       return out;
     },
 
-    async expand(workflow: string, vars: Record<string, string>, o: { repo?: string; revision?: string } = {}): Promise<ExpandedWorkflow> {
-      const { files, top } = find(workflow, o ?? {});
+    async expand(workflow: string, vars: Record<string, string>, origin: { repo?: string; revision?: string } = {}): Promise<ExpandedWorkflow> {
+      const { files, top } = find(workflow, origin ?? {});
       try {
         return expandWorkflow({ files, top, userVars: vars ?? {}, batonRoot, nodePath, maxRoles: opts.maxRoles });
       } catch (e) {

@@ -8,7 +8,7 @@ import type { Diagnostic } from './types.js';
 import { parseSource, childPointer, posOf, type SourceFile } from './source.js';
 import { schemaDiagnostics, type SchemaKind } from './schema.js';
 import { compileTemplate, ExprError } from './expr.js';
-import { expandWorkflow, diagnosticOf, sourceDiagnostics, LintAbort } from './expand.js';
+import { expandWorkflow, diagnosticOf, sourceDiagnostics, LintAbort } from './expand/index.js';
 import { TemplateFiles } from './templates.js';
 import { repoOfFile, workingView } from './repo.js';
 

@@ -11,7 +11,7 @@ import { PACKAGE_ROOT } from './stack.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-smoke-'));
 
-/** the console benchmark needs Debian's Chromium and a built renderer (npm run build:renderer) */
+/** the console benchmark needs Debian's Chromium and a built renderer (npm run build) */
 function skipReason(name: string): string | undefined {
   if (name !== 'console') return undefined;
   if (!fs.existsSync('/usr/bin/chromium')) return '/usr/bin/chromium is not installed';

@@ -2,7 +2,8 @@
 // `baton console`, Debian's Chromium. Create daq-chain from the form, DEPLOY, CONFIGURE,
 // START_ACTIVITY, see the run number and rates, read a task's log, kill a critical task and see
 // ERROR naming it, RECOVER, run again, STOP_ACTIVITY, EXIT. Accessibility checked with axe on
-// every view; screenshots for the handbook saved to docs/handbook/img/.
+// every view; screenshots for the handbook saved to test-results/screenshots/ (`npm run handbook`
+// copies them to docs/handbook/img/).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';

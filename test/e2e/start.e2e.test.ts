@@ -11,7 +11,7 @@ import { ROOT, Stack, eventually } from './support.js';
 
 const START = path.join(ROOT, 'dist', 'electron', 'start.js');
 const skip = !fs.existsSync(START) ? 'dist/electron/start.js is not built (tsc -p electron/tsconfig.json)'
-  : !fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')) ? 'the console is not built (npm run build:renderer)' : false;
+  : !fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html')) ? 'the console is not built (npm run build)' : false;
 
 test('npm start without Electron serves the web console on a local stack and cleans up on Ctrl-C', { skip, timeout: 180_000 }, async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-e2e-start-'));

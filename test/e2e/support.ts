@@ -11,11 +11,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 /** the package root (dist/test/e2e/ -> three levels up) */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CHROMIUM = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
-export const SHOTS = path.join(ROOT, 'docs', 'handbook', 'img');
+/**
+ * Where the console test saves its screenshots: an ignored folder (test-results/), so running the
+ * tests changes no tracked file; `npm run handbook` copies them into docs/handbook/img/.
+ */
+export const SHOTS = process.env.BATON_SCREENSHOTS ?? path.join(ROOT, 'test-results', 'screenshots');
 
 export function chromiumMissing(): string | null {
   if (!fs.existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (set BATON_CHROMIUM)`;
-  if (!fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html'))) return 'the console is not built (npm run build:renderer)';
+  if (!fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html'))) return 'the console is not built (npm run build)';
   return null;
 }
 

@@ -35,8 +35,8 @@ export class SimDriver implements Driver {
   private exited: SimTask[] = [];
   private sweeper: NodeJS.Timeout | null = null;
 
-  constructor(private readonly o: ResolvedOptions, private readonly sink: UpdateSink) {
-    this.nextPort = o.portMin;
+  constructor(private readonly options: ResolvedOptions, private readonly sink: UpdateSink) {
+    this.nextPort = options.portMin;
   }
 
   private after(ms: number, fn: () => void): void {
@@ -48,7 +48,7 @@ export class SimDriver implements Driver {
   }
 
   private err(t: { id: string; envId: string; name: string }, code: Parameters<typeof errorDetail>[0], message: string, extra: Record<string, unknown> = {}) {
-    return errorDetail(code, message, { envId: t.envId, taskId: t.id, taskName: t.name, node: this.o.name, ...extra });
+    return errorDetail(code, message, { envId: t.envId, taskId: t.id, taskName: t.name, node: this.options.name, ...extra });
   }
 
   has(id: string): boolean {
@@ -70,7 +70,7 @@ export class SimDriver implements Driver {
 
   private fakePort(): number {
     const p = this.nextPort;
-    this.nextPort = p >= this.o.portMax ? this.o.portMin : p + 1;
+    this.nextPort = p >= this.options.portMax ? this.options.portMin : p + 1;
     return p;
   }
 
@@ -80,7 +80,7 @@ export class SimDriver implements Driver {
       if (!s.taskId || this.isLive(s.taskId)) {
         this.sink.push(makeUpdate(s.taskId, 'failed', {
           batchId, ok: false, state: 'ERROR',
-          error: this.err({ id: s.taskId, envId: s.envId, name: s.name }, 'BAD_INPUT', s.taskId ? `task ${s.name} already runs on node ${this.o.name}` : 'a launch without a task id'),
+          error: this.err({ id: s.taskId, envId: s.envId, name: s.name }, 'BAD_INPUT', s.taskId ? `task ${s.name} already runs on node ${this.options.name}` : 'a launch without a task id'),
         }));
         continue;
       }
@@ -90,16 +90,16 @@ export class SimDriver implements Driver {
         ports = {};
         addresses = {};
         for (const b of s.binds) {
-          if (b.transport === 'unix') addresses[b.name] = `unix://${this.o.dir}/sock/${s.taskId.replace(/[^A-Za-z0-9._-]/g, '_')}.${b.name}.sock`;
+          if (b.transport === 'unix') addresses[b.name] = `unix://${this.options.dir}/sock/${s.taskId.replace(/[^A-Za-z0-9._-]/g, '_')}.${b.name}.sock`;
           else {
             ports[b.name] = this.fakePort();
-            addresses[b.name] = `tcp://${this.o.host}:${ports[b.name]}`;
+            addresses[b.name] = `tcp://${this.options.host}:${ports[b.name]}`;
           }
         }
       }
       const t: SimTask = { id: s.taskId, envId: s.envId, name: s.name, state: 'STANDBY', sim: s.sim, ports, addresses, exit: null };
       this.tasks.set(t.id, t);
-      this.sink.push(makeUpdate(t.id, 'launched', { batchId, ok: true, state: 'STANDBY', ports, addresses, host: this.o.host }));
+      this.sink.push(makeUpdate(t.id, 'launched', { batchId, ok: true, state: 'STANDBY', ports, addresses, host: this.options.host }));
       const crashMs = s.sim?.exitAfterMs ?? 0;
       if (crashMs > 0) {
         const list = crashes.get(crashMs);
@@ -215,7 +215,7 @@ export class SimDriver implements Driver {
 
   async logs(id: string, req: LogRequest): Promise<void> {
     const t = this.tasks.get(id);
-    if (!t) throw new BatonError('NOT_FOUND', `no task ${id} on node ${this.o.name}`, { taskId: id, node: this.o.name });
+    if (!t) throw new BatonError('NOT_FOUND', `no task ${id} on node ${this.options.name}`, { taskId: id, node: this.options.name });
     const line = `${t.name}: simulated task (no process, no log file); state ${t.state}`;
     req.send(!req.grep || line.includes(req.grep) ? [line] : [], 0, true);
   }

@@ -3,9 +3,9 @@
 // it no longer runs treated as gone.
 import type { Hello, TaskInfo } from '../../rpc/gen/agent.js';
 import { TASK_STATES, type TaskState } from '../../model/states.js';
-import type { Ctl } from '../core.js';
-import type { TaskRt } from '../model/task.js';
-import type { NodeRt } from '../nodes.js';
+import type { ControllerCore } from '../core.js';
+import type { TaskRuntime } from '../model/task.js';
+import type { NodeRuntime } from '../nodes.js';
 import type { AgentLink } from './link.js';
 import { fault, taskExited } from '../faults.js';
 
@@ -14,21 +14,21 @@ function sameLabels(a: Record<string, string>, b: Record<string, string>): boole
   return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
 }
 
-export function onHello(ctl: Ctl, link: AgentLink, h: Hello): void {
+export function onHello(controller: ControllerCore, link: AgentLink, h: Hello): void {
   const name = link.name || h.node;
   if (!name) {
     link.breakSession('the agent sent a Hello without a node name');
     return;
   }
-  const other = ctl.nodes.get(name);
+  const other = controller.nodes.get(name);
   if (other && other.link && other.link !== link && other.up) {
     console.error(`baton controller: agent at ${link.address} says it is ${name}, but ${name} is connected at ${other.address}; ignoring it`);
     link.stop();
-    ctl.links.delete(link.address);
+    controller.links.delete(link.address);
     return;
   }
   link.name = name;
-  const node = ctl.nodes.ensure(name, link.address);
+  const node = controller.nodes.ensure(name, link.address);
   const changed = !node.stored || node.address !== link.address || node.sim !== h.sim || !sameLabels(node.labels, h.labels);
   node.address = link.address;
   node.link = link;
@@ -46,15 +46,15 @@ export function onHello(ctl: Ctl, link: AgentLink, h: Hello): void {
   node.lastSeenMs = node.lastHeartbeatMs = Date.now();
   if (changed) {
     node.stored = true;
-    void ctl.store.putNode({ name, address: node.address, labels: node.labels, sim: node.sim, addedMs: node.addedMs })
+    void controller.store.putNode({ name, address: node.address, labels: node.labels, sim: node.sim, addedMs: node.addedMs })
       .catch((e) => console.error(`baton controller: storing node ${name} failed: ${(e as Error).message}`));
   }
-  ctl.emit({ kind: 'node.up', node: name, message: `node ${name} is up (${link.address})`, data: { address: link.address, tasks: String(h.tasks.length) } });
-  const reaped = resync(ctl, node, link, h.tasks);
+  controller.emit({ kind: 'node.up', node: name, message: `node ${name} is up (${link.address})`, data: { address: link.address, tasks: String(h.tasks.length) } });
+  const reaped = resync(controller, node, link, h.tasks);
   if (reaped) console.error(`baton controller: reaping ${reaped} task(s) on ${name} that no environment owns`);
 }
 
-function adopt(ctl: Ctl, t: TaskRt, info: TaskInfo, node: NodeRt): void {
+function adopt(controller: ControllerCore, t: TaskRuntime, info: TaskInfo, node: NodeRuntime): void {
   t.launched = true;
   if (!t.host) t.host = node.host;
   t.pid = info.pid;
@@ -62,23 +62,23 @@ function adopt(ctl: Ctl, t: TaskRt, info: TaskInfo, node: NodeRt): void {
   if (Object.keys(info.ports).length) t.ports = info.ports;
   if (Object.keys(info.addresses).length) t.addresses = info.addresses;
   t.env.setTaskLost(t, false);
-  if ((TASK_STATES as readonly string[]).includes(info.state)) ctl.setTaskState(t, info.state as TaskState);
-  if (info.pid !== 0 || info.logPath) ctl.persist.task(t); // else the state vector says it all
+  if ((TASK_STATES as readonly string[]).includes(info.state)) controller.setTaskState(t, info.state as TaskState);
+  if (info.pid !== 0 || info.logPath) controller.persist.task(t); // else the state vector says it all
 }
 
 /** returns how many tasks were reaped */
-function resync(ctl: Ctl, node: NodeRt, link: AgentLink, infos: readonly TaskInfo[]): number {
-  const seen = new Set<TaskRt>();
+function resync(controller: ControllerCore, node: NodeRuntime, link: AgentLink, infos: readonly TaskInfo[]): number {
+  const seen = new Set<TaskRuntime>();
   const reap: string[] = [];
   for (const info of infos) {
-    const t = ctl.tasks.get(info.taskId);
+    const t = controller.tasks.get(info.taskId);
     if (!t || t.env.destroyed || t.node !== node.name || !t.included || t.env.state === 'DONE' || t.env.state === 'STANDBY') {
       reap.push(info.taskId);
       continue;
     }
     seen.add(t);
-    adopt(ctl, t, info, node);
-    if (info.exit?.exited) taskExited(ctl, t, info.exit);
+    adopt(controller, t, info, node);
+    if (info.exit?.exited) taskExited(controller, t, info.exit);
   }
   if (reap.length) link.send({ msg: { $case: 'reap', reap: { taskIds: reap } } });
   // ours, placed here and alive as far as we knew, but the agent does not run them (any more)
@@ -90,9 +90,9 @@ function resync(ctl: Ctl, node: NodeRt, link: AgentLink, infos: readonly TaskInf
       code: 'TASK_LOST', message: `task ${t.name} was no longer running on node ${node.name} when its agent came back`,
       envId: t.env.id, taskId: t.id, taskName: t.name, node: node.name,
     };
-    ctl.setTaskState(t, 'ERROR');
-    ctl.persist.task(t);
-    fault(ctl, t, 'lost', t.error);
+    controller.setTaskState(t, 'ERROR');
+    controller.persist.task(t);
+    fault(controller, t, 'lost', t.error);
   }
   return reap.length;
 }

@@ -4,13 +4,13 @@ import type * as grpc from '@grpc/grpc-js';
 import type { LogChunk } from '../../rpc/gen/common.js';
 import { BatonError } from '../../model/errors.js';
 import { fromServiceError } from '../../rpc/errors.js';
-import type { Ctl } from '../core.js';
-import type { TaskRt } from '../model/task.js';
+import type { ControllerCore } from '../core.js';
+import type { TaskRuntime } from '../model/task.js';
 
 export interface LogRequest { tail: number; follow: boolean; grep: string }
 
-function clientFor(ctl: Ctl, t: TaskRt) {
-  const node = ctl.nodeOf(t);
+function clientFor(controller: ControllerCore, t: TaskRuntime) {
+  const node = controller.nodeOf(t);
   const client = node?.up ? node.link?.rpc() : null;
   if (!node || !client) {
     throw new BatonError('UNAVAILABLE', `the logs of task ${t.name} are on node ${t.node || '(none)'}, which is not connected`,
@@ -21,10 +21,10 @@ function clientFor(ctl: Ctl, t: TaskRt) {
 
 /** Streams a task's log chunks to `onChunk`; returns a cancel function. */
 export function openTaskLogs(
-  ctl: Ctl, t: TaskRt, req: LogRequest,
+  controller: ControllerCore, t: TaskRuntime, req: LogRequest,
   on: { chunk(c: LogChunk): void; end(err: BatonError | null): void },
 ): () => void {
-  const stream = clientFor(ctl, t).taskLogs({ taskId: t.id, tail: req.tail, follow: req.follow, grep: req.grep });
+  const stream = clientFor(controller, t).taskLogs({ taskId: t.id, tail: req.tail, follow: req.follow, grep: req.grep });
   let ended = false;
   const end = (err: BatonError | null) => { if (!ended) { ended = true; on.end(err); } };
   stream.on('data', (c: LogChunk) => on.chunk(c));
@@ -34,7 +34,7 @@ export function openTaskLogs(
 }
 
 /** The last lines a task printed, or [] when they cannot be had within `timeoutMs`. */
-export function fetchLastLines(ctl: Ctl, t: TaskRt, n = 20, timeoutMs = 1500): Promise<string[]> {
+export function fetchLastLines(controller: ControllerCore, t: TaskRuntime, n = 20, timeoutMs = 1500): Promise<string[]> {
   return new Promise((resolve) => {
     const lines: string[] = [];
     let cancel: (() => void) | null = null;
@@ -48,7 +48,7 @@ export function fetchLastLines(ctl: Ctl, t: TaskRt, n = 20, timeoutMs = 1500): P
     };
     const timer = setTimeout(settle, timeoutMs);
     try {
-      cancel = openTaskLogs(ctl, t, { tail: n, follow: false, grep: '' }, {
+      cancel = openTaskLogs(controller, t, { tail: n, follow: false, grep: '' }, {
         chunk: (c) => { lines.push(...c.lines); if (c.eof) settle(); },
         end: settle,
       });

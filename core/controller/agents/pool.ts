@@ -1,8 +1,8 @@
 // The agents the controller dials (options, stored nodes, AddNode), the dispatch of what they
 // send, and the heartbeat watchdog (a fallback: a broken stream is noticed at once).
 import type { AgentMsg, Heartbeat, Hello } from '../../rpc/gen/agent.js';
-import type { Ctl } from '../core.js';
-import type { NodeRt } from '../nodes.js';
+import type { ControllerCore } from '../core.js';
+import type { NodeRuntime } from '../nodes.js';
 import { AgentLink, type LinkHandler } from './link.js';
 import { onHello } from './hello.js';
 import { onUpdates } from './updates.js';
@@ -12,13 +12,13 @@ import { channelCredentials, type TlsPem } from '../../rpc/tls.js';
 
 const WATCH_MS = 250;
 
-function onHeartbeat(ctl: Ctl, node: NodeRt, hb: Heartbeat): void {
+function onHeartbeat(controller: ControllerCore, node: NodeRuntime, hb: Heartbeat): void {
   node.lastHeartbeatMs = Date.now();
   node.cpu = hb.cpu;
   node.memUsed = hb.memUsed;
   node.memTotal = hb.memTotal;
   for (const m of hb.tasks) {
-    const t = ctl.tasks.get(m.taskId);
+    const t = controller.tasks.get(m.taskId);
     if (!t) continue;
     t.cpu = m.cpu;
     t.rss = m.rssBytes;
@@ -31,7 +31,7 @@ export class AgentPool implements LinkHandler {
   private lastTick = Date.now();
 
   /** tls: the controller's certificate, key and CA for agents at tcp addresses */
-  constructor(private readonly ctl: Ctl, private readonly tls?: TlsPem) {}
+  constructor(private readonly controller: ControllerCore, private readonly tls?: TlsPem) {}
 
   /** Throws a BatonError (naming the address and the missing flags) when this controller cannot
    *  dial address: a network address without TLS configured. */
@@ -42,22 +42,22 @@ export class AgentPool implements LinkHandler {
   /** Dials an agent (idempotent per address); an address it may not dial throws (checkDialable). */
   dial(address: string, name = ''): AgentLink {
     this.checkDialable(address);
-    let link = this.ctl.links.get(address);
+    let link = this.controller.links.get(address);
     if (link) {
       if (name && !link.name) link.name = name;
       return link;
     }
-    link = new AgentLink(address, name, { token: this.ctl.cfg.token, tls: this.tls, controllerId: this.ctl.id, handler: this });
-    this.ctl.links.set(address, link);
-    if (name) this.ctl.nodes.ensure(name, address).link = link;
+    link = new AgentLink(address, name, { token: this.controller.cfg.token, tls: this.tls, controllerId: this.controller.id, handler: this });
+    this.controller.links.set(address, link);
+    if (name) this.controller.nodes.ensure(name, address).link = link;
     link.start();
     return link;
   }
 
   undial(address: string): void {
-    const link = this.ctl.links.get(address);
+    const link = this.controller.links.get(address);
     if (!link) return;
-    this.ctl.links.delete(address);
+    this.controller.links.delete(address);
     link.stop();
   }
 
@@ -70,27 +70,27 @@ export class AgentPool implements LinkHandler {
   stop(): void {
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = null;
-    for (const link of this.ctl.links.values()) link.stop();
-    this.ctl.links.clear();
+    for (const link of this.controller.links.values()) link.stop();
+    this.controller.links.clear();
   }
 
   hello(link: AgentLink, hello: Hello): void {
-    onHello(this.ctl, link, hello);
+    onHello(this.controller, link, hello);
   }
 
   message(link: AgentLink, m: AgentMsg): void {
-    const node = this.ctl.nodes.get(link.name);
+    const node = this.controller.nodes.get(link.name);
     if (!node || node.link !== link) return;
     node.lastSeenMs = link.lastSeenMs;
     switch (m.msg?.$case) {
       case 'updates':
-        onUpdates(this.ctl, node, m.msg.updates.items);
+        onUpdates(this.controller, node, m.msg.updates.items);
         break;
       case 'heartbeat':
-        onHeartbeat(this.ctl, node, m.msg.heartbeat);
+        onHeartbeat(this.controller, node, m.msg.heartbeat);
         break;
       case 'batchDone': {
-        const ref = this.ctl.batches.get(m.msg.batchDone.batchId);
+        const ref = this.controller.batches.get(m.msg.batchDone.batchId);
         if (ref && ref.batch.node === node) ref.op.batchDone(ref.batch);
         break;
       }
@@ -100,9 +100,9 @@ export class AgentPool implements LinkHandler {
   }
 
   down(link: AgentLink, reason: string): void {
-    if (this.ctl.stopping) return; // the controller leaves; the agents and their tasks stay
-    const node = this.ctl.nodes.get(link.name);
-    if (node && node.link === link) nodeDown(this.ctl, node, reason);
+    if (this.controller.stopping) return; // the controller leaves; the agents and their tasks stay
+    const node = this.controller.nodes.get(link.name);
+    if (node && node.link === link) nodeDown(this.controller, node, reason);
   }
 
   /** no message for heartbeatTimeoutMs: the session is broken even if the socket says otherwise */
@@ -113,11 +113,11 @@ export class AgentPool implements LinkHandler {
     if (stalled > WATCH_MS) {
       // our own event loop was busy (e.g. expanding a 150k-task workflow): the agents' messages
       // wait unread in the sockets, so that time does not count against them
-      for (const link of this.ctl.links.values()) link.lastSeenMs += stalled;
+      for (const link of this.controller.links.values()) link.lastSeenMs += stalled;
       return;
     }
-    const limit = this.ctl.cfg.heartbeatTimeoutMs;
-    for (const link of this.ctl.links.values()) {
+    const limit = this.controller.cfg.heartbeatTimeoutMs;
+    for (const link of this.controller.links.values()) {
       if (link.up && now - link.lastSeenMs > limit) {
         link.breakSession(`no heartbeat for ${now - link.lastSeenMs} ms`);
       }

@@ -4,18 +4,18 @@ import type { TaskUpdate } from '../../rpc/gen/agent.js';
 import { detailFromProto } from '../../rpc/errors.js';
 import { TASK_STATES, type TaskState } from '../../model/states.js';
 import type { ErrorDetailLike } from '../../model/errors.js';
-import type { Ctl } from '../core.js';
-import type { TaskRt } from '../model/task.js';
-import type { NodeRt } from '../nodes.js';
+import type { ControllerCore } from '../core.js';
+import type { TaskRuntime } from '../model/task.js';
+import type { NodeRuntime } from '../nodes.js';
 import { fault, taskExited } from '../faults.js';
 
 function isTaskState(s: string): s is TaskState {
   return (TASK_STATES as readonly string[]).includes(s);
 }
 
-function hasKeys(o: object | undefined): boolean {
-  if (!o) return false;
-  for (const _ in o) return true;
+function hasKeys(value: object | undefined): boolean {
+  if (!value) return false;
+  for (const _ in value) return true;
   return false;
 }
 
@@ -25,7 +25,7 @@ function said(u: TaskUpdate): ErrorDetailLike | undefined {
   return undefined;
 }
 
-function taskError(t: TaskRt, base: ErrorDetailLike | undefined, fallback: string): ErrorDetailLike {
+function taskError(t: TaskRuntime, base: ErrorDetailLike | undefined, fallback: string): ErrorDetailLike {
   return {
     ...(base ?? {}),
     code: base?.code || 'TASK_FAILED',
@@ -34,7 +34,7 @@ function taskError(t: TaskRt, base: ErrorDetailLike | undefined, fallback: strin
   };
 }
 
-function onLaunched(ctl: Ctl, t: TaskRt, u: TaskUpdate): void {
+function onLaunched(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate): void {
   // a sim task's launch carries nothing worth a row write (no pid, log, port or address)
   const significant = u.pid !== 0 || u.logPath !== '' || hasKeys(u.ports) || hasKeys(u.addresses) || !!t.exit || !!t.error || t.pid !== 0;
   t.launched = true;
@@ -47,34 +47,34 @@ function onLaunched(ctl: Ctl, t: TaskRt, u: TaskUpdate): void {
   if (hasKeys(u.addresses)) t.addresses = u.addresses;
   t.env.setTaskLost(t, false);
   const state = isTaskState(u.state) ? u.state : 'STANDBY';
-  ctl.setTaskState(t, state);
-  if (significant) ctl.persist.task(t);
-  const op = ctl.opOf(t);
+  controller.setTaskState(t, state);
+  if (significant) controller.persist.task(t);
+  const op = controller.opOf(t);
   if (!op) return;
   if (state === 'STANDBY') op.answer(t, null);
   else op.answer(t, { task: t, reason: 'launch', detail: { code: 'TASK_FAILED', message: `it came up in ${state}, not STANDBY` } });
 }
 
-function onLaunchFailed(ctl: Ctl, t: TaskRt, u: TaskUpdate): void {
+function onLaunchFailed(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate): void {
   t.launched = false;
   t.error = taskError(t, said(u), `task ${t.name} could not be launched on node ${t.node}`);
   if (u.exit) t.exit = u.exit;
-  ctl.setTaskState(t, 'ERROR');
-  ctl.persist.task(t);
-  const op = ctl.opOf(t);
+  controller.setTaskState(t, 'ERROR');
+  controller.persist.task(t);
+  const op = controller.opOf(t);
   if (op) op.answer(t, { task: t, reason: 'launch', detail: t.error });
-  else fault(ctl, t, 'launch', t.error);
+  else fault(controller, t, 'launch', t.error);
 }
 
-function onState(ctl: Ctl, t: TaskRt, u: TaskUpdate): void {
-  const op = u.batchId !== 0 && t.waitBatch === u.batchId ? ctl.opOf(t) : undefined;
+function onState(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate): void {
+  const op = u.batchId !== 0 && t.waitBatch === u.batchId ? controller.opOf(t) : undefined;
   if (op) {
     const state: TaskState = isTaskState(u.state) ? u.state : u.ok ? op.target ?? t.state : 'ERROR';
     if (!u.ok) {
       t.error = taskError(t, said(u), `task ${t.name} failed ${op.event} on node ${t.node}`);
-      ctl.persist.task(t);
+      controller.persist.task(t);
     }
-    ctl.setTaskState(t, state);
+    controller.setTaskState(t, state);
     const late = !u.ok && u.error?.code === 'TIMEOUT';
     op.answer(t, u.ok ? null : { task: t, reason: late ? 'late' : 'failed', detail: t.error ?? undefined });
     return;
@@ -86,27 +86,27 @@ function onState(ctl: Ctl, t: TaskRt, u: TaskUpdate): void {
   const wasError = t.state === 'ERROR';
   if (u.state === 'ERROR' || !u.ok) {
     t.error = taskError(t, said(u), `task ${t.name} went to ERROR on node ${t.node}`);
-    ctl.persist.task(t);
+    controller.persist.task(t);
   }
-  ctl.setTaskState(t, u.state);
-  if (u.state === 'ERROR' && !wasError) fault(ctl, t, 'failed', t.error ?? undefined);
+  controller.setTaskState(t, u.state);
+  if (u.state === 'ERROR' && !wasError) fault(controller, t, 'failed', t.error ?? undefined);
 }
 
-export function onUpdates(ctl: Ctl, node: NodeRt, items: readonly TaskUpdate[]): void {
+export function onUpdates(controller: ControllerCore, node: NodeRuntime, items: readonly TaskUpdate[]): void {
   for (const u of items) {
-    const t = ctl.tasks.get(u.taskId);
+    const t = controller.tasks.get(u.taskId);
     // unknown or placed elsewhere since: the next Hello reaps it
     if (!t || t.node !== node.name) continue;
     switch (u.kind) {
-      case 'launched': onLaunched(ctl, t, u); break;
-      case 'failed': onLaunchFailed(ctl, t, u); break;
-      case 'state': onState(ctl, t, u); break;
+      case 'launched': onLaunched(controller, t, u); break;
+      case 'failed': onLaunchFailed(controller, t, u); break;
+      case 'state': onState(controller, t, u); break;
       case 'exited':
         if (u.pid && !t.pid) t.pid = u.pid;
-        taskExited(ctl, t, u.exit ?? { exited: true, code: -1, signal: '', timeMs: u.timeMs }, said(u));
+        taskExited(controller, t, u.exit ?? { exited: true, code: -1, signal: '', timeMs: u.timeMs }, said(u));
         break;
       case 'event':
-        ctl.emit({
+        controller.emit({
           kind: 'task.event', envId: t.env.id, taskId: t.id, node: t.node, message: u.message,
           data: { name: t.name, event: u.eventKind },
         });

@@ -35,9 +35,9 @@ export function substitute(v: unknown, vars: Record<string, string>): unknown {
   if (typeof v === 'string') return v.replace(/\$\{([a-z_][a-z0-9_]*)\}/gi, (m, k: string) => (k in vars ? vars[k]! : m));
   if (Array.isArray(v)) return v.map((x) => substitute(x, vars));
   if (v && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) o[k] = substitute(x, vars);
-    return o;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = substitute(x, vars);
+    return out;
   }
   return v;
 }

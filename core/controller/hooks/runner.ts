@@ -3,9 +3,9 @@
 // deadline. A hook with `await` starts at its trigger and is waited for at the later one.
 import type { HookSpec, HookWhen } from '../../workflow/types.js';
 import { toBatonError, type ErrorDetailLike } from '../../model/errors.js';
-import type { Ctl } from '../core.js';
-import type { EnvRt } from '../model/env.js';
-import type { TransitionCtx } from '../transitions/ctx.js';
+import type { ControllerCore } from '../core.js';
+import type { EnvRuntime } from '../model/env.js';
+import type { TransitionCtx } from '../model/transition.js';
 import { BUILTINS } from './builtins.js';
 
 const DEFAULT_HOOK_TIMEOUT_MS = 30_000;
@@ -13,13 +13,13 @@ const DEFAULT_HOOK_TIMEOUT_MS = 30_000;
 interface HookResult { hook: HookSpec; ok: boolean; timedOut: boolean; message: string; durationMs: number; when: string }
 
 /** started hooks to be waited for at a later trigger: env id -> trigger key -> results */
-const awaiting = new WeakMap<EnvRt, Map<string, Promise<HookResult>[]>>();
+const awaiting = new WeakMap<EnvRuntime, Map<string, Promise<HookResult>[]>>();
 
 function triggerKey(when: string, name: string): string {
   return `${when}_${name}`.toUpperCase();
 }
 
-function matching(env: EnvRt, when: HookWhen, name: string): HookSpec[] {
+function matching(env: EnvRuntime, when: HookWhen, name: string): HookSpec[] {
   const key = name.toUpperCase();
   return env.hooks
     .filter((h) => h.trigger?.when === when && String(h.trigger.transition).toUpperCase() === key && env.roleIncluded(h.name))
@@ -28,9 +28,9 @@ function matching(env: EnvRt, when: HookWhen, name: string): HookSpec[] {
     .map((x) => x.h);
 }
 
-async function runOne(ctl: Ctl, env: EnvRt, h: HookSpec, when: string, timeoutMs: number, transition: string): Promise<HookResult> {
+async function runOne(controller: ControllerCore, env: EnvRuntime, h: HookSpec, when: string, timeoutMs: number, transition: string): Promise<HookResult> {
   const start = Date.now();
-  ctl.emit({ kind: 'hook.start', envId: env.id, transition, message: `hook ${h.name} (${h.func}) started at ${when}`,
+  controller.emit({ kind: 'hook.start', envId: env.id, transition, message: `hook ${h.name} (${h.func}) started at ${when}`,
     data: { hook: h.name, func: h.func, when, timeout_ms: String(timeoutMs) } });
   const ac = new AbortController();
   let timedOut = false;
@@ -52,7 +52,7 @@ async function runOne(ctl: Ctl, env: EnvRt, h: HookSpec, when: string, timeoutMs
       env_id: env.id, transition, run_number: env.runNumber === null ? '' : String(env.runNumber),
       state: env.state, workflow: env.workflow, hook: h.name, when,
     };
-    message = await Promise.race([fn({ hook: h, signal: ac.signal, vars, cwd: env.expanded.repo || ctl.cfg.home }), deadline]);
+    message = await Promise.race([fn({ hook: h, signal: ac.signal, vars, cwd: env.expanded.repo || controller.cfg.home }), deadline]);
   } catch (e) {
     ok = false;
     message = timedOut ? `timed out after ${timeoutMs} ms` : toBatonError(e).message;
@@ -60,12 +60,12 @@ async function runOne(ctl: Ctl, env: EnvRt, h: HookSpec, when: string, timeoutMs
     if (timer) clearTimeout(timer);
   }
   const durationMs = Date.now() - start;
-  ctl.emit({ kind: 'hook.end', envId: env.id, transition, message: `hook ${h.name} ${ok ? 'succeeded' : 'failed'}: ${message}`,
+  controller.emit({ kind: 'hook.end', envId: env.id, transition, message: `hook ${h.name} ${ok ? 'succeeded' : 'failed'}: ${message}`,
     data: { hook: h.name, func: h.func, when, ok: String(ok), result: message.slice(0, 500), duration_ms: String(durationMs), timed_out: String(timedOut) } });
   return { hook: h, ok, timedOut, message, durationMs, when };
 }
 
-function failure(env: EnvRt, r: HookResult, transition: string): ErrorDetailLike {
+function failure(env: EnvRuntime, r: HookResult, transition: string): ErrorDetailLike {
   return {
     code: 'HOOK_FAILED',
     message: `hook ${r.hook.name} (${r.hook.func}) failed at ${r.when}: ${r.message}`,
@@ -78,7 +78,7 @@ function failure(env: EnvRt, r: HookResult, transition: string): ErrorDetailLike
  * Runs the hooks of one trigger (and waits for earlier hooks that await it). Returns the failure
  * of the first critical hook that failed, or null.
  */
-export async function runHooks(ctl: Ctl, env: EnvRt, when: HookWhen, name: string, ctx: TransitionCtx | null): Promise<ErrorDetailLike | null> {
+export async function runHooks(controller: ControllerCore, env: EnvRuntime, when: HookWhen, name: string, ctx: TransitionCtx | null): Promise<ErrorDetailLike | null> {
   const key = triggerKey(when, name);
   const hooks = matching(env, when, name);
   const waits = awaiting.get(env)?.get(key) ?? [];
@@ -96,7 +96,7 @@ export async function runHooks(ctl: Ctl, env: EnvRt, when: HookWhen, name: strin
     if (firstFail) break;
     const own = h.timeoutMs > 0 ? h.timeoutMs : DEFAULT_HOOK_TIMEOUT_MS;
     const timeout = ctx ? Math.min(own, ctx.remaining()) : own;
-    const p = runOne(ctl, env, h, key.toLowerCase(), timeout, transition);
+    const p = runOne(controller, env, h, key.toLowerCase(), timeout, transition);
     if (h.await) {
       const later = h.await.toUpperCase();
       let m = awaiting.get(env);
@@ -113,8 +113,8 @@ export async function runHooks(ctl: Ctl, env: EnvRt, when: HookWhen, name: strin
 }
 
 /** Fire-and-forget hooks outside a transition (e.g. enter_ERROR after a fault). */
-export function fireHooks(ctl: Ctl, env: EnvRt, when: HookWhen, name: string): void {
-  void runHooks(ctl, env, when, name, null).catch((e) => {
+export function fireHooks(controller: ControllerCore, env: EnvRuntime, when: HookWhen, name: string): void {
+  void runHooks(controller, env, when, name, null).catch((e) => {
     console.error(`baton controller: hooks ${when}_${name} of ${env.id} failed: ${(e as Error).message}`);
   });
 }

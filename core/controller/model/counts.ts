@@ -31,9 +31,9 @@ export class StateCounts {
   }
 
   toObject(): Record<string, number> {
-    const o: Record<string, number> = {};
-    for (const [k, v] of this.byState) if (v > 0) o[k] = v;
-    return o;
+    const out: Record<string, number> = {};
+    for (const [k, v] of this.byState) if (v > 0) out[k] = v;
+    return out;
   }
 
   private dec(state: string): void {

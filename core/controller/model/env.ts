@@ -5,8 +5,8 @@ import type { ErrorDetailLike } from '../../model/errors.js';
 import { taskId } from '../../model/ids.js';
 import { StateCounts } from './counts.js';
 import { RoleTree } from './tree.js';
-import { TaskRt } from './task.js';
-import type { TransitionCtx } from '../transitions/ctx.js';
+import { TaskRuntime } from './task.js';
+import type { TransitionCtx } from './transition.js';
 
 export interface EnvInit {
   id: string;
@@ -23,7 +23,7 @@ export interface EnvInit {
   error: ErrorDetailLike | null;
 }
 
-export class EnvRt {
+export class EnvRuntime {
   readonly id: string;
   name: string;
   workflow: string;
@@ -42,11 +42,11 @@ export class EnvRt {
   /** the transition under way (its context), null when idle */
   ctx: TransitionCtx | null = null;
 
-  readonly tasks: TaskRt[] = [];
+  readonly tasks: TaskRuntime[] = [];
   /** included tasks only: what transitions act on */
-  readonly active: TaskRt[] = [];
+  readonly active: TaskRuntime[] = [];
   /** role path (and task name) -> task */
-  readonly byRole = new Map<string, TaskRt>();
+  readonly byRole = new Map<string, TaskRuntime>();
   readonly tree: RoleTree;
   /** counts over included tasks */
   readonly counts = new StateCounts();
@@ -68,7 +68,7 @@ export class EnvRt {
     this.tree = new RoleTree(expanded.root);
     this.hooks = expanded.hooks ?? [];
     for (const spec of expanded.tasks) {
-      const t = new TaskRt(taskId(this.id, spec.name), spec, this);
+      const t = new TaskRuntime(taskId(this.id, spec.name), spec, this);
       t.leaf = this.tree.leafOf.get(spec.name) ?? -1;
       t.included = t.leaf < 0 ? true : this.tree.nodes[t.leaf]!.included;
       this.tasks.push(t);
@@ -82,7 +82,7 @@ export class EnvRt {
   }
 
   /** Sets a task's state, keeping counts and the role tree in step. Returns whether it changed. */
-  setTaskState(t: TaskRt, state: TaskState): boolean {
+  setTaskState(t: TaskRuntime, state: TaskState): boolean {
     if (t.state === state) return false;
     const before = t.effectiveState;
     if (t.included) this.counts.move(t.state, state);
@@ -91,7 +91,7 @@ export class EnvRt {
     return true;
   }
 
-  setTaskLost(t: TaskRt, lost: boolean): boolean {
+  setTaskLost(t: TaskRuntime, lost: boolean): boolean {
     if (t.lost === lost) return false;
     if (t.included) this.counts.lost += lost ? 1 : -1;
     t.lost = lost;
@@ -100,7 +100,7 @@ export class EnvRt {
   }
 
   /** A loss of this task (already marked ERROR or lost) is fatal to the environment. */
-  isFatal(t: TaskRt): boolean {
+  isFatal(t: TaskRuntime): boolean {
     if (!t.included) return false;
     if (t.critical) return true;
     return t.leaf >= 0 && this.tree.belowNmin(t.leaf);

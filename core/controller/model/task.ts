@@ -4,13 +4,13 @@ import type { TaskSpec } from '../../workflow/types.js';
 import type { TaskState } from '../../model/states.js';
 import type { ErrorDetailLike } from '../../model/errors.js';
 import type { ChannelCounter, ExitInfo } from '../../rpc/gen/common.js';
-import type { EnvRt } from './env.js';
+import type { EnvRuntime } from './env.js';
 
 const NO_PORTS: Record<string, number> = Object.freeze({}) as Record<string, number>;
 const NO_ADDRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const NO_COUNTERS: ChannelCounter[] = Object.freeze([]) as unknown as ChannelCounter[];
 
-export class TaskRt {
+export class TaskRuntime {
   /** role-tree leaf index, -1 when the tree has no leaf for it */
   leaf = -1;
   included = true;
@@ -34,7 +34,7 @@ export class TaskRt {
   /** its record is queued for the write-behind (states go in the environment's vector) */
   dirty: 0 | 1 = 0;
 
-  constructor(readonly id: string, readonly spec: TaskSpec, readonly env: EnvRt) {}
+  constructor(readonly id: string, readonly spec: TaskSpec, readonly env: EnvRuntime) {}
 
   get name(): string { return this.spec.name; }
   get critical(): boolean { return this.spec.critical; }

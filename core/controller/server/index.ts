@@ -1,7 +1,7 @@
 // The gRPC server: the Control service and server reflection (reflection.ts: protoc's descriptors).
 import * as grpc from '@grpc/grpc-js';
 import { ControlService, type ControlServer } from '../../rpc/gen/control.js';
-import type { Ctl } from '../core.js';
+import type { ControllerCore } from '../core.js';
 import type { AgentPool } from '../agents/pool.js';
 import { environmentHandlers } from './environments.js';
 import { taskHandlers } from './tasks.js';
@@ -12,24 +12,24 @@ import { addReflection, DESCRIPTOR_SET } from './reflection.js';
 
 const MAX_MSG = 512 * 1024 * 1024;
 
-export function controlServer(ctl: Ctl, pool: AgentPool): ControlServer {
+export function controlServer(controller: ControllerCore, pool: AgentPool): ControlServer {
   return {
-    ...infoHandlers(ctl),
-    ...environmentHandlers(ctl),
-    ...taskHandlers(ctl),
-    ...nodeHandlers(ctl, pool),
-    ...templateHandlers(ctl),
+    ...infoHandlers(controller),
+    ...environmentHandlers(controller),
+    ...taskHandlers(controller),
+    ...nodeHandlers(controller, pool),
+    ...templateHandlers(controller),
   };
 }
 
-export function createServer(ctl: Ctl, pool: AgentPool): grpc.Server {
+export function createServer(controller: ControllerCore, pool: AgentPool): grpc.Server {
   const server = new grpc.Server({
     // GetEnvironment(with_tasks) of a 150k-task environment is tens of MB
     'grpc.max_send_message_length': MAX_MSG,
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
   });
-  server.addService(ControlService, controlServer(ctl, pool));
-  if (!addReflection(server, ctl.cfg.token)) {
+  server.addService(ControlService, controlServer(controller, pool));
+  if (!addReflection(server, controller.cfg.token)) {
     console.error(`baton controller: ${DESCRIPTOR_SET} not found (npm run build copies it): gRPC server reflection is off`);
   }
   return server;

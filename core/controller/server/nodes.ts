@@ -4,7 +4,7 @@ import type {
 } from '../../rpc/gen/control.js';
 import { parseAddress } from '../../rpc/address.js';
 import { BatonError } from '../../model/errors.js';
-import type { Ctl } from '../core.js';
+import type { ControllerCore } from '../core.js';
 import type { AgentPool } from '../agents/pool.js';
 import { nodeToProto } from '../convert.js';
 import { nodeDown } from '../faults.js';
@@ -13,11 +13,11 @@ import { unary } from './wrap.js';
 /** how long AddNode waits for the agent's Hello before answering with what it knows */
 const ADD_WAIT_MS = 5000;
 
-async function waitUp(ctl: Ctl, address: string, ms: number): Promise<Node> {
+async function waitUp(controller: ControllerCore, address: string, ms: number): Promise<Node> {
   const until = Date.now() + ms;
   for (;;) {
-    const link = ctl.links.get(address);
-    const node = link?.name ? ctl.nodes.get(link.name) : undefined;
+    const link = controller.links.get(address);
+    const node = link?.name ? controller.nodes.get(link.name) : undefined;
     if (node?.up && node.address === address) return nodeToProto(node);
     if (Date.now() >= until || !link) {
       if (node) return nodeToProto(node);
@@ -30,44 +30,44 @@ async function waitUp(ctl: Ctl, address: string, ms: number): Promise<Node> {
   }
 }
 
-export function nodeHandlers(ctl: Ctl, pool: AgentPool): Pick<ControlServer, 'listNodes' | 'addNode' | 'removeNode'> {
+export function nodeHandlers(controller: ControllerCore, pool: AgentPool): Pick<ControlServer, 'listNodes' | 'addNode' | 'removeNode'> {
   return {
-    listNodes: unary<ListNodesRequest, ListNodesReply>(ctl, () => ({
-      nodes: ctl.nodes.all().sort((a, b) => a.name.localeCompare(b.name)).map(nodeToProto),
+    listNodes: unary<ListNodesRequest, ListNodesReply>(controller, () => ({
+      nodes: controller.nodes.all().sort((a, b) => a.name.localeCompare(b.name)).map(nodeToProto),
     })),
 
-    addNode: unary<AddNodeRequest, Node>(ctl, async (req) => {
+    addNode: unary<AddNodeRequest, Node>(controller, async (req) => {
       if (!req.address) throw new BatonError('BAD_INPUT', 'an agent address is required (unix:///path or host:port)', { where: 'address' });
       parseAddress(req.address, 'address');
       pool.checkDialable(req.address); // before anything is saved: bad input changes nothing
       if (req.name) {
-        const known = ctl.nodes.get(req.name);
+        const known = controller.nodes.get(req.name);
         if (known && known.address && known.address !== req.address) {
           if (known.up) {
             throw new BatonError('BAD_INPUT', `node ${req.name} is already connected at ${known.address}`, { where: 'name', node: req.name });
           }
           pool.undial(known.address);
         }
-        const n = ctl.nodes.ensure(req.name, req.address);
+        const n = controller.nodes.ensure(req.name, req.address);
         n.address = req.address;
         n.stored = true;
-        await ctl.store.putNode({ name: n.name, address: n.address, labels: n.labels, sim: n.sim, addedMs: n.addedMs });
+        await controller.store.putNode({ name: n.name, address: n.address, labels: n.labels, sim: n.sim, addedMs: n.addedMs });
       }
       pool.dial(req.address, req.name);
-      return waitUp(ctl, req.address, ADD_WAIT_MS);
+      return waitUp(controller, req.address, ADD_WAIT_MS);
     }),
 
-    removeNode: unary<RemoveNodeRequest, Node>(ctl, async (req) => {
-      const n = ctl.nodes.get(req.name);
+    removeNode: unary<RemoveNodeRequest, Node>(controller, async (req) => {
+      const n = controller.nodes.get(req.name);
       if (!n) throw new BatonError('NOT_FOUND', `node ${req.name || '(empty name)'} not found`, { node: req.name, where: 'name' });
       if (n.address) pool.undial(n.address);
       // its tasks are lost now; RECOVER places them elsewhere
-      if (n.tasks.size) nodeDown(ctl, n, 'node removed');
+      if (n.tasks.size) nodeDown(controller, n, 'node removed');
       n.up = false;
       n.link = null;
-      ctl.nodes.delete(n.name);
-      await ctl.store.deleteNode(n.name);
-      ctl.emit({ kind: 'node.down', node: n.name, message: `node ${n.name} removed`, data: { removed: 'true' } });
+      controller.nodes.delete(n.name);
+      await controller.store.deleteNode(n.name);
+      controller.emit({ kind: 'node.down', node: n.name, message: `node ${n.name} removed`, data: { removed: 'true' } });
       return nodeToProto(n);
     }),
   };

@@ -5,23 +5,23 @@ import type {
 import type { LogChunk } from '../../rpc/gen/common.js';
 import { toServiceError } from '../../rpc/errors.js';
 import { BatonError } from '../../model/errors.js';
-import type { Ctl } from '../core.js';
-import type { TaskRt } from '../model/task.js';
+import type { ControllerCore } from '../core.js';
+import type { TaskRuntime } from '../model/task.js';
 import { taskToProto } from '../convert.js';
 import { openTaskLogs } from '../agents/logs.js';
 import { serverStream, unary } from './wrap.js';
 
-function getTask(ctl: Ctl, id: string): TaskRt {
-  const t = ctl.tasks.get(id);
+function getTask(controller: ControllerCore, id: string): TaskRuntime {
+  const t = controller.tasks.get(id);
   if (!t) throw new BatonError('NOT_FOUND', `task ${id || '(empty id)'} not found`, { taskId: id, where: 'id' });
   return t;
 }
 
-function listTasks(ctl: Ctl, req: ListTasksRequest): Task[] {
-  if (req.envId && !ctl.envs.has(req.envId)) {
+function listTasks(controller: ControllerCore, req: ListTasksRequest): Task[] {
+  if (req.envId && !controller.envs.has(req.envId)) {
     throw new BatonError('NOT_FOUND', `environment ${req.envId} not found`, { envId: req.envId, where: 'env_id' });
   }
-  const envs = req.envId ? [ctl.envs.get(req.envId)!] : [...ctl.envs.values()];
+  const envs = req.envId ? [controller.envs.get(req.envId)!] : [...controller.envs.values()];
   const out: Task[] = [];
   for (const env of envs) {
     for (const t of env.tasks) {
@@ -41,28 +41,28 @@ function gradedFor(signal: string): boolean {
   throw new BatonError('BAD_INPUT', `signal ${signal} is not supported: use SIGKILL (default) or SIGTERM`, { where: 'signal' });
 }
 
-export function taskHandlers(ctl: Ctl): Pick<ControlServer, 'listTasks' | 'killTask' | 'taskLogs'> {
+export function taskHandlers(controller: ControllerCore): Pick<ControlServer, 'listTasks' | 'killTask' | 'taskLogs'> {
   return {
-    listTasks: unary<ListTasksRequest, ListTasksReply>(ctl, (req) => ({ tasks: listTasks(ctl, req) })),
+    listTasks: unary<ListTasksRequest, ListTasksReply>(controller, (req) => ({ tasks: listTasks(controller, req) })),
 
-    killTask: unary<KillTaskRequest, Task>(ctl, (req) => {
-      const t = getTask(ctl, req.id);
+    killTask: unary<KillTaskRequest, Task>(controller, (req) => {
+      const t = getTask(controller, req.id);
       const graded = gradedFor(req.signal);
-      const node = ctl.nodeOf(t);
+      const node = controller.nodeOf(t);
       if (!t.launched) {
         throw new BatonError('BAD_INPUT', `task ${t.name} is not running (state ${t.state})`, { taskId: t.id, taskName: t.name, where: 'id' });
       }
-      if (!node?.up || !node.link?.send({ msg: { $case: 'kill', kill: { batchId: ctl.newBatchId(), taskIds: [t.id], graded, reason: 'KillTask' } } })) {
+      if (!node?.up || !node.link?.send({ msg: { $case: 'kill', kill: { batchId: controller.newBatchId(), taskIds: [t.id], graded, reason: 'KillTask' } } })) {
         throw new BatonError('UNAVAILABLE', `node ${t.node} of task ${t.name} is not connected`, { taskId: t.id, taskName: t.name, node: t.node });
       }
-      ctl.emit({ kind: 'task.event', envId: t.env.id, taskId: t.id, node: t.node, message: `task ${t.name} killed on request (${graded ? 'SIGTERM, graded' : 'SIGKILL'})`, data: { name: t.name, event: 'KILL_REQUESTED' } });
+      controller.emit({ kind: 'task.event', envId: t.env.id, taskId: t.id, node: t.node, message: `task ${t.name} killed on request (${graded ? 'SIGTERM, graded' : 'SIGKILL'})`, data: { name: t.name, event: 'KILL_REQUESTED' } });
       return taskToProto(t);
     }),
 
-    taskLogs: serverStream<TaskLogsRequest, LogChunk>(ctl, async (req, call) => {
-      const t = getTask(ctl, req.taskId);
+    taskLogs: serverStream<TaskLogsRequest, LogChunk>(controller, async (req, call) => {
+      const t = getTask(controller, req.taskId);
       let ended = false;
-      const cancel = openTaskLogs(ctl, t, { tail: req.tail, follow: req.follow, grep: req.grep }, {
+      const cancel = openTaskLogs(controller, t, { tail: req.tail, follow: req.follow, grep: req.grep }, {
         chunk: (c) => { if (!ended) call.write(c); },
         end: (err) => {
           if (ended) return;

@@ -6,7 +6,7 @@ import type {
 import type { WorkflowSummary } from '../../workflow/types.js';
 import { renderPlan } from '../../workflow/index.js';
 import { BatonError, isBatonError } from '../../model/errors.js';
-import type { Ctl } from '../core.js';
+import type { ControllerCore } from '../core.js';
 import { planPlacement } from '../placement.js';
 import { unary } from './wrap.js';
 
@@ -22,13 +22,13 @@ function templateToProto(w: WorkflowSummary): Template {
 }
 
 /** The expansion with the placement every task would get now (or why it would not fit). */
-async function render(ctl: Ctl, req: RenderTemplateRequest): Promise<string> {
+async function render(controller: ControllerCore, req: RenderTemplateRequest): Promise<string> {
   if (!req.workflow) throw new BatonError('BAD_INPUT', 'a workflow is required', { where: 'workflow' });
-  const expanded = await ctl.loader.expand(req.workflow, req.vars ?? {}, { repo: req.repo || undefined, revision: req.revision || undefined });
+  const expanded = await controller.loader.expand(req.workflow, req.vars ?? {}, { repo: req.repo || undefined, revision: req.revision || undefined });
   const plan = renderPlan(expanded);
   let placementError: unknown = null;
   try {
-    const names = planPlacement(ctl, expanded.tasks);
+    const names = planPlacement(controller, expanded.tasks);
     expanded.tasks.forEach((t, i) => { plan.placements[t.name] = names[i]!; });
   } catch (e) {
     if (!isBatonError(e)) throw e;
@@ -37,17 +37,17 @@ async function render(ctl: Ctl, req: RenderTemplateRequest): Promise<string> {
   return JSON.stringify({ ...plan, placementError }, null, 2);
 }
 
-export function templateHandlers(ctl: Ctl): Pick<ControlServer, 'listTemplates' | 'renderTemplate' | 'lintTemplate'> {
+export function templateHandlers(controller: ControllerCore): Pick<ControlServer, 'listTemplates' | 'renderTemplate' | 'lintTemplate'> {
   return {
-    listTemplates: unary<ListTemplatesRequest, ListTemplatesReply>(ctl, async (req) => ({
-      templates: (await ctl.loader.list(req.repo || undefined)).map(templateToProto),
+    listTemplates: unary<ListTemplatesRequest, ListTemplatesReply>(controller, async (req) => ({
+      templates: (await controller.loader.list(req.repo || undefined)).map(templateToProto),
     })),
 
-    renderTemplate: unary<RenderTemplateRequest, RenderTemplateReply>(ctl, async (req) => ({ json: await render(ctl, req) })),
+    renderTemplate: unary<RenderTemplateRequest, RenderTemplateReply>(controller, async (req) => ({ json: await render(controller, req) })),
 
-    lintTemplate: unary<LintTemplateRequest, LintTemplateReply>(ctl, async (req) => {
+    lintTemplate: unary<LintTemplateRequest, LintTemplateReply>(controller, async (req) => {
       if (!req.path) throw new BatonError('BAD_INPUT', 'a path is required', { where: 'path' });
-      const diags = await ctl.loader.lint(req.path, req.content || undefined);
+      const diags = await controller.loader.lint(req.path, req.content || undefined);
       return { diagnostics: diags.map((d) => ({ ...d })) };
     }),
   };

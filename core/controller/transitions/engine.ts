@@ -8,9 +8,9 @@ import {
 import { BatonError, toBatonError, type ErrorDetailLike } from '../../model/errors.js';
 import type { ControlProgress } from '../../rpc/gen/control.js';
 import { detailToProto } from '../../rpc/errors.js';
-import type { Ctl } from '../core.js';
-import type { EnvRt } from '../model/env.js';
-import { TransitionCtx, type Progress } from './ctx.js';
+import type { ControllerCore } from '../core.js';
+import type { EnvRuntime } from '../model/env.js';
+import { TransitionCtx, type Progress } from '../model/transition.js';
 import { lateDetail, transitionError } from './errors.js';
 import { STEPS } from './steps.js';
 import { runHooks, fireHooks } from '../hooks/runner.js';
@@ -22,36 +22,36 @@ export interface ControlOptions {
   onProgress?: (p: ControlProgress) => void;
 }
 
-export function getEnv(ctl: Ctl, id: string): EnvRt {
-  const env = ctl.envs.get(id);
+export function getEnv(controller: ControllerCore, id: string): EnvRuntime {
+  const env = controller.envs.get(id);
   if (!env) throw new BatonError('NOT_FOUND', `environment ${id || '(empty id)'} not found`, { envId: id, where: 'id' });
   return env;
 }
 
-export function assertIdle(env: EnvRt): void {
+export function assertIdle(env: EnvRuntime): void {
   if (env.ctx) {
     throw new BatonError('BUSY', `environment ${env.id} is busy: ${env.ctx.transition} is under way`,
       { envId: env.id, transition: env.ctx.transition });
   }
 }
 
-function setState(ctl: Ctl, env: EnvRt, to: EnvState, transition: string): void {
+function setState(controller: ControllerCore, env: EnvRuntime, to: EnvState, transition: string): void {
   const from = env.state;
   env.state = to;
   if (to !== 'ERROR') env.error = null;
-  ctl.envTouched(env);
-  ctl.emit({ kind: 'env.state', envId: env.id, state: to, transition, error: env.error ?? undefined, data: { from, degraded: String(env.degraded) } });
+  controller.envTouched(env);
+  controller.emit({ kind: 'env.state', envId: env.id, state: to, transition, error: env.error ?? undefined, data: { from, degraded: String(env.degraded) } });
 }
 
-function fail(ctl: Ctl, env: EnvRt, error: ErrorDetailLike): void {
+function fail(controller: ControllerCore, env: EnvRuntime, error: ErrorDetailLike): void {
   if (env.state !== 'ERROR') {
-    goError(ctl, env, error);
+    goError(controller, env, error);
   } else {
     env.error = error;
-    ctl.envTouched(env);
-    ctl.emit({ kind: 'env.state', envId: env.id, state: 'ERROR', error, message: error.message });
+    controller.envTouched(env);
+    controller.emit({ kind: 'env.state', envId: env.id, state: 'ERROR', error, message: error.message });
   }
-  fireHooks(ctl, env, 'enter', 'ERROR');
+  fireHooks(controller, env, 'enter', 'ERROR');
 }
 
 /**
@@ -59,19 +59,19 @@ function fail(ctl: Ctl, env: EnvRt, error: ErrorDetailLike): void {
  * slow or crashed), so that RECOVER relaunches it and later transitions skip it. Should its answer
  * still come, it is taken as a spontaneous state change.
  */
-function markLate(ctl: Ctl, ctx: TransitionCtx): void {
+function markLate(controller: ControllerCore, ctx: TransitionCtx): void {
   if (ctx.tolerant) return;
   for (const task of ctx.late) {
     if (task.lost || task.state === 'ERROR') continue;
     task.error = lateDetail(task, ctx.transition);
-    ctl.persist.task(task);
-    ctl.setTaskState(task, 'ERROR');
+    controller.persist.task(task);
+    controller.setTaskState(task, 'ERROR');
   }
 }
 
 /** Runs one transition; resolves with the final progress message (ok or not). Throws only for refusals. */
-export async function controlEnvironment(ctl: Ctl, envId: string, transitionIn: string, opts: ControlOptions = {}): Promise<ControlProgress> {
-  const env = getEnv(ctl, envId);
+export async function controlEnvironment(controller: ControllerCore, envId: string, transitionIn: string, opts: ControlOptions = {}): Promise<ControlProgress> {
+  const env = getEnv(controller, envId);
   const t = transitionIn.toUpperCase();
   if (!isEnvTransition(t)) {
     throw new BatonError('BAD_INPUT', `unknown transition ${transitionIn}: expected one of ${ENV_TRANSITIONS.join(', ')}`,
@@ -84,64 +84,64 @@ export async function controlEnvironment(ctl: Ctl, envId: string, transitionIn: 
       `${t} is not allowed from ${env.state} (environment ${env.id}); allowed: ${allowed.join(', ') || 'none'}`,
       { envId, transition: t, data: { state: env.state, allowed: allowed.join(',') } });
   }
-  return run(ctl, env, t, opts);
+  return run(controller, env, t, opts);
 }
 
-async function run(ctl: Ctl, env: EnvRt, t: EnvTransition, opts: ControlOptions): Promise<ControlProgress> {
-  const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? opts.timeoutMs : ctl.cfg.defaultTimeoutMs;
+async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition, opts: ControlOptions): Promise<ControlProgress> {
+  const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? opts.timeoutMs : controller.cfg.defaultTimeoutMs;
   const progress = (p: Progress, event: boolean) => {
     opts.onProgress?.({
       phase: p.phase, done: p.done, total: p.total, final: false, ok: false, state: env.state,
       runNumber: env.runNumber ?? undefined, error: undefined, durationMs: Date.now() - ctx.startMs, transition: t,
     });
     if (event) {
-      ctl.emit({ kind: 'env.transition', envId: env.id, transition: t, state: env.state,
+      controller.emit({ kind: 'env.transition', envId: env.id, transition: t, state: env.state,
         data: { phase: 'progress', step: p.phase, done: String(p.done), total: String(p.total) } });
     }
   };
   const ctx = new TransitionCtx(env, t, Date.now() + timeoutMs, progress);
   env.ctx = ctx;
-  ctl.envTouched(env);
+  controller.envTouched(env);
   const from = env.state;
   const to = ENV_TRANSITION_TABLE[t].to;
-  ctl.emit({ kind: 'env.transition', envId: env.id, transition: t, state: from, data: { phase: 'begin', timeout_ms: String(timeoutMs) } });
+  controller.emit({ kind: 'env.transition', envId: env.id, transition: t, state: from, data: { phase: 'begin', timeout_ms: String(timeoutMs) } });
 
   let error: ErrorDetailLike | null = null;
   let cancelled = false;
   try {
-    const hf = (await runHooks(ctl, env, 'before', t, ctx)) ?? (await runHooks(ctl, env, 'leave', from, ctx));
+    const hf = (await runHooks(controller, env, 'before', t, ctx)) ?? (await runHooks(controller, env, 'leave', from, ctx));
     if (hf) {
       error = hf;
       cancelled = true; // a critical hook before the transition cancels it: the state stays
     } else {
-      await STEPS[t](ctl, ctx, opts.args ?? {});
+      await STEPS[t](controller, ctx, opts.args ?? {});
       error = transitionError(ctx);
-      markLate(ctl, ctx);
+      markLate(controller, ctx);
       if (!error) {
         if (t === 'RECOVER') env.degraded = ctx.nonFatal.length > 0;
         if (t === 'EXIT') env.degraded = false;
-        setState(ctl, env, to, t);
+        setState(controller, env, to, t);
         // the workflow layer's order: before, leave (old state), enter (new state), after
-        error = (await runHooks(ctl, env, 'enter', to, ctx)) ?? (await runHooks(ctl, env, 'after', t, ctx));
+        error = (await runHooks(controller, env, 'enter', to, ctx)) ?? (await runHooks(controller, env, 'after', t, ctx));
       }
     }
   } catch (e) {
     const be = toBatonError(e);
     error = { ...be.detail, envId: env.id, transition: t };
   }
-  if (error && !cancelled) fail(ctl, env, { ...error, envId: env.id, transition: error.transition || t });
+  if (error && !cancelled) fail(controller, env, { ...error, envId: env.id, transition: error.transition || t });
 
   ctx.stop();
   env.ctx = null;
-  ctl.envTouched(env);
+  controller.envTouched(env);
   const durationMs = Date.now() - ctx.startMs;
-  ctl.emit({
+  controller.emit({
     kind: 'env.transition', envId: env.id, transition: t, state: env.state, error: error ?? undefined,
     message: error ? error.message : `${t} done in ${durationMs} ms`,
     data: { phase: 'end', ok: String(!error), duration_ms: String(durationMs), done: String(ctx.done), total: String(ctx.total) },
   });
-  await ctl.persist.flush();
-  await ctl.events.flush();
+  await controller.persist.flush();
+  await controller.events.flush();
   // the final count is about tasks (whatever the last phase was): how many reached the target
   const target = taskStateForEnv(to);
   return {

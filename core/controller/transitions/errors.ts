@@ -1,20 +1,20 @@
 // Structured errors of transitions and faults: which task, on which node, what exit code or
 // signal, what it printed last. A TIMEOUT names the late tasks and tells slow from crashed.
 import type { ErrorDetailLike } from '../../model/errors.js';
-import type { TaskRt } from '../model/task.js';
-import type { Failure, TransitionCtx } from './ctx.js';
+import type { TaskRuntime } from '../model/task.js';
+import type { Failure, TransitionCtx } from '../model/transition.js';
 
 /** causes listed in one error: enough to act on, bounded for 150k-task environments */
 const MAX_CAUSES = 50;
 
-function exitText(t: TaskRt): string {
+function exitText(t: TaskRuntime): string {
   const x = t.exit;
   if (!x) return '';
   if (x.signal) return ` (killed by ${x.signal})`;
   return ` (exit code ${x.code})`;
 }
 
-function taskFields(t: TaskRt, extra?: ErrorDetailLike): Omit<ErrorDetailLike, 'code' | 'message'> {
+function taskFields(t: TaskRuntime, extra?: ErrorDetailLike): Omit<ErrorDetailLike, 'code' | 'message'> {
   const f: Omit<ErrorDetailLike, 'code' | 'message'> = { envId: t.env.id, taskId: t.id, taskName: t.name, node: t.node };
   const exitCode = extra?.exitCode ?? (t.exit && !t.exit.signal ? t.exit.code : undefined);
   if (exitCode !== undefined && exitCode >= 0) f.exitCode = exitCode;
@@ -64,13 +64,13 @@ export function failureDetail(f: Failure, transition: string): ErrorDetailLike {
 }
 
 /** slow: alive and reachable but did not answer in time; crashed: it exited; lost: its node is down */
-export function lateReason(t: TaskRt): 'slow' | 'crashed' | 'lost' {
+export function lateReason(t: TaskRuntime): 'slow' | 'crashed' | 'lost' {
   if (t.lost) return 'lost';
   if (!t.launched && t.exit) return 'crashed';
   return 'slow';
 }
 
-export function lateDetail(t: TaskRt, transition: string): ErrorDetailLike {
+export function lateDetail(t: TaskRuntime, transition: string): ErrorDetailLike {
   const why = lateReason(t);
   const message = why === 'slow'
     ? `task ${t.name} on node ${t.node} is alive but did not answer ${transition} in time`

@@ -1,16 +1,16 @@
 // Fan-out helpers: one message per agent (chunked) for launches, transitions and kills.
 import type { LaunchSpec } from '../../rpc/gen/agent.js';
 import type { TaskEvent, TaskState } from '../../model/states.js';
-import type { Ctl } from '../core.js';
-import type { TaskRt } from '../model/task.js';
-import type { NodeRt } from '../nodes.js';
-import type { TransitionCtx } from './ctx.js';
+import type { ControllerCore } from '../core.js';
+import type { TaskRuntime } from '../model/task.js';
+import type { NodeRuntime } from '../nodes.js';
+import type { TransitionCtx } from '../model/transition.js';
 import { TaskOp } from './op.js';
 
-export function byNode(ctl: Ctl, tasks: readonly TaskRt[]): Map<NodeRt | null, TaskRt[]> {
-  const m = new Map<NodeRt | null, TaskRt[]>();
+export function byNode(controller: ControllerCore, tasks: readonly TaskRuntime[]): Map<NodeRuntime | null, TaskRuntime[]> {
+  const m = new Map<NodeRuntime | null, TaskRuntime[]>();
   for (const t of tasks) {
-    const n = ctl.nodes.get(t.node) ?? null;
+    const n = controller.nodes.get(t.node) ?? null;
     const l = m.get(n);
     if (l) l.push(t); else m.set(n, [t]);
   }
@@ -18,11 +18,11 @@ export function byNode(ctl: Ctl, tasks: readonly TaskRt[]): Map<NodeRt | null, T
 }
 
 /** tasks whose node is unknown (removed since placement): nothing to send them to */
-function unplaced(ctx: TransitionCtx, tasks: TaskRt[]): void {
+function unplaced(ctx: TransitionCtx, tasks: TaskRuntime[]): void {
   for (const t of tasks) ctx.fail({ task: t, reason: 'unavailable' });
 }
 
-export function launchSpec(t: TaskRt): LaunchSpec {
+export function launchSpec(t: TaskRuntime): LaunchSpec {
   const s = t.spec;
   return {
     taskId: t.id, envId: t.env.id, name: s.name, driver: s.driver, control: s.control, command: s.command ?? '',
@@ -34,10 +34,10 @@ export function launchSpec(t: TaskRt): LaunchSpec {
 }
 
 /** Launches the tasks (one LaunchBatch per agent) and waits until all are launched or failed. */
-export async function launch(ctl: Ctl, ctx: TransitionCtx, tasks: TaskRt[], phase = 'launch'): Promise<TaskOp> {
+export async function launch(controller: ControllerCore, ctx: TransitionCtx, tasks: TaskRuntime[], phase = 'launch'): Promise<TaskOp> {
   ctx.setPhase(phase, tasks.length);
-  const op = new TaskOp(ctl, ctx, 'launch', 'STANDBY', 'LAUNCH');
-  for (const [node, list] of byNode(ctl, tasks)) {
+  const op = new TaskOp(controller, ctx, 'launch', 'STANDBY', 'LAUNCH');
+  for (const [node, list] of byNode(controller, tasks)) {
     if (!node) { unplaced(ctx, list); continue; }
     op.send(node, list, (batchId, chunk) => ({
       msg: { $case: 'launch', launch: { batchId, deadlineMs: ctx.remaining(), tasks: chunk.map(launchSpec) } },
@@ -49,12 +49,12 @@ export async function launch(ctl: Ctl, ctx: TransitionCtx, tasks: TaskRt[], phas
 
 /** Sends one task event to every task given (one TransitionBatch per agent) and waits. */
 export async function transition(
-  ctl: Ctl, ctx: TransitionCtx, event: TaskEvent, target: TaskState, tasks: TaskRt[],
-  argsFor: (t: TaskRt) => Record<string, string>, capMs?: number,
+  controller: ControllerCore, ctx: TransitionCtx, event: TaskEvent, target: TaskState, tasks: TaskRuntime[],
+  argsFor: (t: TaskRuntime) => Record<string, string>, capMs?: number,
 ): Promise<TaskOp> {
   ctx.setPhase(event.toLowerCase(), tasks.length);
-  const op = new TaskOp(ctl, ctx, 'transition', target, event);
-  for (const [node, list] of byNode(ctl, tasks)) {
+  const op = new TaskOp(controller, ctx, 'transition', target, event);
+  for (const [node, list] of byNode(controller, tasks)) {
     if (!node) { unplaced(ctx, list); continue; }
     op.send(node, list, (batchId, chunk) => ({
       msg: {
@@ -71,10 +71,10 @@ export async function transition(
 }
 
 /** Kills the tasks (graded: control EXIT, SIGTERM, SIGKILL; or SIGKILL now) and waits for the agents. */
-export async function kill(ctl: Ctl, ctx: TransitionCtx, tasks: TaskRt[], graded: boolean, reason: string): Promise<TaskOp> {
+export async function kill(controller: ControllerCore, ctx: TransitionCtx, tasks: TaskRuntime[], graded: boolean, reason: string): Promise<TaskOp> {
   ctx.setPhase('kill', tasks.length);
-  const op = new TaskOp(ctl, ctx, 'kill', null, 'KILL');
-  for (const [node, list] of byNode(ctl, tasks)) {
+  const op = new TaskOp(controller, ctx, 'kill', null, 'KILL');
+  for (const [node, list] of byNode(controller, tasks)) {
     if (!node) continue;
     op.send(node, list, (batchId, chunk) => ({
       msg: { $case: 'kill', kill: { batchId, taskIds: chunk.map((t) => t.id), graded, reason } },

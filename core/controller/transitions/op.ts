@@ -3,17 +3,30 @@
 // to; nothing is allocated per task (no promise, no timer).
 import type { ControllerMsg } from '../../rpc/gen/agent.js';
 import type { TaskState } from '../../model/states.js';
-import type { Ctl } from '../core.js';
-import type { NodeRt } from '../nodes.js';
-import type { TaskRt } from '../model/task.js';
-import type { Failure, TransitionCtx } from './ctx.js';
+import type { EventInput } from '../events/bus.js';
+import type { EnvRuntime } from '../model/env.js';
+import type { NodeRuntime } from '../nodes.js';
+import type { TaskRuntime } from '../model/task.js';
+import type { Failure, TransitionCtx } from '../model/transition.js';
 
 export type OpKind = 'launch' | 'transition' | 'kill';
 
+/**
+ * What an op needs of the controller (ControllerCore is one). Narrow, so that this file does not
+ * import core.ts, which imports this one for its map of open batches.
+ */
+export interface OpController {
+  /** batches awaiting answers: batch id -> its op */
+  readonly batches: Map<number, { op: TaskOp; batch: OpBatch }>;
+  newBatchId(): number;
+  perTaskEvents(env: EnvRuntime): boolean;
+  emit(e: EventInput): void;
+}
+
 export interface OpBatch {
   id: number;
-  node: NodeRt;
-  tasks: TaskRt[];
+  node: NodeRuntime;
+  tasks: TaskRuntime[];
   open: boolean;
   ok: number;
   answered: number;
@@ -31,7 +44,7 @@ export class TaskOp {
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    readonly ctl: Ctl,
+    readonly controller: OpController,
     readonly ctx: TransitionCtx,
     readonly kind: OpKind,
     /** the task state a successful answer means (null for kills) */
@@ -42,12 +55,12 @@ export class TaskOp {
   }
 
   /** Sends one node's tasks, in chunks; `build` makes the message for one chunk. */
-  send(node: NodeRt, tasks: TaskRt[], build: (batchId: number, chunk: TaskRt[]) => ControllerMsg): void {
+  send(node: NodeRuntime, tasks: TaskRuntime[], build: (batchId: number, chunk: TaskRuntime[]) => ControllerMsg): void {
     for (let i = 0; i < tasks.length; i += MAX_BATCH) {
       const chunk = tasks.slice(i, i + MAX_BATCH);
-      const batch: OpBatch = { id: this.ctl.newBatchId(), node, tasks: chunk, open: true, ok: 0, answered: 0 };
+      const batch: OpBatch = { id: this.controller.newBatchId(), node, tasks: chunk, open: true, ok: 0, answered: 0 };
       this.batches.push(batch);
-      this.ctl.batches.set(batch.id, { op: this, batch });
+      this.controller.batches.set(batch.id, { op: this, batch });
       this.total += chunk.length;
       for (const t of chunk) t.waitBatch = batch.id;
       const sent = node.up && node.link !== null && node.link.send(build(batch.id, chunk));
@@ -59,8 +72,8 @@ export class TaskOp {
   }
 
   /** A task answered (or failed); `failure` null means it did what was asked. */
-  answer(t: TaskRt, failure: Failure | null): void {
-    const ref = t.waitBatch ? this.ctl.batches.get(t.waitBatch) : undefined;
+  answer(t: TaskRuntime, failure: Failure | null): void {
+    const ref = t.waitBatch ? this.controller.batches.get(t.waitBatch) : undefined;
     if (!ref || ref.op !== this) return;
     t.waitBatch = 0;
     this.done++;
@@ -75,8 +88,8 @@ export class TaskOp {
   /** large environments: one task.state event per agent batch instead of one per task */
   private summarize(b: OpBatch): void {
     const env = this.ctx.env;
-    if (this.ctl.perTaskEvents(env) || !this.target) return;
-    this.ctl.emit({
+    if (this.controller.perTaskEvents(env) || !this.target) return;
+    this.controller.emit({
       kind: 'task.state', envId: env.id, node: b.node.name, state: this.target, transition: this.ctx.transition,
       message: `${b.ok} of ${b.tasks.length} task(s) on ${b.node.name} reached ${this.target}`,
       data: { count: String(b.ok), failed: String(b.tasks.length - b.ok), batch: String(b.id), summary: 'true' },
@@ -94,7 +107,7 @@ export class TaskOp {
   }
 
   /** The node's session broke: its pending tasks will not answer. */
-  nodeDown(node: NodeRt): void {
+  nodeDown(node: NodeRuntime): void {
     for (const b of this.batches) {
       if (b.node !== node || !b.open) continue;
       b.open = false;
@@ -121,7 +134,7 @@ export class TaskOp {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const b of this.batches) {
-      this.ctl.batches.delete(b.id);
+      this.controller.batches.delete(b.id);
       for (const t of b.tasks) {
         if (t.waitBatch !== b.id) continue;
         t.waitBatch = 0;

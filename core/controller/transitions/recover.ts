@@ -1,12 +1,11 @@
 // RECOVER (from ERROR): failed, lost and exited tasks are relaunched (on another node when theirs
 // is down); healthy ones are kept and brought back to STANDBY. The environment ends DEPLOYED.
-import type { Ctl } from '../core.js';
-import type { TaskRt } from '../model/task.js';
-import type { TransitionCtx } from './ctx.js';
+import type { ControllerCore } from '../core.js';
+import type { TransitionCtx } from '../model/transition.js';
 import { kill, launch, transition } from './fanout.js';
 import { placeOnNodes } from '../placement.js';
 
-export async function recoverStep(ctl: Ctl, ctx: TransitionCtx): Promise<void> {
+export async function recoverStep(controller: ControllerCore, ctx: TransitionCtx): Promise<void> {
   const env = ctx.env;
   const broken = env.active.filter((t) => !t.healthy);
   const healthy = env.active.filter((t) => t.healthy);
@@ -14,28 +13,28 @@ export async function recoverStep(ctl: Ctl, ctx: TransitionCtx): Promise<void> {
   // 1. broken tasks are killed before they are relaunched, wherever their node is up: a task the
   //    controller lost track of (a failed DEPLOY, a lost-then-back agent) may still run there, and
   //    the agent refuses to launch an id that runs. The agent ignores ids it does not run.
-  const aliveBroken = broken.filter((t) => t.node && ctl.nodeOf(t)?.up);
-  if (aliveBroken.length) await kill(ctl, ctx, aliveBroken, false, 'RECOVER');
+  const aliveBroken = broken.filter((t) => t.node && controller.nodeOf(t)?.up);
+  if (aliveBroken.length) await kill(controller, ctx, aliveBroken, false, 'RECOVER');
   if (ctx.shouldStop()) return;
 
   // 2. healthy tasks back to STANDBY: RUNNING -> STOP -> CONFIGURED -> RESET -> STANDBY
   const running = healthy.filter((t) => t.state === 'RUNNING');
-  if (running.length) await transition(ctl, ctx, 'STOP', 'CONFIGURED', running, () => ({}));
+  if (running.length) await transition(controller, ctx, 'STOP', 'CONFIGURED', running, () => ({}));
   if (ctx.shouldStop()) return;
   const configured = healthy.filter((t) => t.healthy && t.state === 'CONFIGURED');
-  if (configured.length) await transition(ctl, ctx, 'RESET', 'STANDBY', configured, () => ({}));
+  if (configured.length) await transition(controller, ctx, 'RESET', 'STANDBY', configured, () => ({}));
   if (ctx.shouldStop()) return;
 
   // 3. relaunch the broken ones; those whose node is down go elsewhere
-  const moving = broken.filter((t) => !ctl.nodeOf(t)?.up);
-  if (moving.length) placeOnNodes(ctl, moving);
+  const moving = broken.filter((t) => !controller.nodeOf(t)?.up);
+  if (moving.length) placeOnNodes(controller, moving);
   for (const t of broken) {
     t.launched = false;
     t.exit = null;
     t.error = null;
     env.setTaskLost(t, false);
-    ctl.setTaskState(t, 'STANDBY');
-    ctl.persist.task(t);
+    controller.setTaskState(t, 'STANDBY');
+    controller.persist.task(t);
   }
-  if (broken.length) await launch(ctl, ctx, broken, 'relaunch');
+  if (broken.length) await launch(controller, ctx, broken, 'relaunch');
 }

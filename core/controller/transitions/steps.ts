@@ -1,9 +1,9 @@
 // What each environment transition does to its tasks. One deadline end to end (ctx); every
 // step is one fan-out per agent.
 import type { EnvTransition, TaskEvent, TaskState } from '../../model/states.js';
-import type { Ctl } from '../core.js';
-import type { TaskRt } from '../model/task.js';
-import type { TransitionCtx } from './ctx.js';
+import type { ControllerCore } from '../core.js';
+import type { TaskRuntime } from '../model/task.js';
+import type { TransitionCtx } from '../model/transition.js';
 import { launch, transition } from './fanout.js';
 import { configureArgs } from '../channels.js';
 import { openRun, closeRun } from '../runs.js';
@@ -11,7 +11,7 @@ import { exitStep } from './exit.js';
 import { recoverStep } from './recover.js';
 import { placeOnNodes } from '../placement.js';
 
-export type Step = (ctl: Ctl, ctx: TransitionCtx, args: Record<string, string>) => Promise<void>;
+export type Step = (controller: ControllerCore, ctx: TransitionCtx, args: Record<string, string>) => Promise<void>;
 
 /**
  * Sends the event to every healthy task not yet in the target state. Basic tasks are sent it
@@ -19,10 +19,10 @@ export type Step = (ctl: Ctl, ctx: TransitionCtx, args: Record<string, string>) 
  * agent's record, and so a later Hello, in step.
  */
 async function taskEventStep(
-  ctl: Ctl, ctx: TransitionCtx, event: TaskEvent, from: TaskState, target: TaskState,
-  argsFor: (t: TaskRt) => Record<string, string>,
+  controller: ControllerCore, ctx: TransitionCtx, event: TaskEvent, from: TaskState, target: TaskState,
+  argsFor: (t: TaskRuntime) => Record<string, string>,
 ): Promise<void> {
-  const send: TaskRt[] = [];
+  const send: TaskRuntime[] = [];
   for (const t of ctx.env.active) {
     if (!t.healthy || t.state === target) continue; // broken tasks wait for RECOVER
     if (t.state !== from) {
@@ -32,48 +32,48 @@ async function taskEventStep(
     }
     send.push(t);
   }
-  await transition(ctl, ctx, event, target, send, argsFor);
+  await transition(controller, ctx, event, target, send, argsFor);
 }
 
-const deploy: Step = async (ctl, ctx) => {
+const deploy: Step = async (controller, ctx) => {
   const env = ctx.env;
   const tasks = env.active.filter((t) => !t.launched);
   for (const t of tasks) { t.exit = null; t.error = null; }
   // placed at create; a node gone or down since then gets its tasks placed again
-  const stale = tasks.filter((t) => !ctl.nodeOf(t)?.up);
-  if (stale.length) placeOnNodes(ctl, stale);
-  await launch(ctl, ctx, tasks);
+  const stale = tasks.filter((t) => !controller.nodeOf(t)?.up);
+  if (stale.length) placeOnNodes(controller, stale);
+  await launch(controller, ctx, tasks);
 };
 
-const configure: Step = async (ctl, ctx, args) => {
+const configure: Step = async (controller, ctx, args) => {
   const env = ctx.env;
-  await taskEventStep(ctl, ctx, 'CONFIGURE', 'STANDBY', 'CONFIGURED', (t) => configureArgs(env, t, args));
+  await taskEventStep(controller, ctx, 'CONFIGURE', 'STANDBY', 'CONFIGURED', (t) => configureArgs(env, t, args));
 };
 
-const start: Step = async (ctl, ctx, args) => {
+const start: Step = async (controller, ctx, args) => {
   const env = ctx.env;
   // the run number is stored before any task hears of it
-  const n = await openRun(ctl, env);
+  const n = await openRun(controller, env);
   const shared = { ...args, run_number: String(n) };
-  await taskEventStep(ctl, ctx, 'START', 'CONFIGURED', 'RUNNING', () => shared);
+  await taskEventStep(controller, ctx, 'START', 'CONFIGURED', 'RUNNING', () => shared);
 };
 
-const stop: Step = async (ctl, ctx, args) => {
-  await taskEventStep(ctl, ctx, 'STOP', 'RUNNING', 'CONFIGURED', () => args);
-  if (!ctx.shouldStop()) await closeRun(ctl, ctx.env, 'closed');
+const stop: Step = async (controller, ctx, args) => {
+  await taskEventStep(controller, ctx, 'STOP', 'RUNNING', 'CONFIGURED', () => args);
+  if (!ctx.shouldStop()) await closeRun(controller, ctx.env, 'closed');
 };
 
-const reset: Step = async (ctl, ctx, args) => {
-  await taskEventStep(ctl, ctx, 'RESET', 'CONFIGURED', 'STANDBY', () => args);
+const reset: Step = async (controller, ctx, args) => {
+  await taskEventStep(controller, ctx, 'RESET', 'CONFIGURED', 'STANDBY', () => args);
 };
 
-const goError: Step = async (ctl, ctx, args) => {
+const goError: Step = async (controller, ctx, args) => {
   ctx.env.error = {
     code: 'GO_ERROR',
     message: `GO_ERROR requested${args.reason ? `: ${args.reason}` : ''}`,
     envId: ctx.env.id, transition: 'GO_ERROR',
   };
-  await closeRun(ctl, ctx.env, 'aborted');
+  await closeRun(controller, ctx.env, 'aborted');
 };
 
 export const STEPS: Record<EnvTransition, Step> = {

@@ -66,7 +66,7 @@ export const consoleBench: Benchmark = {
   title: 'Console: a 10,000-task environment in Chromium, first render and frame gaps under 5,000 events/s',
   async run(ctx: BenchContext): Promise<BenchOutput> {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
-    if (!fs.existsSync(path.join(PACKAGE_ROOT, 'dist-renderer', 'index.html'))) throw new Error('dist-renderer/ is missing: npm run build:renderer');
+    if (!fs.existsSync(path.join(PACKAGE_ROOT, 'dist-renderer', 'index.html'))) throw new Error('dist-renderer/ is missing: npm run build');
     const { chromium } = await import('playwright-core');
     const n = ctx.smoke ? 500 : 10_000;
     const rate = ctx.smoke ? 500 : 5000;

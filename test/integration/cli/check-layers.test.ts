@@ -1,5 +1,6 @@
 // The layer lint (scripts/check-layers.mjs): passes on the tree, fails naming file and rule on a
-// downward-only violation.
+// downward-only violation. The cycle check (scripts/check-cycles.mjs): passes on the tree, fails
+// naming the chain of files on an import cycle.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -45,6 +46,66 @@ test('imports against the layers are reported with file, line and rule', () => {
     assert.ok(!lines.some((l) => l.startsWith('core/cli/')), 'the CLI may import anything in core');
     assert.ok(!lines.some((l) => l.includes('renderer/src/x.ts:1:')), 'the renderer may use the generated types');
     assert.equal(lines.filter((l) => /^\S+:\d+: /.test(l)).length, 4);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+const CYCLES = path.join(ROOT, 'scripts', 'check-cycles.mjs');
+
+function cycles(root: string) {
+  return spawnSync(process.execPath, [CYCLES, root], { encoding: 'utf8' });
+}
+
+test('the tree has no import cycles', () => {
+  const r = cycles(ROOT);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /cycle check: ok/);
+});
+
+test('an import cycle is reported as the chain of files and lines', () => {
+  const root = tempHome();
+  try {
+    // two files importing each other's values
+    write(root, 'core/workflow/a.ts', "import { b } from './b.js';\nexport const a = () => b;\n");
+    write(root, 'core/workflow/b.ts', "// import { a } from './a.js'; (a comment does not count)\nimport { a } from './a.js';\nexport const b = () => a;\n");
+    // three files, through a re-export and a dynamic import
+    write(root, 'core/store/x.ts', "export { y } from './y.js';\n");
+    write(root, 'core/store/y.ts', "export const y = 1;\nexport async function z() { return import('./z.js'); }\n");
+    write(root, 'core/store/z.ts', "import { y } from './x.js';\nexport const w = y;\n");
+    // a lower folder knowing a higher one through types only still fails
+    write(root, 'core/controller/model/env.ts', "import type { Ctx } from '../transitions/ctx.js';\nexport class Env { ctx: Ctx | null = null; }\n");
+    write(root, 'core/controller/transitions/ctx.ts', "import { type Env } from '../model/env.js';\nexport class Ctx { constructor(readonly env: Env) {} }\n");
+    // not cycles: one-way imports, packages
+    write(root, 'core/model/m.ts', "import fs from 'node:fs';\nexport const m = fs;\n");
+    write(root, 'core/agent/g.ts', "import { m } from '../model/m.js';\nexport const g = m;\n");
+    const r = cycles(root);
+    assert.equal(r.status, 1, r.stdout);
+    const lines = r.stderr.trim().split('\n');
+    assert.ok(lines.includes('import cycle: core/workflow/a.ts:1 -> core/workflow/b.ts:2 -> core/workflow/a.ts'), r.stderr);
+    assert.ok(lines.includes('import cycle: core/store/x.ts:1 -> core/store/y.ts:2 -> core/store/z.ts:1 -> core/store/x.ts'), r.stderr);
+    assert.ok(lines.includes('import cycle: core/controller/model/env.ts:1 -> core/controller/transitions/ctx.ts:1 -> core/controller/model/env.ts'), r.stderr);
+    assert.ok(!r.stderr.includes('core/model/m.ts') && !r.stderr.includes('core/agent/g.ts'), r.stderr);
+    assert.match(lines.at(-1)!, /^cycle check: 3 import cycles/);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a type-only cycle inside one folder is a note, not a failure; a value import makes it one', () => {
+  const root = tempHome();
+  try {
+    write(root, 'core/controller/model/env.ts', "import { Task } from './task.js';\nexport class Env { tasks = [new Task(this)]; }\n");
+    write(root, 'core/controller/model/task.ts', "import type { Env } from './env.js';\nexport class Task { constructor(readonly env: Env) {} }\n");
+    let r = cycles(root);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /note: type-only import cycle inside one folder \(allowed\): core\/controller\/model\/env.ts:1 -> core\/controller\/model\/task.ts:1 -> core\/controller\/model\/env.ts/);
+    // `import { type Env, other }` brings code in: the cycle is real
+    write(root, 'core/controller/model/task.ts', "import { type Env, other } from './env.js';\nexport class Task { constructor(readonly env: Env) { other(); } }\n");
+    write(root, 'core/controller/model/env.ts', "import { Task } from './task.js';\nexport class Env { tasks = [new Task(this)]; }\nexport function other() {}\n");
+    r = cycles(root);
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stderr, /import cycle: core\/controller\/model\/env.ts:1 -> core\/controller\/model\/task.ts:1 -> core\/controller\/model\/env.ts/);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -5,7 +5,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ASSETS, BAD_REPO, GOOD_REPO, LINT_REPO, ROOT, tmpDir } from './helpers.js';
 

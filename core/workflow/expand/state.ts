@@ -1,13 +1,26 @@
 // The state one expansion shares while it walks the role tree (what the walk collects, the role
 // paths it has claimed, the user vars aimed at paths), and the Frame: what a role inherits from
-// the roles and includes above it.
-import type { HookSpec, TaskSpec, VarSpec } from './types.js';
-import type { Scope } from './expr.js';
-import type { Loaded } from './templates.js';
-import type { UserVar } from './vars.js';
-import { fail, sub, type At } from './evaluate.js';
-import { ProblemReporter } from './diagnostics.js';
-import type { ExpandInput } from './expand.js';
+// the roles and includes above it; and ExpandInput, what an expansion starts from. The files of
+// this folder import this one and it imports none of them (index.ts is the entry point).
+import type { Diagnostic, HookSpec, TaskSpec, VarSpec } from '../types.js';
+import type { Scope } from '../expr.js';
+import type { Loaded, TemplateFiles } from '../templates.js';
+import type { UserVar } from '../vars.js';
+import { fail, sub, type At } from '../evaluate.js';
+import { ProblemReporter } from '../diagnostics.js';
+
+/** What an expansion starts from: the files, the top workflow, the user's vars. */
+export interface ExpandInput {
+  files: TemplateFiles;
+  top: Loaded;
+  userVars: Record<string, unknown>;
+  batonRoot: string;
+  nodePath: string;
+  /** set for lint: problems are recorded here and expansion goes on where it can */
+  diagnostics?: Diagnostic[];
+  /** most roles this expansion may produce (default MAX_ROLES) */
+  maxRoles?: number;
+}
 
 /** A template object as parsed from YAML (its shape is checked by the schema before expansion). */
 export type Raw = Record<string, unknown>;

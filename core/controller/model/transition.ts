@@ -1,15 +1,15 @@
 // The context of one environment transition: its single deadline (every sub-step gets what
-// remains), the failures seen so far, and compact throttled progress.
+// remains), the failures seen so far, and compact throttled progress. The environment holds the
+// one under way (EnvRuntime.ctx); the steps that do the work are in ../transitions/.
 import type { ErrorDetailLike } from '../../model/errors.js';
-import type { EnvRt } from '../model/env.js';
-import type { TaskRt } from '../model/task.js';
-import type { TaskOp } from './op.js';
+import type { EnvRuntime } from './env.js';
+import type { TaskRuntime } from './task.js';
 
 /** late: the task's agent answered for it that it did not make the deadline (still alive) */
 export type FailReason = 'failed' | 'crashed' | 'lost' | 'unanswered' | 'unavailable' | 'launch' | 'late';
 
 export interface Failure {
-  task: TaskRt;
+  task: TaskRuntime;
   reason: FailReason;
   /** what the agent said (message, last lines, exit), if anything */
   detail?: ErrorDetailLike;
@@ -19,6 +19,11 @@ export interface Progress {
   phase: string;
   done: number;
   total: number;
+}
+
+/** The fan-out step under way (a TaskOp, ../transitions/op.ts): an abort ends it at once. */
+export interface RunningStep {
+  finishNow(why: 'abort'): void;
 }
 
 const TICK_MS = 100;
@@ -34,9 +39,9 @@ export class TransitionCtx {
   readonly fatal: Failure[] = [];
   readonly nonFatal: Failure[] = [];
   /** tasks that had not answered when the deadline passed */
-  readonly late: TaskRt[] = [];
-  private readonly failed = new Set<TaskRt>();
-  op: TaskOp | null = null;
+  readonly late: TaskRuntime[] = [];
+  private readonly failed = new Set<TaskRuntime>();
+  op: RunningStep | null = null;
   phase = '';
   done = 0;
   total = 0;
@@ -45,7 +50,7 @@ export class TransitionCtx {
   private ticks = 0;
 
   constructor(
-    readonly env: EnvRt,
+    readonly env: EnvRuntime,
     readonly transition: string,
     readonly deadlineMs: number,
     private readonly sink: (p: Progress, event: boolean) => void,

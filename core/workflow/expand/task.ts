@@ -1,14 +1,14 @@
 // A task role: its class is looked up (in the workflow's own repo first), the class defaults
 // join the scope under the vars in force, and the TaskSpec is built (task.ts) and filed with
 // the enabled or the disabled tasks.
-import type { TaskSpec } from './types.js';
-import type { Scope } from './expr.js';
-import { RESERVED } from './specs.js';
-import { evalAt, evalBool, evalString, fail, sub, type At } from './evaluate.js';
-import { buildTask } from './task.js';
-import { childScope } from './scope.js';
-import { applyPendingToDefaults } from './expand-user-vars.js';
-import type { Expansion, Frame, Raw } from './expand-state.js';
+import type { TaskSpec } from '../types.js';
+import type { Scope } from '../expr.js';
+import { RESERVED } from '../specs.js';
+import { evalAt, evalBool, evalString, fail, sub, type At } from '../evaluate.js';
+import { buildTask } from '../task.js';
+import { childScope } from '../scope.js';
+import { applyPendingToDefaults } from './user-vars.js';
+import type { Expansion, Frame, Raw } from './state.js';
 
 /** `f` is the task role's own frame (its path, scope, pending user vars, enabled, constraints). */
 export function expandTask(x: Expansion, r: Raw, at: At, f: Frame, inIterator: boolean): TaskSpec {

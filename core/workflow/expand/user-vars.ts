@@ -3,10 +3,10 @@
 // var in force there, else to a var of the workflow it includes, else (pending) to a default of
 // the task class of a task at or under it. Every user var must land somewhere: a typo must not
 // pass silently as a var nobody reads.
-import type { Scope } from './expr.js';
-import { coerceValue, inferType, badVar, type UserVar } from './vars.js';
-import type { GivenValue, SpecEntry } from './specs.js';
-import type { Expansion, Frame } from './expand-state.js';
+import type { Scope } from '../expr.js';
+import { coerceValue, inferType, badVar, type UserVar } from '../vars.js';
+import type { GivenValue, SpecEntry } from '../specs.js';
+import type { Expansion, Frame } from './state.js';
 
 /**
  * Sorts the user vars: the workflow vars' values are returned (an unknown one is an error), the

@@ -3,14 +3,14 @@
 // sees only its own vars: its defaults < include.vars (evaluated in the including scope) < user
 // vars aimed at the include role.
 import path from 'node:path';
-import { BatonError } from '../model/errors.js';
-import type { Scope } from './expr.js';
-import type { UserVar } from './vars.js';
-import { readVarSpecs, resolveVars, type GivenValue } from './specs.js';
-import { evalAt, evalString, fail, sub, type At } from './evaluate.js';
-import type { Loaded } from './templates.js';
-import { builtinsFor } from './scope.js';
-import type { Expansion, Frame, Raw } from './expand-state.js';
+import { BatonError } from '../../model/errors.js';
+import type { Scope } from '../expr.js';
+import type { UserVar } from '../vars.js';
+import { readVarSpecs, resolveVars, type GivenValue } from '../specs.js';
+import { evalAt, evalString, fail, sub, type At } from '../evaluate.js';
+import type { Loaded } from '../templates.js';
+import { builtinsFor } from '../scope.js';
+import type { Expansion, Frame, Raw } from './state.js';
 
 const MAX_INCLUDE_DEPTH = 16;
 

@@ -1,8 +1,8 @@
 // The items of an iterator role (`for: {range | list, var}`): what the role is repeated for.
-import { MAX_RANGE, type Scope } from './expr.js';
-import { RESERVED } from './specs.js';
-import { evalAt, fail, sub, type At } from './evaluate.js';
-import type { Raw } from './expand-state.js';
+import { MAX_RANGE, type Scope } from '../expr.js';
+import { RESERVED } from '../specs.js';
+import { evalAt, fail, sub, type At } from '../evaluate.js';
+import type { Raw } from './state.js';
 
 export interface IteratorItems {
   /** the name each item is bound to in the item's scope (default `it`) */

@@ -1,18 +1,18 @@
 // The walk over the role tree: each role is checked for its kind, repeated per item when it is
 // an iterator, given its vars, name, path and aimed user vars, and turned into a RoleNode (and a
 // task, a hook or a subtree). In lint mode a role's problem is recorded and its siblings go on.
-import type { RoleNode } from './types.js';
-import { toCel, type Scope } from './expr.js';
-import { coerceValue, type UserVar } from './vars.js';
-import { RESERVED } from './specs.js';
-import { evalAt, evalBool, evalInt, evalString, evalStringMap, fail, sub, type At } from './evaluate.js';
-import { buildHook } from './hooks.js';
-import { childScope } from './scope.js';
-import { iteratorItems } from './expand-iterator.js';
-import { expandTask } from './expand-task.js';
-import { enterInclude } from './expand-include.js';
-import { applyAimedVars } from './expand-user-vars.js';
-import type { Expansion, Frame, Raw } from './expand-state.js';
+import type { RoleNode } from '../types.js';
+import { toCel, type Scope } from '../expr.js';
+import { coerceValue, type UserVar } from '../vars.js';
+import { RESERVED } from '../specs.js';
+import { evalAt, evalBool, evalInt, evalString, evalStringMap, fail, sub, type At } from '../evaluate.js';
+import { buildHook } from '../hooks.js';
+import { childScope } from '../scope.js';
+import { iteratorItems } from './iterator.js';
+import { expandTask } from './task.js';
+import { enterInclude } from './include.js';
+import { applyAimedVars } from './user-vars.js';
+import type { Expansion, Frame, Raw } from './state.js';
 
 const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@+=-]*$/;
 const KINDS = ['task', 'roles', 'include', 'call'] as const;

@@ -1,36 +1,24 @@
 // Expansion of a workflow into its role tree, tasks, hooks and channel graph. Pure: reads
 // template files through TemplateFiles, throws BatonError (or, for lint, records and goes on).
 // This file is the entry point: the workflow's own vars and the user vars, then the walk over
-// the roles (expand-roles.ts), then the channels (channels.ts).
+// the roles (roles.ts), then the channels (channels.ts).
 import path from 'node:path';
-import type { Diagnostic, ExpandedWorkflow, RoleNode } from './types.js';
-import { fromCel, type Scope } from './expr.js';
-import { splitUserVars } from './vars.js';
-import { readVarSpecs, resolveVars, publicSpecs } from './specs.js';
-import { resolveChannels } from './channels.js';
-import type { Loaded, TemplateFiles } from './templates.js';
-import { builtinsFor } from './scope.js';
-import { Expansion, type Frame, type Raw } from './expand-state.js';
-import { expandRoles } from './expand-roles.js';
-import { routeUserVars, checkUserVarsUsed } from './expand-user-vars.js';
+import type { ExpandedWorkflow, RoleNode } from '../types.js';
+import { fromCel, type Scope } from '../expr.js';
+import { splitUserVars } from '../vars.js';
+import { readVarSpecs, resolveVars, publicSpecs } from '../specs.js';
+import { resolveChannels } from '../channels.js';
+import { builtinsFor } from '../scope.js';
+import { Expansion, type ExpandInput, type Frame, type Raw } from './state.js';
+import { expandRoles } from './roles.js';
+import { routeUserVars, checkUserVarsUsed } from './user-vars.js';
 
-export { builtinsFor } from './scope.js';
-export { MAX_DIAGNOSTICS, LintAbort, diagnosticOf, sourceDiagnostics } from './diagnostics.js';
+export type { ExpandInput } from './state.js';
+export { builtinsFor } from '../scope.js';
+export { MAX_DIAGNOSTICS, LintAbort, diagnosticOf, sourceDiagnostics } from '../diagnostics.js';
 
 /** Most roles one expansion may produce (a for over range(0, 10**9) is a mistake, not a plan). */
 export const MAX_ROLES = 1_000_000;
-
-export interface ExpandInput {
-  files: TemplateFiles;
-  top: Loaded;
-  userVars: Record<string, unknown>;
-  batonRoot: string;
-  nodePath: string;
-  /** set for lint: problems are recorded here and expansion goes on where it can */
-  diagnostics?: Diagnostic[];
-  /** most roles this expansion may produce (default MAX_ROLES) */
-  maxRoles?: number;
-}
 
 export function expandWorkflow(input: ExpandInput): ExpandedWorkflow {
   const x = new Expansion(input, input.maxRoles ?? MAX_ROLES);
