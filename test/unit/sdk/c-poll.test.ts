@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { controlServer, until, type Recorded } from './control-fixture.js';
+import { controlServer, tmpDir, until, type Recorded } from './control-fixture.js';
 import type { TaskConn } from '../../../core/agent/process/control-server.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -103,7 +103,7 @@ test('baton_open without the agent\'s variables returns NULL with the reason, an
   delete env.BATON_TASK_TOKEN;
   const r = await finished(spawn(POLL_TASK, [], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
   assert.equal(r.code, 2);
-  assert.match(r.stdout, /poll: baton_open failed \(Invalid argument\): this program is a Baton controlled task and runs under a baton agent/);
+  assert.match(r.stdout, /poll: baton_open failed \(EINVAL\): this program is a Baton controlled task and runs under a baton agent/);
   assert.match(r.stderr, /BATON_CONTROL, BATON_TASK_ID and BATON_TASK_TOKEN must be set/);
   const { server, got } = await controlServer(t, { authorize: () => false });
   const refused = await start(t, POLL_TASK, server.address).exited;
@@ -111,6 +111,20 @@ test('baton_open without the agent\'s variables returns NULL with the reason, an
   assert.equal(got.refused, 3);
   assert.match(refused.stdout, /poll: left the agent \(status 3, state STANDBY\)/);
   assert.match(refused.stderr, /reader: the agent refused this task \(task task-1: 3 hellos without a welcome\); leaving/);
+});
+
+test('an event sent while no agent is reached is not sent (ENOTCONN), and the loop keeps dialling', { skip: built(POLL_TASK) }, async (t) => {
+  const nowhere = path.join(tmpDir(t, 'baton-nowhere-'), 'task.sock'); // no agent (yet)
+  const { p, stdout } = start(t, POLL_TASK, `unix://${nowhere}`);
+  p.stdin!.write('event readout lost\n');
+  await until(() => stdout().includes('poll: readout not sent: ENOTCONN'), 'the refusal to send');
+  assert.match(stdout(), /^poll: control fd -1\n/);
+  // the agent comes up at that address: the loop, waiting at most baton_timeout() at a time, dials it
+  const { got } = await controlServer(t, { socketPath: nowhere });
+  await until(() => got.hellos.length === 1, 'a hello once the agent is there');
+  p.stdin!.write('event readout back\n');
+  await until(() => got.events.length === 1, 'the event');
+  assert.equal(got.events[0]!.message, 'back');
 });
 
 test('the C conformance task prints what it gets, sends its event on START, fails on request, and leaves after EXIT', { skip: built(CONFORMANCE_TASK) }, async (t) => {

@@ -16,6 +16,9 @@
 
 static baton_task *task;
 
+/* the errno values the SDK documents, by name (strerror's words differ between C libraries) */
+static const char *why(int e) { return e == ENOTCONN ? "ENOTCONN" : e == EPIPE ? "EPIPE" : e == EINVAL ? "EINVAL" : strerror(e); }
+
 static int on_transition(const char *event, const baton_args *args, char *error, size_t error_size, void *user) {
   (void)args, (void)error, (void)error_size, (void)user;
   printf("poll: %s\n", event);
@@ -29,10 +32,10 @@ static void command(char *line) {
     if (message) *message++ = 0;
     baton_args data = {1, {"source"}, {"stdin"}};
     if (baton_event_data(task, kind, message ? message : "", &data) == 0) printf("poll: sent %s\n", kind);
-    else printf("poll: %s not sent: %s\n", kind, strerror(errno));
+    else printf("poll: %s not sent: %s\n", kind, why(errno));
   } else if (strncmp(line, "error ", 6) == 0) {
     int sent = baton_error(task, line + 6) == 0;
-    printf("poll: error reported (%s), state %s\n", sent ? "sent" : strerror(errno), baton_state(task));
+    printf("poll: error reported (%s), state %s\n", sent ? "sent" : why(errno), baton_state(task));
   } else {
     printf("poll: unknown command %s\n", line);
   }
@@ -62,7 +65,7 @@ int main(void) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   task = baton_open(on_transition, NULL);
   if (!task) {
-    printf("poll: baton_open failed (%s): %s\n", strerror(errno), baton_last_error());
+    printf("poll: baton_open failed (%s): %s\n", why(errno), baton_last_error());
     return 2;
   }
   int status = BATON_CONTINUE, detector = 0, last_fd = -2;
