@@ -625,13 +625,15 @@ int baton_dispatch(baton_task *t, int timeout_ms) {
     return t->status;
   }
   struct pollfd pfd = {.fd = t->fd, .events = POLLIN};
-  if (poll(&pfd, 1, timeout_ms) <= 0) return BATON_CONTINUE; /* nothing yet, or a signal */
+  /* without a limit the read itself waits (one system call fewer per transition for baton_run) */
+  if (timeout_ms >= 0 && poll(&pfd, 1, timeout_ms) <= 0) return BATON_CONTINUE; /* nothing yet, or a signal */
   t->dispatching = 1;
   unsigned char chunk[16384];
   int ended = 0;
-  do { /* all that is there now, without blocking */
-    ssize_t n = read(t->fd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
+  ssize_t n;
+  do { /* what is there now; more only if a full chunk came and more waits */
+    n = read(t->fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) break; /* a signal: back to the caller, who dispatches again */
     if (n <= 0) {
       ended = 1;
       break;
@@ -640,7 +642,7 @@ int baton_dispatch(baton_task *t, int timeout_ms) {
     ended = handle_input(t);
     flush(t);
     pfd.revents = 0;
-  } while (!ended && t->status == BATON_CONTINUE && poll(&pfd, 1, 0) > 0);
+  } while (!ended && t->status == BATON_CONTINUE && n == (ssize_t)sizeof chunk && poll(&pfd, 1, 0) > 0);
   t->dispatching = 0;
   /* after EXIT the socket stays open until baton_close, so that the agent reads the reply whole */
   if (t->status == BATON_CONTINUE && (ended || t->broken)) end_call(t);
