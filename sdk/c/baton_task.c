@@ -5,7 +5,8 @@
 
 #include <errno.h>
 #include <netdb.h>
-#include <signal.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +197,21 @@ static void encode_hello(buf_t *out, const char *id, const char *token, const ch
   pb_message(out, 1, &h);
   free(h.p);
 }
+/* TaskMsg event = 3 {kind 1, message 2, data 3 (map entry: key 1, value 2)} */
+static void encode_event(buf_t *out, const char *kind, const char *message, const baton_args *data) {
+  buf_t e = {0}, entry = {0};
+  pb_string(&e, 1, kind);
+  pb_string(&e, 2, message);
+  for (int i = 0; data && i < data->count && i < BATON_MAX_ARGS; i++) {
+    entry.len = 0;
+    pb_string(&entry, 1, data->keys[i] ? data->keys[i] : "");
+    pb_string(&entry, 2, data->values[i] ? data->values[i] : "");
+    pb_message(&e, 3, &entry);
+  }
+  pb_message(out, 3, &e);
+  free(e.p);
+  free(entry.p);
+}
 static void encode_reply(buf_t *out, uint64_t seq, int ok, const char *state, const char *error) {
   buf_t r = {0};
   pb_uint(&r, 1, seq);
@@ -224,15 +240,16 @@ static void h2_window_update(buf_t *b, uint32_t stream, uint32_t n) {
   h2_frame_header(b, 4, H2_WINDOW_UPDATE, 0, stream);
   buf_u32(b, n);
 }
-/* one gRPC message (flag byte, 4-byte length) in DATA frames of at most MAX_FRAME bytes */
-static void h2_grpc_message(buf_t *out, const buf_t *msg) {
+/* one gRPC message (flag byte, 4-byte length) in DATA frames of at most MAX_FRAME bytes; with
+ * end_stream the last frame half-closes the stream */
+static void h2_grpc_message(buf_t *out, const buf_t *msg, int end_stream) {
   buf_t g = {0};
   buf_byte(&g, 0);
   buf_u32(&g, (uint32_t)msg->len);
   buf_put(&g, msg->p, msg->len);
   for (size_t off = 0; off < g.len; off += MAX_FRAME) {
     size_t n = g.len - off < MAX_FRAME ? g.len - off : MAX_FRAME;
-    h2_frame_header(out, n, H2_DATA, 0, STREAM);
+    h2_frame_header(out, n, H2_DATA, end_stream && off + n == g.len ? F_END_STREAM : 0, STREAM);
     buf_put(out, g.p + off, n);
   }
   free(g.p);
@@ -269,14 +286,38 @@ static void h2_request(buf_t *out, const char *path) {
   free(h.p);
 }
 
+/* a broken connection must be a failed write, not a SIGPIPE that kills the task: send() with
+ * MSG_NOSIGNAL, or SO_NOSIGPIPE on the socket where there is no such flag (set in dial) */
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0
+#endif
 static int write_all(int fd, const buf_t *b) {
   for (size_t off = 0; off < b->len;) {
-    ssize_t n = write(fd, b->p + off, b->len - off);
+    ssize_t n = send(fd, b->p + off, b->len - off, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return -1;
     off += (size_t)n;
   }
   return 0;
+}
+
+static int no_sigpipe(int fd) {
+#ifdef SO_NOSIGPIPE
+  int one = 1;
+  if (fd >= 0) setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+  return fd;
+}
+/* whether `address` can never be dialled: not unix:///absolute/path (that fits a socket address)
+ * nor host:port */
+static int bad_address(const char *address) {
+  if (strncmp(address, "unix:", 5) == 0) {
+    const char *path = address + 5;
+    if (strncmp(path, "//", 2) == 0) path += 2;
+    return path[0] != '/' || strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path);
+  }
+  const char *colon = strrchr(address, ':');
+  return !colon || colon == address || !colon[1] || colon - address >= 256;
 }
 
 /* unix:///path (or unix:/path) or host:port ([v6]:port) -> a connected socket, -1 if it could not
@@ -289,7 +330,7 @@ static int dial(const char *address) {
     if (path[0] != '/' || strlen(path) >= sizeof sa.sun_path) return -2;
     strcpy(sa.sun_path, path);
     int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) return fd;
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) return no_sigpipe(fd);
     if (fd >= 0) close(fd);
     return -1;
   }
@@ -314,7 +355,7 @@ static int dial(const char *address) {
     }
   }
   freeaddrinfo(res);
-  return fd;
+  return no_sigpipe(fd);
 }
 
 /* ---- the task's state machine (core/model/states.ts TASK_TRANSITION_TABLE) ---- */
@@ -331,14 +372,124 @@ static const struct {
     {"RECOVER", {"ERROR"}, "STANDBY"},
 };
 
-typedef struct {
+#define RETRY_MIN_MS 100
+#define RETRY_MAX_MS 2000
+
+struct baton_task {
   baton_handler handler;
   void *user;
   const char *state; /* a static string */
-} task_t;
+  char *address, *id, *token, *name;
+  int fd;       /* the current call's socket; -1 between calls */
+  int welcomed; /* the current call brought a message: the agent accepted the hello */
+  int broken;   /* a write on the current call failed: end it at the next dispatch */
+  int dispatching;
+  int status;   /* BATON_CONTINUE until the task must leave */
+  int refusals, retry_ms;
+  long long grace_ms, lost_at, next_dial_at; /* monotonic ms */
+  buf_t in, grpc, out;
+};
 
-/* applies one transition; writes the reply into `out`; returns 1 if the task must now leave */
-static int apply(task_t *t, const agent_msg *m, buf_t *out) {
+static char last_error[512];
+
+const char *baton_last_error(void) { return last_error; }
+
+/* says why on stderr and keeps it for baton_last_error */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(last_error, sizeof last_error, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "%s\n", last_error);
+}
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* BATON_ORPHAN_GRACE_MS as the agent passes it (0 = wait forever); the agent's default, 300 s, when
+ * absent or unreadable (core/model/orphan-grace.ts) */
+static long long orphan_grace_ms(const char *v) {
+  char *end;
+  if (!v || !*v) return 300000;
+  errno = 0;
+  long long n = strtoll(v, &end, 10);
+  return errno || *end || n < 0 ? 300000 : n;
+}
+
+const char *baton_arg(const baton_args *args, const char *key) {
+  for (int i = 0; i < args->count; i++)
+    if (strcmp(args->keys[i], key) == 0) return args->values[i];
+  return NULL;
+}
+
+/* writes what is queued; a failure marks the call broken (ended by the next dispatch) */
+static void flush(baton_task *t) {
+  if (t->fd >= 0 && !t->broken && t->out.len && write_all(t->fd, &t->out) != 0) t->broken = 1;
+  t->out.len = 0;
+}
+
+/* the call is gone: wait RETRY_MIN_MS doubling to RETRY_MAX_MS before the next dial, unless the
+ * orphan grace has run out */
+static void schedule_dial(baton_task *t) {
+  long long now = now_ms();
+  if (t->grace_ms > 0 && now - t->lost_at >= t->grace_ms) {
+    say("%s: no agent at %s for %.1f s (BATON_ORPHAN_GRACE_MS %lld); leaving rather than running on as an orphan", t->name, t->address,
+        (double)(now - t->lost_at) / 1000.0, t->grace_ms);
+    t->status = BATON_ORPHANED;
+    return;
+  }
+  t->next_dial_at = now + t->retry_ms;
+  t->retry_ms = t->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : t->retry_ms * 2;
+}
+
+static void end_call(baton_task *t) {
+  close(t->fd);
+  t->fd = -1;
+  t->broken = 0;
+  t->in.len = t->grpc.len = t->out.len = 0;
+  if (t->welcomed) {
+    t->refusals = 0;
+    t->retry_ms = RETRY_MIN_MS;
+    t->lost_at = now_ms();
+  } else if (++t->refusals >= 3) {
+    /* a call that ended before the agent's welcome: the hello was refused */
+    say("%s: the agent refused this task (task %s: 3 hellos without a welcome); leaving", t->name, t->id);
+    t->status = BATON_REFUSED;
+    return;
+  }
+  schedule_dial(t);
+}
+
+/* dials, and sends the preface, the request and the hello with the current state */
+static void start_call(baton_task *t) {
+  int fd = dial(t->address);
+  if (fd < 0) {
+    schedule_dial(t);
+    return;
+  }
+  t->fd = fd;
+  t->welcomed = 0;
+  static const char PREFACE[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+  buf_put(&t->out, PREFACE, sizeof PREFACE - 1);
+  h2_frame_header(&t->out, 6, H2_SETTINGS, 0, 0); /* SETTINGS_ENABLE_PUSH = 0 */
+  buf_byte(&t->out, 0);
+  buf_byte(&t->out, 2);
+  buf_u32(&t->out, 0);
+  h2_request(&t->out, "/baton.v1.TaskControl/Control");
+  buf_t hello = {0};
+  encode_hello(&hello, t->id, t->token, t->state);
+  h2_grpc_message(&t->out, &hello, 0);
+  free(hello.p);
+  flush(t);
+}
+
+/* applies one transition and queues the reply; after EXIT the reply half-closes the stream and
+ * the task has left */
+static void apply(baton_task *t, const agent_msg *m) {
   char error[512] = "";
   int ok = 0, known = 0, allowed = 0;
   const char *to = t->state;
@@ -358,165 +509,200 @@ static int apply(task_t *t, const agent_msg *m, buf_t *out) {
     ok = 1;
     error[0] = 0;
   }
+  int leaving = known && allowed && strcmp(m->event, "EXIT") == 0;
   buf_t reply = {0};
   encode_reply(&reply, m->seq, ok, t->state, error);
-  h2_grpc_message(out, &reply);
+  h2_grpc_message(&t->out, &reply, leaving);
   free(reply.p);
-  return ok && strcmp(m->event, "EXIT") == 0;
+  if (leaving) t->status = ok ? BATON_EXITED : BATON_EXIT_FAILED;
 }
 
-/* One call: hello, then frames until the call ends. Returns whether any message came. */
-static int run_call(task_t *t, int fd, const char *id, const char *token) {
-  buf_t out = {0}, in = {0}, grpc = {0};
-  static const char PREFACE[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
-  buf_put(&out, PREFACE, sizeof PREFACE - 1);
-  h2_frame_header(&out, 6, H2_SETTINGS, 0, 0); /* SETTINGS_ENABLE_PUSH = 0 */
-  buf_byte(&out, 0);
-  buf_byte(&out, 2);
-  buf_u32(&out, 0);
-  h2_request(&out, "/baton.v1.TaskControl/Control");
-  buf_t hello = {0};
-  encode_hello(&hello, id, token, t->state);
-  h2_grpc_message(&out, &hello);
-  free(hello.p);
-  int got = 0, ended = write_all(fd, &out) != 0, leave = 0;
+/* handles the whole frames and messages in t->in; returns 1 when the call is over */
+static int handle_input(baton_task *t) {
+  int ended = 0;
+  while (t->in.len >= 9 && !ended) {
+    const unsigned char *in = t->in.p;
+    size_t len = (size_t)in[0] << 16 | (size_t)in[1] << 8 | in[2];
+    int type = in[3], flags = in[4];
+    uint32_t stream = get_u32(in + 5) & 0x7fffffff;
+    if (len > MAX_FRAME) return 1; /* FRAME_SIZE_ERROR: we never allowed more */
+    if (t->in.len < 9 + len) break;
+    const unsigned char *p = in + 9;
+    if (type == H2_DATA && stream == STREAM) {
+      size_t pad = (flags & F_PADDED) && len ? (size_t)p[0] + 1 : 0;
+      if (pad <= len) buf_put(&t->grpc, p + (pad ? 1 : 0), len - pad);
+      if (len) { /* give the window back at once: messages here are small and few */
+        h2_window_update(&t->out, 0, (uint32_t)len);
+        h2_window_update(&t->out, STREAM, (uint32_t)len);
+      }
+      if (flags & F_END_STREAM) ended = 1;
+    } else if (type == H2_HEADERS && stream == STREAM) {
+      if (flags & F_END_STREAM) ended = 1; /* trailers: the call is over (its status is not read) */
+    } else if (type == H2_RST_STREAM && stream == STREAM) {
+      ended = 1;
+    } else if (type == H2_SETTINGS && !(flags & F_ACK)) {
+      h2_frame_header(&t->out, 0, H2_SETTINGS, F_ACK, 0);
+    } else if (type == H2_PING && !(flags & F_ACK) && len == 8) {
+      h2_frame_header(&t->out, 8, H2_PING, F_ACK, 0);
+      buf_put(&t->out, p, 8);
+    } else if (type == H2_GOAWAY && len >= 8 && get_u32(p + 4) != 0) {
+      ended = 1; /* a graceful GOAWAY lets the call finish; an error ends it */
+    }
+    buf_consume(&t->in, 9 + len);
+  }
+  /* the messages that came before the end of the call still count */
+  while (t->grpc.len >= 5 && t->status == BATON_CONTINUE) {
+    uint32_t mlen = get_u32(t->grpc.p + 1);
+    if (t->grpc.p[0] != 0 || mlen > 64u << 20) return 1; /* compressed (never offered) or absurd: drop the call, dial again */
+    if (t->grpc.len < 5 + (size_t)mlen) break;
+    agent_msg m;
+    int bad = decode_agent_msg(t->grpc.p + 5, mlen, &m) != 0;
+    if (!bad) {
+      t->welcomed = 1;
+      if (m.is_transition) apply(t, &m);
+    }
+    msg_free(&m);
+    buf_consume(&t->grpc, 5 + (size_t)mlen);
+    if (bad) return 1;
+  }
+  return ended;
+}
+
+baton_task *baton_open(baton_handler handler, void *user) {
+  const char *address = getenv("BATON_CONTROL"), *id = getenv("BATON_TASK_ID"), *token = getenv("BATON_TASK_TOKEN");
+  const char *name = getenv("BATON_TASK_NAME") && *getenv("BATON_TASK_NAME") ? getenv("BATON_TASK_NAME") : id;
+  if (!address || !*address || !id || !*id || !token || !*token) {
+    say("this program is a Baton controlled task and runs under a baton agent: BATON_CONTROL, BATON_TASK_ID and BATON_TASK_TOKEN must be set");
+    errno = EINVAL;
+    return NULL;
+  }
+  if (bad_address(address)) {
+    say("%s: BATON_CONTROL %s: expected unix:///absolute/path or host:port", name, address);
+    errno = EINVAL;
+    return NULL;
+  }
+  baton_task *t = calloc(1, sizeof *t);
+  if (!t) die("out of memory");
+  t->handler = handler;
+  t->user = user;
+  t->state = "STANDBY";
+  t->address = strdup(address);
+  t->id = strdup(id);
+  t->token = strdup(token);
+  t->name = strdup(name);
+  if (!t->address || !t->id || !t->token || !t->name) die("out of memory");
+  t->fd = -1;
+  t->retry_ms = RETRY_MIN_MS;
+  t->grace_ms = orphan_grace_ms(getenv("BATON_ORPHAN_GRACE_MS"));
+  t->lost_at = now_ms(); /* when the task last lost its agent, or started */
+  start_call(t);
+  return t;
+}
+
+int baton_fd(const baton_task *t) { return t->status == BATON_CONTINUE ? t->fd : -1; }
+
+int baton_timeout(const baton_task *t) {
+  if (t->status != BATON_CONTINUE || t->broken) return 0;
+  if (t->fd >= 0) return -1;
+  long long wait = t->next_dial_at - now_ms();
+  return wait < 0 ? 0 : (int)wait;
+}
+
+int baton_exit_code(int status) { return status == BATON_CONTINUE ? -1 : status == BATON_EXITED ? 0 : 1; }
+
+int baton_dispatch(baton_task *t, int timeout_ms) {
+  if (t->status != BATON_CONTINUE) return t->status;
+  if (t->fd >= 0 && t->broken) end_call(t);
+  if (t->status != BATON_CONTINUE) return t->status;
+  if (t->fd < 0) {
+    int wait = baton_timeout(t);
+    if (timeout_ms >= 0 && timeout_ms < wait) {
+      poll(NULL, 0, timeout_ms);
+      return BATON_CONTINUE;
+    }
+    if (wait > 0) poll(NULL, 0, wait);
+    start_call(t);
+    return t->status;
+  }
+  struct pollfd pfd = {.fd = t->fd, .events = POLLIN};
+  /* without a limit the read itself waits (one system call fewer per transition for baton_run) */
+  if (timeout_ms >= 0 && poll(&pfd, 1, timeout_ms) <= 0) return BATON_CONTINUE; /* nothing yet, or a signal */
+  t->dispatching = 1;
   unsigned char chunk[16384];
-  while (!ended) {
-    ssize_t n = read(fd, chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    buf_put(&in, chunk, (size_t)n);
-    out.len = 0;
-    while (in.len >= 9) {
-      size_t len = (size_t)in.p[0] << 16 | (size_t)in.p[1] << 8 | in.p[2];
-      int type = in.p[3], flags = in.p[4];
-      uint32_t stream = get_u32(in.p + 5) & 0x7fffffff;
-      if (len > MAX_FRAME) {
-        ended = 1; /* FRAME_SIZE_ERROR: we never allowed more */
-        break;
-      }
-      if (in.len < 9 + len) break;
-      const unsigned char *p = in.p + 9;
-      if (type == H2_DATA && stream == STREAM) {
-        size_t pad = (flags & F_PADDED) && len ? (size_t)p[0] + 1 : 0;
-        if (pad <= len) buf_put(&grpc, p + (pad ? 1 : 0), len - pad);
-        if (len) { /* give the window back at once: messages here are small and few */
-          h2_window_update(&out, 0, (uint32_t)len);
-          h2_window_update(&out, STREAM, (uint32_t)len);
-        }
-        if (flags & F_END_STREAM) ended = 1;
-      } else if (type == H2_HEADERS && stream == STREAM) {
-        if (flags & F_END_STREAM) ended = 1; /* trailers: the call is over (its status is not read) */
-      } else if (type == H2_RST_STREAM && stream == STREAM) {
-        ended = 1;
-      } else if (type == H2_SETTINGS && !(flags & F_ACK)) {
-        h2_frame_header(&out, 0, H2_SETTINGS, F_ACK, 0);
-      } else if (type == H2_PING && !(flags & F_ACK) && len == 8) {
-        h2_frame_header(&out, 8, H2_PING, F_ACK, 0);
-        buf_put(&out, p, 8);
-      } else if (type == H2_GOAWAY && len >= 8 && get_u32(p + 4) != 0) {
-        ended = 1; /* a graceful GOAWAY lets the call finish; an error ends it */
-      }
-      buf_consume(&in, 9 + len);
+  int ended = 0;
+  ssize_t n;
+  do { /* what is there now; more only if a full chunk came and more waits */
+    n = read(t->fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) break; /* a signal: back to the caller, who dispatches again */
+    if (n <= 0) {
+      ended = 1;
+      break;
     }
-    while (grpc.len >= 5 && !leave) {
-      uint32_t mlen = get_u32(grpc.p + 1);
-      if (grpc.p[0] != 0 || mlen > 64u << 20) {
-        ended = 1; /* compressed (never offered) or absurd: drop the call, dial again */
-        break;
-      }
-      if (grpc.len < 5 + (size_t)mlen) break;
-      agent_msg m;
-      if (decode_agent_msg(grpc.p + 5, mlen, &m) == 0) {
-        got = 1;
-        if (m.is_transition) leave = apply(t, &m, &out);
-      } else {
-        ended = 1;
-      }
-      msg_free(&m);
-      buf_consume(&grpc, 5 + (size_t)mlen);
-    }
-    if (out.len && write_all(fd, &out) != 0) ended = 1;
-    if (leave) {
-      /* after EXIT: half-close the stream (an empty DATA with END_STREAM) and go */
-      out.len = 0;
-      h2_frame_header(&out, 0, H2_DATA, F_END_STREAM, STREAM);
-      write_all(fd, &out);
-      fflush(NULL);
-      exit(0);
-    }
+    buf_put(&t->in, chunk, (size_t)n);
+    ended = handle_input(t);
+    flush(t);
+    pfd.revents = 0;
+  } while (!ended && t->status == BATON_CONTINUE && n == (ssize_t)sizeof chunk && poll(&pfd, 1, 0) > 0);
+  t->dispatching = 0;
+  /* after EXIT the socket stays open until baton_close, so that the agent reads the reply whole */
+  if (t->status == BATON_CONTINUE && (ended || t->broken)) end_call(t);
+  return t->status;
+}
+
+int baton_event_data(baton_task *t, const char *kind, const char *message, const baton_args *data) {
+  if (t->status != BATON_CONTINUE) {
+    errno = EPIPE;
+    return -1;
   }
-  free(out.p);
-  free(in.p);
-  free(grpc.p);
-  return got;
-}
-
-const char *baton_arg(const baton_args *args, const char *key) {
-  for (int i = 0; i < args->count; i++)
-    if (strcmp(args->keys[i], key) == 0) return args->values[i];
-  return NULL;
-}
-
-static void sleep_ms(int ms) {
-  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  if (t->fd < 0 || t->broken) {
+    errno = ENOTCONN;
+    return -1;
   }
+  buf_t event = {0};
+  encode_event(&event, kind ? kind : "", message ? message : "", data);
+  h2_grpc_message(&t->out, &event, 0);
+  free(event.p);
+  if (!t->dispatching) flush(t); /* from a handler: sent with the reply, after it in the queue */
+  if (t->broken) {
+    errno = EPIPE;
+    return -1;
+  }
+  return 0;
 }
 
-static long long now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+int baton_event(baton_task *t, const char *kind, const char *message) { return baton_event_data(t, kind, message, NULL); }
+
+int baton_error(baton_task *t, const char *reason) {
+  if (t->status != BATON_CONTINUE) {
+    errno = EPIPE;
+    return -1;
+  }
+  t->state = "ERROR";
+  return baton_event(t, "INTERNAL_ERROR", reason);
 }
 
-/* BATON_ORPHAN_GRACE_MS as the agent passes it (0 = wait forever); the agent's default, 300 s, when
- * absent or unreadable (core/model/orphan-grace.ts) */
-static long long orphan_grace_ms(const char *v) {
-  char *end;
-  if (!v || !*v) return 300000;
-  errno = 0;
-  long long n = strtoll(v, &end, 10);
-  return errno || *end || n < 0 ? 300000 : n;
+const char *baton_state(const baton_task *t) { return t->state; }
+
+void baton_close(baton_task *t) {
+  if (!t) return;
+  if (t->fd >= 0) close(t->fd);
+  free(t->in.p);
+  free(t->grpc.p);
+  free(t->out.p);
+  free(t->address);
+  free(t->id);
+  free(t->token);
+  free(t->name);
+  free(t);
 }
 
 int baton_run(baton_handler handler, void *user) {
-  const char *address = getenv("BATON_CONTROL"), *id = getenv("BATON_TASK_ID"), *token = getenv("BATON_TASK_TOKEN");
-  if (!address || !*address || !id || !*id || !token || !*token) {
-    fprintf(stderr, "this program is a Baton controlled task and runs under a baton agent: BATON_CONTROL, BATON_TASK_ID and BATON_TASK_TOKEN must be set\n");
-    exit(2);
+  baton_task *t = baton_open(handler, user);
+  if (!t) return 2;
+  int status;
+  while ((status = baton_dispatch(t, -1)) == BATON_CONTINUE) {
   }
-  const char *name = getenv("BATON_TASK_NAME") && *getenv("BATON_TASK_NAME") ? getenv("BATON_TASK_NAME") : id;
-  signal(SIGPIPE, SIG_IGN); /* a broken connection is a failed write, not a dead task */
-  task_t t = {handler, user, "STANDBY"};
-  int refusals = 0, retry_ms = 100;
-  long long grace_ms = orphan_grace_ms(getenv("BATON_ORPHAN_GRACE_MS"));
-  long long lost_at = now_ms(); /* when the task last lost its agent, or started */
-  for (;;) {
-    int fd = dial(address);
-    if (fd == -2) {
-      fprintf(stderr, "%s: BATON_CONTROL %s: expected unix:///absolute/path or host:port\n", name, address);
-      exit(2);
-    }
-    if (fd >= 0) {
-      int got = run_call(&t, fd, id, token);
-      close(fd);
-      if (got) {
-        refusals = 0;
-        retry_ms = 100;
-        lost_at = now_ms();
-      } else if (++refusals >= 3) {
-        /* a call that ended before the agent's welcome: the hello was refused */
-        fprintf(stderr, "%s: the agent refused this task (task %s: 3 hellos without a welcome); leaving\n", name, id);
-        exit(1);
-      }
-    }
-    if (grace_ms > 0 && now_ms() - lost_at >= grace_ms) {
-      fprintf(stderr, "%s: no agent at %s for %.1f s (BATON_ORPHAN_GRACE_MS %lld); leaving rather than running on as an orphan\n", name, address,
-              (double)(now_ms() - lost_at) / 1000.0, grace_ms);
-      exit(1);
-    }
-    sleep_ms(retry_ms);
-    retry_ms = retry_ms * 2 > 2000 ? 2000 : retry_ms * 2;
-  }
+  fflush(NULL); /* the program's own lines, before the agent may stop it */
+  baton_close(t);
+  return baton_exit_code(status);
 }

@@ -82,6 +82,7 @@ export class SpawnHelper {
     try {
       fs.accessSync(bin, fs.constants.X_OK);
     } catch {
+      console.error(`agent: no spawn helper at ${bin} (built by scripts/build-c.sh on Linux only): tasks are spawned with Node's spawn`);
       return null;
     }
     return new SpawnHelper(bin, onLost);

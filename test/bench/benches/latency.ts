@@ -1,47 +1,78 @@
-// 3. Transition latency: a 100-task environment of real controlled processes, 200 CONFIGURE /
-// RESET cycles; p50, p95, p99 per transition as the client sees it (call to final message), on a
-// stack that has served one environment before (warmup.ts), with fresh task processes.
-// Floors in the same run: the fan-out floor (as many Node processes as tasks, each sent one
-// message per round and answering it, as many rounds as transitions), the same with /bin/cat
-// (the kernel alone), and a grpc-js unary round trip on loopback (and GetInfo for reference).
+// 3. Transition latency: a 100-task environment of real controlled processes written with the C
+// SDK, 200 CONFIGURE/RESET cycles; p50, p95, p99 per transition as the client sees it (call to
+// final message), on a stack that has served one environment before (warmup.ts), with fresh task
+// processes. The target is the ratio to the fan-out floor measured in the same run: the same C
+// tasks, each sent one Transition per round by one grpc-js server and answering it, as many
+// rounds as transitions (floors/fanout.ts). What Baton adds on top of that floor is its
+// controller, its agents and their messages; C tasks leave little else in the figure (a Node
+// task's own cpu per transition is most of a 2-core machine's share of it).
+// Beside it, without a target, the same with the Node SDK's and the Python SDK's demo tasks; and
+// for reference the same floor with /bin/cat (the kernel alone), a grpc-js unary round trip on
+// loopback, and GetInfo against the controller.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Benchmark, BenchOutput } from '../bench.js';
 import { grpcUnaryFloor } from '../floor.js';
 import { fanoutFloor } from '../floors/fanout.js';
-import { CpuMeter, round, RunQueueMeter } from '../proc.js';
-import { RemoteProfiler, summarizeProfile, type ProfileSummary } from '../profile.js';
-import { atMost, failedFigure, figure, type Figure } from '../results.js';
-import { deployForSetup } from '../deploy.js';
+import { round } from '../proc.js';
+import type { ProfileSummary } from '../profile.js';
+import { atMost, figure, type Figure } from '../results.js';
 import { Stack, teardownNotes } from '../stack.js';
 import { summarize } from '../stats.js';
 import { serveOnce } from '../warmup.js';
+import { measureEnvironment, STEPS, type EnvLatency } from './latency-env.js';
 
-/** a round this slow is a spike: several times the fan-out floor's p99 */
-const SPIKE_MS = 35;
+/** p99 of Baton with C-SDK tasks over p99 of the fan-out floor */
+const RATIO_TARGET = 3;
+
+interface SdkPart {
+  sdk: 'C' | 'Node' | 'Python';
+  workflow: string;
+  vars: Record<string, string>;
+  /** why it cannot be measured here, or null */
+  missing: string | null;
+}
+
+/** the Python that runs the Python SDK's tasks: $BATON_PYTHON, else Debian's, which has grpcio */
+function pythonPart(root: string): SdkPart {
+  const python = process.env.BATON_PYTHON || '/usr/bin/python3';
+  const program = path.join(root, 'sdk', 'python', 'examples', 'demo_task.py');
+  let missing: string | null = null;
+  if (!fs.existsSync(program)) missing = `${path.relative(root, program)} does not exist`;
+  else {
+    try {
+      execFileSync(python, ['-c', 'import grpc'], { stdio: 'ignore', timeout: 30_000 });
+    } catch {
+      missing = `${python} cannot import grpc (set BATON_PYTHON to a Python with grpcio)`;
+    }
+  }
+  return { sdk: 'Python', workflow: 'bench-python', vars: { python }, missing };
+}
 
 export const latency: Benchmark = {
   name: 'latency',
-  title: 'Transition latency: 100 controlled tasks, CONFIGURE/RESET cycles',
+  title: 'Transition latency: 100 controlled C-SDK tasks, CONFIGURE/RESET cycles (Node and Python SDK tasks beside)',
   async run(ctx): Promise<BenchOutput> {
     const wanted = ctx.smoke ? 10 : 100;
     const cycles = ctx.smoke ? 10 : 200;
+    const cTask = path.join(ctx.root, 'dist', 'sdk', 'c', 'demo_task');
+    if (!fs.existsSync(cTask)) throw new Error(`${path.relative(ctx.root, cTask)} was not built (scripts/build-c.sh builds it on Linux with a C compiler): the benchmark and its floor run C-SDK tasks`);
+    const parts: SdkPart[] = [
+      { sdk: 'C', workflow: 'bench-c', vars: {}, missing: null },
+      { sdk: 'Node', workflow: 'bench-demo', vars: {}, missing: null },
+      pythonPart(ctx.root),
+    ];
+
     ctx.load('floor');
-    const floor = summarize(await grpcUnaryFloor(ctx.smoke ? 200 : 2000), 3);
-    ctx.log(`floor: grpc-js unary round trip p50 ${floor.p50} ms, p99 ${floor.p99} ms`);
+    const unary = summarize(await grpcUnaryFloor(ctx.smoke ? 200 : 2000), 3);
     ctx.load('fan-out floor');
-    const nodeFan = await fanoutFloor(wanted, 2 * cycles, 'node');
-    // the GC jitter experiment: peers that log a line per message (and so allocate, as the demo
-    // task does) started with and without the SDK's jitter
-    const loggingMs = (await fanoutFloor(wanted, 2 * cycles, 'node', { logEach: true })).samplesMs;
-    const unjitteredMs = (await fanoutFloor(wanted, 2 * cycles, 'node', { logEach: true, gcJitter: false })).samplesMs;
-    const [logging, unjittered] = [summarize(loggingMs), summarize(unjitteredMs)];
-    // the collections it spreads out are the 40-60 ms spikes; p99 of 400 rounds hides a few
-    const spikes = (ms: number[]) => ms.filter((x) => x > SPIKE_MS).length;
+    const cFan = await fanoutFloor(wanted, 2 * cycles, 'c', { program: cTask });
     const catFan = await fanoutFloor(wanted, 2 * cycles, 'cat');
-    const fan = summarize(nodeFan.samplesMs);
+    const fan = summarize(cFan.samplesMs);
     const cat = summarize(catFan.samplesMs, 3);
-    ctx.log(`fan-out floor, ${wanted} node processes: p50 ${fan.p50} ms, p99 ${fan.p99} ms; ${wanted} cat processes: p50 ${cat.p50} ms, p99 ${cat.p99} ms`);
+    ctx.log(`fan-out floor, ${wanted} C tasks: p50 ${fan.p50} ms, p99 ${fan.p99} ms; ${wanted} cat processes: p50 ${cat.p50} ms, p99 ${cat.p99} ms`);
 
     ctx.load('stack');
     // BATON_BENCH_LATENCY_AGENTS=n: the same 100 tasks on n agents (for experiments)
@@ -52,110 +83,83 @@ export const latency: Benchmark = {
       const c = stack.client;
       // a stack that has served an environment before, as every stack in a control room has
       ctx.load('warm-up environment');
-      const warm = await serveOnce(c, 'bench-demo', { tasks: String(wanted) }, ctx.smoke ? 2 : cycles);
+      const warm = await serveOnce(c, 'bench-c', { tasks: String(wanted) }, ctx.smoke ? 2 : cycles);
       const fresh = warm.fresh;
       ctx.log(`fresh stack (warm-up environment, ${warm.cycles} cycles): CONFIGURE p50 ${fresh.CONFIGURE.p50} p99 ${fresh.CONFIGURE.p99} ms; RESET p50 ${fresh.RESET.p50} p99 ${fresh.RESET.p99} ms${warm.failure ? `; it failed: ${warm.failure}` : ''}`);
-      // 100 tasks; if their DEPLOY keeps failing (agents declared down while spawning on a loaded
-      // machine), fewer, so that the transitions can still be measured, and the table says so
-      const setupFailures: string[] = [];
-      let dep: Awaited<ReturnType<typeof deployForSetup>> | null = null;
-      let n = wanted;
-      for (const size of ctx.smoke ? [wanted] : [wanted, wanted / 2, wanted / 4]) {
-        n = size;
-        try {
-          dep = await deployForSetup(c, async () => (await c.create('bench-demo', { tasks: String(size) })).id, 2);
-          setupFailures.push(...dep.failures.map((f) => `${size} tasks: ${f}`));
-          break;
-        } catch (e) {
-          setupFailures.push(`${size} tasks: ${(e as Error).message}`);
-          ctx.log(`setup: DEPLOY of ${size} tasks failed twice; trying fewer`);
-        }
-      }
-      if (!dep) throw new Error(`setup: no environment could be deployed: ${setupFailures.join(' | ')}`);
-      const env = { id: dep.envId };
-      if (setupFailures.length) ctx.log(`setup DEPLOY failures: ${setupFailures.join(' | ')}`);
       const infoMs: number[] = [];
       for (let i = 0; i < (ctx.smoke ? 50 : 500); i++) {
         const t0 = performance.now();
         await c.info();
         infoMs.push(performance.now() - t0);
       }
-      // profiled: the controller, agent-1 and one task process (its inspector URL is in its log file)
-      const oneTask = ctx.profile ? (await c.getEnv(env.id, true)).tasks.find((t) => t.pid > 0) : undefined;
-      const profs = ctx.profile
-        ? [await stack.profiler(), await stack.profiler('agent-1'), ...(oneTask ? [await RemoteProfiler.attach(oneTask.pid, oneTask.logPath)] : [])]
-        : [];
-      ctx.load('cycles');
-      for (const p of profs) await p.start();
-      const cpu = new CpuMeter([stack.controllerPid, ...stack.agentPids]);
-      const taskPids = (await c.getEnv(env.id, true)).tasks.map((t) => t.pid).filter((p) => p > 0);
-      const taskCpu = new CpuMeter(taskPids);
-      const rq = new RunQueueMeter([stack.controllerPid, ...stack.agentPids]);
-      const client: Record<string, number[]> = { CONFIGURE: [], RESET: [] };
-      const server: Record<string, number[]> = { CONFIGURE: [], RESET: [] };
-      for (let i = 0; i < cycles; i++) {
-        for (const t of ['CONFIGURE', 'RESET']) {
-          const r = await c.transition(env.id, t, 30_000);
-          client[t]!.push(r.ms);
-          server[t]!.push(r.final.durationMs);
+
+      const measured: Partial<Record<SdkPart['sdk'], EnvLatency>> = {};
+      const notMeasured: Record<string, string> = {};
+      const problems: string[] = [];
+      for (const part of parts) {
+        if (part.missing) {
+          notMeasured[part.sdk] = part.missing;
+          continue;
+        }
+        ctx.load(`cycles, ${part.sdk} SDK`);
+        try {
+          const r = await measureEnvironment(ctx, stack, part.workflow, part.vars, wanted, cycles,
+            ctx.profile && part.sdk === 'C' ? 'C-SDK tasks' : undefined);
+          measured[part.sdk] = r.latency;
+          profiles.push(...r.profiles);
+          problems.push(...r.latency.problems);
+          ctx.log(`${part.sdk} SDK, ${r.latency.tasks} tasks: CONFIGURE p50 ${r.latency.client.CONFIGURE.p50} p99 ${r.latency.client.CONFIGURE.p99} ms; RESET p50 ${r.latency.client.RESET.p50} p99 ${r.latency.client.RESET.p99} ms`);
+        } catch (e) {
+          if (part.sdk === 'C') throw e;
+          problems.push(`${part.sdk} SDK tasks: ${(e as Error).message}`);
         }
       }
-      const cpuUsed = cpu.read();
-      const tasksUsed = taskCpu.read();
-      const waits = rq.read();
-      // the tasks' own cpu per transition, spread over the cores: no transition can be faster
-      const taskMsPerTransition = round((tasksUsed.cpuSeconds * 1000) / (2 * cycles), 2);
-      for (const [i, p] of profs.entries()) {
-        const who = ['controller', 'agent-1', `task ${oneTask?.name} (demo-task, SDK)`][i]!;
-        profiles.push(summarizeProfile(await p.stop(), `latency, ${who}: ${cycles} CONFIGURE/RESET cycles of ${n} tasks`,
-          path.join(ctx.profileDir, `latency-${n}-${['controller', 'agent-1', 'task'][i]}.cpuprofile`), ctx.root));
-        p.close();
-      }
-      const s = { CONFIGURE: summarize(client.CONFIGURE!), RESET: summarize(client.RESET!) };
-      const sv = { CONFIGURE: summarize(server.CONFIGURE!), RESET: summarize(server.RESET!) };
-      ctx.log(`CONFIGURE p50 ${s.CONFIGURE.p50} p99 ${s.CONFIGURE.p99} ms; RESET p50 ${s.RESET.p50} p99 ${s.RESET.p99} ms`);
-
-      const full = await c.getEnv(env.id, true);
-      for (const t of full.tasks) if (t.pid > 0) stack.taskPids.add(t.pid);
-      let ok = full.state === 'DEPLOYED' && full.tasks.length === n && full.tasks.every((t) => t.state === 'STANDBY');
-      const notes: string[] = [];
-      if (!ok) notes.push(`after the cycles: environment ${full.state}, ${full.tasks.filter((t) => t.state === 'STANDBY').length}/${n} tasks STANDBY`);
-      await c.transition(env.id, 'EXIT', 60_000);
       const d = await stack.down();
-      const left = teardownNotes(d);
-      if (left.length) { ok = false; notes.push(...left); }
+      problems.push(...teardownNotes(d));
 
-      const fanWhat = (p: string) => `${wanted} Node processes answering one message each (fan-out floor), ${p}`;
+      const C = measured.C!;
+      const fanWhat = (p: string) => `${wanted} C-SDK tasks answering one Transition each from one grpc-js server (fan-out floor), ${p}`;
       const figures: Figure[] = [];
-      for (const t of ['CONFIGURE', 'RESET'] as const) {
-        figures.push(figure(`${t}.p50`, `${t} of ${n} tasks, p50`, s[t].p50, 'ms', { floor: { value: fan.p50, unit: 'ms', what: fanWhat('p50') } }));
-        figures.push(figure(`${t}.p95`, `${t} of ${n} tasks, p95`, s[t].p95, 'ms', { floor: { value: fan.p95, unit: 'ms', what: fanWhat('p95') } }));
-        figures.push(figure(`${t}.p99`, `${t} of ${n} tasks, p99`, s[t].p99, 'ms',
-          { floor: { value: fan.p99, unit: 'ms', what: fanWhat('p99') }, target: ctx.smoke || n < wanted ? undefined : atMost(50, '<= 50 ms') }));
-        if (n < wanted && !ctx.smoke) {
-          figures.push(failedFigure(`${t}.p99.${wanted}`, `${t} of ${wanted} tasks, p99`, 'ms',
-            `the ${wanted}-task environment could not be deployed (agents declared down while spawning)`, atMost(50, '<= 50 ms')));
+      const checked = !ctx.smoke && C.tasks === wanted;
+      for (const t of STEPS) {
+        for (const p of ['p50', 'p95', 'p99'] as const) {
+          figures.push(figure(`${t}.${p}`, `${t} of ${C.tasks} C-SDK tasks, ${p}`, C.client[t][p], 'ms', { floor: { value: fan[p], unit: 'ms', what: fanWhat(p) } }));
+        }
+        figures.push(figure(`${t}.p99.ratio`, `${t} of ${C.tasks} C-SDK tasks, p99 / fan-out floor p99`, round(C.client[t].p99 / fan.p99, 2), 'x',
+          { floor: { value: fan.p99, unit: 'ms', what: fanWhat('p99') }, target: checked ? atMost(RATIO_TARGET, `<= ${RATIO_TARGET}x floor`) : undefined }));
+      }
+      for (const sdk of ['Node', 'Python'] as const) {
+        const m = measured[sdk];
+        if (!m) continue;
+        for (const t of STEPS) {
+          for (const p of ['p50', 'p99'] as const) figures.push(figure(`${sdk.toLowerCase()}.${t}.${p}`, `${t} of ${m.tasks} ${sdk}-SDK tasks, ${p}`, m.client[t][p], 'ms'));
         }
       }
+      const sdkNotes = parts.map((part) => {
+        const m = measured[part.sdk];
+        if (!m) return `${part.sdk} SDK tasks (${part.workflow}): not measured: ${notMeasured[part.sdk] ?? 'it failed (see above)'}`;
+        return [
+          `${part.sdk} SDK tasks (${part.workflow}), ${m.tasks} of them, ${m.cycles} cycles: CONFIGURE p50 ${m.client.CONFIGURE.p50} / p99 ${m.client.CONFIGURE.p99} ms (${round(m.client.CONFIGURE.p99 / fan.p99, 2)}x the floor's p99), RESET p50 ${m.client.RESET.p50} / p99 ${m.client.RESET.p99} ms (${round(m.client.RESET.p99 / fan.p99, 2)}x)`,
+          `the tasks used ${m.taskCpuMsPerTransition} cpu-ms per transition (${round(m.taskCpuMsPerTransition / os.cpus().length, 2)} ms of wall time on ${os.cpus().length} cores at best); controller + ${stack.agentPids.length} agents ${m.cpuDuringCycles.cores} cores on average; their event-loop threads waited for a cpu ${m.runQueue.map((w) => w.waitSeconds).join(' / ')} s (controller first) in ${m.cpuDuringCycles.wallSeconds} s`,
+          `the first CONFIGURE after DEPLOY took ${m.coldStart.firstConfigureMs} ms${m.cycles > 10 ? `; without the first 10 cycles p99 is ${m.coldStart.CONFIGURE} ms (CONFIGURE), ${m.coldStart.RESET} ms (RESET)` : ''}; controller-reported durations: CONFIGURE p99 ${m.controllerReported.CONFIGURE.p99} ms, RESET p99 ${m.controllerReported.RESET.p99} ms`,
+          ...(m.tasks < wanted ? [`measured with ${m.tasks} tasks, not ${wanted}: a DEPLOY of ${wanted} failed twice (agents declared down while spawning)`] : []),
+          ...m.setupFailures.map((f) => `setup DEPLOY failed (the environment was destroyed and created again): ${f}`),
+        ].map((s, i) => (i ? `${part.sdk}: ${s}` : s));
+      }).flat();
       return {
-        ok,
+        ok: problems.length === 0,
         figures,
-        details: { tasks: n, cycles, freshStack: warm, setupDeployMs: round(dep.ms), setupFailures, requestedTasks: wanted, client: s, controllerReported: sv, samplesMs: { CONFIGURE: client.CONFIGURE!.map((x) => round(x, 1)), RESET: client.RESET!.map((x) => round(x, 1)) }, floor, fanoutFloor: { node: { ...fan, peerCpuMsPerRound: round(nodeFan.peerCpuMsPerRound, 2), samplesMs: nodeFan.samplesMs.map((x) => round(x, 1)) }, loggingPeers: { withGcJitter: { ...logging, roundsOverSpikeMs: spikes(loggingMs) }, withoutGcJitter: { ...unjittered, roundsOverSpikeMs: spikes(unjitteredMs) }, spikeMs: SPIKE_MS }, cat: { ...cat, peerCpuMsPerRound: round(catFan.peerCpuMsPerRound, 2) } }, getInfo: summarize(infoMs, 3), cpuDuringCycles: cpuUsed, taskCpuMsPerTransition: taskMsPerTransition, runQueue: waits },
+        details: {
+          requestedTasks: wanted, cycles, freshStack: warm, measured, notMeasured,
+          fanoutFloor: { c: { ...fan, peerCpuMsPerRound: round(cFan.peerCpuMsPerRound, 2), samplesMs: cFan.samplesMs.map((x) => round(x, 1)) }, cat: { ...cat, peerCpuMsPerRound: round(catFan.peerCpuMsPerRound, 2) } },
+          grpcUnary: unary, getInfo: summarize(infoMs, 3),
+        },
         notes: [
-          ...notes,
-          ...(n < wanted ? [`measured with ${n} tasks, not ${wanted}: a DEPLOY of ${wanted} controlled tasks failed twice (agents declared down while spawning), so the ${wanted}-task target could not be checked`] : []),
-          ...setupFailures.map((f) => `setup DEPLOY failed (the environment was destroyed and created again): ${f}`),
-          `measured on a stack that has served one environment of ${wanted} tasks for ${warm.cycles} cycles before (test/bench/warmup.ts); on that first environment, with a fresh controller and agents: CONFIGURE p50 ${fresh.CONFIGURE.p50} / p99 ${fresh.CONFIGURE.p99} ms, RESET p50 ${fresh.RESET.p50} / p99 ${fresh.RESET.p99} ms${warm.failure ? ` (the warm-up failed: ${warm.failure})` : ''}`,
-          // the first transitions run code no task process has compiled yet: shown apart, still counted above
-          `cold start: the first CONFIGURE after DEPLOY took ${round(client.CONFIGURE![0]!, 1)} ms; without the first 10 cycles CONFIGURE p99 is ${summarize(client.CONFIGURE!.slice(10)).p99} ms, RESET p99 ${summarize(client.RESET!.slice(10)).p99} ms`,
-          `fan-out floor, ${wanted} Node processes, ${2 * cycles} rounds: p50 ${fan.p50} / p95 ${fan.p95} / p99 ${fan.p99} ms, the processes used ${round(nodeFan.peerCpuMsPerRound, 2)} cpu-ms per round; the same with ${wanted} /bin/cat processes (the kernel alone): p50 ${cat.p50} / p99 ${cat.p99} ms`,
-          `GC jitter (core/sdk/gc-jitter.ts), on the same floor with peers that log a line per message: with it p50 ${logging.p50} / p99 ${logging.p99} ms and ${spikes(loggingMs)} of ${loggingMs.length} rounds over ${SPIKE_MS} ms, without it p50 ${unjittered.p50} / p99 ${unjittered.p99} ms and ${spikes(unjitteredMs)} rounds over ${SPIKE_MS} ms`,
-          `grpc-js unary round trip on loopback: p50 ${floor.p50} ms, p99 ${floor.p99} ms`,
-          `GetInfo round trip against this controller: p50 ${summarize(infoMs, 3).p50} ms, p99 ${summarize(infoMs, 3).p99} ms`,
-          `controller-reported durations: CONFIGURE p50 ${sv.CONFIGURE.p50} / p99 ${sv.CONFIGURE.p99} ms, RESET p50 ${sv.RESET.p50} / p99 ${sv.RESET.p99} ms`,
-          `controller + ${stack.agentPids.length} agents used ${cpuUsed.cores} cores on average during the cycles`,
-          `during the cycles (${cpuUsed.wallSeconds} s) the event-loop threads waited for a cpu: controller ${waits[0]!.waitSeconds} s (ran ${waits[0]!.runSeconds} s), agents ${waits.slice(1).map((w) => w.waitSeconds).join(' / ')} s`,
-          `the ${n} task processes themselves used ${taskMsPerTransition} cpu-ms per transition (${round(taskMsPerTransition / os.cpus().length, 2)} ms of wall time on ${os.cpus().length} cores at best): the part of a transition's latency that is the tasks' own work`,
+          ...problems,
+          ...sdkNotes,
+          `fan-out floor, ${wanted} C-SDK tasks (dist/sdk/c/demo_task, output to files) and one grpc-js TaskControl server on a unix socket, ${2 * cycles} rounds: p50 ${fan.p50} / p95 ${fan.p95} / p99 ${fan.p99} ms, the tasks used ${round(cFan.peerCpuMsPerRound, 2)} cpu-ms per round; the same with ${wanted} /bin/cat processes over pipes (the kernel alone): p50 ${cat.p50} / p99 ${cat.p99} ms`,
+          `measured on a stack that has served one environment of ${wanted} C-SDK tasks for ${warm.cycles} cycles before (test/bench/warmup.ts); on that first environment, with a fresh controller and agents: CONFIGURE p50 ${fresh.CONFIGURE.p50} / p99 ${fresh.CONFIGURE.p99} ms, RESET p50 ${fresh.RESET.p50} / p99 ${fresh.RESET.p99} ms${warm.failure ? ` (the warm-up failed: ${warm.failure})` : ''}`,
+          `grpc-js unary round trip on loopback: p50 ${unary.p50} ms, p99 ${unary.p99} ms; GetInfo against this controller: p50 ${summarize(infoMs, 3).p50} ms, p99 ${summarize(infoMs, 3).p99} ms`,
         ],
         profiles: profiles.length ? profiles : undefined,
       };

@@ -52,7 +52,7 @@ async function runSize(ctx: BenchContext, n: number, agents: number, withC: bool
   const r: SizeRun = { tasks: n, floorsMs: { binTrue: round(trueMs), nodeHello: round(helloMs), sdkHello: round(sdkHelloMs) },
     node: await deployToRunning(ctx, 'bench-demo', n, agents, profiles), cNotes: [] };
   if (withC) {
-    const bin = path.join(ctx.root, 'dist', 'assets', 'programs', 'c-demo-task');
+    const bin = path.join(ctx.root, 'dist', 'sdk', 'c', 'demo_task');
     if (!fs.existsSync(bin)) r.c = { skipped: `${path.relative(ctx.root, bin)} was not built (no C compiler when npm run build ran)` };
     else {
       // The C-SDK run takes seconds, the same order as its floor, so both are taken on a quiet

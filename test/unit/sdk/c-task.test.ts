@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { controlServer, exitOf, until } from './control-fixture.js';
 
-const C_DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/programs/c-demo-task');
-const skip = fs.existsSync(C_DEMO) ? false : `${C_DEMO} was not built (no C compiler when npm run build ran)`;
+const C_DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../sdk/c/demo_task');
+const skip = fs.existsSync(C_DEMO) ? false : `${C_DEMO} was not built (scripts/build-c.sh builds it on Linux with a C compiler)`;
 
 async function server(t: TestContext, token = 'secret') {
   const { server: s, got } = await controlServer(t, { authorize: (id, tk) => id === 'task-1' && tk === token });

@@ -1,4 +1,4 @@
-// The orphan grace, for both SDKs (Node: assets/programs/demo-task.js, C: c-demo-task) against the
+// The orphan grace, for both SDKs (Node: assets/programs/demo-task.js, C: sdk/c/demo_task.c) against the
 // agent's real control server: a task whose agent goes away and never comes back leaves once
 // BATON_ORPHAN_GRACE_MS has passed (not before), saying why; a task whose agent comes back within
 // the grace is adopted again and stays.
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { controlServer, exitOf, tmpDir, until } from './control-fixture.js';
 
 const PROGRAMS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/programs');
-const C_DEMO = path.join(PROGRAMS, 'c-demo-task');
+const C_DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../sdk/c/demo_task');
 const SDKS = [
   { sdk: 'Node', command: process.execPath, args: [path.join(PROGRAMS, 'demo-task.js')], skip: false as const },
   { sdk: 'C', command: C_DEMO, args: [], skip: fs.existsSync(C_DEMO) ? (false as const) : `${C_DEMO} was not built (no C compiler)` },
