@@ -21,6 +21,9 @@ import { processAlive, readProcStat } from './proc.js';
 import { readStateFile, StateWriter } from './state-file.js';
 import { newTask, persistedJson, taskError, taskInfo, type ProcTask } from './task.js';
 import { launchOne } from './launch.js';
+
+/** the task event kind by which a task reports a spontaneous error (task.proto TaskEvent) */
+const INTERNAL_ERROR = 'INTERNAL_ERROR';
 import { SpawnHelper } from './spawner.js';
 import { inheritedEnv } from './spawn.js';
 import { killOne, transitionOne } from './transition.js';
@@ -86,7 +89,9 @@ export class ProcessDriver implements Driver {
       },
       onEvent: (id, e) => {
         const t = this.tasks.get(id);
-        if (t) this.sink.push(makeUpdate(id, 'event', { state: t.state, eventKind: e.kind, message: e.message, pid: t.pid, ok: true }));
+        if (!t) return;
+        this.sink.push(makeUpdate(id, 'event', { state: t.state, eventKind: e.kind, message: e.message, pid: t.pid, ok: true }));
+        if (e.kind === INTERNAL_ERROR) this.onInternalError(t, e.message);
       },
       onCounters: (id, c) => {
         const t = this.tasks.get(id);
@@ -97,6 +102,18 @@ export class ProcessDriver implements Driver {
     this.timers.push(setInterval(() => this.rotateLogs(), 1000));
     for (const t of this.timers) t.unref();
     this.stateWriter.writeNow();
+  }
+
+  /**
+   * A task reported a spontaneous error (task.proto: INTERNAL_ERROR): it is in ERROR now, and the
+   * controller hears it as a spontaneous state change, as it would a failed transition, rather
+   * than learning it only from the task's next reply.
+   */
+  private onInternalError(t: ProcTask, message: string): void {
+    if (t.state === 'ERROR' || t.state === 'DONE' || t.exit) return;
+    t.state = 'ERROR';
+    const error = taskError(t, this.node, 'TASK_FAILED', `task ${t.name} reported an error: ${message || 'no reason given'}`, { data: { reason: message } });
+    this.sink.push(makeUpdate(t.id, 'state', { batchId: 0, ok: false, state: 'ERROR', pid: t.pid, error }));
   }
 
   /** Re-reads tasks.json: keeps tasks whose pid is alive with the same start time, forgets the rest. */

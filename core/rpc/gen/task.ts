@@ -106,7 +106,10 @@ export interface TransitionReply {
 
 /** May be sent any time after the hello; the agent passes it on to the controller. */
 export interface TaskEvent {
-  /** END_OF_STREAM, INTERNAL_ERROR, or a task-defined kind */
+  /**
+   * END_OF_STREAM, INTERNAL_ERROR (a spontaneous error: the agent puts the task in ERROR and tells
+   * the controller, as for a failed transition), or a task-defined kind
+   */
   kind: string;
   message: string;
   data: { [key: string]: string };

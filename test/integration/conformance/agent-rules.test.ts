@@ -81,3 +81,18 @@ test('RECOVER is not a task event: the agent refuses it and says what recovers t
   assert.equal(c!.state, 'CONFIGURED', 'the task is untouched');
   assert.ok(!logLines(launched!.logPath).includes('conformance: got RECOVER'));
 });
+
+test('a spontaneous INTERNAL_ERROR event puts the task in ERROR at once: the controller hears a state change, not only an event', async (t) => {
+  const { ctl } = await setup(t);
+  const id = 'env-test/breaker';
+  const [launched] = await ctl.launch([conformanceSpec('reference', id, { env: { CONFORMANCE_INTERNAL_ERROR: 'the disk is full' } })]);
+  assert.equal(launched!.kind, 'launched', JSON.stringify(launched!.error));
+  assert.equal((await ctl.transition('CONFIGURE', [{ taskId: id }]))[0]!.ok, true);
+  assert.equal((await ctl.transition('START', [{ taskId: id, args: { run_number: '7' } }]))[0]!.ok, true);
+  const change = await ctl.waitFor(() => ctl.updates.find((u) => u.taskId === id && u.kind === 'state' && u.batchId === 0), 10_000, 'the spontaneous state change');
+  assert.equal(change.state, 'ERROR');
+  assert.equal(change.ok, false);
+  assert.equal(change.error!.code, 'TASK_FAILED');
+  assert.match(change.error!.message, /reported an error: the disk is full/);
+  assert.ok(ctl.updates.some((u) => u.taskId === id && u.kind === 'event' && u.eventKind === 'INTERNAL_ERROR'), 'the event itself is passed on too');
+});

@@ -5,6 +5,7 @@
 // Two modes break the rules on purpose, for the tests of what the agent enforces:
 //   CONFORMANCE_WRONG_STATE=1  CONFIGURE is answered ok with state RUNNING (the target is CONFIGURED)
 //   CONFORMANCE_KEEP_OPEN=1    after the EXIT reply the stream stays open and the program stays alive
+//   CONFORMANCE_INTERNAL_ERROR=<reason>  after the START reply, a spontaneous INTERNAL_ERROR event
 import * as grpc from '@grpc/grpc-js';
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -93,6 +94,13 @@ function answer(t: Transition): TransitionReply {
   }
   if (ev === 'START') call?.write({ msg: { $case: 'event', event: { kind: 'conformance', message: `run ${t.args.run_number ?? ''}`, data: {} } } });
   state = rule.to;
+  if (ev === 'START' && env.CONFORMANCE_INTERNAL_ERROR) {
+    const reason = env.CONFORMANCE_INTERNAL_ERROR;
+    setTimeout(() => {
+      state = 'ERROR';
+      call?.write({ msg: { $case: 'event', event: { kind: 'INTERNAL_ERROR', message: reason, data: {} } } });
+    }, 100);
+  }
   // the wrong-state mode lies in its reply only: its own state machine stays right
   const claimed = ev === 'CONFIGURE' && env.CONFORMANCE_WRONG_STATE === '1' ? 'RUNNING' : state;
   return { seq: t.seq, ok: true, state: claimed, error: '' };
