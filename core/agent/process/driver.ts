@@ -71,6 +71,11 @@ export class ProcessDriver implements Driver {
     this.stateWriter.schedule();
   }
 
+  /** Resolves once tasks.json holds every change persisted so far. */
+  persisted(): Promise<void> {
+    return this.stateWriter.flushed();
+  }
+
   async start(): Promise<void> {
     fs.mkdirSync(path.join(this.o.dir, 'logs'), { recursive: true });
     fs.mkdirSync(path.join(this.o.dir, 'sock'), { recursive: true });
@@ -167,21 +172,25 @@ export class ProcessDriver implements Driver {
     t.state = code === 0 || t.exitRequested ? 'DONE' : 'ERROR';
     for (const res of [...t.pending.values()]) res(null);
     for (const w of [...t.connWaiters]) w();
-    if (t.launched && !t.silent && !this.stopped) {
-      const fields: Record<string, string> = {};
-      if (t.killReason) fields.reason = t.killReason;
-      if (t.killBatch) fields.killed = 'true';
-      this.sink.push(makeUpdate(t.id, 'exited', {
-        state: t.state, ok: true, pid: t.pid, exit: t.exit, batchId: t.killBatch, logPath: t.logPath,
-        error: t.state === 'ERROR'
-          ? taskError(t, this.node, 'TASK_FAILED', `task ${t.name} exited (${describeExit(t.exit)})`, { data: fields })
-          : undefined,
-      }));
-    }
+    if (t.launched) this.reportExit(t);
     for (const w of [...t.exitWaiters]) w();
     this.sampler.forget(t.pid);
     this.forgetOldExited();
     this.persist();
+  }
+
+  /** The 'exited' update of a launched task (a task that exits before its launch is reported is reported by launchOne). */
+  reportExit(t: ProcTask): void {
+    if (!t.exit || t.silent || this.stopped) return;
+    const fields: Record<string, string> = {};
+    if (t.killReason) fields.reason = t.killReason;
+    if (t.killBatch) fields.killed = 'true';
+    this.sink.push(makeUpdate(t.id, 'exited', {
+      state: t.state, ok: true, pid: t.pid, exit: t.exit, batchId: t.killBatch, logPath: t.logPath,
+      error: t.state === 'ERROR'
+        ? taskError(t, this.node, 'TASK_FAILED', `task ${t.name} exited (${describeExit(t.exit)})`, { data: fields })
+        : undefined,
+    }));
   }
 
   /** Exited tasks stay readable (logs, Hello) until a reap; past MAX_EXITED the oldest go. */

@@ -118,10 +118,16 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
         }));
       }
     }
+    // Reported only once tasks.json holds it: an agent killed right after would otherwise leave a
+    // task the controller knows and the next agent cannot adopt (its re-dial is refused and it
+    // leaves). The file write is the one shared by the whole batch, so this costs no extra write.
+    await d.persisted();
+    if (d.tasks.get(t.id) !== t) return; // reaped meanwhile
     t.launched = true;
     d.sink.push(makeUpdate(t.id, 'launched', {
       batchId, ok: true, state: t.state, pid: t.pid, ports: t.ports, addresses: t.addresses, logPath, host: d.o.host,
     }));
+    if (t.exit) d.reportExit(t); // it ended while its launch waited for the write
   } catch (e) {
     failed(d, batchId, s, 'INTERNAL', `launch of ${s.name} failed: ${(e as Error).message}`);
   }

@@ -55,7 +55,14 @@ export function writeStateFile(file: string, taskJson: string[]): void {
 /** Coalesces writes: at most one every `ms`. */
 export class StateWriter {
   private timer: NodeJS.Timeout | null = null;
+  private written: Array<() => void> = [];
   constructor(private readonly file: string, private readonly snapshot: () => string[], private readonly ms = 50) {}
+
+  /** Resolves once every change scheduled so far is on disk (at once when none is pending). */
+  flushed(): Promise<void> {
+    if (!this.timer) return Promise.resolve();
+    return new Promise((resolve) => this.written.push(resolve));
+  }
 
   schedule(): void {
     if (this.timer) return;
@@ -75,5 +82,8 @@ export class StateWriter {
     } catch {
       // a full disk must not take the agent down; the next change tries again
     }
+    const waiting = this.written;
+    this.written = [];
+    for (const resolve of waiting) resolve();
   }
 }
