@@ -5,7 +5,7 @@
 // 'no-jitter' starts without the jitter; 'log' prints a line per message (to stdout, which the
 // floor sends to /dev/null), allocating per message as a task that logs its transitions does.
 import net from 'node:net';
-import { jitterYoungGeneration } from '../../../core/sdk/gc-jitter.js';
+import { jitterYoungGeneration } from '../../../sdk/node/gc-jitter.js';
 
 const flags = new Set((process.argv[3] ?? '').split(','));
 if (!flags.has('no-jitter')) jitterYoungGeneration();

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FrameReader, frameHeader } from '../../../core/sdk/frames.js';
-import { parseEndpoint } from '../../../core/sdk/channels.js';
+import { FrameReader, frameHeader } from '../../../sdk/node/frames.js';
+import { parseEndpoint } from '../../../sdk/node/channels.js';
 
 const PROGRAMS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/programs');
 

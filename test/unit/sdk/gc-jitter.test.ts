@@ -6,10 +6,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { fileURLToPath } from 'node:url';
-import { jitterYoungGeneration } from '../../../core/sdk/gc-jitter.js';
+import { jitterYoungGeneration } from '../../../sdk/node/gc-jitter.js';
 
 const run = promisify(execFile);
-const JITTER_MODULE = fileURLToPath(new URL('../../../core/sdk/gc-jitter.js', import.meta.url));
+const JITTER_MODULE = fileURLToPath(new URL('../../../sdk/node/gc-jitter.js', import.meta.url));
 
 const newSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!;
 

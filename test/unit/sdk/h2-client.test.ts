@@ -12,14 +12,14 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { TaskControlService, type AgentToTask, type TaskMsg } from '../../../core/rpc/gen/task.js';
-import { GRPC_STATUS, GrpcDeframer, GrpcDuplex, NO_STATUS } from '../../../core/sdk/grpc-stream.js';
-import { H2Connection } from '../../../core/sdk/h2/connection.js';
+import { GRPC_STATUS, GrpcDeframer, GrpcDuplex, NO_STATUS } from '../../../sdk/node/grpc-stream.js';
+import { H2Connection } from '../../../sdk/node/h2/connection.js';
 import {
   CONTINUATION, DATA, END_HEADERS, END_STREAM, FrameSplitter, GOAWAY, HEADERS, headersFrames, PADDED, PING, PREFACE,
   PRIORITY_FLAG, RST_STREAM, settingsFrame, writeFrameHeader,
-} from '../../../core/sdk/h2/frame.js';
-import { encodeHeaders } from '../../../core/sdk/h2/hpack.js';
-import { decodeAgentToTask, encodeTaskMsg } from '../../../core/sdk/task-messages.js';
+} from '../../../sdk/node/h2/frame.js';
+import { encodeHeaders } from '../../../sdk/node/h2/hpack.js';
+import { decodeAgentToTask, encodeTaskMsg } from '../../../sdk/node/task-messages.js';
 import { controlServer, tmpDir, until } from './control-fixture.js';
 
 const METHOD = '/baton.v1.TaskControl/Control';

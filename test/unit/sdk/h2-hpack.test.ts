@@ -8,9 +8,9 @@ import * as crypto from 'node:crypto';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { H2Connection } from '../../../core/sdk/h2/connection.js';
-import { encodeHeaders, HpackDecoder } from '../../../core/sdk/h2/hpack.js';
-import { huffmanCodes } from '../../../core/sdk/h2/huffman.js';
+import { H2Connection } from '../../../sdk/node/h2/connection.js';
+import { encodeHeaders, HpackDecoder } from '../../../sdk/node/h2/hpack.js';
+import { huffmanCodes } from '../../../sdk/node/h2/huffman.js';
 
 type Fields = [string, string][];
 

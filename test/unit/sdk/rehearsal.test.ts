@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { rehearseTransitions } from '../../../core/sdk/rehearsal.js';
-import { Task } from '../../../core/sdk/task.js';
+import { rehearseTransitions } from '../../../sdk/node/rehearsal.js';
+import { Task } from '../../../sdk/node/task.js';
 import { controlServer, exitOf, until } from './control-fixture.js';
 
 const DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/programs/demo-task.js');

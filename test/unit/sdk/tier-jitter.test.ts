@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { HELPER_CALLS, jitterNodeHelpers, jitterTierUp } from '../../../core/sdk/tier-jitter.js';
+import { HELPER_CALLS, jitterNodeHelpers, jitterTierUp } from '../../../sdk/node/tier-jitter.js';
 
 const run = promisify(execFile);
-const JITTER_MODULE = fileURLToPath(new URL('../../../core/sdk/tier-jitter.js', import.meta.url));
+const JITTER_MODULE = fileURLToPath(new URL('../../../sdk/node/tier-jitter.js', import.meta.url));
 const MEASURED_V8 = process.versions.v8.startsWith('11.');
 
 test('the budget is 0.5 to 1.5 times V8 11\'s default; an unknown V8 is left alone', () => {

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AgentToTask, TaskMsg, type Transition } from '../../../core/rpc/gen/task.js';
-import { decodeAgentToTask, encodeTaskMsg } from '../../../core/sdk/task-messages.js';
-import { GrpcDeframer, grpcFrame } from '../../../core/sdk/grpc-stream.js';
+import { decodeAgentToTask, encodeTaskMsg } from '../../../sdk/node/task-messages.js';
+import { GrpcDeframer, grpcFrame } from '../../../sdk/node/grpc-stream.js';
 
 const taskMsgs: TaskMsg[] = [
   { msg: { $case: 'hello', hello: { taskId: 't-1', token: 'tok', pid: 4242, state: 'STANDBY' } } },

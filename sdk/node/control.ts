@@ -3,7 +3,7 @@
 // hello with the task's current state: that is how a restarted agent re-adopts the task. A task
 // that has not reached an agent for `orphanGraceMs` (the agent died and none came back) gives up,
 // so that it does not run on as an orphan nobody controls.
-import type { TaskMsg, Transition } from '../rpc/gen/task.js';
+import type { TaskMsg, Transition } from '../../core/rpc/gen/task.js';
 import { GRPC_STATUS, GrpcDuplex } from './grpc-stream.js';
 import { decodeAgentToTask, encodeTaskMsg } from './task-messages.js';
 

@@ -1,8 +1,8 @@
 // task.proto's messages on the task's side: TaskMsg out, AgentToTask in, laid out by field number
 // as proto/task.proto and proto/common.proto (ChannelCounter) say. Types come from the generated
 // code (type-only imports: nothing of it is loaded at run time).
-import type { ChannelCounter } from '../rpc/gen/common.js';
-import type { AgentToTask, TaskMsg, Transition } from '../rpc/gen/task.js';
+import type { ChannelCounter } from '../../core/rpc/gen/common.js';
+import type { AgentToTask, TaskMsg, Transition } from '../../core/rpc/gen/task.js';
 import { Reader, WIRE, Writer } from './wire.js';
 
 function counterBody(c: ChannelCounter): Writer {

@@ -2,9 +2,9 @@
 // that throws answers ok=false with state ERROR and the error text. Channels named in the
 // CONFIGURE arguments (chan.<name>.bind / .connect / .type) are opened before configure() and
 // closed after reset() and exit().
-import { isTaskEvent, TASK_TRANSITION_TABLE, type TaskEvent, type TaskState } from '../model/states.js';
-import { ORPHAN_GRACE_ENV, orphanGraceFrom } from '../model/orphan-grace.js';
-import type { Transition, TransitionReply } from '../rpc/gen/task.js';
+import { isTaskEvent, TASK_TRANSITION_TABLE, type TaskEvent, type TaskState } from '../../core/model/states.js';
+import { ORPHAN_GRACE_ENV, orphanGraceFrom } from '../../core/model/orphan-grace.js';
+import type { Transition, TransitionReply } from '../../core/rpc/gen/task.js';
 import { Channel } from './channels.js';
 import { ControlLink } from './control.js';
 import { rehearseTransitions } from './rehearsal.js';

@@ -11,7 +11,7 @@
 // a round trip is the kernel and net.Socket's stream layer, which node:http2 skips by reading and
 // writing the socket from C++; the gain on the wire is therefore small.
 import * as net from 'node:net';
-import { parseAddress } from '../rpc/address.js';
+import { parseAddress } from '../../core/rpc/address.js';
 import { FrameReader } from './frames.js';
 import { H2Connection } from './h2/connection.js';
 
