@@ -1,14 +1,10 @@
 // One peer of the fan-out floor: the least a Node task can do per transition. It dials the unix
-// socket in argv[2] and echoes every chunk it reads; no logging, no decoding. It starts as an SDK
-// task does (the same young-generation GC jitter), so the floor and Baton's tasks differ only in
-// what Baton does per message. Flags in argv[3] (comma-separated), for the GC jitter experiment:
-// 'no-jitter' starts without the jitter; 'log' prints a line per message (to stdout, which the
-// floor sends to /dev/null), allocating per message as a task that logs its transitions does.
+// socket in argv[2] and echoes every chunk it reads; no logging, no decoding. Flags in argv[3]
+// (comma-separated): 'log' prints a line per message (to stdout, which the floor sends to
+// /dev/null), allocating per message as a task that logs its transitions does.
 import net from 'node:net';
-import { jitterYoungGeneration } from '../../../sdk/node/gc-jitter.js';
 
 const flags = new Set((process.argv[3] ?? '').split(','));
-if (!flags.has('no-jitter')) jitterYoungGeneration();
 const log = flags.has('log');
 const socket = net.connect(process.argv[2]!);
 socket.on('data', (chunk) => {

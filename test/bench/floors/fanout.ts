@@ -14,8 +14,6 @@ import { CpuMeter, stopChildren } from '../proc.js';
 export type FanoutPeer = 'node' | 'cat';
 
 export interface FanoutOptions {
-  /** node peers: start with the SDK's GC jitter (default true; see core/sdk/gc-jitter.ts) */
-  gcJitter?: boolean;
   /** node peers: print a line per message (default false) */
   logEach?: boolean;
   timeoutMs?: number;
@@ -42,7 +40,7 @@ const MESSAGE = Buffer.from('CONFIGURE 0123456789abcdef0123456789abcdef\n');
 
 async function startNodePeers(count: number, o: FanoutOptions, children: ChildProcess[], cleanup: (() => void)[]): Promise<Endpoint[]> {
   const timeoutMs = o.timeoutMs ?? 120_000;
-  const flags = [o.gcJitter === false ? 'no-jitter' : 'jitter', ...(o.logEach ? ['log'] : [])].join(',');
+  const flags = o.logEach ? 'log' : '';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-fanout-'));
   const sock = path.join(dir, 'floor.sock');
   const conns: net.Socket[] = [];
