@@ -16,13 +16,15 @@ export function tmpDir(t: TestContext, prefix = 'baton-test-'): string {
   return dir;
 }
 
-/** what tasks sent the server, in order; `refused` counts the hellos `authorize` turned down */
+/** what tasks sent the server, in order; `refused` counts the hellos `authorize` turned down,
+ *  `closed` the calls of accepted tasks that ended (a task's half-close, or its connection gone) */
 export interface Recorded {
   conns: TaskConn[];
   hellos: TaskHello[];
   replies: TransitionReply[];
   events: TaskEvent[];
   refused: number;
+  closed: number;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function controlServer(
   t: TestContext,
   o: { authorize?: ControlHooks['authorize']; onHello?: (c: TaskConn, h: TaskHello) => void; socketPath?: string } = {},
 ): Promise<{ server: ControlServer; got: Recorded }> {
-  const got: Recorded = { conns: [], hellos: [], replies: [], events: [], refused: 0 };
+  const got: Recorded = { conns: [], hellos: [], replies: [], events: [], refused: 0, closed: 0 };
   const authorize = o.authorize ?? (() => true);
   const server = await startControlServer(o.socketPath ?? path.join(tmpDir(t, 'baton-ctl-'), 'task.sock'), {
     authorize: (id, token) => authorize(id, token) || (got.refused++, false),
@@ -43,7 +45,9 @@ export async function controlServer(
       got.hellos.push(h);
       o.onHello?.(c, h);
     },
-    onClose: () => {},
+    onClose: () => {
+      got.closed++;
+    },
     onReply: (_id, r) => got.replies.push(r),
     onEvent: (_id, e) => got.events.push(e),
     onCounters: () => {},

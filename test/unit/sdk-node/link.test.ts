@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { controlServer, exitOf, until } from './control-fixture.js';
+import { controlServer, exitOf, until } from '../sdk/control-fixture.js';
 
 const DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/programs/demo-task.js');
 
