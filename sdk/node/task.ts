@@ -6,6 +6,7 @@
 // then ends the process with it.
 import { isTaskEvent, TASK_TRANSITION_TABLE, type TaskEvent, type TaskState } from '../../core/model/states.js';
 import { ORPHAN_GRACE_ENV, orphanGraceFrom } from '../../core/model/orphan-grace.js';
+import { parseAddress } from '../../core/rpc/address.js';
 import { Channel } from './channels.js';
 import { ControlLink } from './control.js';
 import type { Transition, TransitionReply } from './gen/task.js';
@@ -167,13 +168,20 @@ export class Task {
 
 /**
  * Runs this process as a Baton controlled task. Reads BATON_CONTROL, BATON_TASK_ID and
- * BATON_TASK_TOKEN (set by the agent); without them it says so and exits with code 2.
+ * BATON_TASK_TOKEN (set by the agent); without them, or with a BATON_CONTROL that is no address,
+ * it says so and exits with code 2.
  */
 export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
   const env = opts.env ?? process.env;
   const missing = ['BATON_CONTROL', 'BATON_TASK_ID', 'BATON_TASK_TOKEN'].filter((k) => !env[k]);
   if (missing.length) {
     process.stderr.write(`this program is a Baton controlled task and runs under a baton agent: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set\n`);
+    process.exit(2);
+  }
+  try {
+    parseAddress(env.BATON_CONTROL!, 'BATON_CONTROL');
+  } catch (e) {
+    process.stderr.write(`this program is a Baton controlled task and cannot reach its agent: ${(e as Error).message}\n`);
     process.exit(2);
   }
   const task = new Task(env.BATON_TASK_ID!, env.BATON_TASK_NAME || env.BATON_TASK_ID!, env.BATON_ENV_ID ?? '', env.BATON_NODE ?? '', handlers, opts);

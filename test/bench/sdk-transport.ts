@@ -102,9 +102,9 @@ console.log(`start-up to the welcome, median (p95) of ${RUNS} fresh processes ea
 for (const [n, s] of startup) {
   const cpu = summarize(s.cpuMs, 1);
   const wall = summarize(s.wallMs, 1);
-  console.log(`  ${n.padEnd(24)} cpu ${cpu.p50} ms (${cpu.p95})   wall ${wall.p50} ms (${wall.p95})`);
+  console.log(`  ${n.padEnd(28)} cpu ${cpu.p50} ms (${cpu.p95})   wall ${wall.p50} ms (${wall.p95})`);
 }
 console.log(`per transition round trip, median of ${TRANSITION_PROCESSES} processes x ${TRANSITIONS} transitions:`);
 for (const [n, s] of perTransition) {
-  console.log(`  ${n.padEnd(24)} task cpu ${summarize(s.cpuUs, 1).p50} us   wall ${summarize(s.wallUs, 1).p50} us`);
+  console.log(`  ${n.padEnd(28)} task cpu ${summarize(s.cpuUs, 1).p50} us   wall ${summarize(s.wallUs, 1).p50} us`);
 }

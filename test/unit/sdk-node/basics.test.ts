@@ -22,6 +22,13 @@ test('a controlled program started outside an agent says why and exits 2', () =>
   assert.match(r.stderr, /BATON_CONTROL, BATON_TASK_ID, BATON_TASK_TOKEN are not set/);
 });
 
+test('a controlled program given a BATON_CONTROL that is no address says so and exits 2', () => {
+  const env = { ...process.env, BATON_CONTROL: 'unix:relative/task.sock', BATON_TASK_ID: 'task-1', BATON_TASK_TOKEN: 'secret' };
+  const r = spawnSync(process.execPath, [path.join(PROGRAMS, 'demo-task.js')], { env, encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /cannot reach its agent: BATON_CONTROL unix:relative\/task.sock: a unix socket path must be absolute/);
+});
+
 test('frames survive arbitrary chunking', () => {
   const msgs = [Buffer.from('a'), Buffer.alloc(0), Buffer.alloc(70000, 7), Buffer.from('last')];
   const stream = Buffer.concat(msgs.flatMap((m) => [frameHeader(m.length), m]));
