@@ -1,9 +1,9 @@
-// The Node SDK's conformance task: the program the cross-SDK conformance suite runs against a real
-// agent, with the same behaviour as the C and Python ones (the protocol helper's suite in
-// test/integration/conformance/ checks them alike). It prints every transition it is given
-// (CONFIGURE's arguments sorted by key, START's run number), sends a `conformance` event on START,
-// fails the transition named in CONFORMANCE_FAIL, and after its EXIT reply (the SDK has then
-// half-closed its call) stays CONFORMANCE_LINGER_MS, prints that it leaves, and exits.
+// The Node SDK's conformance task: the program the cross-SDK conformance suite
+// (test/integration/conformance/) runs against a real agent, with the same behaviour as the C and
+// Python ones. It prints every transition it is given (CONFIGURE's arguments sorted by key, START's
+// run number), sends a `conformance` event on START, fails the transition named in
+// CONFORMANCE_FAIL, and after its EXIT reply (the SDK has then half-closed its call) stays
+// CONFORMANCE_LINGER_MS, prints that it leaves, and exits (0 after an ok EXIT, 1 if EXIT failed).
 // Re-dial, refusal and the orphan grace are the SDK's own.
 import { runTask, type Args, type Task } from '../index.js';
 
