@@ -10,14 +10,13 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
 
 // layer -> the layers it may import (besides itself)
-const CORE_ALL = ['core/model', 'core/workflow', 'core/rpc', 'core/store', 'core/sdk', 'core/agent',
+const CORE_ALL = ['core/model', 'core/workflow', 'core/rpc', 'core/store', 'core/agent',
   'core/controller', 'core/gateway', 'core/local', 'core/remote'];
 const ALLOWED = {
   'core/model': [],
   'core/workflow': ['core/model'],
   'core/rpc': ['core/model'],
   'core/store': ['core/model'],
-  'core/sdk': ['core/rpc', 'core/model'],
   'core/agent': ['core/rpc', 'core/model'],
   'core/controller': ['core/workflow', 'core/rpc', 'core/store', 'core/model'],
   'core/gateway': ['core/rpc', 'core/model'],
@@ -27,6 +26,8 @@ const ALLOWED = {
   // the browser code: generated message types and the pure model only
   'renderer': ['core/rpc/gen', 'core/model'],
   'electron': CORE_ALL,
+  // the Node task SDK: what a task program imports; nothing in core/ imports it (no layer lists it)
+  'sdk/node': ['core/rpc', 'core/model'],
 };
 
 // Files a layer may import beyond its rule, each with the reason. The file must stay browser-safe:
@@ -42,6 +43,7 @@ function layerOf(rel) {
   if (p.startsWith('core/rpc/gen/') || p === 'core/rpc/gen') return 'core/rpc/gen';
   const m = /^core\/([^/]+)\//.exec(p);
   if (m) return `core/${m[1]}`;
+  if (p.startsWith('sdk/node/')) return 'sdk/node';
   if (p.startsWith('renderer/')) return 'renderer';
   if (p.startsWith('electron/')) return 'electron';
   return null;
@@ -87,7 +89,7 @@ const IMPORT_RES = [
 
 const violations = [];
 let files = 0;
-for (const top of ['core', 'renderer', 'electron']) {
+for (const top of ['core', 'sdk', 'renderer', 'electron']) {
   for (const file of walk(path.join(root, top))) {
     const rel = path.relative(root, file);
     const from = layerOf(rel);

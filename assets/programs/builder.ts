@@ -1,5 +1,5 @@
 // Demo event builder: pulls frames on `in`, pushes them on `out`.
-import { runTask } from '../../core/sdk/index.js';
+import { runTask } from '../../sdk/node/index.js';
 import { PerSecond } from './lib/daq.js';
 
 const name = process.env.BATON_TASK_NAME || 'builder';

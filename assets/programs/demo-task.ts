@@ -5,7 +5,7 @@
 //   delay_ms=<n>      every transition takes this long
 //   event_on=<EVENT>  sends a task event DEMO_EVENT during that transition
 // It prints a line at every transition and a heartbeat line every second while RUNNING.
-import { runTask, type Args, type Task } from '../../core/sdk/index.js';
+import { runTask, type Args, type Task } from '../../sdk/node/index.js';
 
 const name = process.env.BATON_TASK_NAME || 'demo-task';
 let props: Args = {};

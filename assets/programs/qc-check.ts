@@ -1,5 +1,5 @@
 // Demo quality check: pulls frames on `in` and checks each (magic, length, run number).
-import { runTask } from '../../core/sdk/index.js';
+import { runTask } from '../../sdk/node/index.js';
 import { checkFrame } from './lib/daq.js';
 
 const name = process.env.BATON_TASK_NAME || 'qc-check';

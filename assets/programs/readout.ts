@@ -1,5 +1,5 @@
 // Demo readout: at START pushes frames of `payload_bytes` at `rate_hz` on channel `out`.
-import { runTask } from '../../core/sdk/index.js';
+import { runTask } from '../../sdk/node/index.js';
 import { makeFrame, num, PerSecond } from './lib/daq.js';
 
 const name = process.env.BATON_TASK_NAME || 'readout';

@@ -1,5 +1,5 @@
 // Demo sink: pulls frames on `in` and counts them.
-import { runTask } from '../../core/sdk/index.js';
+import { runTask } from '../../sdk/node/index.js';
 import { PerSecond } from './lib/daq.js';
 
 const name = process.env.BATON_TASK_NAME || 'sink';

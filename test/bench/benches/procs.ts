@@ -45,7 +45,7 @@ async function runSize(ctx: BenchContext, n: number, agents: number, withC: bool
   const helloMs = await nodeHelloFloor(n, 16);
   // a reference, not a floor: the same with the task SDK imported first (its start-up cost)
   ctx.load(`${n}: sdk hello`);
-  const sdkHelloMs = await nodeHelloFloor(n, 16, 300_000, path.join(ctx.root, 'dist', 'core', 'sdk', 'index.js'));
+  const sdkHelloMs = await nodeHelloFloor(n, 16, 300_000, path.join(ctx.root, 'dist', 'sdk', 'node', 'index.js'));
   ctx.log(`floors for ${n}: /bin/true ${trueMs.toFixed(0)} ms, node hello ${helloMs.toFixed(0)} ms; node + SDK import + hello ${sdkHelloMs.toFixed(0)} ms`);
   // let the machine settle after the floors (1,000 exiting processes)
   await new Promise((r) => setTimeout(r, 5000));

@@ -110,3 +110,26 @@ test('a type-only cycle inside one folder is a note, not a failure; a value impo
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('sdk/node may import core/rpc and core/model; nothing in core may import sdk/node', () => {
+  const root = tempHome();
+  try {
+    write(root, 'core/model/states.ts', 'export const x = 1;\n');
+    write(root, 'core/rpc/address.ts', "import { x } from '../model/states.js';\nexport const y = x;\n");
+    write(root, 'core/agent/agent.ts', "import '../model/states.js';\n");
+    write(root, 'sdk/node/task.ts', "import { y } from '../../core/rpc/address.js';\nimport '../../core/agent/agent.js';\nexport const z = y;\n");
+    write(root, 'sdk/node/examples/example.ts', "import { z } from '../task.js';\nexport const w = z;\n");
+    write(root, 'core/agent/uses-sdk.ts', "import '../../sdk/node/task.js';\n");
+    write(root, 'core/cli/main.ts', "import '../../sdk/node/task.js';\n");
+    const r = lint(root);
+    assert.equal(r.status, 1);
+    const lines = r.stderr.trim().split('\n').filter((l) => /^\S+:\d+: /.test(l));
+    assert.deepEqual(lines.map((l) => l.slice(0, l.indexOf(' ('))).sort(), [
+      'core/agent/uses-sdk.ts:1: core/agent imports sdk/node',
+      'core/cli/main.ts:1: core/cli imports sdk/node',
+      'sdk/node/task.ts:2: sdk/node imports core/agent',
+    ]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});

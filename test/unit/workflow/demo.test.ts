@@ -16,7 +16,7 @@ test('quick: three controlled demo tasks, alpha and beta critical, gamma not', a
     assert.equal(t.driver, 'process');
     assert.equal(t.className, 'demo');
     assert.equal(t.command, process.execPath);
-    assert.deepEqual(t.args, ['--no-memory-reducer-for-small-heaps', path.join(ROOT, 'dist/assets/programs/demo-task.js')]);
+    assert.deepEqual(t.args, [path.join(ROOT, 'dist/assets/programs/demo-task.js')]);
     assert.equal(t.properties.message, 'hello from Baton');
   }
   assert.deepEqual(w.root.children.map((n) => [n.path, n.kind, n.task]), [['alpha', 'task', 'alpha'], ['beta', 'task', 'beta'], ['gamma', 'task', 'gamma']]);
@@ -31,7 +31,7 @@ test('daq-chain: readouts feed the builder, which publishes to qc and sink', asy
   assert.equal(readout.critical, true);
   assert.deepEqual(readout.constraints, { zone: 'upstream' });
   assert.deepEqual(readout.binds, [{ name: 'out', type: 'push', transport: 'tcp' }]);
-  assert.deepEqual(readout.args, ['--no-memory-reducer-for-small-heaps', path.join(ROOT, 'dist/assets/programs/readout.js')]);
+  assert.deepEqual(readout.args, [path.join(ROOT, 'dist/assets/programs/readout.js')]);
   const builder = w.tasks[2];
   assert.deepEqual(builder.connects[0].resolved, [{ role: 'readout-0', channel: 'out' }, { role: 'readout-1', channel: 'out' }]);
   assert.equal(builder.connects[0].type, 'pull');

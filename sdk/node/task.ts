@@ -1,15 +1,15 @@
 // runTask: a controlled task in a few lines. The handlers run one transition at a time; a handler
 // that throws answers ok=false with state ERROR and the error text. Channels named in the
 // CONFIGURE arguments (chan.<name>.bind / .connect / .type) are opened before configure() and
-// closed after reset() and exit().
-import { isTaskEvent, TASK_TRANSITION_TABLE, type TaskEvent, type TaskState } from '../model/states.js';
-import { ORPHAN_GRACE_ENV, orphanGraceFrom } from '../model/orphan-grace.js';
-import type { Transition, TransitionReply } from '../rpc/gen/task.js';
+// closed after reset() and exit(). After the reply to EXIT the task half-closes its control call
+// and leaves: `task.left` resolves with the exit code, and unless `exitProcess: false` the SDK
+// then ends the process with it.
+import { isTaskEvent, TASK_TRANSITION_TABLE, type TaskEvent, type TaskState } from '../../core/model/states.js';
+import { ORPHAN_GRACE_ENV, orphanGraceFrom } from '../../core/model/orphan-grace.js';
+import { parseAddress } from '../../core/rpc/address.js';
 import { Channel } from './channels.js';
 import { ControlLink } from './control.js';
-import { rehearseTransitions } from './rehearsal.js';
-import { jitterYoungGeneration } from './gc-jitter.js';
-import { jitterNodeHelpers, jitterTierUp } from './tier-jitter.js';
+import type { Transition, TransitionReply } from './gen/task.js';
 
 export type Args = Record<string, string>;
 type Handler = (args: Args, task: Task) => unknown | Promise<unknown>;
@@ -26,13 +26,14 @@ export interface TaskHandlers {
 export interface RunOptions {
   /** open and close channels from the CONFIGURE arguments (default true) */
   autoChannels?: boolean;
+  /** where BATON_CONTROL, BATON_TASK_ID, ... are read (default process.env) */
   env?: NodeJS.ProcessEnv;
-  /** start this process at a random point of its young-generation GC cycle (default true; see gc-jitter.ts) */
-  gcJitter?: boolean;
-  /** give this process its own V8 optimization threshold (default true; see tier-jitter.ts) */
-  tierUpJitter?: boolean;
-  /** run the transition path once on made-up messages once the agent has welcomed the task (default true; see rehearsal.ts) */
-  rehearse?: boolean;
+  /**
+   * end the process once the task has left (after EXIT, three refusals or the orphan grace), with
+   * `task.left`'s code (default true). false: the SDK only resolves `task.left`; the program does
+   * its last work (within the class's kill.control_exit grace) and exits itself.
+   */
+  exitProcess?: boolean;
 }
 
 const HANDLER_FOR: Record<TaskEvent, keyof TaskHandlers> = {
@@ -45,12 +46,18 @@ export class Task {
   /** the last CONFIGURE arguments */
   config: Args = {};
   runNumber = 0;
+  /** resolves with the exit code once the task has left its agent: 0 after an ok EXIT, else 1 */
+  readonly left: Promise<number>;
+  private resolveLeft!: (code: number) => void;
+  private leaving = false;
   private link: ControlLink | null = null;
   private queue: Promise<void> = Promise.resolve();
   private counterTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly id: string, readonly name: string, readonly envId: string, readonly node: string,
-    private readonly handlers: TaskHandlers, private readonly opts: RunOptions) {}
+    private readonly handlers: TaskHandlers, private readonly opts: RunOptions) {
+    this.left = new Promise((resolve) => (this.resolveLeft = resolve));
+  }
 
   attach(link: ControlLink): void {
     this.link = link;
@@ -115,7 +122,7 @@ export class Task {
     this.queue = this.queue.then(async () => {
       const r = await this.apply(t);
       await this.link?.send({ msg: { $case: 'reply', reply: r } });
-      if (t.event === 'EXIT') this.leave(r.ok ? 0 : 1);
+      if (t.event === 'EXIT') await this.leave(r.ok ? 0 : 1);
     });
   }
 
@@ -144,21 +151,25 @@ export class Task {
     }
   }
 
-  /** After EXIT: close everything and leave. */
-  leave(code: number): void {
+  /**
+   * Closes the channels, half-closes the control call (no re-dial after it), resolves `left` with
+   * `code` once the agent has finished the call, then ends the process unless `exitProcess: false`.
+   */
+  async leave(code: number): Promise<void> {
+    if (this.leaving) return;
+    this.leaving = true;
     if (this.counterTimer) clearInterval(this.counterTimer);
     this.closeChannels();
-    this.link?.close();
-    // exitCode too: once the link is closed nothing may hold the loop, and the unref'd timer
-    // alone would let the process end with 0
-    process.exitCode = code;
-    setTimeout(() => process.exit(code), 20).unref();
+    await this.link?.close();
+    this.resolveLeft(code);
+    if (this.opts.exitProcess !== false) process.exit(code);
   }
 }
 
 /**
  * Runs this process as a Baton controlled task. Reads BATON_CONTROL, BATON_TASK_ID and
- * BATON_TASK_TOKEN (set by the agent); without them it says so and exits with code 2.
+ * BATON_TASK_TOKEN (set by the agent); without them, or with a BATON_CONTROL that is no address,
+ * it says so and exits with code 2.
  */
 export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
   const env = opts.env ?? process.env;
@@ -167,41 +178,31 @@ export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
     process.stderr.write(`this program is a Baton controlled task and runs under a baton agent: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set\n`);
     process.exit(2);
   }
-  // first: the budget applies to functions that run after it is set
-  if (opts.tierUpJitter !== false) jitterTierUp();
+  try {
+    parseAddress(env.BATON_CONTROL!, 'BATON_CONTROL');
+  } catch (e) {
+    process.stderr.write(`this program is a Baton controlled task and cannot reach its agent: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
   const task = new Task(env.BATON_TASK_ID!, env.BATON_TASK_NAME || env.BATON_TASK_ID!, env.BATON_ENV_ID ?? '', env.BATON_NODE ?? '', handlers, opts);
   const grace = orphanGraceFrom(env[ORPHAN_GRACE_ENV]);
-  let welcomed = false;
   const link = new ControlLink({
     address: env.BATON_CONTROL!,
     taskId: task.id,
     token: env.BATON_TASK_TOKEN!,
     state: () => task.state,
     onTransition: (t) => task.enqueue(t),
-    // Once welcomed, not before: until the agent has the hello, this task holds one of the few
-    // launch slots its agent's DEPLOY goes through, and work done then would hold up the tasks
-    // behind it. A transition that came with the welcome goes first.
-    onWelcome: () => {
-      if (welcomed) return;
-      welcomed = true;
-      setImmediate(() => {
-        if (opts.tierUpJitter !== false) jitterNodeHelpers();
-        if (opts.rehearse !== false) void rehearseTransitions(new Task('rehearsal', 'rehearsal', '', '', {}, { autoChannels: false }));
-      });
-    },
     onRefused: (why) => {
       console.error(`${task.name}: the agent refused this task (${why}); leaving`);
-      task.leave(1);
+      void task.leave(1);
     },
     orphanGraceMs: grace,
     onOrphaned: (lostMs) => {
       console.error(`${task.name}: no agent at ${env.BATON_CONTROL} for ${(lostMs / 1000).toFixed(1)} s (${ORPHAN_GRACE_ENV} ${grace}); leaving rather than running on as an orphan`);
-      task.leave(1);
+      void task.leave(1);
     },
   });
   task.attach(link);
   link.open();
-  // after open(): the hello is queued and the connection is being made while this runs
-  if (opts.gcJitter !== false) jitterYoungGeneration();
   return task;
 }

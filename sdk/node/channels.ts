@@ -4,7 +4,7 @@
 // are counted per channel and reported to the agent every second by the SDK.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import type { ChannelCounter } from '../rpc/gen/common.js';
+import type { ChannelCounter } from './gen/common.js';
 import { FrameReader, frameHeader } from './frames.js';
 
 const HIGH_WATER = 8 * 1024 * 1024;

@@ -1,4 +1,4 @@
-// The SDK's gRPC client (its own HTTP/2, core/sdk/h2; no grpc-js) against the agent's real grpc-js control server:
+// The Node SDK (its gRPC call on node:http2, sdk/node/control-call.ts) against the agent's real grpc-js control server:
 // a real task process dials in, says hello, is driven through transitions, and is refused when
 // its token is wrong.
 import { test } from 'node:test';
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { controlServer, exitOf, until } from './control-fixture.js';
+import { controlServer, exitOf, until } from '../sdk/control-fixture.js';
 
 const DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../assets/programs/demo-task.js');
 
