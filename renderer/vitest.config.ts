@@ -13,5 +13,8 @@ export default defineConfig({
     css: false,
     pool: 'threads',
     maxWorkers: 2,
+    // the 10,000-task table renders in ~1 s alone, but CI shares its 2 cores with the other stages'
+    // leftovers and a loaded run took 8 s: a timeout is for a hang, not a slow machine
+    testTimeout: 30_000,
   },
 });

@@ -48,5 +48,4 @@ runTask({
   stop: (a, t) => step('STOP', a, t),
   reset: (a, t) => step('RESET', a, t),
   exit: (a, t) => step('EXIT', a, t),
-  recover: (a, t) => step('RECOVER', a, t),
 });

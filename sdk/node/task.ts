@@ -20,7 +20,6 @@ export interface TaskHandlers {
   stop?: Handler;
   reset?: Handler;
   exit?: Handler;
-  recover?: Handler;
 }
 
 export interface RunOptions {
@@ -67,6 +66,18 @@ export class Task {
   /** A task event for the controller (END_OF_STREAM, INTERNAL_ERROR or your own kind). */
   event(kind: string, message = '', data: Record<string, string> = {}): void {
     void this.link?.send({ msg: { $case: 'event', event: { kind, message, data } } });
+  }
+
+  /**
+   * A spontaneous error (the readout lost its detector): the task goes to ERROR and tells its
+   * agent (an INTERNAL_ERROR event), which reports the state change at once. From ERROR only EXIT
+   * is accepted; the environment's RECOVER replaces the process.
+   */
+  error(reason: string): void {
+    if (this.state === 'ERROR' || this.state === 'DONE') return;
+    this.state = 'ERROR';
+    console.error(`${this.name}: ${reason}`);
+    this.event('INTERNAL_ERROR', reason);
   }
 
   channel(name: string): Channel {

@@ -40,7 +40,6 @@ const task = runTask(
     stop: handler('STOP'),
     reset: handler('RESET'),
     exit: handler('EXIT'),
-    recover: handler('RECOVER'),
   },
   { exitProcess: false },
 );

@@ -15,6 +15,38 @@ export const protobufFileName = "task.proto";
 /**
  * Agent <-> controlled task, over the agent's unix socket (path in BATON_CONTROL).
  * The task dials in, says hello, then receives transitions and answers each with its new state.
+ * docs/tasks.md explains the protocol for anyone writing a task or an SDK in another language.
+ *
+ * The rules (the agent enforces the ones it can see):
+ * - Hello first. The first message on a stream is TaskHello; an accepted hello is answered with
+ *   TaskWelcome, a refused one (unknown task, wrong token) ends the stream with UNAUTHENTICATED.
+ *   A task refused three times in a row leaves with exit code 1.
+ * - One reply per transition. Each Transition is answered by one TransitionReply with its seq.
+ *   An ok reply carries the transition's target state, and only that state:
+ *     CONFIGURE: STANDBY -> CONFIGURED       START: CONFIGURED -> RUNNING
+ *     STOP:      RUNNING -> CONFIGURED       RESET: CONFIGURED -> STANDBY
+ *     EXIT:      any state -> DONE
+ *   A handler that fails answers ok=false, state=ERROR, error=<its words>. A transition the task
+ *   does not allow from its state answers ok=false with the task's unchanged state.
+ * - Wrong state: an ok reply whose state is not the target (e.g. RUNNING after CONFIGURE) breaks
+ *   the protocol. The agent reports it as TASK_FAILED naming the expected and the received state
+ *   (data.expected, data.received) and records the task in ERROR, so that no later transition
+ *   takes the wrong state for progress and skips the task.
+ * - EXIT: the task replies (ok, DONE), then may half-close its stream (end its side: normal gRPC
+ *   practice), must not re-dial, and leaves within its control_exit grace (LaunchSpec
+ *   control_exit_ms, counted from the reply); it may finish small work (flush files) meanwhile.
+ *   It is not signalled before the grace ends, and its exit is DONE. A task still alive after the
+ *   grace gets SIGTERM, then SIGKILL after term_ms. The agent never sends EXIT twice to a task:
+ *   a graded kill of a task that has already acknowledged EXIT only waits out the grace.
+ * - Re-dial: a task whose stream breaks (its agent restarted) dials again (backoff 100 ms
+ *   doubling to 2 s) and says hello with its CURRENT state; that is how a restarted agent re-adopts
+ *   it. A task that reaches no agent for BATON_ORPHAN_GRACE_MS (ms, default 300000, 0 = never)
+ *   says so on stderr (naming BATON_ORPHAN_GRACE_MS) and exits with code 1.
+ * - There is no RECOVER for tasks. A task in ERROR has failed its own handler or broken the
+ *   protocol, so only a fresh process is in a state the controller can trust: the environment's
+ *   RECOVER kills tasks in ERROR (and lost or exited ones) and launches them again, and takes
+ *   healthy ones back to STANDBY with STOP and RESET. A task-level RECOVER would ask every SDK
+ *   for a handler that undoes an unknown failure, for an event the agent has no use for.
  */
 
 export interface TaskMsg {
@@ -32,11 +64,11 @@ export interface TaskHello {
   /** from BATON_TASK_TOKEN: proves the task is the one the agent spawned */
   token: string;
   pid: number;
-  /** the task's current state (a reconnecting task says where it is) */
+  /** the task's current state: STANDBY at start; a re-dialling task says where it is */
   state: string;
 }
 
-/** event: CONFIGURE, START, STOP, RESET, EXIT, RECOVER. */
+/** event: CONFIGURE, START, STOP, RESET, EXIT (see the rules above for each one's target state). */
 export interface Transition {
   seq: number;
   event: string;
@@ -52,16 +84,21 @@ export interface Transition_ArgsEntry {
 }
 
 export interface TransitionReply {
+  /** the seq of the Transition it answers */
   seq: number;
   ok: boolean;
-  /** STANDBY, CONFIGURED, RUNNING, ERROR, DONE */
+  /** ok: the transition's target state; !ok: ERROR, or the unchanged state of a refusal */
   state: string;
   /** the task's own words, when !ok */
   error: string;
 }
 
+/** May be sent any time after the hello; the agent passes it on to the controller. */
 export interface TaskEvent {
-  /** END_OF_STREAM, INTERNAL_ERROR, or a task-defined kind */
+  /**
+   * END_OF_STREAM, INTERNAL_ERROR (a spontaneous error: the agent puts the task in ERROR and tells
+   * the controller, as for a failed transition), or a task-defined kind
+   */
   kind: string;
   message: string;
   data: { [key: string]: string };
@@ -72,6 +109,7 @@ export interface TaskEvent_DataEntry {
   value: string;
 }
 
+/** The task's channel counters, sent now and then (the Node SDK: once a second while channels are open). */
 export interface TaskCounters {
   channels: ChannelCounter[];
 }

@@ -50,3 +50,32 @@ test('a task the agent refuses (wrong token) says so and leaves with exit 1', as
   assert.match(r.stderr, /intruder: the agent refused this task \(task task-9: unknown task or wrong token\); leaving/);
   assert.equal(got.refused, 3);
 });
+
+test('Task.error: a spontaneous error puts the task in ERROR and sends INTERNAL_ERROR; only EXIT is accepted after', async (t) => {
+  const { server, got } = await controlServer(t);
+  const program = [
+    `import { runTask } from ${JSON.stringify(path.resolve(path.dirname(DEMO), '../../sdk/node/index.js'))};`,
+    "runTask({ start: (_args, task) => { setTimeout(() => task.error('the disk is full'), 50); } });",
+  ].join('\n');
+  const p = spawn(process.execPath, ['--input-type=module', '-e', program], {
+    env: { ...process.env, BATON_CONTROL: server.address, BATON_TASK_ID: 'task-1', BATON_TASK_TOKEN: 'secret', BATON_TASK_NAME: 'readout' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const exited = exitOf(p);
+  await until(() => got.hellos.length === 1, 'hello');
+  const ask = async (seq: number, event: string) => {
+    got.conns[0]!.send({ seq, event, args: {}, deadlineMs: 5000 });
+    await until(() => got.replies.length === seq, `the reply to ${event}`);
+    const r = got.replies[seq - 1]!;
+    return [r.ok, r.state, r.error];
+  };
+  assert.deepEqual(await ask(1, 'CONFIGURE'), [true, 'CONFIGURED', '']);
+  assert.deepEqual(await ask(2, 'START'), [true, 'RUNNING', '']);
+  await until(() => got.events.length === 1, 'the INTERNAL_ERROR event');
+  assert.deepEqual(got.events[0], { kind: 'INTERNAL_ERROR', message: 'the disk is full', data: {} });
+  assert.deepEqual(await ask(3, 'STOP'), [false, 'ERROR', 'STOP is not allowed from ERROR']);
+  assert.deepEqual(await ask(4, 'EXIT'), [true, 'DONE', '']);
+  const r = await exited;
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /readout: the disk is full/);
+});
