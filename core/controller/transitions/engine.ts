@@ -15,6 +15,7 @@ import { lateDetail, transitionError } from './errors.js';
 import { STEPS } from './steps.js';
 import { runHooks, fireHooks } from '../hooks/runner.js';
 import { goError } from '../faults.js';
+import { stopAfterError } from './error-stop.js';
 
 export interface ControlOptions {
   timeoutMs?: number;
@@ -129,7 +130,11 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
     const be = toBatonError(e);
     error = { ...be.detail, envId: env.id, transition: t };
   }
-  if (error && !cancelled) fail(controller, env, { ...error, envId: env.id, transition: error.transition || t });
+  if (error && !cancelled) {
+    fail(controller, env, { ...error, envId: env.id, transition: error.transition || t });
+    // ERROR is safe: what still runs gets STOP and the run is aborted before the env is idle
+    await stopAfterError(controller, env);
+  }
 
   ctx.stop();
   env.ctx = null;

@@ -1,0 +1,134 @@
+// Runtime exclude/include of a role in a CONFIGURED or RUNNING environment, without touching the
+// rest: its tasks are taken out of the environment's counts and aggregated states first (their
+// ends are then no faults), told STOP/RESET/EXIT as their state needs and killed (graded) if they
+// do not go; including it back launches them and brings them to the environment's state, as a
+// restart does (restarts/relaunch.ts). The run stays open throughout. In memory: a controller
+// restart brings back the roles as the workflow has them.
+import { BatonError } from '../../model/errors.js';
+import type { ControllerCore } from '../core.js';
+import type { EnvRuntime } from '../model/env.js';
+import type { TaskRuntime } from '../model/task.js';
+import { TransitionCtx } from '../model/transition.js';
+import { assertIdle, getEnv } from '../transitions/engine.js';
+import { transition } from '../transitions/fanout.js';
+import { killAll } from '../transitions/exit.js';
+import { relaunchToState } from '../restarts/relaunch.js';
+import { assertLive, checkExclude, checkInclude, roleIndex } from './rules.js';
+
+function tasksUnder(env: EnvRuntime, idx: number): TaskRuntime[] {
+  const end = env.tree.subtreeEnd(idx);
+  return env.tasks.filter((t) => t.leaf >= idx && t.leaf < end);
+}
+
+/** Takes tasks out of (or back into) what transitions act on and what the counts see. */
+function setIncluded(env: EnvRuntime, idx: number, tasks: TaskRuntime[], included: boolean): void {
+  for (const t of tasks) {
+    if (t.included === included) continue;
+    t.included = included;
+    if (included) {
+      env.active.push(t);
+      env.counts.add(t.state);
+      if (t.lost) env.counts.lost++;
+    } else {
+      const i = env.active.indexOf(t);
+      if (i >= 0) env.active.splice(i, 1);
+      env.counts.remove(t.state);
+      if (t.lost) env.counts.lost--;
+    }
+  }
+  env.tree.setIncluded(idx, included);
+}
+
+async function underCtx(controller: ControllerCore, env: EnvRuntime, name: string, timeoutMs: number, work: (ctx: TransitionCtx) => Promise<void>): Promise<TransitionCtx> {
+  const ctx = new TransitionCtx(env, name, Date.now() + (timeoutMs > 0 ? timeoutMs : controller.cfg.defaultTimeoutMs), () => {});
+  env.ctx = ctx;
+  controller.envTouched(env);
+  try {
+    await work(ctx);
+  } finally {
+    ctx.stop();
+    if (env.ctx === ctx) env.ctx = null;
+    controller.envTouched(env);
+  }
+  return ctx;
+}
+
+/** Stops and ends the tasks of an excluded role: STOP, RESET, EXIT as their state needs, then the graded kill. */
+async function takeDown(controller: ControllerCore, ctx: TransitionCtx, tasks: TaskRuntime[]): Promise<void> {
+  const live = () => tasks.filter((t) => t.launched && !t.lost);
+  const running = live().filter((t) => t.state === 'RUNNING');
+  if (running.length) await transition(controller, ctx, 'STOP', 'CONFIGURED', running, () => ({}));
+  const configured = live().filter((t) => t.state === 'CONFIGURED');
+  if (configured.length) await transition(controller, ctx, 'RESET', 'STANDBY', configured, () => ({}));
+  const told = live().filter((t) => t.state !== 'DONE');
+  if (told.length) await transition(controller, ctx, 'EXIT', 'DONE', told, () => ({}), Math.floor(ctx.remaining() / 2));
+  await killAll(controller, ctx, tasks, true, 'EXCLUDE');
+  for (const t of tasks) controller.persist.task(t);
+}
+
+export async function excludeRole(controller: ControllerCore, envId: string, path: string, timeoutMs = 0): Promise<EnvRuntime> {
+  const env = getEnv(controller, envId);
+  const idx = roleIndex(env, path);
+  assertIdle(env);
+  assertLive(env, 'exclude');
+  checkExclude(env, idx);
+  const role = env.tree.nodes[idx]!.path;
+  const tasks = tasksUnder(env, idx).filter((t) => t.included);
+  setIncluded(env, idx, tasks, false);
+  const ctx = await underCtx(controller, env, 'EXCLUDE', timeoutMs, async (c) => {
+    c.expectExits = true;
+    c.tolerant = true;
+    await takeDown(controller, c, tasks);
+  });
+  await controller.persist.flush();
+  controller.emit({
+    kind: 'env.exclude', envId: env.id, state: env.state,
+    message: `role ${role} excluded: ${tasks.length} task(s) ended${ctx.nonFatal.length ? ` (${ctx.nonFatal.length} killed)` : ''}`,
+    data: { role, tasks: String(tasks.length), unclean: String(ctx.nonFatal.length) },
+  });
+  return env;
+}
+
+export async function includeRole(controller: ControllerCore, envId: string, path: string, timeoutMs = 0): Promise<EnvRuntime> {
+  const env = getEnv(controller, envId);
+  const idx = roleIndex(env, path);
+  assertIdle(env);
+  assertLive(env, 'include');
+  checkInclude(env, idx);
+  const role = env.tree.nodes[idx]!.path;
+  const tasks = tasksUnder(env, idx);
+  if (!tasks.length) {
+    throw new BatonError('BAD_INPUT', `role ${role} has no tasks: it is disabled in the workflow (enabled: false), not excluded at run time`,
+      { envId: env.id, where: 'role', data: { role } });
+  }
+  setIncluded(env, idx, tasks, true);
+  const ctx = await underCtx(controller, env, 'INCLUDE', timeoutMs, async (c) => {
+    // a task that does not come up is no failure of the environment: the role goes back out
+    c.tolerant = true;
+    await relaunchToState(controller, c, tasks, 'include');
+  });
+  const target = env.state;
+  const failed = tasks.filter((t) => !t.healthy || t.state !== (target === 'RUNNING' ? 'RUNNING' : 'CONFIGURED'));
+  if (failed.length || ctx.nonFatal.length || ctx.late.length) {
+    setIncluded(env, idx, tasks, false);
+    await underCtx(controller, env, 'INCLUDE', timeoutMs, async (c) => {
+      c.expectExits = true;
+      c.tolerant = true;
+      await takeDown(controller, c, tasks);
+    });
+    await controller.persist.flush();
+    const why = ctx.nonFatal[0]?.detail;
+    const first = failed[0] ?? tasks[0]!;
+    controller.emit({ kind: 'env.include', envId: env.id, state: env.state, message: `role ${role} could not be included: it stays excluded`, data: { role, ok: 'false' } });
+    throw new BatonError('TASK_FAILED',
+      `role ${role} could not be included (task ${first.name}: ${first.error?.message ?? why?.message ?? `did not reach ${target}`}): it stays excluded`,
+      { envId: env.id, taskId: first.id, taskName: first.name, node: first.node, data: { role } });
+  }
+  await controller.persist.flush();
+  controller.emit({
+    kind: 'env.include', envId: env.id, state: env.state,
+    message: `role ${role} included: ${tasks.length} task(s) ${target === 'RUNNING' ? `running in run ${env.runNumber}` : 'configured'}`,
+    data: { role, tasks: String(tasks.length), ok: 'true' },
+  });
+  return env;
+}
