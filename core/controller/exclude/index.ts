@@ -13,6 +13,7 @@ import { assertIdle, getEnv } from '../transitions/engine.js';
 import { transition } from '../transitions/fanout.js';
 import { killAll } from '../transitions/exit.js';
 import { relaunchToState } from '../restarts/relaunch.js';
+import { fault } from '../faults.js';
 import { assertLive, checkExclude, checkInclude, roleIndex } from './rules.js';
 
 function tasksUnder(env: EnvRuntime, idx: number): TaskRuntime[] {
@@ -37,6 +38,14 @@ function setIncluded(env: EnvRuntime, idx: number, tasks: TaskRuntime[], include
     }
   }
   env.tree.setIncluded(idx, included);
+}
+
+/**
+ * The role's own tasks may fail while it goes out or in (noted, tolerated); any other task that
+ * failed meanwhile is a fault of the environment like any other, judged once it is idle again.
+ */
+function replayOtherFaults(controller: ControllerCore, ctx: TransitionCtx, mine: readonly TaskRuntime[]): void {
+  for (const f of ctx.nonFatal) if (!mine.includes(f.task)) fault(controller, f.task, f.reason, f.detail);
 }
 
 async function underCtx(controller: ControllerCore, env: EnvRuntime, name: string, timeoutMs: number, work: (ctx: TransitionCtx) => Promise<void>): Promise<TransitionCtx> {
@@ -80,6 +89,7 @@ export async function excludeRole(controller: ControllerCore, envId: string, pat
     c.tolerant = true;
     await takeDown(controller, c, tasks);
   });
+  replayOtherFaults(controller, ctx, tasks);
   await controller.persist.flush();
   controller.emit({
     kind: 'env.exclude', envId: env.id, state: env.state,
@@ -107,17 +117,19 @@ export async function includeRole(controller: ControllerCore, envId: string, pat
     c.tolerant = true;
     await relaunchToState(controller, c, tasks, 'include');
   });
+  replayOtherFaults(controller, ctx, tasks);
   const target = env.state;
   const failed = tasks.filter((t) => !t.healthy || t.state !== (target === 'RUNNING' ? 'RUNNING' : 'CONFIGURED'));
-  if (failed.length || ctx.nonFatal.length || ctx.late.length) {
+  if (failed.length) {
     setIncluded(env, idx, tasks, false);
-    await underCtx(controller, env, 'INCLUDE', timeoutMs, async (c) => {
+    const down = await underCtx(controller, env, 'INCLUDE', timeoutMs, async (c) => {
       c.expectExits = true;
       c.tolerant = true;
       await takeDown(controller, c, tasks);
     });
+    replayOtherFaults(controller, down, tasks);
     await controller.persist.flush();
-    const why = ctx.nonFatal[0]?.detail;
+    const why = ctx.nonFatal.find((f) => f.task === failed[0])?.detail;
     const first = failed[0] ?? tasks[0]!;
     controller.emit({ kind: 'env.include', envId: env.id, state: env.state, message: `role ${role} could not be included: it stays excluded`, data: { role, ok: 'false' } });
     throw new BatonError('TASK_FAILED',

@@ -71,6 +71,8 @@ test('exclude and include a readout while RUNNING: the rest keeps running, the s
     (e: BatonError) => e.detail.code === 'BAD_INPUT' && /critical/.test(e.message) && e.detail.data?.rule === 'critical');
   await assert.rejects(call(c, 'excludeRole', { envId: env.id, role: 'nope', timeoutMs: 0 }),
     (e: BatonError) => e.detail.code === 'NOT_FOUND');
+  await assert.rejects(call(c, 'includeRole', { envId: env.id, role: 'builder', timeoutMs: 0 }),
+    (e: BatonError) => e.detail.code === 'BAD_INPUT' && /already included/.test(e.message));
   assert.equal((await getEnv(c, env.id, false)).counts!.byState.RUNNING, 3);
 
   // back in, through the CLI: launched and brought to RUNNING in the same run

@@ -82,3 +82,51 @@ test('a crashed task with a restart policy comes back RUNNING in the same run, w
   await mustControl(c, env.id, 'STOP_ACTIVITY');
   await mustControl(c, env.id, 'EXIT', 60_000);
 });
+
+test('a critical task with a restart policy: a crash within budget keeps the run; beyond it, ERROR and the run aborted', async (t) => {
+  const home = tempHome();
+  const repo = tempRepo(home, {
+    'workflows/restart-critical.yaml': `
+name: restart-critical
+roles:
+  - name: alpha
+    task: {class: demo, critical: true, restart: {max: 1, within: 1h}}
+  - name: beta
+    task: {class: demo, critical: true}
+`,
+  });
+  const stack = await startStack({ home, realAgents: 1, controller: { templateRepos: [repo] } });
+  t.after(() => stack.stop());
+  const c = stack.client;
+  const env = await createEnv(c, 'restart-critical');
+  await mustControl(c, env.id, 'DEPLOY');
+  await mustControl(c, env.id, 'CONFIGURE');
+  const run = (await mustControl(c, env.id, 'START_ACTIVITY')).runNumber!;
+  const events = subscribe(c, { envId: env.id, kinds: ['task.restart', 'run.stop'] });
+  t.after(() => events.stop());
+  const alpha = (await getEnv(c, env.id)).tasks.find((x) => x.name === 'alpha')!;
+
+  process.kill(alpha.pid, 'SIGKILL');
+  const back = await waitFor(async () => {
+    const a = (await getEnv(c, env.id)).tasks.find((x) => x.name === 'alpha')!;
+    return a.pid !== alpha.pid && a.state === 'RUNNING' && a;
+  }, 30_000, 'alpha to be restarted');
+  let e = await waitFor(async () => {
+    const x = await getEnv(c, env.id);
+    return x.transition === '' && x;
+  }, 10_000, 'the restart to end');
+  assert.equal(e.state, 'RUNNING');
+  assert.equal(e.runNumber, run);
+
+  process.kill(back.pid, 'SIGKILL');
+  e = await waitFor(async () => {
+    const x = await getEnv(c, env.id);
+    return x.state === 'ERROR' && x.transition === '' && x;
+  }, 30_000, 'ERROR once the budget is used up');
+  assert.equal(e.error!.taskName, 'alpha');
+  assert.equal(e.tasks.find((x) => x.name === 'beta')!.state, 'CONFIGURED', 'beta was stopped');
+  const stop = await waitFor(() => events.events.find((x) => x.kind === 'run.stop'), 5000, 'run.stop');
+  assert.match(stop.message, /^aborted: task alpha exited/);
+  assert.ok(events.events.some((x) => x.kind === 'task.restart' && x.data.exhausted === 'true'));
+  await mustControl(c, env.id, 'EXIT', 60_000);
+});
