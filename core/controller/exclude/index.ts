@@ -2,8 +2,8 @@
 // rest: its tasks are taken out of the environment's counts and aggregated states first (their
 // ends are then no faults), told STOP/RESET/EXIT as their state needs and killed (graded) if they
 // do not go; including it back launches them and brings them to the environment's state, as a
-// restart does (restarts/relaunch.ts). The run stays open throughout. In memory: a controller
-// restart brings back the roles as the workflow has them.
+// restart does (restarts/relaunch.ts). The run stays open throughout. Stored (persist.ts): a
+// restarted controller keeps the role out.
 import { BatonError } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
 import type { EnvRuntime } from '../model/env.js';
@@ -14,6 +14,7 @@ import { transition } from '../transitions/fanout.js';
 import { killAll } from '../transitions/exit.js';
 import { relaunchToState } from '../restarts/relaunch.js';
 import { fault } from '../faults.js';
+import { storeInclusion } from './persist.js';
 import { assertLive, checkExclude, checkInclude, roleIndex } from './rules.js';
 
 function tasksUnder(env: EnvRuntime, idx: number): TaskRuntime[] {
@@ -91,6 +92,7 @@ export async function excludeRole(controller: ControllerCore, envId: string, pat
   });
   replayOtherFaults(controller, ctx, tasks);
   await controller.persist.flush();
+  await storeInclusion(controller, env, role, false);
   controller.emit({
     kind: 'env.exclude', envId: env.id, state: env.state,
     message: `role ${role} excluded: ${tasks.length} task(s) ended${ctx.nonFatal.length ? ` (${ctx.nonFatal.length} killed)` : ''}`,
@@ -137,6 +139,7 @@ export async function includeRole(controller: ControllerCore, envId: string, pat
       { envId: env.id, taskId: first.id, taskName: first.name, node: first.node, data: { role } });
   }
   await controller.persist.flush();
+  await storeInclusion(controller, env, role, true);
   controller.emit({
     kind: 'env.include', envId: env.id, state: env.state,
     message: `role ${role} included: ${tasks.length} task(s) ${target === 'RUNNING' ? `running in run ${env.runNumber}` : 'configured'}`,

@@ -43,8 +43,6 @@ test('exclude and include a readout while RUNNING: the rest keeps running, the s
   await mustControl(c, env.id, 'DEPLOY');
   await mustControl(c, env.id, 'CONFIGURE');
   const run = (await mustControl(c, env.id, 'START_ACTIVITY')).runNumber!;
-  const events = subscribe(c, { envId: env.id, kinds: ['env.exclude', 'env.include'] });
-  t.after(() => events.stop());
   const before = await getEnv(c, env.id, true, true);
   const old = before.tasks.find((x) => x.name === 'readout-1')!;
   const others = before.tasks.filter((x) => x.name !== 'readout-1');
@@ -75,13 +73,24 @@ test('exclude and include a readout while RUNNING: the rest keeps running, the s
     (e: BatonError) => e.detail.code === 'BAD_INPUT' && /already included/.test(e.message));
   assert.equal((await getEnv(c, env.id, false)).counts!.byState.RUNNING, 3);
 
+  // the exclusion outlives a controller restart: the role stays out, the rest RUNNING
+  await stack.stopController();
+  await stack.restartController();
+  const restored = await waitFor(async () => {
+    const x = await getEnv(stack.client, env.id, true, true);
+    return x.tasks.every((y) => y.name === 'readout-1' || !y.lost) && x;
+  }, 15_000, 'the restarted controller to see its tasks');
+  assert.equal(restored.state, 'RUNNING');
+  assert.equal(restored.tasks.find((x) => x.name === 'readout-1')!.included, false);
+  assert.deepEqual(restored.counts!.byState, { RUNNING: 3 });
+
   // back in, through the CLI: launched and brought to RUNNING in the same run
   const cli = await baton(home, ['env', 'include', env.id, 'readout-1'], {
     env: { BATON_CONTROLLER: `unix://${home}/controller.sock`, BATON_TOKEN: TOKEN },
   });
   assert.equal(cli.code, 0, cli.stderr);
   assert.match(cli.stdout, new RegExp(`readout-1 included .*RUNNING, run ${run}`));
-  const e = await getEnv(c, env.id, true, true);
+  const e = await getEnv(stack.client, env.id, true, true);
   const back = e.tasks.find((x) => x.name === 'readout-1')!;
   assert.equal(e.state, 'RUNNING');
   assert.equal(e.runNumber, run);
@@ -92,11 +101,14 @@ test('exclude and include a readout while RUNNING: the rest keeps running, the s
   assert.equal(role(e, 'readout-1').included, true);
   // its log holds the old process's start of the run, then the new one's
   await waitFor(() => (logOf(back).match(new RegExp(`readout-1: run ${run} started`, 'g')) ?? []).length === 2, 10_000, 'the readout to start the same run');
-  const runs = (await call<unknown, { runs: Run[] }>(c, 'listRuns', { envId: env.id, limit: 0 })).runs;
+  const runs = (await call<unknown, { runs: Run[] }>(stack.client, 'listRuns', { envId: env.id, limit: 0 })).runs;
   assert.equal(runs.find((x) => x.runNumber === run)!.state, 'open');
+  // both are stored events (replayed from the start by the restarted controller)
+  const events = subscribe(stack.client, { envId: env.id, kinds: ['env.exclude', 'env.include'], replayAll: true });
+  t.after(() => events.stop());
   await waitFor(() => events.events.length >= 2, 5000, 'the exclude and include events');
   assert.deepEqual(events.events.map((x) => `${x.kind}:${x.data.role}`), ['env.exclude:readout-1', 'env.include:readout-1']);
 
-  await mustControl(c, env.id, 'STOP_ACTIVITY');
-  await mustControl(c, env.id, 'EXIT', 60_000);
+  await mustControl(stack.client, env.id, 'STOP_ACTIVITY');
+  await mustControl(stack.client, env.id, 'EXIT', 60_000);
 });
