@@ -2,10 +2,11 @@
 // them to its state: LAUNCH (same node unless it is down or gone), CONFIGURE with the
 // environment's CONFIGURE args (channels recomputed from the addresses of now, as at CONFIGURE),
 // START with the same run number. Used by restarts and by including a role back.
-// Its own connects reach the binds of now. A task that binds a tcp channel gets a new port from
-// its agent, and the peers that connect to it are not told (a RUNNING task takes no new
-// addresses: task.proto has no such event), so they keep dialling the old one until the next
-// CONFIGURE; a unix bind keeps its path on the same node, and its peers reconnect by themselves.
+// Its own connects reach the binds of now. Its peers are not told anything (a RUNNING task takes
+// no new addresses: task.proto has no such event), so its binds keep their addresses: the launch
+// asks the agent for the tcp ports it had (ChannelBind.port; a unix bind keeps its path anyway),
+// and the peers, which keep dialling a lost address, reconnect by themselves. Only when that port
+// is taken meanwhile, or the task moved to another node, do they need the next CONFIGURE.
 import { taskStateForEnv } from '../../model/states.js';
 import type { ControllerCore } from '../core.js';
 import type { TaskRuntime } from '../model/task.js';

@@ -9,7 +9,7 @@ import {
 import { baton } from '../cli/harness.js';
 import type { Environment, Run } from '../../../core/rpc/gen/control.js';
 import { BatonError } from '../../../core/model/errors.js';
-import { logOf } from './daq-logs.js';
+import { after, logOf } from './daq-logs.js';
 
 const WORKFLOW = `
 name: excl-chain
@@ -101,6 +101,11 @@ test('exclude and include a readout while RUNNING: the rest keeps running, the s
   assert.equal(role(e, 'readout-1').included, true);
   // its log holds the old process's start of the run, then the new one's
   await waitFor(() => (logOf(back).match(new RegExp(`readout-1: run ${run} started`, 'g')) ?? []).length === 2, 10_000, 'the readout to start the same run');
+  // it binds its tcp port again: the builder, still dialling it, reads from it (a readout counts
+  // only the frames a reader took)
+  assert.equal(back.addresses.out, old.addresses.out, 'the same address as before');
+  await waitFor(() => /readout-1: [1-9]\d* frames\/s/.test(after(logOf(back), /readout-1: run \d+ started(?![\s\S]*readout-1: run \d+ started)/)),
+    20_000, 'the builder to read from the included readout');
   const runs = (await call<unknown, { runs: Run[] }>(stack.client, 'listRuns', { envId: env.id, limit: 0 })).runs;
   assert.equal(runs.find((x) => x.runNumber === run)!.state, 'open');
   // both are stored events (replayed from the start by the restarted controller)
