@@ -12,6 +12,7 @@ import type { NodeRuntime } from './nodes.js';
 import type { FailReason } from './model/transition.js';
 import { failureDetail } from './transitions/errors.js';
 import { stopAfterError } from './transitions/error-stop.js';
+import { inBackground } from './transitions/background.js';
 import { tryRestart } from './restarts/runner.js';
 import { fetchLastLines } from './agents/logs.js';
 import { fireHooks } from './hooks/runner.js';
@@ -30,7 +31,7 @@ export function goError(controller: ControllerCore, env: EnvRuntime, detail: Err
   env.error = detail;
   controller.envTouched(env);
   controller.emit({ kind: 'env.state', envId: env.id, state: 'ERROR', error: detail, message: detail.message, data: { from } });
-  if (!env.ctx) void stopAfterError(controller, env);
+  if (!env.ctx) void inBackground(env, () => stopAfterError(controller, env));
   enrichLastLines(controller, env, detail);
 }
 

@@ -10,6 +10,7 @@ import type { EnvRuntime } from '../model/env.js';
 import type { TaskRuntime } from '../model/task.js';
 import { TransitionCtx } from '../model/transition.js';
 import { assertIdle, getEnv } from '../transitions/engine.js';
+import { backgroundSettled } from '../transitions/background.js';
 import { transition } from '../transitions/fanout.js';
 import { killAll } from '../transitions/exit.js';
 import { relaunchToState } from '../restarts/relaunch.js';
@@ -79,6 +80,7 @@ async function takeDown(controller: ControllerCore, ctx: TransitionCtx, tasks: T
 export async function excludeRole(controller: ControllerCore, envId: string, path: string, timeoutMs = 0): Promise<EnvRuntime> {
   const env = getEnv(controller, envId);
   const idx = roleIndex(env, path);
+  await backgroundSettled(env);
   assertIdle(env);
   assertLive(env, 'exclude');
   checkExclude(env, idx);
@@ -104,6 +106,7 @@ export async function excludeRole(controller: ControllerCore, envId: string, pat
 export async function includeRole(controller: ControllerCore, envId: string, path: string, timeoutMs = 0): Promise<EnvRuntime> {
   const env = getEnv(controller, envId);
   const idx = roleIndex(env, path);
+  await backgroundSettled(env);
   assertIdle(env);
   assertLive(env, 'include');
   checkInclude(env, idx);

@@ -6,9 +6,9 @@
 // degraded. A critical task with a policy is restarted like any other while within budget: the
 // run goes on; should the restart itself fail, it is fatal as the crash would have been.
 //
-// Restarts run under a context of their own (transition RESTART): the environment is busy
-// meanwhile (a transition asked for then is refused with BUSY), and crashes of other tasks with a
-// policy join the queue. A fatal failure during a restart puts the environment in ERROR at the end.
+// Restarts run under a context of their own (transition RESTART), as background work: a
+// transition asked for meanwhile waits for them (transitions/background.ts), and crashes of other
+// tasks with a policy join the queue. A fatal failure during a restart puts the environment in ERROR at the end.
 import type { ErrorDetailLike } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
 import type { EnvRuntime } from '../model/env.js';
@@ -16,6 +16,7 @@ import type { TaskRuntime } from '../model/task.js';
 import { TransitionCtx, type FailReason } from '../model/transition.js';
 import { transitionError } from '../transitions/errors.js';
 import { relaunchToState } from './relaunch.js';
+import { inBackground } from '../transitions/background.js';
 
 export const RESTART_TRANSITION = 'RESTART';
 
@@ -78,7 +79,7 @@ export function tryRestart(controller: ControllerCore, t: TaskRuntime, reason: F
     queues.set(env, q);
   }
   q.set(t, why);
-  if (!ctx) void runRestarts(controller, env, onFatal);
+  if (!ctx) void inBackground(env, () => runRestarts(controller, env, onFatal));
   return true;
 }
 

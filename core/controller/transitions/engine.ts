@@ -16,6 +16,7 @@ import { STEPS } from './steps.js';
 import { runHooks, fireHooks } from '../hooks/runner.js';
 import { goError } from '../faults.js';
 import { stopAfterError } from './error-stop.js';
+import { backgroundSettled } from './background.js';
 
 export interface ControlOptions {
   timeoutMs?: number;
@@ -78,6 +79,8 @@ export async function controlEnvironment(controller: ControllerCore, envId: stri
     throw new BatonError('BAD_INPUT', `unknown transition ${transitionIn}: expected one of ${ENV_TRANSITIONS.join(', ')}`,
       { envId, where: 'transition' });
   }
+  // a fault's STOP or a restart the controller started: wait for it, the operator did not start it
+  await backgroundSettled(env);
   assertIdle(env);
   if (!envTransitionAllowed(env.state, t)) {
     const allowed = allowedEnvTransitions(env.state);

@@ -99,3 +99,28 @@ test('a critical task crashing while RUNNING: the others get STOP and the run is
   assert.equal((await getEnv(c, env.id, false)).state, 'DEPLOYED');
   await mustControl(c, env.id, 'EXIT', 60_000);
 });
+
+test('a task that does not answer the STOP is marked ERROR; RECOVER asked meanwhile waits, then relaunches it', async (t) => {
+  // the controller's default deadline bounds the STOP that follows a fault
+  const stack = await startStack({ realAgents: 2, labels: { zone: 'upstream' }, controller: { defaultTimeoutMs: 3000 } });
+  const c = stack.client;
+  const env = await runningChain(stack);
+  const frozen = env.tasks.find((x) => x.name === 'readout-1')!;
+  const builder = env.tasks.find((x) => x.name === 'builder')!;
+  t.after(async () => {
+    try { process.kill(frozen.pid, 'SIGCONT'); } catch { /* gone */ }
+    await stack.stop();
+  });
+  process.kill(frozen.pid, 'SIGSTOP');
+  process.kill(builder.pid, 'SIGKILL');
+  await waitFor(async () => (await getEnv(c, env.id, false)).state === 'ERROR', 15_000, 'ERROR');
+  // pressed while the STOP waits for the frozen readout: not BUSY, it waits and goes on
+  const final = await mustControl(c, env.id, 'RECOVER', 60_000);
+  assert.equal(final.state, 'DEPLOYED');
+  const e = await getEnv(c, env.id);
+  const r1 = e.tasks.find((x) => x.name === 'readout-1')!;
+  assert.notEqual(r1.pid, frozen.pid, 'the readout that did not answer STOP was relaunched');
+  assert.equal(alive(frozen.pid), false, 'and its frozen process killed');
+  assert.ok(e.tasks.every((x) => x.state === 'STANDBY'), e.tasks.map((x) => `${x.name}:${x.state}`).join(' '));
+  await mustControl(c, env.id, 'EXIT', 60_000);
+});
