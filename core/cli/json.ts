@@ -20,6 +20,7 @@ export function taskJson(t: Task) {
     critical: t.critical,
     lost: t.lost,
     included: t.included,
+    restarts: t.restarts,
     className: t.className,
     control: t.control,
     driver: t.driver,

@@ -14,7 +14,7 @@ export function taskToProto(t: TaskRuntime): Task {
     node: t.node, pid: t.pid, critical: t.critical, lost: t.lost, control: s.control, driver: s.driver,
     exit: t.exit ?? undefined, cpu: t.cpu, rssBytes: t.rss, host: t.host, logPath: t.logPath, ports: t.ports,
     counters: t.counters, error: t.error ? detailToProto(t.error) : undefined, included: t.included,
-    command: s.command ?? '', args: s.args ?? [], addresses: t.addresses,
+    command: s.command ?? '', args: s.args ?? [], addresses: t.addresses, restarts: t.restarts,
   };
 }
 

@@ -11,13 +11,19 @@ import type { TaskRuntime } from './model/task.js';
 import type { NodeRuntime } from './nodes.js';
 import type { FailReason } from './model/transition.js';
 import { failureDetail } from './transitions/errors.js';
-import { closeRun } from './runs.js';
+import { stopAfterError } from './transitions/error-stop.js';
+import { inBackground } from './transitions/background.js';
+import { tryRestart } from './restarts/runner.js';
 import { fetchLastLines } from './agents/logs.js';
 import { fireHooks } from './hooks/runner.js';
 
 const LIVE: readonly EnvState[] = ['DEPLOYED', 'CONFIGURED', 'RUNNING'];
 
-/** Puts the environment in ERROR with a structured reason; aborts its open run. */
+/**
+ * Puts the environment in ERROR with a structured reason. Outside a transition its running tasks
+ * then get STOP and its open run is aborted (transitions/error-stop.ts); inside one, the engine
+ * does that when the transition ends.
+ */
 export function goError(controller: ControllerCore, env: EnvRuntime, detail: ErrorDetailLike): void {
   if (env.state === 'ERROR' || env.destroyed) return;
   const from = env.state;
@@ -25,7 +31,7 @@ export function goError(controller: ControllerCore, env: EnvRuntime, detail: Err
   env.error = detail;
   controller.envTouched(env);
   controller.emit({ kind: 'env.state', envId: env.id, state: 'ERROR', error: detail, message: detail.message, data: { from } });
-  void closeRun(controller, env, 'aborted');
+  if (!env.ctx) void inBackground(env, () => stopAfterError(controller, env));
   enrichLastLines(controller, env, detail);
 }
 
@@ -87,6 +93,8 @@ export function taskExited(controller: ControllerCore, t: TaskRuntime, exit: Exi
 export function fault(controller: ControllerCore, t: TaskRuntime, reason: FailReason, detail?: ErrorDetailLike): void {
   const env = t.env;
   if (env.destroyed || !t.included) return;
+  // a task with a restart policy is relaunched instead, while within its budget (restarts/)
+  if (tryRestart(controller, t, reason, (e, error) => { goError(controller, e, error); fireHooks(controller, e, 'enter', 'ERROR'); })) return;
   if (env.ctx) {
     if (!env.ctx.expectExits) env.ctx.fail({ task: t, reason, detail });
     return;

@@ -15,7 +15,8 @@ export const ENV_TRANSITION_TABLE: Record<EnvTransition, { from: readonly EnvSta
   START_ACTIVITY: { from: ['CONFIGURED'], to: 'RUNNING' },
   STOP_ACTIVITY: { from: ['RUNNING'], to: 'CONFIGURED' },
   RESET: { from: ['CONFIGURED'], to: 'DEPLOYED' },
-  EXIT: { from: ['STANDBY', 'DEPLOYED', 'CONFIGURED'], to: 'DONE' },
+  // from ERROR too: EXIT kills what is left (graded), so an operator can always end an environment
+  EXIT: { from: ['STANDBY', 'DEPLOYED', 'CONFIGURED', 'ERROR'], to: 'DONE' },
   GO_ERROR: { from: ['STANDBY', 'DEPLOYED', 'CONFIGURED', 'RUNNING', 'ERROR'], to: 'ERROR' },
   RECOVER: { from: ['ERROR'], to: 'DEPLOYED' },
 };

@@ -7,6 +7,7 @@ import {
   evalAt, evalBool, evalDuration, evalMemory, evalNumber, evalString, evalStringMap, fail, sub, type At,
 } from './evaluate.js';
 import { isTaskEvent, TASK_EVENTS } from '../model/states.js';
+import { restartPolicy } from './restart.js';
 
 type Raw = Record<string, unknown>;
 
@@ -119,6 +120,11 @@ export function buildTask(t: TaskInput): TaskSpec {
   };
   if (cwd !== undefined) spec.cwd = cwd;
   if (sim) spec.sim = sim;
+  // the role's task: wins over the role, the role over the class
+  const [restartRaw, restartAt] = ref.restart !== undefined ? [ref.restart, sub(rAt, 'restart')]
+    : t.role.restart !== undefined ? [t.role.restart, sub(t.roleAt, 'restart')] : [c.restart, sub(cAt, 'restart')];
+  const restart = restartPolicy(restartAt, restartRaw, s);
+  if (restart) spec.restart = restart;
   return spec;
 }
 

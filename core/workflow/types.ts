@@ -40,6 +40,13 @@ export interface SimBehaviour {
   exitAfterMs?: number;
 }
 
+/** Relaunch a task that exits abnormally, at most `max` times within `withinMs` (core/workflow/restart.ts). */
+export interface RestartPolicy {
+  policy: 'on-failure';
+  max: number;
+  withinMs: number;
+}
+
 /** One task to run: a task role after expansion, with its class merged in. */
 export interface TaskSpec {
   name: string;              // the role path, unique in the environment (e.g. readout-0, group/qc)
@@ -61,6 +68,8 @@ export interface TaskSpec {
   sim?: SimBehaviour;
   /** graded kill timings */
   killTimeouts: { controlExitMs: number; termMs: number };
+  /** set when the task is relaunched after an abnormal exit (role task:, role, then class) */
+  restart?: RestartPolicy;
 }
 
 export type HookWhen = 'before' | 'after' | 'enter' | 'leave';

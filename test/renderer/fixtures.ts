@@ -5,7 +5,7 @@ export function task(p: Partial<Task> & { id: string }): Task {
   return {
     name: p.id, role: p.id, envId: 'env-1', className: 'demo', state: 'STANDBY', node: 'agent-1', pid: 100, critical: false,
     lost: false, control: 'controlled', driver: 'process', exit: undefined, cpu: 0, rssBytes: 0, host: 'localhost', logPath: '',
-    ports: {}, counters: [], error: undefined, included: true, command: 'node', args: [], addresses: {}, ...p,
+    ports: {}, counters: [], error: undefined, included: true, command: 'node', args: [], addresses: {}, restarts: 0, ...p,
   };
 }
 

@@ -34,7 +34,7 @@ async function allocateBinds(d: ProcessDriver, s: LaunchSpec): Promise<{ ports: 
         unixPaths.push(p);
         addresses[b.name] = `unix://${p}`;
       } else if (b.transport === 'tcp' || b.transport === '') {
-        const port = await d.ports.allocate();
+        const port = b.port ? await d.ports.allocatePreferred(b.port) : await d.ports.allocate();
         ports[b.name] = port;
         addresses[b.name] = `tcp://${d.o.host}:${port}`;
       } else {

@@ -54,6 +54,16 @@ export class PortAllocator {
     throw new BatonError('PLACEMENT', `no free port left in the agent's range ${this.min}-${this.max}`);
   }
 
+  /** `port` when it is in the range, not held and free (a relaunched task keeps its address), else any free port. */
+  async allocatePreferred(port: number, probe = true): Promise<number> {
+    if (port >= this.min && port <= this.max && !this.used.has(port)) {
+      this.used.add(port);
+      if (!probe || (await probePort(port))) return port;
+      this.used.delete(port);
+    }
+    return this.allocate(probe);
+  }
+
   /** A port already held by an adopted task. */
   reserve(port: number): void {
     if (port >= this.min && port <= this.max) this.used.add(port);

@@ -1,4 +1,4 @@
-// baton env create|list|show|control|destroy
+// baton env create|list|show|control|destroy (exclude|include: env-roles.ts)
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +13,7 @@ import { envJson } from '../json.js';
 import { fmtAge, fmtDuration, info, isJsonMode, out, printJson, table, withJson } from '../output.js';
 import { progressView, runTransition } from '../progress.js';
 import { renderRoleTree, renderTaskTable } from '../tree.js';
+import { registerRoleCommands } from './env-roles.js';
 
 /** A workflow file or repo given as a local path is sent absolute (the controller's cwd differs). */
 function localPath(p: string | undefined): string {
@@ -142,4 +143,6 @@ export function register(program: Command): void {
         out(`${id} destroyed in ${fmtDuration(Date.now() - t0)} (was ${e.workflow}${e.state ? `, ${e.state}` : ''})`);
       });
     });
+
+  registerRoleCommands(env);
 }

@@ -31,6 +31,8 @@ export class TaskRuntime {
   counters: ChannelCounter[] = NO_COUNTERS;
   /** the batch this task owes an answer to (0: none). Per-task field, not a per-task promise. */
   waitBatch = 0;
+  /** times its restart policy relaunched it (restarts/runner.ts) */
+  restarts = 0;
   /** its record is queued for the write-behind (states go in the environment's vector) */
   dirty: 0 | 1 = 0;
 

@@ -62,6 +62,55 @@ export class RoleTree {
     }
   }
 
+  /**
+   * Excludes (or includes back) a node and its subtree at run time: its aggregation is rebuilt
+   * and its ancestors updated, so that the aggregated states ignore what is excluded.
+   */
+  setIncluded(idx: number, included: boolean): void {
+    const n = this.nodes[idx]!;
+    const end = this.subtreeEnd(idx);
+    const wasCounted = n.counted;
+    const oldState = n.state;
+    for (let i = idx; i < end; i++) this.nodes[i]!.included = included;
+    this.markCounted(idx);
+    // bottom-up over the subtree (pre-order: children after their parent)
+    for (let i = end - 1; i >= idx; i--) {
+      const x = this.nodes[i]!;
+      if (x.kind !== 'task') {
+        x.nCounted = 0; x.nCriticalError = 0; x.nError = 0; x.byState = new Map();
+        for (const c of x.children) {
+          const child = this.nodes[c]!;
+          if (child.counted) this.addChild(x, child.state, child.critical);
+        }
+        x.state = this.compute(x);
+      }
+    }
+    if (n.parent < 0) return;
+    let p = this.nodes[n.parent]!;
+    if (wasCounted) this.removeChild(p, oldState, n.critical);
+    if (n.counted) this.addChild(p, n.state, n.critical);
+    // up the ancestors while their aggregated state changes
+    let child = p;
+    let next = this.compute(child);
+    while (next !== child.state) {
+      const before = child.state;
+      child.state = next;
+      if (child.parent < 0 || !child.counted) return;
+      p = this.nodes[child.parent]!;
+      this.removeChild(p, before, child.critical);
+      this.addChild(p, child.state, child.critical);
+      child = p;
+      next = this.compute(child);
+    }
+  }
+
+  /** index one past the last node of the subtree at idx (pre-order numbering) */
+  subtreeEnd(idx: number): number {
+    let end = idx + 1;
+    for (const c of this.nodes[idx]!.children) end = Math.max(end, this.subtreeEnd(c));
+    return end;
+  }
+
   /** true when a loss at this leaf leaves some iterator ancestor with fewer healthy children than its nmin */
   belowNmin(idx: number): boolean {
     let i = this.nodes[idx]?.parent ?? -1;

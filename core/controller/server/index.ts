@@ -8,6 +8,7 @@ import { taskHandlers } from './tasks.js';
 import { nodeHandlers } from './nodes.js';
 import { templateHandlers } from './templates.js';
 import { infoHandlers } from './info.js';
+import { roleHandlers } from '../exclude/handlers.js';
 import { addReflection, DESCRIPTOR_SET } from './reflection.js';
 
 const MAX_MSG = 512 * 1024 * 1024;
@@ -19,6 +20,7 @@ export function controlServer(controller: ControllerCore, pool: AgentPool): Cont
     ...taskHandlers(controller),
     ...nodeHandlers(controller, pool),
     ...templateHandlers(controller),
+    ...roleHandlers(controller),
   };
 }
 

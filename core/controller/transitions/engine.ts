@@ -15,6 +15,8 @@ import { lateDetail, transitionError } from './errors.js';
 import { STEPS } from './steps.js';
 import { runHooks, fireHooks } from '../hooks/runner.js';
 import { goError } from '../faults.js';
+import { stopAfterError } from './error-stop.js';
+import { backgroundSettled } from './background.js';
 
 export interface ControlOptions {
   timeoutMs?: number;
@@ -77,6 +79,8 @@ export async function controlEnvironment(controller: ControllerCore, envId: stri
     throw new BatonError('BAD_INPUT', `unknown transition ${transitionIn}: expected one of ${ENV_TRANSITIONS.join(', ')}`,
       { envId, where: 'transition' });
   }
+  // a fault's STOP or a restart the controller started: wait for it, the operator did not start it
+  await backgroundSettled(env);
   assertIdle(env);
   if (!envTransitionAllowed(env.state, t)) {
     const allowed = allowedEnvTransitions(env.state);
@@ -129,7 +133,11 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
     const be = toBatonError(e);
     error = { ...be.detail, envId: env.id, transition: t };
   }
-  if (error && !cancelled) fail(controller, env, { ...error, envId: env.id, transition: error.transition || t });
+  if (error && !cancelled) {
+    fail(controller, env, { ...error, envId: env.id, transition: error.transition || t });
+    // ERROR is safe: what still runs gets STOP and the run is aborted before the env is idle
+    await stopAfterError(controller, env);
+  }
 
   ctx.stop();
   env.ctx = null;

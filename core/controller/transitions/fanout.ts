@@ -27,7 +27,8 @@ export function launchSpec(t: TaskRuntime): LaunchSpec {
   return {
     taskId: t.id, envId: t.env.id, name: s.name, driver: s.driver, control: s.control, command: s.command ?? '',
     args: s.args ?? [], env: s.env ?? {}, cwd: s.cwd ?? '',
-    binds: (s.binds ?? []).map((b) => ({ name: b.name, type: b.type, transport: b.transport ?? 'tcp' })),
+    // a relaunched task asks for the ports it had: peers still dialling them reach it again
+    binds: (s.binds ?? []).map((b) => ({ name: b.name, type: b.type, transport: b.transport ?? 'tcp', port: t.ports[b.name] ?? 0 })),
     sim: s.sim ? { delayMs: s.sim.delayMs ?? 0, failOn: s.sim.failOn ?? '', failRate: s.sim.failRate ?? 0, exitAfterMs: s.sim.exitAfterMs ?? 0 } : undefined,
     controlExitMs: s.killTimeouts?.controlExitMs ?? 0, termMs: s.killTimeouts?.termMs ?? 0, cleanupFiles: s.cleanupFiles ?? [],
   };

@@ -8,6 +8,8 @@ import { launch, transition } from './fanout.js';
 import { configureArgs } from '../channels.js';
 import { openRun, closeRun } from '../runs.js';
 import { exitStep } from './exit.js';
+import { stopDataTaking } from './error-stop.js';
+import { rememberConfigureArgs, rememberStartArgs } from '../restarts/args.js';
 import { recoverStep } from './recover.js';
 import { placeOnNodes } from '../placement.js';
 
@@ -47,6 +49,7 @@ const deploy: Step = async (controller, ctx) => {
 
 const configure: Step = async (controller, ctx, args) => {
   const env = ctx.env;
+  rememberConfigureArgs(env, args);
   await taskEventStep(controller, ctx, 'CONFIGURE', 'STANDBY', 'CONFIGURED', (t) => configureArgs(env, t, args));
 };
 
@@ -55,6 +58,7 @@ const start: Step = async (controller, ctx, args) => {
   // the run number is stored before any task hears of it
   const n = await openRun(controller, env);
   const shared = { ...args, run_number: String(n) };
+  rememberStartArgs(env, shared);
   await taskEventStep(controller, ctx, 'START', 'CONFIGURED', 'RUNNING', () => shared);
 };
 
@@ -73,7 +77,8 @@ const goError: Step = async (controller, ctx, args) => {
     message: `GO_ERROR requested${args.reason ? `: ${args.reason}` : ''}`,
     envId: ctx.env.id, transition: 'GO_ERROR',
   };
-  await closeRun(controller, ctx.env, 'aborted');
+  // data taking stops: the running tasks get STOP, the run is closed as aborted with the reason
+  await stopDataTaking(controller, ctx);
 };
 
 export const STEPS: Record<EnvTransition, Step> = {

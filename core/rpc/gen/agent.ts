@@ -56,6 +56,11 @@ export interface ChannelBind {
   type: string;
   /** tcp (a port from the agent's range) or unix (a socket path) */
   transport: string;
+  /**
+   * tcp: the port it had before, when it is launched again (restart, include, RECOVER): taken
+   * again when free, so that peers still dialling the old address reach it. 0: any port.
+   */
+  port?: number | undefined;
 }
 
 export interface SimSpec {
@@ -550,7 +555,7 @@ export const Welcome: MessageFns<Welcome> = {
 };
 
 function createBaseChannelBind(): ChannelBind {
-  return { name: "", type: "", transport: "" };
+  return { name: "", type: "", transport: "", port: undefined };
 }
 
 export const ChannelBind: MessageFns<ChannelBind> = {
@@ -563,6 +568,9 @@ export const ChannelBind: MessageFns<ChannelBind> = {
     }
     if (message.transport !== "") {
       writer.uint32(26).string(message.transport);
+    }
+    if (message.port !== undefined) {
+      writer.uint32(640).uint32(message.port);
     }
     return writer;
   },
@@ -604,6 +612,14 @@ export const ChannelBind: MessageFns<ChannelBind> = {
             message.transport = reader.string();
             continue;
           }
+          case 80: {
+            if (tag !== 640) {
+              break;
+            }
+
+            message.port = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -621,6 +637,7 @@ export const ChannelBind: MessageFns<ChannelBind> = {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       type: isSet(object.type) ? globalThis.String(object.type) : "",
       transport: isSet(object.transport) ? globalThis.String(object.transport) : "",
+      port: isSet(object.port) ? globalThis.Number(object.port) : undefined,
     };
   },
 
@@ -635,6 +652,9 @@ export const ChannelBind: MessageFns<ChannelBind> = {
     if (message.transport !== "") {
       obj.transport = message.transport;
     }
+    if (message.port !== undefined) {
+      obj.port = Math.round(message.port);
+    }
     return obj;
   },
 
@@ -646,6 +666,7 @@ export const ChannelBind: MessageFns<ChannelBind> = {
     message.name = object.name ?? "";
     message.type = object.type ?? "";
     message.transport = object.transport ?? "";
+    message.port = object.port ?? undefined;
     return message;
   },
 };

@@ -186,6 +186,8 @@ export interface Task {
   args: string[];
   /** bound channel name -> address */
   addresses: { [key: string]: string };
+  /** times its restart policy relaunched it */
+  restarts: number;
 }
 
 export interface Task_PortsEntry {
@@ -277,6 +279,14 @@ export interface ListTasksRequest {
 
 export interface ListTasksReply {
   tasks: Task[];
+}
+
+export interface RoleRequest {
+  envId: string;
+  /** role path, e.g. readout-1 or group/qc */
+  role: string;
+  /** 0: the controller's default */
+  timeoutMs: number;
 }
 
 export interface KillTaskRequest {
@@ -438,7 +448,8 @@ export interface SubscribeRequest {
 /**
  * kind: env.created, env.state, env.transition (begin/progress/end in data.phase), env.destroyed,
  * task.state, task.exit, task.lost, task.event, node.up, node.down, run.start, run.stop,
- * hook.start, hook.end, error
+ * hook.start, hook.end, error, task.restart (data: attempt, reason; exhausted when over budget),
+ * env.exclude, env.include (data: role)
  */
 export interface Event {
   seq: number;
@@ -2139,6 +2150,7 @@ function createBaseTask(): Task {
     command: "",
     args: [],
     addresses: {},
+    restarts: 0,
   };
 }
 
@@ -2216,6 +2228,9 @@ export const Task: MessageFns<Task> = {
     globalThis.Object.entries(message.addresses).forEach(([key, value]: [string, string]) => {
       Task_AddressesEntry.encode({ key: key as any, value }, writer.uint32(194).fork()).join();
     });
+    if (message.restarts !== 0) {
+      writer.uint32(640).uint32(message.restarts);
+    }
     return writer;
   },
 
@@ -2430,6 +2445,14 @@ export const Task: MessageFns<Task> = {
             }
             continue;
           }
+          case 80: {
+            if (tag !== 640) {
+              break;
+            }
+
+            message.restarts = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2514,6 +2537,7 @@ export const Task: MessageFns<Task> = {
           {},
         )
         : {},
+      restarts: isSet(object.restarts) ? globalThis.Number(object.restarts) : 0,
     };
   },
 
@@ -2603,6 +2627,9 @@ export const Task: MessageFns<Task> = {
         });
       }
     }
+    if (message.restarts !== 0) {
+      obj.restarts = Math.round(message.restarts);
+    }
     return obj;
   },
 
@@ -2653,6 +2680,7 @@ export const Task: MessageFns<Task> = {
       },
       {},
     );
+    message.restarts = object.restarts ?? 0;
     return message;
   },
 };
@@ -4058,6 +4086,115 @@ export const ListTasksReply: MessageFns<ListTasksReply> = {
   fromPartial<I extends Exact<DeepPartial<ListTasksReply>, I>>(object: I): ListTasksReply {
     const message = createBaseListTasksReply();
     message.tasks = object.tasks?.map((e) => Task.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRoleRequest(): RoleRequest {
+  return { envId: "", role: "", timeoutMs: 0 };
+}
+
+export const RoleRequest: MessageFns<RoleRequest> = {
+  encode(message: RoleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.envId !== "") {
+      writer.uint32(10).string(message.envId);
+    }
+    if (message.role !== "") {
+      writer.uint32(18).string(message.role);
+    }
+    if (message.timeoutMs !== 0) {
+      writer.uint32(24).uint32(message.timeoutMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.envId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.timeoutMs = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoleRequest {
+    return {
+      envId: isSet(object.envId)
+        ? globalThis.String(object.envId)
+        : isSet(object.env_id)
+        ? globalThis.String(object.env_id)
+        : "",
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
+      timeoutMs: isSet(object.timeoutMs)
+        ? globalThis.Number(object.timeoutMs)
+        : isSet(object.timeout_ms)
+        ? globalThis.Number(object.timeout_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: RoleRequest): unknown {
+    const obj: any = {};
+    if (message.envId !== "") {
+      obj.envId = message.envId;
+    }
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    if (message.timeoutMs !== 0) {
+      obj.timeoutMs = Math.round(message.timeoutMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RoleRequest>, I>>(base?: I): RoleRequest {
+    return RoleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RoleRequest>, I>>(object: I): RoleRequest {
+    const message = createBaseRoleRequest();
+    message.envId = object.envId ?? "";
+    message.role = object.role ?? "";
+    message.timeoutMs = object.timeoutMs ?? 0;
     return message;
   },
 };
@@ -7101,6 +7238,28 @@ export const ControlService = {
     responseSerialize: (value: Task): Buffer => Buffer.from(Task.encode(value).finish()),
     responseDeserialize: (value: Buffer): Task => Task.decode(value),
   },
+  /**
+   * Runtime exclude/include of a role of a CONFIGURED or RUNNING environment (the rest keeps
+   * running, the run stays open). Refused for a critical role or below an iterator's nmin.
+   */
+  excludeRole: {
+    path: "/baton.v1.Control/ExcludeRole" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RoleRequest): Buffer => Buffer.from(RoleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RoleRequest => RoleRequest.decode(value),
+    responseSerialize: (value: Environment): Buffer => Buffer.from(Environment.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Environment => Environment.decode(value),
+  },
+  includeRole: {
+    path: "/baton.v1.Control/IncludeRole" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RoleRequest): Buffer => Buffer.from(RoleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RoleRequest => RoleRequest.decode(value),
+    responseSerialize: (value: Environment): Buffer => Buffer.from(Environment.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Environment => Environment.decode(value),
+  },
   taskLogs: {
     path: "/baton.v1.Control/TaskLogs" as const,
     requestStream: false as const,
@@ -7196,6 +7355,12 @@ export interface ControlServer extends UntypedServiceImplementation {
   destroyEnvironment: handleUnaryCall<DestroyEnvironmentRequest, Environment>;
   listTasks: handleUnaryCall<ListTasksRequest, ListTasksReply>;
   killTask: handleUnaryCall<KillTaskRequest, Task>;
+  /**
+   * Runtime exclude/include of a role of a CONFIGURED or RUNNING environment (the rest keeps
+   * running, the run stays open). Refused for a critical role or below an iterator's nmin.
+   */
+  excludeRole: handleUnaryCall<RoleRequest, Environment>;
+  includeRole: handleUnaryCall<RoleRequest, Environment>;
   taskLogs: handleServerStreamingCall<TaskLogsRequest, LogChunk>;
   listNodes: handleUnaryCall<ListNodesRequest, ListNodesReply>;
   addNode: handleUnaryCall<AddNodeRequest, Node>;
@@ -7317,6 +7482,40 @@ export interface ControlClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Task) => void,
+  ): ClientUnaryCall;
+  /**
+   * Runtime exclude/include of a role of a CONFIGURED or RUNNING environment (the rest keeps
+   * running, the run stays open). Refused for a critical role or below an iterator's nmin.
+   */
+  excludeRole(
+    request: RoleRequest,
+    callback: (error: ServiceError | null, response: Environment) => void,
+  ): ClientUnaryCall;
+  excludeRole(
+    request: RoleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Environment) => void,
+  ): ClientUnaryCall;
+  excludeRole(
+    request: RoleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Environment) => void,
+  ): ClientUnaryCall;
+  includeRole(
+    request: RoleRequest,
+    callback: (error: ServiceError | null, response: Environment) => void,
+  ): ClientUnaryCall;
+  includeRole(
+    request: RoleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Environment) => void,
+  ): ClientUnaryCall;
+  includeRole(
+    request: RoleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Environment) => void,
   ): ClientUnaryCall;
   taskLogs(request: TaskLogsRequest, options?: Partial<CallOptions>): ClientReadableStream<LogChunk>;
   taskLogs(

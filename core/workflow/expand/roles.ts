@@ -42,6 +42,9 @@ function expandRole(x: Expansion, r: Raw, at: At, f: Frame, out: RoleNode[]): vo
   if ((r.bind !== undefined || r.connect !== undefined) && kind !== 'task') {
     fail(sub(at, r.bind !== undefined ? 'bind' : 'connect'), `role ${String(r.name)}: bind and connect belong on task roles`, 'role');
   }
+  if (r.restart !== undefined && kind !== 'task') {
+    fail(sub(at, 'restart'), `role ${String(r.name)}: restart belongs on task roles (a task is what is relaunched)`, 'role');
+  }
   if (r.for === undefined) {
     if (r.nmin !== undefined) fail(sub(at, 'nmin'), `role ${String(r.name)}: nmin is only for iterators (roles with for)`, 'role');
     expandInstance(x, r, kind, at, f, f.scope, out, false);
