@@ -22,14 +22,14 @@ export async function openRun(controller: ControllerCore, env: EnvRuntime): Prom
   return n;
 }
 
-/** Closes the environment's open run, if any. */
-export async function closeRun(controller: ControllerCore, env: EnvRuntime, state: 'closed' | 'aborted'): Promise<void> {
+/** Closes the environment's open run, if any; `reason` (why it closed) goes in the run.stop event. */
+export async function closeRun(controller: ControllerCore, env: EnvRuntime, state: 'closed' | 'aborted', reason = ''): Promise<void> {
   const n = env.runNumber;
   if (n === null) return;
   env.runNumber = null;
   const stopped = Date.now();
   controller.envTouched(env);
-  controller.emit({ kind: 'run.stop', envId: env.id, runNumber: n, state, data: { run_state: state, duration_ms: String(stopped - env.runStartedMs) } });
+  controller.emit({ kind: 'run.stop', envId: env.id, runNumber: n, state, data: { run_state: state, duration_ms: String(stopped - env.runStartedMs), ...(reason ? { reason } : {}) }, ...(reason ? { message: `run ${n} ${state}: ${reason}` } : {}) });
   try {
     // the start time comes from the stored record after a controller restart
     if (!env.runStartedMs) {

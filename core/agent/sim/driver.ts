@@ -204,7 +204,7 @@ export class SimDriver implements Driver {
   taskInfos(): TaskInfo[] {
     const out: TaskInfo[] = [];
     for (const t of this.tasks.values()) {
-      out.push({ taskId: t.id, envId: t.envId, name: t.name, state: t.state, pid: 0, driver: 'sim', ports: t.ports, logPath: '', exit: t.exit ?? undefined, addresses: t.addresses });
+      out.push({ taskId: t.id, envId: t.envId, name: t.name, state: t.state, pid: 0, driver: 'sim', ports: t.ports, logPath: '', exit: t.exit ?? undefined, addresses: t.addresses, busy: false });
     }
     return out;
   }

@@ -10,6 +10,7 @@ import { openRun, closeRun } from '../runs.js';
 import { exitStep } from './exit.js';
 import { recoverStep } from './recover.js';
 import { placeOnNodes } from '../placement.js';
+import { noteIntentRun } from './intent.js';
 
 export type Step = (controller: ControllerCore, ctx: TransitionCtx, args: Record<string, string>) => Promise<void>;
 
@@ -54,6 +55,7 @@ const start: Step = async (controller, ctx, args) => {
   const env = ctx.env;
   // the run number is stored before any task hears of it
   const n = await openRun(controller, env);
+  await noteIntentRun(controller, env, n);
   const shared = { ...args, run_number: String(n) };
   await taskEventStep(controller, ctx, 'START', 'CONFIGURED', 'RUNNING', () => shared);
 };
