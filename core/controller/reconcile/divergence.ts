@@ -25,24 +25,35 @@ export function checkEnvironment(controller: ControllerCore, env: EnvRuntime, re
     reported.delete(env);
     return false;
   }
+  // the counts tell a divergence apart from the last one reported: no pass over the tasks for it
+  const signature = `${env.state}|${JSON.stringify(c.toObject())}|${c.lost}`;
+  if (reported.get(env) === signature) return true;
   const off = env.active.filter((t) => t.lost || t.state !== want);
   if (!off.length) return false;
-  const signature = `${env.state}|${off.length}|${JSON.stringify(c.toObject())}|${c.lost}`;
   const allGone = env.active.every(taskGone);
-  if (reported.get(env) !== signature) {
-    reported.set(env, signature);
-    controller.emit({
-      kind: 'env.divergence', envId: env.id, state: env.state,
-      message: `environment ${env.id} is ${env.state} but ${off.length} of ${env.active.length} task(s) are not ${want}: ${describeTasks(off)}`,
-      data: {
-        want, count: String(off.length), total: String(env.active.length), counts: JSON.stringify(c.toObject()),
-        lost: String(c.lost), tasks: off.slice(0, 20).map((t) => t.name).join(','), corrected: String(allGone),
-      },
-    });
-  }
+  reported.set(env, signature);
+  controller.emit({
+    kind: 'env.divergence',
+    envId: env.id,
+    state: env.state,
+    message: `environment ${env.id} is ${env.state} but ${off.length} of ${env.active.length} task(s) are not ${want}: ${describeTasks(off)}`,
+    data: {
+      want,
+      count: String(off.length),
+      total: String(env.active.length),
+      counts: JSON.stringify(c.toObject()),
+      lost: String(c.lost),
+      tasks: off
+        .slice(0, 20)
+        .map((t) => t.name)
+        .join(','),
+      corrected: String(allGone),
+    },
+  });
   if (allGone) {
     goError(controller, env, {
-      code: 'TASK_LOST', envId: env.id,
+      code: 'TASK_LOST',
+      envId: env.id,
       message: `every task of environment ${env.id} is gone (${describeTasks(off)}): it cannot be ${env.state}`,
       data: { reconciled: 'true' },
     });
