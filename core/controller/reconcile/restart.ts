@@ -16,7 +16,7 @@ import { TransitionCtx } from '../model/transition.js';
 import { goError } from '../faults.js';
 import { closeRun } from '../runs.js';
 import { settled } from '../transitions/in-flight.js';
-import { taskGone } from '../transitions/presence.js';
+import { finishedBasic, taskGone } from '../transitions/presence.js';
 import { describeTasks } from './describe.js';
 
 export interface HeldEnv {
@@ -96,8 +96,10 @@ export function judge(env: EnvRuntime, intent: IntentRecord): Verdict {
   const from = (ENV_STATES as readonly string[]).includes(intent.fromState) ? (intent.fromState as EnvState) : 'ERROR';
   const target = (ENV_STATES as readonly string[]).includes(intent.target) ? (intent.target as EnvState) : 'ERROR';
   const t = intent.transition;
-  const present = env.active.filter((x) => !taskGone(x) && x.state !== 'ERROR');
-  const gone = env.active.filter((x) => taskGone(x) || x.state === 'ERROR');
+  // a basic task that ended cleanly has done its work: it neither holds the decision back nor spoils it
+  const counted = env.active.filter((x) => !finishedBasic(x));
+  const present = counted.filter((x) => !taskGone(x) && x.state !== 'ERROR');
+  const gone = counted.filter((x) => taskGone(x) || x.state === 'ERROR');
   const why = `the controller restarted during ${t}`;
   if (t === 'GO_ERROR') return { outcome: 'completed', state: 'ERROR', keepRun: false, reason: `${why}: GO_ERROR completed`, odd: [] };
   if (t === 'EXIT' || (from === 'STANDBY' && t === 'DEPLOY')) {
@@ -116,7 +118,7 @@ export function judge(env: EnvRuntime, intent: IntentRecord): Verdict {
   if (!fatalGone.length && from !== 'ERROR' && allAt(taskStateForEnv(from))) {
     return { outcome: 'rolled_back', state: from, keepRun: from === 'RUNNING', reason: `${why}: every task was still in ${taskStateForEnv(from)}`, odd: gone };
   }
-  const odd = env.active.filter((x) => taskGone(x) || x.state === 'ERROR' || (x.state !== taskStateForEnv(from) && x.state !== taskStateForEnv(target)));
+  const odd = counted.filter((x) => taskGone(x) || x.state === 'ERROR' || (x.state !== taskStateForEnv(from) && x.state !== taskStateForEnv(target)));
   const named = odd.length ? odd : env.active;
   return {
     outcome: 'error', state: 'ERROR', keepRun: false, odd: named,

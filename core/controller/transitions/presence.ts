@@ -12,9 +12,14 @@ const NEEDS_TASKS: readonly EnvTransition[] = ['CONFIGURE', 'START_ACTIVITY'];
 /** names listed in the error; the count says how many more */
 const NAMED = 10;
 
+/** a basic task (a plain program) that exited 0: it did its work, nothing is missing */
+export function finishedBasic(t: TaskRuntime): boolean {
+  return !t.controlled && t.state === 'DONE' && !t.lost;
+}
+
 /** a task with no process behind it: exited, lost with its agent, or ended (DONE) */
 export function taskGone(t: TaskRuntime): boolean {
-  return !t.launched || t.lost || t.state === 'DONE';
+  return (!t.launched || t.lost || t.state === 'DONE') && !finishedBasic(t);
 }
 
 export function assertTasksPresent(env: EnvRuntime, transition: EnvTransition): void {
