@@ -32,6 +32,17 @@ roles:
     task: {class: demo, critical: false, properties: {delay_ms: "${HANDLER_MS}"}}
 `;
 
+/** alpha crashes at the end of its CONFIGURE, after the controller came back */
+const CRASHY = `
+name: crashy
+description: a critical task that crashes in CONFIGURE while the controller is away
+roles:
+  - name: alpha
+    task: {class: demo, critical: true, properties: {delay_ms: "${HANDLER_MS}", crash_on: CONFIGURE}}
+  - name: beta
+    task: {class: demo, critical: true, properties: {delay_ms: "${HANDLER_MS}"}}
+`;
+
 const TASK_STATE_OF: Record<string, string> = { DEPLOYED: 'STANDBY', CONFIGURED: 'CONFIGURED', RUNNING: 'RUNNING', DONE: 'DONE' };
 
 interface Setup {
@@ -45,7 +56,7 @@ interface Setup {
 
 async function setup(): Promise<Setup> {
   const home = tempHome();
-  const repo = tempRepo(home, { 'workflows/slow.yaml': WORKFLOW });
+  const repo = tempRepo(home, { 'workflows/slow.yaml': WORKFLOW, 'workflows/crashy.yaml': CRASHY });
   const agent = await startAgent({ name: 'node-1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [36100, 36199] });
   const options = { home, listen: `unix://${home}/controller.sock`, token: TOKEN, agents: [agent.address], heartbeatTimeoutMs: 3000 };
   const ctl = await startChildController(options);
@@ -174,4 +185,24 @@ test('EXIT interrupted by a controller kill -9: DONE with no process left, and S
   assert.ok(refused instanceof BatonError, 'START_ACTIVITY after an interrupted EXIT is refused');
   assert.equal(refused.code, 'TRANSITION_NOT_ALLOWED');
   assert.deepEqual(await openRuns(s.client, env.id), [], 'no run was opened');
+});
+
+test('CONFIGURE interrupted, and a critical task crashed meanwhile: ERROR naming it; RECOVER settles every task', async (t) => {
+  const s = await setup();
+  let pids: number[] = [];
+  t.after(() => teardown(s, pids));
+  const env = await createEnv(s.client, 'crashy', {}, s.repo);
+  await mustControl(s.client, env.id, 'DEPLOY');
+  pids = (await listTasks(s.client, env.id)).map((x) => x.pid);
+  await killDuring(s, env.id, 'CONFIGURE');
+  const e = await waitFor(async () => { const x = await getEnv(s.client, env.id); return !x.transition && x.state === 'ERROR' && x; }, 15_000, 'ERROR');
+  assert.match(e.error!.message, /controller restarted during CONFIGURE/);
+  assert.match(e.error!.message, /\balpha\b/, 'the reason names the task that disagrees');
+  assert.deepEqual(await openRuns(s.client, env.id), []);
+  const ev = await reconciledEvent(s.client, env.id);
+  assert.equal(ev.data.outcome, 'error');
+  await mustControl(s.client, env.id, 'RECOVER');
+  const back = await getEnv(s.client, env.id);
+  assert.deepEqual(back.tasks.map((x) => `${x.name}:${x.state}`).sort(), ['alpha:STANDBY', 'beta:STANDBY']);
+  pids = [...pids, ...back.tasks.map((x) => x.pid)];
 });
