@@ -137,18 +137,21 @@ async function decide(controller: ControllerCore, h: HeldEnv): Promise<void> {
     env.runNumber = intent.runNumber;
   }
   const runReason = `controller restarted during ${intent.transition}`;
-  if (!v.keepRun && env.runNumber !== null) await closeRun(controller, env, v.outcome === 'completed' ? 'closed' : 'aborted', runReason);
+  const cleanEnd = v.outcome === 'completed' && v.state !== 'ERROR';
+  if (!v.keepRun && env.runNumber !== null) await closeRun(controller, env, cleanEnd ? 'closed' : 'aborted', runReason);
   const before = env.state;
-  if (v.outcome === 'error') {
+  if (v.state === 'ERROR') {
+    const goErrorDone = intent.transition === 'GO_ERROR';
     const detail: ErrorDetailLike = {
-      code: 'TASK_FAILED', message: v.reason, envId: env.id, transition: intent.transition,
+      code: goErrorDone ? 'GO_ERROR' : 'TASK_FAILED', message: goErrorDone ? `GO_ERROR requested (${v.reason})` : v.reason,
+      envId: env.id, transition: intent.transition,
       data: { reconciled: 'true', tasks: v.odd.slice(0, 20).map((x) => x.name).join(',') },
     };
     if (env.state === 'ERROR') { env.error = detail; controller.envTouched(env); } else goError(controller, env, detail);
   } else {
     if (intent.transition === 'EXIT' && v.state === 'DONE') finishExit(controller, env);
     env.state = v.state;
-    if (v.state !== 'ERROR') env.error = null;
+    env.error = null;
     env.degraded = v.odd.length > 0;
     controller.envTouched(env);
     controller.emit({ kind: 'env.state', envId: env.id, state: env.state, transition: intent.transition, data: { from: before, reconciled: 'true', degraded: String(env.degraded) } });
