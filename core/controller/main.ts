@@ -13,6 +13,7 @@ import { openSqliteStore } from '../store/sqlite.js';
 import { ControllerCore } from './core.js';
 import { AgentPool } from './agents/pool.js';
 import { restore, startRestoreGrace } from './restore.js';
+import { startReconcile } from './reconcile/index.js';
 import { createServer, bind } from './server/index.js';
 import { packageRoot } from './root.js';
 import { defaultLoader } from './loader.js';
@@ -105,6 +106,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   }
   for (const a of opts.agents ?? []) pool.dial(a);
   grace = startRestoreGrace(controller);
+  const reconciler = startReconcile(controller);
   await waitAgents(controller, opts.agents ?? [], AGENT_WAIT_MS);
 
   let stopping: Promise<void> | null = null;
@@ -115,6 +117,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       stopping ??= (async () => {
         controller.stopping = true;
         if (grace) clearTimeout(grace);
+        reconciler.stop();
         await new Promise<void>((resolve) => {
           const t = setTimeout(() => { server.forceShutdown(); resolve(); }, 2000);
           server.tryShutdown(() => { clearTimeout(t); resolve(); });

@@ -1,6 +1,7 @@
 // A restarted controller comes back with its nodes, environments (from their stored expanded
 // workflows: no template repo needed), tasks and open runs. Task states are then re-synced from
 // the agents' Hellos; a node that does not come back within heartbeatTimeoutMs loses its tasks.
+// An environment whose transition the crash interrupted is held until then (reconcile/restart.ts).
 import type { ExpandedWorkflow } from '../workflow/types.js';
 import type { ErrorDetailLike } from '../model/errors.js';
 import { ENV_STATES, TASK_STATES, type EnvState, type TaskState } from '../model/states.js';
@@ -9,6 +10,7 @@ import type { ControllerCore } from './core.js';
 import { EnvRuntime } from './model/env.js';
 import { nodeDown } from './faults.js';
 import { decodeTaskState } from '../store/task-states.js';
+import { holdInterrupted } from './reconcile/restart.js';
 
 export async function restore(controller: ControllerCore): Promise<void> {
   for (const rec of await controller.store.listNodes()) {
@@ -68,6 +70,8 @@ export async function restore(controller: ControllerCore): Promise<void> {
     }
     controller.envs.set(env.id, env);
   }
+  // transitions a crash interrupted: held until the agents tell the tasks' true states
+  await holdInterrupted(controller);
 }
 
 /** Nodes that hold tasks but have not said Hello by then: their tasks are lost. */

@@ -22,7 +22,7 @@ export async function openRun(controller: ControllerCore, env: EnvRuntime): Prom
   return n;
 }
 
-/** Closes the environment's open run, if any; `reason` (aborted runs: "aborted: <error>") goes in the run.stop event. */
+/** Closes the environment's open run, if any; `reason` (why it closed; an aborted run's: "aborted: <error>") goes in the run.stop event. */
 export async function closeRun(controller: ControllerCore, env: EnvRuntime, state: 'closed' | 'aborted', reason = ''): Promise<void> {
   const n = env.runNumber;
   if (n === null) return;

@@ -83,3 +83,20 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_env ON events(env_id, seq);
 `;
+
+/**
+ * Migration "transition intents" (added after schema version 1, additive): the transition an
+ * environment is in the middle of, written before any task is told and deleted at its end, so
+ * that a controller restarted after a crash knows what was interrupted (controller/reconcile/).
+ */
+export const INTENTS_MIGRATION = `
+CREATE TABLE IF NOT EXISTS transition_intents (
+  env_id TEXT PRIMARY KEY,
+  transition TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  target TEXT NOT NULL,
+  run_number INTEGER,
+  started_ms INTEGER NOT NULL,
+  deadline_ms INTEGER NOT NULL DEFAULT 0
+);
+`;

@@ -3,8 +3,8 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EnvRecord, EventRecord, NodeRecord, RunRecord, Store, TaskRecord } from './store.js';
-import { SCHEMA, SCHEMA_VERSION } from './sqlite-schema.js';
+import type { EnvRecord, EventRecord, IntentRecord, NodeRecord, RunRecord, Store, TaskRecord } from './store.js';
+import { INTENTS_MIGRATION, SCHEMA, SCHEMA_VERSION } from './sqlite-schema.js';
 import { packExpanded, unpackExpanded } from './pack.js';
 
 type Row = Record<string, unknown>;
@@ -32,6 +32,7 @@ export function openSqliteStore(file: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  db.exec(INTENTS_MIGRATION);
   const ver = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as Row | undefined;
   if (!ver) db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
 
@@ -66,6 +67,12 @@ export function openSqliteStore(file: string): Store {
         stopped_ms=excluded.stopped_ms, owner=excluded.owner, state=excluded.state, tasks=excluded.tasks`),
     listRuns: db.prepare(`SELECT * FROM runs ORDER BY run_number DESC LIMIT ?`),
     listRunsEnv: db.prepare(`SELECT * FROM runs WHERE env_id = ? ORDER BY run_number DESC LIMIT ?`),
+    putIntent: db.prepare(`INSERT INTO transition_intents(env_id, transition, from_state, target, run_number, started_ms, deadline_ms)
+      VALUES (@envId, @transition, @fromState, @target, @runNumber, @startedMs, @deadlineMs)
+      ON CONFLICT(env_id) DO UPDATE SET transition=excluded.transition, from_state=excluded.from_state, target=excluded.target,
+        run_number=excluded.run_number, started_ms=excluded.started_ms, deadline_ms=excluded.deadline_ms`),
+    deleteIntent: db.prepare(`DELETE FROM transition_intents WHERE env_id = ?`),
+    listIntents: db.prepare(`SELECT * FROM transition_intents ORDER BY started_ms`),
     putNode: db.prepare(`INSERT INTO nodes(name, address, labels, sim, added_ms) VALUES (@name, @address, @labels, @sim, @addedMs)
       ON CONFLICT(name) DO UPDATE SET address=excluded.address, labels=excluded.labels, sim=excluded.sim`),
     deleteNode: db.prepare(`DELETE FROM nodes WHERE name = ?`),
@@ -198,6 +205,20 @@ export function openSqliteStore(file: string): Store {
         owner: r.owner as string,
         state: r.state as RunRecord['state'],
         tasks: r.tasks as number,
+      }));
+    },
+
+    async putIntent(intent) { st.putIntent.run(intent); },
+    async deleteIntent(envId) { st.deleteIntent.run(envId); },
+    async listIntents() {
+      return (st.listIntents.all() as Row[]).map((r): IntentRecord => ({
+        envId: r.env_id as string,
+        transition: r.transition as string,
+        fromState: r.from_state as string,
+        target: r.target as string,
+        runNumber: r.run_number === null ? null : (r.run_number as number),
+        startedMs: r.started_ms as number,
+        deadlineMs: r.deadline_ms as number,
       }));
     },
 

@@ -66,6 +66,21 @@ export interface EventRecord {
   body: unknown;        // the whole event as JSON
 }
 
+/** A transition under way, recorded before it acts and deleted when it ends (restart reconcile). */
+export interface IntentRecord {
+  envId: string;
+  transition: string;
+  /** the environment state the transition started from */
+  fromState: string;
+  /** the environment state it leads to */
+  target: string;
+  /** the run it opened (START_ACTIVITY) or closes (STOP_ACTIVITY), if any */
+  runNumber: number | null;
+  startedMs: number;
+  /** when the transition's deadline passes (epoch ms) */
+  deadlineMs: number;
+}
+
 export interface Store {
   readonly describe: string;   // sqlite:<path> / etcd:<endpoints>
 
@@ -103,6 +118,11 @@ export interface Store {
   lastRunNumber(): Promise<number>;
   putRun(run: RunRecord): Promise<void>;
   listRuns(opts?: { envId?: string; limit?: number }): Promise<RunRecord[]>;
+
+  /** Records (or replaces) the environment's transition intent; one per environment. */
+  putIntent(intent: IntentRecord): Promise<void>;
+  deleteIntent(envId: string): Promise<void>;
+  listIntents(): Promise<IntentRecord[]>;
 
   putNode(node: NodeRecord): Promise<void>;
   deleteNode(name: string): Promise<void>;

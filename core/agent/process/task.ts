@@ -73,6 +73,8 @@ export function taskInfo(t: ProcTask): TaskInfo {
   return {
     taskId: t.id, envId: t.envId, name: t.name, state: t.state, pid: t.pid, driver: 'process', ports: t.ports,
     logPath: t.logPath, exit: t.exit ?? undefined, addresses: t.addresses,
+    // a transition awaits its reply: a restarted controller waits for it (agent.proto)
+    busy: !t.exit && t.pending.size > 0,
   };
 }
 

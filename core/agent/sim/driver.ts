@@ -24,6 +24,8 @@ interface SimTask {
   ports: Record<string, number>;
   addresses: Record<string, string>;
   exit: ExitInfo | null;
+  /** a transition of it has not completed yet (TaskInfo.busy in a Hello) */
+  busy: boolean;
 }
 
 export class SimDriver implements Driver {
@@ -97,7 +99,7 @@ export class SimDriver implements Driver {
           }
         }
       }
-      const t: SimTask = { id: s.taskId, envId: s.envId, name: s.name, state: 'STANDBY', sim: s.sim, ports, addresses, exit: null };
+      const t: SimTask = { id: s.taskId, envId: s.envId, name: s.name, state: 'STANDBY', sim: s.sim, ports, addresses, exit: null, busy: false };
       this.tasks.set(t.id, t);
       this.sink.push(makeUpdate(t.id, 'launched', { batchId, ok: true, state: 'STANDBY', ports, addresses, host: this.options.host }));
       const crashMs = s.sim?.exitAfterMs ?? 0;
@@ -136,6 +138,7 @@ export class SimDriver implements Driver {
     const groups = new Map<number, SimTask[]>();
     for (const it of items) {
       const t = this.tasks.get(it.taskId)!;
+      t.busy = true;
       const delay = t.sim?.delayMs ?? 0;
       const at = deadlineMs > 0 && delay > deadlineMs ? deadlineMs : delay;
       const g = groups.get(at);
@@ -156,6 +159,7 @@ export class SimDriver implements Driver {
   }
 
   private complete(t: SimTask, batchId: number, event: TaskEvent, rule: { from: readonly TaskState[]; to: TaskState }, deadlineMs: number): void {
+    t.busy = false;
     const push = (ok: boolean, error?: ReturnType<typeof errorDetail>) =>
       this.sink.push(makeUpdate(t.id, 'state', { batchId, ok, state: t.state, error }));
     if (t.exit) return push(false, this.err(t, 'TASK_FAILED', `task ${t.name} has exited (simulated)`, { transition: event, exitCode: t.exit.code, signal: t.exit.signal || undefined }));
@@ -204,7 +208,7 @@ export class SimDriver implements Driver {
   taskInfos(): TaskInfo[] {
     const out: TaskInfo[] = [];
     for (const t of this.tasks.values()) {
-      out.push({ taskId: t.id, envId: t.envId, name: t.name, state: t.state, pid: 0, driver: 'sim', ports: t.ports, logPath: '', exit: t.exit ?? undefined, addresses: t.addresses });
+      out.push({ taskId: t.id, envId: t.envId, name: t.name, state: t.state, pid: 0, driver: 'sim', ports: t.ports, logPath: '', exit: t.exit ?? undefined, addresses: t.addresses, busy: t.busy });
     }
     return out;
   }

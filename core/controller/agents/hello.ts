@@ -8,6 +8,7 @@ import type { TaskRuntime } from '../model/task.js';
 import type { NodeRuntime } from '../nodes.js';
 import type { AgentLink } from './link.js';
 import { fault, taskExited } from '../faults.js';
+import { markInFlight } from '../transitions/in-flight.js';
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a), kb = Object.keys(b);
@@ -63,6 +64,7 @@ function adopt(controller: ControllerCore, t: TaskRuntime, info: TaskInfo, node:
   if (Object.keys(info.addresses).length) t.addresses = info.addresses;
   t.env.setTaskLost(t, false);
   if ((TASK_STATES as readonly string[]).includes(info.state)) controller.setTaskState(t, info.state as TaskState);
+  if (info.busy) markInFlight(t); // its answer to a transition is still to come (reconcile/restart.ts)
   if (info.pid !== 0 || info.logPath) controller.persist.task(t); // else the state vector says it all
 }
 

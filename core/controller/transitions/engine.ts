@@ -17,6 +17,8 @@ import { runHooks, fireHooks } from '../hooks/runner.js';
 import { goError } from '../faults.js';
 import { stopAfterError } from './error-stop.js';
 import { backgroundSettled } from './background.js';
+import { clearIntent, recordIntent } from './intent.js';
+import { assertTasksPresent } from './presence.js';
 
 export interface ControlOptions {
   timeoutMs?: number;
@@ -88,6 +90,7 @@ export async function controlEnvironment(controller: ControllerCore, envId: stri
       `${t} is not allowed from ${env.state} (environment ${env.id}); allowed: ${allowed.join(', ') || 'none'}`,
       { envId, transition: t, data: { state: env.state, allowed: allowed.join(',') } });
   }
+  assertTasksPresent(env, t);
   return run(controller, env, t, opts);
 }
 
@@ -113,6 +116,8 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
   let error: ErrorDetailLike | null = null;
   let cancelled = false;
   try {
+    // stored before anything acts: a controller that dies from here on is reconciled at restart
+    await recordIntent(controller, env, t, from, to, ctx.deadlineMs);
     const hf = (await runHooks(controller, env, 'before', t, ctx)) ?? (await runHooks(controller, env, 'leave', from, ctx));
     if (hf) {
       error = hf;
@@ -149,6 +154,7 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
     data: { phase: 'end', ok: String(!error), duration_ms: String(durationMs), done: String(ctx.done), total: String(ctx.total) },
   });
   await controller.persist.flush();
+  await clearIntent(controller, env); // after the end state is stored, never before
   await controller.events.flush();
   // the final count is about tasks (whatever the last phase was): how many reached the target
   const target = taskStateForEnv(to);

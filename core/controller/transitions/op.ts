@@ -8,6 +8,7 @@ import type { EnvRuntime } from '../model/env.js';
 import type { NodeRuntime } from '../nodes.js';
 import type { TaskRuntime } from '../model/task.js';
 import type { Failure, TransitionCtx } from '../model/transition.js';
+import { markInFlight } from './in-flight.js';
 
 export type OpKind = 'launch' | 'transition' | 'kill';
 
@@ -139,6 +140,8 @@ export class TaskOp {
         if (t.waitBatch !== b.id) continue;
         t.waitBatch = 0;
         if (why === 'timeout' && this.kind !== 'kill') this.ctx.late.push(t);
+        // an abort stops waiting, not the task: its answer still comes and moves it on
+        if (why === 'abort' && this.kind === 'transition') markInFlight(t);
       }
     }
     if (this.ctx.op === this) this.ctx.op = null;

@@ -1,14 +1,26 @@
 // RECOVER (from ERROR): failed, lost and exited tasks are relaunched (on another node when theirs
-// is down); healthy ones are kept and brought back to STANDBY. The environment ends DEPLOYED.
+// is down); healthy ones are kept and brought back to STANDBY. The environment ends DEPLOYED, and
+// only once every task has settled: healthy tasks still finishing the transition that failed
+// (its fan-out stopped waiting at the first fatal failure, not the tasks) are waited for first,
+// else RECOVER judged them by their state before their answer and said DEPLOYED while they went
+// on to CONFIGURED, and the next CONFIGURE failed.
 import type { ControllerCore } from '../core.js';
+import type { TaskRuntime } from '../model/task.js';
 import type { TransitionCtx } from '../model/transition.js';
 import { kill, launch, transition } from './fanout.js';
+import { clearInFlight, waitSettled } from './in-flight.js';
 import { placeOnNodes } from '../placement.js';
+
+/** share of the deadline RECOVER waits for owed answers; what has not answered by then is relaunched */
+const SETTLE_SHARE = 0.5;
 
 export async function recoverStep(controller: ControllerCore, ctx: TransitionCtx): Promise<void> {
   const env = ctx.env;
-  const broken = env.active.filter((t) => !t.healthy);
-  const healthy = env.active.filter((t) => t.healthy);
+  // 0. answers still owed (an aborted transition, a restart): wait for them, bounded
+  const unsettled = new Set(await waitSettled(env.active.filter((t) => t.healthy), Date.now() + ctx.remaining() * SETTLE_SHARE));
+  for (const t of unsettled) clearInFlight(t);
+  const broken = env.active.filter((t) => !t.healthy || unsettled.has(t));
+  const healthy = env.active.filter((t) => t.healthy && !unsettled.has(t));
 
   // 1. broken tasks are killed before they are relaunched, wherever their node is up: a task the
   //    controller lost track of (a failed DEPLOY, a lost-then-back agent) may still run there, and
@@ -37,4 +49,12 @@ export async function recoverStep(controller: ControllerCore, ctx: TransitionCtx
     controller.persist.task(t);
   }
   if (broken.length) await launch(controller, ctx, broken, 'relaunch');
+  if (ctx.shouldStop()) return;
+
+  // 4. DEPLOYED means every task in STANDBY: one that is not fails RECOVER (or degrades it)
+  for (const t of env.active) if (!settledInStandby(t)) ctx.fail({ task: t, reason: 'failed', detail: { code: 'TASK_FAILED', message: `it is in ${t.state} after RECOVER, not STANDBY` } });
+}
+
+function settledInStandby(t: TaskRuntime): boolean {
+  return t.healthy && t.state === 'STANDBY';
 }

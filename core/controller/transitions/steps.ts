@@ -12,6 +12,7 @@ import { stopDataTaking } from './error-stop.js';
 import { rememberConfigureArgs, rememberStartArgs } from '../restarts/args.js';
 import { recoverStep } from './recover.js';
 import { placeOnNodes } from '../placement.js';
+import { noteIntentRun } from './intent.js';
 
 export type Step = (controller: ControllerCore, ctx: TransitionCtx, args: Record<string, string>) => Promise<void>;
 
@@ -57,6 +58,7 @@ const start: Step = async (controller, ctx, args) => {
   const env = ctx.env;
   // the run number is stored before any task hears of it
   const n = await openRun(controller, env);
+  await noteIntentRun(controller, env, n);
   const shared = { ...args, run_number: String(n) };
   rememberStartArgs(env, shared);
   await taskEventStep(controller, ctx, 'START', 'CONFIGURED', 'RUNNING', () => shared);

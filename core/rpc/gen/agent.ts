@@ -169,6 +169,12 @@ export interface TaskInfo {
   logPath: string;
   exit: ExitInfo | undefined;
   addresses: { [key: string]: string };
+  /**
+   * a transition was sent to the task and it has not answered yet (its answer comes as a state
+   * update later): a restarted controller waits for it before deciding what an interrupted
+   * transition did (controller/reconcile/)
+   */
+  busy: boolean;
 }
 
 export interface TaskInfo_PortsEntry {
@@ -2097,6 +2103,7 @@ function createBaseTaskInfo(): TaskInfo {
     logPath: "",
     exit: undefined,
     addresses: {},
+    busy: false,
   };
 }
 
@@ -2132,6 +2139,9 @@ export const TaskInfo: MessageFns<TaskInfo> = {
     globalThis.Object.entries(message.addresses).forEach(([key, value]: [string, string]) => {
       TaskInfo_AddressesEntry.encode({ key: key as any, value }, writer.uint32(82).fork()).join();
     });
+    if (message.busy !== false) {
+      writer.uint32(480).bool(message.busy);
+    }
     return writer;
   },
 
@@ -2234,6 +2244,14 @@ export const TaskInfo: MessageFns<TaskInfo> = {
             }
             continue;
           }
+          case 60: {
+            if (tag !== 480) {
+              break;
+            }
+
+            message.busy = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2296,6 +2314,7 @@ export const TaskInfo: MessageFns<TaskInfo> = {
           {},
         )
         : {},
+      busy: isSet(object.busy) ? globalThis.Boolean(object.busy) : false,
     };
   },
 
@@ -2343,6 +2362,9 @@ export const TaskInfo: MessageFns<TaskInfo> = {
         });
       }
     }
+    if (message.busy !== false) {
+      obj.busy = message.busy;
+    }
     return obj;
   },
 
@@ -2377,6 +2399,7 @@ export const TaskInfo: MessageFns<TaskInfo> = {
       },
       {},
     );
+    message.busy = object.busy ?? false;
     return message;
   },
 };
