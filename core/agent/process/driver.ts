@@ -12,7 +12,7 @@ import type { Driver, LogRequest } from '../driver.js';
 import type { ResolvedOptions } from '../options.js';
 import { exitInfo, makeUpdate, describeExit, type UpdateSink } from '../updates.js';
 import { startControlServer, type ControlServer, type TaskConn } from './control-server.js';
-import { groupAlive, killGroupNow } from './kill.js';
+import { GroupWatch } from './group-kill.js';
 import { rotateIfBig } from './logs.js';
 import { streamLog } from './log-reader.js';
 import { TaskSampler } from './metrics.js';
@@ -23,7 +23,7 @@ import { newTask, persistedJson, taskError, taskInfo, type ProcTask } from './ta
 import { launchOne } from './launch.js';
 import { SpawnHelper } from './spawner.js';
 import { inheritedEnv } from './spawn.js';
-import { killOne, transitionOne } from './transition.js';
+import { exitBasicTasks, killTaskGroups, transitionOne } from './transition.js';
 import { BatonError } from '../../model/errors.js';
 
 /** tasks starting at once per agent (see launch) */
@@ -43,6 +43,8 @@ export class ProcessDriver implements Driver {
   private readonly sampler = new TaskSampler();
   private timers: NodeJS.Timeout[] = [];
   private readonly background = new Set<Promise<unknown>>();
+  /** groups whose leader has exited but that still have members: one /proc scan for all */
+  readonly groups = new GroupWatch();
   private seq = 1;
   stopped = false;
   /** null: tasks are spawned by Node (the helper was not built, is turned off, or died) */
@@ -146,7 +148,7 @@ export class ProcessDriver implements Driver {
     t.conn = null;
     for (const port of Object.values(t.ports)) this.ports.release(port);
     for (const f of [...t.unixPaths, ...t.cleanupFiles]) fs.rm(f, { force: true, recursive: true }, () => {});
-    if (groupAlive(t.pid)) this.track(killGroupNow(t.pid)); // no orphans left behind by the leader
+    this.groups.killRest(t.pid); // no orphans left behind by the leader
     t.state = code === 0 || t.exitRequested ? 'DONE' : 'ERROR';
     for (const res of [...t.pending.values()]) res(null);
     for (const w of [...t.connWaiters]) w();
@@ -265,24 +267,39 @@ export class ProcessDriver implements Driver {
 
   async transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[]): Promise<void> {
     if (!isTaskEvent(event)) throw new BatonError('BAD_INPUT', `unknown task event ${event}`);
-    await Promise.all(items.map((it) => transitionOne(this, batchId, event, deadlineMs, it)));
+    // EXIT of basic tasks is one batched kill; everything else is per task
+    const basic: ProcTask[] = [];
+    const rest: TaskTransition[] = [];
+    for (const it of items) {
+      const t = this.tasks.get(it.taskId)!;
+      if (event === 'EXIT' && t.control === 'basic' && !t.exit) basic.push(t);
+      else rest.push(it);
+    }
+    await Promise.all([
+      exitBasicTasks(this, batchId, basic),
+      ...rest.map((it) => transitionOne(this, batchId, event, deadlineMs, it)),
+    ]);
   }
 
   async kill(batchId: number, ids: string[], graded: boolean, reason: string): Promise<void> {
-    await Promise.all(ids.map((id) => {
+    const tasks: ProcTask[] = [];
+    for (const id of ids) {
       const t = this.tasks.get(id);
-      return t ? killOne(this, batchId, t, graded, reason) : undefined;
-    }));
+      if (t) tasks.push(t);
+    }
+    await killTaskGroups(this, batchId, tasks, graded, reason);
   }
 
   reap(ids: string[]): void {
+    const live: ProcTask[] = [];
     for (const id of ids) {
       const t = this.tasks.get(id);
       if (!t) continue;
       t.silent = true;
       this.tasks.delete(id);
-      if (!t.exit) this.track(killOne(this, 0, t, true, 'reaped'));
+      if (!t.exit) live.push(t);
     }
+    if (live.length) this.track(killTaskGroups(this, 0, live, true, 'reaped'));
     this.persist();
   }
 
@@ -308,7 +325,7 @@ export class ProcessDriver implements Driver {
 
   async stop(killTasks: boolean): Promise<void> {
     if (killTasks) {
-      await Promise.all([...this.tasks.values()].filter((t) => !t.exit).map((t) => killOne(this, 0, t, true, 'agent stopping')));
+      await killTaskGroups(this, 0, [...this.tasks.values()], true, 'agent stopping');
     }
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
@@ -325,5 +342,6 @@ export class ProcessDriver implements Driver {
     await spawner?.stop();
     await this.control?.stop();
     await Promise.all([...this.background]);
+    this.groups.stop();
   }
 }
