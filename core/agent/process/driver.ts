@@ -165,16 +165,26 @@ export class ProcessDriver implements Driver {
     }
     for (const w of [...t.exitWaiters]) w();
     this.sampler.forget(t.pid);
-    this.forgetOldExited();
+    this.forgetOldExited(t);
     this.persist();
   }
 
-  /** Exited tasks stay readable (logs, Hello) until a reap; past MAX_EXITED the oldest go. */
-  private forgetOldExited(): void {
-    const exited = [...this.tasks.values()].filter((x) => x.exit);
-    if (exited.length <= MAX_EXITED) return;
-    exited.sort((a, b) => a.exit!.timeMs - b.exit!.timeMs);
-    for (const x of exited.slice(0, exited.length - MAX_EXITED)) this.tasks.delete(x.id);
+  /** ids of exited tasks, oldest exit first (a Set keeps insertion order) */
+  private readonly exitedOrder = new Set<string>();
+
+  /**
+   * Exited tasks stay readable (logs, Hello) until a reap; past MAX_EXITED the oldest go. Kept in
+   * exit order as they exit: scanning the table on every exit was quadratic, a fifth of an
+   * agent's cpu when 1,000 tasks exited together.
+   */
+  private forgetOldExited(t: ProcTask): void {
+    this.exitedOrder.delete(t.id);
+    this.exitedOrder.add(t.id);
+    for (const id of this.exitedOrder) {
+      if (this.exitedOrder.size <= MAX_EXITED) break;
+      this.exitedOrder.delete(id);
+      if (this.tasks.get(id)?.exit) this.tasks.delete(id);
+    }
   }
 
   waitExit(t: ProcTask, ms: number): Promise<boolean> {
@@ -238,6 +248,7 @@ export class ProcessDriver implements Driver {
 
   forget(id: string): void {
     this.tasks.delete(id);
+    this.exitedOrder.delete(id);
     this.persist();
   }
 
@@ -297,6 +308,7 @@ export class ProcessDriver implements Driver {
       if (!t) continue;
       t.silent = true;
       this.tasks.delete(id);
+      this.exitedOrder.delete(id);
       if (!t.exit) live.push(t);
     }
     if (live.length) this.track(killTaskGroups(this, 0, live, true, 'reaped'));
