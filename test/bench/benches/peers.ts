@@ -71,6 +71,8 @@ interface BatonRun extends UpDown {
   exitReplyMs: number;
   /** a new 2-task environment created and deployed right after */
   placeAfterMs: number;
+  /** another N deployed, then destroyed (graded) until every process is gone */
+  destroyMs: number;
   notes: string[];
 }
 
@@ -102,7 +104,19 @@ async function baton(ctx: BenchContext, n: number): Promise<BatonRun> {
     await c.transition(next.id, 'EXIT', 60_000);
     await c.unary('destroyEnvironment', { id: next.id, force: false }, 60_000);
     await c.unary('destroyEnvironment', { id: env.id, force: false }, 120_000);
-    return { upMs: up.ms, downMs, exitReplyMs: exit.ms, placeAfterMs, notes };
+    // destroy of running tasks: the same kill, without an EXIT first
+    const doomed = await c.create('bench-plain', { tasks: String(n) });
+    await c.transition(doomed.id, 'DEPLOY', 300_000);
+    const doomedPids = (await c.unary<{ tasks: Task[] }>('listTasks', { envId: doomed.id, node: '', state: '' })).tasks.map((t) => t.pid).filter((p) => p > 0);
+    for (const p of doomedPids) stack.taskPids.add(p);
+    await sleep(1000);
+    ctx.load('baton destroy');
+    const t2 = performance.now();
+    await c.unary('destroyEnvironment', { id: doomed.id, force: false }, 300_000);
+    await untilGone(doomedPids, 120_000, 'baton destroy');
+    const destroyMs = performance.now() - t2;
+    ctx.log(`baton: ${n} destroyed in ${destroyMs.toFixed(0)} ms`);
+    return { upMs: up.ms, downMs, exitReplyMs: exit.ms, placeAfterMs, destroyMs, notes };
   } finally {
     const d = await stack.down();
     notes.push(...teardownNotes(d, 'baton: '));
@@ -153,10 +167,12 @@ export const peers: Benchmark = {
       figure('baton.up', `Baton: DEPLOY of ${count} basic tasks (one agent)`, sec(b.upMs), 's', { floor: floorUp }),
       figure('baton.down', `Baton: EXIT of ${count} basic tasks until every process is gone (/proc)`, sec(b.downMs), 's',
         { floor: floorDown, note: `EXIT replied after ${sec(b.exitReplyMs)} s` }),
+      figure('baton.destroy', `Baton: destroy of ${count} running basic tasks until every process is gone (/proc)`, sec(b.destroyMs), 's', { floor: floorDown }),
       figure('supervisord.up', `supervisord: start all (${count} programs) until all RUNNING`, sec(s.upMs), 's', { floor: floorUp }),
       figure('supervisord.down', `supervisord: stop all until all STOPPED and gone (/proc)`, sec(s.downMs), 's', { floor: floorDown }),
       figure('baton.up.ratio.floor', `Baton up / floor`, round(b.upMs / f.upMs, 2), 'x', { target: targeted ? atMost(2, '<= 2x floor') : undefined }),
       figure('baton.down.ratio.floor', `Baton down / floor`, round(b.downMs / f.downMs, 2), 'x', { target: targeted ? atMost(2, '<= 2x floor') : undefined }),
+      figure('baton.destroy.ratio.floor', `Baton destroy / floor`, round(b.destroyMs / f.downMs, 2), 'x', { target: targeted ? atMost(2, '<= 2x floor') : undefined }),
       figure('baton.up.ratio.supervisord', `Baton up / supervisord up`, round(b.upMs / s.upMs, 2), 'x', { target: targeted ? atMost(1, '< supervisord') : undefined }),
       figure('baton.down.ratio.supervisord', `Baton down / supervisord down`, round(b.downMs / s.downMs, 2), 'x', { target: targeted ? atMost(1, '< supervisord') : undefined }),
       figure('baton.placeAfterExit', `Baton: a new 2-task environment created and deployed right after the EXIT`, sec(b.placeAfterMs), 's'),
