@@ -141,14 +141,14 @@ export class ProcessDriver implements Driver {
   }
 
   /** The task's process is gone: report it (once), free what it held, make sure its group is gone. */
-  onExit(t: ProcTask, code: number | null, signal: string | null): void {
+  onExit(t: ProcTask, code: number | null, signal: string | null, groupGone?: boolean): void {
     if (t.exit) return;
     t.exit = exitInfo(code, signal);
     t.conn?.end();
     t.conn = null;
     for (const port of Object.values(t.ports)) this.ports.release(port);
     for (const f of [...t.unixPaths, ...t.cleanupFiles]) fs.rm(f, { force: true, recursive: true }, () => {});
-    this.groups.killRest(t.pid); // no orphans left behind by the leader
+    this.groups.killRest(t.pid, groupGone); // no orphans left behind by the leader
     t.state = code === 0 || t.exitRequested ? 'DONE' : 'ERROR';
     for (const res of [...t.pending.values()]) res(null);
     for (const w of [...t.connWaiters]) w();

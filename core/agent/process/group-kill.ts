@@ -79,9 +79,12 @@ export class GroupWatch {
     return new Promise((resolve) => this.add(pgid, ms, kill, resolve));
   }
 
-  /** The leader exited: its group's other members must not outlive it (SIGKILL until gone). */
-  killRest(pgid: number): void {
-    if (!groupAnswers(pgid)) {
+  /**
+   * The leader exited: its group's other members must not outlive it (SIGKILL until gone).
+   * knownGone: its reaper already saw the group empty (the spawn helper says so in its exit line).
+   */
+  killRest(pgid: number, knownGone?: boolean): void {
+    if (knownGone || !groupAnswers(pgid)) {
       if (!this.justGone.size) setImmediate(() => this.justGone.clear());
       this.justGone.add(pgid);
       return;
