@@ -72,7 +72,8 @@ export function settleOnHello(controller: ReapHost, node: string, running: Reado
   const ended = [...onNode.values()].filter((x) => !running.has(x.taskId));
   const names = (xs: AwaitingReap[]) => xs.map((x) => `${x.envId}/${x.taskName}`).join(',');
   controller.emit({
-    kind: 'node.reaped', node,
+    kind: 'node.reaped',
+    node,
     message: `node ${node} is back: ${reaped.length} task(s) of destroyed environments reaped, ${ended.length} had already ended`,
     data: { reaped: names(reaped), ended: names(ended), count: String(onNode.size) },
   });

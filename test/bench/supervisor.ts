@@ -17,12 +17,15 @@ export interface ProgramStatus {
 }
 
 export class Supervisor {
-  private constructor(readonly dir: string, readonly conf: string, private readonly proc: ChildProcess) {}
+  private constructor(
+    readonly dir: string,
+    readonly conf: string,
+    private readonly proc: ChildProcess,
+  ) {}
 
   /** true when supervisord and supervisorctl are on PATH */
   static installed(): boolean {
-    return ['supervisord', 'supervisorctl'].every((bin) =>
-      (process.env.PATH ?? '').split(':').some((d) => d && fs.existsSync(path.join(d, bin))));
+    return ['supervisord', 'supervisorctl'].every((bin) => (process.env.PATH ?? '').split(':').some((d) => d && fs.existsSync(path.join(d, bin))));
   }
 
   /** Writes the config (programs p0..p{n-1} running `command args`, not started) and starts supervisord. */
@@ -30,20 +33,43 @@ export class Supervisor {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-bench-supervisor-'));
     const conf = path.join(dir, 'supervisord.conf');
     const lines = [
-      '[unix_http_server]', `file=${dir}/supervisor.sock`, '',
-      '[supervisord]', `logfile=${dir}/supervisord.log`, `pidfile=${dir}/supervisord.pid`, `childlogdir=${dir}`,
-      'nodaemon=true', 'silent=true', `minfds=${Math.max(1024, 4 * n + 64)}`, '',
-      '[rpcinterface:supervisor]', 'supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface', '',
-      '[supervisorctl]', `serverurl=unix://${dir}/supervisor.sock`, '',
+      '[unix_http_server]',
+      `file=${dir}/supervisor.sock`,
+      '',
+      '[supervisord]',
+      `logfile=${dir}/supervisord.log`,
+      `pidfile=${dir}/supervisord.pid`,
+      `childlogdir=${dir}`,
+      'nodaemon=true',
+      'silent=true',
+      `minfds=${Math.max(1024, 4 * n + 64)}`,
+      '',
+      '[rpcinterface:supervisor]',
+      'supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface',
+      '',
+      '[supervisorctl]',
+      `serverurl=unix://${dir}/supervisor.sock`,
+      '',
     ];
     for (let i = 0; i < n; i++) {
-      lines.push(`[program:p${i}]`, `command=${[command, ...args].join(' ')}`, 'autostart=false', 'autorestart=false',
-        'startsecs=0', `stopwaitsecs=${Math.ceil(termMs / 1000)}`, 'stopasgroup=true', 'killasgroup=true', '');
+      lines.push(
+        `[program:p${i}]`,
+        `command=${[command, ...args].join(' ')}`,
+        'autostart=false',
+        'autorestart=false',
+        'startsecs=0',
+        `stopwaitsecs=${Math.ceil(termMs / 1000)}`,
+        'stopasgroup=true',
+        'killasgroup=true',
+        '',
+      );
     }
     fs.writeFileSync(conf, lines.join('\n'));
     const proc = spawn('supervisord', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
-    proc.stderr!.on('data', (d) => { stderr += d; });
+    proc.stderr!.on('data', (d) => {
+      stderr += d;
+    });
     const s = new Supervisor(dir, conf, proc);
     const until = Date.now() + 60_000;
     for (;;) {
@@ -74,11 +100,14 @@ export class Supervisor {
 
   async status(): Promise<ProgramStatus[]> {
     const out = await this.ctl('status');
-    return out.split('\n').filter((l) => l.trim()).map((l) => {
-      const [name = '', state = ''] = l.trim().split(/\s+/);
-      const pid = /pid (\d+)/.exec(l);
-      return { name, state, pid: pid ? Number(pid[1]) : 0 };
-    });
+    return out
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => {
+        const [name = '', state = ''] = l.trim().split(/\s+/);
+        const pid = /pid (\d+)/.exec(l);
+        return { name, state, pid: pid ? Number(pid[1]) : 0 };
+      });
   }
 
   /** `supervisorctl <verb> all`, then `status` until every program is in `state` */

@@ -156,8 +156,13 @@ export interface GroupKillHost {
  * been seen and nothing of its group is left. `onGone` is called per task as it finishes (gone
  * false: still alive KILL_WAIT_MS after SIGKILL). Resolves when every task has finished.
  */
-export function terminateGroups(host: GroupKillHost, tasks: readonly ProcTask[], first: 'SIGTERM' | 'SIGKILL', defaultTermMs: number,
-  onGone?: (t: ProcTask, gone: boolean) => void): Promise<void> {
+export function terminateGroups(
+  host: GroupKillHost,
+  tasks: readonly ProcTask[],
+  first: 'SIGTERM' | 'SIGKILL',
+  defaultTermMs: number,
+  onGone?: (t: ProcTask, gone: boolean) => void,
+): Promise<void> {
   if (!tasks.length) return Promise.resolve();
   return new Promise((resolve) => {
     const waiting = new Map<ProcTask, () => void>();
@@ -196,7 +201,8 @@ export function terminateGroups(host: GroupKillHost, tasks: readonly ProcTask[],
       signalGroup(t.pid, first);
       const termMs = t.termMs || defaultTermMs;
       const c = cohorts.get(termMs);
-      if (c) c.push(t); else cohorts.set(termMs, [t]);
+      if (c) c.push(t);
+      else cohorts.set(termMs, [t]);
     }
     if (first === 'SIGKILL') killedAll = true;
     const escalate = (cohort: readonly ProcTask[]) => {
@@ -204,7 +210,9 @@ export function terminateGroups(host: GroupKillHost, tasks: readonly ProcTask[],
       const repeat = setInterval(() => killRemaining(cohort), KILL_REPEAT_MS);
       repeat.unref();
       timers.push(repeat);
-      const giveUp = setTimeout(() => { for (const t of cohort) finish(t, false); }, KILL_WAIT_MS);
+      const giveUp = setTimeout(() => {
+        for (const t of cohort) finish(t, false);
+      }, KILL_WAIT_MS);
       giveUp.unref();
       timers.push(giveUp);
     };

@@ -23,7 +23,10 @@ const ARGS = ['1000'];
 const TERM_MS = 3000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface UpDown { upMs: number; downMs: number }
+interface UpDown {
+  upMs: number;
+  downMs: number;
+}
 
 /** pids (of `pids`) whose process is alive and not a zombie */
 function living(pids: readonly number[]): number[] {
@@ -165,16 +168,26 @@ export const peers: Benchmark = {
       figure('floor.up', `floor: spawn ${count} plain processes`, sec(f.upMs), 's'),
       figure('floor.down', `floor: signal and reap ${count} plain processes`, sec(f.downMs), 's'),
       figure('baton.up', `Baton: DEPLOY of ${count} basic tasks (one agent)`, sec(b.upMs), 's', { floor: floorUp }),
-      figure('baton.down', `Baton: EXIT of ${count} basic tasks until every process is gone (/proc)`, sec(b.downMs), 's',
-        { floor: floorDown, note: `EXIT replied after ${sec(b.exitReplyMs)} s` }),
-      figure('baton.destroy', `Baton: destroy of ${count} running basic tasks until every process is gone (/proc)`, sec(b.destroyMs), 's', { floor: floorDown }),
+      figure('baton.down', `Baton: EXIT of ${count} basic tasks until every process is gone (/proc)`, sec(b.downMs), 's', {
+        floor: floorDown,
+        note: `EXIT replied after ${sec(b.exitReplyMs)} s`,
+      }),
+      figure('baton.destroy', `Baton: destroy of ${count} running basic tasks until every process is gone (/proc)`, sec(b.destroyMs), 's', {
+        floor: floorDown,
+      }),
       figure('supervisord.up', `supervisord: start all (${count} programs) until all RUNNING`, sec(s.upMs), 's', { floor: floorUp }),
       figure('supervisord.down', `supervisord: stop all until all STOPPED and gone (/proc)`, sec(s.downMs), 's', { floor: floorDown }),
       figure('baton.up.ratio.floor', `Baton up / floor`, round(b.upMs / f.upMs, 2), 'x', { target: targeted ? atMost(2, '<= 2x floor') : undefined }),
       figure('baton.down.ratio.floor', `Baton down / floor`, round(b.downMs / f.downMs, 2), 'x', { target: targeted ? atMost(2, '<= 2x floor') : undefined }),
-      figure('baton.destroy.ratio.floor', `Baton destroy / floor`, round(b.destroyMs / f.downMs, 2), 'x', { target: targeted ? atMost(2, '<= 2x floor') : undefined }),
-      figure('baton.up.ratio.supervisord', `Baton up / supervisord up`, round(b.upMs / s.upMs, 2), 'x', { target: targeted ? atMost(1, '< supervisord') : undefined }),
-      figure('baton.down.ratio.supervisord', `Baton down / supervisord down`, round(b.downMs / s.downMs, 2), 'x', { target: targeted ? atMost(1, '< supervisord') : undefined }),
+      figure('baton.destroy.ratio.floor', `Baton destroy / floor`, round(b.destroyMs / f.downMs, 2), 'x', {
+        target: targeted ? atMost(2, '<= 2x floor') : undefined,
+      }),
+      figure('baton.up.ratio.supervisord', `Baton up / supervisord up`, round(b.upMs / s.upMs, 2), 'x', {
+        target: targeted ? atMost(1, '< supervisord') : undefined,
+      }),
+      figure('baton.down.ratio.supervisord', `Baton down / supervisord down`, round(b.downMs / s.downMs, 2), 'x', {
+        target: targeted ? atMost(1, '< supervisord') : undefined,
+      }),
       figure('baton.placeAfterExit', `Baton: a new 2-task environment created and deployed right after the EXIT`, sec(b.placeAfterMs), 's'),
     ];
     return {

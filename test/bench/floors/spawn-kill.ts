@@ -14,7 +14,12 @@ const t0 = performance.now();
 const started: Promise<unknown>[] = [];
 for (let i = 0; i < Number(count); i++) {
   const p = spawn(cmd, args, { stdio: 'ignore', detached: true });
-  started.push(new Promise((resolve, reject) => { p.once('spawn', resolve); p.once('error', reject); }));
+  started.push(
+    new Promise((resolve, reject) => {
+      p.once('spawn', resolve);
+      p.once('error', reject);
+    }),
+  );
   children.push(p);
 }
 await Promise.all(started);

@@ -43,7 +43,11 @@ test('EXIT of 200 basic tasks: every process is gone when EXIT returns, each DON
   const { ctl } = await setup(t);
   const n = 200;
   const ids = Array.from({ length: n }, (_, i) => `env-test/sleeper-${i}`);
-  const ups = await ctl.launch(ids.map((taskId) => spec({ taskId, control: 'basic', command: '/bin/sleep', args: ['1000'], termMs: 3000 })), 30_000, 60_000);
+  const ups = await ctl.launch(
+    ids.map((taskId) => spec({ taskId, control: 'basic', command: '/bin/sleep', args: ['1000'], termMs: 3000 })),
+    30_000,
+    60_000,
+  );
   const pids = ups.map((u) => u.pid);
   assert.equal(pids.filter((p) => p > 0).length, n, 'all launched');
   await sleep(200);
@@ -54,7 +58,12 @@ test('EXIT of 200 basic tasks: every process is gone when EXIT returns, each DON
     if (ctl.heartbeats.length > beatsBefore + beatTimes.length - 1) beatTimes.push(Date.now());
   }, 20);
   const batchId = 2; // the second batch of this session (the launch was the first)
-  const answers = await ctl.transition('EXIT', ids.map((taskId) => ({ taskId })), 60_000, 90_000);
+  const answers = await ctl.transition(
+    'EXIT',
+    ids.map((taskId) => ({ taskId })),
+    60_000,
+    90_000,
+  );
   beatTimes.push(Date.now());
   clearInterval(onBeat);
 
@@ -68,19 +77,29 @@ test('EXIT of 200 basic tasks: every process is gone when EXIT returns, each DON
   assertDoneAfterExit(ctl.updates, batchId, ids);
   let gap = 0;
   for (let i = 1; i < beatTimes.length; i++) gap = Math.max(gap, beatTimes[i]! - beatTimes[i - 1]!);
-  assert.ok(gap < CONTROLLER_HEARTBEAT_TIMEOUT_MS, `the agent kept sending heartbeats (longest gap ${gap} ms, the controller gives up after ${CONTROLLER_HEARTBEAT_TIMEOUT_MS})`);
+  assert.ok(
+    gap < CONTROLLER_HEARTBEAT_TIMEOUT_MS,
+    `the agent kept sending heartbeats (longest gap ${gap} ms, the controller gives up after ${CONTROLLER_HEARTBEAT_TIMEOUT_MS})`,
+  );
 });
 
 test('a basic task that ignores SIGTERM gets SIGKILL after term_ms and is DONE only after it exited', { timeout: 60_000 }, async (t) => {
   const { ctl } = await setup(t);
   // the shell ignores TERM, and so does its sleep (an ignored signal stays ignored across exec)
   const stubborn = spec({ taskId: 'env-test/stubborn', control: 'basic', command: '/bin/sh', args: ['-c', 'trap "" TERM; sleep 1000'], termMs: 1000 });
-  const plain = Array.from({ length: 50 }, (_, i) => spec({ taskId: `env-test/plain-${i}`, control: 'basic', command: '/bin/sleep', args: ['1000'], termMs: 1000 }));
+  const plain = Array.from({ length: 50 }, (_, i) =>
+    spec({ taskId: `env-test/plain-${i}`, control: 'basic', command: '/bin/sleep', args: ['1000'], termMs: 1000 }),
+  );
   const ups = await ctl.launch([stubborn, ...plain]);
   const stubbornPid = ups.find((u) => u.taskId === 'env-test/stubborn')!.pid;
   await sleep(300);
   const ids = [stubborn, ...plain].map((s) => s.taskId);
-  const answers = await ctl.transition('EXIT', ids.map((taskId) => ({ taskId })), 30_000, 60_000);
+  const answers = await ctl.transition(
+    'EXIT',
+    ids.map((taskId) => ({ taskId })),
+    30_000,
+    60_000,
+  );
   assert.deepEqual(livingGroups(ups.map((u) => u.pid)), [], 'nothing of any group is left when EXIT returns');
   const answer = answers.find((u) => u.taskId === 'env-test/stubborn' && u.kind === 'state')!;
   assert.equal(answer.ok, true, answer.error?.message);
@@ -93,7 +112,9 @@ test('a basic task that ignores SIGTERM gets SIGKILL after term_ms and is DONE o
   assert.deepEqual(livingGroups([stubbornPid]), []);
 });
 
-test('an adopted basic task (agent restarted) that ignores SIGTERM is reported killed by SIGKILL, DONE only after it exited', { timeout: 60_000 }, async (t) => {
+test('an adopted basic task (agent restarted) that ignores SIGTERM is reported killed by SIGKILL, DONE only after it exited', {
+  timeout: 60_000,
+}, async (t) => {
   const first = await startTestAgent();
   let agent = first.agent;
   let ctl = await TestController.open(agent.address);
@@ -110,7 +131,10 @@ test('an adopted basic task (agent restarted) that ignores SIGTERM is reported k
   // the new agent did not start it: its exit is found by polling /proc, not reported by a reaper
   agent = await startAgent(first.opts);
   ctl = await TestController.open(agent.address);
-  assert.ok(ctl.hello!.tasks.some((x) => x.taskId === 'env-test/stubborn'), 'adopted');
+  assert.ok(
+    ctl.hello!.tasks.some((x) => x.taskId === 'env-test/stubborn'),
+    'adopted',
+  );
   const [answer] = await ctl.transition('EXIT', [{ taskId: 'env-test/stubborn' }], 30_000, 60_000);
   assert.deepEqual(livingGroups([l!.pid]), [], 'nothing of its group is left when EXIT returns');
   assert.equal(answer!.ok, true, answer!.error?.message);

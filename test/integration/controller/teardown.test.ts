@@ -61,12 +61,20 @@ async function stackWithChildAgent(t: { after(fn: () => unknown): void }, name: 
   t.after(async () => {
     await stack.stop().catch(() => {});
     await agent.current.kill9();
-    for (const p of pids) { try { process.kill(-p, 'SIGKILL'); } catch { /* gone */ } }
+    for (const p of pids) {
+      try {
+        process.kill(-p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
   });
   return { stack, agent, agentOpts, pids };
 }
 
-test('EXIT of 200 basic tasks: every process is gone when it returns, all DONE, the node stays UP and a new environment is placed at once', { timeout: 180_000 }, async (t) => {
+test('EXIT of 200 basic tasks: every process is gone when it returns, all DONE, the node stays UP and a new environment is placed at once', {
+  timeout: 180_000,
+}, async (t) => {
   const { stack, pids } = await stackWithChildAgent(t, 'busy', [33200, 33299]);
   const c = stack.client;
   const env = await createEnv(c, 'plain-many', { tasks: '200' });
@@ -78,7 +86,10 @@ test('EXIT of 200 basic tasks: every process is gone when it returns, all DONE, 
   await mustControl(c, env.id, 'EXIT', 120_000);
   assert.deepEqual(livingGroups(pids), [], 'no task process is alive when EXIT returns');
   const after = await listTasks(c, env.id);
-  assert.ok(after.every((x) => x.state === 'DONE'), 'every task DONE');
+  assert.ok(
+    after.every((x) => x.state === 'DONE'),
+    'every task DONE',
+  );
   const stubborn = after.find((x) => x.name === 'stubborn')!;
   assert.equal(stubborn.exit?.signal, 'SIGKILL', 'the task that ignored SIGTERM took SIGKILL (its exit was seen)');
   const nodes = (await call<unknown, { nodes: Node[] }>(c, 'listNodes', {})).nodes;
@@ -91,7 +102,9 @@ test('EXIT of 200 basic tasks: every process is gone when it returns, all DONE, 
   await mustControl(c, next.id, 'EXIT', 60_000);
 });
 
-test('destroy while the agent is killed -9 names the tasks awaiting reaping and their node; they are reaped when it is back', { timeout: 120_000 }, async (t) => {
+test('destroy while the agent is killed -9 names the tasks awaiting reaping and their node; they are reaped when it is back', {
+  timeout: 120_000,
+}, async (t) => {
   const { stack, agent, agentOpts, pids } = await stackWithChildAgent(t, 'away', [33300, 33399]);
   const c = stack.client;
   const events = subscribe(c, { kinds: ['env.destroyed', 'node.reaped'] });
