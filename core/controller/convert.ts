@@ -41,6 +41,7 @@ export function envToProto(env: EnvRuntime, view: EnvView = {}): Environment {
     error: env.error ? detailToProto(env.error) : undefined,
     transition: env.ctx?.transition ?? '',
     degraded: env.degraded,
+    awaitingReap: [], // DestroyEnvironment fills it
   };
 }
 

@@ -11,6 +11,8 @@ import { closeRun } from './runs.js';
 import { TransitionCtx } from './model/transition.js';
 import { killAll } from './transitions/exit.js';
 import { assertIdle, controlEnvironment, getEnv } from './transitions/engine.js';
+import { nodeReachable, recordAwaitingReap, unreachableTasks } from './pending-reaps.js';
+import type { AwaitingReap } from '../rpc/gen/control.js';
 
 /** Expands, places and stores a new environment. Any error leaves nothing behind. */
 export async function createEnvironment(controller: ControllerCore, req: CreateEnvironmentRequest): Promise<EnvRuntime> {
@@ -55,10 +57,17 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   return env;
 }
 
-/** Kills every task (graded unless force), closes an open run, marks the environment destroyed. */
-export async function destroyEnvironment(controller: ControllerCore, id: string, force: boolean): Promise<EnvRuntime> {
+/**
+ * Kills every task (graded unless force), closes an open run, marks the environment destroyed.
+ * `awaitingReap`: the tasks whose agent was away (before or during the kill), which may still run;
+ * they are kept on record (pending-reaps.ts) and reaped when their agent comes back.
+ */
+export async function destroyEnvironment(controller: ControllerCore, id: string, force: boolean): Promise<{ env: EnvRuntime; awaitingReap: AwaitingReap[] }> {
   const env = getEnv(controller, id);
   assertIdle(env);
+  const away = unreachableTasks(controller, env.tasks);
+  const exitBefore = new Map(env.tasks.map((t) => [t, t.exit]));
+  const candidates = env.tasks.filter((t) => t.launched || t.lost);
   const ctx = new TransitionCtx(env, 'DESTROY', Date.now() + controller.cfg.defaultTimeoutMs, () => {});
   ctx.expectExits = true;
   ctx.tolerant = true;
@@ -69,6 +78,9 @@ export async function destroyEnvironment(controller: ControllerCore, id: string,
     ctx.stop();
     env.ctx = null;
   }
+  // a node lost during the kill: its tasks whose exit was not seen may still run
+  for (const t of candidates) if (!nodeReachable(controller, t.node) && t.exit === exitBefore.get(t)) away.add(t);
+  const awaitingReap = recordAwaitingReap(controller, away);
   await closeRun(controller, env, 'aborted');
   env.destroyed = true;
   env.updatedMs = Date.now();
@@ -78,7 +90,13 @@ export async function destroyEnvironment(controller: ControllerCore, id: string,
   await controller.store.deleteTasks(env.id);
   controller.envs.delete(env.id);
   for (const t of env.tasks) controller.tasks.delete(t.id);
-  controller.emit({ kind: 'env.destroyed', envId: env.id, state: env.state, message: `environment ${env.id} destroyed${force ? ' (force)' : ''}` });
+  const pending = awaitingReap.length
+    ? `; ${awaitingReap.length} task(s) await reaping on ${[...new Set(awaitingReap.map((x) => x.node))].join(', ')} (agent away)`
+    : '';
+  controller.emit({
+    kind: 'env.destroyed', envId: env.id, state: env.state, message: `environment ${env.id} destroyed${force ? ' (force)' : ''}${pending}`,
+    ...(awaitingReap.length ? { data: { awaitingReap: awaitingReap.map((x) => `${x.node}:${x.taskId}`).join(',') } } : {}),
+  });
   await controller.events.flush();
-  return env;
+  return { env, awaitingReap };
 }

@@ -13,7 +13,7 @@ export function env(p: Partial<Environment> & { id: string }): Environment {
   return {
     name: p.id, workflow: 'daq-chain', state: 'STANDBY', runNumber: undefined, owner: '', createdMs: 1000, updatedMs: 1000,
     vars: {}, repo: '', revision: '', tasks: [], root: undefined, graph: undefined, counts: undefined, error: undefined,
-    transition: '', degraded: false, ...p,
+    transition: '', degraded: false, awaitingReap: [], ...p,
   };
 }
 

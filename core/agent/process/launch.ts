@@ -96,7 +96,7 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
       cleanupFiles: s.cleanupFiles, controlExitMs: s.controlExitMs, termMs: s.termMs, child: r.child,
     });
     d.tasks.set(t.id, t);
-    r.child.on('exit', (code, signal) => d.onExit(t, code, signal));
+    r.child.on('exit', (code, signal, groupGone) => d.onExit(t, code, signal, groupGone));
     d.persist();
 
     if (control === 'controlled') {

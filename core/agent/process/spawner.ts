@@ -12,7 +12,8 @@ import type { SpawnInput, SpawnResult } from './spawn.js';
 
 /** What the driver needs of a spawned task: its exit, once. ChildProcess is one too. */
 export interface ExitSource {
-  on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  /** groupGone: the reaper saw nothing left of the task's process group (undefined: not known) */
+  on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null, groupGone?: boolean) => void): unknown;
   removeAllListeners(event: 'exit'): unknown;
 }
 
@@ -34,10 +35,10 @@ interface Pending { resolve(r: SpawnResult): void; inp: SpawnInput }
  *  on a later turn of the loop as a ChildProcess would (the launcher marks the task launched
  *  right after it listens, and an exit must come after that). */
 class HelperChild {
-  private exit: [number | null, NodeJS.Signals | null] | null = null;
-  private listeners: Array<(code: number | null, signal: NodeJS.Signals | null) => void> = [];
+  private exit: [number | null, NodeJS.Signals | null, boolean | undefined] | null = null;
+  private listeners: Array<(code: number | null, signal: NodeJS.Signals | null, groupGone?: boolean) => void> = [];
 
-  on(_event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this {
+  on(_event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null, groupGone?: boolean) => void): this {
     this.listeners.push(listener);
     if (this.exit) setImmediate(() => this.flush());
     return this;
@@ -48,8 +49,8 @@ class HelperChild {
     return this;
   }
 
-  exited(code: number | null, signal: NodeJS.Signals | null): void {
-    this.exit = [code, signal];
+  exited(code: number | null, signal: NodeJS.Signals | null, groupGone?: boolean): void {
+    this.exit = [code, signal, groupGone];
     this.flush();
   }
 
@@ -131,10 +132,10 @@ export class SpawnHelper {
     const lines = (this.buffered + chunk).split('\n');
     this.buffered = lines.pop()!;
     for (const line of lines) {
-      const [kind, a, b, c] = line.split(' ');
+      const [kind, a, b, c, d] = line.split(' ');
       if (kind === 'S') this.spawned(Number(a), Number(b), Number(c));
       else if (kind === 'F') this.failed(Number(a), Number(b), c);
-      else if (kind === 'X') this.exited(Number(a), Number(b), Number(c));
+      else if (kind === 'X') this.exited(Number(a), Number(b), Number(c), d === undefined ? undefined : d === '1');
     }
   }
 
@@ -159,11 +160,11 @@ export class SpawnHelper {
   }
 
   // The helper writes a task's S line before it can reap it: its X line always comes later.
-  private exited(pid: number, code: number, sig: number): void {
+  private exited(pid: number, code: number, sig: number, groupGone: boolean | undefined): void {
     const child = this.running.get(pid);
     if (!child) return;
     this.running.delete(pid);
-    child.exited(code < 0 ? null : code, sig ? SIGNAL_NAMES.get(sig) ?? null : null);
+    child.exited(code < 0 ? null : code, sig ? SIGNAL_NAMES.get(sig) ?? null : null, groupGone);
   }
 
   private lost(): void {

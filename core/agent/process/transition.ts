@@ -6,7 +6,7 @@ import type { TaskTransition } from '../../rpc/gen/agent.js';
 import type { TransitionReply } from '../../rpc/gen/task.js';
 import { TASK_STATES, TASK_TRANSITION_TABLE, type TaskEvent, type TaskState } from '../../model/states.js';
 import { makeUpdate } from '../updates.js';
-import { killGroupNow, signalGroup, termThenKill, waitGroupGone } from './kill.js';
+import { terminateGroups } from './group-kill.js';
 import { processAlive } from './proc.js';
 import { exitedError, taskError, type ProcTask } from './task.js';
 import type { ProcessDriver } from './driver.js';
@@ -134,9 +134,7 @@ function askExit(d: ProcessDriver, t: ProcTask, deadlineAt: number): Promise<Tra
 function terminateAfterGrace(d: ProcessDriver, t: ProcTask): void {
   const timer = setTimeout(() => {
     if (t.exit || d.stopped || t.killSignal) return; // gone, or a graded kill is already signalling it
-    void d.track(termThenKill(t.pid, t.termMs || DEFAULT_TERM_MS).then((signal) => {
-      if (signal && !t.exit) t.killSignal = signal;
-    }));
+    void d.track(terminateGroups(d, [t], 'SIGTERM', DEFAULT_TERM_MS));
   }, Math.max(0, t.exitGraceUntil - Date.now()));
   timer.unref();
 }
@@ -153,41 +151,56 @@ async function exitOverControl(d: ProcessDriver, t: ProcTask): Promise<void> {
     if (!t.exitRequested) await exited; // no ok answer (yet): the task keeps the rest of the window
   }
   if (t.exitRequested && !t.exit) await d.waitExit(t, Math.max(0, t.exitGraceUntil - Date.now()));
-  if (t.exit) await waitGroupGone(t.pid, ms);
+  if (t.exit) await d.groups.whenGone(t.pid, ms);
 }
 
-async function basicTransition(d: ProcessDriver, t: ProcTask, batchId: number, event: TaskEvent): Promise<void> {
-  if (event === 'EXIT') {
-    t.exitRequested = true;
-    t.killSignal = await termThenKill(t.pid, t.termMs || DEFAULT_TERM_MS);
-    await d.waitExit(t, 2000);
-    t.state = 'DONE';
-    return reply(d, t, batchId, { ok: true });
-  }
+function basicTransition(d: ProcessDriver, t: ProcTask, batchId: number, event: TaskEvent): void {
+  // EXIT never comes here: exitBasicTasks terminates all of a batch's basic tasks together
   // a basic task follows the environment without being told
   t.state = TASK_TRANSITION_TABLE[event].to;
   reply(d, t, batchId, { ok: true });
 }
 
-/** Graded (EXIT over control, SIGTERM, SIGKILL) or immediate (SIGKILL) kill of the whole group. */
-export async function killOne(d: ProcessDriver, batchId: number, t: ProcTask, graded: boolean, reason: string): Promise<void> {
-  if (t.exit) return;
-  t.killBatch = batchId;
-  t.killReason = reason;
-  if (graded) {
-    // an adopted task's exit code cannot be read: an EXIT it acknowledged makes the exit DONE
-    if (t.control === 'controlled' && (t.conn || t.exitAsk)) await exitOverControl(d, t);
-    if (!t.exit || (await waitGroupGone(t.pid, 0)) === false) {
-      t.killSignal = 'SIGTERM';
-      signalGroup(t.pid, 'SIGTERM');
-      if (!(await waitGroupGone(t.pid, t.termMs || DEFAULT_TERM_MS))) {
-        t.killSignal = 'SIGKILL';
-        await killGroupNow(t.pid);
-      }
+/**
+ * EXIT of basic tasks: SIGTERM to all their groups at once, SIGKILL after term_ms to what is left,
+ * and each task is answered DONE when its exit has been seen and its group is gone, not before.
+ */
+export async function exitBasicTasks(d: ProcessDriver, batchId: number, tasks: readonly ProcTask[]): Promise<void> {
+  for (const t of tasks) t.exitRequested = true;
+  await terminateGroups(d, tasks, 'SIGTERM', DEFAULT_TERM_MS, (t, gone) => {
+    if (d.stopped) return;
+    if (gone) {
+      t.state = 'DONE';
+      return reply(d, t, batchId, { ok: true });
     }
-  } else {
-    t.killSignal = 'SIGKILL';
-    await killGroupNow(t.pid);
+    reply(d, t, batchId, {
+      ok: false,
+      error: taskError(t, d.node, 'TIMEOUT', `task ${t.name} (process group ${t.pid}) is still alive after SIGKILL`, { transition: 'EXIT', data: { alive: 'true', signal: t.killSignal } }),
+    });
+  });
+}
+
+/**
+ * Graded (EXIT over control, SIGTERM, SIGKILL) or immediate (SIGKILL) kill of the tasks' groups.
+ * The groups are signalled together (terminateGroups); a controlled task that can be told to EXIT
+ * first gets its control_exit window, and is signalled only if it is still there after it.
+ */
+export async function killTaskGroups(d: ProcessDriver, batchId: number, tasks: readonly ProcTask[], graded: boolean, reason: string): Promise<void> {
+  const live = tasks.filter((t) => !t.exit);
+  for (const t of live) {
+    t.killBatch = batchId;
+    t.killReason = reason;
   }
-  await d.waitExit(t, 2000);
+  if (!graded) return terminateGroups(d, live, 'SIGKILL', DEFAULT_TERM_MS);
+  // an adopted task's exit code cannot be read: an EXIT it acknowledged makes the exit DONE
+  const told = live.filter((t) => !t.exit && t.control === 'controlled' && (t.conn || t.exitAsk));
+  const toldSet = new Set(told);
+  const rest = live.filter((t) => !toldSet.has(t));
+  await Promise.all([
+    terminateGroups(d, rest, 'SIGTERM', DEFAULT_TERM_MS),
+    ...told.map(async (t) => {
+      await exitOverControl(d, t);
+      await terminateGroups(d, [t], 'SIGTERM', DEFAULT_TERM_MS);
+    }),
+  ]);
 }

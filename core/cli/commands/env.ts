@@ -139,8 +139,10 @@ export function register(program: Command): void {
       await withControl(cmd, async (c) => {
         const t0 = Date.now();
         const e = await c.call('destroyEnvironment', { id, force: !!o.force }, 120_000);
-        if (isJsonMode()) return printJson(envJson(e));
+        if (isJsonMode()) return printJson({ ...envJson(e), ...(e.awaitingReap.length ? { awaitingReap: e.awaitingReap } : {}) });
         out(`${id} destroyed in ${fmtDuration(Date.now() - t0)} (was ${e.workflow}${e.state ? `, ${e.state}` : ''})`);
+        // their agent was away: they may still run until it comes back and they are reaped
+        for (const x of e.awaitingReap) out(`  awaiting reaping on ${x.node}: ${x.taskName} (pid ${x.pid || '?'})`);
       });
     });
 

@@ -9,6 +9,7 @@ import type { NodeRuntime } from '../nodes.js';
 import type { AgentLink } from './link.js';
 import { fault, taskExited } from '../faults.js';
 import { markInFlight } from '../transitions/in-flight.js';
+import { settleOnHello } from '../pending-reaps.js';
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a), kb = Object.keys(b);
@@ -52,6 +53,7 @@ export function onHello(controller: ControllerCore, link: AgentLink, h: Hello): 
   }
   controller.emit({ kind: 'node.up', node: name, message: `node ${name} is up (${link.address})`, data: { address: link.address, tasks: String(h.tasks.length) } });
   const reaped = resync(controller, node, link, h.tasks);
+  settleOnHello(controller, name, new Set(h.tasks.map((x) => x.taskId)));
   if (reaped) console.error(`baton controller: reaping ${reaped} task(s) on ${name} that no environment owns`);
 }
 

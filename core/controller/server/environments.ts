@@ -40,7 +40,9 @@ export function environmentHandlers(controller: ControllerCore): Pick<ControlSer
       }
     }),
 
-    destroyEnvironment: unary<DestroyEnvironmentRequest, Environment>(controller, async (req) =>
-      envToProto(await destroyEnvironment(controller, req.id, req.force))),
+    destroyEnvironment: unary<DestroyEnvironmentRequest, Environment>(controller, async (req) => {
+      const { env, awaitingReap } = await destroyEnvironment(controller, req.id, req.force);
+      return { ...envToProto(env), awaitingReap };
+    }),
   };
 }

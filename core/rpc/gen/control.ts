@@ -141,11 +141,27 @@ export interface Environment {
   transition: string;
   /** lost tasks above nmin */
   degraded: boolean;
+  /**
+   * DestroyEnvironment only: tasks whose agent was away when the environment was destroyed. They
+   * may still run; the controller reaps them when their agent comes back (controlled tasks also
+   * end themselves after their orphan grace).
+   */
+  awaitingReap: AwaitingReap[];
 }
 
 export interface Environment_VarsEntry {
   key: string;
   value: string;
+}
+
+/** A task of a destroyed environment that still awaits reaping on its node. */
+export interface AwaitingReap {
+  taskId: string;
+  taskName: string;
+  node: string;
+  /** as last known (0: never known) */
+  pid: number;
+  envId: string;
 }
 
 export interface ExitSummary {
@@ -1548,6 +1564,7 @@ function createBaseEnvironment(): Environment {
     error: undefined,
     transition: "",
     degraded: false,
+    awaitingReap: [],
   };
 }
 
@@ -1606,6 +1623,9 @@ export const Environment: MessageFns<Environment> = {
     }
     if (message.degraded !== false) {
       writer.uint32(144).bool(message.degraded);
+    }
+    for (const v of message.awaitingReap) {
+      AwaitingReap.encode(v!, writer.uint32(562).fork()).join();
     }
     return writer;
   },
@@ -1770,6 +1790,14 @@ export const Environment: MessageFns<Environment> = {
             message.degraded = reader.bool();
             continue;
           }
+          case 70: {
+            if (tag !== 562) {
+              break;
+            }
+
+            message.awaitingReap.push(AwaitingReap.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1829,6 +1857,11 @@ export const Environment: MessageFns<Environment> = {
       error: isSet(object.error) ? ErrorDetail.fromJSON(object.error) : undefined,
       transition: isSet(object.transition) ? globalThis.String(object.transition) : "",
       degraded: isSet(object.degraded) ? globalThis.Boolean(object.degraded) : false,
+      awaitingReap: globalThis.Array.isArray(object?.awaitingReap)
+        ? object.awaitingReap.map((e: any) => AwaitingReap.fromJSON(e))
+        : globalThis.Array.isArray(object?.awaiting_reap)
+        ? object.awaiting_reap.map((e: any) => AwaitingReap.fromJSON(e))
+        : [],
     };
   },
 
@@ -1894,6 +1927,9 @@ export const Environment: MessageFns<Environment> = {
     if (message.degraded !== false) {
       obj.degraded = message.degraded;
     }
+    if (message.awaitingReap?.length) {
+      obj.awaitingReap = message.awaitingReap.map((e) => AwaitingReap.toJSON(e));
+    }
     return obj;
   },
 
@@ -1934,6 +1970,7 @@ export const Environment: MessageFns<Environment> = {
       : undefined;
     message.transition = object.transition ?? "";
     message.degraded = object.degraded ?? false;
+    message.awaitingReap = object.awaitingReap?.map((e) => AwaitingReap.fromPartial(e)) || [];
     return message;
   },
 };
@@ -2019,6 +2056,151 @@ export const Environment_VarsEntry: MessageFns<Environment_VarsEntry> = {
     const message = createBaseEnvironment_VarsEntry();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseAwaitingReap(): AwaitingReap {
+  return { taskId: "", taskName: "", node: "", pid: 0, envId: "" };
+}
+
+export const AwaitingReap: MessageFns<AwaitingReap> = {
+  encode(message: AwaitingReap, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.taskId !== "") {
+      writer.uint32(10).string(message.taskId);
+    }
+    if (message.taskName !== "") {
+      writer.uint32(18).string(message.taskName);
+    }
+    if (message.node !== "") {
+      writer.uint32(26).string(message.node);
+    }
+    if (message.pid !== 0) {
+      writer.uint32(32).int32(message.pid);
+    }
+    if (message.envId !== "") {
+      writer.uint32(42).string(message.envId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AwaitingReap {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAwaitingReap();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.taskId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.taskName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.pid = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.envId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AwaitingReap {
+    return {
+      taskId: isSet(object.taskId)
+        ? globalThis.String(object.taskId)
+        : isSet(object.task_id)
+        ? globalThis.String(object.task_id)
+        : "",
+      taskName: isSet(object.taskName)
+        ? globalThis.String(object.taskName)
+        : isSet(object.task_name)
+        ? globalThis.String(object.task_name)
+        : "",
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+      pid: isSet(object.pid) ? globalThis.Number(object.pid) : 0,
+      envId: isSet(object.envId)
+        ? globalThis.String(object.envId)
+        : isSet(object.env_id)
+        ? globalThis.String(object.env_id)
+        : "",
+    };
+  },
+
+  toJSON(message: AwaitingReap): unknown {
+    const obj: any = {};
+    if (message.taskId !== "") {
+      obj.taskId = message.taskId;
+    }
+    if (message.taskName !== "") {
+      obj.taskName = message.taskName;
+    }
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    if (message.pid !== 0) {
+      obj.pid = Math.round(message.pid);
+    }
+    if (message.envId !== "") {
+      obj.envId = message.envId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AwaitingReap>, I>>(base?: I): AwaitingReap {
+    return AwaitingReap.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AwaitingReap>, I>>(object: I): AwaitingReap {
+    const message = createBaseAwaitingReap();
+    message.taskId = object.taskId ?? "";
+    message.taskName = object.taskName ?? "";
+    message.node = object.node ?? "";
+    message.pid = object.pid ?? 0;
+    message.envId = object.envId ?? "";
     return message;
   },
 };

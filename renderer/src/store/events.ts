@@ -85,7 +85,7 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
             id: ev.envId, name: ev.data.name ?? '', workflow: ev.data.workflow ?? '', state: ev.state || 'STANDBY',
             runNumber: undefined, owner: ev.data.owner ?? '', createdMs: ev.timeMs, updatedMs: ev.timeMs, vars: {},
             repo: '', revision: '', tasks: [], root: undefined, graph: undefined, counts: undefined, error: undefined,
-            transition: '', degraded: false,
+            transition: '', degraded: false, awaitingReap: [],
           });
         }
         want.add('envs');

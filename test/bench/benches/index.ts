@@ -4,6 +4,7 @@ import { consoleBench } from './console.js';
 import { events } from './events.js';
 import { farm } from './farm.js';
 import { latency } from './latency.js';
+import { peers } from './peers.js';
 import { procs } from './procs.js';
 
-export const BENCHMARKS: Benchmark[] = [farm, procs, latency, events, consoleBench];
+export const BENCHMARKS: Benchmark[] = [farm, procs, latency, events, consoleBench, peers];

@@ -1,0 +1,233 @@
+// Kills of many task groups at once. Killing 1,000 tasks one by one, each polling /proc for its own
+// group (a full /proc scan per poll, ~1,000 stat files), ended ~20 tasks a second at ~90% of the
+// agent's cpu, long enough for it to miss its heartbeats. Here every group is signalled first,
+// then the exits come from whoever reaps the leaders (the spawn helper's X lines, Node's 'exit',
+// the poll of adopted tasks), one timer per term_ms escalates SIGTERM to SIGKILL for all that are
+// left, and the rare group that outlives its leader (orphans of a shell) is watched by one shared
+// /proc scan per round for all such groups.
+import * as fs from 'node:fs';
+import { readProcStat } from './proc.js';
+import { signalGroup } from './kill.js';
+import type { ProcTask } from './task.js';
+
+/** after SIGKILL: how long a group may take to go before it is reported as still alive */
+export const KILL_WAIT_MS = 10_000;
+/** SIGKILL is sent again this often to what is still there (a process forked between signals) */
+const KILL_REPEAT_MS = 200;
+const SCAN_MIN_MS = 10;
+const SCAN_MAX_MS = 100;
+
+/** kill(-pgid, 0): false only when no process, not even a zombie, is left in the group (cheap) */
+function groupAnswers(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** The groups among `pgids` that have a live (non-zombie) member: one pass over /proc for all. */
+export function liveGroups(pgids: Iterable<number>): Set<number> {
+  const wanted = new Set(pgids);
+  const live = new Set<number>();
+  if (process.platform !== 'linux') {
+    for (const g of wanted) if (groupAnswers(g)) live.add(g);
+    return live;
+  }
+  let names: string[];
+  try {
+    names = fs.readdirSync('/proc');
+  } catch {
+    return live;
+  }
+  for (const n of names) {
+    const c = n.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const st = readProcStat(Number(n));
+    if (st && wanted.has(st.pgrp) && st.state !== 'Z' && st.state !== 'X') live.add(st.pgrp);
+  }
+  return live;
+}
+
+interface Watched {
+  waiters: Array<(gone: boolean) => void>;
+  until: number;
+  /** SIGKILL what is left on every round: the leader has exited and these are its orphans */
+  kill: boolean;
+}
+
+/**
+ * Groups whose leader has exited but that still answer kill(-pgid, 0): members left behind, or
+ * zombies their new parent has not reaped yet. One /proc scan per round serves all of them.
+ */
+export class GroupWatch {
+  private readonly watched = new Map<number, Watched>();
+  private timer: NodeJS.Timeout | null = null;
+  private step = SCAN_MIN_MS;
+  /**
+   * Groups killRest found gone, for the whenGone that follows in the same turn (a kill waiting on
+   * the exit): kill() on a gone group throws, and building that error twice per task was a tenth
+   * of an agent's cpu when 1,000 tasks exited together. Cleared on the next turn, before a pid
+   * could be reused.
+   */
+  private readonly justGone = new Set<number>();
+
+  /** true once the group has no live member; false if one is still there after `ms` */
+  whenGone(pgid: number, ms = KILL_WAIT_MS, kill = false): Promise<boolean> {
+    if (this.justGone.has(pgid) || !groupAnswers(pgid)) return Promise.resolve(true);
+    return new Promise((resolve) => this.add(pgid, ms, kill, resolve));
+  }
+
+  /**
+   * The leader exited: its group's other members must not outlive it (SIGKILL until gone).
+   * knownGone: its reaper already saw the group empty (the spawn helper says so in its exit line).
+   */
+  killRest(pgid: number, knownGone?: boolean): void {
+    if (knownGone || !groupAnswers(pgid)) {
+      if (!this.justGone.size) setImmediate(() => this.justGone.clear());
+      this.justGone.add(pgid);
+      return;
+    }
+    signalGroup(pgid, 'SIGKILL');
+    this.add(pgid, KILL_WAIT_MS, true, () => {});
+  }
+
+  get size(): number {
+    return this.watched.size;
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const w of this.watched.values()) for (const r of w.waiters) r(false);
+    this.watched.clear();
+  }
+
+  private add(pgid: number, ms: number, kill: boolean, waiter: (gone: boolean) => void): void {
+    const w = this.watched.get(pgid);
+    if (w) {
+      w.waiters.push(waiter);
+      w.until = Math.max(w.until, Date.now() + ms);
+      w.kill ||= kill;
+    } else {
+      this.watched.set(pgid, { waiters: [waiter], until: Date.now() + ms, kill });
+    }
+    if (!this.timer) {
+      this.step = SCAN_MIN_MS;
+      this.schedule();
+    }
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => this.scan(), this.step);
+    this.timer.unref();
+    this.step = Math.min(this.step * 2, SCAN_MAX_MS);
+  }
+
+  private scan(): void {
+    this.timer = null;
+    // the cheap check first: most groups are gone by now, and only the rest need /proc
+    const answering = [...this.watched.keys()].filter(groupAnswers);
+    const live = answering.length ? liveGroups(answering) : new Set<number>();
+    const now = Date.now();
+    for (const [pgid, w] of this.watched) {
+      const gone = !live.has(pgid);
+      if (!gone && now < w.until) {
+        if (w.kill) signalGroup(pgid, 'SIGKILL');
+        continue;
+      }
+      this.watched.delete(pgid);
+      for (const r of w.waiters) r(gone);
+    }
+    if (this.watched.size) this.schedule();
+  }
+}
+
+/** What terminateGroups needs of the driver (ProcessDriver is one). */
+export interface GroupKillHost {
+  readonly groups: GroupWatch;
+}
+
+/**
+ * Terminates the groups of `tasks` together: `first` to every group at once (SIGTERM, or SIGKILL
+ * for an immediate kill); after each task's term_ms (one timer per distinct term_ms) SIGKILL to the
+ * groups still there, again every KILL_REPEAT_MS; a task is finished when its leader's exit has
+ * been seen and nothing of its group is left. `onGone` is called per task as it finishes (gone
+ * false: still alive KILL_WAIT_MS after SIGKILL). Resolves when every task has finished.
+ */
+export function terminateGroups(
+  host: GroupKillHost,
+  tasks: readonly ProcTask[],
+  first: 'SIGTERM' | 'SIGKILL',
+  defaultTermMs: number,
+  onGone?: (t: ProcTask, gone: boolean) => void,
+): Promise<void> {
+  if (!tasks.length) return Promise.resolve();
+  return new Promise((resolve) => {
+    const waiting = new Map<ProcTask, () => void>();
+    const timers: NodeJS.Timeout[] = [];
+    let killedAll = false;
+    const finish = (t: ProcTask, gone: boolean) => {
+      const w = waiting.get(t);
+      if (!w) return;
+      waiting.delete(t);
+      t.exitWaiters.delete(w);
+      onGone?.(t, gone);
+      if (waiting.size) return;
+      for (const timer of timers) clearTimeout(timer);
+      resolve();
+    };
+    const groupGone = (t: ProcTask) => void host.groups.whenGone(t.pid, KILL_WAIT_MS, killedAll || t.killSignal === 'SIGKILL').then((gone) => finish(t, gone));
+    const killRemaining = (cohort: readonly ProcTask[]) => {
+      for (const t of cohort) {
+        if (!waiting.has(t)) continue;
+        t.killSignal = 'SIGKILL';
+        signalGroup(t.pid, 'SIGKILL');
+      }
+    };
+    for (const t of tasks) {
+      const onExit = () => {
+        t.exitWaiters.delete(onExit);
+        groupGone(t);
+      };
+      waiting.set(t, onExit);
+    }
+    // every group is signalled before anything waits: the kills run in parallel in the kernel
+    const cohorts = new Map<number, ProcTask[]>();
+    for (const t of tasks) {
+      if (t.exit) continue;
+      t.killSignal = first;
+      signalGroup(t.pid, first);
+      const termMs = t.termMs || defaultTermMs;
+      const c = cohorts.get(termMs);
+      if (c) c.push(t);
+      else cohorts.set(termMs, [t]);
+    }
+    if (first === 'SIGKILL') killedAll = true;
+    const escalate = (cohort: readonly ProcTask[]) => {
+      killRemaining(cohort);
+      const repeat = setInterval(() => killRemaining(cohort), KILL_REPEAT_MS);
+      repeat.unref();
+      timers.push(repeat);
+      const giveUp = setTimeout(() => {
+        for (const t of cohort) finish(t, false);
+      }, KILL_WAIT_MS);
+      giveUp.unref();
+      timers.push(giveUp);
+    };
+    for (const [termMs, cohort] of cohorts) {
+      if (first === 'SIGKILL') escalate(cohort);
+      else {
+        const timer = setTimeout(() => escalate(cohort), termMs);
+        timer.unref();
+        timers.push(timer);
+      }
+    }
+    // listen last: an exit seen while signalling (none can be, exits arrive on later turns) or before
+    for (const [t, onExit] of [...waiting]) {
+      if (t.exit) groupGone(t);
+      else t.exitWaiters.add(onExit);
+    }
+  });
+}

@@ -1,0 +1,204 @@
+// Baton vs supervisord: N plain processes (/bin/sleep) up and down.
+// - Baton: a workflow of N basic tasks on one local agent (a local stack, as a user starts it);
+//   up = DEPLOY; down = EXIT until every process has really exited (read in /proc, not the reply),
+//   then a new environment is placed and deployed at once (the agent must still be UP).
+// - supervisord (Debian's supervisor): its own config with N programs, `start all` until every
+//   program is RUNNING, `stop all` until every one is STOPPED and its process gone.
+// - The floor: one Node process spawns N, then signals and reaps them (floors/spawn-kill.ts).
+// N = 1,000 (smoke: 50). Targets: Baton ahead of supervisord both ways, within 2x the floor.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Benchmark, BenchContext, BenchOutput } from '../bench.js';
+import { round } from '../proc.js';
+import { atMost, figure, type Figure } from '../results.js';
+import { Stack, teardownNotes } from '../stack.js';
+import { Supervisor } from '../supervisor.js';
+import type { Task } from '../../../core/rpc/gen/control.js';
+
+const COMMAND = '/bin/sleep';
+const ARGS = ['1000'];
+/** the bench-plain task class's kill.term, given to supervisord as stopwaitsecs too */
+const TERM_MS = 3000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface UpDown {
+  upMs: number;
+  downMs: number;
+}
+
+/** pids (of `pids`) whose process is alive and not a zombie */
+function living(pids: readonly number[]): number[] {
+  return pids.filter((p) => {
+    try {
+      const st = fs.readFileSync(`/proc/${p}/stat`, 'latin1');
+      const state = st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3);
+      return state !== 'Z' && state !== 'X';
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function untilGone(pids: readonly number[], timeoutMs: number, what: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let left = living(pids);
+  while (left.length) {
+    if (Date.now() > until) throw new Error(`${what}: ${left.length} process(es) still alive after ${timeoutMs} ms (e.g. pid ${left[0]})`);
+    await sleep(20);
+    left = living(left);
+  }
+}
+
+function floor(n: number): Promise<UpDown> {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'floors', 'spawn-kill.js');
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [script, String(n), COMMAND, ...ARGS], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout!.on('data', (d) => (out += d));
+    p.once('error', reject);
+    p.once('exit', (code) => {
+      try {
+        if (code !== 0) throw new Error(`the spawn-kill floor exited ${code}`);
+        resolve(JSON.parse(out) as UpDown);
+      } catch (e) {
+        reject(e);
+      }
+    });
+  });
+}
+
+interface BatonRun extends UpDown {
+  /** EXIT's reply, before the processes were checked gone */
+  exitReplyMs: number;
+  /** a new 2-task environment created and deployed right after */
+  placeAfterMs: number;
+  /** another N deployed, then destroyed (graded) until every process is gone */
+  destroyMs: number;
+  notes: string[];
+}
+
+async function baton(ctx: BenchContext, n: number): Promise<BatonRun> {
+  const stack = await Stack.up({ agents: 1 });
+  const notes: string[] = [];
+  try {
+    const c = stack.client;
+    const env = await c.create('bench-plain', { tasks: String(n) });
+    ctx.load('baton up');
+    const up = await c.transition(env.id, 'DEPLOY', 300_000);
+    const tasks = (await c.unary<{ tasks: Task[] }>('listTasks', { envId: env.id, node: '', state: '' })).tasks;
+    const pids = tasks.map((t) => t.pid).filter((p) => p > 0);
+    for (const p of pids) stack.taskPids.add(p);
+    if (living(pids).length !== n) throw new Error(`baton: ${living(pids).length} of ${n} processes alive after DEPLOY`);
+    ctx.log(`baton: ${n} up in ${up.ms.toFixed(0)} ms`);
+    ctx.load('baton down');
+    const t0 = performance.now();
+    const exit = await c.transition(env.id, 'EXIT', 300_000);
+    await untilGone(pids, 120_000, 'baton EXIT');
+    const downMs = performance.now() - t0;
+    ctx.log(`baton: ${n} down in ${downMs.toFixed(0)} ms (EXIT replied after ${exit.ms.toFixed(0)} ms)`);
+    const t1 = performance.now();
+    const next = await c.create('bench-plain', { tasks: '2' });
+    await c.transition(next.id, 'DEPLOY', 60_000);
+    const placeAfterMs = performance.now() - t1;
+    const info = await c.info();
+    if (info.nodesUp !== info.nodesTotal) notes.push(`after EXIT only ${info.nodesUp} of ${info.nodesTotal} node(s) were up`);
+    await c.transition(next.id, 'EXIT', 60_000);
+    await c.unary('destroyEnvironment', { id: next.id, force: false }, 60_000);
+    await c.unary('destroyEnvironment', { id: env.id, force: false }, 120_000);
+    // destroy of running tasks: the same kill, without an EXIT first
+    const doomed = await c.create('bench-plain', { tasks: String(n) });
+    await c.transition(doomed.id, 'DEPLOY', 300_000);
+    const doomedPids = (await c.unary<{ tasks: Task[] }>('listTasks', { envId: doomed.id, node: '', state: '' })).tasks.map((t) => t.pid).filter((p) => p > 0);
+    for (const p of doomedPids) stack.taskPids.add(p);
+    await sleep(1000);
+    ctx.load('baton destroy');
+    const t2 = performance.now();
+    await c.unary('destroyEnvironment', { id: doomed.id, force: false }, 300_000);
+    await untilGone(doomedPids, 120_000, 'baton destroy');
+    const destroyMs = performance.now() - t2;
+    ctx.log(`baton: ${n} destroyed in ${destroyMs.toFixed(0)} ms`);
+    return { upMs: up.ms, downMs, exitReplyMs: exit.ms, placeAfterMs, destroyMs, notes };
+  } finally {
+    const d = await stack.down();
+    notes.push(...teardownNotes(d, 'baton: '));
+  }
+}
+
+async function supervisord(ctx: BenchContext, n: number): Promise<UpDown> {
+  const s = await Supervisor.start(n, COMMAND, ARGS, TERM_MS);
+  try {
+    ctx.load('supervisord up');
+    const t0 = performance.now();
+    const running = await s.all('start', 'RUNNING');
+    const upMs = performance.now() - t0;
+    const pids = running.map((p) => p.pid);
+    if (living(pids).length !== n) throw new Error(`supervisord: ${living(pids).length} of ${n} processes alive after start all`);
+    ctx.log(`supervisord: ${n} up in ${upMs.toFixed(0)} ms`);
+    ctx.load('supervisord down');
+    const t1 = performance.now();
+    await s.all('stop', 'STOPPED');
+    await untilGone(pids, 120_000, 'supervisord stop all');
+    const downMs = performance.now() - t1;
+    ctx.log(`supervisord: ${n} down in ${downMs.toFixed(0)} ms`);
+    return { upMs, downMs };
+  } finally {
+    await s.stop();
+  }
+}
+
+export const peers: Benchmark = {
+  name: 'peers',
+  title: 'Baton vs supervisord: N plain processes (/bin/sleep) up and down, against the spawn/kill floor',
+  async run(ctx): Promise<BenchOutput> {
+    const n = ctx.smoke ? 50 : 1000;
+    if (!Supervisor.installed()) throw new Error('supervisord is not installed (apt-get install supervisor; .ci/run installs it)');
+    ctx.load('floor');
+    const f = await floor(n);
+    ctx.log(`floor: ${n} spawned in ${f.upMs.toFixed(0)} ms, signalled and reaped in ${f.downMs.toFixed(0)} ms`);
+    const b = await baton(ctx, n);
+    const s = await supervisord(ctx, n);
+    const targeted = !ctx.smoke;
+    const sec = (ms: number) => round(ms / 1000, 2);
+    const count = n.toLocaleString('en');
+    const floorUp = { value: sec(f.upMs), unit: 's', what: `${count} x ${COMMAND} spawned from one Node process (each its own group)` };
+    const floorDown = { value: sec(f.downMs), unit: 's', what: `${count} groups signalled (SIGTERM) and reaped by one Node process` };
+    const figures: Figure[] = [
+      figure('floor.up', `floor: spawn ${count} plain processes`, sec(f.upMs), 's'),
+      figure('floor.down', `floor: signal and reap ${count} plain processes`, sec(f.downMs), 's'),
+      figure('baton.up', `Baton: DEPLOY of ${count} basic tasks (one agent)`, sec(b.upMs), 's', { floor: floorUp }),
+      figure('baton.down', `Baton: EXIT of ${count} basic tasks until every process is gone (/proc)`, sec(b.downMs), 's', {
+        floor: floorDown,
+        note: `EXIT replied after ${sec(b.exitReplyMs)} s`,
+      }),
+      figure('baton.destroy', `Baton: destroy of ${count} running basic tasks until every process is gone (/proc)`, sec(b.destroyMs), 's', {
+        floor: floorDown,
+      }),
+      figure('supervisord.up', `supervisord: start all (${count} programs) until all RUNNING`, sec(s.upMs), 's', { floor: floorUp }),
+      figure('supervisord.down', `supervisord: stop all until all STOPPED and gone (/proc)`, sec(s.downMs), 's', { floor: floorDown }),
+      figure('baton.up.ratio.floor', `Baton up / floor`, round(b.upMs / f.upMs, 2), 'x', { target: targeted ? atMost(2, '<= 2x floor') : undefined }),
+      figure('baton.down.ratio.floor', `Baton down / floor`, round(b.downMs / f.downMs, 2), 'x', { target: targeted ? atMost(2, '<= 2x floor') : undefined }),
+      figure('baton.destroy.ratio.floor', `Baton destroy / floor`, round(b.destroyMs / f.downMs, 2), 'x', {
+        target: targeted ? atMost(2, '<= 2x floor') : undefined,
+      }),
+      figure('baton.up.ratio.supervisord', `Baton up / supervisord up`, round(b.upMs / s.upMs, 2), 'x', {
+        target: targeted ? atMost(1, '< supervisord') : undefined,
+      }),
+      figure('baton.down.ratio.supervisord', `Baton down / supervisord down`, round(b.downMs / s.downMs, 2), 'x', {
+        target: targeted ? atMost(1, '< supervisord') : undefined,
+      }),
+      figure('baton.placeAfterExit', `Baton: a new 2-task environment created and deployed right after the EXIT`, sec(b.placeAfterMs), 's'),
+    ];
+    return {
+      ok: b.notes.every((x) => !x.includes('left behind')) && !b.notes.some((x) => x.startsWith('after EXIT')),
+      figures,
+      details: { tasks: n, floor: f, baton: b, supervisord: s },
+      notes: [
+        ...b.notes,
+        `supervisord programs: startsecs=0 (its default of 1 s is a wait, not its speed), stopwaitsecs=${TERM_MS / 1000} like the tasks' kill.term, stopasgroup and killasgroup like Baton's group kills; logs to files in both`,
+        'the floor is a fresh Node process that spawns the processes back to back, then SIGTERMs every group and waits for every exit',
+      ],
+    };
+  },
+};
