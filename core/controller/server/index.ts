@@ -9,17 +9,18 @@ import { nodeHandlers } from './nodes.js';
 import { templateHandlers } from './templates.js';
 import { infoHandlers } from './info.js';
 import { addReflection, DESCRIPTOR_SET } from './reflection.js';
+import { withLimits } from './limited.js';
 
 const MAX_MSG = 512 * 1024 * 1024;
 
 export function controlServer(controller: ControllerCore, pool: AgentPool): ControlServer {
-  return {
+  return withLimits(controller, {
     ...infoHandlers(controller),
     ...environmentHandlers(controller),
     ...taskHandlers(controller),
     ...nodeHandlers(controller, pool),
     ...templateHandlers(controller),
-  };
+  });
 }
 
 export function createServer(controller: ControllerCore, pool: AgentPool): grpc.Server {
