@@ -1,0 +1,22 @@
+// A WorkflowLoader whose lint and expand run in worker threads (pool.ts); list stays here (it
+// reads only the repos' var specs, small and bounded).
+import type { WorkflowLoader, ExpandedWorkflow, Diagnostic } from '../../workflow/types.js';
+import { createWorkflowLoader, type WorkflowLoaderOptions } from '../../workflow/index.js';
+import { WorkflowPool } from './pool.js';
+
+/** The longest a lint may take (a real template lints in milliseconds). */
+export const LINT_TIMEOUT_MS = 30_000;
+/** The longest an expansion may take (a million sim tasks expand in well under this). */
+export const EXPAND_TIMEOUT_MS = 300_000;
+
+export function workerLoader(opts: WorkflowLoaderOptions): WorkflowLoader & { close(): Promise<void> } {
+  const local = createWorkflowLoader(opts);
+  const pool = new WorkflowPool({ loader: opts });
+  return {
+    list: (repo) => local.list(repo),
+    expand: async (workflow, vars, origin) =>
+      (await pool.run({ op: 'expand', workflow, vars: vars ?? {}, origin: origin ?? {} }, EXPAND_TIMEOUT_MS)) as ExpandedWorkflow,
+    lint: async (path, content) => (await pool.run({ op: 'lint', path, content }, LINT_TIMEOUT_MS)) as Diagnostic[],
+    close: () => pool.close(),
+  };
+}
