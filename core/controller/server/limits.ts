@@ -21,6 +21,9 @@ const text = (maxBytes: number): FieldLimit => ({ kind: 'string', maxBytes });
 const number = (max: number): FieldLimit => ({ kind: 'number', max });
 const bool: FieldLimit = { kind: 'bool' };
 
+/** The largest request message the server decodes (grpc.max_receive_message_length). */
+export const MAX_REQUEST_BYTES = 4 * MIB;
+
 /** An id (environment, task), a node name, a state or transition name, a signal. */
 const ID = text(256);
 /** A path or an address. */
@@ -56,9 +59,9 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
   SubscribeRequest: { fromSeq: number(Number.MAX_SAFE_INTEGER), envId: ID, kinds: { kind: 'list', maxItems: 64, maxItemBytes: 64 }, replayAll: bool },
 };
 
+/** Limits count UTF-8 bytes, as they travel. */
 function bytes(s: string): number {
-  // a string's UTF-8 length is at most 3 bytes per UTF-16 unit: skip the count when it cannot matter
-  return s.length * 3 < 1024 ? s.length : Buffer.byteLength(s);
+  return Buffer.byteLength(s);
 }
 
 function tooBig(message: string, field: string, limit: string, max: number, size: number): BatonError {

@@ -7,7 +7,8 @@ import type { WorkflowSummary } from '../../workflow/types.js';
 import { renderPlan } from '../../workflow/index.js';
 import { BatonError, isBatonError } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
-import { planPlacement } from '../placement.js';
+import { nodeSnapshots, planPlacement } from '../placement.js';
+import { isWorkerLoader } from '../workers/loader.js';
 import { unary } from './wrap.js';
 
 function templateToProto(w: WorkflowSummary): Template {
@@ -24,6 +25,9 @@ function templateToProto(w: WorkflowSummary): Template {
 /** The expansion with the placement every task would get now (or why it would not fit). */
 async function render(controller: ControllerCore, req: RenderTemplateRequest): Promise<string> {
   if (!req.workflow) throw new BatonError('BAD_INPUT', 'a workflow is required', { where: 'workflow' });
+  const origin = { repo: req.repo || undefined, revision: req.revision || undefined };
+  // the default loader renders in a worker thread: a 100,000-task plan never holds the event loop
+  if (isWorkerLoader(controller.loader)) return controller.loader.renderJson(req.workflow, req.vars ?? {}, origin, nodeSnapshots(controller));
   const expanded = await controller.loader.expand(req.workflow, req.vars ?? {}, { repo: req.repo || undefined, revision: req.revision || undefined });
   const plan = renderPlan(expanded);
   let placementError: unknown = null;

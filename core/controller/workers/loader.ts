@@ -3,13 +3,24 @@
 import type { WorkflowLoader, ExpandedWorkflow, Diagnostic } from '../../workflow/types.js';
 import { createWorkflowLoader, type WorkflowLoaderOptions } from '../../workflow/index.js';
 import { WorkflowPool } from './pool.js';
+import type { PlaceNode } from '../scheduler.js';
 
 /** The longest a lint may take (a real template lints in milliseconds). */
 export const LINT_TIMEOUT_MS = 30_000;
 /** The longest an expansion may take (a million sim tasks expand in well under this). */
 export const EXPAND_TIMEOUT_MS = 300_000;
 
-export function workerLoader(opts: WorkflowLoaderOptions): WorkflowLoader & { close(): Promise<void> } {
+/** A loader that can also render (RenderTemplate) off the event loop. */
+export interface WorkerLoader extends WorkflowLoader {
+  renderJson(workflow: string, vars: Record<string, string>, origin: { repo?: string; revision?: string }, nodes: PlaceNode[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function isWorkerLoader(loader: WorkflowLoader): loader is WorkerLoader {
+  return typeof (loader as Partial<WorkerLoader>).renderJson === 'function';
+}
+
+export function workerLoader(opts: WorkflowLoaderOptions): WorkerLoader {
   const local = createWorkflowLoader(opts);
   const pool = new WorkflowPool({ loader: opts });
   return {
@@ -17,6 +28,8 @@ export function workerLoader(opts: WorkflowLoaderOptions): WorkflowLoader & { cl
     expand: async (workflow, vars, origin) =>
       (await pool.run({ op: 'expand', workflow, vars: vars ?? {}, origin: origin ?? {} }, EXPAND_TIMEOUT_MS)) as ExpandedWorkflow,
     lint: async (path, content) => (await pool.run({ op: 'lint', path, content }, LINT_TIMEOUT_MS)) as Diagnostic[],
+    renderJson: async (workflow, vars, origin, nodes) =>
+      (await pool.run({ op: 'render', workflow, vars: vars ?? {}, origin, nodes }, EXPAND_TIMEOUT_MS)) as string,
     close: () => pool.close(),
   };
 }

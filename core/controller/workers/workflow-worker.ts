@@ -1,9 +1,24 @@
 // A worker thread that lints and expands templates for the controller (pool.ts), so that a
 // large or hostile template costs this thread's time, not the controller's event loop.
+import * as os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { BatonError } from '../../model/errors.js';
-import { createWorkflowLoader, type WorkflowLoaderOptions } from '../../workflow/index.js';
+import { BatonError, isBatonError } from '../../model/errors.js';
+import { createWorkflowLoader, renderPlan, type WorkflowLoaderOptions } from '../../workflow/index.js';
+import { placeTasks, type PlaceNode } from '../scheduler.js';
 import type { WorkflowJob, WorkflowJobReply } from './protocol.js';
+
+// Below the controller's own thread: on a busy machine a long lint must not take the cores the
+// event loop needs for heartbeats and replies. On Linux a thread's nice value is its own, and
+// setpriority(0) names the calling thread; elsewhere this may nice the process or fail, and
+// then the worker runs at the controller's priority.
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(0, Math.min(19, os.getPriority(0) + 10));
+  } catch { /* not allowed: run as is */ }
+}
+
+/** Most tasks RenderTemplate shows (a dry run is read by people; a farm is not). */
+export const MAX_RENDER_TASKS = 10_000;
 
 const loader = createWorkflowLoader(workerData as WorkflowLoaderOptions);
 
@@ -11,7 +26,29 @@ async function run(job: WorkflowJob): Promise<unknown> {
   switch (job.op) {
     case 'lint': return loader.lint(job.path, job.content);
     case 'expand': return loader.expand(job.workflow, job.vars, job.origin);
+    case 'render': return render(job.workflow, job.vars, job.origin, job.nodes);
   }
+}
+
+/** The plan as JSON text: one string crosses back to the controller, not 100,000 objects. */
+async function render(workflow: string, vars: Record<string, string>, origin: { repo?: string; revision?: string }, nodes: PlaceNode[]): Promise<string> {
+  const expanded = await loader.expand(workflow, vars, origin);
+  if (expanded.tasks.length > MAX_RENDER_TASKS) {
+    // its JSON would be ~900 bytes a task: 90 MB for 100,000, and seconds of the controller's loop to send
+    throw new BatonError('BAD_INPUT',
+      `the plan of ${workflow} has ${expanded.tasks.length} tasks (limit render.tasks: at most ${MAX_RENDER_TASKS}): render it with fewer, or create the environment and read it with GetEnvironment`,
+      { where: workflow, data: { limit: 'render.tasks', max: String(MAX_RENDER_TASKS), got: String(expanded.tasks.length) } });
+  }
+  const plan = renderPlan(expanded);
+  let placementError: unknown = null;
+  try {
+    const names = placeTasks(expanded.tasks, nodes);
+    expanded.tasks.forEach((t, i) => { plan.placements[t.name] = names[i]!; });
+  } catch (e) {
+    if (!isBatonError(e)) throw e;
+    placementError = e.detail; // the plan is still worth seeing; the reason it would not place is in it
+  }
+  return JSON.stringify({ ...plan, placementError }, null, 2);
 }
 
 parentPort!.on('message', (job: WorkflowJob) => {
