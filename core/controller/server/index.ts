@@ -11,6 +11,7 @@ import { infoHandlers } from './info.js';
 import { addReflection, DESCRIPTOR_SET } from './reflection.js';
 import { withLimits } from './limited.js';
 import { MAX_REQUEST_BYTES } from './limits.js';
+import { passEncodedReplies } from './encoded.js';
 
 const MAX_MSG = 512 * 1024 * 1024;
 
@@ -32,7 +33,7 @@ export function createServer(controller: ControllerCore, pool: AgentPool): grpc.
     // a larger one is refused before it is decoded, which would hold the event loop (50 MB: ~400 ms)
     'grpc.max_receive_message_length': MAX_REQUEST_BYTES,
   });
-  server.addService(ControlService, controlServer(controller, pool));
+  server.addService(passEncodedReplies(ControlService), controlServer(controller, pool));
   if (!addReflection(server, controller.cfg.token)) {
     console.error(`baton controller: ${DESCRIPTOR_SET} not found (npm run build copies it): gRPC server reflection is off`);
   }

@@ -9,6 +9,7 @@ import { BatonError, isBatonError } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
 import { nodeSnapshots, planPlacement } from '../placement.js';
 import { isWorkerLoader } from '../workers/loader.js';
+import { EncodedReply } from './encoded.js';
 import { unary } from './wrap.js';
 
 function templateToProto(w: WorkflowSummary): Template {
@@ -25,9 +26,6 @@ function templateToProto(w: WorkflowSummary): Template {
 /** The expansion with the placement every task would get now (or why it would not fit). */
 async function render(controller: ControllerCore, req: RenderTemplateRequest): Promise<string> {
   if (!req.workflow) throw new BatonError('BAD_INPUT', 'a workflow is required', { where: 'workflow' });
-  const origin = { repo: req.repo || undefined, revision: req.revision || undefined };
-  // the default loader renders in a worker thread: a 100,000-task plan never holds the event loop
-  if (isWorkerLoader(controller.loader)) return controller.loader.renderJson(req.workflow, req.vars ?? {}, origin, nodeSnapshots(controller));
   const expanded = await controller.loader.expand(req.workflow, req.vars ?? {}, { repo: req.repo || undefined, revision: req.revision || undefined });
   const plan = renderPlan(expanded);
   let placementError: unknown = null;
@@ -47,7 +45,17 @@ export function templateHandlers(controller: ControllerCore): Pick<ControlServer
       templates: (await controller.loader.list(req.repo || undefined)).map(templateToProto),
     })),
 
-    renderTemplate: unary<RenderTemplateRequest, RenderTemplateReply>(controller, async (req) => ({ json: await render(controller, req) })),
+    renderTemplate: unary<RenderTemplateRequest, RenderTemplateReply>(controller, async (req) => {
+      // the default loader renders in a worker thread, reply encoded: a large plan costs this
+      // thread neither its expansion nor its encoding
+      if (isWorkerLoader(controller.loader)) {
+        if (!req.workflow) throw new BatonError('BAD_INPUT', 'a workflow is required', { where: 'workflow' });
+        const bytes = await controller.loader.renderReply(req.workflow, req.vars ?? {},
+          { repo: req.repo || undefined, revision: req.revision || undefined }, nodeSnapshots(controller));
+        return new EncodedReply(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as unknown as RenderTemplateReply;
+      }
+      return { json: await render(controller, req) };
+    }),
 
     lintTemplate: unary<LintTemplateRequest, LintTemplateReply>(controller, async (req) => {
       if (!req.path) throw new BatonError('BAD_INPUT', 'a path is required', { where: 'path' });

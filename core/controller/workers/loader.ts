@@ -12,12 +12,13 @@ export const EXPAND_TIMEOUT_MS = 300_000;
 
 /** A loader that can also render (RenderTemplate) off the event loop. */
 export interface WorkerLoader extends WorkflowLoader {
-  renderJson(workflow: string, vars: Record<string, string>, origin: { repo?: string; revision?: string }, nodes: PlaceNode[]): Promise<string>;
+  /** RenderTemplate's reply, already encoded (RenderTemplateReply bytes) */
+  renderReply(workflow: string, vars: Record<string, string>, origin: { repo?: string; revision?: string }, nodes: PlaceNode[]): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
 export function isWorkerLoader(loader: WorkflowLoader): loader is WorkerLoader {
-  return typeof (loader as Partial<WorkerLoader>).renderJson === 'function';
+  return typeof (loader as Partial<WorkerLoader>).renderReply === 'function';
 }
 
 export function workerLoader(opts: WorkflowLoaderOptions): WorkerLoader {
@@ -28,8 +29,8 @@ export function workerLoader(opts: WorkflowLoaderOptions): WorkerLoader {
     expand: async (workflow, vars, origin) =>
       (await pool.run({ op: 'expand', workflow, vars: vars ?? {}, origin: origin ?? {} }, EXPAND_TIMEOUT_MS)) as ExpandedWorkflow,
     lint: async (path, content) => (await pool.run({ op: 'lint', path, content }, LINT_TIMEOUT_MS)) as Diagnostic[],
-    renderJson: async (workflow, vars, origin, nodes) =>
-      (await pool.run({ op: 'render', workflow, vars: vars ?? {}, origin, nodes }, EXPAND_TIMEOUT_MS)) as string,
+    renderReply: async (workflow, vars, origin, nodes) =>
+      (await pool.run({ op: 'render', workflow, vars: vars ?? {}, origin, nodes }, EXPAND_TIMEOUT_MS)) as Uint8Array,
     close: () => pool.close(),
   };
 }

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BatonError, isBatonError } from '../../model/errors.js';
 import { createWorkflowLoader, renderPlan, type WorkflowLoaderOptions } from '../../workflow/index.js';
 import { placeTasks, type PlaceNode } from '../scheduler.js';
+import { RenderTemplateReply } from '../../rpc/gen/control.js';
 import type { WorkflowJob, WorkflowJobReply } from './protocol.js';
 
 // Below the controller's own thread: on a busy machine a long lint must not take the cores the
@@ -30,8 +31,11 @@ async function run(job: WorkflowJob): Promise<unknown> {
   }
 }
 
-/** The plan as JSON text: one string crosses back to the controller, not 100,000 objects. */
-async function render(workflow: string, vars: Record<string, string>, origin: { repo?: string; revision?: string }, nodes: PlaceNode[]): Promise<string> {
+/**
+ * RenderTemplate's reply, encoded: the plan as JSON text in a RenderTemplateReply, as bytes whose
+ * buffer is moved (not copied) to the controller's thread, which sends them as they are.
+ */
+async function render(workflow: string, vars: Record<string, string>, origin: { repo?: string; revision?: string }, nodes: PlaceNode[]): Promise<Uint8Array> {
   const expanded = await loader.expand(workflow, vars, origin);
   if (expanded.tasks.length > MAX_RENDER_TASKS) {
     // its JSON would be ~900 bytes a task: 90 MB for 100,000, and seconds of the controller's loop to send
@@ -48,12 +52,16 @@ async function render(workflow: string, vars: Record<string, string>, origin: { 
     if (!isBatonError(e)) throw e;
     placementError = e.detail; // the plan is still worth seeing; the reason it would not place is in it
   }
-  return JSON.stringify({ ...plan, placementError }, null, 2);
+  const json = JSON.stringify({ ...plan, placementError }, null, 2);
+  const encoded = RenderTemplateReply.encode({ json }).finish();
+  // a buffer of its own, so that moving it takes nothing else along
+  return encoded.byteOffset === 0 && encoded.byteLength === encoded.buffer.byteLength ? encoded : encoded.slice();
 }
 
 parentPort!.on('message', (job: WorkflowJob) => {
   run(job).then(
-    (value) => parentPort!.postMessage({ id: job.id, ok: true, value } satisfies WorkflowJobReply),
+    (value) => parentPort!.postMessage({ id: job.id, ok: true, value } satisfies WorkflowJobReply,
+      value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : []),
     (e: unknown) => {
       const error = e instanceof BatonError
         ? e.detail
