@@ -59,9 +59,22 @@ async function answers(state: LocalState): Promise<boolean> {
 /** The arguments of an agent process as local up gave them (older state files did not keep them). */
 function agentArgv(state: LocalState, a: LocalState['agents'][number]): string[] {
   if (a.argv?.length) return a.argv;
-  const labels = Object.entries(a.labels).map(([k, v]) => `${k}=${v}`).join(',');
-  return ['agent', '--home', state.home, '--name', a.name, '--listen', a.address || agentSocket(state.home, a.name),
-    '--labels', labels, '--ready-file', path.join(localDir(state.home), `${a.name}.ready`)];
+  const labels = Object.entries(a.labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return [
+    'agent',
+    '--home',
+    state.home,
+    '--name',
+    a.name,
+    '--listen',
+    a.address || agentSocket(state.home, a.name),
+    '--labels',
+    labels,
+    '--ready-file',
+    path.join(localDir(state.home), `${a.name}.ready`),
+  ];
 }
 
 function readyFileOf(argv: string[]): string {
@@ -85,9 +98,11 @@ export async function repairStack(state: LocalState, opts: RepairOptions): Promi
   const controllerAlive = isAlive(state.controller.pid);
   if (controllerAlive && !(await answers(state))) {
     // alive but silent: starting, or hung; a second controller on its socket would make it worse
-    throw new BatonError('UNAVAILABLE',
+    throw new BatonError(
+      'UNAVAILABLE',
       `the controller of ${state.home} (pid ${state.controller.pid}) is alive but does not answer; see ${state.controller.log}, or stop everything with \`baton local down\``,
-      { where: state.controller.log });
+      { where: state.controller.log },
+    );
   }
   const restarted: RestartedProcess[] = [];
 
@@ -115,7 +130,10 @@ export async function repairStack(state: LocalState, opts: RepairOptions): Promi
   });
   const lostSims = state.simAgents.map((s, i) => ({ s, i })).filter(({ s }) => !isAlive(s.pid) && !s.argv?.length);
   if (lostSims.length) {
-    throw new BatonError('UNAVAILABLE', `simulated-agent process ${lostSims.map(({ s, i }) => `${simName(s, i)} (pid ${s.pid})`).join(', ')} died and this state file does not say how it was started: \`baton local down\`, then \`baton local up\``);
+    throw new BatonError(
+      'UNAVAILABLE',
+      `simulated-agent process ${lostSims.map(({ s, i }) => `${simName(s, i)} (pid ${s.pid})`).join(', ')} died and this state file does not say how it was started: \`baton local down\`, then \`baton local up\``,
+    );
   }
   if (procs.length) {
     const total = procs.reduce((n, p) => n + p.count, 0);

@@ -49,11 +49,20 @@ export function matchGlob(glob: Glob, text: string): boolean {
       if (!active[k]) continue;
       const t = tokens[k]!;
       if (t.kind === 'char') {
-        if (t.ch === ch) { next[k + 1] = 1; any = true; }
+        if (t.ch === ch) {
+          next[k + 1] = 1;
+          any = true;
+        }
       } else if (t.kind === 'one') {
-        if (ch !== '/') { next[k + 1] = 1; any = true; }
+        if (ch !== '/') {
+          next[k + 1] = 1;
+          any = true;
+        }
       } else if (t.kind === 'star') {
-        if (ch !== '/') { next[k] = 1; any = true; }
+        if (ch !== '/') {
+          next[k] = 1;
+          any = true;
+        }
       } else {
         next[k] = 1;
         any = true;

@@ -13,6 +13,7 @@ export const MAX_FOR_ITEMS = 1_000_000;
 
 export function limitError(at: At, message: string, limit: string, max: number, got: number): BatonError {
   return new BatonError('BAD_INPUT', `${message} (limit ${limit}: at most ${max}, got ${got})`, {
-    where: whereOf(at.src, at.ptr), data: { limit, max: String(max), got: String(got), reason: 'limit' },
+    where: whereOf(at.src, at.ptr),
+    data: { limit, max: String(max), got: String(got), reason: 'limit' },
   });
 }

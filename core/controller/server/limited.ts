@@ -26,7 +26,11 @@ export function withLimits(controller: ControllerCore, handlers: ControlServer):
         } catch (e) {
           if (callback) callback(toServiceError(e));
           else {
-            try { call.emit('error', toServiceError(e)); } catch { /* the call is gone */ }
+            try {
+              call.emit('error', toServiceError(e));
+            } catch {
+              /* the call is gone */
+            }
           }
           return;
         }

@@ -42,7 +42,9 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
   CreateEnvironmentRequest: { workflow: PATH, vars: VARS, repo: PATH, revision: REVISION, owner: OWNER, autoDeploy: bool },
   GetEnvironmentRequest: { id: ID, withTasks: bool, withTree: bool },
   ControlEnvironmentRequest: {
-    id: ID, transition: text(64), timeoutMs: number(7 * 24 * 3600 * 1000),
+    id: ID,
+    transition: text(64),
+    timeoutMs: number(7 * 24 * 3600 * 1000),
     args: { kind: 'map', maxEntries: 100, maxKeyBytes: 256, maxValueBytes: 64 * KIB, maxTotalBytes: 1 * MIB },
   },
   DestroyEnvironmentRequest: { id: ID, force: bool },
@@ -66,7 +68,8 @@ function bytes(s: string): number {
 
 function tooBig(message: string, field: string, limit: string, max: number, size: number): BatonError {
   return new BatonError('BAD_INPUT', `${message} (limit ${limit}: at most ${max}, got ${size})`, {
-    where: field, data: { limit, max: String(max), got: String(size) },
+    where: field,
+    data: { limit, max: String(max), got: String(size) },
   });
 }
 
@@ -106,9 +109,11 @@ export function checkRequest(messageName: string, request: unknown): void {
         for (const [key, v] of entries) {
           const keySize = bytes(key);
           const shownKey = key.length > 64 ? `${key.slice(0, 64)}...` : key;
-          if (keySize > limit.maxKeyBytes) throw tooBig(`${field} key ${shownKey} is too long`, `${field}.${shownKey}`, `${limitName}.key`, limit.maxKeyBytes, keySize);
+          if (keySize > limit.maxKeyBytes)
+            throw tooBig(`${field} key ${shownKey} is too long`, `${field}.${shownKey}`, `${limitName}.key`, limit.maxKeyBytes, keySize);
           const valueSize = bytes(String(v));
-          if (valueSize > limit.maxValueBytes) throw tooBig(`${field} ${shownKey} is too long`, `${field}.${shownKey}`, `${limitName}.value`, limit.maxValueBytes, valueSize);
+          if (valueSize > limit.maxValueBytes)
+            throw tooBig(`${field} ${shownKey} is too long`, `${field}.${shownKey}`, `${limitName}.value`, limit.maxValueBytes, valueSize);
           total += keySize + valueSize;
         }
         if (total > limit.maxTotalBytes) throw tooBig(`${field} are too large together`, field, `${limitName}.total`, limit.maxTotalBytes, total);

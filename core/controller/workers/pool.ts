@@ -73,9 +73,13 @@ export class WorkflowPool {
       slot.worker.ref();
       slot.timer = setTimeout(() => {
         const what = p.job.op === 'lint' ? `linting ${p.job.path}` : `expanding ${p.job.workflow}`;
-        void this.end(slot!, new BatonError('TIMEOUT', `${what} took more than ${p.timeoutMs} ms (limit workflow.time): the template is too large or too costly`, {
-          where: p.job.op === 'lint' ? p.job.path : p.job.workflow, data: { limit: 'workflow.time', max: String(p.timeoutMs) },
-        }));
+        void this.end(
+          slot!,
+          new BatonError('TIMEOUT', `${what} took more than ${p.timeoutMs} ms (limit workflow.time): the template is too large or too costly`, {
+            where: p.job.op === 'lint' ? p.job.path : p.job.workflow,
+            data: { limit: 'workflow.time', max: String(p.timeoutMs) },
+          }),
+        );
       }, p.timeoutMs);
       slot.worker.postMessage(p.job);
     }
@@ -97,9 +101,14 @@ export class WorkflowPool {
     });
     worker.on('error', (e) => {
       const out = (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      void this.end(slot, new BatonError(out ? 'BAD_INPUT' : 'INTERNAL', out
-        ? `the template needs more than ${this.opts.maxHeapMb ?? 4096} MB to expand (limit workflow.memory)`
-        : `workflow worker failed: ${e.message}`, { data: out ? { limit: 'workflow.memory' } : undefined }));
+      void this.end(
+        slot,
+        new BatonError(
+          out ? 'BAD_INPUT' : 'INTERNAL',
+          out ? `the template needs more than ${this.opts.maxHeapMb ?? 4096} MB to expand (limit workflow.memory)` : `workflow worker failed: ${e.message}`,
+          { data: out ? { limit: 'workflow.memory' } : undefined },
+        ),
+      );
     });
     worker.on('exit', () => {
       void this.end(slot, new BatonError('INTERNAL', 'workflow worker exited'));
@@ -114,7 +123,9 @@ export class WorkflowPool {
     slot.timer = null;
     slot.busy = null;
     slot.worker.unref();
-    slot.idleTimer = setTimeout(() => { void this.end(slot, null); }, this.opts.idleMs ?? 60_000);
+    slot.idleTimer = setTimeout(() => {
+      void this.end(slot, null);
+    }, this.opts.idleMs ?? 60_000);
     slot.idleTimer.unref();
   }
 

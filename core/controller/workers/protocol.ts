@@ -8,6 +8,4 @@ export type WorkflowJob =
   /** RenderTemplate's whole answer: the expansion with the placement every task would get on `nodes` */
   | { id: number; op: 'render'; workflow: string; vars: Record<string, string>; origin: { repo?: string; revision?: string }; nodes: PlaceNode[] };
 
-export type WorkflowJobReply =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: ErrorDetailLike };
+export type WorkflowJobReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ErrorDetailLike };

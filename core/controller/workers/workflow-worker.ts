@@ -15,7 +15,9 @@ import type { WorkflowJob, WorkflowJobReply } from './protocol.js';
 if (process.platform === 'linux') {
   try {
     os.setPriority(0, Math.min(19, os.getPriority(0) + 10));
-  } catch { /* not allowed: run as is */ }
+  } catch {
+    /* not allowed: run as is */
+  }
 }
 
 /** Most tasks RenderTemplate shows (a dry run is read by people; a farm is not). */
@@ -25,9 +27,12 @@ const loader = createWorkflowLoader(workerData as WorkflowLoaderOptions);
 
 async function run(job: WorkflowJob): Promise<unknown> {
   switch (job.op) {
-    case 'lint': return loader.lint(job.path, job.content);
-    case 'expand': return loader.expand(job.workflow, job.vars, job.origin);
-    case 'render': return render(job.workflow, job.vars, job.origin, job.nodes);
+    case 'lint':
+      return loader.lint(job.path, job.content);
+    case 'expand':
+      return loader.expand(job.workflow, job.vars, job.origin);
+    case 'render':
+      return render(job.workflow, job.vars, job.origin, job.nodes);
   }
 }
 
@@ -39,15 +44,19 @@ async function render(workflow: string, vars: Record<string, string>, origin: { 
   const expanded = await loader.expand(workflow, vars, origin);
   if (expanded.tasks.length > MAX_RENDER_TASKS) {
     // its JSON would be ~900 bytes a task: 90 MB for 100,000, and seconds of the controller's loop to send
-    throw new BatonError('BAD_INPUT',
+    throw new BatonError(
+      'BAD_INPUT',
       `the plan of ${workflow} has ${expanded.tasks.length} tasks (limit render.tasks: at most ${MAX_RENDER_TASKS}): render it with fewer, or create the environment and read it with GetEnvironment`,
-      { where: workflow, data: { limit: 'render.tasks', max: String(MAX_RENDER_TASKS), got: String(expanded.tasks.length) } });
+      { where: workflow, data: { limit: 'render.tasks', max: String(MAX_RENDER_TASKS), got: String(expanded.tasks.length) } },
+    );
   }
   const plan = renderPlan(expanded);
   let placementError: unknown = null;
   try {
     const names = placeTasks(expanded.tasks, nodes);
-    expanded.tasks.forEach((t, i) => { plan.placements[t.name] = names[i]!; });
+    expanded.tasks.forEach((t, i) => {
+      plan.placements[t.name] = names[i]!;
+    });
   } catch (e) {
     if (!isBatonError(e)) throw e;
     placementError = e.detail; // the plan is still worth seeing; the reason it would not place is in it
@@ -60,12 +69,10 @@ async function render(workflow: string, vars: Record<string, string>, origin: { 
 
 parentPort!.on('message', (job: WorkflowJob) => {
   run(job).then(
-    (value) => parentPort!.postMessage({ id: job.id, ok: true, value } satisfies WorkflowJobReply,
-      value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : []),
+    (value) =>
+      parentPort!.postMessage({ id: job.id, ok: true, value } satisfies WorkflowJobReply, value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : []),
     (e: unknown) => {
-      const error = e instanceof BatonError
-        ? e.detail
-        : { code: 'INTERNAL', message: `${job.op}: ${(e as Error)?.message ?? String(e)}` };
+      const error = e instanceof BatonError ? e.detail : { code: 'INTERNAL', message: `${job.op}: ${(e as Error)?.message ?? String(e)}` };
       parentPort!.postMessage({ id: job.id, ok: false, error } satisfies WorkflowJobReply);
     },
   );

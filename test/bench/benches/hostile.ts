@@ -37,7 +37,12 @@ function globBomb(): string {
   return `name: glob\nroles:\n  - name: a\n    task: {class: bench-demo}\n    bind: [{name: out, type: push}]\n  - name: b\n    task: {class: bench-demo}\n    connect: [{name: in, target: "${'a*'.repeat(50_000)}:out"}]\n`;
 }
 
-interface Outcome { what: string; ok: boolean; code?: string; ms: number }
+interface Outcome {
+  what: string;
+  ok: boolean;
+  code?: string;
+  ms: number;
+}
 
 export const hostile: Benchmark = {
   name: 'hostile',
@@ -61,7 +66,9 @@ export const hostile: Benchmark = {
       const ctl = control;
       const seq = (await c.info()).lastEventSeq;
       events = c.subscribe(seq, (b) => nodeDown.push(...b.events.filter((e) => e.kind === 'node.down')));
-      events.on('error', () => { /* cancelled at the end */ });
+      events.on('error', () => {
+        /* cancelled at the end */
+      });
 
       const lintPath = (name: string) => path.join(BENCH_REPO, 'workflows', `${name}.yaml`);
       const big = bigWorkflow(1024 * KIB - 4 * KIB); // just under the content limit
@@ -93,26 +100,84 @@ export const hostile: Benchmark = {
       for (let round = 0; round < rounds; round++) {
         await Promise.all([
           attempt('lint 1 MiB template', () => ctl.call('lintTemplate', { path: lintPath('big'), content: big, repo: '' }, 120_000)),
-          attempt('lint 3 MiB content', () => ctl.call('lintTemplate', { path: lintPath('big'), content: big.repeat(3), repo: '' }), 'LintTemplateRequest.content'),
+          attempt(
+            'lint 3 MiB content',
+            () => ctl.call('lintTemplate', { path: lintPath('big'), content: big.repeat(3), repo: '' }),
+            'LintTemplateRequest.content',
+          ),
           attempt('lint 100 KB glob', () => ctl.call('lintTemplate', { path: lintPath('glob'), content: globBomb(), repo: '' }, 120_000)),
           attempt('lint 40-deep tree', () => ctl.call('lintTemplate', { path: lintPath('deep'), content: deepWorkflow(40), repo: '' }, 120_000)),
           attempt('lint for over the limit', () => ctl.call('lintTemplate', { path: lintPath('wide'), content: wideWorkflow(1_000_001), repo: '' }, 120_000)),
-          attempt('render 100,000 tasks', () => ctl.call('renderTemplate', { workflow: 'bench-demo', vars: { tasks: '100000' }, repo: '', revision: '' }, 300_000), 'render.tasks'),
-          attempt('render 10,000 tasks', () => ctl.call('renderTemplate', { workflow: 'bench-demo', vars: { tasks: '10000' }, repo: '', revision: '' }, 300_000)),
-          attempt('50 MB var', () => ctl.call('createEnvironment', {
-            workflow: 'bench-demo', vars: { tasks: '1', huge: 'x'.repeat(50 * KIB * KIB) }, repo: '', revision: '', owner: 'bench', autoDeploy: false,
-          }, 120_000), 'grpc.max_message_length'),
-          attempt('3 MB var', () => ctl.call('createEnvironment', {
-            workflow: 'bench-demo', vars: { tasks: '1', huge: 'x'.repeat(3 * KIB * KIB) }, repo: '', revision: '', owner: 'bench', autoDeploy: false,
-          }, 120_000), 'CreateEnvironmentRequest.vars.value'),
-          attempt('2,000 vars', () => ctl.call('renderTemplate', {
-            workflow: 'bench-demo', vars: Object.fromEntries(Array.from({ length: 2000 }, (_v, i) => [`v${i}`, 'x'])), repo: '', revision: '',
-          }), 'RenderTemplateRequest.vars.entries'),
-          attempt('64 KB owner', () => ctl.call('createEnvironment', {
-            workflow: 'bench-demo', vars: {}, repo: '', revision: '', owner: 'o'.repeat(64 * KIB), autoDeploy: false,
-          }), 'CreateEnvironmentRequest.owner'),
+          attempt(
+            'render 100,000 tasks',
+            () => ctl.call('renderTemplate', { workflow: 'bench-demo', vars: { tasks: '100000' }, repo: '', revision: '' }, 300_000),
+            'render.tasks',
+          ),
+          attempt('render 10,000 tasks', () =>
+            ctl.call('renderTemplate', { workflow: 'bench-demo', vars: { tasks: '10000' }, repo: '', revision: '' }, 300_000),
+          ),
+          attempt(
+            '50 MB var',
+            () =>
+              ctl.call(
+                'createEnvironment',
+                {
+                  workflow: 'bench-demo',
+                  vars: { tasks: '1', huge: 'x'.repeat(50 * KIB * KIB) },
+                  repo: '',
+                  revision: '',
+                  owner: 'bench',
+                  autoDeploy: false,
+                },
+                120_000,
+              ),
+            'grpc.max_message_length',
+          ),
+          attempt(
+            '3 MB var',
+            () =>
+              ctl.call(
+                'createEnvironment',
+                {
+                  workflow: 'bench-demo',
+                  vars: { tasks: '1', huge: 'x'.repeat(3 * KIB * KIB) },
+                  repo: '',
+                  revision: '',
+                  owner: 'bench',
+                  autoDeploy: false,
+                },
+                120_000,
+              ),
+            'CreateEnvironmentRequest.vars.value',
+          ),
+          attempt(
+            '2,000 vars',
+            () =>
+              ctl.call('renderTemplate', {
+                workflow: 'bench-demo',
+                vars: Object.fromEntries(Array.from({ length: 2000 }, (_v, i) => [`v${i}`, 'x'])),
+                repo: '',
+                revision: '',
+              }),
+            'RenderTemplateRequest.vars.entries',
+          ),
+          attempt(
+            '64 KB owner',
+            () =>
+              ctl.call('createEnvironment', {
+                workflow: 'bench-demo',
+                vars: {},
+                repo: '',
+                revision: '',
+                owner: 'o'.repeat(64 * KIB),
+                autoDeploy: false,
+              }),
+            'CreateEnvironmentRequest.owner',
+          ),
           // a burst of ordinary lint calls
-          ...Array.from({ length: ctx.smoke ? 10 : 50 }, (_v, i) => attempt(`lint burst ${i}`, () => ctl.call('lintTemplate', { path: lintPath('quick'), content: quick, repo: '' }, 120_000))),
+          ...Array.from({ length: ctx.smoke ? 10 : 50 }, (_v, i) =>
+            attempt(`lint burst ${i}`, () => ctl.call('lintTemplate', { path: lintPath('quick'), content: quick, repo: '' }, 120_000)),
+          ),
         ]);
       }
       const mixMs = performance.now() - t0;
@@ -126,9 +191,23 @@ export const hostile: Benchmark = {
       const stayed = after.state === 'RUNNING' && after.runNumber === runNumber;
       const allUp = nodes.every((n) => n.up);
       if (!stayed) notes.push(`the environment is ${after.state} (run ${after.runNumber}), was RUNNING (run ${runNumber})`);
-      if (!allUp || nodeDown.length) notes.push(`nodes marked DOWN during the mix: ${nodeDown.map((e) => e.node).join(', ') || nodes.filter((n) => !n.up).map((n) => n.name).join(', ')}`);
-      const slowest = [...outcomes].sort((a, b) => b.ms - a.ms).slice(0, 3).map((o) => `${o.what} ${Math.round(o.ms)} ms`);
-      ctx.log(`mix: ${outcomes.length} requests in ${Math.round(mixMs)} ms; lag p99 ${info.loopLagP99Ms.toFixed(1)} ms, max ${info.loopLagMaxMs.toFixed(1)} ms; slowest ${slowest.join(', ')}`);
+      if (!allUp || nodeDown.length)
+        notes.push(
+          `nodes marked DOWN during the mix: ${
+            nodeDown.map((e) => e.node).join(', ') ||
+            nodes
+              .filter((n) => !n.up)
+              .map((n) => n.name)
+              .join(', ')
+          }`,
+        );
+      const slowest = [...outcomes]
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 3)
+        .map((o) => `${o.what} ${Math.round(o.ms)} ms`);
+      ctx.log(
+        `mix: ${outcomes.length} requests in ${Math.round(mixMs)} ms; lag p99 ${info.loopLagP99Ms.toFixed(1)} ms, max ${info.loopLagMaxMs.toFixed(1)} ms; slowest ${slowest.join(', ')}`,
+      );
       const down = await stack.down();
       notes.push(...teardownNotes(down));
       return {
@@ -146,7 +225,13 @@ export const hostile: Benchmark = {
           figure('nodes_down', 'nodes marked DOWN', nodeDown.length, 'nodes', { target: atMost(0, '0') }),
         ],
         details: {
-          tasks, rounds, quiet: { p99Ms: round1(quiet.loopLagP99Ms), maxMs: round1(quiet.loopLagMaxMs) }, mixMs: Math.round(mixMs), runNumber, finalState: after.state, finalRunNumber: after.runNumber,
+          tasks,
+          rounds,
+          quiet: { p99Ms: round1(quiet.loopLagP99Ms), maxMs: round1(quiet.loopLagMaxMs) },
+          mixMs: Math.round(mixMs),
+          runNumber,
+          finalState: after.state,
+          finalRunNumber: after.runNumber,
           outcomes: outcomes.map((o) => ({ ...o, ms: Math.round(o.ms) })),
         },
         notes,

@@ -71,46 +71,83 @@ describe('hostile requests', () => {
     assert.ok(content.length > 100_000);
     const r = await control.call('lintTemplate', { path: path.join(repo, 'workflows', 'glob.yaml'), content, repo: '' }, 60_000);
     const messages = r.diagnostics.map((d) => d.message);
-    assert.ok(messages.some((m) => /no bind matches target/.test(m)), `the glob was matched: ${messages.join('; ').slice(0, 300)}`);
+    assert.ok(
+      messages.some((m) => /no bind matches target/.test(m)),
+      `the glob was matched: ${messages.join('; ').slice(0, 300)}`,
+    );
     assert.ok(!r.diagnostics.some((d) => d.code === 'INTERNAL'), `no internal error: ${messages.join('; ').slice(0, 300)}`);
     assert.equal((await control.call('getInfo', {})).pid, pid, 'the same controller answers');
   });
 
   test('LintTemplate of 3 MB content is BAD_INPUT naming the limit', async () => {
-    await assert.rejects(control.call('lintTemplate', { path: 'x.yaml', content: `# ${'x'.repeat(3 * 1024 * 1024)}\n`, repo: '' }),
-      badInput(/LintTemplateRequest\.content/));
+    await assert.rejects(
+      control.call('lintTemplate', { path: 'x.yaml', content: `# ${'x'.repeat(3 * 1024 * 1024)}\n`, repo: '' }),
+      badInput(/LintTemplateRequest\.content/),
+    );
   });
 
   test('a 50 MB var is refused naming the limit, and nothing is created', async () => {
     // above the largest request the controller decodes at all
-    await assert.rejects(control.call('createEnvironment', {
-      workflow: 'quick', vars: { message: 'x'.repeat(50 * 1024 * 1024) }, repo: '', revision: '', owner: 'me', autoDeploy: false,
-    }, 60_000), badInput(/grpc\.max_message_length/));
+    await assert.rejects(
+      control.call(
+        'createEnvironment',
+        {
+          workflow: 'quick',
+          vars: { message: 'x'.repeat(50 * 1024 * 1024) },
+          repo: '',
+          revision: '',
+          owner: 'me',
+          autoDeploy: false,
+        },
+        60_000,
+      ),
+      badInput(/grpc\.max_message_length/),
+    );
     // decoded, and over the limit of one var
-    await assert.rejects(control.call('createEnvironment', {
-      workflow: 'quick', vars: { message: 'x'.repeat(100 * 1024) }, repo: '', revision: '', owner: 'me', autoDeploy: false,
-    }, 60_000), badInput(/CreateEnvironmentRequest\.vars\.value/));
+    await assert.rejects(
+      control.call(
+        'createEnvironment',
+        {
+          workflow: 'quick',
+          vars: { message: 'x'.repeat(100 * 1024) },
+          repo: '',
+          revision: '',
+          owner: 'me',
+          autoDeploy: false,
+        },
+        60_000,
+      ),
+      badInput(/CreateEnvironmentRequest\.vars\.value/),
+    );
     assert.equal((await control.call('listEnvironments', {})).environments.length, 0);
     assert.equal((await control.call('getInfo', {})).pid, pid, 'the same controller answers');
   });
 
   test('a for over the item limit is BAD_INPUT naming the limit', async () => {
-    await assert.rejects(control.call('renderTemplate', { workflow: 'wide', vars: {}, repo: '', revision: '' }, 60_000),
-      badInput(/workflow\.for/));
+    await assert.rejects(control.call('renderTemplate', { workflow: 'wide', vars: {}, repo: '', revision: '' }, 60_000), badInput(/workflow\.for/));
   });
 
   test('a role tree deeper than the limit is BAD_INPUT naming the limit', async () => {
-    await assert.rejects(control.call('renderTemplate', { workflow: 'deep', vars: {}, repo: '', revision: '' }, 60_000),
-      badInput(/workflow\.depth/));
+    await assert.rejects(control.call('renderTemplate', { workflow: 'deep', vars: {}, repo: '', revision: '' }, 60_000), badInput(/workflow\.depth/));
   });
 
   test('a 100,000-item for is expanded off the event loop (GetInfo answers meanwhile), its plan refused naming the limit', async () => {
     const order: string[] = [];
-    const render = control.call('renderTemplate', { workflow: 'sim-farm', vars: { tasks: '100000' }, repo: '', revision: '' }, 120_000)
-      .then(() => { order.push('render'); }, (e: unknown) => { order.push('render'); throw e; });
+    const render = control.call('renderTemplate', { workflow: 'sim-farm', vars: { tasks: '100000' }, repo: '', revision: '' }, 120_000).then(
+      () => {
+        order.push('render');
+      },
+      (e: unknown) => {
+        order.push('render');
+        throw e;
+      },
+    );
     // the expansion takes seconds; a GetInfo sent just after it must not wait for it
     await new Promise((r) => setTimeout(r, 200));
-    const info = await control.call('getInfo', {}).then((r) => { order.push('getInfo'); return r; });
+    const info = await control.call('getInfo', {}).then((r) => {
+      order.push('getInfo');
+      return r;
+    });
     await assert.rejects(render, badInput(/render\.tasks/));
     assert.deepEqual(order, ['getInfo', 'render']);
     assert.equal(info.pid, pid);

@@ -16,9 +16,23 @@ roles:
     task: {class: demo, critical: false}
 `;
 
-interface TaskRow { id: string; pid: number; state: string; node: string | null; lost: boolean }
-interface EnvRow { id: string; state: string; runNumber: number | null }
-interface StateFile { token: string; controller: { pid: number; address: string }; agents: { name: string; pid: number }[] }
+interface TaskRow {
+  id: string;
+  pid: number;
+  state: string;
+  node: string | null;
+  lost: boolean;
+}
+interface EnvRow {
+  id: string;
+  state: string;
+  runNumber: number | null;
+}
+interface StateFile {
+  token: string;
+  controller: { pid: number; address: string };
+  agents: { name: string; pid: number }[];
+}
 
 describe('baton local up repairs a stack', () => {
   let stack: LocalStack;
@@ -85,7 +99,11 @@ describe('baton local up repairs a stack', () => {
     assert.notEqual(after.controller.pid, before.controller.pid);
     assert.equal(after.token, before.token, 'same token');
     assert.equal(after.controller.address, before.controller.address, 'same socket');
-    assert.deepEqual(after.agents.map((a) => a.pid), before.agents.map((a) => a.pid), 'the agents were left alone');
+    assert.deepEqual(
+      after.agents.map((a) => a.pid),
+      before.agents.map((a) => a.pid),
+      'the agents were left alone',
+    );
     await assertRunKept();
   });
 

@@ -19,7 +19,9 @@ function readProto(): { requests: Map<string, string>; fields: Map<string, strin
   const fields = new Map<string, string[]>();
   for (const m of text.matchAll(/^message\s+(\w+)\s*\{([^{}]*)\}/gm)) {
     // one field per statement (some messages are written on one line)
-    const names = m[2]!.split(';').map((f) => /^\s*(?:optional\s+|repeated\s+)?(?:map<[^>]+>|[\w.]+)\s+(\w+)\s*=\s*\d+\s*$/.exec(f)?.[1])
+    const names = m[2]!
+      .split(';')
+      .map((f) => /^\s*(?:optional\s+|repeated\s+)?(?:map<[^>]+>|[\w.]+)\s+(\w+)\s*=\s*\d+\s*$/.exec(f)?.[1])
       .filter((f): f is string => !!f);
     fields.set(m[1]!, names);
   }
@@ -48,16 +50,24 @@ test('every Control request message has a limit for every field', () => {
 
 test('a request over a limit is BAD_INPUT naming the limit and the field', () => {
   const bad = (message: string, request: unknown, limit: RegExp, where: RegExp) => {
-    assert.throws(() => checkRequest(message, request), (e: BatonError) => {
-      assert.equal(e.code, 'BAD_INPUT');
-      assert.match(e.message, limit);
-      assert.match(e.detail.where ?? '', where);
-      return true;
-    });
+    assert.throws(
+      () => checkRequest(message, request),
+      (e: BatonError) => {
+        assert.equal(e.code, 'BAD_INPUT');
+        assert.match(e.message, limit);
+        assert.match(e.detail.where ?? '', where);
+        return true;
+      },
+    );
   };
   bad('LintTemplateRequest', { path: 'x.yaml', content: 'a'.repeat(2 * 1024 * 1024) }, /LintTemplateRequest\.content/, /^content$/);
   bad('CreateEnvironmentRequest', { workflow: 'quick', vars: { big: 'x'.repeat(65 * 1024) } }, /CreateEnvironmentRequest\.vars\.value/, /vars\.big/);
-  bad('CreateEnvironmentRequest', { workflow: 'quick', vars: Object.fromEntries(Array.from({ length: 1001 }, (_v, i) => [`v${i}`, '1'])) }, /vars\.entries/, /vars/);
+  bad(
+    'CreateEnvironmentRequest',
+    { workflow: 'quick', vars: Object.fromEntries(Array.from({ length: 1001 }, (_v, i) => [`v${i}`, '1'])) },
+    /vars\.entries/,
+    /vars/,
+  );
   bad('CreateEnvironmentRequest', { workflow: 'quick', owner: 'o'.repeat(300) }, /CreateEnvironmentRequest\.owner/, /owner/);
   bad('SubscribeRequest', { kinds: Array.from({ length: 65 }, () => 'task.') }, /SubscribeRequest\.kinds\.items/, /kinds/);
   bad('TaskLogsRequest', { taskId: 't', tail: 2_000_000 }, /TaskLogsRequest\.tail/, /tail/);
