@@ -4,6 +4,7 @@ import type { ChannelBindSpec, ChannelConnectSpec, ChannelEdgeSpec, TaskSpec } f
 import { channelOrigin } from './task.js';
 import { fail, sub, type At } from './evaluate.js';
 import { compileGlob, isGlob, matchGlob } from './glob.js';
+import { MAX_TARGET_PATTERN } from './limits.js';
 
 const COMPLEMENT: Record<ChannelBindSpec['type'], ChannelBindSpec['type']> = { push: 'pull', pull: 'push', pub: 'sub', sub: 'pub' };
 
@@ -94,6 +95,9 @@ function resolveOne(from: string, c: ChannelConnectSpec, byChannel: Map<string, 
   if (!rolePart) return `target ${c.target} names no role`;
   const b = bases(from, rolePart);
   if (typeof b === 'string') return `target ${c.target} ${b}`;
+  if (b.pattern.length > MAX_TARGET_PATTERN) {
+    return `target ${c.target.slice(0, 60)}... is too long (limit workflow.target: at most ${MAX_TARGET_PATTERN} characters, got ${b.pattern.length})`;
+  }
   const glob = isGlob(b.pattern) ? compileGlob(b.pattern) : undefined;
   const candidates = byChannel.get(chan) ?? [];
   for (const base of b.bases) {

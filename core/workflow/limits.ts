@@ -8,6 +8,10 @@ import type { At } from './evaluate.js';
 
 /** Nesting of roles (role path segments): a deep tree is a mistake or an attack, never a design. */
 export const MAX_ROLE_DEPTH = 32;
+/** Characters of a role path: matching a channel glob costs path length x glob length. */
+export const MAX_ROLE_PATH = 1024;
+/** Characters of a channel target's role pattern (real ones are a few dozen). */
+export const MAX_TARGET_PATTERN = 256;
 /** Items of one `for` (sim-farm's `tasks` var goes up to a million). */
 export const MAX_FOR_ITEMS = 1_000_000;
 
