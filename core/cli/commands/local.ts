@@ -4,6 +4,7 @@ import { BatonError } from '../../model/errors.js';
 import { localDown } from '../../local/down.js';
 import { localStatus } from '../../local/status.js';
 import { localUp } from '../../local/up.js';
+import { readState } from '../../local/state.js';
 import { collect, parseCount, parseDuration } from '../args.js';
 import { homeOf } from '../context.js';
 import { fmtAge, fmtDuration, info, isJsonMode, out, printJson, withJson } from '../output.js';
@@ -29,7 +30,7 @@ export function register(program: Command): void {
       const onSig = () => ac.abort();
       process.once('SIGINT', onSig);
       process.once('SIGTERM', onSig);
-      if (!isJsonMode()) info(`starting a local stack in ${home}`);
+      if (!isJsonMode()) info(readState(home) ? `checking the local stack in ${home}` : `starting a local stack in ${home}`);
       const r = await localUp({
         home, agents, simAgents, simTasks, repos: o.repo, timeoutMs, signal: ac.signal,
         onProgress: (p) => (p.total ? view.update(p.step === 'agents' ? 'agents listening' : 'agents up in the controller', p.done ?? 0, p.total) : view.line(p.message)),

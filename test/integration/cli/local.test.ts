@@ -43,7 +43,7 @@ describe('baton local up / status / down', () => {
   test('a second up says the stack is already up (exit 0) and leaves it alone', async () => {
     const r = await stack.run(['local', 'up']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /already up/);
+    assert.match(r.stdout, /already up/);
     const st = await stack.json<{ running: boolean }>(['local', 'status']);
     assert.equal(st.running, true);
   });
