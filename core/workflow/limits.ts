@@ -8,6 +8,8 @@ import type { At } from './evaluate.js';
 
 /** Nesting of roles (role path segments): a deep tree is a mistake or an attack, never a design. */
 export const MAX_ROLE_DEPTH = 32;
+/** Characters of a workflow's name, which names its environments. */
+export const MAX_ENV_NAME = 256;
 /** Characters of a role path: matching a channel glob costs path length x glob length. */
 export const MAX_ROLE_PATH = 1024;
 /** Characters of a channel target's role pattern (real ones are a few dozen). */

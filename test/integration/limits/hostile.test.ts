@@ -54,6 +54,7 @@ describe('hostile requests', () => {
     fs.mkdirSync(path.join(repo, 'workflows'), { recursive: true });
     fs.writeFileSync(path.join(repo, 'workflows', 'deep.yaml'), deepWorkflow(40));
     fs.writeFileSync(path.join(repo, 'workflows', 'wide.yaml'), WIDE);
+    fs.writeFileSync(path.join(repo, 'workflows', 'longname.yaml'), `name: ${'n'.repeat(300)}\nroles: [{name: a, task: {class: demo}}]\n`);
     stack = await localStack(['--agents', '1', '--repo', repo]);
     const st = JSON.parse(fs.readFileSync(path.join(stack.home, 'local', 'state.json'), 'utf8'));
     control = connectControl(st.controller.address, { token: st.token });
@@ -125,6 +126,13 @@ describe('hostile requests', () => {
 
   test('a for over the item limit is BAD_INPUT naming the limit', async () => {
     await assert.rejects(control.call('renderTemplate', { workflow: 'wide', vars: {}, repo: '', revision: '' }, 60_000), badInput(/workflow\.for/));
+  });
+
+  test('an environment name over the limit is BAD_INPUT naming the limit', async () => {
+    await assert.rejects(
+      control.call('createEnvironment', { workflow: 'longname', vars: {}, repo: '', revision: '', owner: 'me', autoDeploy: false }, 60_000),
+      badInput(/workflow\.name/),
+    );
   });
 
   test('a role tree deeper than the limit is BAD_INPUT naming the limit', async () => {
