@@ -9,7 +9,9 @@ import { BatonError } from '../../model/errors.js';
 import type { WorkflowLoaderOptions } from '../../workflow/index.js';
 import type { WorkflowJob, WorkflowJobReply } from './protocol.js';
 
-type JobInput = WorkflowJob extends infer J ? (J extends WorkflowJob ? Omit<J, 'id'> : never) : never;
+/** A job as callers give it: the pool numbers it. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type JobInput = WithoutId<WorkflowJob>;
 
 interface Pending {
   job: WorkflowJob;
