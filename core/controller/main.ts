@@ -17,6 +17,7 @@ import { startReconcile } from './reconcile/index.js';
 import { createServer, bind } from './server/index.js';
 import { packageRoot } from './root.js';
 import { defaultLoader } from './loader.js';
+import { isWorkerLoader } from './workers/loader.js';
 import { DEFAULTS, type ControllerHandle, type ControllerOptions } from './options.js';
 
 export type { ControllerHandle, ControllerOptions } from './options.js';
@@ -123,6 +124,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
           server.tryShutdown(() => { clearTimeout(t); resolve(); });
         });
         pool.stop();
+        if (isWorkerLoader(controller.loader)) await controller.loader.close();
         await controller.persist.close();
         await controller.events.close();
         await store.close();

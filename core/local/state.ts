@@ -25,9 +25,10 @@ export interface LocalState {
     /** the arguments after bin/baton.js, so that a restart uses the same socket, home and token */
     argv: string[];
   };
-  agents: (LocalProcess & LocalNode & { labels: Record<string, string> })[];
+  /** argv: the arguments after bin/baton.js, so that `local up` can restart a dead agent as it was */
+  agents: (LocalProcess & LocalNode & { labels: Record<string, string>; argv?: string[] })[];
   /** one process per group of up to 100 simulated agents */
-  simAgents: (LocalProcess & { count: number; nodes: LocalNode[] })[];
+  simAgents: (LocalProcess & { count: number; nodes: LocalNode[]; name?: string; argv?: string[] })[];
   /** the sim-farm environment created by `local up --sim-tasks K` */
   envId?: string;
 }

@@ -3,6 +3,7 @@ import { toBatonError, type ErrorDetailLike } from '../model/errors.js';
 import { connectControl } from '../rpc/control-client.js';
 import { isAlive } from './procs.js';
 import { readState } from './state.js';
+import { deadProcesses, type DeadProcess } from './repair.js';
 
 export interface LocalStatus {
   home: string;
@@ -15,7 +16,13 @@ export interface LocalStatus {
   lastRunNumber?: number;
   startedMs?: number;
   logs?: string;
+  /** recorded processes that are not alive: `baton local up` restarts them (repair) */
+  dead?: DeadProcess[];
+  /** the command that repairs the stack, when something is dead or does not answer */
+  repair?: string;
 }
+
+export const REPAIR_COMMAND = 'baton local up';
 
 export async function localStatus(opts: { home: string }): Promise<LocalStatus> {
   const state = readState(opts.home);
@@ -44,5 +51,7 @@ export async function localStatus(opts: { home: string }): Promise<LocalStatus> 
     c.close();
   }
   st.running = st.controller!.answers;
+  st.dead = deadProcesses(state);
+  if (st.dead.length || !st.running) st.repair = REPAIR_COMMAND;
   return st;
 }

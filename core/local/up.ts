@@ -9,10 +9,11 @@ import * as path from 'node:path';
 import { BatonError, toBatonError } from '../model/errors.js';
 import { connectControl, type ControlConnection } from '../rpc/control-client.js';
 import { agentSocket, controllerSocket, localDir, logPath } from './paths.js';
-import { findLeftovers, isAlive, killGroup, stopGroups } from './procs.js';
+import { findLeftovers, killGroup, stopGroups } from './procs.js';
 import { abortedError, waitAgentsReady, waitController, waitNodesUp, type AgentProc, type UpProgress } from './readiness.js';
 import { spawnBaton, type Spawned } from './spawn.js';
-import { clearRuntimeFiles, readState, removeState, statePids, writeState, type LocalState } from './state.js';
+import { clearRuntimeFiles, readState, removeState, writeState, type LocalState } from './state.js';
+import { repairStack, type RestartedProcess } from './repair.js';
 
 export type { UpProgress } from './readiness.js';
 
@@ -36,6 +37,8 @@ export interface LocalUpResult {
   state: LocalState;
   envId?: string;
   durationMs: number;
+  /** the stack was there: what `local up` restarted of it (empty: it was already up) */
+  restarted?: RestartedProcess[];
 }
 
 export const SIM_AGENTS_PER_PROCESS = 100;
@@ -48,31 +51,10 @@ function checkCount(v: number | undefined, what: string, min: number): number {
   return n;
 }
 
-/** Throws BUSY if a stack of this home still runs; clears what a dead one left behind. */
-async function checkNotRunning(home: string): Promise<void> {
-  const old = readState(home);
-  if (old) {
-    const alive = statePids(old).filter(isAlive);
-    let answers = false;
-    if (!alive.length) {
-      const c = connectControl(old.controller.address, { token: old.token });
-      try {
-        await c.call('getInfo', {}, 1000);
-        answers = true;
-      } catch { /* not there */ } finally {
-        c.close();
-      }
-    }
-    if (alive.length || answers) {
-      throw new BatonError('BUSY',
-        `a local stack is already up in ${home} (controller ${old.controller.address}${alive.length ? `, pids ${alive.join(' ')}` : ''}); stop it with \`baton local down\``,
-        { where: home });
-    }
-  }
-  // a stack that died without `local down`: sweep what is left, clear its files
-  const left = findLeftovers(home, old ? statePids(old) : []);
+/** Clears what a stack that died entirely, and left no state file, left behind. */
+async function sweepDeadStack(home: string): Promise<void> {
+  const left = findLeftovers(home, []);
   if (left.length) await stopGroups(left.map((l) => l.proc.pid), 2000);
-  removeState(home);
   clearRuntimeFiles(home);
 }
 
@@ -90,7 +72,13 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   const timeoutMs = opts.timeoutMs ?? 60_000 + nSim * 100;
   const progress = opts.onProgress ?? (() => {});
 
-  await checkNotRunning(home);
+  const old = readState(home);
+  if (old) {
+    // a stack of this home is recorded: repair it (restart only what died), keep its environments
+    const { state, restarted } = await repairStack(old, { timeoutMs, onProgress: progress, signal: opts.signal });
+    return { state, envId: state.envId, durationMs: Date.now() - t0, restarted };
+  }
+  await sweepDeadStack(home);
   fs.mkdirSync(localDir(home), { recursive: true, mode: 0o700 });
 
   const token = randomBytes(24).toString('base64url');
@@ -114,6 +102,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     // 1. agents: disjoint port ranges in 20000-64999 from a random start, so that two stacks on
     // one machine rarely probe the same ports (the agents probe each port before handing it out)
     const procs: AgentProc[] = [];
+    const argvOf = new Map<string, string[]>();
     const { block, first } = portBlocks(nAgents);
     const upstream = Math.ceil(nAgents / 2);
     for (let i = 1; i <= nAgents; i++) {
@@ -122,8 +111,10 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       const readyFile = path.join(localDir(home), `${name}.ready`);
       const lo = PORTS_FROM + (first + i - 1) * block;
       const ports = `${lo}-${lo + block - 1}`;
-      const spawned = spawnBaton(['agent', '--home', home, '--name', name, '--listen', agentSocket(home, name),
-        '--labels', labelsArg(labels), '--ports', ports, '--ready-file', readyFile], logPath(home, name), env);
+      const argv = ['agent', '--home', home, '--name', name, '--listen', agentSocket(home, name),
+        '--labels', labelsArg(labels), '--ports', ports, '--ready-file', readyFile];
+      const spawned = spawnBaton(argv, logPath(home, name), env);
+      argvOf.set(name, argv);
       started.push(spawned);
       procs.push({ spawned, name, readyFile, nodes: null, labels, count: 1, sim: false });
     }
@@ -133,8 +124,10 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       const name = `sim-${p}`;
       const labels = { sim: 'true', host };
       const readyFile = path.join(localDir(home), `${name}.ready`);
-      const spawned = spawnBaton(['agent', '--home', home, '--sim', '--count', String(count), '--name', name,
-        '--listen', count > 1 ? `unix://${path.join(localDir(home), name)}` : agentSocket(home, name), '--labels', labelsArg(labels), '--ready-file', readyFile], logPath(home, name), env);
+      const argv = ['agent', '--home', home, '--sim', '--count', String(count), '--name', name,
+        '--listen', count > 1 ? `unix://${path.join(localDir(home), name)}` : agentSocket(home, name), '--labels', labelsArg(labels), '--ready-file', readyFile];
+      const spawned = spawnBaton(argv, logPath(home, name), env);
+      argvOf.set(name, argv);
       started.push(spawned);
       procs.push({ spawned, name, readyFile, nodes: null, labels, count, sim: true });
     }
@@ -154,9 +147,11 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       version: 1, home, startedMs: t0, token,
       controller: { address: ctlAddress, pid: ctl.pid, log: ctl.log, argv: ctlArgv },
       agents: procs.filter((p) => !p.sim).map((p) => ({
-        name: p.name, address: p.nodes![0]!.address, pid: p.spawned.pid, log: p.spawned.log, labels: p.labels,
+        name: p.name, address: p.nodes![0]!.address, pid: p.spawned.pid, log: p.spawned.log, labels: p.labels, argv: argvOf.get(p.name),
       })),
-      simAgents: procs.filter((p) => p.sim).map((p) => ({ pid: p.spawned.pid, log: p.spawned.log, count: p.count, nodes: p.nodes! })),
+      simAgents: procs.filter((p) => p.sim).map((p) => ({
+        name: p.name, pid: p.spawned.pid, log: p.spawned.log, count: p.count, nodes: p.nodes!, argv: argvOf.get(p.name),
+      })),
     };
     // written now, so that an interrupted `local up` can still be cleaned by `local down`
     writeState(home, state);

@@ -72,5 +72,11 @@ export function fromServiceError(e: unknown): BatonError {
   if (se?.code === grpc.status.DEADLINE_EXCEEDED) {
     return new BatonError('TIMEOUT', se.details ?? 'deadline exceeded');
   }
+  if (se?.code === grpc.status.RESOURCE_EXHAUSTED && /message larger than max/i.test(se.details ?? '')) {
+    // grpc-js refused the message before any handler saw it: the request (or reply) size limit
+    return new BatonError('BAD_INPUT', `the message is too large (limit grpc.max_message_length: ${se.details})`, {
+      data: { limit: 'grpc.max_message_length' },
+    });
+  }
   return toBatonError(e);
 }

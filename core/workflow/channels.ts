@@ -3,6 +3,8 @@
 import type { ChannelBindSpec, ChannelConnectSpec, ChannelEdgeSpec, TaskSpec } from './types.js';
 import { channelOrigin } from './task.js';
 import { fail, sub, type At } from './evaluate.js';
+import { compileGlob, isGlob, matchGlob } from './glob.js';
+import { MAX_TARGET_PATTERN } from './limits.js';
 
 const COMPLEMENT: Record<ChannelBindSpec['type'], ChannelBindSpec['type']> = { push: 'pull', pull: 'push', pub: 'sub', sub: 'pub' };
 
@@ -15,18 +17,6 @@ function parentOf(p: string): string {
 
 function join(base: string, rel: string): string {
   return base ? (rel ? `${base}/${rel}` : base) : rel;
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i];
-    if (ch === '*' && glob[i + 1] === '*') { re += '.*'; i++; }
-    else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 /** The bases a target is looked up from, nearest first, and the pattern under them. */
@@ -105,17 +95,19 @@ function resolveOne(from: string, c: ChannelConnectSpec, byChannel: Map<string, 
   if (!rolePart) return `target ${c.target} names no role`;
   const b = bases(from, rolePart);
   if (typeof b === 'string') return `target ${c.target} ${b}`;
-  const isGlob = /[*?]/.test(b.pattern);
-  const re = isGlob ? globToRegExp(b.pattern) : undefined;
+  if (b.pattern.length > MAX_TARGET_PATTERN) {
+    return `target ${c.target.slice(0, 60)}... is too long (limit workflow.target: at most ${MAX_TARGET_PATTERN} characters, got ${b.pattern.length})`;
+  }
+  const glob = isGlob(b.pattern) ? compileGlob(b.pattern) : undefined;
   const candidates = byChannel.get(chan) ?? [];
   for (const base of b.bases) {
-    if (!isGlob) {
+    if (!glob) {
       const r = exact.get(`${join(base, b.pattern)}:${chan}`);
       if (r && r.path !== from) return [r];
       continue;
     }
     const prefix = base ? base + '/' : '';
-    const found = candidates.filter((r) => r.path !== from && r.path.startsWith(prefix) && re!.test(r.path.slice(prefix.length)));
+    const found = candidates.filter((r) => r.path !== from && r.path.startsWith(prefix) && matchGlob(glob, r.path.slice(prefix.length)));
     if (found.length) return found;
   }
   return [];

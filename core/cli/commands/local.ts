@@ -4,6 +4,7 @@ import { BatonError } from '../../model/errors.js';
 import { localDown } from '../../local/down.js';
 import { localStatus } from '../../local/status.js';
 import { localUp } from '../../local/up.js';
+import { readState } from '../../local/state.js';
 import { collect, parseCount, parseDuration } from '../args.js';
 import { homeOf } from '../context.js';
 import { fmtAge, fmtDuration, info, isJsonMode, out, printJson, withJson } from '../output.js';
@@ -29,13 +30,31 @@ export function register(program: Command): void {
       const onSig = () => ac.abort();
       process.once('SIGINT', onSig);
       process.once('SIGTERM', onSig);
-      if (!isJsonMode()) info(`starting a local stack in ${home}`);
+      if (!isJsonMode()) info(readState(home) ? `checking the local stack in ${home}` : `starting a local stack in ${home}`);
       const r = await localUp({
         home, agents, simAgents, simTasks, repos: o.repo, timeoutMs, signal: ac.signal,
         onProgress: (p) => (p.total ? view.update(p.step === 'agents' ? 'agents listening' : 'agents up in the controller', p.done ?? 0, p.total) : view.line(p.message)),
       });
       view.end();
       const s = r.state;
+      if (r.restarted) {
+        // the stack was there: repaired (or already up)
+        if (isJsonMode()) {
+          return printJson({
+            home: s.home, alreadyUp: r.restarted.length === 0, restarted: r.restarted,
+            controller: { address: s.controller.address, pid: s.controller.pid, log: s.controller.log },
+            agents: s.agents.map((a) => ({ name: a.name, address: a.address, pid: a.pid, labels: a.labels, log: a.log })),
+            durationMs: r.durationMs,
+          });
+        }
+        if (!r.restarted.length) {
+          out(`the local stack in ${s.home} is already up (controller ${s.controller.address}, pid ${s.controller.pid})`);
+        } else {
+          out(`repaired the local stack in ${s.home} in ${fmtDuration(r.durationMs)}: restarted ${r.restarted.map((p) => `${p.what} (pid ${p.oldPid} -> ${p.pid})`).join(', ')}`);
+          out('environments and the tasks that survived are kept: baton env list');
+        }
+        return;
+      }
       if (isJsonMode()) {
         return printJson({
           home: s.home, controller: { address: s.controller.address, pid: s.controller.pid, log: s.controller.log },
@@ -60,8 +79,9 @@ export function register(program: Command): void {
       const home = homeOf(cmd);
       const st = await localStatus({ home });
       if (!st.running) {
+        const dead = (st.dead ?? []).map((d) => `${d.what} (pid ${d.pid})`).join(', ');
         const msg = st.controller
-          ? `the local stack in ${home} does not answer (controller ${st.controller.address}${st.controller.error ? `: ${st.controller.error.message}` : ''}); clean up with \`baton local down\``
+          ? `the local stack in ${home} does not answer (controller ${st.controller.address}${st.controller.error ? `: ${st.controller.error.message}` : ''})${dead ? `; dead: ${dead}` : ''}; repair it with \`${st.repair}\` (environments are kept), or stop everything with \`baton local down\``
           : `no local stack is running in ${home}; start one with \`baton local up\``;
         if (isJsonMode()) {
           printJson({ ...st, error: { code: 'UNAVAILABLE', message: msg } });
@@ -75,8 +95,8 @@ export function register(program: Command): void {
       out(`local stack in ${home}: running${st.startedMs ? ` for ${fmtAge(st.startedMs)}` : ''}`);
       out(`  controller    ${c.address}  pid ${c.pid}${c.id ? `  ${c.id}` : ''}${c.store ? `  ${c.store}` : ''}`);
       out(`  nodes         ${st.nodes?.up ?? 0}/${st.nodes?.total ?? 0} up`);
-      const dead = [...(st.agents ?? []).filter((a) => !a.alive).map((a) => a.name), ...(st.simAgentProcesses ?? []).filter((p) => !p.alive).map((p) => `sim pid ${p.pid}`)];
-      if (dead.length) out(`  not running   ${dead.join(', ')}`);
+      const dead = (st.dead ?? []).map((d) => `${d.what} (pid ${d.pid})`);
+      if (dead.length) out(`  not running   ${dead.join(', ')}: repair with \`${st.repair}\``);
       const envs = st.environments ?? [];
       out(`  environments  ${envs.length}`);
       for (const e of envs) out(`    ${e.id}  ${e.workflow}  ${e.state}${e.runNumber != null ? `  run ${e.runNumber}` : ''}`);

@@ -10,27 +10,32 @@ import { templateHandlers } from './templates.js';
 import { infoHandlers } from './info.js';
 import { roleHandlers } from '../exclude/handlers.js';
 import { addReflection, DESCRIPTOR_SET } from './reflection.js';
+import { withLimits } from './limited.js';
+import { MAX_REQUEST_BYTES } from './limits.js';
+import { passEncodedReplies } from './encoded.js';
 
 const MAX_MSG = 512 * 1024 * 1024;
 
 export function controlServer(controller: ControllerCore, pool: AgentPool): ControlServer {
-  return {
+  return withLimits(controller, {
     ...infoHandlers(controller),
     ...environmentHandlers(controller),
     ...taskHandlers(controller),
     ...nodeHandlers(controller, pool),
     ...templateHandlers(controller),
     ...roleHandlers(controller),
-  };
+  });
 }
 
 export function createServer(controller: ControllerCore, pool: AgentPool): grpc.Server {
   const server = new grpc.Server({
     // GetEnvironment(with_tasks) of a 150k-task environment is tens of MB
     'grpc.max_send_message_length': MAX_MSG,
-    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    // the largest valid request is about 2 MiB (limits.ts: 1 MiB of vars, 1 MiB of template);
+    // a larger one is refused before it is decoded, which would hold the event loop (50 MB: ~400 ms)
+    'grpc.max_receive_message_length': MAX_REQUEST_BYTES,
   });
-  server.addService(ControlService, controlServer(controller, pool));
+  server.addService(passEncodedReplies(ControlService), controlServer(controller, pool));
   if (!addReflection(server, controller.cfg.token)) {
     console.error(`baton controller: ${DESCRIPTOR_SET} not found (npm run build copies it): gRPC server reflection is off`);
   }

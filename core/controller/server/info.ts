@@ -6,16 +6,23 @@ import type { ControllerCore } from '../core.js';
 import { runToProto } from '../convert.js';
 import { serveSubscribe } from '../events/subscribe.js';
 import { serverStream, unary } from './wrap.js';
+import { loopLag, resetLoopLag, startLoopLag } from './loop-lag.js';
 
 export const VERSION = '0.1.0';
 
 export function infoHandlers(controller: ControllerCore): Pick<ControlServer, 'getInfo' | 'listRuns' | 'subscribe'> {
+  startLoopLag();
   return {
-    getInfo: unary<GetInfoRequest, Info>(controller, async () => ({
-      controllerId: controller.id, version: VERSION, startedMs: controller.startedMs, nodesUp: controller.nodes.upCount(),
-      nodesTotal: controller.nodes.byName.size, environments: controller.envs.size, lastEventSeq: controller.events.lastSeq,
-      lastRunNumber: await controller.store.lastRunNumber(), store: controller.store.describe, pid: process.pid,
-    })),
+    getInfo: unary<GetInfoRequest, Info>(controller, async (req) => {
+      const lag = loopLag();
+      if (req.resetLoopLag) resetLoopLag();
+      return {
+        controllerId: controller.id, version: VERSION, startedMs: controller.startedMs, nodesUp: controller.nodes.upCount(),
+        nodesTotal: controller.nodes.byName.size, environments: controller.envs.size, lastEventSeq: controller.events.lastSeq,
+        lastRunNumber: await controller.store.lastRunNumber(), store: controller.store.describe, pid: process.pid,
+        loopLagP99Ms: lag.p99Ms, loopLagMaxMs: lag.maxMs, loopLagSinceMs: lag.sinceMs,
+      };
+    }),
 
     listRuns: unary<ListRunsRequest, ListRunsReply>(controller, async (req) => ({
       runs: (await controller.store.listRuns({ envId: req.envId || undefined, limit: req.limit || undefined })).map(runToProto),

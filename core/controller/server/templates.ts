@@ -7,7 +7,9 @@ import type { WorkflowSummary } from '../../workflow/types.js';
 import { renderPlan } from '../../workflow/index.js';
 import { BatonError, isBatonError } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
-import { planPlacement } from '../placement.js';
+import { nodeSnapshots, planPlacement } from '../placement.js';
+import { isWorkerLoader } from '../workers/loader.js';
+import { EncodedReply } from './encoded.js';
 import { unary } from './wrap.js';
 
 function templateToProto(w: WorkflowSummary): Template {
@@ -43,7 +45,17 @@ export function templateHandlers(controller: ControllerCore): Pick<ControlServer
       templates: (await controller.loader.list(req.repo || undefined)).map(templateToProto),
     })),
 
-    renderTemplate: unary<RenderTemplateRequest, RenderTemplateReply>(controller, async (req) => ({ json: await render(controller, req) })),
+    renderTemplate: unary<RenderTemplateRequest, RenderTemplateReply>(controller, async (req) => {
+      // the default loader renders in a worker thread, reply encoded: a large plan costs this
+      // thread neither its expansion nor its encoding
+      if (isWorkerLoader(controller.loader)) {
+        if (!req.workflow) throw new BatonError('BAD_INPUT', 'a workflow is required', { where: 'workflow' });
+        const bytes = await controller.loader.renderReply(req.workflow, req.vars ?? {},
+          { repo: req.repo || undefined, revision: req.revision || undefined }, nodeSnapshots(controller));
+        return new EncodedReply(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as unknown as RenderTemplateReply;
+      }
+      return { json: await render(controller, req) };
+    }),
 
     lintTemplate: unary<LintTemplateRequest, LintTemplateReply>(controller, async (req) => {
       if (!req.path) throw new BatonError('BAD_INPUT', 'a path is required', { where: 'path' });

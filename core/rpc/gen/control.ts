@@ -33,6 +33,8 @@ export const protobufFileName = "control.proto";
  */
 
 export interface GetInfoRequest {
+  /** start the event-loop lag figures afresh (after this reply) */
+  resetLoopLag?: boolean | undefined;
 }
 
 export interface Info {
@@ -47,6 +49,13 @@ export interface Info {
   /** sqlite:<path> or etcd:<endpoints> */
   store: string;
   pid: number;
+  /**
+   * the controller's event-loop lag since it started (or since the last reset_loop_lag):
+   * how late a timer ran, so how long some work held the loop
+   */
+  loopLagP99Ms: number;
+  loopLagMaxMs: number;
+  loopLagSinceMs: number;
 }
 
 export interface TaskCounts {
@@ -492,11 +501,14 @@ export interface EventBatch {
 }
 
 function createBaseGetInfoRequest(): GetInfoRequest {
-  return {};
+  return { resetLoopLag: undefined };
 }
 
 export const GetInfoRequest: MessageFns<GetInfoRequest> = {
-  encode(_: GetInfoRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: GetInfoRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.resetLoopLag !== undefined) {
+      writer.uint32(720).bool(message.resetLoopLag);
+    }
     return writer;
   },
 
@@ -513,6 +525,14 @@ export const GetInfoRequest: MessageFns<GetInfoRequest> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 90: {
+            if (tag !== 720) {
+              break;
+            }
+
+            message.resetLoopLag = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -525,20 +545,30 @@ export const GetInfoRequest: MessageFns<GetInfoRequest> = {
     }
   },
 
-  fromJSON(_: any): GetInfoRequest {
-    return {};
+  fromJSON(object: any): GetInfoRequest {
+    return {
+      resetLoopLag: isSet(object.resetLoopLag)
+        ? globalThis.Boolean(object.resetLoopLag)
+        : isSet(object.reset_loop_lag)
+        ? globalThis.Boolean(object.reset_loop_lag)
+        : undefined,
+    };
   },
 
-  toJSON(_: GetInfoRequest): unknown {
+  toJSON(message: GetInfoRequest): unknown {
     const obj: any = {};
+    if (message.resetLoopLag !== undefined) {
+      obj.resetLoopLag = message.resetLoopLag;
+    }
     return obj;
   },
 
   create<I extends Exact<DeepPartial<GetInfoRequest>, I>>(base?: I): GetInfoRequest {
     return GetInfoRequest.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<GetInfoRequest>, I>>(_: I): GetInfoRequest {
+  fromPartial<I extends Exact<DeepPartial<GetInfoRequest>, I>>(object: I): GetInfoRequest {
     const message = createBaseGetInfoRequest();
+    message.resetLoopLag = object.resetLoopLag ?? undefined;
     return message;
   },
 };
@@ -555,6 +585,9 @@ function createBaseInfo(): Info {
     lastRunNumber: 0,
     store: "",
     pid: 0,
+    loopLagP99Ms: 0,
+    loopLagMaxMs: 0,
+    loopLagSinceMs: 0,
   };
 }
 
@@ -589,6 +622,15 @@ export const Info: MessageFns<Info> = {
     }
     if (message.pid !== 0) {
       writer.uint32(80).int32(message.pid);
+    }
+    if (message.loopLagP99Ms !== 0) {
+      writer.uint32(721).double(message.loopLagP99Ms);
+    }
+    if (message.loopLagMaxMs !== 0) {
+      writer.uint32(729).double(message.loopLagMaxMs);
+    }
+    if (message.loopLagSinceMs !== 0) {
+      writer.uint32(736).int64(message.loopLagSinceMs);
     }
     return writer;
   },
@@ -686,6 +728,30 @@ export const Info: MessageFns<Info> = {
             message.pid = reader.int32();
             continue;
           }
+          case 90: {
+            if (tag !== 721) {
+              break;
+            }
+
+            message.loopLagP99Ms = reader.double();
+            continue;
+          }
+          case 91: {
+            if (tag !== 729) {
+              break;
+            }
+
+            message.loopLagMaxMs = reader.double();
+            continue;
+          }
+          case 92: {
+            if (tag !== 736) {
+              break;
+            }
+
+            message.loopLagSinceMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -734,6 +800,21 @@ export const Info: MessageFns<Info> = {
         : 0,
       store: isSet(object.store) ? globalThis.String(object.store) : "",
       pid: isSet(object.pid) ? globalThis.Number(object.pid) : 0,
+      loopLagP99Ms: isSet(object.loopLagP99Ms)
+        ? globalThis.Number(object.loopLagP99Ms)
+        : isSet(object.loop_lag_p99_ms)
+        ? globalThis.Number(object.loop_lag_p99_ms)
+        : 0,
+      loopLagMaxMs: isSet(object.loopLagMaxMs)
+        ? globalThis.Number(object.loopLagMaxMs)
+        : isSet(object.loop_lag_max_ms)
+        ? globalThis.Number(object.loop_lag_max_ms)
+        : 0,
+      loopLagSinceMs: isSet(object.loopLagSinceMs)
+        ? globalThis.Number(object.loopLagSinceMs)
+        : isSet(object.loop_lag_since_ms)
+        ? globalThis.Number(object.loop_lag_since_ms)
+        : 0,
     };
   },
 
@@ -769,6 +850,15 @@ export const Info: MessageFns<Info> = {
     if (message.pid !== 0) {
       obj.pid = Math.round(message.pid);
     }
+    if (message.loopLagP99Ms !== 0) {
+      obj.loopLagP99Ms = floatToJson(message.loopLagP99Ms);
+    }
+    if (message.loopLagMaxMs !== 0) {
+      obj.loopLagMaxMs = floatToJson(message.loopLagMaxMs);
+    }
+    if (message.loopLagSinceMs !== 0) {
+      obj.loopLagSinceMs = Math.round(message.loopLagSinceMs);
+    }
     return obj;
   },
 
@@ -787,6 +877,9 @@ export const Info: MessageFns<Info> = {
     message.lastRunNumber = object.lastRunNumber ?? 0;
     message.store = object.store ?? "";
     message.pid = object.pid ?? 0;
+    message.loopLagP99Ms = object.loopLagP99Ms ?? 0;
+    message.loopLagMaxMs = object.loopLagMaxMs ?? 0;
+    message.loopLagSinceMs = object.loopLagSinceMs ?? 0;
     return message;
   },
 };

@@ -12,6 +12,7 @@ import { builtinsFor } from '../scope.js';
 import { Expansion, type ExpandInput, type Frame, type Raw } from './state.js';
 import { expandRoles } from './roles.js';
 import { routeUserVars, checkUserVarsUsed } from './user-vars.js';
+import { limitError, MAX_ENV_NAME } from '../limits.js';
 
 export type { ExpandInput } from './state.js';
 export { builtinsFor } from '../scope.js';
@@ -35,6 +36,7 @@ export function expandWorkflow(input: ExpandInput): ExpandedWorkflow {
   for (const name of given.keys()) userOv[name] = scope[name];
 
   const name = typeof doc.name === 'string' && doc.name ? doc.name : path.basename(top.realFile).replace(/\.ya?ml$/, '');
+  if (name.length > MAX_ENV_NAME) throw limitError({ src, ptr: '/name' }, 'the workflow name (the environment name) is too long', 'workflow.name', MAX_ENV_NAME, name.length);
   const root: RoleNode = { path: '', name, kind: 'aggregator', enabled: true, critical: true, children: [] };
   const frame: Frame = {
     loaded: top, path: '', scope, specs, userOv: given.size ? userOv : null, pending: [],

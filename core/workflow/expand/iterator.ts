@@ -3,6 +3,7 @@ import { MAX_RANGE, type Scope } from '../expr.js';
 import { RESERVED } from '../specs.js';
 import { evalAt, fail, sub, type At } from '../evaluate.js';
 import type { Raw } from './state.js';
+import { limitError, MAX_FOR_ITEMS } from '../limits.js';
 
 export interface IteratorItems {
   /** the name each item is bound to in the item's scope (default `it`) */
@@ -36,6 +37,7 @@ export function iteratorItems(spec: Raw, fAt: At, scope: Scope): IteratorItems {
     if (!Array.isArray(v)) fail(lAt, `for list must give a list, got ${describe(v)}`, 'role');
     items = v;
   }
+  if (items.length > MAX_FOR_ITEMS) throw limitError(fAt, `for gives ${items.length} items`, 'workflow.for', MAX_FOR_ITEMS, items.length);
   return { varName, items };
 }
 

@@ -8,6 +8,7 @@ import type { Loaded, TemplateFiles } from '../templates.js';
 import type { UserVar } from '../vars.js';
 import { fail, sub, type At } from '../evaluate.js';
 import { ProblemReporter } from '../diagnostics.js';
+import { limitError, MAX_ROLE_DEPTH, MAX_ROLE_PATH } from '../limits.js';
 
 /** What an expansion starts from: the files, the top workflow, the user's vars. */
 export interface ExpandInput {
@@ -69,6 +70,9 @@ export class Expansion {
   claimPath(p: string, at: At): void {
     if (this.paths.has(p)) fail(sub(at, 'name'), `two roles have the path ${p}`, 'role');
     this.paths.add(p);
-    if (++this.count > this.maxRoles) fail(at, `the workflow expands to more than ${this.maxRoles} roles`, 'role');
+    if (++this.count > this.maxRoles) throw limitError(at, `the workflow expands to more than ${this.maxRoles} roles`, 'workflow.roles', this.maxRoles, this.count);
+    if (p.length > MAX_ROLE_PATH) throw limitError(at, `role path ${p.slice(0, 100)}... is too long`, 'workflow.path', MAX_ROLE_PATH, p.length);
+    const depth = p.split('/').length;
+    if (depth > MAX_ROLE_DEPTH) throw limitError(at, `role ${p.length > 200 ? `${p.slice(0, 200)}...` : p} is nested too deep`, 'workflow.depth', MAX_ROLE_DEPTH, depth);
   }
 }

@@ -40,10 +40,10 @@ describe('baton local up / status / down', () => {
     assert.match(text.stdout, /nodes\s+3\/3 up/);
   });
 
-  test('a second up says a stack is already up (exit 1) and leaves it alone', async () => {
+  test('a second up says the stack is already up (exit 0) and leaves it alone', async () => {
     const r = await stack.run(['local', 'up']);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /already up/);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /already up/);
     const st = await stack.json<{ running: boolean }>(['local', 'status']);
     assert.equal(st.running, true);
   });
@@ -111,6 +111,7 @@ describe('baton local down after a crash', () => {
       const status = await stack.run(['local', 'status']);
       assert.equal(status.code, 1);
       assert.match(status.stderr, /does not answer/);
+      assert.match(status.stderr, /baton local up/, 'status gives the repair command');
       const { result, left } = await stack.down();
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(left, [], 'agents and the task processes are gone');
