@@ -10,15 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { makeCerts, type Certs } from '../integration/tls/certs.js';
-import { chromiumMissing, ConsoleProcess, ForegroundProcess, launchChromium, Stack } from './support.js';
+import { assertConsoleTestable, ConsoleProcess, ForegroundProcess, launchChromium, Stack } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EnvironmentsPage } from './pages/EnvironmentsPage.js';
 import { EnvironmentPage } from './pages/EnvironmentPage.js';
 
-const skip = chromiumMissing();
+assertConsoleTestable();
 const TOKEN = 'mtls-e2e-token';
 
-describe('operator console on a controller serving mutual TLS', { skip: skip ?? false, timeout: 300_000 }, () => {
+describe('operator console on a controller serving mutual TLS', { timeout: 300_000 }, () => {
   let stack: Stack;
   let certs: Certs;
   let agent: ForegroundProcess;

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeSerious, chromiumMissing, ConsoleProcess, eventually, launchChromium, shot, Stack } from './support.js';
+import { axeSerious, assertConsoleTestable, ConsoleProcess, eventually, launchChromium, shot, Stack } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EnvironmentsPage } from './pages/EnvironmentsPage.js';
 import { EnvironmentPage } from './pages/EnvironmentPage.js';
@@ -15,9 +15,9 @@ import { GraphPage } from './pages/GraphPage.js';
 import { TasksPage } from './pages/TasksPage.js';
 import { EventsPage, NodesPage, RunsPage } from './pages/ViewsPages.js';
 
-const skip = chromiumMissing();
+assertConsoleTestable();
 
-describe('operator console on a local stack', { skip: skip ?? false, timeout: 600_000 }, () => {
+describe('operator console on a local stack', { timeout: 600_000 }, () => {
   let stack: Stack;
   let consoleProc: ConsoleProcess;
   let browser: Browser;

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { startGateway, type GatewayHandle } from '../../core/gateway/main.js';
 import { readState } from '../../core/local/state.js';
-import { chromiumMissing, eventually, launchChromium, Stack } from './support.js';
+import { assertConsoleTestable, eventually, launchChromium, Stack } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EventsPage } from './pages/ViewsPages.js';
 
-const skip = chromiumMissing();
+assertConsoleTestable();
 
-describe('console connection', { skip: skip ?? false, timeout: 300_000 }, () => {
+describe('console connection', { timeout: 300_000 }, () => {
   let stack: Stack;
   let gw: GatewayHandle;
   let browser: Browser;

@@ -17,10 +17,20 @@ export const CHROMIUM = process.env.BATON_CHROMIUM ?? '/usr/bin/chromium';
  */
 export const SHOTS = process.env.BATON_SCREENSHOTS ?? path.join(ROOT, 'test-results', 'screenshots');
 
-export function chromiumMissing(): string | null {
-  if (!fs.existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (set BATON_CHROMIUM)`;
+function consoleMissing(): string | null {
+  if (!fs.existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM} (set BATON_CHROMIUM; Debian: apt-get install chromium)`;
   if (!fs.existsSync(path.join(ROOT, 'dist-renderer', 'index.html'))) return 'the console is not built (npm run build)';
   return null;
+}
+
+/**
+ * The console's browser tests need Chromium and the built console. Without them they fail, naming
+ * what is missing, rather than skip: .ci/run installs the one and npm run build makes the other, so
+ * a skip would only hide a broken setup.
+ */
+export function assertConsoleTestable(): void {
+  const why = consoleMissing();
+  if (why) throw new Error(`the console's browser tests cannot run: ${why}`);
 }
 
 export interface RunResult { code: number; stdout: string; stderr: string }
