@@ -15,6 +15,7 @@ import { lateDetail, transitionError } from './errors.js';
 import { STEPS } from './steps.js';
 import { runHooks, fireHooks } from '../hooks/runner.js';
 import { goError } from '../faults.js';
+import { assertReachable } from '../agents/grace.js';
 
 export interface ControlOptions {
   timeoutMs?: number;
@@ -84,6 +85,7 @@ export async function controlEnvironment(controller: ControllerCore, envId: stri
       `${t} is not allowed from ${env.state} (environment ${env.id}); allowed: ${allowed.join(', ') || 'none'}`,
       { envId, transition: t, data: { state: env.state, allowed: allowed.join(',') } });
   }
+  assertReachable(env, t);
   return run(controller, env, t, opts);
 }
 

@@ -139,8 +139,10 @@ export interface Environment {
     | undefined;
   /** the transition under way, if any */
   transition: string;
-  /** lost tasks above nmin */
+  /** lost tasks above nmin, or tasks on a SUSPECT node */
   degraded: boolean;
+  /** SUSPECT nodes holding its tasks (degraded while any) */
+  unreachableNodes: string[];
 }
 
 export interface Environment_VarsEntry {
@@ -186,6 +188,11 @@ export interface Task {
   args: string[];
   /** bound channel name -> address */
   addresses: { [key: string]: string };
+  /**
+   * its node is SUSPECT (session broken, within the agent-loss grace): state is the last known
+   * one, not confirmed; after the grace the task is lost, on the node's return it is reachable again
+   */
+  unreachable: boolean;
 }
 
 export interface Task_PortsEntry {
@@ -306,6 +313,15 @@ export interface Node {
   tasks: number;
   sim: boolean;
   pid: number;
+  /** session lost, within the agent-loss grace (its tasks unreachable) */
+  suspect: boolean;
+  suspectSinceMs: number;
+  /** the agent refused this controller (it belongs to another): why */
+  refused: string;
+  /** with refused: the controller id the agent belongs to */
+  owner: string;
+  /** the agent's event-loop delay (p99 over the last heartbeat) */
+  loopLagMs: number;
 }
 
 export interface Node_LabelsEntry {
@@ -325,6 +341,8 @@ export interface AddNodeRequest {
   address: string;
   /** optional: otherwise the agent's own name */
   name: string;
+  /** take the agent over from the controller it belongs to */
+  takeOver: boolean;
 }
 
 export interface RemoveNodeRequest {
@@ -1537,6 +1555,7 @@ function createBaseEnvironment(): Environment {
     error: undefined,
     transition: "",
     degraded: false,
+    unreachableNodes: [],
   };
 }
 
@@ -1595,6 +1614,9 @@ export const Environment: MessageFns<Environment> = {
     }
     if (message.degraded !== false) {
       writer.uint32(144).bool(message.degraded);
+    }
+    for (const v of message.unreachableNodes) {
+      writer.uint32(402).string(v!);
     }
     return writer;
   },
@@ -1759,6 +1781,14 @@ export const Environment: MessageFns<Environment> = {
             message.degraded = reader.bool();
             continue;
           }
+          case 50: {
+            if (tag !== 402) {
+              break;
+            }
+
+            message.unreachableNodes.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1818,6 +1848,11 @@ export const Environment: MessageFns<Environment> = {
       error: isSet(object.error) ? ErrorDetail.fromJSON(object.error) : undefined,
       transition: isSet(object.transition) ? globalThis.String(object.transition) : "",
       degraded: isSet(object.degraded) ? globalThis.Boolean(object.degraded) : false,
+      unreachableNodes: globalThis.Array.isArray(object?.unreachableNodes)
+        ? object.unreachableNodes.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.unreachable_nodes)
+        ? object.unreachable_nodes.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -1883,6 +1918,9 @@ export const Environment: MessageFns<Environment> = {
     if (message.degraded !== false) {
       obj.degraded = message.degraded;
     }
+    if (message.unreachableNodes?.length) {
+      obj.unreachableNodes = message.unreachableNodes;
+    }
     return obj;
   },
 
@@ -1923,6 +1961,7 @@ export const Environment: MessageFns<Environment> = {
       : undefined;
     message.transition = object.transition ?? "";
     message.degraded = object.degraded ?? false;
+    message.unreachableNodes = object.unreachableNodes?.map((e) => e) || [];
     return message;
   },
 };
@@ -2139,6 +2178,7 @@ function createBaseTask(): Task {
     command: "",
     args: [],
     addresses: {},
+    unreachable: false,
   };
 }
 
@@ -2216,6 +2256,9 @@ export const Task: MessageFns<Task> = {
     globalThis.Object.entries(message.addresses).forEach(([key, value]: [string, string]) => {
       Task_AddressesEntry.encode({ key: key as any, value }, writer.uint32(194).fork()).join();
     });
+    if (message.unreachable !== false) {
+      writer.uint32(400).bool(message.unreachable);
+    }
     return writer;
   },
 
@@ -2430,6 +2473,14 @@ export const Task: MessageFns<Task> = {
             }
             continue;
           }
+          case 50: {
+            if (tag !== 400) {
+              break;
+            }
+
+            message.unreachable = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2514,6 +2565,7 @@ export const Task: MessageFns<Task> = {
           {},
         )
         : {},
+      unreachable: isSet(object.unreachable) ? globalThis.Boolean(object.unreachable) : false,
     };
   },
 
@@ -2603,6 +2655,9 @@ export const Task: MessageFns<Task> = {
         });
       }
     }
+    if (message.unreachable !== false) {
+      obj.unreachable = message.unreachable;
+    }
     return obj;
   },
 
@@ -2653,6 +2708,7 @@ export const Task: MessageFns<Task> = {
       },
       {},
     );
+    message.unreachable = object.unreachable ?? false;
     return message;
   },
 };
@@ -4283,6 +4339,11 @@ function createBaseNode(): Node {
     tasks: 0,
     sim: false,
     pid: 0,
+    suspect: false,
+    suspectSinceMs: 0,
+    refused: "",
+    owner: "",
+    loopLagMs: 0,
   };
 }
 
@@ -4326,6 +4387,21 @@ export const Node: MessageFns<Node> = {
     }
     if (message.pid !== 0) {
       writer.uint32(104).int32(message.pid);
+    }
+    if (message.suspect !== false) {
+      writer.uint32(400).bool(message.suspect);
+    }
+    if (message.suspectSinceMs !== 0) {
+      writer.uint32(408).int64(message.suspectSinceMs);
+    }
+    if (message.refused !== "") {
+      writer.uint32(418).string(message.refused);
+    }
+    if (message.owner !== "") {
+      writer.uint32(426).string(message.owner);
+    }
+    if (message.loopLagMs !== 0) {
+      writer.uint32(433).double(message.loopLagMs);
     }
     return writer;
   },
@@ -4450,6 +4526,46 @@ export const Node: MessageFns<Node> = {
             message.pid = reader.int32();
             continue;
           }
+          case 50: {
+            if (tag !== 400) {
+              break;
+            }
+
+            message.suspect = reader.bool();
+            continue;
+          }
+          case 51: {
+            if (tag !== 408) {
+              break;
+            }
+
+            message.suspectSinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 52: {
+            if (tag !== 418) {
+              break;
+            }
+
+            message.refused = reader.string();
+            continue;
+          }
+          case 53: {
+            if (tag !== 426) {
+              break;
+            }
+
+            message.owner = reader.string();
+            continue;
+          }
+          case 54: {
+            if (tag !== 433) {
+              break;
+            }
+
+            message.loopLagMs = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4502,6 +4618,19 @@ export const Node: MessageFns<Node> = {
       tasks: isSet(object.tasks) ? globalThis.Number(object.tasks) : 0,
       sim: isSet(object.sim) ? globalThis.Boolean(object.sim) : false,
       pid: isSet(object.pid) ? globalThis.Number(object.pid) : 0,
+      suspect: isSet(object.suspect) ? globalThis.Boolean(object.suspect) : false,
+      suspectSinceMs: isSet(object.suspectSinceMs)
+        ? globalThis.Number(object.suspectSinceMs)
+        : isSet(object.suspect_since_ms)
+        ? globalThis.Number(object.suspect_since_ms)
+        : 0,
+      refused: isSet(object.refused) ? globalThis.String(object.refused) : "",
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+      loopLagMs: isSet(object.loopLagMs)
+        ? globalThis.Number(object.loopLagMs)
+        : isSet(object.loop_lag_ms)
+        ? globalThis.Number(object.loop_lag_ms)
+        : 0,
     };
   },
 
@@ -4552,6 +4681,21 @@ export const Node: MessageFns<Node> = {
     if (message.pid !== 0) {
       obj.pid = Math.round(message.pid);
     }
+    if (message.suspect !== false) {
+      obj.suspect = message.suspect;
+    }
+    if (message.suspectSinceMs !== 0) {
+      obj.suspectSinceMs = Math.round(message.suspectSinceMs);
+    }
+    if (message.refused !== "") {
+      obj.refused = message.refused;
+    }
+    if (message.owner !== "") {
+      obj.owner = message.owner;
+    }
+    if (message.loopLagMs !== 0) {
+      obj.loopLagMs = floatToJson(message.loopLagMs);
+    }
     return obj;
   },
 
@@ -4583,6 +4727,11 @@ export const Node: MessageFns<Node> = {
     message.tasks = object.tasks ?? 0;
     message.sim = object.sim ?? false;
     message.pid = object.pid ?? 0;
+    message.suspect = object.suspect ?? false;
+    message.suspectSinceMs = object.suspectSinceMs ?? 0;
+    message.refused = object.refused ?? "";
+    message.owner = object.owner ?? "";
+    message.loopLagMs = object.loopLagMs ?? 0;
     return message;
   },
 };
@@ -4792,7 +4941,7 @@ export const ListNodesReply: MessageFns<ListNodesReply> = {
 };
 
 function createBaseAddNodeRequest(): AddNodeRequest {
-  return { address: "", name: "" };
+  return { address: "", name: "", takeOver: false };
 }
 
 export const AddNodeRequest: MessageFns<AddNodeRequest> = {
@@ -4802,6 +4951,9 @@ export const AddNodeRequest: MessageFns<AddNodeRequest> = {
     }
     if (message.name !== "") {
       writer.uint32(18).string(message.name);
+    }
+    if (message.takeOver !== false) {
+      writer.uint32(400).bool(message.takeOver);
     }
     return writer;
   },
@@ -4835,6 +4987,14 @@ export const AddNodeRequest: MessageFns<AddNodeRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 50: {
+            if (tag !== 400) {
+              break;
+            }
+
+            message.takeOver = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4851,6 +5011,11 @@ export const AddNodeRequest: MessageFns<AddNodeRequest> = {
     return {
       address: isSet(object.address) ? globalThis.String(object.address) : "",
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      takeOver: isSet(object.takeOver)
+        ? globalThis.Boolean(object.takeOver)
+        : isSet(object.take_over)
+        ? globalThis.Boolean(object.take_over)
+        : false,
     };
   },
 
@@ -4862,6 +5027,9 @@ export const AddNodeRequest: MessageFns<AddNodeRequest> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.takeOver !== false) {
+      obj.takeOver = message.takeOver;
+    }
     return obj;
   },
 
@@ -4872,6 +5040,7 @@ export const AddNodeRequest: MessageFns<AddNodeRequest> = {
     const message = createBaseAddNodeRequest();
     message.address = object.address ?? "";
     message.name = object.name ?? "";
+    message.takeOver = object.takeOver ?? false;
     return message;
   },
 };

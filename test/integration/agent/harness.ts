@@ -75,7 +75,7 @@ export class TestController {
 
   static async open(address: string, token = TOKEN): Promise<TestController> {
     const c = new TestController(client(address, token));
-    c.send({ msg: { $case: 'welcome', welcome: { controllerId: 'test', node: 'n1' } } });
+    c.send({ msg: { $case: 'welcome', welcome: { controllerId: 'test', node: 'n1', takeOver: false } } });
     await c.waitFor(() => c.hello, 10_000, 'hello');
     return c;
   }
