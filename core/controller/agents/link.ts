@@ -124,6 +124,7 @@ export class AgentLink {
         if (m.msg?.$case === 'hello') {
           this.up = true;
           this.refusal = '';
+          this.takeOver = false; // done: the agent is ours now
           this.backoff = BACKOFF_MIN_MS;
           this.opts.handler.hello(this, m.msg.hello);
           return;
