@@ -10,6 +10,8 @@ import {
   call, control, createEnv, getEnv, listTasks, mustControl, startStack, subscribe, tempHome, tempRepo, waitFor, alive, TOKEN,
 } from './harness.js';
 import { startChildAgent, type Child } from './procs.js';
+import type { Stack } from './harness.js';
+import type { AgentOptions } from '../../../core/agent/main.js';
 import type { Node, Run } from '../../../core/rpc/gen/control.js';
 import type { BatonError } from '../../../core/model/errors.js';
 
@@ -22,6 +24,17 @@ roles:
     task: {class: sleeper, critical: true}
 `;
 
+/** SIGTERM: the agent stops and kills its tasks (nothing left behind); kill -9 if it hangs. */
+async function stopAgent(child: Child): Promise<void> {
+  if (child.proc.exitCode === null && child.proc.signalCode === null) {
+    const gone = new Promise((r) => child.proc.once('exit', r));
+    try { process.kill(child.proc.pid!, 'SIGCONT'); } catch { /* gone */ }
+    child.proc.kill('SIGTERM');
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 10_000))]);
+  }
+  await child.kill9();
+}
+
 async function running(graceMs: number, port: number) {
   const home = tempHome();
   const repo = tempRepo(home, { 'workflows/mixed.yaml': WORKFLOW });
@@ -31,6 +44,16 @@ async function running(graceMs: number, port: number) {
   };
   const agent: { child: Child } = { child: await startChildAgent(agentOpts) };
   const stack = await startStack({ home, controller: { agents: [agent.child.address], agentLossGraceMs: graceMs } });
+  try {
+    return await runningOn(home, repo, agent, agentOpts, stack);
+  } catch (e) {
+    await stack.stop().catch(() => {});
+    await stopAgent(agent.child);
+    throw e;
+  }
+}
+
+async function runningOn(home: string, repo: string, agent: { child: Child }, agentOpts: AgentOptions, stack: Stack) {
   const c = stack.client;
   const env = await createEnv(c, 'mixed', {}, repo);
   await mustControl(c, env.id, 'DEPLOY');
@@ -42,15 +65,16 @@ async function running(graceMs: number, port: number) {
   // agent answered: the agent is killed once it is there (see docs/reliability.md)
   await waitFor(() => {
     try {
-      const saved = JSON.parse(fs.readFileSync(path.join(home, 'agents', 'victim', 'tasks.json'), 'utf8')) as { tasks: { state: string }[] };
-      return saved.tasks.length === tasks.length && saved.tasks.every((t) => t.state === 'RUNNING');
+      const saved = JSON.parse(fs.readFileSync(path.join(home, 'agents', 'victim', 'tasks.json'), 'utf8')) as { tasks: { control: string; state: string }[] };
+      const basic = saved.tasks.filter((t) => t.control === 'basic');
+      return basic.length === 1 && basic.every((t) => t.state === 'RUNNING');
     } catch { return false; }
   }, 5000, 'the agent saved its tasks');
   const events = subscribe(c, {});
   const cleanup = async () => {
     events.stop();
     await stack.stop().catch(() => {});
-    await agent.child.kill9();
+    await stopAgent(agent.child);
     for (const t of tasks) { try { process.kill(-t.pid, 'SIGKILL'); } catch { /* gone */ } }
   };
   return { home, stack, c, env, runNumber, tasks, agent, agentOpts, events, cleanup };
@@ -105,10 +129,7 @@ test('kill -9 of an agent while RUNNING, restarted within the grace: same run, s
 
 test('SIGSTOP of an agent for 5 s then SIGCONT: same run, same tasks, env RUNNING', async (t) => {
   const s = await running(60_000, 33500);
-  t.after(async () => {
-    try { process.kill(s.agent.child.proc.pid!, 'SIGCONT'); } catch { /* gone */ }
-    await s.cleanup();
-  });
+  t.after(s.cleanup);
   const pid = s.agent.child.proc.pid!;
   const stoppedAt = Date.now();
   process.kill(pid, 'SIGSTOP');
