@@ -36,10 +36,12 @@ async function phase(ctl: TestController, name: string, fn: () => Promise<unknow
   const hbs: Heartbeat[] = ctl.heartbeats.slice(from);
   let maxGapMs = 0;
   for (let i = 1; i < hbs.length; i++) maxGapMs = Math.max(maxGapMs, Number(hbs[i]!.timeMs) - Number(hbs[i - 1]!.timeMs));
-  return {
+  const r = {
     phase: name, ms, heartbeats: hbs.length,
     p99Ms: Math.max(...hbs.map((h) => h.loopLagP99Ms)), maxMs: Math.max(...hbs.map((h) => h.loopLagMaxMs)), maxGapMs,
   };
+  console.error(`${name}: ${JSON.stringify(r)}`);
+  return r;
 }
 
 async function main(): Promise<void> {

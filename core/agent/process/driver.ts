@@ -29,6 +29,7 @@ import { BatonError } from '../../model/errors.js';
 /** tasks starting at once per agent (see launch) */
 const LAUNCH_SLOTS = Math.max(4, 2 * os.availableParallelism());
 
+const KILL_CHUNK = 50;
 export const DEFAULT_LAUNCH_DEADLINE_MS = 10_000;
 const ADOPTED_POLL_MS = 250;
 const MAX_EXITED = 1000;
@@ -268,11 +269,16 @@ export class ProcessDriver implements Driver {
     await Promise.all(items.map((it) => transitionOne(this, batchId, event, deadlineMs, it)));
   }
 
+  /** Kills in chunks, yielding between them: 1,000 signals and stat reads in one turn of the loop
+   *  held the heartbeat back by a second or more (docs/reliability.md). */
   async kill(batchId: number, ids: string[], graded: boolean, reason: string): Promise<void> {
-    await Promise.all(ids.map((id) => {
-      const t = this.tasks.get(id);
-      return t ? killOne(this, batchId, t, graded, reason) : undefined;
-    }));
+    const running: Promise<void>[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      if (i > 0 && i % KILL_CHUNK === 0) await new Promise<void>((r) => setImmediate(r));
+      const t = this.tasks.get(ids[i]!);
+      if (t) running.push(killOne(this, batchId, t, graded, reason));
+    }
+    await Promise.all(running);
   }
 
   reap(ids: string[]): void {
@@ -292,11 +298,15 @@ export class ProcessDriver implements Driver {
 
   metrics(): TaskMetrics[] {
     const out: TaskMetrics[] = [];
+    const pids: number[] = [];
     for (const t of this.tasks.values()) {
       if (t.exit) continue;
-      const s = this.sampler.sample(t.pid);
+      // last refresh's figures (at most one heartbeat old); the next refresh reads /proc async
+      const s = this.sampler.latest(t.pid);
+      pids.push(t.pid);
       out.push({ taskId: t.id, cpu: s.cpu, rssBytes: s.rss, channels: t.counters });
     }
+    void this.sampler.refresh(pids);
     return out;
   }
 
