@@ -55,7 +55,8 @@ export function nodeSuspect(controller: ControllerCore, node: NodeRuntime, reaso
   controller.emit({
     kind: 'node.suspect', node: node.name,
     message: `node ${node.name} is unreachable (${reason}); its tasks are lost unless it is back within ${graceMs} ms`,
-    data: { reason, grace_ms: String(graceMs) },
+    // the agent's own loop delay at its last heartbeat: a busy agent rather than a dead one
+    data: { reason, grace_ms: String(graceMs), loop_lag_ms: String(Math.round(node.loopLagMs)) },
   });
   // answers to batches in flight went down with the session: those transitions fail as before
   for (const { op, batch } of [...controller.batches.values()]) if (batch.node === node) op.nodeDown(node);
