@@ -120,6 +120,7 @@ export class AgentPool implements LinkHandler {
     const node = this.controller.nodes.get(name) ?? this.controller.nodes.ensure(name, link.address);
     if (node.link && node.link !== link) return; // that name is reached at another address
     node.link = link;
+    if (!link.name) link.name = name; // dialled by address: the refusal named it
     const owner = detail.data?.owner ?? '';
     const first = node.refused !== detail.message;
     node.refused = detail.message;
