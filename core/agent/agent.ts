@@ -1,7 +1,7 @@
 // One node agent: routes controller commands to its drivers (process, sim), answers every item
 // through the batched outbox, closes each batch with BatchDone, sends Hello and heartbeats.
 import type {
-  ControllerMsg, Heartbeat, Hello, KillBatch, LaunchBatch, LaunchSpec, TaskTransition, TransitionBatch,
+  ControllerMsg, Heartbeat, Hello, KillBatch, LaunchBatch, LaunchSpec, TaskTransition, TransitionBatch, Welcome,
 } from '../rpc/gen/agent.js';
 import { isTaskEvent, TASK_EVENTS } from '../model/states.js';
 import type { Driver } from './driver.js';
@@ -11,6 +11,8 @@ import { ProcessDriver } from './process/driver.js';
 import { nodeMetrics } from './process/metrics.js';
 import { SimDriver } from './sim/driver.js';
 import { errorDetail, makeUpdate } from './updates.js';
+import { LoopLagMonitor } from './loop-lag.js';
+import { Ownership, type Claim } from './owner.js';
 
 export const AGENT_VERSION = '0.1.0';
 const HEARTBEAT_MS = 1000;
@@ -34,14 +36,18 @@ export class Agent {
   private session: SessionLike | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  readonly ownership: Ownership;
+  private readonly loopLag = new LoopLagMonitor();
 
   constructor(readonly options: ResolvedOptions) {
     this.sim = new SimDriver(options, this.outbox);
     this.process = options.sim ? null : new ProcessDriver(options, this.outbox);
+    this.ownership = new Ownership(options.sim ? null : options.dir, options.name);
   }
 
   async start(): Promise<void> {
     await this.process?.start();
+    this.loopLag.start();
     this.heartbeatTimer = setInterval(() => this.heartbeat(), HEARTBEAT_MS);
     this.heartbeatTimer.unref();
   }
@@ -59,8 +65,9 @@ export class Agent {
     return this.drivers().reduce((n, d) => n + d.count(), 0);
   }
 
-  // ---- sessions: one controller at a time; a newer session replaces (and ends) an older one ----
-  attach(s: SessionLike): void {
+  // ---- sessions: one controller at a time. A session counts from its Welcome, and only the owning
+  // controller's (or an explicit takeover's): it then replaces (and ends) an older one ----
+  private attach(s: SessionLike): void {
     const old = this.session;
     this.session = s;
     this.outbox.setWriter(null); // nothing goes out before the Hello
@@ -77,29 +84,37 @@ export class Agent {
     return this.session === s;
   }
 
-  /** On Welcome: the Hello (a snapshot of every task), then updates flow. */
-  welcome(s: SessionLike): void {
-    if (this.session !== s || this.stopped) return;
-    s.write({ msg: { $case: 'hello', hello: this.hello() } });
+  /** On Welcome: the session is claimed for its controller (throws ALREADY_OWNED for another
+   *  controller's: the current session goes on untouched), then the Hello (a snapshot of every
+   *  task) and updates flow. */
+  welcome(s: SessionLike, w: Welcome): void {
+    if (this.stopped) return;
+    const claim = this.ownership.claim(w.controllerId, w.takeOver);
+    if (claim.takenFrom) console.error(`agent ${this.options.name}: taken over by controller ${claim.owner} from ${claim.takenFrom}`);
+    this.attach(s);
+    s.write({ msg: { $case: 'hello', hello: this.hello(claim) } });
     this.outbox.setWriter((m) => s.write(m));
   }
 
-  hello(): Hello {
+  hello(claim: Claim = { owner: this.ownership.current(), takenFrom: '' }): Hello {
     const options = this.options;
     return {
       node: options.name, host: options.host, labels: options.labels,
       resources: { cpu: options.cpu, memoryBytes: options.memoryBytes, portMin: options.portMin, portMax: options.portMax },
       tasks: this.drivers().flatMap((d) => d.taskInfos()),
       pid: process.pid, version: AGENT_VERSION, sim: options.sim,
+      owner: claim.owner, takenFrom: claim.takenFrom,
     };
   }
 
   private heartbeat(): void {
     if (!this.session || this.stopped) return;
     const m = nodeMetrics();
+    const lag = this.loopLag.read();
     const hb: Heartbeat = {
       timeMs: Date.now(), cpu: m.cpu, memUsed: m.memUsed, memTotal: m.memTotal, load1: m.load1,
       tasks: this.drivers().flatMap((d) => d.metrics()),
+      loopLagP99Ms: lag.p99Ms, loopLagMaxMs: lag.maxMs,
     };
     this.outbox.send({ msg: { $case: 'heartbeat', heartbeat: hb } });
   }
@@ -190,6 +205,7 @@ export class Agent {
   async stop(killTasks: boolean): Promise<void> {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = null;
+    this.loopLag.stop();
     await this.process?.stop(killTasks);
     await this.sim.stop();
     this.stopped = true;

@@ -44,16 +44,25 @@ function serviceImpl(agent: Agent, options: ResolvedOptions): grpc.UntypedServic
     session(call: grpc.ServerDuplexStream<ControllerMsg, AgentMsg>) {
       if (!checkToken(call.metadata, options.token)) return void call.emit('error', unauthenticated());
       const s = new Session(call);
-      agent.attach(s);
       const gone = () => {
         agent.detach(s);
         s.end();
       };
       call.on('data', (m: ControllerMsg) => {
+        if (m.msg?.$case === 'welcome') {
+          try {
+            agent.welcome(s, m.msg.welcome);
+          } catch (e) {
+            // another controller's session (or a bad Welcome): refused with the reason, while the
+            // owner's session goes on
+            console.error(`agent ${options.name}: session refused: ${(e as Error).message}`);
+            call.emit('error', toServiceError(e));
+          }
+          return;
+        }
         if (!agent.isCurrent(s)) return;
         try {
-          if (m.msg?.$case === 'welcome') agent.welcome(s);
-          else agent.handle(m);
+          agent.handle(m);
         } catch (e) {
           console.error(`agent ${options.name}: bad controller message: ${(e as Error).message}`);
         }

@@ -6,6 +6,7 @@ import type { EnvRuntime } from './model/env.js';
 import type { TaskRuntime } from './model/task.js';
 import type { NodeRuntime } from './nodes.js';
 import { channelGraph } from './channels.js';
+import { taskUnreachable, unreachableNodes } from './agents/grace.js';
 
 export function taskToProto(t: TaskRuntime): Task {
   const s = t.spec;
@@ -14,7 +15,7 @@ export function taskToProto(t: TaskRuntime): Task {
     node: t.node, pid: t.pid, critical: t.critical, lost: t.lost, control: s.control, driver: s.driver,
     exit: t.exit ?? undefined, cpu: t.cpu, rssBytes: t.rss, host: t.host, logPath: t.logPath, ports: t.ports,
     counters: t.counters, error: t.error ? detailToProto(t.error) : undefined, included: t.included,
-    command: s.command ?? '', args: s.args ?? [], addresses: t.addresses, restarts: t.restarts,
+    command: s.command ?? '', args: s.args ?? [], addresses: t.addresses, restarts: t.restarts, unreachable: taskUnreachable(t),
   };
 }
 
@@ -30,6 +31,7 @@ function roleToProto(env: EnvRuntime, idx: number): Role {
 export interface EnvView { withTasks?: boolean; withTree?: boolean }
 
 export function envToProto(env: EnvRuntime, view: EnvView = {}): Environment {
+  const unreachable = unreachableNodes(env);
   return {
     id: env.id, name: env.name, workflow: env.workflow, state: env.state,
     runNumber: env.runNumber ?? undefined, owner: env.owner, createdMs: env.createdMs, updatedMs: env.updatedMs,
@@ -40,7 +42,8 @@ export function envToProto(env: EnvRuntime, view: EnvView = {}): Environment {
     counts: { total: env.counts.total, byState: env.counts.toObject(), lost: env.counts.lost },
     error: env.error ? detailToProto(env.error) : undefined,
     transition: env.ctx?.transition ?? '',
-    degraded: env.degraded,
+    degraded: env.degraded || unreachable.length > 0,
+    unreachableNodes: unreachable,
     awaitingReap: [], // DestroyEnvironment fills it
   };
 }
@@ -51,6 +54,7 @@ export function nodeToProto(n: NodeRuntime): Node {
     resources: { cpu: n.cpuCap, memoryBytes: n.memCap, portMin: n.portMin, portMax: n.portMax },
     up: n.up, lastSeenMs: n.lastSeenMs, cpu: n.cpu, memUsed: n.memUsed, memTotal: n.memTotal,
     tasks: n.tasks.size, sim: n.sim, pid: n.pid,
+    suspect: n.suspect, suspectSinceMs: n.suspectSinceMs, refused: n.refused, owner: n.refusedOwner, loopLagMs: n.loopLagMs,
   };
 }
 

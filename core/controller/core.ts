@@ -16,6 +16,8 @@ export interface ControllerConfig {
   token?: string;
   defaultTimeoutMs: number;
   heartbeatTimeoutMs: number;
+  /** a node whose session breaks is SUSPECT this long before its tasks are lost (0: lost at once) */
+  agentLossGraceMs: number;
   /** environments with more included tasks than this get one task.state event per agent batch, not per task */
   taskEventLimit: number;
   /** events a slow subscriber may fall behind before it is cut off */

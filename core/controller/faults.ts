@@ -16,6 +16,7 @@ import { inBackground } from './transitions/background.js';
 import { tryRestart } from './restarts/runner.js';
 import { fetchLastLines } from './agents/logs.js';
 import { fireHooks } from './hooks/runner.js';
+import { clearSuspect } from './agents/grace.js';
 
 const LIVE: readonly EnvState[] = ['DEPLOYED', 'CONFIGURED', 'RUNNING'];
 
@@ -110,9 +111,10 @@ export function fault(controller: ControllerCore, t: TaskRuntime, reason: FailRe
   }
 }
 
-/** An agent's session broke (or it stopped heart-beating): its tasks are lost at once. */
+/** A node is down for good (removed, its agent-loss grace over, or no grace): its tasks are lost. */
 export function nodeDown(controller: ControllerCore, node: NodeRuntime, reason: string): void {
-  if (!node.up && node.synced) return;
+  if (!node.up && node.synced && !node.suspect) return;
+  clearSuspect(controller, node);
   node.up = false;
   controller.emit({ kind: 'node.down', node: node.name, message: `node ${node.name} is down: ${reason}` });
   const lost: TaskRuntime[] = [];

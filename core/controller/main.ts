@@ -12,6 +12,7 @@ import { channelCredentials, loadTls, serverCredentials } from '../rpc/tls.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { ControllerCore } from './core.js';
 import { AgentPool } from './agents/pool.js';
+import { checkAgentLossGrace } from './agents/grace.js';
 import { restore, startRestoreGrace } from './restore.js';
 import { startReconcile } from './reconcile/index.js';
 import { createServer, bind } from './server/index.js';
@@ -55,6 +56,7 @@ function bindTls(server: grpc.Server, address: string, creds: grpc.ServerCredent
 
 export async function startController(opts: ControllerOptions): Promise<ControllerHandle> {
   const listen = parseAddress(opts.listen, 'controller listen');
+  const agentLossGraceMs = checkAgentLossGrace(opts.agentLossGraceMs ?? DEFAULTS.agentLossGraceMs);
   const tls = loadTls(opts.tls, 'controller');
   assertSafeListen(listen, !!tls, 'controller');
   // an agent this controller could not dial (a network address without TLS) fails the start, before
@@ -76,6 +78,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     token: opts.token,
     defaultTimeoutMs: opts.defaultTimeoutMs ?? DEFAULTS.defaultTimeoutMs,
     heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs,
+    agentLossGraceMs,
     taskEventLimit: opts.taskEventLimit ?? DEFAULTS.taskEventLimit,
     subscriberMaxQueued: DEFAULTS.subscriberMaxQueued,
     root,

@@ -2,6 +2,7 @@
 // heartbeats, and the resources its placed tasks hold.
 import type { AgentLink } from './agents/link.js';
 import type { TaskRuntime } from './model/task.js';
+import type { EnvRuntime } from './model/env.js';
 
 export class NodeRuntime {
   labels: Record<string, string> = {};
@@ -28,10 +29,25 @@ export class NodeRuntime {
   /** tasks placed here (live environments) */
   readonly tasks = new Set<TaskRuntime>();
   link: AgentLink | null = null;
+  /** session lost within the agent-loss grace: its tasks are unreachable, not lost (0: not suspect) */
+  suspectSinceMs = 0;
+  suspectReason = '';
+  graceTimer: NodeJS.Timeout | null = null;
+  /** the environments marked degraded by this SUSPECT node */
+  readonly suspectEnvs = new Set<EnvRuntime>();
+  /** the agent refused this controller's session: why, and the controller it belongs to */
+  refused = '';
+  refusedOwner = '';
+  /** the agent's event-loop delay from its last heartbeat (p99, ms) */
+  loopLagMs = 0;
   stored = false;
   addedMs = Date.now();
 
   constructor(public name: string, public address: string) {}
+
+  get suspect(): boolean {
+    return this.suspectSinceMs > 0;
+  }
 
   assign(t: TaskRuntime): void {
     if (this.tasks.has(t)) return;

@@ -11,6 +11,9 @@ export interface ControllerOptions {
   templateRepos?: string[];
   defaultTimeoutMs?: number;
   heartbeatTimeoutMs?: number;
+  /** how long an agent whose session broke may take to come back before its tasks are lost
+   *  (ms, whole, 0 or more; 0 = lost at once); default 30 s */
+  agentLossGraceMs?: number;
   /** embedders and tests: a workflow loader instead of createWorkflowLoader over templateRepos */
   loader?: WorkflowLoader;
   /** mutual TLS (PEM text, Buffer or file path): Control is served with TLS and client certificates
@@ -30,6 +33,7 @@ export interface ControllerHandle {
 export const DEFAULTS = {
   defaultTimeoutMs: 30_000,
   heartbeatTimeoutMs: 3_500,
+  agentLossGraceMs: 30_000,
   taskEventLimit: 10_000,
   subscriberMaxQueued: 20_000,
 };

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'GO_ERROR'                // an operator (or a trainer) forced the environment into ERROR: exit 1
   | 'UNAVAILABLE'             // the controller or an agent cannot be reached: exit 1
   | 'UNAUTHENTICATED'         // bad or missing token: exit 1
+  | 'ALREADY_OWNED'           // an agent belongs to another controller (data.owner): exit 1
   | 'INTERNAL';               // a bug: exit 1
 
 export interface ErrorDetailLike {

@@ -16,6 +16,7 @@ const STATUS_FOR: Record<string, grpc.status> = {
   UNAVAILABLE: grpc.status.UNAVAILABLE,
   UNAUTHENTICATED: grpc.status.UNAUTHENTICATED,
   PLACEMENT: grpc.status.RESOURCE_EXHAUSTED,
+  ALREADY_OWNED: grpc.status.ALREADY_EXISTS,
 };
 
 export function detailToProto(d: ErrorDetailLike): ErrorDetail {

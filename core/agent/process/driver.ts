@@ -318,6 +318,7 @@ export class ProcessDriver implements Driver {
     ]);
   }
 
+  /** Kills the groups together (transition.ts killTaskGroups: signal all, then wait for the exits). */
   async kill(batchId: number, ids: string[], graded: boolean, reason: string): Promise<void> {
     const tasks: ProcTask[] = [];
     for (const id of ids) {
@@ -347,11 +348,15 @@ export class ProcessDriver implements Driver {
 
   metrics(): TaskMetrics[] {
     const out: TaskMetrics[] = [];
+    const pids: number[] = [];
     for (const t of this.tasks.values()) {
       if (t.exit) continue;
-      const s = this.sampler.sample(t.pid);
+      // last refresh's figures (at most one heartbeat old); the next refresh reads /proc async
+      const s = this.sampler.latest(t.pid);
+      pids.push(t.pid);
       out.push({ taskId: t.id, cpu: s.cpu, rssBytes: s.rss, channels: t.counters });
     }
+    void this.sampler.refresh(pids);
     return out;
   }
 

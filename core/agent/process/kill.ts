@@ -1,6 +1,7 @@
 // Signals to a task's process group and waiting until the whole group is gone. Zombies do not
 // count as alive: an orphan whose reaper is slow must not make a kill look failed.
 import { groupMembers } from './proc.js';
+import { groupAliveSoon, leaderAlive } from './group-scan.js';
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
@@ -18,7 +19,8 @@ export function groupAlive(pgid: number): boolean {
     if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
   if (process.platform !== 'linux') return true;
-  return groupMembers(pgid).length > 0;
+  // a live leader answers with one read; the /proc scan only when the group outlives it
+  return leaderAlive(pgid) ?? groupMembers(pgid).length > 0;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -28,8 +30,9 @@ export async function waitGroupGone(pgid: number, ms: number): Promise<boolean> 
   const until = Date.now() + ms;
   let step = 10;
   for (;;) {
-    // kill(-pgid, 0) first: cheap; the /proc scan only while something answers
-    if (!groupAlive(pgid)) return true;
+    // kill(-pgid, 0) first, then the leader's stat; a /proc scan (async, shared by every group
+    // waited for at the time) only while the group outlives its leader
+    if (!(await groupAliveSoon(pgid))) return true;
     if (Date.now() >= until) return false;
     await sleep(step);
     step = Math.min(step * 2, 100);

@@ -1,7 +1,10 @@
 // Node and per-task cpu/memory for the heartbeat, from /proc (no child processes). Node figures
 // are sampled at most twice a second per OS process: 350 sim agents in one process share them.
+import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { CLK_TCK, PAGE_SIZE, cpuPercent, readCpuTimes, readMeminfo, readProcStat, type CpuTimes } from './proc.js';
+import { CLK_TCK, PAGE_SIZE, cpuPercent, parseProcStat, readCpuTimes, readMeminfo, readProcStat, type CpuTimes, type ProcStat } from './proc.js';
+
+const REFRESH_CONCURRENCY = 16;
 
 export interface NodeMetrics {
   cpu: number;
@@ -35,8 +38,47 @@ export function nodeMetrics(): NodeMetrics {
 export class TaskSampler {
   private prev = new Map<number, { ticks: number; at: number }>();
 
+  private latestByPid = new Map<number, { cpu: number; rss: number }>();
+  private refreshing = false;
+
   sample(pid: number): { cpu: number; rss: number } {
-    const st = readProcStat(pid);
+    return this.fromStat(pid, readProcStat(pid));
+  }
+
+  /** The figures of the last refresh (zeros before the first): the heartbeat never waits on /proc. */
+  latest(pid: number): { cpu: number; rss: number } {
+    return this.latestByPid.get(pid) ?? { cpu: 0, rss: 0 };
+  }
+
+  /**
+   * Reads the stats of these pids asynchronously (a /proc read can take a millisecond: 1,000 of
+   * them in the heartbeat blocked the agent's loop ~0.4 s every second; docs/reliability.md).
+   * One refresh at a time; a call while one runs is dropped.
+   */
+  async refresh(pids: readonly number[]): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    try {
+      const next = new Map<number, { cpu: number; rss: number }>();
+      let i = 0;
+      const worker = async () => {
+        while (i < pids.length) {
+          const pid = pids[i++]!;
+          let st: ProcStat | null = null;
+          try {
+            st = parseProcStat(await fs.promises.readFile(`/proc/${pid}/stat`, 'latin1'));
+          } catch { /* gone */ }
+          next.set(pid, this.fromStat(pid, st));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, pids.length) }, worker));
+      this.latestByPid = next;
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  private fromStat(pid: number, st: ProcStat | null): { cpu: number; rss: number } {
     if (!st) {
       this.prev.delete(pid);
       return { cpu: 0, rss: 0 };
@@ -52,5 +94,6 @@ export class TaskSampler {
 
   forget(pid: number): void {
     this.prev.delete(pid);
+    this.latestByPid.delete(pid);
   }
 }

@@ -10,6 +10,7 @@ import type { AgentLink } from './link.js';
 import { fault, taskExited } from '../faults.js';
 import { markInFlight } from '../transitions/in-flight.js';
 import { settleOnHello } from '../pending-reaps.js';
+import { nodeBack } from './grace.js';
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a), kb = Object.keys(b);
@@ -45,6 +46,8 @@ export function onHello(controller: ControllerCore, link: AgentLink, h: Hello): 
   node.portMax = h.resources?.portMax ?? 0;
   node.up = true;
   node.synced = true;
+  node.refused = '';
+  node.refusedOwner = '';
   node.lastSeenMs = node.lastHeartbeatMs = Date.now();
   if (changed) {
     node.stored = true;
@@ -52,9 +55,14 @@ export function onHello(controller: ControllerCore, link: AgentLink, h: Hello): 
       .catch((e) => console.error(`baton controller: storing node ${name} failed: ${(e as Error).message}`));
   }
   controller.emit({ kind: 'node.up', node: name, message: `node ${name} is up (${link.address})`, data: { address: link.address, tasks: String(h.tasks.length) } });
+  if (h.takenFrom) {
+    controller.emit({ kind: 'node.takeover', node: name, message: `node ${name} taken over from controller ${h.takenFrom}`, data: { from: h.takenFrom, owner: h.owner } });
+  }
   const reaped = resync(controller, node, link, h.tasks);
   settleOnHello(controller, name, new Set(h.tasks.map((x) => x.taskId)));
   if (reaped) console.error(`baton controller: reaping ${reaped} task(s) on ${name} that no environment owns`);
+  // back within the agent-loss grace: its environments are whole again, same runs
+  nodeBack(controller, node, h.tasks.length);
 }
 
 function adopt(controller: ControllerCore, t: TaskRuntime, info: TaskInfo, node: NodeRuntime): void {
@@ -81,8 +89,18 @@ function resync(controller: ControllerCore, node: NodeRuntime, link: AgentLink, 
       continue;
     }
     seen.add(t);
+    const wasError = t.state === 'ERROR';
     adopt(controller, t, info, node);
     if (info.exit?.exited) taskExited(controller, t, info.exit);
+    else if (t.state === 'ERROR' && !wasError) {
+      // it failed while its agent was unreachable: the same fault as if we had heard it then
+      t.error = {
+        code: 'TASK_FAILED', message: `task ${t.name} went to ERROR on node ${node.name} while its agent was unreachable`,
+        envId: t.env.id, taskId: t.id, taskName: t.name, node: node.name,
+      };
+      controller.persist.task(t);
+      fault(controller, t, 'failed', t.error);
+    }
   }
   if (reap.length) link.send({ msg: { $case: 'reap', reap: { taskIds: reap } } });
   // ours, placed here and alive as far as we knew, but the agent does not run them (any more)

@@ -1,16 +1,21 @@
 // One agent session: the controller dials the agent, opens the Session stream, says Welcome and
 // waits for the Hello. A broken stream is reported at once (its tasks are lost) and the agent is
-// re-dialled with a backoff until it comes back or is removed.
+// re-dialled with a backoff until it comes back or is removed. An agent that belongs to another
+// controller refuses the session (ALREADY_OWNED): that is said once and re-tried only slowly.
 import * as grpc from '@grpc/grpc-js';
 import { AgentClient, type AgentMsg, type ControllerMsg, type Hello } from '../../rpc/gen/agent.js';
 import { tokenInterceptor } from '../../rpc/auth.js';
 import { parseAddress } from '../../rpc/address.js';
 import { channelCredentials, type TlsPem } from '../../rpc/tls.js';
+import { fromServiceError } from '../../rpc/errors.js';
+import type { ErrorDetailLike } from '../../model/errors.js';
 
 export interface LinkHandler {
   hello(link: AgentLink, hello: Hello): void;
   message(link: AgentLink, msg: AgentMsg): void;
   down(link: AgentLink, reason: string): void;
+  /** the agent belongs to another controller (detail.data.owner) and refused the session */
+  refused(link: AgentLink, detail: ErrorDetailLike): void;
 }
 
 export interface LinkOptions {
@@ -23,6 +28,9 @@ export interface LinkOptions {
 
 const BACKOFF_MIN_MS = 200;
 const BACKOFF_MAX_MS = 3000;
+/** an agent that refused us (it belongs to another controller) is asked again this seldom: no
+ *  reconnect storm, yet a takeover elsewhere or an owner change is noticed */
+export const REFUSED_RETRY_MS = 30_000;
 const MAX_MSG = 256 * 1024 * 1024;
 
 export const AGENT_CHANNEL_OPTIONS: grpc.ChannelOptions = {
@@ -40,6 +48,10 @@ export class AgentLink {
   name: string;
   lastSeenMs = 0;
   lastDownReason = '';
+  /** the next Welcome takes the agent over from the controller it belongs to (AddNode take_over) */
+  takeOver = false;
+  /** the agent's last refusal ('' while it accepts us) */
+  refusal = '';
   private client: AgentClient | null = null;
   private call: grpc.ClientDuplexStream<ControllerMsg, AgentMsg> | null = null;
   private backoff = BACKOFF_MIN_MS;
@@ -111,6 +123,8 @@ export class AgentLink {
       try {
         if (m.msg?.$case === 'hello') {
           this.up = true;
+          this.refusal = '';
+          this.takeOver = false; // done: the agent is ours now
           this.backoff = BACKOFF_MIN_MS;
           this.opts.handler.hello(this, m.msg.hello);
           return;
@@ -128,9 +142,51 @@ export class AgentLink {
       call.on('error', () => {});
       this.lost(reason);
     };
-    call.on('error', (e: grpc.ServiceError) => end(e.details || e.message));
+    call.on('error', (e: grpc.ServiceError) => {
+      const be = fromServiceError(e);
+      if (be.code !== 'ALREADY_OWNED' || this.call !== call) return end(e.details || e.message);
+      this.call = null;
+      call.removeAllListeners();
+      call.on('error', () => {});
+      this.onRefused(be.detail);
+    });
     call.on('end', () => end('the agent closed the session'));
-    call.write({ msg: { $case: 'welcome', welcome: { controllerId: this.opts.controllerId, node: this.name } } });
+    call.write({ msg: { $case: 'welcome', welcome: { controllerId: this.opts.controllerId, node: this.name, takeOver: this.takeOver } } });
+  }
+
+  /** Dials now, taking the agent over (after an operator's AddNode take_over). */
+  takeOverNow(): void {
+    this.takeOver = true;
+    if (this.up) return; // ours already
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    const call = this.call;
+    if (call) {
+      this.call = null;
+      call.removeAllListeners();
+      call.on('error', () => {});
+      call.cancel();
+    }
+    this.connect();
+  }
+
+  private onRefused(detail: ErrorDetailLike): void {
+    const first = this.refusal !== detail.message;
+    this.refusal = detail.message;
+    this.lastDownReason = detail.message;
+    this.takeOver = false;
+    const wasUp = this.up;
+    this.up = false;
+    if (first) console.error(`baton controller: agent at ${this.address} refused this controller: ${detail.message}; asking again every ${REFUSED_RETRY_MS / 1000} s`);
+    try {
+      if (wasUp) this.opts.handler.down(this, detail.message);
+      this.opts.handler.refused(this, detail);
+    } catch (e) {
+      console.error(`baton controller: handling the refusal of agent ${this.name || this.address} failed: ${(e as Error).stack}`);
+    }
+    if (this.stopped || this.retry) return;
+    this.retry = setTimeout(() => { this.retry = null; this.connect(); }, REFUSED_RETRY_MS);
+    this.retry.unref();
   }
 
   private lost(reason: string): void {

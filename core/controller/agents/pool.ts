@@ -7,6 +7,8 @@ import { AgentLink, type LinkHandler } from './link.js';
 import { onHello } from './hello.js';
 import { onUpdates } from './updates.js';
 import { nodeDown } from '../faults.js';
+import { nodeSuspect } from './grace.js';
+import type { ErrorDetailLike } from '../../model/errors.js';
 import { parseAddress } from '../../rpc/address.js';
 import { channelCredentials, type TlsPem } from '../../rpc/tls.js';
 
@@ -17,6 +19,7 @@ function onHeartbeat(controller: ControllerCore, node: NodeRuntime, hb: Heartbea
   node.cpu = hb.cpu;
   node.memUsed = hb.memUsed;
   node.memTotal = hb.memTotal;
+  node.loopLagMs = hb.loopLagP99Ms;
   for (const m of hb.tasks) {
     const t = controller.tasks.get(m.taskId);
     if (!t) continue;
@@ -39,15 +42,18 @@ export class AgentPool implements LinkHandler {
     channelCredentials(parseAddress(address, 'agent address'), this.tls, 'agent address');
   }
 
-  /** Dials an agent (idempotent per address); an address it may not dial throws (checkDialable). */
-  dial(address: string, name = ''): AgentLink {
+  /** Dials an agent (idempotent per address); an address it may not dial throws (checkDialable).
+   *  takeOver: the agent is taken over from the controller it belongs to (an operator's AddNode). */
+  dial(address: string, name = '', takeOver = false): AgentLink {
     this.checkDialable(address);
     let link = this.controller.links.get(address);
     if (link) {
       if (name && !link.name) link.name = name;
+      if (takeOver) link.takeOverNow();
       return link;
     }
     link = new AgentLink(address, name, { token: this.controller.cfg.token, tls: this.tls, controllerId: this.controller.id, handler: this });
+    link.takeOver = takeOver;
     this.controller.links.set(address, link);
     if (name) this.controller.nodes.ensure(name, address).link = link;
     link.start();
@@ -102,7 +108,29 @@ export class AgentPool implements LinkHandler {
   down(link: AgentLink, reason: string): void {
     if (this.controller.stopping) return; // the controller leaves; the agents and their tasks stay
     const node = this.controller.nodes.get(link.name);
-    if (node && node.link === link) nodeDown(this.controller, node, reason);
+    // SUSPECT for the agent-loss grace: a restarted or briefly stopped agent costs no run
+    if (node && node.link === link) nodeSuspect(this.controller, node, reason);
+  }
+
+  /** The agent belongs to another controller: the node shows why; its tasks are not ours any more. */
+  refused(link: AgentLink, detail: ErrorDetailLike): void {
+    if (this.controller.stopping) return;
+    const name = link.name || detail.node || '';
+    if (!name) return;
+    const node = this.controller.nodes.get(name) ?? this.controller.nodes.ensure(name, link.address);
+    if (node.link && node.link !== link) return; // that name is reached at another address
+    node.link = link;
+    if (!link.name) link.name = name; // dialled by address: the refusal named it
+    const owner = detail.data?.owner ?? '';
+    const first = node.refused !== detail.message;
+    node.refused = detail.message;
+    node.refusedOwner = owner;
+    node.up = false;
+    if (first) {
+      this.controller.emit({ kind: 'node.refused', node: name, message: `node ${name} refused this controller: ${detail.message}`, data: { owner } });
+    }
+    // taken over by another controller: waiting out the grace would change nothing
+    if (node.suspect || (node.synced && node.tasks.size)) nodeDown(this.controller, node, `taken by controller ${owner}`);
   }
 
   /** no message for heartbeatTimeoutMs: the session is broken even if the socket says otherwise */

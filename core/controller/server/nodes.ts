@@ -19,11 +19,14 @@ async function waitUp(controller: ControllerCore, address: string, ms: number): 
     const link = controller.links.get(address);
     const node = link?.name ? controller.nodes.get(link.name) : undefined;
     if (node?.up && node.address === address) return nodeToProto(node);
+    // refused: the agent belongs to another controller; say so now rather than after the wait
+    if (node?.refused && node.address === address && !link?.takeOver) return nodeToProto(node);
     if (Date.now() >= until || !link) {
       if (node) return nodeToProto(node);
       return {
         name: link?.name ?? '', address, host: '', labels: {}, resources: undefined, up: false, lastSeenMs: 0,
         cpu: 0, memUsed: 0, memTotal: 0, tasks: 0, sim: false, pid: 0,
+        suspect: false, suspectSinceMs: 0, refused: link?.refusal ?? '', owner: '', loopLagMs: 0,
       };
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -53,7 +56,7 @@ export function nodeHandlers(controller: ControllerCore, pool: AgentPool): Pick<
         n.stored = true;
         await controller.store.putNode({ name: n.name, address: n.address, labels: n.labels, sim: n.sim, addedMs: n.addedMs });
       }
-      pool.dial(req.address, req.name);
+      pool.dial(req.address, req.name, req.takeOver);
       return waitUp(controller, req.address, ADD_WAIT_MS);
     }),
 

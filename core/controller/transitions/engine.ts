@@ -19,6 +19,7 @@ import { stopAfterError } from './error-stop.js';
 import { backgroundSettled } from './background.js';
 import { clearIntent, recordIntent } from './intent.js';
 import { assertTasksPresent } from './presence.js';
+import { assertReachable } from '../agents/grace.js';
 
 export interface ControlOptions {
   timeoutMs?: number;
@@ -91,6 +92,7 @@ export async function controlEnvironment(controller: ControllerCore, envId: stri
       { envId, transition: t, data: { state: env.state, allowed: allowed.join(',') } });
   }
   assertTasksPresent(env, t);
+  assertReachable(env, t);
   return run(controller, env, t, opts);
 }
 

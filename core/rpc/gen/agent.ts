@@ -48,6 +48,11 @@ export interface Welcome {
   controllerId: string;
   /** the name the controller knows this agent by */
   node: string;
+  /**
+   * the agent belongs to the controller of its first session; another controller's session is
+   * refused (ALREADY_OWNED naming the owner) unless it takes the agent over with this flag
+   */
+  takeOver: boolean;
 }
 
 export interface ChannelBind {
@@ -199,6 +204,10 @@ export interface Hello {
   pid: number;
   version: string;
   sim: boolean;
+  /** the controller id the agent belongs to (this session's) */
+  owner: string;
+  /** set when this session took the agent over: the former owner */
+  takenFrom: string;
 }
 
 export interface Hello_LabelsEntry {
@@ -260,6 +269,9 @@ export interface Heartbeat {
   memTotal: number;
   load1: number;
   tasks: TaskMetrics[];
+  /** the agent's own event-loop delay since the previous heartbeat (a busy agent, not a dead one) */
+  loopLagP99Ms: number;
+  loopLagMaxMs: number;
 }
 
 /** Every item of the batch has been answered (by TaskUpdates sent before this message). */
@@ -472,7 +484,7 @@ export const ControllerMsg: MessageFns<ControllerMsg> = {
 };
 
 function createBaseWelcome(): Welcome {
-  return { controllerId: "", node: "" };
+  return { controllerId: "", node: "", takeOver: false };
 }
 
 export const Welcome: MessageFns<Welcome> = {
@@ -482,6 +494,9 @@ export const Welcome: MessageFns<Welcome> = {
     }
     if (message.node !== "") {
       writer.uint32(18).string(message.node);
+    }
+    if (message.takeOver !== false) {
+      writer.uint32(400).bool(message.takeOver);
     }
     return writer;
   },
@@ -515,6 +530,14 @@ export const Welcome: MessageFns<Welcome> = {
             message.node = reader.string();
             continue;
           }
+          case 50: {
+            if (tag !== 400) {
+              break;
+            }
+
+            message.takeOver = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -535,6 +558,11 @@ export const Welcome: MessageFns<Welcome> = {
         ? globalThis.String(object.controller_id)
         : "",
       node: isSet(object.node) ? globalThis.String(object.node) : "",
+      takeOver: isSet(object.takeOver)
+        ? globalThis.Boolean(object.takeOver)
+        : isSet(object.take_over)
+        ? globalThis.Boolean(object.take_over)
+        : false,
     };
   },
 
@@ -546,6 +574,9 @@ export const Welcome: MessageFns<Welcome> = {
     if (message.node !== "") {
       obj.node = message.node;
     }
+    if (message.takeOver !== false) {
+      obj.takeOver = message.takeOver;
+    }
     return obj;
   },
 
@@ -556,6 +587,7 @@ export const Welcome: MessageFns<Welcome> = {
     const message = createBaseWelcome();
     message.controllerId = object.controllerId ?? "";
     message.node = object.node ?? "";
+    message.takeOver = object.takeOver ?? false;
     return message;
   },
 };
@@ -2575,7 +2607,18 @@ export const TaskInfo_AddressesEntry: MessageFns<TaskInfo_AddressesEntry> = {
 };
 
 function createBaseHello(): Hello {
-  return { node: "", host: "", labels: {}, resources: undefined, tasks: [], pid: 0, version: "", sim: false };
+  return {
+    node: "",
+    host: "",
+    labels: {},
+    resources: undefined,
+    tasks: [],
+    pid: 0,
+    version: "",
+    sim: false,
+    owner: "",
+    takenFrom: "",
+  };
 }
 
 export const Hello: MessageFns<Hello> = {
@@ -2603,6 +2646,12 @@ export const Hello: MessageFns<Hello> = {
     }
     if (message.sim !== false) {
       writer.uint32(64).bool(message.sim);
+    }
+    if (message.owner !== "") {
+      writer.uint32(402).string(message.owner);
+    }
+    if (message.takenFrom !== "") {
+      writer.uint32(410).string(message.takenFrom);
     }
     return writer;
   },
@@ -2687,6 +2736,22 @@ export const Hello: MessageFns<Hello> = {
             message.sim = reader.bool();
             continue;
           }
+          case 50: {
+            if (tag !== 402) {
+              break;
+            }
+
+            message.owner = reader.string();
+            continue;
+          }
+          case 51: {
+            if (tag !== 410) {
+              break;
+            }
+
+            message.takenFrom = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2722,6 +2787,12 @@ export const Hello: MessageFns<Hello> = {
       pid: isSet(object.pid) ? globalThis.Number(object.pid) : 0,
       version: isSet(object.version) ? globalThis.String(object.version) : "",
       sim: isSet(object.sim) ? globalThis.Boolean(object.sim) : false,
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+      takenFrom: isSet(object.takenFrom)
+        ? globalThis.String(object.takenFrom)
+        : isSet(object.taken_from)
+        ? globalThis.String(object.taken_from)
+        : "",
     };
   },
 
@@ -2757,6 +2828,12 @@ export const Hello: MessageFns<Hello> = {
     if (message.sim !== false) {
       obj.sim = message.sim;
     }
+    if (message.owner !== "") {
+      obj.owner = message.owner;
+    }
+    if (message.takenFrom !== "") {
+      obj.takenFrom = message.takenFrom;
+    }
     return obj;
   },
 
@@ -2783,6 +2860,8 @@ export const Hello: MessageFns<Hello> = {
     message.pid = object.pid ?? 0;
     message.version = object.version ?? "";
     message.sim = object.sim ?? false;
+    message.owner = object.owner ?? "";
+    message.takenFrom = object.takenFrom ?? "";
     return message;
   },
 };
@@ -3630,7 +3709,7 @@ export const TaskMetrics: MessageFns<TaskMetrics> = {
 };
 
 function createBaseHeartbeat(): Heartbeat {
-  return { timeMs: 0, cpu: 0, memUsed: 0, memTotal: 0, load1: 0, tasks: [] };
+  return { timeMs: 0, cpu: 0, memUsed: 0, memTotal: 0, load1: 0, tasks: [], loopLagP99Ms: 0, loopLagMaxMs: 0 };
 }
 
 export const Heartbeat: MessageFns<Heartbeat> = {
@@ -3652,6 +3731,12 @@ export const Heartbeat: MessageFns<Heartbeat> = {
     }
     for (const v of message.tasks) {
       TaskMetrics.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.loopLagP99Ms !== 0) {
+      writer.uint32(401).double(message.loopLagP99Ms);
+    }
+    if (message.loopLagMaxMs !== 0) {
+      writer.uint32(409).double(message.loopLagMaxMs);
     }
     return writer;
   },
@@ -3717,6 +3802,22 @@ export const Heartbeat: MessageFns<Heartbeat> = {
             message.tasks.push(TaskMetrics.decode(reader, reader.uint32()));
             continue;
           }
+          case 50: {
+            if (tag !== 401) {
+              break;
+            }
+
+            message.loopLagP99Ms = reader.double();
+            continue;
+          }
+          case 51: {
+            if (tag !== 409) {
+              break;
+            }
+
+            message.loopLagMaxMs = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3751,6 +3852,16 @@ export const Heartbeat: MessageFns<Heartbeat> = {
       tasks: globalThis.Array.isArray(object?.tasks)
         ? object.tasks.map((e: any) => TaskMetrics.fromJSON(e))
         : [],
+      loopLagP99Ms: isSet(object.loopLagP99Ms)
+        ? globalThis.Number(object.loopLagP99Ms)
+        : isSet(object.loop_lag_p99_ms)
+        ? globalThis.Number(object.loop_lag_p99_ms)
+        : 0,
+      loopLagMaxMs: isSet(object.loopLagMaxMs)
+        ? globalThis.Number(object.loopLagMaxMs)
+        : isSet(object.loop_lag_max_ms)
+        ? globalThis.Number(object.loop_lag_max_ms)
+        : 0,
     };
   },
 
@@ -3774,6 +3885,12 @@ export const Heartbeat: MessageFns<Heartbeat> = {
     if (message.tasks?.length) {
       obj.tasks = message.tasks.map((e) => TaskMetrics.toJSON(e));
     }
+    if (message.loopLagP99Ms !== 0) {
+      obj.loopLagP99Ms = floatToJson(message.loopLagP99Ms);
+    }
+    if (message.loopLagMaxMs !== 0) {
+      obj.loopLagMaxMs = floatToJson(message.loopLagMaxMs);
+    }
     return obj;
   },
 
@@ -3788,6 +3905,8 @@ export const Heartbeat: MessageFns<Heartbeat> = {
     message.memTotal = object.memTotal ?? 0;
     message.load1 = object.load1 ?? 0;
     message.tasks = object.tasks?.map((e) => TaskMetrics.fromPartial(e)) || [];
+    message.loopLagP99Ms = object.loopLagP99Ms ?? 0;
+    message.loopLagMaxMs = object.loopLagMaxMs ?? 0;
     return message;
   },
 };

@@ -148,8 +148,10 @@ export interface Environment {
     | undefined;
   /** the transition under way, if any */
   transition: string;
-  /** lost tasks above nmin */
+  /** lost tasks above nmin, or tasks on a SUSPECT node */
   degraded: boolean;
+  /** SUSPECT nodes holding its tasks (degraded while any) */
+  unreachableNodes: string[];
   /**
    * DestroyEnvironment only: tasks whose agent was away when the environment was destroyed. They
    * may still run; the controller reaps them when their agent comes back (controlled tasks also
@@ -213,6 +215,11 @@ export interface Task {
   addresses: { [key: string]: string };
   /** times its restart policy relaunched it */
   restarts: number;
+  /**
+   * its node is SUSPECT (session broken, within the agent-loss grace): state is the last known
+   * one, not confirmed; after the grace the task is lost, on the node's return it is reachable again
+   */
+  unreachable: boolean;
 }
 
 export interface Task_PortsEntry {
@@ -341,6 +348,15 @@ export interface Node {
   tasks: number;
   sim: boolean;
   pid: number;
+  /** session lost, within the agent-loss grace (its tasks unreachable) */
+  suspect: boolean;
+  suspectSinceMs: number;
+  /** the agent refused this controller (it belongs to another): why */
+  refused: string;
+  /** with refused: the controller id the agent belongs to */
+  owner: string;
+  /** the agent's event-loop delay (p99 over the last heartbeat) */
+  loopLagMs: number;
 }
 
 export interface Node_LabelsEntry {
@@ -360,6 +376,8 @@ export interface AddNodeRequest {
   address: string;
   /** optional: otherwise the agent's own name */
   name: string;
+  /** take the agent over from the controller it belongs to */
+  takeOver: boolean;
 }
 
 export interface RemoveNodeRequest {
@@ -1657,6 +1675,7 @@ function createBaseEnvironment(): Environment {
     error: undefined,
     transition: "",
     degraded: false,
+    unreachableNodes: [],
     awaitingReap: [],
   };
 }
@@ -1716,6 +1735,9 @@ export const Environment: MessageFns<Environment> = {
     }
     if (message.degraded !== false) {
       writer.uint32(144).bool(message.degraded);
+    }
+    for (const v of message.unreachableNodes) {
+      writer.uint32(402).string(v!);
     }
     for (const v of message.awaitingReap) {
       AwaitingReap.encode(v!, writer.uint32(562).fork()).join();
@@ -1883,6 +1905,14 @@ export const Environment: MessageFns<Environment> = {
             message.degraded = reader.bool();
             continue;
           }
+          case 50: {
+            if (tag !== 402) {
+              break;
+            }
+
+            message.unreachableNodes.push(reader.string());
+            continue;
+          }
           case 70: {
             if (tag !== 562) {
               break;
@@ -1950,6 +1980,11 @@ export const Environment: MessageFns<Environment> = {
       error: isSet(object.error) ? ErrorDetail.fromJSON(object.error) : undefined,
       transition: isSet(object.transition) ? globalThis.String(object.transition) : "",
       degraded: isSet(object.degraded) ? globalThis.Boolean(object.degraded) : false,
+      unreachableNodes: globalThis.Array.isArray(object?.unreachableNodes)
+        ? object.unreachableNodes.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.unreachable_nodes)
+        ? object.unreachable_nodes.map((e: any) => globalThis.String(e))
+        : [],
       awaitingReap: globalThis.Array.isArray(object?.awaitingReap)
         ? object.awaitingReap.map((e: any) => AwaitingReap.fromJSON(e))
         : globalThis.Array.isArray(object?.awaiting_reap)
@@ -2020,6 +2055,9 @@ export const Environment: MessageFns<Environment> = {
     if (message.degraded !== false) {
       obj.degraded = message.degraded;
     }
+    if (message.unreachableNodes?.length) {
+      obj.unreachableNodes = message.unreachableNodes;
+    }
     if (message.awaitingReap?.length) {
       obj.awaitingReap = message.awaitingReap.map((e) => AwaitingReap.toJSON(e));
     }
@@ -2063,6 +2101,7 @@ export const Environment: MessageFns<Environment> = {
       : undefined;
     message.transition = object.transition ?? "";
     message.degraded = object.degraded ?? false;
+    message.unreachableNodes = object.unreachableNodes?.map((e) => e) || [];
     message.awaitingReap = object.awaitingReap?.map((e) => AwaitingReap.fromPartial(e)) || [];
     return message;
   },
@@ -2426,6 +2465,7 @@ function createBaseTask(): Task {
     args: [],
     addresses: {},
     restarts: 0,
+    unreachable: false,
   };
 }
 
@@ -2505,6 +2545,9 @@ export const Task: MessageFns<Task> = {
     });
     if (message.restarts !== 0) {
       writer.uint32(640).uint32(message.restarts);
+    }
+    if (message.unreachable !== false) {
+      writer.uint32(400).bool(message.unreachable);
     }
     return writer;
   },
@@ -2728,6 +2771,14 @@ export const Task: MessageFns<Task> = {
             message.restarts = reader.uint32();
             continue;
           }
+          case 50: {
+            if (tag !== 400) {
+              break;
+            }
+
+            message.unreachable = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2813,6 +2864,7 @@ export const Task: MessageFns<Task> = {
         )
         : {},
       restarts: isSet(object.restarts) ? globalThis.Number(object.restarts) : 0,
+      unreachable: isSet(object.unreachable) ? globalThis.Boolean(object.unreachable) : false,
     };
   },
 
@@ -2905,6 +2957,9 @@ export const Task: MessageFns<Task> = {
     if (message.restarts !== 0) {
       obj.restarts = Math.round(message.restarts);
     }
+    if (message.unreachable !== false) {
+      obj.unreachable = message.unreachable;
+    }
     return obj;
   },
 
@@ -2956,6 +3011,7 @@ export const Task: MessageFns<Task> = {
       {},
     );
     message.restarts = object.restarts ?? 0;
+    message.unreachable = object.unreachable ?? false;
     return message;
   },
 };
@@ -4695,6 +4751,11 @@ function createBaseNode(): Node {
     tasks: 0,
     sim: false,
     pid: 0,
+    suspect: false,
+    suspectSinceMs: 0,
+    refused: "",
+    owner: "",
+    loopLagMs: 0,
   };
 }
 
@@ -4738,6 +4799,21 @@ export const Node: MessageFns<Node> = {
     }
     if (message.pid !== 0) {
       writer.uint32(104).int32(message.pid);
+    }
+    if (message.suspect !== false) {
+      writer.uint32(400).bool(message.suspect);
+    }
+    if (message.suspectSinceMs !== 0) {
+      writer.uint32(408).int64(message.suspectSinceMs);
+    }
+    if (message.refused !== "") {
+      writer.uint32(418).string(message.refused);
+    }
+    if (message.owner !== "") {
+      writer.uint32(426).string(message.owner);
+    }
+    if (message.loopLagMs !== 0) {
+      writer.uint32(433).double(message.loopLagMs);
     }
     return writer;
   },
@@ -4862,6 +4938,46 @@ export const Node: MessageFns<Node> = {
             message.pid = reader.int32();
             continue;
           }
+          case 50: {
+            if (tag !== 400) {
+              break;
+            }
+
+            message.suspect = reader.bool();
+            continue;
+          }
+          case 51: {
+            if (tag !== 408) {
+              break;
+            }
+
+            message.suspectSinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 52: {
+            if (tag !== 418) {
+              break;
+            }
+
+            message.refused = reader.string();
+            continue;
+          }
+          case 53: {
+            if (tag !== 426) {
+              break;
+            }
+
+            message.owner = reader.string();
+            continue;
+          }
+          case 54: {
+            if (tag !== 433) {
+              break;
+            }
+
+            message.loopLagMs = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4914,6 +5030,19 @@ export const Node: MessageFns<Node> = {
       tasks: isSet(object.tasks) ? globalThis.Number(object.tasks) : 0,
       sim: isSet(object.sim) ? globalThis.Boolean(object.sim) : false,
       pid: isSet(object.pid) ? globalThis.Number(object.pid) : 0,
+      suspect: isSet(object.suspect) ? globalThis.Boolean(object.suspect) : false,
+      suspectSinceMs: isSet(object.suspectSinceMs)
+        ? globalThis.Number(object.suspectSinceMs)
+        : isSet(object.suspect_since_ms)
+        ? globalThis.Number(object.suspect_since_ms)
+        : 0,
+      refused: isSet(object.refused) ? globalThis.String(object.refused) : "",
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+      loopLagMs: isSet(object.loopLagMs)
+        ? globalThis.Number(object.loopLagMs)
+        : isSet(object.loop_lag_ms)
+        ? globalThis.Number(object.loop_lag_ms)
+        : 0,
     };
   },
 
@@ -4964,6 +5093,21 @@ export const Node: MessageFns<Node> = {
     if (message.pid !== 0) {
       obj.pid = Math.round(message.pid);
     }
+    if (message.suspect !== false) {
+      obj.suspect = message.suspect;
+    }
+    if (message.suspectSinceMs !== 0) {
+      obj.suspectSinceMs = Math.round(message.suspectSinceMs);
+    }
+    if (message.refused !== "") {
+      obj.refused = message.refused;
+    }
+    if (message.owner !== "") {
+      obj.owner = message.owner;
+    }
+    if (message.loopLagMs !== 0) {
+      obj.loopLagMs = floatToJson(message.loopLagMs);
+    }
     return obj;
   },
 
@@ -4995,6 +5139,11 @@ export const Node: MessageFns<Node> = {
     message.tasks = object.tasks ?? 0;
     message.sim = object.sim ?? false;
     message.pid = object.pid ?? 0;
+    message.suspect = object.suspect ?? false;
+    message.suspectSinceMs = object.suspectSinceMs ?? 0;
+    message.refused = object.refused ?? "";
+    message.owner = object.owner ?? "";
+    message.loopLagMs = object.loopLagMs ?? 0;
     return message;
   },
 };
@@ -5204,7 +5353,7 @@ export const ListNodesReply: MessageFns<ListNodesReply> = {
 };
 
 function createBaseAddNodeRequest(): AddNodeRequest {
-  return { address: "", name: "" };
+  return { address: "", name: "", takeOver: false };
 }
 
 export const AddNodeRequest: MessageFns<AddNodeRequest> = {
@@ -5214,6 +5363,9 @@ export const AddNodeRequest: MessageFns<AddNodeRequest> = {
     }
     if (message.name !== "") {
       writer.uint32(18).string(message.name);
+    }
+    if (message.takeOver !== false) {
+      writer.uint32(400).bool(message.takeOver);
     }
     return writer;
   },
@@ -5247,6 +5399,14 @@ export const AddNodeRequest: MessageFns<AddNodeRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 50: {
+            if (tag !== 400) {
+              break;
+            }
+
+            message.takeOver = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5263,6 +5423,11 @@ export const AddNodeRequest: MessageFns<AddNodeRequest> = {
     return {
       address: isSet(object.address) ? globalThis.String(object.address) : "",
       name: isSet(object.name) ? globalThis.String(object.name) : "",
+      takeOver: isSet(object.takeOver)
+        ? globalThis.Boolean(object.takeOver)
+        : isSet(object.take_over)
+        ? globalThis.Boolean(object.take_over)
+        : false,
     };
   },
 
@@ -5274,6 +5439,9 @@ export const AddNodeRequest: MessageFns<AddNodeRequest> = {
     if (message.name !== "") {
       obj.name = message.name;
     }
+    if (message.takeOver !== false) {
+      obj.takeOver = message.takeOver;
+    }
     return obj;
   },
 
@@ -5284,6 +5452,7 @@ export const AddNodeRequest: MessageFns<AddNodeRequest> = {
     const message = createBaseAddNodeRequest();
     message.address = object.address ?? "";
     message.name = object.name ?? "";
+    message.takeOver = object.takeOver ?? false;
     return message;
   },
 };

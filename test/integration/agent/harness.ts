@@ -73,9 +73,10 @@ export class TestController {
     });
   }
 
-  static async open(address: string, token = TOKEN): Promise<TestController> {
+  /** controllerId: who this test controller says it is (an agent belongs to its first one) */
+  static async open(address: string, token = TOKEN, controllerId = 'test', takeOver = false): Promise<TestController> {
     const c = new TestController(client(address, token));
-    c.send({ msg: { $case: 'welcome', welcome: { controllerId: 'test', node: 'n1' } } });
+    c.send({ msg: { $case: 'welcome', welcome: { controllerId, node: 'n1', takeOver } } });
     await c.waitFor(() => c.hello, 10_000, 'hello');
     return c;
   }

@@ -79,7 +79,8 @@ test('kill -9 of an agent: its tasks are lost at once; when it comes back they a
     portRange: [33000, 33099] as [number, number],
   };
   let agent = await startChildAgent(agentOpts);
-  const stack = await startStack({ home, controller: { agents: [agent.address] } });
+  // no agent-loss grace: lost at once (the grace has its own tests in agent-loss.test.ts)
+  const stack = await startStack({ home, controller: { agents: [agent.address], agentLossGraceMs: 0 } });
   t.after(async () => {
     await stack.stop().catch(() => {});
     await agent.kill9();
@@ -118,7 +119,8 @@ test('tasks of an environment destroyed while their agent was away are reaped wh
     portRange: [33100, 33199] as [number, number],
   };
   let agent = await startChildAgent(agentOpts);
-  const stack = await startStack({ home, controller: { agents: [agent.address] } });
+  // no agent-loss grace: lost at once (the grace has its own tests in agent-loss.test.ts)
+  const stack = await startStack({ home, controller: { agents: [agent.address], agentLossGraceMs: 0 } });
   let pids: number[] = [];
   t.after(async () => {
     await stack.stop().catch(() => {});
