@@ -39,7 +39,9 @@ export async function startCoreHost(opts: CoreHostOptions = {}): Promise<CoreHos
     } else {
       log(`starting a local stack in ${home}…`);
       await localUp({ home, agents: opts.agents ?? 2, onProgress: (p) => log(p.message) });
-      stopLocal = async () => { await localDown({ home }); };
+      stopLocal = async () => {
+        await localDown({ home });
+      };
     }
     const state = readState(home)!;
     controller = state.controller.address;

@@ -18,7 +18,11 @@ let origin = '';
 app.enableSandbox();
 
 function sameOrigin(url: string): boolean {
-  try { return new URL(url).origin === origin; } catch { return false; }
+  try {
+    return new URL(url).origin === origin;
+  } catch {
+    return false;
+  }
 }
 
 /** IPC is answered only for our own page (not for anything it might have been navigated to). */
@@ -49,8 +53,12 @@ function registerIpc(): void {
 }
 
 function harden(contents: WebContents): void {
-  contents.on('will-navigate', (e, url) => { if (!sameOrigin(url)) e.preventDefault(); });
-  contents.on('will-redirect', (e, url) => { if (!sameOrigin(url)) e.preventDefault(); });
+  contents.on('will-navigate', (e, url) => {
+    if (!sameOrigin(url)) e.preventDefault();
+  });
+  contents.on('will-redirect', (e, url) => {
+    if (!sameOrigin(url)) e.preventDefault();
+  });
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
     // no new windows; a link to elsewhere (docs) opens in the system browser
@@ -98,7 +106,10 @@ async function createWindow(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!app.requestSingleInstanceLock()) { app.quit(); return; }
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
   await app.whenReady();
   try {
     host = await startCoreHost({ log: (l) => console.log(`baton: ${l}`) });
@@ -113,7 +124,9 @@ async function main(): Promise<void> {
   registerIpc();
   app.on('web-contents-created', (_e, wc) => harden(wc));
   await createWindow();
-  app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) void createWindow(); });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+  });
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
 }
 

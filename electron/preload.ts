@@ -8,9 +8,12 @@
     if (!ALLOWED.has(channel)) return Promise.reject(new Error(`channel ${channel} is not allowed`));
     return ipcRenderer.invoke(channel, ...args);
   };
-  contextBridge.exposeInMainWorld('batonDesktop', Object.freeze({
-    gateway: () => invoke('baton:gateway') as Promise<{ url: string; token: string }>,
-    notify: (title: string, body: string) => invoke('baton:notify', String(title), String(body)).then(() => undefined),
-    saveFile: (suggestedName: string, text: string) => invoke('baton:save-file', String(suggestedName), String(text)) as Promise<boolean>,
-  }));
+  contextBridge.exposeInMainWorld(
+    'batonDesktop',
+    Object.freeze({
+      gateway: () => invoke('baton:gateway') as Promise<{ url: string; token: string }>,
+      notify: (title: string, body: string) => invoke('baton:notify', String(title), String(body)).then(() => undefined),
+      saveFile: (suggestedName: string, text: string) => invoke('baton:save-file', String(suggestedName), String(text)) as Promise<boolean>,
+    }),
+  );
 }

@@ -22,8 +22,7 @@ function electronBinary(): string | null {
 async function serveWeb(): Promise<void> {
   const listen = process.env.BATON_CONSOLE_LISTEN ?? '127.0.0.1:0';
   const host = await startCoreHost({ listen, log: (l) => console.error(`baton: ${l}`) });
-  console.log(`Electron is not installed here: serving the web console instead.\n`
-    + `Open ${host.gateway.openUrl}\n(${host.describe}; Ctrl-C stops it)`);
+  console.log(`Electron is not installed here: serving the web console instead.\n` + `Open ${host.gateway.openUrl}\n(${host.describe}; Ctrl-C stops it)`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -38,12 +37,17 @@ async function main(): Promise<void> {
     return;
   }
   const bin = process.env.BATON_NO_ELECTRON ? null : electronBinary();
-  if (!bin) { await serveWeb(); return; }
+  if (!bin) {
+    await serveWeb();
+    return;
+  }
   const child = spawn(bin, [root], { stdio: 'inherit', env: process.env });
   const forward = (sig: NodeJS.Signals) => child.kill(sig);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
-  child.on('exit', (code) => { process.exitCode = code ?? 0; });
+  child.on('exit', (code) => {
+    process.exitCode = code ?? 0;
+  });
 }
 
 main().catch((e) => {

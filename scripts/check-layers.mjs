@@ -10,8 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
 
 // layer -> the layers it may import (besides itself)
-const CORE_ALL = ['core/model', 'core/workflow', 'core/rpc', 'core/store', 'core/agent',
-  'core/controller', 'core/gateway', 'core/local', 'core/remote'];
+const CORE_ALL = ['core/model', 'core/workflow', 'core/rpc', 'core/store', 'core/agent', 'core/controller', 'core/gateway', 'core/local', 'core/remote'];
 const ALLOWED = {
   'core/model': [],
   'core/workflow': ['core/model'],
@@ -24,8 +23,8 @@ const ALLOWED = {
   'core/remote': ['core/rpc', 'core/model'],
   'core/cli': CORE_ALL,
   // the browser code: generated message types and the pure model only
-  'renderer': ['core/rpc/gen', 'core/model'],
-  'electron': CORE_ALL,
+  renderer: ['core/rpc/gen', 'core/model'],
+  electron: CORE_ALL,
   // the Node task SDK: what a task program imports; nothing in core/ imports it (no layer lists it)
   'sdk/node': ['core/rpc', 'core/model'],
 };
@@ -33,8 +32,11 @@ const ALLOWED = {
 // Files a layer may import beyond its rule, each with the reason. The file must stay browser-safe:
 // the check below fails if it imports anything but types.
 const EXCEPTIONS = [
-  { from: 'renderer', file: 'core/gateway/contract.ts',
-    why: 'the console wire contract shared by the gateway and the renderer (type-only imports from core/rpc/gen)' },
+  {
+    from: 'renderer',
+    file: 'core/gateway/contract.ts',
+    why: 'the console wire contract shared by the gateway and the renderer (type-only imports from core/rpc/gen)',
+  },
 ];
 
 /** The layer a repo-relative path belongs to (the longest match), or null for unlayered files. */
@@ -75,9 +77,7 @@ function* walk(dir) {
 
 /** Comments out of the way (keeps line numbers; a // inside a string such as unix:// is kept). */
 function stripComments(src) {
-  return src
-    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '))
-    .replace(/^(\s*)\/\/.*$/gm, '$1');
+  return src.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' ')).replace(/^(\s*)\/\/.*$/gm, '$1');
 }
 
 const IMPORT_RES = [

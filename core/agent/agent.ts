@@ -1,8 +1,6 @@
 // One node agent: routes controller commands to its drivers (process, sim), answers every item
 // through the batched outbox, closes each batch with BatchDone, sends Hello and heartbeats.
-import type {
-  ControllerMsg, Heartbeat, Hello, KillBatch, LaunchBatch, LaunchSpec, TaskTransition, TransitionBatch, Welcome,
-} from '../rpc/gen/agent.js';
+import type { ControllerMsg, Heartbeat, Hello, KillBatch, LaunchBatch, LaunchSpec, TaskTransition, TransitionBatch, Welcome } from '../rpc/gen/agent.js';
 import { isTaskEvent, TASK_EVENTS } from '../model/states.js';
 import type { Driver } from './driver.js';
 import type { ResolvedOptions } from './options.js';
@@ -18,9 +16,7 @@ export const AGENT_VERSION = '0.1.0';
 const HEARTBEAT_MS = 1000;
 
 function unknownEventMessage(event: string): string {
-  const why = event === 'RECOVER'
-    ? ': a task is never sent RECOVER (the environment\'s RECOVER relaunches tasks in ERROR; see task.proto)'
-    : '';
+  const why = event === 'RECOVER' ? ": a task is never sent RECOVER (the environment's RECOVER relaunches tasks in ERROR; see task.proto)" : '';
   return `unknown task event ${JSON.stringify(event)} (${TASK_EVENTS.join(', ')})${why}`;
 }
 
@@ -99,11 +95,16 @@ export class Agent {
   hello(claim: Claim = { owner: this.ownership.current(), takenFrom: '' }): Hello {
     const options = this.options;
     return {
-      node: options.name, host: options.host, labels: options.labels,
+      node: options.name,
+      host: options.host,
+      labels: options.labels,
       resources: { cpu: options.cpu, memoryBytes: options.memoryBytes, portMin: options.portMin, portMax: options.portMax },
       tasks: this.drivers().flatMap((d) => d.taskInfos()),
-      pid: process.pid, version: AGENT_VERSION, sim: options.sim,
-      owner: claim.owner, takenFrom: claim.takenFrom,
+      pid: process.pid,
+      version: AGENT_VERSION,
+      sim: options.sim,
+      owner: claim.owner,
+      takenFrom: claim.takenFrom,
     };
   }
 
@@ -112,9 +113,14 @@ export class Agent {
     const m = nodeMetrics();
     const lag = this.loopLag.read();
     const hb: Heartbeat = {
-      timeMs: Date.now(), cpu: m.cpu, memUsed: m.memUsed, memTotal: m.memTotal, load1: m.load1,
+      timeMs: Date.now(),
+      cpu: m.cpu,
+      memUsed: m.memUsed,
+      memTotal: m.memTotal,
+      load1: m.load1,
       tasks: this.drivers().flatMap((d) => d.metrics()),
-      loopLagP99Ms: lag.p99Ms, loopLagMaxMs: lag.maxMs,
+      loopLagP99Ms: lag.p99Ms,
+      loopLagMaxMs: lag.maxMs,
     };
     this.outbox.send({ msg: { $case: 'heartbeat', heartbeat: hb } });
   }
@@ -124,12 +130,16 @@ export class Agent {
     const m = msg.msg;
     if (!m || this.stopped) return;
     const run = (p: Promise<void>, batchId: number) =>
-      p.catch((e) => console.error(`agent ${this.options.name}: batch ${batchId} failed: ${(e as Error).stack ?? e}`))
+      p
+        .catch((e) => console.error(`agent ${this.options.name}: batch ${batchId} failed: ${(e as Error).stack ?? e}`))
         .finally(() => this.outbox.batchDone(batchId));
     switch (m.$case) {
-      case 'launch': return void run(this.launch(m.launch), m.launch.batchId);
-      case 'transition': return void run(this.transition(m.transition), m.transition.batchId);
-      case 'kill': return void run(this.kill(m.kill), m.kill.batchId);
+      case 'launch':
+        return void run(this.launch(m.launch), m.launch.batchId);
+      case 'transition':
+        return void run(this.transition(m.transition), m.transition.batchId);
+      case 'kill':
+        return void run(this.kill(m.kill), m.kill.batchId);
       case 'reap':
         for (const id of m.reap.taskIds) this.find(id)?.reap([id]);
         return;
@@ -145,20 +155,38 @@ export class Agent {
       if (this.options.sim || s.driver === 'sim') d = this.sim;
       else if (s.driver === '' || s.driver === 'process') d = this.process;
       if (!d) {
-        this.outbox.push(makeUpdate(s.taskId, 'failed', {
-          batchId: b.batchId, ok: false, state: 'ERROR',
-          error: errorDetail('BAD_INPUT', `task ${s.name}: unknown driver ${s.driver} (process or sim)`, { taskId: s.taskId, taskName: s.name, envId: s.envId, node: this.options.name, where: 'driver' }),
-        }));
+        this.outbox.push(
+          makeUpdate(s.taskId, 'failed', {
+            batchId: b.batchId,
+            ok: false,
+            state: 'ERROR',
+            error: errorDetail('BAD_INPUT', `task ${s.name}: unknown driver ${s.driver} (process or sim)`, {
+              taskId: s.taskId,
+              taskName: s.name,
+              envId: s.envId,
+              node: this.options.name,
+              where: 'driver',
+            }),
+          }),
+        );
         continue;
       }
       // the same id on the other driver: refused while it lives, replaced once it has exited
       const other = this.find(s.taskId);
       if (other && other !== d) {
         if (other.isLive(s.taskId)) {
-          this.outbox.push(makeUpdate(s.taskId, 'failed', {
-            batchId: b.batchId, ok: false, state: 'ERROR',
-            error: errorDetail('BAD_INPUT', `task ${s.name} already runs on node ${this.options.name}`, { taskId: s.taskId, taskName: s.name, node: this.options.name }),
-          }));
+          this.outbox.push(
+            makeUpdate(s.taskId, 'failed', {
+              batchId: b.batchId,
+              ok: false,
+              state: 'ERROR',
+              error: errorDetail('BAD_INPUT', `task ${s.name} already runs on node ${this.options.name}`, {
+                taskId: s.taskId,
+                taskName: s.name,
+                node: this.options.name,
+              }),
+            }),
+          );
           continue;
         }
         other.forget(s.taskId);

@@ -56,8 +56,7 @@ export async function startSimAgents(count: number, opts: SimAgentsOptions): Pro
     throw new BatonError('BAD_INPUT', `sim agents listen ${opts.listen}: a directory (unix:///dir or /dir) or host:port`, { where: 'listen' });
   }
   const tcp = isTcp ? parseAddress(opts.listen, 'listen') : null;
-  const listenFor = (i: number, name: string) =>
-    tcp ? `${tcp.host}:${tcp.port === 0 ? 0 : tcp.port! + i - 1}` : `unix://${path.join(dir, `${name}.sock`)}`;
+  const listenFor = (i: number, name: string) => (tcp ? `${tcp.host}:${tcp.port === 0 ? 0 : tcp.port! + i - 1}` : `unix://${path.join(dir, `${name}.sock`)}`);
   const handles: AgentHandle[] = [];
   try {
     // a few at a time: 350 servers binding at once is a needless spike

@@ -25,7 +25,10 @@ export class Ownership {
 
   /** dir: where owner.json lives; null keeps the owner in memory only (sim agents: their tasks
    *  do not outlive the process either) */
-  constructor(dir: string | null, private readonly node: string) {
+  constructor(
+    dir: string | null,
+    private readonly node: string,
+  ) {
     this.file = dir ? path.join(dir, 'owner.json') : null;
     this.owner = this.file ? readOwner(this.file) : null;
   }
@@ -43,9 +46,11 @@ export class Ownership {
     const owner = this.owner?.controllerId ?? '';
     if (owner === controllerId) return { owner, takenFrom: '' };
     if (owner && !takeOver) {
-      throw new BatonError('ALREADY_OWNED',
+      throw new BatonError(
+        'ALREADY_OWNED',
         `agent ${this.node} belongs to controller ${owner}; controller ${controllerId} may not use it (take it over explicitly: baton node add --take-over)`,
-        { node: this.node, data: { owner, refused: controllerId } });
+        { node: this.node, data: { owner, refused: controllerId } },
+      );
     }
     this.record({ controllerId, sinceMs: Date.now() });
     return { owner: controllerId, takenFrom: owner };
@@ -71,7 +76,9 @@ function readOwner(file: string): OwnerRecord | null {
   try {
     const r = JSON.parse(text) as OwnerRecord;
     if (typeof r?.controllerId === 'string' && r.controllerId) return r;
-  } catch { /* below */ }
+  } catch {
+    /* below */
+  }
   // a damaged record must not let any controller in silently: the operator takes it over
   return { controllerId: '(unreadable owner.json)', sinceMs: 0 };
 }

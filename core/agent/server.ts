@@ -78,22 +78,32 @@ function serviceImpl(agent: Agent, options: ResolvedOptions): grpc.UntypedServic
       const req = call.request;
       const d = agent.find(req.taskId);
       if (!d) {
-        return void call.emit('error', toServiceError(new BatonError('NOT_FOUND', `no task ${req.taskId} on node ${options.name}`, { taskId: req.taskId, node: options.name })));
+        return void call.emit(
+          'error',
+          toServiceError(new BatonError('NOT_FOUND', `no task ${req.taskId} on node ${options.name}`, { taskId: req.taskId, node: options.name })),
+        );
       }
       const cancelled = new Promise<void>((r) => {
         call.on('cancelled', () => r());
         call.on('close', () => r());
       });
       d.logs(req.taskId, {
-        tail: req.tail, follow: req.follow, grep: req.grep, cancelled,
+        tail: req.tail,
+        follow: req.follow,
+        grep: req.grep,
+        cancelled,
         send: (lines, offset, eof) => {
           if (call.cancelled || call.destroyed) return false;
           call.write({ lines, offset, eof });
           return true;
         },
       }).then(
-        () => { if (!call.cancelled) call.end(); },
-        (e) => { if (!call.cancelled) call.emit('error', toServiceError(e)); },
+        () => {
+          if (!call.cancelled) call.end();
+        },
+        (e) => {
+          if (!call.cancelled) call.emit('error', toServiceError(e));
+        },
       );
     },
 
@@ -129,7 +139,9 @@ export async function serve(agent: Agent, options: ResolvedOptions): Promise<Ser
     }
   }
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(l.grpc, creds, (err, p) => (err ? reject(new BatonError('UNAVAILABLE', `agent ${options.name} cannot listen on ${l.grpc}: ${err.message}`, { where: 'listen' })) : resolve(p))),
+    server.bindAsync(l.grpc, creds, (err, p) =>
+      err ? reject(new BatonError('UNAVAILABLE', `agent ${options.name} cannot listen on ${l.grpc}: ${err.message}`, { where: 'listen' })) : resolve(p),
+    ),
   );
   const address = l.kind === 'unix' ? `unix://${l.path}` : `${l.host}:${port}`;
   return {

@@ -6,8 +6,21 @@ import { detailToProto } from '../rpc/errors.js';
 import type { ErrorCode, ErrorDetailLike } from '../model/errors.js';
 
 const EMPTY: TaskUpdate = {
-  taskId: '', kind: '', state: '', batchId: 0, ok: false, pid: 0, ports: {}, logPath: '', exit: undefined,
-  error: undefined, eventKind: '', message: '', host: '', timeMs: 0, addresses: {},
+  taskId: '',
+  kind: '',
+  state: '',
+  batchId: 0,
+  ok: false,
+  pid: 0,
+  ports: {},
+  logPath: '',
+  exit: undefined,
+  error: undefined,
+  eventKind: '',
+  message: '',
+  host: '',
+  timeMs: 0,
+  addresses: {},
 };
 
 export type UpdateKind = 'launched' | 'failed' | 'state' | 'exited' | 'event';

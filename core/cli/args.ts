@@ -55,7 +55,10 @@ export function parseTransition(s: string): EnvTransition {
 export function parseLabels(s: string | undefined, flag = '--labels'): Record<string, string> {
   const out: Record<string, string> = {};
   if (!s) return out;
-  for (const part of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of s
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const i = part.indexOf('=');
     if (i <= 0) throw new BatonError('BAD_INPUT', `${flag} ${JSON.stringify(s)}: ${JSON.stringify(part)} is not key=value`, { where: flag });
     out[part.slice(0, i)] = part.slice(i + 1);

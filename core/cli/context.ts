@@ -70,9 +70,11 @@ export function connect(cmd: Command): ControlConnection {
   const t = findController(cmd);
   if (!t) {
     const home = homeOf(cmd);
-    throw new BatonError('UNAVAILABLE',
+    throw new BatonError(
+      'UNAVAILABLE',
       `no controller to talk to: pass --controller <addr>, set BATON_CONTROLLER, or start a local stack with \`baton local up\` (no ${statePath(home)})`,
-      { where: '--controller' });
+      { where: '--controller' },
+    );
   }
   return connectControl(t.address, { token: t.token, tls: clientTls(cmd) });
 }

@@ -50,8 +50,14 @@ export interface RoleJson {
 
 export function roleJson(r: Role): RoleJson {
   const j: RoleJson = {
-    path: r.path, name: r.name, kind: r.kind, state: r.state, critical: r.critical, included: r.included,
-    taskId: r.taskId || null, children: r.children.map(roleJson),
+    path: r.path,
+    name: r.name,
+    kind: r.kind,
+    state: r.state,
+    critical: r.critical,
+    included: r.included,
+    taskId: r.taskId || null,
+    children: r.children.map(roleJson),
   };
   if (r.nmin) j.nmin = r.nmin;
   return j;
@@ -82,7 +88,9 @@ export function envJson(e: Environment, opts: { tree?: boolean } = {}) {
     doc.channels = (e.graph?.edges ?? []).map((c) => ({
       from: c.from ? { role: c.from.role, channel: c.from.channel, address: c.from.address } : null,
       to: c.to ? { role: c.to.role, channel: c.to.channel, address: c.to.address } : null,
-      type: c.type, msgRate: c.msgRate, byteRate: c.byteRate,
+      type: c.type,
+      msgRate: c.msgRate,
+      byteRate: c.byteRate,
     }));
   }
   return doc;
@@ -90,33 +98,70 @@ export function envJson(e: Environment, opts: { tree?: boolean } = {}) {
 
 export function nodeJson(n: Node) {
   return {
-    name: n.name, address: n.address, host: n.host, labels: n.labels, up: n.up, sim: n.sim, pid: n.pid > 0 ? n.pid : null,
-    tasks: n.tasks, cpu: n.cpu, memUsed: n.memUsed, memTotal: n.memTotal, lastSeenMs: n.lastSeenMs,
+    name: n.name,
+    address: n.address,
+    host: n.host,
+    labels: n.labels,
+    up: n.up,
+    sim: n.sim,
+    pid: n.pid > 0 ? n.pid : null,
+    tasks: n.tasks,
+    cpu: n.cpu,
+    memUsed: n.memUsed,
+    memTotal: n.memTotal,
+    lastSeenMs: n.lastSeenMs,
     resources: n.resources ?? null,
   };
 }
 
 export function runJson(r: Run) {
   return {
-    runNumber: r.runNumber, envId: r.envId, workflow: r.workflow, startedMs: r.startedMs,
-    stoppedMs: r.stoppedMs || null, owner: r.owner, state: r.state, tasks: r.tasks,
+    runNumber: r.runNumber,
+    envId: r.envId,
+    workflow: r.workflow,
+    startedMs: r.startedMs,
+    stoppedMs: r.stoppedMs || null,
+    owner: r.owner,
+    state: r.state,
+    tasks: r.tasks,
   };
 }
 
 export function eventJson(e: Event) {
   return {
-    seq: e.seq, timeMs: e.timeMs, kind: e.kind, envId: e.envId || null, taskId: e.taskId || null, node: e.node || null,
-    state: e.state || null, transition: e.transition || null, message: e.message || null,
-    runNumber: e.runNumber || null, error: errorJson(e.error), data: e.data,
+    seq: e.seq,
+    timeMs: e.timeMs,
+    kind: e.kind,
+    envId: e.envId || null,
+    taskId: e.taskId || null,
+    node: e.node || null,
+    state: e.state || null,
+    transition: e.transition || null,
+    message: e.message || null,
+    runNumber: e.runNumber || null,
+    error: errorJson(e.error),
+    data: e.data,
   };
 }
 
 export function templateJson(t: Template) {
   return {
-    name: t.name, repo: t.repo, file: t.file, description: t.description, revision: t.revision || null,
+    name: t.name,
+    repo: t.repo,
+    file: t.file,
+    description: t.description,
+    revision: t.revision || null,
     vars: t.vars.map((v) => ({
-      name: v.name, type: v.type, default: safeParse(v.defaultJson), label: v.label || null, description: v.description || null,
-      public: v.public, widget: v.widget || null, values: v.values.length ? v.values : undefined, min: v.min, max: v.max,
+      name: v.name,
+      type: v.type,
+      default: safeParse(v.defaultJson),
+      label: v.label || null,
+      description: v.description || null,
+      public: v.public,
+      widget: v.widget || null,
+      values: v.values.length ? v.values : undefined,
+      min: v.min,
+      max: v.max,
     })),
   };
 }

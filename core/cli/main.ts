@@ -37,17 +37,26 @@ export async function buildProgram(): Promise<Command> {
     .description('Baton: experiment control for data-acquisition farms (controller, agents, environments, runs)')
     .version(version(), '-V, --version')
     .option('--controller <addr>', 'controller address, unix:///path or host:port (default: $BATON_CONTROLLER, else the local stack in $BATON_HOME)')
-    .option('--token <token>', 'API token (default: $BATON_TOKEN, else the local stack\'s)')
-    .option('--tls-cert <file>', 'mutual TLS: this side\'s certificate (PEM) (default: $BATON_TLS_CERT for clients)')
+    .option('--token <token>', "API token (default: $BATON_TOKEN, else the local stack's)")
+    .option('--tls-cert <file>', "mutual TLS: this side's certificate (PEM) (default: $BATON_TLS_CERT for clients)")
     .option('--tls-key <file>', 'mutual TLS: its private key (PEM) (default: $BATON_TLS_KEY for clients)')
-    .option('--tls-ca <file>', 'mutual TLS: the CA that signs the peer\'s certificate (PEM) (default: $BATON_TLS_CA for clients)')
-    .option('--home <dir>', 'Baton\'s data directory (default: $BATON_HOME, else ~/.baton)')
+    .option('--tls-ca <file>', "mutual TLS: the CA that signs the peer's certificate (PEM) (default: $BATON_TLS_CA for clients)")
+    .option('--home <dir>', "Baton's data directory (default: $BATON_HOME, else ~/.baton)")
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   // every subcommand fails through exitOverride too, so main() decides the exit code
   program.hook('preAction', (_root, action) => setJsonMode(!!action.opts().json));
-  for (const reg of [registerEnv, registerTask, registerNode, registerRun, registerEvents, registerTemplate,
-    registerLocal, registerController, registerAgent]) {
+  for (const reg of [
+    registerEnv,
+    registerTask,
+    registerNode,
+    registerRun,
+    registerEvents,
+    registerTemplate,
+    registerLocal,
+    registerController,
+    registerAgent,
+  ]) {
     reg(program);
   }
   await registerConsole(program);

@@ -81,7 +81,8 @@ export function runTransition(c: ControlConnection, envId: string, transition: s
   return new Promise<ControlProgress>((resolve, reject) => {
     let final: ControlProgress | null = null;
     let settled = false;
-    const call = c.stream('controlEnvironment',
+    const call = c.stream(
+      'controlEnvironment',
       { id: envId, transition, timeoutMs: opts.timeoutMs ?? 0, args: opts.args ?? {} },
       { timeoutMs: clientTimeoutMs },
     );
@@ -93,7 +94,9 @@ export function runTransition(c: ControlConnection, envId: string, transition: s
     };
     const onAbort = () => {
       call.cancel();
-      settle(() => reject(new BatonError('UNAVAILABLE', `interrupted: ${transition} goes on in the controller (see \`baton env show ${envId}\`)`, { envId, transition })));
+      settle(() =>
+        reject(new BatonError('UNAVAILABLE', `interrupted: ${transition} goes on in the controller (see \`baton env show ${envId}\`)`, { envId, transition })),
+      );
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     call.on('data', (p) => {

@@ -18,7 +18,9 @@ export function untilSignal(): Promise<NodeJS.Signals> {
 /** Runs stop() but gives up after ms (a stuck stop must not keep the process alive forever). */
 export async function stopWithin(stop: () => Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((r) => { timer = setTimeout(() => r(false), ms); });
+  const timeout = new Promise<boolean>((r) => {
+    timer = setTimeout(() => r(false), ms);
+  });
   const ok = await Promise.race([stop().then(() => true), timeout]);
   clearTimeout(timer);
   return ok;

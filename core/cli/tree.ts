@@ -11,15 +11,14 @@ export function renderRoleTree(root: Role, tasks: Task[]): string {
   const rows: string[][] = [];
   const walk = (r: Role, prefix: string, childPrefix: string) => {
     const t = r.taskId ? byId.get(r.taskId) : undefined;
-    const flags = [r.critical ? 'critical' : '', r.included ? '' : 'excluded', t?.lost ? 'LOST' : '',
-      r.nmin ? `nmin ${r.nmin}` : ''].filter(Boolean).join(',');
+    const flags = [r.critical ? 'critical' : '', r.included ? '' : 'excluded', t?.lost ? 'LOST' : '', r.nmin ? `nmin ${r.nmin}` : ''].filter(Boolean).join(',');
     rows.push([
       prefix + (r.name || r.path || '(root)'),
       t ? t.state : r.state,
       flags || '-',
       t ? t.node || '-' : '',
       t && t.pid > 0 ? String(t.pid) : '',
-      t?.exit?.exited ? (t.exit.signal || `exit ${t.exit.code}`) : '',
+      t?.exit?.exited ? t.exit.signal || `exit ${t.exit.code}` : '',
     ]);
     // a big iterator shows its first children and a summary of the rest
     const kids = r.children.length > MAX_CHILDREN ? r.children.slice(0, SHOWN_CHILDREN) : r.children;
@@ -43,8 +42,10 @@ export function renderRoleTree(root: Role, tasks: Task[]): string {
 
 export function renderTaskTable(tasks: Task[]): string {
   const shown = tasks.slice(0, 200);
-  return table(
-    ['TASK', 'STATE', 'NODE', 'PID', 'CRITICAL', 'CLASS'],
-    shown.map((t) => [t.id, t.lost ? `${t.state} (lost)` : t.state, t.node || '-', t.pid > 0 ? t.pid : '-', t.critical ? 'yes' : 'no', t.className || '-']),
-  ) + (tasks.length > shown.length ? `\n... ${tasks.length - shown.length} more (baton task list --env <id>)` : '');
+  return (
+    table(
+      ['TASK', 'STATE', 'NODE', 'PID', 'CRITICAL', 'CLASS'],
+      shown.map((t) => [t.id, t.lost ? `${t.state} (lost)` : t.state, t.node || '-', t.pid > 0 ? t.pid : '-', t.critical ? 'yes' : 'no', t.className || '-']),
+    ) + (tasks.length > shown.length ? `\n... ${tasks.length - shown.length} more (baton task list --env <id>)` : '')
+  );
 }

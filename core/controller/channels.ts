@@ -70,7 +70,9 @@ export function channelGraph(env: EnvRuntime): ChannelGraph {
     return {
       from: { role: e.from.role, channel: e.from.channel, address: addr },
       to: { role: e.to.role, channel: e.to.channel, address: addr },
-      type: e.type, msgRate: rates.msgRate, byteRate: rates.byteRate,
+      type: e.type,
+      msgRate: rates.msgRate,
+      byteRate: rates.byteRate,
     };
   });
   return { edges };

@@ -11,11 +11,32 @@ import { taskUnreachable, unreachableNodes } from './agents/grace.js';
 export function taskToProto(t: TaskRuntime): Task {
   const s = t.spec;
   return {
-    id: t.id, name: t.name, role: s.rolePath || s.name, envId: t.env.id, className: s.className, state: t.state,
-    node: t.node, pid: t.pid, critical: t.critical, lost: t.lost, control: s.control, driver: s.driver,
-    exit: t.exit ?? undefined, cpu: t.cpu, rssBytes: t.rss, host: t.host, logPath: t.logPath, ports: t.ports,
-    counters: t.counters, error: t.error ? detailToProto(t.error) : undefined, included: t.included,
-    command: s.command ?? '', args: s.args ?? [], addresses: t.addresses, restarts: t.restarts, unreachable: taskUnreachable(t),
+    id: t.id,
+    name: t.name,
+    role: s.rolePath || s.name,
+    envId: t.env.id,
+    className: s.className,
+    state: t.state,
+    node: t.node,
+    pid: t.pid,
+    critical: t.critical,
+    lost: t.lost,
+    control: s.control,
+    driver: s.driver,
+    exit: t.exit ?? undefined,
+    cpu: t.cpu,
+    rssBytes: t.rss,
+    host: t.host,
+    logPath: t.logPath,
+    ports: t.ports,
+    counters: t.counters,
+    error: t.error ? detailToProto(t.error) : undefined,
+    included: t.included,
+    command: s.command ?? '',
+    args: s.args ?? [],
+    addresses: t.addresses,
+    restarts: t.restarts,
+    unreachable: taskUnreachable(t),
   };
 }
 
@@ -23,19 +44,37 @@ function roleToProto(env: EnvRuntime, idx: number): Role {
   const n = env.tree.nodes[idx]!;
   const task = n.taskName ? env.byRole.get(n.taskName) : undefined;
   return {
-    path: n.path, name: n.name, kind: n.kind, state: n.state, critical: n.critical, included: n.included,
-    taskId: task?.id ?? '', children: n.children.map((c) => roleToProto(env, c)), nmin: n.nmin,
+    path: n.path,
+    name: n.name,
+    kind: n.kind,
+    state: n.state,
+    critical: n.critical,
+    included: n.included,
+    taskId: task?.id ?? '',
+    children: n.children.map((c) => roleToProto(env, c)),
+    nmin: n.nmin,
   };
 }
 
-export interface EnvView { withTasks?: boolean; withTree?: boolean }
+export interface EnvView {
+  withTasks?: boolean;
+  withTree?: boolean;
+}
 
 export function envToProto(env: EnvRuntime, view: EnvView = {}): Environment {
   const unreachable = unreachableNodes(env);
   return {
-    id: env.id, name: env.name, workflow: env.workflow, state: env.state,
-    runNumber: env.runNumber ?? undefined, owner: env.owner, createdMs: env.createdMs, updatedMs: env.updatedMs,
-    vars: env.vars, repo: env.repo, revision: env.revision,
+    id: env.id,
+    name: env.name,
+    workflow: env.workflow,
+    state: env.state,
+    runNumber: env.runNumber ?? undefined,
+    owner: env.owner,
+    createdMs: env.createdMs,
+    updatedMs: env.updatedMs,
+    vars: env.vars,
+    repo: env.repo,
+    revision: env.revision,
     tasks: view.withTasks ? env.tasks.map(taskToProto) : [],
     root: view.withTree && env.tree.nodes.length ? roleToProto(env, 0) : undefined,
     graph: view.withTree ? channelGraph(env) : undefined,
@@ -50,17 +89,36 @@ export function envToProto(env: EnvRuntime, view: EnvView = {}): Environment {
 
 export function nodeToProto(n: NodeRuntime): Node {
   return {
-    name: n.name, address: n.address, host: n.host, labels: n.labels,
+    name: n.name,
+    address: n.address,
+    host: n.host,
+    labels: n.labels,
     resources: { cpu: n.cpuCap, memoryBytes: n.memCap, portMin: n.portMin, portMax: n.portMax },
-    up: n.up, lastSeenMs: n.lastSeenMs, cpu: n.cpu, memUsed: n.memUsed, memTotal: n.memTotal,
-    tasks: n.tasks.size, sim: n.sim, pid: n.pid,
-    suspect: n.suspect, suspectSinceMs: n.suspectSinceMs, refused: n.refused, owner: n.refusedOwner, loopLagMs: n.loopLagMs,
+    up: n.up,
+    lastSeenMs: n.lastSeenMs,
+    cpu: n.cpu,
+    memUsed: n.memUsed,
+    memTotal: n.memTotal,
+    tasks: n.tasks.size,
+    sim: n.sim,
+    pid: n.pid,
+    suspect: n.suspect,
+    suspectSinceMs: n.suspectSinceMs,
+    refused: n.refused,
+    owner: n.refusedOwner,
+    loopLagMs: n.loopLagMs,
   };
 }
 
 export function runToProto(r: RunRecord): Run {
   return {
-    runNumber: r.runNumber, envId: r.envId, workflow: r.workflow, startedMs: r.startedMs, stoppedMs: r.stoppedMs,
-    owner: r.owner, state: r.state, tasks: r.tasks,
+    runNumber: r.runNumber,
+    envId: r.envId,
+    workflow: r.workflow,
+    startedMs: r.startedMs,
+    stoppedMs: r.stoppedMs,
+    owner: r.owner,
+    state: r.state,
+    tasks: r.tasks,
   };
 }

@@ -19,29 +19,59 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   if (!req.workflow) throw new BatonError('BAD_INPUT', 'a workflow is required (a name in the template repos or a path)', { where: 'workflow' });
   // BAD_TEMPLATE / BAD_INPUT from the loader pass through as they are
   const expanded = await controller.loader.expand(req.workflow, req.vars ?? {}, {
-    repo: req.repo || undefined, revision: req.revision || undefined,
+    repo: req.repo || undefined,
+    revision: req.revision || undefined,
   });
   const now = Date.now();
-  const env = new EnvRuntime({
-    id: newId('env'), name: expanded.name, workflow: req.workflow, state: 'STANDBY', runNumber: null,
-    owner: req.owner, createdMs: now, updatedMs: now, vars: { ...(req.vars ?? {}) }, repo: expanded.repo ?? req.repo,
-    revision: expanded.revision ?? req.revision, error: null,
-  }, expanded);
+  const env = new EnvRuntime(
+    {
+      id: newId('env'),
+      name: expanded.name,
+      workflow: req.workflow,
+      state: 'STANDBY',
+      runNumber: null,
+      owner: req.owner,
+      createdMs: now,
+      updatedMs: now,
+      vars: { ...(req.vars ?? {}) },
+      repo: expanded.repo ?? req.repo,
+      revision: expanded.revision ?? req.revision,
+      error: null,
+    },
+    expanded,
+  );
 
   // placement: throws PLACEMENT naming the task; nothing is held until every task fits
-  const names = placeTasks(env.active.map((t) => t.spec), nodeSnapshots(controller));
+  const names = placeTasks(
+    env.active.map((t) => t.spec),
+    nodeSnapshots(controller),
+  );
   for (let i = 0; i < env.active.length; i++) {
     const t = env.active[i]!;
     t.node = names[i]!;
   }
 
   await controller.store.putEnvironment({
-    id: env.id, name: env.name, workflow: env.workflow, state: env.state, runNumber: null, owner: env.owner,
-    createdMs: env.createdMs, updatedMs: env.updatedMs, vars: env.vars, repo: env.repo, revision: env.revision,
-    expanded, error: null, destroyed: false,
+    id: env.id,
+    name: env.name,
+    workflow: env.workflow,
+    state: env.state,
+    runNumber: null,
+    owner: env.owner,
+    createdMs: env.createdMs,
+    updatedMs: env.updatedMs,
+    vars: env.vars,
+    repo: env.repo,
+    revision: env.revision,
+    expanded,
+    error: null,
+    destroyed: false,
   });
   // one compact write for 150k tasks; rows follow for tasks that get a pid, ports, an exit...
-  await controller.store.putTaskPlacement(env.id, env.tasks.map((t) => t.node));
+  await controller.store.putTaskPlacement(
+    env.id,
+    env.tasks.map((t) => t.node),
+  );
   await controller.store.putTaskStateVector(env.id, encodeTaskStates(env.tasks));
 
   controller.envs.set(env.id, env);
@@ -50,7 +80,10 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
     if (t.node) controller.nodes.get(t.node)?.assign(t);
   }
   controller.emit({
-    kind: 'env.created', envId: env.id, state: env.state, message: `environment ${env.id} created from ${req.workflow}`,
+    kind: 'env.created',
+    envId: env.id,
+    state: env.state,
+    message: `environment ${env.id} created from ${req.workflow}`,
     data: { workflow: req.workflow, name: env.name, tasks: String(env.active.length), owner: env.owner },
   });
   if (req.autoDeploy) await controlEnvironment(controller, env.id, 'DEPLOY');
@@ -94,7 +127,10 @@ export async function destroyEnvironment(controller: ControllerCore, id: string,
     ? `; ${awaitingReap.length} task(s) await reaping on ${[...new Set(awaitingReap.map((x) => x.node))].join(', ')} (agent away)`
     : '';
   controller.emit({
-    kind: 'env.destroyed', envId: env.id, state: env.state, message: `environment ${env.id} destroyed${force ? ' (force)' : ''}${pending}`,
+    kind: 'env.destroyed',
+    envId: env.id,
+    state: env.state,
+    message: `environment ${env.id} destroyed${force ? ' (force)' : ''}${pending}`,
     ...(awaitingReap.length ? { data: { awaitingReap: awaitingReap.map((x) => `${x.node}:${x.taskId}`).join(',') } } : {}),
   });
   await controller.events.flush();

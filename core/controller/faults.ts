@@ -44,7 +44,10 @@ function enrichLastLines(controller: ControllerCore, env: EnvRuntime, detail: Er
   void fetchLastLines(controller, t).then((lines) => {
     if (!lines.length) return;
     detail.lastLines = lines;
-    if (t.error && !t.error.lastLines?.length) { t.error.lastLines = lines; controller.persist.task(t); }
+    if (t.error && !t.error.lastLines?.length) {
+      t.error.lastLines = lines;
+      controller.persist.task(t);
+    }
     controller.envTouched(env);
   });
 }
@@ -66,8 +69,12 @@ export function taskExited(controller: ControllerCore, t: TaskRuntime, exit: Exi
   const state = expected || clean ? 'DONE' : 'ERROR';
   if (state === 'ERROR') {
     t.error = {
-      code: 'TASK_FAILED', message: `task ${t.name} exited on node ${t.node} (${exitWords(exit)})`,
-      envId: env.id, taskId: t.id, taskName: t.name, node: t.node,
+      code: 'TASK_FAILED',
+      message: `task ${t.name} exited on node ${t.node} (${exitWords(exit)})`,
+      envId: env.id,
+      taskId: t.id,
+      taskName: t.name,
+      node: t.node,
       ...(exit.signal ? { signal: exit.signal } : { exitCode: exit.code }),
       ...(said?.lastLines?.length ? { lastLines: said.lastLines } : {}),
     };
@@ -77,7 +84,11 @@ export function taskExited(controller: ControllerCore, t: TaskRuntime, exit: Exi
   if (state === 'ERROR' || t.pid !== 0) controller.persist.task(t);
   if (!expected || controller.perTaskEvents(env)) {
     controller.emit({
-      kind: 'task.exit', envId: env.id, taskId: t.id, node: t.node, state,
+      kind: 'task.exit',
+      envId: env.id,
+      taskId: t.id,
+      node: t.node,
+      state,
       message: `task ${t.name} exited (${exitWords(exit)})`,
       data: { name: t.name, code: String(exit.code), signal: exit.signal, expected: String(expected) },
     });
@@ -95,7 +106,13 @@ export function fault(controller: ControllerCore, t: TaskRuntime, reason: FailRe
   const env = t.env;
   if (env.destroyed || !t.included) return;
   // a task with a restart policy is relaunched instead, while within its budget (restarts/)
-  if (tryRestart(controller, t, reason, (e, error) => { goError(controller, e, error); fireHooks(controller, e, 'enter', 'ERROR'); })) return;
+  if (
+    tryRestart(controller, t, reason, (e, error) => {
+      goError(controller, e, error);
+      fireHooks(controller, e, 'enter', 'ERROR');
+    })
+  )
+    return;
   if (env.ctx) {
     if (!env.ctx.expectExits) env.ctx.fail({ task: t, reason, detail });
     return;
@@ -107,7 +124,13 @@ export function fault(controller: ControllerCore, t: TaskRuntime, reason: FailRe
   } else if (!env.degraded) {
     env.degraded = true;
     controller.envTouched(env);
-    controller.emit({ kind: 'env.state', envId: env.id, state: env.state, message: `environment degraded: task ${t.name} ${reason}`, data: { degraded: 'true', task: t.name } });
+    controller.emit({
+      kind: 'env.state',
+      envId: env.id,
+      state: env.state,
+      message: `environment degraded: task ${t.name} ${reason}`,
+      data: { degraded: 'true', task: t.name },
+    });
   }
 }
 
@@ -129,13 +152,28 @@ export function nodeDown(controller: ControllerCore, node: NodeRuntime, reason: 
   const byEnv = new Map<EnvRuntime, TaskRuntime[]>();
   for (const t of lost) {
     const l = byEnv.get(t.env);
-    if (l) l.push(t); else byEnv.set(t.env, [t]);
+    if (l) l.push(t);
+    else byEnv.set(t.env, [t]);
   }
   for (const [env, tasks] of byEnv) {
     if (controller.perTaskEvents(env)) {
-      for (const t of tasks) controller.emit({ kind: 'task.lost', envId: env.id, taskId: t.id, node: node.name, message: `task ${t.name} lost: node ${node.name} is down`, data: { name: t.name } });
+      for (const t of tasks)
+        controller.emit({
+          kind: 'task.lost',
+          envId: env.id,
+          taskId: t.id,
+          node: node.name,
+          message: `task ${t.name} lost: node ${node.name} is down`,
+          data: { name: t.name },
+        });
     } else {
-      controller.emit({ kind: 'task.lost', envId: env.id, node: node.name, message: `${tasks.length} task(s) lost: node ${node.name} is down`, data: { count: String(tasks.length) } });
+      controller.emit({
+        kind: 'task.lost',
+        envId: env.id,
+        node: node.name,
+        message: `${tasks.length} task(s) lost: node ${node.name} is down`,
+        data: { count: String(tasks.length) },
+      });
     }
   }
   for (const t of lost) fault(controller, t, 'lost');

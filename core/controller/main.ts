@@ -28,7 +28,10 @@ async function clearStaleSocket(file: string): Promise<void> {
   if (!fs.existsSync(file)) return;
   const live = await new Promise<boolean>((resolve) => {
     const s = net.connect(file);
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
   if (live) {
@@ -73,16 +76,21 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     id = newId('ctl');
     await store.setMeta('controller_id', id);
   }
-  const controller = new ControllerCore(id, {
-    home: path.resolve(opts.home),
-    token: opts.token,
-    defaultTimeoutMs: opts.defaultTimeoutMs ?? DEFAULTS.defaultTimeoutMs,
-    heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs,
-    agentLossGraceMs,
-    taskEventLimit: opts.taskEventLimit ?? DEFAULTS.taskEventLimit,
-    subscriberMaxQueued: DEFAULTS.subscriberMaxQueued,
-    root,
-  }, store, opts.loader ?? defaultLoader(root, opts.templateRepos));
+  const controller = new ControllerCore(
+    id,
+    {
+      home: path.resolve(opts.home),
+      token: opts.token,
+      defaultTimeoutMs: opts.defaultTimeoutMs ?? DEFAULTS.defaultTimeoutMs,
+      heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? DEFAULTS.heartbeatTimeoutMs,
+      agentLossGraceMs,
+      taskEventLimit: opts.taskEventLimit ?? DEFAULTS.taskEventLimit,
+      subscriberMaxQueued: DEFAULTS.subscriberMaxQueued,
+      root,
+    },
+    store,
+    opts.loader ?? defaultLoader(root, opts.templateRepos),
+  );
 
   const pool = new AgentPool(controller, tls);
   const server = createServer(controller, pool);
@@ -123,8 +131,14 @@ export async function startController(opts: ControllerOptions): Promise<Controll
         if (grace) clearTimeout(grace);
         reconciler.stop();
         await new Promise<void>((resolve) => {
-          const t = setTimeout(() => { server.forceShutdown(); resolve(); }, 2000);
-          server.tryShutdown(() => { clearTimeout(t); resolve(); });
+          const t = setTimeout(() => {
+            server.forceShutdown();
+            resolve();
+          }, 2000);
+          server.tryShutdown(() => {
+            clearTimeout(t);
+            resolve();
+          });
         });
         pool.stop();
         if (isWorkerLoader(controller.loader)) await controller.loader.close();

@@ -43,7 +43,10 @@ export class NodeRuntime {
   stored = false;
   addedMs = Date.now();
 
-  constructor(public name: string, public address: string) {}
+  constructor(
+    public name: string,
+    public address: string,
+  ) {}
 
   get suspect(): boolean {
     return this.suspectSinceMs > 0;

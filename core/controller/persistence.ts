@@ -11,16 +11,36 @@ const CHUNK = 5000;
 
 export function taskRecord(t: TaskRuntime): TaskRecord {
   return {
-    id: t.id, envId: t.env.id, name: t.name, state: t.state, node: t.node, pid: t.pid, lost: t.lost,
-    exit: t.exit, ports: t.ports, logPath: t.logPath, host: t.host, error: t.error, addresses: t.addresses,
+    id: t.id,
+    envId: t.env.id,
+    name: t.name,
+    state: t.state,
+    node: t.node,
+    pid: t.pid,
+    lost: t.lost,
+    exit: t.exit,
+    ports: t.ports,
+    logPath: t.logPath,
+    host: t.host,
+    error: t.error,
+    addresses: t.addresses,
   };
 }
 
 export function envPatch(e: EnvRuntime) {
   return {
-    name: e.name, workflow: e.workflow, state: e.state, runNumber: e.runNumber, owner: e.owner,
-    createdMs: e.createdMs, updatedMs: e.updatedMs, vars: e.vars, repo: e.repo, revision: e.revision,
-    error: e.error, destroyed: e.destroyed,
+    name: e.name,
+    workflow: e.workflow,
+    state: e.state,
+    runNumber: e.runNumber,
+    owner: e.owner,
+    createdMs: e.createdMs,
+    updatedMs: e.updatedMs,
+    vars: e.vars,
+    repo: e.repo,
+    revision: e.revision,
+    error: e.error,
+    destroyed: e.destroyed,
   };
 }
 
@@ -57,14 +77,20 @@ export class Persister {
 
   /** Forget queued writes of a destroyed environment's tasks (its rows are being deleted). */
   dropEnv(e: EnvRuntime): void {
-    for (const t of e.tasks) if (t.dirty) { t.dirty = 0; this.tasks.delete(t); }
+    for (const t of e.tasks)
+      if (t.dirty) {
+        t.dirty = 0;
+        this.tasks.delete(t);
+      }
     this.states.delete(e);
   }
 
   flush(): Promise<void> {
-    this.chain = this.chain.then(() => this.flushNow()).catch((err) => {
-      console.error(`baton controller: write-behind failed: ${(err as Error).message}`);
-    });
+    this.chain = this.chain
+      .then(() => this.flushNow())
+      .catch((err) => {
+        console.error(`baton controller: write-behind failed: ${(err as Error).message}`);
+      });
     return this.chain;
   }
 
@@ -77,7 +103,10 @@ export class Persister {
 
   private schedule(): void {
     if (this.timer || this.closed) return;
-    this.timer = setTimeout(() => { this.timer = null; void this.flush(); }, FLUSH_MS);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, FLUSH_MS);
     this.timer.unref();
   }
 

@@ -6,10 +6,19 @@ import type { TaskRuntime } from './model/task.js';
 import { placeTasks, type PlaceNode } from './scheduler.js';
 
 export function nodeSnapshots(controller: ControllerCore): PlaceNode[] {
-  return controller.nodes.all().filter((n) => n.up).map((n) => ({
-    name: n.name, labels: n.labels, sim: n.sim, cpu: n.cpuCap, memoryBytes: n.memCap,
-    usedCpu: n.usedCpu, usedMem: n.usedMem, load: n.tasks.size,
-  }));
+  return controller.nodes
+    .all()
+    .filter((n) => n.up)
+    .map((n) => ({
+      name: n.name,
+      labels: n.labels,
+      sim: n.sim,
+      cpu: n.cpuCap,
+      memoryBytes: n.memCap,
+      usedCpu: n.usedCpu,
+      usedMem: n.usedMem,
+      load: n.tasks.size,
+    }));
 }
 
 /** Dry run: the node of every task spec (throws PLACEMENT naming a task that fits nowhere). */
@@ -19,7 +28,10 @@ export function planPlacement(controller: ControllerCore, specs: readonly TaskSp
 
 /** Places the tasks and holds their resources on their new nodes. */
 export function placeOnNodes(controller: ControllerCore, tasks: TaskRuntime[]): void {
-  const names = placeTasks(tasks.map((t) => t.spec), nodeSnapshots(controller));
+  const names = placeTasks(
+    tasks.map((t) => t.spec),
+    nodeSnapshots(controller),
+  );
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i]!;
     controller.nodeOf(t)?.release(t);

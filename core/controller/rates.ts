@@ -3,14 +3,12 @@
 // shared evenly among its edges (the best a per-channel counter can say).
 import type { ChannelCounter } from '../rpc/gen/common.js';
 
-export interface Rates { msgRate: number; byteRate: number }
+export interface Rates {
+  msgRate: number;
+  byteRate: number;
+}
 
-export function edgeRates(
-  bindSide: ChannelCounter | undefined,
-  connectSide: ChannelCounter | undefined,
-  bindEdges: number,
-  connectEdges: number,
-): Rates {
+export function edgeRates(bindSide: ChannelCounter | undefined, connectSide: ChannelCounter | undefined, bindEdges: number, connectEdges: number): Rates {
   if (connectSide && connectEdges <= 1) return { msgRate: connectSide.msgRate, byteRate: connectSide.byteRate };
   if (bindSide && bindEdges <= 1) return { msgRate: bindSide.msgRate, byteRate: bindSide.byteRate };
   if (connectSide) return { msgRate: connectSide.msgRate / connectEdges, byteRate: connectSide.byteRate / connectEdges };

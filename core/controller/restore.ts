@@ -27,11 +27,23 @@ export async function restore(controller: ControllerCore): Promise<void> {
       continue;
     }
     const state = (ENV_STATES as readonly string[]).includes(rec.state) ? (rec.state as EnvState) : 'ERROR';
-    const env = new EnvRuntime({
-      id: rec.id, name: rec.name, workflow: rec.workflow, state, runNumber: rec.runNumber, owner: rec.owner,
-      createdMs: rec.createdMs, updatedMs: rec.updatedMs, vars: rec.vars, repo: rec.repo, revision: rec.revision,
-      error: (rec.error as ErrorDetailLike | null) ?? null,
-    }, expanded);
+    const env = new EnvRuntime(
+      {
+        id: rec.id,
+        name: rec.name,
+        workflow: rec.workflow,
+        state,
+        runNumber: rec.runNumber,
+        owner: rec.owner,
+        createdMs: rec.createdMs,
+        updatedMs: rec.updatedMs,
+        vars: rec.vars,
+        repo: rec.repo,
+        revision: rec.revision,
+        error: (rec.error as ErrorDetailLike | null) ?? null,
+      },
+      expanded,
+    );
     const live = state !== 'STANDBY' && state !== 'DONE';
     const stored = new Map((await controller.store.listTasks(rec.id)).map((r) => [r.id, r]));
     // the vector is written at every flush that changed a state: it is the newest word on states
@@ -44,8 +56,19 @@ export async function restore(controller: ControllerCore): Promise<void> {
       const v = useVector ? decodeTaskState(vector, i) : null;
       // no row: the task had nothing beyond its node and state to keep
       const r = stored.get(t.id) ?? {
-        id: t.id, envId: env.id, name: t.name, state: v?.state ?? 'STANDBY', node: placement?.[i] ?? '', pid: 0,
-        lost: false, exit: null, ports: {}, logPath: '', host: '', error: null, addresses: {},
+        id: t.id,
+        envId: env.id,
+        name: t.name,
+        state: v?.state ?? 'STANDBY',
+        node: placement?.[i] ?? '',
+        pid: 0,
+        lost: false,
+        exit: null,
+        ports: {},
+        logPath: '',
+        host: '',
+        error: null,
+        addresses: {},
       };
       if (v) r.state = v.state;
       if (!r.node && placement?.[i]) r.node = placement[i]!;
@@ -80,7 +103,11 @@ export function startRestoreGrace(controller: ControllerCore): NodeJS.Timeout {
     for (const n of controller.nodes.all()) {
       if (n.synced || n.up) continue;
       let holds = false;
-      for (const task of n.tasks) if (task.launched) { holds = true; break; }
+      for (const task of n.tasks)
+        if (task.launched) {
+          holds = true;
+          break;
+        }
       if (holds) nodeDown(controller, n, `not reachable since the controller started (${n.link?.lastDownReason || 'no answer'})`);
     }
   }, controller.cfg.heartbeatTimeoutMs);

@@ -11,7 +11,9 @@ export function packageRoot(): string {
     if (fs.existsSync(pkg)) {
       try {
         if ((JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'baton') return dir;
-      } catch { /* keep looking */ }
+      } catch {
+        /* keep looking */
+      }
     }
     dir = path.dirname(dir);
   }

@@ -6,8 +6,14 @@ import type { EnvRuntime } from './model/env.js';
 
 function record(env: EnvRuntime, runNumber: number, state: RunRecord['state'], stoppedMs: number): RunRecord {
   return {
-    runNumber, envId: env.id, workflow: env.workflow, startedMs: env.runStartedMs, stoppedMs, owner: env.owner,
-    state, tasks: env.active.length,
+    runNumber,
+    envId: env.id,
+    workflow: env.workflow,
+    startedMs: env.runStartedMs,
+    stoppedMs,
+    owner: env.owner,
+    state,
+    tasks: env.active.length,
   };
 }
 
@@ -30,7 +36,11 @@ export async function closeRun(controller: ControllerCore, env: EnvRuntime, stat
   const stopped = Date.now();
   controller.envTouched(env);
   controller.emit({
-    kind: 'run.stop', envId: env.id, runNumber: n, state, message: reason || `run ${n} ${state}`,
+    kind: 'run.stop',
+    envId: env.id,
+    runNumber: n,
+    state,
+    message: reason || `run ${n} ${state}`,
     data: { run_state: state, duration_ms: String(stopped - env.runStartedMs), ...(reason ? { reason } : {}) },
   });
   try {

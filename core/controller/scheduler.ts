@@ -25,12 +25,18 @@ export interface PlaceNode {
   load: number;
 }
 
-interface Slot { node: PlaceNode; idx: number; load: number }
+interface Slot {
+  node: PlaceNode;
+  idx: number;
+  load: number;
+}
 
 /** A binary min-heap on (load, idx): lazy, entries may be stale and are re-pushed when popped. */
 class LoadHeap {
   private a: Slot[] = [];
-  get size(): number { return this.a.length; }
+  get size(): number {
+    return this.a.length;
+  }
   push(s: Slot): void {
     const a = this.a;
     a.push(s);
@@ -51,7 +57,8 @@ class LoadHeap {
       a[0] = last;
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < a.length && less(a[l]!, a[m]!)) m = l;
         if (r < a.length && less(a[r]!, a[m]!)) m = r;
@@ -78,7 +85,8 @@ function driverFits(n: PlaceNode, driver: string): boolean {
 }
 
 function fits(n: PlaceNode, t: PlaceTask): boolean {
-  const cpu = t.wants?.cpu ?? 0, mem = t.wants?.memoryBytes ?? 0;
+  const cpu = t.wants?.cpu ?? 0,
+    mem = t.wants?.memoryBytes ?? 0;
   if (cpu > 0 && n.cpu > 0 && n.usedCpu + cpu > n.cpu + 1e-9) return false;
   if (mem > 0 && n.memoryBytes > 0 && n.usedMem + mem > n.memoryBytes) return false;
   return true;
@@ -91,7 +99,9 @@ function groupKey(t: PlaceTask): string {
 }
 
 function fmtLabels(c: Record<string, string>): string {
-  const s = Object.entries(c).map(([k, v]) => `${k}=${v}`).join(',');
+  const s = Object.entries(c)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   return s ? `{${s}}` : '{}';
 }
 
@@ -100,15 +110,21 @@ function noFit(t: PlaceTask, nodes: PlaceNode[]): BatonError {
   if (nodes.length === 0) return new BatonError('PLACEMENT', `no node is up to place task ${t.name}`, fields);
   const matching = nodes.filter((n) => labelsMatch(n.labels, t.constraints ?? {}) && driverFits(n, t.driver));
   if (matching.length === 0) {
-    return new BatonError('PLACEMENT',
+    return new BatonError(
+      'PLACEMENT',
       `no node fits task ${t.name}: none of ${nodes.length} node(s) has labels ${fmtLabels(t.constraints ?? {})}` +
-      (t.driver !== 'sim' ? ' and runs real processes' : ''), fields);
+        (t.driver !== 'sim' ? ' and runs real processes' : ''),
+      fields,
+    );
   }
   const best = matching.reduce((b, n) => (n.cpu - n.usedCpu > b.cpu - b.usedCpu ? n : b));
-  return new BatonError('PLACEMENT',
+  return new BatonError(
+    'PLACEMENT',
     `no node fits task ${t.name}: it wants cpu ${t.wants.cpu}, memory ${t.wants.memoryBytes} bytes; ` +
-    `${matching.length} node(s) match its labels but have not enough left (most cpu left: ${best.name}, ` +
-    `${Math.max(0, best.cpu - best.usedCpu)} cores)`, fields);
+      `${matching.length} node(s) match its labels but have not enough left (most cpu left: ${best.name}, ` +
+      `${Math.max(0, best.cpu - best.usedCpu)} cores)`,
+    fields,
+  );
 }
 
 /**
@@ -132,7 +148,11 @@ export function placeTasks(tasks: readonly PlaceTask[], nodes: PlaceNode[]): str
     let placed: PlaceNode | null = null;
     while (heap.size) {
       const s = heap.pop()!;
-      if (s.load !== s.node.load) { s.load = s.node.load; heap.push(s); continue; } // stale
+      if (s.load !== s.node.load) {
+        s.load = s.node.load;
+        heap.push(s);
+        continue;
+      } // stale
       // same group = same wants; used only grows, so a node that does not fit now never will
       if (!fits(s.node, t)) continue;
       placed = s.node;

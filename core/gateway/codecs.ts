@@ -1,14 +1,29 @@
 // Request decoders per method (the generated fromJSON, which fills defaults and coerces types).
 // Typed against the contract, so a method whose request type changes fails to compile here.
 import {
-  AddNodeRequest, ControlEnvironmentRequest, CreateEnvironmentRequest, DestroyEnvironmentRequest,
-  GetEnvironmentRequest, GetInfoRequest, KillTaskRequest, LintTemplateRequest, ListEnvironmentsRequest,
-  ListNodesRequest, ListRunsRequest, ListTasksRequest, ListTemplatesRequest, RemoveNodeRequest,
-  RenderTemplateRequest, SubscribeRequest, TaskLogsRequest,
+  AddNodeRequest,
+  ControlEnvironmentRequest,
+  CreateEnvironmentRequest,
+  DestroyEnvironmentRequest,
+  GetEnvironmentRequest,
+  GetInfoRequest,
+  KillTaskRequest,
+  LintTemplateRequest,
+  ListEnvironmentsRequest,
+  ListNodesRequest,
+  ListRunsRequest,
+  ListTasksRequest,
+  ListTemplatesRequest,
+  RemoveNodeRequest,
+  RenderTemplateRequest,
+  SubscribeRequest,
+  TaskLogsRequest,
 } from '../rpc/gen/control.js';
 import type { StreamMethod, StreamRequest, UnaryMethod, UnaryRequest } from './contract.js';
 
-interface FromJson<T> { fromJSON(o: unknown): T }
+interface FromJson<T> {
+  fromJSON(o: unknown): T;
+}
 
 export const UNARY_REQUESTS: { [M in UnaryMethod]: FromJson<UnaryRequest<M>> } = {
   GetInfo: GetInfoRequest,

@@ -9,12 +9,36 @@
 // field present with its default: proto3 JSON with defaults emitted). Requests may omit fields;
 // the gateway fills defaults with the generated `fromJSON`.
 import type {
-  ControlEnvironmentRequest, ControlProgress, CreateEnvironmentRequest, DestroyEnvironmentRequest,
-  Environment, EventBatch, GetEnvironmentRequest, GetInfoRequest, Info, KillTaskRequest,
-  LintTemplateReply, LintTemplateRequest, ListEnvironmentsReply, ListEnvironmentsRequest,
-  ListNodesReply, ListNodesRequest, ListRunsReply, ListRunsRequest, ListTasksReply, ListTasksRequest,
-  ListTemplatesReply, ListTemplatesRequest, Node, AddNodeRequest, RemoveNodeRequest,
-  RenderTemplateReply, RenderTemplateRequest, SubscribeRequest, Task, TaskLogsRequest,
+  ControlEnvironmentRequest,
+  ControlProgress,
+  CreateEnvironmentRequest,
+  DestroyEnvironmentRequest,
+  Environment,
+  EventBatch,
+  GetEnvironmentRequest,
+  GetInfoRequest,
+  Info,
+  KillTaskRequest,
+  LintTemplateReply,
+  LintTemplateRequest,
+  ListEnvironmentsReply,
+  ListEnvironmentsRequest,
+  ListNodesReply,
+  ListNodesRequest,
+  ListRunsReply,
+  ListRunsRequest,
+  ListTasksReply,
+  ListTasksRequest,
+  ListTemplatesReply,
+  ListTemplatesRequest,
+  Node,
+  AddNodeRequest,
+  RemoveNodeRequest,
+  RenderTemplateReply,
+  RenderTemplateRequest,
+  SubscribeRequest,
+  Task,
+  TaskLogsRequest,
 } from '../rpc/gen/control.js';
 import type { ErrorDetail, LogChunk } from '../rpc/gen/common.js';
 
@@ -52,9 +76,20 @@ export type StreamMessage<M extends StreamMethod> = StreamContract[M]['msg'];
 
 // `satisfies Record<…>` makes the compiler check that every method of the contract is listed.
 const UNARY: Record<UnaryMethod, true> = {
-  GetInfo: true, ListEnvironments: true, CreateEnvironment: true, GetEnvironment: true,
-  DestroyEnvironment: true, ListTasks: true, KillTask: true, ListNodes: true, AddNode: true,
-  RemoveNode: true, ListRuns: true, ListTemplates: true, RenderTemplate: true, LintTemplate: true,
+  GetInfo: true,
+  ListEnvironments: true,
+  CreateEnvironment: true,
+  GetEnvironment: true,
+  DestroyEnvironment: true,
+  ListTasks: true,
+  KillTask: true,
+  ListNodes: true,
+  AddNode: true,
+  RemoveNode: true,
+  ListRuns: true,
+  ListTemplates: true,
+  RenderTemplate: true,
+  LintTemplate: true,
 };
 const STREAM: Record<StreamMethod, true> = { Subscribe: true, ControlEnvironment: true, TaskLogs: true };
 
@@ -82,10 +117,7 @@ export interface ErrorBody {
   error: ErrorDetail;
 }
 
-export type StreamFrame<M extends StreamMethod> =
-  | { t: 'msg'; m: StreamMessage<M> }
-  | { t: 'end' }
-  | { t: 'error'; error: ErrorDetail };
+export type StreamFrame<M extends StreamMethod> = { t: 'msg'; m: StreamMessage<M> } | { t: 'end' } | { t: 'error'; error: ErrorDetail };
 
 /** HTTP status for an error code (the body still carries the code: decide on that, not this). */
 export const HTTP_STATUS_FOR_CODE: Record<string, number> = {

@@ -33,7 +33,9 @@ export interface GatewayOptions {
 export async function probeController(gw: GatewayHandle): Promise<string | null> {
   try {
     const r = await fetch(new URL('/api/GetInfo', gw.url), {
-      method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: gw.token },
+      method: 'POST',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: gw.token },
     });
     if (r.ok) return null;
     const body = (await r.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
@@ -57,9 +59,11 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const listen = parseAddress(opts.listen ?? '127.0.0.1:0', 'console --listen');
   if (listen.kind !== 'tcp') throw new BatonError('BAD_INPUT', 'console --listen: expected host:port', { where: 'console --listen' });
   if (!isLoopback(listen.host!)) {
-    throw new BatonError('BAD_INPUT',
+    throw new BatonError(
+      'BAD_INPUT',
       `console --listen ${opts.listen}: the console serves plain HTTP and listens on loopback only (127.0.0.1, ::1, localhost); from another machine, use an SSH tunnel`,
-      { where: 'console --listen' });
+      { where: 'console --listen' },
+    );
   }
   const listenHost = listen.host!.replace(/^\[|\]$/g, '');
   const token = opts.consoleToken ?? newConsoleToken();
@@ -103,7 +107,8 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
-      reject(new BatonError('BAD_INPUT', `console --listen ${opts.listen}: ${e.code ?? e.message}`, { where: 'console --listen' })));
+      reject(new BatonError('BAD_INPUT', `console --listen ${opts.listen}: ${e.code ?? e.message}`, { where: 'console --listen' })),
+    );
     server.listen(listen.port, listenHost, () => resolve());
   });
   const addr = server.address() as AddressInfo;

@@ -26,7 +26,9 @@ export function packageRoot(): string {
   for (;;) {
     try {
       if ((JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'baton') return dir;
-    } catch { /* no package.json here */ }
+    } catch {
+      /* no package.json here */
+    }
     const up = path.dirname(dir);
     if (up === dir) return process.cwd();
     dir = up;
@@ -62,7 +64,13 @@ export function serveStatic(staticDir: string, req: IncomingMessage, res: Server
     res.end('not found');
     return;
   }
-  const isFile = (f: string) => { try { return statSync(f).isFile(); } catch { return false; } };
+  const isFile = (f: string) => {
+    try {
+      return statSync(f).isFile();
+    } catch {
+      return false;
+    }
+  };
   if (!isFile(file)) {
     if (path.extname(rel) !== '') {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
@@ -84,6 +92,9 @@ export function serveStatic(staticDir: string, req: IncomingMessage, res: Server
     // Vite puts content-hashed files under assets/: cache them; never cache the page itself.
     'Cache-Control': hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
-  if (req.method === 'HEAD') { res.end(); return; }
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
   createReadStream(file).pipe(res);
 }

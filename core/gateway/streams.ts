@@ -26,7 +26,10 @@ export function createStreamBridge(client: ControlConnection): StreamBridge {
 
   const pinger = setInterval(() => {
     for (const ws of wss.clients) {
-      if (!alive.has(ws)) { ws.terminate(); continue; }
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
       alive.delete(ws);
       ws.ping();
     }
@@ -43,7 +46,10 @@ export function createStreamBridge(client: ControlConnection): StreamBridge {
       send({ t: 'error', error: errorDetailJson(toBatonError(e).detail) });
       ws.close(1011, 'error');
     };
-    const wait = setTimeout(() => fail(new BatonError('BAD_INPUT', `${method}: no request sent within ${REQUEST_WAIT_MS} ms`, { where: 'request' })), REQUEST_WAIT_MS);
+    const wait = setTimeout(
+      () => fail(new BatonError('BAD_INPUT', `${method}: no request sent within ${REQUEST_WAIT_MS} ms`, { where: 'request' })),
+      REQUEST_WAIT_MS,
+    );
     ws.once('message', (data: RawData) => {
       clearTimeout(wait);
       let call: ControlStream<unknown>;
@@ -60,8 +66,14 @@ export function createStreamBridge(client: ControlConnection): StreamBridge {
         if (ws.bufferedAmount > HIGH_WATER && !call.isPaused()) {
           call.pause();
           const drain = setInterval(() => {
-            if (ws.readyState !== ws.OPEN) { clearInterval(drain); return; }
-            if (ws.bufferedAmount < HIGH_WATER / 4) { clearInterval(drain); call.resume(); }
+            if (ws.readyState !== ws.OPEN) {
+              clearInterval(drain);
+              return;
+            }
+            if (ws.bufferedAmount < HIGH_WATER / 4) {
+              clearInterval(drain);
+              call.resume();
+            }
           }, 20);
         }
       });
@@ -77,7 +89,10 @@ export function createStreamBridge(client: ControlConnection): StreamBridge {
         fail(e);
       });
       ws.on('close', () => {
-        if (!ended) { ended = true; call.cancel(); }
+        if (!ended) {
+          ended = true;
+          call.cancel();
+        }
       });
     });
     ws.on('close', () => clearTimeout(wait));

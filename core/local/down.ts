@@ -14,9 +14,9 @@ export interface LocalDownOptions {
 }
 
 export interface StoppedProcess {
-  what: string;        // controller, agent-1, sim-1 ...
+  what: string; // controller, agent-1, sim-1 ...
   pid: number;
-  signal: 'SIGTERM' | 'SIGKILL' | null;   // null: it was already gone
+  signal: 'SIGTERM' | 'SIGKILL' | null; // null: it was already gone
 }
 
 export interface LocalDownReport {
@@ -43,7 +43,13 @@ export async function localDown(opts: LocalDownOptions): Promise<LocalDownReport
   const say = opts.onProgress ?? (() => {});
   const state = readState(home);
   const report: LocalDownReport = {
-    home, wasRunning: !!state, environments: [], stopped: [], leftovers: [], remaining: [], durationMs: 0,
+    home,
+    wasRunning: !!state,
+    environments: [],
+    stopped: [],
+    leftovers: [],
+    remaining: [],
+    durationMs: 0,
   };
   const recorded = state ? statePids(state) : [];
 
@@ -56,21 +62,23 @@ export async function localDown(opts: LocalDownOptions): Promise<LocalDownReport
       ctlPid = info.pid;
       const envs = (await c.call('listEnvironments', {}, 10_000)).environments;
       if (envs.length) say(`destroying ${envs.length} environment${envs.length === 1 ? '' : 's'}`);
-      report.environments = await Promise.all(envs.map(async (e) => {
-        const r = { id: e.id, workflow: e.workflow, state: e.state, destroyed: false } as LocalDownReport['environments'][number];
-        try {
-          await c.call('destroyEnvironment', { id: e.id, force: false }, 60_000);
-          r.destroyed = true;
-        } catch (err) {
+      report.environments = await Promise.all(
+        envs.map(async (e) => {
+          const r = { id: e.id, workflow: e.workflow, state: e.state, destroyed: false } as LocalDownReport['environments'][number];
           try {
-            await c.call('destroyEnvironment', { id: e.id, force: true }, 15_000);
+            await c.call('destroyEnvironment', { id: e.id, force: false }, 60_000);
             r.destroyed = true;
-          } catch {
-            r.error = toBatonError(err).detail;
+          } catch (err) {
+            try {
+              await c.call('destroyEnvironment', { id: e.id, force: true }, 15_000);
+              r.destroyed = true;
+            } catch {
+              r.error = toBatonError(err).detail;
+            }
           }
-        }
-        return r;
-      }));
+          return r;
+        }),
+      );
     } catch (e) {
       say(`the controller does not answer (${toBatonError(e).message}): stopping processes directly`);
     } finally {
@@ -101,7 +109,10 @@ export async function localDown(opts: LocalDownOptions): Promise<LocalDownReport
       report.leftovers.push({ pid: l.proc.pid, command: l.proc.argv.join(' ').slice(0, 200), reason: l.reason });
       killGroup(l.proc.pid, 'SIGTERM');
     }
-    const stubborn = await waitGone(left.map((l) => l.proc.pid), 1000);
+    const stubborn = await waitGone(
+      left.map((l) => l.proc.pid),
+      1000,
+    );
     for (const p of stubborn) {
       killGroup(p, 'SIGKILL');
       if (isAlive(p)) process.kill(p, 'SIGKILL');

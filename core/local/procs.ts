@@ -106,16 +106,27 @@ function readProc(pid: number): ProcInfo | null {
   const env = new Map<string, string>();
   try {
     argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  } catch { /* gone or not ours */ }
+  } catch {
+    /* gone or not ours */
+  }
   try {
     for (const kv of fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
       const i = kv.indexOf('=');
       if (i > 0) env.set(kv.slice(0, i), kv.slice(i + 1));
     }
-  } catch { /* another user's process: environ is unreadable */ }
+  } catch {
+    /* another user's process: environ is unreadable */
+  }
   return {
-    pid, ppid: st.ppid, pgid: st.pgid, state: st.state, argv, env,
-    stdout: readLink(`/proc/${pid}/fd/1`), stderr: readLink(`/proc/${pid}/fd/2`), cwd: readLink(`/proc/${pid}/cwd`),
+    pid,
+    ppid: st.ppid,
+    pgid: st.pgid,
+    state: st.state,
+    argv,
+    env,
+    stdout: readLink(`/proc/${pid}/fd/1`),
+    stderr: readLink(`/proc/${pid}/fd/2`),
+    cwd: readLink(`/proc/${pid}/cwd`),
   };
 }
 

@@ -38,8 +38,13 @@ export function abortedError(): BatonError {
   return new BatonError('UNAVAILABLE', 'local up was interrupted; everything it started was stopped');
 }
 
-export async function waitAgentsReady(procs: AgentProc[], deadline: number, progress: (p: UpProgress) => void,
-  total: number, signal?: AbortSignal): Promise<void> {
+export async function waitAgentsReady(
+  procs: AgentProc[],
+  deadline: number,
+  progress: (p: UpProgress) => void,
+  total: number,
+  signal?: AbortSignal,
+): Promise<void> {
   let last = -1;
   for (;;) {
     if (signal?.aborted) throw abortedError();
@@ -49,7 +54,9 @@ export async function waitAgentsReady(procs: AgentProc[], deadline: number, prog
         try {
           const r = JSON.parse(fs.readFileSync(p.readyFile, 'utf8')) as { nodes: LocalNode[] };
           if (Array.isArray(r.nodes) && r.nodes.length) p.nodes = r.nodes;
-        } catch { /* not yet */ }
+        } catch {
+          /* not yet */
+        }
       }
       if (p.nodes) ready += p.count;
       else if (p.spawned.exited) throw failedToStart(`agent ${p.name}`, p.spawned);
@@ -61,8 +68,10 @@ export async function waitAgentsReady(procs: AgentProc[], deadline: number, prog
     if (procs.every((p) => p.nodes)) return;
     if (Date.now() > deadline) {
       const late = procs.filter((p) => !p.nodes);
-      throw new BatonError('TIMEOUT', `agents did not start in time: ${late.map((p) => p.name).join(', ')} (logs in ${path.dirname(late[0]!.spawned.log)})`,
-        { lastLines: tailFile(late[0]!.spawned.log), causes: late.map((p) => ({ code: 'TIMEOUT', message: `agent ${p.name} not listening`, node: p.name, where: p.spawned.log })) });
+      throw new BatonError('TIMEOUT', `agents did not start in time: ${late.map((p) => p.name).join(', ')} (logs in ${path.dirname(late[0]!.spawned.log)})`, {
+        lastLines: tailFile(late[0]!.spawned.log),
+        causes: late.map((p) => ({ code: 'TIMEOUT', message: `agent ${p.name} not listening`, node: p.name, where: p.spawned.log })),
+      });
     }
     await sleep(50);
   }
@@ -80,14 +89,23 @@ export async function waitController(control: ControlConnection, ctl: Spawned, d
     }
     if (ctl.exited) throw failedToStart('the controller', ctl);
     if (Date.now() > deadline) {
-      throw new BatonError('TIMEOUT', `the controller did not answer on its socket in time (log: ${ctl.log})`, { lastLines: tailFile(ctl.log), where: ctl.log });
+      throw new BatonError('TIMEOUT', `the controller did not answer on its socket in time (log: ${ctl.log})`, {
+        lastLines: tailFile(ctl.log),
+        where: ctl.log,
+      });
     }
     await sleep(100);
   }
 }
 
-export async function waitNodesUp(control: ControlConnection, ctl: Spawned, names: Set<string>, deadline: number,
-  progress: (p: UpProgress) => void, signal?: AbortSignal): Promise<void> {
+export async function waitNodesUp(
+  control: ControlConnection,
+  ctl: Spawned,
+  names: Set<string>,
+  deadline: number,
+  progress: (p: UpProgress) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   let last = -1;
   for (;;) {
     if (signal?.aborted) throw abortedError();
@@ -102,8 +120,11 @@ export async function waitNodesUp(control: ControlConnection, ctl: Spawned, name
     if (ctl.exited) throw failedToStart('the controller', ctl);
     if (Date.now() > deadline) {
       const missing = [...names].filter((x) => !up.has(x));
-      throw new BatonError('TIMEOUT', `${missing.length} of ${names.size} agents are not up in the controller: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' ...' : ''}`,
-        { lastLines: tailFile(ctl.log) });
+      throw new BatonError(
+        'TIMEOUT',
+        `${missing.length} of ${names.size} agents are not up in the controller: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ' ...' : ''}`,
+        { lastLines: tailFile(ctl.log) },
+      );
     }
     await sleep(100);
   }

@@ -32,8 +32,12 @@ export function spawnBaton(args: string[], log: string, env: Record<string, stri
   }
   if (child.pid === undefined) throw new Error(`could not start baton ${args[0]}`);
   const s: Spawned = { pid: child.pid, log, child, exited: null };
-  child.on('exit', (code, signal) => { s.exited = { code, signal }; });
-  child.on('error', () => { s.exited ??= { code: -1, signal: null }; });
+  child.on('exit', (code, signal) => {
+    s.exited = { code, signal };
+  });
+  child.on('error', () => {
+    s.exited ??= { code: -1, signal: null };
+  });
   child.unref();
   return s;
 }
@@ -42,7 +46,10 @@ export function spawnBaton(args: string[], log: string, env: Record<string, stri
 export function tailFile(file: string, lines = 15): string[] {
   try {
     const buf = fs.readFileSync(file, 'utf8');
-    return buf.split('\n').filter((l) => l.length).slice(-lines);
+    return buf
+      .split('\n')
+      .filter((l) => l.length)
+      .slice(-lines);
   } catch {
     return [];
   }

@@ -11,7 +11,7 @@ export interface LocalNode {
 }
 
 export interface LocalProcess {
-  pid: number;       // also its process group id: every process is started as a group leader
+  pid: number; // also its process group id: every process is started as a group leader
   log: string;
 }
 

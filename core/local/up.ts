@@ -54,7 +54,11 @@ function checkCount(v: number | undefined, what: string, min: number): number {
 /** Clears what a stack that died entirely, and left no state file, left behind. */
 async function sweepDeadStack(home: string): Promise<void> {
   const left = findLeftovers(home, []);
-  if (left.length) await stopGroups(left.map((l) => l.proc.pid), 2000);
+  if (left.length)
+    await stopGroups(
+      left.map((l) => l.proc.pid),
+      2000,
+    );
   clearRuntimeFiles(home);
 }
 
@@ -91,8 +95,14 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
 
   const cleanup = async () => {
     control?.close();
-    await stopGroups(started.map((s) => s.pid), 2000);
-    const left = findLeftovers(home, started.map((s) => s.pid));
+    await stopGroups(
+      started.map((s) => s.pid),
+      2000,
+    );
+    const left = findLeftovers(
+      home,
+      started.map((s) => s.pid),
+    );
     for (const l of left) killGroup(l.proc.pid, 'SIGKILL');
     removeState(home);
     clearRuntimeFiles(home);
@@ -111,8 +121,21 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       const readyFile = path.join(localDir(home), `${name}.ready`);
       const lo = PORTS_FROM + (first + i - 1) * block;
       const ports = `${lo}-${lo + block - 1}`;
-      const argv = ['agent', '--home', home, '--name', name, '--listen', agentSocket(home, name),
-        '--labels', labelsArg(labels), '--ports', ports, '--ready-file', readyFile];
+      const argv = [
+        'agent',
+        '--home',
+        home,
+        '--name',
+        name,
+        '--listen',
+        agentSocket(home, name),
+        '--labels',
+        labelsArg(labels),
+        '--ports',
+        ports,
+        '--ready-file',
+        readyFile,
+      ];
       const spawned = spawnBaton(argv, logPath(home, name), env);
       argvOf.set(name, argv);
       started.push(spawned);
@@ -124,8 +147,22 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       const name = `sim-${p}`;
       const labels = { sim: 'true', host };
       const readyFile = path.join(localDir(home), `${name}.ready`);
-      const argv = ['agent', '--home', home, '--sim', '--count', String(count), '--name', name,
-        '--listen', count > 1 ? `unix://${path.join(localDir(home), name)}` : agentSocket(home, name), '--labels', labelsArg(labels), '--ready-file', readyFile];
+      const argv = [
+        'agent',
+        '--home',
+        home,
+        '--sim',
+        '--count',
+        String(count),
+        '--name',
+        name,
+        '--listen',
+        count > 1 ? `unix://${path.join(localDir(home), name)}` : agentSocket(home, name),
+        '--labels',
+        labelsArg(labels),
+        '--ready-file',
+        readyFile,
+      ];
       const spawned = spawnBaton(argv, logPath(home, name), env);
       argvOf.set(name, argv);
       started.push(spawned);
@@ -139,19 +176,43 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     // 2. the controller, dialling every agent
     const agentAddrs = procs.flatMap((p) => p.nodes!.map((n) => n.address));
     const ctlAddress = controllerSocket(home);
-    const ctlArgv = ['controller', '--home', home, '--listen', ctlAddress,
-      ...agentAddrs.flatMap((a) => ['--agent', a]), ...(opts.repos ?? []).flatMap((r) => ['--repo', path.resolve(r)])];
+    const ctlArgv = [
+      'controller',
+      '--home',
+      home,
+      '--listen',
+      ctlAddress,
+      ...agentAddrs.flatMap((a) => ['--agent', a]),
+      ...(opts.repos ?? []).flatMap((r) => ['--repo', path.resolve(r)]),
+    ];
     const ctl = spawnBaton(ctlArgv, logPath(home, 'controller'), env);
     started.push(ctl);
     state = {
-      version: 1, home, startedMs: t0, token,
+      version: 1,
+      home,
+      startedMs: t0,
+      token,
       controller: { address: ctlAddress, pid: ctl.pid, log: ctl.log, argv: ctlArgv },
-      agents: procs.filter((p) => !p.sim).map((p) => ({
-        name: p.name, address: p.nodes![0]!.address, pid: p.spawned.pid, log: p.spawned.log, labels: p.labels, argv: argvOf.get(p.name),
-      })),
-      simAgents: procs.filter((p) => p.sim).map((p) => ({
-        name: p.name, pid: p.spawned.pid, log: p.spawned.log, count: p.count, nodes: p.nodes!, argv: argvOf.get(p.name),
-      })),
+      agents: procs
+        .filter((p) => !p.sim)
+        .map((p) => ({
+          name: p.name,
+          address: p.nodes![0]!.address,
+          pid: p.spawned.pid,
+          log: p.spawned.log,
+          labels: p.labels,
+          argv: argvOf.get(p.name),
+        })),
+      simAgents: procs
+        .filter((p) => p.sim)
+        .map((p) => ({
+          name: p.name,
+          pid: p.spawned.pid,
+          log: p.spawned.log,
+          count: p.count,
+          nodes: p.nodes!,
+          argv: argvOf.get(p.name),
+        })),
     };
     // written now, so that an interrupted `local up` can still be cleaned by `local down`
     writeState(home, state);
@@ -167,9 +228,11 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     let envId: string | undefined;
     if (simTasks !== undefined) {
       progress({ step: 'environment', message: `creating sim-farm with ${simTasks} tasks` });
-      const env = await control.call('createEnvironment',
+      const env = await control.call(
+        'createEnvironment',
         { workflow: 'sim-farm', vars: { tasks: String(simTasks) }, repo: '', revision: '', owner: os.userInfo().username, autoDeploy: false },
-        120_000);
+        120_000,
+      );
       envId = env.id;
       state.envId = envId;
       writeState(home, state);
@@ -205,12 +268,16 @@ function checkSocketPaths(home: string, nAgents: number, nSim: number): void {
     nSim ? path.join(home, 'agents', `sim-9-${SIM_AGENTS_PER_PROCESS}`, 'task.sock') : '',
   ].sort((a, b) => b.length - a.length)[0]!;
   if (Buffer.byteLength(longest) > MAX_SOCKET_PATH) {
-    throw new BatonError('BAD_INPUT',
+    throw new BatonError(
+      'BAD_INPUT',
       `BATON_HOME ${home} is too long for unix sockets (${longest} is ${Buffer.byteLength(longest)} bytes, at most ${MAX_SOCKET_PATH}): use a shorter --home`,
-      { where: '--home' });
+      { where: '--home' },
+    );
   }
 }
 
 function labelsArg(labels: Record<string, string>): string {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }

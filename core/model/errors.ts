@@ -2,21 +2,21 @@
 // and are re-thrown as BatonError. Decide on `code`, never on the message text.
 
 export type ErrorCode =
-  | 'BAD_INPUT'               // a request, flag or template is wrong: exit 2
-  | 'BAD_TEMPLATE'            // a workflow or task class is wrong (where = file:line:col): exit 2
-  | 'NOT_FOUND'               // unknown environment, task, node, template: exit 2
-  | 'TRANSITION_NOT_ALLOWED'  // not allowed from the current state: exit 2
-  | 'BUSY'                    // another transition is under way: exit 1
-  | 'TASK_FAILED'             // a task failed a transition or exited: exit 1
-  | 'TASK_LOST'               // a task's agent is gone: exit 1
-  | 'TIMEOUT'                 // the deadline passed; causes name the late tasks: exit 1
-  | 'PLACEMENT'               // no node fits a task: exit 1
-  | 'HOOK_FAILED'             // a critical hook failed: exit 1
-  | 'GO_ERROR'                // an operator (or a trainer) forced the environment into ERROR: exit 1
-  | 'UNAVAILABLE'             // the controller or an agent cannot be reached: exit 1
-  | 'UNAUTHENTICATED'         // bad or missing token: exit 1
-  | 'ALREADY_OWNED'           // an agent belongs to another controller (data.owner): exit 1
-  | 'INTERNAL';               // a bug: exit 1
+  | 'BAD_INPUT' // a request, flag or template is wrong: exit 2
+  | 'BAD_TEMPLATE' // a workflow or task class is wrong (where = file:line:col): exit 2
+  | 'NOT_FOUND' // unknown environment, task, node, template: exit 2
+  | 'TRANSITION_NOT_ALLOWED' // not allowed from the current state: exit 2
+  | 'BUSY' // another transition is under way: exit 1
+  | 'TASK_FAILED' // a task failed a transition or exited: exit 1
+  | 'TASK_LOST' // a task's agent is gone: exit 1
+  | 'TIMEOUT' // the deadline passed; causes name the late tasks: exit 1
+  | 'PLACEMENT' // no node fits a task: exit 1
+  | 'HOOK_FAILED' // a critical hook failed: exit 1
+  | 'GO_ERROR' // an operator (or a trainer) forced the environment into ERROR: exit 1
+  | 'UNAVAILABLE' // the controller or an agent cannot be reached: exit 1
+  | 'UNAUTHENTICATED' // bad or missing token: exit 1
+  | 'ALREADY_OWNED' // an agent belongs to another controller (data.owner): exit 1
+  | 'INTERNAL'; // a bug: exit 1
 
 export interface ErrorDetailLike {
   code: string;

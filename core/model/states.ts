@@ -3,9 +3,7 @@
 export const ENV_STATES = ['STANDBY', 'DEPLOYED', 'CONFIGURED', 'RUNNING', 'ERROR', 'DONE'] as const;
 export type EnvState = (typeof ENV_STATES)[number];
 
-export const ENV_TRANSITIONS = [
-  'DEPLOY', 'CONFIGURE', 'START_ACTIVITY', 'STOP_ACTIVITY', 'RESET', 'EXIT', 'GO_ERROR', 'RECOVER',
-] as const;
+export const ENV_TRANSITIONS = ['DEPLOY', 'CONFIGURE', 'START_ACTIVITY', 'STOP_ACTIVITY', 'RESET', 'EXIT', 'GO_ERROR', 'RECOVER'] as const;
 export type EnvTransition = (typeof ENV_TRANSITIONS)[number];
 
 /** from-states and the target of every environment transition. */
@@ -77,11 +75,16 @@ export const TASK_EVENT_FOR_ENV: Record<EnvTransition, TaskEvent | null> = {
 /** The task state that corresponds to an environment state. */
 export function taskStateForEnv(s: EnvState): TaskState | null {
   switch (s) {
-    case 'DEPLOYED': return 'STANDBY';
-    case 'CONFIGURED': return 'CONFIGURED';
-    case 'RUNNING': return 'RUNNING';
-    case 'DONE': return 'DONE';
-    default: return null;
+    case 'DEPLOYED':
+      return 'STANDBY';
+    case 'CONFIGURED':
+      return 'CONFIGURED';
+    case 'RUNNING':
+      return 'RUNNING';
+    case 'DONE':
+      return 'DONE';
+    default:
+      return null;
   }
 }
 

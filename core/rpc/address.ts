@@ -33,8 +33,10 @@ export function isLoopback(host: string): boolean {
 export function assertSafeListen(addr: ParsedAddress, tls: boolean, what: string): void {
   if (addr.kind === 'unix' || tls) return;
   if (!isLoopback(addr.host!)) {
-    throw new BatonError('BAD_INPUT',
+    throw new BatonError(
+      'BAD_INPUT',
       `${what} refuses to listen on ${addr.grpc} without TLS: use a unix socket, a loopback address, or --tls-cert/--tls-key/--tls-ca`,
-      { where: what });
+      { where: what },
+    );
   }
 }

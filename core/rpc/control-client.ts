@@ -93,16 +93,21 @@ export function connectControl(address: string, options: ConnectOptions = {}): C
     call<M extends ControlUnaryMethod>(method: M, request: ControlRequest<M>, timeoutMs = DEFAULT_CALL_TIMEOUT_MS) {
       const def = definitionOf(method);
       return new Promise<ControlReply<M>>((resolve, reject) => {
-        client.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, request,
-          new grpc.Metadata(), { deadline: Date.now() + timeoutMs },
-          (err, reply) => (err ? reject(failure(err)) : resolve(reply as ControlReply<M>)));
+        client.makeUnaryRequest(
+          def.path,
+          def.requestSerialize,
+          def.responseDeserialize,
+          request,
+          new grpc.Metadata(),
+          { deadline: Date.now() + timeoutMs },
+          (err, reply) => (err ? reject(failure(err)) : resolve(reply as ControlReply<M>)),
+        );
       });
     },
     stream<M extends ControlStreamMethod>(method: M, request: ControlRequest<M>, streamOptions: StreamOptions = {}) {
       const def = definitionOf(method);
       const callOptions: grpc.CallOptions = streamOptions.timeoutMs ? { deadline: Date.now() + streamOptions.timeoutMs } : {};
-      const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, request,
-        new grpc.Metadata(), callOptions);
+      const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, request, new grpc.Metadata(), callOptions);
       return typedStream(call as grpc.ClientReadableStream<ControlReply<M>>, failure);
     },
     close() {
@@ -126,9 +131,15 @@ function definitionOf(method: MethodName): Definition {
 function typedStream<T>(call: grpc.ClientReadableStream<T>, failure: (e: unknown) => BatonError): ControlStream<T> {
   const events = new EventEmitter();
   let cancelled = false;
-  call.on('data', (m: T) => { if (!cancelled) events.emit('data', m); });
-  call.on('end', () => { if (!cancelled) events.emit('end'); });
-  call.on('error', (e) => { if (!cancelled) events.emit('error', failure(e)); });
+  call.on('data', (m: T) => {
+    if (!cancelled) events.emit('data', m);
+  });
+  call.on('end', () => {
+    if (!cancelled) events.emit('end');
+  });
+  call.on('error', (e) => {
+    if (!cancelled) events.emit('error', failure(e));
+  });
   const stream: ControlStream<T> = {
     on(event: string, listener: (...args: any[]) => void) {
       events.on(event, listener);
@@ -138,8 +149,12 @@ function typedStream<T>(call: grpc.ClientReadableStream<T>, failure: (e: unknown
       cancelled = true;
       call.cancel();
     },
-    pause: () => { call.pause(); },
-    resume: () => { call.resume(); },
+    pause: () => {
+      call.pause();
+    },
+    resume: () => {
+      call.resume();
+    },
     isPaused: () => call.isPaused(),
   };
   return stream;
@@ -148,11 +163,13 @@ function typedStream<T>(call: grpc.ClientReadableStream<T>, failure: (e: unknown
 // What OpenSSL (through Node) says when the peer's certificate does not check out, and what that
 // means for the person who gave the certificates.
 const TLS_PROBLEMS: [RegExp, string][] = [
-  [/self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate signature failure/i,
-    'its certificate is not signed by the CA given (--tls-ca, BATON_TLS_CA)'],
+  [
+    /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate signature failure/i,
+    'its certificate is not signed by the CA given (--tls-ca, BATON_TLS_CA)',
+  ],
   [/altnames|does not match/i, 'its certificate does not name the host dialled (SAN DNS or IP)'],
   [/expired|not yet valid/i, 'its certificate has expired or is not yet valid'],
-  [/certificate|handshake|alert|SSL|TLS/i, 'the TLS handshake failed (did it refuse this client\'s certificate?)'],
+  [/certificate|handshake|alert|SSL|TLS/i, "the TLS handshake failed (did it refuse this client's certificate?)"],
 ];
 
 /** A TLS handshake that failed shows up as UNAVAILABLE with OpenSSL's words buried in grpc-js's:
@@ -162,6 +179,5 @@ function explainTlsFailure(e: BatonError, address: string, tls: boolean): BatonE
   const problem = TLS_PROBLEMS.find(([pattern]) => pattern.test(e.message));
   if (!problem) return e;
   const reason = /Last error: (?:Error: )?([^.]+)/.exec(e.message)?.[1] ?? e.message;
-  return new BatonError('UNAVAILABLE', `controller ${address}: ${problem[1]}: ${reason}`,
-    { where: 'tls.ca', data: { address } });
+  return new BatonError('UNAVAILABLE', `controller ${address}: ${problem[1]}: ${reason}`, { where: 'tls.ca', data: { address } });
 }

@@ -66,11 +66,14 @@ export const TLS_ENV_NAMES = { cert: 'BATON_TLS_CERT', key: 'BATON_TLS_KEY', ca:
 
 /** TlsFiles from BATON_TLS_CERT, BATON_TLS_KEY, BATON_TLS_CA (all three or none). */
 export function tlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): TlsFiles | undefined {
-  return tlsFromFlags({
-    cert: env[TLS_ENV_NAMES.cert] || undefined,
-    key: env[TLS_ENV_NAMES.key] || undefined,
-    ca: env[TLS_ENV_NAMES.ca] || undefined,
-  }, TLS_ENV_NAMES);
+  return tlsFromFlags(
+    {
+      cert: env[TLS_ENV_NAMES.cert] || undefined,
+      key: env[TLS_ENV_NAMES.key] || undefined,
+      ca: env[TLS_ENV_NAMES.ca] || undefined,
+    },
+    TLS_ENV_NAMES,
+  );
 }
 
 /** Server credentials for addr: mutual TLS (a client certificate signed by the CA is required) on a tcp
@@ -91,7 +94,8 @@ export function channelCredentials(addr: ParsedAddress, tls: TlsPem | undefined,
   if (addr.kind === 'unix') return grpc.credentials.createInsecure();
   if (tls) return grpc.credentials.createSsl(tls.ca, tls.key, tls.cert);
   if (isLoopback(addr.host!)) return grpc.credentials.createInsecure();
-  throw new BatonError('BAD_INPUT',
-    `${what} ${addr.grpc} is not on this machine: dialling it needs mutual TLS (--tls-cert, --tls-key, --tls-ca)`,
-    { where: what, data: { address: addr.grpc } });
+  throw new BatonError('BAD_INPUT', `${what} ${addr.grpc} is not on this machine: dialling it needs mutual TLS (--tls-cert, --tls-key, --tls-ca)`, {
+    where: what,
+    data: { address: addr.grpc },
+  });
 }

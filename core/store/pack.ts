@@ -10,9 +10,17 @@ type Obj = Record<string, unknown>;
 /** a task-role leaf as [path, name, enabled, critical, task] when it has nothing else */
 function packRole(r: Obj): unknown {
   const children = r.children as Obj[] | undefined;
-  if (r.kind === 'task' && Array.isArray(children) && children.length === 0 &&
-    Object.keys(r).every((k) => LEAF_KEYS.has(k)) && typeof r.enabled === 'boolean' && typeof r.critical === 'boolean' &&
-    typeof r.task === 'string' && typeof r.path === 'string' && typeof r.name === 'string') {
+  if (
+    r.kind === 'task' &&
+    Array.isArray(children) &&
+    children.length === 0 &&
+    Object.keys(r).every((k) => LEAF_KEYS.has(k)) &&
+    typeof r.enabled === 'boolean' &&
+    typeof r.critical === 'boolean' &&
+    typeof r.task === 'string' &&
+    typeof r.path === 'string' &&
+    typeof r.name === 'string'
+  ) {
     return [r.path, r.name, r.enabled ? 1 : 0, r.critical ? 1 : 0, r.task];
   }
   if (!Array.isArray(children)) return r;

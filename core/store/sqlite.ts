@@ -100,9 +100,19 @@ export function openSqliteStore(file: string): Store {
     destroyed: r.destroyed === 1,
   });
   const envParams = (e: Omit<EnvRecord, 'expanded'>) => ({
-    id: e.id, name: e.name, workflow: e.workflow, state: e.state, runNumber: e.runNumber, owner: e.owner,
-    createdMs: e.createdMs, updatedMs: e.updatedMs, vars: JSON.stringify(e.vars ?? {}), repo: e.repo,
-    revision: e.revision, error: e.error == null ? '' : JSON.stringify(e.error), destroyed: e.destroyed ? 1 : 0,
+    id: e.id,
+    name: e.name,
+    workflow: e.workflow,
+    state: e.state,
+    runNumber: e.runNumber,
+    owner: e.owner,
+    createdMs: e.createdMs,
+    updatedMs: e.updatedMs,
+    vars: JSON.stringify(e.vars ?? {}),
+    repo: e.repo,
+    revision: e.revision,
+    error: e.error == null ? '' : JSON.stringify(e.error),
+    destroyed: e.destroyed ? 1 : 0,
   });
 
   const putEnvTx = db.transaction((e: EnvRecord) => {
@@ -111,8 +121,21 @@ export function openSqliteStore(file: string): Store {
   });
   const putTasksTx = db.transaction((tasks: TaskRecord[]) => {
     for (const t of tasks) {
-      st.putTask.run(t.id, t.envId, t.name, t.state, t.node, t.pid | 0, t.lost ? 1 : 0, jsonOrEmpty(t.exit),
-        jsonOrEmpty(t.ports), t.logPath, t.host, jsonOrEmpty(t.error), jsonOrEmpty(t.addresses));
+      st.putTask.run(
+        t.id,
+        t.envId,
+        t.name,
+        t.state,
+        t.node,
+        t.pid | 0,
+        t.lost ? 1 : 0,
+        jsonOrEmpty(t.exit),
+        jsonOrEmpty(t.ports),
+        t.logPath,
+        t.host,
+        jsonOrEmpty(t.error),
+        jsonOrEmpty(t.addresses),
+      );
     }
   });
   const deleteTasksTx = db.transaction((envId: string) => {
@@ -141,7 +164,9 @@ export function openSqliteStore(file: string): Store {
   const store: Store = {
     describe: `sqlite:${file}`,
 
-    async putEnvironment(env) { putEnvTx(env); },
+    async putEnvironment(env) {
+      putEnvTx(env);
+    },
     async patchEnvironment(id, patch) {
       const r = st.getEnvRow.get(id) as Row | undefined;
       if (!r) return;
@@ -157,9 +182,15 @@ export function openSqliteStore(file: string): Store {
       return rows.filter((r) => opts?.includeDestroyed || r.destroyed !== 1).map(envFromRow);
     },
 
-    async putTasks(tasks) { if (tasks.length) putTasksTx(tasks); },
-    async putTaskStateVector(envId, vector) { st.putVector.run(envId, vector); },
-    async putTaskPlacement(envId, nodes) { st.putPlacement.run(envId, JSON.stringify(nodes)); },
+    async putTasks(tasks) {
+      if (tasks.length) putTasksTx(tasks);
+    },
+    async putTaskStateVector(envId, vector) {
+      st.putVector.run(envId, vector);
+    },
+    async putTaskPlacement(envId, nodes) {
+      st.putPlacement.run(envId, JSON.stringify(nodes));
+    },
     async getTaskPlacement(envId) {
       const r = st.getPlacement.get(envId) as Row | undefined;
       return r ? parseOr<string[] | null>(r.nodes, null) : null;
@@ -185,14 +216,20 @@ export function openSqliteStore(file: string): Store {
         addresses: parseOr(r.addresses, {}),
       }));
     },
-    async deleteTasks(envId) { deleteTasksTx(envId); },
+    async deleteTasks(envId) {
+      deleteTasksTx(envId);
+    },
 
-    async nextRunNumber() { return nextRunTx(); },
+    async nextRunNumber() {
+      return nextRunTx();
+    },
     async lastRunNumber() {
       const cur = Number((st.getMeta.get('run_counter') as Row | undefined)?.value ?? 0);
       return Math.max(cur, (st.maxRun.get() as Row).n as number);
     },
-    async putRun(run) { st.putRun.run(run); },
+    async putRun(run) {
+      st.putRun.run(run);
+    },
     async listRuns(opts) {
       const limit = opts?.limit && opts.limit > 0 ? opts.limit : -1;
       const rows = (opts?.envId ? st.listRunsEnv.all(opts.envId, limit) : st.listRuns.all(limit)) as Row[];
@@ -208,40 +245,50 @@ export function openSqliteStore(file: string): Store {
       }));
     },
 
-    async putIntent(intent) { st.putIntent.run(intent); },
-    async deleteIntent(envId) { st.deleteIntent.run(envId); },
+    async putIntent(intent) {
+      st.putIntent.run(intent);
+    },
+    async deleteIntent(envId) {
+      st.deleteIntent.run(envId);
+    },
     async listIntents() {
-      return (st.listIntents.all() as Row[]).map((r): IntentRecord => ({
-        envId: r.env_id as string,
-        transition: r.transition as string,
-        fromState: r.from_state as string,
-        target: r.target as string,
-        runNumber: r.run_number === null ? null : (r.run_number as number),
-        startedMs: r.started_ms as number,
-        deadlineMs: r.deadline_ms as number,
-      }));
+      return (st.listIntents.all() as Row[]).map(
+        (r): IntentRecord => ({
+          envId: r.env_id as string,
+          transition: r.transition as string,
+          fromState: r.from_state as string,
+          target: r.target as string,
+          runNumber: r.run_number === null ? null : (r.run_number as number),
+          startedMs: r.started_ms as number,
+          deadlineMs: r.deadline_ms as number,
+        }),
+      );
     },
 
     async putNode(node) {
       st.putNode.run({ ...node, labels: JSON.stringify(node.labels ?? {}), sim: node.sim ? 1 : 0 });
     },
-    async deleteNode(name) { st.deleteNode.run(name); },
+    async deleteNode(name) {
+      st.deleteNode.run(name);
+    },
     async listNodes() {
-      return (st.listNodes.all() as Row[]).map((r): NodeRecord => ({
-        name: r.name as string,
-        address: r.address as string,
-        labels: parseOr(r.labels, {}),
-        sim: r.sim === 1,
-        addedMs: r.added_ms as number,
-      }));
+      return (st.listNodes.all() as Row[]).map(
+        (r): NodeRecord => ({
+          name: r.name as string,
+          address: r.address as string,
+          labels: parseOr(r.labels, {}),
+          sim: r.sim === 1,
+          addedMs: r.added_ms as number,
+        }),
+      );
     },
 
-    async appendEvents(events) { return events.length ? appendTx(events) : []; },
+    async appendEvents(events) {
+      return events.length ? appendTx(events) : [];
+    },
     async readEvents(afterSeq, opts) {
       const limit = opts?.limit && opts.limit > 0 ? opts.limit : -1;
-      const rows = (opts?.envId
-        ? st.readEventsEnv.all(afterSeq, opts.envId, limit)
-        : st.readEvents.all(afterSeq, limit)) as Row[];
+      const rows = (opts?.envId ? st.readEventsEnv.all(afterSeq, opts.envId, limit) : st.readEvents.all(afterSeq, limit)) as Row[];
       return rows.map((r) => ({
         seq: r.seq as number,
         timeMs: r.time_ms as number,
@@ -252,13 +299,17 @@ export function openSqliteStore(file: string): Store {
         body: parseOr(r.body, null),
       }));
     },
-    async lastEventSeq() { return (st.lastSeq.get() as Row).n as number; },
+    async lastEventSeq() {
+      return (st.lastSeq.get() as Row).n as number;
+    },
 
     async getMeta(key) {
       const r = st.getMeta.get(key) as Row | undefined;
       return r ? (r.value as string) : null;
     },
-    async setMeta(key, value) { st.setMeta.run(key, value); },
+    async setMeta(key, value) {
+      st.setMeta.run(key, value);
+    },
 
     async close() {
       if (closed) return;

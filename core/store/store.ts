@@ -42,7 +42,7 @@ export interface RunRecord {
   envId: string;
   workflow: string;
   startedMs: number;
-  stoppedMs: number;   // 0 while open
+  stoppedMs: number; // 0 while open
   owner: string;
   state: 'open' | 'closed' | 'aborted';
   tasks: number;
@@ -57,13 +57,13 @@ export interface NodeRecord {
 }
 
 export interface EventRecord {
-  seq: number;          // assigned by the store, strictly increasing
+  seq: number; // assigned by the store, strictly increasing
   timeMs: number;
   kind: string;
   envId: string;
   taskId: string;
   node: string;
-  body: unknown;        // the whole event as JSON
+  body: unknown; // the whole event as JSON
 }
 
 /** A transition under way, recorded before it acts and deleted when it ends (restart reconcile). */
@@ -82,7 +82,7 @@ export interface IntentRecord {
 }
 
 export interface Store {
-  readonly describe: string;   // sqlite:<path> / etcd:<endpoints>
+  readonly describe: string; // sqlite:<path> / etcd:<endpoints>
 
   putEnvironment(env: EnvRecord): Promise<void>;
   /**

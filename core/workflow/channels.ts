@@ -8,7 +8,10 @@ import { MAX_TARGET_PATTERN } from './limits.js';
 
 const COMPLEMENT: Record<ChannelBindSpec['type'], ChannelBindSpec['type']> = { push: 'pull', pull: 'push', pub: 'sub', sub: 'pub' };
 
-interface BindRef { path: string; bind: ChannelBindSpec }
+interface BindRef {
+  path: string;
+  bind: ChannelBindSpec;
+}
 
 function parentOf(p: string): string {
   const i = p.lastIndexOf('/');
@@ -27,8 +30,14 @@ function bases(from: string, rolePart: string): { bases: string[]; pattern: stri
     let base = parent;
     let rest = rolePart;
     for (;;) {
-      if (rest === '.') { rest = ''; break; }
-      if (rest.startsWith('./')) { rest = rest.slice(2); continue; }
+      if (rest === '.') {
+        rest = '';
+        break;
+      }
+      if (rest.startsWith('./')) {
+        rest = rest.slice(2);
+        continue;
+      }
       if (rest === '..' || rest.startsWith('../')) {
         if (base === '') return 'goes above the root';
         base = parentOf(base);
@@ -49,7 +58,9 @@ function bases(from: string, rolePart: string): { bases: string[]; pattern: stri
   return { bases: out, pattern: rolePart };
 }
 
-export interface ChannelProblem { error: Error }
+export interface ChannelProblem {
+  error: Error;
+}
 
 /**
  * Resolves the connects of `tasks` (the enabled ones) in place and returns the edges. A connect
@@ -117,12 +128,13 @@ function matchesDisabled(from: string, c: ChannelConnectSpec, disabled: TaskSpec
   if (!disabled.length) return false;
   const byChannel = new Map<string, BindRef[]>();
   const exact = new Map<string, BindRef>();
-  for (const t of disabled) for (const b of t.binds) {
-    const l = byChannel.get(b.name) ?? [];
-    l.push({ path: t.name, bind: b });
-    byChannel.set(b.name, l);
-    exact.set(`${t.name}:${b.name}`, { path: t.name, bind: b });
-  }
+  for (const t of disabled)
+    for (const b of t.binds) {
+      const l = byChannel.get(b.name) ?? [];
+      l.push({ path: t.name, bind: b });
+      byChannel.set(b.name, l);
+      exact.set(`${t.name}:${b.name}`, { path: t.name, bind: b });
+    }
   const r = resolveOne(from, c, byChannel, exact);
   return typeof r !== 'string' && r.length > 0;
 }

@@ -10,7 +10,9 @@ export const MAX_DIAGNOSTICS = 200;
 
 /** Thrown (not a BatonError, so nothing records it) when lint has recorded enough. */
 export class LintAbort extends Error {
-  constructor() { super(`stopped after ${MAX_DIAGNOSTICS} problems`); }
+  constructor() {
+    super(`stopped after ${MAX_DIAGNOSTICS} problems`);
+  }
 }
 
 /** Where the problems of one expansion go. */

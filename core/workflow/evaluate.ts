@@ -17,7 +17,12 @@ export interface At {
 /** A child place whose pointer string is only built when asked for. */
 class SubAt implements At {
   private p?: string;
-  constructor(readonly parent: At, readonly key: string | number, readonly src: SourceFile, readonly context?: string) {}
+  constructor(
+    readonly parent: At,
+    readonly key: string | number,
+    readonly src: SourceFile,
+    readonly context?: string,
+  ) {}
   get ptr(): string {
     if (this.p === undefined) this.p = childPointer(this.parent.ptr, this.key);
     return this.p;
@@ -39,7 +44,8 @@ export function evalAt(at: At, v: unknown, scope: Scope): unknown {
     if (e instanceof ExprError) {
       const msg = `expression ${e.display}: ${e.message}`;
       throw new BatonError('BAD_TEMPLATE', at.context ? `${at.context}: ${msg}` : msg, {
-        where: whereOf(at.src, at.ptr), data: { reason: 'expr', expr: e.expr },
+        where: whereOf(at.src, at.ptr),
+        data: { reason: 'expr', expr: e.expr },
       });
     }
     throw e;

@@ -11,7 +11,11 @@ export const MAX_RANGE = 2_000_000;
 export class ExprError extends Error {
   /** how messages show the expression: {{ expr }}, or the whole string when it is malformed */
   readonly display: string;
-  constructor(message: string, readonly expr: string, display?: string) {
+  constructor(
+    message: string,
+    readonly expr: string,
+    display?: string,
+  ) {
     super(message);
     this.display = display ?? `{{ ${expr} }}`;
   }
@@ -32,11 +36,15 @@ function makeEnv(): Environment {
   })
     .registerFunction('range(int, int): list<int>', range, { description: 'integers a, a+1, ..., b-1' })
     .registerFunction('range(int): list<int>', (n: bigint) => range(0n, n), { description: 'integers 0 .. n-1' })
-    .registerFunction('pad(int, int): string', (v: bigint, w: bigint) => {
-      const width = Number(w > 64n ? 64n : w);
-      const s = (v < 0n ? -v : v).toString().padStart(width, '0');
-      return v < 0n ? `-${s}` : s;
-    }, { description: 'the integer zero-padded to a width: pad(7, 3) == "007"' })
+    .registerFunction(
+      'pad(int, int): string',
+      (v: bigint, w: bigint) => {
+        const width = Number(w > 64n ? 64n : w);
+        const s = (v < 0n ? -v : v).toString().padStart(width, '0');
+        return v < 0n ? `-${s}` : s;
+      },
+      { description: 'the integer zero-padded to a width: pad(7, 3) == "007"' },
+    )
     .registerFunction('min(int, int): int', (a: bigint, b: bigint) => (a < b ? a : b))
     .registerFunction('max(int, int): int', (a: bigint, b: bigint) => (a > b ? a : b))
     .registerFunction('min(double, double): double', (a: number, b: number) => Math.min(a, b))
@@ -91,7 +99,10 @@ function compileUncached(s: string): Compiled {
   let i = 0;
   while (i < s.length) {
     const open = s.indexOf('{{', i);
-    if (open < 0) { parts.push(s.slice(i)); break; }
+    if (open < 0) {
+      parts.push(s.slice(i));
+      break;
+    }
     if (open > i) parts.push(s.slice(i, open));
     const close = s.indexOf('}}', open + 2);
     if (close < 0) throw new ExprError(`"{{" at offset ${open} is never closed with "}}"`, s.slice(open + 2).trim(), JSON.stringify(s));
@@ -111,8 +122,10 @@ function compileUncached(s: string): Compiled {
 export function evalTemplate(s: string, scope: Scope): unknown {
   const c = compileTemplate(s);
   switch (c.kind) {
-    case 'literal': return c.value;
-    case 'single': return run(c.expr, c.fn, scope);
+    case 'literal':
+      return c.value;
+    case 'single':
+      return run(c.expr, c.fn, scope);
     case 'mixed': {
       let out = '';
       for (const p of c.parts) out += typeof p === 'string' ? p : celToString(run(p.expr, p.fn, scope));

@@ -14,9 +14,7 @@ export function parseTrigger(s: string): { when: HookWhen; transition: string } 
   const when = s.slice(0, i) as HookWhen;
   const what = s.slice(i + 1);
   if (!WHENS.includes(when)) return null;
-  const ok = when === 'before' || when === 'after'
-    ? (ENV_TRANSITIONS as readonly string[]).includes(what)
-    : (ENV_STATES as readonly string[]).includes(what);
+  const ok = when === 'before' || when === 'after' ? (ENV_TRANSITIONS as readonly string[]).includes(what) : (ENV_STATES as readonly string[]).includes(what);
   return ok ? { when, transition: what } : null;
 }
 
@@ -37,9 +35,10 @@ export function buildHook(path: string, call: Record<string, unknown>, at: At, s
     trigger,
     weight: evalInt(sub(at, 'weight'), call.weight, scope, 0, 'weight'),
     timeoutMs: evalDuration(sub(at, 'timeout'), call.timeout, scope, DEFAULT_HOOK_TIMEOUT_MS, 'timeout'),
-    critical: call.critical !== undefined
-      ? evalBool(sub(at, 'critical'), call.critical, scope, true, 'critical')
-      : evalBool(sub(roleAt, 'critical'), roleCritical, scope, true, 'critical'),
+    critical:
+      call.critical !== undefined
+        ? evalBool(sub(at, 'critical'), call.critical, scope, true, 'critical')
+        : evalBool(sub(roleAt, 'critical'), roleCritical, scope, true, 'critical'),
   };
   if (call.await !== undefined) {
     const aw = evalString(sub(at, 'await'), call.await, scope, 'await');
@@ -61,6 +60,8 @@ export function orderHooks(hooks: HookSpec[]): HookSpec[] {
     const st = (ENV_STATES as readonly string[]).indexOf(h.trigger.transition);
     return t >= 0 ? t * 10 : 100 + st * 10;
   };
-  return [...hooks].sort((a, b) =>
-    rank(a) - rank(b) || WHEN_ORDER[a.trigger.when] - WHEN_ORDER[b.trigger.when] || a.weight - b.weight || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...hooks].sort(
+    (a, b) =>
+      rank(a) - rank(b) || WHEN_ORDER[a.trigger.when] - WHEN_ORDER[b.trigger.when] || a.weight - b.weight || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
 }

@@ -4,9 +4,7 @@ import { BatonError } from '../model/errors.js';
 import type { Diagnostic, ExpandedWorkflow, WorkflowLoader, WorkflowSummary } from './types.js';
 import { expandWorkflow, builtinsFor } from './expand/index.js';
 import { TemplateFiles, loadFile, type Loaded } from './templates.js';
-import {
-  type RepoView, looksLikePath, repoOfFile, revisionView, workflowFiles, workingView,
-} from './repo.js';
+import { type RepoView, looksLikePath, repoOfFile, revisionView, workflowFiles, workingView } from './repo.js';
 import { readVarSpecs, publicSpecs } from './specs.js';
 import { lintFile } from './lint.js';
 

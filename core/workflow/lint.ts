@@ -41,12 +41,27 @@ export async function lintFile(inp: LintInput): Promise<Diagnostic[]> {
   const base = path.basename(real).replace(/\.ya?ml$/, '');
   if (doc && typeof doc === 'object' && typeof doc.name === 'string' && doc.name !== base) {
     const { line, col } = posOf(src, '/name');
-    diags.push({ file: src.file, line, col, code: 'BAD_TEMPLATE', severity: 'warning', reason: 'name',
-      message: `name "${doc.name}" differs from the file name "${base}" (the file name is what users type)` });
+    diags.push({
+      file: src.file,
+      line,
+      col,
+      code: 'BAD_TEMPLATE',
+      severity: 'warning',
+      reason: 'name',
+      message: `name "${doc.name}" differs from the file name "${base}" (the file name is what users type)`,
+    });
   }
   if (kind === 'task-class' && doc && typeof doc === 'object' && !diags.some((d) => d.severity === 'error')) {
     if ((doc.driver ?? 'process') === 'process' && doc.command === undefined) {
-      diags.push({ file: src.file, line: 1, col: 1, code: 'BAD_TEMPLATE', severity: 'error', reason: 'class', message: 'a class run by the process driver needs a command' });
+      diags.push({
+        file: src.file,
+        line: 1,
+        col: 1,
+        code: 'BAD_TEMPLATE',
+        severity: 'error',
+        reason: 'class',
+        message: 'a class run by the process driver needs a command',
+      });
     }
   }
   // expansion needs the shapes the schema promises; expression errors it finds again (deduped)
@@ -54,9 +69,18 @@ export async function lintFile(inp: LintInput): Promise<Diagnostic[]> {
     const view = workingView(repoOfFile(real));
     const files = new TemplateFiles([view, ...inp.configured.filter((d) => d !== view.dir).map(workingView)]);
     try {
-      expandWorkflow({ files, top: { src, view, realFile: real }, userVars: {}, batonRoot: inp.batonRoot, nodePath: inp.nodePath, diagnostics: diags, maxRoles: inp.maxRoles });
+      expandWorkflow({
+        files,
+        top: { src, view, realFile: real },
+        userVars: {},
+        batonRoot: inp.batonRoot,
+        nodePath: inp.nodePath,
+        diagnostics: diags,
+        maxRoles: inp.maxRoles,
+      });
     } catch (e) {
-      if (e instanceof LintAbort) diags.push({ file: src.file, line: 1, col: 1, code: 'BAD_TEMPLATE', severity: 'warning', reason: 'limit', message: e.message });
+      if (e instanceof LintAbort)
+        diags.push({ file: src.file, line: 1, col: 1, code: 'BAD_TEMPLATE', severity: 'warning', reason: 'limit', message: e.message });
       else if (e instanceof BatonError) diags.push(diagnosticOf(e, src.file));
       else diags.push({ file: src.file, line: 1, col: 1, code: 'INTERNAL', severity: 'error', message: String((e as Error)?.message ?? e) });
     }
@@ -68,7 +92,8 @@ function kindOf(real: string, value: unknown): SchemaKind {
   if (path.basename(path.dirname(real)) === 'tasks') return 'task-class';
   if (path.basename(path.dirname(real)) === 'workflows') return 'workflow';
   const v = value as Record<string, unknown> | null;
-  if (v && typeof v === 'object' && v.roles === undefined && (v.command !== undefined || v.driver !== undefined || v.control !== undefined)) return 'task-class';
+  if (v && typeof v === 'object' && v.roles === undefined && (v.command !== undefined || v.driver !== undefined || v.control !== undefined))
+    return 'task-class';
   return 'workflow';
 }
 

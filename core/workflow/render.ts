@@ -55,14 +55,25 @@ export function renderText(p: RenderPlan, opts: { maxChildren?: number } = {}): 
   if (p.workflow.description) lines.push(`  ${p.workflow.description}`);
   const vars = Object.entries(p.vars).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   if (vars.length) lines.push(`vars: ${vars.join(' ')}`);
-  lines.push(`${p.counts.tasks} tasks, ${p.counts.roles} roles (${p.counts.disabledRoles} disabled), ${p.counts.channels} channel edges, ${p.counts.hooks} hooks`);
+  lines.push(
+    `${p.counts.tasks} tasks, ${p.counts.roles} roles (${p.counts.disabledRoles} disabled), ${p.counts.channels} channel edges, ${p.counts.hooks} hooks`,
+  );
   lines.push('', 'tree:');
   const show = (n: RoleNode, depth: number) => {
     const pad = '  '.repeat(depth + 1);
     const flags = [n.kind, n.critical ? 'critical' : 'non-critical', n.enabled ? '' : 'DISABLED', n.nmin !== undefined ? `nmin=${n.nmin}` : '']
-      .filter(Boolean).join(', ');
+      .filter(Boolean)
+      .join(', ');
     const t = n.task ? tasks.get(n.task) : undefined;
-    const extra = t ? `  class ${t.className}${Object.keys(t.constraints).length ? ` on ${Object.entries(t.constraints).map(([k, v]) => `${k}=${v}`).join(',')}` : ''}${p.placements[t.name] ? ` -> ${p.placements[t.name]}` : ''}` : '';
+    const extra = t
+      ? `  class ${t.className}${
+          Object.keys(t.constraints).length
+            ? ` on ${Object.entries(t.constraints)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(',')}`
+            : ''
+        }${p.placements[t.name] ? ` -> ${p.placements[t.name]}` : ''}`
+      : '';
     lines.push(`${pad}${n.name}  [${flags}]${extra}`);
     n.children.slice(0, max).forEach((c) => show(c, depth + 1));
     if (n.children.length > max) lines.push(`${pad}  ... ${n.children.length - max} more`);
@@ -75,7 +86,10 @@ export function renderText(p: RenderPlan, opts: { maxChildren?: number } = {}): 
   }
   if (p.hooks.length) {
     lines.push('', 'hooks:');
-    for (const h of p.hooks) lines.push(`  ${h.at}  weight ${h.weight}  ${h.name}: ${h.func}  timeout ${h.timeoutMs}ms${h.critical ? ', critical' : ''}${h.await ? `, await ${h.await}` : ''}`);
+    for (const h of p.hooks)
+      lines.push(
+        `  ${h.at}  weight ${h.weight}  ${h.name}: ${h.func}  timeout ${h.timeoutMs}ms${h.critical ? ', critical' : ''}${h.await ? `, await ${h.await}` : ''}`,
+      );
   }
   return lines.join('\n');
 }

@@ -79,7 +79,10 @@ function listYaml(dir: string): string[] {
   } catch {
     return [];
   }
-  return names.filter((n) => YAML_EXT.includes(path.extname(n))).sort().map((n) => path.join(dir, n));
+  return names
+    .filter((n) => YAML_EXT.includes(path.extname(n)))
+    .sort()
+    .map((n) => path.join(dir, n));
 }
 
 export function workflowFiles(view: RepoView): string[] {

@@ -9,7 +9,9 @@ import { childPointer, posOf, type SourceFile } from './source.js';
 
 export type SchemaKind = 'workflow' | 'task-class';
 
-type AjvCtor = new (opts: Record<string, unknown>) => {
+type AjvCtor = new (
+  opts: Record<string, unknown>,
+) => {
   addSchema(s: unknown): unknown;
   compile(s: unknown): ValidateFunction;
 };
@@ -52,8 +54,7 @@ function tidy(errors: ErrorObject[]): ErrorObject[] {
   const umbrellas = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
   // the branches of an anyOf report at (or under) its node; the anyOf's own message, titled in
   // the schema, says what the node may be
-  const inside = (e: ErrorObject) =>
-    umbrellas.some((u) => u !== e && (e.instancePath === u.instancePath || e.instancePath.startsWith(u.instancePath + '/')));
+  const inside = (e: ErrorObject) => umbrellas.some((u) => u !== e && (e.instancePath === u.instancePath || e.instancePath.startsWith(u.instancePath + '/')));
   return errors.filter((e) => e.keyword !== 'if' && !inside(e));
 }
 
@@ -63,7 +64,11 @@ function label(e: ErrorObject): string {
 }
 
 function pathName(ptr: string, kind: SchemaKind): string {
-  const p = ptr.replace(/^\//, '').split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+  const p = ptr
+    .replace(/^\//, '')
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
   return p || (kind === 'workflow' ? 'workflow' : 'task class');
 }
 
@@ -73,13 +78,21 @@ function describe(e: ErrorObject, kind: SchemaKind): { ptr: string; key: boolean
   switch (e.keyword) {
     case 'additionalProperties': {
       const k = String(p.additionalProperty);
-      const allowed = Object.keys(((e.parentSchema as { properties?: object })?.properties) ?? {});
-      return { ptr: childPointer(e.instancePath, k), key: true, message: `${at}: unknown field "${k}"${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}` };
+      const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+      return {
+        ptr: childPointer(e.instancePath, k),
+        key: true,
+        message: `${at}: unknown field "${k}"${allowed.length ? ` (allowed: ${allowed.join(', ')})` : ''}`,
+      };
     }
     case 'required':
       return { ptr: e.instancePath, key: true, message: `${at}: missing required field "${String(p.missingProperty)}"` };
     case 'propertyNames':
-      return { ptr: childPointer(e.instancePath, String(p.propertyName)), key: true, message: `${at}: "${String(p.propertyName)}" is not a valid name (letters, digits, _; not starting with a digit)` };
+      return {
+        ptr: childPointer(e.instancePath, String(p.propertyName)),
+        key: true,
+        message: `${at}: "${String(p.propertyName)}" is not a valid name (letters, digits, _; not starting with a digit)`,
+      };
     case 'pattern':
       if (/propertyName/.test(e.schemaPath) || e.propertyName !== undefined) {
         return { ptr: childPointer(e.instancePath, String(e.propertyName)), key: true, message: `${at}: "${String(e.propertyName)}" is not a valid name` };

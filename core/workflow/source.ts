@@ -5,9 +5,9 @@ import { parseDocument, LineCounter, isMap, isSeq, isScalar, isAlias, isPair, ty
 import { BatonError } from '../model/errors.js';
 
 export interface SourceFile {
-  file: string;                       // path shown in messages
+  file: string; // path shown in messages
   text: string;
-  value: unknown;                     // plain JS (numbers stay numbers, no bigint)
+  value: unknown; // plain JS (numbers stay numbers, no bigint)
   /** pointer -> offset of the value node */
   pos: Map<string, number>;
   /** pointer -> offset of the key node that holds the value (maps only) */
@@ -107,7 +107,12 @@ export function parseSource(file: string, text: string): SourceFile {
 }
 
 class WalkError extends Error {
-  constructor(message: string, readonly offset: number) { super(message); }
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
 }
 
 function nodeOffset(node: unknown): number {

@@ -18,8 +18,32 @@ export interface SpecEntry {
 
 /** Names a var may not take: the builtins of the scope and CEL's reserved words. */
 export const RESERVED = new Set([
-  'baton', 'repo', '__proto__', 'constructor', 'prototype', 'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for',
-  'function', 'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while',
+  'baton',
+  'repo',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'true',
+  'false',
+  'null',
+  'in',
+  'as',
+  'break',
+  'const',
+  'continue',
+  'else',
+  'for',
+  'function',
+  'if',
+  'import',
+  'let',
+  'loop',
+  'package',
+  'namespace',
+  'return',
+  'var',
+  'void',
+  'while',
 ]);
 
 export function readVarSpecs(src: SourceFile): SpecEntry[] {
@@ -46,7 +70,8 @@ export function readVarSpecs(src: SourceFile): SpecEntry[] {
     if ((spec.min !== undefined || spec.max !== undefined) && type !== 'int' && type !== 'float') {
       fail(sub(at, spec.min !== undefined ? 'min' : 'max'), `var ${name}: min and max are only for int and float`, 'var');
     }
-    if (spec.min !== undefined && spec.max !== undefined && spec.min > spec.max) fail(sub(at, 'min'), `var ${name}: min ${spec.min} is above max ${spec.max}`, 'var');
+    if (spec.min !== undefined && spec.max !== undefined && spec.min > spec.max)
+      fail(sub(at, 'min'), `var ${name}: min ${spec.min} is above max ${spec.max}`, 'var');
     out.push({ spec, at, rawDefault: r.default, defaultAt: sub(at, 'default') });
   }
   return out;
@@ -55,7 +80,7 @@ export function readVarSpecs(src: SourceFile): SpecEntry[] {
 /** A value given for a var: by a user (BAD_INPUT on error) or by a template (BAD_TEMPLATE at `at`). */
 export interface GivenValue {
   raw: unknown;
-  key: string;           // how the user wrote it (for messages)
+  key: string; // how the user wrote it (for messages)
   user: boolean;
   at?: At;
   /** already a CEL value of the right type (template values) */
@@ -69,7 +94,12 @@ export interface ResolveOptions {
 }
 
 const ZERO: Record<VarType, (s: VarSpec) => unknown> = {
-  int: () => 0n, float: () => 0, bool: () => false, string: () => '', enum: (s) => s.values?.[0] ?? '', list: () => [],
+  int: () => 0n,
+  float: () => 0,
+  bool: () => false,
+  string: () => '',
+  enum: (s) => s.values?.[0] ?? '',
+  list: () => [],
 };
 
 /** The values of every spec, in order, into `scope` (which holds the builtins). Returns `scope`. */

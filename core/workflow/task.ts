@@ -3,9 +3,7 @@
 import type { ChannelBindSpec, ChannelConnectSpec, SimBehaviour, TaskSpec } from './types.js';
 import type { Scope } from './expr.js';
 import type { Loaded } from './templates.js';
-import {
-  evalAt, evalBool, evalDuration, evalMemory, evalNumber, evalString, evalStringMap, fail, sub, type At,
-} from './evaluate.js';
+import { evalAt, evalBool, evalDuration, evalMemory, evalNumber, evalString, evalStringMap, fail, sub, type At } from './evaluate.js';
 import { isTaskEvent, TASK_EVENTS } from '../model/states.js';
 import { restartPolicy } from './restart.js';
 
@@ -16,11 +14,11 @@ const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@+=-]*$/;
 
 export interface TaskInput {
   path: string;
-  roleAt: At;            // the role
+  roleAt: At; // the role
   role: Raw;
   cls: Loaded;
   className: string;
-  scope: Scope;          // the role's scope over the class defaults
+  scope: Scope; // the role's scope over the class defaults
   critical: boolean;
   constraints: Record<string, string>;
 }
@@ -57,7 +55,10 @@ export function buildTask(t: TaskInput): TaskSpec {
   const cwd = cwdRaw === undefined ? undefined : evalString(cwdAt, cwdRaw, s, 'cwd');
 
   const wants = { cpu: 0, memoryBytes: 0 };
-  for (const [w, at] of [[c.wants, sub(cAt, 'wants')], [ref.wants, sub(rAt, 'wants')]] as [Raw | undefined, At][]) {
+  for (const [w, at] of [
+    [c.wants, sub(cAt, 'wants')],
+    [ref.wants, sub(rAt, 'wants')],
+  ] as [Raw | undefined, At][]) {
     if (!w) continue;
     if (w.cpu !== undefined) wants.cpu = evalNumber(sub(at, 'cpu'), w.cpu, s, 0, 'wants.cpu');
     if (w.memory !== undefined) wants.memoryBytes = evalMemory(sub(at, 'memory'), w.memory, s, 0, 'wants.memory');
@@ -65,14 +66,20 @@ export function buildTask(t: TaskInput): TaskSpec {
   }
 
   const killTimeouts = { ...DEFAULT_KILL };
-  for (const [k, at] of [[c.kill, sub(cAt, 'kill')], [ref.kill, sub(rAt, 'kill')]] as [Raw | undefined, At][]) {
+  for (const [k, at] of [
+    [c.kill, sub(cAt, 'kill')],
+    [ref.kill, sub(rAt, 'kill')],
+  ] as [Raw | undefined, At][]) {
     if (!k) continue;
     killTimeouts.controlExitMs = evalDuration(sub(at, 'control_exit'), k.control_exit, s, killTimeouts.controlExitMs, 'kill.control_exit');
     killTimeouts.termMs = evalDuration(sub(at, 'term'), k.term, s, killTimeouts.termMs, 'kill.term');
   }
 
   const cleanupFiles: string[] = [];
-  for (const [cl, at] of [[c.cleanup, sub(cAt, 'cleanup')], [ref.cleanup, sub(rAt, 'cleanup')]] as [Raw | undefined, At][]) {
+  for (const [cl, at] of [
+    [c.cleanup, sub(cAt, 'cleanup')],
+    [ref.cleanup, sub(rAt, 'cleanup')],
+  ] as [Raw | undefined, At][]) {
     if (!cl) continue;
     ((cl.files as unknown[]) ?? []).forEach((f, i) => cleanupFiles.push(evalString(sub(sub(at, 'files'), i), f, s, 'cleanup file')));
     ((cl.shm as unknown[]) ?? []).forEach((f, i) => {
@@ -85,13 +92,17 @@ export function buildTask(t: TaskInput): TaskSpec {
   let sim: SimBehaviour | undefined;
   if (driver === 'sim' || c.sim !== undefined || ref.sim !== undefined) {
     sim = { delayMs: 0 };
-    for (const [b, at] of [[c.sim, sub(cAt, 'sim')], [ref.sim, sub(rAt, 'sim')]] as [Raw | undefined, At][]) {
+    for (const [b, at] of [
+      [c.sim, sub(cAt, 'sim')],
+      [ref.sim, sub(rAt, 'sim')],
+    ] as [Raw | undefined, At][]) {
       if (!b) continue;
       sim.delayMs = evalDuration(sub(at, 'delay'), b.delay, s, sim.delayMs, 'sim.delay');
       if (b.fail_on !== undefined) {
         const ev = evalString(sub(at, 'fail_on'), b.fail_on, s, 'sim.fail_on');
         if (ev !== '' && !isTaskEvent(ev)) fail(sub(at, 'fail_on'), `sim.fail_on must be a task event (${TASK_EVENTS.join(', ')}), got "${ev}"`, 'class');
-        if (ev) sim.failOn = ev; else delete sim.failOn;
+        if (ev) sim.failOn = ev;
+        else delete sim.failOn;
       }
       if (b.fail_rate !== undefined) {
         const r = evalNumber(sub(at, 'fail_rate'), b.fail_rate, s, 0, 'sim.fail_rate');
@@ -105,24 +116,36 @@ export function buildTask(t: TaskInput): TaskSpec {
   const constraints = evalStringMap(sub(cAt, 'constraints'), c.constraints, s);
   Object.assign(constraints, t.constraints);
 
-  const binds = mergeByName(
-    channelBinds(sub(cAt, 'bind'), c.bind, s),
-    channelBinds(sub(t.roleAt, 'bind'), t.role.bind, s),
-  );
-  const connects = mergeByName(
-    channelConnects(sub(cAt, 'connect'), c.connect, s),
-    channelConnects(sub(t.roleAt, 'connect'), t.role.connect, s),
-  );
+  const binds = mergeByName(channelBinds(sub(cAt, 'bind'), c.bind, s), channelBinds(sub(t.roleAt, 'bind'), t.role.bind, s));
+  const connects = mergeByName(channelConnects(sub(cAt, 'connect'), c.connect, s), channelConnects(sub(t.roleAt, 'connect'), t.role.connect, s));
 
   const spec: TaskSpec = {
-    name: t.path, rolePath: t.path, className: t.className, control, driver, command, args, env,
-    critical: t.critical, constraints, wants, properties, binds, connects, cleanupFiles, killTimeouts,
+    name: t.path,
+    rolePath: t.path,
+    className: t.className,
+    control,
+    driver,
+    command,
+    args,
+    env,
+    critical: t.critical,
+    constraints,
+    wants,
+    properties,
+    binds,
+    connects,
+    cleanupFiles,
+    killTimeouts,
   };
   if (cwd !== undefined) spec.cwd = cwd;
   if (sim) spec.sim = sim;
   // the role's task: wins over the role, the role over the class
-  const [restartRaw, restartAt] = ref.restart !== undefined ? [ref.restart, sub(rAt, 'restart')]
-    : t.role.restart !== undefined ? [t.role.restart, sub(t.roleAt, 'restart')] : [c.restart, sub(cAt, 'restart')];
+  const [restartRaw, restartAt] =
+    ref.restart !== undefined
+      ? [ref.restart, sub(rAt, 'restart')]
+      : t.role.restart !== undefined
+        ? [t.role.restart, sub(t.roleAt, 'restart')]
+        : [c.restart, sub(cAt, 'restart')];
   const restart = restartPolicy(restartAt, restartRaw, s);
   if (restart) spec.restart = restart;
   return spec;

@@ -5,9 +5,7 @@ import path from 'node:path';
 import { BatonError } from '../model/errors.js';
 import { parseSource, assertParsed, type SourceFile } from './source.js';
 import { schemaDiagnostics, type SchemaKind } from './schema.js';
-import {
-  type RepoView, displayPath, findTaskClassIn, findWorkflowIn, readText, repoOfFile, workingView,
-} from './repo.js';
+import { type RepoView, displayPath, findTaskClassIn, findWorkflowIn, readText, repoOfFile, workingView } from './repo.js';
 
 export interface Loaded {
   src: SourceFile;
@@ -16,7 +14,11 @@ export interface Loaded {
   realFile: string;
 }
 
-interface CacheEntry { stamp: string; src: SourceFile; error?: BatonError }
+interface CacheEntry {
+  stamp: string;
+  src: SourceFile;
+  error?: BatonError;
+}
 const cache = new Map<string, CacheEntry>();
 const CACHE_LIMIT = 500;
 
@@ -104,7 +106,9 @@ export class TemplateFiles {
         for (const n of fs.readdirSync(path.join(v.root, 'tasks'))) {
           if (/\.ya?ml$/.test(n)) names.add(n.replace(/\.ya?ml$/, ''));
         }
-      } catch { /* no tasks folder */ }
+      } catch {
+        /* no tasks folder */
+      }
     }
     return [...names].sort();
   }

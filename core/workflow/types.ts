@@ -11,7 +11,7 @@ export interface VarSpec {
   description?: string;
   public?: boolean;
   widget?: string;
-  values?: string[];   // enum
+  values?: string[]; // enum
   min?: number;
   max?: number;
 }
@@ -24,7 +24,7 @@ export interface ChannelBindSpec {
 
 export interface ChannelConnectSpec {
   name: string;
-  target: string;            // as written: role path, glob, or relative (../x:out)
+  target: string; // as written: role path, glob, or relative (../x:out)
   /** the binds it resolves to, filled in by expansion */
   resolved: { role: string; channel: string }[];
   /** the socket type of this (connecting) end: the complement of the bind's (push -> pull, pub -> sub) */
@@ -49,7 +49,7 @@ export interface RestartPolicy {
 
 /** One task to run: a task role after expansion, with its class merged in. */
 export interface TaskSpec {
-  name: string;              // the role path, unique in the environment (e.g. readout-0, group/qc)
+  name: string; // the role path, unique in the environment (e.g. readout-0, group/qc)
   rolePath: string;
   className: string;
   control: 'controlled' | 'basic';
@@ -59,9 +59,9 @@ export interface TaskSpec {
   env: Record<string, string>;
   cwd?: string;
   critical: boolean;
-  constraints: Record<string, string>;   // node labels that must match
+  constraints: Record<string, string>; // node labels that must match
   wants: { cpu: number; memoryBytes: number };
-  properties: Record<string, string>;    // sent at CONFIGURE
+  properties: Record<string, string>; // sent at CONFIGURE
   binds: ChannelBindSpec[];
   connects: ChannelConnectSpec[];
   cleanupFiles: string[];
@@ -75,12 +75,12 @@ export interface TaskSpec {
 export type HookWhen = 'before' | 'after' | 'enter' | 'leave';
 
 export interface HookSpec {
-  name: string;              // role path of the call role
-  func: string;              // http.post, exec, sleep, test.fail ...
+  name: string; // role path of the call role
+  func: string; // http.post, exec, sleep, test.fail ...
   args: Record<string, unknown>;
   trigger: { when: HookWhen; transition: string }; // e.g. after START_ACTIVITY; enter/leave take a state
   weight: number;
-  await?: string;            // a later trigger to wait at, if any
+  await?: string; // a later trigger to wait at, if any
   timeoutMs: number;
   critical: boolean;
 }
@@ -91,26 +91,26 @@ export interface RoleNode {
   path: string;
   name: string;
   kind: RoleKind;
-  enabled: boolean;          // false: present in the tree but excluded from transitions
+  enabled: boolean; // false: present in the tree but excluded from transitions
   critical: boolean;
-  nmin?: number;             // iterator: below this many healthy children a loss is fatal
-  task?: string;             // kind == task: TaskSpec.name
+  nmin?: number; // iterator: below this many healthy children a loss is fatal
+  task?: string; // kind == task: TaskSpec.name
   children: RoleNode[];
 }
 
 export interface ChannelEdgeSpec {
-  from: { role: string; channel: string };   // the bind
-  to: { role: string; channel: string };     // the connect
+  from: { role: string; channel: string }; // the bind
+  to: { role: string; channel: string }; // the connect
   type: string;
 }
 
 export interface ExpandedWorkflow {
   name: string;
   description: string;
-  repo: string;              // directory of the template repo
-  revision: string;          // git revision when the repo is a git repo, '' otherwise
-  file: string;              // the workflow file
-  vars: Record<string, unknown>;   // the values in force at the root
+  repo: string; // directory of the template repo
+  revision: string; // git revision when the repo is a git repo, '' otherwise
+  file: string; // the workflow file
+  vars: Record<string, unknown>; // the values in force at the root
   varSpecs: VarSpec[];
   root: RoleNode;
   tasks: TaskSpec[];
@@ -131,8 +131,8 @@ export interface WorkflowSummary {
 
 export interface Diagnostic {
   file: string;
-  line: number;   // 1-based
-  col: number;    // 1-based
+  line: number; // 1-based
+  col: number; // 1-based
   code: string;
   message: string;
   severity: 'error' | 'warning';

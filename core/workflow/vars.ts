@@ -78,7 +78,9 @@ function coerceType(type: VarType, raw: unknown, values?: string[]): Coerced {
           try {
             const j = JSON.parse(s);
             if (Array.isArray(j)) return { ok: true, value: toCel(j) };
-          } catch { /* fall through */ }
+          } catch {
+            /* fall through */
+          }
           return { ok: false, why: `expected a JSON list or comma-separated values, got ${show(raw)}` };
         }
         if (s === '') return { ok: true, value: [] };
@@ -101,8 +103,8 @@ function show(v: unknown): string {
 
 /** A user var as given on the command line: `name` or `role/path.name`. */
 export interface UserVar {
-  key: string;          // as given
-  path: string | null;  // role path, null for a workflow var
+  key: string; // as given
+  path: string | null; // role path, null for a workflow var
   name: string;
   raw: unknown;
 }

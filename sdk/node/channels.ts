@@ -38,7 +38,10 @@ export class Channel {
   private timers = new Set<NodeJS.Timeout>();
   private last = { at: Date.now(), messages: 0, bytes: 0 };
 
-  constructor(readonly name: string, readonly type: string = 'push') {}
+  constructor(
+    readonly name: string,
+    readonly type: string = 'push',
+  ) {}
 
   /** Listens on the address; peers that connect become part of the channel. */
   bind(address: string): Promise<void> {
@@ -170,7 +173,9 @@ export class Channel {
     const bytes = this.bytesIn + this.bytesOut;
     const dt = (now - this.last.at) / 1000;
     const c: ChannelCounter = {
-      channel: this.name, messages, bytes,
+      channel: this.name,
+      messages,
+      bytes,
       msgRate: dt > 0 ? (messages - this.last.messages) / dt : 0,
       byteRate: dt > 0 ? (bytes - this.last.bytes) / dt : 0,
     };

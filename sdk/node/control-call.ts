@@ -55,7 +55,10 @@ export class ControlCall {
   private markOver!: () => void;
 
   /** `address`: BATON_CONTROL, `unix:///abs/path` or `host:port` */
-  constructor(address: string, private readonly handlers: CallHandlers) {
+  constructor(
+    address: string,
+    private readonly handlers: CallHandlers,
+  ) {
     this.over = new Promise((resolve) => (this.markOver = resolve));
     const target = parseAddress(address, 'BATON_CONTROL');
     const connect = () =>
@@ -64,7 +67,10 @@ export class ControlCall {
     this.session.on('error', (e) => this.finish(e.message));
     this.session.on('close', () => this.finish('the connection closed'));
     this.stream = this.session.request({
-      ':method': 'POST', ':path': METHOD, 'content-type': 'application/grpc', te: 'trailers',
+      ':method': 'POST',
+      ':path': METHOD,
+      'content-type': 'application/grpc',
+      te: 'trailers',
     });
     this.stream.on('response', (headers) => {
       if (headers[':status'] !== 200) this.setStatus(GRPC_STATUS.UNAVAILABLE, `HTTP status ${headers[':status']}`);

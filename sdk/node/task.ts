@@ -36,7 +36,11 @@ export interface RunOptions {
 }
 
 const HANDLER_FOR: Record<TaskEvent, keyof TaskHandlers> = {
-  CONFIGURE: 'configure', START: 'start', STOP: 'stop', RESET: 'reset', EXIT: 'exit',
+  CONFIGURE: 'configure',
+  START: 'start',
+  STOP: 'stop',
+  RESET: 'reset',
+  EXIT: 'exit',
 };
 
 export class Task {
@@ -53,8 +57,14 @@ export class Task {
   private queue: Promise<void> = Promise.resolve();
   private counterTimer: NodeJS.Timeout | null = null;
 
-  constructor(readonly id: string, readonly name: string, readonly envId: string, readonly node: string,
-    private readonly handlers: TaskHandlers, private readonly opts: RunOptions) {
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly envId: string,
+    readonly node: string,
+    private readonly handlers: TaskHandlers,
+    private readonly opts: RunOptions,
+  ) {
     this.left = new Promise((resolve) => (this.resolveLeft = resolve));
   }
 
@@ -186,7 +196,9 @@ export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
   const env = opts.env ?? process.env;
   const missing = ['BATON_CONTROL', 'BATON_TASK_ID', 'BATON_TASK_TOKEN'].filter((k) => !env[k]);
   if (missing.length) {
-    process.stderr.write(`this program is a Baton controlled task and runs under a baton agent: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set\n`);
+    process.stderr.write(
+      `this program is a Baton controlled task and runs under a baton agent: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set\n`,
+    );
     process.exit(2);
   }
   try {
@@ -209,7 +221,9 @@ export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
     },
     orphanGraceMs: grace,
     onOrphaned: (lostMs) => {
-      console.error(`${task.name}: no agent at ${env.BATON_CONTROL} for ${(lostMs / 1000).toFixed(1)} s (${ORPHAN_GRACE_ENV} ${grace}); leaving rather than running on as an orphan`);
+      console.error(
+        `${task.name}: no agent at ${env.BATON_CONTROL} for ${(lostMs / 1000).toFixed(1)} s (${ORPHAN_GRACE_ENV} ${grace}); leaving rather than running on as an orphan`,
+      );
       void task.leave(1);
     },
   });

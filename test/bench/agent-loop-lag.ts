@@ -24,7 +24,14 @@ function specFor(kind: Kind, i: number): LaunchSpec {
   return spec({ taskId, args: ['--no-memory-reducer-for-small-heaps', NODE_DEMO], controlExitMs: 3000, termMs: 2000 });
 }
 
-interface PhaseFigures { phase: string; ms: number; heartbeats: number; p99Ms: number; maxMs: number; maxGapMs: number }
+interface PhaseFigures {
+  phase: string;
+  ms: number;
+  heartbeats: number;
+  p99Ms: number;
+  maxMs: number;
+  maxGapMs: number;
+}
 
 /** Runs fn, then waits for two more heartbeats, so that the phase's delay is reported. */
 async function phase(ctl: TestController, name: string, fn: () => Promise<unknown>): Promise<PhaseFigures> {
@@ -37,8 +44,12 @@ async function phase(ctl: TestController, name: string, fn: () => Promise<unknow
   let maxGapMs = 0;
   for (let i = 1; i < hbs.length; i++) maxGapMs = Math.max(maxGapMs, Number(hbs[i]!.timeMs) - Number(hbs[i - 1]!.timeMs));
   const r = {
-    phase: name, ms, heartbeats: hbs.length,
-    p99Ms: Math.max(...hbs.map((h) => h.loopLagP99Ms)), maxMs: Math.max(...hbs.map((h) => h.loopLagMaxMs)), maxGapMs,
+    phase: name,
+    ms,
+    heartbeats: hbs.length,
+    p99Ms: Math.max(...hbs.map((h) => h.loopLagP99Ms)),
+    maxMs: Math.max(...hbs.map((h) => h.loopLagMaxMs)),
+    maxGapMs,
   };
   console.error(`${name}: ${JSON.stringify(r)}`);
   return r;
@@ -57,16 +68,44 @@ async function main(): Promise<void> {
     for (const kind of kinds) {
       const specs = Array.from({ length: n }, (_, i) => specFor(kind, i));
       const ids = specs.map((s) => s.taskId);
-      rows.push(await phase(ctl, `${kind}: launch ${n}`, async () => {
-        const ups = await ctl.launch(specs, 120_000, 300_000);
-        const bad = ups.filter((u) => u.kind !== 'launched');
-        if (bad.length) throw new Error(`${bad.length} launches failed: ${JSON.stringify(bad[0])}`);
-      }));
-      if (kind !== 'basic') rows.push(await phase(ctl, `${kind}: CONFIGURE ${n}`, () => ctl.transition('CONFIGURE', ids.map((taskId) => ({ taskId })), 60_000, 120_000)));
+      rows.push(
+        await phase(ctl, `${kind}: launch ${n}`, async () => {
+          const ups = await ctl.launch(specs, 120_000, 300_000);
+          const bad = ups.filter((u) => u.kind !== 'launched');
+          if (bad.length) throw new Error(`${bad.length} launches failed: ${JSON.stringify(bad[0])}`);
+        }),
+      );
+      if (kind !== 'basic')
+        rows.push(
+          await phase(ctl, `${kind}: CONFIGURE ${n}`, () =>
+            ctl.transition(
+              'CONFIGURE',
+              ids.map((taskId) => ({ taskId })),
+              60_000,
+              120_000,
+            ),
+          ),
+        );
       rows.push(await phase(ctl, `${kind}: graded kill ${n}`, () => ctl.kill(ids, true, 120_000)));
       // and the same once more with SIGKILL at once
-      rows.push(await phase(ctl, `${kind}: relaunch ${n}`, () => ctl.launch(specs.map((s) => ({ ...s, taskId: `${s.taskId}-b` })), 120_000, 300_000)));
-      rows.push(await phase(ctl, `${kind}: SIGKILL ${n}`, () => ctl.kill(ids.map((id) => `${id}-b`), false, 120_000)));
+      rows.push(
+        await phase(ctl, `${kind}: relaunch ${n}`, () =>
+          ctl.launch(
+            specs.map((s) => ({ ...s, taskId: `${s.taskId}-b` })),
+            120_000,
+            300_000,
+          ),
+        ),
+      );
+      rows.push(
+        await phase(ctl, `${kind}: SIGKILL ${n}`, () =>
+          ctl.kill(
+            ids.map((id) => `${id}-b`),
+            false,
+            120_000,
+          ),
+        ),
+      );
     }
   } finally {
     ctl.close();
@@ -80,7 +119,14 @@ async function main(): Promise<void> {
   }
   console.log('phase'.padEnd(26), 'took ms'.padStart(8), 'hb'.padStart(4), 'p99 ms'.padStart(8), 'max ms'.padStart(8), 'max hb gap ms'.padStart(14));
   for (const r of rows) {
-    console.log(r.phase.padEnd(26), String(r.ms).padStart(8), String(r.heartbeats).padStart(4), r.p99Ms.toFixed(1).padStart(8), r.maxMs.toFixed(1).padStart(8), String(r.maxGapMs).padStart(14));
+    console.log(
+      r.phase.padEnd(26),
+      String(r.ms).padStart(8),
+      String(r.heartbeats).padStart(4),
+      r.p99Ms.toFixed(1).padStart(8),
+      r.maxMs.toFixed(1).padStart(8),
+      String(r.maxGapMs).padStart(14),
+    );
   }
 }
 

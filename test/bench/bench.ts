@@ -31,13 +31,23 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<BenchOutput>;
 }
 
-export async function runBench(b: Benchmark, opts: { smoke: boolean; profile: boolean; profileDir: string; root: string; command: string; quiet?: boolean }): Promise<BenchResult> {
+export async function runBench(
+  b: Benchmark,
+  opts: { smoke: boolean; profile: boolean; profileDir: string; root: string; command: string; quiet?: boolean },
+): Promise<BenchResult> {
   const load: Record<string, string> = {};
   const t0 = performance.now();
   const ctx: BenchContext = {
-    smoke: opts.smoke, profile: opts.profile, profileDir: opts.profileDir, root: opts.root,
-    log: (m) => { if (!opts.quiet) process.stderr.write(`[${b.name} ${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`); },
-    load: (label) => { load[label] = loadavg(); },
+    smoke: opts.smoke,
+    profile: opts.profile,
+    profileDir: opts.profileDir,
+    root: opts.root,
+    log: (m) => {
+      if (!opts.quiet) process.stderr.write(`[${b.name} ${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
+    },
+    load: (label) => {
+      load[label] = loadavg();
+    },
   };
   ctx.load('start');
   let out: BenchOutput;
@@ -51,9 +61,19 @@ export async function runBench(b: Benchmark, opts: { smoke: boolean; profile: bo
   }
   ctx.load('end');
   return {
-    name: b.name, title: b.title, size: opts.smoke ? 'smoke' : 'full', command: opts.command,
-    date: new Date().toISOString(), machine: machineInfo(), load,
-    durationMs: Math.round(performance.now() - t0), ok: out.ok, figures: out.figures, details: out.details,
-    notes: out.notes, profiles: out.profiles, profiled: opts.profile || undefined,
+    name: b.name,
+    title: b.title,
+    size: opts.smoke ? 'smoke' : 'full',
+    command: opts.command,
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    load,
+    durationMs: Math.round(performance.now() - t0),
+    ok: out.ok,
+    figures: out.figures,
+    details: out.details,
+    notes: out.notes,
+    profiles: out.profiles,
+    profiled: opts.profile || undefined,
   };
 }

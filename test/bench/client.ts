@@ -1,9 +1,7 @@
 // A thin promise client of the Control service for the benchmarks: the generated ControlClient,
 // the token on every call, errors re-thrown as BatonError, ControlEnvironment awaited to its end.
 import * as grpc from '@grpc/grpc-js';
-import {
-  ControlClient, type ControlProgress, type Environment, type EventBatch, type Info,
-} from '../../core/rpc/gen/control.js';
+import { ControlClient, type ControlProgress, type Environment, type EventBatch, type Info } from '../../core/rpc/gen/control.js';
 import { parseAddress } from '../../core/rpc/address.js';
 import { tokenInterceptor } from '../../core/rpc/auth.js';
 import { fromServiceError } from '../../core/rpc/errors.js';
@@ -26,12 +24,12 @@ export class BenchClient {
     });
   }
 
-  unary<Res>(method: 'getInfo' | 'createEnvironment' | 'getEnvironment' | 'destroyEnvironment' | 'listTasks',
-    req: object, timeoutMs = 60_000): Promise<Res> {
+  unary<Res>(method: 'getInfo' | 'createEnvironment' | 'getEnvironment' | 'destroyEnvironment' | 'listTasks', req: object, timeoutMs = 60_000): Promise<Res> {
     return new Promise((resolve, reject) => {
       const fn = (this.raw as unknown as Record<string, Function>)[method]!;
-      fn.call(this.raw, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs },
-        (err: grpc.ServiceError | null, res: Res) => (err ? reject(fromServiceError(err)) : resolve(res)));
+      fn.call(this.raw, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null, res: Res) =>
+        err ? reject(fromServiceError(err)) : resolve(res),
+      );
     });
   }
 
@@ -40,8 +38,7 @@ export class BenchClient {
   }
 
   create(workflow: string, vars: Record<string, string>, timeoutMs = 300_000): Promise<Environment> {
-    return this.unary<Environment>('createEnvironment',
-      { workflow, vars, repo: '', revision: '', owner: 'bench', autoDeploy: false }, timeoutMs);
+    return this.unary<Environment>('createEnvironment', { workflow, vars, repo: '', revision: '', owner: 'bench', autoDeploy: false }, timeoutMs);
   }
 
   getEnv(id: string, withTasks = false, withTree = false): Promise<Environment> {
@@ -53,16 +50,23 @@ export class BenchClient {
     return new Promise((resolve, reject) => {
       const t0 = performance.now();
       let final: ControlProgress | null = null;
-      const call = this.raw.controlEnvironment({ id: envId, transition, timeoutMs, args: {} }, new grpc.Metadata(),
-        { deadline: Date.now() + timeoutMs + 30_000 });
-      call.on('data', (p: ControlProgress) => { if (p.final) final = p; });
+      const call = this.raw.controlEnvironment({ id: envId, transition, timeoutMs, args: {} }, new grpc.Metadata(), {
+        deadline: Date.now() + timeoutMs + 30_000,
+      });
+      call.on('data', (p: ControlProgress) => {
+        if (p.final) final = p;
+      });
       call.on('error', (e: grpc.ServiceError) => reject(fromServiceError(e)));
       call.on('end', () => {
         const ms = performance.now() - t0;
         if (!final) return reject(new BatonError('INTERNAL', `${transition} on ${envId}: the stream ended without a final message`));
         if (!final.ok) {
-          return reject(new BatonError('TASK_FAILED', `${transition} on ${envId} failed: ${final.error?.message ?? 'no reason'} (state ${final.state})`,
-            { envId, transition }));
+          return reject(
+            new BatonError('TASK_FAILED', `${transition} on ${envId} failed: ${final.error?.message ?? 'no reason'} (state ${final.state})`, {
+              envId,
+              transition,
+            }),
+          );
         }
         resolve({ final, ms });
       });

@@ -6,8 +6,7 @@ import type { BenchClient } from './client.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function deployForSetup(c: BenchClient, create: () => Promise<string>, tries = 3):
-  Promise<{ envId: string; ms: number; failures: string[] }> {
+export async function deployForSetup(c: BenchClient, create: () => Promise<string>, tries = 3): Promise<{ envId: string; ms: number; failures: string[] }> {
   const failures: string[] = [];
   for (let i = 0; i < tries; i++) {
     const envId = await create();
@@ -24,8 +23,7 @@ export async function deployForSetup(c: BenchClient, create: () => Promise<strin
         if (info.nodesUp === info.nodesTotal) break;
         await sleep(250);
       }
-      await c.unary('destroyEnvironment', { id: envId, force: false }, 120_000)
-        .catch(() => c.unary('destroyEnvironment', { id: envId, force: true }, 60_000));
+      await c.unary('destroyEnvironment', { id: envId, force: false }, 120_000).catch(() => c.unary('destroyEnvironment', { id: envId, force: true }, 60_000));
     }
   }
   throw new Error(`setup: ${tries} attempts to deploy failed: ${failures.join(' | ')}`);

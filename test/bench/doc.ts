@@ -24,7 +24,10 @@ function machineLine(r: BenchResult): string {
 }
 
 function profileTable(p: ProfileSummary): string[] {
-  const out = [`Profile: ${p.label} (${p.sampledMs} ms on cpu of ${p.wallMs} ms, busy ${p.busyPct}%, longest stretch without an idle sample ${p.longestBusyMs ?? '?'} ms; \`${p.file}\`)`, ''];
+  const out = [
+    `Profile: ${p.label} (${p.sampledMs} ms on cpu of ${p.wallMs} ms, busy ${p.busyPct}%, longest stretch without an idle sample ${p.longestBusyMs ?? '?'} ms; \`${p.file}\`)`,
+    '',
+  ];
   out.push('| self time | % | function | where |', '|---:|---:|---|---|');
   for (const e of p.top.slice(0, 12)) out.push(`| ${e.selfMs} ms | ${e.selfPct} | \`${e.fn}\` | ${e.where} |`);
   out.push('', `By area: ${p.byArea.map((a) => `${a.area} ${a.selfPct}%`).join(', ')}`, '');
@@ -34,13 +37,15 @@ function profileTable(p: ProfileSummary): string[] {
 export function renderResults(results: BenchResult[], profiles: BenchResult[]): string {
   const out: string[] = [BEGIN, '', '## Results', ''];
   const byName = new Map(results.filter((r) => r.size === 'full').map((r) => [r.name, r]));
-  const names = [...byName.keys()].sort((a, b) => (ORDER.indexOf(a) + 99 * +(ORDER.indexOf(a) < 0)) - (ORDER.indexOf(b) + 99 * +(ORDER.indexOf(b) < 0)));
+  const names = [...byName.keys()].sort((a, b) => ORDER.indexOf(a) + 99 * +(ORDER.indexOf(a) < 0) - (ORDER.indexOf(b) + 99 * +(ORDER.indexOf(b) < 0)));
   if (!names.length) out.push('No full-size results yet: run `npm run bench`.', '');
   // the summary of targets
   out.push('### Targets', '', '| benchmark | figure | value | floor | target | result |', '|---|---|---:|---:|---|---|');
   for (const n of names) {
     for (const f of byName.get(n)!.figures.filter((x) => x.target)) {
-      out.push(`| ${n} | ${f.label} | ${value(f)} | ${f.floor ? `${fmt(f.floor.value)} ${f.floor.unit}` : ''} | ${f.target!.text} | ${f.met ? 'met' : '**missed**'} |`);
+      out.push(
+        `| ${n} | ${f.label} | ${value(f)} | ${f.floor ? `${fmt(f.floor.value)} ${f.floor.unit}` : ''} | ${f.target!.text} | ${f.met ? 'met' : '**missed**'} |`,
+      );
     }
   }
   out.push('');
@@ -48,11 +53,20 @@ export function renderResults(results: BenchResult[], profiles: BenchResult[]): 
     const r = byName.get(n)!;
     out.push(`### ${n}: ${r.title}`, '');
     out.push(`- machine: ${machineLine(r)}`);
-    out.push(`- date: ${r.date}; command: \`${r.command}\`; run took ${(r.durationMs / 1000).toFixed(0)} s; final state ${r.ok ? 'correct, nothing left behind' : '**NOT correct** (see notes)'}`);
-    out.push(`- load average (1/5/15 min) before each part: ${Object.entries(r.load).map(([k, v]) => `${k}: ${v}`).join('; ')}`, '');
+    out.push(
+      `- date: ${r.date}; command: \`${r.command}\`; run took ${(r.durationMs / 1000).toFixed(0)} s; final state ${r.ok ? 'correct, nothing left behind' : '**NOT correct** (see notes)'}`,
+    );
+    out.push(
+      `- load average (1/5/15 min) before each part: ${Object.entries(r.load)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; ')}`,
+      '',
+    );
     out.push('| figure | value | floor (same run) | target | result |', '|---|---:|---|---|---|');
     for (const f of r.figures) {
-      out.push(`| ${f.label}${f.note ? ` (${f.note})` : ''} | ${value(f)} | ${f.floor ? `${fmt(f.floor.value)} ${f.floor.unit}: ${f.floor.what}` : ''} | ${f.target?.text ?? ''} | ${f.target ? (f.met ? 'met' : '**missed**') : ''} |`);
+      out.push(
+        `| ${f.label}${f.note ? ` (${f.note})` : ''} | ${value(f)} | ${f.floor ? `${fmt(f.floor.value)} ${f.floor.unit}: ${f.floor.what}` : ''} | ${f.target?.text ?? ''} | ${f.target ? (f.met ? 'met' : '**missed**') : ''} |`,
+      );
     }
     out.push('');
     for (const note of r.notes) out.push(`- ${note}`);

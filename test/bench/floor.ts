@@ -123,7 +123,6 @@ export async function nodeHelloFloorHere(count: number, parallel: number, timeou
 
 // --- transport floors: a bare grpc-js service in a separate process, on loopback ---------------
 
-
 interface EchoPeer {
   client: grpc.Client & Record<string, Function>;
   stop(): Promise<void>;
@@ -166,28 +165,34 @@ async function startEcho(): Promise<EchoPeer> {
 export async function grpcStreamFloor(count: number, bytes = 80, batch = 1): Promise<number> {
   const peer = await startEcho();
   try {
-    const run = (n: number) => new Promise<number>((resolve, reject) => {
-      const call = peer.client.stream() as grpc.ClientDuplexStream<Buffer, Buffer>;
-      const msg = Buffer.alloc(bytes * batch, 7);
-      let got = 0;
-      let sent = 0;
-      const t0 = performance.now();
-      call.on('data', () => {
-        if (++got === n) {
-          const ms = performance.now() - t0;
-          call.end();
-          resolve(ms);
-        }
+    const run = (n: number) =>
+      new Promise<number>((resolve, reject) => {
+        const call = peer.client.stream() as grpc.ClientDuplexStream<Buffer, Buffer>;
+        const msg = Buffer.alloc(bytes * batch, 7);
+        let got = 0;
+        let sent = 0;
+        const t0 = performance.now();
+        call.on('data', () => {
+          if (++got === n) {
+            const ms = performance.now() - t0;
+            call.end();
+            resolve(ms);
+          }
+        });
+        call.on('error', (e) => {
+          if (got < n) reject(e);
+        });
+        const pump = () => {
+          while (sent < n) {
+            sent++;
+            if (!call.write(msg)) {
+              call.once('drain', pump);
+              return;
+            }
+          }
+        };
+        pump();
       });
-      call.on('error', (e) => { if (got < n) reject(e); });
-      const pump = () => {
-        while (sent < n) {
-          sent++;
-          if (!call.write(msg)) { call.once('drain', pump); return; }
-        }
-      };
-      pump();
-    });
     const messages = Math.ceil(count / batch);
     await run(Math.min(messages, 5000)); // warm up (JIT, connection)
     return await run(messages);
@@ -201,10 +206,11 @@ export async function grpcUnaryFloor(count: number, bytes = 64): Promise<number[
   const peer = await startEcho();
   try {
     const msg = Buffer.alloc(bytes, 7);
-    const once = () => new Promise<number>((resolve, reject) => {
-      const t0 = performance.now();
-      peer.client.unary(msg, (err: Error | null) => (err ? reject(err) : resolve(performance.now() - t0)));
-    });
+    const once = () =>
+      new Promise<number>((resolve, reject) => {
+        const t0 = performance.now();
+        peer.client.unary(msg, (err: Error | null) => (err ? reject(err) : resolve(performance.now() - t0)));
+      });
     for (let i = 0; i < Math.min(200, count); i++) await once();
     const out: number[] = [];
     for (let i = 0; i < count; i++) out.push(await once());

@@ -23,7 +23,10 @@ for (const peer of ['c', 'cat'] as const) {
     const f = await fanoutFloor(4, 6, peer, { program: C_TASK, onPeers: (p) => (pids = p) });
     assert.equal(f.peers, 4);
     assert.equal(f.samplesMs.length, 6);
-    assert.ok(f.samplesMs.every((ms) => ms > 0), `samples: ${f.samplesMs.join(', ')}`);
+    assert.ok(
+      f.samplesMs.every((ms) => ms > 0),
+      `samples: ${f.samplesMs.join(', ')}`,
+    );
     assert.ok(f.peerCpuMsPerRound >= 0);
     assert.equal(pids.length, 4, 'every peer was started');
     assert.deepEqual(await gone(pids), [], 'the peers were stopped');

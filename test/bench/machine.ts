@@ -16,7 +16,9 @@ export function machineInfo(): Machine {
   try {
     const m = /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
     model = m?.[1]?.trim() ?? '';
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   return {
     cores: os.cpus().length,
     cpuModel: model || os.cpus()[0]?.model || 'unknown',
@@ -31,7 +33,10 @@ export function loadavg(): string {
   try {
     return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   } catch {
-    return os.loadavg().map((x) => x.toFixed(2)).join(' ');
+    return os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ');
   }
 }
 
@@ -40,7 +45,9 @@ export function memAvailable(): number {
   try {
     const m = /^MemAvailable:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/meminfo', 'utf8'));
     if (m) return Number(m[1]) * 1024;
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   return os.freemem();
 }
 

@@ -92,7 +92,9 @@ const running = (c: ChildProcess) => c.exitCode === null && c.signalCode === nul
 /** Waits until every child has exited; any still running after `graceMs` gets SIGKILL. */
 export async function reapChildren(children: ChildProcess[], graceMs = 5000): Promise<void> {
   const exits = children.map((c) => (running(c) ? new Promise<void>((r) => c.once('exit', () => r())) : Promise.resolve()));
-  const late = setTimeout(() => { for (const c of children) if (running(c)) c.kill('SIGKILL'); }, graceMs);
+  const late = setTimeout(() => {
+    for (const c of children) if (running(c)) c.kill('SIGKILL');
+  }, graceMs);
   await Promise.all(exits);
   clearTimeout(late);
 }

@@ -47,7 +47,10 @@ export class RemoteProfiler {
       else await new Promise((r) => setTimeout(r, 50));
     }
     const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
-    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
     const p = new RemoteProfiler(ws);
     await p.send('Profiler.enable');
     await p.send('Profiler.setSamplingInterval', { interval: 500 });
@@ -104,7 +107,9 @@ function sourceMapOf(file: string): SourceMap | null {
   let sm: SourceMap | null = null;
   try {
     sm = new SourceMap(JSON.parse(fs.readFileSync(`${file}.map`, 'utf8')));
-  } catch { /* no map */ }
+  } catch {
+    /* no map */
+  }
   maps.set(file, sm);
   return sm;
 }
@@ -114,13 +119,21 @@ function locate(url: string, line: number, col: number, root: string): string {
   if (!url) return '';
   if (url.startsWith('node:')) return url;
   let file = url;
-  try { file = url.startsWith('file:') ? fileURLToPath(url) : url; } catch { /* keep */ }
+  try {
+    file = url.startsWith('file:') ? fileURLToPath(url) : url;
+  } catch {
+    /* keep */
+  }
   if (file.includes(`${path.sep}dist${path.sep}`) && !file.includes('node_modules')) {
     const sm = sourceMapOf(file);
     const e = sm?.findEntry(line, col) as { originalSource?: string; originalLine?: number } | undefined;
     if (e?.originalSource) {
       let src = e.originalSource;
-      try { src = src.startsWith('file:') ? fileURLToPath(src) : path.resolve(path.dirname(file), src); } catch { /* keep */ }
+      try {
+        src = src.startsWith('file:') ? fileURLToPath(src) : path.resolve(path.dirname(file), src);
+      } catch {
+        /* keep */
+      }
       return `${path.relative(root, src)}:${(e.originalLine ?? 0) + 1}`;
     }
   }
@@ -154,7 +167,10 @@ export function summarizeProfile(profile: CpuProfile, label: string, outFile: st
   let run = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     const fn = byId.get(profile.samples[i]!)!.callFrame.functionName;
-    if (fn === '(idle)') { run = 0; continue; }
+    if (fn === '(idle)') {
+      run = 0;
+      continue;
+    }
     run += profile.timeDeltas[i + 1] ?? 0;
     longest = Math.max(longest, run);
   }
@@ -164,12 +180,16 @@ export function summarizeProfile(profile: CpuProfile, label: string, outFile: st
   for (const [id, us] of selfUs) {
     const cf = byId.get(id)!.callFrame;
     const fn = cf.functionName || '(anonymous)';
-    if (fn === '(idle)') { idle += us; continue; }
+    if (fn === '(idle)') {
+      idle += us;
+      continue;
+    }
     total += us;
     const where = locate(cf.url, cf.lineNumber, cf.columnNumber, root);
     const key = `${fn}@${where}`;
     const e = fns.get(key);
-    if (e) e.us += us; else fns.set(key, { fn, where, us });
+    if (e) e.us += us;
+    else fns.set(key, { fn, where, us });
   }
   const wallUs = profile.endTime - profile.startTime;
   const pct = (us: number) => Math.round((1000 * us) / (total || 1)) / 10;
@@ -186,9 +206,13 @@ export function summarizeProfile(profile: CpuProfile, label: string, outFile: st
     sampledMs: ms(total),
     busyPct: Math.round((1000 * total) / (total + idle || 1)) / 10,
     longestBusyMs: ms(longest),
-    top: [...fns.values()].sort((a, b) => b.us - a.us).slice(0, topN)
+    top: [...fns.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, topN)
       .map((e) => ({ fn: e.fn, where: e.where, selfMs: ms(e.us), selfPct: pct(e.us) })),
-    byArea: [...areas].sort((a, b) => b[1] - a[1]).slice(0, 12)
+    byArea: [...areas]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
       .map(([area, us]) => ({ area, selfMs: ms(us), selfPct: pct(us) })),
   };
 }

@@ -46,8 +46,13 @@ export interface BenchResult {
   profiled?: boolean;
 }
 
-export function figure(id: string, label: string, value: number, unit: string,
-  extra: { floor?: Figure['floor']; target?: Target; note?: string } = {}): Figure {
+export function figure(
+  id: string,
+  label: string,
+  value: number,
+  unit: string,
+  extra: { floor?: Figure['floor']; target?: Target; note?: string } = {},
+): Figure {
   const f: Figure = { id, label, value, unit, ...extra };
   if (extra.target) f.met = extra.target.op === '<=' ? value <= extra.target.value : value >= extra.target.value;
   return f;
@@ -69,7 +74,10 @@ export function writeResult(dir: string, r: BenchResult, suffix = ''): string {
 
 export function readResults(dir: string): BenchResult[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
     .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as BenchResult)
     .filter((r) => r && r.name && Array.isArray(r.figures));
 }

@@ -18,7 +18,13 @@ import { loadavg } from './machine.js';
 import { writeResult } from './results.js';
 import { downAll, PACKAGE_ROOT } from './stack.js';
 
-interface Args { smoke: boolean; only: string[]; profile: boolean; out?: string; doc: boolean }
+interface Args {
+  smoke: boolean;
+  only: string[];
+  profile: boolean;
+  out?: string;
+  doc: boolean;
+}
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { smoke: false, only: [], profile: false, doc: true };
@@ -57,9 +63,13 @@ async function main(): Promise<number> {
     return 2;
   }
   const results = path.join(PACKAGE_ROOT, 'bench-results');
-  const outDir = args.out ? path.resolve(args.out)
-    : args.smoke ? path.join(os.tmpdir(), 'baton-bench-smoke')
-      : args.profile ? path.join(results, 'profiles') : results;
+  const outDir = args.out
+    ? path.resolve(args.out)
+    : args.smoke
+      ? path.join(os.tmpdir(), 'baton-bench-smoke')
+      : args.profile
+        ? path.join(results, 'profiles')
+        : results;
   const profileDir = args.smoke ? path.join(outDir, 'profiles') : path.join(results, 'profiles');
   const command = `node dist/test/bench/run.js ${process.argv.slice(2).join(' ')}`.trim();
   const chosen: Benchmark[] = args.only.length ? BENCHMARKS.filter((b) => args.only.includes(b.name)) : BENCHMARKS;
@@ -80,7 +90,9 @@ async function main(): Promise<number> {
     const r = await runBench(b, { smoke: args.smoke, profile: args.profile, profileDir, root: PACKAGE_ROOT, command });
     const file = writeResult(outDir, r);
     if (!r.ok) failed++;
-    process.stderr.write(`bench: ${b.name} ${r.ok ? 'completed' : 'FAILED'} in ${(r.durationMs / 1000).toFixed(1)} s -> ${path.relative(process.cwd(), file)}\n`);
+    process.stderr.write(
+      `bench: ${b.name} ${r.ok ? 'completed' : 'FAILED'} in ${(r.durationMs / 1000).toFixed(1)} s -> ${path.relative(process.cwd(), file)}\n`,
+    );
     for (const f of r.figures) {
       const t = f.target ? `  target ${f.target.text}: ${f.met ? 'met' : 'MISSED'}` : '';
       const fl = f.floor ? `  (floor ${f.floor.value} ${f.floor.unit})` : '';
@@ -95,7 +107,10 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (e) => {
-  process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
-  void downAll().finally(() => process.exit(1));
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
+    void downAll().finally(() => process.exit(1));
+  },
+);

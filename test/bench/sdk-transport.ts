@@ -30,8 +30,17 @@ const CANDIDATES: Record<string, string[]> = {
   'node:http2 + sdk/node/gen': [path.join(HERE, 'sdk-transport', 'sdk-call-task.js')],
 };
 
-interface Point { point: string; cpuMs: number; at: number }
-interface Plan { transitions: number; conn?: TaskConn; firstSentAt?: number; lastReplyAt?: number }
+interface Point {
+  point: string;
+  cpuMs: number;
+  at: number;
+}
+interface Plan {
+  transitions: number;
+  conn?: TaskConn;
+  firstSentAt?: number;
+  lastReplyAt?: number;
+}
 
 const plans = new Map<string, Plan>();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-sdk-transport-'));
@@ -98,7 +107,9 @@ for (let i = 0; i < TRANSITION_PROCESSES; i++) {
 await server.stop();
 fs.rmSync(dir, { recursive: true, force: true });
 
-console.log(`start-up to the welcome, median (p95) of ${RUNS} fresh processes each, node ${process.version}, ${os.cpus().length} cpus, load ${os.loadavg()[0]!.toFixed(2)}:`);
+console.log(
+  `start-up to the welcome, median (p95) of ${RUNS} fresh processes each, node ${process.version}, ${os.cpus().length} cpus, load ${os.loadavg()[0]!.toFixed(2)}:`,
+);
 for (const [n, s] of startup) {
   const cpu = summarize(s.cpuMs, 1);
   const wall = summarize(s.wallMs, 1);

@@ -24,8 +24,12 @@ for (const b of BENCHMARKS) {
     const why = missing(b.name);
     assert.equal(why, undefined, `bench ${b.name} cannot run: ${why}`);
     const r = await runBench(b, {
-      smoke: true, profile: false, profileDir: path.join(dir, 'profiles'), root: PACKAGE_ROOT,
-      command: `smoke test ${b.name}`, quiet: true,
+      smoke: true,
+      profile: false,
+      profileDir: path.join(dir, 'profiles'),
+      root: PACKAGE_ROOT,
+      command: `smoke test ${b.name}`,
+      quiet: true,
     });
     assert.equal(r.ok, true, `${b.name}: ${r.notes.join('\n')}`);
     assert.ok(r.figures.length > 0, `${b.name} reported no figures`);

@@ -32,7 +32,12 @@ export class Stack {
   /** pids of task processes seen while the stack ran: checked dead after down */
   readonly taskPids = new Set<number>();
 
-  private constructor(readonly home: string, readonly state: LocalState, readonly upMs: number, readonly profiled: boolean) {
+  private constructor(
+    readonly home: string,
+    readonly state: LocalState,
+    readonly upMs: number,
+    readonly profiled: boolean,
+  ) {
     this.client = new BenchClient(state.controller.address, state.token);
   }
 
@@ -44,7 +49,10 @@ export class Stack {
     if (opts.profile) process.env.NODE_OPTIONS = `${savedOptions ?? ''} --inspect-port=0`.trim();
     try {
       const r = await localUp({
-        home, agents: opts.agents ?? 0, simAgents: opts.simAgents ?? 0, repos: [BENCH_REPO],
+        home,
+        agents: opts.agents ?? 0,
+        simAgents: opts.simAgents ?? 0,
+        repos: [BENCH_REPO],
         timeoutMs: opts.timeoutMs ?? 120_000 + (opts.simAgents ?? 0) * 200,
       });
       const s = new Stack(home, r.state, r.durationMs, !!opts.profile);
@@ -119,7 +127,9 @@ export function teardownNotes(d: { leftovers: string[]; swept: string[] }, what 
   const list = (xs: string[]) => `${xs.slice(0, 3).join('; ')}${xs.length > 3 ? ` and ${xs.length - 3} more` : ''}`;
   return [
     ...(d.leftovers.length ? [`${what}left behind after local down: ${list(d.leftovers)}`] : []),
-    ...(d.swept.length ? [`${what}${d.swept.length} process(es) outlived the environment's destroy and were killed by local down's /proc sweep: ${list(d.swept)}`] : []),
+    ...(d.swept.length
+      ? [`${what}${d.swept.length} process(es) outlived the environment's destroy and were killed by local down's /proc sweep: ${list(d.swept)}`]
+      : []),
   ];
 }
 

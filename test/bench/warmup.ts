@@ -20,8 +20,11 @@ export interface WarmUp {
 /** Creates, deploys, cycles `cycles` times, and EXITs an environment of `workflow` with `vars`. */
 export async function serveOnce(c: BenchClient, workflow: string, vars: Record<string, string>, cycles: number): Promise<WarmUp> {
   const ms: Record<'CONFIGURE' | 'RESET', number[]> = { CONFIGURE: [], RESET: [] };
-  const result = (failure?: string): WarmUp =>
-    ({ cycles, fresh: { CONFIGURE: summarize(ms.CONFIGURE), RESET: summarize(ms.RESET) }, ...(failure ? { failure } : {}) });
+  const result = (failure?: string): WarmUp => ({
+    cycles,
+    fresh: { CONFIGURE: summarize(ms.CONFIGURE), RESET: summarize(ms.RESET) },
+    ...(failure ? { failure } : {}),
+  });
   let envId = '';
   try {
     envId = (await deployForSetup(c, async () => (await c.create(workflow, vars)).id, 2)).envId;

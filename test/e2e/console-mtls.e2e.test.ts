@@ -35,12 +35,30 @@ describe('operator console on a controller serving mutual TLS', { timeout: 300_0
     certs = makeCerts(stack.home);
     tlsFlags = ['--tls-cert', certs.cli.cert, '--tls-key', certs.cli.key, '--tls-ca', certs.cli.ca];
     const agentAddress = `unix://${stack.home}/agent-1.sock`;
-    ({ proc: agent } = await ForegroundProcess.start(stack,
-      ['agent', '--token', TOKEN, '--name', 'agent-1', '--listen', agentAddress, '--labels', 'zone=upstream'], /listening on/));
-    const started = await ForegroundProcess.start(stack,
-      ['controller', '--token', TOKEN, '--listen', '127.0.0.1:0', '--agent', agentAddress,
-        '--tls-cert', certs.ctl.cert, '--tls-key', certs.ctl.key, '--tls-ca', certs.ctl.ca],
-      /controller \S+ listening on (127\.0\.0\.1:\d+)/);
+    ({ proc: agent } = await ForegroundProcess.start(
+      stack,
+      ['agent', '--token', TOKEN, '--name', 'agent-1', '--listen', agentAddress, '--labels', 'zone=upstream'],
+      /listening on/,
+    ));
+    const started = await ForegroundProcess.start(
+      stack,
+      [
+        'controller',
+        '--token',
+        TOKEN,
+        '--listen',
+        '127.0.0.1:0',
+        '--agent',
+        agentAddress,
+        '--tls-cert',
+        certs.ctl.cert,
+        '--tls-key',
+        certs.ctl.key,
+        '--tls-ca',
+        certs.ctl.ca,
+      ],
+      /controller \S+ listening on (127\.0\.0\.1:\d+)/,
+    );
     controller = started.proc;
     controllerAddress = started.match[1]!;
     consoleProc = await ConsoleProcess.start(stack, ['--controller', controllerAddress, '--token', TOKEN, ...tlsFlags]);
@@ -62,7 +80,7 @@ describe('operator console on a controller serving mutual TLS', { timeout: 300_0
     if (stack) fs.rmSync(stack.home, { recursive: true, force: true });
   });
 
-  it('creates, DEPLOYs, CONFIGUREs and STARTs an environment through the gateway\'s mTLS connection', async () => {
+  it("creates, DEPLOYs, CONFIGUREs and STARTs an environment through the gateway's mTLS connection", async () => {
     const app = new ConsoleApp(page, consoleProc.info.url);
     await app.open(consoleProc.info.openUrl);
     await app.waitLive();
@@ -87,7 +105,9 @@ describe('operator console on a controller serving mutual TLS', { timeout: 300_0
     const plain = await ConsoleProcess.start(stack, ['--controller', controllerAddress, '--token', TOKEN]);
     try {
       const r = await fetch(new URL('/api/ListEnvironments', plain.info.url), {
-        method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', 'x-baton-console-token': plain.info.token },
+        method: 'POST',
+        body: '{}',
+        headers: { 'Content-Type': 'application/json', 'x-baton-console-token': plain.info.token },
       });
       const body = (await r.json()) as { error?: { code: string } };
       assert.equal(r.status, 503);

@@ -98,10 +98,14 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     await envPage.transition('START_ACTIVITY', 'RUNNING');
     firstRun = await eventually('a run number', () => envPage.runNumber());
     assert.ok(firstRun > 0);
-    const rates = await eventually('non-zero rates on every channel', async () => {
-      const r = await envPage.channelRates();
-      return r.length >= 4 && r.every((x) => x > 0) ? r : null;
-    }, 30_000);
+    const rates = await eventually(
+      'non-zero rates on every channel',
+      async () => {
+        const r = await envPage.channelRates();
+        return r.length >= 4 && r.every((x) => x > 0) ? r : null;
+      },
+      30_000,
+    );
     assert.ok(rates.length >= 4);
     await checkA11y('environment running');
     await shot(page, 'environment-running', true);
@@ -218,7 +222,10 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
       const r = await events.rowsText();
       return r.some((x) => x.includes('env.state') && x.includes('ERROR')) ? r : null;
     });
-    assert.ok(rows.every((x) => /ERROR|error|SIGKILL|aborted|killed/i.test(x)), rows.join('\n'));
+    assert.ok(
+      rows.every((x) => /ERROR|error|SIGKILL|aborted|killed/i.test(x)),
+      rows.join('\n'),
+    );
     await checkA11y('events');
     await shot(page, 'events');
     await events.kind('error').click();
@@ -229,7 +236,15 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     const nodes = new NodesPage(page);
     await nodes.table.waitFor();
     await eventually('both nodes listed', async () => (await nodes.table.locator('tbody').getByRole('row').count()) === 2);
-    await eventually('cpu samples plotted', async () => (await nodes.chart(/CPU per node/).locator('.recharts-line').count()) >= 2, 30_000);
+    await eventually(
+      'cpu samples plotted',
+      async () =>
+        (await nodes
+          .chart(/CPU per node/)
+          .locator('.recharts-line')
+          .count()) >= 2,
+      30_000,
+    );
     await checkA11y('nodes');
     await shot(page, 'nodes');
   });

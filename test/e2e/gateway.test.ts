@@ -35,7 +35,8 @@ before(async () => {
   server = new grpc.Server();
   server.addService(ControlService, {
     getInfo: (call: grpc.ServerUnaryCall<unknown, Info>, cb: grpc.sendUnaryData<Info>) => {
-      const e = unauth(call); if (e) return cb(e);
+      const e = unauth(call);
+      if (e) return cb(e);
       cb(null, Info.fromPartial({ controllerId: 'ctl-1', version: '0.1.0', lastEventSeq: 42, nodesUp: 2, nodesTotal: 2 }));
     },
     getEnvironment: (call: grpc.ServerUnaryCall<{ id: string }, Environment>, cb: grpc.sendUnaryData<Environment>) => {
@@ -61,13 +62,22 @@ before(async () => {
       call.write(LogChunk.fromPartial({ lines: ['hello', 'world'], eof: true }));
       call.end();
     },
-    listEnvironments: notImplemented, createEnvironment: notImplemented, destroyEnvironment: notImplemented,
-    listTasks: notImplemented, killTask: notImplemented, listNodes: notImplemented, addNode: notImplemented,
-    removeNode: notImplemented, listRuns: notImplemented, listTemplates: notImplemented,
-    renderTemplate: notImplemented, lintTemplate: notImplemented,
+    listEnvironments: notImplemented,
+    createEnvironment: notImplemented,
+    destroyEnvironment: notImplemented,
+    listTasks: notImplemented,
+    killTask: notImplemented,
+    listNodes: notImplemented,
+    addNode: notImplemented,
+    removeNode: notImplemented,
+    listRuns: notImplemented,
+    listTemplates: notImplemented,
+    renderTemplate: notImplemented,
+    lintTemplate: notImplemented,
   } as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((res, rej) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
+  );
   controllerAddr = `127.0.0.1:${port}`;
   gw = await startGateway({ controller: controllerAddr, token: CONTROLLER_TOKEN, listen: '127.0.0.1:0', staticDir });
 });
@@ -82,7 +92,7 @@ async function api(method: string, body: unknown, token: string | null = gw.toke
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (token) headers['x-baton-console-token'] = token;
   const r = await fetch(new URL(`/api/${method}`, gw.url), { method: 'POST', headers, body: raw ?? JSON.stringify(body) });
-  return { status: r.status, body: await r.json() as any, headers: r.headers };
+  return { status: r.status, body: (await r.json()) as any, headers: r.headers };
 }
 
 function wsFrames(method: string, req: unknown, token = gw.token, until = (f: any) => f.t !== 'msg'): Promise<any[]> {
@@ -93,7 +103,10 @@ function wsFrames(method: string, req: unknown, token = gw.token, until = (f: an
     ws.on('message', (d) => {
       const f = JSON.parse(d.toString());
       frames.push(f);
-      if (until(f)) { ws.close(); resolve(frames); }
+      if (until(f)) {
+        ws.close();
+        resolve(frames);
+      }
     });
     ws.on('unexpected-response', (_req, res) => reject(Object.assign(new Error('refused'), { status: res.statusCode })));
     ws.on('error', reject);
@@ -146,7 +159,8 @@ test('bad requests name what is wrong', async () => {
 
 test('a cross-origin API call is refused even with the token', async () => {
   const r = await fetch(new URL('/api/GetInfo', gw.url), {
-    method: 'POST', body: '{}',
+    method: 'POST',
+    body: '{}',
     headers: { 'Content-Type': 'application/json', 'x-baton-console-token': gw.token, Origin: 'http://evil.example' },
   });
   assert.equal(r.status, 401);
@@ -155,7 +169,10 @@ test('a cross-origin API call is refused even with the token', async () => {
 test('a request for a foreign Host name is refused (DNS rebinding)', async () => {
   const u = new URL(gw.url);
   const status = await new Promise<number>((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path: '/', headers: { Host: 'evil.example' } }, (res) => { res.resume(); resolve(res.statusCode!); });
+    const req = http.request({ host: u.hostname, port: u.port, path: '/', headers: { Host: 'evil.example' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
     req.on('error', reject);
     req.end();
   });
@@ -164,7 +181,10 @@ test('a request for a foreign Host name is refused (DNS rebinding)', async () =>
 
 test('the event stream arrives as batches over a WebSocket, resumable from a seq', async () => {
   const frames = await wsFrames('Subscribe', { fromSeq: 10 }, gw.token, (f) => f.t === 'msg' && f.m.events[0].seq === 12);
-  assert.deepEqual(frames.map((f) => f.m.events[0].seq), [11, 12]);
+  assert.deepEqual(
+    frames.map((f) => f.m.events[0].seq),
+    [11, 12],
+  );
   assert.equal(frames[1].m.events[0].taskId, 't1');
 });
 
@@ -175,7 +195,10 @@ test('a WebSocket without the console token is refused', async () => {
 test('transition progress streams until the final message; a refusal arrives as an error frame', async () => {
   const frames = await wsFrames('ControlEnvironment', { id: 'e1', transition: 'CONFIGURE' });
   const msgs = frames.filter((f) => f.t === 'msg').map((f) => f.m);
-  assert.deepEqual(msgs.map((m) => `${m.done}/${m.total}`), ['1/2', '2/2', '0/0']);
+  assert.deepEqual(
+    msgs.map((m) => `${m.done}/${m.total}`),
+    ['1/2', '2/2', '0/0'],
+  );
   assert.equal(msgs[2].final, true);
   assert.equal(frames.at(-1).t, 'end');
   const refused = await wsFrames('ControlEnvironment', { id: 'e1', transition: 'EXIT' });
@@ -211,7 +234,9 @@ test('an unreachable controller gives UNAVAILABLE (503), and the gateway keeps s
   const lone = await startGateway({ controller: '127.0.0.1:1', listen: '127.0.0.1:0', staticDir });
   try {
     const r = await fetch(new URL('/api/GetInfo', lone.url), {
-      method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', 'x-baton-console-token': lone.token },
+      method: 'POST',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json', 'x-baton-console-token': lone.token },
     });
     assert.equal(r.status, 503);
     assert.equal(((await r.json()) as any).error.code, 'UNAVAILABLE');
@@ -222,8 +247,10 @@ test('an unreachable controller gives UNAVAILABLE (503), and the gateway keeps s
 });
 
 test('the gateway refuses to listen on a network address (plain HTTP)', async () => {
-  await assert.rejects(startGateway({ controller: controllerAddr, listen: '0.0.0.0:0', staticDir }),
-    (e: any) => e.code === 'BAD_INPUT' && /loopback only/.test(e.message));
+  await assert.rejects(
+    startGateway({ controller: controllerAddr, listen: '0.0.0.0:0', staticDir }),
+    (e: any) => e.code === 'BAD_INPUT' && /loopback only/.test(e.message),
+  );
 });
 
 test('probeController says whether the controller answers', async () => {

@@ -62,11 +62,15 @@ describe('console connection', { timeout: 300_000 }, () => {
     gw = await startGateway({ controller, token, consoleToken: TOKEN, listen: `127.0.0.1:${port}` });
     await app.waitLive(60_000);
     await events.search('DEPLOYED');
-    const rows = await eventually('the DEPLOYED state change that happened while away', async () => {
-      const all = await events.rowsText();
-      const hit = all.filter((x) => x.includes('env.state') && x.includes('DEPLOYED'));
-      return hit.length ? hit : null;
-    }, 30_000);
+    const rows = await eventually(
+      'the DEPLOYED state change that happened while away',
+      async () => {
+        const all = await events.rowsText();
+        const hit = all.filter((x) => x.includes('env.state') && x.includes('DEPLOYED'));
+        return hit.length ? hit : null;
+      },
+      30_000,
+    );
     assert.equal(rows.length, 1, `once, not twice: ${rows.join(' | ')}`);
     await app.nav('Environments').click();
     await eventually('the list showing DEPLOYED', async () => ((await page.getByRole('table').textContent()) ?? '').includes('DEPLOYED'));

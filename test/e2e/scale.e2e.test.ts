@@ -55,7 +55,11 @@ describe('console at 10,000 tasks', { timeout: 600_000 }, () => {
       const g = globalThis as unknown as { __gaps: number[]; requestAnimationFrame(f: (t: number) => void): void; performance: { now(): number } };
       g.__gaps = [];
       let last = g.performance.now();
-      const f = (t: number) => { g.__gaps.push(t - last); last = t; if (g.__gaps.length < 50_000) g.requestAnimationFrame(f); };
+      const f = (t: number) => {
+        g.__gaps.push(t - last);
+        last = t;
+        if (g.__gaps.length < 50_000) g.requestAnimationFrame(f);
+      };
       g.requestAnimationFrame(f);
     });
     await envPage.transition('DEPLOY', 'DEPLOYED');

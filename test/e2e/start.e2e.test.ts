@@ -20,8 +20,12 @@ test('npm start without Electron serves the web console on a local stack and cle
   const child = spawn(process.execPath, [START], { cwd: ROOT, env: { ...stack.env, BATON_NO_ELECTRON: '1' } });
   let out = '';
   let err = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stderr.on('data', (d) => { err += d; });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   try {
     const openUrl = await eventually('the console address', async () => /Open (http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(out)?.[1], 120_000);
@@ -31,7 +35,9 @@ test('npm start without Electron serves the web console on a local stack and cle
     assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     const token = new URL(openUrl).hash.replace('#token=', '');
     const info = await fetch(new URL('/api/ListNodes', openUrl), {
-      method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', 'x-baton-console-token': token },
+      method: 'POST',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json', 'x-baton-console-token': token },
     });
     assert.equal(info.status, 200);
     assert.equal(((await info.json()) as { nodes: unknown[] }).nodes.length, 2);

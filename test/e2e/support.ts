@@ -33,7 +33,11 @@ export function assertConsoleTestable(): void {
   if (why) throw new Error(`the console's browser tests cannot run: ${why}`);
 }
 
-export interface RunResult { code: number; stdout: string; stderr: string }
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export class Stack {
   readonly env: NodeJS.ProcessEnv;
@@ -59,10 +63,20 @@ export class Stack {
       const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'baton.js'), ...args], { cwd: ROOT, env: this.env });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (d) => { stdout += d; });
-      child.stderr.on('data', (d) => { stderr += d; });
-      const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`baton ${args.join(' ')}: no answer in ${timeoutMs} ms`)); }, timeoutMs);
-      child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr }); });
+      child.stdout.on('data', (d) => {
+        stdout += d;
+      });
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`baton ${args.join(' ')}: no answer in ${timeoutMs} ms`));
+      }, timeoutMs);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
     });
   }
 
@@ -80,18 +94,27 @@ export class Stack {
   }
 }
 
-export interface ConsoleInfo { url: string; token: string; openUrl: string }
+export interface ConsoleInfo {
+  url: string;
+  token: string;
+  openUrl: string;
+}
 
 /** `baton console --json` against the stack; resolves once it printed its address. */
 export class ConsoleProcess {
-  private constructor(readonly child: ChildProcess, readonly info: ConsoleInfo) {}
+  private constructor(
+    readonly child: ChildProcess,
+    readonly info: ConsoleInfo,
+  ) {}
 
   static start(stack: Stack, extra: string[] = []): Promise<ConsoleProcess> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'baton.js'), 'console', '--json', ...extra], { cwd: ROOT, env: stack.env });
       let buf = '';
       let err = '';
-      child.stderr!.on('data', (d) => { err += d; });
+      child.stderr!.on('data', (d) => {
+        err += d;
+      });
       child.stdout!.on('data', (d) => {
         buf += d;
         const nl = buf.indexOf('\n');
@@ -100,7 +123,9 @@ export class ConsoleProcess {
           const info = JSON.parse(buf.slice(0, nl)) as ConsoleInfo & { error?: unknown };
           if (info.error) reject(new Error(`baton console: ${JSON.stringify(info.error)}`));
           else resolve(new ConsoleProcess(child, info));
-        } catch (e) { reject(e); }
+        } catch (e) {
+          reject(e);
+        }
       });
       child.on('exit', (code) => reject(new Error(`baton console exited (${code}): ${err}`)));
     });
@@ -108,7 +133,10 @@ export class ConsoleProcess {
 
   stop(): Promise<void> {
     return new Promise((resolve) => {
-      if (this.child.exitCode !== null) { resolve(); return; }
+      if (this.child.exitCode !== null) {
+        resolve();
+        return;
+      }
       this.child.once('exit', () => resolve());
       this.child.kill('SIGTERM');
     });
@@ -118,8 +146,16 @@ export class ConsoleProcess {
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -131,13 +167,20 @@ export async function eventually<T>(what: string, fn: () => Promise<T | null | u
     try {
       const v = await fn();
       if (v) return v;
-    } catch (e) { last = e; }
+    } catch (e) {
+      last = e;
+    }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 150));
   }
 }
 
-export interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[]; html: string }[] }
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; html: string }[];
+}
 
 /** Runs axe-core in the page; returns the serious and critical violations. */
 export async function axeSerious(page: Page): Promise<AxeViolation[]> {
@@ -149,7 +192,12 @@ export async function axeSerious(page: Page): Promise<AxeViolation[]> {
   const result = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run(opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
     const r = await axe.run({ resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, html: n.html.slice(0, 200) })) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, html: n.html.slice(0, 200) })),
+    }));
   });
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
@@ -165,8 +213,12 @@ export class ForegroundProcess {
   private output = '';
   private readonly exited: Promise<number | null>;
   private constructor(readonly child: ChildProcess) {
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => { this.output += d; });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => { this.output += d; });
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      this.output += d;
+    });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      this.output += d;
+    });
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
@@ -174,7 +226,9 @@ export class ForegroundProcess {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'baton.js'), ...args], { cwd: ROOT, env: stack.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const proc = new ForegroundProcess(child);
     let gone = false;
-    void proc.exited.then(() => { gone = true; });
+    void proc.exited.then(() => {
+      gone = true;
+    });
     const end = Date.now() + timeoutMs;
     for (;;) {
       const match = ready.exec(proc.output);

@@ -45,7 +45,12 @@ describe('api client', () => {
   });
 
   it('names an unreachable gateway as UNAVAILABLE', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => { throw new TypeError('Failed to fetch'); }));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        throw new TypeError('Failed to fetch');
+      }),
+    );
     await expect(call('ListRuns', {})).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 });
@@ -61,7 +66,7 @@ describe('log buffer', () => {
     expect(b.text(false)).toBe('b two\nc three\nd two\n');
   });
 
-  it('shows a line\'s own timestamp, or the time it arrived', () => {
+  it("shows a line's own timestamp, or the time it arrived", () => {
     expect(splitTimestamp('2026-01-02T03:04:05.678Z started')).toEqual({ ts: '2026-01-02T03:04:05.678Z', rest: 'started' });
     expect(displayLine({ t: 0, text: '2026-01-02T03:04:05Z hi' }, false)).toBe('hi');
     expect(displayLine({ t: new Date(2026, 0, 2, 3, 4, 5, 6).getTime(), text: 'plain' }, true)).toBe('03:04:05.006 plain');
@@ -83,7 +88,7 @@ describe('events filter', () => {
     expect(filterEvents([whileInError, failedEnd], { groups: ['error'], envId: '', text: '' })).toEqual([failedEnd]);
     expect(kindGroup('hook.end')).toBe('hook');
   });
-  it('filters by environment and by text, including the error\'s task', () => {
+  it("filters by environment and by text, including the error's task", () => {
     expect(filterEvents(evs, { groups: [], envId: 'e2', text: '' })).toHaveLength(1);
     expect(filterEvents(evs, { groups: [], envId: '', text: 'readout-0' }).map((e) => e.kind)).toEqual(['task.exit']);
     expect(filterEvents(evs, { groups: [], envId: '', text: 'agent-2' }).map((e) => e.kind)).toEqual(['node.down']);

@@ -18,7 +18,10 @@ import { detailFromWire } from '../../renderer/src/api/errors.js';
 import { errorDetail, varSpec } from './fixtures.js';
 
 function enabled() {
-  return screen.getAllByRole('button').filter((b) => !(b as HTMLButtonElement).disabled).map((b) => b.textContent);
+  return screen
+    .getAllByRole('button')
+    .filter((b) => !(b as HTMLButtonElement).disabled)
+    .map((b) => b.textContent);
 }
 
 describe('TransitionBar', () => {
@@ -65,7 +68,11 @@ describe('TransitionBar', () => {
 
 describe('VarForm', () => {
   const template = {
-    name: 'daq-chain', repo: 'assets', file: 'workflows/daq-chain.yaml', description: '', revision: '',
+    name: 'daq-chain',
+    repo: 'assets',
+    file: 'workflows/daq-chain.yaml',
+    description: '',
+    revision: '',
     vars: [
       varSpec({ name: 'readouts', type: 'int', defaultJson: '2', label: 'Readout tasks', min: 1, max: 16, description: 'how many readouts' }),
       varSpec({ name: 'qc_enabled', type: 'bool', defaultJson: 'true', label: 'QC' }),
@@ -106,8 +113,10 @@ describe('VarForm', () => {
 
 describe('ErrorDetailView', () => {
   it('shows the structured failure: code, task, node, exit code, last lines, causes', () => {
-    const wire = { ...errorDetail({ code: 'TIMEOUT', message: 'CONFIGURE did not finish in 5s' }),
-      causes: [{ ...errorDetail({ code: 'TASK_FAILED', message: 'exited', taskName: 'readout-1', node: 'agent-2', exitCode: 3 }), lastLines: ['boom'] }] };
+    const wire = {
+      ...errorDetail({ code: 'TIMEOUT', message: 'CONFIGURE did not finish in 5s' }),
+      causes: [{ ...errorDetail({ code: 'TASK_FAILED', message: 'exited', taskName: 'readout-1', node: 'agent-2', exitCode: 3 }), lastLines: ['boom'] }],
+    };
     render(<ErrorDetailView detail={detailFromWire(wire)} title="CONFIGURE failed" />);
     const alert = screen.getByRole('alert', { name: 'CONFIGURE failed' });
     expect(alert.textContent).toContain('TIMEOUT');
@@ -125,7 +134,11 @@ describe('shell', () => {
   it('shows notifications as alerts with a way to dismiss them', () => {
     const store = createConsoleStore();
     store.getState().notify({ level: 'error', title: 'Environment e1 is in ERROR', body: 'task readout-0 exited', envId: 'e1', timeMs: 0 });
-    render(<StoreProvider store={store}><Notifications /></StoreProvider>);
+    render(
+      <StoreProvider store={store}>
+        <Notifications />
+      </StoreProvider>,
+    );
     expect(screen.getByRole('alert').textContent).toContain('task readout-0 exited');
     fireEvent.click(screen.getByRole('button', { name: /Dismiss/ }));
     expect(screen.queryByRole('alert')).toBeNull();
@@ -133,7 +146,11 @@ describe('shell', () => {
 
   it('shows the connection state as it changes', () => {
     const store = createConsoleStore();
-    render(<StoreProvider store={store}><ConnectionBadge /></StoreProvider>);
+    render(
+      <StoreProvider store={store}>
+        <ConnectionBadge />
+      </StoreProvider>,
+    );
     expect(screen.getByRole('status').textContent).toContain('Connecting');
     act(() => store.getState().setConnection({ status: 'live' }));
     expect(screen.getByRole('status').textContent).toContain('Live');
@@ -144,7 +161,11 @@ describe('shell', () => {
   it('lists the shortcuts in a dialog', () => {
     const store = createConsoleStore();
     store.getState().setCheatSheet(true);
-    render(<StoreProvider store={store}><CheatSheet /></StoreProvider>);
+    render(
+      <StoreProvider store={store}>
+        <CheatSheet />
+      </StoreProvider>,
+    );
     const d = screen.getByRole('dialog', { name: 'Keyboard shortcuts' });
     expect(within(d).getByText('Go to nodes')).toBeTruthy();
     fireEvent.keyDown(d, { key: 'Escape' });

@@ -3,28 +3,78 @@ import type { ChannelEdge, Environment, Event, Role, Task, VarSpec } from '../..
 
 export function task(p: Partial<Task> & { id: string }): Task {
   return {
-    name: p.id, role: p.id, envId: 'env-1', className: 'demo', state: 'STANDBY', node: 'agent-1', pid: 100, critical: false,
-    lost: false, control: 'controlled', driver: 'process', exit: undefined, cpu: 0, rssBytes: 0, host: 'localhost', logPath: '',
-    ports: {}, counters: [], error: undefined, included: true, command: 'node', args: [], addresses: {}, restarts: 0, ...p,
+    name: p.id,
+    role: p.id,
+    envId: 'env-1',
+    className: 'demo',
+    state: 'STANDBY',
+    node: 'agent-1',
+    pid: 100,
+    critical: false,
+    lost: false,
+    control: 'controlled',
+    driver: 'process',
+    exit: undefined,
+    cpu: 0,
+    rssBytes: 0,
+    host: 'localhost',
+    logPath: '',
+    ports: {},
+    counters: [],
+    error: undefined,
+    included: true,
+    command: 'node',
+    args: [],
+    addresses: {},
+    restarts: 0,
+    ...p,
   };
 }
 
 export function env(p: Partial<Environment> & { id: string }): Environment {
   return {
-    name: p.id, workflow: 'daq-chain', state: 'STANDBY', runNumber: undefined, owner: '', createdMs: 1000, updatedMs: 1000,
-    vars: {}, repo: '', revision: '', tasks: [], root: undefined, graph: undefined, counts: undefined, error: undefined,
-    transition: '', degraded: false, awaitingReap: [], ...p,
+    name: p.id,
+    workflow: 'daq-chain',
+    state: 'STANDBY',
+    runNumber: undefined,
+    owner: '',
+    createdMs: 1000,
+    updatedMs: 1000,
+    vars: {},
+    repo: '',
+    revision: '',
+    tasks: [],
+    root: undefined,
+    graph: undefined,
+    counts: undefined,
+    error: undefined,
+    transition: '',
+    degraded: false,
+    awaitingReap: [],
+    ...p,
   };
 }
 
 let seq = 0;
 export function event(p: Partial<Event> & { kind: string }): Event {
   return {
-    seq: ++seq, timeMs: Date.now(), envId: 'env-1', taskId: '', node: '', state: '', transition: '', message: '',
-    error: undefined, data: {}, runNumber: 0, ...p,
+    seq: ++seq,
+    timeMs: Date.now(),
+    envId: 'env-1',
+    taskId: '',
+    node: '',
+    state: '',
+    transition: '',
+    message: '',
+    error: undefined,
+    data: {},
+    runNumber: 0,
+    ...p,
   };
 }
-export function resetSeq(n = 0) { seq = n; }
+export function resetSeq(n = 0) {
+  seq = n;
+}
 
 export function role(p: Partial<Role> & { path: string }): Role {
   return { name: p.path.split('/').pop()!, kind: 'task', state: 'STANDBY', critical: false, included: true, taskId: '', children: [], nmin: 0, ...p };

@@ -17,11 +17,16 @@ function daqChain(readouts: number): { root: Role; tasks: Map<string, Task>; edg
   }
   tasks.set('t-b', task({ id: 't-b', name: 'builder', state: 'RUNNING' }));
   tasks.set('t-q', task({ id: 't-q', name: 'qc', state: 'RUNNING' }));
-  const root = role({ path: '', name: 'daq-chain', kind: 'aggregator', children: [
-    role({ path: 'readout', name: 'readout-{{ it }}', kind: 'iterator', children: kids }),
-    role({ path: 'builder', taskId: 't-b' }),
-    role({ path: 'qc', taskId: 't-q' }),
-  ] });
+  const root = role({
+    path: '',
+    name: 'daq-chain',
+    kind: 'aggregator',
+    children: [
+      role({ path: 'readout', name: 'readout-{{ it }}', kind: 'iterator', children: kids }),
+      role({ path: 'builder', taskId: 't-b' }),
+      role({ path: 'qc', taskId: 't-q' }),
+    ],
+  });
   const edges = [...kids.map((k) => edge(k.path, 'builder', 100)), edge('builder', 'qc', 50)];
   return { root, tasks, edges };
 }
@@ -53,7 +58,9 @@ describe('graph model', () => {
     tasks.set('t-r3', { ...tasks.get('t-r3')!, state: 'ERROR' });
     expect(buildGraphModel(root, { edges }, tasks).nodes[0]).toMatchObject({ state: 'ERROR', byState: { RUNNING: 19, ERROR: 1 } });
     const iter = root.children[0]!;
-    iter.children.forEach((c) => { c.critical = false; });
+    iter.children.forEach((c) => {
+      c.critical = false;
+    });
     expect(buildGraphModel(root, { edges }, tasks).nodes[0]!.state).toBe('MIXED');
   });
 
@@ -80,7 +87,7 @@ describe('graph model', () => {
     expect(c.structureKey).not.toBe(a.structureKey);
   });
 
-  it('shows a role\'s own state before its task is known', () => {
+  it("shows a role's own state before its task is known", () => {
     const root = role({ path: '', kind: 'aggregator', children: [role({ path: 'x', state: 'CONFIGURED', taskId: 'unknown' })] });
     expect(buildGraphModel(root, undefined, new Map()).nodes[0]!.state).toBe('CONFIGURED');
   });

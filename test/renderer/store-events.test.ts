@@ -6,11 +6,19 @@ import { createConsoleStore } from '../../renderer/src/store/store.js';
 import { env, errorDetail, event, resetSeq, task } from './fixtures.js';
 
 function slice(): EventSlice {
-  const tasks = new Map([['t1', task({ id: 't1', state: 'CONFIGURED' })], ['t2', task({ id: 't2', state: 'CONFIGURED' })], ['t3', task({ id: 't3', state: 'CONFIGURED' })]]);
+  const tasks = new Map([
+    ['t1', task({ id: 't1', state: 'CONFIGURED' })],
+    ['t2', task({ id: 't2', state: 'CONFIGURED' })],
+    ['t3', task({ id: 't3', state: 'CONFIGURED' })],
+  ]);
   return {
     envs: new Map([['env-1', env({ id: 'env-1', state: 'CONFIGURED', counts: { total: 3, byState: { CONFIGURED: 3 }, lost: 0 } })]]),
     envTaskIds: new Map([['env-1', ['t1', 't2', 't3']]]),
-    tasks, progress: new Map(), events: [], lastSeq: 0, nodes: new Map(),
+    tasks,
+    progress: new Map(),
+    events: [],
+    lastSeq: 0,
+    nodes: new Map(),
   };
 }
 
@@ -53,7 +61,9 @@ describe('applyEvents', () => {
 
   it('tracks a transition from begin through progress to end', () => {
     let s = slice();
-    const step = (ev: ReturnType<typeof event>) => { s = { ...s, ...applyEvents(s, [ev], { liveSinceMs: 0 }).next } as EventSlice; };
+    const step = (ev: ReturnType<typeof event>) => {
+      s = { ...s, ...applyEvents(s, [ev], { liveSinceMs: 0 }).next } as EventSlice;
+    };
     step(event({ kind: 'env.transition', transition: 'START_ACTIVITY', data: { phase: 'begin', total: '3' } }));
     expect(s.progress.get('env-1')).toMatchObject({ transition: 'START_ACTIVITY', done: 0, total: 3 });
     expect(s.envs.get('env-1')!.transition).toBe('START_ACTIVITY');
@@ -66,7 +76,10 @@ describe('applyEvents', () => {
 
   it('sets the run number on run.start and clears it when the environment leaves RUNNING', () => {
     let s = slice();
-    s = { ...s, ...applyEvents(s, [event({ kind: 'run.start', runNumber: 7 }), event({ kind: 'env.state', state: 'RUNNING', runNumber: 7 })], { liveSinceMs: 0 }).next } as EventSlice;
+    s = {
+      ...s,
+      ...applyEvents(s, [event({ kind: 'run.start', runNumber: 7 }), event({ kind: 'env.state', state: 'RUNNING', runNumber: 7 })], { liveSinceMs: 0 }).next,
+    } as EventSlice;
     expect(s.envs.get('env-1')!.runNumber).toBe(7);
     const r = applyEvents(s, [event({ kind: 'env.state', state: 'CONFIGURED' })], { liveSinceMs: 0 });
     expect(r.next.envs!.get('env-1')!.runNumber).toBeUndefined();
@@ -99,10 +112,11 @@ describe('applyEvents', () => {
 
   it('marks lost tasks and records exits', () => {
     const s = slice();
-    const { next } = applyEvents(s, [
-      event({ kind: 'task.lost', taskId: 't1' }),
-      event({ kind: 'task.exit', taskId: 't2', state: 'ERROR', data: { code: '137', signal: 'SIGKILL' } }),
-    ], { liveSinceMs: 0 });
+    const { next } = applyEvents(
+      s,
+      [event({ kind: 'task.lost', taskId: 't1' }), event({ kind: 'task.exit', taskId: 't2', state: 'ERROR', data: { code: '137', signal: 'SIGKILL' } })],
+      { liveSinceMs: 0 },
+    );
     expect(next.tasks!.get('t1')!.lost).toBe(true);
     expect(next.tasks!.get('t2')!.exit).toMatchObject({ exited: true, code: 137, signal: 'SIGKILL' });
     expect(next.tasks!.get('t2')!.state).toBe('ERROR');
@@ -138,7 +152,9 @@ describe('the store at scale', () => {
     store.getState().upsertEnv(env({ id: 'env-1', state: 'CONFIGURED', tasks, counts: { total: 10_000, byState: { CONFIGURED: 10_000 }, lost: 0 } }));
     const before = store.getState().tasks;
     let updates = 0;
-    const unsub = store.subscribe(() => { updates += 1; });
+    const unsub = store.subscribe(() => {
+      updates += 1;
+    });
     resetSeq();
     const batch = Array.from({ length: 5000 }, (_, i) => event({ kind: 'task.state', taskId: `t${i * 2}`, state: 'RUNNING' }));
     store.getState().applyEvents(batch);
@@ -161,7 +177,21 @@ describe('the store at scale', () => {
 
   it('keeps a bounded cpu/memory history per node', () => {
     const store = createConsoleStore();
-    const node = { name: 'agent-1', address: '', host: '', labels: {}, resources: undefined, up: true, lastSeenMs: 0, cpu: 0.1, memUsed: 1, memTotal: 2, tasks: 0, sim: false, pid: 1 };
+    const node = {
+      name: 'agent-1',
+      address: '',
+      host: '',
+      labels: {},
+      resources: undefined,
+      up: true,
+      lastSeenMs: 0,
+      cpu: 0.1,
+      memUsed: 1,
+      memTotal: 2,
+      tasks: 0,
+      sim: false,
+      pid: 1,
+    };
     for (let i = 0; i < 400; i++) store.getState().setNodes([{ ...node, cpu: i }], i * 1000);
     const h = store.getState().nodeHistory.get('agent-1')!;
     expect(h.length).toBe(300);

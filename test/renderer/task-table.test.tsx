@@ -26,7 +26,13 @@ describe('task table model', () => {
     expect(filterTasks(tasks, { search: '', states: ['RUNNING'], node: '' }).map((t) => t.id)).toEqual(['a', 'c']);
     expect(filterTasks(tasks, { search: '', states: ['LOST', 'ERROR'], node: '' }).map((t) => t.id)).toEqual(['b', 'd']);
     expect(filterTasks(tasks, { search: '', states: [], node: 'agent-1' }).map((t) => t.id)).toEqual(['b', 'c']);
-    expect(countByState(tasks)).toEqual(new Map([['RUNNING', 2], ['ERROR', 1], ['LOST', 1]]));
+    expect(countByState(tasks)).toEqual(
+      new Map([
+        ['RUNNING', 2],
+        ['ERROR', 1],
+        ['LOST', 1],
+      ]),
+    );
   });
 
   it('sorts names naturally (readout-2 before readout-10) and numbers numerically, both ways', () => {
@@ -47,10 +53,16 @@ describe('TaskTable', () => {
 
   function mount(n: number) {
     const store = createConsoleStore();
-    const list = Array.from({ length: n }, (_, i) => task({ id: `t${i}`, name: `readout-${i}`, state: i % 100 === 0 ? 'ERROR' : 'RUNNING', node: `agent-${i % 4}` }));
+    const list = Array.from({ length: n }, (_, i) =>
+      task({ id: `t${i}`, name: `readout-${i}`, state: i % 100 === 0 ? 'ERROR' : 'RUNNING', node: `agent-${i % 4}` }),
+    );
     store.getState().upsertEnv(env({ id: 'env-1', tasks: list }));
     const opened: string[] = [];
-    render(<StoreProvider store={store}><TaskTable envId="env-1" onOpenTask={(id) => opened.push(id)} /></StoreProvider>);
+    render(
+      <StoreProvider store={store}>
+        <TaskTable envId="env-1" onOpenTask={(id) => opened.push(id)} />
+      </StoreProvider>,
+    );
     return { store, opened };
   }
 
@@ -89,7 +101,24 @@ describe('TaskTable', () => {
 
   it('re-renders a row when its task changes state through an event', () => {
     const { store } = mount(5);
-    act(() => { store.getState().applyEvents([{ seq: 1, timeMs: 0, kind: 'task.state', envId: 'env-1', taskId: 't1', node: '', state: 'DONE', transition: '', message: '', error: undefined, data: {}, runNumber: 0 }]); });
+    act(() => {
+      store.getState().applyEvents([
+        {
+          seq: 1,
+          timeMs: 0,
+          kind: 'task.state',
+          envId: 'env-1',
+          taskId: 't1',
+          node: '',
+          state: 'DONE',
+          transition: '',
+          message: '',
+          error: undefined,
+          data: {},
+          runNumber: 0,
+        },
+      ]);
+    });
     const row = screen.getByRole('button', { name: 'readout-1' }).closest('[role="row"]') as HTMLElement;
     expect(within(row).getByText('DONE')).toBeTruthy();
   });

@@ -36,7 +36,7 @@ describe('var form', () => {
     expect(validateField(url, 'anything')).toBeNull();
   });
 
-  it('sends only what differs from the defaults, in the var type\'s text form', () => {
+  it("sends only what differs from the defaults, in the var type's text form", () => {
     const r = buildVars([readouts, rate, qc, mode, hosts, url], { readouts: ' 4 ', qc_enabled: false, hosts: 'x, y' });
     expect(r.errors).toEqual({});
     expect(r.vars).toEqual({ readouts: '4', qc_enabled: 'false', hosts: '["x","y"]' });

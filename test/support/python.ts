@@ -20,7 +20,7 @@ export function findPython(): string {
   for (const command of candidates) {
     const r = spawnSync(command, ['-c', 'import grpc, google.protobuf'], { encoding: 'utf8', timeout: 30_000 });
     if (r.status === 0) return (found = command);
-    const why = r.error ? r.error.message : (r.stderr.trim().split('\n').pop() || `exit ${r.status}`);
+    const why = r.error ? r.error.message : r.stderr.trim().split('\n').pop() || `exit ${r.status}`;
     tried.push(`${command} (${why})`);
   }
   throw new Error(

@@ -12,7 +12,12 @@ export function makeFrame(run: number, seq: number, payload: Buffer): Buffer {
   return f;
 }
 
-export interface FrameCheck { ok: boolean; run: number; seq: number; why?: string }
+export interface FrameCheck {
+  ok: boolean;
+  run: number;
+  seq: number;
+  why?: string;
+}
 
 export function checkFrame(f: Buffer): FrameCheck {
   if (f.length < HEADER) return { ok: false, run: 0, seq: 0, why: `short frame (${f.length} bytes)` };

@@ -4,8 +4,14 @@
 import * as grpc from '@grpc/grpc-js';
 import * as fs from 'node:fs';
 import {
-  TaskControlService, type AgentToTask, type TaskCounters, type TaskEvent, type TaskHello, type TaskMsg,
-  type Transition, type TransitionReply,
+  TaskControlService,
+  type AgentToTask,
+  type TaskCounters,
+  type TaskEvent,
+  type TaskHello,
+  type TaskMsg,
+  type Transition,
+  type TransitionReply,
 } from '../../rpc/gen/task.js';
 import { BatonError } from '../../model/errors.js';
 import { toServiceError } from '../../rpc/errors.js';
@@ -63,7 +69,9 @@ export const MAX_UNIX_PATH = 107;
 
 export async function startControlServer(socketPath: string, hooks: ControlHooks): Promise<ControlServer> {
   if (Buffer.byteLength(socketPath) > MAX_UNIX_PATH) {
-    throw new BatonError('BAD_INPUT', `task control socket path ${socketPath} is longer than ${MAX_UNIX_PATH} bytes: use a shorter agent home`, { where: 'home' });
+    throw new BatonError('BAD_INPUT', `task control socket path ${socketPath} is longer than ${MAX_UNIX_PATH} bytes: use a shorter agent home`, {
+      where: 'home',
+    });
   }
   try {
     fs.unlinkSync(socketPath); // a stale socket from an agent that died

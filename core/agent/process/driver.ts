@@ -54,11 +54,13 @@ export class ProcessDriver implements Driver {
   spawner: SpawnHelper | null = null;
   readonly inheritedEnv = inheritedEnv();
 
-  constructor(readonly o: ResolvedOptions, readonly sink: UpdateSink) {
+  constructor(
+    readonly o: ResolvedOptions,
+    readonly sink: UpdateSink,
+  ) {
     this.ports = new PortAllocator(o.portMin, o.portMax, o.name);
     this.controlPath = path.join(o.dir, 'task.sock');
-    this.stateWriter = new StateWriter(path.join(o.dir, 'tasks.json'), () =>
-      [...this.tasks.values()].filter((t) => !t.exit).map(persistedJson));
+    this.stateWriter = new StateWriter(path.join(o.dir, 'tasks.json'), () => [...this.tasks.values()].filter((t) => !t.exit).map(persistedJson));
   }
 
   get node(): string {
@@ -129,11 +131,23 @@ export class ProcessDriver implements Driver {
       const st = readProcStat(p.pid);
       if (!st || st.starttime !== p.startTime || st.state === 'Z') continue;
       const t = newTask({
-        id: p.id, envId: p.envId, name: p.name, control: p.control === 'basic' ? 'basic' : 'controlled', command: p.command,
-        pid: p.pid, startTime: p.startTime, token: p.token,
+        id: p.id,
+        envId: p.envId,
+        name: p.name,
+        control: p.control === 'basic' ? 'basic' : 'controlled',
+        command: p.command,
+        pid: p.pid,
+        startTime: p.startTime,
+        token: p.token,
         state: (TASK_STATES as readonly string[]).includes(p.state) ? (p.state as TaskState) : 'STANDBY',
-        logPath: p.logPath, ports: p.ports ?? {}, addresses: p.addresses ?? {}, unixPaths: p.unixPaths ?? [],
-        cleanupFiles: p.cleanupFiles ?? [], controlExitMs: p.controlExitMs, termMs: p.termMs, child: null,
+        logPath: p.logPath,
+        ports: p.ports ?? {},
+        addresses: p.addresses ?? {},
+        unixPaths: p.unixPaths ?? [],
+        cleanupFiles: p.cleanupFiles ?? [],
+        controlExitMs: p.controlExitMs,
+        termMs: p.termMs,
+        child: null,
       });
       t.launched = true;
       for (const port of Object.values(t.ports)) this.ports.reserve(port);
@@ -187,12 +201,17 @@ export class ProcessDriver implements Driver {
     const fields: Record<string, string> = {};
     if (t.killReason) fields.reason = t.killReason;
     if (t.killBatch) fields.killed = 'true';
-    this.sink.push(makeUpdate(t.id, 'exited', {
-      state: t.state, ok: true, pid: t.pid, exit: t.exit, batchId: t.killBatch, logPath: t.logPath,
-      error: t.state === 'ERROR'
-        ? taskError(t, this.node, 'TASK_FAILED', `task ${t.name} exited (${describeExit(t.exit)})`, { data: fields })
-        : undefined,
-    }));
+    this.sink.push(
+      makeUpdate(t.id, 'exited', {
+        state: t.state,
+        ok: true,
+        pid: t.pid,
+        exit: t.exit,
+        batchId: t.killBatch,
+        logPath: t.logPath,
+        error: t.state === 'ERROR' ? taskError(t, this.node, 'TASK_FAILED', `task ${t.name} exited (${describeExit(t.exit)})`, { data: fields }) : undefined,
+      }),
+    );
   }
 
   /** ids of exited tasks, oldest exit first (a Set keeps insertion order) */
@@ -253,7 +272,9 @@ export class ProcessDriver implements Driver {
     const live = [...this.tasks.values()].filter((t) => !t.exit);
     void (async () => {
       for (const t of live) await rotateIfBig(t.logPath, this.o.logMaxBytes);
-    })().finally(() => { this.rotating = false; });
+    })().finally(() => {
+      this.rotating = false;
+    });
   }
 
   track<T>(p: Promise<T>): Promise<T> {
@@ -312,10 +333,7 @@ export class ProcessDriver implements Driver {
       if (event === 'EXIT' && t.control === 'basic' && !t.exit) basic.push(t);
       else rest.push(it);
     }
-    await Promise.all([
-      exitBasicTasks(this, batchId, basic),
-      ...rest.map((it) => transitionOne(this, batchId, event, deadlineMs, it)),
-    ]);
+    await Promise.all([exitBasicTasks(this, batchId, basic), ...rest.map((it) => transitionOne(this, batchId, event, deadlineMs, it))]);
   }
 
   /** Kills the groups together (transition.ts killTaskGroups: signal all, then wait for the exits). */

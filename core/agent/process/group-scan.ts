@@ -48,12 +48,14 @@ async function scan(): Promise<GroupTable> {
 
 function startScan(): Promise<GroupTable> {
   const startedAt = Date.now();
-  const table = scan().then((t) => {
-    last = { startedAt, table: t };
-    return t;
-  }).finally(() => {
-    if (inflight?.table === table) inflight = null;
-  });
+  const table = scan()
+    .then((t) => {
+      last = { startedAt, table: t };
+      return t;
+    })
+    .finally(() => {
+      if (inflight?.table === table) inflight = null;
+    });
   inflight = { startedAt, table };
   return table;
 }
@@ -64,10 +66,12 @@ function scanSince(since: number): Promise<GroupTable> {
   if (inflight && inflight.startedAt >= since) return inflight.table;
   if (!inflight) return startScan();
   // the scan under way began too early for this caller: it and all later ones share the next
-  queued ??= inflight.table.catch(() => undefined).then(() => {
-    queued = null;
-    return startScan();
-  });
+  queued ??= inflight.table
+    .catch(() => undefined)
+    .then(() => {
+      queued = null;
+      return startScan();
+    });
   return queued;
 }
 

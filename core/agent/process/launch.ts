@@ -14,20 +14,36 @@ import { spawnTask, taskEnv } from './spawn.js';
 import { exitedError, newTask, taskError, type ProcTask } from './task.js';
 import type { ProcessDriver } from './driver.js';
 
-function failed(d: ProcessDriver, batchId: number, s: LaunchSpec, code: ErrorCode, message: string, fields: { where?: string; data?: Record<string, string>; lastLines?: string[] } = {}): void {
-  d.sink.push(makeUpdate(s.taskId, 'failed', {
-    batchId, ok: false, state: 'ERROR', host: d.o.host,
-    error: errorDetail(code, message, { envId: s.envId, taskId: s.taskId, taskName: s.name, node: d.node, ...fields }),
-  }));
+function failed(
+  d: ProcessDriver,
+  batchId: number,
+  s: LaunchSpec,
+  code: ErrorCode,
+  message: string,
+  fields: { where?: string; data?: Record<string, string>; lastLines?: string[] } = {},
+): void {
+  d.sink.push(
+    makeUpdate(s.taskId, 'failed', {
+      batchId,
+      ok: false,
+      state: 'ERROR',
+      host: d.o.host,
+      error: errorDetail(code, message, { envId: s.envId, taskId: s.taskId, taskName: s.name, node: d.node, ...fields }),
+    }),
+  );
 }
 
-async function allocateBinds(d: ProcessDriver, s: LaunchSpec): Promise<{ ports: Record<string, number>; addresses: Record<string, string>; unixPaths: string[] }> {
+async function allocateBinds(
+  d: ProcessDriver,
+  s: LaunchSpec,
+): Promise<{ ports: Record<string, number>; addresses: Record<string, string>; unixPaths: string[] }> {
   const ports: Record<string, number> = {};
   const addresses: Record<string, string> = {};
   const unixPaths: string[] = [];
   try {
     for (const b of s.binds) {
-      if (!/^[A-Za-z0-9_.-]+$/.test(b.name)) throw new BatonError('BAD_INPUT', `channel name ${JSON.stringify(b.name)} of task ${s.name} is not a plain name`, { where: 'binds' });
+      if (!/^[A-Za-z0-9_.-]+$/.test(b.name))
+        throw new BatonError('BAD_INPUT', `channel name ${JSON.stringify(b.name)} of task ${s.name} is not a plain name`, { where: 'binds' });
       if (b.transport === 'unix') {
         const p = path.join(d.o.dir, 'sock', `${logFileName(s.taskId).replace(/\.log$/, '')}.${b.name}.sock`);
         if (Buffer.byteLength(p) > MAX_UNIX_PATH) throw new BatonError('BAD_INPUT', `socket path ${p} for channel ${b.name} is too long`, { where: 'binds' });
@@ -82,18 +98,36 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
     const token = randomBytes(16).toString('hex');
     const logPath = path.join(d.o.dir, 'logs', logFileName(s.taskId));
     const env = taskEnv(d.inheritedEnv, s.env, {
-      BATON_TASK_ID: s.taskId, BATON_TASK_NAME: s.name, BATON_ENV_ID: s.envId, BATON_NODE: d.node,
+      BATON_TASK_ID: s.taskId,
+      BATON_TASK_NAME: s.name,
+      BATON_ENV_ID: s.envId,
+      BATON_NODE: d.node,
       ...(control === 'controlled' ? { BATON_CONTROL: `unix://${d.controlPath}`, BATON_TASK_TOKEN: token, [ORPHAN_GRACE_ENV]: String(d.o.orphanGraceMs) } : {}),
     });
     const r = await spawnTask({ command: s.command, args: s.args, env, cwd: s.cwd || d.o.dir, logPath }, d.spawner);
     if (!r.ok) {
       for (const p of Object.values(binds.ports)) d.ports.release(p);
-      return failed(d, batchId, s, 'TASK_FAILED', `task ${s.name}: ${r.message}`, { data: r.errno ? { errno: r.errno } : undefined, lastLines: lastLines(logPath) });
+      return failed(d, batchId, s, 'TASK_FAILED', `task ${s.name}: ${r.message}`, {
+        data: r.errno ? { errno: r.errno } : undefined,
+        lastLines: lastLines(logPath),
+      });
     }
     const t = newTask({
-      id: s.taskId, envId: s.envId, name: s.name, control, command: s.command, pid: r.pid,
-      startTime: r.startTime ?? readProcStat(r.pid)?.starttime ?? 0, token, state: 'STANDBY', logPath, ...binds,
-      cleanupFiles: s.cleanupFiles, controlExitMs: s.controlExitMs, termMs: s.termMs, child: r.child,
+      id: s.taskId,
+      envId: s.envId,
+      name: s.name,
+      control,
+      command: s.command,
+      pid: r.pid,
+      startTime: r.startTime ?? readProcStat(r.pid)?.starttime ?? 0,
+      token,
+      state: 'STANDBY',
+      logPath,
+      ...binds,
+      cleanupFiles: s.cleanupFiles,
+      controlExitMs: s.controlExitMs,
+      termMs: s.termMs,
+      child: r.child,
     });
     d.tasks.set(t.id, t);
     r.child.on('exit', (code, signal, groupGone) => d.onExit(t, code, signal, groupGone));
@@ -103,19 +137,40 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
       const outcome = await waitHello(t, deadlineAt);
       if (d.tasks.get(t.id) !== t) return; // reaped meanwhile
       if (outcome === 'exited') {
-        return void d.sink.push(makeUpdate(t.id, 'failed', {
-          batchId, ok: false, state: 'ERROR', pid: t.pid, logPath, host: d.o.host, exit: t.exit!,
-          error: { ...exitedError(t, d.node), message: `task ${t.name} exited before it said hello on the control socket (${t.exit!.signal || 'exit code ' + t.exit!.code})` },
-        }));
+        return void d.sink.push(
+          makeUpdate(t.id, 'failed', {
+            batchId,
+            ok: false,
+            state: 'ERROR',
+            pid: t.pid,
+            logPath,
+            host: d.o.host,
+            exit: t.exit!,
+            error: {
+              ...exitedError(t, d.node),
+              message: `task ${t.name} exited before it said hello on the control socket (${t.exit!.signal || 'exit code ' + t.exit!.code})`,
+            },
+          }),
+        );
       }
       if (outcome === 'timeout') {
         t.killSignal = 'SIGKILL';
         await killGroupNow(t.pid);
         await d.waitExit(t, 2000);
-        return void d.sink.push(makeUpdate(t.id, 'failed', {
-          batchId, ok: false, state: 'ERROR', pid: t.pid, logPath, host: d.o.host, exit: t.exit ?? undefined,
-          error: taskError(t, d.node, 'TIMEOUT', `task ${t.name} did not say hello on the control socket before the launch deadline; it was killed`, { data: { alive: 'false' } }),
-        }));
+        return void d.sink.push(
+          makeUpdate(t.id, 'failed', {
+            batchId,
+            ok: false,
+            state: 'ERROR',
+            pid: t.pid,
+            logPath,
+            host: d.o.host,
+            exit: t.exit ?? undefined,
+            error: taskError(t, d.node, 'TIMEOUT', `task ${t.name} did not say hello on the control socket before the launch deadline; it was killed`, {
+              data: { alive: 'false' },
+            }),
+          }),
+        );
       }
     }
     // Reported only once tasks.json holds it: an agent killed right after would otherwise leave a
@@ -124,9 +179,18 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
     await d.persisted();
     if (d.tasks.get(t.id) !== t) return; // reaped meanwhile
     t.launched = true;
-    d.sink.push(makeUpdate(t.id, 'launched', {
-      batchId, ok: true, state: t.state, pid: t.pid, ports: t.ports, addresses: t.addresses, logPath, host: d.o.host,
-    }));
+    d.sink.push(
+      makeUpdate(t.id, 'launched', {
+        batchId,
+        ok: true,
+        state: t.state,
+        pid: t.pid,
+        ports: t.ports,
+        addresses: t.addresses,
+        logPath,
+        host: d.o.host,
+      }),
+    );
     if (t.exit) d.reportExit(t); // it ended while its launch waited for the write
   } catch (e) {
     failed(d, batchId, s, 'INTERNAL', `launch of ${s.name} failed: ${(e as Error).message}`);

@@ -69,7 +69,10 @@ export function readLines(file: string, from: number, to: number, grep: string):
     const got = fs.readSync(fd, buf, 0, buf.length, from);
     const last = buf.lastIndexOf(0x0a, got - 1);
     if (last < 0) return { lines: [], next: from };
-    const lines = buf.toString('utf8', 0, last).split('\n').filter((l) => !grep || l.includes(grep));
+    const lines = buf
+      .toString('utf8', 0, last)
+      .split('\n')
+      .filter((l) => !grep || l.includes(grep));
     return { lines, next: from + last + 1 };
   } finally {
     fs.closeSync(fd);

@@ -67,7 +67,9 @@ export class TaskSampler {
           let st: ProcStat | null = null;
           try {
             st = parseProcStat(await fs.promises.readFile(`/proc/${pid}/stat`, 'latin1'));
-          } catch { /* gone */ }
+          } catch {
+            /* gone */
+          }
           next.set(pid, this.fromStat(pid, st));
         }
       };

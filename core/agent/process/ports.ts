@@ -18,7 +18,11 @@ export class PortAllocator {
   private readonly used = new Set<number>();
   private cursor: number;
 
-  constructor(readonly min: number, readonly max: number, seed = '') {
+  constructor(
+    readonly min: number,
+    readonly max: number,
+    seed = '',
+  ) {
     const size = max - min + 1;
     const h = seed ? createHash('sha1').update(seed).digest().readUInt32BE(0) : 0;
     this.cursor = min + (h % size);

@@ -9,7 +9,7 @@ export interface ProcStat {
   ppid: number;
   pgrp: number;
   session: number;
-  utime: number;   // clock ticks
+  utime: number; // clock ticks
   stime: number;
   starttime: number; // clock ticks after boot: with the pid, identifies one process
   rssPages: number;
@@ -20,7 +20,10 @@ export function parseProcStat(text: string): ProcStat | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
-  const rest = text.slice(close + 2).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // rest[0] is field 3 (state): field n is rest[n - 3]
   if (rest.length < 22) return null;
   const f = (n: number) => Number(rest[n - 3]);
@@ -38,7 +41,10 @@ export function parseProcStat(text: string): ProcStat | null {
   };
 }
 
-export interface CpuTimes { total: number; idle: number }
+export interface CpuTimes {
+  total: number;
+  idle: number;
+}
 
 /** The aggregate `cpu` line of /proc/stat. guest time is already inside user, so it is left out. */
 export function parseCpuLine(procStat: string): CpuTimes | null {

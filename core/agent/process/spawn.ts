@@ -16,8 +16,8 @@ export interface SpawnInput {
 }
 
 export type SpawnResult =
-  | { ok: true; child: ExitSource; pid: number; /** /proc/<pid>/stat's start time, when the spawner read it */ startTime?: number }
-  | { ok: false; message: string; errno?: string; /** the helper's step that failed */ stage?: string };
+  | { ok: true; child: ExitSource; pid: number /** /proc/<pid>/stat's start time, when the spawner read it */; startTime?: number }
+  | { ok: false; message: string; errno?: string /** the helper's step that failed */; stage?: string };
 
 /**
  * What every task inherits from the agent's environment: all but the agent's own BATON_* (its

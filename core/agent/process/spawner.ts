@@ -28,7 +28,10 @@ function byNumber<N extends string>(table: Record<string, number>): Map<number, 
 const SIGNAL_NAMES = byNumber<NodeJS.Signals>(osConstants.signals);
 const ERRNO_NAMES = byNumber<string>(osConstants.errno);
 
-interface Pending { resolve(r: SpawnResult): void; inp: SpawnInput }
+interface Pending {
+  resolve(r: SpawnResult): void;
+  inp: SpawnInput;
+}
 
 /** A task the helper started. Its exit can be read in the same chunk as its start, before the
  *  launcher (behind an await) listens: the exit is kept and given to a listener that comes late,
@@ -69,7 +72,10 @@ export class SpawnHelper {
   alive = true;
 
   /** onLost: the helper died; these pids are no longer reaped by it (watch them some other way). */
-  private constructor(bin: string, private readonly onLost: (pids: number[]) => void) {
+  private constructor(
+    bin: string,
+    private readonly onLost: (pids: number[]) => void,
+  ) {
     this.proc = spawn(bin, [], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.proc.stdout!.setEncoding('utf8');
     this.proc.stdout!.on('data', (s: string) => this.read(s));
@@ -96,7 +102,8 @@ export class SpawnHelper {
     const env = Object.entries(inp.env).map(([k, v]) => `${k}=${v}`);
     parts.push(String(env.length), ...env);
     for (const p of parts) {
-      if (p.includes('\0')) return Promise.resolve({ ok: false, message: `an argument or environment value of ${inp.command} holds a NUL byte`, errno: 'EINVAL' });
+      if (p.includes('\0'))
+        return Promise.resolve({ ok: false, message: `an argument or environment value of ${inp.command} holds a NUL byte`, errno: 'EINVAL' });
     }
     const body = Buffer.from(parts.join('\0') + '\0');
     const head = Buffer.alloc(4);
@@ -153,9 +160,12 @@ export class SpawnHelper {
     if (!p) return;
     this.pending.delete(req);
     const code = ERRNO_NAMES.get(errno) ?? `errno ${errno}`;
-    const message = stage === 'log' ? `cannot open the log file ${p.inp.logPath}: ${code}`
-      : stage === 'cwd' ? `cannot enter the working directory ${p.inp.cwd}: ${code}`
-        : `cannot start ${p.inp.command}: ${code === 'ENOENT' ? 'command not found' : code === 'EACCES' ? 'permission denied' : `${code} (${stage})`}`;
+    const message =
+      stage === 'log'
+        ? `cannot open the log file ${p.inp.logPath}: ${code}`
+        : stage === 'cwd'
+          ? `cannot enter the working directory ${p.inp.cwd}: ${code}`
+          : `cannot start ${p.inp.command}: ${code === 'ENOENT' ? 'command not found' : code === 'EACCES' ? 'permission denied' : `${code} (${stage})`}`;
     p.resolve({ ok: false, message, errno: code, stage });
   }
 
@@ -164,13 +174,14 @@ export class SpawnHelper {
     const child = this.running.get(pid);
     if (!child) return;
     this.running.delete(pid);
-    child.exited(code < 0 ? null : code, sig ? SIGNAL_NAMES.get(sig) ?? null : null, groupGone);
+    child.exited(code < 0 ? null : code, sig ? (SIGNAL_NAMES.get(sig) ?? null) : null, groupGone);
   }
 
   private lost(): void {
     if (!this.alive && !this.running.size && !this.pending.size) return;
     this.alive = false;
-    for (const p of this.pending.values()) p.resolve({ ok: false, message: `cannot start ${p.inp.command}: the agent's spawn helper exited before it answered` });
+    for (const p of this.pending.values())
+      p.resolve({ ok: false, message: `cannot start ${p.inp.command}: the agent's spawn helper exited before it answered` });
     this.pending.clear();
     const pids = [...this.running.keys()];
     this.running.clear();

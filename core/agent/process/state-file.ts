@@ -56,7 +56,11 @@ export function writeStateFile(file: string, taskJson: string[]): void {
 export class StateWriter {
   private timer: NodeJS.Timeout | null = null;
   private written: Array<() => void> = [];
-  constructor(private readonly file: string, private readonly snapshot: () => string[], private readonly ms = 50) {}
+  constructor(
+    private readonly file: string,
+    private readonly snapshot: () => string[],
+    private readonly ms = 50,
+  ) {}
 
   /** Resolves once every change scheduled so far is on disk (at once when none is pending). */
   flushed(): Promise<void> {

@@ -39,18 +39,63 @@ export interface ProcTask extends Omit<PersistedTask, 'control' | 'state'> {
   killBatch: number;
 }
 
-export function newTask(fields: Omit<ProcTask, 'child' | 'exit' | 'conn' | 'connWaiters' | 'pending' | 'exitWaiters' | 'counters' | 'launched' | 'exitAsk' | 'exitRequested' | 'exitGraceUntil' | 'silent' | 'killSignal' | 'killReason' | 'killBatch'> & { child: ExitSource | null }): ProcTask {
+export function newTask(
+  fields: Omit<
+    ProcTask,
+    | 'child'
+    | 'exit'
+    | 'conn'
+    | 'connWaiters'
+    | 'pending'
+    | 'exitWaiters'
+    | 'counters'
+    | 'launched'
+    | 'exitAsk'
+    | 'exitRequested'
+    | 'exitGraceUntil'
+    | 'silent'
+    | 'killSignal'
+    | 'killReason'
+    | 'killBatch'
+  > & { child: ExitSource | null },
+): ProcTask {
   return {
-    ...fields, exit: null, conn: null, connWaiters: new Set(), pending: new Map(), exitWaiters: new Set(),
-    counters: [], launched: false, exitAsk: null, exitRequested: false, exitGraceUntil: 0, silent: false, killSignal: '', killReason: '', killBatch: 0,
+    ...fields,
+    exit: null,
+    conn: null,
+    connWaiters: new Set(),
+    pending: new Map(),
+    exitWaiters: new Set(),
+    counters: [],
+    launched: false,
+    exitAsk: null,
+    exitRequested: false,
+    exitGraceUntil: 0,
+    silent: false,
+    killSignal: '',
+    killReason: '',
+    killBatch: 0,
   };
 }
 
 export function toPersisted(t: ProcTask): PersistedTask {
   return {
-    id: t.id, envId: t.envId, name: t.name, control: t.control, command: t.command, pid: t.pid, startTime: t.startTime,
-    token: t.token, state: t.state, logPath: t.logPath, ports: t.ports, addresses: t.addresses, unixPaths: t.unixPaths,
-    cleanupFiles: t.cleanupFiles, controlExitMs: t.controlExitMs, termMs: t.termMs,
+    id: t.id,
+    envId: t.envId,
+    name: t.name,
+    control: t.control,
+    command: t.command,
+    pid: t.pid,
+    startTime: t.startTime,
+    token: t.token,
+    state: t.state,
+    logPath: t.logPath,
+    ports: t.ports,
+    addresses: t.addresses,
+    unixPaths: t.unixPaths,
+    cleanupFiles: t.cleanupFiles,
+    controlExitMs: t.controlExitMs,
+    termMs: t.termMs,
   };
 }
 
@@ -71,16 +116,33 @@ export function persistedJson(t: ProcTask): string {
 
 export function taskInfo(t: ProcTask): TaskInfo {
   return {
-    taskId: t.id, envId: t.envId, name: t.name, state: t.state, pid: t.pid, driver: 'process', ports: t.ports,
-    logPath: t.logPath, exit: t.exit ?? undefined, addresses: t.addresses,
+    taskId: t.id,
+    envId: t.envId,
+    name: t.name,
+    state: t.state,
+    pid: t.pid,
+    driver: 'process',
+    ports: t.ports,
+    logPath: t.logPath,
+    exit: t.exit ?? undefined,
+    addresses: t.addresses,
     // a transition awaits its reply: a restarted controller waits for it (agent.proto)
     busy: !t.exit && t.pending.size > 0,
   };
 }
 
-export function taskError(t: ProcTask, node: string, code: ErrorCode, message: string, extra: { transition?: string; data?: Record<string, string> } = {}): ErrorDetail {
+export function taskError(
+  t: ProcTask,
+  node: string,
+  code: ErrorCode,
+  message: string,
+  extra: { transition?: string; data?: Record<string, string> } = {},
+): ErrorDetail {
   return errorDetail(code, message, {
-    envId: t.envId, taskId: t.id, taskName: t.name, node,
+    envId: t.envId,
+    taskId: t.id,
+    taskName: t.name,
+    node,
     exitCode: t.exit && !t.exit.signal ? t.exit.code : undefined,
     signal: t.exit?.signal || undefined,
     lastLines: lastLines(t.logPath, 20),

@@ -77,7 +77,9 @@ export async function transitionOne(d: ProcessDriver, batchId: number, event: Ta
     return reply(d, t, batchId, { ok: false, state: 'ERROR', error: exitedError(t, d.node, event) });
   }
   if (r === 'timeout') {
-    const how = t.conn ? `did not answer ${event} within ${deadlineMs || DEFAULT_TRANSITION_MS} ms` : `is not connected to the control socket (no answer to ${event} within ${deadlineMs || DEFAULT_TRANSITION_MS} ms)`;
+    const how = t.conn
+      ? `did not answer ${event} within ${deadlineMs || DEFAULT_TRANSITION_MS} ms`
+      : `is not connected to the control socket (no answer to ${event} within ${deadlineMs || DEFAULT_TRANSITION_MS} ms)`;
     return reply(d, t, batchId, {
       ok: false,
       error: taskError(t, d.node, 'TIMEOUT', `task ${t.name} ${how}; it is still alive`, { transition: event, data: { alive: 'true' } }),
@@ -87,7 +89,10 @@ export async function transitionOne(d: ProcessDriver, batchId: number, event: Ta
     t.state = (TASK_STATES as readonly string[]).includes(r.state) ? (r.state as TaskState) : 'ERROR';
     return reply(d, t, batchId, {
       ok: false,
-      error: taskError(t, d.node, 'TASK_FAILED', `task ${t.name} failed ${event}: ${r.error || 'no reason given'}`, { transition: event, data: { reason: r.error } }),
+      error: taskError(t, d.node, 'TASK_FAILED', `task ${t.name} failed ${event}: ${r.error || 'no reason given'}`, {
+        transition: event,
+        data: { reason: r.error },
+      }),
     });
   }
   const expected = TASK_TRANSITION_TABLE[event].to;
@@ -100,9 +105,13 @@ export async function transitionOne(d: ProcessDriver, batchId: number, event: Ta
     t.state = 'ERROR';
     return reply(d, t, batchId, {
       ok: false,
-      error: taskError(t, d.node, 'TASK_FAILED',
+      error: taskError(
+        t,
+        d.node,
+        'TASK_FAILED',
         `task ${t.name} answered ${event} ok with state ${r.state || '(empty)'}, but ${event} leads to ${expected} (task.proto)`,
-        { transition: event, data: { expected, received: r.state } }),
+        { transition: event, data: { expected, received: r.state } },
+      ),
     });
   }
   t.state = expected;
@@ -132,10 +141,13 @@ function askExit(d: ProcessDriver, t: ProcTask, deadlineAt: number): Promise<Tra
 
 /** After an acknowledged EXIT the task leaves by itself; if it lingers past its grace, it is terminated. */
 function terminateAfterGrace(d: ProcessDriver, t: ProcTask): void {
-  const timer = setTimeout(() => {
-    if (t.exit || d.stopped || t.killSignal) return; // gone, or a graded kill is already signalling it
-    void d.track(terminateGroups(d, [t], 'SIGTERM', DEFAULT_TERM_MS));
-  }, Math.max(0, t.exitGraceUntil - Date.now()));
+  const timer = setTimeout(
+    () => {
+      if (t.exit || d.stopped || t.killSignal) return; // gone, or a graded kill is already signalling it
+      void d.track(terminateGroups(d, [t], 'SIGTERM', DEFAULT_TERM_MS));
+    },
+    Math.max(0, t.exitGraceUntil - Date.now()),
+  );
   timer.unref();
 }
 
@@ -175,7 +187,10 @@ export async function exitBasicTasks(d: ProcessDriver, batchId: number, tasks: r
     }
     reply(d, t, batchId, {
       ok: false,
-      error: taskError(t, d.node, 'TIMEOUT', `task ${t.name} (process group ${t.pid}) is still alive after SIGKILL`, { transition: 'EXIT', data: { alive: 'true', signal: t.killSignal } }),
+      error: taskError(t, d.node, 'TIMEOUT', `task ${t.name} (process group ${t.pid}) is still alive after SIGKILL`, {
+        transition: 'EXIT',
+        data: { alive: 'true', signal: t.killSignal },
+      }),
     });
   });
 }

@@ -37,7 +37,10 @@ export class SimDriver implements Driver {
   private exited: SimTask[] = [];
   private sweeper: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: ResolvedOptions, private readonly sink: UpdateSink) {
+  constructor(
+    private readonly options: ResolvedOptions,
+    private readonly sink: UpdateSink,
+  ) {
     this.nextPort = options.portMin;
   }
 
@@ -80,10 +83,18 @@ export class SimDriver implements Driver {
     const crashes = new Map<number, SimTask[]>();
     for (const s of specs) {
       if (!s.taskId || this.isLive(s.taskId)) {
-        this.sink.push(makeUpdate(s.taskId, 'failed', {
-          batchId, ok: false, state: 'ERROR',
-          error: this.err({ id: s.taskId, envId: s.envId, name: s.name }, 'BAD_INPUT', s.taskId ? `task ${s.name} already runs on node ${this.options.name}` : 'a launch without a task id'),
-        }));
+        this.sink.push(
+          makeUpdate(s.taskId, 'failed', {
+            batchId,
+            ok: false,
+            state: 'ERROR',
+            error: this.err(
+              { id: s.taskId, envId: s.envId, name: s.name },
+              'BAD_INPUT',
+              s.taskId ? `task ${s.name} already runs on node ${this.options.name}` : 'a launch without a task id',
+            ),
+          }),
+        );
         continue;
       }
       let ports: Record<string, number> = NONE;
@@ -124,12 +135,21 @@ export class SimDriver implements Driver {
       this.sweeper.unref();
     }
     t.state = code === 0 && !signal ? 'DONE' : 'ERROR';
-    this.sink.push(makeUpdate(t.id, 'exited', {
-      batchId, ok: true, state: t.state, exit: t.exit,
-      error: t.state === 'ERROR'
-        ? this.err(t, 'TASK_FAILED', `task ${t.name} exited (${signal ? `killed by ${signal}` : `exit code ${code}`}, simulated)`, { exitCode: signal ? -1 : code, signal: signal || undefined })
-        : undefined,
-    }));
+    this.sink.push(
+      makeUpdate(t.id, 'exited', {
+        batchId,
+        ok: true,
+        state: t.state,
+        exit: t.exit,
+        error:
+          t.state === 'ERROR'
+            ? this.err(t, 'TASK_FAILED', `task ${t.name} exited (${signal ? `killed by ${signal}` : `exit code ${code}`}, simulated)`, {
+                exitCode: signal ? -1 : code,
+                signal: signal || undefined,
+              })
+            : undefined,
+      }),
+    );
   }
 
   transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[]): Promise<void> {
@@ -160,12 +180,21 @@ export class SimDriver implements Driver {
 
   private complete(t: SimTask, batchId: number, event: TaskEvent, rule: { from: readonly TaskState[]; to: TaskState }, deadlineMs: number): void {
     t.busy = false;
-    const push = (ok: boolean, error?: ReturnType<typeof errorDetail>) =>
-      this.sink.push(makeUpdate(t.id, 'state', { batchId, ok, state: t.state, error }));
-    if (t.exit) return push(false, this.err(t, 'TASK_FAILED', `task ${t.name} has exited (simulated)`, { transition: event, exitCode: t.exit.code, signal: t.exit.signal || undefined }));
+    const push = (ok: boolean, error?: ReturnType<typeof errorDetail>) => this.sink.push(makeUpdate(t.id, 'state', { batchId, ok, state: t.state, error }));
+    if (t.exit)
+      return push(
+        false,
+        this.err(t, 'TASK_FAILED', `task ${t.name} has exited (simulated)`, { transition: event, exitCode: t.exit.code, signal: t.exit.signal || undefined }),
+      );
     const delay = t.sim?.delayMs ?? 0;
     if (deadlineMs > 0 && delay > deadlineMs) {
-      return push(false, this.err(t, 'TIMEOUT', `task ${t.name} did not answer ${event} within ${deadlineMs} ms; it is still alive (simulated)`, { transition: event, data: { alive: 'true' } }));
+      return push(
+        false,
+        this.err(t, 'TIMEOUT', `task ${t.name} did not answer ${event} within ${deadlineMs} ms; it is still alive (simulated)`, {
+          transition: event,
+          data: { alive: 'true' },
+        }),
+      );
     }
     if (!rule.from.includes(t.state)) {
       return push(false, this.err(t, 'TRANSITION_NOT_ALLOWED', `task ${t.name}: ${event} is not allowed from ${t.state}`, { transition: event }));
@@ -208,7 +237,19 @@ export class SimDriver implements Driver {
   taskInfos(): TaskInfo[] {
     const out: TaskInfo[] = [];
     for (const t of this.tasks.values()) {
-      out.push({ taskId: t.id, envId: t.envId, name: t.name, state: t.state, pid: 0, driver: 'sim', ports: t.ports, logPath: '', exit: t.exit ?? undefined, addresses: t.addresses, busy: t.busy });
+      out.push({
+        taskId: t.id,
+        envId: t.envId,
+        name: t.name,
+        state: t.state,
+        pid: 0,
+        driver: 'sim',
+        ports: t.ports,
+        logPath: '',
+        exit: t.exit ?? undefined,
+        addresses: t.addresses,
+        busy: t.busy,
+      });
     }
     return out;
   }

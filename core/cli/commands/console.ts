@@ -30,31 +30,34 @@ function untilInterrupted(): Promise<void> {
 }
 
 export function register(program: Command): void {
-  withJson(program
-    .command('console')
-    .description('serve the web console on localhost (connected to the controller the CLI uses)')
-    .option('--listen <host:port>', 'where the console listens (loopback only)', '127.0.0.1:0')
-    .option('--open', 'open the console in the default browser')
-    .option('--static-dir <dir>', 'the built renderer to serve (default: dist-renderer/ of the package)'),
-  'print {url, token, openUrl, controller} as one JSON line once ready')
-    .action(async (opts: { listen: string; open?: boolean; staticDir?: string }, cmd: Command) => {
-      const target = findController(cmd);
-      // the CLI's --tls-cert/--tls-key/--tls-ca (else BATON_TLS_*): a bad file is an error before anything listens
-      const tls = clientTls(cmd);
-      if (!target) {
-        throw new BatonError('UNAVAILABLE',
-          `no controller for the console: pass --controller <addr>, set BATON_CONTROLLER, or start a local stack with \`baton local up\` (no ${statePath(homeOf(cmd))})`,
-          { where: '--controller' });
-      }
-      // imported here, not at the top: every other baton command would pay for loading the gateway
-      const { probeController, startGateway } = await import('../../gateway/main.js');
-      const gw = await startGateway({ controller: target.address, token: target.token, tls, listen: opts.listen, staticDir: opts.staticDir });
-      if (isJsonMode()) printJsonLine({ url: gw.url, token: gw.token, openUrl: gw.openUrl, controller: target.address });
-      else out(`Baton console: ${gw.openUrl}\n(controller ${target.address} from ${target.source}; Ctrl-C stops the console)`);
-      const problem = await probeController(gw);
-      if (problem) info(`baton console: the controller at ${target.address} does not answer yet (${problem}); the console connects when it does`);
-      if (opts.open) openInBrowser(gw.openUrl);
-      await untilInterrupted();
-      await gw.stop();
-    });
+  withJson(
+    program
+      .command('console')
+      .description('serve the web console on localhost (connected to the controller the CLI uses)')
+      .option('--listen <host:port>', 'where the console listens (loopback only)', '127.0.0.1:0')
+      .option('--open', 'open the console in the default browser')
+      .option('--static-dir <dir>', 'the built renderer to serve (default: dist-renderer/ of the package)'),
+    'print {url, token, openUrl, controller} as one JSON line once ready',
+  ).action(async (opts: { listen: string; open?: boolean; staticDir?: string }, cmd: Command) => {
+    const target = findController(cmd);
+    // the CLI's --tls-cert/--tls-key/--tls-ca (else BATON_TLS_*): a bad file is an error before anything listens
+    const tls = clientTls(cmd);
+    if (!target) {
+      throw new BatonError(
+        'UNAVAILABLE',
+        `no controller for the console: pass --controller <addr>, set BATON_CONTROLLER, or start a local stack with \`baton local up\` (no ${statePath(homeOf(cmd))})`,
+        { where: '--controller' },
+      );
+    }
+    // imported here, not at the top: every other baton command would pay for loading the gateway
+    const { probeController, startGateway } = await import('../../gateway/main.js');
+    const gw = await startGateway({ controller: target.address, token: target.token, tls, listen: opts.listen, staticDir: opts.staticDir });
+    if (isJsonMode()) printJsonLine({ url: gw.url, token: gw.token, openUrl: gw.openUrl, controller: target.address });
+    else out(`Baton console: ${gw.openUrl}\n(controller ${target.address} from ${target.source}; Ctrl-C stops the console)`);
+    const problem = await probeController(gw);
+    if (problem) info(`baton console: the controller at ${target.address} does not answer yet (${problem}); the console connects when it does`);
+    if (opts.open) openInBrowser(gw.openUrl);
+    await untilInterrupted();
+    await gw.stop();
+  });
 }

@@ -10,39 +10,53 @@ import { info, out } from '../output.js';
 import { stopWithin, untilSignal } from '../signals.js';
 
 export function register(program: Command): void {
-  program.command('controller')
-    .description('run a controller in the foreground until SIGTERM or Ctrl-C; with --tls-cert/--tls-key/--tls-ca (global flags) it serves mutual TLS and dials agents with that certificate')
+  program
+    .command('controller')
+    .description(
+      'run a controller in the foreground until SIGTERM or Ctrl-C; with --tls-cert/--tls-key/--tls-ca (global flags) it serves mutual TLS and dials agents with that certificate',
+    )
     .option('--listen <addr>', 'unix:///path or host:port (loopback, unless TLS) (default: unix://$BATON_HOME/controller.sock)')
     .option('--agent <addr>', 'an agent to dial (repeatable)', collect, [])
     .option('--repo <dir>', 'a template repo besides the shipped assets (repeatable)', collect, [])
     .option('--default-timeout <duration>', 'deadline of a transition when the client gives none')
     .option('--heartbeat-timeout <duration>', 'an agent silent this long is SUSPECT')
     .option('--agent-loss-grace <duration>', 'a SUSPECT agent that is not back within this loses its tasks (0: at once; default 30s)')
-    .action(async (o: { listen?: string; agent: string[]; repo: string[]; defaultTimeout?: string; heartbeatTimeout?: string; agentLossGrace?: string }, cmd: Command) => {
-      const home = homeOf(cmd);
-      const listen = o.listen ?? `unix://${path.join(home, 'controller.sock')}`;
-      parseAddress(listen, '--listen');
-      o.agent.forEach((a) => parseAddress(a, '--agent'));
-      const defaultTimeoutMs = o.defaultTimeout ? parseDuration(o.defaultTimeout, '--default-timeout') : undefined;
-      const tls = flagTls(cmd);
-      const heartbeatTimeoutMs = o.heartbeatTimeout ? parseDuration(o.heartbeatTimeout, '--heartbeat-timeout') : undefined;
-      const agentLossGraceMs = o.agentLossGrace !== undefined ? parseDuration(o.agentLossGrace, '--agent-loss-grace') : undefined;
-      let token = explicitToken(cmd);
-      const generated = !token;
-      token ??= randomBytes(24).toString('base64url');
+    .action(
+      async (
+        o: { listen?: string; agent: string[]; repo: string[]; defaultTimeout?: string; heartbeatTimeout?: string; agentLossGrace?: string },
+        cmd: Command,
+      ) => {
+        const home = homeOf(cmd);
+        const listen = o.listen ?? `unix://${path.join(home, 'controller.sock')}`;
+        parseAddress(listen, '--listen');
+        o.agent.forEach((a) => parseAddress(a, '--agent'));
+        const defaultTimeoutMs = o.defaultTimeout ? parseDuration(o.defaultTimeout, '--default-timeout') : undefined;
+        const tls = flagTls(cmd);
+        const heartbeatTimeoutMs = o.heartbeatTimeout ? parseDuration(o.heartbeatTimeout, '--heartbeat-timeout') : undefined;
+        const agentLossGraceMs = o.agentLossGrace !== undefined ? parseDuration(o.agentLossGrace, '--agent-loss-grace') : undefined;
+        let token = explicitToken(cmd);
+        const generated = !token;
+        token ??= randomBytes(24).toString('base64url');
 
-      const { startController } = await import('../../controller/main.js');
-      const handle = await startController({
-        home, listen, token, agents: o.agent, tls,
-        // extra repos come first (their workflows win), the shipped assets stay available
-        templateRepos: o.repo.length ? [...o.repo.map((r) => path.resolve(r)), path.join(packageRoot(), 'assets')] : undefined,
-        defaultTimeoutMs, heartbeatTimeoutMs, agentLossGraceMs,
-      });
-      out(`controller ${handle.id} listening on ${handle.address} (pid ${process.pid}, home ${home})`);
-      if (generated) out(`clients: export BATON_CONTROLLER=${handle.address} BATON_TOKEN=${token}`);
-      const sig = await untilSignal();
-      info(`controller: ${sig}, stopping`);
-      const ok = await stopWithin(() => handle.stop(), 15_000);
-      if (!ok) info('controller: stop did not finish in 15 s; exiting anyway');
-    });
+        const { startController } = await import('../../controller/main.js');
+        const handle = await startController({
+          home,
+          listen,
+          token,
+          agents: o.agent,
+          tls,
+          // extra repos come first (their workflows win), the shipped assets stay available
+          templateRepos: o.repo.length ? [...o.repo.map((r) => path.resolve(r)), path.join(packageRoot(), 'assets')] : undefined,
+          defaultTimeoutMs,
+          heartbeatTimeoutMs,
+          agentLossGraceMs,
+        });
+        out(`controller ${handle.id} listening on ${handle.address} (pid ${process.pid}, home ${home})`);
+        if (generated) out(`clients: export BATON_CONTROLLER=${handle.address} BATON_TOKEN=${token}`);
+        const sig = await untilSignal();
+        info(`controller: ${sig}, stopping`);
+        const ok = await stopWithin(() => handle.stop(), 15_000);
+        if (!ok) info('controller: stop did not finish in 15 s; exiting anyway');
+      },
+    );
 }

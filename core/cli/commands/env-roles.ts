@@ -9,12 +9,10 @@ import { fmtDuration, isJsonMode, out, printJson, withJson } from '../output.js'
 export function registerRoleCommands(env: Command): void {
   for (const [verb, method, what] of [
     ['exclude', 'excludeRole', 'take a non-critical role (or an iterator item above its nmin) out of a CONFIGURED or RUNNING environment; its tasks end'],
-    ['include', 'includeRole', 'put an excluded role back: its tasks are launched and brought to the environment\'s state'],
+    ['include', 'includeRole', "put an excluded role back: its tasks are launched and brought to the environment's state"],
   ] as const) {
-    withJson(env.command(`${verb} <id> <role>`)
-      .description(what)
-      .option('--timeout <duration>', 'deadline (e.g. 30s); default: the controller\'s'))
-      .action(async (id: string, role: string, o: { timeout?: string }, cmd: Command) => {
+    withJson(env.command(`${verb} <id> <role>`).description(what).option('--timeout <duration>', "deadline (e.g. 30s); default: the controller's")).action(
+      async (id: string, role: string, o: { timeout?: string }, cmd: Command) => {
         const timeoutMs = o.timeout ? parseDuration(o.timeout, '--timeout') : 0;
         await withControl(cmd, async (c) => {
           const t0 = Date.now();
@@ -23,6 +21,7 @@ export function registerRoleCommands(env: Command): void {
           const run = e.runNumber != null ? `, run ${e.runNumber}` : '';
           out(`${role} ${verb}d in ${fmtDuration(Date.now() - t0)}: ${id} is ${e.state}${run}`);
         });
-      });
+      },
+    );
   }
 }

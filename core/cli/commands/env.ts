@@ -25,7 +25,9 @@ function localPath(p: string | undefined): string {
 function countsText(e: Environment): string {
   const c = e.counts;
   if (!c || !c.total) return `${e.tasks.length || 0}`;
-  const parts = Object.entries(c.byState).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`);
+  const parts = Object.entries(c.byState)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${s} ${n}`);
   return `${c.total}${parts.length ? ` (${parts.join(', ')}${c.lost ? `, lost ${c.lost}` : ''})` : ''}`;
 }
 
@@ -44,22 +46,33 @@ async function getEnv(c: import('../../rpc/control-client.js').ControlConnection
 export function register(program: Command): void {
   const env = program.command('env').description('environments: create, list, show, drive through transitions, destroy');
 
-  withJson(env.command('create <workflow>')
-    .description('create an environment from a workflow (a name in the template repos, or a path to a workflow file)')
-    .option('--var <key=value>', 'set a workflow variable (repeatable)', collect, [])
-    .option('--repo <dir>', 'template repo (directory or git repo); default: the shipped assets')
-    .option('--revision <rev>', 'git revision of the repo')
-    .option('--deploy', 'DEPLOY right after creating it, showing progress')
-    .option('--timeout <duration>', 'deadline of the DEPLOY with --deploy (e.g. 30s)')
-    .option('-q, --quiet', 'print only the id'))
-    .action(async (workflow: string, o: { var: string[]; repo?: string; revision?: string; deploy?: boolean; timeout?: string; quiet?: boolean }, cmd: Command) => {
+  withJson(
+    env
+      .command('create <workflow>')
+      .description('create an environment from a workflow (a name in the template repos, or a path to a workflow file)')
+      .option('--var <key=value>', 'set a workflow variable (repeatable)', collect, [])
+      .option('--repo <dir>', 'template repo (directory or git repo); default: the shipped assets')
+      .option('--revision <rev>', 'git revision of the repo')
+      .option('--deploy', 'DEPLOY right after creating it, showing progress')
+      .option('--timeout <duration>', 'deadline of the DEPLOY with --deploy (e.g. 30s)')
+      .option('-q, --quiet', 'print only the id'),
+  ).action(
+    async (workflow: string, o: { var: string[]; repo?: string; revision?: string; deploy?: boolean; timeout?: string; quiet?: boolean }, cmd: Command) => {
       const vars = parseVars(o.var);
       const timeoutMs = o.timeout ? parseDuration(o.timeout, '--timeout') : undefined;
       await withControl(cmd, async (c) => {
-        let e = await c.call('createEnvironment', {
-          workflow: localPath(workflow), vars, repo: localPath(o.repo), revision: o.revision ?? '',
-          owner: os.userInfo().username, autoDeploy: false,
-        }, 120_000);
+        let e = await c.call(
+          'createEnvironment',
+          {
+            workflow: localPath(workflow),
+            vars,
+            repo: localPath(o.repo),
+            revision: o.revision ?? '',
+            owner: os.userInfo().username,
+            autoDeploy: false,
+          },
+          120_000,
+        );
         if (o.deploy) {
           if (!isJsonMode() && !o.quiet) info(`created ${e.id} from ${e.workflow}; deploying`);
           try {
@@ -74,27 +87,34 @@ export function register(program: Command): void {
         else if (o.quiet) out(e.id);
         else out(`${e.id} created from ${e.workflow}: ${e.state}, tasks ${countsText(e)}`);
       });
-    });
+    },
+  );
 
-  withJson(env.command('list').alias('ls').description('list environments'))
-    .action(async (_o, cmd: Command) => {
-      await withControl(cmd, async (c) => {
-        const envs = (await c.call('listEnvironments', {})).environments;
-        if (isJsonMode()) return printJson(envs.map((e) => envJson(e)));
-        if (!envs.length) return out('no environments (create one with `baton env create <workflow>`)');
-        out(table(['ID', 'WORKFLOW', 'STATE', 'RUN', 'TASKS', 'AGE'],
-          envs.map((e) => [e.id, e.workflow, e.transition ? `${e.state} -> ${e.transition}` : e.state,
-            e.runNumber ?? '-', countsText(e), fmtAge(e.createdMs)])));
-      });
+  withJson(env.command('list').alias('ls').description('list environments')).action(async (_o, cmd: Command) => {
+    await withControl(cmd, async (c) => {
+      const envs = (await c.call('listEnvironments', {})).environments;
+      if (isJsonMode()) return printJson(envs.map((e) => envJson(e)));
+      if (!envs.length) return out('no environments (create one with `baton env create <workflow>`)');
+      out(
+        table(
+          ['ID', 'WORKFLOW', 'STATE', 'RUN', 'TASKS', 'AGE'],
+          envs.map((e) => [e.id, e.workflow, e.transition ? `${e.state} -> ${e.transition}` : e.state, e.runNumber ?? '-', countsText(e), fmtAge(e.createdMs)]),
+        ),
+      );
     });
+  });
 
-  withJson(env.command('show <id>').description('an environment: state, run number, role tree with aggregated states, tasks'))
-    .action(async (id: string, _o, cmd: Command) => {
+  withJson(env.command('show <id>').description('an environment: state, run number, role tree with aggregated states, tasks')).action(
+    async (id: string, _o, cmd: Command) => {
       await withControl(cmd, async (c) => {
         const e = await getEnv(c, id);
         if (isJsonMode()) return printJson(envJson(e, { tree: true }));
-        out(`${e.id}  ${e.workflow}  ${e.state}${e.runNumber != null ? `  run ${e.runNumber}` : ''}${e.transition ? `  (${e.transition} under way)` : ''}${e.degraded ? '  DEGRADED' : ''}`);
-        const vars = Object.entries(e.vars).map(([k, v]) => `${k}=${v}`).join(' ');
+        out(
+          `${e.id}  ${e.workflow}  ${e.state}${e.runNumber != null ? `  run ${e.runNumber}` : ''}${e.transition ? `  (${e.transition} under way)` : ''}${e.degraded ? '  DEGRADED' : ''}`,
+        );
+        const vars = Object.entries(e.vars)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ');
         out(`  created ${fmtAge(e.createdMs)} ago${e.owner ? ` by ${e.owner}` : ''}${e.repo ? `, repo ${e.repo}${e.revision ? `@${e.revision}` : ''}` : ''}`);
         if (vars) out(`  vars ${vars}`);
         out(`  tasks ${countsText(e)}`);
@@ -110,41 +130,49 @@ export function register(program: Command): void {
           if (next.length) out(`\nnext: ${next.join(', ')}  (baton env control ${e.id} <TRANSITION>)`);
         }
       });
-    });
+    },
+  );
 
-  withJson(env.command('control <id> <transition>')
-    .description('run a transition: DEPLOY, CONFIGURE, START_ACTIVITY, STOP_ACTIVITY, RESET, EXIT, GO_ERROR, RECOVER')
-    .option('--timeout <duration>', 'deadline for the whole transition (e.g. 30s, 2m); default: the controller\'s')
-    .option('--arg <key=value>', 'an argument passed with the transition (repeatable)', collect, []))
-    .action(async (id: string, t: string, o: { timeout?: string; arg: string[] }, cmd: Command) => {
-      const transition = parseTransition(t);
-      const timeoutMs = o.timeout ? parseDuration(o.timeout, '--timeout') : undefined;
-      const args = parseVars(o.arg, '--arg');
-      await withControl(cmd, async (c) => {
-        const view = progressView(process.stderr, !isJsonMode());
-        const final = await runTransition(c, id, transition, { timeoutMs, args, view, signal: interruptSignal() });
-        if (isJsonMode()) {
-          const e = await getEnv(c, id, false);
-          return printJson({ ...envJson(e), outcome: { transition, ok: true, state: final.state, runNumber: final.runNumber ?? null, durationMs: final.durationMs } });
-        }
-        const run = final.runNumber != null && transition === 'START_ACTIVITY' ? ` (run ${final.runNumber})` : '';
-        out(`${transition} done in ${fmtDuration(final.durationMs)}: ${id} is ${final.state}${run}`);
-      });
+  withJson(
+    env
+      .command('control <id> <transition>')
+      .description('run a transition: DEPLOY, CONFIGURE, START_ACTIVITY, STOP_ACTIVITY, RESET, EXIT, GO_ERROR, RECOVER')
+      .option('--timeout <duration>', "deadline for the whole transition (e.g. 30s, 2m); default: the controller's")
+      .option('--arg <key=value>', 'an argument passed with the transition (repeatable)', collect, []),
+  ).action(async (id: string, t: string, o: { timeout?: string; arg: string[] }, cmd: Command) => {
+    const transition = parseTransition(t);
+    const timeoutMs = o.timeout ? parseDuration(o.timeout, '--timeout') : undefined;
+    const args = parseVars(o.arg, '--arg');
+    await withControl(cmd, async (c) => {
+      const view = progressView(process.stderr, !isJsonMode());
+      const final = await runTransition(c, id, transition, { timeoutMs, args, view, signal: interruptSignal() });
+      if (isJsonMode()) {
+        const e = await getEnv(c, id, false);
+        return printJson({
+          ...envJson(e),
+          outcome: { transition, ok: true, state: final.state, runNumber: final.runNumber ?? null, durationMs: final.durationMs },
+        });
+      }
+      const run = final.runNumber != null && transition === 'START_ACTIVITY' ? ` (run ${final.runNumber})` : '';
+      out(`${transition} done in ${fmtDuration(final.durationMs)}: ${id} is ${final.state}${run}`);
     });
+  });
 
-  withJson(env.command('destroy <id>')
-    .description('stop every task of an environment (graded kill) and remove it')
-    .option('--force', 'kill the tasks at once instead of the graded EXIT'))
-    .action(async (id: string, o: { force?: boolean }, cmd: Command) => {
-      await withControl(cmd, async (c) => {
-        const t0 = Date.now();
-        const e = await c.call('destroyEnvironment', { id, force: !!o.force }, 120_000);
-        if (isJsonMode()) return printJson({ ...envJson(e), ...(e.awaitingReap.length ? { awaitingReap: e.awaitingReap } : {}) });
-        out(`${id} destroyed in ${fmtDuration(Date.now() - t0)} (was ${e.workflow}${e.state ? `, ${e.state}` : ''})`);
-        // their agent was away: they may still run until it comes back and they are reaped
-        for (const x of e.awaitingReap) out(`  awaiting reaping on ${x.node}: ${x.taskName} (pid ${x.pid || '?'})`);
-      });
+  withJson(
+    env
+      .command('destroy <id>')
+      .description('stop every task of an environment (graded kill) and remove it')
+      .option('--force', 'kill the tasks at once instead of the graded EXIT'),
+  ).action(async (id: string, o: { force?: boolean }, cmd: Command) => {
+    await withControl(cmd, async (c) => {
+      const t0 = Date.now();
+      const e = await c.call('destroyEnvironment', { id, force: !!o.force }, 120_000);
+      if (isJsonMode()) return printJson({ ...envJson(e), ...(e.awaitingReap.length ? { awaitingReap: e.awaitingReap } : {}) });
+      out(`${id} destroyed in ${fmtDuration(Date.now() - t0)} (was ${e.workflow}${e.state ? `, ${e.state}` : ''})`);
+      // their agent was away: they may still run until it comes back and they are reaped
+      for (const x of e.awaitingReap) out(`  awaiting reaping on ${x.node}: ${x.taskName} (pid ${x.pid || '?'})`);
     });
+  });
 
   registerRoleCommands(env);
 }

@@ -12,65 +12,70 @@ import { fmtTime, isJsonMode, out, printJson, printJsonLine, withJson } from '..
 const REPLAY_IDLE_MS = 750;
 
 function eventLine(e: Event): string {
-  const what = [e.envId, e.taskId && e.taskId !== e.envId ? e.taskId.replace(`${e.envId}/`, '') : '', e.node ? `@${e.node}` : '']
-    .filter(Boolean).join(' ');
+  const what = [e.envId, e.taskId && e.taskId !== e.envId ? e.taskId.replace(`${e.envId}/`, '') : '', e.node ? `@${e.node}` : ''].filter(Boolean).join(' ');
   const detail = [e.transition, e.state, e.runNumber ? `run ${e.runNumber}` : '', e.message].filter(Boolean).join(' ');
-  const data = Object.entries(e.data).filter(([k]) => k !== 'phase' || !detail).map(([k, v]) => `${k}=${v}`).join(' ');
+  const data = Object.entries(e.data)
+    .filter(([k]) => k !== 'phase' || !detail)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   const err = e.error?.code ? `  error: ${errorLine(detailFromProto(e.error))}` : '';
   return `${String(e.seq).padStart(6)} ${fmtTime(e.timeMs)} ${e.kind.padEnd(15)} ${what}${detail ? `  ${detail}` : ''}${data ? `  ${data}` : ''}${err}`;
 }
 
 export function register(program: Command): void {
-  withJson(program.command('events')
-    .description('the event log: replay stored events, optionally follow new ones')
-    .option('--env <id>', 'only events of this environment')
-    .option('--kind <prefix>', 'only events whose kind starts with this (repeatable: task. env. run. node. hook.)', collect, [])
-    .option('--from <seq>', 'start after this event sequence number (default: from the beginning)')
-    .option('-f, --follow', 'keep printing new events until interrupted'), 'JSON: an array; with --follow one event per line')
-    .action(async (o: { env?: string; kind: string[]; from?: string; follow?: boolean }, cmd: Command) => {
-      const from = o.from !== undefined ? parseCount(o.from, '--from') : 0;
-      await withControl(cmd, async (c) => {
-        const last = o.follow ? 0 : (await c.call('getInfo', {})).lastEventSeq;
-        const collected: ReturnType<typeof eventJson>[] = [];
-        if (!o.follow && last <= from) {
-          if (isJsonMode()) printJson([]);
-          return;
-        }
-        await new Promise<void>((resolve, reject) => {
-          const call = c.stream('subscribe', { fromSeq: from, envId: o.env ?? '', kinds: o.kind, replayAll: from === 0 });
-          let idle: NodeJS.Timeout | undefined;
-          let done = false;
-          const finish = () => {
-            if (done) return;
-            done = true;
-            clearTimeout(idle);
-            call.cancel();
-            resolve();
-          };
-          const armIdle = () => {
-            if (o.follow) return;
-            clearTimeout(idle);
-            idle = setTimeout(finish, REPLAY_IDLE_MS);
-          };
-          process.once('SIGINT', finish);
-          process.once('SIGTERM', finish);
+  withJson(
+    program
+      .command('events')
+      .description('the event log: replay stored events, optionally follow new ones')
+      .option('--env <id>', 'only events of this environment')
+      .option('--kind <prefix>', 'only events whose kind starts with this (repeatable: task. env. run. node. hook.)', collect, [])
+      .option('--from <seq>', 'start after this event sequence number (default: from the beginning)')
+      .option('-f, --follow', 'keep printing new events until interrupted'),
+    'JSON: an array; with --follow one event per line',
+  ).action(async (o: { env?: string; kind: string[]; from?: string; follow?: boolean }, cmd: Command) => {
+    const from = o.from !== undefined ? parseCount(o.from, '--from') : 0;
+    await withControl(cmd, async (c) => {
+      const last = o.follow ? 0 : (await c.call('getInfo', {})).lastEventSeq;
+      const collected: ReturnType<typeof eventJson>[] = [];
+      if (!o.follow && last <= from) {
+        if (isJsonMode()) printJson([]);
+        return;
+      }
+      await new Promise<void>((resolve, reject) => {
+        const call = c.stream('subscribe', { fromSeq: from, envId: o.env ?? '', kinds: o.kind, replayAll: from === 0 });
+        let idle: NodeJS.Timeout | undefined;
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          clearTimeout(idle);
+          call.cancel();
+          resolve();
+        };
+        const armIdle = () => {
+          if (o.follow) return;
+          clearTimeout(idle);
+          idle = setTimeout(finish, REPLAY_IDLE_MS);
+        };
+        process.once('SIGINT', finish);
+        process.once('SIGTERM', finish);
+        armIdle();
+        call.on('data', (b) => {
+          if (done) return;
+          for (const e of b.events) {
+            if (!o.follow && e.seq > last) return finish();
+            if (isJsonMode()) {
+              if (o.follow) printJsonLine(eventJson(e));
+              else collected.push(eventJson(e));
+            } else out(eventLine(e));
+            if (!o.follow && e.seq >= last) return finish();
+          }
           armIdle();
-          call.on('data', (b) => {
-            if (done) return;
-            for (const e of b.events) {
-              if (!o.follow && e.seq > last) return finish();
-              if (isJsonMode()) {
-                if (o.follow) printJsonLine(eventJson(e));
-                else collected.push(eventJson(e));
-              } else out(eventLine(e));
-              if (!o.follow && e.seq >= last) return finish();
-            }
-            armIdle();
-          });
-          call.on('error', (e) => (done ? resolve() : reject(e)));
-          call.on('end', finish);
         });
-        if (isJsonMode() && !o.follow) printJson(collected);
+        call.on('error', (e) => (done ? resolve() : reject(e)));
+        call.on('end', finish);
       });
+      if (isJsonMode() && !o.follow) printJson(collected);
     });
+  });
 }

@@ -19,39 +19,54 @@ function withHealth(n: Node) {
 
 export function register(program: Command): void {
   const node = program.command('node').description('nodes (one agent each)');
-  withJson(node.command('list').alias('ls').description('list nodes with their labels and health'))
-    .action(async (_o, cmd: Command) => {
-      await withControl(cmd, async (c) => {
-        const nodes = (await c.call('listNodes', {})).nodes;
-        if (isJsonMode()) return printJson(nodes.map(withHealth));
-        if (!nodes.length) return out('no nodes');
-        const shown = nodes.length > 200 ? nodes.filter((n) => !n.sim).concat(nodes.filter((n) => n.sim).slice(0, 20)) : nodes;
-        out(table(['NODE', 'UP', 'TASKS', 'CPU', 'MEMORY', 'LABELS', 'ADDRESS', 'SEEN'],
-          shown.map((n) => [n.name, health(n), n.tasks, n.cpu ? `${n.cpu.toFixed(0)}%` : '-' /* percent of all cores */,
+  withJson(node.command('list').alias('ls').description('list nodes with their labels and health')).action(async (_o, cmd: Command) => {
+    await withControl(cmd, async (c) => {
+      const nodes = (await c.call('listNodes', {})).nodes;
+      if (isJsonMode()) return printJson(nodes.map(withHealth));
+      if (!nodes.length) return out('no nodes');
+      const shown = nodes.length > 200 ? nodes.filter((n) => !n.sim).concat(nodes.filter((n) => n.sim).slice(0, 20)) : nodes;
+      out(
+        table(
+          ['NODE', 'UP', 'TASKS', 'CPU', 'MEMORY', 'LABELS', 'ADDRESS', 'SEEN'],
+          shown.map((n) => [
+            n.name,
+            health(n),
+            n.tasks,
+            n.cpu ? `${n.cpu.toFixed(0)}%` : '-' /* percent of all cores */,
             n.memTotal ? `${fmtBytes(n.memUsed)}/${fmtBytes(n.memTotal)}` : '-',
-            Object.entries(n.labels).map(([k, v]) => `${k}=${v}`).join(',') || '-', n.address, n.lastSeenMs ? `${fmtAge(n.lastSeenMs)} ago` : '-'])));
-        const up = nodes.filter((n) => n.up).length;
-        if (shown.length < nodes.length) out(`... ${nodes.length - shown.length} more simulated nodes`);
-        out(`${up}/${nodes.length} up`);
-        for (const n of shown) if (n.refused) out(`${n.name}: ${n.refused}`);
-      });
+            Object.entries(n.labels)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(',') || '-',
+            n.address,
+            n.lastSeenMs ? `${fmtAge(n.lastSeenMs)} ago` : '-',
+          ]),
+        ),
+      );
+      const up = nodes.filter((n) => n.up).length;
+      if (shown.length < nodes.length) out(`... ${nodes.length - shown.length} more simulated nodes`);
+      out(`${up}/${nodes.length} up`);
+      for (const n of shown) if (n.refused) out(`${n.name}: ${n.refused}`);
     });
+  });
 
-  withJson(node.command('add').description('dial an agent and keep it (stored); --take-over claims an agent that belongs to another controller')
-    .argument('<address>', 'unix:///path or host:port')
-    .option('--name <name>', 'the name to know it by (default: the agent\'s own)')
-    .option('--take-over', 'take the agent over from the controller it belongs to (that controller loses it and its tasks)'))
-    .action(async (address: string, o: { name?: string; takeOver?: boolean }, cmd: Command) => {
-      parseAddress(address, 'address');
-      await withControl(cmd, async (c) => {
-        const n = await c.call('addNode', { address, name: o.name ?? '', takeOver: !!o.takeOver });
-        if (isJsonMode()) return printJson(withHealth(n));
-        if (n.refused) {
-          out(`node ${n.name || address} REFUSED: ${n.refused}`);
-          process.exitCode = 1;
-          return;
-        }
-        out(`node ${n.name || address} ${health(n)} at ${n.address}${n.up ? ` (${n.tasks} task(s))` : ''}`);
-      });
+  withJson(
+    node
+      .command('add')
+      .description('dial an agent and keep it (stored); --take-over claims an agent that belongs to another controller')
+      .argument('<address>', 'unix:///path or host:port')
+      .option('--name <name>', "the name to know it by (default: the agent's own)")
+      .option('--take-over', 'take the agent over from the controller it belongs to (that controller loses it and its tasks)'),
+  ).action(async (address: string, o: { name?: string; takeOver?: boolean }, cmd: Command) => {
+    parseAddress(address, 'address');
+    await withControl(cmd, async (c) => {
+      const n = await c.call('addNode', { address, name: o.name ?? '', takeOver: !!o.takeOver });
+      if (isJsonMode()) return printJson(withHealth(n));
+      if (n.refused) {
+        out(`node ${n.name || address} REFUSED: ${n.refused}`);
+        process.exitCode = 1;
+        return;
+      }
+      out(`node ${n.name || address} ${health(n)} at ${n.address}${n.up ? ` (${n.tasks} task(s))` : ''}`);
     });
+  });
 }

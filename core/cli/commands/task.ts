@@ -9,54 +9,80 @@ import { fmtBytes, isJsonMode, out, printJson, printJsonLine, table, withJson } 
 export function register(program: Command): void {
   const task = program.command('task').description('tasks: list, logs, kill (fault injection)');
 
-  withJson(task.command('list').alias('ls').description('list tasks')
-    .option('--env <id>', 'only the tasks of this environment')
-    .option('--node <name>', 'only the tasks on this node')
-    .option('--state <state>', 'only tasks in this state'))
-    .action(async (o: { env?: string; node?: string; state?: string }, cmd: Command) => {
-      await withControl(cmd, async (c) => {
-        const tasks = (await c.call('listTasks', { envId: o.env ?? '', node: o.node ?? '', state: (o.state ?? '').toUpperCase() })).tasks;
-        if (isJsonMode()) return printJson(tasks.map(taskJson));
-        if (!tasks.length) return out('no tasks');
-        out(table(['TASK', 'STATE', 'NODE', 'PID', 'CRITICAL', 'CPU', 'RSS'],
-          tasks.map((t) => [t.id, t.lost ? `${t.state} (lost)` : t.state, t.node || '-', t.pid > 0 ? t.pid : '-',
-            t.critical ? 'yes' : 'no', t.cpu ? `${t.cpu.toFixed(0)}%` : '-' /* percent of one core */, fmtBytes(t.rssBytes)])));
-      });
+  withJson(
+    task
+      .command('list')
+      .alias('ls')
+      .description('list tasks')
+      .option('--env <id>', 'only the tasks of this environment')
+      .option('--node <name>', 'only the tasks on this node')
+      .option('--state <state>', 'only tasks in this state'),
+  ).action(async (o: { env?: string; node?: string; state?: string }, cmd: Command) => {
+    await withControl(cmd, async (c) => {
+      const tasks = (await c.call('listTasks', { envId: o.env ?? '', node: o.node ?? '', state: (o.state ?? '').toUpperCase() })).tasks;
+      if (isJsonMode()) return printJson(tasks.map(taskJson));
+      if (!tasks.length) return out('no tasks');
+      out(
+        table(
+          ['TASK', 'STATE', 'NODE', 'PID', 'CRITICAL', 'CPU', 'RSS'],
+          tasks.map((t) => [
+            t.id,
+            t.lost ? `${t.state} (lost)` : t.state,
+            t.node || '-',
+            t.pid > 0 ? t.pid : '-',
+            t.critical ? 'yes' : 'no',
+            t.cpu ? `${t.cpu.toFixed(0)}%` : '-' /* percent of one core */,
+            fmtBytes(t.rssBytes),
+          ]),
+        ),
+      );
     });
+  });
 
-  withJson(task.command('logs <task-id>').description("print a task's log (stdout and stderr)")
-    .option('-f, --follow', 'keep printing new lines until interrupted')
-    .option('--tail <n>', 'only the last N lines', '200')
-    .option('--grep <text>', 'only lines containing this text'), 'one JSON object per chunk of lines')
-    .action(async (id: string, o: { follow?: boolean; tail: string; grep?: string }, cmd: Command) => {
-      const tail = parseCount(o.tail, '--tail');
-      await withControl(cmd, (c) => new Promise<void>((resolve, reject) => {
-        const call = c.stream('taskLogs', { taskId: id, tail, follow: !!o.follow, grep: o.grep ?? '' });
-        const stop = () => {
-          call.cancel();
-          resolve();
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        call.on('data', (chunk) => {
-          if (isJsonMode()) printJsonLine({ lines: chunk.lines, offset: chunk.offset, eof: chunk.eof });
-          else if (chunk.lines.length) process.stdout.write(chunk.lines.join('\n') + '\n');
-          if (chunk.eof && !o.follow) stop();
-        });
-        call.on('error', reject);
-        call.on('end', () => resolve());
-      }));
-    });
+  withJson(
+    task
+      .command('logs <task-id>')
+      .description("print a task's log (stdout and stderr)")
+      .option('-f, --follow', 'keep printing new lines until interrupted')
+      .option('--tail <n>', 'only the last N lines', '200')
+      .option('--grep <text>', 'only lines containing this text'),
+    'one JSON object per chunk of lines',
+  ).action(async (id: string, o: { follow?: boolean; tail: string; grep?: string }, cmd: Command) => {
+    const tail = parseCount(o.tail, '--tail');
+    await withControl(
+      cmd,
+      (c) =>
+        new Promise<void>((resolve, reject) => {
+          const call = c.stream('taskLogs', { taskId: id, tail, follow: !!o.follow, grep: o.grep ?? '' });
+          const stop = () => {
+            call.cancel();
+            resolve();
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+          call.on('data', (chunk) => {
+            if (isJsonMode()) printJsonLine({ lines: chunk.lines, offset: chunk.offset, eof: chunk.eof });
+            else if (chunk.lines.length) process.stdout.write(chunk.lines.join('\n') + '\n');
+            if (chunk.eof && !o.follow) stop();
+          });
+          call.on('error', reject);
+          call.on('end', () => resolve());
+        }),
+    );
+  });
 
-  withJson(task.command('kill <task-id>').description('kill a task process (fault injection; the controller reacts as to a crash)')
-    .option('--signal <sig>', 'the signal to send', 'SIGKILL'))
-    .action(async (id: string, o: { signal: string }, cmd: Command) => {
-      const signal = parseSignal(o.signal);
-      await withControl(cmd, async (c) => {
-        const t = await c.call('killTask', { id, signal });
-        if (!t?.id) throw new BatonError('INTERNAL', `the controller did not say which task it killed (${id})`);
-        if (isJsonMode()) return printJson(taskJson(t));
-        out(`sent ${signal} to ${t.id}${t.pid > 0 ? ` (pid ${t.pid}` : ' ('}${t.node ? ` on ${t.node}` : ''})`);
-      });
+  withJson(
+    task
+      .command('kill <task-id>')
+      .description('kill a task process (fault injection; the controller reacts as to a crash)')
+      .option('--signal <sig>', 'the signal to send', 'SIGKILL'),
+  ).action(async (id: string, o: { signal: string }, cmd: Command) => {
+    const signal = parseSignal(o.signal);
+    await withControl(cmd, async (c) => {
+      const t = await c.call('killTask', { id, signal });
+      if (!t?.id) throw new BatonError('INTERNAL', `the controller did not say which task it killed (${id})`);
+      if (isJsonMode()) return printJson(taskJson(t));
+      out(`sent ${signal} to ${t.id}${t.pid > 0 ? ` (pid ${t.pid}` : ' ('}${t.node ? ` on ${t.node}` : ''})`);
     });
+  });
 }

@@ -15,8 +15,9 @@ import { nodeDown } from '../faults.js';
 /** The agentLossGraceMs option, checked before the controller starts (bad input changes nothing). */
 export function checkAgentLossGrace(ms: unknown): number {
   if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > 24 * 3600_000) {
-    throw new BatonError('BAD_INPUT', `agent-loss grace ${JSON.stringify(ms)}: a whole number of milliseconds from 0 (tasks lost at once) to one day`,
-      { where: 'agentLossGraceMs' });
+    throw new BatonError('BAD_INPUT', `agent-loss grace ${JSON.stringify(ms)}: a whole number of milliseconds from 0 (tasks lost at once) to one day`, {
+      where: 'agentLossGraceMs',
+    });
   }
   return ms;
 }
@@ -53,7 +54,8 @@ export function nodeSuspect(controller: ControllerCore, node: NodeRuntime, reaso
   node.suspectSinceMs = Date.now();
   node.suspectReason = reason;
   controller.emit({
-    kind: 'node.suspect', node: node.name,
+    kind: 'node.suspect',
+    node: node.name,
     message: `node ${node.name} is unreachable (${reason}); its tasks are lost unless it is back within ${graceMs} ms`,
     // the agent's own loop delay at its last heartbeat: a busy agent rather than a dead one
     data: { reason, grace_ms: String(graceMs), loop_lag_ms: String(Math.round(node.loopLagMs)) },
@@ -67,7 +69,10 @@ export function nodeSuspect(controller: ControllerCore, node: NodeRuntime, reaso
     node.suspectEnvs.add(env);
     controller.envTouched(env);
     controller.emit({
-      kind: 'env.degraded', envId: env.id, node: node.name, state: env.state,
+      kind: 'env.degraded',
+      envId: env.id,
+      node: node.name,
+      state: env.state,
       message: `environment degraded: node ${node.name} is unreachable; its tasks are in an unknown state`,
       data: { degraded: 'true', nodes: [...s].sort().join(','), reason },
     });
@@ -107,14 +112,18 @@ export function nodeBack(controller: ControllerCore, node: NodeRuntime, tasks: n
   if (!since) return;
   const envs = clearSuspect(controller, node);
   controller.emit({
-    kind: 'node.back', node: node.name,
+    kind: 'node.back',
+    node: node.name,
     message: `node ${node.name} is back after ${Date.now() - since} ms with ${tasks} task(s)`,
     data: { away_ms: String(Date.now() - since), tasks: String(tasks) },
   });
   for (const env of envs) {
     const rest = unreachableNodes(env);
     controller.emit({
-      kind: 'env.degraded', envId: env.id, node: node.name, state: env.state,
+      kind: 'env.degraded',
+      envId: env.id,
+      node: node.name,
+      state: env.state,
       message: rest.length ? `node ${node.name} is back; still unreachable: ${rest.join(', ')}` : `node ${node.name} is back; every task is reachable`,
       data: { degraded: String(rest.length > 0 || env.degraded), nodes: rest.join(',') },
     });
@@ -131,7 +140,9 @@ export function assertReachable(env: EnvRuntime, transition: EnvTransition): voi
   if (transition === 'GO_ERROR') return;
   const nodes = unreachableNodes(env);
   if (!nodes.length) return;
-  throw new BatonError('UNAVAILABLE',
+  throw new BatonError(
+    'UNAVAILABLE',
     `${transition} of environment ${env.id} refused: node${nodes.length > 1 ? 's' : ''} ${nodes.join(', ')} ${nodes.length > 1 ? 'are' : 'is'} unreachable (within the agent-loss grace); retry when back, or GO_ERROR`,
-    { envId: env.id, transition, node: nodes[0], data: { nodes: nodes.join(',') } });
+    { envId: env.id, transition, node: nodes[0], data: { nodes: nodes.join(',') } },
+  );
 }

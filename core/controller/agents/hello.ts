@@ -13,7 +13,8 @@ import { settleOnHello } from '../pending-reaps.js';
 import { nodeBack } from './grace.js';
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
-  const ka = Object.keys(a), kb = Object.keys(b);
+  const ka = Object.keys(a),
+    kb = Object.keys(b);
   return ka.length === kb.length && ka.every((k) => a[k] === b[k]);
 }
 
@@ -51,12 +52,23 @@ export function onHello(controller: ControllerCore, link: AgentLink, h: Hello): 
   node.lastSeenMs = node.lastHeartbeatMs = Date.now();
   if (changed) {
     node.stored = true;
-    void controller.store.putNode({ name, address: node.address, labels: node.labels, sim: node.sim, addedMs: node.addedMs })
+    void controller.store
+      .putNode({ name, address: node.address, labels: node.labels, sim: node.sim, addedMs: node.addedMs })
       .catch((e) => console.error(`baton controller: storing node ${name} failed: ${(e as Error).message}`));
   }
-  controller.emit({ kind: 'node.up', node: name, message: `node ${name} is up (${link.address})`, data: { address: link.address, tasks: String(h.tasks.length) } });
+  controller.emit({
+    kind: 'node.up',
+    node: name,
+    message: `node ${name} is up (${link.address})`,
+    data: { address: link.address, tasks: String(h.tasks.length) },
+  });
   if (h.takenFrom) {
-    controller.emit({ kind: 'node.takeover', node: name, message: `node ${name} taken over from controller ${h.takenFrom}`, data: { from: h.takenFrom, owner: h.owner } });
+    controller.emit({
+      kind: 'node.takeover',
+      node: name,
+      message: `node ${name} taken over from controller ${h.takenFrom}`,
+      data: { from: h.takenFrom, owner: h.owner },
+    });
   }
   const reaped = resync(controller, node, link, h.tasks);
   settleOnHello(controller, name, new Set(h.tasks.map((x) => x.taskId)));
@@ -95,8 +107,12 @@ function resync(controller: ControllerCore, node: NodeRuntime, link: AgentLink, 
     else if (t.state === 'ERROR' && !wasError) {
       // it failed while its agent was unreachable: the same fault as if we had heard it then
       t.error = {
-        code: 'TASK_FAILED', message: `task ${t.name} went to ERROR on node ${node.name} while its agent was unreachable`,
-        envId: t.env.id, taskId: t.id, taskName: t.name, node: node.name,
+        code: 'TASK_FAILED',
+        message: `task ${t.name} went to ERROR on node ${node.name} while its agent was unreachable`,
+        envId: t.env.id,
+        taskId: t.id,
+        taskName: t.name,
+        node: node.name,
       };
       controller.persist.task(t);
       fault(controller, t, 'failed', t.error);
@@ -109,8 +125,12 @@ function resync(controller: ControllerCore, node: NodeRuntime, link: AgentLink, 
     t.launched = false;
     t.env.setTaskLost(t, false);
     t.error = {
-      code: 'TASK_LOST', message: `task ${t.name} was no longer running on node ${node.name} when its agent came back`,
-      envId: t.env.id, taskId: t.id, taskName: t.name, node: node.name,
+      code: 'TASK_LOST',
+      message: `task ${t.name} was no longer running on node ${node.name} when its agent came back`,
+      envId: t.env.id,
+      taskId: t.id,
+      taskName: t.name,
+      node: node.name,
     };
     controller.setTaskState(t, 'ERROR');
     controller.persist.task(t);

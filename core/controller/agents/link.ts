@@ -58,7 +58,11 @@ export class AgentLink {
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
 
-  constructor(readonly address: string, name: string, private readonly opts: LinkOptions) {
+  constructor(
+    readonly address: string,
+    name: string,
+    private readonly opts: LinkOptions,
+  ) {
     this.name = name;
   }
 
@@ -177,7 +181,8 @@ export class AgentLink {
     this.takeOver = false;
     const wasUp = this.up;
     this.up = false;
-    if (first) console.error(`baton controller: agent at ${this.address} refused this controller: ${detail.message}; asking again every ${REFUSED_RETRY_MS / 1000} s`);
+    if (first)
+      console.error(`baton controller: agent at ${this.address} refused this controller: ${detail.message}; asking again every ${REFUSED_RETRY_MS / 1000} s`);
     try {
       if (wasUp) this.opts.handler.down(this, detail.message);
       this.opts.handler.refused(this, detail);
@@ -185,7 +190,10 @@ export class AgentLink {
       console.error(`baton controller: handling the refusal of agent ${this.name || this.address} failed: ${(e as Error).stack}`);
     }
     if (this.stopped || this.retry) return;
-    this.retry = setTimeout(() => { this.retry = null; this.connect(); }, REFUSED_RETRY_MS);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.connect();
+    }, REFUSED_RETRY_MS);
     this.retry.unref();
   }
 
@@ -194,7 +202,9 @@ export class AgentLink {
     const wasUp = this.up;
     this.up = false;
     if (wasUp) {
-      try { this.opts.handler.down(this, reason); } catch (e) {
+      try {
+        this.opts.handler.down(this, reason);
+      } catch (e) {
         console.error(`baton controller: handling agent ${this.name || this.address} down failed: ${(e as Error).stack}`);
       }
     }
@@ -205,7 +215,10 @@ export class AgentLink {
     if (this.stopped || this.retry) return;
     const delay = this.backoff;
     this.backoff = Math.min(BACKOFF_MAX_MS, this.backoff * 2);
-    this.retry = setTimeout(() => { this.retry = null; this.connect(); }, delay);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      this.connect();
+    }, delay);
     this.retry.unref();
   }
 }

@@ -7,30 +7,47 @@ import { fromServiceError } from '../../rpc/errors.js';
 import type { ControllerCore } from '../core.js';
 import type { TaskRuntime } from '../model/task.js';
 
-export interface LogRequest { tail: number; follow: boolean; grep: string }
+export interface LogRequest {
+  tail: number;
+  follow: boolean;
+  grep: string;
+}
 
 function clientFor(controller: ControllerCore, t: TaskRuntime) {
   const node = controller.nodeOf(t);
   const client = node?.up ? node.link?.rpc() : null;
   if (!node || !client) {
-    throw new BatonError('UNAVAILABLE', `the logs of task ${t.name} are on node ${t.node || '(none)'}, which is not connected`,
-      { taskId: t.id, taskName: t.name, node: t.node });
+    throw new BatonError('UNAVAILABLE', `the logs of task ${t.name} are on node ${t.node || '(none)'}, which is not connected`, {
+      taskId: t.id,
+      taskName: t.name,
+      node: t.node,
+    });
   }
   return client;
 }
 
 /** Streams a task's log chunks to `onChunk`; returns a cancel function. */
 export function openTaskLogs(
-  controller: ControllerCore, t: TaskRuntime, req: LogRequest,
+  controller: ControllerCore,
+  t: TaskRuntime,
+  req: LogRequest,
   on: { chunk(c: LogChunk): void; end(err: BatonError | null): void },
 ): () => void {
   const stream = clientFor(controller, t).taskLogs({ taskId: t.id, tail: req.tail, follow: req.follow, grep: req.grep });
   let ended = false;
-  const end = (err: BatonError | null) => { if (!ended) { ended = true; on.end(err); } };
+  const end = (err: BatonError | null) => {
+    if (!ended) {
+      ended = true;
+      on.end(err);
+    }
+  };
   stream.on('data', (c: LogChunk) => on.chunk(c));
   stream.on('error', (e: grpc.ServiceError) => end(e.code === 1 /* CANCELLED */ ? null : fromServiceError(e)));
   stream.on('end', () => end(null));
-  return () => { ended = true; stream.cancel(); };
+  return () => {
+    ended = true;
+    stream.cancel();
+  };
 }
 
 /** The last lines a task printed, or [] when they cannot be had within `timeoutMs`. */
@@ -48,10 +65,18 @@ export function fetchLastLines(controller: ControllerCore, t: TaskRuntime, n = 2
     };
     const timer = setTimeout(settle, timeoutMs);
     try {
-      cancel = openTaskLogs(controller, t, { tail: n, follow: false, grep: '' }, {
-        chunk: (c) => { lines.push(...c.lines); if (c.eof) settle(); },
-        end: settle,
-      });
+      cancel = openTaskLogs(
+        controller,
+        t,
+        { tail: n, follow: false, grep: '' },
+        {
+          chunk: (c) => {
+            lines.push(...c.lines);
+            if (c.eof) settle();
+          },
+          end: settle,
+        },
+      );
     } catch {
       clearTimeout(timer);
       resolve([]);

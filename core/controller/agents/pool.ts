@@ -34,7 +34,10 @@ export class AgentPool implements LinkHandler {
   private lastTick = Date.now();
 
   /** tls: the controller's certificate, key and CA for agents at tcp addresses */
-  constructor(private readonly controller: ControllerCore, private readonly tls?: TlsPem) {}
+  constructor(
+    private readonly controller: ControllerCore,
+    private readonly tls?: TlsPem,
+  ) {}
 
   /** Throws a BatonError (naming the address and the missing flags) when this controller cannot
    *  dial address: a network address without TLS configured. */

@@ -30,7 +30,10 @@ function taskError(t: TaskRuntime, base: ErrorDetailLike | undefined, fallback: 
     ...(base ?? {}),
     code: base?.code || 'TASK_FAILED',
     message: base?.message || fallback,
-    envId: t.env.id, taskId: t.id, taskName: t.name, node: t.node,
+    envId: t.env.id,
+    taskId: t.id,
+    taskName: t.name,
+    node: t.node,
   };
 }
 
@@ -69,7 +72,7 @@ function onLaunchFailed(controller: ControllerCore, t: TaskRuntime, u: TaskUpdat
 function onState(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate): void {
   const op = u.batchId !== 0 && t.waitBatch === u.batchId ? controller.opOf(t) : undefined;
   if (op) {
-    const state: TaskState = isTaskState(u.state) ? u.state : u.ok ? op.target ?? t.state : 'ERROR';
+    const state: TaskState = isTaskState(u.state) ? u.state : u.ok ? (op.target ?? t.state) : 'ERROR';
     if (!u.ok) {
       t.error = taskError(t, said(u), `task ${t.name} failed ${op.event} on node ${t.node}`);
       controller.persist.task(t);
@@ -98,16 +101,26 @@ export function onUpdates(controller: ControllerCore, node: NodeRuntime, items: 
     // unknown or placed elsewhere since: the next Hello reaps it
     if (!t || t.node !== node.name) continue;
     switch (u.kind) {
-      case 'launched': onLaunched(controller, t, u); break;
-      case 'failed': onLaunchFailed(controller, t, u); break;
-      case 'state': onState(controller, t, u); break;
+      case 'launched':
+        onLaunched(controller, t, u);
+        break;
+      case 'failed':
+        onLaunchFailed(controller, t, u);
+        break;
+      case 'state':
+        onState(controller, t, u);
+        break;
       case 'exited':
         if (u.pid && !t.pid) t.pid = u.pid;
         taskExited(controller, t, u.exit ?? { exited: true, code: -1, signal: '', timeMs: u.timeMs }, said(u));
         break;
       case 'event':
         controller.emit({
-          kind: 'task.event', envId: t.env.id, taskId: t.id, node: t.node, message: u.message,
+          kind: 'task.event',
+          envId: t.env.id,
+          taskId: t.id,
+          node: t.node,
+          message: u.message,
           data: { name: t.name, event: u.eventKind },
         });
         break;

@@ -45,12 +45,24 @@ export class EventBus {
   emit(e: EventInput): void {
     if (this.closed) return;
     this.pending.push({
-      seq: 0, timeMs: Date.now(), kind: e.kind, envId: e.envId ?? '', taskId: e.taskId ?? '', node: e.node ?? '',
-      state: e.state ?? '', transition: e.transition ?? '', message: e.message ?? '', error: e.error,
-      data: e.data, runNumber: e.runNumber ?? 0,
+      seq: 0,
+      timeMs: Date.now(),
+      kind: e.kind,
+      envId: e.envId ?? '',
+      taskId: e.taskId ?? '',
+      node: e.node ?? '',
+      state: e.state ?? '',
+      transition: e.transition ?? '',
+      message: e.message ?? '',
+      error: e.error,
+      data: e.data,
+      runNumber: e.runNumber ?? 0,
     });
     if (!this.timer) {
-      this.timer = setTimeout(() => { this.timer = null; void this.flush(); }, FLUSH_MS);
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.flush();
+      }, FLUSH_MS);
       this.timer.unref();
     }
   }
@@ -62,9 +74,11 @@ export class EventBus {
 
   /** Stores what is pending (one transaction) and fans it out. Serialised: seqs stay ordered. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.flushNow()).catch((e) => {
-      console.error(`baton controller: storing events failed: ${(e as Error).message}`);
-    });
+    this.flushing = this.flushing
+      .then(() => this.flushNow())
+      .catch((e) => {
+        console.error(`baton controller: storing events failed: ${(e as Error).message}`);
+      });
     return this.flushing;
   }
 
@@ -84,7 +98,11 @@ export class EventBus {
     for (let i = 0; i < batch.length; i++) batch[i]!.seq = seqs[i]!;
     this.lastSeq = seqs[seqs.length - 1] ?? this.lastSeq;
     for (const l of this.listeners) {
-      try { l.push(batch); } catch (e) { console.error(`baton controller: event listener failed: ${(e as Error).message}`); }
+      try {
+        l.push(batch);
+      } catch (e) {
+        console.error(`baton controller: event listener failed: ${(e as Error).message}`);
+      }
     }
   }
 }
@@ -108,8 +126,17 @@ function bodyOf(e: BusEvent): Record<string, unknown> {
 export function eventFromStored(seq: number, body: unknown): BusEvent {
   const b = (body ?? {}) as Partial<BusEvent>;
   return {
-    seq, timeMs: b.timeMs ?? 0, kind: b.kind ?? '', envId: b.envId ?? '', taskId: b.taskId ?? '', node: b.node ?? '',
-    state: b.state ?? '', transition: b.transition ?? '', message: b.message ?? '', error: b.error, data: b.data,
+    seq,
+    timeMs: b.timeMs ?? 0,
+    kind: b.kind ?? '',
+    envId: b.envId ?? '',
+    taskId: b.taskId ?? '',
+    node: b.node ?? '',
+    state: b.state ?? '',
+    transition: b.transition ?? '',
+    message: b.message ?? '',
+    error: b.error,
+    data: b.data,
     runNumber: b.runNumber ?? 0,
   };
 }

@@ -14,9 +14,18 @@ const WRITE_CHUNK = 500;
 
 export function eventToProto(e: BusEvent): Event {
   return {
-    seq: e.seq, timeMs: e.timeMs, kind: e.kind, envId: e.envId, taskId: e.taskId, node: e.node, state: e.state,
-    transition: e.transition, message: e.message, error: e.error ? detailToProto(e.error) : undefined,
-    data: e.data ?? {}, runNumber: e.runNumber,
+    seq: e.seq,
+    timeMs: e.timeMs,
+    kind: e.kind,
+    envId: e.envId,
+    taskId: e.taskId,
+    node: e.node,
+    state: e.state,
+    transition: e.transition,
+    message: e.message,
+    error: e.error ? detailToProto(e.error) : undefined,
+    data: e.data ?? {},
+    runNumber: e.runNumber,
   };
 }
 
@@ -26,13 +35,15 @@ export interface SubscribeOptions {
 }
 
 export async function serveSubscribe(
-  bus: EventBus, store: Store, call: grpc.ServerWritableStream<SubscribeRequest, EventBatch>, opts: SubscribeOptions,
+  bus: EventBus,
+  store: Store,
+  call: grpc.ServerWritableStream<SubscribeRequest, EventBatch>,
+  opts: SubscribeOptions,
 ): Promise<void> {
   const req = call.request;
   const envId = req.envId;
   const kinds = req.kinds.filter((k) => k !== '');
-  const matches = (e: BusEvent) =>
-    (!envId || e.envId === envId) && (kinds.length === 0 || kinds.some((p) => e.kind.startsWith(p)));
+  const matches = (e: BusEvent) => (!envId || e.envId === envId) && (kinds.length === 0 || kinds.some((p) => e.kind.startsWith(p)));
 
   let lastSent = 0;
   let replaying = true;
@@ -50,9 +61,16 @@ export async function serveSubscribe(
     const missed = queue.length;
     finish();
     queue = [];
-    call.emit('error', toServiceError(new BatonError('UNAVAILABLE',
-      `subscriber too slow: ${missed}+ events were not delivered after seq ${lastSent}; resubscribe with from_seq=${lastSent}`,
-      { data: { resume_from_seq: String(lastSent), missed: String(missed) } })));
+    call.emit(
+      'error',
+      toServiceError(
+        new BatonError(
+          'UNAVAILABLE',
+          `subscriber too slow: ${missed}+ events were not delivered after seq ${lastSent}; resubscribe with from_seq=${lastSent}`,
+          { data: { resume_from_seq: String(lastSent), missed: String(missed) } },
+        ),
+      ),
+    );
   };
   const writeNow = (events: BusEvent[]): void => {
     for (let i = 0; i < events.length && !done; i += WRITE_CHUNK) {

@@ -8,8 +8,10 @@ import { excludeRole, includeRole } from './index.js';
 export function roleHandlers(controller: ControllerCore): Pick<ControlServer, 'excludeRole' | 'includeRole'> {
   return {
     excludeRole: unary<RoleRequest, Environment>(controller, async (req) =>
-      envToProto(await excludeRole(controller, req.envId, req.role, req.timeoutMs), { withTasks: true, withTree: true })),
+      envToProto(await excludeRole(controller, req.envId, req.role, req.timeoutMs), { withTasks: true, withTree: true }),
+    ),
     includeRole: unary<RoleRequest, Environment>(controller, async (req) =>
-      envToProto(await includeRole(controller, req.envId, req.role, req.timeoutMs), { withTasks: true, withTree: true })),
+      envToProto(await includeRole(controller, req.envId, req.role, req.timeoutMs), { withTasks: true, withTree: true }),
+    ),
   };
 }

@@ -50,7 +50,13 @@ function replayOtherFaults(controller: ControllerCore, ctx: TransitionCtx, mine:
   for (const f of ctx.nonFatal) if (!mine.includes(f.task)) fault(controller, f.task, f.reason, f.detail);
 }
 
-async function underCtx(controller: ControllerCore, env: EnvRuntime, name: string, timeoutMs: number, work: (ctx: TransitionCtx) => Promise<void>): Promise<TransitionCtx> {
+async function underCtx(
+  controller: ControllerCore,
+  env: EnvRuntime,
+  name: string,
+  timeoutMs: number,
+  work: (ctx: TransitionCtx) => Promise<void>,
+): Promise<TransitionCtx> {
   const ctx = new TransitionCtx(env, name, Date.now() + (timeoutMs > 0 ? timeoutMs : controller.cfg.defaultTimeoutMs), () => {});
   env.ctx = ctx;
   controller.envTouched(env);
@@ -96,7 +102,9 @@ export async function excludeRole(controller: ControllerCore, envId: string, pat
   await controller.persist.flush();
   await storeInclusion(controller, env, role, false);
   controller.emit({
-    kind: 'env.exclude', envId: env.id, state: env.state,
+    kind: 'env.exclude',
+    envId: env.id,
+    state: env.state,
     message: `role ${role} excluded: ${tasks.length} task(s) ended${ctx.nonFatal.length ? ` (${ctx.nonFatal.length} killed)` : ''}`,
     data: { role, tasks: String(tasks.length), unclean: String(ctx.nonFatal.length) },
   });
@@ -113,8 +121,11 @@ export async function includeRole(controller: ControllerCore, envId: string, pat
   const role = env.tree.nodes[idx]!.path;
   const tasks = tasksUnder(env, idx);
   if (!tasks.length) {
-    throw new BatonError('BAD_INPUT', `role ${role} has no tasks: it is disabled in the workflow (enabled: false), not excluded at run time`,
-      { envId: env.id, where: 'role', data: { role } });
+    throw new BatonError('BAD_INPUT', `role ${role} has no tasks: it is disabled in the workflow (enabled: false), not excluded at run time`, {
+      envId: env.id,
+      where: 'role',
+      data: { role },
+    });
   }
   setIncluded(env, idx, tasks, true);
   const ctx = await underCtx(controller, env, 'INCLUDE', timeoutMs, async (c) => {
@@ -136,15 +147,25 @@ export async function includeRole(controller: ControllerCore, envId: string, pat
     await controller.persist.flush();
     const why = ctx.nonFatal.find((f) => f.task === failed[0])?.detail;
     const first = failed[0] ?? tasks[0]!;
-    controller.emit({ kind: 'env.include', envId: env.id, state: env.state, message: `role ${role} could not be included: it stays excluded`, data: { role, ok: 'false' } });
-    throw new BatonError('TASK_FAILED',
+    controller.emit({
+      kind: 'env.include',
+      envId: env.id,
+      state: env.state,
+      message: `role ${role} could not be included: it stays excluded`,
+      data: { role, ok: 'false' },
+    });
+    throw new BatonError(
+      'TASK_FAILED',
       `role ${role} could not be included (task ${first.name}: ${first.error?.message ?? why?.message ?? `did not reach ${target}`}): it stays excluded`,
-      { envId: env.id, taskId: first.id, taskName: first.name, node: first.node, data: { role } });
+      { envId: env.id, taskId: first.id, taskName: first.name, node: first.node, data: { role } },
+    );
   }
   await controller.persist.flush();
   await storeInclusion(controller, env, role, true);
   controller.emit({
-    kind: 'env.include', envId: env.id, state: env.state,
+    kind: 'env.include',
+    envId: env.id,
+    state: env.state,
     message: `role ${role} included: ${tasks.length} task(s) ${target === 'RUNNING' ? `running in run ${env.runNumber}` : 'configured'}`,
     data: { role, tasks: String(tasks.length), ok: 'true' },
   });

@@ -21,9 +21,20 @@ export async function storeInclusion(controller: ControllerCore, env: EnvRuntime
   node.enabled = included;
   try {
     await controller.store.putEnvironment({
-      id: env.id, name: env.name, workflow: env.workflow, state: env.state, runNumber: env.runNumber, owner: env.owner,
-      createdMs: env.createdMs, updatedMs: env.updatedMs, vars: env.vars, repo: env.repo, revision: env.revision,
-      expanded: env.expanded, error: env.error, destroyed: env.destroyed,
+      id: env.id,
+      name: env.name,
+      workflow: env.workflow,
+      state: env.state,
+      runNumber: env.runNumber,
+      owner: env.owner,
+      createdMs: env.createdMs,
+      updatedMs: env.updatedMs,
+      vars: env.vars,
+      repo: env.repo,
+      revision: env.revision,
+      expanded: env.expanded,
+      error: env.error,
+      destroyed: env.destroyed,
     });
   } catch (e) {
     console.error(`baton controller: storing the ${included ? 'inclusion' : 'exclusion'} of ${path} in ${env.id} failed: ${(e as Error).message}`);

@@ -20,9 +20,10 @@ export function roleIndex(env: EnvRuntime, path: string): number {
 
 export function assertLive(env: EnvRuntime, what: 'exclude' | 'include'): void {
   if (!(LIVE_STATES as readonly string[]).includes(env.state)) {
-    throw new BatonError('TRANSITION_NOT_ALLOWED',
-      `${what} is allowed in ${LIVE_STATES.join(' and ')} only; environment ${env.id} is ${env.state}`,
-      { envId: env.id, data: { state: env.state } });
+    throw new BatonError('TRANSITION_NOT_ALLOWED', `${what} is allowed in ${LIVE_STATES.join(' and ')} only; environment ${env.id} is ${env.state}`, {
+      envId: env.id,
+      data: { state: env.state },
+    });
   }
 }
 
@@ -46,18 +47,21 @@ export function checkExclude(env: EnvRuntime, idx: number): void {
     // an item of a collection with a minimum: allowed while the collection keeps nmin items
     const left = parent.children.filter((c) => c !== idx && env.tree.nodes[c]!.included).length;
     if (left < parent.nmin) {
-      throw new BatonError('BAD_INPUT',
-        `role ${n.path} cannot be excluded: ${parent.path} would keep ${left} item(s), below its nmin ${parent.nmin}`,
-        { ...where, data: { role: n.path, rule: 'nmin', nmin: String(parent.nmin), left: String(left) } });
+      throw new BatonError('BAD_INPUT', `role ${n.path} cannot be excluded: ${parent.path} would keep ${left} item(s), below its nmin ${parent.nmin}`, {
+        ...where,
+        data: { role: n.path, rule: 'nmin', nmin: String(parent.nmin), left: String(left) },
+      });
     }
     return;
   }
   const critical = criticalIn(env, idx);
   if (critical) {
-    throw new BatonError('BAD_INPUT',
+    throw new BatonError(
+      'BAD_INPUT',
       `role ${n.path} cannot be excluded: ${critical.path === n.path ? 'it is' : `${critical.path} is`} critical ` +
-      '(only non-critical roles, or items of an iterator above its nmin, can be excluded)',
-      { ...where, data: { role: n.path, rule: 'critical', critical: critical.path } });
+        '(only non-critical roles, or items of an iterator above its nmin, can be excluded)',
+      { ...where, data: { role: n.path, rule: 'critical', critical: critical.path } },
+    );
   }
   if (!n.counted) throw new BatonError('BAD_INPUT', `role ${n.path} has no tasks to exclude`, where);
 }

@@ -44,9 +44,18 @@ export function substitute(v: unknown, vars: Record<string, string>): unknown {
 
 function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) { reject(signal.reason); return; }
-    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(signal.reason); };
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -54,14 +63,17 @@ function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
 const httpPost: HookFn = async (c) => {
   const url = c.hook.args.url;
   if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw bad(c, `args.url must be an http(s) URL, got ${JSON.stringify(url)}`);
-  const body = c.hook.args.body === undefined
-    ? { env_id: c.vars.env_id, transition: c.vars.transition, run_number: c.vars.run_number, hook: c.hook.name, when: c.vars.when }
-    : substitute(c.hook.args.body, c.vars);
+  const body =
+    c.hook.args.body === undefined
+      ? { env_id: c.vars.env_id, transition: c.vars.transition, run_number: c.vars.run_number, hook: c.hook.name, when: c.vars.when }
+      : substitute(c.hook.args.body, c.vars);
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const extra = c.hook.args.headers;
   if (extra && typeof extra === 'object') for (const [k, v] of Object.entries(extra)) headers[k] = String(substitute(v, c.vars));
   const res = await fetch(url, {
-    method: 'POST', headers, signal: c.signal,
+    method: 'POST',
+    headers,
+    signal: c.signal,
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = (await res.text()).slice(0, 200);
@@ -69,31 +81,54 @@ const httpPost: HookFn = async (c) => {
   return `POST ${url}: ${res.status}`;
 };
 
-const exec: HookFn = (c) => new Promise((resolve, reject) => {
-  const cmd = c.hook.args.command;
-  const argv = c.hook.args.args;
-  if (typeof cmd !== 'string' || !cmd) { reject(bad(c, 'args.command must be a non-empty string')); return; }
-  const useArgv = Array.isArray(argv);
-  const child = spawn(useArgv ? cmd : '/bin/sh', useArgv ? argv.map((a) => String(substitute(a, c.vars))) : ['-c', String(substitute(cmd, c.vars))], {
-    cwd: c.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BATON_ENV_ID: c.vars.env_id, BATON_TRANSITION: c.vars.transition, BATON_RUN_NUMBER: c.vars.run_number, BATON_HOOK: c.hook.name },
+const exec: HookFn = (c) =>
+  new Promise((resolve, reject) => {
+    const cmd = c.hook.args.command;
+    const argv = c.hook.args.args;
+    if (typeof cmd !== 'string' || !cmd) {
+      reject(bad(c, 'args.command must be a non-empty string'));
+      return;
+    }
+    const useArgv = Array.isArray(argv);
+    const child = spawn(useArgv ? cmd : '/bin/sh', useArgv ? argv.map((a) => String(substitute(a, c.vars))) : ['-c', String(substitute(cmd, c.vars))], {
+      cwd: c.cwd,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BATON_ENV_ID: c.vars.env_id, BATON_TRANSITION: c.vars.transition, BATON_RUN_NUMBER: c.vars.run_number, BATON_HOOK: c.hook.name },
+    });
+    let out = '';
+    const keep = (b: Buffer) => {
+      out = (out + b.toString()).slice(-4000);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    // killed at the timeout: the whole process group, so a shell's children go too
+    const onAbort = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    };
+    c.signal.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (e) => {
+      c.signal.removeEventListener('abort', onAbort);
+      reject(new BatonError('HOOK_FAILED', `cannot run ${cmd}: ${e.message}`));
+    });
+    child.on('close', (code, sig) => {
+      c.signal.removeEventListener('abort', onAbort);
+      const last = out.trim().split('\n').slice(-5);
+      if (code === 0) resolve(last.join('\n').slice(0, 200) || 'exit code 0');
+      else
+        reject(
+          new BatonError('HOOK_FAILED', `${cmd} ${sig ? `was killed by ${sig}` : `exited with code ${code}`}`, {
+            exitCode: code ?? -1,
+            signal: sig ?? '',
+            lastLines: last.filter(Boolean),
+          }),
+        );
+    });
   });
-  let out = '';
-  const keep = (b: Buffer) => { out = (out + b.toString()).slice(-4000); };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  // killed at the timeout: the whole process group, so a shell's children go too
-  const onAbort = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } };
-  c.signal.addEventListener('abort', onAbort, { once: true });
-  child.on('error', (e) => { c.signal.removeEventListener('abort', onAbort); reject(new BatonError('HOOK_FAILED', `cannot run ${cmd}: ${e.message}`)); });
-  child.on('close', (code, sig) => {
-    c.signal.removeEventListener('abort', onAbort);
-    const last = out.trim().split('\n').slice(-5);
-    if (code === 0) resolve(last.join('\n').slice(0, 200) || 'exit code 0');
-    else reject(new BatonError('HOOK_FAILED', `${cmd} ${sig ? `was killed by ${sig}` : `exited with code ${code}`}`,
-      { exitCode: code ?? -1, signal: sig ?? '', lastLines: last.filter(Boolean) }));
-  });
-});
 
 const sleep: HookFn = async (c) => {
   const ms = parseDuration(c.hook.args.duration ?? c.hook.args.ms);

@@ -10,7 +10,14 @@ import { BUILTINS } from './builtins.js';
 
 const DEFAULT_HOOK_TIMEOUT_MS = 30_000;
 
-interface HookResult { hook: HookSpec; ok: boolean; timedOut: boolean; message: string; durationMs: number; when: string }
+interface HookResult {
+  hook: HookSpec;
+  ok: boolean;
+  timedOut: boolean;
+  message: string;
+  durationMs: number;
+  when: string;
+}
 
 /** started hooks to be waited for at a later trigger: env id -> trigger key -> results */
 const awaiting = new WeakMap<EnvRuntime, Map<string, Promise<HookResult>[]>>();
@@ -30,8 +37,13 @@ function matching(env: EnvRuntime, when: HookWhen, name: string): HookSpec[] {
 
 async function runOne(controller: ControllerCore, env: EnvRuntime, h: HookSpec, when: string, timeoutMs: number, transition: string): Promise<HookResult> {
   const start = Date.now();
-  controller.emit({ kind: 'hook.start', envId: env.id, transition, message: `hook ${h.name} (${h.func}) started at ${when}`,
-    data: { hook: h.name, func: h.func, when, timeout_ms: String(timeoutMs) } });
+  controller.emit({
+    kind: 'hook.start',
+    envId: env.id,
+    transition,
+    message: `hook ${h.name} (${h.func}) started at ${when}`,
+    data: { hook: h.name, func: h.func, when, timeout_ms: String(timeoutMs) },
+  });
   const ac = new AbortController();
   let timedOut = false;
   let timer: NodeJS.Timeout | null = null;
@@ -49,8 +61,13 @@ async function runOne(controller: ControllerCore, env: EnvRuntime, h: HookSpec, 
     const fn = BUILTINS[h.func];
     if (!fn) throw new Error(`unknown hook function ${h.func} (known: ${Object.keys(BUILTINS).join(', ')})`);
     const vars: Record<string, string> = {
-      env_id: env.id, transition, run_number: env.runNumber === null ? '' : String(env.runNumber),
-      state: env.state, workflow: env.workflow, hook: h.name, when,
+      env_id: env.id,
+      transition,
+      run_number: env.runNumber === null ? '' : String(env.runNumber),
+      state: env.state,
+      workflow: env.workflow,
+      hook: h.name,
+      when,
     };
     message = await Promise.race([fn({ hook: h, signal: ac.signal, vars, cwd: env.expanded.repo || controller.cfg.home }), deadline]);
   } catch (e) {
@@ -60,8 +77,13 @@ async function runOne(controller: ControllerCore, env: EnvRuntime, h: HookSpec, 
     if (timer) clearTimeout(timer);
   }
   const durationMs = Date.now() - start;
-  controller.emit({ kind: 'hook.end', envId: env.id, transition, message: `hook ${h.name} ${ok ? 'succeeded' : 'failed'}: ${message}`,
-    data: { hook: h.name, func: h.func, when, ok: String(ok), result: message.slice(0, 500), duration_ms: String(durationMs), timed_out: String(timedOut) } });
+  controller.emit({
+    kind: 'hook.end',
+    envId: env.id,
+    transition,
+    message: `hook ${h.name} ${ok ? 'succeeded' : 'failed'}: ${message}`,
+    data: { hook: h.name, func: h.func, when, ok: String(ok), result: message.slice(0, 500), duration_ms: String(durationMs), timed_out: String(timedOut) },
+  });
   return { hook: h, ok, timedOut, message, durationMs, when };
 }
 
@@ -69,7 +91,9 @@ function failure(env: EnvRuntime, r: HookResult, transition: string): ErrorDetai
   return {
     code: 'HOOK_FAILED',
     message: `hook ${r.hook.name} (${r.hook.func}) failed at ${r.when}: ${r.message}`,
-    envId: env.id, where: r.hook.name, transition,
+    envId: env.id,
+    where: r.hook.name,
+    transition,
     data: { hook: r.hook.name, func: r.hook.func, when: r.when, reason: r.timedOut ? 'timeout' : 'failed', duration_ms: String(r.durationMs) },
   };
 }
@@ -78,7 +102,13 @@ function failure(env: EnvRuntime, r: HookResult, transition: string): ErrorDetai
  * Runs the hooks of one trigger (and waits for earlier hooks that await it). Returns the failure
  * of the first critical hook that failed, or null.
  */
-export async function runHooks(controller: ControllerCore, env: EnvRuntime, when: HookWhen, name: string, ctx: TransitionCtx | null): Promise<ErrorDetailLike | null> {
+export async function runHooks(
+  controller: ControllerCore,
+  env: EnvRuntime,
+  when: HookWhen,
+  name: string,
+  ctx: TransitionCtx | null,
+): Promise<ErrorDetailLike | null> {
   const key = triggerKey(when, name);
   const hooks = matching(env, when, name);
   const waits = awaiting.get(env)?.get(key) ?? [];
@@ -100,7 +130,10 @@ export async function runHooks(controller: ControllerCore, env: EnvRuntime, when
     if (h.await) {
       const later = h.await.toUpperCase();
       let m = awaiting.get(env);
-      if (!m) { m = new Map(); awaiting.set(env, m); }
+      if (!m) {
+        m = new Map();
+        awaiting.set(env, m);
+      }
       const list = m.get(later) ?? [];
       list.push(p);
       m.set(later, list);

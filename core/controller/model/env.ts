@@ -52,7 +52,10 @@ export class EnvRuntime {
   readonly counts = new StateCounts();
   readonly hooks: HookSpec[];
 
-  constructor(init: EnvInit, readonly expanded: ExpandedWorkflow) {
+  constructor(
+    init: EnvInit,
+    readonly expanded: ExpandedWorkflow,
+  ) {
     this.id = init.id;
     this.name = init.name;
     this.workflow = init.workflow;

@@ -36,11 +36,21 @@ export class TaskRuntime {
   /** its record is queued for the write-behind (states go in the environment's vector) */
   dirty: 0 | 1 = 0;
 
-  constructor(readonly id: string, readonly spec: TaskSpec, readonly env: EnvRuntime) {}
+  constructor(
+    readonly id: string,
+    readonly spec: TaskSpec,
+    readonly env: EnvRuntime,
+  ) {}
 
-  get name(): string { return this.spec.name; }
-  get critical(): boolean { return this.spec.critical; }
-  get controlled(): boolean { return this.spec.control !== 'basic'; }
+  get name(): string {
+    return this.spec.name;
+  }
+  get critical(): boolean {
+    return this.spec.critical;
+  }
+  get controlled(): boolean {
+    return this.spec.control !== 'basic';
+  }
 
   /** the state the role tree sees: a lost task counts as ERROR */
   get effectiveState(): TaskState {

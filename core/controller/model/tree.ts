@@ -12,16 +12,16 @@ export interface TreeNode {
   /** false: excluded (this role or an ancestor is disabled), skipped by transitions */
   included: boolean;
   nmin: number;
-  parent: number;          // -1 for the root
+  parent: number; // -1 for the root
   children: number[];
-  taskName: string;        // kind == task: TaskSpec.name
+  taskName: string; // kind == task: TaskSpec.name
   /** counts in its parent's aggregation: included, not a call, and has tasks below it */
   counted: boolean;
   state: RoleState;
   // aggregation over counted children
   nCounted: number;
   nCriticalError: number;
-  nError: number;          // children in ERROR (critical or not): for nmin
+  nError: number; // children in ERROR (critical or not): for nmin
   /** null for task leaves: 150k leaves need no map */
   byState: Map<RoleState, number> | null;
 }
@@ -77,7 +77,10 @@ export class RoleTree {
     for (let i = end - 1; i >= idx; i--) {
       const x = this.nodes[i]!;
       if (x.kind !== 'task') {
-        x.nCounted = 0; x.nCriticalError = 0; x.nError = 0; x.byState = new Map();
+        x.nCounted = 0;
+        x.nCriticalError = 0;
+        x.nError = 0;
+        x.byState = new Map();
         for (const c of x.children) {
           const child = this.nodes[c]!;
           if (child.counted) this.addChild(x, child.state, child.critical);
@@ -126,9 +129,21 @@ export class RoleTree {
     const idx = this.nodes.length;
     const included = parentIncluded && r.enabled !== false;
     const n: TreeNode = {
-      path: r.path, name: r.name, kind: r.kind, critical: !!r.critical, included, nmin: r.nmin ?? 0,
-      parent, children: [], taskName: r.task ?? '', counted: false, state: 'UNKNOWN',
-      nCounted: 0, nCriticalError: 0, nError: 0, byState: r.kind === 'task' ? null : new Map(),
+      path: r.path,
+      name: r.name,
+      kind: r.kind,
+      critical: !!r.critical,
+      included,
+      nmin: r.nmin ?? 0,
+      parent,
+      children: [],
+      taskName: r.task ?? '',
+      counted: false,
+      state: 'UNKNOWN',
+      nCounted: 0,
+      nCriticalError: 0,
+      nError: 0,
+      byState: r.kind === 'task' ? null : new Map(),
     };
     this.nodes.push(n);
     if (r.kind === 'task' && r.task) this.leafOf.set(r.task, idx);
@@ -158,14 +173,21 @@ export class RoleTree {
     p.nCounted++;
     p.byState ??= new Map();
     p.byState.set(s, (p.byState.get(s) ?? 0) + 1);
-    if (s === 'ERROR') { p.nError++; if (critical) p.nCriticalError++; }
+    if (s === 'ERROR') {
+      p.nError++;
+      if (critical) p.nCriticalError++;
+    }
   }
 
   private removeChild(p: TreeNode, s: RoleState, critical: boolean): void {
     p.nCounted--;
     const m = p.byState!;
     const k = (m.get(s) ?? 0) - 1;
-    if (k <= 0) m.delete(s); else m.set(s, k);
-    if (s === 'ERROR') { p.nError--; if (critical) p.nCriticalError--; }
+    if (k <= 0) m.delete(s);
+    else m.set(s, k);
+    if (s === 'ERROR') {
+      p.nError--;
+      if (critical) p.nCriticalError--;
+    }
   }
 }

@@ -10,6 +10,9 @@ export function taskWord(t: TaskRuntime): string {
 }
 
 export function describeTasks(tasks: readonly TaskRuntime[]): string {
-  const head = tasks.slice(0, NAMED).map((t) => `${t.name} (${taskWord(t)})`).join(', ');
+  const head = tasks
+    .slice(0, NAMED)
+    .map((t) => `${t.name} (${taskWord(t)})`)
+    .join(', ');
   return tasks.length > NAMED ? `${head} and ${tasks.length - NAMED} more` : head;
 }

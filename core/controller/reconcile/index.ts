@@ -52,7 +52,10 @@ export function startReconcile(controller: ControllerCore): Reconciler {
   const unlisten = controller.events.listen({
     push(events) {
       if (soon || !events.some((e) => e.kind === 'node.up')) return;
-      soon = setTimeout(() => { soon = null; void pass(); }, AFTER_HELLO_MS);
+      soon = setTimeout(() => {
+        soon = null;
+        void pass();
+      }, AFTER_HELLO_MS);
       soon.unref();
     },
   });

@@ -49,7 +49,10 @@ export async function holdInterrupted(controller: ControllerCore): Promise<void>
     for (const t of env.tasks) if (t.node) nodes.add(t.node);
     list.push({ env, intent, ctx, nodes });
     controller.emit({
-      kind: 'env.reconcile', envId: env.id, transition: intent.transition, state: env.state,
+      kind: 'env.reconcile',
+      envId: env.id,
+      transition: intent.transition,
+      state: env.state,
       message: `the controller restarted during ${intent.transition} (${intent.fromState} -> ${intent.target}): waiting for the agents to report the tasks' states`,
       data: { phase: 'begin', from: intent.fromState, target: intent.target },
     });
@@ -78,7 +81,10 @@ export async function settleHeld(controller: ControllerCore, graceOver: boolean)
   const now = Date.now();
   const due = list.filter((h) => ready(controller, h, graceOver) || now >= h.ctx.deadlineMs);
   if (!due.length) return;
-  held.set(controller, list.filter((h) => !due.includes(h)));
+  held.set(
+    controller,
+    list.filter((h) => !due.includes(h)),
+  );
   for (const h of due) await decide(controller, h);
 }
 
@@ -113,7 +119,13 @@ export function judge(env: EnvRuntime, intent: IntentRecord): Verdict {
   const fatalGone = gone.filter((x) => env.isFatal(x));
   const allAt = (s: string | null) => s !== null && present.length > 0 && present.every((x) => x.state === s);
   if (!fatalGone.length && allAt(taskStateForEnv(target))) {
-    return { outcome: 'completed', state: target, keepRun: target === 'RUNNING', reason: `${why}: every task had reached ${taskStateForEnv(target)}`, odd: gone };
+    return {
+      outcome: 'completed',
+      state: target,
+      keepRun: target === 'RUNNING',
+      reason: `${why}: every task had reached ${taskStateForEnv(target)}`,
+      odd: gone,
+    };
   }
   if (!fatalGone.length && from !== 'ERROR' && allAt(taskStateForEnv(from))) {
     return { outcome: 'rolled_back', state: from, keepRun: from === 'RUNNING', reason: `${why}: every task was still in ${taskStateForEnv(from)}`, odd: gone };
@@ -121,7 +133,10 @@ export function judge(env: EnvRuntime, intent: IntentRecord): Verdict {
   const odd = counted.filter((x) => taskGone(x) || x.state === 'ERROR' || (x.state !== taskStateForEnv(from) && x.state !== taskStateForEnv(target)));
   const named = odd.length ? odd : env.active;
   return {
-    outcome: 'error', state: 'ERROR', keepRun: false, odd: named,
+    outcome: 'error',
+    state: 'ERROR',
+    keepRun: false,
+    odd: named,
     reason: `${why} (${from} -> ${target}) and its tasks disagree: ${describeTasks(named)}`,
   };
 }
@@ -143,21 +158,42 @@ async function decide(controller: ControllerCore, h: HeldEnv): Promise<void> {
   if (v.state === 'ERROR') {
     const goErrorDone = intent.transition === 'GO_ERROR';
     const detail: ErrorDetailLike = {
-      code: goErrorDone ? 'GO_ERROR' : 'TASK_FAILED', message: goErrorDone ? `GO_ERROR requested (${v.reason})` : v.reason,
-      envId: env.id, transition: intent.transition,
-      data: { reconciled: 'true', tasks: v.odd.slice(0, 20).map((x) => x.name).join(',') },
+      code: goErrorDone ? 'GO_ERROR' : 'TASK_FAILED',
+      message: goErrorDone ? `GO_ERROR requested (${v.reason})` : v.reason,
+      envId: env.id,
+      transition: intent.transition,
+      data: {
+        reconciled: 'true',
+        tasks: v.odd
+          .slice(0, 20)
+          .map((x) => x.name)
+          .join(','),
+      },
     };
-    if (env.state === 'ERROR') { env.error = detail; controller.envTouched(env); } else goError(controller, env, detail);
+    if (env.state === 'ERROR') {
+      env.error = detail;
+      controller.envTouched(env);
+    } else goError(controller, env, detail);
   } else {
     if (intent.transition === 'EXIT' && v.state === 'DONE') finishExit(controller, env);
     env.state = v.state;
     env.error = null;
     env.degraded = v.odd.length > 0;
     controller.envTouched(env);
-    controller.emit({ kind: 'env.state', envId: env.id, state: env.state, transition: intent.transition, data: { from: before, reconciled: 'true', degraded: String(env.degraded) } });
+    controller.emit({
+      kind: 'env.state',
+      envId: env.id,
+      state: env.state,
+      transition: intent.transition,
+      data: { from: before, reconciled: 'true', degraded: String(env.degraded) },
+    });
   }
   controller.emit({
-    kind: 'env.reconciled', envId: env.id, transition: intent.transition, state: env.state, runNumber: env.runNumber ?? undefined,
+    kind: 'env.reconciled',
+    envId: env.id,
+    transition: intent.transition,
+    state: env.state,
+    runNumber: env.runNumber ?? undefined,
     message: `${intent.transition} ${v.outcome === 'completed' ? 'completed' : v.outcome === 'rolled_back' ? 'rolled back' : 'not settled'}: ${v.reason}; environment ${before} -> ${env.state}`,
     data: { phase: 'end', outcome: v.outcome, from: intent.fromState, target: intent.target, reason: v.reason, run_open: String(env.runNumber !== null) },
   });

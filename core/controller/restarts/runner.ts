@@ -60,7 +60,11 @@ export function tryRestart(controller: ControllerCore, t: TaskRuntime, reason: F
   const why = exitWords(t);
   if (!takeBudget(t, policy.max, policy.withinMs, Date.now())) {
     controller.emit({
-      kind: 'task.restart', envId: env.id, taskId: t.id, node: t.node, state: t.state,
+      kind: 'task.restart',
+      envId: env.id,
+      taskId: t.id,
+      node: t.node,
+      state: t.state,
       message: `task ${t.name} ${why}: not restarted, ${policy.max} restart(s) within ${policy.withinMs} ms already`,
       data: { name: t.name, attempt: String(t.restarts), reason: why, exhausted: 'true', max: String(policy.max) },
     });
@@ -69,7 +73,11 @@ export function tryRestart(controller: ControllerCore, t: TaskRuntime, reason: F
   t.restarts++;
   controller.persist.task(t);
   controller.emit({
-    kind: 'task.restart', envId: env.id, taskId: t.id, node: t.node, state: env.state,
+    kind: 'task.restart',
+    envId: env.id,
+    taskId: t.id,
+    node: t.node,
+    state: env.state,
     message: `task ${t.name} ${why}: restart ${t.restarts} (at most ${policy.max} within ${policy.withinMs} ms)`,
     data: { name: t.name, attempt: String(t.restarts), reason: why, max: String(policy.max) },
   });
@@ -108,7 +116,11 @@ async function runRestarts(controller: ControllerCore, env: EnvRuntime, onFatal:
     for (const t of tasks) {
       if (t.healthy) {
         controller.emit({
-          kind: 'task.restart', envId: env.id, taskId: t.id, node: t.node, state: t.state,
+          kind: 'task.restart',
+          envId: env.id,
+          taskId: t.id,
+          node: t.node,
+          state: t.state,
           message: `task ${t.name} is back in ${t.state} (restart ${t.restarts})`,
           data: { name: t.name, attempt: String(t.restarts), phase: 'done', pid: String(t.pid) },
         });
@@ -126,6 +138,12 @@ async function runRestarts(controller: ControllerCore, env: EnvRuntime, onFatal:
   }
   if (nonFatal) {
     controller.envTouched(env);
-    controller.emit({ kind: 'env.state', envId: env.id, state: env.state, message: `environment degraded: ${nonFatal} task restart(s) failed`, data: { degraded: 'true' } });
+    controller.emit({
+      kind: 'env.state',
+      envId: env.id,
+      state: env.state,
+      message: `environment degraded: ${nonFatal} task restart(s) failed`,
+      data: { degraded: 'true' },
+    });
   }
 }

@@ -1,7 +1,14 @@
 // Control RPCs on environments: list, create, get, control (streamed progress), destroy.
 import type {
-  ControlEnvironmentRequest, ControlProgress, ControlServer, CreateEnvironmentRequest, DestroyEnvironmentRequest,
-  Environment, GetEnvironmentRequest, ListEnvironmentsReply, ListEnvironmentsRequest,
+  ControlEnvironmentRequest,
+  ControlProgress,
+  ControlServer,
+  CreateEnvironmentRequest,
+  DestroyEnvironmentRequest,
+  Environment,
+  GetEnvironmentRequest,
+  ListEnvironmentsReply,
+  ListEnvironmentsRequest,
 } from '../../rpc/gen/control.js';
 import type { ControllerCore } from '../core.js';
 import { envToProto } from '../convert.js';
@@ -9,8 +16,9 @@ import { createEnvironment, destroyEnvironment } from '../environments.js';
 import { controlEnvironment, getEnv } from '../transitions/engine.js';
 import { serverStream, unary } from './wrap.js';
 
-export function environmentHandlers(controller: ControllerCore): Pick<ControlServer,
-  'listEnvironments' | 'createEnvironment' | 'getEnvironment' | 'controlEnvironment' | 'destroyEnvironment'> {
+export function environmentHandlers(
+  controller: ControllerCore,
+): Pick<ControlServer, 'listEnvironments' | 'createEnvironment' | 'getEnvironment' | 'controlEnvironment' | 'destroyEnvironment'> {
   return {
     listEnvironments: unary<ListEnvironmentsRequest, ListEnvironmentsReply>(controller, () => ({
       environments: [...controller.envs.values()].map((e) => envToProto(e)),
@@ -24,15 +32,21 @@ export function environmentHandlers(controller: ControllerCore): Pick<ControlSer
     }),
 
     getEnvironment: unary<GetEnvironmentRequest, Environment>(controller, (req) =>
-      envToProto(getEnv(controller, req.id), { withTasks: req.withTasks, withTree: req.withTree })),
+      envToProto(getEnv(controller, req.id), { withTasks: req.withTasks, withTree: req.withTree }),
+    ),
 
     controlEnvironment: serverStream<ControlEnvironmentRequest, ControlProgress>(controller, async (req, call) => {
       let open = true;
-      call.on('cancelled', () => { open = false; });
+      call.on('cancelled', () => {
+        open = false;
+      });
       // the transition goes on when the client goes away: it owns the environment, not the call
       const final = await controlEnvironment(controller, req.id, req.transition, {
-        timeoutMs: req.timeoutMs, args: req.args,
-        onProgress: (p) => { if (open) call.write(p); },
+        timeoutMs: req.timeoutMs,
+        args: req.args,
+        onProgress: (p) => {
+          if (open) call.write(p);
+        },
       });
       if (open) {
         call.write(final);

@@ -1,7 +1,5 @@
 // Control RPCs about the controller as a whole: info, runs, the event stream.
-import type {
-  ControlServer, EventBatch, GetInfoRequest, Info, ListRunsReply, ListRunsRequest, SubscribeRequest,
-} from '../../rpc/gen/control.js';
+import type { ControlServer, EventBatch, GetInfoRequest, Info, ListRunsReply, ListRunsRequest, SubscribeRequest } from '../../rpc/gen/control.js';
 import type { ControllerCore } from '../core.js';
 import { runToProto } from '../convert.js';
 import { serveSubscribe } from '../events/subscribe.js';
@@ -17,10 +15,19 @@ export function infoHandlers(controller: ControllerCore): Pick<ControlServer, 'g
       const lag = loopLag();
       if (req.resetLoopLag) resetLoopLag();
       return {
-        controllerId: controller.id, version: VERSION, startedMs: controller.startedMs, nodesUp: controller.nodes.upCount(),
-        nodesTotal: controller.nodes.byName.size, environments: controller.envs.size, lastEventSeq: controller.events.lastSeq,
-        lastRunNumber: await controller.store.lastRunNumber(), store: controller.store.describe, pid: process.pid,
-        loopLagP99Ms: lag.p99Ms, loopLagMaxMs: lag.maxMs, loopLagSinceMs: lag.sinceMs,
+        controllerId: controller.id,
+        version: VERSION,
+        startedMs: controller.startedMs,
+        nodesUp: controller.nodes.upCount(),
+        nodesTotal: controller.nodes.byName.size,
+        environments: controller.envs.size,
+        lastEventSeq: controller.events.lastSeq,
+        lastRunNumber: await controller.store.lastRunNumber(),
+        store: controller.store.describe,
+        pid: process.pid,
+        loopLagP99Ms: lag.p99Ms,
+        loopLagMaxMs: lag.maxMs,
+        loopLagSinceMs: lag.sinceMs,
       };
     }),
 
@@ -29,6 +36,7 @@ export function infoHandlers(controller: ControllerCore): Pick<ControlServer, 'g
     })),
 
     subscribe: serverStream<SubscribeRequest, EventBatch>(controller, (_req, call) =>
-      serveSubscribe(controller.events, controller.store, call, { maxQueued: controller.cfg.subscriberMaxQueued })),
+      serveSubscribe(controller.events, controller.store, call, { maxQueued: controller.cfg.subscriberMaxQueued }),
+    ),
   };
 }

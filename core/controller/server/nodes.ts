@@ -1,7 +1,5 @@
 // Control RPCs on nodes: list (with load from heartbeats), add (dial an agent), remove.
-import type {
-  AddNodeRequest, ControlServer, ListNodesReply, ListNodesRequest, Node, RemoveNodeRequest,
-} from '../../rpc/gen/control.js';
+import type { AddNodeRequest, ControlServer, ListNodesReply, ListNodesRequest, Node, RemoveNodeRequest } from '../../rpc/gen/control.js';
 import { parseAddress } from '../../rpc/address.js';
 import { BatonError } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
@@ -24,9 +22,24 @@ async function waitUp(controller: ControllerCore, address: string, ms: number): 
     if (Date.now() >= until || !link) {
       if (node) return nodeToProto(node);
       return {
-        name: link?.name ?? '', address, host: '', labels: {}, resources: undefined, up: false, lastSeenMs: 0,
-        cpu: 0, memUsed: 0, memTotal: 0, tasks: 0, sim: false, pid: 0,
-        suspect: false, suspectSinceMs: 0, refused: link?.refusal ?? '', owner: '', loopLagMs: 0,
+        name: link?.name ?? '',
+        address,
+        host: '',
+        labels: {},
+        resources: undefined,
+        up: false,
+        lastSeenMs: 0,
+        cpu: 0,
+        memUsed: 0,
+        memTotal: 0,
+        tasks: 0,
+        sim: false,
+        pid: 0,
+        suspect: false,
+        suspectSinceMs: 0,
+        refused: link?.refusal ?? '',
+        owner: '',
+        loopLagMs: 0,
       };
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -36,7 +49,10 @@ async function waitUp(controller: ControllerCore, address: string, ms: number): 
 export function nodeHandlers(controller: ControllerCore, pool: AgentPool): Pick<ControlServer, 'listNodes' | 'addNode' | 'removeNode'> {
   return {
     listNodes: unary<ListNodesRequest, ListNodesReply>(controller, () => ({
-      nodes: controller.nodes.all().sort((a, b) => a.name.localeCompare(b.name)).map(nodeToProto),
+      nodes: controller.nodes
+        .all()
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map(nodeToProto),
     })),
 
     addNode: unary<AddNodeRequest, Node>(controller, async (req) => {

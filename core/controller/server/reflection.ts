@@ -66,8 +66,12 @@ function requireToken(implementation: grpc.UntypedServiceImplementation, token: 
   for (const [name, handler] of Object.entries(implementation)) {
     wrapped[name] = ((call: grpc.ServerDuplexStream<unknown, unknown>) => {
       if (!checkToken(call.metadata, token)) {
-        call.emit('error', toServiceError(new BatonError('UNAUTHENTICATED',
-          'missing or wrong token: pass authorization: Bearer <token> (BATON_TOKEN) to use server reflection')));
+        call.emit(
+          'error',
+          toServiceError(
+            new BatonError('UNAUTHENTICATED', 'missing or wrong token: pass authorization: Bearer <token> (BATON_TOKEN) to use server reflection'),
+          ),
+        );
         return;
       }
       (handler as (call: grpc.ServerDuplexStream<unknown, unknown>) => void)(call);

@@ -1,7 +1,5 @@
 // Control RPCs on tasks: list (filtered), kill (fault injection), logs (proxied to the agent).
-import type {
-  ControlServer, KillTaskRequest, ListTasksReply, ListTasksRequest, Task, TaskLogsRequest,
-} from '../../rpc/gen/control.js';
+import type { ControlServer, KillTaskRequest, ListTasksReply, ListTasksRequest, Task, TaskLogsRequest } from '../../rpc/gen/control.js';
 import type { LogChunk } from '../../rpc/gen/common.js';
 import { toServiceError } from '../../rpc/errors.js';
 import { BatonError } from '../../model/errors.js';
@@ -55,23 +53,40 @@ export function taskHandlers(controller: ControllerCore): Pick<ControlServer, 'l
       if (!node?.up || !node.link?.send({ msg: { $case: 'kill', kill: { batchId: controller.newBatchId(), taskIds: [t.id], graded, reason: 'KillTask' } } })) {
         throw new BatonError('UNAVAILABLE', `node ${t.node} of task ${t.name} is not connected`, { taskId: t.id, taskName: t.name, node: t.node });
       }
-      controller.emit({ kind: 'task.event', envId: t.env.id, taskId: t.id, node: t.node, message: `task ${t.name} killed on request (${graded ? 'SIGTERM, graded' : 'SIGKILL'})`, data: { name: t.name, event: 'KILL_REQUESTED' } });
+      controller.emit({
+        kind: 'task.event',
+        envId: t.env.id,
+        taskId: t.id,
+        node: t.node,
+        message: `task ${t.name} killed on request (${graded ? 'SIGTERM, graded' : 'SIGKILL'})`,
+        data: { name: t.name, event: 'KILL_REQUESTED' },
+      });
       return taskToProto(t);
     }),
 
     taskLogs: serverStream<TaskLogsRequest, LogChunk>(controller, async (req, call) => {
       const t = getTask(controller, req.taskId);
       let ended = false;
-      const cancel = openTaskLogs(controller, t, { tail: req.tail, follow: req.follow, grep: req.grep }, {
-        chunk: (c) => { if (!ended) call.write(c); },
-        end: (err) => {
-          if (ended) return;
-          ended = true;
-          if (err) call.emit('error', toServiceError(err));
-          else call.end();
+      const cancel = openTaskLogs(
+        controller,
+        t,
+        { tail: req.tail, follow: req.follow, grep: req.grep },
+        {
+          chunk: (c) => {
+            if (!ended) call.write(c);
+          },
+          end: (err) => {
+            if (ended) return;
+            ended = true;
+            if (err) call.emit('error', toServiceError(err));
+            else call.end();
+          },
         },
+      );
+      call.on('cancelled', () => {
+        ended = true;
+        cancel();
       });
-      call.on('cancelled', () => { ended = true; cancel(); });
     }),
   };
 }

@@ -1,7 +1,13 @@
 // Control RPCs on templates: list, render (dry run: expansion plus placements), lint.
 import type {
-  ControlServer, LintTemplateReply, LintTemplateRequest, ListTemplatesReply, ListTemplatesRequest,
-  RenderTemplateReply, RenderTemplateRequest, Template,
+  ControlServer,
+  LintTemplateReply,
+  LintTemplateRequest,
+  ListTemplatesReply,
+  ListTemplatesRequest,
+  RenderTemplateReply,
+  RenderTemplateRequest,
+  Template,
 } from '../../rpc/gen/control.js';
 import type { WorkflowSummary } from '../../workflow/types.js';
 import { renderPlan } from '../../workflow/index.js';
@@ -14,11 +20,22 @@ import { unary } from './wrap.js';
 
 function templateToProto(w: WorkflowSummary): Template {
   return {
-    name: w.name, repo: w.repo, file: w.file, description: w.description, revision: w.revision,
+    name: w.name,
+    repo: w.repo,
+    file: w.file,
+    description: w.description,
+    revision: w.revision,
     vars: w.vars.map((v) => ({
-      name: v.name, type: v.type, defaultJson: v.default === undefined ? '' : JSON.stringify(v.default),
-      label: v.label ?? '', description: v.description ?? '', public: !!v.public, widget: v.widget ?? '',
-      values: v.values ?? [], min: v.min, max: v.max,
+      name: v.name,
+      type: v.type,
+      defaultJson: v.default === undefined ? '' : JSON.stringify(v.default),
+      label: v.label ?? '',
+      description: v.description ?? '',
+      public: !!v.public,
+      widget: v.widget ?? '',
+      values: v.values ?? [],
+      min: v.min,
+      max: v.max,
     })),
   };
 }
@@ -31,7 +48,9 @@ async function render(controller: ControllerCore, req: RenderTemplateRequest): P
   let placementError: unknown = null;
   try {
     const names = planPlacement(controller, expanded.tasks);
-    expanded.tasks.forEach((t, i) => { plan.placements[t.name] = names[i]!; });
+    expanded.tasks.forEach((t, i) => {
+      plan.placements[t.name] = names[i]!;
+    });
   } catch (e) {
     if (!isBatonError(e)) throw e;
     placementError = e.detail; // the plan is still worth seeing; the reason it would not place is in it
@@ -50,8 +69,12 @@ export function templateHandlers(controller: ControllerCore): Pick<ControlServer
       // thread neither its expansion nor its encoding
       if (isWorkerLoader(controller.loader)) {
         if (!req.workflow) throw new BatonError('BAD_INPUT', 'a workflow is required', { where: 'workflow' });
-        const bytes = await controller.loader.renderReply(req.workflow, req.vars ?? {},
-          { repo: req.repo || undefined, revision: req.revision || undefined }, nodeSnapshots(controller));
+        const bytes = await controller.loader.renderReply(
+          req.workflow,
+          req.vars ?? {},
+          { repo: req.repo || undefined, revision: req.revision || undefined },
+          nodeSnapshots(controller),
+        );
         return new EncodedReply(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as unknown as RenderTemplateReply;
       }
       return { json: await render(controller, req) };

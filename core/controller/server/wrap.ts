@@ -13,18 +13,27 @@ function authorize(controller: ControllerCore, md: grpc.Metadata): void {
   }
 }
 
-export function unary<Req, Res>(controller: ControllerCore, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(
+  controller: ControllerCore,
+  fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
+): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     Promise.resolve()
       .then(() => {
         authorize(controller, call.metadata);
         return fn(call.request, call);
       })
-      .then((res) => callback(null, res), (e) => callback(toServiceError(e)));
+      .then(
+        (res) => callback(null, res),
+        (e) => callback(toServiceError(e)),
+      );
   };
 }
 
-export function serverStream<Req, Res>(controller: ControllerCore, fn: (req: Req, call: grpc.ServerWritableStream<Req, Res>) => Promise<void>): grpc.handleServerStreamingCall<Req, Res> {
+export function serverStream<Req, Res>(
+  controller: ControllerCore,
+  fn: (req: Req, call: grpc.ServerWritableStream<Req, Res>) => Promise<void>,
+): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
     Promise.resolve()
       .then(() => {
@@ -32,7 +41,11 @@ export function serverStream<Req, Res>(controller: ControllerCore, fn: (req: Req
         return fn(call.request, call);
       })
       .catch((e) => {
-        try { call.emit('error', toServiceError(e)); } catch { /* the call is gone */ }
+        try {
+          call.emit('error', toServiceError(e));
+        } catch {
+          /* the call is gone */
+        }
       });
   };
 }

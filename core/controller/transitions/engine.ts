@@ -2,8 +2,14 @@
 // hooks after; a failure puts the environment in ERROR with a structured reason. Progress is
 // streamed compactly (throttled) and the write-behind is flushed at the end.
 import {
-  allowedEnvTransitions, envTransitionAllowed, ENV_TRANSITION_TABLE, ENV_TRANSITIONS, isEnvTransition, taskStateForEnv,
-  type EnvState, type EnvTransition,
+  allowedEnvTransitions,
+  envTransitionAllowed,
+  ENV_TRANSITION_TABLE,
+  ENV_TRANSITIONS,
+  isEnvTransition,
+  taskStateForEnv,
+  type EnvState,
+  type EnvTransition,
 } from '../../model/states.js';
 import { BatonError, toBatonError, type ErrorDetailLike } from '../../model/errors.js';
 import type { ControlProgress } from '../../rpc/gen/control.js';
@@ -35,8 +41,7 @@ export function getEnv(controller: ControllerCore, id: string): EnvRuntime {
 
 export function assertIdle(env: EnvRuntime): void {
   if (env.ctx) {
-    throw new BatonError('BUSY', `environment ${env.id} is busy: ${env.ctx.transition} is under way`,
-      { envId: env.id, transition: env.ctx.transition });
+    throw new BatonError('BUSY', `environment ${env.id} is busy: ${env.ctx.transition} is under way`, { envId: env.id, transition: env.ctx.transition });
   }
 }
 
@@ -79,17 +84,18 @@ export async function controlEnvironment(controller: ControllerCore, envId: stri
   const env = getEnv(controller, envId);
   const t = transitionIn.toUpperCase();
   if (!isEnvTransition(t)) {
-    throw new BatonError('BAD_INPUT', `unknown transition ${transitionIn}: expected one of ${ENV_TRANSITIONS.join(', ')}`,
-      { envId, where: 'transition' });
+    throw new BatonError('BAD_INPUT', `unknown transition ${transitionIn}: expected one of ${ENV_TRANSITIONS.join(', ')}`, { envId, where: 'transition' });
   }
   // a fault's STOP or a restart the controller started: wait for it, the operator did not start it
   await backgroundSettled(env);
   assertIdle(env);
   if (!envTransitionAllowed(env.state, t)) {
     const allowed = allowedEnvTransitions(env.state);
-    throw new BatonError('TRANSITION_NOT_ALLOWED',
-      `${t} is not allowed from ${env.state} (environment ${env.id}); allowed: ${allowed.join(', ') || 'none'}`,
-      { envId, transition: t, data: { state: env.state, allowed: allowed.join(',') } });
+    throw new BatonError('TRANSITION_NOT_ALLOWED', `${t} is not allowed from ${env.state} (environment ${env.id}); allowed: ${allowed.join(', ') || 'none'}`, {
+      envId,
+      transition: t,
+      data: { state: env.state, allowed: allowed.join(',') },
+    });
   }
   assertTasksPresent(env, t);
   assertReachable(env, t);
@@ -100,12 +106,25 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
   const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? opts.timeoutMs : controller.cfg.defaultTimeoutMs;
   const progress = (p: Progress, event: boolean) => {
     opts.onProgress?.({
-      phase: p.phase, done: p.done, total: p.total, final: false, ok: false, state: env.state,
-      runNumber: env.runNumber ?? undefined, error: undefined, durationMs: Date.now() - ctx.startMs, transition: t,
+      phase: p.phase,
+      done: p.done,
+      total: p.total,
+      final: false,
+      ok: false,
+      state: env.state,
+      runNumber: env.runNumber ?? undefined,
+      error: undefined,
+      durationMs: Date.now() - ctx.startMs,
+      transition: t,
     });
     if (event) {
-      controller.emit({ kind: 'env.transition', envId: env.id, transition: t, state: env.state,
-        data: { phase: 'progress', step: p.phase, done: String(p.done), total: String(p.total) } });
+      controller.emit({
+        kind: 'env.transition',
+        envId: env.id,
+        transition: t,
+        state: env.state,
+        data: { phase: 'progress', step: p.phase, done: String(p.done), total: String(p.total) },
+      });
     }
   };
   const ctx = new TransitionCtx(env, t, Date.now() + timeoutMs, progress);
@@ -151,7 +170,11 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
   controller.envTouched(env);
   const durationMs = Date.now() - ctx.startMs;
   controller.emit({
-    kind: 'env.transition', envId: env.id, transition: t, state: env.state, error: error ?? undefined,
+    kind: 'env.transition',
+    envId: env.id,
+    transition: t,
+    state: env.state,
+    error: error ?? undefined,
     message: error ? error.message : `${t} done in ${durationMs} ms`,
     data: { phase: 'end', ok: String(!error), duration_ms: String(durationMs), done: String(ctx.done), total: String(ctx.total) },
   });
@@ -161,7 +184,15 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
   // the final count is about tasks (whatever the last phase was): how many reached the target
   const target = taskStateForEnv(to);
   return {
-    phase: 'done', done: target ? env.counts.get(target) : 0, total: env.counts.total, final: true, ok: !error, state: env.state,
-    runNumber: env.runNumber ?? undefined, error: error ? detailToProto(error) : undefined, durationMs, transition: t,
+    phase: 'done',
+    done: target ? env.counts.get(target) : 0,
+    total: env.counts.total,
+    final: true,
+    ok: !error,
+    state: env.state,
+    runNumber: env.runNumber ?? undefined,
+    error: error ? detailToProto(error) : undefined,
+    durationMs,
+    transition: t,
   };
 }

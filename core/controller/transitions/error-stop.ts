@@ -33,7 +33,10 @@ export async function stopDataTaking(controller: ControllerCore, ctx: Transition
     ctx.late.length = 0;
     const stopped = running.filter((t) => t.state === 'CONFIGURED').length;
     controller.emit({
-      kind: 'env.transition', envId: env.id, transition: ctx.transition, state: env.state,
+      kind: 'env.transition',
+      envId: env.id,
+      transition: ctx.transition,
+      state: env.state,
       message: `data taking stopped: ${stopped} of ${running.length} running task(s) took STOP`,
       data: { phase: 'progress', step: 'error_stop', done: String(stopped), total: String(running.length) },
     });

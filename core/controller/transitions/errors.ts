@@ -57,7 +57,9 @@ export function failureDetail(f: Failure, transition: string): ErrorDetailLike {
       break;
   }
   return {
-    code, message, ...taskFields(t, f.detail),
+    code,
+    message,
+    ...taskFields(t, f.detail),
     ...(transition ? { transition } : {}),
     data: { reason: f.reason, critical: String(t.critical) },
   };
@@ -72,11 +74,12 @@ export function lateReason(t: TaskRuntime): 'slow' | 'crashed' | 'lost' {
 
 export function lateDetail(t: TaskRuntime, transition: string): ErrorDetailLike {
   const why = lateReason(t);
-  const message = why === 'slow'
-    ? `task ${t.name} on node ${t.node} is alive but did not answer ${transition} in time`
-    : why === 'crashed'
-      ? `task ${t.name} on node ${t.node} exited before answering ${transition}${exitText(t)}`
-      : `task ${t.name} did not answer ${transition}: its node ${t.node} is down`;
+  const message =
+    why === 'slow'
+      ? `task ${t.name} on node ${t.node} is alive but did not answer ${transition} in time`
+      : why === 'crashed'
+        ? `task ${t.name} on node ${t.node} exited before answering ${transition}${exitText(t)}`
+        : `task ${t.name} did not answer ${transition}: its node ${t.node} is down`;
   return { code: 'TIMEOUT', message, ...taskFields(t), transition, data: { reason: why, critical: String(t.critical) } };
 }
 
@@ -96,10 +99,16 @@ export function transitionError(ctx: TransitionCtx): ErrorDetailLike | null {
     const first = fatalLate[0]!;
     return {
       code: 'TIMEOUT',
-      message: `${ctx.transition} of environment ${env.id} timed out: ${ctx.late.length} task(s) did not answer ` +
+      message:
+        `${ctx.transition} of environment ${env.id} timed out: ${ctx.late.length} task(s) did not answer ` +
         `(${slow} slow, ${ctx.late.length - slow} crashed or lost), e.g. ${first.name} on node ${first.node}`,
-      envId: env.id, transition: ctx.transition, taskId: first.id, taskName: first.name, node: first.node,
-      causes: b.causes, data: { late: String(ctx.late.length), slow: String(slow), ...(b.data ?? {}) },
+      envId: env.id,
+      transition: ctx.transition,
+      taskId: first.id,
+      taskName: first.name,
+      node: first.node,
+      causes: b.causes,
+      data: { late: String(ctx.late.length), slow: String(slow), ...(b.data ?? {}) },
     };
   }
   if (!ctx.fatal.length) return null;

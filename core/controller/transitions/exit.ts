@@ -35,7 +35,9 @@ export async function exitStep(controller: ControllerCore, ctx: TransitionCtx): 
   await killAll(controller, ctx, env.tasks, true, 'EXIT');
   if (ctx.nonFatal.length) {
     controller.emit({
-      kind: 'env.transition', envId: env.id, transition: 'EXIT',
+      kind: 'env.transition',
+      envId: env.id,
+      transition: 'EXIT',
       message: `${ctx.nonFatal.length} task(s) did not EXIT cleanly and were killed`,
       data: { phase: 'progress', unclean: String(ctx.nonFatal.length) },
     });

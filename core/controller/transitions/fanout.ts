@@ -12,7 +12,8 @@ export function byNode(controller: ControllerCore, tasks: readonly TaskRuntime[]
   for (const t of tasks) {
     const n = controller.nodes.get(t.node) ?? null;
     const l = m.get(n);
-    if (l) l.push(t); else m.set(n, [t]);
+    if (l) l.push(t);
+    else m.set(n, [t]);
   }
   return m;
 }
@@ -25,12 +26,21 @@ function unplaced(ctx: TransitionCtx, tasks: TaskRuntime[]): void {
 export function launchSpec(t: TaskRuntime): LaunchSpec {
   const s = t.spec;
   return {
-    taskId: t.id, envId: t.env.id, name: s.name, driver: s.driver, control: s.control, command: s.command ?? '',
-    args: s.args ?? [], env: s.env ?? {}, cwd: s.cwd ?? '',
+    taskId: t.id,
+    envId: t.env.id,
+    name: s.name,
+    driver: s.driver,
+    control: s.control,
+    command: s.command ?? '',
+    args: s.args ?? [],
+    env: s.env ?? {},
+    cwd: s.cwd ?? '',
     // a relaunched task asks for the ports it had: peers still dialling them reach it again
     binds: (s.binds ?? []).map((b) => ({ name: b.name, type: b.type, transport: b.transport ?? 'tcp', port: t.ports[b.name] ?? 0 })),
     sim: s.sim ? { delayMs: s.sim.delayMs ?? 0, failOn: s.sim.failOn ?? '', failRate: s.sim.failRate ?? 0, exitAfterMs: s.sim.exitAfterMs ?? 0 } : undefined,
-    controlExitMs: s.killTimeouts?.controlExitMs ?? 0, termMs: s.killTimeouts?.termMs ?? 0, cleanupFiles: s.cleanupFiles ?? [],
+    controlExitMs: s.killTimeouts?.controlExitMs ?? 0,
+    termMs: s.killTimeouts?.termMs ?? 0,
+    cleanupFiles: s.cleanupFiles ?? [],
   };
 }
 
@@ -39,7 +49,10 @@ export async function launch(controller: ControllerCore, ctx: TransitionCtx, tas
   ctx.setPhase(phase, tasks.length);
   const op = new TaskOp(controller, ctx, 'launch', 'STANDBY', 'LAUNCH');
   for (const [node, list] of byNode(controller, tasks)) {
-    if (!node) { unplaced(ctx, list); continue; }
+    if (!node) {
+      unplaced(ctx, list);
+      continue;
+    }
     op.send(node, list, (batchId, chunk) => ({
       msg: { $case: 'launch', launch: { batchId, deadlineMs: ctx.remaining(), tasks: chunk.map(launchSpec) } },
     }));
@@ -50,18 +63,28 @@ export async function launch(controller: ControllerCore, ctx: TransitionCtx, tas
 
 /** Sends one task event to every task given (one TransitionBatch per agent) and waits. */
 export async function transition(
-  controller: ControllerCore, ctx: TransitionCtx, event: TaskEvent, target: TaskState, tasks: TaskRuntime[],
-  argsFor: (t: TaskRuntime) => Record<string, string>, capMs?: number,
+  controller: ControllerCore,
+  ctx: TransitionCtx,
+  event: TaskEvent,
+  target: TaskState,
+  tasks: TaskRuntime[],
+  argsFor: (t: TaskRuntime) => Record<string, string>,
+  capMs?: number,
 ): Promise<TaskOp> {
   ctx.setPhase(event.toLowerCase(), tasks.length);
   const op = new TaskOp(controller, ctx, 'transition', target, event);
   for (const [node, list] of byNode(controller, tasks)) {
-    if (!node) { unplaced(ctx, list); continue; }
+    if (!node) {
+      unplaced(ctx, list);
+      continue;
+    }
     op.send(node, list, (batchId, chunk) => ({
       msg: {
         $case: 'transition',
         transition: {
-          batchId, event, deadlineMs: Math.min(ctx.remaining(), capMs ?? Infinity),
+          batchId,
+          event,
+          deadlineMs: Math.min(ctx.remaining(), capMs ?? Infinity),
           items: chunk.map((t) => ({ taskId: t.id, args: argsFor(t) })),
         },
       },

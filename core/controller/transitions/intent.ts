@@ -9,10 +9,21 @@ import type { IntentRecord } from '../../store/store.js';
 const open = new WeakMap<EnvRuntime, IntentRecord>();
 
 export async function recordIntent(
-  controller: ControllerCore, env: EnvRuntime, transition: EnvTransition, from: EnvState, to: EnvState, deadlineMs: number,
+  controller: ControllerCore,
+  env: EnvRuntime,
+  transition: EnvTransition,
+  from: EnvState,
+  to: EnvState,
+  deadlineMs: number,
 ): Promise<void> {
   const intent: IntentRecord = {
-    envId: env.id, transition, fromState: from, target: to, runNumber: env.runNumber, startedMs: Date.now(), deadlineMs,
+    envId: env.id,
+    transition,
+    fromState: from,
+    target: to,
+    runNumber: env.runNumber,
+    startedMs: Date.now(),
+    deadlineMs,
   };
   open.set(env, intent);
   await controller.store.putIntent(intent);

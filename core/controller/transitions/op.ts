@@ -91,7 +91,11 @@ export class TaskOp {
     const env = this.ctx.env;
     if (this.controller.perTaskEvents(env) || !this.target) return;
     this.controller.emit({
-      kind: 'task.state', envId: env.id, node: b.node.name, state: this.target, transition: this.ctx.transition,
+      kind: 'task.state',
+      envId: env.id,
+      node: b.node.name,
+      state: this.target,
+      transition: this.ctx.transition,
       message: `${b.ok} of ${b.tasks.length} task(s) on ${b.node.name} reached ${this.target}`,
       data: { count: String(b.ok), failed: String(b.tasks.length - b.ok), batch: String(b.id), summary: 'true' },
     });
@@ -121,8 +125,14 @@ export class TaskOp {
   /** Resolves when every task answered, the transition aborted, or its deadline passed. */
   wait(capMs?: number): Promise<void> {
     if (this.finished) return Promise.resolve();
-    if (this.done >= this.total) { this.finishNow('done'); return Promise.resolve(); }
-    if (this.ctx.aborted) { this.finishNow('abort'); return Promise.resolve(); }
+    if (this.done >= this.total) {
+      this.finishNow('done');
+      return Promise.resolve();
+    }
+    if (this.ctx.aborted) {
+      this.finishNow('abort');
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       this.resolve = resolve;
       this.timer = setTimeout(() => this.finishNow('timeout'), Math.min(this.ctx.remaining(), capMs ?? Infinity));

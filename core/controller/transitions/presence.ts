@@ -33,7 +33,19 @@ export function assertTasksPresent(env: EnvRuntime, transition: EnvTransition): 
   if (!refuse) return;
   const names = gone.slice(0, NAMED).map((t) => `${t.name} (${t.lost ? 'lost' : t.state === 'DONE' ? 'DONE' : 'process gone'})`);
   const more = gone.length > NAMED ? ` and ${gone.length - NAMED} more` : '';
-  throw new BatonError('TRANSITION_NOT_ALLOWED',
+  throw new BatonError(
+    'TRANSITION_NOT_ALLOWED',
     `${transition} refused: ${gone.length} task(s) of environment ${env.id} are not there: ${names.join(', ')}${more}; EXIT or RECOVER it`,
-    { envId: env.id, transition, data: { missing: String(gone.length), tasks: gone.slice(0, NAMED).map((t) => t.name).join(',') } });
+    {
+      envId: env.id,
+      transition,
+      data: {
+        missing: String(gone.length),
+        tasks: gone
+          .slice(0, NAMED)
+          .map((t) => t.name)
+          .join(','),
+      },
+    },
+  );
 }

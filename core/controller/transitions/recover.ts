@@ -17,7 +17,12 @@ const SETTLE_SHARE = 0.5;
 export async function recoverStep(controller: ControllerCore, ctx: TransitionCtx): Promise<void> {
   const env = ctx.env;
   // 0. answers still owed (an aborted transition, a restart): wait for them, bounded
-  const unsettled = new Set(await waitSettled(env.active.filter((t) => t.healthy), Date.now() + ctx.remaining() * SETTLE_SHARE));
+  const unsettled = new Set(
+    await waitSettled(
+      env.active.filter((t) => t.healthy),
+      Date.now() + ctx.remaining() * SETTLE_SHARE,
+    ),
+  );
   for (const t of unsettled) clearInFlight(t);
   const broken = env.active.filter((t) => !t.healthy || unsettled.has(t));
   const healthy = env.active.filter((t) => t.healthy && !unsettled.has(t));
@@ -52,7 +57,9 @@ export async function recoverStep(controller: ControllerCore, ctx: TransitionCtx
   if (ctx.shouldStop()) return;
 
   // 4. DEPLOYED means every task in STANDBY: one that is not fails RECOVER (or degrades it)
-  for (const t of env.active) if (!settledInStandby(t)) ctx.fail({ task: t, reason: 'failed', detail: { code: 'TASK_FAILED', message: `it is in ${t.state} after RECOVER, not STANDBY` } });
+  for (const t of env.active)
+    if (!settledInStandby(t))
+      ctx.fail({ task: t, reason: 'failed', detail: { code: 'TASK_FAILED', message: `it is in ${t.state} after RECOVER, not STANDBY` } });
 }
 
 function settledInStandby(t: TaskRuntime): boolean {

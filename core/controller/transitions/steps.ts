@@ -22,7 +22,11 @@ export type Step = (controller: ControllerCore, ctx: TransitionCtx, args: Record
  * agent's record, and so a later Hello, in step.
  */
 async function taskEventStep(
-  controller: ControllerCore, ctx: TransitionCtx, event: TaskEvent, from: TaskState, target: TaskState,
+  controller: ControllerCore,
+  ctx: TransitionCtx,
+  event: TaskEvent,
+  from: TaskState,
+  target: TaskState,
   argsFor: (t: TaskRuntime) => Record<string, string>,
 ): Promise<void> {
   const send: TaskRuntime[] = [];
@@ -41,7 +45,10 @@ async function taskEventStep(
 const deploy: Step = async (controller, ctx) => {
   const env = ctx.env;
   const tasks = env.active.filter((t) => !t.launched);
-  for (const t of tasks) { t.exit = null; t.error = null; }
+  for (const t of tasks) {
+    t.exit = null;
+    t.error = null;
+  }
   // placed at create; a node gone or down since then gets its tasks placed again
   const stale = tasks.filter((t) => !controller.nodeOf(t)?.up);
   if (stale.length) placeOnNodes(controller, stale);
@@ -77,7 +84,8 @@ const goError: Step = async (controller, ctx, args) => {
   ctx.env.error = {
     code: 'GO_ERROR',
     message: `GO_ERROR requested${args.reason ? `: ${args.reason}` : ''}`,
-    envId: ctx.env.id, transition: 'GO_ERROR',
+    envId: ctx.env.id,
+    transition: 'GO_ERROR',
   };
   // data taking stops: the running tasks get STOP, the run is closed as aborted with the reason
   await stopDataTaking(controller, ctx);

@@ -34,9 +34,7 @@ export function enterInclude(x: Expansion, r: Raw, at: At, f: Frame, aimed: User
   let loaded: Loaded | undefined;
   const isPath = target.includes('/') || /\.ya?ml$/.test(target);
   try {
-    loaded = isPath
-      ? files.workflowByPath(target, path.dirname(f.loaded.realFile), f.loaded.view)
-      : files.workflowByName(target, f.loaded.view);
+    loaded = isPath ? files.workflowByPath(target, path.dirname(f.loaded.realFile), f.loaded.view) : files.workflowByName(target, f.loaded.view);
   } catch (e) {
     if (e instanceof BatonError && e.code === 'NOT_FOUND') loaded = undefined;
     else throw e;
@@ -68,12 +66,19 @@ export function enterInclude(x: Expansion, r: Raw, at: At, f: Frame, aimed: User
     } else pendingHere.push(uv);
   }
   const scope = resolveVars(entries, given, builtinsFor(loaded.view, x.input.batonRoot, x.input.nodePath), {
-    lenient: !!x.input.diagnostics, missingAt: iAt,
+    lenient: !!x.input.diagnostics,
+    missingAt: iAt,
   });
   for (const uv of aimed) if (x.used.has(uv)) userOv[uv.name] = scope[uv.name];
   const frame: Frame = {
-    loaded, path: f.path, scope, specs, userOv: Object.keys(userOv).length ? userOv : null,
-    pending: [...f.pending, ...pendingHere], enabled: f.enabled, constraints: f.constraints,
+    loaded,
+    path: f.path,
+    scope,
+    specs,
+    userOv: Object.keys(userOv).length ? userOv : null,
+    pending: [...f.pending, ...pendingHere],
+    enabled: f.enabled,
+    constraints: f.constraints,
     includeStack: [...f.includeStack, loaded.realFile],
   };
   return { roles: (loaded.src.value as Raw).roles, rolesAt: { src: loaded.src, ptr: '/roles' }, frame };

@@ -36,11 +36,19 @@ export function expandWorkflow(input: ExpandInput): ExpandedWorkflow {
   for (const name of given.keys()) userOv[name] = scope[name];
 
   const name = typeof doc.name === 'string' && doc.name ? doc.name : path.basename(top.realFile).replace(/\.ya?ml$/, '');
-  if (name.length > MAX_ENV_NAME) throw limitError({ src, ptr: '/name' }, 'the workflow name (the environment name) is too long', 'workflow.name', MAX_ENV_NAME, name.length);
+  if (name.length > MAX_ENV_NAME)
+    throw limitError({ src, ptr: '/name' }, 'the workflow name (the environment name) is too long', 'workflow.name', MAX_ENV_NAME, name.length);
   const root: RoleNode = { path: '', name, kind: 'aggregator', enabled: true, critical: true, children: [] };
   const frame: Frame = {
-    loaded: top, path: '', scope, specs, userOv: given.size ? userOv : null, pending: [],
-    enabled: true, constraints: {}, includeStack: [top.realFile],
+    loaded: top,
+    path: '',
+    scope,
+    specs,
+    userOv: given.size ? userOv : null,
+    pending: [],
+    enabled: true,
+    constraints: {},
+    includeStack: [top.realFile],
   };
   expandRoles(x, doc.roles, { src, ptr: '/roles' }, frame, root.children);
 

@@ -34,9 +34,13 @@ function expandRole(x: Expansion, r: Raw, at: At, f: Frame, out: RoleNode[]): vo
   const kinds = KINDS.filter((k) => r[k] !== undefined);
   if (kinds.length !== 1) {
     const nm = typeof r.name === 'string' ? `role ${r.name}` : 'a role';
-    fail(at, kinds.length === 0
-      ? `${nm} needs one of task, roles, include or call`
-      : `${nm} has ${kinds.join(' and ')}: a role has exactly one of task, roles, include or call`, 'role');
+    fail(
+      at,
+      kinds.length === 0
+        ? `${nm} needs one of task, roles, include or call`
+        : `${nm} has ${kinds.join(' and ')}: a role has exactly one of task, roles, include or call`,
+      'role',
+    );
   }
   const kind = kinds[0];
   if ((r.bind !== undefined || r.connect !== undefined) && kind !== 'task') {
@@ -127,7 +131,15 @@ function expandInstance(x: Expansion, r: Raw, kind: Kind, at: At, f: Frame, scop
   if (r.constraints) constraints = evalStringMap(sub(at, 'constraints'), r.constraints, scope, { ...f.constraints });
 
   const child = (): Frame => ({
-    loaded: f.loaded, path: p, scope, specs: f.specs, userOv, pending, enabled, constraints, includeStack: f.includeStack,
+    loaded: f.loaded,
+    path: p,
+    scope,
+    specs: f.specs,
+    userOv,
+    pending,
+    enabled,
+    constraints,
+    includeStack: f.includeStack,
   });
 
   switch (kind) {
@@ -138,8 +150,12 @@ function expandInstance(x: Expansion, r: Raw, kind: Kind, at: At, f: Frame, scop
     }
     case 'roles': {
       const node: RoleNode = {
-        path: p, name, kind: 'aggregator', enabled,
-        critical: evalBool(sub(at, 'critical'), inIterator ? undefined : r.critical, scope, true, 'critical'), children: [],
+        path: p,
+        name,
+        kind: 'aggregator',
+        enabled,
+        critical: evalBool(sub(at, 'critical'), inIterator ? undefined : r.critical, scope, true, 'critical'),
+        children: [],
       };
       expandRoles(x, r.roles, sub(at, 'roles'), child(), node.children);
       out.push(node);
@@ -147,8 +163,12 @@ function expandInstance(x: Expansion, r: Raw, kind: Kind, at: At, f: Frame, scop
     }
     case 'include': {
       const node: RoleNode = {
-        path: p, name, kind: 'include', enabled,
-        critical: evalBool(sub(at, 'critical'), inIterator ? undefined : r.critical, scope, true, 'critical'), children: [],
+        path: p,
+        name,
+        kind: 'include',
+        enabled,
+        critical: evalBool(sub(at, 'critical'), inIterator ? undefined : r.critical, scope, true, 'critical'),
+        children: [],
       };
       const inc = enterInclude(x, r, at, child(), forInclude);
       expandRoles(x, inc.roles, inc.rolesAt, inc.frame, node.children);

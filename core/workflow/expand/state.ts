@@ -57,7 +57,10 @@ export class Expansion {
   private count = 0;
   private readonly problems: ProblemReporter;
 
-  constructor(readonly input: ExpandInput, private readonly maxRoles: number) {
+  constructor(
+    readonly input: ExpandInput,
+    private readonly maxRoles: number,
+  ) {
     this.problems = new ProblemReporter(input.diagnostics);
   }
 
@@ -70,9 +73,11 @@ export class Expansion {
   claimPath(p: string, at: At): void {
     if (this.paths.has(p)) fail(sub(at, 'name'), `two roles have the path ${p}`, 'role');
     this.paths.add(p);
-    if (++this.count > this.maxRoles) throw limitError(at, `the workflow expands to more than ${this.maxRoles} roles`, 'workflow.roles', this.maxRoles, this.count);
+    if (++this.count > this.maxRoles)
+      throw limitError(at, `the workflow expands to more than ${this.maxRoles} roles`, 'workflow.roles', this.maxRoles, this.count);
     if (p.length > MAX_ROLE_PATH) throw limitError(at, `role path ${p.slice(0, 100)}... is too long`, 'workflow.path', MAX_ROLE_PATH, p.length);
     const depth = p.split('/').length;
-    if (depth > MAX_ROLE_DEPTH) throw limitError(at, `role ${p.length > 200 ? `${p.slice(0, 200)}...` : p} is nested too deep`, 'workflow.depth', MAX_ROLE_DEPTH, depth);
+    if (depth > MAX_ROLE_DEPTH)
+      throw limitError(at, `role ${p.length > 200 ? `${p.slice(0, 200)}...` : p} is nested too deep`, 'workflow.depth', MAX_ROLE_DEPTH, depth);
   }
 }

@@ -41,8 +41,13 @@ export function expandTask(x: Expansion, r: Raw, at: At, f: Frame, inIterator: b
     applyPendingToDefaults(x, f.pending, d, cscope, className);
   }
   // an item of an iterator takes task.critical only: the role's critical is the iterator node's
-  const critical = evalBool(sub(sub(at, 'task'), 'critical'), ref.critical, cscope,
-    inIterator ? true : evalBool(sub(at, 'critical'), r.critical, cscope, true, 'critical'), 'critical');
+  const critical = evalBool(
+    sub(sub(at, 'task'), 'critical'),
+    ref.critical,
+    cscope,
+    inIterator ? true : evalBool(sub(at, 'critical'), r.critical, cscope, true, 'critical'),
+    'critical',
+  );
   const spec = buildTask({ path: p, roleAt: at, role: r, cls, className, scope: cscope, critical, constraints: f.constraints });
   (f.enabled ? x.tasks : x.disabledTasks).push(spec);
   return spec;

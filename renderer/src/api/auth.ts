@@ -16,7 +16,9 @@ export function setToken(t: string | null): void {
   try {
     if (t) sessionStorage.setItem(KEY, t);
     else sessionStorage.removeItem(KEY);
-  } catch { /* storage disabled: the token lives for this page only */ }
+  } catch {
+    /* storage disabled: the token lives for this page only */
+  }
 }
 
 /** Reads the token from the fragment, the desktop bridge or sessionStorage, in that order. */
@@ -36,10 +38,16 @@ export async function bootstrapToken(): Promise<string | null> {
       const g = await bridge.gateway();
       setToken(g.token);
       return g.token;
-    } catch { /* fall through to the stored token */ }
+    } catch {
+      /* fall through to the stored token */
+    }
   }
   let stored: string | null = null;
-  try { stored = sessionStorage.getItem(KEY); } catch { /* ignore */ }
+  try {
+    stored = sessionStorage.getItem(KEY);
+  } catch {
+    /* ignore */
+  }
   token = stored;
   return stored;
 }

@@ -28,9 +28,15 @@ export async function call<M extends UnaryMethod>(method: M, req: Partial<UnaryR
     throw new BatonError('UNAVAILABLE', 'cannot reach the console gateway', { where: method });
   }
   let body: unknown = null;
-  try { body = await res.json(); } catch { /* not JSON: handled below */ }
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON: handled below */
+  }
   if (!res.ok) {
-    const err = errorFromWire((body as { error?: never } | null)?.error ?? { code: res.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL', message: `HTTP ${res.status}` });
+    const err = errorFromWire(
+      (body as { error?: never } | null)?.error ?? { code: res.status === 401 ? 'UNAUTHENTICATED' : 'INTERNAL', message: `HTTP ${res.status}` },
+    );
     if (err.code === 'UNAUTHENTICATED') for (const l of authListeners) l(err);
     throw err;
   }

@@ -8,7 +8,9 @@ export interface DesktopBridge {
 }
 
 declare global {
-  interface Window { batonDesktop?: DesktopBridge }
+  interface Window {
+    batonDesktop?: DesktopBridge;
+  }
 }
 
 export function desktop(): DesktopBridge | undefined {

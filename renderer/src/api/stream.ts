@@ -1,7 +1,13 @@
 // Server streams over the gateway's WebSocket: openStream('Subscribe', { fromSeq }, handlers).
 // Exactly one of onEnd / onError is called, once, unless close() was called first.
 import {
-  STREAM_METHODS, TOKEN_QUERY, WS_PREFIX, type StreamFrame, type StreamMessage, type StreamMethod, type StreamRequest,
+  STREAM_METHODS,
+  TOKEN_QUERY,
+  WS_PREFIX,
+  type StreamFrame,
+  type StreamMessage,
+  type StreamMethod,
+  type StreamRequest,
 } from '../../../core/gateway/contract.js';
 import { BatonError } from '../../../core/model/errors.js';
 import { currentToken } from './auth.js';
@@ -14,7 +20,9 @@ export interface StreamHandlers<M extends StreamMethod> {
   onError?(e: BatonError): void;
 }
 
-export interface StreamHandle { close(): void }
+export interface StreamHandle {
+  close(): void;
+}
 
 export function streamUrl(method: StreamMethod): string {
   const proto = window.location.protocol === 'https:' ? 'wss' : 'ws';
@@ -37,7 +45,11 @@ export function openStream<M extends StreamMethod>(method: M, req: Partial<Strea
   ws.onmessage = (ev) => {
     if (done) return;
     let f: StreamFrame<M>;
-    try { f = JSON.parse(String(ev.data)) as StreamFrame<M>; } catch { return; }
+    try {
+      f = JSON.parse(String(ev.data)) as StreamFrame<M>;
+    } catch {
+      return;
+    }
     if (f.t === 'msg') h.onMessage(f.m);
     else if (f.t === 'end') finish(() => h.onEnd?.());
     else if (f.t === 'error') finish(() => h.onError?.(errorFromWire(f.error)));
@@ -47,7 +59,11 @@ export function openStream<M extends StreamMethod>(method: M, req: Partial<Strea
     close() {
       done = true;
       ws.onclose = null;
-      try { ws.close(); } catch { /* already closed */ }
+      try {
+        ws.close();
+      } catch {
+        /* already closed */
+      }
     },
   };
 }

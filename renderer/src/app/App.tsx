@@ -16,18 +16,50 @@ import { useRoute } from './router.js';
 // the charts library is big: loaded when the nodes view is first opened
 const NodesView = lazy(() => import('../features/nodes/NodesView.js').then((m) => ({ default: m.NodesView })));
 
-const TITLES: Record<string, string> = { envs: 'Environments', newEnv: 'Create environment', env: 'Environment', nodes: 'Nodes', runs: 'Runs', events: 'Events', notFound: 'Not found' };
+const TITLES: Record<string, string> = {
+  envs: 'Environments',
+  newEnv: 'Create environment',
+  env: 'Environment',
+  nodes: 'Nodes',
+  runs: 'Runs',
+  events: 'Events',
+  notFound: 'Not found',
+};
 
 function Page() {
   const route = useRoute();
   switch (route.name) {
-    case 'envs': return <EnvironmentsView />;
-    case 'newEnv': return <CreateEnvironmentView />;
-    case 'env': return <EnvPage envId={route.envId!} tab={route.tab ?? 'overview'} taskId={route.query.get('task')} />;
-    case 'nodes': return <Suspense fallback={<p role="status" className="page">Loading…</p>}><NodesView /></Suspense>;
-    case 'runs': return <RunsView />;
-    case 'events': return <EventsView />;
-    default: return <section className="page"><h1>Not found</h1><p>No page at {route.path}. <Link href="/">Environments</Link></p></section>;
+    case 'envs':
+      return <EnvironmentsView />;
+    case 'newEnv':
+      return <CreateEnvironmentView />;
+    case 'env':
+      return <EnvPage envId={route.envId!} tab={route.tab ?? 'overview'} taskId={route.query.get('task')} />;
+    case 'nodes':
+      return (
+        <Suspense
+          fallback={
+            <p role="status" className="page">
+              Loading…
+            </p>
+          }
+        >
+          <NodesView />
+        </Suspense>
+      );
+    case 'runs':
+      return <RunsView />;
+    case 'events':
+      return <EventsView />;
+    default:
+      return (
+        <section className="page">
+          <h1>Not found</h1>
+          <p>
+            No page at {route.path}. <Link href="/">Environments</Link>
+          </p>
+        </section>
+      );
   }
 }
 
@@ -41,5 +73,9 @@ export function App() {
   }, [route]);
   useShortcuts();
   if (status === 'unauthenticated') return <NotSignedIn />;
-  return <Layout><Page /></Layout>;
+  return (
+    <Layout>
+      <Page />
+    </Layout>
+  );
 }

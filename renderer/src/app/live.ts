@@ -35,13 +35,18 @@ export function startLive(store: ConsoleStore, sync: Sync, opts: LiveOptions = {
       if (e.kind === 'refreshEnvs') void sync.envs();
       else if (e.kind === 'refreshRuns') void sync.runs();
       else if (e.kind === 'refreshNodes') void sync.nodes();
-      else if (e.kind === 'refreshEnv') { if (sync.watched(e.envId)) void sync.env(e.envId); }
-      else if (e.kind === 'notify') {
+      else if (e.kind === 'refreshEnv') {
+        if (sync.watched(e.envId)) void sync.env(e.envId);
+      } else if (e.kind === 'notify') {
         st().notify(e.notice);
         const d = desktop();
         if (d) void d.notify(e.notice.title, e.notice.body).catch(() => {});
         else if (typeof Notification !== 'undefined' && Notification.permission === 'granted' && document.hidden) {
-          try { new Notification(e.notice.title, { body: e.notice.body }); } catch { /* not allowed here */ }
+          try {
+            new Notification(e.notice.title, { body: e.notice.body });
+          } catch {
+            /* not allowed here */
+          }
         }
       }
     }
@@ -86,29 +91,35 @@ export function startLive(store: ConsoleStore, sync: Sync, opts: LiveOptions = {
     }
     if (stopped) return;
     const resumed = attempt > 0;
-    stream = openStream('Subscribe', { fromSeq, replayAll }, {
-      onOpen: () => {
-        attempt = 0;
-        st().setConnection({ status: 'live', attempt: 0, reason: undefined, sinceMs: Date.now() });
-        // state may have moved on while we were away (events resume from lastSeq, lists are refetched)
-        void sync.envs();
-        void sync.nodes();
-        if (resumed) void sync.runs();
+    stream = openStream(
+      'Subscribe',
+      { fromSeq, replayAll },
+      {
+        onOpen: () => {
+          attempt = 0;
+          st().setConnection({ status: 'live', attempt: 0, reason: undefined, sinceMs: Date.now() });
+          // state may have moved on while we were away (events resume from lastSeq, lists are refetched)
+          void sync.envs();
+          void sync.nodes();
+          if (resumed) void sync.runs();
+        },
+        onMessage: (b) => {
+          if (!b.events.length) return;
+          for (const ev of b.events) queue.push(ev);
+          flushTimer ??= setTimeout(flush, flushMs);
+        },
+        onEnd: () => scheduleRetry('the event stream ended'),
+        onError: (e) => scheduleRetry(e.message),
       },
-      onMessage: (b) => {
-        if (!b.events.length) return;
-        for (const ev of b.events) queue.push(ev);
-        flushTimer ??= setTimeout(flush, flushMs);
-      },
-      onEnd: () => scheduleRetry('the event stream ended'),
-      onError: (e) => scheduleRetry(e.message),
-    });
+    );
   };
 
   st().setConnection({ status: 'connecting', sinceMs: Date.now() });
   void connect();
 
-  const nodesTimer = setInterval(() => { if (st().connection.status === 'live') void sync.nodes(); }, opts.nodesPollMs ?? 3000);
+  const nodesTimer = setInterval(() => {
+    if (st().connection.status === 'live') void sync.nodes();
+  }, opts.nodesPollMs ?? 3000);
   // open environments: tasks' cpu/memory and channel rates come by polling; bigger ones less often
   let envTick = 0;
   const envTimer = setInterval(() => {

@@ -14,13 +14,25 @@ function throttled(f: Fetcher, minGapMs: number): Fetcher {
     const wait = last + minGapMs - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     last = Date.now();
-    try { await f(); } catch { /* the connection badge reports failures; the next refresh retries */ }
+    try {
+      await f();
+    } catch {
+      /* the connection badge reports failures; the next refresh retries */
+    }
   };
   return () => {
-    if (running) { again = true; return running; }
+    if (running) {
+      again = true;
+      return running;
+    }
     running = (async () => {
-      do { again = false; await run(); } while (again);
-    })().finally(() => { running = null; });
+      do {
+        again = false;
+        await run();
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
     return running;
   };
 }
@@ -41,10 +53,18 @@ export function createSync(store: ConsoleStore): Sync {
   const watching = new Map<string, number>();
   const s = () => store.getState();
   const sync: Sync = {
-    envs: throttled(async () => { s().setEnvs((await call('ListEnvironments', {})).environments); }, 1000),
-    runs: throttled(async () => { s().setRuns((await call('ListRuns', { limit: 500 })).runs); }, 1500),
-    nodes: throttled(async () => { s().setNodes((await call('ListNodes', {})).nodes, Date.now()); }, 1500),
-    templates: throttled(async () => { s().setTemplates((await call('ListTemplates', {})).templates); }, 1000),
+    envs: throttled(async () => {
+      s().setEnvs((await call('ListEnvironments', {})).environments);
+    }, 1000),
+    runs: throttled(async () => {
+      s().setRuns((await call('ListRuns', { limit: 500 })).runs);
+    }, 1500),
+    nodes: throttled(async () => {
+      s().setNodes((await call('ListNodes', {})).nodes, Date.now());
+    }, 1500),
+    templates: throttled(async () => {
+      s().setTemplates((await call('ListTemplates', {})).templates);
+    }, 1000),
     env(id) {
       let f = envFetchers.get(id);
       if (!f) {

@@ -19,12 +19,24 @@ export interface ApplyOptions {
 class Cow<K, V> {
   private copy: Map<K, V> | null = null;
   constructor(private readonly base: Map<K, V>) {}
-  get(k: K): V | undefined { return (this.copy ?? this.base).get(k); }
-  has(k: K): boolean { return (this.copy ?? this.base).has(k); }
-  set(k: K, v: V): void { (this.copy ??= new Map(this.base)).set(k, v); }
-  delete(k: K): void { if (this.has(k)) (this.copy ??= new Map(this.base)).delete(k); }
-  result(): Map<K, V> { return this.copy ?? this.base; }
-  changed(): boolean { return this.copy !== null; }
+  get(k: K): V | undefined {
+    return (this.copy ?? this.base).get(k);
+  }
+  has(k: K): boolean {
+    return (this.copy ?? this.base).has(k);
+  }
+  set(k: K, v: V): void {
+    (this.copy ??= new Map(this.base)).set(k, v);
+  }
+  delete(k: K): void {
+    if (this.has(k)) (this.copy ??= new Map(this.base)).delete(k);
+  }
+  result(): Map<K, V> {
+    return this.copy ?? this.base;
+  }
+  changed(): boolean {
+    return this.copy !== null;
+  }
 }
 
 function num(s: string | undefined): number | undefined {
@@ -67,9 +79,15 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
   };
   const patchTask = (ev: Event, f: (t: Task) => Task) => {
     const t = tasks.get(ev.taskId);
-    if (!t) { if (ev.envId && envTaskIds.has(ev.envId)) want.add(`env:${ev.envId}`); return; }
+    if (!t) {
+      if (ev.envId && envTaskIds.has(ev.envId)) want.add(`env:${ev.envId}`);
+      return;
+    }
     const n = f(t);
-    if (n.state !== t.state && envs.has(t.envId)) { bump(t.envId, t.state, -1); bump(t.envId, n.state, +1); }
+    if (n.state !== t.state && envs.has(t.envId)) {
+      bump(t.envId, t.state, -1);
+      bump(t.envId, n.state, +1);
+    }
     tasks.set(t.id, n);
   };
 
@@ -82,10 +100,25 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
       case 'env.created':
         if (!envs.has(ev.envId)) {
           envs.set(ev.envId, {
-            id: ev.envId, name: ev.data.name ?? '', workflow: ev.data.workflow ?? '', state: ev.state || 'STANDBY',
-            runNumber: undefined, owner: ev.data.owner ?? '', createdMs: ev.timeMs, updatedMs: ev.timeMs, vars: {},
-            repo: '', revision: '', tasks: [], root: undefined, graph: undefined, counts: undefined, error: undefined,
-            transition: '', degraded: false, awaitingReap: [],
+            id: ev.envId,
+            name: ev.data.name ?? '',
+            workflow: ev.data.workflow ?? '',
+            state: ev.state || 'STANDBY',
+            runNumber: undefined,
+            owner: ev.data.owner ?? '',
+            createdMs: ev.timeMs,
+            updatedMs: ev.timeMs,
+            vars: {},
+            repo: '',
+            revision: '',
+            tasks: [],
+            root: undefined,
+            graph: undefined,
+            counts: undefined,
+            error: undefined,
+            transition: '',
+            degraded: false,
+            awaitingReap: [],
           });
         }
         want.add('envs');
@@ -95,7 +128,7 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
         patchEnv(ev.envId, (e) => ({
           ...e,
           state: ev.state || e.state,
-          runNumber: ev.state === 'RUNNING' ? (ev.runNumber || e.runNumber) : undefined,
+          runNumber: ev.state === 'RUNNING' ? ev.runNumber || e.runNumber : undefined,
           error: ev.state === 'ERROR' ? (ev.error ?? e.error) : undefined,
           updatedMs: ev.timeMs,
         }));
@@ -106,11 +139,16 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
         const entersError = from !== undefined ? from !== 'ERROR' : prev?.state !== 'ERROR';
         if (ev.state === 'ERROR' && live && entersError) {
           const d = ev.error ? detailFromWire(ev.error) : undefined;
-          effects.push({ kind: 'notify', notice: {
-            level: 'error', envId: ev.envId, timeMs: ev.timeMs,
-            title: `Environment ${prev?.name || ev.envId} is in ERROR`,
-            body: d ? formatError(d) : (ev.message || 'see the environment page'),
-          } });
+          effects.push({
+            kind: 'notify',
+            notice: {
+              level: 'error',
+              envId: ev.envId,
+              timeMs: ev.timeMs,
+              title: `Environment ${prev?.name || ev.envId} is in ERROR`,
+              body: d ? formatError(d) : ev.message || 'see the environment page',
+            },
+          });
         }
         want.add('envs');
         break;
@@ -126,7 +164,7 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
           const p: Progress = {
             transition: ev.transition || old?.transition || '',
             phase: ev.data.step ?? ev.data.stage ?? phase,
-            done: num(ev.data.done) ?? (phase === 'begin' ? 0 : old?.done ?? 0),
+            done: num(ev.data.done) ?? (phase === 'begin' ? 0 : (old?.done ?? 0)),
             total: num(ev.data.total) ?? old?.total ?? 0,
             startedMs: phase === 'begin' || !old ? ev.timeMs : old.startedMs,
           };
@@ -139,7 +177,10 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
         envs.delete(ev.envId);
         progress.delete(ev.envId);
         for (const id of envTaskIds.get(ev.envId) ?? []) tasks.delete(id);
-        if (envTaskIds.has(ev.envId)) { envTaskIds = new Map(envTaskIds); envTaskIds.delete(ev.envId); }
+        if (envTaskIds.has(ev.envId)) {
+          envTaskIds = new Map(envTaskIds);
+          envTaskIds.delete(ev.envId);
+        }
         want.add('envs');
         break;
       case 'task.state':

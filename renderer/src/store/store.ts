@@ -60,107 +60,141 @@ function stripHeavy(e: Environment): Environment {
   return { ...e, tasks: [], root: undefined, graph: undefined };
 }
 
-export const createConsoleStore = (theme: Theme = 'light') => create<ConsoleState>()((set, get) => ({
-  ...initialData(),
-  connection: { status: 'connecting', lastSeq: 0, attempt: 0, sinceMs: Date.now() },
-  notices: [],
-  theme,
-  cheatSheetOpen: false,
-  liveSinceMs: Date.now(),
+export const createConsoleStore = (theme: Theme = 'light') =>
+  create<ConsoleState>()((set, get) => ({
+    ...initialData(),
+    connection: { status: 'connecting', lastSeq: 0, attempt: 0, sinceMs: Date.now() },
+    notices: [],
+    theme,
+    cheatSheetOpen: false,
+    liveSinceMs: Date.now(),
 
-  applyEvents(batch) {
-    if (!batch.length) return [];
-    const s = get();
-    const { next, effects } = applyEvents(s, batch, { liveSinceMs: s.liveSinceMs });
-    set({ ...next, connection: { ...s.connection, lastSeq: next.lastSeq ?? s.lastSeq } });
-    return effects;
-  },
-  setInfo(info) { set({ info }); },
-  setEnvs(list) {
-    const prev = get().envs;
-    const envs = new Map<string, Environment>();
-    for (const e of list) {
-      const old = prev.get(e.id);
-      // keep the object when nothing the list shows changed: rows stay put
-      envs.set(e.id, old && old.updatedMs === e.updatedMs && old.state === e.state && JSON.stringify(old.counts) === JSON.stringify(e.counts)
-        && old.runNumber === e.runNumber && old.transition === e.transition ? old : stripHeavy(e));
-    }
-    set({ envs });
-  },
-  upsertEnv(env) {
-    const s = get();
-    const envs = new Map(s.envs);
-    envs.set(env.id, stripHeavy(env));
-    const patch: Partial<ConsoleState> = { envs };
-    if (env.root || env.graph) {
-      const details = new Map(s.details);
-      details.set(env.id, { root: env.root, graph: env.graph, fetchedMs: Date.now() });
-      patch.details = details;
-    }
-    set(patch);
-    if (env.tasks.length) get().setTasks(env.id, env.tasks);
-  },
-  removeEnv(id) {
-    const s = get();
-    const envs = new Map(s.envs);
-    envs.delete(id);
-    set({ envs });
-  },
-  setTasks(envId, list) {
-    const s = get();
-    const tasks = new Map(s.tasks);
-    for (const id of s.envTaskIds.get(envId) ?? []) tasks.delete(id);
-    const ids: string[] = [];
-    for (const t of list) {
-      const old = s.tasks.get(t.id);
-      // identity is kept for tasks whose visible fields did not change (no row re-render)
-      tasks.set(t.id, old && sameTask(old, t) ? old : t);
-      ids.push(t.id);
-    }
-    const envTaskIds = new Map(s.envTaskIds);
-    envTaskIds.set(envId, ids);
-    set({ tasks, envTaskIds });
-  },
-  upsertTask(task) {
-    const tasks = new Map(get().tasks);
-    tasks.set(task.id, task);
-    set({ tasks });
-  },
-  setProgress(envId, p) {
-    const progress = new Map(get().progress);
-    if (p) progress.set(envId, p);
-    else progress.delete(envId);
-    set({ progress });
-  },
-  setNodes(list, nowMs) {
-    const s = get();
-    const nodes = new Map<string, Node>();
-    const nodeHistory = new Map(s.nodeHistory);
-    for (const n of list) {
-      nodes.set(n.name, n);
-      const h = nodeHistory.get(n.name) ?? [];
-      const sample = { t: nowMs, cpu: n.cpu, memUsed: n.memUsed, memTotal: n.memTotal };
-      nodeHistory.set(n.name, h.length >= NODE_HISTORY ? [...h.slice(1 - NODE_HISTORY), sample] : [...h, sample]);
-    }
-    set({ nodes, nodeHistory });
-  },
-  setRuns(runs) { set({ runs }); },
-  setTemplates(templates) { set({ templates }); },
-  setConnection(patch) { set({ connection: { ...get().connection, ...patch } }); },
-  notify(n) {
-    const notices = [...get().notices, { ...n, id: ++noticeId }];
-    set({ notices: notices.slice(-NOTICE_CAP) });
-  },
-  dismiss(id) { set({ notices: get().notices.filter((n) => n.id !== id) }); },
-  setTheme(theme) { set({ theme }); },
-  setCheatSheet(cheatSheetOpen) { set({ cheatSheetOpen }); },
-  setLiveSince(liveSinceMs) { set({ liveSinceMs }); },
-}));
+    applyEvents(batch) {
+      if (!batch.length) return [];
+      const s = get();
+      const { next, effects } = applyEvents(s, batch, { liveSinceMs: s.liveSinceMs });
+      set({ ...next, connection: { ...s.connection, lastSeq: next.lastSeq ?? s.lastSeq } });
+      return effects;
+    },
+    setInfo(info) {
+      set({ info });
+    },
+    setEnvs(list) {
+      const prev = get().envs;
+      const envs = new Map<string, Environment>();
+      for (const e of list) {
+        const old = prev.get(e.id);
+        // keep the object when nothing the list shows changed: rows stay put
+        envs.set(
+          e.id,
+          old &&
+            old.updatedMs === e.updatedMs &&
+            old.state === e.state &&
+            JSON.stringify(old.counts) === JSON.stringify(e.counts) &&
+            old.runNumber === e.runNumber &&
+            old.transition === e.transition
+            ? old
+            : stripHeavy(e),
+        );
+      }
+      set({ envs });
+    },
+    upsertEnv(env) {
+      const s = get();
+      const envs = new Map(s.envs);
+      envs.set(env.id, stripHeavy(env));
+      const patch: Partial<ConsoleState> = { envs };
+      if (env.root || env.graph) {
+        const details = new Map(s.details);
+        details.set(env.id, { root: env.root, graph: env.graph, fetchedMs: Date.now() });
+        patch.details = details;
+      }
+      set(patch);
+      if (env.tasks.length) get().setTasks(env.id, env.tasks);
+    },
+    removeEnv(id) {
+      const s = get();
+      const envs = new Map(s.envs);
+      envs.delete(id);
+      set({ envs });
+    },
+    setTasks(envId, list) {
+      const s = get();
+      const tasks = new Map(s.tasks);
+      for (const id of s.envTaskIds.get(envId) ?? []) tasks.delete(id);
+      const ids: string[] = [];
+      for (const t of list) {
+        const old = s.tasks.get(t.id);
+        // identity is kept for tasks whose visible fields did not change (no row re-render)
+        tasks.set(t.id, old && sameTask(old, t) ? old : t);
+        ids.push(t.id);
+      }
+      const envTaskIds = new Map(s.envTaskIds);
+      envTaskIds.set(envId, ids);
+      set({ tasks, envTaskIds });
+    },
+    upsertTask(task) {
+      const tasks = new Map(get().tasks);
+      tasks.set(task.id, task);
+      set({ tasks });
+    },
+    setProgress(envId, p) {
+      const progress = new Map(get().progress);
+      if (p) progress.set(envId, p);
+      else progress.delete(envId);
+      set({ progress });
+    },
+    setNodes(list, nowMs) {
+      const s = get();
+      const nodes = new Map<string, Node>();
+      const nodeHistory = new Map(s.nodeHistory);
+      for (const n of list) {
+        nodes.set(n.name, n);
+        const h = nodeHistory.get(n.name) ?? [];
+        const sample = { t: nowMs, cpu: n.cpu, memUsed: n.memUsed, memTotal: n.memTotal };
+        nodeHistory.set(n.name, h.length >= NODE_HISTORY ? [...h.slice(1 - NODE_HISTORY), sample] : [...h, sample]);
+      }
+      set({ nodes, nodeHistory });
+    },
+    setRuns(runs) {
+      set({ runs });
+    },
+    setTemplates(templates) {
+      set({ templates });
+    },
+    setConnection(patch) {
+      set({ connection: { ...get().connection, ...patch } });
+    },
+    notify(n) {
+      const notices = [...get().notices, { ...n, id: ++noticeId }];
+      set({ notices: notices.slice(-NOTICE_CAP) });
+    },
+    dismiss(id) {
+      set({ notices: get().notices.filter((n) => n.id !== id) });
+    },
+    setTheme(theme) {
+      set({ theme });
+    },
+    setCheatSheet(cheatSheetOpen) {
+      set({ cheatSheetOpen });
+    },
+    setLiveSince(liveSinceMs) {
+      set({ liveSinceMs });
+    },
+  }));
 
 function sameTask(a: Task, b: Task): boolean {
-  return a.state === b.state && a.pid === b.pid && a.cpu === b.cpu && a.rssBytes === b.rssBytes && a.node === b.node
-    && a.lost === b.lost && a.exit?.exited === b.exit?.exited && a.error?.code === b.error?.code
-    && JSON.stringify(a.counters) === JSON.stringify(b.counters);
+  return (
+    a.state === b.state &&
+    a.pid === b.pid &&
+    a.cpu === b.cpu &&
+    a.rssBytes === b.rssBytes &&
+    a.node === b.node &&
+    a.lost === b.lost &&
+    a.exit?.exited === b.exit?.exited &&
+    a.error?.code === b.error?.code &&
+    JSON.stringify(a.counters) === JSON.stringify(b.counters)
+  );
 }
 
 export type ConsoleStore = ReturnType<typeof createConsoleStore>;

@@ -32,9 +32,18 @@ export interface Notice {
   timeMs: number;
 }
 
-export interface NodeSample { t: number; cpu: number; memUsed: number; memTotal: number }
+export interface NodeSample {
+  t: number;
+  cpu: number;
+  memUsed: number;
+  memTotal: number;
+}
 
-export interface EnvDetail { root?: Role; graph?: ChannelGraph; fetchedMs: number }
+export interface EnvDetail {
+  root?: Role;
+  graph?: ChannelGraph;
+  fetchedMs: number;
+}
 
 /** What a batch of events asks of the outside world (refetches, notifications). */
 export type Effect =

@@ -15,7 +15,12 @@ function Fields({ d }: { d: ErrorDetailLike }) {
   if (!rows.length) return null;
   return (
     <dl className="fields">
-      {rows.map(([k, v]) => (<div key={k}><dt>{k}</dt><dd>{v}</dd></div>))}
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
     </dl>
   );
 }
@@ -23,12 +28,16 @@ function Fields({ d }: { d: ErrorDetailLike }) {
 export function ErrorDetailView({ detail, title }: { detail: ErrorDetailLike; title?: string }) {
   return (
     <section className="error-detail" role="alert" aria-label={title ?? 'Error'}>
-      <h3><span className="code">{detail.code}</span> {detail.message}</h3>
+      <h3>
+        <span className="code">{detail.code}</span> {detail.message}
+      </h3>
       <Fields d={detail} />
       {detail.lastLines?.length ? (
         <details open>
           <summary>Last lines printed</summary>
-          <pre className="last-lines" tabIndex={0} aria-label="Last lines printed">{detail.lastLines.join('\n')}</pre>
+          <pre className="last-lines" tabIndex={0} aria-label="Last lines printed">
+            {detail.lastLines.join('\n')}
+          </pre>
         </details>
       ) : null}
       {detail.causes?.length ? (
@@ -36,7 +45,10 @@ export function ErrorDetailView({ detail, title }: { detail: ErrorDetailLike; ti
           <h4>Causes ({detail.causes.length})</h4>
           <ul>
             {detail.causes.slice(0, 50).map((c, i) => (
-              <li key={i}><span className="code">{c.code}</span> {c.taskName ? <strong>{c.taskName}</strong> : null} {c.message}<Fields d={c} /></li>
+              <li key={i}>
+                <span className="code">{c.code}</span> {c.taskName ? <strong>{c.taskName}</strong> : null} {c.message}
+                <Fields d={c} />
+              </li>
             ))}
           </ul>
           {detail.causes.length > 50 ? <p>and {detail.causes.length - 50} more</p> : null}

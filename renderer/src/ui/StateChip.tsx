@@ -4,5 +4,9 @@ export function stateClass(state: string): string {
 }
 
 export function StateChip({ state, label }: { state: string; label?: string }) {
-  return <span className={stateClass(state)} title={label}>{state || 'UNKNOWN'}</span>;
+  return (
+    <span className={stateClass(state)} title={label}>
+      {state || 'UNKNOWN'}
+    </span>
+  );
 }

@@ -20,7 +20,10 @@ export function formatBytes(n: number): string {
   if (!Number.isFinite(n) || n <= 0) return '0 B';
   let i = 0;
   let v = n;
-  while (v >= 1024 && i < UNITS.length - 1) { v /= 1024; i++; }
+  while (v >= 1024 && i < UNITS.length - 1) {
+    v /= 1024;
+    i++;
+  }
   return `${v < 10 && i > 0 ? v.toFixed(1) : Math.round(v)} ${UNITS[i]}`;
 }
 

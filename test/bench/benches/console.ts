@@ -17,28 +17,41 @@ import { summarize } from '../stats.js';
 const CHROMIUM = '/usr/bin/chromium';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface ConsoleInfo { url: string; token: string; openUrl: string }
+interface ConsoleInfo {
+  url: string;
+  token: string;
+  openUrl: string;
+}
 
 /** `baton console --json` against the stack, as a user starts it */
 async function startConsole(stack: Stack): Promise<{ child: ChildProcess; info: ConsoleInfo; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'baton.js'), 'console', '--json'], {
-    cwd: PACKAGE_ROOT, env: { ...process.env, BATON_HOME: stack.home }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: PACKAGE_ROOT,
+    env: { ...process.env, BATON_HOME: stack.home },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   const info = await new Promise<ConsoleInfo>((resolve, reject) => {
     let out = '';
     let err = '';
-    child.stderr!.on('data', (d) => { err += d; });
+    child.stderr!.on('data', (d) => {
+      err += d;
+    });
     child.stdout!.on('data', (d) => {
       out += d;
       const nl = out.indexOf('\n');
       if (nl >= 0) {
-        try { resolve(JSON.parse(out.slice(0, nl)) as ConsoleInfo); } catch (e) { reject(e); }
+        try {
+          resolve(JSON.parse(out.slice(0, nl)) as ConsoleInfo);
+        } catch (e) {
+          reject(e);
+        }
       }
     });
     child.once('exit', (code) => reject(new Error(`baton console exited (${code}): ${err}`)));
   });
   return {
-    child, info,
+    child,
+    info,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const gone = new Promise((r) => child.once('exit', r));
@@ -85,8 +98,16 @@ export const consoleBench: Benchmark = {
       con = await startConsole(stack);
       browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync', '--no-first-run'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
       });
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       const pageErrors: string[] = [];
@@ -100,10 +121,12 @@ export const consoleBench: Benchmark = {
       const tableMs: number[] = [];
       const graphMs: number[] = [];
       for (let i = 0; i < reps; i++) {
-        tableMs.push(await timedLoad(page, `${base}/envs/${env.id}/tasks`,
-          () => page.getByText(`${n} of ${n} tasks`).waitFor({ timeout: 60_000 })));
-        graphMs.push(await timedLoad(page, `${base}/envs/${env.id}/graph`,
-          () => page.getByRole('region', { name: 'Dataflow graph' }).getByRole('button').first().waitFor({ timeout: 60_000 })));
+        tableMs.push(await timedLoad(page, `${base}/envs/${env.id}/tasks`, () => page.getByText(`${n} of ${n} tasks`).waitFor({ timeout: 60_000 })));
+        graphMs.push(
+          await timedLoad(page, `${base}/envs/${env.id}/graph`, () =>
+            page.getByRole('region', { name: 'Dataflow graph' }).getByRole('button').first().waitFor({ timeout: 60_000 }),
+          ),
+        );
       }
       ctx.log(`first render: table ${tableMs.map((x) => x.toFixed(0)).join(', ')} ms; graph ${graphMs.map((x) => x.toFixed(0)).join(', ')} ms`);
 
@@ -112,7 +135,10 @@ export const consoleBench: Benchmark = {
       await page.getByText(`${n} of ${n} tasks`).waitFor({ timeout: 60_000 });
       await waitLive(page);
       const cdp = ctx.profile ? await page.context().newCDPSession(page) : null;
-      if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.start');
+      }
       await page.evaluate(() => {
         // runs in the page (DOM types are not in this project's lib)
         const g = globalThis as unknown as { __gaps: number[]; __stop: boolean; requestAnimationFrame(f: (t: number) => void): void };
@@ -151,9 +177,15 @@ export const consoleBench: Benchmark = {
         return g.__gaps.slice(1);
       });
       if (cdp) {
-        const { profile } = await cdp.send('Profiler.stop') as unknown as { profile: CpuProfile };
-        profiles.push(summarizeProfile(profile, `console page (Chromium renderer) while ${rate} task events/s stream`,
-          path.join(ctx.profileDir, `console-page.cpuprofile`), ctx.root));
+        const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
+        profiles.push(
+          summarizeProfile(
+            profile,
+            `console page (Chromium renderer) while ${rate} task events/s stream`,
+            path.join(ctx.profileDir, `console-page.cpuprofile`),
+            ctx.root,
+          ),
+        );
       }
       const gs = summarize(gaps, 1);
       ctx.log(`${k} transitions, ${events} events in ${streamS.toFixed(1)} s; frame gaps p50 ${gs.p50} p95 ${gs.p95} max ${gs.max} ms`);
@@ -163,8 +195,16 @@ export const consoleBench: Benchmark = {
       let finalOk = false;
       const until = Date.now() + 60_000;
       while (!finalOk && Date.now() < until) {
-        const chip = await page.getByRole('group', { name: 'States' }).getByRole('button', { name: new RegExp(`^${taskState} `) }).first().textContent().catch(() => '');
-        const status = await page.getByRole('region', { name: 'Environment status' }).textContent().catch(() => '');
+        const chip = await page
+          .getByRole('group', { name: 'States' })
+          .getByRole('button', { name: new RegExp(`^${taskState} `) })
+          .first()
+          .textContent()
+          .catch(() => '');
+        const status = await page
+          .getByRole('region', { name: 'Environment status' })
+          .textContent()
+          .catch(() => '');
         finalOk = new RegExp(`${taskState}\\s*${n}\\b`).test(chip ?? '') && (status ?? '').includes(state);
         if (!finalOk) await sleep(250);
       }
@@ -183,15 +223,28 @@ export const consoleBench: Benchmark = {
       return {
         ok: finalOk && !d.leftovers.length && !d.swept.length && !pageErrors.length,
         figures: [
-          figure('render.table', `first render of the ${n.toLocaleString('en')}-task environment page, task table`, round(med(tableMs) / 1000, 2), 's',
-            { target: ctx.smoke ? undefined : atMost(2, '<= 2 s'), note: reps > 1 ? `median of ${reps}: ${tableMs.map((x) => round(x / 1000, 2)).join(', ')}` : undefined }),
-          figure('render.graph', `first render of the ${n.toLocaleString('en')}-task environment page, graph`, round(med(graphMs) / 1000, 2), 's',
-            { target: ctx.smoke ? undefined : atMost(2, '<= 2 s'), note: reps > 1 ? `median of ${reps}: ${graphMs.map((x) => round(x / 1000, 2)).join(', ')}` : undefined }),
-          figure('frames.p95', `frame gap p95 while ${ratePerS.toLocaleString('en')} events/s stream for ${round(streamS, 1)} s`, gs.p95, 'ms',
-            { target: ctx.smoke ? undefined : atMost(50, '<= 50 ms'), note: `p50 ${gs.p50} ms, p99 ${gs.p99} ms, max ${gs.max} ms, ${gs.n} frames` }),
+          figure('render.table', `first render of the ${n.toLocaleString('en')}-task environment page, task table`, round(med(tableMs) / 1000, 2), 's', {
+            target: ctx.smoke ? undefined : atMost(2, '<= 2 s'),
+            note: reps > 1 ? `median of ${reps}: ${tableMs.map((x) => round(x / 1000, 2)).join(', ')}` : undefined,
+          }),
+          figure('render.graph', `first render of the ${n.toLocaleString('en')}-task environment page, graph`, round(med(graphMs) / 1000, 2), 's', {
+            target: ctx.smoke ? undefined : atMost(2, '<= 2 s'),
+            note: reps > 1 ? `median of ${reps}: ${graphMs.map((x) => round(x / 1000, 2)).join(', ')}` : undefined,
+          }),
+          figure('frames.p95', `frame gap p95 while ${ratePerS.toLocaleString('en')} events/s stream for ${round(streamS, 1)} s`, gs.p95, 'ms', {
+            target: ctx.smoke ? undefined : atMost(50, '<= 50 ms'),
+            note: `p50 ${gs.p50} ms, p99 ${gs.p99} ms, max ${gs.max} ms, ${gs.n} frames`,
+          }),
           figure('frames.max', 'longest frame gap in that window', gs.max, 'ms'),
         ],
-        details: { tasks: n, reps, tableMs, graphMs, stream: { transitions: k, events, seconds: round(streamS, 2), ratePerS, finalState: state, gaps: gs }, cpu },
+        details: {
+          tasks: n,
+          reps,
+          tableMs,
+          graphMs,
+          stream: { transitions: k, events, seconds: round(streamS, 2), ratePerS, finalState: state, gaps: gs },
+          cpu,
+        },
         notes: [
           ...notes,
           `first render = page navigation start to the content on screen (\`${n} of ${n} tasks\` in the table; the first node of the graph), timed in the page; each a fresh page load of an authenticated console`,

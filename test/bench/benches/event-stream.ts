@@ -28,7 +28,11 @@ class Follower {
   private call: grpc.ClientReadableStream<EventBatch> | null = null;
   private closed = false;
 
-  constructor(private readonly c: BenchClient, from: number, private readonly resume: boolean) {
+  constructor(
+    private readonly c: BenchClient,
+    from: number,
+    private readonly resume: boolean,
+  ) {
     this.last = from;
     this.open(from);
   }
@@ -40,7 +44,10 @@ class Follower {
       this.lastAt = performance.now();
       for (const e of b.events) {
         const seq = Number(e.seq);
-        if (seq <= this.last) { this.duplicates++; continue; }
+        if (seq <= this.last) {
+          this.duplicates++;
+          continue;
+        }
         if (seq !== this.last + 1) this.gaps++;
         this.last = seq;
         this.received++;
@@ -135,12 +142,22 @@ export async function eventStream(ctx: BenchContext) {
       const self = process.cpuUsage(self0);
       const produced = end - from;
       const r: StepResult = {
-        targetPerS: rate, producedPerS: round(produced / secs), receivedPerS: round(f.received / secs), produced, received: f.received,
-        lost: produced - f.received, gaps: f.gaps, cutOff: !!f.error, error: f.error, lag: f.lagSummary(),
+        targetPerS: rate,
+        producedPerS: round(produced / secs),
+        receivedPerS: round(f.received / secs),
+        produced,
+        received: f.received,
+        lost: produced - f.received,
+        gaps: f.gaps,
+        cutOff: !!f.error,
+        error: f.error,
+        lag: f.lagSummary(),
         subscriberCores: round((self.user + self.system) / 1e6 / secs, 2),
       };
       steps.push(r);
-      ctx.log(`events at ~${rate}/s: produced ${r.producedPerS}/s, received ${r.received}/${produced}${r.error ? ` (cut off: ${r.error.slice(0, 80)})` : ''}, lag p99 ${r.lag.p99} ms`);
+      ctx.log(
+        `events at ~${rate}/s: produced ${r.producedPerS}/s, received ${r.received}/${produced}${r.error ? ` (cut off: ${r.error.slice(0, 80)})` : ''}, lag p99 ${r.lag.p99} ms`,
+      );
       if (r.lost || r.gaps) break;
     }
 
@@ -159,9 +176,19 @@ export async function eventStream(ctx: BenchContext) {
     f.close();
     const self = process.cpuUsage(self0);
     const flat = {
-      seconds: round(secs, 1), transitions, produced: end - from, received: f.received, producedPerS: round((end - from) / secs),
-      receivedPerS: round(f.received / caughtUp), caughtUpSeconds: round(caughtUp, 1), cutoffs: f.cutoffs, gaps: f.gaps,
-      duplicates: f.duplicates, error: f.error, controllerCores: ctl.read().cores, subscriberCores: round((self.user + self.system) / 1e6 / caughtUp, 2),
+      seconds: round(secs, 1),
+      transitions,
+      produced: end - from,
+      received: f.received,
+      producedPerS: round((end - from) / secs),
+      receivedPerS: round(f.received / caughtUp),
+      caughtUpSeconds: round(caughtUp, 1),
+      cutoffs: f.cutoffs,
+      gaps: f.gaps,
+      duplicates: f.duplicates,
+      error: f.error,
+      controllerCores: ctl.read().cores,
+      subscriberCores: round((self.user + self.system) / 1e6 / caughtUp, 2),
     };
     ctx.log(`events flat out: produced ${flat.producedPerS}/s, received ${flat.received}/${flat.produced} with ${flat.cutoffs} resumes, ${flat.gaps} gaps`);
 
@@ -170,7 +197,15 @@ export async function eventStream(ctx: BenchContext) {
     const d = await stack.down();
     const lossless = steps.filter((s) => !s.lost && !s.gaps);
     const best = lossless.length ? lossless[lossless.length - 1]! : null;
-    const ok = !!best && flat.received === flat.produced && !flat.gaps && !flat.duplicates && !flat.error && done.state === 'DONE' && !d.leftovers.length && !d.swept.length;
+    const ok =
+      !!best &&
+      flat.received === flat.produced &&
+      !flat.gaps &&
+      !flat.duplicates &&
+      !flat.error &&
+      done.state === 'DONE' &&
+      !d.leftovers.length &&
+      !d.swept.length;
     return { ok, tasks, steps, best, flat, finalState: done.state, leftovers: teardownNotes(d) };
   } finally {
     await stack.down();

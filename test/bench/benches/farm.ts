@@ -42,7 +42,9 @@ async function runSize(ctx: BenchContext, tasks: number, simAgents: number, prof
   ctx.load(`floor ${tasks}`);
   const floorMs = await grpcStreamFloor(tasks);
   const batchedFloorMs = await grpcStreamFloor(tasks, 80, 1000);
-  ctx.log(`floor: ${tasks} items each way through one grpc-js stream: ${floorMs.toFixed(0)} ms one per message, ${batchedFloorMs.toFixed(0)} ms 1000 per message`);
+  ctx.log(
+    `floor: ${tasks} items each way through one grpc-js stream: ${floorMs.toFixed(0)} ms one per message, ${batchedFloorMs.toFixed(0)} ms 1000 per message`,
+  );
 
   ctx.load(`stack ${tasks}`);
   const stack = await Stack.up({ simAgents, profile: ctx.profile });
@@ -72,8 +74,15 @@ async function runSize(ctx: BenchContext, tasks: number, simAgents: number, prof
     }
     const upMs = performance.now() - t0;
     const cpuUp = [ctlUp.read(), simUp.read()] as const;
-    if (prof) profiles.push(summarizeProfile(await prof.stop(), `farm ${tasks} tasks: create + DEPLOY + CONFIGURE + START_ACTIVITY`,
-      path.join(ctx.profileDir, `farm-${tasks}-up.cpuprofile`), ctx.root));
+    if (prof)
+      profiles.push(
+        summarizeProfile(
+          await prof.stop(),
+          `farm ${tasks} tasks: create + DEPLOY + CONFIGURE + START_ACTIVITY`,
+          path.join(ctx.profileDir, `farm-${tasks}-up.cpuprofile`),
+          ctx.root,
+        ),
+      );
     ctx.log(`${tasks} tasks up in ${upMs.toFixed(0)} ms (create ${createMs.toFixed(0)}, ${UP.map((t) => `${t} ${stepsMs[t]}`).join(', ')})`);
 
     const running = await c.getEnv(env.id);
@@ -94,8 +103,14 @@ async function runSize(ctx: BenchContext, tasks: number, simAgents: number, prof
     const downMs = performance.now() - t1;
     const cpuDown = [ctlDown.read(), simDown.read()] as const;
     if (prof) {
-      profiles.push(summarizeProfile(await prof.stop(), `farm ${tasks} tasks: STOP_ACTIVITY + RESET + EXIT`,
-        path.join(ctx.profileDir, `farm-${tasks}-down.cpuprofile`), ctx.root));
+      profiles.push(
+        summarizeProfile(
+          await prof.stop(),
+          `farm ${tasks} tasks: STOP_ACTIVITY + RESET + EXIT`,
+          path.join(ctx.profileDir, `farm-${tasks}-down.cpuprofile`),
+          ctx.root,
+        ),
+      );
       prof.close();
     }
     ctx.log(`${tasks} tasks down in ${downMs.toFixed(0)} ms (${DOWN.map((t) => `${t} ${stepsMs[t]}`).join(', ')})`);
@@ -115,11 +130,27 @@ async function runSize(ctx: BenchContext, tasks: number, simAgents: number, prof
     const left = teardownNotes(d);
     ctx.log(`local down: ${d.downMs.toFixed(0)} ms${left.length ? `; ${left.join('; ')}` : ''}`);
     return {
-      tasks, simAgents, stackUpMs: stack.upMs, createMs: round(createMs), stepsMs, controllerStepsMs,
-      upMs: round(upMs), downMs: round(downMs), floorMs: round(floorMs), batchedFloorMs: round(batchedFloorMs), controllerPeakRss, simAgentPeakRss,
-      controllerCpu: { up: cpuUp[0], down: cpuDown[0] }, simAgentsCpu: { up: cpuUp[1], down: cpuDown[1] },
-      localDownMs: round(d.downMs), leftovers: left, finalOk: finalOk && !left.length, finalNote,
-      runningCounts, nodeDownEvents: nodeEvents.length, firstNodeDown: nodeEvents[0] ?? null,
+      tasks,
+      simAgents,
+      stackUpMs: stack.upMs,
+      createMs: round(createMs),
+      stepsMs,
+      controllerStepsMs,
+      upMs: round(upMs),
+      downMs: round(downMs),
+      floorMs: round(floorMs),
+      batchedFloorMs: round(batchedFloorMs),
+      controllerPeakRss,
+      simAgentPeakRss,
+      controllerCpu: { up: cpuUp[0], down: cpuDown[0] },
+      simAgentsCpu: { up: cpuUp[1], down: cpuDown[1] },
+      localDownMs: round(d.downMs),
+      leftovers: left,
+      finalOk: finalOk && !left.length,
+      finalNote,
+      runningCounts,
+      nodeDownEvents: nodeEvents.length,
+      firstNodeDown: nodeEvents[0] ?? null,
     };
   } finally {
     await stack.down();
@@ -131,7 +162,10 @@ export const farm: Benchmark = {
   title: 'Farm scale (sim driver): 350 simulated agents, one environment',
   async run(ctx): Promise<BenchOutput> {
     // BATON_BENCH_FARM_SIZES=150000 runs only that size (for profiling runs)
-    const only = (process.env.BATON_BENCH_FARM_SIZES ?? '').split(',').map(Number).filter((x) => x > 0);
+    const only = (process.env.BATON_BENCH_FARM_SIZES ?? '')
+      .split(',')
+      .map(Number)
+      .filter((x) => x > 0);
     const sizes = ctx.smoke ? [2000] : only.length ? only : [10_000, 50_000, 150_000];
     const simAgents = ctx.smoke ? 20 : 350;
     // the machine is shared: each size runs `reps` times on a fresh stack; the table has the median
@@ -144,7 +178,7 @@ export const farm: Benchmark = {
     const figures: Figure[] = [];
     const big = sizes[sizes.length - 1]!;
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-    const range = (xs: number[], div: number) => xs.length > 1 ? `median of ${xs.length} runs: ${xs.map((x) => round(x / div, 2)).join(', ')}` : undefined;
+    const range = (xs: number[], div: number) => (xs.length > 1 ? `median of ${xs.length} runs: ${xs.map((x) => round(x / div, 2)).join(', ')}` : undefined);
     for (const n of sizes) {
       const rs = runs.filter((r) => r.tasks === n);
       const k = `${n / 1000}k`;
@@ -152,28 +186,52 @@ export const farm: Benchmark = {
       // three transitions, each one item per task down and one up
       const fl = median(rs.map((r) => r.floorMs));
       const bfl = median(rs.map((r) => r.batchedFloorMs));
-      const floor = { value: round((3 * fl) / 1000, 2), unit: 's',
-        what: `3 x ${n.toLocaleString('en')} 80-byte messages each way through one grpc-js stream, one per message; batched 1000 per message: ${round((3 * bfl) / 1000, 2)} s` };
+      const floor = {
+        value: round((3 * fl) / 1000, 2),
+        unit: 's',
+        what: `3 x ${n.toLocaleString('en')} 80-byte messages each way through one grpc-js stream, one per message; batched 1000 per message: ${round((3 * bfl) / 1000, 2)} s`,
+      };
       const ups = rs.map((r) => r.upMs);
       const downs = rs.map((r) => r.downMs);
-      figures.push(figure(`${k}.up`, `${n.toLocaleString('en')} tasks: create + DEPLOY + CONFIGURE + START_ACTIVITY`,
-        round(median(ups) / 1000, 2), 's', { floor, target: targeted ? atMost(10, '<= 10 s') : undefined, note: range(ups, 1000) }));
-      figures.push(figure(`${k}.down`, `${n.toLocaleString('en')} tasks: STOP_ACTIVITY + RESET + EXIT`,
-        round(median(downs) / 1000, 2), 's', { floor, target: targeted ? atMost(10, '<= 10 s') : undefined, note: range(downs, 1000) }));
-      figures.push(figure(`${k}.rss`, `${n.toLocaleString('en')} tasks: controller peak RSS (VmHWM), highest of the runs`,
-        round(Math.max(...rs.map((r) => r.controllerPeakRss)) / GiB, 3), 'GiB', { target: targeted ? atMost(2, '<= 2 GiB') : undefined }));
+      figures.push(
+        figure(`${k}.up`, `${n.toLocaleString('en')} tasks: create + DEPLOY + CONFIGURE + START_ACTIVITY`, round(median(ups) / 1000, 2), 's', {
+          floor,
+          target: targeted ? atMost(10, '<= 10 s') : undefined,
+          note: range(ups, 1000),
+        }),
+      );
+      figures.push(
+        figure(`${k}.down`, `${n.toLocaleString('en')} tasks: STOP_ACTIVITY + RESET + EXIT`, round(median(downs) / 1000, 2), 's', {
+          floor,
+          target: targeted ? atMost(10, '<= 10 s') : undefined,
+          note: range(downs, 1000),
+        }),
+      );
+      figures.push(
+        figure(
+          `${k}.rss`,
+          `${n.toLocaleString('en')} tasks: controller peak RSS (VmHWM), highest of the runs`,
+          round(Math.max(...rs.map((r) => r.controllerPeakRss)) / GiB, 3),
+          'GiB',
+          { target: targeted ? atMost(2, '<= 2 GiB') : undefined },
+        ),
+      );
     }
     return {
       ok: runs.every((r) => r.finalOk),
       figures,
       details: { simAgents, runs },
       notes: [
-        ...runs.filter((r) => !r.finalOk).map((r) => `${r.tasks} tasks: final state not as expected: ${r.finalNote}${r.leftovers.length ? `; ${r.leftovers.join('; ')}` : ''}`),
+        ...runs
+          .filter((r) => !r.finalOk)
+          .map((r) => `${r.tasks} tasks: final state not as expected: ${r.finalNote}${r.leftovers.length ? `; ${r.leftovers.join('; ')}` : ''}`),
         `sim agents: ${simAgents} in ${Math.ceil(simAgents / 100)} OS processes (local up runs 100 per process); each size ${reps} time(s), each on a fresh stack; figures are medians`,
         ...sizes.map((n) => {
           const rs = runs.filter((r) => r.tasks === n);
           const m = rs[Math.floor((rs.length - 1) / 2)]!;
-          return `${n.toLocaleString('en')} tasks, per step in one run (ms): create ${m.createMs}, ${Object.entries(m.stepsMs).map(([k, v]) => `${k} ${v}`).join(', ')}; controller cpu ${m.controllerCpu.up.cores} cores up, ${m.controllerCpu.down.cores} down`;
+          return `${n.toLocaleString('en')} tasks, per step in one run (ms): create ${m.createMs}, ${Object.entries(m.stepsMs)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}; controller cpu ${m.controllerCpu.up.cores} cores up, ${m.controllerCpu.down.cores} down`;
         }),
         'up = client-side wall time from CreateEnvironment to the final ControlProgress of START_ACTIVITY; create includes the reply with every task',
       ],

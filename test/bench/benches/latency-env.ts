@@ -35,8 +35,15 @@ export interface EnvLatency {
 }
 
 /** Measures `workflow` with `vars` and `wanted` tasks; `profileLabel` profiles the controller and agent-1 during the cycles. */
-export async function measureEnvironment(ctx: BenchContext, stack: Stack, workflow: string, vars: Record<string, string>,
-  wanted: number, cycles: number, profileLabel?: string): Promise<{ latency: EnvLatency; profiles: ProfileSummary[] }> {
+export async function measureEnvironment(
+  ctx: BenchContext,
+  stack: Stack,
+  workflow: string,
+  vars: Record<string, string>,
+  wanted: number,
+  cycles: number,
+  profileLabel?: string,
+): Promise<{ latency: EnvLatency; profiles: ProfileSummary[] }> {
   const c = stack.client;
   // the wanted size; if its DEPLOY keeps failing (agents declared down while spawning on a loaded
   // machine), fewer, so that the transitions can still be measured, and the figures say so
@@ -78,8 +85,14 @@ export async function measureEnvironment(ctx: BenchContext, stack: Stack, workfl
   const profiles: ProfileSummary[] = [];
   for (const [i, p] of profs.entries()) {
     const who = ['controller', 'agent-1'][i]!;
-    profiles.push(summarizeProfile(await p.stop(), `latency, ${who}: ${cycles} CONFIGURE/RESET cycles of ${n} ${profileLabel}`,
-      path.join(ctx.profileDir, `latency-${n}-${who}.cpuprofile`), ctx.root));
+    profiles.push(
+      summarizeProfile(
+        await p.stop(),
+        `latency, ${who}: ${cycles} CONFIGURE/RESET cycles of ${n} ${profileLabel}`,
+        path.join(ctx.profileDir, `latency-${n}-${who}.cpuprofile`),
+        ctx.root,
+      ),
+    );
     p.close();
   }
   const problems: string[] = [];
@@ -90,13 +103,17 @@ export async function measureEnvironment(ctx: BenchContext, stack: Stack, workfl
   }
   await c.transition(envId, 'EXIT', 60_000);
   const latency: EnvLatency = {
-    tasks: n, requested: wanted, cycles,
+    tasks: n,
+    requested: wanted,
+    cycles,
     client: { CONFIGURE: summarize(client.CONFIGURE), RESET: summarize(client.RESET) },
     controllerReported: { CONFIGURE: summarize(server.CONFIGURE), RESET: summarize(server.RESET) },
     samplesMs: { CONFIGURE: client.CONFIGURE.map((x) => round(x, 1)), RESET: client.RESET.map((x) => round(x, 1)) },
-    setupDeployMs: round(dep.ms), setupFailures,
+    setupDeployMs: round(dep.ms),
+    setupFailures,
     taskCpuMsPerTransition: round((tasksUsed.cpuSeconds * 1000) / (2 * cycles), 2),
-    cpuDuringCycles, runQueue,
+    cpuDuringCycles,
+    runQueue,
     coldStart: {
       firstConfigureMs: round(client.CONFIGURE[0]!, 1),
       CONFIGURE: summarize(client.CONFIGURE.slice(10)).p99,

@@ -58,7 +58,10 @@ export const latency: Benchmark = {
     const wanted = ctx.smoke ? 10 : 100;
     const cycles = ctx.smoke ? 10 : 200;
     const cTask = path.join(ctx.root, 'dist', 'sdk', 'c', 'demo_task');
-    if (!fs.existsSync(cTask)) throw new Error(`${path.relative(ctx.root, cTask)} was not built (scripts/build-c.sh builds it on Linux with a C compiler): the benchmark and its floor run C-SDK tasks`);
+    if (!fs.existsSync(cTask))
+      throw new Error(
+        `${path.relative(ctx.root, cTask)} was not built (scripts/build-c.sh builds it on Linux with a C compiler): the benchmark and its floor run C-SDK tasks`,
+      );
     const parts: SdkPart[] = [
       { sdk: 'C', workflow: 'bench-c', vars: {}, missing: null },
       { sdk: 'Node', workflow: 'bench-demo', vars: {}, missing: null },
@@ -85,7 +88,9 @@ export const latency: Benchmark = {
       ctx.load('warm-up environment');
       const warm = await serveOnce(c, 'bench-c', { tasks: String(wanted) }, ctx.smoke ? 2 : cycles);
       const fresh = warm.fresh;
-      ctx.log(`fresh stack (warm-up environment, ${warm.cycles} cycles): CONFIGURE p50 ${fresh.CONFIGURE.p50} p99 ${fresh.CONFIGURE.p99} ms; RESET p50 ${fresh.RESET.p50} p99 ${fresh.RESET.p99} ms${warm.failure ? `; it failed: ${warm.failure}` : ''}`);
+      ctx.log(
+        `fresh stack (warm-up environment, ${warm.cycles} cycles): CONFIGURE p50 ${fresh.CONFIGURE.p50} p99 ${fresh.CONFIGURE.p99} ms; RESET p50 ${fresh.RESET.p50} p99 ${fresh.RESET.p99} ms${warm.failure ? `; it failed: ${warm.failure}` : ''}`,
+      );
       const infoMs: number[] = [];
       for (let i = 0; i < (ctx.smoke ? 50 : 500); i++) {
         const t0 = performance.now();
@@ -103,12 +108,13 @@ export const latency: Benchmark = {
         }
         ctx.load(`cycles, ${part.sdk} SDK`);
         try {
-          const r = await measureEnvironment(ctx, stack, part.workflow, part.vars, wanted, cycles,
-            ctx.profile && part.sdk === 'C' ? 'C-SDK tasks' : undefined);
+          const r = await measureEnvironment(ctx, stack, part.workflow, part.vars, wanted, cycles, ctx.profile && part.sdk === 'C' ? 'C-SDK tasks' : undefined);
           measured[part.sdk] = r.latency;
           profiles.push(...r.profiles);
           problems.push(...r.latency.problems);
-          ctx.log(`${part.sdk} SDK, ${r.latency.tasks} tasks: CONFIGURE p50 ${r.latency.client.CONFIGURE.p50} p99 ${r.latency.client.CONFIGURE.p99} ms; RESET p50 ${r.latency.client.RESET.p50} p99 ${r.latency.client.RESET.p99} ms`);
+          ctx.log(
+            `${part.sdk} SDK, ${r.latency.tasks} tasks: CONFIGURE p50 ${r.latency.client.CONFIGURE.p50} p99 ${r.latency.client.CONFIGURE.p99} ms; RESET p50 ${r.latency.client.RESET.p50} p99 ${r.latency.client.RESET.p99} ms`,
+          );
         } catch (e) {
           if (part.sdk === 'C') throw e;
           problems.push(`${part.sdk} SDK tasks: ${(e as Error).message}`);
@@ -123,36 +129,55 @@ export const latency: Benchmark = {
       const checked = !ctx.smoke && C.tasks === wanted;
       for (const t of STEPS) {
         for (const p of ['p50', 'p95', 'p99'] as const) {
-          figures.push(figure(`${t}.${p}`, `${t} of ${C.tasks} C-SDK tasks, ${p}`, C.client[t][p], 'ms', { floor: { value: fan[p], unit: 'ms', what: fanWhat(p) } }));
+          figures.push(
+            figure(`${t}.${p}`, `${t} of ${C.tasks} C-SDK tasks, ${p}`, C.client[t][p], 'ms', { floor: { value: fan[p], unit: 'ms', what: fanWhat(p) } }),
+          );
         }
-        figures.push(figure(`${t}.p99.ratio`, `${t} of ${C.tasks} C-SDK tasks, p99 / fan-out floor p99`, round(C.client[t].p99 / fan.p99, 2), 'x',
-          { floor: { value: fan.p99, unit: 'ms', what: fanWhat('p99') }, target: checked ? atMost(RATIO_TARGET, `<= ${RATIO_TARGET}x floor`) : undefined }));
+        figures.push(
+          figure(`${t}.p99.ratio`, `${t} of ${C.tasks} C-SDK tasks, p99 / fan-out floor p99`, round(C.client[t].p99 / fan.p99, 2), 'x', {
+            floor: { value: fan.p99, unit: 'ms', what: fanWhat('p99') },
+            target: checked ? atMost(RATIO_TARGET, `<= ${RATIO_TARGET}x floor`) : undefined,
+          }),
+        );
       }
       for (const sdk of ['Node', 'Python'] as const) {
         const m = measured[sdk];
         if (!m) continue;
         for (const t of STEPS) {
-          for (const p of ['p50', 'p99'] as const) figures.push(figure(`${sdk.toLowerCase()}.${t}.${p}`, `${t} of ${m.tasks} ${sdk}-SDK tasks, ${p}`, m.client[t][p], 'ms'));
+          for (const p of ['p50', 'p99'] as const)
+            figures.push(figure(`${sdk.toLowerCase()}.${t}.${p}`, `${t} of ${m.tasks} ${sdk}-SDK tasks, ${p}`, m.client[t][p], 'ms'));
         }
       }
-      const sdkNotes = parts.map((part) => {
-        const m = measured[part.sdk];
-        if (!m) return `${part.sdk} SDK tasks (${part.workflow}): not measured: ${notMeasured[part.sdk] ?? 'it failed (see above)'}`;
-        return [
-          `${part.sdk} SDK tasks (${part.workflow}), ${m.tasks} of them, ${m.cycles} cycles: CONFIGURE p50 ${m.client.CONFIGURE.p50} / p99 ${m.client.CONFIGURE.p99} ms (${round(m.client.CONFIGURE.p99 / fan.p99, 2)}x the floor's p99), RESET p50 ${m.client.RESET.p50} / p99 ${m.client.RESET.p99} ms (${round(m.client.RESET.p99 / fan.p99, 2)}x)`,
-          `the tasks used ${m.taskCpuMsPerTransition} cpu-ms per transition (${round(m.taskCpuMsPerTransition / os.cpus().length, 2)} ms of wall time on ${os.cpus().length} cores at best); controller + ${stack.agentPids.length} agents ${m.cpuDuringCycles.cores} cores on average; their event-loop threads waited for a cpu ${m.runQueue.map((w) => w.waitSeconds).join(' / ')} s (controller first) in ${m.cpuDuringCycles.wallSeconds} s`,
-          `the first CONFIGURE after DEPLOY took ${m.coldStart.firstConfigureMs} ms${m.cycles > 10 ? `; without the first 10 cycles p99 is ${m.coldStart.CONFIGURE} ms (CONFIGURE), ${m.coldStart.RESET} ms (RESET)` : ''}; controller-reported durations: CONFIGURE p99 ${m.controllerReported.CONFIGURE.p99} ms, RESET p99 ${m.controllerReported.RESET.p99} ms`,
-          ...(m.tasks < wanted ? [`measured with ${m.tasks} tasks, not ${wanted}: a DEPLOY of ${wanted} failed twice (agents declared down while spawning)`] : []),
-          ...m.setupFailures.map((f) => `setup DEPLOY failed (the environment was destroyed and created again): ${f}`),
-        ].map((s, i) => (i ? `${part.sdk}: ${s}` : s));
-      }).flat();
+      const sdkNotes = parts
+        .map((part) => {
+          const m = measured[part.sdk];
+          if (!m) return `${part.sdk} SDK tasks (${part.workflow}): not measured: ${notMeasured[part.sdk] ?? 'it failed (see above)'}`;
+          return [
+            `${part.sdk} SDK tasks (${part.workflow}), ${m.tasks} of them, ${m.cycles} cycles: CONFIGURE p50 ${m.client.CONFIGURE.p50} / p99 ${m.client.CONFIGURE.p99} ms (${round(m.client.CONFIGURE.p99 / fan.p99, 2)}x the floor's p99), RESET p50 ${m.client.RESET.p50} / p99 ${m.client.RESET.p99} ms (${round(m.client.RESET.p99 / fan.p99, 2)}x)`,
+            `the tasks used ${m.taskCpuMsPerTransition} cpu-ms per transition (${round(m.taskCpuMsPerTransition / os.cpus().length, 2)} ms of wall time on ${os.cpus().length} cores at best); controller + ${stack.agentPids.length} agents ${m.cpuDuringCycles.cores} cores on average; their event-loop threads waited for a cpu ${m.runQueue.map((w) => w.waitSeconds).join(' / ')} s (controller first) in ${m.cpuDuringCycles.wallSeconds} s`,
+            `the first CONFIGURE after DEPLOY took ${m.coldStart.firstConfigureMs} ms${m.cycles > 10 ? `; without the first 10 cycles p99 is ${m.coldStart.CONFIGURE} ms (CONFIGURE), ${m.coldStart.RESET} ms (RESET)` : ''}; controller-reported durations: CONFIGURE p99 ${m.controllerReported.CONFIGURE.p99} ms, RESET p99 ${m.controllerReported.RESET.p99} ms`,
+            ...(m.tasks < wanted
+              ? [`measured with ${m.tasks} tasks, not ${wanted}: a DEPLOY of ${wanted} failed twice (agents declared down while spawning)`]
+              : []),
+            ...m.setupFailures.map((f) => `setup DEPLOY failed (the environment was destroyed and created again): ${f}`),
+          ].map((s, i) => (i ? `${part.sdk}: ${s}` : s));
+        })
+        .flat();
       return {
         ok: problems.length === 0,
         figures,
         details: {
-          requestedTasks: wanted, cycles, freshStack: warm, measured, notMeasured,
-          fanoutFloor: { c: { ...fan, peerCpuMsPerRound: round(cFan.peerCpuMsPerRound, 2), samplesMs: cFan.samplesMs.map((x) => round(x, 1)) }, cat: { ...cat, peerCpuMsPerRound: round(catFan.peerCpuMsPerRound, 2) } },
-          grpcUnary: unary, getInfo: summarize(infoMs, 3),
+          requestedTasks: wanted,
+          cycles,
+          freshStack: warm,
+          measured,
+          notMeasured,
+          fanoutFloor: {
+            c: { ...fan, peerCpuMsPerRound: round(cFan.peerCpuMsPerRound, 2), samplesMs: cFan.samplesMs.map((x) => round(x, 1)) },
+            cat: { ...cat, peerCpuMsPerRound: round(catFan.peerCpuMsPerRound, 2) },
+          },
+          grpcUnary: unary,
+          getInfo: summarize(infoMs, 3),
         },
         notes: [
           ...problems,

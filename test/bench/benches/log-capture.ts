@@ -13,7 +13,11 @@ function readSeqs(file: string): number[] {
   const out: number[] = [];
   for (const f of [`${file}.1`, file]) {
     let text: string;
-    try { text = fs.readFileSync(f, 'latin1'); } catch { continue; }
+    try {
+      text = fs.readFileSync(f, 'latin1');
+    } catch {
+      continue;
+    }
     let i = 0;
     while (i < text.length) {
       const nl = text.indexOf('\n', i);
@@ -33,7 +37,11 @@ function readSeqs(file: string): number[] {
 /** the seq of the last complete line of a log file (-1: none yet) */
 function lastSeq(file: string): number {
   let fd: number;
-  try { fd = fs.openSync(file, 'r'); } catch { return -1; }
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return -1;
+  }
   try {
     const size = fs.fstatSync(fd).size;
     const len = Math.min(size, 4096);
@@ -103,8 +111,20 @@ export async function logFixedRate(ctx: BenchContext, rate: number, seconds: num
     const agentRssMiB = round(currentRss(ch.agentPid) / 2 ** 20);
     const end = await stopChatty(ch);
     const ok = produced > 0 && captured === produced && end.finalState === 'DONE' && !end.leftovers.length;
-    return { ok, tasks, rate, seconds: round(wall, 2), produced, captured, lost: produced - captured,
-      linesPerS: round(captured / wall), agentCpu: cpu, agentRssMiB, tasksCpuCores: tcpu.cores, ...end };
+    return {
+      ok,
+      tasks,
+      rate,
+      seconds: round(wall, 2),
+      produced,
+      captured,
+      lost: produced - captured,
+      linesPerS: round(captured / wall),
+      agentCpu: cpu,
+      agentRssMiB,
+      tasksCpuCores: tcpu.cores,
+      ...end,
+    };
   } finally {
     await ch.stack.down();
   }
@@ -140,15 +160,31 @@ export async function logBurst(ctx: BenchContext, total: number) {
     for (const f of ch.files) {
       const seqs = readSeqs(f);
       captured += seqs.length;
-      for (let i = 0; i < seqs.length; i++) if (seqs[i] !== i) { gaps++; break; }
+      for (let i = 0; i < seqs.length; i++)
+        if (seqs[i] !== i) {
+          gaps++;
+          break;
+        }
     }
     const produced = tasks * total;
     const end = await stopChatty(ch);
     const ok = captured === produced && gaps === 0 && end.finalState === 'DONE' && !end.leftovers.length;
-    return { ok, tasks, total, seconds: round(wall, 2), produced, captured, lost: produced - captured, gaps,
-      linesPerS: round(captured / wall), mbPerS: round((captured * 70) / wall / 1e6, 1), agentCpu: cpu, tasksCpuCores: tcpu.cores, ...end };
+    return {
+      ok,
+      tasks,
+      total,
+      seconds: round(wall, 2),
+      produced,
+      captured,
+      lost: produced - captured,
+      gaps,
+      linesPerS: round(captured / wall),
+      mbPerS: round((captured * 70) / wall / 1e6, 1),
+      agentCpu: cpu,
+      tasksCpuCores: tcpu.cores,
+      ...end,
+    };
   } finally {
     await ch.stack.down();
   }
 }
-

@@ -39,7 +39,14 @@ export interface RunOptions {
   before?: (i: number) => Promise<void>;
 }
 
-export async function deployToRunning(ctx: BenchContext, workflow: string, n: number, agents: number, profiles: ProfileSummary[], o: RunOptions = {}): Promise<StackRun> {
+export async function deployToRunning(
+  ctx: BenchContext,
+  workflow: string,
+  n: number,
+  agents: number,
+  profiles: ProfileSummary[],
+  o: RunOptions = {},
+): Promise<StackRun> {
   const tag = workflow === 'bench-demo' ? `${n}` : `${n} ${workflow}`;
   ctx.load(`${tag}: stack`);
   const stack = await Stack.up({ agents, profile: ctx.profile });
@@ -53,7 +60,9 @@ export async function deployToRunning(ctx: BenchContext, workflow: string, n: nu
     ctx.load(`${tag}: warm-up environment`);
     r.freshStack = await serveUpOnce(c, workflow, { tasks: String(n) });
     const fresh = r.freshStack;
-    ctx.log(`${tag} tasks on the fresh stack (warm-up environment): ${fresh.upMs === null ? `failed: ${fresh.failure}` : `DEPLOY to RUNNING in ${fresh.upMs.toFixed(0)} ms`}`);
+    ctx.log(
+      `${tag} tasks on the fresh stack (warm-up environment): ${fresh.upMs === null ? `failed: ${fresh.failure}` : `DEPLOY to RUNNING in ${fresh.upMs.toFixed(0)} ms`}`,
+    );
     await new Promise((res) => setTimeout(res, 2000)); // its 'n' task processes are gone, their exits reaped
     const runs: MeasuredRun[] = [];
     const repeat = Math.max(1, o.repeat ?? 1);
@@ -75,7 +84,10 @@ export async function deployToRunning(ctx: BenchContext, workflow: string, n: nu
     r.peakRss = { controller: peakRss(stack.controllerPid), agentsMax: Math.max(...stack.agentPids.map(peakRss)) };
     const d = await stack.down();
     const left = teardownNotes(d, `${tag} tasks: `);
-    if (left.length) { r.ok = false; r.notes.push(...left); }
+    if (left.length) {
+      r.ok = false;
+      r.notes.push(...left);
+    }
     if (r.nodeDown.length) r.notes.push(`${tag} tasks: ${r.nodeDown.length} node.down events during the run (first: ${r.nodeDown[0]})`);
     return r;
   } finally {
@@ -105,15 +117,31 @@ async function measureOnce(ctx: BenchContext, stack: Stack, tag: string, workflo
   }
   m.cpu = { controller: cpuCtl.read(), agents: cpuAgents.read() };
   const q = rq.read();
-  m.runQueue = { controllerWaitS: q[0]!.waitSeconds, controllerRunS: q[0]!.runSeconds,
-    agentsWaitS: q.slice(1).map((x) => x.waitSeconds), agentsRunS: q.slice(1).map((x) => x.runSeconds) };
+  m.runQueue = {
+    controllerWaitS: q[0]!.waitSeconds,
+    controllerRunS: q[0]!.runSeconds,
+    agentsWaitS: q.slice(1).map((x) => x.waitSeconds),
+    agentsRunS: q.slice(1).map((x) => x.runSeconds),
+  };
   for (const [i, p] of profs.entries()) {
     const who = i === 0 ? 'controller' : 'agent-1';
-    profiles!.push(summarizeProfile(await p.stop(), `procs ${n} ${workflow} tasks, ${who}: DEPLOY + CONFIGURE + START_ACTIVITY`,
-      path.join(ctx.profileDir, `procs-${n}-${workflow}-${who}.cpuprofile`), ctx.root));
+    profiles!.push(
+      summarizeProfile(
+        await p.stop(),
+        `procs ${n} ${workflow} tasks, ${who}: DEPLOY + CONFIGURE + START_ACTIVITY`,
+        path.join(ctx.profileDir, `procs-${n}-${workflow}-${who}.cpuprofile`),
+        ctx.root,
+      ),
+    );
     p.close();
   }
-  ctx.log(m.failed ? `${tag} tasks: FAILED: ${m.failed}` : `${tag} tasks DEPLOY to RUNNING in ${m.upMs!.toFixed(0)} ms (${Object.entries(m.stepsMs).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  ctx.log(
+    m.failed
+      ? `${tag} tasks: FAILED: ${m.failed}`
+      : `${tag} tasks DEPLOY to RUNNING in ${m.upMs!.toFixed(0)} ms (${Object.entries(m.stepsMs)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})`,
+  );
 
   const full = await c.getEnv(env.id, true);
   for (const t of full.tasks) if (t.pid > 0) stack.taskPids.add(t.pid);
@@ -125,7 +153,10 @@ async function measureOnce(ctx: BenchContext, stack: Stack, tag: string, workflo
   if (!m.failed) {
     for (const t of ['STOP_ACTIVITY', 'RESET', 'EXIT']) m.stepsMs[t] = round((await c.transition(env.id, t, 600_000)).ms);
     const done = await c.getEnv(env.id);
-    if (done.state !== 'DONE') { m.ok = false; m.notes.push(`${tag} tasks: after EXIT the environment is ${done.state}`); }
+    if (done.state !== 'DONE') {
+      m.ok = false;
+      m.notes.push(`${tag} tasks: after EXIT the environment is ${done.state}`);
+    }
   }
   return m;
 }

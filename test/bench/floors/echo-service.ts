@@ -6,11 +6,21 @@ const same = (b: Buffer): Buffer => b;
 
 export const ECHO_SERVICE = {
   unary: {
-    path: '/bench.Echo/Unary', requestStream: false, responseStream: false,
-    requestSerialize: same, requestDeserialize: same, responseSerialize: same, responseDeserialize: same,
+    path: '/bench.Echo/Unary',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: same,
+    requestDeserialize: same,
+    responseSerialize: same,
+    responseDeserialize: same,
   },
   stream: {
-    path: '/bench.Echo/Stream', requestStream: true, responseStream: true,
-    requestSerialize: same, requestDeserialize: same, responseSerialize: same, responseDeserialize: same,
+    path: '/bench.Echo/Stream',
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: same,
+    requestDeserialize: same,
+    responseSerialize: same,
+    responseDeserialize: same,
   },
 } satisfies grpc.ServiceDefinition;

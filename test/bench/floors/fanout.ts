@@ -70,16 +70,21 @@ async function startCPeers(count: number, o: FanoutOptions, children: ChildProce
       call.on('error', () => {});
     },
   });
-  cleanup.push(() => { server.forceShutdown(); fs.rmSync(dir, { recursive: true, force: true }); });
+  cleanup.push(() => {
+    server.forceShutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   const sock = path.join(dir, 'floor.sock');
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix://${sock}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())));
+  await new Promise<void>((resolve, reject) => server.bindAsync(`unix://${sock}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())));
   for (let i = 0; i < count; i++) {
     const log = fs.openSync(path.join(dir, `peer-${i}.log`), 'a');
-    children.push(spawn(program, [], {
-      env: { ...process.env, BATON_CONTROL: `unix://${sock}`, BATON_TASK_ID: String(i), BATON_TASK_TOKEN: 'floor', BATON_TASK_NAME: `peer-${i}` },
-      stdio: ['ignore', log, log], detached: true,
-    }));
+    children.push(
+      spawn(program, [], {
+        env: { ...process.env, BATON_CONTROL: `unix://${sock}`, BATON_TASK_ID: String(i), BATON_TASK_TOKEN: 'floor', BATON_TASK_NAME: `peer-${i}` },
+        stdio: ['ignore', log, log],
+        detached: true,
+      }),
+    );
     fs.closeSync(log);
   }
   const deadline = Date.now() + timeoutMs;
@@ -105,9 +110,10 @@ function startCatPeers(count: number, children: ChildProcess[]): Endpoint[] {
     return {
       send: () => p.stdin!.write(MESSAGE),
       // cat may answer in more than one chunk: count bytes, not chunks
-      onAnswer: (f) => p.stdout!.on('data', (chunk: Buffer) => {
-        for (got += chunk.length; got >= MESSAGE.length; got -= MESSAGE.length) f();
-      }),
+      onAnswer: (f) =>
+        p.stdout!.on('data', (chunk: Buffer) => {
+          for (got += chunk.length; got >= MESSAGE.length; got -= MESSAGE.length) f();
+        }),
     };
   });
 }
@@ -120,13 +126,19 @@ export async function fanoutFloor(count: number, rounds: number, peer: FanoutPee
     const ends = peer === 'cat' ? startCatPeers(count, children) : await startCPeers(count, o, children, cleanup);
     let waiting = 0;
     let roundDone: () => void = () => {};
-    for (const e of ends) e.onAnswer(() => { if (--waiting === 0) roundDone(); });
+    for (const e of ends)
+      e.onAnswer(() => {
+        if (--waiting === 0) roundDone();
+      });
     // a peer that dies would leave a round waiting forever: fail the floor instead, naming it
     let peerDied: (e: Error) => void = () => {};
     const died = new Promise<never>((_, reject) => (peerDied = reject));
     died.catch(() => {});
-    children.forEach((c, i) => c.once('exit', (code, signal) =>
-      peerDied(new Error(`fan-out floor: ${peer} peer ${i} (pid ${c.pid}) exited (${signal ?? `code ${code}`}) during the rounds`))));
+    children.forEach((c, i) =>
+      c.once('exit', (code, signal) =>
+        peerDied(new Error(`fan-out floor: ${peer} peer ${i} (pid ${c.pid}) exited (${signal ?? `code ${code}`}) during the rounds`)),
+      ),
+    );
     const pids = children.map((c) => c.pid!).filter((p) => p > 0);
     o.onPeers?.(pids);
     const cpu = new CpuMeter(pids);

@@ -23,4 +23,6 @@ call.on('data', (m: AgentToTask) => {
 });
 call.on('error', () => {});
 call.on('status', () => client.close());
-call.write({ msg: { $case: 'hello', hello: { taskId: process.env.BATON_TASK_ID!, token: process.env.BATON_TASK_TOKEN!, pid: process.pid, state: 'STANDBY' } } });
+call.write({
+  msg: { $case: 'hello', hello: { taskId: process.env.BATON_TASK_ID!, token: process.env.BATON_TASK_TOKEN!, pid: process.pid, state: 'STANDBY' } },
+});

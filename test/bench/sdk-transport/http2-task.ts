@@ -10,7 +10,10 @@ const socketPath = process.env.BATON_CONTROL!.replace(/^unix:\/\//, '');
 const session = http2.connect('http://localhost', { createConnection: () => net.connect(socketPath) });
 session.on('error', () => {});
 const stream = session.request({
-  ':method': 'POST', ':path': '/baton.v1.TaskControl/Control', 'content-type': 'application/grpc', te: 'trailers',
+  ':method': 'POST',
+  ':path': '/baton.v1.TaskControl/Control',
+  'content-type': 'application/grpc',
+  te: 'trailers',
 });
 
 function send(m: TaskMsg): void {

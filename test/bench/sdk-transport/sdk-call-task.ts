@@ -20,4 +20,6 @@ const call: ControlCall = new ControlCall(process.env.BATON_CONTROL!, {
   },
   onEnd: () => {},
 });
-call.write({ msg: { $case: 'hello', hello: { taskId: process.env.BATON_TASK_ID!, token: process.env.BATON_TASK_TOKEN!, pid: process.pid, state: 'STANDBY' } } });
+call.write({
+  msg: { $case: 'hello', hello: { taskId: process.env.BATON_TASK_ID!, token: process.env.BATON_TASK_TOKEN!, pid: process.pid, state: 'STANDBY' } },
+});

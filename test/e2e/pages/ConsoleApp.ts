@@ -3,7 +3,10 @@ import type { Locator, Page } from 'playwright-core';
 import { eventually } from '../support.js';
 
 export class ConsoleApp {
-  constructor(readonly page: Page, readonly baseUrl: string) {}
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
 
   /** Opens the console with the token in the fragment, as `baton console` prints it. */
   async open(openUrl: string): Promise<void> {

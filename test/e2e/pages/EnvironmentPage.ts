@@ -23,7 +23,10 @@ export class EnvironmentPage {
     try {
       await eventually(`state ${state}`, async () => (seen = await this.state()) === state, timeoutMs);
     } catch {
-      const shown = await this.page.getByRole('alert').allTextContents().catch(() => []);
+      const shown = await this.page
+        .getByRole('alert')
+        .allTextContents()
+        .catch(() => []);
       throw new Error(`environment not ${state} after ${timeoutMs} ms: it shows ${seen}${shown.length ? `; alerts: ${shown.join(' | ')}` : ''}`);
     }
   }
@@ -46,7 +49,7 @@ export class EnvironmentPage {
   async transition(name: string, expect: string): Promise<void> {
     await this.button(name).click();
     const dialog = this.page.getByRole('dialog', { name: new RegExp(`^${name} `) });
-    if (await dialog.isVisible().catch(() => false) || name === 'STOP_ACTIVITY' || name === 'EXIT') {
+    if ((await dialog.isVisible().catch(() => false)) || name === 'STOP_ACTIVITY' || name === 'EXIT') {
       await dialog.waitFor();
       await dialog.getByRole('button', { name, exact: true }).click();
     }

@@ -26,7 +26,10 @@ export class TasksPage {
 }
 
 export class TaskDrawer {
-  constructor(readonly page: Page, readonly taskName: string) {}
+  constructor(
+    readonly page: Page,
+    readonly taskName: string,
+  ) {}
 
   get root(): Locator {
     return this.page.getByRole('dialog', { name: `Task ${this.taskName}` });
@@ -43,12 +46,16 @@ export class TaskDrawer {
   /** Searches the log (xterm search) and returns the status line, e.g. "Match 1 of 3 for …". */
   async findInLog(text: string): Promise<string> {
     const box = this.root.getByRole('searchbox', { name: 'Search log' });
-    return eventually(`"${text}" in the log of ${this.taskName}`, async () => {
-      await box.fill(text);
-      await this.root.getByRole('button', { name: 'Find', exact: true }).click();
-      const s = (await this.logStatus.textContent()) ?? '';
-      return /Match \d+ of \d+/.test(s) ? s : null;
-    }, 20_000);
+    return eventually(
+      `"${text}" in the log of ${this.taskName}`,
+      async () => {
+        await box.fill(text);
+        await this.root.getByRole('button', { name: 'Find', exact: true }).click();
+        const s = (await this.logStatus.textContent()) ?? '';
+        return /Match \d+ of \d+/.test(s) ? s : null;
+      },
+      20_000,
+    );
   }
 
   async close(): Promise<void> {

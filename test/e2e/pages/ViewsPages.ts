@@ -3,13 +3,19 @@ import type { Locator, Page } from 'playwright-core';
 
 export class NodesPage {
   constructor(readonly page: Page) {}
-  get table(): Locator { return this.page.getByRole('table', { name: 'Nodes' }); }
-  chart(title: RegExp): Locator { return this.page.getByRole('figure', { name: title }); }
+  get table(): Locator {
+    return this.page.getByRole('table', { name: 'Nodes' });
+  }
+  chart(title: RegExp): Locator {
+    return this.page.getByRole('figure', { name: title });
+  }
 }
 
 export class RunsPage {
   constructor(readonly page: Page) {}
-  get table(): Locator { return this.page.getByRole('table', { name: /Runs/ }); }
+  get table(): Locator {
+    return this.page.getByRole('table', { name: /Runs/ });
+  }
   async runNumbers(): Promise<number[]> {
     const heads = await this.table.locator('tbody').getByRole('rowheader').allTextContents();
     return heads.map((h) => Number(h.trim()));
@@ -18,8 +24,16 @@ export class RunsPage {
 
 export class EventsPage {
   constructor(readonly page: Page) {}
-  get table(): Locator { return this.page.getByRole('table', { name: /Events/ }); }
-  kind(group: string): Locator { return this.page.getByRole('group', { name: 'Kinds' }).getByRole('button', { name: group, exact: true }); }
-  async search(text: string): Promise<void> { await this.page.getByRole('searchbox', { name: 'Search events' }).fill(text); }
-  async rowsText(): Promise<string[]> { return this.table.locator('.tbody-scroll').getByRole('row').allTextContents(); }
+  get table(): Locator {
+    return this.page.getByRole('table', { name: /Events/ });
+  }
+  kind(group: string): Locator {
+    return this.page.getByRole('group', { name: 'Kinds' }).getByRole('button', { name: group, exact: true });
+  }
+  async search(text: string): Promise<void> {
+    await this.page.getByRole('searchbox', { name: 'Search events' }).fill(text);
+  }
+  async rowsText(): Promise<string[]> {
+    return this.table.locator('.tbody-scroll').getByRole('row').allTextContents();
+  }
 }

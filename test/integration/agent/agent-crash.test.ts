@@ -75,5 +75,8 @@ test('a task whose agent is killed -9 and never restarted leaves after the orpha
   for (let i = 0; i < 100 && pidAlive(l!.pid); i++) await sleep(50);
   assert.ok(!pidAlive(l!.pid), 'the task is gone 6 s after its agent, not left running as an orphan');
   assert.deepEqual(groupLiving(l!.pid), []);
-  assert.match(fs.readFileSync(l!.logPath, 'utf8'), /no agent at unix:\/\/\S+ for \d+\.\d s \(BATON_ORPHAN_GRACE_MS 1500\); leaving rather than running on as an orphan/);
+  assert.match(
+    fs.readFileSync(l!.logPath, 'utf8'),
+    /no agent at unix:\/\/\S+ for \d+\.\d s \(BATON_ORPHAN_GRACE_MS 1500\); leaving rather than running on as an orphan/,
+  );
 });

@@ -26,7 +26,11 @@ test('a basic task that exits 0 is DONE, one that exits 3 is ERROR with its last
 test('a basic task follows the transitions and EXIT stops it (DONE, nothing left)', async (t) => {
   const { ctl } = await setup(t);
   const [l] = await ctl.launch([sh('env-test/sleeper', 'sleep 30 & wait')]);
-  for (const [ev, st] of [['CONFIGURE', 'CONFIGURED'], ['START', 'RUNNING'], ['STOP', 'CONFIGURED']] as const) {
+  for (const [ev, st] of [
+    ['CONFIGURE', 'CONFIGURED'],
+    ['START', 'RUNNING'],
+    ['STOP', 'CONFIGURED'],
+  ] as const) {
     const [u] = await ctl.transition(ev, [{ taskId: 'env-test/sleeper' }]);
     assert.equal(u!.ok, true);
     assert.equal(u!.state, st);
@@ -42,10 +46,16 @@ test('a basic task follows the transitions and EXIT stops it (DONE, nothing left
 
 test('the task environment carries the Baton variables and the binds get addresses', async (t) => {
   const { ctl, logs } = await setup(t);
-  const [u] = await ctl.launch([{
-    ...sh('env-test/envy', 'echo "id=$BATON_TASK_ID name=$BATON_TASK_NAME env=$BATON_ENV_ID node=$BATON_NODE ctl=${BATON_CONTROL:-none} x=$X"; sleep 0.1'),
-    env: { X: 'y' }, binds: [{ name: 'out', type: 'push', transport: 'tcp' }, { name: 'ipc', type: 'push', transport: 'unix' }],
-  }]);
+  const [u] = await ctl.launch([
+    {
+      ...sh('env-test/envy', 'echo "id=$BATON_TASK_ID name=$BATON_TASK_NAME env=$BATON_ENV_ID node=$BATON_NODE ctl=${BATON_CONTROL:-none} x=$X"; sleep 0.1'),
+      env: { X: 'y' },
+      binds: [
+        { name: 'out', type: 'push', transport: 'tcp' },
+        { name: 'ipc', type: 'push', transport: 'unix' },
+      ],
+    },
+  ]);
   assert.match(u!.addresses.out!, /^tcp:\/\/127\.0\.0\.1:31\d\d\d$/);
   assert.equal(u!.ports.out, Number(u!.addresses.out!.split(':').pop()));
   assert.match(u!.addresses.ipc!, /^unix:\/\/\/.*\.ipc\.sock$/);

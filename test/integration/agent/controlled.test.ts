@@ -18,8 +18,12 @@ test('a controlled task goes CONFIGURE, START, STOP, RESET, EXIT and leaves with
   const pid = launched!.pid;
 
   const steps: Array<[string, string, Record<string, string>?]> = [
-    ['CONFIGURE', 'CONFIGURED', { delay_ms: '10' }], ['START', 'RUNNING', { run_number: '7' }],
-    ['STOP', 'CONFIGURED'], ['RESET', 'STANDBY'], ['CONFIGURE', 'CONFIGURED'], ['EXIT', 'DONE'],
+    ['CONFIGURE', 'CONFIGURED', { delay_ms: '10' }],
+    ['START', 'RUNNING', { run_number: '7' }],
+    ['STOP', 'CONFIGURED'],
+    ['RESET', 'STANDBY'],
+    ['CONFIGURE', 'CONFIGURED'],
+    ['EXIT', 'DONE'],
   ];
   for (const [event, state, args] of steps) {
     const [u] = await ctl.transition(event, [{ taskId: 'env-test/alpha', args }]);
@@ -49,7 +53,7 @@ test('a transition the task does not allow from its state fails and changes noth
   assert.equal(c!.state, 'CONFIGURED');
 });
 
-test('a handler that throws answers ok=false with state ERROR and the task\'s words', async (t) => {
+test("a handler that throws answers ok=false with state ERROR and the task's words", async (t) => {
   const { ctl, logs } = await setup(t);
   await ctl.launch([demo('env-test/gamma')]);
   const [u] = await ctl.transition('CONFIGURE', [{ taskId: 'env-test/gamma', args: { fail_on: 'CONFIGURE' } }]);

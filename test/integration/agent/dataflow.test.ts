@@ -5,12 +5,24 @@ import * as path from 'node:path';
 import { PROGRAMS, readLogs, setup, spec } from './harness.js';
 
 const prog = (taskId: string, name: string, binds: string[] = []) =>
-  spec({ taskId, args: [path.join(PROGRAMS, `${name}.js`)], binds: binds.map((b) => ({ name: b, type: 'push', transport: b === 'out' && name === 'builder' ? 'unix' : 'tcp' })) });
+  spec({
+    taskId,
+    args: [path.join(PROGRAMS, `${name}.js`)],
+    binds: binds.map((b) => ({ name: b, type: 'push', transport: b === 'out' && name === 'builder' ? 'unix' : 'tcp' })),
+  });
 
 test('frames flow from a readout through a builder to a sink and the qc check', async (t) => {
   const { ctl, logs } = await setup(t);
-  const ups = await ctl.launch([prog('env-d/readout-0', 'readout', ['out']), prog('env-d/builder', 'builder', ['out']), prog('env-d/sink', 'sink'), prog('env-d/qc', 'qc-check')]);
-  assert.ok(ups.every((u) => u.kind === 'launched'), JSON.stringify(ups.map((u) => u.error?.message)));
+  const ups = await ctl.launch([
+    prog('env-d/readout-0', 'readout', ['out']),
+    prog('env-d/builder', 'builder', ['out']),
+    prog('env-d/sink', 'sink'),
+    prog('env-d/qc', 'qc-check'),
+  ]);
+  assert.ok(
+    ups.every((u) => u.kind === 'launched'),
+    JSON.stringify(ups.map((u) => u.error?.message)),
+  );
   const addr = (id: string, ch: string) => ups.find((u) => u.taskId === id)!.addresses[ch]!;
   const ro = addr('env-d/readout-0', 'out');
   const bo = addr('env-d/builder', 'out');
@@ -21,7 +33,10 @@ test('frames flow from a readout through a builder to a sink and the qc check', 
     { taskId: 'env-d/sink', args: { 'chan.in.connect': bo, 'chan.in.type': 'pull' } },
     { taskId: 'env-d/qc', args: { 'chan.in.connect': bo, 'chan.in.type': 'pull' } },
   ]);
-  assert.ok(conf.every((u) => u.ok), JSON.stringify(conf.map((u) => u.error?.message)));
+  assert.ok(
+    conf.every((u) => u.ok),
+    JSON.stringify(conf.map((u) => u.error?.message)),
+  );
   const all = ['env-d/readout-0', 'env-d/builder', 'env-d/sink', 'env-d/qc'].map((taskId) => ({ taskId, args: { run_number: '5' } }));
   const start = await ctl.transition('START', all);
   assert.ok(start.every((u) => u.ok && u.state === 'RUNNING'));

@@ -92,7 +92,11 @@ test('a task that does not answer in time: TIMEOUT naming it, alive; one that cr
     { taskId: 'env-test/crashy', args: { crash_on: 'START' } },
     { taskId: 'env-test/fine' },
   ]);
-  const ups = await ctl.transition('START', ['slow', 'crashy', 'fine'].map((n) => ({ taskId: `env-test/${n}`, args: { run_number: '1' } })), 1500);
+  const ups = await ctl.transition(
+    'START',
+    ['slow', 'crashy', 'fine'].map((n) => ({ taskId: `env-test/${n}`, args: { run_number: '1' } })),
+    1500,
+  );
   const by = (n: string) => ups.find((u) => u.taskId === `env-test/${n}` && u.kind === 'state')!;
   assert.equal(by('fine').ok, true);
   assert.equal(by('fine').state, 'RUNNING');

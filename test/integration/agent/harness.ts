@@ -4,9 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  AgentClient, type AgentMsg, type ControllerMsg, type Heartbeat, type Hello, type LaunchSpec, type TaskUpdate,
-} from '../../../core/rpc/gen/agent.js';
+import { AgentClient, type AgentMsg, type ControllerMsg, type Heartbeat, type Hello, type LaunchSpec, type TaskUpdate } from '../../../core/rpc/gen/agent.js';
 import { tokenInterceptor } from '../../../core/rpc/auth.js';
 import { startAgent, type AgentHandle, type AgentOptions } from '../../../core/agent/main.js';
 
@@ -20,8 +18,20 @@ export function tempHome(): string {
 
 export function spec(f: Partial<LaunchSpec> & { taskId: string }): LaunchSpec {
   return {
-    envId: 'env-test', name: f.taskId.split('/').pop()!, driver: 'process', control: 'controlled', command: NODE,
-    args: [], env: {}, cwd: '', binds: [], sim: undefined, controlExitMs: 2000, termMs: 1000, cleanupFiles: [], ...f,
+    envId: 'env-test',
+    name: f.taskId.split('/').pop()!,
+    driver: 'process',
+    control: 'controlled',
+    command: NODE,
+    args: [],
+    env: {},
+    cwd: '',
+    binds: [],
+    sim: undefined,
+    controlExitMs: 2000,
+    termMs: 1000,
+    cleanupFiles: [],
+    ...f,
   };
 }
 
@@ -31,7 +41,15 @@ export function demo(taskId: string, extra: Partial<LaunchSpec> = {}): LaunchSpe
 
 export async function startTestAgent(extra: Partial<AgentOptions> = {}): Promise<{ home: string; agent: AgentHandle; opts: AgentOptions }> {
   const home = extra.home ?? tempHome();
-  const opts: AgentOptions = { name: 'n1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: { zone: 'test' }, portRange: [31000, 31999], ...extra };
+  const opts: AgentOptions = {
+    name: 'n1',
+    home,
+    listen: `unix://${home}/agent.sock`,
+    token: TOKEN,
+    labels: { zone: 'test' },
+    portRange: [31000, 31999],
+    ...extra,
+  };
   return { home, agent: await startAgent(opts), opts };
 }
 
@@ -126,7 +144,9 @@ export class TestController {
 
   transition(event: string, items: Array<{ taskId: string; args?: Record<string, string> }>, deadlineMs = 10_000, waitMs = 30_000): Promise<TaskUpdate[]> {
     const batchId = this.batch++;
-    this.send({ msg: { $case: 'transition', transition: { batchId, event, deadlineMs, items: items.map((i) => ({ taskId: i.taskId, args: i.args ?? {} })) } } });
+    this.send({
+      msg: { $case: 'transition', transition: { batchId, event, deadlineMs, items: items.map((i) => ({ taskId: i.taskId, args: i.args ?? {} })) } },
+    });
     return this.batchOf(batchId, waitMs);
   }
 
@@ -147,7 +167,11 @@ export class TestController {
 }
 
 /** All lines of a TaskLogs call (not following), or the first `until` lines when following. */
-export function readLogs(c: AgentClient, req: { taskId: string; tail?: number; grep?: string; follow?: boolean }, until?: (lines: string[]) => boolean): Promise<string[]> {
+export function readLogs(
+  c: AgentClient,
+  req: { taskId: string; tail?: number; grep?: string; follow?: boolean },
+  until?: (lines: string[]) => boolean,
+): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const lines: string[] = [];
     const s = c.taskLogs({ taskId: req.taskId, tail: req.tail ?? 0, grep: req.grep ?? '', follow: !!req.follow });

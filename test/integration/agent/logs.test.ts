@@ -39,6 +39,9 @@ test('follow survives log rotation', async (t) => {
   const lines = await readLogs(logs, { taskId: 'env-test/chatty', follow: true, tail: 1 });
   assert.equal(lines[lines.length - 1], 'line 600');
   const nums = lines.map((x) => Number(x.split(' ')[1]));
-  assert.ok(nums.every((n, i) => i === 0 || n > nums[i - 1]!), 'lines come in order');
+  assert.ok(
+    nums.every((n, i) => i === 0 || n > nums[i - 1]!),
+    'lines come in order',
+  );
   assert.ok(fs.existsSync(`${l!.logPath}.1`), 'the log was rotated');
 });

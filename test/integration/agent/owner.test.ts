@@ -43,7 +43,9 @@ test('a second controller is refused naming the owner; the owner session goes on
   // the heartbeat says how late the agent's own event loop ran: block it (the agent runs in this
   // process) and the next heartbeat shows it
   const blockedUntil = Date.now() + 400;
-  while (Date.now() < blockedUntil) { /* a busy agent */ }
+  while (Date.now() < blockedUntil) {
+    /* a busy agent */
+  }
   const n = a.heartbeats.length;
   const hb = await a.waitFor(() => a.heartbeats.slice(n).find((h) => h.loopLagMaxMs > 0), 5000, 'a heartbeat with the loop delay');
   assert.ok(hb.loopLagMaxMs >= 300, `max loop delay ${hb.loopLagMaxMs} ms`);

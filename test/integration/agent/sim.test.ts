@@ -15,10 +15,19 @@ test('a sim agent takes 10,000 tasks through a full cycle', async (t) => {
   const launched = await ctl.launch(ids.map((id) => simSpec(id, { delayMs: 5 })));
   assert.equal(launched.filter((u) => u.kind === 'launched').length, 10_000);
   const items = ids.map((taskId) => ({ taskId }));
-  for (const [ev, st] of [['CONFIGURE', 'CONFIGURED'], ['START', 'RUNNING'], ['STOP', 'CONFIGURED'], ['RESET', 'STANDBY'], ['EXIT', 'DONE']] as const) {
+  for (const [ev, st] of [
+    ['CONFIGURE', 'CONFIGURED'],
+    ['START', 'RUNNING'],
+    ['STOP', 'CONFIGURED'],
+    ['RESET', 'STANDBY'],
+    ['EXIT', 'DONE'],
+  ] as const) {
     const ups = (await ctl.transition(ev, items)).filter((u) => u.kind === 'state');
     assert.equal(ups.length, 10_000, ev);
-    assert.ok(ups.every((u) => u.ok && u.state === st), `${ev} -> ${st}`);
+    assert.ok(
+      ups.every((u) => u.ok && u.state === st),
+      `${ev} -> ${st}`,
+    );
   }
   // updates are batched: far fewer messages than updates
   const msgs = ctl.msgs.filter((m) => m.msg?.$case === 'updates').length;
@@ -28,18 +37,27 @@ test('a sim agent takes 10,000 tasks through a full cycle', async (t) => {
 test('sim failure injection: fail_on, a slow task past the deadline, a crash after exit_after_ms', async (t) => {
   const { ctl } = await setup(t);
   await ctl.launch([
-    simSpec('env-sim/ok'), simSpec('env-sim/failer', { failOn: 'START' }), simSpec('env-sim/slow', { delayMs: 5000 }),
+    simSpec('env-sim/ok'),
+    simSpec('env-sim/failer', { failOn: 'START' }),
+    simSpec('env-sim/slow', { delayMs: 5000 }),
     simSpec('env-sim/crasher', { exitAfterMs: 50 }),
   ]);
   const ex = await ctl.exited('env-sim/crasher');
   assert.equal(ex.state, 'ERROR');
   assert.equal(ex.error!.code, 'TASK_FAILED');
-  const conf = await ctl.transition('CONFIGURE', ['ok', 'failer', 'slow'].map((n) => ({ taskId: `env-sim/${n}` })), 200);
+  const conf = await ctl.transition(
+    'CONFIGURE',
+    ['ok', 'failer', 'slow'].map((n) => ({ taskId: `env-sim/${n}` })),
+    200,
+  );
   const by = (ups: typeof conf, n: string) => ups.find((u) => u.taskId === `env-sim/${n}`)!;
   assert.equal(by(conf, 'ok').state, 'CONFIGURED');
   assert.equal(by(conf, 'slow').error!.code, 'TIMEOUT');
   assert.equal(by(conf, 'slow').error!.data.alive, 'true');
-  const start = await ctl.transition('START', ['ok', 'failer'].map((n) => ({ taskId: `env-sim/${n}` })));
+  const start = await ctl.transition(
+    'START',
+    ['ok', 'failer'].map((n) => ({ taskId: `env-sim/${n}` })),
+  );
   assert.equal(by(start, 'ok').state, 'RUNNING');
   assert.equal(by(start, 'failer').ok, false);
   assert.equal(by(start, 'failer').state, 'ERROR');
@@ -53,7 +71,10 @@ test('startSimAgents: one unix socket per agent in the given directory', async (
     await Promise.all(agents.map((a) => a.stop()));
     fs.rmSync(home, { recursive: true, force: true });
   });
-  assert.deepEqual(agents.map((a) => a.name), ['sim-1', 'sim-2', 'sim-3', 'sim-4', 'sim-5']);
+  assert.deepEqual(
+    agents.map((a) => a.name),
+    ['sim-1', 'sim-2', 'sim-3', 'sim-4', 'sim-5'],
+  );
   assert.equal(agents[2]!.address, `unix://${home}/sim/sim-3.sock`);
   const ctl = await TestController.open(agents[4]!.address, '');
   assert.equal(ctl.hello!.node, 'sim-5');

@@ -14,14 +14,30 @@ import { pidAlive, setup, sleep, spec, type TestController } from './harness.js'
 const built = fs.existsSync(SPAWN_HELPER);
 const skip = built ? false : `the spawn helper was not built (no C compiler): ${SPAWN_HELPER}`;
 
-interface ProcFacts { ppid: number; session: number; pgrp: number; sigBlk: string; sigIgn: string; fds: string[]; stdin: string }
+interface ProcFacts {
+  ppid: number;
+  session: number;
+  pgrp: number;
+  sigBlk: string;
+  sigIgn: string;
+  fds: string[];
+  stdin: string;
+}
 
 function procFacts(pid: number): ProcFacts {
   const st = readProcStat(pid)!;
   const status = fs.readFileSync(`/proc/${pid}/status`, 'latin1');
   const field = (k: string) => new RegExp(`^${k}:\\s*(\\S+)`, 'm').exec(status)![1]!;
   const fds = fs.readdirSync(`/proc/${pid}/fd`).sort();
-  return { ppid: st.ppid, pgrp: st.pgrp, session: st.session, sigBlk: field('SigBlk'), sigIgn: field('SigIgn'), fds, stdin: fs.readlinkSync(`/proc/${pid}/fd/0`) };
+  return {
+    ppid: st.ppid,
+    pgrp: st.pgrp,
+    session: st.session,
+    sigBlk: field('SigBlk'),
+    sigIgn: field('SigIgn'),
+    fds,
+    stdin: fs.readlinkSync(`/proc/${pid}/fd/0`),
+  };
 }
 
 /** This process's descriptors above 2 that an exec keeps (flags in /proc/self/fdinfo lack O_CLOEXEC). */
@@ -32,7 +48,9 @@ function inheritedOpenOnExec(): string[] {
     try {
       const flags = parseInt(/^flags:\s*(\d+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'latin1'))![1]!, 8);
       if (!(flags & 0o2000000)) out.push(fd);
-    } catch { /* the directory's own descriptor, closed by now */ }
+    } catch {
+      /* the directory's own descriptor, closed by now */
+    }
   }
   return out;
 }
@@ -50,13 +68,17 @@ function helperPids(): number[] {
     if (!/^\d+$/.test(n)) continue;
     try {
       if (fs.readlinkSync(`/proc/${n}/exe`) === SPAWN_HELPER && procFacts(Number(n)).ppid === process.pid) out.push(Number(n));
-    } catch { /* gone meanwhile */ }
+    } catch {
+      /* gone meanwhile */
+    }
   }
   return out;
 }
 
 for (const helper of [true, false]) {
-  test(`a task spawned ${helper ? 'by the spawn helper' : 'by Node (helper off)'} has its own session, /dev/null stdin, its log, nothing blocked or ignored, fds 0-2 only`, { skip: helper && skip }, async (t) => {
+  test(`a task spawned ${helper ? 'by the spawn helper' : 'by Node (helper off)'} has its own session, /dev/null stdin, its log, nothing blocked or ignored, fds 0-2 only`, {
+    skip: helper && skip,
+  }, async (t) => {
     const { ctl } = await setup(t, { spawnHelper: helper });
     const u = await launchSleeper(ctl, 'env-test/facts');
     const p = procFacts(u.pid);
@@ -114,11 +136,11 @@ test('through the helper: a log directory removed under the agent is made again'
   assert.equal(fs.readFileSync(u!.logPath, 'utf8'), 'hello\n');
 });
 
-test('kill -9 of the spawn helper: its task\'s exit is still reported, and the next task starts with Node', { skip }, async (t) => {
+test("kill -9 of the spawn helper: its task's exit is still reported, and the next task starts with Node", { skip }, async (t) => {
   const { ctl } = await setup(t);
   const a = await launchSleeper(ctl, 'env-test/before');
   const helperPid = procFacts(a.pid).ppid;
-  assert.ok(helperPids().includes(helperPid), 'the task\'s parent is this agent\'s spawn helper');
+  assert.ok(helperPids().includes(helperPid), "the task's parent is this agent's spawn helper");
   process.kill(helperPid, 'SIGKILL');
   await sleep(100);
   process.kill(a.pid, 'SIGKILL');
@@ -153,7 +175,10 @@ test('an exit the helper reports before anyone listens is kept, and given on a l
   let inOn = true;
   let calledInOn = false;
   const got = await new Promise<[number | null, string | null]>((resolve) => {
-    r.child.on('exit', (code, signal) => { calledInOn = inOn; resolve([code, signal]); });
+    r.child.on('exit', (code, signal) => {
+      calledInOn = inOn;
+      resolve([code, signal]);
+    });
     inOn = false;
   });
   assert.equal(calledInOn, false, 'not given inside on(): the launcher marks the task launched right after it listens');
@@ -161,18 +186,29 @@ test('an exit the helper reports before anyone listens is kept, and given on a l
   assert.deepEqual(lost, []);
 });
 
-test('the helper reports each task\'s start time as /proc has it, also for a command named with spaces and parentheses; many spawns in one turn all start', { skip }, async (t) => {
+test("the helper reports each task's start time as /proc has it, also for a command named with spaces and parentheses; many spawns in one turn all start", {
+  skip,
+}, async (t) => {
   const helper = SpawnHelper.start(() => {})!;
   t.after(() => helper.stop());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-spawn-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const odd = path.join(dir, 'a (b) c');
   fs.symlinkSync('/bin/sleep', odd); // /proc/<pid>/stat shows it as "(a (b) c)"
-  const rs = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-    helper.spawn({ command: i % 2 ? odd : '/bin/sleep', args: ['30'], env: {}, cwd: dir, logPath: path.join(dir, `${i}.log`) })));
+  const rs = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      helper.spawn({ command: i % 2 ? odd : '/bin/sleep', args: ['30'], env: {}, cwd: dir, logPath: path.join(dir, `${i}.log`) }),
+    ),
+  );
   for (const r of rs) {
     assert.ok(r.ok);
-    t.after(() => { try { process.kill(r.pid, 'SIGKILL'); } catch { /* gone */ } });
+    t.after(() => {
+      try {
+        process.kill(r.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    });
     const st = readProcStat(r.pid)!;
     assert.ok(r.startTime && r.startTime > 0, 'a start time is reported');
     assert.equal(r.startTime, st.starttime);

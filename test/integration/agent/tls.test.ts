@@ -15,10 +15,29 @@ function makeCerts(dir: string): void {
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
   const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   ssl('req', '-x509', ...key, '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=baton-test-ca', '-days', '1');
-  for (const [name, cn] of [['agent', 'localhost'], ['ctl', 'controller']]) {
+  for (const [name, cn] of [
+    ['agent', 'localhost'],
+    ['ctl', 'controller'],
+  ]) {
     ssl('req', ...key, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
     fs.writeFileSync(path.join(dir, `${name}.ext`), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`);
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '1',
+      '-extfile',
+      `${name}.ext`,
+    );
   }
 }
 
@@ -36,9 +55,20 @@ test('with mutual TLS an agent listens on a network address and wants a client c
   }
   makeCerts(home);
   const f = (n: string) => path.join(home, n);
-  const agent = await startAgent({ name: 'n1', home, listen: '0.0.0.0:0', token: TOKEN, labels: {}, tls: { cert: f('agent.crt'), key: f('agent.key'), ca: f('ca.crt') } });
+  const agent = await startAgent({
+    name: 'n1',
+    home,
+    listen: '0.0.0.0:0',
+    token: TOKEN,
+    labels: {},
+    tls: { cert: f('agent.crt'), key: f('agent.key'), ca: f('ca.crt') },
+  });
   const port = agent.address.split(':').pop();
-  const good = new AgentClient(`127.0.0.1:${port}`, grpc.credentials.createSsl(fs.readFileSync(f('ca.crt')), fs.readFileSync(f('ctl.key')), fs.readFileSync(f('ctl.crt'))), { interceptors: [tokenInterceptor(TOKEN)] });
+  const good = new AgentClient(
+    `127.0.0.1:${port}`,
+    grpc.credentials.createSsl(fs.readFileSync(f('ca.crt')), fs.readFileSync(f('ctl.key')), fs.readFileSync(f('ctl.crt'))),
+    { interceptors: [tokenInterceptor(TOKEN)] },
+  );
   const anon = new AgentClient(`127.0.0.1:${port}`, grpc.credentials.createSsl(fs.readFileSync(f('ca.crt'))), { interceptors: [tokenInterceptor(TOKEN)] });
   t.after(async () => {
     good.close();

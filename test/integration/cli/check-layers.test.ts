@@ -29,7 +29,11 @@ test('imports against the layers are reported with file, line and rule', () => {
   try {
     write(root, 'core/model/states.ts', 'export const x = 1;\n');
     write(root, 'core/controller/core.ts', "import { x } from '../model/states.js';\nexport const y = x;\n");
-    write(root, 'core/agent/agent.ts', "// import { y } from '../controller/core.js'; (a comment does not count)\nimport { y } from '../controller/core.js';\n");
+    write(
+      root,
+      'core/agent/agent.ts',
+      "// import { y } from '../controller/core.js'; (a comment does not count)\nimport { y } from '../controller/core.js';\n",
+    );
     write(root, 'core/workflow/w.ts', "export async function f() { return import('../store/s.js'); }\n");
     write(root, 'core/store/s.ts', 'export {};\n');
     write(root, 'core/rpc/r.ts', "import '../../renderer/src/x.js';\n");
@@ -39,10 +43,22 @@ test('imports against the layers are reported with file, line and rule', () => {
     const r = lint(root);
     assert.equal(r.status, 1);
     const lines = r.stderr.trim().split('\n');
-    assert.ok(lines.some((l) => l.startsWith('core/agent/agent.ts:2: core/agent imports core/controller')), r.stderr);
-    assert.ok(lines.some((l) => l.startsWith('core/workflow/w.ts:1: core/workflow imports core/store')), r.stderr);
-    assert.ok(lines.some((l) => l.startsWith('core/rpc/r.ts:1: core/rpc imports renderer')), r.stderr);
-    assert.ok(lines.some((l) => l.startsWith('renderer/src/x.ts:2: renderer imports core/controller')), r.stderr);
+    assert.ok(
+      lines.some((l) => l.startsWith('core/agent/agent.ts:2: core/agent imports core/controller')),
+      r.stderr,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('core/workflow/w.ts:1: core/workflow imports core/store')),
+      r.stderr,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('core/rpc/r.ts:1: core/rpc imports renderer')),
+      r.stderr,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('renderer/src/x.ts:2: renderer imports core/controller')),
+      r.stderr,
+    );
     assert.ok(!lines.some((l) => l.startsWith('core/cli/')), 'the CLI may import anything in core');
     assert.ok(!lines.some((l) => l.includes('renderer/src/x.ts:1:')), 'the renderer may use the generated types');
     assert.equal(lines.filter((l) => /^\S+:\d+: /.test(l)).length, 4);
@@ -99,10 +115,21 @@ test('a type-only cycle inside one folder is a note, not a failure; a value impo
     write(root, 'core/controller/model/task.ts', "import type { Env } from './env.js';\nexport class Task { constructor(readonly env: Env) {} }\n");
     let r = cycles(root);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /note: type-only import cycle inside one folder \(allowed\): core\/controller\/model\/env.ts:1 -> core\/controller\/model\/task.ts:1 -> core\/controller\/model\/env.ts/);
+    assert.match(
+      r.stdout,
+      /note: type-only import cycle inside one folder \(allowed\): core\/controller\/model\/env.ts:1 -> core\/controller\/model\/task.ts:1 -> core\/controller\/model\/env.ts/,
+    );
     // `import { type Env, other }` brings code in: the cycle is real
-    write(root, 'core/controller/model/task.ts', "import { type Env, other } from './env.js';\nexport class Task { constructor(readonly env: Env) { other(); } }\n");
-    write(root, 'core/controller/model/env.ts', "import { Task } from './task.js';\nexport class Env { tasks = [new Task(this)]; }\nexport function other() {}\n");
+    write(
+      root,
+      'core/controller/model/task.ts',
+      "import { type Env, other } from './env.js';\nexport class Task { constructor(readonly env: Env) { other(); } }\n",
+    );
+    write(
+      root,
+      'core/controller/model/env.ts',
+      "import { Task } from './task.js';\nexport class Env { tasks = [new Task(this)]; }\nexport function other() {}\n",
+    );
     r = cycles(root);
     assert.equal(r.status, 1, r.stdout);
     assert.match(r.stderr, /import cycle: core\/controller\/model\/env.ts:1 -> core\/controller\/model\/task.ts:1 -> core\/controller\/model\/env.ts/);
@@ -123,7 +150,10 @@ test('sdk/node may import core/rpc and core/model; nothing in core may import sd
     write(root, 'core/cli/main.ts', "import '../../sdk/node/task.js';\n");
     const r = lint(root);
     assert.equal(r.status, 1);
-    const lines = r.stderr.trim().split('\n').filter((l) => /^\S+:\d+: /.test(l));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => /^\S+:\d+: /.test(l));
     assert.deepEqual(lines.map((l) => l.slice(0, l.indexOf(' ('))).sort(), [
       'core/agent/uses-sdk.ts:1: core/agent imports sdk/node',
       'core/cli/main.ts:1: core/cli imports sdk/node',

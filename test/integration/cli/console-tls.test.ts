@@ -17,8 +17,17 @@ test('baton console refuses a partial TLS set, from flags or BATON_TLS_*, naming
     assert.equal(env.code, 2, env.stderr);
     assert.match(env.stderr, /missing BATON_TLS_CERT, BATON_TLS_KEY/);
 
-    const unreadable = await baton(home, ['console', '--controller', '127.0.0.1:1',
-      '--tls-cert', `${home}/cli.crt`, '--tls-key', `${home}/cli.key`, '--tls-ca', `${home}/ca.crt`]);
+    const unreadable = await baton(home, [
+      'console',
+      '--controller',
+      '127.0.0.1:1',
+      '--tls-cert',
+      `${home}/cli.crt`,
+      '--tls-key',
+      `${home}/cli.key`,
+      '--tls-ca',
+      `${home}/ca.crt`,
+    ]);
     assert.equal(unreadable.code, 2, unreadable.stderr);
     assert.match(unreadable.stderr, /cannot read .*cli\.crt/);
   } finally {

@@ -46,7 +46,12 @@ describe('the typed Control client over mutual TLS', { timeout: 60_000 }, () => 
         assert.ok(e instanceof BatonError, `a BatonError, got ${String(e)}`);
         assert.equal(e.code, 'UNAVAILABLE');
         assert.equal(e.detail.where, 'tls.ca');
-        assert.match(e.message, new RegExp(`^controller ${ctl.address.replace(/\./g, '\\.')}: its certificate is not signed by the CA given \\(--tls-ca, BATON_TLS_CA\\): .*certificate`));
+        assert.match(
+          e.message,
+          new RegExp(
+            `^controller ${ctl.address.replace(/\./g, '\\.')}: its certificate is not signed by the CA given \\(--tls-ca, BATON_TLS_CA\\): .*certificate`,
+          ),
+        );
         return true;
       });
     } finally {
@@ -64,11 +69,13 @@ describe('the typed Control client over mutual TLS', { timeout: 60_000 }, () => 
   });
 
   it('a bad TLS file is a BAD_INPUT naming it, before anything is dialled', () => {
-    assert.throws(() => connectControl(ctl.address, { tls: { ...certs.cli, ca: `${home}/no-such-ca.pem` } }),
-      (e: unknown) => e instanceof BatonError && e.code === 'BAD_INPUT' && /no-such-ca\.pem/.test(e.message));
+    assert.throws(
+      () => connectControl(ctl.address, { tls: { ...certs.cli, ca: `${home}/no-such-ca.pem` } }),
+      (e: unknown) => e instanceof BatonError && e.code === 'BAD_INPUT' && /no-such-ca\.pem/.test(e.message),
+    );
   });
 
-  it('a stream fails as a BatonError with the controller\'s code, and says nothing once cancelled', async () => {
+  it("a stream fails as a BatonError with the controller's code, and says nothing once cancelled", async () => {
     const c = connectControl(ctl.address, { token: TOKEN, tls: certs.cli });
     try {
       const failure = await new Promise<BatonError>((resolve, reject) => {

@@ -12,20 +12,43 @@ export const ENV_ID = 'env-fake0001';
 
 function task(name: string, critical: boolean, pid: number): Task {
   return Task.fromPartial({
-    id: `${ENV_ID}/${name}`, name, role: name, envId: ENV_ID, className: 'demo', state: 'CONFIGURED',
-    node: name === 'gamma' ? 'agent-2' : 'agent-1', pid, critical, control: 'controlled', driver: 'process', included: true,
+    id: `${ENV_ID}/${name}`,
+    name,
+    role: name,
+    envId: ENV_ID,
+    className: 'demo',
+    state: 'CONFIGURED',
+    node: name === 'gamma' ? 'agent-2' : 'agent-1',
+    pid,
+    critical,
+    control: 'controlled',
+    driver: 'process',
+    included: true,
   });
 }
 
 export function fakeEnv(): Environment {
   const tasks = [task('alpha', true, 4101), task('beta', true, 4102), task('gamma', false, 4103)];
   return Environment.fromPartial({
-    id: ENV_ID, name: 'quick', workflow: 'quick', state: 'CONFIGURED', owner: 'tester', createdMs: Date.now() - 5000,
-    vars: { message: 'hi' }, tasks,
+    id: ENV_ID,
+    name: 'quick',
+    workflow: 'quick',
+    state: 'CONFIGURED',
+    owner: 'tester',
+    createdMs: Date.now() - 5000,
+    vars: { message: 'hi' },
+    tasks,
     counts: { total: 3, byState: { CONFIGURED: 3 }, lost: 0 },
     root: Role.fromPartial({
-      path: '', name: 'quick', kind: 'aggregator', state: 'CONFIGURED', critical: true, included: true,
-      children: tasks.map((t) => Role.fromPartial({ path: t.name, name: t.name, kind: 'task', state: t.state, critical: t.critical, included: true, taskId: t.id })),
+      path: '',
+      name: 'quick',
+      kind: 'aggregator',
+      state: 'CONFIGURED',
+      critical: true,
+      included: true,
+      children: tasks.map((t) =>
+        Role.fromPartial({ path: t.name, name: t.name, kind: 'task', state: t.state, critical: t.critical, included: true, taskId: t.id }),
+      ),
     }),
   });
 }
@@ -49,7 +72,8 @@ export async function startFakeController(dir: string, token = 'fake-token'): Pr
       throw e;
     }
   };
-  const unary = <Req, Res>(method: string, fn: (req: Req) => Res) =>
+  const unary =
+    <Req, Res>(method: string, fn: (req: Req) => Res) =>
     (call: grpc.ServerUnaryCall<Req, Res>, cb: grpc.sendUnaryData<Res>) => {
       try {
         guard(method, call);
@@ -85,13 +109,26 @@ export async function startFakeController(dir: string, token = 'fake-token'): Pr
       if (t === 'START_ACTIVITY') {
         call.write(ControlProgress.fromPartial({ final: true, ok: true, state: 'RUNNING', runNumber: 42, durationMs: 12, done: 3, total: 3, transition: t }));
       } else {
-        call.write(ControlProgress.fromPartial({
-          final: true, ok: false, state: 'ERROR', transition: t, done: 2, total: 3,
-          error: detailToProto({
-            code: 'TASK_FAILED', message: `${t} failed: task alpha exited`, taskName: 'alpha', taskId: `${ENV_ID}/alpha`,
-            node: 'agent-1', exitCode: 3, lastLines: ['configuring', 'cannot open /dev/readout0'], transition: t,
+        call.write(
+          ControlProgress.fromPartial({
+            final: true,
+            ok: false,
+            state: 'ERROR',
+            transition: t,
+            done: 2,
+            total: 3,
+            error: detailToProto({
+              code: 'TASK_FAILED',
+              message: `${t} failed: task alpha exited`,
+              taskName: 'alpha',
+              taskId: `${ENV_ID}/alpha`,
+              node: 'agent-1',
+              exitCode: 3,
+              lastLines: ['configuring', 'cannot open /dev/readout0'],
+              transition: t,
+            }),
           }),
-        }));
+        );
       }
       call.end();
     },
@@ -108,8 +145,7 @@ export async function startFakeController(dir: string, token = 'fake-token'): Pr
     },
   });
   const sock = path.join(dir, 'fake.sock');
-  await new Promise<void>((resolve, reject) =>
-    server.bindAsync(`unix://${sock}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())));
+  await new Promise<void>((resolve, reject) => server.bindAsync(`unix://${sock}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? reject(e) : resolve())));
   return {
     address: `unix://${sock}`,
     token,

@@ -9,8 +9,12 @@ import { BATON, baton, cleanEnv, pollUntil, procsOf, tempHome } from './harness.
 function start(home: string, args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [BATON, ...args], { env: cleanEnv(home, env), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return { child, output: () => out, exited };
 }
@@ -23,13 +27,25 @@ test('agent and controller in the foreground, stopped by SIGTERM and SIGINT', as
   const agent = start(home, ['agent', '--name', 'fg-1', '--listen', agentAddr, '--labels', 'zone=upstream'], { BATON_TOKEN: token });
   const ctl = start(home, ['controller', '--listen', ctlAddr, '--agent', agentAddr], { BATON_TOKEN: token });
   try {
-    const a = await pollUntil(async () => agent.output(), (o) => o.includes('listening on'), 15_000);
+    const a = await pollUntil(
+      async () => agent.output(),
+      (o) => o.includes('listening on'),
+      15_000,
+    );
     assert.match(a.value, new RegExp(`agent fg-1 listening on ${agentAddr}`));
-    const c = await pollUntil(async () => ctl.output(), (o) => o.includes('listening on'), 15_000);
+    const c = await pollUntil(
+      async () => ctl.output(),
+      (o) => o.includes('listening on'),
+      15_000,
+    );
     assert.match(c.value, new RegExp(`controller ctl-\\w+ listening on ${ctlAddr}`));
     const env = { BATON_CONTROLLER: ctlAddr, BATON_TOKEN: token };
-    const up = await pollUntil(() => baton(home, ['node', 'list', '--json'], { env }),
-      (r) => r.code === 0 && JSON.parse(r.stdout).some((n: { name: string; up: boolean }) => n.name === 'fg-1' && n.up), 15_000, 200);
+    const up = await pollUntil(
+      () => baton(home, ['node', 'list', '--json'], { env }),
+      (r) => r.code === 0 && JSON.parse(r.stdout).some((n: { name: string; up: boolean }) => n.name === 'fg-1' && n.up),
+      15_000,
+      200,
+    );
     assert.ok(up.met, `the controller dialled the agent: ${up.value.stdout}${up.value.stderr}`);
 
     ctl.child.kill('SIGTERM');
@@ -48,7 +64,11 @@ test('a controller without a token makes one and prints how to reach it', async 
   const home = tempHome();
   const ctl = start(home, ['controller', '--listen', `unix://${home}/c.sock`], {});
   try {
-    const c = await pollUntil(async () => ctl.output(), (o) => o.includes('BATON_TOKEN='), 15_000);
+    const c = await pollUntil(
+      async () => ctl.output(),
+      (o) => o.includes('BATON_TOKEN='),
+      15_000,
+    );
     const m = /export BATON_CONTROLLER=(\S+) BATON_TOKEN=(\S+)/.exec(c.value);
     assert.ok(m, c.value);
     const ok = await baton(home, ['env', 'list', '--json'], { env: { BATON_CONTROLLER: m[1]!, BATON_TOKEN: m[2]! } });

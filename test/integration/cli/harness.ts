@@ -32,8 +32,12 @@ export function baton(home: string, args: string[], opts: { env?: Record<string,
     const child = spawn(process.execPath, [BATON, ...args], { env: cleanEnv(home, opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`baton ${args.join(' ')} did not finish in ${opts.timeoutMs ?? 120_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
@@ -65,7 +69,12 @@ export async function json<T = any>(home: string, args: string[], opts: { env?: 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls fn until it returns a truthy value or the time is up (then returns the last value). */
-export async function pollUntil<T>(fn: () => Promise<T>, pred: (v: T) => boolean, timeoutMs: number, everyMs = 100): Promise<{ value: T; ms: number; met: boolean }> {
+export async function pollUntil<T>(
+  fn: () => Promise<T>,
+  pred: (v: T) => boolean,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<{ value: T; ms: number; met: boolean }> {
   const t0 = Date.now();
   let value = await fn();
   while (!pred(value) && Date.now() - t0 < timeoutMs) {
@@ -94,10 +103,22 @@ export function procsOf(home: string): ProcEntry[] {
       if (state === 'Z' || state === 'X') continue;
       const cmd = fs.readFileSync(`/proc/${n}/cmdline`, 'utf8').split('\0').join(' ');
       let env = '';
-      try { env = fs.readFileSync(`/proc/${n}/environ`, 'utf8'); } catch { /* not ours */ }
-      const links = ['cwd', 'fd/1', 'fd/2'].map((l) => { try { return fs.readlinkSync(`/proc/${n}/${l}`); } catch { return ''; } });
+      try {
+        env = fs.readFileSync(`/proc/${n}/environ`, 'utf8');
+      } catch {
+        /* not ours */
+      }
+      const links = ['cwd', 'fd/1', 'fd/2'].map((l) => {
+        try {
+          return fs.readlinkSync(`/proc/${n}/${l}`);
+        } catch {
+          return '';
+        }
+      });
       if (cmd.includes(home) || env.includes(home) || links.some((l) => l.startsWith(home + '/'))) out.push({ pid: Number(n), cmd });
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
@@ -128,7 +149,9 @@ export async function localStack(args: string[] = ['--agents', '2']): Promise<Lo
   const up = await baton(home, ['local', 'up', ...args], { timeoutMs: 120_000 });
   if (up.code !== 0) {
     const d = await stack.down();
-    throw new Error(`local up failed (exit ${up.code})\nstdout: ${up.stdout}\nstderr: ${up.stderr}\n${logsOf(home)}\nafter down: ${d.left.length} processes left`);
+    throw new Error(
+      `local up failed (exit ${up.code})\nstdout: ${up.stdout}\nstderr: ${up.stderr}\n${logsOf(home)}\nafter down: ${d.left.length} processes left`,
+    );
   }
   return stack;
 }
@@ -137,8 +160,12 @@ export async function localStack(args: string[] = ['--agents', '2']): Promise<Lo
 export function logsOf(home: string, lines = 30): string {
   const dir = path.join(home, 'local');
   if (!fs.existsSync(dir)) return '';
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.log')).map((f) => {
-    const text = fs.readFileSync(path.join(dir, f), 'utf8').split('\n').slice(-lines).join('\n');
-    return `--- ${f}\n${text}`;
-  }).join('\n');
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.log'))
+    .map((f) => {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8').split('\n').slice(-lines).join('\n');
+      return `--- ${f}\n${text}`;
+    })
+    .join('\n');
 }

@@ -11,7 +11,9 @@ import { sleep, tempHome } from './harness.js';
 function sleeper(env: Record<string, string>, out: string | 'ignore', detached: boolean): number {
   const fd = out === 'ignore' ? 'ignore' : fs.openSync(out, 'a');
   const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], {
-    detached, stdio: ['ignore', fd, fd], env: { PATH: process.env.PATH ?? '', ...env },
+    detached,
+    stdio: ['ignore', fd, fd],
+    env: { PATH: process.env.PATH ?? '', ...env },
   });
   if (typeof fd === 'number') fs.closeSync(fd);
   child.unref();

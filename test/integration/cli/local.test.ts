@@ -25,7 +25,10 @@ describe('baton local up / status / down', () => {
     const nodes = await stack.json<{ name: string; up: boolean; labels: Record<string, string> }[]>(['node', 'list']);
     const byName = new Map(nodes.map((n) => [n.name, n]));
     assert.deepEqual([...byName.keys()].sort(), ['agent-1', 'agent-2', 'agent-3']);
-    assert.ok(nodes.every((n) => n.up), 'every agent is up when local up returns');
+    assert.ok(
+      nodes.every((n) => n.up),
+      'every agent is up when local up returns',
+    );
     assert.equal(byName.get('agent-1')!.labels.zone, 'upstream');
     assert.equal(byName.get('agent-2')!.labels.zone, 'upstream');
     assert.equal(byName.get('agent-3')!.labels.zone, 'downstream');
@@ -115,7 +118,8 @@ describe('baton local down after a crash', () => {
       const { result, left } = await stack.down();
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(left, [], 'agents and the task processes are gone');
-      for (const t of tasks) assert.ok(!fs.existsSync(`/proc/${t.pid}/cmdline`) || fs.readFileSync(`/proc/${t.pid}/stat`, 'utf8').includes(') Z'), `task pid ${t.pid} is gone`);
+      for (const t of tasks)
+        assert.ok(!fs.existsSync(`/proc/${t.pid}/cmdline`) || fs.readFileSync(`/proc/${t.pid}/stat`, 'utf8').includes(') Z'), `task pid ${t.pid} is gone`);
     } finally {
       await stack.down();
       fs.rmSync(stack.home, { recursive: true, force: true });

@@ -35,13 +35,19 @@ test('node add: REFUSED naming the owner without --take-over; taken over with it
   assert.equal(taken.code, 0, taken.stdout + taken.stderr);
   assert.match(taken.stdout, /node moved up at /);
   const json = JSON.parse((await baton(home, ['node', 'list', '--json'], { env })).stdout) as { name: string; up: boolean; refused: string | null }[];
-  assert.deepEqual(json.map((n) => [n.name, n.up, n.refused]), [['moved', true, null]]);
+  assert.deepEqual(
+    json.map((n) => [n.name, n.up, n.refused]),
+    [['moved', true, null]],
+  );
 });
 
 test('a bad --agent-loss-grace exits 2 naming it', async () => {
   const home = tempHome();
   try {
-    for (const [value, re] of [['soon', /--agent-loss-grace "soon": expected a duration/], ['25h', /agent-loss grace 90000000/]] as [string, RegExp][]) {
+    for (const [value, re] of [
+      ['soon', /--agent-loss-grace "soon": expected a duration/],
+      ['25h', /agent-loss grace 90000000/],
+    ] as [string, RegExp][]) {
       const r = await baton(home, ['controller', '--listen', `unix://${home}/c.sock`, '--agent-loss-grace', value]);
       assert.equal(r.code, 2, `${value}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, re);

@@ -33,7 +33,14 @@ describe('baton CLI output and exit codes (stand-in controller)', () => {
     for (const t of e.tasks) {
       for (const k of ['id', 'name', 'role', 'state', 'node', 'pid', 'critical']) assert.ok(k in t, `task field ${k}`);
     }
-    assert.deepEqual(e.tasks.map((t: { name: string; critical: boolean }) => [t.name, t.critical]), [['alpha', true], ['beta', true], ['gamma', false]]);
+    assert.deepEqual(
+      e.tasks.map((t: { name: string; critical: boolean }) => [t.name, t.critical]),
+      [
+        ['alpha', true],
+        ['beta', true],
+        ['gamma', false],
+      ],
+    );
     assert.equal(e.root.children.length, 3);
   });
 
@@ -131,10 +138,18 @@ describe('baton CLI output and exit codes (stand-in controller)', () => {
   test('the local state file gives address and token; --controller overrides it', async () => {
     const h = tempHome();
     fs.mkdirSync(path.join(h, 'local'));
-    fs.writeFileSync(path.join(h, 'local', 'state.json'), JSON.stringify({
-      version: 1, home: h, startedMs: Date.now(), token: fake.token,
-      controller: { address: fake.address, pid: 0, log: '', argv: [] }, agents: [], simAgents: [],
-    }));
+    fs.writeFileSync(
+      path.join(h, 'local', 'state.json'),
+      JSON.stringify({
+        version: 1,
+        home: h,
+        startedMs: Date.now(),
+        token: fake.token,
+        controller: { address: fake.address, pid: 0, log: '', argv: [] },
+        agents: [],
+        simAgents: [],
+      }),
+    );
     const r = await baton(h, ['env', 'list', '--json']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout)[0].id, ENV_ID);
@@ -158,6 +173,9 @@ describe('baton CLI output and exit codes (stand-in controller)', () => {
   test('events replays the stored events and returns', async () => {
     const r = await baton(home, ['events', '--json'], { env });
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout).map((e: { seq: number }) => e.seq), [1, 2, 3]);
+    assert.deepEqual(
+      JSON.parse(r.stdout).map((e: { seq: number }) => e.seq),
+      [1, 2, 3],
+    );
   });
 });

@@ -89,10 +89,17 @@ test('a spontaneous INTERNAL_ERROR event puts the task in ERROR at once: the con
   assert.equal(launched!.kind, 'launched', JSON.stringify(launched!.error));
   assert.equal((await ctl.transition('CONFIGURE', [{ taskId: id }]))[0]!.ok, true);
   assert.equal((await ctl.transition('START', [{ taskId: id, args: { run_number: '7' } }]))[0]!.ok, true);
-  const change = await ctl.waitFor(() => ctl.updates.find((u) => u.taskId === id && u.kind === 'state' && u.batchId === 0), 10_000, 'the spontaneous state change');
+  const change = await ctl.waitFor(
+    () => ctl.updates.find((u) => u.taskId === id && u.kind === 'state' && u.batchId === 0),
+    10_000,
+    'the spontaneous state change',
+  );
   assert.equal(change.state, 'ERROR');
   assert.equal(change.ok, false);
   assert.equal(change.error!.code, 'TASK_FAILED');
   assert.match(change.error!.message, /reported an error: the disk is full/);
-  assert.ok(ctl.updates.some((u) => u.taskId === id && u.kind === 'event' && u.eventKind === 'INTERNAL_ERROR'), 'the event itself is passed on too');
+  assert.ok(
+    ctl.updates.some((u) => u.taskId === id && u.kind === 'event' && u.eventKind === 'INTERNAL_ERROR'),
+    'the event itself is passed on too',
+  );
 });

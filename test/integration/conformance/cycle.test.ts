@@ -33,7 +33,11 @@ for (const sdk of selectedSdks()) {
 
     const lines = logLines(log);
     const args = lines.filter((l) => l.startsWith('conformance: arg '));
-    assert.deepEqual(args, ['conformance: arg alpha=first', 'conformance: arg env_id=env-test', 'conformance: arg zeta=last'], 'CONFIGURE prints its arguments sorted by key');
+    assert.deepEqual(
+      args,
+      ['conformance: arg alpha=first', 'conformance: arg env_id=env-test', 'conformance: arg zeta=last'],
+      'CONFIGURE prints its arguments sorted by key',
+    );
     assert.ok(lines.includes('conformance: run_number=42'), lines.join('\n'));
     const event = ctl.updates.find((u) => u.taskId === id && u.kind === 'event');
     assert.ok(event, 'the task event sent at START reaches the controller');

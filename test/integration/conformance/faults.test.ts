@@ -29,8 +29,12 @@ for (const sdk of selectedSdks()) {
     try {
       assert.equal(ctl2.hello!.tasks.find((x) => x.taskId === id)?.pid, pid, 'the same process is adopted');
       // the task's hello (once it has re-dialled) says where it is; the agent passes that on
-      await ctl2.waitFor(() => ctl2.updates.some((u) => u.taskId === id && u.state === 'CONFIGURED')
-        || ctl2.hello!.tasks.some((x) => x.taskId === id && x.state === 'CONFIGURED'), 15_000, 'the re-adopted task in CONFIGURED');
+      await ctl2.waitFor(
+        () =>
+          ctl2.updates.some((u) => u.taskId === id && u.state === 'CONFIGURED') || ctl2.hello!.tasks.some((x) => x.taskId === id && x.state === 'CONFIGURED'),
+        15_000,
+        'the re-adopted task in CONFIGURED',
+      );
       const [s] = await ctl2.transition('START', [{ taskId: id, args: { run_number: '9' } }]);
       assert.equal(s!.ok, true, JSON.stringify(s!.error));
       assert.equal(s!.state, 'RUNNING');
@@ -54,7 +58,10 @@ for (const sdk of selectedSdks()) {
     await killHard();
     const lines = await waitForLine(launched!.logPath, /^conformance: exit code \d+$/, 20_000);
     assert.ok(lines.includes('conformance: exit code 1'), lines.join('\n'));
-    assert.ok(lines.some((l) => /BATON_ORPHAN_GRACE_MS/.test(l) && /orphan/i.test(l)), `the task says why it left:\n${lines.join('\n')}`);
+    assert.ok(
+      lines.some((l) => /BATON_ORPHAN_GRACE_MS/.test(l) && /orphan/i.test(l)),
+      `the task says why it left:\n${lines.join('\n')}`,
+    );
     for (let i = 0; i < 40 && pidAlive(launched!.pid); i++) await sleep(50);
     assert.equal(pidAlive(launched!.pid), false, 'the task is gone, not left running as an orphan');
   });

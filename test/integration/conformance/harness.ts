@@ -21,7 +21,10 @@ export type Sdk = (typeof ALL_SDKS)[number];
 
 /** The SDKs this run tests: BATON_CONFORMANCE_SDKS (comma-separated), else all of them. */
 export function selectedSdks(): Sdk[] {
-  const asked = (process.env.BATON_CONFORMANCE_SDKS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const asked = (process.env.BATON_CONFORMANCE_SDKS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!asked.length) return [...ALL_SDKS];
   const unknown = asked.filter((s) => !(ALL_SDKS as readonly string[]).includes(s));
   if (unknown.length) throw new Error(`BATON_CONFORMANCE_SDKS: unknown SDK ${unknown.join(', ')} (one of ${ALL_SDKS.join(', ')})`);
@@ -30,7 +33,8 @@ export function selectedSdks(): Sdk[] {
 
 /** How to run an SDK's conformance task program, or why it cannot be run (the tests then fail). */
 export function conformanceProgram(sdk: Sdk): { command: string; args: string[] } | { missing: string } {
-  const built = (file: string, how: string) => (fs.existsSync(file) ? null : `the ${sdk} conformance task program ${path.relative(ROOT, file)} is not built (${how})`);
+  const built = (file: string, how: string) =>
+    fs.existsSync(file) ? null : `the ${sdk} conformance task program ${path.relative(ROOT, file)} is not built (${how})`;
   switch (sdk) {
     case 'reference': {
       const file = path.join(HERE, 'reference-task.js');

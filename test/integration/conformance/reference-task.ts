@@ -119,12 +119,15 @@ function leave(c: grpc.ClientDuplexStream<TaskMsg, AgentToTask>): void {
 }
 
 // the orphan grace, on the monotonic clock (a wall clock step must not end the task early or late)
-setInterval(() => {
-  if (exiting || graceMs === 0 || lostSince === null) return;
-  const lost = performance.now() - lostSince;
-  if (lost < graceMs) return;
-  process.stderr.write(`conformance: no agent at ${env.BATON_CONTROL} for ${(lost / 1000).toFixed(1)} s (${GRACE_ENV} ${graceMs}); orphan, leaving\n`);
-  process.exit(1);
-}, Math.min(Math.max(graceMs / 10, 20), 1000));
+setInterval(
+  () => {
+    if (exiting || graceMs === 0 || lostSince === null) return;
+    const lost = performance.now() - lostSince;
+    if (lost < graceMs) return;
+    process.stderr.write(`conformance: no agent at ${env.BATON_CONTROL} for ${(lost / 1000).toFixed(1)} s (${GRACE_ENV} ${graceMs}); orphan, leaving\n`);
+    process.exit(1);
+  },
+  Math.min(Math.max(graceMs / 10, 20), 1000),
+);
 
 dial();

@@ -6,9 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  call, control, createEnv, getEnv, listTasks, mustControl, startStack, subscribe, tempHome, tempRepo, waitFor, alive, TOKEN,
-} from './harness.js';
+import { call, control, createEnv, getEnv, listTasks, mustControl, startStack, subscribe, tempHome, tempRepo, waitFor, alive, TOKEN } from './harness.js';
 import { startChildAgent, type Child } from './procs.js';
 import type { Stack } from './harness.js';
 import type { AgentOptions } from '../../../core/agent/main.js';
@@ -28,7 +26,11 @@ roles:
 async function stopAgent(child: Child): Promise<void> {
   if (child.proc.exitCode === null && child.proc.signalCode === null) {
     const gone = new Promise((r) => child.proc.once('exit', r));
-    try { process.kill(child.proc.pid!, 'SIGCONT'); } catch { /* gone */ }
+    try {
+      process.kill(child.proc.pid!, 'SIGCONT');
+    } catch {
+      /* gone */
+    }
     child.proc.kill('SIGTERM');
     await Promise.race([gone, new Promise((r) => setTimeout(r, 10_000))]);
   }
@@ -39,7 +41,11 @@ async function running(graceMs: number, port: number) {
   const home = tempHome();
   const repo = tempRepo(home, { 'workflows/mixed.yaml': WORKFLOW });
   const agentOpts = {
-    name: 'victim', home, listen: `unix://${path.join(home, 'victim.sock')}`, token: TOKEN, labels: { zone: 'test' },
+    name: 'victim',
+    home,
+    listen: `unix://${path.join(home, 'victim.sock')}`,
+    token: TOKEN,
+    labels: { zone: 'test' },
     portRange: [port, port + 99] as [number, number],
   };
   const agent: { child: Child } = { child: await startChildAgent(agentOpts) };
@@ -63,19 +69,31 @@ async function runningOn(home: string, repo: string, agent: { child: Child }, ag
   assert.ok(tasks.every((t) => t.state === 'RUNNING' && alive(t.pid)));
   // a basic task's state lives only in the agent's tasks.json, written up to 50 ms after the
   // agent answered: the agent is killed once it is there (see docs/reliability.md)
-  await waitFor(() => {
-    try {
-      const saved = JSON.parse(fs.readFileSync(path.join(home, 'agents', 'victim', 'tasks.json'), 'utf8')) as { tasks: { control: string; state: string }[] };
-      const basic = saved.tasks.filter((t) => t.control === 'basic');
-      return basic.length === 1 && basic.every((t) => t.state === 'RUNNING');
-    } catch { return false; }
-  }, 5000, 'the agent saved its tasks');
+  await waitFor(
+    () => {
+      try {
+        const saved = JSON.parse(fs.readFileSync(path.join(home, 'agents', 'victim', 'tasks.json'), 'utf8')) as { tasks: { control: string; state: string }[] };
+        const basic = saved.tasks.filter((t) => t.control === 'basic');
+        return basic.length === 1 && basic.every((t) => t.state === 'RUNNING');
+      } catch {
+        return false;
+      }
+    },
+    5000,
+    'the agent saved its tasks',
+  );
   const events = subscribe(c, {});
   const cleanup = async () => {
     events.stop();
     await stack.stop().catch(() => {});
     await stopAgent(agent.child);
-    for (const t of tasks) { try { process.kill(-t.pid, 'SIGKILL'); } catch { /* gone */ } }
+    for (const t of tasks) {
+      try {
+        process.kill(-t.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
   };
   return { home, stack, c, env, runNumber, tasks, agent, agentOpts, events, cleanup };
 }
@@ -87,12 +105,22 @@ async function nodeOf(c: Parameters<typeof getEnv>[0], name: string): Promise<No
 /** While the node is SUSPECT: RUNNING, same run, degraded naming it, tasks unreachable (not lost). */
 async function assertSuspect(s: Awaited<ReturnType<typeof running>>): Promise<void> {
   const { c, env, runNumber } = s;
-  const e = await waitFor(async () => { const x = await getEnv(c, env.id); return x.unreachableNodes.length > 0 && x; }, 15_000, 'the environment names the unreachable node');
+  const e = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id);
+      return x.unreachableNodes.length > 0 && x;
+    },
+    15_000,
+    'the environment names the unreachable node',
+  );
   assert.deepEqual(e.unreachableNodes, ['victim']);
   assert.equal(e.state, 'RUNNING');
   assert.equal(e.runNumber, runNumber);
   assert.equal(e.degraded, true);
-  assert.ok(e.tasks.every((t) => t.unreachable && !t.lost), 'tasks are unreachable, not lost');
+  assert.ok(
+    e.tasks.every((t) => t.unreachable && !t.lost),
+    'tasks are unreachable, not lost',
+  );
   assert.equal((await nodeOf(c, 'victim'))?.suspect, true);
   // a transition while a node is SUSPECT is refused, naming the node; nothing changes
   await assert.rejects(control(c, env.id, 'STOP_ACTIVITY'), (err: BatonError) => err.code === 'UNAVAILABLE' && /victim/.test(err.message));
@@ -102,17 +130,31 @@ async function assertSuspect(s: Awaited<ReturnType<typeof running>>): Promise<vo
 /** Back within the grace: as before, same run, same pids, no run.stop, and a node.back event. */
 async function assertBack(s: Awaited<ReturnType<typeof running>>): Promise<void> {
   const { c, env, runNumber, tasks, events } = s;
-  const e = await waitFor(async () => { const x = await getEnv(c, env.id); return x.unreachableNodes.length === 0 && x; }, 15_000, 'the node back');
+  const e = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id);
+      return x.unreachableNodes.length === 0 && x;
+    },
+    15_000,
+    'the node back',
+  );
   assert.equal(e.state, 'RUNNING');
   assert.equal(e.runNumber, runNumber, 'the same run');
   assert.equal(e.degraded, false);
-  assert.deepEqual(e.tasks.map((t) => [t.name, t.pid, t.state, t.lost, t.unreachable]), tasks.map((t) => [t.name, t.pid, 'RUNNING', false, false]));
+  assert.deepEqual(
+    e.tasks.map((t) => [t.name, t.pid, t.state, t.lost, t.unreachable]),
+    tasks.map((t) => [t.name, t.pid, 'RUNNING', false, false]),
+  );
   await waitFor(() => events.events.some((x) => x.kind === 'node.back'), 5000, 'node.back');
   const kinds = events.events.map((x) => x.kind);
   assert.ok(kinds.includes('node.suspect') && kinds.includes('env.degraded'), kinds.join(' '));
   assert.ok(!kinds.includes('run.stop') && !kinds.includes('task.lost') && !kinds.includes('node.down'), kinds.join(' '));
   const runs = (await call<unknown, { runs: Run[] }>(c, 'listRuns', { envId: env.id, limit: 0 })).runs;
-  assert.deepEqual(runs.map((r) => [r.runNumber, r.state]), [[runNumber, 'open']], 'one run, still open');
+  assert.deepEqual(
+    runs.map((r) => [r.runNumber, r.state]),
+    [[runNumber, 'open']],
+    'one run, still open',
+  );
   // the control path works again: the run ends normally
   await mustControl(c, env.id, 'STOP_ACTIVITY');
   await mustControl(c, env.id, 'EXIT');
@@ -144,9 +186,19 @@ test('kill -9 of an agent that does not come back: after the grace its tasks are
   t.after(s.cleanup);
   const { c, env, runNumber, events } = s;
   await s.agent.child.kill9();
-  const e = await waitFor(async () => { const x = await getEnv(c, env.id); return x.state === 'ERROR' && x; }, 15_000, 'ERROR after the grace');
+  const e = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id);
+      return x.state === 'ERROR' && x;
+    },
+    15_000,
+    'ERROR after the grace',
+  );
   assert.equal(e.error?.code, 'TASK_LOST');
-  assert.ok(e.tasks.every((x) => x.lost && !x.unreachable), 'lost, no longer merely unreachable');
+  assert.ok(
+    e.tasks.every((x) => x.lost && !x.unreachable),
+    'lost, no longer merely unreachable',
+  );
   assert.deepEqual(e.unreachableNodes, []);
   const down = await waitFor(() => events.events.find((x) => x.kind === 'node.down'), 5000, 'node.down');
   const kinds = events.events.map((x) => x.kind);
@@ -161,7 +213,9 @@ test('a bad agent-loss grace is refused with a clear error', async () => {
   const { startController } = await import('../../../core/controller/main.js');
   const home = tempHome();
   for (const bad of [-1, 1.5, Number.NaN]) {
-    await assert.rejects(startController({ home, listen: `unix://${home}/c.sock`, token: TOKEN, agentLossGraceMs: bad }),
-      (err: BatonError) => err.code === 'BAD_INPUT' && err.detail.where === 'agentLossGraceMs' && /agent-loss grace/.test(err.message));
+    await assert.rejects(
+      startController({ home, listen: `unix://${home}/c.sock`, token: TOKEN, agentLossGraceMs: bad }),
+      (err: BatonError) => err.code === 'BAD_INPUT' && err.detail.where === 'agentLossGraceMs' && /agent-loss grace/.test(err.message),
+    );
   }
 });

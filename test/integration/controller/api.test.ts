@@ -14,8 +14,12 @@ import { startAgent } from '../../../core/agent/main.js';
 import { call, createEnv, listTasks, mustControl, startStack, waitFor, ROOT, TOKEN, type Stack } from './harness.js';
 
 let stack: Stack;
-before(async () => { stack = await startStack({ realAgents: 1 }); });
-after(async () => { await stack?.stop(); });
+before(async () => {
+  stack = await startStack({ realAgents: 1 });
+});
+after(async () => {
+  await stack?.stop();
+});
 
 function logs(taskId: string, tail: number, follow: boolean): { chunks: LogChunk[]; done: Promise<void>; cancel: () => void } {
   const chunks: LogChunk[] = [];
@@ -37,7 +41,10 @@ test('TaskLogs: tail, follow, and an unknown task', async () => {
   const tail = logs(alpha.id, 5, false);
   await tail.done;
   const lines = tail.chunks.flatMap((x) => x.lines);
-  assert.ok(lines.some((l) => /CONFIGURE done/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => /CONFIGURE done/.test(l)),
+    lines.join('\n'),
+  );
 
   const follow = logs(alpha.id, 1, true);
   await mustControl(c, env.id, 'START_ACTIVITY');
@@ -51,10 +58,14 @@ test('TaskLogs: tail, follow, and an unknown task', async () => {
 
 test('nodes: load from heartbeats; AddNode dials a new agent; RemoveNode forgets it', async () => {
   const c = stack.client;
-  await waitFor(async () => {
-    const n = (await call<unknown, { nodes: Node[] }>(c, 'listNodes', {})).nodes[0];
-    return n && n.up && n.memTotal > 0 && n.lastSeenMs > 0;
-  }, 5000, 'a heartbeat with memory');
+  await waitFor(
+    async () => {
+      const n = (await call<unknown, { nodes: Node[] }>(c, 'listNodes', {})).nodes[0];
+      return n && n.up && n.memTotal > 0 && n.lastSeenMs > 0;
+    },
+    5000,
+    'a heartbeat with memory',
+  );
   const extra = await startAgent({ name: 'extra', home: stack.home, listen: `unix://${stack.home}/extra.sock`, token: TOKEN, labels: { role: 'spare' } });
   try {
     const added = await call<unknown, Node>(c, 'addNode', { address: extra.address, name: '' });
@@ -78,17 +89,26 @@ test('nodes: load from heartbeats; AddNode dials a new agent; RemoveNode forgets
 
 test('templates: list, render (with placements), lint', async () => {
   const c = stack.client;
-  const list = (await call<unknown, { templates: { name: string; vars: { name: string; defaultJson: string }[] }[] }>(c, 'listTemplates', { repo: '' })).templates;
+  const list = (await call<unknown, { templates: { name: string; vars: { name: string; defaultJson: string }[] }[] }>(c, 'listTemplates', { repo: '' }))
+    .templates;
   const quick = list.find((t) => t.name === 'quick')!;
   assert.ok(quick, 'quick is listed');
   assert.equal(quick.vars.find((v) => v.name === 'message')?.defaultJson, '"hello from Baton"');
   const r = await call<unknown, { json: string }>(c, 'renderTemplate', { workflow: 'quick', vars: {}, repo: '', revision: '' });
   const plan = JSON.parse(r.json) as { tasks: { name: string }[]; placements: Record<string, string> };
-  assert.deepEqual(plan.tasks.map((t) => t.name), ['alpha', 'beta', 'gamma']);
+  assert.deepEqual(
+    plan.tasks.map((t) => t.name),
+    ['alpha', 'beta', 'gamma'],
+  );
   assert.deepEqual(Object.values(plan.placements), ['node-1', 'node-1', 'node-1']);
-  await assert.rejects(call(c, 'renderTemplate', { workflow: 'quick', vars: { nope: '1' }, repo: '', revision: '' }), (e: BatonError) => e.code === 'BAD_INPUT');
+  await assert.rejects(
+    call(c, 'renderTemplate', { workflow: 'quick', vars: { nope: '1' }, repo: '', revision: '' }),
+    (e: BatonError) => e.code === 'BAD_INPUT',
+  );
   const lint = await call<unknown, { diagnostics: { line: number; severity: string }[] }>(c, 'lintTemplate', {
-    path: path.join(ROOT, 'assets', 'workflows', 'broken.yaml'), content: 'name: broken\nroles:\n  - name: [\n', repo: '',
+    path: path.join(ROOT, 'assets', 'workflows', 'broken.yaml'),
+    content: 'name: broken\nroles:\n  - name: [\n',
+    repo: '',
   });
   assert.ok(lint.diagnostics.length > 0 && lint.diagnostics.every((d) => d.line > 0));
 });
@@ -97,10 +117,17 @@ test('server reflection lists the Control service', async () => {
   const protoPath = path.join(ROOT, 'node_modules/@grpc/reflection/build/proto/grpc/reflection/v1alpha/reflection.proto');
   const def = protoLoader.loadSync(protoPath, { keepCase: true });
   const pkg = grpc.loadPackageDefinition(def) as unknown as { grpc: { reflection: { v1alpha: { ServerReflection: grpc.ServiceClientConstructor } } } };
-  const client = new pkg.grpc.reflection.v1alpha.ServerReflection(stack.ctl.address.replace(/^unix:\/\//, 'unix://'), grpc.credentials.createInsecure(), { interceptors: [tokenInterceptor(TOKEN)] });
+  const client = new pkg.grpc.reflection.v1alpha.ServerReflection(stack.ctl.address.replace(/^unix:\/\//, 'unix://'), grpc.credentials.createInsecure(), {
+    interceptors: [tokenInterceptor(TOKEN)],
+  });
   const services = await new Promise<string[]>((resolve, reject) => {
-    const s = (client as unknown as { ServerReflectionInfo(): grpc.ClientDuplexStream<unknown, { list_services_response?: { service: { name: string }[] } }> }).ServerReflectionInfo();
-    s.on('data', (m) => { resolve((m.list_services_response?.service ?? []).map((x: { name: string }) => x.name)); s.end(); });
+    const s = (
+      client as unknown as { ServerReflectionInfo(): grpc.ClientDuplexStream<unknown, { list_services_response?: { service: { name: string }[] } }> }
+    ).ServerReflectionInfo();
+    s.on('data', (m) => {
+      resolve((m.list_services_response?.service ?? []).map((x: { name: string }) => x.name));
+      s.end();
+    });
     s.on('error', reject);
     s.write({ list_services: '*' });
   });

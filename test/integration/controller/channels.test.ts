@@ -21,10 +21,14 @@ test('daq-chain RUNNING shows non-zero rates on every channel, with resolved add
   assert.ok(Object.keys(builder.addresses).length > 0, 'the builder reports its bound address');
 
   await mustControl(c, env.id, 'START_ACTIVITY');
-  e = await waitFor(async () => {
-    const x = await getEnv(c, env.id, false, true);
-    return x.graph!.edges.every((g) => g.msgRate > 0 && g.byteRate > 0) && x;
-  }, 15_000, 'a live rate on every channel');
+  e = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id, false, true);
+      return x.graph!.edges.every((g) => g.msgRate > 0 && g.byteRate > 0) && x;
+    },
+    15_000,
+    'a live rate on every channel',
+  );
   for (const g of e.graph!.edges) assert.ok(g.msgRate > 0, `${g.from!.role} -> ${g.to!.role}: ${g.msgRate} msg/s`);
   await mustControl(c, env.id, 'STOP_ACTIVITY');
   await mustControl(c, env.id, 'EXIT');

@@ -2,13 +2,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatonError } from '../../../core/model/errors.js';
-import {
-  call, control, createEnv, getEnv, listTasks, mustControl, startStack, subscribe, waitFor, alive, type Stack,
-} from './harness.js';
+import { call, control, createEnv, getEnv, listTasks, mustControl, startStack, subscribe, waitFor, alive, type Stack } from './harness.js';
 
 let stack: Stack;
-before(async () => { stack = await startStack({ realAgents: 2 }); });
-after(async () => { await stack?.stop(); });
+before(async () => {
+  stack = await startStack({ realAgents: 2 });
+});
+after(async () => {
+  await stack?.stop();
+});
 
 test('quick: DEPLOY, CONFIGURE, START, STOP, START (higher run), STOP, RESET, EXIT', async () => {
   const c = stack.client;
@@ -16,12 +18,18 @@ test('quick: DEPLOY, CONFIGURE, START, STOP, START (higher run), STOP, RESET, EX
   const env = await createEnv(c, 'quick');
   assert.equal(env.state, 'STANDBY');
   assert.equal(env.tasks.length, 3);
-  assert.ok(env.tasks.every((t) => t.node.startsWith('node-')), 'every task is placed');
+  assert.ok(
+    env.tasks.every((t) => t.node.startsWith('node-')),
+    'every task is placed',
+  );
 
   const deployed = await mustControl(c, env.id, 'DEPLOY');
   assert.equal(deployed.state, 'DEPLOYED');
   const tasks = await listTasks(c, env.id);
-  assert.ok(tasks.every((t) => t.state === 'STANDBY' && t.pid > 0 && alive(t.pid)), 'tasks run as processes');
+  assert.ok(
+    tasks.every((t) => t.state === 'STANDBY' && t.pid > 0 && alive(t.pid)),
+    'tasks run as processes',
+  );
 
   await mustControl(c, env.id, 'CONFIGURE');
   const r1 = await mustControl(c, env.id, 'START_ACTIVITY');
@@ -89,6 +97,9 @@ test('a wrong token is refused', async () => {
 
 test('a second controller on the same socket is refused', async () => {
   const { startController } = await import('../../../core/controller/main.js');
-  await assert.rejects(startController({ ...stack.options, home: stack.home + '/other' }), (e: BatonError) => e.code === 'BAD_INPUT' && /already listening/.test(e.message));
+  await assert.rejects(
+    startController({ ...stack.options, home: stack.home + '/other' }),
+    (e: BatonError) => e.code === 'BAD_INPUT' && /already listening/.test(e.message),
+  );
   assert.ok((await call<unknown, { controllerId: string }>(stack.client, 'getInfo', {})).controllerId, 'the first one still answers');
 });

@@ -3,9 +3,7 @@
 // whatever is left. Real agents, the daq-chain workflow and its real readout processes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  alive, call, control, createEnv, getEnv, mustControl, startStack, subscribe, waitFor, type Stack,
-} from './harness.js';
+import { alive, call, control, createEnv, getEnv, mustControl, startStack, subscribe, waitFor, type Stack } from './harness.js';
 import type { Environment, Run } from '../../../core/rpc/gen/control.js';
 import { after, framesLines, logOf, sleep } from './daq-logs.js';
 
@@ -16,19 +14,27 @@ async function runningChain(stack: Stack): Promise<Environment> {
   await mustControl(c, env.id, 'CONFIGURE');
   await mustControl(c, env.id, 'START_ACTIVITY');
   // the readouts take data: their per-second line shows up in their logs
-  return waitFor(async () => {
-    const e = await getEnv(c, env.id);
-    const readouts = e.tasks.filter((t) => t.name.startsWith('readout-'));
-    return readouts.every((t) => framesLines(logOf(t)).length > 0) && e;
-  }, 20_000, 'the readouts to report frames');
+  return waitFor(
+    async () => {
+      const e = await getEnv(c, env.id);
+      const readouts = e.tasks.filter((t) => t.name.startsWith('readout-'));
+      return readouts.every((t) => framesLines(logOf(t)).length > 0) && e;
+    },
+    20_000,
+    'the readouts to report frames',
+  );
 }
 
 /** Every readout printed that its run stopped, and no frames line after that in a while (2.5 per-second ticks). */
 async function assertDataTakingStopped(stack: Stack, envId: string): Promise<void> {
-  const e = await waitFor(async () => {
-    const x = await getEnv(stack.client, envId);
-    return x.tasks.filter((t) => t.name.startsWith('readout-')).every((t) => /stopped after/.test(logOf(t))) && x;
-  }, 20_000, 'every readout to log that its run stopped');
+  const e = await waitFor(
+    async () => {
+      const x = await getEnv(stack.client, envId);
+      return x.tasks.filter((t) => t.name.startsWith('readout-')).every((t) => /stopped after/.test(logOf(t))) && x;
+    },
+    20_000,
+    'every readout to log that its run stopped',
+  );
   await sleep(2500);
   for (const t of e.tasks.filter((x) => x.name.startsWith('readout-'))) {
     assert.deepEqual(framesLines(after(logOf(t), /stopped after[^\n]*/)), [], `${t.name} still takes data after ERROR`);
@@ -55,8 +61,7 @@ test('GO_ERROR while RUNNING stops data taking, aborts the run with its reason; 
 
   const e = await getEnv(c, env.id);
   assert.equal(e.state, 'ERROR');
-  assert.deepEqual(e.tasks.map((x) => `${x.name}:${x.state}`).sort(), e.tasks.map((x) => `${x.name}:CONFIGURED`).sort(),
-    'the live tasks are in a known state');
+  assert.deepEqual(e.tasks.map((x) => `${x.name}:${x.state}`).sort(), e.tasks.map((x) => `${x.name}:CONFIGURED`).sort(), 'the live tasks are in a known state');
   const r = (await runsOf(stack, env.id)).find((x) => x.runNumber === run)!;
   assert.equal(r.state, 'aborted');
   const stop = await waitFor(() => events.events.find((x) => x.kind === 'run.stop' && x.runNumber === run), 5000, 'run.stop');
@@ -83,10 +88,14 @@ test('a critical task crashing while RUNNING: the others get STOP and the run is
   process.kill(builder.pid, 'SIGKILL');
   await waitFor(async () => (await getEnv(c, env.id, false)).state === 'ERROR', 15_000, 'ERROR');
   await assertDataTakingStopped(stack, env.id);
-  const e = await waitFor(async () => {
-    const x = await getEnv(c, env.id);
-    return x.transition === '' && x;
-  }, 15_000, 'the environment to be idle');
+  const e = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id);
+      return x.transition === '' && x;
+    },
+    15_000,
+    'the environment to be idle',
+  );
   for (const x of e.tasks) {
     assert.equal(x.state, x.name === 'builder' ? 'ERROR' : 'CONFIGURED', `${x.name} is ${x.state}`);
   }
@@ -108,7 +117,11 @@ test('a task that does not answer the STOP is marked ERROR; RECOVER asked meanwh
   const frozen = env.tasks.find((x) => x.name === 'readout-1')!;
   const builder = env.tasks.find((x) => x.name === 'builder')!;
   t.after(async () => {
-    try { process.kill(frozen.pid, 'SIGCONT'); } catch { /* gone */ }
+    try {
+      process.kill(frozen.pid, 'SIGCONT');
+    } catch {
+      /* gone */
+    }
     await stack.stop();
   });
   process.kill(frozen.pid, 'SIGSTOP');
@@ -121,6 +134,9 @@ test('a task that does not answer the STOP is marked ERROR; RECOVER asked meanwh
   const r1 = e.tasks.find((x) => x.name === 'readout-1')!;
   assert.notEqual(r1.pid, frozen.pid, 'the readout that did not answer STOP was relaunched');
   assert.equal(alive(frozen.pid), false, 'and its frozen process killed');
-  assert.ok(e.tasks.every((x) => x.state === 'STANDBY'), e.tasks.map((x) => `${x.name}:${x.state}`).join(' '));
+  assert.ok(
+    e.tasks.every((x) => x.state === 'STANDBY'),
+    e.tasks.map((x) => `${x.name}:${x.state}`).join(' '),
+  );
   await mustControl(c, env.id, 'EXIT', 60_000);
 });

@@ -3,9 +3,7 @@
 // open run; a critical role, or going below nmin, is refused naming the rule.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  alive, call, createEnv, getEnv, mustControl, startStack, subscribe, tempHome, tempRepo, TOKEN, waitFor,
-} from './harness.js';
+import { alive, call, createEnv, getEnv, mustControl, startStack, subscribe, tempHome, tempRepo, TOKEN, waitFor } from './harness.js';
 import { baton } from '../cli/harness.js';
 import type { Environment, Run } from '../../../core/rpc/gen/control.js';
 import { BatonError } from '../../../core/model/errors.js';
@@ -28,8 +26,7 @@ roles:
 `;
 
 function role(e: Environment, path: string) {
-  const walk = (r: NonNullable<Environment['root']>): typeof r | undefined =>
-    r.path === path ? r : r.children.map(walk).find((x) => x);
+  const walk = (r: NonNullable<Environment['root']>): typeof r | undefined => (r.path === path ? r : r.children.map(walk).find((x) => x));
   return walk(e.root!)!;
 }
 
@@ -63,23 +60,32 @@ test('exclude and include a readout while RUNNING: the rest keeps running, the s
   assert.equal(role(out, 'readout-1').included, false);
 
   // refusals name the rule and change nothing
-  await assert.rejects(call(c, 'excludeRole', { envId: env.id, role: 'readout-0', timeoutMs: 0 }),
-    (e: BatonError) => e.detail.code === 'BAD_INPUT' && /below its nmin 1/.test(e.message) && e.detail.data?.rule === 'nmin');
-  await assert.rejects(call(c, 'excludeRole', { envId: env.id, role: 'builder', timeoutMs: 0 }),
-    (e: BatonError) => e.detail.code === 'BAD_INPUT' && /critical/.test(e.message) && e.detail.data?.rule === 'critical');
-  await assert.rejects(call(c, 'excludeRole', { envId: env.id, role: 'nope', timeoutMs: 0 }),
-    (e: BatonError) => e.detail.code === 'NOT_FOUND');
-  await assert.rejects(call(c, 'includeRole', { envId: env.id, role: 'builder', timeoutMs: 0 }),
-    (e: BatonError) => e.detail.code === 'BAD_INPUT' && /already included/.test(e.message));
+  await assert.rejects(
+    call(c, 'excludeRole', { envId: env.id, role: 'readout-0', timeoutMs: 0 }),
+    (e: BatonError) => e.detail.code === 'BAD_INPUT' && /below its nmin 1/.test(e.message) && e.detail.data?.rule === 'nmin',
+  );
+  await assert.rejects(
+    call(c, 'excludeRole', { envId: env.id, role: 'builder', timeoutMs: 0 }),
+    (e: BatonError) => e.detail.code === 'BAD_INPUT' && /critical/.test(e.message) && e.detail.data?.rule === 'critical',
+  );
+  await assert.rejects(call(c, 'excludeRole', { envId: env.id, role: 'nope', timeoutMs: 0 }), (e: BatonError) => e.detail.code === 'NOT_FOUND');
+  await assert.rejects(
+    call(c, 'includeRole', { envId: env.id, role: 'builder', timeoutMs: 0 }),
+    (e: BatonError) => e.detail.code === 'BAD_INPUT' && /already included/.test(e.message),
+  );
   assert.equal((await getEnv(c, env.id, false)).counts!.byState.RUNNING, 3);
 
   // the exclusion outlives a controller restart: the role stays out, the rest RUNNING
   await stack.stopController();
   await stack.restartController();
-  const restored = await waitFor(async () => {
-    const x = await getEnv(stack.client, env.id, true, true);
-    return x.tasks.every((y) => y.name === 'readout-1' || !y.lost) && x;
-  }, 15_000, 'the restarted controller to see its tasks');
+  const restored = await waitFor(
+    async () => {
+      const x = await getEnv(stack.client, env.id, true, true);
+      return x.tasks.every((y) => y.name === 'readout-1' || !y.lost) && x;
+    },
+    15_000,
+    'the restarted controller to see its tasks',
+  );
   assert.equal(restored.state, 'RUNNING');
   assert.equal(restored.tasks.find((x) => x.name === 'readout-1')!.included, false);
   assert.deepEqual(restored.counts!.byState, { RUNNING: 3 });
@@ -104,15 +110,21 @@ test('exclude and include a readout while RUNNING: the rest keeps running, the s
   // it binds its tcp port again: the builder, still dialling it, reads from it (a readout counts
   // only the frames a reader took)
   assert.equal(back.addresses.out, old.addresses.out, 'the same address as before');
-  await waitFor(() => /readout-1: [1-9]\d* frames\/s/.test(after(logOf(back), /readout-1: run \d+ started(?![\s\S]*readout-1: run \d+ started)/)),
-    20_000, 'the builder to read from the included readout');
+  await waitFor(
+    () => /readout-1: [1-9]\d* frames\/s/.test(after(logOf(back), /readout-1: run \d+ started(?![\s\S]*readout-1: run \d+ started)/)),
+    20_000,
+    'the builder to read from the included readout',
+  );
   const runs = (await call<unknown, { runs: Run[] }>(stack.client, 'listRuns', { envId: env.id, limit: 0 })).runs;
   assert.equal(runs.find((x) => x.runNumber === run)!.state, 'open');
   // both are stored events (replayed from the start by the restarted controller)
   const events = subscribe(stack.client, { envId: env.id, kinds: ['env.exclude', 'env.include'], replayAll: true });
   t.after(() => events.stop());
   await waitFor(() => events.events.length >= 2, 5000, 'the exclude and include events');
-  assert.deepEqual(events.events.map((x) => `${x.kind}:${x.data.role}`), ['env.exclude:readout-1', 'env.include:readout-1']);
+  assert.deepEqual(
+    events.events.map((x) => `${x.kind}:${x.data.role}`),
+    ['env.exclude:readout-1', 'env.include:readout-1'],
+  );
 
   await mustControl(stack.client, env.id, 'STOP_ACTIVITY');
   await mustControl(stack.client, env.id, 'EXIT', 60_000);

@@ -2,9 +2,7 @@
 // the task, exit code and last lines; GO_ERROR on request; destroy kills what runs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  call, control, createEnv, getEnv, listTasks, mustControl, startStack, tempHome, tempRepo, waitFor, alive, type Stack,
-} from './harness.js';
+import { call, control, createEnv, getEnv, listTasks, mustControl, startStack, tempHome, tempRepo, waitFor, alive, type Stack } from './harness.js';
 
 const WORKFLOW = `
 name: flaky
@@ -28,7 +26,9 @@ before(async () => {
   repo = tempRepo(home, { 'workflows/flaky.yaml': WORKFLOW });
   stack = await startStack({ home, realAgents: 1 });
 });
-after(async () => { await stack?.stop(); });
+after(async () => {
+  await stack?.stop();
+});
 
 test('TIMEOUT names the late task and tells it is alive (slow)', async () => {
   const c = stack.client;
@@ -63,11 +63,18 @@ test('a crash during a transition names the task, its exit code and last lines',
   assert.equal(final.error?.taskName, 'beta');
   assert.equal(final.error?.exitCode, 3);
   assert.ok(final.error?.node);
-  const e = await waitFor(async () => {
-    const x = await getEnv(c, env.id, false);
-    return (x.error?.lastLines.length ?? 0) > 0 && x;
-  }, 5000, 'last lines');
-  assert.ok(e.error!.lastLines.some((l) => /crashing in CONFIGURE/.test(l)), e.error!.lastLines.join('\n'));
+  const e = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id, false);
+      return (x.error?.lastLines.length ?? 0) > 0 && x;
+    },
+    5000,
+    'last lines',
+  );
+  assert.ok(
+    e.error!.lastLines.some((l) => /crashing in CONFIGURE/.test(l)),
+    e.error!.lastLines.join('\n'),
+  );
   await call(c, 'destroyEnvironment', { id: env.id, force: true });
 });
 

@@ -3,9 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import {
-  call, createEnv, getEnv, listTasks, mustControl, startStack, waitFor, alive, tempHome, TOKEN,
-} from './harness.js';
+import { call, createEnv, getEnv, listTasks, mustControl, startStack, waitFor, alive, tempHome, TOKEN } from './harness.js';
 import { startChildAgent } from './procs.js';
 import type { Node, Run } from '../../../core/rpc/gen/control.js';
 
@@ -29,7 +27,14 @@ test('kill -9 of gamma keeps the environment RUNNING; of alpha puts it in ERROR;
 
   const alpha = before.find((x) => x.name === 'alpha')!;
   process.kill(alpha.pid, 'SIGKILL');
-  e = await waitFor(async () => { const x = await getEnv(c, env.id); return x.state === 'ERROR' && x; }, 10_000, 'environment ERROR');
+  e = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id);
+      return x.state === 'ERROR' && x;
+    },
+    10_000,
+    'environment ERROR',
+  );
   assert.equal(e.error?.taskName, 'alpha');
   assert.equal(e.error?.node, alpha.node);
   assert.equal(e.error?.signal, 'SIGKILL');
@@ -64,7 +69,14 @@ test('KillTask of a critical task (fault injection) puts the environment in ERRO
   const beta = (await listTasks(c, env.id)).find((x) => x.name === 'beta')!;
   const reply = await call<unknown, { id: string }>(c, 'killTask', { id: beta.id, signal: '' });
   assert.equal(reply.id, beta.id);
-  const e = await waitFor(async () => { const x = await getEnv(c, env.id, false); return x.state === 'ERROR' && x; }, 10_000, 'ERROR');
+  const e = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id, false);
+      return x.state === 'ERROR' && x;
+    },
+    10_000,
+    'ERROR',
+  );
   assert.equal(e.error?.taskName, 'beta');
   await waitFor(() => !alive(beta.pid), 5000, 'beta gone');
   await assert.rejects(call(c, 'killTask', { id: 'env-x/none', signal: '' }), (err: Error & { code?: string }) => err.code === 'NOT_FOUND');
@@ -75,7 +87,11 @@ test('KillTask of a critical task (fault injection) puts the environment in ERRO
 test('kill -9 of an agent: its tasks are lost at once; when it comes back they are re-adopted', async (t) => {
   const home = tempHome();
   const agentOpts = {
-    name: 'victim', home, listen: `unix://${path.join(home, 'victim.sock')}`, token: TOKEN, labels: { zone: 'test' },
+    name: 'victim',
+    home,
+    listen: `unix://${path.join(home, 'victim.sock')}`,
+    token: TOKEN,
+    labels: { zone: 'test' },
     portRange: [33000, 33099] as [number, number],
   };
   let agent = await startChildAgent(agentOpts);
@@ -105,7 +121,10 @@ test('kill -9 of an agent: its tasks are lost at once; when it comes back they a
 
   agent = await startChildAgent(agentOpts);
   await waitFor(async () => (await listTasks(c, env.id)).every((x) => !x.lost), 10_000, 'tasks re-adopted');
-  assert.deepEqual((await listTasks(c, env.id)).map((x) => x.pid), pids);
+  assert.deepEqual(
+    (await listTasks(c, env.id)).map((x) => x.pid),
+    pids,
+  );
   await mustControl(c, env.id, 'RECOVER');
   await mustControl(c, env.id, 'CONFIGURE');
   await mustControl(c, env.id, 'EXIT');
@@ -115,7 +134,11 @@ test('kill -9 of an agent: its tasks are lost at once; when it comes back they a
 test('tasks of an environment destroyed while their agent was away are reaped when it comes back', async (t) => {
   const home = tempHome();
   const agentOpts = {
-    name: 'away', home, listen: `unix://${path.join(home, 'away.sock')}`, token: TOKEN, labels: { zone: 'test' },
+    name: 'away',
+    home,
+    listen: `unix://${path.join(home, 'away.sock')}`,
+    token: TOKEN,
+    labels: { zone: 'test' },
     portRange: [33100, 33199] as [number, number],
   };
   let agent = await startChildAgent(agentOpts);
@@ -125,7 +148,13 @@ test('tasks of an environment destroyed while their agent was away are reaped wh
   t.after(async () => {
     await stack.stop().catch(() => {});
     await agent.kill9();
-    for (const p of pids) { try { process.kill(-p, 'SIGKILL'); } catch { /* gone */ } }
+    for (const p of pids) {
+      try {
+        process.kill(-p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
   });
   const c = stack.client;
   const env = await createEnv(c, 'quick');

@@ -60,25 +60,45 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const home = o.home ?? tempHome();
   const agents: AgentHandle[] = [];
   for (let i = 1; i <= (o.realAgents ?? 0); i++) {
-    agents.push(await startAgent({
-      name: `node-${i}`, home, listen: `unix://${home}/agent-${i}.sock`, token: TOKEN,
-      labels: { zone: 'test', ...(o.labels ?? {}) }, portRange: [32000 + i * 100, 32000 + i * 100 + 99],
-    }));
+    agents.push(
+      await startAgent({
+        name: `node-${i}`,
+        home,
+        listen: `unix://${home}/agent-${i}.sock`,
+        token: TOKEN,
+        labels: { zone: 'test', ...(o.labels ?? {}) },
+        portRange: [32000 + i * 100, 32000 + i * 100 + 99],
+      }),
+    );
   }
   if (o.simAgents) {
     fs.mkdirSync(path.join(home, 'sim'), { recursive: true });
-    agents.push(...await startSimAgents(o.simAgents, {
-      home, listen: `unix://${home}/sim`, token: TOKEN, labels: { sim: 'true' }, portRange: [40000, 49999],
-    }));
+    agents.push(
+      ...(await startSimAgents(o.simAgents, {
+        home,
+        listen: `unix://${home}/sim`,
+        token: TOKEN,
+        labels: { sim: 'true' },
+        portRange: [40000, 49999],
+      })),
+    );
   }
   const options: ControllerOptions = {
-    home, listen: `unix://${home}/controller.sock`, token: TOKEN, agents: agents.map((a) => a.address),
-    heartbeatTimeoutMs: 3000, ...(o.controller ?? {}),
+    home,
+    listen: `unix://${home}/controller.sock`,
+    token: TOKEN,
+    agents: agents.map((a) => a.address),
+    heartbeatTimeoutMs: 3000,
+    ...(o.controller ?? {}),
   };
   let ctl = await startController(options);
   let client = controlClient(ctl.address);
   const stack: Stack = {
-    home, ctl, agents, client, options,
+    home,
+    ctl,
+    agents,
+    client,
+    options,
     async stopController() {
       client.close();
       await ctl.stop();
@@ -101,7 +121,8 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
 
 export function controlClient(address: string, token = TOKEN): ControlClient {
   return new ControlClient(address, grpc.credentials.createInsecure(), {
-    interceptors: [tokenInterceptor(token)], 'grpc.max_receive_message_length': 512 * 1024 * 1024,
+    interceptors: [tokenInterceptor(token)],
+    'grpc.max_receive_message_length': 512 * 1024 * 1024,
   });
 }
 
@@ -116,7 +137,13 @@ export function call<Req, Res>(client: ControlClient, method: string, req: Req):
 }
 
 /** ControlEnvironment: resolves with every progress message; the last one is final. */
-export function control(client: ControlClient, id: string, transition: string, timeoutMs = 30_000, args: Record<string, string> = {}): Promise<ControlProgress[]> {
+export function control(
+  client: ControlClient,
+  id: string,
+  transition: string,
+  timeoutMs = 30_000,
+  args: Record<string, string> = {},
+): Promise<ControlProgress[]> {
   return new Promise((resolve, reject) => {
     const msgs: ControlProgress[] = [];
     const s = client.controlEnvironment({ id, transition, timeoutMs, args });
@@ -169,8 +196,16 @@ export function subscribe(client: ControlClient, req: { fromSeq?: number; envId?
   let error: Error | null = null;
   const s = client.subscribe({ fromSeq: req.fromSeq ?? 0, envId: req.envId ?? '', kinds: req.kinds ?? [], replayAll: req.replayAll ?? false });
   s.on('data', (b: { events: Event[] }) => events.push(...b.events));
-  s.on('error', (e) => { error = fromServiceError(e); });
-  return { events, get error() { return error; }, stop: () => s.cancel() };
+  s.on('error', (e) => {
+    error = fromServiceError(e);
+  });
+  return {
+    events,
+    get error() {
+      return error;
+    },
+    stop: () => s.cancel(),
+  };
 }
 
 export function alive(pid: number): boolean {

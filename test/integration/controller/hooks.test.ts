@@ -47,7 +47,9 @@ before(async () => {
   repo = tempRepo(home, { 'workflows/hooked.yaml': WORKFLOW });
   stack = await startStack({ home, realAgents: 1 });
 });
-after(async () => { await stack?.stop(); });
+after(async () => {
+  await stack?.stop();
+});
 
 test('a critical hook that sleeps past its timeout fails the transition, naming the hook; the state stays', async () => {
   const c = stack.client;
@@ -78,8 +80,13 @@ test('hooks run in weight order; http.post delivers its templated body', async (
   const bodies: string[] = [];
   const server = http.createServer((req, res) => {
     let b = '';
-    req.on('data', (d) => { b += d; });
-    req.on('end', () => { bodies.push(b); res.end('ok'); });
+    req.on('data', (d) => {
+      b += d;
+    });
+    req.on('end', () => {
+      bodies.push(b);
+      res.end('ok');
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;

@@ -5,9 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  call, controlClient, createEnv, getEnv, listTasks, mustControl, startStack, subscribe, tempHome, waitFor, alive, TOKEN,
-} from './harness.js';
+import { call, controlClient, createEnv, getEnv, listTasks, mustControl, startStack, subscribe, tempHome, waitFor, alive, TOKEN } from './harness.js';
 import { startChildAgent } from './procs.js';
 import { startController } from '../../../core/controller/main.js';
 import type { Node } from '../../../core/rpc/gen/control.js';
@@ -15,7 +13,11 @@ import type { Node } from '../../../core/rpc/gen/control.js';
 test('a second controller is refused naming the owner, the first run is untouched; a takeover is explicit and recorded', async (t) => {
   const home = tempHome();
   const agentOpts = {
-    name: 'shared', home, listen: `unix://${path.join(home, 'shared.sock')}`, token: TOKEN, labels: { zone: 'test' },
+    name: 'shared',
+    home,
+    listen: `unix://${path.join(home, 'shared.sock')}`,
+    token: TOKEN,
+    labels: { zone: 'test' },
     portRange: [33700, 33799] as [number, number],
   };
   const agent = await startChildAgent(agentOpts);
@@ -28,7 +30,13 @@ test('a second controller is refused naming the owner, the first run is untouche
     await second?.stop();
     await first.stop().catch(() => {});
     await agent.kill9();
-    for (const p of pids) { try { process.kill(-p, 'SIGKILL'); } catch { /* gone */ } }
+    for (const p of pids) {
+      try {
+        process.kill(-p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
   });
   const c1 = first.client;
   const env = await createEnv(c1, 'quick');
@@ -47,7 +55,11 @@ test('a second controller is refused naming the owner, the first run is untouche
   const c2 = controlClient(second.address);
   t.after(() => c2.close());
   const events2 = subscribe(c2, { replayAll: true });
-  const refused = await waitFor(async () => (await call<unknown, { nodes: Node[] }>(c2, 'listNodes', {})).nodes.find((n) => n.refused), 10_000, 'the node shown refused');
+  const refused = await waitFor(
+    async () => (await call<unknown, { nodes: Node[] }>(c2, 'listNodes', {})).nodes.find((n) => n.refused),
+    10_000,
+    'the node shown refused',
+  );
   assert.equal(refused.name, 'shared');
   assert.equal(refused.up, false);
   assert.equal(refused.owner, first.ctl.id);
@@ -57,12 +69,18 @@ test('a second controller is refused naming the owner, the first run is untouche
   const e = await getEnv(c1, env.id);
   assert.equal(e.state, 'RUNNING');
   assert.equal(e.runNumber, runNumber);
-  assert.deepEqual(e.tasks.map((x) => [x.pid, x.lost, x.unreachable]), pids.map((p) => [p, false, false]));
+  assert.deepEqual(
+    e.tasks.map((x) => [x.pid, x.lost, x.unreachable]),
+    pids.map((p) => [p, false, false]),
+  );
   assert.ok(pids.every(alive), 'no task reaped');
   const node1 = (await call<unknown, { nodes: Node[] }>(c1, 'listNodes', {})).nodes.find((n) => n.name === 'shared')!;
   assert.equal(node1.up, true);
   const kinds1 = events1.events.map((x) => x.kind);
-  assert.ok(!kinds1.some((k) => k === 'node.suspect' || k === 'node.down' || k === 'node.up' || k === 'run.stop'), `the owner saw nothing: ${kinds1.join(' ')}`);
+  assert.ok(
+    !kinds1.some((k) => k === 'node.suspect' || k === 'node.down' || k === 'node.up' || k === 'run.stop'),
+    `the owner saw nothing: ${kinds1.join(' ')}`,
+  );
   assert.equal(events2.events.filter((x) => x.kind === 'node.refused').length, 1, 'the refusal is said once');
   assert.equal(JSON.parse(fs.readFileSync(owner, 'utf8')).controllerId, first.ctl.id);
 
@@ -74,9 +92,20 @@ test('a second controller is refused naming the owner, the first run is untouche
   assert.equal(JSON.parse(fs.readFileSync(owner, 'utf8')).controllerId, second.id);
   const takeover = await waitFor(() => events2.events.find((x) => x.kind === 'node.takeover'), 5000, 'node.takeover event');
   assert.equal(takeover.data.from, first.ctl.id);
-  const lost = await waitFor(async () => { const x = await getEnv(c1, env.id, false); return x.state === 'ERROR' && x; }, 10_000, 'the former owner loses the tasks');
+  const lost = await waitFor(
+    async () => {
+      const x = await getEnv(c1, env.id, false);
+      return x.state === 'ERROR' && x;
+    },
+    10_000,
+    'the former owner loses the tasks',
+  );
   assert.equal(lost.error?.code, 'TASK_LOST');
-  const shown = await waitFor(async () => (await call<unknown, { nodes: Node[] }>(c1, 'listNodes', {})).nodes.find((n) => n.refused), 10_000, 'the former owner shows the node refused');
+  const shown = await waitFor(
+    async () => (await call<unknown, { nodes: Node[] }>(c1, 'listNodes', {})).nodes.find((n) => n.refused),
+    10_000,
+    'the former owner shows the node refused',
+  );
   assert.equal(shown.owner, second.id);
   await waitFor(() => pids.every((p) => !alive(p)), 15_000, 'the new owner reaped the tasks it does not know');
   events1.stop();

@@ -26,7 +26,8 @@ async function start(kind: 'controller' | 'agent', opts: object): Promise<Child>
     proc.once('exit', (c) => reject(new Error(`${kind} process exited ${c} before listening`)));
   });
   return {
-    proc, address,
+    proc,
+    address,
     async kill9() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       const gone = new Promise((r) => proc.once('exit', r));

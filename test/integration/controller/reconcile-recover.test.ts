@@ -8,9 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatonError } from '../../../core/model/errors.js';
 import type { Run } from '../../../core/rpc/gen/control.js';
-import {
-  alive, call, control, createEnv, getEnv, listTasks, mustControl, startStack, subscribe, tempHome, tempRepo, waitFor, type Stack,
-} from './harness.js';
+import { alive, call, control, createEnv, getEnv, listTasks, mustControl, startStack, subscribe, tempHome, tempRepo, waitFor, type Stack } from './harness.js';
 
 const HANDLER_MS = 1500;
 const KILL_AFTER_MS = 400;
@@ -45,7 +43,9 @@ before(async () => {
   repo = tempRepo(home, { 'workflows/slowcfg.yaml': WORKFLOW, 'workflows/loose.yaml': LOOSE });
   stack = await startStack({ home, realAgents: 1 });
 });
-after(async () => { await stack?.stop(); });
+after(async () => {
+  await stack?.stop();
+});
 
 test('RECOVER after a task killed -9 during CONFIGURE settles every task: the next CONFIGURE succeeds', async () => {
   const c = stack.client;
@@ -62,8 +62,11 @@ test('RECOVER after a task killed -9 during CONFIGURE settles every task: the ne
     const recovered = await mustControl(c, env.id, 'RECOVER');
     assert.equal(recovered.state, 'DEPLOYED');
     const e = await getEnv(c, env.id);
-    assert.deepEqual(e.tasks.map((x) => `${x.name}:${x.state}`).sort(), ['alpha:STANDBY', 'beta:STANDBY', 'gamma:STANDBY'],
-      `round ${round}: DEPLOYED means every task in STANDBY`);
+    assert.deepEqual(
+      e.tasks.map((x) => `${x.name}:${x.state}`).sort(),
+      ['alpha:STANDBY', 'beta:STANDBY', 'gamma:STANDBY'],
+      `round ${round}: DEPLOYED means every task in STANDBY`,
+    );
     await mustControl(c, env.id, 'CONFIGURE');
     await mustControl(c, env.id, 'RESET');
   }
@@ -80,7 +83,10 @@ test('START_ACTIVITY is refused, naming the tasks, when the processes are gone; 
   for (const x of tasks) process.kill(-x.pid, 'SIGKILL');
   await waitFor(() => tasks.every((x) => !alive(x.pid)), 5000, 'the processes to die');
   await waitFor(async () => (await listTasks(c, env.id)).every((x) => x.state === 'ERROR'), 5000, 'the exits to be reported');
-  const refused = await control(c, env.id, 'START_ACTIVITY').then(() => null, (x: unknown) => x);
+  const refused = await control(c, env.id, 'START_ACTIVITY').then(
+    () => null,
+    (x: unknown) => x,
+  );
   assert.ok(refused instanceof BatonError, 'START_ACTIVITY with no process behind it is refused');
   assert.equal(refused.code, 'TRANSITION_NOT_ALLOWED');
   const e = await getEnv(c, env.id);
@@ -92,7 +98,14 @@ test('START_ACTIVITY is refused, naming the tasks, when the processes are gone; 
   const divergence = await waitFor(() => sub.events.find((x) => x.kind === 'env.divergence'), 10_000, 'an env.divergence event');
   assert.match(divergence.message, /one/);
   assert.match(divergence.message, /two/);
-  const ended = await waitFor(async () => { const x = await getEnv(c, env.id); return x.state === 'ERROR' && x; }, 10_000, 'ERROR: every task is gone');
+  const ended = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id);
+      return x.state === 'ERROR' && x;
+    },
+    10_000,
+    'ERROR: every task is gone',
+  );
   assert.match(ended.error!.message, /every task/);
   sub.stop();
 });

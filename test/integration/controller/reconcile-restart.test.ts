@@ -11,9 +11,7 @@ import * as fs from 'node:fs';
 import { startAgent, type AgentHandle } from '../../../core/agent/main.js';
 import type { ControlClient, Environment, Event, Run } from '../../../core/rpc/gen/control.js';
 import { BatonError } from '../../../core/model/errors.js';
-import {
-  alive, call, control, createEnv, getEnv, listTasks, mustControl, subscribe, tempHome, tempRepo, waitFor, TOKEN, controlClient,
-} from './harness.js';
+import { alive, call, control, createEnv, getEnv, listTasks, mustControl, subscribe, tempHome, tempRepo, waitFor, TOKEN, controlClient } from './harness.js';
 import { startChildController, type Child } from './procs.js';
 
 /** every task transition sleeps this long: the controller is killed in the middle of it */
@@ -67,7 +65,13 @@ async function teardown(s: Setup, pids: number[]): Promise<void> {
   s.client.close();
   await s.ctl.kill9();
   await s.agent.stop({ killTasks: true });
-  for (const p of pids) { try { process.kill(-p, 'SIGKILL'); } catch { /* gone */ } }
+  for (const p of pids) {
+    try {
+      process.kill(-p, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
   fs.rmSync(s.home, { recursive: true, force: true });
 }
 
@@ -92,16 +96,20 @@ async function openRuns(c: ControlClient, envId: string): Promise<number[]> {
 
 /** The environment at rest agrees with its tasks, and its run is open iff they are RUNNING. */
 async function settledAndAgreeing(c: ControlClient, envId: string): Promise<Environment> {
-  return waitFor(async () => {
-    const e = await getEnv(c, envId);
-    if (e.transition) return false; // still held
-    const want = TASK_STATE_OF[e.state];
-    if (!want || !e.tasks.every((t) => t.state === want && !t.lost)) return false;
-    const open = await openRuns(c, envId);
-    const running = want === 'RUNNING';
-    if (running !== (open.length === 1) || (running && e.runNumber !== open[0]) || (!running && open.length)) return false;
-    return e;
-  }, 15_000, 'the environment and its tasks to agree after the restart');
+  return waitFor(
+    async () => {
+      const e = await getEnv(c, envId);
+      if (e.transition) return false; // still held
+      const want = TASK_STATE_OF[e.state];
+      if (!want || !e.tasks.every((t) => t.state === want && !t.lost)) return false;
+      const open = await openRuns(c, envId);
+      const running = want === 'RUNNING';
+      if (running !== (open.length === 1) || (running && e.runNumber !== open[0]) || (!running && open.length)) return false;
+      return e;
+    },
+    15_000,
+    'the environment and its tasks to agree after the restart',
+  );
 }
 
 function eventsOf(c: ControlClient, envId: string) {
@@ -181,7 +189,10 @@ test('EXIT interrupted by a controller kill -9: DONE with no process left, and S
   await waitFor(() => pids.every((p) => !alive(p)), 15_000, 'the task processes to end');
   const e = await settledAndAgreeing(s.client, env.id);
   assert.equal(e.state, 'DONE');
-  const refused = await control(s.client, env.id, 'START_ACTIVITY').then(() => null, (x: unknown) => x);
+  const refused = await control(s.client, env.id, 'START_ACTIVITY').then(
+    () => null,
+    (x: unknown) => x,
+  );
   assert.ok(refused instanceof BatonError, 'START_ACTIVITY after an interrupted EXIT is refused');
   assert.equal(refused.code, 'TRANSITION_NOT_ALLOWED');
   assert.deepEqual(await openRuns(s.client, env.id), [], 'no run was opened');
@@ -195,7 +206,14 @@ test('CONFIGURE interrupted, and a critical task crashed meanwhile: ERROR naming
   await mustControl(s.client, env.id, 'DEPLOY');
   pids = (await listTasks(s.client, env.id)).map((x) => x.pid);
   await killDuring(s, env.id, 'CONFIGURE');
-  const e = await waitFor(async () => { const x = await getEnv(s.client, env.id); return !x.transition && x.state === 'ERROR' && x; }, 15_000, 'ERROR');
+  const e = await waitFor(
+    async () => {
+      const x = await getEnv(s.client, env.id);
+      return !x.transition && x.state === 'ERROR' && x;
+    },
+    15_000,
+    'ERROR',
+  );
   assert.match(e.error!.message, /controller restarted during CONFIGURE/);
   assert.match(e.error!.message, /\balpha\b/, 'the reason names the task that disagrees');
   assert.deepEqual(await openRuns(s.client, env.id), []);

@@ -4,9 +4,7 @@
 // demo DAQ programs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createEnv, getEnv, mustControl, startStack, subscribe, tempHome, tempRepo, waitFor,
-} from './harness.js';
+import { createEnv, getEnv, mustControl, startStack, subscribe, tempHome, tempRepo, waitFor } from './harness.js';
 import type { Task } from '../../../core/rpc/gen/control.js';
 import { after, logOf } from './daq-logs.js';
 
@@ -43,16 +41,24 @@ test('a crashed task with a restart policy comes back RUNNING in the same run, w
   const run = (await mustControl(c, env.id, 'START_ACTIVITY')).runNumber!;
   const events = subscribe(c, { envId: env.id, kinds: ['task.restart', 'env.state'] });
   t.after(() => events.stop());
-  const first = await waitFor(async () => {
-    const s = (await getEnv(c, env.id)).tasks.find((x) => x.name === 'sink')!;
-    return sinkGetsData(s, /run \d+ started/) && s;
-  }, 20_000, 'the sink to receive data');
+  const first = await waitFor(
+    async () => {
+      const s = (await getEnv(c, env.id)).tasks.find((x) => x.name === 'sink')!;
+      return sinkGetsData(s, /run \d+ started/) && s;
+    },
+    20_000,
+    'the sink to receive data',
+  );
 
   process.kill(first.pid, 'SIGKILL');
-  const back = await waitFor(async () => {
-    const s = (await getEnv(c, env.id)).tasks.find((x) => x.name === 'sink')!;
-    return s.pid !== first.pid && s.state === 'RUNNING' && s.restarts === 1 && s;
-  }, 30_000, 'the sink to be restarted and RUNNING');
+  const back = await waitFor(
+    async () => {
+      const s = (await getEnv(c, env.id)).tasks.find((x) => x.name === 'sink')!;
+      return s.pid !== first.pid && s.state === 'RUNNING' && s.restarts === 1 && s;
+    },
+    30_000,
+    'the sink to be restarted and RUNNING',
+  );
   const e = await getEnv(c, env.id);
   assert.equal(e.state, 'RUNNING');
   assert.equal(e.runNumber, run, 'the same run goes on');
@@ -62,17 +68,29 @@ test('a crashed task with a restart policy comes back RUNNING in the same run, w
   assert.equal(restart.data.attempt, '1');
   assert.equal(restart.data.reason, 'killed by SIGKILL');
   // the new process heard the same run number and gets data from the builder again
-  await waitFor(() => new RegExp(`sink: run ${run} started[\\s\\S]*sink: run ${run} started`).test(logOf(back)), 10_000, 'the restarted sink to start run ' + run);
+  await waitFor(
+    () => new RegExp(`sink: run ${run} started[\\s\\S]*sink: run ${run} started`).test(logOf(back)),
+    10_000,
+    'the restarted sink to start run ' + run,
+  );
   await waitFor(async () => sinkGetsData(back, /sink: run \d+ started(?![\s\S]*sink: run \d+ started)/), 20_000, 'data to reach the restarted sink');
 
   // beyond max (1 within 10m): not restarted; it stays ERROR, the environment RUNNING but degraded
   process.kill(back.pid, 'SIGKILL');
-  const exhausted = await waitFor(() => events.events.find((x) => x.kind === 'task.restart' && x.data.exhausted === 'true'), 15_000, 'the budget to be used up');
+  const exhausted = await waitFor(
+    () => events.events.find((x) => x.kind === 'task.restart' && x.data.exhausted === 'true'),
+    15_000,
+    'the budget to be used up',
+  );
   assert.match(exhausted.message, /not restarted/);
-  const down = await waitFor(async () => {
-    const x = await getEnv(c, env.id);
-    return x.degraded && x;
-  }, 15_000, 'the environment to be degraded');
+  const down = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id);
+      return x.degraded && x;
+    },
+    15_000,
+    'the environment to be degraded',
+  );
   const sink = down.tasks.find((x) => x.name === 'sink')!;
   assert.equal(sink.state, 'ERROR');
   assert.equal(sink.restarts, 1);
@@ -107,22 +125,34 @@ roles:
   const alpha = (await getEnv(c, env.id)).tasks.find((x) => x.name === 'alpha')!;
 
   process.kill(alpha.pid, 'SIGKILL');
-  const back = await waitFor(async () => {
-    const a = (await getEnv(c, env.id)).tasks.find((x) => x.name === 'alpha')!;
-    return a.pid !== alpha.pid && a.state === 'RUNNING' && a;
-  }, 30_000, 'alpha to be restarted');
-  let e = await waitFor(async () => {
-    const x = await getEnv(c, env.id);
-    return x.transition === '' && x;
-  }, 10_000, 'the restart to end');
+  const back = await waitFor(
+    async () => {
+      const a = (await getEnv(c, env.id)).tasks.find((x) => x.name === 'alpha')!;
+      return a.pid !== alpha.pid && a.state === 'RUNNING' && a;
+    },
+    30_000,
+    'alpha to be restarted',
+  );
+  let e = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id);
+      return x.transition === '' && x;
+    },
+    10_000,
+    'the restart to end',
+  );
   assert.equal(e.state, 'RUNNING');
   assert.equal(e.runNumber, run);
 
   process.kill(back.pid, 'SIGKILL');
-  e = await waitFor(async () => {
-    const x = await getEnv(c, env.id);
-    return x.state === 'ERROR' && x.transition === '' && x;
-  }, 30_000, 'ERROR once the budget is used up');
+  e = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id);
+      return x.state === 'ERROR' && x.transition === '' && x;
+    },
+    30_000,
+    'ERROR once the budget is used up',
+  );
   assert.equal(e.error!.taskName, 'alpha');
   assert.equal(e.tasks.find((x) => x.name === 'beta')!.state, 'CONFIGURED', 'beta was stopped');
   const stop = await waitFor(() => events.events.find((x) => x.kind === 'run.stop'), 5000, 'run.stop');

@@ -5,16 +5,23 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { startAgent, type AgentHandle } from '../../../core/agent/main.js';
 import type { Info, Run } from '../../../core/rpc/gen/control.js';
-import {
-  call, controlClient, createEnv, getEnv, listTasks, mustControl, tempHome, waitFor, alive, TOKEN,
-} from './harness.js';
+import { call, controlClient, createEnv, getEnv, listTasks, mustControl, tempHome, waitFor, alive, TOKEN } from './harness.js';
 import { startChildAgent, startChildController } from './procs.js';
 
 test('a controller killed with -9 comes back with its environments, runs and run counter', async (t) => {
   const home = tempHome();
   const agents: AgentHandle[] = [];
   for (const i of [1, 2]) {
-    agents.push(await startAgent({ name: `node-${i}`, home, listen: `unix://${home}/agent-${i}.sock`, token: TOKEN, labels: { zone: 'test' }, portRange: [34000 + i * 100, 34099 + i * 100] }));
+    agents.push(
+      await startAgent({
+        name: `node-${i}`,
+        home,
+        listen: `unix://${home}/agent-${i}.sock`,
+        token: TOKEN,
+        labels: { zone: 'test' },
+        portRange: [34000 + i * 100, 34099 + i * 100],
+      }),
+    );
   }
   const ctlOpts = { home, listen: `unix://${home}/controller.sock`, token: TOKEN, agents: agents.map((a) => a.address) };
   let ctl = await startChildController(ctlOpts);
@@ -43,16 +50,28 @@ test('a controller killed with -9 comes back with its environments, runs and run
   c = controlClient(ctl.address);
 
   const envs = (await call<unknown, { environments: { id: string }[] }>(c, 'listEnvironments', {})).environments;
-  assert.deepEqual(envs.map((e) => e.id), [env.id], 'the destroyed environment stays destroyed');
+  assert.deepEqual(
+    envs.map((e) => e.id),
+    [env.id],
+    'the destroyed environment stays destroyed',
+  );
   const e = await getEnv(c, env.id);
   assert.equal(e.state, 'RUNNING');
   assert.equal(e.runNumber, r2);
-  await waitFor(async () => {
-    const ts = await listTasks(c, env.id);
-    return ts.every((x) => !x.lost && x.state === 'RUNNING');
-  }, 10_000, 'tasks re-synced from the agents');
+  await waitFor(
+    async () => {
+      const ts = await listTasks(c, env.id);
+      return ts.every((x) => !x.lost && x.state === 'RUNNING');
+    },
+    10_000,
+    'tasks re-synced from the agents',
+  );
   const after = await listTasks(c, env.id);
-  assert.deepEqual(after.map((x) => x.pid), before.map((x) => x.pid), 'the same processes, re-adopted');
+  assert.deepEqual(
+    after.map((x) => x.pid),
+    before.map((x) => x.pid),
+    'the same processes, re-adopted',
+  );
   assert.ok(after.every((x) => alive(x.pid)));
 
   const runs = (await call<unknown, { runs: Run[] }>(c, 'listRuns', { envId: env.id, limit: 0 })).runs;
@@ -73,7 +92,14 @@ test('a controller killed with -9 comes back with its environments, runs and run
 
 test('after a restart, an agent that does not come back has its tasks lost, and the environment goes to ERROR', async (t) => {
   const home = tempHome();
-  const agentOpts = { name: 'gone', home, listen: `unix://${home}/gone.sock`, token: TOKEN, labels: { zone: 'test' }, portRange: [35000, 35099] as [number, number] };
+  const agentOpts = {
+    name: 'gone',
+    home,
+    listen: `unix://${home}/gone.sock`,
+    token: TOKEN,
+    labels: { zone: 'test' },
+    portRange: [35000, 35099] as [number, number],
+  };
   const agent = await startChildAgent(agentOpts);
   const ctlOpts = { home, listen: `unix://${home}/controller.sock`, token: TOKEN, agents: [agent.address], heartbeatTimeoutMs: 1000 };
   let ctl = await startChildController(ctlOpts);
@@ -83,7 +109,13 @@ test('after a restart, an agent that does not come back has its tasks lost, and 
     c.close();
     await ctl.kill9();
     await agent.kill9();
-    for (const p of pids) { try { process.kill(-p, 'SIGKILL'); } catch { /* gone */ } }
+    for (const p of pids) {
+      try {
+        process.kill(-p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     fs.rmSync(home, { recursive: true, force: true });
   });
   const env = await createEnv(c, 'quick');
@@ -94,7 +126,14 @@ test('after a restart, an agent that does not come back has its tasks lost, and 
   await agent.kill9();
   ctl = await startChildController({ ...ctlOpts, agents: [] });
   c = controlClient(ctl.address);
-  const e = await waitFor(async () => { const x = await getEnv(c, env.id); return x.state === 'ERROR' && x; }, 10_000, 'ERROR after the grace');
+  const e = await waitFor(
+    async () => {
+      const x = await getEnv(c, env.id);
+      return x.state === 'ERROR' && x;
+    },
+    10_000,
+    'ERROR after the grace',
+  );
   assert.ok(e.tasks.every((x) => x.lost));
   assert.equal(e.error?.code, 'TASK_LOST');
 });

@@ -32,7 +32,10 @@ test(`sim-farm: ${TASKS} sim tasks on ${AGENTS} sim agents through a cycle`, asy
     times[tr] = Date.now() - t0;
     assert.equal(final.total, TASKS, `${tr} acted on every task`);
     assert.equal(final.done, TASKS, `every task reached the state of ${tr}`);
-    assert.ok(msgs.some((m) => !m.final && m.total > 0), `${tr} streamed progress (done/total)`);
+    assert.ok(
+      msgs.some((m) => !m.final && m.total > 0),
+      `${tr} streamed progress (done/total)`,
+    );
     if (tr === 'START_ACTIVITY') {
       runNumber = final.runNumber!;
       const e: Environment = await getEnv(c, env.id, false, true);

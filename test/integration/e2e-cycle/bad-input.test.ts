@@ -16,21 +16,14 @@ describe('bad inputs change nothing', () => {
     repo = path.join(stack.home, 'repo');
     fs.mkdirSync(path.join(repo, 'workflows'), { recursive: true });
     fs.mkdirSync(path.join(repo, 'tasks'), { recursive: true });
-    fs.writeFileSync(path.join(repo, 'workflows', 'malformed.yaml'), [
-      'name: malformed',
-      'roles:',
-      '  - name: a',
-      '    task: {class: demo, critical: true',
-      '  - name: b',
-      '',
-    ].join('\n'));
-    fs.writeFileSync(path.join(repo, 'workflows', 'noclass.yaml'), [
-      'name: noclass',
-      'roles:',
-      '  - name: a',
-      '    task: {class: no-such-class}',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(repo, 'workflows', 'malformed.yaml'),
+      ['name: malformed', 'roles:', '  - name: a', '    task: {class: demo, critical: true', '  - name: b', ''].join('\n'),
+    );
+    fs.writeFileSync(
+      path.join(repo, 'workflows', 'noclass.yaml'),
+      ['name: noclass', 'roles:', '  - name: a', '    task: {class: no-such-class}', ''].join('\n'),
+    );
   });
   after(async () => {
     if (!stack) return;

@@ -33,7 +33,9 @@ export interface RunDoc {
 
 /** Environment state -> the state its tasks are in. */
 export const TASK_STATE_FOR: Record<string, string> = {
-  DEPLOYED: 'STANDBY', CONFIGURED: 'CONFIGURED', RUNNING: 'RUNNING',
+  DEPLOYED: 'STANDBY',
+  CONFIGURED: 'CONFIGURED',
+  RUNNING: 'RUNNING',
 };
 
 export function alive(pid: number | null): boolean {
@@ -60,7 +62,10 @@ export function task(env: EnvDoc, name: string): TaskDoc {
 /** Ids and states of every environment: to check that a refused request changed nothing. */
 export async function envSnapshot(stack: LocalStack): Promise<string> {
   const envs = await stack.json<EnvDoc[]>(['env', 'list']);
-  return envs.map((e) => `${e.id}:${e.state}:${e.runNumber}`).sort().join(' ');
+  return envs
+    .map((e) => `${e.id}:${e.state}:${e.runNumber}`)
+    .sort()
+    .join(' ');
 }
 
 export async function control(stack: LocalStack, id: string, transition: string): Promise<void> {

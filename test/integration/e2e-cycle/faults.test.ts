@@ -9,7 +9,12 @@ import * as path from 'node:path';
 import { logsOf, pollUntil, type LocalStack } from '../cli/harness.js';
 import { alive, control, show, task, type EnvDoc, type TaskDoc, sharedStack } from './common.js';
 
-interface EventDoc { seq: number; timeMs: number; kind: string; state: string | null }
+interface EventDoc {
+  seq: number;
+  timeMs: number;
+  kind: string;
+  state: string | null;
+}
 
 async function runningQuick(stack: LocalStack): Promise<string> {
   const { id } = await stack.json<EnvDoc>(['env', 'create', 'quick']);
@@ -32,7 +37,12 @@ describe('faults', () => {
     assert.ok(alive(alpha.pid), 'alpha runs');
     const killedMs = Date.now();
     process.kill(alpha.pid!, 'SIGKILL');
-    const seen = await pollUntil(() => show(stack, id), (e) => e.state === 'ERROR', 10_000, 50);
+    const seen = await pollUntil(
+      () => show(stack, id),
+      (e) => e.state === 'ERROR',
+      10_000,
+      50,
+    );
     assert.ok(seen.met, `the environment went to ERROR (it is ${seen.value.state})\n${logsOf(stack.home)}`);
     // when the controller says it happened (its event), and when the CLI first saw it
     const events = await stack.json<EventDoc[]>(['events', '--env', id, '--kind', 'env.state']);
@@ -63,7 +73,12 @@ describe('faults', () => {
     const gamma = task(await show(stack, id), 'gamma');
     process.kill(gamma.pid!, 'SIGKILL');
     // wait until the controller has noticed gamma's death, then look at the environment
-    const seen = await pollUntil(() => show(stack, id), (e) => task(e, 'gamma').state !== 'RUNNING' || task(e, 'gamma').pid !== gamma.pid, 5000, 100);
+    const seen = await pollUntil(
+      () => show(stack, id),
+      (e) => task(e, 'gamma').state !== 'RUNNING' || task(e, 'gamma').pid !== gamma.pid,
+      5000,
+      100,
+    );
     assert.ok(seen.met, `gamma's death is reported (gamma: ${JSON.stringify(task(seen.value, 'gamma'))})`);
     await new Promise((r) => setTimeout(r, 500));
     const e = await show(stack, id);
@@ -76,15 +91,29 @@ describe('faults', () => {
     const repo = path.join(stack.home, 'crash-repo');
     fs.mkdirSync(path.join(repo, 'workflows'), { recursive: true });
     fs.mkdirSync(path.join(repo, 'tasks'), { recursive: true });
-    fs.writeFileSync(path.join(repo, 'tasks', 'crashy.yaml'), [
-      'name: crashy', 'control: controlled', 'command: "{{ baton.node }}"',
-      'args: ["{{ baton.root }}/dist/assets/programs/demo-task.js"]',
-      'defaults: {crash_on: ""}', 'properties: {crash_on: "{{ crash_on }}"}', '',
-    ].join('\n'));
-    fs.writeFileSync(path.join(repo, 'workflows', 'crashy.yaml'), [
-      'name: crashy', 'vars: {crash_on: {type: string, default: CONFIGURE}}',
-      'roles:', '  - name: alpha', '    task: {class: crashy, critical: true}', '',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(repo, 'tasks', 'crashy.yaml'),
+      [
+        'name: crashy',
+        'control: controlled',
+        'command: "{{ baton.node }}"',
+        'args: ["{{ baton.root }}/dist/assets/programs/demo-task.js"]',
+        'defaults: {crash_on: ""}',
+        'properties: {crash_on: "{{ crash_on }}"}',
+        '',
+      ].join('\n'),
+    );
+    fs.writeFileSync(
+      path.join(repo, 'workflows', 'crashy.yaml'),
+      [
+        'name: crashy',
+        'vars: {crash_on: {type: string, default: CONFIGURE}}',
+        'roles:',
+        '  - name: alpha',
+        '    task: {class: crashy, critical: true}',
+        '',
+      ].join('\n'),
+    );
     const { id } = await stack.json<EnvDoc>(['env', 'create', path.join(repo, 'workflows', 'crashy.yaml')]);
     await control(stack, id, 'DEPLOY');
     const r = await stack.run(['env', 'control', id, 'CONFIGURE']);
@@ -131,7 +160,10 @@ describe('faults', () => {
     assert.equal(doc.state, 'RUNNING', 'the run goes on during the agent-loss grace');
     assert.equal(doc.degraded, true);
     assert.deepEqual(doc.unreachableNodes, [victim.name]);
-    assert.ok(itsTasks.every((n) => !task(doc, n).lost), 'not lost yet');
+    assert.ok(
+      itsTasks.every((n) => !task(doc, n).lost),
+      'not lost yet',
+    );
     const nodes = await stack.json<{ name: string; up: boolean; suspect: boolean }[]>(['node', 'list']);
     const node = nodes.find((n) => n.name === victim.name);
     assert.equal(node?.up, false, 'the node is not up');

@@ -27,7 +27,12 @@ describe('controller restart', () => {
     const statePath = path.join(stack.home, 'local', 'state.json');
     const st = JSON.parse(fs.readFileSync(statePath, 'utf8')) as { token: string; controller: { pid: number; argv: string[] } };
     process.kill(st.controller.pid, 'SIGKILL');
-    await pollUntil(async () => alive(st.controller.pid), (a) => !a, 5000, 50);
+    await pollUntil(
+      async () => alive(st.controller.pid),
+      (a) => !a,
+      5000,
+      50,
+    );
     const down = await stack.run(['env', 'list']);
     assert.equal(down.code, 1, 'with the controller gone the CLI fails');
     assert.match(down.stderr, /UNAVAILABLE/);
@@ -35,11 +40,18 @@ describe('controller restart', () => {
     // restart as local mode starts it: same arguments, token through the environment, own group
     const log = fs.openSync(path.join(stack.home, 'local', 'controller-restart.log'), 'a');
     const child = spawn(process.execPath, [BATON, ...st.controller.argv], {
-      detached: true, stdio: ['ignore', log, log], env: cleanEnv(stack.home, { BATON_TOKEN: st.token }),
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: cleanEnv(stack.home, { BATON_TOKEN: st.token }),
     });
     child.unref();
     fs.closeSync(log);
-    const back = await pollUntil(() => stack.run(['env', 'list', '--json']), (r) => r.code === 0, 30_000, 200);
+    const back = await pollUntil(
+      () => stack.run(['env', 'list', '--json']),
+      (r) => r.code === 0,
+      30_000,
+      200,
+    );
     assert.ok(back.met, `the restarted controller answers\n${logsOf(stack.home)}`);
 
     const ids = (JSON.parse(back.value.stdout) as EnvDoc[]).map((e) => e.id).sort();

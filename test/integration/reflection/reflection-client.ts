@@ -60,7 +60,8 @@ export function decodeResponse(bytes: Uint8Array): ReflectionResponse {
           return true;
         });
         return true;
-      case 7: { // ErrorResponse { int32 error_code = 1; string error_message = 2; }
+      case 7: {
+        // ErrorResponse { int32 error_code = 1; string error_message = 2; }
         const error = { code: 0, message: '' };
         fields(r.bytes(), (f, r2) => {
           if (f === 1) error.code = r2.int32();
@@ -84,7 +85,10 @@ export class ReflectionSession {
   private waiting: { resolve: (r: ReflectionResponse) => void; reject: (e: Error) => void } | null = null;
   private failure: grpc.ServiceError | null = null;
 
-  constructor(readonly client: grpc.Client, metadata: grpc.Metadata) {
+  constructor(
+    readonly client: grpc.Client,
+    metadata: grpc.Metadata,
+  ) {
     this.call = client.makeBidiStreamRequest(REFLECTION_METHOD, (b: Buffer) => b, decodeResponse, metadata);
     this.call.on('data', (r: ReflectionResponse) => {
       const w = this.waiting;
@@ -152,15 +156,25 @@ export function registryOf({ root, files }: { root: string; files: Map<string, U
 
 /** A unary call of service's method through the generic grpc-js client, typed by descriptors only;
  *  resolves with the reply decoded by its reflected type, as proto3 JSON. */
-export function callByDescriptor(client: grpc.Client, service: DescService, methodName: string,
-  request: Record<string, unknown>, metadata: grpc.Metadata): Promise<JsonValue> {
+export function callByDescriptor(
+  client: grpc.Client,
+  service: DescService,
+  methodName: string,
+  request: Record<string, unknown>,
+  metadata: grpc.Metadata,
+): Promise<JsonValue> {
   const method = service.methods.find((m) => m.name === methodName);
   if (!method || method.methodKind !== 'unary') throw new Error(`${service.typeName} has no unary method ${methodName}`);
   const { input, output } = method;
   return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(`/${service.typeName}/${method.name}`,
-      (json: Record<string, unknown>) => Buffer.from(toBinary(input, fromJson(input, json as JsonValue))), (b: Buffer) => b,
-      request, metadata, { deadline: Date.now() + 10_000 },
-      (e, bytes) => (e ? reject(e) : resolve(toJson(output, fromBinary(output, bytes!)))));
+    client.makeUnaryRequest(
+      `/${service.typeName}/${method.name}`,
+      (json: Record<string, unknown>) => Buffer.from(toBinary(input, fromJson(input, json as JsonValue))),
+      (b: Buffer) => b,
+      request,
+      metadata,
+      { deadline: Date.now() + 10_000 },
+      (e, bytes) => (e ? reject(e) : resolve(toJson(output, fromBinary(output, bytes!)))),
+    );
   });
 }

@@ -46,7 +46,10 @@ describe('server reflection', { timeout: 60_000 }, () => {
     assert.deepEqual([...files.keys()].sort(), ['common.proto', 'control.proto']);
     const committed = splitDescriptorSet(fs.readFileSync(path.join(ROOT, 'core', 'rpc', 'gen', 'baton.desc')));
     for (const [name, bytes] of files) {
-      assert.ok(committed.some((c) => c.equals(Buffer.from(bytes))), `${name} as protoc wrote it`);
+      assert.ok(
+        committed.some((c) => c.equals(Buffer.from(bytes))),
+        `${name} as protoc wrote it`,
+      );
     }
   });
 
@@ -56,17 +59,25 @@ describe('server reflection', { timeout: 60_000 }, () => {
     session.end();
     const control = registry.getService('baton.v1.Control');
     assert.ok(control, 'the Control service is in the reflected files');
-    const env = await callByDescriptor(client, control, 'CreateEnvironment',
-      { workflow: 'quick', vars: { message: 'from reflection' }, owner: 'reflection-test' }, bearer(TOKEN)) as
-      { id: string; vars: Record<string, string> };
+    const env = (await callByDescriptor(
+      client,
+      control,
+      'CreateEnvironment',
+      { workflow: 'quick', vars: { message: 'from reflection' }, owner: 'reflection-test' },
+      bearer(TOKEN),
+    )) as { id: string; vars: Record<string, string> };
     assert.ok(env.id, 'CreateEnvironment answered with an environment id');
     assert.deepEqual(env.vars, { message: 'from reflection' });
 
-    const reply = await callByDescriptor(client, control, 'ListEnvironments', {}, bearer(TOKEN)) as
-      { environments: { id: string; workflow: string; owner: string; vars: Record<string, string> }[] };
+    const reply = (await callByDescriptor(client, control, 'ListEnvironments', {}, bearer(TOKEN))) as {
+      environments: { id: string; workflow: string; owner: string; vars: Record<string, string> }[];
+    };
     const mine = reply.environments.find((e) => e.id === env.id);
-    assert.deepEqual(mine && { workflow: mine.workflow, owner: mine.owner, vars: mine.vars },
-      { workflow: 'quick', owner: 'reflection-test', vars: { message: 'from reflection' } });
+    assert.deepEqual(mine && { workflow: mine.workflow, owner: mine.owner, vars: mine.vars }, {
+      workflow: 'quick',
+      owner: 'reflection-test',
+      vars: { message: 'from reflection' },
+    });
   });
 
   it('refuses reflection without the token, or with a wrong one (UNAUTHENTICATED)', async () => {

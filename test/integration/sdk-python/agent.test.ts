@@ -20,8 +20,12 @@ test('Python SDK under an agent: CONFIGURE, START, STOP, RESET, CONFIGURE, EXIT 
   assert.equal(launched!.kind, 'launched', JSON.stringify(launched!.error));
   assert.equal(launched!.state, 'STANDBY');
   const steps: Array<[string, string, Record<string, string>?]> = [
-    ['CONFIGURE', 'CONFIGURED', { gain: '3', beam: 'on' }], ['START', 'RUNNING', { run_number: '7' }],
-    ['STOP', 'CONFIGURED'], ['RESET', 'STANDBY'], ['CONFIGURE', 'CONFIGURED'], ['EXIT', 'DONE'],
+    ['CONFIGURE', 'CONFIGURED', { gain: '3', beam: 'on' }],
+    ['START', 'RUNNING', { run_number: '7' }],
+    ['STOP', 'CONFIGURED'],
+    ['RESET', 'STANDBY'],
+    ['CONFIGURE', 'CONFIGURED'],
+    ['EXIT', 'DONE'],
   ];
   for (const [event, state, args] of steps) {
     const [u] = await ctl.transition(event, [{ taskId: 'env-test/py', args }]);
@@ -91,5 +95,5 @@ test('Python SDK under an agent: a restarted agent adopts the task, which says h
   const [x] = await ctl.transition('EXIT', [{ taskId: 'env-test/keeper' }]);
   assert.equal(x!.state, 'DONE');
   await ctl.exited('env-test/keeper');
-  assert.deepEqual(groupLiving(l!.pid), [], 'gone (no longer the agent\'s child: a zombie until init reaps it)');
+  assert.deepEqual(groupLiving(l!.pid), [], "gone (no longer the agent's child: a zombie until init reaps it)");
 });

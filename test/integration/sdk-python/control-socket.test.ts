@@ -50,11 +50,14 @@ test('Python SDK: hello, every transition answered by the state machine, the STA
   const r = await exited;
   assert.equal(r.code, 0, r.stderr);
   // a transition the state machine refuses reaches no handler: the first START prints nothing
-  assert.ok(r.stdout.startsWith(
-    'conformance: got CONFIGURE\nconformance: arg alpha=ünïcødé\n' +
-      `conformance: arg big=${'x'.repeat(40_000)}\nconformance: arg zeta=last\n` +
-      'conformance: got START\nconformance: run_number=12\nconformance: got STOP\nconformance: got RESET\n',
-  ), r.stdout.slice(0, 300));
+  assert.ok(
+    r.stdout.startsWith(
+      'conformance: got CONFIGURE\nconformance: arg alpha=ünïcødé\n' +
+        `conformance: arg big=${'x'.repeat(40_000)}\nconformance: arg zeta=last\n` +
+        'conformance: got START\nconformance: run_number=12\nconformance: got STOP\nconformance: got RESET\n',
+    ),
+    r.stdout.slice(0, 300),
+  );
   assert.ok(r.stdout.endsWith('conformance: got EXIT\nconformance: leaving\n'), r.stdout.slice(-200));
 });
 
@@ -139,7 +142,10 @@ test('Python SDK: a call the agent ends, or an agent replaced on the same socket
   assert.deepEqual(await askAgain('EXIT'), [2, true, 'DONE', '']);
   const r = await exited;
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^pytask: started, pid \d+\npytask: property colour=blue\npytask: CONFIGURE done\npytask: START done\npytask: STOP done\npytask: EXIT done\n$/);
+  assert.match(
+    r.stdout,
+    /^pytask: started, pid \d+\npytask: property colour=blue\npytask: CONFIGURE done\npytask: START done\npytask: STOP done\npytask: EXIT done\n$/,
+  );
 });
 
 test('Python SDK: a task the agent refuses (wrong token) says so and leaves with exit 1 after three hellos', async (t) => {
@@ -168,17 +174,23 @@ test('Python SDK: a task that never reaches an agent leaves after the orphan gra
   const nowhere = `unix://${path.join(tmpDir(t, 'baton-py-'), 'nobody.sock')}`;
   const r = await startPython(t, [PYTHON_CONFORMANCE_TASK], agentEnv(nowhere, 'secret', { BATON_ORPHAN_GRACE_MS: '500' })).exited;
   assert.equal(r.code, 1);
-  assert.ok(r.stderr.includes(`pytask: no agent at ${nowhere} for `) && r.stderr.includes('(BATON_ORPHAN_GRACE_MS 500); leaving rather than running on as an orphan'), r.stderr);
+  assert.ok(
+    r.stderr.includes(`pytask: no agent at ${nowhere} for `) && r.stderr.includes('(BATON_ORPHAN_GRACE_MS 500); leaving rather than running on as an orphan'),
+    r.stderr,
+  );
 });
 
-test('Python SDK: without the agent\'s variables, or with a BATON_CONTROL that is no address, it says so and exits 2', async () => {
+test("Python SDK: without the agent's variables, or with a BATON_CONTROL that is no address, it says so and exits 2", async () => {
   const env = { ...process.env };
   delete env.BATON_CONTROL;
   delete env.BATON_TASK_TOKEN;
   env.BATON_TASK_ID = 'task-1';
   const r = await exitOf(spawn(findPython(), [PYTHON_CONFORMANCE_TASK], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /runs under a baton agent: BATON_CONTROL, BATON_TASK_ID and BATON_TASK_TOKEN must be set \(not set: BATON_CONTROL, BATON_TASK_TOKEN\)/);
+  assert.match(
+    r.stderr,
+    /runs under a baton agent: BATON_CONTROL, BATON_TASK_ID and BATON_TASK_TOKEN must be set \(not set: BATON_CONTROL, BATON_TASK_TOKEN\)/,
+  );
   for (const bad of ['unix://relative/task.sock', 'no-port', 'host:99999', `unix:///${'x'.repeat(200)}`]) {
     const b = await exitOf(spawn(findPython(), [PYTHON_CONFORMANCE_TASK], { env: agentEnv(bad), stdio: ['ignore', 'pipe', 'pipe'] }));
     assert.equal(b.code, 2, bad);
@@ -200,10 +212,14 @@ test('Python SDK: BATON_ORPHAN_GRACE_MS=0 never gives up: a task started before 
 });
 
 test('Python SDK: handlers that name no event are refused before anything is dialled', async (t) => {
-  const r = await startPython(t, pythonProgram(`
+  const r = await startPython(
+    t,
+    pythonProgram(`
 from baton_task import run_task
 run_task({'configure': print, 'configur': print})
-`), agentEnv('unix:///nonexistent/task.sock')).exited;
+`),
+    agentEnv('unix:///nonexistent/task.sock'),
+  ).exited;
   assert.equal(r.code, 1);
   assert.match(r.stderr, /TypeError: run_task: no event for handler configur \(expected configure, start, stop, reset, exit\)/);
 });

@@ -5,8 +5,18 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export interface Pem { cert: string; key: string; ca: string }
-export interface Certs { agent: Pem; ctl: Pem; cli: Pem; stranger: Pem; dir: string }
+export interface Pem {
+  cert: string;
+  key: string;
+  ca: string;
+}
+export interface Certs {
+  agent: Pem;
+  ctl: Pem;
+  cli: Pem;
+  stranger: Pem;
+  dir: string;
+}
 
 export function haveOpenssl(): boolean {
   try {
@@ -28,8 +38,23 @@ export function makeCerts(dir: string): Certs {
   const leaf = (name: string, cn: string, ca: string): Pem => {
     ssl('req', ...key, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
     fs.writeFileSync(f(`${name}.ext`), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-    ssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial',
-      '-out', `${name}.crt`, '-days', '1', '-extfile', `${name}.ext`);
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${ca}.crt`,
+      '-CAkey',
+      `${ca}.key`,
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '1',
+      '-extfile',
+      `${name}.ext`,
+    );
     return { cert: f(`${name}.crt`), key: f(`${name}.key`), ca: f(`${ca}.crt`) };
   };
   return {

@@ -11,9 +11,7 @@ import { ControlClient, type Node } from '../../../core/rpc/gen/control.js';
 import { tokenInterceptor } from '../../../core/rpc/auth.js';
 import { startController, type ControllerHandle } from '../../../core/controller/main.js';
 import { startAgent, type AgentHandle } from '../../../core/agent/main.js';
-import {
-  call, createEnv, listTasks, mustControl, tempHome, waitFor, alive, TOKEN,
-} from '../controller/harness.js';
+import { call, createEnv, listTasks, mustControl, tempHome, waitFor, alive, TOKEN } from '../controller/harness.js';
 import { spawn } from 'node:child_process';
 import { baton, BATON, cleanEnv } from '../cli/harness.js';
 import { haveOpenssl, makeCerts, type Certs, type Pem } from './certs.js';
@@ -41,7 +39,13 @@ before(async () => {
   home = tempHome();
   certs = makeCerts(home);
   agent = await startAgent({
-    name: 'tls-1', home, listen: '127.0.0.1:0', token: TOKEN, labels: { zone: 'test' }, portRange: [34000, 34999], tls: certs.agent,
+    name: 'tls-1',
+    home,
+    listen: '127.0.0.1:0',
+    token: TOKEN,
+    labels: { zone: 'test' },
+    portRange: [34000, 34999],
+    tls: certs.agent,
   });
   ctl = await startController({ home, listen: '127.0.0.1:0', token: TOKEN, agents: [agent.address], tls: certs.ctl, heartbeatTimeoutMs: 3000 });
   client = tlsClient(ctl.address, certs.cli);
@@ -61,10 +65,16 @@ test('a TLS controller sees the TLS agent up and runs quick on it', { skip }, as
   assert.equal(up.address, agent.address);
 
   const env = await createEnv(client, 'quick');
-  assert.ok(env.tasks.every((t) => t.node === 'tls-1'), 'every task is placed on the TLS agent');
+  assert.ok(
+    env.tasks.every((t) => t.node === 'tls-1'),
+    'every task is placed on the TLS agent',
+  );
   assert.equal((await mustControl(client, env.id, 'DEPLOY')).state, 'DEPLOYED');
   const pids = (await listTasks(client, env.id)).map((t) => t.pid);
-  assert.ok(pids.every((p) => p > 0 && alive(p)), 'tasks run as processes');
+  assert.ok(
+    pids.every((p) => p > 0 && alive(p)),
+    'tasks run as processes',
+  );
   await mustControl(client, env.id, 'CONFIGURE');
   const run = await mustControl(client, env.id, 'START_ACTIVITY');
   assert.equal(run.state, 'RUNNING');
@@ -81,7 +91,10 @@ test('the CLI talks to a TLS controller with a client certificate (flags or BATO
 
   const r = await baton(home, [...base, ...flags, 'env', 'list', '--json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.ok((JSON.parse(r.stdout) as { id: string }[]).some((e) => e.id === env.id), 'env list shows the environment');
+  assert.ok(
+    (JSON.parse(r.stdout) as { id: string }[]).some((e) => e.id === env.id),
+    'env list shows the environment',
+  );
 
   const viaEnv = await baton(home, [...base, 'env', 'list', '--json'], {
     env: { BATON_TLS_CERT: certs.cli.cert, BATON_TLS_KEY: certs.cli.key, BATON_TLS_CA: certs.cli.ca },
@@ -157,14 +170,14 @@ test('without TLS, a network agent address or listen address is refused at once,
     (e: BatonError) => e.code === 'BAD_INPUT' && /192\.0\.2\.10:7000/.test(e.message) && /--tls-cert/.test(e.message),
   );
   assert.ok(!fs.existsSync(`${h}/controller/baton.db`), 'nothing was opened');
-  await assert.rejects(
-    startController({ home: h, listen: '0.0.0.0:0', token: TOKEN }),
-    (e: BatonError) => e.code === 'BAD_INPUT' && /TLS/.test(e.message),
-  );
+  await assert.rejects(startController({ home: h, listen: '0.0.0.0:0', token: TOKEN }), (e: BatonError) => e.code === 'BAD_INPUT' && /TLS/.test(e.message));
 
   const plain = await startController({ home: h, listen: `unix://${h}/controller.sock`, token: TOKEN });
   const c = new ControlClient(plain.address, grpc.credentials.createInsecure(), { interceptors: [tokenInterceptor(TOKEN)] });
-  closers.push(async () => { c.close(); await plain.stop(); });
+  closers.push(async () => {
+    c.close();
+    await plain.stop();
+  });
   await assert.rejects(
     call(c, 'addNode', { address: '192.0.2.10:7000', name: '' }),
     (e: BatonError) => e.code === 'BAD_INPUT' && /192\.0\.2\.10:7000/.test(e.message) && /--tls-ca/.test(e.message),
@@ -187,7 +200,10 @@ test('a TLS controller still dials a unix-socket agent in the clear, and serves 
   closers.push(() => local.stop({ killTasks: true }));
   const c = await startController({ home: h, listen: `unix://${h}/controller.sock`, token: TOKEN, agents: [local.address], tls: certs.ctl });
   const cc = new ControlClient(c.address, grpc.credentials.createInsecure(), { interceptors: [tokenInterceptor(TOKEN)] });
-  closers.push(async () => { cc.close(); await c.stop(); });
+  closers.push(async () => {
+    cc.close();
+    await c.stop();
+  });
   await waitFor(async () => (await nodes(cc)).find((n) => n.name === 'unix-1' && n.up), 10_000, 'node unix-1 up');
 });
 
@@ -202,18 +218,32 @@ test('`baton agent` and `baton controller` take --tls-cert/--tls-key/--tls-ca', 
   // a time); the CLI lists the node through it
   const a2 = await startAgent({ name: 'tls-2', home: h, listen: '127.0.0.1:0', token: TOKEN, labels: {}, portRange: [34000, 34999], tls: certs.agent });
   closers.push(() => a2.stop({ killTasks: true }));
-  const child = spawn(process.execPath, [BATON, '--token', TOKEN, 'controller', '--listen', '127.0.0.1:0', '--agent', a2.address, ...flags(certs.ctl)],
-    { env: cleanEnv(h), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BATON, '--token', TOKEN, 'controller', '--listen', '127.0.0.1:0', '--agent', a2.address, ...flags(certs.ctl)], {
+    env: cleanEnv(h),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
   const exited = new Promise<void>((r) => child.on('close', () => r()));
-  closers.push(async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await exited; } });
+  closers.push(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
   const address = await waitFor(() => /listening on (127\.0\.0\.1:\d+)/.exec(out)?.[1], 20_000, `controller listening (${out})`);
   const r = await baton(h, ['--controller', address, '--token', TOKEN, ...flags(certs.cli), 'node', 'list', '--json']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   const listed = JSON.parse(r.stdout) as { name: string; up: boolean }[];
-  assert.ok(listed.some((n) => n.name === 'tls-2' && n.up), r.stdout);
+  assert.ok(
+    listed.some((n) => n.name === 'tls-2' && n.up),
+    r.stdout,
+  );
   child.kill('SIGTERM');
   await exited;
 });

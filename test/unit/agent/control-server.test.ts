@@ -20,13 +20,18 @@ test('an accepted hello is answered with a welcome, before the first transition'
   const call = client.control();
   const got: AgentToTask[] = [];
   const two = new Promise<void>((resolve, reject) => {
-    call.on('data', (m: AgentToTask) => { if (got.push(m) === 2) resolve(); });
+    call.on('data', (m: AgentToTask) => {
+      if (got.push(m) === 2) resolve();
+    });
     call.on('error', reject);
   });
   call.write({ msg: { $case: 'hello', hello: { taskId: 'task-1', token: 'secret', pid: 1, state: 'STANDBY' } } });
   await two;
   call.cancel();
-  assert.deepEqual(got.map((m) => m.msg?.$case), ['welcome', 'transition']);
+  assert.deepEqual(
+    got.map((m) => m.msg?.$case),
+    ['welcome', 'transition'],
+  );
 });
 
 test('a refused hello gets UNAUTHENTICATED and no welcome', async (t) => {

@@ -14,8 +14,10 @@ test('the agent takes a whole, non-negative grace in ms and refuses anything els
   assert.equal(resolveOptions({ ...base, orphanGraceMs: 0 }).orphanGraceMs, 0);
   assert.equal(resolveOptions({ ...base, orphanGraceMs: 1500 }).orphanGraceMs, 1500);
   for (const bad of [-1, 1.5, Number.NaN]) {
-    assert.throws(() => resolveOptions({ ...base, orphanGraceMs: bad }), (e: unknown) =>
-      e instanceof BatonError && e.code === 'BAD_INPUT' && e.detail.where === 'orphanGraceMs' && /orphan grace/.test(e.message));
+    assert.throws(
+      () => resolveOptions({ ...base, orphanGraceMs: bad }),
+      (e: unknown) => e instanceof BatonError && e.code === 'BAD_INPUT' && e.detail.where === 'orphanGraceMs' && /orphan grace/.test(e.message),
+    );
   }
 });
 

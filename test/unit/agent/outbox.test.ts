@@ -11,7 +11,10 @@ test('updates are batched (1000 a message) and BatchDone comes after them', asyn
   for (let i = 0; i < 2500; i++) o.push(makeUpdate(`t${i}`, 'state', { batchId: 1, ok: true }));
   assert.equal(sent.length, 2, 'two full messages at once');
   o.batchDone(1);
-  assert.deepEqual(sent.map((m) => m.msg!.$case), ['updates', 'updates', 'updates', 'batchDone']);
+  assert.deepEqual(
+    sent.map((m) => m.msg!.$case),
+    ['updates', 'updates', 'updates', 'batchDone'],
+  );
   const counts = sent.slice(0, 3).map((m) => (m.msg as { updates: { items: unknown[] } }).updates.items.length);
   assert.deepEqual(counts, [1000, 1000, 500]);
   o.push(makeUpdate('late', 'event', {}));

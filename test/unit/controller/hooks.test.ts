@@ -39,7 +39,10 @@ test('exec: success, failure with its last lines, and a kill when aborted', asyn
 test('sleep and test.fail', async () => {
   const signal = new AbortController().signal;
   assert.match(await BUILTINS.sleep!({ hook: hook('sleep', { duration: '10ms' }), signal, vars, cwd: '/' }), /slept 10/);
-  await assert.rejects(BUILTINS.sleep!({ hook: hook('sleep', { duration: 'later' }), signal, vars, cwd: '/' }), (e: Error & { code?: string }) => e.code === 'BAD_INPUT');
+  await assert.rejects(
+    BUILTINS.sleep!({ hook: hook('sleep', { duration: 'later' }), signal, vars, cwd: '/' }),
+    (e: Error & { code?: string }) => e.code === 'BAD_INPUT',
+  );
   await assert.rejects(BUILTINS['test.fail']!({ hook: hook('test.fail', { message: 'boom' }), signal, vars, cwd: '/' }), /boom/);
   assert.match(await BUILTINS['test.fail']!({ hook: hook('test.fail', { fail: false }), signal, vars, cwd: '/' }), /did not fail/);
 });

@@ -13,10 +13,15 @@ function task(name: string, extra: Partial<PlaceTask> = {}): PlaceTask {
 
 test('constraints must match node labels', () => {
   const nodes = [node('a', { zone: 'up' }), node('b', { zone: 'down' }), node('c', { zone: 'up', det: 'tpc' })];
-  const out = placeTasks([
-    task('r0', { constraints: { zone: 'up' } }), task('r1', { constraints: { zone: 'up' } }),
-    task('d', { constraints: { zone: 'down' } }), task('t', { constraints: { zone: 'up', det: 'tpc' } }),
-  ], nodes);
+  const out = placeTasks(
+    [
+      task('r0', { constraints: { zone: 'up' } }),
+      task('r1', { constraints: { zone: 'up' } }),
+      task('d', { constraints: { zone: 'down' } }),
+      task('t', { constraints: { zone: 'up', det: 'tpc' } }),
+    ],
+    nodes,
+  );
   assert.ok(['a', 'c'].includes(out[0]!) && ['a', 'c'].includes(out[1]!) && out[0] !== out[1]);
   assert.equal(out[2], 'b');
   assert.equal(out[3], 'c');
@@ -24,7 +29,10 @@ test('constraints must match node labels', () => {
 
 test('spread: least loaded first, counting tasks already there', () => {
   const nodes = [node('a', {}, { load: 3 }), node('b'), node('c', {}, { load: 1 })];
-  const out = placeTasks(Array.from({ length: 8 }, (_, i) => task(`t${i}`)), nodes);
+  const out = placeTasks(
+    Array.from({ length: 8 }, (_, i) => task(`t${i}`)),
+    nodes,
+  );
   const count = (n: string) => out.filter((x) => x === n).length;
   // final loads: a 3+1, b 0+4, c 1+3 -> every node ends at 4
   assert.deepEqual([count('a'), count('b'), count('c')], [1, 4, 3]);
@@ -32,7 +40,10 @@ test('spread: least loaded first, counting tasks already there', () => {
 
 test('resources: cpu and memory wants against what is left', () => {
   const nodes = [node('small', {}, { cpu: 1, memoryBytes: 1000 }), node('big', {}, { cpu: 4, memoryBytes: 1000, usedCpu: 1 })];
-  const out = placeTasks(Array.from({ length: 4 }, (_, i) => task(`t${i}`, { wants: { cpu: 1, memoryBytes: 100 } })), nodes);
+  const out = placeTasks(
+    Array.from({ length: 4 }, (_, i) => task(`t${i}`, { wants: { cpu: 1, memoryBytes: 100 } })),
+    nodes,
+  );
   assert.equal(out.filter((x) => x === 'small').length, 1);
   assert.equal(out.filter((x) => x === 'big').length, 3);
   // 0 capacity means not limited
@@ -48,12 +59,13 @@ test('process tasks avoid sim agents; sim tasks go anywhere', () => {
 
 test('PLACEMENT names the task and why nothing fits; nothing is half-placed', () => {
   const nodes = [node('a', { zone: 'up' }, { cpu: 1 })];
-  const check = (fn: () => unknown, re: RegExp) => assert.throws(fn, (e: BatonError) => {
-    assert.equal(e.code, 'PLACEMENT');
-    assert.equal(e.detail.taskName, 'picky');
-    assert.match(e.message, re);
-    return true;
-  });
+  const check = (fn: () => unknown, re: RegExp) =>
+    assert.throws(fn, (e: BatonError) => {
+      assert.equal(e.code, 'PLACEMENT');
+      assert.equal(e.detail.taskName, 'picky');
+      assert.match(e.message, re);
+      return true;
+    });
   check(() => placeTasks([task('ok'), task('picky', { constraints: { zone: 'down' } })], nodes), /picky.*zone=down/);
   check(() => placeTasks([task('picky', { wants: { cpu: 2, memoryBytes: 0 } })], nodes), /picky.*cpu 2/);
   check(() => placeTasks([task('picky')], []), /no node is up/);

@@ -15,9 +15,14 @@ import type { EventBatch, SubscribeRequest } from '../../../core/rpc/gen/control
 class FakeCall extends EventEmitter {
   batches: EventBatch[] = [];
   error: Error | null = null;
-  constructor(readonly request: SubscribeRequest, private accept = Infinity) {
+  constructor(
+    readonly request: SubscribeRequest,
+    private accept = Infinity,
+  ) {
     super();
-    this.on('error', (e: Error) => { this.error = e; });
+    this.on('error', (e: Error) => {
+      this.error = e;
+    });
   }
   write(b: EventBatch): boolean {
     this.batches.push(b);
@@ -27,7 +32,9 @@ class FakeCall extends EventEmitter {
     this.accept = this.batches.length + more;
     this.emit('drain');
   }
-  get seqs(): number[] { return this.batches.flatMap((b) => b.events.map((e) => e.seq)); }
+  get seqs(): number[] {
+    return this.batches.flatMap((b) => b.events.map((e) => e.seq));
+  }
 }
 
 function req(r: Partial<SubscribeRequest>): SubscribeRequest {
@@ -86,11 +93,17 @@ test('a subscriber that catches up after a pause gets everything in order', asyn
   const { store, bus } = await setup();
   const call = new FakeCall(req({}), 1);
   await serveSubscribe(bus, store, call as never, { maxQueued: 10_000 });
-  for (let i = 0; i < 300; i++) { bus.emit({ kind: 'x' }); if (i % 50 === 0) await bus.flush(); }
+  for (let i = 0; i < 300; i++) {
+    bus.emit({ kind: 'x' });
+    if (i % 50 === 0) await bus.flush();
+  }
   await bus.flush();
   call.drain(1000);
   await new Promise((r) => setImmediate(r));
   assert.equal(call.error, null);
-  assert.deepEqual(call.seqs, Array.from({ length: 300 }, (_, i) => i + 1));
+  assert.deepEqual(
+    call.seqs,
+    Array.from({ length: 300 }, (_, i) => i + 1),
+  );
   await store.close();
 });

@@ -12,8 +12,21 @@ function leaf(path: string, critical: boolean): RoleNode {
 
 function sample(): RoleNode {
   return {
-    path: '', name: 'root', kind: 'aggregator', enabled: true, critical: true, children: [
-      { path: 'ro', name: 'ro', kind: 'iterator', enabled: true, critical: true, nmin: 1, children: [leaf('ro/0', true), leaf('ro/1', true), leaf('ro/2', false)] },
+    path: '',
+    name: 'root',
+    kind: 'aggregator',
+    enabled: true,
+    critical: true,
+    children: [
+      {
+        path: 'ro',
+        name: 'ro',
+        kind: 'iterator',
+        enabled: true,
+        critical: true,
+        nmin: 1,
+        children: [leaf('ro/0', true), leaf('ro/1', true), leaf('ro/2', false)],
+      },
       leaf('builder', true),
       { path: 'grp', name: 'grp', kind: 'aggregator', enabled: true, critical: false, children: [leaf('grp/a', false), leaf('grp/b', true)] },
     ],
@@ -23,9 +36,16 @@ function sample(): RoleNode {
 function reference(t: RoleTree, idx: number): RoleState {
   const n = t.nodes[idx]!;
   if (n.kind === 'task') return n.state;
-  return aggregateState(n.children.map((c) => t.nodes[c]!).filter((c) => c.counted).map((c) => ({
-    state: c.kind === 'task' ? c.state : reference(t, t.nodes.indexOf(c)), critical: c.critical, included: true,
-  }))).state;
+  return aggregateState(
+    n.children
+      .map((c) => t.nodes[c]!)
+      .filter((c) => c.counted)
+      .map((c) => ({
+        state: c.kind === 'task' ? c.state : reference(t, t.nodes.indexOf(c)),
+        critical: c.critical,
+        included: true,
+      })),
+  ).state;
 }
 
 test('excluding and including roles keeps every aggregated state equal to the reference', () => {
@@ -33,7 +53,10 @@ test('excluding and including roles keeps every aggregated state equal to the re
   const leaves = ['ro/0', 'ro/1', 'ro/2', 'builder', 'grp/a', 'grp/b'].map((p) => t.leafOf.get(p)!);
   const toggles = ['ro/1', 'ro/2', 'grp', 'grp/a'].map((p) => t.nodes.findIndex((n) => n.path === p));
   let seed = 11;
-  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
   for (let i = 0; i < 3000; i++) {
     if (rnd(4) === 0) {
       const idx = toggles[rnd(toggles.length)]!;

@@ -12,8 +12,21 @@ function leaf(path: string, critical: boolean, enabled = true): RoleNode {
 
 function sample(): RoleNode {
   return {
-    path: '', name: 'root', kind: 'aggregator', enabled: true, critical: true, children: [
-      { path: 'ro', name: 'ro', kind: 'iterator', enabled: true, critical: true, nmin: 2, children: [leaf('ro/0', false), leaf('ro/1', false), leaf('ro/2', false)] },
+    path: '',
+    name: 'root',
+    kind: 'aggregator',
+    enabled: true,
+    critical: true,
+    children: [
+      {
+        path: 'ro',
+        name: 'ro',
+        kind: 'iterator',
+        enabled: true,
+        critical: true,
+        nmin: 2,
+        children: [leaf('ro/0', false), leaf('ro/1', false), leaf('ro/2', false)],
+      },
       leaf('builder', true),
       { path: 'opt', name: 'opt', kind: 'aggregator', enabled: false, critical: false, children: [leaf('opt/x', true, false)] },
       { path: 'hook', name: 'hook', kind: 'call', enabled: true, critical: true, children: [] },
@@ -25,9 +38,16 @@ function sample(): RoleNode {
 function reference(t: RoleTree, idx: number): RoleState {
   const n = t.nodes[idx]!;
   if (n.kind === 'task') return n.state;
-  return aggregateState(n.children.map((c) => t.nodes[c]!).filter((c) => c.counted).map((c) => ({
-    state: c.kind === 'task' ? c.state : reference(t, t.nodes.indexOf(c)), critical: c.critical, included: true,
-  }))).state;
+  return aggregateState(
+    n.children
+      .map((c) => t.nodes[c]!)
+      .filter((c) => c.counted)
+      .map((c) => ({
+        state: c.kind === 'task' ? c.state : reference(t, t.nodes.indexOf(c)),
+        critical: c.critical,
+        included: true,
+      })),
+  ).state;
 }
 
 test('random task changes keep every role equal to the reference aggregation', () => {
@@ -35,7 +55,10 @@ test('random task changes keep every role equal to the reference aggregation', (
   const leaves = ['ro/0', 'ro/1', 'ro/2', 'builder'].map((p) => t.leafOf.get(p)!);
   assert.equal(t.nodes[0]!.state, 'STANDBY');
   let seed = 7;
-  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
   for (let i = 0; i < 2000; i++) {
     t.setLeaf(leaves[rnd(leaves.length)]!, TASK_STATES[rnd(TASK_STATES.length)]!);
     for (let k = 0; k < t.nodes.length; k++) {
@@ -63,7 +86,9 @@ test('critical ERROR gives ERROR, non-critical ERROR gives MIXED; nmin counts he
 
 test('counts move in O(1)', () => {
   const c = new StateCounts();
-  c.add('STANDBY'); c.add('STANDBY'); c.move('STANDBY', 'RUNNING');
+  c.add('STANDBY');
+  c.add('STANDBY');
+  c.move('STANDBY', 'RUNNING');
   assert.deepEqual(c.toObject(), { STANDBY: 1, RUNNING: 1 });
   assert.equal(c.all('RUNNING'), false);
   c.move('STANDBY', 'RUNNING');

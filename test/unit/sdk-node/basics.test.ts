@@ -35,7 +35,10 @@ test('frames survive arbitrary chunking', () => {
   const r = new FrameReader();
   const out: Buffer[] = [];
   for (let i = 0; i < stream.length; i += 333) out.push(...r.push(stream.subarray(i, i + 333)));
-  assert.deepEqual(out.map((b) => b.length), [1, 0, 70000, 4]);
+  assert.deepEqual(
+    out.map((b) => b.length),
+    [1, 0, 70000, 4],
+  );
   assert.equal(out[3]!.toString(), 'last');
   assert.throws(() => new FrameReader().push(Buffer.from([0xff, 0xff, 0xff, 0xff])), /over the/);
 });
@@ -60,7 +63,12 @@ test("the SDK's codecs and the agent's write the same bytes and read each other'
   }
   const fromAgent: agentCodecs.AgentToTask[] = [
     { msg: { $case: 'welcome', welcome: {} } },
-    { msg: { $case: 'transition', transition: { seq: 9, event: 'CONFIGURE', args: { 'chan.out.bind': 'tcp://127.0.0.1:5000', note: 'x'.repeat(100_000) }, deadlineMs: 30_000 } } },
+    {
+      msg: {
+        $case: 'transition',
+        transition: { seq: 9, event: 'CONFIGURE', args: { 'chan.out.bind': 'tcp://127.0.0.1:5000', note: 'x'.repeat(100_000) }, deadlineMs: 30_000 },
+      },
+    },
   ];
   for (const m of fromAgent) assert.deepEqual(sdkCodecs.AgentToTask.decode(agentCodecs.AgentToTask.encode(m).finish()), m);
 });
@@ -71,7 +79,10 @@ test('gRPC message frames: split anywhere, read whole; a compressed one is refus
   const deframer = new GrpcDeframer();
   const frames: Buffer[] = [];
   for (let i = 0; i < stream.length; i += 3) frames.push(...deframer.push(stream.subarray(i, i + 3)));
-  assert.deepEqual(frames.map((f) => sdkCodecs.TaskMsg.decode(f)), [hello, hello]);
+  assert.deepEqual(
+    frames.map((f) => sdkCodecs.TaskMsg.decode(f)),
+    [hello, hello],
+  );
   const compressed = grpcFrame(hello);
   compressed[0] = 1;
   assert.throws(() => new GrpcDeframer().push(compressed), /compressed message/);

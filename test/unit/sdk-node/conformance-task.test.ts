@@ -23,7 +23,11 @@ test('the conformance task prints every transition, its arguments and run number
   await until(() => got.hellos.length === 1, 'hello');
   const conn = got.conns[0]!;
   const events: [string, Record<string, string>][] = [
-    ['CONFIGURE', { zeta: 'last', alpha: 'first', 'chan.none': 'x=y' }], ['START', { run_number: '17' }], ['STOP', {}], ['RESET', {}], ['EXIT', {}],
+    ['CONFIGURE', { zeta: 'last', alpha: 'first', 'chan.none': 'x=y' }],
+    ['START', { run_number: '17' }],
+    ['STOP', {}],
+    ['RESET', {}],
+    ['EXIT', {}],
   ];
   for (const [i, [event, args]] of events.entries()) {
     conn.send({ seq: i + 1, event, args, deadlineMs: 5000 });
@@ -32,12 +36,32 @@ test('the conformance task prints every transition, its arguments and run number
   const r = await exited;
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stdout.split('\n'), [
-    'conformance: got CONFIGURE', 'conformance: arg alpha=first', 'conformance: arg chan.none=x=y', 'conformance: arg zeta=last',
-    'conformance: got START', 'conformance: run_number=17',
-    'conformance: got STOP', 'conformance: got RESET', 'conformance: got EXIT', 'conformance: leaving', '',
+    'conformance: got CONFIGURE',
+    'conformance: arg alpha=first',
+    'conformance: arg chan.none=x=y',
+    'conformance: arg zeta=last',
+    'conformance: got START',
+    'conformance: run_number=17',
+    'conformance: got STOP',
+    'conformance: got RESET',
+    'conformance: got EXIT',
+    'conformance: leaving',
+    '',
   ]);
-  assert.deepEqual(got.replies.map((x) => [x.seq, x.ok, x.state]), [[1, true, 'CONFIGURED'], [2, true, 'RUNNING'], [3, true, 'CONFIGURED'], [4, true, 'STANDBY'], [5, true, 'DONE']]);
-  assert.deepEqual(got.events.map((e) => [e.kind, e.message]), [['conformance', 'run 17']]);
+  assert.deepEqual(
+    got.replies.map((x) => [x.seq, x.ok, x.state]),
+    [
+      [1, true, 'CONFIGURED'],
+      [2, true, 'RUNNING'],
+      [3, true, 'CONFIGURED'],
+      [4, true, 'STANDBY'],
+      [5, true, 'DONE'],
+    ],
+  );
+  assert.deepEqual(
+    got.events.map((e) => [e.kind, e.message]),
+    [['conformance', 'run 17']],
+  );
 });
 
 test('CONFORMANCE_FAIL makes that handler fail with "asked to fail <EVENT>"; from ERROR only EXIT is accepted', async (t) => {
@@ -54,12 +78,15 @@ test('CONFORMANCE_FAIL makes that handler fail with "asked to fail <EVENT>"; fro
     got.conns[0]!.send({ seq: i + 1, event, args: {}, deadlineMs: 5000 });
     await until(() => got.replies.length === i + 1, `the reply to ${event}`);
   }
-  assert.deepEqual(got.replies.map((x) => [x.seq, x.ok, x.state, x.error]), [
-    [1, false, 'ERROR', 'asked to fail CONFIGURE'],
-    [2, false, 'ERROR', 'START is not allowed from ERROR'], // refused by the SDK: no handler runs
-    [3, false, 'ERROR', 'unknown event RECOVER'], // not a task event (task.proto)
-    [4, true, 'DONE', ''],
-  ]);
+  assert.deepEqual(
+    got.replies.map((x) => [x.seq, x.ok, x.state, x.error]),
+    [
+      [1, false, 'ERROR', 'asked to fail CONFIGURE'],
+      [2, false, 'ERROR', 'START is not allowed from ERROR'], // refused by the SDK: no handler runs
+      [3, false, 'ERROR', 'unknown event RECOVER'], // not a task event (task.proto)
+      [4, true, 'DONE', ''],
+    ],
+  );
   const r = await exited;
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stdout.trim().split('\n'), ['conformance: got CONFIGURE', 'conformance: got EXIT', 'conformance: leaving']);

@@ -22,8 +22,7 @@ function startTask(t: TestContext, address: string, env: Record<string, string> 
   return { p, exited: exitOf(p) };
 }
 
-const transition = (conn: TaskConn, seq: number, event: string, args: Record<string, string> = {}) =>
-  conn.send({ seq, event, args, deadlineMs: 5000 });
+const transition = (conn: TaskConn, seq: number, event: string, args: Record<string, string> = {}) => conn.send({ seq, event, args, deadlineMs: 5000 });
 
 test('after its EXIT reply a task half-closes its call, does not dial again, and leaves with 0', async (t) => {
   const { server, got } = await controlServer(t);
@@ -32,7 +31,10 @@ test('after its EXIT reply a task half-closes its call, does not dial again, and
   await until(() => got.hellos.length === 1, 'hello');
   transition(got.conns[0]!, 1, 'EXIT');
   await until(() => got.replies.length === 1, 'the reply to EXIT');
-  assert.deepEqual(got.replies.map((r) => [r.seq, r.ok, r.state]), [[1, true, 'DONE']]);
+  assert.deepEqual(
+    got.replies.map((r) => [r.seq, r.ok, r.state]),
+    [[1, true, 'DONE']],
+  );
   let printed = '';
   p.stdout!.on('data', (d) => (printed += d));
   await until(() => got.closed === 1, 'the task to end its call');
@@ -52,7 +54,10 @@ test('a failed EXIT is still answered, and the task leaves with 1', async (t) =>
   transition(got.conns[0]!, 1, 'EXIT');
   const r = await exited;
   assert.equal(r.code, 1, r.stderr);
-  assert.deepEqual(got.replies.map((r) => [r.seq, r.ok, r.state, r.error]), [[1, false, 'ERROR', 'asked to fail EXIT']]);
+  assert.deepEqual(
+    got.replies.map((r) => [r.seq, r.ok, r.state, r.error]),
+    [[1, false, 'ERROR', 'asked to fail EXIT']],
+  );
 });
 
 test('a task whose agent is replaced on the same socket dials again and says hello with its current state', async (t) => {
@@ -71,7 +76,13 @@ test('a task whose agent is replaced on the same socket dials again and says hel
   transition(second.got.conns[0]!, 3, 'STOP');
   transition(second.got.conns[0]!, 4, 'EXIT');
   await until(() => second.got.replies.length === 2, 'the replies to STOP and EXIT');
-  assert.deepEqual(second.got.replies.map((r) => [r.seq, r.ok, r.state]), [[3, true, 'CONFIGURED'], [4, true, 'DONE']]);
+  assert.deepEqual(
+    second.got.replies.map((r) => [r.seq, r.ok, r.state]),
+    [
+      [3, true, 'CONFIGURED'],
+      [4, true, 'DONE'],
+    ],
+  );
   assert.equal((await exited).code, 0);
 });
 

@@ -31,9 +31,16 @@ test('a task dials the control server, says hello, answers transitions and leave
   send(4, 'STOP');
   send(5, 'EXIT');
   await until(() => replies.length === 5, 'the replies to STOP and EXIT');
-  assert.deepEqual(replies.map((r) => [r.seq, r.ok, r.state]), [
-    [1, true, 'CONFIGURED'], [2, true, 'RUNNING'], [3, false, 'RUNNING'], [4, true, 'CONFIGURED'], [5, true, 'DONE'],
-  ]);
+  assert.deepEqual(
+    replies.map((r) => [r.seq, r.ok, r.state]),
+    [
+      [1, true, 'CONFIGURED'],
+      [2, true, 'RUNNING'],
+      [3, false, 'RUNNING'],
+      [4, true, 'CONFIGURED'],
+      [5, true, 'DONE'],
+    ],
+  );
   assert.match(replies[2]!.error, /RESET is not allowed from RUNNING/);
   assert.equal(events[0]!.kind, 'DEMO_EVENT');
   assert.equal((await exited).code, 0);

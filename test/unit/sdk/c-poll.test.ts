@@ -50,7 +50,9 @@ function asker(got: Recorded, conn: () => TaskConn) {
   };
 }
 
-test('a readout loop sends events, reports a spontaneous error, and after EXIT half-closes and works on until it leaves with 0', { skip: built(POLL_TASK) }, async (t) => {
+test('a readout loop sends events, reports a spontaneous error, and after EXIT half-closes and works on until it leaves with 0', {
+  skip: built(POLL_TASK),
+}, async (t) => {
   const { server, got } = await controlServer(t);
   const { p, exited, stdout } = start(t, POLL_TASK, server.address);
   await until(() => got.hellos.length === 1, 'hello');
@@ -80,7 +82,9 @@ test('a readout loop sends events, reports a spontaneous error, and after EXIT h
   assert.equal(got.events.length, 2);
 });
 
-test('the loop follows its task across a re-dial: a new descriptor, and the hello says ERROR after a spontaneous error', { skip: built(POLL_TASK) }, async (t) => {
+test('the loop follows its task across a re-dial: a new descriptor, and the hello says ERROR after a spontaneous error', {
+  skip: built(POLL_TASK),
+}, async (t) => {
   const { server, got } = await controlServer(t);
   const { p, stdout } = start(t, POLL_TASK, server.address);
   await until(() => got.hellos.length === 1, 'hello');
@@ -98,7 +102,7 @@ test('the loop follows its task across a re-dial: a new descriptor, and the hell
   assert.ok(fds.length >= 3 && fds[0]! >= 0 && fds.includes(-1) && fds.at(-1)! >= 0, `descriptors: ${fds.join(', ')}`);
 });
 
-test('baton_open without the agent\'s variables returns NULL with the reason, and refusals end the loop with exit 1', { skip: built(POLL_TASK) }, async (t) => {
+test("baton_open without the agent's variables returns NULL with the reason, and refusals end the loop with exit 1", { skip: built(POLL_TASK) }, async (t) => {
   const env = { ...process.env };
   delete env.BATON_TASK_TOKEN;
   const r = await finished(spawn(POLL_TASK, [], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -127,7 +131,9 @@ test('an event sent while no agent is reached is not sent (ENOTCONN), and the lo
   assert.equal(got.events[0]!.message, 'back');
 });
 
-test('the C conformance task prints what it gets, sends its event on START, fails on request, and leaves after EXIT', { skip: built(CONFORMANCE_TASK) }, async (t) => {
+test('the C conformance task prints what it gets, sends its event on START, fails on request, and leaves after EXIT', {
+  skip: built(CONFORMANCE_TASK),
+}, async (t) => {
   const { server, got } = await controlServer(t);
   const { exited } = start(t, CONFORMANCE_TASK, server.address, { CONFORMANCE_FAIL: 'STOP', CONFORMANCE_LINGER_MS: '200' });
   await until(() => got.hellos.length === 1, 'hello');
@@ -139,10 +145,12 @@ test('the C conformance task prints what it gets, sends its event on START, fail
   assert.deepEqual(await ask('EXIT'), [true, 'DONE', '']);
   const r = await exited;
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, [
-    'got CONFIGURE', 'arg alpha=first', 'arg chan.out.bind=ipc:///tmp/x', 'arg zeta=last', 'got START', 'run_number=42',
-    'got STOP', 'got EXIT', 'leaving', '',
-  ].map((l) => (l ? `conformance: ${l}` : '')).join('\n'));
+  assert.equal(
+    r.stdout,
+    ['got CONFIGURE', 'arg alpha=first', 'arg chan.out.bind=ipc:///tmp/x', 'arg zeta=last', 'got START', 'run_number=42', 'got STOP', 'got EXIT', 'leaving', '']
+      .map((l) => (l ? `conformance: ${l}` : ''))
+      .join('\n'),
+  );
   assert.equal(got.closed, 1);
   assert.equal(got.hellos.length, 1);
 });

@@ -75,7 +75,7 @@ test('a C task the agent refuses (wrong token) says so and leaves with exit 1', 
   assert.match(r.stderr, /cdemo: the agent refused this task \(task task-1: 3 hellos without a welcome\); leaving/);
 });
 
-test('without the agent\'s variables, or with an address it cannot dial, it says what is wrong and exits 2', { skip }, async () => {
+test("without the agent's variables, or with an address it cannot dial, it says what is wrong and exits 2", { skip }, async () => {
   const env = { ...process.env };
   delete env.BATON_CONTROL;
   const r = await exitOf(spawn(C_DEMO, [], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -83,7 +83,9 @@ test('without the agent\'s variables, or with an address it cannot dial, it says
   assert.match(r.stderr, /runs under a baton agent: BATON_CONTROL, BATON_TASK_ID and BATON_TASK_TOKEN must be set/);
   // an address it can never dial is said at once, not retried forever
   for (const bad of ['unix://relative/task.sock', 'no-port', `unix:///${'x'.repeat(200)}`]) {
-    const b = await exitOf(spawn(C_DEMO, [], { env: { ...process.env, BATON_CONTROL: bad, BATON_TASK_ID: 't', BATON_TASK_TOKEN: 'x' }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const b = await exitOf(
+      spawn(C_DEMO, [], { env: { ...process.env, BATON_CONTROL: bad, BATON_TASK_ID: 't', BATON_TASK_TOKEN: 'x' }, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     assert.equal(b.code, 2, bad);
     assert.ok(b.stderr.includes(`BATON_CONTROL ${bad}: expected unix:///absolute/path or host:port`), b.stderr);
   }

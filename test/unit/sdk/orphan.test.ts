@@ -19,7 +19,14 @@ const SDKS = [
 
 function startTask(t: TestContext, s: (typeof SDKS)[number], address: string, graceMs: number) {
   const p = spawn(s.command, s.args, {
-    env: { ...process.env, BATON_CONTROL: address, BATON_TASK_ID: 'task-1', BATON_TASK_TOKEN: 'secret', BATON_TASK_NAME: 'lonely', BATON_ORPHAN_GRACE_MS: String(graceMs) },
+    env: {
+      ...process.env,
+      BATON_CONTROL: address,
+      BATON_TASK_ID: 'task-1',
+      BATON_TASK_TOKEN: 'secret',
+      BATON_TASK_NAME: 'lonely',
+      BATON_ORPHAN_GRACE_MS: String(graceMs),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.after(() => p.kill('SIGKILL'));

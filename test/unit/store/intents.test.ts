@@ -15,7 +15,14 @@ function tmpDb(): string {
 }
 
 const intent = (envId: string, extra: Partial<IntentRecord> = {}): IntentRecord => ({
-  envId, transition: 'CONFIGURE', fromState: 'DEPLOYED', target: 'CONFIGURED', runNumber: null, startedMs: 10, deadlineMs: 30_010, ...extra,
+  envId,
+  transition: 'CONFIGURE',
+  fromState: 'DEPLOYED',
+  target: 'CONFIGURED',
+  runNumber: null,
+  startedMs: 10,
+  deadlineMs: 30_010,
+  ...extra,
 });
 
 test('intents survive a reopen, one per environment, and are deleted by id', async () => {
@@ -33,7 +40,10 @@ test('intents survive a reopen, one per environment, and are deleted by id', asy
   ]);
   await store.deleteIntent('env-1');
   await store.deleteIntent('env-unknown');
-  assert.deepEqual((await store.listIntents()).map((x) => x.envId), ['env-2']);
+  assert.deepEqual(
+    (await store.listIntents()).map((x) => x.envId),
+    ['env-2'],
+  );
   await store.close();
 });
 

@@ -7,19 +7,47 @@ function workflow(n: number) {
   const tasks = [];
   const leaves = [];
   for (let i = 0; i < n; i++) {
-    tasks.push({ name: `sim-${i}`, rolePath: `sim-${i}`, className: 'sim', env: {}, args: [], constraints: { sim: 'true' }, sim: { delayMs: 0, failRate: 0 }, critical: false });
+    tasks.push({
+      name: `sim-${i}`,
+      rolePath: `sim-${i}`,
+      className: 'sim',
+      env: {},
+      args: [],
+      constraints: { sim: 'true' },
+      sim: { delayMs: 0, failRate: 0 },
+      critical: false,
+    });
     leaves.push({ path: `sim-${i}`, name: `sim-${i}`, kind: 'task', enabled: true, critical: false, task: `sim-${i}`, children: [] });
   }
   tasks.push({ name: 'odd', rolePath: 'group/odd', className: 'other', env: { A: '1' }, args: ['x'], critical: true });
   return {
-    name: 'w', description: '', repo: '/r', revision: '', file: '/r/w.yaml', vars: { tasks: n }, varSpecs: [],
-    root: { path: '', name: 'w', kind: 'aggregator', enabled: true, critical: true, children: [
-      { path: 'sim-{{ it }}', name: 'sim-{{ it }}', kind: 'iterator', enabled: true, critical: true, nmin: 2, children: leaves },
-      { path: 'group', name: 'group', kind: 'aggregator', enabled: false, critical: true, children: [
-        { path: 'group/odd', name: 'odd', kind: 'task', enabled: false, critical: true, task: 'odd', children: [], extra: 1 },
-      ] },
-    ] },
-    tasks, hooks: [{ name: 'h', func: 'sleep', args: {}, trigger: { when: 'after', transition: 'DEPLOY' }, weight: 0, timeoutMs: 1, critical: false }],
+    name: 'w',
+    description: '',
+    repo: '/r',
+    revision: '',
+    file: '/r/w.yaml',
+    vars: { tasks: n },
+    varSpecs: [],
+    root: {
+      path: '',
+      name: 'w',
+      kind: 'aggregator',
+      enabled: true,
+      critical: true,
+      children: [
+        { path: 'sim-{{ it }}', name: 'sim-{{ it }}', kind: 'iterator', enabled: true, critical: true, nmin: 2, children: leaves },
+        {
+          path: 'group',
+          name: 'group',
+          kind: 'aggregator',
+          enabled: false,
+          critical: true,
+          children: [{ path: 'group/odd', name: 'odd', kind: 'task', enabled: false, critical: true, task: 'odd', children: [], extra: 1 }],
+        },
+      ],
+    },
+    tasks,
+    hooks: [{ name: 'h', func: 'sleep', args: {}, trigger: { when: 'after', transition: 'DEPLOY' }, weight: 0, timeoutMs: 1, critical: false }],
     channels: [],
   };
 }

@@ -14,16 +14,40 @@ function tmpDb(): string {
 
 function env(id: string, extra: Partial<EnvRecord> = {}): EnvRecord {
   return {
-    id, name: 'quick', workflow: 'quick', state: 'STANDBY', runNumber: null, owner: 'me', createdMs: 1, updatedMs: 1,
-    vars: { a: '1' }, repo: '/r', revision: '', expanded: { name: 'quick', tasks: [], root: { path: '', children: [] } },
-    error: null, destroyed: false, ...extra,
+    id,
+    name: 'quick',
+    workflow: 'quick',
+    state: 'STANDBY',
+    runNumber: null,
+    owner: 'me',
+    createdMs: 1,
+    updatedMs: 1,
+    vars: { a: '1' },
+    repo: '/r',
+    revision: '',
+    expanded: { name: 'quick', tasks: [], root: { path: '', children: [] } },
+    error: null,
+    destroyed: false,
+    ...extra,
   };
 }
 
 function task(id: string, extra: Partial<TaskRecord> = {}): TaskRecord {
   return {
-    id, envId: 'env-1', name: id.split('/')[1]!, state: 'STANDBY', node: 'n1', pid: 0, lost: false, exit: null,
-    ports: {}, logPath: '', host: '', error: null, addresses: {}, ...extra,
+    id,
+    envId: 'env-1',
+    name: id.split('/')[1]!,
+    state: 'STANDBY',
+    node: 'n1',
+    pid: 0,
+    lost: false,
+    exit: null,
+    ports: {},
+    logPath: '',
+    host: '',
+    error: null,
+    addresses: {},
+    ...extra,
   };
 }
 
@@ -58,15 +82,28 @@ test('events get strictly increasing seqs, survive reopen, and read back filtere
   assert.equal(await s.lastEventSeq(), 3);
   const more = await s.appendEvents([{ timeMs: 4, kind: 'x', envId: '', taskId: '', node: '', body: null }]);
   assert.deepEqual(more, [4]);
-  assert.deepEqual((await s.readEvents(1)).map((e) => e.seq), [2, 3, 4]);
-  assert.deepEqual((await s.readEvents(0, { envId: 'e1' })).map((e) => (e.body as { n: number }).n), [1, 3]);
-  assert.deepEqual((await s.readEvents(0, { limit: 2 })).map((e) => e.seq), [1, 2]);
+  assert.deepEqual(
+    (await s.readEvents(1)).map((e) => e.seq),
+    [2, 3, 4],
+  );
+  assert.deepEqual(
+    (await s.readEvents(0, { envId: 'e1' })).map((e) => (e.body as { n: number }).n),
+    [1, 3],
+  );
+  assert.deepEqual(
+    (await s.readEvents(0, { limit: 2 })).map((e) => e.seq),
+    [1, 2],
+  );
   await s.close();
 });
 
 test('environments: put, patch without the expanded workflow, destroyed hidden', async () => {
   const s = openSqliteStore(tmpDb());
-  const big = { name: 'big', root: { path: '', name: 'big', kind: 'aggregator', enabled: true, critical: true, children: [] as unknown[] }, tasks: [] as unknown[] };
+  const big = {
+    name: 'big',
+    root: { path: '', name: 'big', kind: 'aggregator', enabled: true, critical: true, children: [] as unknown[] },
+    tasks: [] as unknown[],
+  };
   for (let i = 0; i < 50; i++) {
     big.tasks.push({ name: `t-${i}`, rolePath: `t-${i}`, className: 'c', env: {}, args: ['x'], sim: { delayMs: 0 } });
     big.root.children.push({ path: `t-${i}`, name: `t-${i}`, kind: 'task', enabled: true, critical: false, task: `t-${i}`, children: [] });
@@ -82,7 +119,10 @@ test('environments: put, patch without the expanded workflow, destroyed hidden',
   assert.deepEqual(e1.expanded, big, 'the expanded workflow round-trips (stored packed)');
   assert.deepEqual(e1.vars, { a: '1' });
   await s.patchEnvironment('env-2', { destroyed: true });
-  assert.deepEqual((await s.listEnvironments()).map((e) => e.id), ['env-1']);
+  assert.deepEqual(
+    (await s.listEnvironments()).map((e) => e.id),
+    ['env-1'],
+  );
   assert.equal((await s.listEnvironments({ includeDestroyed: true })).length, 2);
   assert.equal(await s.getEnvironment('env-none'), null);
   await s.close();
@@ -92,7 +132,16 @@ test('tasks: batch upserts, state vectors and placement; deleteTasks removes all
   const s = openSqliteStore(tmpDb());
   const many = Array.from({ length: 3000 }, (_, i) => task(`env-1/t-${i}`));
   await s.putTasks(many);
-  await s.putTasks([task('env-1/t-1', { state: 'RUNNING', pid: 42, ports: { out: 20001 }, addresses: { out: 'tcp://h:20001' }, exit: { exited: true, code: 3 }, error: { code: 'TASK_FAILED', message: 'm' } })]);
+  await s.putTasks([
+    task('env-1/t-1', {
+      state: 'RUNNING',
+      pid: 42,
+      ports: { out: 20001 },
+      addresses: { out: 'tcp://h:20001' },
+      exit: { exited: true, code: 3 },
+      error: { code: 'TASK_FAILED', message: 'm' },
+    }),
+  ]);
   const back = await s.listTasks('env-1');
   assert.equal(back.length, 3000);
   const t1 = back.find((t) => t.id === 'env-1/t-1')!;
@@ -103,7 +152,11 @@ test('tasks: batch upserts, state vectors and placement; deleteTasks removes all
   assert.deepEqual(t1.exit, { exited: true, code: 3 });
   assert.deepEqual(back.find((t) => t.id === 'env-1/t-2')!.ports, {});
 
-  const vec = encodeTaskStates([{ state: 'RUNNING', lost: false }, { state: 'ERROR', lost: true }, { state: 'weird', lost: false }]);
+  const vec = encodeTaskStates([
+    { state: 'RUNNING', lost: false },
+    { state: 'ERROR', lost: true },
+    { state: 'weird', lost: false },
+  ]);
   await s.putTaskStateVector('env-1', vec);
   await s.putTaskPlacement('env-1', ['n1', 'n2', 'n1']);
   const v = (await s.getTaskStateVector('env-1'))!;

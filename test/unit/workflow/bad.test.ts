@@ -7,14 +7,24 @@ import path from 'node:path';
 import { BatonError } from '../../../core/model/errors.js';
 import { BAD_REPO, loader } from './helpers.js';
 
-interface Case { workflow: string; vars?: Record<string, string>; code: string; where: string; reason?: string; mentions: string[] }
+interface Case {
+  workflow: string;
+  vars?: Record<string, string>;
+  code: string;
+  where: string;
+  reason?: string;
+  mentions: string[];
+}
 const spec = JSON.parse(fs.readFileSync(path.join(BAD_REPO, 'expectations.json'), 'utf8')) as { helpers: string[]; cases: Case[] };
 
 test('the corpus has at least 30 cases and every bad workflow has an expectation', () => {
   assert.ok(spec.cases.length >= 30, `${spec.cases.length} cases`);
   const files = fs.readdirSync(path.join(BAD_REPO, 'workflows')).map((f) => f.replace(/\.ya?ml$/, ''));
   const covered = new Set([...spec.cases.map((c) => c.workflow), ...spec.helpers]);
-  assert.deepEqual(files.filter((f) => !covered.has(f)), []);
+  assert.deepEqual(
+    files.filter((f) => !covered.has(f)),
+    [],
+  );
 });
 
 for (const c of spec.cases) {
@@ -42,7 +52,9 @@ test('bad: the error is the same through a path as through a name', async () => 
 });
 
 test('bad: an unknown workflow is NOT_FOUND naming it', async () => {
-  const err = await loader([BAD_REPO]).expand('no-such-workflow', {}).catch((e: BatonError) => e);
+  const err = await loader([BAD_REPO])
+    .expand('no-such-workflow', {})
+    .catch((e: BatonError) => e);
   assert.ok(err instanceof BatonError);
   assert.equal(err.code, 'NOT_FOUND');
   assert.match(err.message, /no-such-workflow/);

@@ -10,7 +10,14 @@ test('quick: three controlled demo tasks, alpha and beta critical, gamma not', a
   assert.equal(w.name, 'quick');
   assert.equal(w.repo, ASSETS);
   assert.equal(w.revision, '');
-  assert.deepEqual(w.tasks.map((t) => [t.name, t.critical]), [['alpha', true], ['beta', true], ['gamma', false]]);
+  assert.deepEqual(
+    w.tasks.map((t) => [t.name, t.critical]),
+    [
+      ['alpha', true],
+      ['beta', true],
+      ['gamma', false],
+    ],
+  );
   for (const t of w.tasks) {
     assert.equal(t.control, 'controlled');
     assert.equal(t.driver, 'process');
@@ -19,21 +26,34 @@ test('quick: three controlled demo tasks, alpha and beta critical, gamma not', a
     assert.deepEqual(t.args, [path.join(ROOT, 'dist/assets/programs/demo-task.js')]);
     assert.equal(t.properties.message, 'hello from Baton');
   }
-  assert.deepEqual(w.root.children.map((n) => [n.path, n.kind, n.task]), [['alpha', 'task', 'alpha'], ['beta', 'task', 'beta'], ['gamma', 'task', 'gamma']]);
+  assert.deepEqual(
+    w.root.children.map((n) => [n.path, n.kind, n.task]),
+    [
+      ['alpha', 'task', 'alpha'],
+      ['beta', 'task', 'beta'],
+      ['gamma', 'task', 'gamma'],
+    ],
+  );
   const m = await loader().expand('quick', { message: 'hi there' });
   assert.equal(m.tasks[0].properties.message, 'hi there');
 });
 
 test('daq-chain: readouts feed the builder, which publishes to qc and sink', async () => {
   const w = await loader().expand('daq-chain', {});
-  assert.deepEqual(w.tasks.map((t) => t.name), ['readout-0', 'readout-1', 'builder', 'qc', 'sink']);
+  assert.deepEqual(
+    w.tasks.map((t) => t.name),
+    ['readout-0', 'readout-1', 'builder', 'qc', 'sink'],
+  );
   const readout = w.tasks[0];
   assert.equal(readout.critical, true);
   assert.deepEqual(readout.constraints, { zone: 'upstream' });
   assert.deepEqual(readout.binds, [{ name: 'out', type: 'push', transport: 'tcp' }]);
   assert.deepEqual(readout.args, [path.join(ROOT, 'dist/assets/programs/readout.js')]);
   const builder = w.tasks[2];
-  assert.deepEqual(builder.connects[0].resolved, [{ role: 'readout-0', channel: 'out' }, { role: 'readout-1', channel: 'out' }]);
+  assert.deepEqual(builder.connects[0].resolved, [
+    { role: 'readout-0', channel: 'out' },
+    { role: 'readout-1', channel: 'out' },
+  ]);
   assert.equal(builder.connects[0].type, 'pull');
   assert.equal(w.tasks.find((t) => t.name === 'qc')!.critical, false);
   assert.deepEqual(
@@ -43,12 +63,18 @@ test('daq-chain: readouts feed the builder, which publishes to qc and sink', asy
   assert.deepEqual(w.hooks, [], 'no webhook without hooks_url');
   const iter = w.root.children[0];
   assert.equal(iter.kind, 'iterator');
-  assert.deepEqual(iter.children.map((c) => c.path), ['readout-0', 'readout-1']);
+  assert.deepEqual(
+    iter.children.map((c) => c.path),
+    ['readout-0', 'readout-1'],
+  );
 });
 
 test('daq-chain: the readouts var, qc disabled, the webhook when a URL is given', async () => {
   const w = await loader().expand('daq-chain', { readouts: '4', qc_enabled: 'false', hooks_url: 'http://127.0.0.1:1/x' });
-  assert.deepEqual(w.tasks.map((t) => t.name), ['readout-0', 'readout-1', 'readout-2', 'readout-3', 'builder', 'sink']);
+  assert.deepEqual(
+    w.tasks.map((t) => t.name),
+    ['readout-0', 'readout-1', 'readout-2', 'readout-3', 'builder', 'sink'],
+  );
   const qc = w.root.children.find((n) => n.name === 'qc')!;
   assert.equal(qc.enabled, false, 'a disabled role stays in the tree');
   assert.equal(w.channels.filter((e) => e.to.role === 'builder').length, 4);
@@ -63,7 +89,10 @@ test('daq-chain: the readouts var, qc disabled, the webhook when a URL is given'
 
 test('sim-farm: sim tasks on sim nodes, non-critical, nmin 0', async () => {
   const w = await loader().expand('sim-farm', { tasks: '3', delay_ms: '25' });
-  assert.deepEqual(w.tasks.map((t) => t.name), ['sim-0', 'sim-1', 'sim-2']);
+  assert.deepEqual(
+    w.tasks.map((t) => t.name),
+    ['sim-0', 'sim-1', 'sim-2'],
+  );
   for (const t of w.tasks) {
     assert.equal(t.driver, 'sim');
     assert.equal(t.critical, false);
@@ -99,16 +128,36 @@ test('the demo var specs are complete enough for a console form', async () => {
     }
   }
   const daq = list.find((s) => s.name === 'daq-chain')!;
-  assert.deepEqual(daq.vars.find((v) => v.name === 'readouts'), {
-    name: 'readouts', type: 'int', default: 2, min: 1, max: 64, label: 'Readout tasks',
-    description: 'How many readout tasks feed the builder.', public: true, widget: 'slider',
-  });
+  assert.deepEqual(
+    daq.vars.find((v) => v.name === 'readouts'),
+    {
+      name: 'readouts',
+      type: 'int',
+      default: 2,
+      min: 1,
+      max: 64,
+      label: 'Readout tasks',
+      description: 'How many readout tasks feed the builder.',
+      public: true,
+      widget: 'slider',
+    },
+  );
 });
 
 test('the demo files lint clean', async () => {
   const l = loader();
-  for (const f of ['workflows/quick.yaml', 'workflows/daq-chain.yaml', 'workflows/sim-farm.yaml', 'tasks/demo.yaml', 'tasks/readout.yaml',
-    'tasks/builder.yaml', 'tasks/qc-check.yaml', 'tasks/sink.yaml', 'tasks/sleeper.yaml', 'tasks/sim.yaml']) {
+  for (const f of [
+    'workflows/quick.yaml',
+    'workflows/daq-chain.yaml',
+    'workflows/sim-farm.yaml',
+    'tasks/demo.yaml',
+    'tasks/readout.yaml',
+    'tasks/builder.yaml',
+    'tasks/qc-check.yaml',
+    'tasks/sink.yaml',
+    'tasks/sleeper.yaml',
+    'tasks/sim.yaml',
+  ]) {
     assert.deepEqual(await l.lint(path.join(ASSETS, f)), [], f);
   }
 });
@@ -116,7 +165,10 @@ test('the demo files lint clean', async () => {
 test('renderPlan gives the tree, tasks, channel graph and an empty placement map', async () => {
   const p = renderPlan(await loader().expand('daq-chain', {}));
   assert.deepEqual(p.counts, { roles: 7, tasks: 5, disabledRoles: 1, hooks: 0, channels: 4 });
-  assert.deepEqual(p.channels.nodes.find((n) => n.role === 'builder'), { role: 'builder', binds: ['out'], connects: ['in'] });
+  assert.deepEqual(
+    p.channels.nodes.find((n) => n.role === 'builder'),
+    { role: 'builder', binds: ['out'], connects: ['in'] },
+  );
   assert.deepEqual(p.placements, {});
   assert.equal(JSON.parse(JSON.stringify(p)).tree.children.length, 5);
 });

@@ -36,8 +36,18 @@ test('the added functions: range, pad, min, max, replace', () => {
 });
 
 test('expression errors carry the expression', () => {
-  for (const [s, re] of [['{{ 1 + }}', /Unexpected/], ['{{ nope }}', /nope/], ['{{ 1 / 0 }}', /division/], ['x {{ y', /never closed/], ['{{ }}', /empty/]] as const) {
-    assert.throws(() => evalTemplate(s, scope), (e: unknown) => e instanceof ExprError && re.test(e.message), s);
+  for (const [s, re] of [
+    ['{{ 1 + }}', /Unexpected/],
+    ['{{ nope }}', /nope/],
+    ['{{ 1 / 0 }}', /division/],
+    ['x {{ y', /never closed/],
+    ['{{ }}', /empty/],
+  ] as const) {
+    assert.throws(
+      () => evalTemplate(s, scope),
+      (e: unknown) => e instanceof ExprError && re.test(e.message),
+      s,
+    );
   }
 });
 
@@ -73,7 +83,8 @@ test('user values are parsed by the var type', () => {
     assert.ok(r.ok, `${JSON.stringify(raw)} as ${spec.type}`);
     return fromCel(r.value);
   };
-  const bad = (spec: Parameters<typeof coerceValue>[0], raw: unknown) => assert.equal(coerceValue(spec, raw).ok, false, `${JSON.stringify(raw)} as ${spec.type}`);
+  const bad = (spec: Parameters<typeof coerceValue>[0], raw: unknown) =>
+    assert.equal(coerceValue(spec, raw).ok, false, `${JSON.stringify(raw)} as ${spec.type}`);
   assert.equal(ok({ type: 'int' }, ' 42 '), 42);
   assert.equal(ok({ type: 'int' }, 7), 7);
   bad({ type: 'int' }, '4.2');
@@ -96,8 +107,15 @@ test('user values are parsed by the var type', () => {
 });
 
 test('user var keys: plain, or aimed at a role path', () => {
-  assert.deepEqual(splitUserVars({ rate: '1', 'builder.rate': '2', 'group/sub.x': '3', 'v1.2.n': '4' }).map((u) => [u.path, u.name]),
-    [[null, 'rate'], ['builder', 'rate'], ['group/sub', 'x'], ['v1.2', 'n']]);
+  assert.deepEqual(
+    splitUserVars({ rate: '1', 'builder.rate': '2', 'group/sub.x': '3', 'v1.2.n': '4' }).map((u) => [u.path, u.name]),
+    [
+      [null, 'rate'],
+      ['builder', 'rate'],
+      ['group/sub', 'x'],
+      ['v1.2', 'n'],
+    ],
+  );
   assert.throws(() => splitUserVars({ 'a.b-c': '1' }), /not a var name/);
 });
 

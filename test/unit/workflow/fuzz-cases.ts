@@ -21,10 +21,52 @@ const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)
 const int = (r: Rand, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 const chance = (r: Rand, p: number) => r() < p;
 
-const WEIRD = ['', ' ', '{{', '}}', '{{ }}', '{{ x', 'a/b', '*', '../', ':', '-', '__proto__', 'constructor', '\u0000', '☃', 'x'.repeat(300),
-  '{{ 1/0 }}', '{{ range(0, 3) }}', '{{ nope }}', '{{ "s" + 1 }}', '{{ [1, "a"] }}', '{{ {"k": 1} }}', 'true', '5', '-1', '1e309', '{{ it }}'];
-const EXPRS = ['{{ n }}', '{{ n > 1 }}', '{{ flag }}', '{{ !flag }}', '{{ name }}', '{{ n * 2 }}', '{{ range(0, n) }}', '{{ it }}',
-  '{{ string(it) }}', '{{ size(items) }}', '{{ items }}', '{{ pad(n, 3) }}', '{{ baton.root }}', '{{ repo }}', '{{ name + "-x" }}'];
+const WEIRD = [
+  '',
+  ' ',
+  '{{',
+  '}}',
+  '{{ }}',
+  '{{ x',
+  'a/b',
+  '*',
+  '../',
+  ':',
+  '-',
+  '__proto__',
+  'constructor',
+  '\u0000',
+  '☃',
+  'x'.repeat(300),
+  '{{ 1/0 }}',
+  '{{ range(0, 3) }}',
+  '{{ nope }}',
+  '{{ "s" + 1 }}',
+  '{{ [1, "a"] }}',
+  '{{ {"k": 1} }}',
+  'true',
+  '5',
+  '-1',
+  '1e309',
+  '{{ it }}',
+];
+const EXPRS = [
+  '{{ n }}',
+  '{{ n > 1 }}',
+  '{{ flag }}',
+  '{{ !flag }}',
+  '{{ name }}',
+  '{{ n * 2 }}',
+  '{{ range(0, n) }}',
+  '{{ it }}',
+  '{{ string(it) }}',
+  '{{ size(items) }}',
+  '{{ items }}',
+  '{{ pad(n, 3) }}',
+  '{{ baton.root }}',
+  '{{ repo }}',
+  '{{ name + "-x" }}',
+];
 const TRIGGERS = ['before_CONFIGURE', 'after_START_ACTIVITY', 'enter_RUNNING', 'leave_CONFIGURED', 'after_NOPE', 'during_RUN', 'before_', '_'];
 
 /** How often the generator picks a wrong value on purpose (set per case: some cases are mostly valid). */
@@ -38,13 +80,20 @@ function typed(r: Rand, valid: readonly unknown[]): unknown {
 function scalar(r: Rand): unknown {
   if (!chance(r, noise)) return pick(r, [1, 2, 'v', '{{ n }}', true, '{{ name }}']);
   switch (int(r, 0, 6)) {
-    case 0: return int(r, -3, 12);
-    case 1: return chance(r, 0.5);
-    case 2: return pick(r, EXPRS);
-    case 3: return pick(r, WEIRD);
-    case 4: return r() * 10;
-    case 5: return null;
-    default: return `v${int(r, 0, 9)}`;
+    case 0:
+      return int(r, -3, 12);
+    case 1:
+      return chance(r, 0.5);
+    case 2:
+      return pick(r, EXPRS);
+    case 3:
+      return pick(r, WEIRD);
+    case 4:
+      return r() * 10;
+    case 5:
+      return null;
+    default:
+      return `v${int(r, 0, 9)}`;
   }
 }
 
@@ -63,7 +112,8 @@ function channelList(r: Rand, kind: 'bind' | 'connect'): unknown[] {
       if (chance(r, 0.7)) c.type = typed(r, ['push', 'pull', 'pub', 'sub']);
       if (chance(r, 0.3)) c.transport = typed(r, ['tcp', 'unix']);
     } else {
-      c.target = chance(r, 0.85) ? pick(r, ['r0:out', 'r*:out', '../r0:out', './r1:data', '/g/r0:out', '**:out', 'g/*:in', 'nowhere:out', 'r0', ':out', '../../..:x'])
+      c.target = chance(r, 0.85)
+        ? pick(r, ['r0:out', 'r*:out', '../r0:out', './r1:data', '/g/r0:out', '**:out', 'g/*:in', 'nowhere:out', 'r0', ':out', '../../..:x'])
         : scalar(r);
       if (chance(r, 0.2)) c.optional = typed(r, [true, false]);
     }
@@ -78,12 +128,23 @@ function role(r: Rand, depth: number, includes: string[], classes: string[]): Re
   if (kind === 'task' || kind === 'two') {
     o.task = !chance(r, noise / 5) ? { class: !chance(r, noise / 2) ? pick(r, classes) : scalar(r) } : scalar(r);
     if (chance(r, 0.3) && typeof o.task === 'object' && o.task) Object.assign(o.task, { critical: typed(r, [true, false, '{{ n > 0 }}', '{{ flag }}']) });
-    if (chance(r, 0.2) && typeof o.task === 'object' && o.task) Object.assign(o.task, { properties: { p: scalar(r) }, sim: { delay: typed(r, [10, '5ms', '{{ n }}']) } });
+    if (chance(r, 0.2) && typeof o.task === 'object' && o.task)
+      Object.assign(o.task, { properties: { p: scalar(r) }, sim: { delay: typed(r, [10, '5ms', '{{ n }}']) } });
   }
   if (kind === 'roles' || kind === 'two') o.roles = Array.from({ length: int(r, 0, 3) }, () => role(r, depth + 1, includes, classes));
-  if (kind === 'include') o.include = { workflow: chance(r, 0.8) && includes.length ? pick(r, includes) : scalar(r), ...(chance(r, 0.5) ? { vars: { n: scalar(r) } } : {}) };
-  if (kind === 'call') o.call = { func: chance(r, 0.9) ? pick(r, ['sleep', 'http.post', 'exec']) : scalar(r), trigger: pick(r, TRIGGERS), ...(chance(r, 0.5) ? { timeout: pick(r, ['5s', 100, '1 parsec', '{{ n }}']) } : {}), ...(chance(r, 0.4) ? { weight: typed(r, [0, 5, -1, '{{ n }}']), args: typed(r, [{ url: 'http://x' }, { duration: '{{ n }}ms' }, {}]) } : {}) };
-  if (chance(r, 0.3)) o.for = chance(r, 0.5) ? { range: pick(r, [0, 2, 3, '{{ range(0, n) }}', '{{ n }}', '{{ items }}', -1, 'x', [1, 2]]) } : { list: chance(r, 0.5) ? [scalar(r), scalar(r)] : pick(r, ['{{ items }}', '{{ n }}']), var: typed(r, ['it', 'x']) };
+  if (kind === 'include')
+    o.include = { workflow: chance(r, 0.8) && includes.length ? pick(r, includes) : scalar(r), ...(chance(r, 0.5) ? { vars: { n: scalar(r) } } : {}) };
+  if (kind === 'call')
+    o.call = {
+      func: chance(r, 0.9) ? pick(r, ['sleep', 'http.post', 'exec']) : scalar(r),
+      trigger: pick(r, TRIGGERS),
+      ...(chance(r, 0.5) ? { timeout: pick(r, ['5s', 100, '1 parsec', '{{ n }}']) } : {}),
+      ...(chance(r, 0.4) ? { weight: typed(r, [0, 5, -1, '{{ n }}']), args: typed(r, [{ url: 'http://x' }, { duration: '{{ n }}ms' }, {}]) } : {}),
+    };
+  if (chance(r, 0.3))
+    o.for = chance(r, 0.5)
+      ? { range: pick(r, [0, 2, 3, '{{ range(0, n) }}', '{{ n }}', '{{ items }}', -1, 'x', [1, 2]]) }
+      : { list: chance(r, 0.5) ? [scalar(r), scalar(r)] : pick(r, ['{{ items }}', '{{ n }}']), var: typed(r, ['it', 'x']) };
   if (chance(r, 0.2)) o.enabled = pick(r, [true, false, '{{ flag }}', '{{ n }}', 'yes', '{{ it > 0 }}']);
   if (chance(r, 0.15)) o.vars = { n: scalar(r), [pick(r, ['m', 'name', 'k'])]: scalar(r) };
   if (chance(r, 0.15)) o.constraints = { zone: typed(r, ['up', '{{ name }}', 1]) };
@@ -121,7 +182,8 @@ export function genClass(r: Rand, caseNoise = 0.3): Record<string, unknown> {
   if (chance(r, 0.3)) c.properties = { p: scalar(r), q: value(r) };
   if (chance(r, 0.2)) c.env = { E: scalar(r) };
   if (chance(r, 0.2)) c.wants = { cpu: typed(r, [0.5, 2, '{{ n }}']), memory: typed(r, ['512Mi', 10, '{{ n }}']) };
-  if (chance(r, 0.2)) c.sim = { delay: typed(r, [0, '5ms', '{{ n }}']), fail_rate: typed(r, [0, 0.5, '{{ 0.1 }}']), fail_on: typed(r, ['START', 'CONFIGURE', '']) };
+  if (chance(r, 0.2))
+    c.sim = { delay: typed(r, [0, '5ms', '{{ n }}']), fail_rate: typed(r, [0, 0.5, '{{ 0.1 }}']), fail_on: typed(r, ['START', 'CONFIGURE', '']) };
   if (chance(r, 0.2)) c.kill = { term: typed(r, ['1s', 500, '{{ n }}s']) };
   if (chance(r, 0.2)) c.cleanup = { files: [typed(r, ['/tmp/x', '/tmp/{{ name }}'])], shm: [typed(r, ['seg', 'a/b', ''])] };
   if (chance(r, 0.3)) c.bind = channelList(r, 'bind');
@@ -139,14 +201,36 @@ export function mutate(r: Rand, text: string): string {
     const lines = t.split('\n');
     const i = int(r, 0, Math.max(0, lines.length - 1));
     switch (int(r, 0, 7)) {
-      case 0: lines.splice(i, 1); break;
-      case 1: lines.splice(i, 0, lines[i] ?? ''); break;
-      case 2: { const j = int(r, 0, lines.length - 1); [lines[i], lines[j]] = [lines[j], lines[i]]; break; }
-      case 3: lines[i] = (chance(r, 0.5) ? '  ' : '') + (lines[i] ?? '').replace(/^ {2}/, chance(r, 0.5) ? '' : '    '); break;
-      case 4: { const s = lines[i] ?? ''; const p = int(r, 0, s.length); lines[i] = s.slice(0, p) + pick(r, TOKENS) + s.slice(p); break; }
-      case 5: { const s = lines[i] ?? ''; const p = int(r, 0, s.length); lines[i] = s.slice(0, p) + s.slice(p + int(r, 1, 6)); break; }
-      case 6: return lines.join('\n').slice(0, int(r, 0, t.length));
-      default: lines[i] = (lines[i] ?? '').replace(/\d+/, String(pick(r, [0, -1, 99, 100000, 3.5])));
+      case 0:
+        lines.splice(i, 1);
+        break;
+      case 1:
+        lines.splice(i, 0, lines[i] ?? '');
+        break;
+      case 2: {
+        const j = int(r, 0, lines.length - 1);
+        [lines[i], lines[j]] = [lines[j], lines[i]];
+        break;
+      }
+      case 3:
+        lines[i] = (chance(r, 0.5) ? '  ' : '') + (lines[i] ?? '').replace(/^ {2}/, chance(r, 0.5) ? '' : '    ');
+        break;
+      case 4: {
+        const s = lines[i] ?? '';
+        const p = int(r, 0, s.length);
+        lines[i] = s.slice(0, p) + pick(r, TOKENS) + s.slice(p);
+        break;
+      }
+      case 5: {
+        const s = lines[i] ?? '';
+        const p = int(r, 0, s.length);
+        lines[i] = s.slice(0, p) + s.slice(p + int(r, 1, 6));
+        break;
+      }
+      case 6:
+        return lines.join('\n').slice(0, int(r, 0, t.length));
+      default:
+        lines[i] = (lines[i] ?? '').replace(/\d+/, String(pick(r, [0, -1, 99, 100000, 3.5])));
     }
     t = lines.join('\n');
   }
@@ -171,7 +255,9 @@ export const NASTY: string[] = [
   // billion laughs
   'a: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\nroles: *g\n',
   'roles: &r\n  - name: a\n    roles: *r\n',
-  `roles:\n${'  '.repeat(1)}- name: a\n` + Array.from({ length: 300 }, (_x, i) => `${'  '.repeat(i + 2)}roles:\n${'  '.repeat(i + 2)}- name: a${i}`).join('\n') + '\n',
+  `roles:\n${'  '.repeat(1)}- name: a\n` +
+    Array.from({ length: 300 }, (_x, i) => `${'  '.repeat(i + 2)}roles:\n${'  '.repeat(i + 2)}- name: a${i}`).join('\n') +
+    '\n',
   '['.repeat(5000),
   `roles: [${'{'.repeat(2000)}`,
   'roles:\n  - name: "{{ ' + '('.repeat(500) + '1' + ')'.repeat(500) + ' }}"\n    task: {class: c}\n',
@@ -181,5 +267,5 @@ export const NASTY: string[] = [
   '\ufeffroles: []\n',
   'roles: !!binary aGVsbG8=\n',
   '? [a, b]\n: c\nroles: []\n',
-  'roles:\n  - name: x\n    task: {class: c, properties: {k: "{{ \'a\'.matches(\'(a+)+$\') }}"}}\n',
+  "roles:\n  - name: x\n    task: {class: c, properties: {k: \"{{ 'a'.matches('(a+)+$') }}\"}}\n",
 ];

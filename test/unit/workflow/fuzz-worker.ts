@@ -9,7 +9,13 @@ import { createWorkflowLoader } from '../../../core/workflow/index.js';
 import { BatonError } from '../../../core/model/errors.js';
 import { rng, genWorkflow, genClass, mutate, seedTexts, NASTY } from './fuzz-cases.js';
 
-interface Data { seed: number; count: number; dir: string; root: string; seeds: string[] }
+interface Data {
+  seed: number;
+  count: number;
+  dir: string;
+  root: string;
+  seeds: string[];
+}
 const { seed, count, dir, root, seeds } = workerData as Data;
 const post = (m: unknown) => parentPort!.postMessage(m);
 const ALLOWED = new Set(['BAD_TEMPLATE', 'BAD_INPUT', 'NOT_FOUND']);
@@ -21,12 +27,15 @@ fs.mkdirSync(path.join(dir, 'tasks'), { recursive: true });
 const loader = createWorkflowLoader({ repos: [dir], batonRoot: root, maxRoles: 20_000 });
 
 const outcomes: Record<string, number> = {};
-const tally = (k: string) => { outcomes[k] = (outcomes[k] ?? 0) + 1; };
+const tally = (k: string) => {
+  outcomes[k] = (outcomes[k] ?? 0) + 1;
+};
 
 function check(label: string, text: string, e: unknown): void {
   if (e instanceof BatonError && ALLOWED.has(e.code)) {
     tally(`${e.code}/${e.detail.data?.reason ?? '-'}`);
-    if (e.code === 'BAD_TEMPLATE' && !/:\d+:\d+$/.test(e.detail.where ?? '')) post({ problem: `${label}: BAD_TEMPLATE without file:line:col: ${e.detail.where} ${e.message}`, text });
+    if (e.code === 'BAD_TEMPLATE' && !/:\d+:\d+$/.test(e.detail.where ?? ''))
+      post({ problem: `${label}: BAD_TEMPLATE without file:line:col: ${e.detail.where} ${e.message}`, text });
     return;
   }
   const what = e instanceof BatonError ? `${e.code}: ${e.message}` : e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e);

@@ -33,23 +33,35 @@ test(`fuzz: ${count} templates (seed ${seed}) give only BatonErrors and never ha
           reject(new Error(`hang: ${last.label} ran for more than ${CASE_LIMIT_MS} ms`));
         }
       }, 500);
-      worker.on('message', (m: { started?: number; label?: string; problem?: string; text?: string; done?: number; slow?: string; outcomes?: Record<string, number> }) => {
-        lastAt = Date.now();
-        if (m.slow) console.log(`# slow case: ${m.slow}`);
-        if (m.outcomes) console.log(`# fuzz outcomes: ${JSON.stringify(m.outcomes)}`);
-        if (m.started !== undefined) last = { started: m.started, label: m.label ?? '' };
-        if (m.problem) problems.push({ problem: m.problem, text: m.text ?? '' });
-        if (m.done !== undefined) done = m.done;
+      worker.on(
+        'message',
+        (m: { started?: number; label?: string; problem?: string; text?: string; done?: number; slow?: string; outcomes?: Record<string, number> }) => {
+          lastAt = Date.now();
+          if (m.slow) console.log(`# slow case: ${m.slow}`);
+          if (m.outcomes) console.log(`# fuzz outcomes: ${JSON.stringify(m.outcomes)}`);
+          if (m.started !== undefined) last = { started: m.started, label: m.label ?? '' };
+          if (m.problem) problems.push({ problem: m.problem, text: m.text ?? '' });
+          if (m.done !== undefined) done = m.done;
+        },
+      );
+      worker.on('error', (e) => {
+        clearInterval(watchdog);
+        reject(new Error(`worker died in ${last.label}: ${e.message}`));
       });
-      worker.on('error', (e) => { clearInterval(watchdog); reject(new Error(`worker died in ${last.label}: ${e.message}`)); });
-      worker.on('exit', () => { clearInterval(watchdog); resolve(); });
+      worker.on('exit', () => {
+        clearInterval(watchdog);
+        resolve();
+      });
     });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log(`# fuzz: ${done} cases in ${Date.now() - t0} ms`);
   if (problems.length) {
-    const shown = problems.slice(0, 5).map((p) => `${p.problem}\n--- template ---\n${p.text.slice(0, 1500)}`).join('\n\n');
+    const shown = problems
+      .slice(0, 5)
+      .map((p) => `${p.problem}\n--- template ---\n${p.text.slice(0, 1500)}`)
+      .join('\n\n');
     assert.fail(`${problems.length} problems (seed ${seed}); first ones:\n${shown}`);
   }
   assert.equal(done, count);

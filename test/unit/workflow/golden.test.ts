@@ -17,7 +17,12 @@ const cases: { name: string; workflow: string; vars?: Record<string, string>; ab
   { name: 'disabled', workflow: 'disabled', about: 'disabled roles stay in the tree, without tasks or hooks' },
   { name: 'disabled-on', workflow: 'disabled', vars: { with_extra: 'true' }, about: 'the same, enabled by a var' },
   { name: 'precedence', workflow: 'precedence', about: 'role vars over workflow defaults over class defaults' },
-  { name: 'precedence-user', workflow: 'precedence', vars: { rate: '6', 'group/inner.rate': '9', 'class-default.level': '4' }, about: 'user vars (global and aimed at a role path) over role vars' },
+  {
+    name: 'precedence-user',
+    workflow: 'precedence',
+    vars: { rate: '6', 'group/inner.rate': '9', 'class-default.level': '4' },
+    about: 'user vars (global and aimed at a role path) over role vars',
+  },
   { name: 'channels', workflow: 'channels', about: 'relative (./ ../), glob (* **), absolute (/) and search-outward targets' },
   { name: 'hooks', workflow: 'hooks', about: 'call roles: triggers, weights, await, timeouts' },
   { name: 'sims', workflow: 'sims', about: 'sim behaviour from the class, overridden on the role' },
@@ -46,27 +51,65 @@ test('golden facts: precedence', async () => {
   const props = async (vars: Record<string, string>) =>
     Object.fromEntries((await l.expand('precedence', vars)).tasks.map((t) => [t.name, `${t.properties.level}/${t.properties.rate}`]));
   assert.deepEqual(await props({}), { 'class-default': '1/5', 'group/role-var': '3/7', 'group/inner/deepest': '3/8' });
-  assert.deepEqual(await props({ rate: '6' }), { 'class-default': '1/6', 'group/role-var': '3/6', 'group/inner/deepest': '3/6' },
-    'a user var wins over role vars all the way down');
-  assert.deepEqual(await props({ 'group.rate': '2' }), { 'class-default': '1/5', 'group/role-var': '3/2', 'group/inner/deepest': '3/2' },
-    'a user var aimed at group applies to its subtree only');
-  assert.deepEqual(await props({ 'group/inner/deepest.level': '9' }), { 'class-default': '1/5', 'group/role-var': '3/7', 'group/inner/deepest': '9/8' },
-    'a user var aimed at a task can set a class default');
+  assert.deepEqual(
+    await props({ rate: '6' }),
+    { 'class-default': '1/6', 'group/role-var': '3/6', 'group/inner/deepest': '3/6' },
+    'a user var wins over role vars all the way down',
+  );
+  assert.deepEqual(
+    await props({ 'group.rate': '2' }),
+    { 'class-default': '1/5', 'group/role-var': '3/2', 'group/inner/deepest': '3/2' },
+    'a user var aimed at group applies to its subtree only',
+  );
+  assert.deepEqual(
+    await props({ 'group/inner/deepest.level': '9' }),
+    { 'class-default': '1/5', 'group/role-var': '3/7', 'group/inner/deepest': '9/8' },
+    'a user var aimed at a task can set a class default',
+  );
 });
 
 test('golden facts: nested iterators and includes', async () => {
   const l = loader([GOOD_REPO, ASSETS]);
   const n = await l.expand('nested', {});
-  assert.deepEqual(n.tasks.map((t) => t.name), [
-    'crate-0/board-a', 'crate-0/board-b', 'crate-0/board-c', 'crate-0/pair-x0', 'crate-0/pair-y0',
-    'crate-1/board-a', 'crate-1/board-b', 'crate-1/board-c', 'crate-1/pair-x1', 'crate-1/pair-y1',
-  ]);
-  assert.deepEqual(n.tasks.filter((t) => t.className === 'worker').map((t) => [t.critical, t.properties.level]),
-    [[true, '1'], [true, '1'], [true, '1'], [false, '11'], [false, '11'], [false, '11']]);
+  assert.deepEqual(
+    n.tasks.map((t) => t.name),
+    [
+      'crate-0/board-a',
+      'crate-0/board-b',
+      'crate-0/board-c',
+      'crate-0/pair-x0',
+      'crate-0/pair-y0',
+      'crate-1/board-a',
+      'crate-1/board-b',
+      'crate-1/board-c',
+      'crate-1/pair-x1',
+      'crate-1/pair-y1',
+    ],
+  );
+  assert.deepEqual(
+    n.tasks.filter((t) => t.className === 'worker').map((t) => [t.critical, t.properties.level]),
+    [
+      [true, '1'],
+      [true, '1'],
+      [true, '1'],
+      [false, '11'],
+      [false, '11'],
+      [false, '11'],
+    ],
+  );
   const i = await l.expand('includes', {});
   const second = i.root.children[1];
   assert.equal(second.kind, 'include');
   assert.equal(second.enabled, false);
-  assert.ok(second.children[0].children.every((c) => !c.enabled), 'children of a disabled include are disabled');
-  assert.deepEqual(i.tasks.map((t) => [t.name, t.properties.label]), [['first/w-0', 'first'], ['first/w-1', 'first']]);
+  assert.ok(
+    second.children[0].children.every((c) => !c.enabled),
+    'children of a disabled include are disabled',
+  );
+  assert.deepEqual(
+    i.tasks.map((t) => [t.name, t.properties.label]),
+    [
+      ['first/w-0', 'first'],
+      ['first/w-1', 'first'],
+    ],
+  );
 });

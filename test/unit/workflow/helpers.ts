@@ -32,11 +32,7 @@ export function loader(repos: string[] = [ASSETS]): WorkflowLoader {
 
 /** A JSON copy with machine-specific paths replaced, so golden files hold on any checkout. */
 export function portable<T>(v: T, repos: Record<string, string> = {}): T {
-  const pairs: [string, string][] = [
-    ...Object.entries(repos),
-    [ROOT, '<baton>'],
-    [process.execPath, '<node>'],
-  ];
+  const pairs: [string, string][] = [...Object.entries(repos), [ROOT, '<baton>'], [process.execPath, '<node>']];
   pairs.sort((a, b) => b[0].length - a[0].length);
   let s = JSON.stringify(v);
   for (const [from, to] of pairs) s = s.split(JSON.stringify(from).slice(1, -1)).join(to);

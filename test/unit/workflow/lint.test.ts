@@ -43,12 +43,18 @@ test('lint checks task classes by their own schema', async () => {
   assert.deepEqual(d.map(at), ['4:1:schema']);
   assert.deepEqual(await loader().lint(path.join(BAD_REPO, 'tasks', 'ok.yaml')), []);
   const nc = await loader().lint(path.join(BAD_REPO, 'tasks', 'no-command.yaml'));
-  assert.deepEqual(nc.map((x) => x.reason), ['class']);
+  assert.deepEqual(
+    nc.map((x) => x.reason),
+    ['class'],
+  );
 });
 
 test('lint warns when the name differs from the file name', async () => {
   const d = await loader().lint(path.join(LINT_REPO, 'workflows', 'clean.yaml'), 'name: other\nroles: []\n');
-  assert.deepEqual(d.map((x) => [x.severity, x.line, x.col, x.reason]), [['warning', 1, 7, 'name']]);
+  assert.deepEqual(
+    d.map((x) => [x.severity, x.line, x.col, x.reason]),
+    [['warning', 1, 7, 'name']],
+  );
 });
 
 test('lint of a file that does not exist is NOT_FOUND', async () => {

@@ -33,10 +33,16 @@ test('a workflow name is looked up in the repos in order; the first wins', async
     fs.writeFileSync(path.join(dir, 'workflows', 'quick.yaml'), 'description: shadows the demo\nroles:\n  - name: only\n    task: {class: demo}\n');
     const w = await loader([dir, ASSETS]).expand('quick', {});
     assert.equal(w.repo, dir);
-    assert.deepEqual(w.tasks.map((t) => t.name), ['only']);
+    assert.deepEqual(
+      w.tasks.map((t) => t.name),
+      ['only'],
+    );
     assert.equal(w.tasks[0].className, 'demo', 'classes missing in the repo come from the later repos');
     const list = await loader([dir, ASSETS]).list();
-    assert.deepEqual(list.filter((s) => s.name === 'quick').map((s) => s.repo), [dir]);
+    assert.deepEqual(
+      list.filter((s) => s.name === 'quick').map((s) => s.repo),
+      [dir],
+    );
     assert.equal((await loader([ASSETS]).expand('quick', {}, { repo: dir })).repo, dir);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -58,7 +64,10 @@ test('list reports a broken workflow instead of failing', async () => {
     fs.writeFileSync(path.join(dir, 'workflows', 'broken.yaml'), 'roles: [\n');
     fs.writeFileSync(path.join(dir, 'workflows', 'fine.yaml'), 'description: d\nvars: {n: 3}\nroles: []\n');
     const list = (await loader([dir]).list()).filter((s) => s.repo === dir);
-    assert.deepEqual(list.map((s) => s.name), ['broken', 'fine']);
+    assert.deepEqual(
+      list.map((s) => s.name),
+      ['broken', 'fine'],
+    );
     assert.match(list[0].error ?? '', /broken\.yaml:\d+:\d+/);
     assert.deepEqual(list[1].vars, [{ name: 'n', type: 'int', default: 3 }]);
   } finally {
@@ -77,7 +86,8 @@ test('a git repo is read at a revision, and the commit is recorded', async (t) =
   try {
     const repo = path.join(dir, 'templates'); // a subfolder of the git repository
     copyRepo(repo);
-    const git = (...args: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.email=t@example.org', '-c', 'user.name=t', ...args], { encoding: 'utf8' }).trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', dir, '-c', 'user.email=t@example.org', '-c', 'user.name=t', ...args], { encoding: 'utf8' }).trim();
     git('init', '-q');
     git('add', '-A');
     git('commit', '-qm', 'two readouts');

@@ -17,7 +17,8 @@ function repo(workflow: string, cls = ''): string {
 }
 
 test('restart: the role task: wins over the role, the role over the class; defaults fill the rest', async (t) => {
-  const dir = repo(`name: w
+  const dir = repo(
+    `name: w
 roles:
   - name: a
     task: {class: job}
@@ -31,7 +32,9 @@ roles:
     for: {range: 2, var: it}
     restart: {policy: on-failure, within: 30s}
     task: {class: job}
-`, 'restart: {policy: on-failure, max: 2, within: 1m}\n');
+`,
+    'restart: {policy: on-failure, max: 2, within: 1m}\n',
+  );
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const x = await loader([dir]).expand('w', {});
   const by = Object.fromEntries(x.tasks.map((s) => [s.name, s.restart]));
@@ -60,13 +63,21 @@ roles:
 `);
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const d = await loader([dir]).lint(path.join(dir, 'workflows', 'w.yaml'));
-  assert.deepEqual(d.map((x) => `${x.line}:${x.reason}`), ['4:schema', '7:schema', '7:schema']);
+  assert.deepEqual(
+    d.map((x) => `${x.line}:${x.reason}`),
+    ['4:schema', '7:schema', '7:schema'],
+  );
   assert.match(d[0]!.message, /restart\.policy: must be on-failure, never or an \{\{ expression \}\}/);
   // what the schema cannot see (an expression's value, restart on a role without a task) expansion finds
-  const fixed = fs.readFileSync(path.join(dir, 'workflows', 'w.yaml'), 'utf8')
-    .replace('policy: sometimes', 'policy: on-failure').replace('max: 0, within: soon', 'max: 1');
+  const fixed = fs
+    .readFileSync(path.join(dir, 'workflows', 'w.yaml'), 'utf8')
+    .replace('policy: sometimes', 'policy: on-failure')
+    .replace('max: 0, within: soon', 'max: 1');
   const e = await loader([dir]).lint(path.join(dir, 'workflows', 'w.yaml'), fixed);
-  assert.deepEqual(e.map((x) => `${x.line}:${x.col}:${x.reason}`), ['10:23:range', '13:14:role']);
+  assert.deepEqual(
+    e.map((x) => `${x.line}:${x.col}:${x.reason}`),
+    ['10:23:range', '13:14:role'],
+  );
   assert.match(e[0]!.message, /restart\.policy must be one of on-failure, never, got "maybe"/);
   assert.match(e[1]!.message, /restart belongs on task roles/);
 });

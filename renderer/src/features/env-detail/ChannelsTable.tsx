@@ -9,12 +9,29 @@ export function ChannelsTable({ graph }: { graph?: ChannelGraph }) {
   return (
     <table className="grid compact">
       <caption>Channels{edges.length > shown.length ? ` (first ${shown.length} of ${edges.length})` : ''}</caption>
-      <thead><tr><th scope="col">From (bind)</th><th scope="col">To (connect)</th><th scope="col">Type</th><th scope="col">Address</th><th scope="col" className="num">Messages</th><th scope="col" className="num">Bytes</th></tr></thead>
+      <thead>
+        <tr>
+          <th scope="col">From (bind)</th>
+          <th scope="col">To (connect)</th>
+          <th scope="col">Type</th>
+          <th scope="col">Address</th>
+          <th scope="col" className="num">
+            Messages
+          </th>
+          <th scope="col" className="num">
+            Bytes
+          </th>
+        </tr>
+      </thead>
       <tbody>
         {shown.map((e, i) => (
           <tr key={i}>
-            <td className="mono">{e.from?.role}:{e.from?.channel}</td>
-            <td className="mono">{e.to?.role}:{e.to?.channel}</td>
+            <td className="mono">
+              {e.from?.role}:{e.from?.channel}
+            </td>
+            <td className="mono">
+              {e.to?.role}:{e.to?.channel}
+            </td>
             <td>{e.type}</td>
             <td className="mono small">{e.from?.address || '–'}</td>
             <td className="num">{formatRate(e.msgRate)}</td>

@@ -38,7 +38,9 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
     const unwatch = sync.watch(envId);
     call('GetEnvironment', { id: envId, withTasks: true, withTree: true })
       .then((e) => store.getState().upsertEnv(e))
-      .catch((e) => { if ((e as { code?: string }).code === 'NOT_FOUND') setMissing(true); });
+      .catch((e) => {
+        if ((e as { code?: string }).code === 'NOT_FOUND') setMissing(true);
+      });
     return unwatch;
   }, [envId, sync, store]);
 
@@ -46,7 +48,13 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
     return (
       <section className="page" aria-labelledby="env-h">
         <h1 id="env-h">Environment {envId}</h1>
-        {missing ? <p>No environment {envId} (it may have been destroyed). <Link href="/">All environments</Link></p> : <p role="status">Loading…</p>}
+        {missing ? (
+          <p>
+            No environment {envId} (it may have been destroyed). <Link href="/">All environments</Link>
+          </p>
+        ) : (
+          <p role="status">Loading…</p>
+        )}
       </section>
     );
   }
@@ -58,12 +66,22 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
     <section className="page env-page" aria-labelledby="env-h">
       <header className="page-head">
         <div>
-          <p className="breadcrumb"><Link href="/">Environments</Link> / {env.workflow}</p>
+          <p className="breadcrumb">
+            <Link href="/">Environments</Link> / {env.workflow}
+          </p>
           <h1 id="env-h">{label}</h1>
         </div>
         <section className="env-status" aria-label="Environment status" aria-live="polite">
           <StateChip state={env.state} />
-          <span className="run">{env.runNumber !== undefined ? <>Run <strong>{env.runNumber}</strong></> : <span className="muted">no run</span>}</span>
+          <span className="run">
+            {env.runNumber !== undefined ? (
+              <>
+                Run <strong>{env.runNumber}</strong>
+              </>
+            ) : (
+              <span className="muted">no run</span>
+            )}
+          </span>
           {env.degraded ? <span className="badge warn">degraded</span> : null}
         </section>
       </header>
@@ -72,11 +90,16 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
       {outcome && !outcome.ok && outcome.error ? (
         <div className="outcome">
           <ErrorDetailView detail={outcome.error} title={`${outcome.transition} failed`} />
-          <button type="button" onClick={clearOutcome}>Dismiss</button>
+          <button type="button" onClick={clearOutcome}>
+            Dismiss
+          </button>
         </div>
       ) : null}
       {outcome?.ok ? (
-        <p role="status" className="outcome-ok">{outcome.transition} done{outcome.durationMs ? ` in ${formatDuration(outcome.durationMs)}` : ''}{outcome.state ? `: ${outcome.state}` : ''}.</p>
+        <p role="status" className="outcome-ok">
+          {outcome.transition} done{outcome.durationMs ? ` in ${formatDuration(outcome.durationMs)}` : ''}
+          {outcome.state ? `: ${outcome.state}` : ''}.
+        </p>
       ) : null}
       {envError && !(outcome && !outcome.ok) ? (
         <div className="env-error">
@@ -86,7 +109,13 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
       ) : null}
       <nav className="tabs" aria-label="Environment views">
         {TABS.map((t) => (
-          <Link key={t.tab} href={envPath(envId, t.tab) + (taskId ? `?task=${encodeURIComponent(taskId)}` : '')} aria-current={tab === t.tab ? 'page' : undefined}>{t.label}</Link>
+          <Link
+            key={t.tab}
+            href={envPath(envId, t.tab) + (taskId ? `?task=${encodeURIComponent(taskId)}` : '')}
+            aria-current={tab === t.tab ? 'page' : undefined}
+          >
+            {t.label}
+          </Link>
         ))}
       </nav>
       <div className="tab-body">

@@ -31,7 +31,9 @@ export function Overview({ env }: { env: Environment }) {
       await call('DestroyEnvironment', { id: env.id });
       void sync.envs();
       navigate('/');
-    } catch (e) { setDestroyError(asBatonError(e).detail); }
+    } catch (e) {
+      setDestroyError(asBatonError(e).detail);
+    }
   };
   const vars = Object.entries(env.vars ?? {});
   return (
@@ -39,12 +41,37 @@ export function Overview({ env }: { env: Environment }) {
       <section aria-labelledby="ov-summary">
         <h2 id="ov-summary">Summary</h2>
         <dl className="fields">
-          <div><dt>Id</dt><dd className="mono">{env.id}</dd></div>
-          <div><dt>Workflow</dt><dd>{env.workflow}</dd></div>
-          {env.repo ? <div><dt>Repository</dt><dd className="mono small">{env.repo}{env.revision ? ` @ ${env.revision}` : ''}</dd></div> : null}
-          <div><dt>Owner</dt><dd>{env.owner || '–'}</dd></div>
-          <div><dt>Created</dt><dd>{formatDateTime(env.createdMs)}</dd></div>
-          <div><dt>Tasks</dt><dd><TaskCountsCell env={env} /></dd></div>
+          <div>
+            <dt>Id</dt>
+            <dd className="mono">{env.id}</dd>
+          </div>
+          <div>
+            <dt>Workflow</dt>
+            <dd>{env.workflow}</dd>
+          </div>
+          {env.repo ? (
+            <div>
+              <dt>Repository</dt>
+              <dd className="mono small">
+                {env.repo}
+                {env.revision ? ` @ ${env.revision}` : ''}
+              </dd>
+            </div>
+          ) : null}
+          <div>
+            <dt>Owner</dt>
+            <dd>{env.owner || '–'}</dd>
+          </div>
+          <div>
+            <dt>Created</dt>
+            <dd>{formatDateTime(env.createdMs)}</dd>
+          </div>
+          <div>
+            <dt>Tasks</dt>
+            <dd>
+              <TaskCountsCell env={env} />
+            </dd>
+          </div>
         </dl>
       </section>
       <section aria-labelledby="ov-channels">
@@ -54,11 +81,26 @@ export function Overview({ env }: { env: Environment }) {
       <section aria-labelledby="ov-vars">
         <h2 id="ov-vars">Variables</h2>
         {vars.length ? (
-          <table className="grid compact"><caption className="sr-only">Variables</caption>
-            <thead><tr><th scope="col">Name</th><th scope="col">Value</th></tr></thead>
-            <tbody>{vars.map(([k, v]) => <tr key={k}><td className="mono">{k}</td><td className="mono">{v}</td></tr>)}</tbody>
+          <table className="grid compact">
+            <caption className="sr-only">Variables</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {vars.map(([k, v]) => (
+                <tr key={k}>
+                  <td className="mono">{k}</td>
+                  <td className="mono">{v}</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
-        ) : <p className="muted">Defaults only.</p>}
+        ) : (
+          <p className="muted">Defaults only.</p>
+        )}
       </section>
       <section aria-labelledby="ov-events">
         <h2 id="ov-events">Latest events</h2>
@@ -72,16 +114,25 @@ export function Overview({ env }: { env: Environment }) {
               </li>
             ))}
           </ol>
-        ) : <p className="muted">None yet.</p>}
+        ) : (
+          <p className="muted">None yet.</p>
+        )}
       </section>
       <section aria-labelledby="ov-danger">
         <h2 id="ov-danger">Remove</h2>
         {destroyError ? <ErrorDetailView detail={destroyError} title="Destroy failed" /> : null}
-        <button type="button" className="danger" onClick={() => setDestroying(true)}>Destroy environment</button>
+        <button type="button" className="danger" onClick={() => setDestroying(true)}>
+          Destroy environment
+        </button>
         {destroying ? (
-          <ConfirmDialog title={`Destroy ${env.name || env.id}?`} danger confirmLabel="Destroy"
+          <ConfirmDialog
+            title={`Destroy ${env.name || env.id}?`}
+            danger
+            confirmLabel="Destroy"
             body={<p>Its tasks are stopped and the environment is removed. Its runs stay in the history.</p>}
-            onCancel={() => setDestroying(false)} onConfirm={() => void destroy()} />
+            onCancel={() => setDestroying(false)}
+            onConfirm={() => void destroy()}
+          />
         ) : null}
       </section>
     </div>

@@ -3,8 +3,18 @@ import { useState } from 'react';
 import { ConfirmDialog } from '../../ui/Dialog.js';
 import { transitionButtons, type TransitionButton } from './transitions.js';
 
-export function TransitionBar({ state, busy, envLabel, runNumber, onRun }: {
-  state: string; busy: boolean; envLabel: string; runNumber?: number; onRun(t: string): void;
+export function TransitionBar({
+  state,
+  busy,
+  envLabel,
+  runNumber,
+  onRun,
+}: {
+  state: string;
+  busy: boolean;
+  envLabel: string;
+  runNumber?: number;
+  onRun(t: string): void;
 }) {
   const [confirming, setConfirming] = useState<TransitionButton | null>(null);
   const buttons = transitionButtons(state, busy);
@@ -12,21 +22,37 @@ export function TransitionBar({ state, busy, envLabel, runNumber, onRun }: {
   return (
     <div role="toolbar" aria-label="Transitions" className="transition-bar">
       {buttons.map((b) => (
-        <button key={b.transition} type="button" className={`transition ${b.primary ? 'primary' : ''} ${b.transition === 'EXIT' ? 'danger-outline' : ''}`}
-          disabled={!b.enabled} title={b.hint} onClick={() => press(b)}>
+        <button
+          key={b.transition}
+          type="button"
+          className={`transition ${b.primary ? 'primary' : ''} ${b.transition === 'EXIT' ? 'danger-outline' : ''}`}
+          disabled={!b.enabled}
+          title={b.hint}
+          onClick={() => press(b)}
+        >
           {b.transition}
         </button>
       ))}
       {confirming ? (
         <ConfirmDialog
           title={`${confirming.transition} ${envLabel}?`}
-          body={confirming.transition === 'STOP_ACTIVITY'
-            ? <p>This stops run {runNumber ?? ''} of {envLabel}. Data taking ends.</p>
-            : <p>This stops every task of {envLabel} and frees its resources.</p>}
+          body={
+            confirming.transition === 'STOP_ACTIVITY' ? (
+              <p>
+                This stops run {runNumber ?? ''} of {envLabel}. Data taking ends.
+              </p>
+            ) : (
+              <p>This stops every task of {envLabel} and frees its resources.</p>
+            )
+          }
           confirmLabel={confirming.transition}
           danger
           onCancel={() => setConfirming(null)}
-          onConfirm={() => { const t = confirming.transition; setConfirming(null); onRun(t); }}
+          onConfirm={() => {
+            const t = confirming.transition;
+            setConfirming(null);
+            onRun(t);
+          }}
         />
       ) : null}
     </div>

@@ -24,13 +24,16 @@ export const BUTTONS: { transition: EnvTransition; hint: string }[] = [
 export const CONFIRM: ReadonlySet<EnvTransition> = new Set(['STOP_ACTIVITY', 'EXIT', 'GO_ERROR']);
 
 const NEXT: Partial<Record<string, EnvTransition>> = {
-  STANDBY: 'DEPLOY', DEPLOYED: 'CONFIGURE', CONFIGURED: 'START_ACTIVITY', RUNNING: 'STOP_ACTIVITY', ERROR: 'RECOVER',
+  STANDBY: 'DEPLOY',
+  DEPLOYED: 'CONFIGURE',
+  CONFIGURED: 'START_ACTIVITY',
+  RUNNING: 'STOP_ACTIVITY',
+  ERROR: 'RECOVER',
 };
 
 export function transitionButtons(state: string, busy: boolean): TransitionButton[] {
   const allowed = new Set(isEnvState(state) ? allowedEnvTransitions(state) : []);
-  return BUTTONS
-    .filter((b) => b.transition !== 'RECOVER' || state === 'ERROR') // RECOVER is offered from ERROR only
+  return BUTTONS.filter((b) => b.transition !== 'RECOVER' || state === 'ERROR') // RECOVER is offered from ERROR only
     .map((b) => ({
       ...b,
       enabled: !busy && allowed.has(b.transition),

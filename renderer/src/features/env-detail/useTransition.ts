@@ -7,7 +7,14 @@ import { openStream, type StreamHandle } from '../../api/stream.js';
 import { useConsoleStore } from '../../store/context.js';
 import { useSync } from '../shell/services.js';
 
-export interface TransitionOutcome { transition: string; ok: boolean; state?: string; runNumber?: number; durationMs?: number; error?: ErrorDetailLike }
+export interface TransitionOutcome {
+  transition: string;
+  ok: boolean;
+  state?: string;
+  runNumber?: number;
+  durationMs?: number;
+  error?: ErrorDetailLike;
+}
 
 export function useTransition(envId: string) {
   const store = useConsoleStore();
@@ -16,38 +23,54 @@ export function useTransition(envId: string) {
   const [outcome, setOutcome] = useState<TransitionOutcome | null>(null);
   const handle = useRef<StreamHandle | null>(null);
   useEffect(() => () => handle.current?.close(), []);
-  useEffect(() => { setOutcome(null); setRunning(null); }, [envId]);
-
-  const run = useCallback((transition: string) => {
-    setRunning(transition);
+  useEffect(() => {
     setOutcome(null);
-    const started = Date.now();
-    store.getState().setProgress(envId, { transition, phase: 'begin', done: 0, total: 0, startedMs: started });
-    const finish = (o: TransitionOutcome) => {
-      handle.current = null;
-      setRunning(null);
-      setOutcome(o);
-      store.getState().setProgress(envId, null);
-      void sync.env(envId);
-      void sync.envs();
-    };
-    const h: StreamHandle = openStream('ControlEnvironment', { id: envId, transition }, {
-      onMessage: (p) => {
-        if (p.final) {
-          finish({
-            transition, ok: p.ok, state: p.state, runNumber: p.runNumber, durationMs: p.durationMs,
-            error: p.ok ? undefined : detailFromWire(p.error ?? { code: 'INTERNAL', message: `${transition} failed` }),
-          });
-          h.close();
-        } else {
-          store.getState().setProgress(envId, { transition, phase: p.phase, done: p.done, total: p.total, startedMs: started });
-        }
-      },
-      onEnd: () => { if (handle.current === h) finish({ transition, ok: true }); },
-      onError: (e) => finish({ transition, ok: false, error: e.detail }),
-    });
-    handle.current = h;
-  }, [envId, store, sync]);
+    setRunning(null);
+  }, [envId]);
+
+  const run = useCallback(
+    (transition: string) => {
+      setRunning(transition);
+      setOutcome(null);
+      const started = Date.now();
+      store.getState().setProgress(envId, { transition, phase: 'begin', done: 0, total: 0, startedMs: started });
+      const finish = (o: TransitionOutcome) => {
+        handle.current = null;
+        setRunning(null);
+        setOutcome(o);
+        store.getState().setProgress(envId, null);
+        void sync.env(envId);
+        void sync.envs();
+      };
+      const h: StreamHandle = openStream(
+        'ControlEnvironment',
+        { id: envId, transition },
+        {
+          onMessage: (p) => {
+            if (p.final) {
+              finish({
+                transition,
+                ok: p.ok,
+                state: p.state,
+                runNumber: p.runNumber,
+                durationMs: p.durationMs,
+                error: p.ok ? undefined : detailFromWire(p.error ?? { code: 'INTERNAL', message: `${transition} failed` }),
+              });
+              h.close();
+            } else {
+              store.getState().setProgress(envId, { transition, phase: p.phase, done: p.done, total: p.total, startedMs: started });
+            }
+          },
+          onEnd: () => {
+            if (handle.current === h) finish({ transition, ok: true });
+          },
+          onError: (e) => finish({ transition, ok: false, error: e.detail }),
+        },
+      );
+      handle.current = h;
+    },
+    [envId, store, sync],
+  );
 
   return { run, running, outcome, clearOutcome: () => setOutcome(null) };
 }

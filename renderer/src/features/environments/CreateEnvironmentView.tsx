@@ -21,7 +21,10 @@ export function CreateEnvironmentView() {
   const setTemplates = useConsole((s) => s.setTemplates);
   useEffect(() => {
     call('ListTemplates', {})
-      .then((r) => { setTemplates(r.templates); setLoadError(null); })
+      .then((r) => {
+        setTemplates(r.templates);
+        setLoadError(null);
+      })
       .catch((e) => setLoadError(asBatonError(e).detail));
   }, [setTemplates]);
   const chosen = route.query.get('workflow') ?? templates[0]?.name ?? '';
@@ -33,8 +36,12 @@ export function CreateEnvironmentView() {
     setCreateError(null);
     try {
       const env = await call('CreateEnvironment', {
-        workflow: template.name, repo: template.repo, revision: template.revision,
-        vars: input.vars, owner: input.owner, autoDeploy: input.autoDeploy,
+        workflow: template.name,
+        repo: template.repo,
+        revision: template.revision,
+        vars: input.vars,
+        owner: input.owner,
+        autoDeploy: input.autoDeploy,
       });
       upsertEnv(env);
       void sync.envs();
@@ -48,16 +55,27 @@ export function CreateEnvironmentView() {
 
   return (
     <section className="page" aria-labelledby="new-h">
-      <header className="page-head"><h1 id="new-h">Create environment</h1></header>
+      <header className="page-head">
+        <h1 id="new-h">Create environment</h1>
+      </header>
       {loadError ? <ErrorDetailView detail={loadError} title="Could not load workflows" /> : null}
       <div className="field">
         <label htmlFor="workflow">Workflow</label>
         <select id="workflow" value={chosen} onChange={(e) => navigate(withQuery('workflow', e.target.value), { replace: true })}>
           {templates.length === 0 ? <option value="">(loading…)</option> : null}
-          {templates.map((t) => <option key={`${t.repo}:${t.name}`} value={t.name}>{t.name}</option>)}
+          {templates.map((t) => (
+            <option key={`${t.repo}:${t.name}`} value={t.name}>
+              {t.name}
+            </option>
+          ))}
         </select>
         {template?.description ? <p className="hint">{template.description}</p> : null}
-        {template ? <p className="muted small mono">{template.file}{template.revision ? ` @ ${template.revision}` : ''}</p> : null}
+        {template ? (
+          <p className="muted small mono">
+            {template.file}
+            {template.revision ? ` @ ${template.revision}` : ''}
+          </p>
+        ) : null}
       </div>
       {createError ? <ErrorDetailView detail={createError} title="Create failed" /> : null}
       {template ? <VarForm key={`${template.repo}:${template.name}`} template={template} busy={busy} onSubmit={create} /> : null}

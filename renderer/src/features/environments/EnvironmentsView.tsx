@@ -16,7 +16,11 @@ export function TaskCountsCell({ env }: { env: Environment }) {
   return (
     <span className="counts" aria-label={`${c.total} tasks: ${parts.map(([s, n]) => `${n} ${s}`).join(', ')}${c.lost ? `, ${c.lost} lost` : ''}`}>
       <strong>{c.total}</strong>
-      {parts.map(([s, n]) => <span key={s} className={`count state-${s.toLowerCase()}`}>{n} {s}</span>)}
+      {parts.map(([s, n]) => (
+        <span key={s} className={`count state-${s.toLowerCase()}`}>
+          {n} {s}
+        </span>
+      ))}
       {c.lost ? <span className="count state-error">{c.lost} lost</span> : null}
     </span>
   );
@@ -27,13 +31,17 @@ export function EnvironmentsView() {
   const envs = useConsole((s) => s.envs);
   const progress = useConsole((s) => s.progress);
   const now = useNow(10_000);
-  useEffect(() => { void sync.envs(); }, [sync]);
+  useEffect(() => {
+    void sync.envs();
+  }, [sync]);
   const list = useMemo(() => [...envs.values()].sort((a, b) => b.createdMs - a.createdMs), [envs]);
   return (
     <section className="page" aria-labelledby="envs-h">
       <header className="page-head">
         <h1 id="envs-h">Environments</h1>
-        <Link href="/envs/new" className="button primary">Create environment</Link>
+        <Link href="/envs/new" className="button primary">
+          Create environment
+        </Link>
       </header>
       {list.length === 0 ? (
         <p className="empty">No environments. Create one from a workflow to start.</p>
@@ -41,22 +49,40 @@ export function EnvironmentsView() {
         <table className="grid">
           <caption className="sr-only">Environments, newest first</caption>
           <thead>
-            <tr><th scope="col">Environment</th><th scope="col">Workflow</th><th scope="col">State</th><th scope="col">Run</th><th scope="col">Tasks</th><th scope="col">Age</th><th scope="col">Owner</th></tr>
+            <tr>
+              <th scope="col">Environment</th>
+              <th scope="col">Workflow</th>
+              <th scope="col">State</th>
+              <th scope="col">Run</th>
+              <th scope="col">Tasks</th>
+              <th scope="col">Age</th>
+              <th scope="col">Owner</th>
+            </tr>
           </thead>
           <tbody>
             {list.map((e) => {
               const p = progress.get(e.id);
               return (
                 <tr key={e.id}>
-                  <th scope="row"><Link href={envPath(e.id)}>{e.name || e.id}</Link>{e.name && e.name !== e.id ? <div className="muted mono small">{e.id}</div> : null}</th>
+                  <th scope="row">
+                    <Link href={envPath(e.id)}>{e.name || e.id}</Link>
+                    {e.name && e.name !== e.id ? <div className="muted mono small">{e.id}</div> : null}
+                  </th>
                   <td>{e.workflow}</td>
                   <td>
                     <StateChip state={e.state} />
                     {e.degraded ? <span className="badge warn">degraded</span> : null}
-                    {p || e.transition ? <span className="badge busy">{(p?.transition || e.transition)}{p && p.total ? ` ${p.done}/${p.total}` : '…'}</span> : null}
+                    {p || e.transition ? (
+                      <span className="badge busy">
+                        {p?.transition || e.transition}
+                        {p && p.total ? ` ${p.done}/${p.total}` : '…'}
+                      </span>
+                    ) : null}
                   </td>
                   <td className="num">{e.runNumber ?? <span className="muted">–</span>}</td>
-                  <td><TaskCountsCell env={e} /></td>
+                  <td>
+                    <TaskCountsCell env={e} />
+                  </td>
                   <td>{formatAge(e.createdMs, now)}</td>
                   <td>{e.owner || <span className="muted">–</span>}</td>
                 </tr>

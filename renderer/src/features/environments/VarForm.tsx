@@ -4,11 +4,14 @@ import type { Template } from '../../../../core/rpc/gen/control.js';
 import { buildVars, initialValue, type FieldValue } from './varForm.js';
 import { VarField } from './VarField.js';
 
-export interface CreateInput { vars: Record<string, string>; owner: string; autoDeploy: boolean }
+export interface CreateInput {
+  vars: Record<string, string>;
+  owner: string;
+  autoDeploy: boolean;
+}
 
 export function VarForm({ template, busy, onSubmit }: { template: Template; busy?: boolean; onSubmit(input: CreateInput): void }) {
-  const [values, setValues] = useState<Record<string, FieldValue>>(() =>
-    Object.fromEntries(template.vars.map((v) => [v.name, initialValue(v)])));
+  const [values, setValues] = useState<Record<string, FieldValue>>(() => Object.fromEntries(template.vars.map((v) => [v.name, initialValue(v)])));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [owner, setOwner] = useState('');
   const [autoDeploy, setAutoDeploy] = useState(false);
@@ -39,18 +42,26 @@ export function VarForm({ template, busy, onSubmit }: { template: Template; busy
       {errorList.length ? (
         <div role="alert" className="form-errors">
           <p>Fix {errorList.length === 1 ? 'this' : `these ${errorList.length}`} before creating:</p>
-          <ul>{errorList.map((m) => <li key={m}>{m}</li>)}</ul>
+          <ul>
+            {errorList.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
         </div>
       ) : null}
       <fieldset>
         <legend>Variables</legend>
         {publicVars.length === 0 ? <p className="muted">This workflow has no public variables.</p> : null}
-        {publicVars.map((v) => <VarField key={v.name} spec={v} value={values[v.name]!} error={errors[v.name]} onChange={(x) => set(v.name, x)} />)}
+        {publicVars.map((v) => (
+          <VarField key={v.name} spec={v} value={values[v.name]!} error={errors[v.name]} onChange={(x) => set(v.name, x)} />
+        ))}
       </fieldset>
       {otherVars.length ? (
         <details>
           <summary>Advanced variables ({otherVars.length})</summary>
-          {otherVars.map((v) => <VarField key={v.name} spec={v} value={values[v.name]!} error={errors[v.name]} onChange={(x) => set(v.name, x)} />)}
+          {otherVars.map((v) => (
+            <VarField key={v.name} spec={v} value={values[v.name]!} error={errors[v.name]} onChange={(x) => set(v.name, x)} />
+          ))}
         </details>
       ) : null}
       <fieldset>
@@ -65,7 +76,9 @@ export function VarForm({ template, busy, onSubmit }: { template: Template; busy
         </div>
       </fieldset>
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={busy}>{busy ? 'Creating…' : 'Create'}</button>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Creating…' : 'Create'}
+        </button>
       </div>
     </form>
   );

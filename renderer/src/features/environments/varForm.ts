@@ -17,7 +17,11 @@ export function widgetFor(spec: VarSpec): Widget {
 
 function parseDefault(spec: VarSpec): unknown {
   if (!spec.defaultJson) return undefined;
-  try { return JSON.parse(spec.defaultJson); } catch { return spec.defaultJson; }
+  try {
+    return JSON.parse(spec.defaultJson);
+  } catch {
+    return spec.defaultJson;
+  }
 }
 
 /** The value a field starts with: the var's default. Lists are edited one item per line. */
@@ -37,9 +41,14 @@ export function listItems(text: string): string[] | null {
     try {
       const v = JSON.parse(t);
       return Array.isArray(v) ? v.map(String) : null;
-    } catch { return null; }
+    } catch {
+      return null;
+    }
   }
-  return t.split(/\r?\n|,/).map((s) => s.trim()).filter(Boolean);
+  return t
+    .split(/\r?\n|,/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 const INT = /^[+-]?\d+$/;
@@ -88,7 +97,10 @@ export function buildVars(specs: readonly VarSpec[], values: Record<string, Fiel
   for (const spec of specs) {
     const value = values[spec.name] ?? initialValue(spec);
     const err = validateField(spec, value);
-    if (err) { errors[spec.name] = err; continue; }
+    if (err) {
+      errors[spec.name] = err;
+      continue;
+    }
     const s = varString(spec, value);
     if (s !== varString(spec, initialValue(spec))) vars[spec.name] = s;
   }

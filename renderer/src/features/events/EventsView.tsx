@@ -11,7 +11,10 @@ import { filterEvents, isErrorEvent, KIND_GROUPS, type KindGroup } from './event
 
 function setQuery(patch: Record<string, string | null>) {
   const q = new URLSearchParams(window.location.search);
-  for (const [k, v] of Object.entries(patch)) { if (!v) q.delete(k); else q.set(k, v); }
+  for (const [k, v] of Object.entries(patch)) {
+    if (!v) q.delete(k);
+    else q.set(k, v);
+  }
   const s = q.toString();
   navigate(window.location.pathname + (s ? `?${s}` : ''), { replace: true });
 }
@@ -33,32 +36,56 @@ export function EventsView() {
   const source = frozen ?? events;
   const rows = useMemo(() => filterEvents(source, { groups, envId, text }).reverse(), [source, groups.join(','), envId, text]); // eslint-disable-line react-hooks/exhaustive-deps
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virt = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => 30, overscan: 15, initialRect: { width: 1000, height: 600 } });
+  const virt = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 30,
+    overscan: 15,
+    initialRect: { width: 1000, height: 600 },
+  });
   const toggle = (g: KindGroup) => setQuery({ kinds: (groups.includes(g) ? groups.filter((x) => x !== g) : [...groups, g]).join(',') || null });
   return (
     <section className="page events-page" aria-labelledby="events-h">
       <header className="page-head">
         <h1 id="events-h">Events</h1>
-        <button type="button" aria-pressed={frozen !== null} onClick={() => setFrozen(frozen ? null : events)}>{frozen ? 'Resume' : 'Pause'}</button>
+        <button type="button" aria-pressed={frozen !== null} onClick={() => setFrozen(frozen ? null : events)}>
+          {frozen ? 'Resume' : 'Pause'}
+        </button>
       </header>
       <div className="filters" role="search" aria-label="Filter events">
         <div className="chips" role="group" aria-label="Kinds">
-          {KIND_GROUPS.map((g) => <button key={g} type="button" className="chip" aria-pressed={groups.includes(g)} onClick={() => toggle(g)}>{g}</button>)}
+          {KIND_GROUPS.map((g) => (
+            <button key={g} type="button" className="chip" aria-pressed={groups.includes(g)} onClick={() => toggle(g)}>
+              {g}
+            </button>
+          ))}
         </div>
         <label htmlFor="ev-env">Environment</label>
         <select id="ev-env" value={envId} onChange={(e) => setQuery({ env: e.target.value })}>
           <option value="">all</option>
-          {[...envs.values()].map((e) => <option key={e.id} value={e.id}>{e.name || e.id}</option>)}
+          {[...envs.values()].map((e) => (
+            <option key={e.id} value={e.id}>
+              {e.name || e.id}
+            </option>
+          ))}
         </select>
-        <label htmlFor="ev-q" className="sr-only">Search events</label>
+        <label htmlFor="ev-q" className="sr-only">
+          Search events
+        </label>
         <input id="ev-q" type="search" placeholder="Search events" data-search value={text} onChange={(e) => setQuery({ q: e.target.value })} />
-        <span className="muted" role="status" aria-live="polite">{rows.length} events{frozen ? ' (paused)' : ''}</span>
+        <span className="muted" role="status" aria-live="polite">
+          {rows.length} events{frozen ? ' (paused)' : ''}
+        </span>
       </div>
       <div role="table" aria-label="Events, newest first" aria-rowcount={rows.length + 1} className="tgrid events-grid">
         <div role="rowgroup" className="thead">
           <div role="row" aria-rowindex={1} className="trow">
-            <div role="columnheader">Time</div><div role="columnheader">Seq</div><div role="columnheader">Kind</div>
-            <div role="columnheader">Environment</div><div role="columnheader">Task / node</div><div role="columnheader">What</div>
+            <div role="columnheader">Time</div>
+            <div role="columnheader">Seq</div>
+            <div role="columnheader">Kind</div>
+            <div role="columnheader">Environment</div>
+            <div role="columnheader">Task / node</div>
+            <div role="columnheader">What</div>
           </div>
         </div>
         <div ref={scrollRef} className="tbody-scroll" role="rowgroup" tabIndex={0}>
@@ -66,12 +93,34 @@ export function EventsView() {
             {virt.getVirtualItems().map((v) => {
               const e = rows[v.index]!;
               return (
-                <div key={e.seq || v.index} role="row" aria-rowindex={v.index + 2} className={`trow ${isErrorEvent(e) ? 'is-error' : ''}`} style={{ transform: `translateY(${v.start}px)` }}>
-                  <div role="cell"><time>{formatTime(e.timeMs)}</time></div>
-                  <div role="cell" className="num mono">{e.seq}</div>
-                  <div role="cell" className="mono">{e.kind}</div>
+                <div
+                  key={e.seq || v.index}
+                  role="row"
+                  aria-rowindex={v.index + 2}
+                  className={`trow ${isErrorEvent(e) ? 'is-error' : ''}`}
+                  style={{ transform: `translateY(${v.start}px)` }}
+                >
+                  <div role="cell">
+                    <time>{formatTime(e.timeMs)}</time>
+                  </div>
+                  <div role="cell" className="num mono">
+                    {e.seq}
+                  </div>
+                  <div role="cell" className="mono">
+                    {e.kind}
+                  </div>
                   <div role="cell">{e.envId ? <Link href={envPath(e.envId)}>{envs.get(e.envId)?.name || e.envId}</Link> : ''}</div>
-                  <div role="cell" className="mono small">{e.taskId ? (e.envId ? <Link href={envPath(e.envId, 'tasks', e.taskId)}>{tasks.get(e.taskId)?.name || e.error?.taskName || e.taskId}</Link> : e.taskId) : e.node}</div>
+                  <div role="cell" className="mono small">
+                    {e.taskId ? (
+                      e.envId ? (
+                        <Link href={envPath(e.envId, 'tasks', e.taskId)}>{tasks.get(e.taskId)?.name || e.error?.taskName || e.taskId}</Link>
+                      ) : (
+                        e.taskId
+                      )
+                    ) : (
+                      e.node
+                    )}
+                  </div>
                   <div role="cell">{describe(e)}</div>
                 </div>
               );

@@ -4,7 +4,11 @@ import type { Event } from '../../../../core/rpc/gen/control.js';
 export const KIND_GROUPS = ['env', 'task', 'run', 'node', 'hook', 'error'] as const;
 export type KindGroup = (typeof KIND_GROUPS)[number];
 
-export interface EventFilter { groups: readonly KindGroup[]; envId: string; text: string }
+export interface EventFilter {
+  groups: readonly KindGroup[];
+  envId: string;
+  text: string;
+}
 
 export function kindGroup(kind: string): KindGroup {
   const g = kind.split('.')[0] as KindGroup;
@@ -30,7 +34,8 @@ export function matchEvent(e: Event, f: EventFilter): boolean {
   if (f.envId && e.envId !== f.envId) return false;
   if (f.text) {
     const q = f.text.toLowerCase();
-    const hay = `${e.kind} ${e.envId} ${e.taskId} ${e.node} ${e.state} ${e.transition} ${e.message} ${e.error?.message ?? ''} ${e.error?.taskName ?? ''}`.toLowerCase();
+    const hay =
+      `${e.kind} ${e.envId} ${e.taskId} ${e.node} ${e.state} ${e.transition} ${e.message} ${e.error?.message ?? ''} ${e.error?.taskName ?? ''}`.toLowerCase();
     if (!hay.includes(q)) return false;
   }
   return true;

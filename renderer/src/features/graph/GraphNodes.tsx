@@ -21,7 +21,10 @@ export function TaskNodeView({ data }: NodeProps<FlowNode>) {
     <div className={`gnode state-bg-${data.state.toLowerCase()} ${data.critical ? 'critical' : ''}`}>
       <Handles />
       <div className="gnode-title">{data.label}</div>{' '}
-      <div className="gnode-sub"><span className={`state state-${data.state.toLowerCase()}`}>{data.state}</span>{data.critical ? <span className="small"> critical</span> : null}</div>
+      <div className="gnode-sub">
+        <span className={`state state-${data.state.toLowerCase()}`}>{data.state}</span>
+        {data.critical ? <span className="small"> critical</span> : null}
+      </div>
     </div>
   );
 }
@@ -31,9 +34,13 @@ export function GroupNodeView({ data }: NodeProps<FlowNode>) {
   return (
     <div className={`gnode group state-bg-${data.state.toLowerCase()}`}>
       <Handles />
-      <div className="gnode-title">{data.label} <span className="small">×{data.count}</span></div>{' '}
+      <div className="gnode-title">
+        {data.label} <span className="small">×{data.count}</span>
+      </div>{' '}
       <div className="gnode-bar" aria-hidden="true">
-        {parts.map(([s, n]) => <span key={s} className={`seg state-fill-${s.toLowerCase()}`} style={{ flexGrow: n }} />)}
+        {parts.map(([s, n]) => (
+          <span key={s} className={`seg state-fill-${s.toLowerCase()}`} style={{ flexGrow: n }} />
+        ))}
       </div>
       <div className="gnode-sub small">{parts.map(([s, n]) => `${n} ${s}`).join(' · ')}; click to expand</div>
     </div>

@@ -22,26 +22,45 @@ export default function GraphView({ envId, onOpenTask }: { envId: string; onOpen
   const key = model.structureKey;
   useEffect(() => {
     let live = true;
-    void layoutModel(model).then((positions) => { if (live) setLayout({ key, positions }); });
-    return () => { live = false; };
+    void layoutModel(model).then((positions) => {
+      if (live) setLayout({ key, positions });
+    });
+    return () => {
+      live = false;
+    };
   }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const byId = useMemo(() => new Map(model.nodes.map((n) => [n.id, n])), [model]);
   const nodes: FlowNode[] = useMemo(() => {
     if (!layout) return [];
     return model.nodes.map((n) => ({
-      id: n.id, type: n.kind === 'group' ? 'batonGroup' : 'batonTask', position: layout.positions.get(n.id) ?? { x: 0, y: 0 }, data: { ...n },
+      id: n.id,
+      type: n.kind === 'group' ? 'batonGroup' : 'batonTask',
+      position: layout.positions.get(n.id) ?? { x: 0, y: 0 },
+      data: { ...n },
       // a button named by what it shows (task, state): clicking opens the task or expands the group
-      draggable: false, connectable: false, selectable: false, ariaRole: 'button',
+      draggable: false,
+      connectable: false,
+      selectable: false,
+      ariaRole: 'button',
     }));
   }, [model, layout]);
-  const edges: Edge[] = useMemo(() => model.edges.map((e) => ({
-    id: e.id, source: e.source, target: e.target, animated: e.msgRate > 0, focusable: false,
-    label: `${formatRate(e.msgRate)} · ${formatByteRate(e.byteRate)}`,
-    ariaLabel: `${e.channel} from ${byId.get(e.source)?.label} to ${byId.get(e.target)?.label}: ${formatRate(e.msgRate)}`,
-    className: e.msgRate > 0 ? 'flowing' : 'idle',
-    labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 3,
-  })), [model, byId]);
+  const edges: Edge[] = useMemo(
+    () =>
+      model.edges.map((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        animated: e.msgRate > 0,
+        focusable: false,
+        label: `${formatRate(e.msgRate)} · ${formatByteRate(e.byteRate)}`,
+        ariaLabel: `${e.channel} from ${byId.get(e.source)?.label} to ${byId.get(e.target)?.label}: ${formatRate(e.msgRate)}`,
+        className: e.msgRate > 0 ? 'flowing' : 'idle',
+        labelBgPadding: [4, 2] as [number, number],
+        labelBgBorderRadius: 3,
+      })),
+    [model, byId],
+  );
 
   const activate = (id: string) => {
     const n = byId.get(id);
@@ -61,7 +80,10 @@ export default function GraphView({ envId, onOpenTask }: { envId: string; onOpen
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.key !== 'Enter' && e.key !== ' ') return;
     const id = (e.target as HTMLElement).closest<HTMLElement>('.react-flow__node')?.dataset.id;
-    if (id) { e.preventDefault(); activate(id); }
+    if (id) {
+      e.preventDefault();
+      activate(id);
+    }
   };
 
   if (!detail) return <p role="status">Loading the graph…</p>;
@@ -70,20 +92,57 @@ export default function GraphView({ envId, onOpenTask }: { envId: string; onOpen
   return (
     <div className="graph-wrap">
       <div className="graph-toolbar">
-        <p className="small">{model.totalTasks} tasks shown as {model.nodes.length} nodes{groups ? ` (${groups} collapsed groups: click one to expand)` : ''}; {model.edges.length} channels.</p>
-        {expanded.size ? <button type="button" onClick={() => { setExpanded(new Set()); setNote(''); }}>Collapse groups</button> : null}
-        {!layout || layout.key !== key ? <span role="status" className="small">Laying out…</span> : null}
+        <p className="small">
+          {model.totalTasks} tasks shown as {model.nodes.length} nodes{groups ? ` (${groups} collapsed groups: click one to expand)` : ''}; {model.edges.length}{' '}
+          channels.
+        </p>
+        {expanded.size ? (
+          <button
+            type="button"
+            onClick={() => {
+              setExpanded(new Set());
+              setNote('');
+            }}
+          >
+            Collapse groups
+          </button>
+        ) : null}
+        {!layout || layout.key !== key ? (
+          <span role="status" className="small">
+            Laying out…
+          </span>
+        ) : null}
       </div>
-      {note ? <p role="status" className="hint">{note}</p> : null}
+      {note ? (
+        <p role="status" className="hint">
+          {note}
+        </p>
+      ) : null}
       <div className="graph" aria-label="Dataflow graph" role="region">
-        {!layout ? null : <ReactFlow nodes={nodes} edges={edges} nodeTypes={NODE_TYPES} onNodeClick={(_e, n) => activate(n.id)} onKeyDown={onKeyDown}
-          fitView fitViewOptions={{ padding: 0.12, maxZoom: 1 }} minZoom={0.05} maxZoom={2} nodesDraggable={false} nodesConnectable={false}
-          elementsSelectable={false} edgesFocusable={false} colorMode={dark ? 'dark' : 'light'} onlyRenderVisibleElements={nodes.length > 150}
-          proOptions={{ hideAttribution: true }}>
-          <Background />
-          <Controls showInteractive={false} />
-          <MiniMap pannable zoomable ariaLabel="Overview of the graph" />
-        </ReactFlow>}
+        {!layout ? null : (
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={NODE_TYPES}
+            onNodeClick={(_e, n) => activate(n.id)}
+            onKeyDown={onKeyDown}
+            fitView
+            fitViewOptions={{ padding: 0.12, maxZoom: 1 }}
+            minZoom={0.05}
+            maxZoom={2}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            elementsSelectable={false}
+            edgesFocusable={false}
+            colorMode={dark ? 'dark' : 'light'}
+            onlyRenderVisibleElements={nodes.length > 150}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background />
+            <Controls showInteractive={false} />
+            <MiniMap pannable zoomable ariaLabel="Overview of the graph" />
+          </ReactFlow>
+        )}
       </div>
     </div>
   );

@@ -2,10 +2,25 @@
 // the cheap settings (thoroughness 1, SIMPLE node placement) so that layout stays fast.
 import type { GraphModel } from './model.js';
 
-export interface ElkNodeIn { id: string; width: number; height: number }
-export interface ElkEdgeIn { id: string; sources: string[]; targets: string[] }
-export interface ElkGraphIn { id: string; layoutOptions: Record<string, string>; children: ElkNodeIn[]; edges: ElkEdgeIn[] }
-export interface ElkGraphOut { children?: { id: string; x?: number; y?: number; width?: number; height?: number }[] }
+export interface ElkNodeIn {
+  id: string;
+  width: number;
+  height: number;
+}
+export interface ElkEdgeIn {
+  id: string;
+  sources: string[];
+  targets: string[];
+}
+export interface ElkGraphIn {
+  id: string;
+  layoutOptions: Record<string, string>;
+  children: ElkNodeIn[];
+  edges: ElkEdgeIn[];
+}
+export interface ElkGraphOut {
+  children?: { id: string; x?: number; y?: number; width?: number; height?: number }[];
+}
 
 export type Positions = Map<string, { x: number; y: number }>;
 

@@ -52,7 +52,11 @@ export interface GraphOptions {
 
 export const DEFAULT_GRAPH_OPTIONS: GraphOptions = { collapseOver: 8, maxNodes: 300, expanded: new Set() };
 
-interface Info { role: Role; leaves: number; depth: number }
+interface Info {
+  role: Role;
+  leaves: number;
+  depth: number;
+}
 
 function groupLabel(r: Role): string {
   if (r.name && !r.name.includes('{{')) return r.kind === 'iterator' ? `${r.name}*` : r.name;
@@ -62,7 +66,12 @@ function groupLabel(r: Role): string {
   return `${prefix || r.path}*`;
 }
 
-export function buildGraphModel(root: Role | undefined, graph: ChannelGraph | undefined, tasks: ReadonlyMap<string, Task>, opts: GraphOptions = DEFAULT_GRAPH_OPTIONS): GraphModel {
+export function buildGraphModel(
+  root: Role | undefined,
+  graph: ChannelGraph | undefined,
+  tasks: ReadonlyMap<string, Task>,
+  opts: GraphOptions = DEFAULT_GRAPH_OPTIONS,
+): GraphModel {
   if (!root) return { nodes: [], edges: [], structureKey: '', collapsed: [], totalTasks: 0 };
   // 1. containers and their task-leaf counts
   const containers: Info[] = [];
@@ -102,7 +111,10 @@ export function buildGraphModel(root: Role | undefined, graph: ChannelGraph | un
     // still too many (a flat tree): collapse from the biggest
     for (const c of bySize) {
       if (n <= opts.maxNodes) break;
-      if (!collapsed.has(c.role.path)) { collapsed.add(c.role.path); n = visibleCount(); }
+      if (!collapsed.has(c.role.path)) {
+        collapsed.add(c.role.path);
+        n = visibleCount();
+      }
     }
   }
   // 3. walk: visible nodes and where every task role maps
@@ -116,7 +128,7 @@ export function buildGraphModel(root: Role | undefined, graph: ChannelGraph | un
       if (x.kind === 'task') {
         visibleOf.set(x.path, id);
         const t = tasks.get(x.taskId);
-        const state = (t?.lost ? 'ERROR' : t?.state ?? x.state) || 'UNKNOWN';
+        const state = (t?.lost ? 'ERROR' : (t?.state ?? x.state)) || 'UNKNOWN';
         byState[state] = (byState[state] ?? 0) + 1;
         members.push({ state: state as RoleState, critical: x.critical, included: x.included !== false });
         return;
@@ -130,13 +142,26 @@ export function buildGraphModel(root: Role | undefined, graph: ChannelGraph | un
   const walk = (r: Role) => {
     if (r.kind === 'task') {
       const t = tasks.get(r.taskId);
-      const state = (t?.lost ? 'ERROR' : t?.state ?? r.state) || 'UNKNOWN';
+      const state = (t?.lost ? 'ERROR' : (t?.state ?? r.state)) || 'UNKNOWN';
       const id = `task:${r.path}`;
       visibleOf.set(r.path, id);
-      nodes.push({ id, kind: 'task', label: r.name || r.path, path: r.path, taskId: r.taskId || t?.id, state, critical: r.critical, count: 1, byState: { [state]: 1 } });
+      nodes.push({
+        id,
+        kind: 'task',
+        label: r.name || r.path,
+        path: r.path,
+        taskId: r.taskId || t?.id,
+        state,
+        critical: r.critical,
+        count: 1,
+        byState: { [state]: 1 },
+      });
       return;
     }
-    if (collapsed.has(r.path)) { addGroup(r); return; }
+    if (collapsed.has(r.path)) {
+      addGroup(r);
+      return;
+    }
     r.children.forEach(walk);
   };
   walk(root);
@@ -149,8 +174,11 @@ export function buildGraphModel(root: Role | undefined, graph: ChannelGraph | un
     const channel = e.from?.channel ?? '';
     const id = `${s}->${t}:${channel}`;
     const m = merged.get(id);
-    if (m) { m.msgRate += e.msgRate; m.byteRate += e.byteRate; m.count += 1; }
-    else merged.set(id, { id, source: s, target: t, channel, type: e.type, msgRate: e.msgRate, byteRate: e.byteRate, count: 1 });
+    if (m) {
+      m.msgRate += e.msgRate;
+      m.byteRate += e.byteRate;
+      m.count += 1;
+    } else merged.set(id, { id, source: s, target: t, channel, type: e.type, msgRate: e.msgRate, byteRate: e.byteRate, count: 1 });
   }
   const edges = [...merged.values()];
   const structureKey = nodes.map((n) => n.id).join('|') + '#' + edges.map((e) => e.id).join('|');

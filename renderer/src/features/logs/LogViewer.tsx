@@ -40,8 +40,14 @@ export default function LogViewer({ taskId, taskName }: { taskId: string; taskNa
   // the terminal, once per task
   useEffect(() => {
     const t = new Terminal({
-      disableStdin: true, convertEol: true, scrollback: 100_000, fontSize: 12, allowProposedApi: true,
-      fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', theme: themeFor(dark), cursorStyle: 'underline',
+      disableStdin: true,
+      convertEol: true,
+      scrollback: 100_000,
+      fontSize: 12,
+      allowProposedApi: true,
+      fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
+      theme: themeFor(dark),
+      cursorStyle: 'underline',
     });
     const fit = new FitAddon();
     const s = new SearchAddon();
@@ -51,17 +57,37 @@ export default function LogViewer({ taskId, taskName }: { taskId: string; taskNa
     if (host.current) {
       t.open(host.current);
       t.textarea?.setAttribute('aria-label', `Log of ${taskName}`);
-      try { fit.fit(); } catch { /* not laid out yet */ }
+      try {
+        fit.fit();
+      } catch {
+        /* not laid out yet */
+      }
     }
-    const ro = typeof ResizeObserver !== 'undefined' ? new ResizeObserver(() => { try { fit.fit(); } catch { /* hidden */ } }) : null;
+    const ro =
+      typeof ResizeObserver !== 'undefined'
+        ? new ResizeObserver(() => {
+            try {
+              fit.fit();
+            } catch {
+              /* hidden */
+            }
+          })
+        : null;
     if (ro && host.current) ro.observe(host.current);
     term.current = t;
     search.current = s;
     buffer.current.clear();
-    return () => { ro?.disconnect(); t.dispose(); term.current = null; search.current = null; };
+    return () => {
+      ro?.disconnect();
+      t.dispose();
+      term.current = null;
+      search.current = null;
+    };
   }, [taskId]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  useEffect(() => { if (term.current) term.current.options.theme = themeFor(dark); }, [dark]);
+  useEffect(() => {
+    if (term.current) term.current.options.theme = themeFor(dark);
+  }, [dark]);
 
   // the stream: last lines, then follow; reconnects after a drop
   useEffect(() => {
@@ -73,23 +99,34 @@ export default function LogViewer({ taskId, taskName }: { taskId: string; taskNa
       term.current.write(lines.map((l) => displayLine(l, tsRef.current)).join('\n') + '\n');
     };
     const first = buffer.current.size === 0;
-    handle = openStream('TaskLogs', { taskId, tail: first ? TAIL : 0, follow: true }, {
-      onOpen: () => setStatus('following'),
-      onMessage: (chunk) => {
-        if (!chunk.lines.length) return;
-        const added = buffer.current.push(chunk.lines, Date.now());
-        setLineCount(buffer.current.size);
-        if (followRef.current) write(added);
-        else { pending.current.push(...added); setPaused(pending.current.length); }
+    handle = openStream(
+      'TaskLogs',
+      { taskId, tail: first ? TAIL : 0, follow: true },
+      {
+        onOpen: () => setStatus('following'),
+        onMessage: (chunk) => {
+          if (!chunk.lines.length) return;
+          const added = buffer.current.push(chunk.lines, Date.now());
+          setLineCount(buffer.current.size);
+          if (followRef.current) write(added);
+          else {
+            pending.current.push(...added);
+            setPaused(pending.current.length);
+          }
+        },
+        onEnd: () => setStatus('ended (the task has stopped writing)'),
+        onError: (e) => {
+          if (closed) return;
+          setStatus(`disconnected: ${e.message}; retrying`);
+          retry = setTimeout(() => setAttempt((a) => a + 1), 2000);
+        },
       },
-      onEnd: () => setStatus('ended (the task has stopped writing)'),
-      onError: (e) => {
-        if (closed) return;
-        setStatus(`disconnected: ${e.message}; retrying`);
-        retry = setTimeout(() => setAttempt((a) => a + 1), 2000);
-      },
-    });
-    return () => { closed = true; handle?.close(); if (retry) clearTimeout(retry); };
+    );
+    return () => {
+      closed = true;
+      handle?.close();
+      if (retry) clearTimeout(retry);
+    };
   }, [taskId, attempt]);
 
   const toggleFollow = (on: boolean) => {
@@ -115,8 +152,14 @@ export default function LogViewer({ taskId, taskName }: { taskId: string; taskNa
   };
   const find = (dir: 'next' | 'prev') => {
     const s = search.current;
-    if (!s || !query) { setMatches(null); return; }
-    const opts = { caseSensitive: false, decorations: { matchOverviewRuler: '#d4a72c', activeMatchColorOverviewRuler: '#cf222e', matchBackground: '#fff2a8', activeMatchBackground: '#ffb000' } };
+    if (!s || !query) {
+      setMatches(null);
+      return;
+    }
+    const opts = {
+      caseSensitive: false,
+      decorations: { matchOverviewRuler: '#d4a72c', activeMatchColorOverviewRuler: '#cf222e', matchBackground: '#fff2a8', activeMatchBackground: '#ffb000' },
+    };
     const found = dir === 'next' ? s.findNext(query, opts) : s.findPrevious(query, opts);
     if (!found) setMatches({ index: -1, count: 0 });
   };
@@ -124,7 +167,10 @@ export default function LogViewer({ taskId, taskName }: { taskId: string; taskNa
     const text = buffer.current.text(tsRef.current);
     const name = `${taskName.replace(/[^\w.-]+/g, '_')}.log`;
     const d = desktop();
-    if (d) { await d.saveFile(name, text); return; }
+    if (d) {
+      await d.saveFile(name, text);
+      return;
+    }
     const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
     const a = document.createElement('a');
     a.href = url;
@@ -136,21 +182,50 @@ export default function LogViewer({ taskId, taskName }: { taskId: string; taskNa
   return (
     <div className="log-viewer">
       <div className="log-toolbar" role="toolbar" aria-label="Log tools">
-        <label className="check"><input type="checkbox" checked={follow} onChange={(e) => toggleFollow(e.target.checked)} /> Follow</label>
-        <label className="check"><input type="checkbox" checked={timestamps} onChange={(e) => toggleTimestamps(e.target.checked)} /> Timestamps</label>
-        <form role="search" aria-label="Search the log" onSubmit={(e) => { e.preventDefault(); find('next'); }}>
-          <label htmlFor="log-search" className="sr-only">Search log</label>
-          <input id="log-search" type="search" placeholder="Search log" value={query}
-            onChange={(e) => { setQuery(e.target.value); setMatches(null); }} />
+        <label className="check">
+          <input type="checkbox" checked={follow} onChange={(e) => toggleFollow(e.target.checked)} /> Follow
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={timestamps} onChange={(e) => toggleTimestamps(e.target.checked)} /> Timestamps
+        </label>
+        <form
+          role="search"
+          aria-label="Search the log"
+          onSubmit={(e) => {
+            e.preventDefault();
+            find('next');
+          }}
+        >
+          <label htmlFor="log-search" className="sr-only">
+            Search log
+          </label>
+          <input
+            id="log-search"
+            type="search"
+            placeholder="Search log"
+            value={query}
+            onChange={(e) => {
+              setQuery(e.target.value);
+              setMatches(null);
+            }}
+          />
           <button type="submit">Find</button>
-          <button type="button" onClick={() => find('prev')} aria-label="Previous match">↑</button>
+          <button type="button" onClick={() => find('prev')} aria-label="Previous match">
+            ↑
+          </button>
         </form>
-        <button type="button" onClick={() => void download()}>Download</button>
+        <button type="button" onClick={() => void download()}>
+          Download
+        </button>
       </div>
       <p className="log-status small" role="status" aria-live="polite">
-        {query ? (matches && matches.count >= 0
-          ? (matches.count === 0 ? `No match for “${query}”` : `Match ${matches.index + 1} of ${matches.count} for “${query}”`)
-          : `${bufferCount} line${bufferCount === 1 ? '' : 's'} contain “${query}”`) : `${lineCount} lines, ${status}`}
+        {query
+          ? matches && matches.count >= 0
+            ? matches.count === 0
+              ? `No match for “${query}”`
+              : `Match ${matches.index + 1} of ${matches.count} for “${query}”`
+            : `${bufferCount} line${bufferCount === 1 ? '' : 's'} contain “${query}”`
+          : `${lineCount} lines, ${status}`}
         {paused ? ` · paused, ${paused} new line${paused === 1 ? '' : 's'}` : ''}
       </p>
       <div ref={host} className="xterm-host" aria-label={`Log of ${taskName}`} role="region" />

@@ -2,7 +2,10 @@
 // how they are shown: with or without timestamps (a line's own leading ISO timestamp when it has
 // one, else the arrival time).
 
-export interface LogLine { t: number; text: string }
+export interface LogLine {
+  t: number;
+  text: string;
+}
 
 const ISO = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)\s+/;
 
@@ -36,8 +39,12 @@ export class LogBuffer {
     }
     return added;
   }
-  get size(): number { return this.lines.length; }
-  all(): readonly LogLine[] { return this.lines; }
+  get size(): number {
+    return this.lines.length;
+  }
+  all(): readonly LogLine[] {
+    return this.lines;
+  }
   text(timestamps: boolean): string {
     return this.lines.map((l) => displayLine(l, timestamps)).join('\n') + (this.lines.length ? '\n' : '');
   }
@@ -49,5 +56,8 @@ export class LogBuffer {
     for (const l of this.lines) if (l.text.toLowerCase().includes(q)) n++;
     return n;
   }
-  clear(): void { this.lines = []; this.dropped = 0; }
+  clear(): void {
+    this.lines = [];
+    this.dropped = 0;
+  }
 }

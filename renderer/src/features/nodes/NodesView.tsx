@@ -33,7 +33,9 @@ function Chart({ title, rows, names, unit }: { title: string; rows: Record<strin
   return (
     <figure className="chart" aria-label={title}>
       <figcaption>{title}</figcaption>
-      {rows.length < 2 ? <p className="muted small">Collecting samples…</p> : (
+      {rows.length < 2 ? (
+        <p className="muted small">Collecting samples…</p>
+      ) : (
         <ResponsiveContainer width="100%" height={220}>
           <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 4, left: 4 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
@@ -41,7 +43,9 @@ function Chart({ title, rows, names, unit }: { title: string; rows: Record<strin
             <YAxis stroke="var(--muted)" unit={unit} width={64} />
             <Tooltip labelFormatter={(t) => clock(Number(t))} contentStyle={{ background: 'var(--surface)', color: 'var(--text)' }} />
             <Legend />
-            {names.map((n, i) => <Line key={n} type="monotone" dataKey={n} dot={false} isAnimationActive={false} stroke={COLORS[i % COLORS.length]} />)}
+            {names.map((n, i) => (
+              <Line key={n} type="monotone" dataKey={n} dot={false} isAnimationActive={false} stroke={COLORS[i % COLORS.length]} />
+            ))}
           </LineChart>
         </ResponsiveContainer>
       )}
@@ -54,28 +58,77 @@ export function NodesView() {
   const nodes = useConsole((s) => s.nodes);
   const history = useConsole((s) => s.nodeHistory);
   const now = useNow(5000);
-  useEffect(() => { void sync.nodes(); }, [sync]);
+  useEffect(() => {
+    void sync.nodes();
+  }, [sync]);
   const list = useMemo(() => [...nodes.values()].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true })), [nodes]);
   // charts for the real agents (up to 8); simulated farms would be unreadable as lines
-  const charted = useMemo(() => list.filter((n) => !n.sim).slice(0, 8).map((n) => n.name), [list]);
+  const charted = useMemo(
+    () =>
+      list
+        .filter((n) => !n.sim)
+        .slice(0, 8)
+        .map((n) => n.name),
+    [list],
+  );
   const cpuRows = useMemo(() => chartRows(history, charted, (s) => Math.round(s.cpu * 10) / 10), [history, charted]);
   const memRows = useMemo(() => chartRows(history, charted, (s) => Math.round(s.memUsed / 1048576)), [history, charted]);
   return (
     <section className="page" aria-labelledby="nodes-h">
-      <header className="page-head"><h1 id="nodes-h">Nodes</h1><span className="muted">{list.filter((n) => n.up).length} of {list.length} up</span></header>
+      <header className="page-head">
+        <h1 id="nodes-h">Nodes</h1>
+        <span className="muted">
+          {list.filter((n) => n.up).length} of {list.length} up
+        </span>
+      </header>
       <table className="grid">
         <caption className="sr-only">Nodes</caption>
-        <thead><tr><th scope="col">Node</th><th scope="col">Health</th><th scope="col">Host</th><th scope="col">Labels</th><th scope="col" className="num">Tasks</th><th scope="col" className="num">CPU</th><th scope="col" className="num">Memory</th><th scope="col">Last seen</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Node</th>
+            <th scope="col">Health</th>
+            <th scope="col">Host</th>
+            <th scope="col">Labels</th>
+            <th scope="col" className="num">
+              Tasks
+            </th>
+            <th scope="col" className="num">
+              CPU
+            </th>
+            <th scope="col" className="num">
+              Memory
+            </th>
+            <th scope="col">Last seen</th>
+          </tr>
+        </thead>
         <tbody>
           {list.map((n) => (
             <tr key={n.name}>
-              <th scope="row">{n.name}{n.sim ? <span className="badge">sim</span> : null}<div className="muted mono small">{n.address}</div></th>
-              <td><span className={`state ${n.up ? 'state-running' : 'state-error'}`}>{n.up ? 'UP' : 'DOWN'}</span></td>
-              <td>{n.host || '–'}{n.pid ? <span className="muted small"> pid {n.pid}</span> : null}</td>
-              <td>{Object.entries(n.labels).map(([k, v]) => <span key={k} className="label-chip">{k}={v}</span>)}</td>
+              <th scope="row">
+                {n.name}
+                {n.sim ? <span className="badge">sim</span> : null}
+                <div className="muted mono small">{n.address}</div>
+              </th>
+              <td>
+                <span className={`state ${n.up ? 'state-running' : 'state-error'}`}>{n.up ? 'UP' : 'DOWN'}</span>
+              </td>
+              <td>
+                {n.host || '–'}
+                {n.pid ? <span className="muted small"> pid {n.pid}</span> : null}
+              </td>
+              <td>
+                {Object.entries(n.labels).map(([k, v]) => (
+                  <span key={k} className="label-chip">
+                    {k}={v}
+                  </span>
+                ))}
+              </td>
               <td className="num">{n.tasks}</td>
               <td className="num">{formatCpu(n.cpu)}</td>
-              <td className="num">{formatBytes(n.memUsed)}{n.memTotal ? ` / ${formatBytes(n.memTotal)}` : ''}</td>
+              <td className="num">
+                {formatBytes(n.memUsed)}
+                {n.memTotal ? ` / ${formatBytes(n.memTotal)}` : ''}
+              </td>
               <td>{n.lastSeenMs ? `${formatAge(n.lastSeenMs, now)} ago` : '–'}</td>
             </tr>
           ))}

@@ -12,13 +12,14 @@ const TEXT: Record<string, string> = {
 export function ConnectionBadge() {
   const c = useConsole((s) => s.connection);
   const info = useConsole((s) => s.info);
-  const title = c.status === 'live'
-    ? `Connected to controller ${info?.controllerId ?? ''} (events up to #${c.lastSeq})`
-    : c.reason ?? '';
+  const title = c.status === 'live' ? `Connected to controller ${info?.controllerId ?? ''} (events up to #${c.lastSeq})` : (c.reason ?? '');
   return (
     <div className={`conn conn-${c.status}`} role="status" aria-live="polite" title={title}>
       <span className="dot" aria-hidden="true" />
-      <span>{TEXT[c.status]}{c.status === 'reconnecting' && c.attempt > 1 ? ` (attempt ${c.attempt})` : ''}</span>
+      <span>
+        {TEXT[c.status]}
+        {c.status === 'reconnecting' && c.attempt > 1 ? ` (attempt ${c.attempt})` : ''}
+      </span>
     </div>
   );
 }

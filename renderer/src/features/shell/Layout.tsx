@@ -21,13 +21,24 @@ export function Layout({ children }: { children: ReactNode }) {
   const setCheatSheet = useConsole((s) => s.setCheatSheet);
   return (
     <div className="app">
-      <a href="#main" className="skip-link">Skip to content</a>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <header className="topbar">
-        <Link href="/" className="brand" aria-label="Baton console home"><span aria-hidden="true" className="logo">◢</span> Baton</Link>
+        <Link href="/" className="brand" aria-label="Baton console home">
+          <span aria-hidden="true" className="logo">
+            ◢
+          </span>{' '}
+          Baton
+        </Link>
         <nav aria-label="Main">
           <ul>
             {NAV.map((n) => (
-              <li key={n.href}><Link href={n.href} aria-current={n.match.includes(route.name) ? 'page' : undefined}>{n.label}</Link></li>
+              <li key={n.href}>
+                <Link href={n.href} aria-current={n.match.includes(route.name) ? 'page' : undefined}>
+                  {n.label}
+                </Link>
+              </li>
             ))}
           </ul>
         </nav>
@@ -39,7 +50,9 @@ export function Layout({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>{children}</main>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
       <Notifications />
       <CheatSheet />
     </div>

@@ -18,9 +18,15 @@ export function Notifications() {
           <div className="toast-text">
             <strong>{n.title}</strong>
             <p>{n.body}</p>
-            {n.envId ? <Link href={envPath(n.envId)} onClick={() => dismiss(n.id)}>Open the environment</Link> : null}
+            {n.envId ? (
+              <Link href={envPath(n.envId)} onClick={() => dismiss(n.id)}>
+                Open the environment
+              </Link>
+            ) : null}
           </div>
-          <button type="button" aria-label={`Dismiss: ${n.title}`} onClick={() => dismiss(n.id)}>✕</button>
+          <button type="button" aria-label={`Dismiss: ${n.title}`} onClick={() => dismiss(n.id)}>
+            ✕
+          </button>
         </div>
       ))}
     </section>

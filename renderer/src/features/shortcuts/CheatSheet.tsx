@@ -11,15 +11,41 @@ export function CheatSheet() {
     <Dialog title="Keyboard shortcuts" onClose={() => setOpen(false)} className="cheatsheet">
       <table className="grid compact">
         <caption className="sr-only">Keyboard shortcuts</caption>
-        <thead><tr><th scope="col">Keys</th><th scope="col">Does</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Keys</th>
+            <th scope="col">Does</th>
+          </tr>
+        </thead>
         <tbody>
           {SHORTCUTS.map((s) => (
-            <tr key={s.keys}><td>{s.keys.split(' ').map((k, i) => <span key={i}>{i ? ' then ' : ''}<kbd>{k}</kbd></span>)}</td><td>{s.description}</td></tr>
+            <tr key={s.keys}>
+              <td>
+                {s.keys.split(' ').map((k, i) => (
+                  <span key={i}>
+                    {i ? ' then ' : ''}
+                    <kbd>{k}</kbd>
+                  </span>
+                ))}
+              </td>
+              <td>{s.description}</td>
+            </tr>
           ))}
         </tbody>
       </table>
-      {canAsk ? <p><button type="button" onClick={() => void Notification.requestPermission()}>Enable desktop notifications</button> for environments going to ERROR.</p> : null}
-      <div className="dialog-actions"><button type="button" onClick={() => setOpen(false)} data-autofocus>Close</button></div>
+      {canAsk ? (
+        <p>
+          <button type="button" onClick={() => void Notification.requestPermission()}>
+            Enable desktop notifications
+          </button>{' '}
+          for environments going to ERROR.
+        </p>
+      ) : null}
+      <div className="dialog-actions">
+        <button type="button" onClick={() => setOpen(false)} data-autofocus>
+          Close
+        </button>
+      </div>
     </Dialog>
   );
 }

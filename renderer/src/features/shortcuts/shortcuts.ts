@@ -9,7 +9,11 @@ export type ShortcutAction =
   | { kind: 'tab'; tab: 'overview' | 'graph' | 'tasks' }
   | { kind: 'close' };
 
-export interface Shortcut { keys: string; description: string; action: ShortcutAction }
+export interface Shortcut {
+  keys: string;
+  description: string;
+  action: ShortcutAction;
+}
 
 export const SHORTCUTS: Shortcut[] = [
   { keys: '?', description: 'Show or hide this list', action: { kind: 'cheatSheet' } },

@@ -16,20 +16,35 @@ export function useShortcuts(): void {
       const r = matchKey(pending, e.key);
       pending = r.pending;
       if (timer) clearTimeout(timer);
-      if (pending) timer = setTimeout(() => { pending = ''; }, 1500);
+      if (pending)
+        timer = setTimeout(() => {
+          pending = '';
+        }, 1500);
       const a = r.action;
       if (!a) return;
       const s = store.getState();
       switch (a.kind) {
-        case 'cheatSheet': e.preventDefault(); s.setCheatSheet(!s.cheatSheetOpen); break;
-        case 'navigate': navigate(a.to); break;
-        case 'theme': s.setTheme(s.theme === 'dark' ? 'light' : 'dark'); break;
+        case 'cheatSheet':
+          e.preventDefault();
+          s.setCheatSheet(!s.cheatSheetOpen);
+          break;
+        case 'navigate':
+          navigate(a.to);
+          break;
+        case 'theme':
+          s.setTheme(s.theme === 'dark' ? 'light' : 'dark');
+          break;
         case 'focusSearch': {
           const el = document.querySelector<HTMLElement>('[data-search]');
-          if (el) { e.preventDefault(); el.focus(); }
+          if (el) {
+            e.preventDefault();
+            el.focus();
+          }
           break;
         }
-        case 'tab': if (route.name === 'env' && route.envId) navigate(envPath(route.envId, a.tab) + window.location.search); break;
+        case 'tab':
+          if (route.name === 'env' && route.envId) navigate(envPath(route.envId, a.tab) + window.location.search);
+          break;
         case 'close':
           if (s.cheatSheetOpen) s.setCheatSheet(false);
           else if (route.query.get('task')) navigate(withQuery('task', null));
@@ -37,6 +52,9 @@ export function useShortcuts(): void {
       }
     };
     document.addEventListener('keydown', onKey);
-    return () => { document.removeEventListener('keydown', onKey); if (timer) clearTimeout(timer); };
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      if (timer) clearTimeout(timer);
+    };
   }, [store, route]);
 }

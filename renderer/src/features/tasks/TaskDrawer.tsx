@@ -14,7 +14,12 @@ import { displayState } from './taskTable.js';
 const LogViewer = lazy(() => import('../logs/LogViewer.js'));
 
 function Row({ k, children }: { k: string; children: React.ReactNode }) {
-  return <div><dt>{k}</dt><dd>{children}</dd></div>;
+  return (
+    <div>
+      <dt>{k}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
 }
 
 export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): void }) {
@@ -22,55 +27,139 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): voi
   const [killing, setKilling] = useState(false);
   const [killError, setKillError] = useState<ErrorDetailLike | null>(null);
   const ref = useRef<HTMLElement>(null);
-  useEffect(() => { ref.current?.querySelector<HTMLElement>('h2')?.focus(); }, [taskId]);
+  useEffect(() => {
+    ref.current?.querySelector<HTMLElement>('h2')?.focus();
+  }, [taskId]);
   const kill = async () => {
     setKilling(false);
     setKillError(null);
-    try { await call('KillTask', { id: taskId, signal: 'SIGKILL' }); } catch (e) { setKillError(asBatonError(e).detail); }
+    try {
+      await call('KillTask', { id: taskId, signal: 'SIGKILL' });
+    } catch (e) {
+      setKillError(asBatonError(e).detail);
+    }
   };
   return (
-    <aside ref={ref} className="drawer" role="dialog" aria-modal="false" aria-labelledby="drawer-h"
-      onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose(); } }}>
+    <aside
+      ref={ref}
+      className="drawer"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="drawer-h"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onClose();
+        }
+      }}
+    >
       <header className="drawer-head">
-        <h2 id="drawer-h" tabIndex={-1}>Task {task?.name ?? taskId}</h2>
-        <button type="button" onClick={onClose} aria-label="Close task details">✕</button>
+        <h2 id="drawer-h" tabIndex={-1}>
+          Task {task?.name ?? taskId}
+        </h2>
+        <button type="button" onClick={onClose} aria-label="Close task details">
+          ✕
+        </button>
       </header>
-      {!task ? <p role="status">Loading task {taskId}…</p> : (
+      {!task ? (
+        <p role="status">Loading task {taskId}…</p>
+      ) : (
         <div className="drawer-body">
           <section aria-label="Task details">
             <dl className="fields">
-              <Row k="State"><StateChip state={displayState(task)} />{task.critical ? <span className="badge">critical</span> : null}{!task.included ? <span className="badge">excluded</span> : null}</Row>
-              <Row k="Id"><span className="mono">{task.id}</span></Row>
+              <Row k="State">
+                <StateChip state={displayState(task)} />
+                {task.critical ? <span className="badge">critical</span> : null}
+                {!task.included ? <span className="badge">excluded</span> : null}
+              </Row>
+              <Row k="Id">
+                <span className="mono">{task.id}</span>
+              </Row>
               <Row k="Role">{task.role}</Row>
-              <Row k="Class">{task.className} ({task.control}, {task.driver})</Row>
+              <Row k="Class">
+                {task.className} ({task.control}, {task.driver})
+              </Row>
               <Row k="Node">{task.node || '–'}</Row>
               <Row k="Host">{task.host || '–'}</Row>
               <Row k="PID">{task.pid || '–'}</Row>
               <Row k="CPU">{task.pid ? formatCpu(task.cpu) : '–'}</Row>
               <Row k="Memory">{task.rssBytes ? formatBytes(task.rssBytes) : '–'}</Row>
-              <Row k="Ports">{Object.keys(task.ports).length ? Object.entries(task.ports).map(([k, v]) => <span key={k} className="mono kv">{k}={v}</span>) : '–'}</Row>
-              <Row k="Addresses">{Object.keys(task.addresses).length ? Object.entries(task.addresses).map(([k, v]) => <span key={k} className="mono kv">{k} {v}</span>) : '–'}</Row>
-              <Row k="Log file"><span className="mono small">{task.logPath || '–'}</span></Row>
-              <Row k="Command"><span className="mono small">{[task.command, ...task.args].join(' ') || '–'}</span></Row>
-              {task.exit?.exited ? <Row k="Exit">{task.exit.signal ? `signal ${task.exit.signal}` : `code ${task.exit.code}`} at {formatDateTime(task.exit.timeMs)}</Row> : null}
+              <Row k="Ports">
+                {Object.keys(task.ports).length
+                  ? Object.entries(task.ports).map(([k, v]) => (
+                      <span key={k} className="mono kv">
+                        {k}={v}
+                      </span>
+                    ))
+                  : '–'}
+              </Row>
+              <Row k="Addresses">
+                {Object.keys(task.addresses).length
+                  ? Object.entries(task.addresses).map(([k, v]) => (
+                      <span key={k} className="mono kv">
+                        {k} {v}
+                      </span>
+                    ))
+                  : '–'}
+              </Row>
+              <Row k="Log file">
+                <span className="mono small">{task.logPath || '–'}</span>
+              </Row>
+              <Row k="Command">
+                <span className="mono small">{[task.command, ...task.args].join(' ') || '–'}</span>
+              </Row>
+              {task.exit?.exited ? (
+                <Row k="Exit">
+                  {task.exit.signal ? `signal ${task.exit.signal}` : `code ${task.exit.code}`} at {formatDateTime(task.exit.timeMs)}
+                </Row>
+              ) : null}
             </dl>
           </section>
           {task.counters.length ? (
             <table className="grid compact">
               <caption>Channel counters</caption>
-              <thead><tr><th scope="col">Channel</th><th scope="col" className="num">Messages</th><th scope="col" className="num">Rate</th><th scope="col" className="num">Bytes/s</th></tr></thead>
-              <tbody>{task.counters.map((c) => <tr key={c.channel}><td className="mono">{c.channel}</td><td className="num">{c.messages}</td><td className="num">{formatRate(c.msgRate)}</td><td className="num">{formatByteRate(c.byteRate)}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th scope="col">Channel</th>
+                  <th scope="col" className="num">
+                    Messages
+                  </th>
+                  <th scope="col" className="num">
+                    Rate
+                  </th>
+                  <th scope="col" className="num">
+                    Bytes/s
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {task.counters.map((c) => (
+                  <tr key={c.channel}>
+                    <td className="mono">{c.channel}</td>
+                    <td className="num">{c.messages}</td>
+                    <td className="num">{formatRate(c.msgRate)}</td>
+                    <td className="num">{formatByteRate(c.byteRate)}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           ) : null}
           {task.error && task.error.code ? <ErrorDetailView detail={detailFromWire(task.error)} title="Task error" /> : null}
           {killError ? <ErrorDetailView detail={killError} title="Kill failed" /> : null}
           <div className="drawer-actions">
-            <button type="button" className="danger-outline" onClick={() => setKilling(true)} disabled={!task.pid && task.driver !== 'sim'}>Kill task</button>
+            <button type="button" className="danger-outline" onClick={() => setKilling(true)} disabled={!task.pid && task.driver !== 'sim'}>
+              Kill task
+            </button>
           </div>
           {killing ? (
-            <ConfirmDialog title={`Kill ${task.name}?`} danger confirmLabel="Kill"
+            <ConfirmDialog
+              title={`Kill ${task.name}?`}
+              danger
+              confirmLabel="Kill"
               body={<p>Sends SIGKILL to the task (fault injection).{task.critical ? ' It is critical: the environment goes to ERROR.' : ''}</p>}
-              onCancel={() => setKilling(false)} onConfirm={() => void kill()} />
+              onCancel={() => setKilling(false)}
+              onConfirm={() => void kill()}
+            />
           ) : null}
           <section aria-labelledby="log-h" className="log-section">
             <h3 id="log-h">Log</h3>

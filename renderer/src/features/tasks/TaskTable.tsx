@@ -25,25 +25,51 @@ const CHIP_STATES = ['STANDBY', 'CONFIGURED', 'RUNNING', 'ERROR', 'DONE', 'LOST'
 
 function setQuery(patch: Record<string, string | null>) {
   const q = new URLSearchParams(window.location.search);
-  for (const [k, v] of Object.entries(patch)) { if (v === null || v === '') q.delete(k); else q.set(k, v); }
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null || v === '') q.delete(k);
+    else q.set(k, v);
+  }
   const s = q.toString();
   navigate(window.location.pathname + (s ? `?${s}` : ''), { replace: true });
 }
 
 const Row = memo(function Row({ task, index, top, selected, onOpen }: { task: Task; index: number; top: number; selected: boolean; onOpen(id: string): void }) {
   return (
-    <div role="row" aria-rowindex={index + 2} aria-selected={selected} className={`trow ${selected ? 'selected' : ''} ${task.critical ? 'critical' : ''}`}
-      style={{ transform: `translateY(${top}px)` }}>
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={`trow ${selected ? 'selected' : ''} ${task.critical ? 'critical' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+    >
       <div role="gridcell" className="c-name">
-        <button type="button" className="linklike" onClick={() => onOpen(task.id)} title={task.id}>{task.name}</button>
-        {task.critical ? <span className="badge" title="critical: its loss puts the environment in ERROR">critical</span> : null}
+        <button type="button" className="linklike" onClick={() => onOpen(task.id)} title={task.id}>
+          {task.name}
+        </button>
+        {task.critical ? (
+          <span className="badge" title="critical: its loss puts the environment in ERROR">
+            critical
+          </span>
+        ) : null}
       </div>
-      <div role="gridcell" className="c-state"><StateChip state={displayState(task)} /></div>
-      <div role="gridcell" className="c-node">{task.node || '–'}</div>
-      <div role="gridcell" className="c-pid num">{task.pid || '–'}</div>
-      <div role="gridcell" className="c-cpu num">{task.pid ? formatCpu(task.cpu) : '–'}</div>
-      <div role="gridcell" className="c-memory num">{task.rssBytes ? formatBytes(task.rssBytes) : '–'}</div>
-      <div role="gridcell" className="c-class">{task.className}</div>
+      <div role="gridcell" className="c-state">
+        <StateChip state={displayState(task)} />
+      </div>
+      <div role="gridcell" className="c-node">
+        {task.node || '–'}
+      </div>
+      <div role="gridcell" className="c-pid num">
+        {task.pid || '–'}
+      </div>
+      <div role="gridcell" className="c-cpu num">
+        {task.pid ? formatCpu(task.cpu) : '–'}
+      </div>
+      <div role="gridcell" className="c-memory num">
+        {task.rssBytes ? formatBytes(task.rssBytes) : '–'}
+      </div>
+      <div role="gridcell" className="c-class">
+        {task.className}
+      </div>
     </div>
   );
 });
@@ -59,7 +85,13 @@ export function TaskTable({ envId, onOpenTask }: { envId: string; onOpenTask(id:
   const counts = useMemo(() => countByState(all), [all]);
   const nodes = useMemo(() => nodesOf(all), [all]);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virt = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_H, overscan: 12, initialRect: { width: 1000, height: 600 } });
+  const virt = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_H,
+    overscan: 12,
+    initialRect: { width: 1000, height: 600 },
+  });
 
   const toggleState = (s: string) => {
     const next = filter.states.includes(s) ? filter.states.filter((x) => x !== s) : [...filter.states, s];
@@ -70,9 +102,17 @@ export function TaskTable({ envId, onOpenTask }: { envId: string; onOpenTask(id:
   return (
     <div className="task-table">
       <div className="filters" role="search" aria-label="Filter tasks">
-        <label htmlFor="task-search" className="sr-only">Search tasks</label>
-        <input id="task-search" type="search" placeholder="Search name, id, node, class, pid" data-search
-          value={filter.search} onChange={(e) => setQuery({ q: e.target.value })} />
+        <label htmlFor="task-search" className="sr-only">
+          Search tasks
+        </label>
+        <input
+          id="task-search"
+          type="search"
+          placeholder="Search name, id, node, class, pid"
+          data-search
+          value={filter.search}
+          onChange={(e) => setQuery({ q: e.target.value })}
+        />
         <div className="chips" role="group" aria-label="States">
           {CHIP_STATES.map((s) => (
             <button key={s} type="button" className={`chip state-${s.toLowerCase()}`} aria-pressed={filter.states.includes(s)} onClick={() => toggleState(s)}>
@@ -83,18 +123,32 @@ export function TaskTable({ envId, onOpenTask }: { envId: string; onOpenTask(id:
         <label htmlFor="task-node">Node</label>
         <select id="task-node" value={filter.node} onChange={(e) => setQuery({ node: e.target.value || null })}>
           <option value="">all nodes</option>
-          {nodes.map((n) => <option key={n} value={n}>{n}</option>)}
+          {nodes.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
         </select>
-        <span className="muted" role="status" aria-live="polite">{rows.length} of {all.length} tasks</span>
+        <span className="muted" role="status" aria-live="polite">
+          {rows.length} of {all.length} tasks
+        </span>
       </div>
-      {!ids ? <p role="status">Loading tasks…</p> : (
+      {!ids ? (
+        <p role="status">Loading tasks…</p>
+      ) : (
         <div role="grid" aria-label="Tasks" aria-rowcount={rows.length + 1} aria-colcount={COLUMNS.length} className="tgrid">
           <div role="rowgroup" className="thead">
             <div role="row" aria-rowindex={1} className="trow">
               {COLUMNS.map((c) => (
-                <div key={c.key} role="columnheader" className={`c-${c.key} ${c.cls ?? ''}`} aria-sort={sort === c.key ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                <div
+                  key={c.key}
+                  role="columnheader"
+                  className={`c-${c.key} ${c.cls ?? ''}`}
+                  aria-sort={sort === c.key ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+                >
                   <button type="button" className="sort" onClick={() => sortBy(c.key)}>
-                    {c.label}<span aria-hidden="true">{sort === c.key ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+                    {c.label}
+                    <span aria-hidden="true">{sort === c.key ? (dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
                   </button>
                 </div>
               ))}

@@ -25,8 +25,17 @@ export function filterTasks(tasks: readonly Task[], f: TaskFilter): Task[] {
   return tasks.filter((t) => {
     if (states && !states.has(displayState(t))) return false;
     if (f.node && t.node !== f.node) return false;
-    if (q && !(t.name.toLowerCase().includes(q) || t.id.toLowerCase().includes(q) || t.node.toLowerCase().includes(q)
-      || t.className.toLowerCase().includes(q) || String(t.pid) === q)) return false;
+    if (
+      q &&
+      !(
+        t.name.toLowerCase().includes(q) ||
+        t.id.toLowerCase().includes(q) ||
+        t.node.toLowerCase().includes(q) ||
+        t.className.toLowerCase().includes(q) ||
+        String(t.pid) === q
+      )
+    )
+      return false;
     return true;
   });
 }
@@ -63,7 +72,7 @@ export function nodesOf(tasks: readonly Task[]): string[] {
 /** The filter and sort as URL query values (so a reload keeps them), and back. */
 export function filterFromQuery(q: URLSearchParams): { filter: TaskFilter; sort: SortKey; dir: SortDir } {
   const sortRaw = (q.get('sort') ?? 'name:asc').split(':');
-  const sort = (Object.keys(KEYS) as SortKey[]).includes(sortRaw[0] as SortKey) ? sortRaw[0] as SortKey : 'name';
+  const sort = (Object.keys(KEYS) as SortKey[]).includes(sortRaw[0] as SortKey) ? (sortRaw[0] as SortKey) : 'name';
   return {
     filter: { search: q.get('q') ?? '', states: (q.get('states') ?? '').split(',').filter(Boolean), node: q.get('node') ?? '' },
     sort,
