@@ -27,6 +27,7 @@ export function task(p: Partial<Task> & { id: string }): Task {
     args: [],
     addresses: {},
     restarts: 0,
+    unreachable: false,
     ...p,
   };
 }
@@ -51,6 +52,7 @@ export function env(p: Partial<Environment> & { id: string }): Environment {
     transition: '',
     degraded: false,
     awaitingReap: [],
+    unreachableNodes: [],
     ...p,
   };
 }

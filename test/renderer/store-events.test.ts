@@ -191,6 +191,11 @@ describe('the store at scale', () => {
       tasks: 0,
       sim: false,
       pid: 1,
+      suspect: false,
+      suspectSinceMs: 0,
+      refused: '',
+      owner: '',
+      loopLagMs: 0,
     };
     for (let i = 0; i < 400; i++) store.getState().setNodes([{ ...node, cpu: i }], i * 1000);
     const h = store.getState().nodeHistory.get('agent-1')!;

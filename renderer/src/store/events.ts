@@ -119,6 +119,7 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
             transition: '',
             degraded: false,
             awaitingReap: [],
+            unreachableNodes: [],
           });
         }
         want.add('envs');
