@@ -14,31 +14,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripComments, walk } from './lib/source-files.mjs';
 
 const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
 
 /** the folders of source code whose imports are checked */
 const TOPS = ['core', 'sdk', 'renderer', 'electron', 'bin', 'assets', 'test'];
-
-function* walk(dir) {
-  let entries;
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    if (e.name === 'node_modules' || e.name === 'dist' || e.name.startsWith('.')) continue;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p);
-    else if (/\.(m|c)?[jt]sx?$/.test(e.name) && !e.name.endsWith('.d.ts')) yield p;
-  }
-}
-
-/** Comments out of the way (keeps line numbers; a // inside a string such as unix:// is kept). */
-function stripComments(src) {
-  return src.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' ')).replace(/^(\s*)\/\/.*$/gm, '$1');
-}
 
 // [regex, index of the specifier group, index of the `type` keyword group, index of the names group]
 const IMPORT_RES = [

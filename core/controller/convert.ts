@@ -6,7 +6,7 @@ import type { EnvRuntime } from './model/env.js';
 import type { TaskRuntime } from './model/task.js';
 import type { NodeRuntime } from './nodes.js';
 import { channelGraph } from './channels.js';
-import { taskUnreachable, unreachableNodes } from './agents/grace.js';
+import { taskUnreachable, unreachableNodes } from './agents/unreachable.js';
 
 export function taskToProto(t: TaskRuntime): Task {
   const s = t.spec;

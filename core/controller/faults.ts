@@ -16,7 +16,7 @@ import { inBackground } from './transitions/background.js';
 import { tryRestart } from './restarts/runner.js';
 import { fetchLastLines } from './agents/logs.js';
 import { fireHooks } from './hooks/runner.js';
-import { clearSuspect } from './agents/grace.js';
+import { clearSuspect } from './agents/unreachable.js';
 
 const LIVE: readonly EnvState[] = ['DEPLOYED', 'CONFIGURED', 'RUNNING'];
 

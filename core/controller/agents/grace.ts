@@ -9,8 +9,8 @@ import type { EnvTransition } from '../../model/states.js';
 import type { ControllerCore } from '../core.js';
 import type { EnvRuntime } from '../model/env.js';
 import type { NodeRuntime } from '../nodes.js';
-import type { TaskRuntime } from '../model/task.js';
 import { nodeDown } from '../faults.js';
+import { clearSuspect, markUnreachable, unreachableNodes } from './unreachable.js';
 
 /** The agentLossGraceMs option, checked before the controller starts (bad input changes nothing). */
 export function checkAgentLossGrace(ms: unknown): number {
@@ -20,21 +20,6 @@ export function checkAgentLossGrace(ms: unknown): number {
     });
   }
   return ms;
-}
-
-/** environment -> the SUSPECT nodes holding its tasks (kept here, so that the environment model
- *  needs no field for it; the node keeps the other direction in suspectEnvs) */
-const unreachableByEnv = new WeakMap<EnvRuntime, Set<string>>();
-
-/** SUSPECT nodes holding tasks of env (sorted; empty when all are reachable). */
-export function unreachableNodes(env: EnvRuntime): string[] {
-  const s = unreachableByEnv.get(env);
-  return s?.size ? [...s].sort() : [];
-}
-
-/** The task's node is SUSPECT: its state is the last one known, not confirmed. */
-export function taskUnreachable(t: TaskRuntime): boolean {
-  return !t.lost && (t.launched || t.waitBatch !== 0) && !!unreachableByEnv.get(t.env)?.has(t.node);
 }
 
 /** The environments with a launched (or launching) task on node. */
@@ -63,10 +48,7 @@ export function nodeSuspect(controller: ControllerCore, node: NodeRuntime, reaso
   // answers to batches in flight went down with the session: those transitions fail as before
   for (const { op, batch } of [...controller.batches.values()]) if (batch.node === node) op.nodeDown(node);
   for (const env of envsOn(node)) {
-    let s = unreachableByEnv.get(env);
-    if (!s) unreachableByEnv.set(env, (s = new Set()));
-    s.add(node.name);
-    node.suspectEnvs.add(env);
+    const s = markUnreachable(env, node);
     controller.envTouched(env);
     controller.emit({
       kind: 'env.degraded',
@@ -84,26 +66,6 @@ export function nodeSuspect(controller: ControllerCore, node: NodeRuntime, reaso
     nodeDown(controller, node, `${node.suspectReason}; not back within the agent-loss grace (${graceMs} ms)`);
   }, graceMs);
   node.graceTimer.unref();
-}
-
-/** Ends the SUSPECT state (the node is back, removed, or its grace is over). */
-export function clearSuspect(controller: ControllerCore, node: NodeRuntime): EnvRuntime[] {
-  if (node.graceTimer) clearTimeout(node.graceTimer);
-  node.graceTimer = null;
-  if (!node.suspect) return [];
-  node.suspectSinceMs = 0;
-  node.suspectReason = '';
-  const touched: EnvRuntime[] = [];
-  for (const env of node.suspectEnvs) {
-    const s = unreachableByEnv.get(env);
-    if (!s?.delete(node.name)) continue;
-    if (!s.size) unreachableByEnv.delete(env);
-    if (env.destroyed) continue;
-    controller.envTouched(env);
-    touched.push(env);
-  }
-  node.suspectEnvs.clear();
-  return touched;
 }
 
 /** The agent of a SUSPECT node said Hello within the grace (its tasks were re-synced by then). */
