@@ -313,14 +313,16 @@ export class ProcessDriver implements Driver {
   async launch(batchId: number, specs: LaunchSpec[], deadlineMs: number): Promise<void> {
     const deadlineAt = Date.now() + (deadlineMs || DEFAULT_LAUNCH_DEADLINE_MS);
     let next = 0;
+    const reports: Promise<void>[] = [];
     const slot = async (): Promise<void> => {
       while (next < specs.length) {
         const s = specs[next++]!;
-        await launchOne(this, batchId, s, deadlineAt);
+        await launchOne(this, batchId, s, deadlineAt, reports);
         await new Promise<void>((r) => setImmediate(r));
       }
     };
     await Promise.all(Array.from({ length: Math.min(LAUNCH_SLOTS, specs.length) }, slot));
+    await Promise.all(reports); // every 'launched' update out before the batch is done
   }
 
   async transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[]): Promise<void> {

@@ -79,7 +79,30 @@ function waitHello(t: ProcTask, deadlineAt: number): Promise<'hello' | 'exited' 
   });
 }
 
-export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec, deadlineAt: number): Promise<void> {
+/** The 'launched' update of a task whose hello came (or of a basic task), once tasks.json holds it. */
+function reportLaunched(d: ProcessDriver, t: ProcTask, batchId: number): void {
+  if (d.tasks.get(t.id) !== t) return; // reaped meanwhile
+  t.launched = true;
+  d.sink.push(
+    makeUpdate(t.id, 'launched', {
+      batchId,
+      ok: true,
+      state: t.state,
+      pid: t.pid,
+      ports: t.ports,
+      addresses: t.addresses,
+      logPath: t.logPath,
+      host: d.o.host,
+    }),
+  );
+  if (t.exit) d.reportExit(t); // it ended while its launch waited for the write
+}
+
+/**
+ * Spawns one task and, for a controlled one, waits for its hello. Failures are reported at once;
+ * the 'launched' update is pushed onto `reports`, to be awaited by the batch (reportLaunched).
+ */
+export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec, deadlineAt: number, reports: Promise<void>[]): Promise<void> {
   try {
     if (!s.taskId) return failed(d, batchId, s, 'BAD_INPUT', 'a launch without a task id', { where: 'task_id' });
     if (d.isLive(s.taskId)) return failed(d, batchId, s, 'BAD_INPUT', `task ${s.name || s.taskId} already runs on node ${d.node}`);
@@ -175,23 +198,9 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
     }
     // Reported only once tasks.json holds it: an agent killed right after would otherwise leave a
     // task the controller knows and the next agent cannot adopt (its re-dial is refused and it
-    // leaves). The file write is the one shared by the whole batch, so this costs no extra write.
-    await d.persisted();
-    if (d.tasks.get(t.id) !== t) return; // reaped meanwhile
-    t.launched = true;
-    d.sink.push(
-      makeUpdate(t.id, 'launched', {
-        batchId,
-        ok: true,
-        state: t.state,
-        pid: t.pid,
-        ports: t.ports,
-        addresses: t.addresses,
-        logPath,
-        host: d.o.host,
-      }),
-    );
-    if (t.exit) d.reportExit(t); // it ended while its launch waited for the write
+    // leaves). The write is the one shared by the whole batch (no extra write), and the launch
+    // slot does not wait for it: the batch does, before its BatchDone.
+    reports.push(d.persisted().then(() => reportLaunched(d, t, batchId)));
   } catch (e) {
     failed(d, batchId, s, 'INTERNAL', `launch of ${s.name} failed: ${(e as Error).message}`);
   }
