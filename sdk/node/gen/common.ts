@@ -5,11 +5,11 @@
 // source: common.proto
 
 /* eslint-disable */
-import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
+import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 
-export const protobufPackage = 'baton.v1';
+export const protobufPackage = "baton.v1";
 
-export const protobufFileName = 'common.proto';
+export const protobufFileName = "common.proto";
 
 /** Messages shared by control.proto, agent.proto and task.proto. */
 
@@ -88,17 +88,17 @@ export interface KeyValue {
 
 function createBaseErrorDetail(): ErrorDetail {
   return {
-    code: '',
-    message: '',
-    envId: '',
-    taskId: '',
-    taskName: '',
-    node: '',
+    code: "",
+    message: "",
+    envId: "",
+    taskId: "",
+    taskName: "",
+    node: "",
     exitCode: 0,
-    signal: '',
+    signal: "",
     lastLines: [],
-    where: '',
-    transition: '',
+    where: "",
+    transition: "",
     causes: [],
     data: {},
   };
@@ -106,37 +106,37 @@ function createBaseErrorDetail(): ErrorDetail {
 
 export const ErrorDetail: MessageFns<ErrorDetail> = {
   encode(message: ErrorDetail, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.code !== '') {
+    if (message.code !== "") {
       writer.uint32(10).string(message.code);
     }
-    if (message.message !== '') {
+    if (message.message !== "") {
       writer.uint32(18).string(message.message);
     }
-    if (message.envId !== '') {
+    if (message.envId !== "") {
       writer.uint32(26).string(message.envId);
     }
-    if (message.taskId !== '') {
+    if (message.taskId !== "") {
       writer.uint32(34).string(message.taskId);
     }
-    if (message.taskName !== '') {
+    if (message.taskName !== "") {
       writer.uint32(42).string(message.taskName);
     }
-    if (message.node !== '') {
+    if (message.node !== "") {
       writer.uint32(50).string(message.node);
     }
     if (message.exitCode !== 0) {
       writer.uint32(56).int32(message.exitCode);
     }
-    if (message.signal !== '') {
+    if (message.signal !== "") {
       writer.uint32(66).string(message.signal);
     }
     for (const v of message.lastLines) {
       writer.uint32(74).string(v!);
     }
-    if (message.where !== '') {
+    if (message.where !== "") {
       writer.uint32(82).string(message.where);
     }
-    if (message.transition !== '') {
+    if (message.transition !== "") {
       writer.uint32(90).string(message.transition);
     }
     for (const v of message.causes) {
@@ -152,7 +152,7 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -285,17 +285,17 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
   },
   fromPartial<I extends Exact<DeepPartial<ErrorDetail>, I>>(object: I): ErrorDetail {
     const message = createBaseErrorDetail();
-    message.code = object.code ?? '';
-    message.message = object.message ?? '';
-    message.envId = object.envId ?? '';
-    message.taskId = object.taskId ?? '';
-    message.taskName = object.taskName ?? '';
-    message.node = object.node ?? '';
+    message.code = object.code ?? "";
+    message.message = object.message ?? "";
+    message.envId = object.envId ?? "";
+    message.taskId = object.taskId ?? "";
+    message.taskName = object.taskName ?? "";
+    message.node = object.node ?? "";
     message.exitCode = object.exitCode ?? 0;
-    message.signal = object.signal ?? '';
+    message.signal = object.signal ?? "";
     message.lastLines = object.lastLines?.map((e) => e) || [];
-    message.where = object.where ?? '';
-    message.transition = object.transition ?? '';
+    message.where = object.where ?? "";
+    message.transition = object.transition ?? "";
     message.causes = object.causes?.map((e) => ErrorDetail.fromPartial(e)) || [];
     message.data = (globalThis.Object.entries(object.data ?? {}) as [string, string][]).reduce(
       (acc: { [key: string]: string }, [key, value]: [string, string]) => {
@@ -311,15 +311,15 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
 };
 
 function createBaseErrorDetail_DataEntry(): ErrorDetail_DataEntry {
-  return { key: '', value: '' };
+  return { key: "", value: "" };
 }
 
 export const ErrorDetail_DataEntry: MessageFns<ErrorDetail_DataEntry> = {
   encode(message: ErrorDetail_DataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== '') {
+    if (message.key !== "") {
       writer.uint32(10).string(message.key);
     }
-    if (message.value !== '') {
+    if (message.value !== "") {
       writer.uint32(18).string(message.value);
     }
     return writer;
@@ -329,7 +329,7 @@ export const ErrorDetail_DataEntry: MessageFns<ErrorDetail_DataEntry> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -371,14 +371,14 @@ export const ErrorDetail_DataEntry: MessageFns<ErrorDetail_DataEntry> = {
   },
   fromPartial<I extends Exact<DeepPartial<ErrorDetail_DataEntry>, I>>(object: I): ErrorDetail_DataEntry {
     const message = createBaseErrorDetail_DataEntry();
-    message.key = object.key ?? '';
-    message.value = object.value ?? '';
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
 
 function createBaseExitInfo(): ExitInfo {
-  return { exited: false, code: 0, signal: '', timeMs: 0 };
+  return { exited: false, code: 0, signal: "", timeMs: 0 };
 }
 
 export const ExitInfo: MessageFns<ExitInfo> = {
@@ -389,7 +389,7 @@ export const ExitInfo: MessageFns<ExitInfo> = {
     if (message.code !== 0) {
       writer.uint32(16).int32(message.code);
     }
-    if (message.signal !== '') {
+    if (message.signal !== "") {
       writer.uint32(26).string(message.signal);
     }
     if (message.timeMs !== 0) {
@@ -402,7 +402,7 @@ export const ExitInfo: MessageFns<ExitInfo> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -462,7 +462,7 @@ export const ExitInfo: MessageFns<ExitInfo> = {
     const message = createBaseExitInfo();
     message.exited = object.exited ?? false;
     message.code = object.code ?? 0;
-    message.signal = object.signal ?? '';
+    message.signal = object.signal ?? "";
     message.timeMs = object.timeMs ?? 0;
     return message;
   },
@@ -490,7 +490,7 @@ export const LogChunk: MessageFns<LogChunk> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -548,12 +548,12 @@ export const LogChunk: MessageFns<LogChunk> = {
 };
 
 function createBaseChannelCounter(): ChannelCounter {
-  return { channel: '', messages: 0, bytes: 0, msgRate: 0, byteRate: 0 };
+  return { channel: "", messages: 0, bytes: 0, msgRate: 0, byteRate: 0 };
 }
 
 export const ChannelCounter: MessageFns<ChannelCounter> = {
   encode(message: ChannelCounter, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.channel !== '') {
+    if (message.channel !== "") {
       writer.uint32(10).string(message.channel);
     }
     if (message.messages !== 0) {
@@ -575,7 +575,7 @@ export const ChannelCounter: MessageFns<ChannelCounter> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -641,7 +641,7 @@ export const ChannelCounter: MessageFns<ChannelCounter> = {
   },
   fromPartial<I extends Exact<DeepPartial<ChannelCounter>, I>>(object: I): ChannelCounter {
     const message = createBaseChannelCounter();
-    message.channel = object.channel ?? '';
+    message.channel = object.channel ?? "";
     message.messages = object.messages ?? 0;
     message.bytes = object.bytes ?? 0;
     message.msgRate = object.msgRate ?? 0;
@@ -675,7 +675,7 @@ export const Resources: MessageFns<Resources> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -742,15 +742,15 @@ export const Resources: MessageFns<Resources> = {
 };
 
 function createBaseKeyValue(): KeyValue {
-  return { key: '', value: '' };
+  return { key: "", value: "" };
 }
 
 export const KeyValue: MessageFns<KeyValue> = {
   encode(message: KeyValue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== '') {
+    if (message.key !== "") {
       writer.uint32(10).string(message.key);
     }
-    if (message.value !== '') {
+    if (message.value !== "") {
       writer.uint32(18).string(message.value);
     }
     return writer;
@@ -760,7 +760,7 @@ export const KeyValue: MessageFns<KeyValue> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -802,36 +802,32 @@ export const KeyValue: MessageFns<KeyValue> = {
   },
   fromPartial<I extends Exact<DeepPartial<KeyValue>, I>>(object: I): KeyValue {
     const message = createBaseKeyValue();
-    message.key = object.key ?? '';
-    message.value = object.value ?? '';
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-export type DeepPartial<T> = T extends Builtin
-  ? T
-  : T extends globalThis.Array<infer U>
-    ? globalThis.Array<DeepPartial<U>>
-    : T extends ReadonlyArray<infer U>
-      ? ReadonlyArray<DeepPartial<U>>
-      : T extends { $case: string }
-        ? { [K in keyof Omit<T, '$case'>]?: DeepPartial<T[K]> } & { $case: T['$case'] }
-        : T extends {}
-          ? { [K in keyof T]?: DeepPartial<T[K]> }
-          : Partial<T>;
+export type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends { $case: string } ? { [K in keyof Omit<T, "$case">]?: DeepPartial<T[K]> } & { $case: T["$case"] }
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+export type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
   if (num > globalThis.Number.MAX_SAFE_INTEGER) {
-    throw new globalThis.Error('Value is larger than Number.MAX_SAFE_INTEGER');
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
   }
   if (num < globalThis.Number.MIN_SAFE_INTEGER) {
-    throw new globalThis.Error('Value is smaller than Number.MIN_SAFE_INTEGER');
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
 }

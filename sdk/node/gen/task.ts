@@ -5,12 +5,12 @@
 // source: task.proto
 
 /* eslint-disable */
-import { BinaryReader, BinaryWriter } from '@bufbuild/protobuf/wire';
-import { ChannelCounter } from './common.js';
+import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
+import { ChannelCounter } from "./common.js";
 
-export const protobufPackage = 'baton.v1';
+export const protobufPackage = "baton.v1";
 
-export const protobufFileName = 'task.proto';
+export const protobufFileName = "task.proto";
 
 /**
  * Agent <-> controlled task, over the agent's unix socket (path in BATON_CONTROL).
@@ -51,10 +51,10 @@ export const protobufFileName = 'task.proto';
 
 export interface TaskMsg {
   msg:
-    | { $case: 'hello'; hello: TaskHello }
-    | { $case: 'reply'; reply: TransitionReply }
-    | { $case: 'event'; event: TaskEvent }
-    | { $case: 'counters'; counters: TaskCounters }
+    | { $case: "hello"; hello: TaskHello }
+    | { $case: "reply"; reply: TransitionReply }
+    | { $case: "event"; event: TaskEvent }
+    | { $case: "counters"; counters: TaskCounters }
     | undefined;
 }
 
@@ -115,7 +115,7 @@ export interface TaskCounters {
 }
 
 export interface AgentToTask {
-  msg: { $case: 'transition'; transition: Transition } | { $case: 'welcome'; welcome: TaskWelcome } | undefined;
+  msg: { $case: "transition"; transition: Transition } | { $case: "welcome"; welcome: TaskWelcome } | undefined;
 }
 
 /**
@@ -123,7 +123,8 @@ export interface AgentToTask {
  * first message a new task process receives, so the task's receive path is compiled then, during
  * DEPLOY, and not in the first CONFIGURE of every task at once. A task may ignore it.
  */
-export interface TaskWelcome {}
+export interface TaskWelcome {
+}
 
 function createBaseTaskMsg(): TaskMsg {
   return { msg: undefined };
@@ -132,16 +133,16 @@ function createBaseTaskMsg(): TaskMsg {
 export const TaskMsg: MessageFns<TaskMsg> = {
   encode(message: TaskMsg, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     switch (message.msg?.$case) {
-      case 'hello':
+      case "hello":
         TaskHello.encode(message.msg.hello, writer.uint32(10).fork()).join();
         break;
-      case 'reply':
+      case "reply":
         TransitionReply.encode(message.msg.reply, writer.uint32(18).fork()).join();
         break;
-      case 'event':
+      case "event":
         TaskEvent.encode(message.msg.event, writer.uint32(26).fork()).join();
         break;
-      case 'counters':
+      case "counters":
         TaskCounters.encode(message.msg.counters, writer.uint32(34).fork()).join();
         break;
     }
@@ -152,7 +153,7 @@ export const TaskMsg: MessageFns<TaskMsg> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -166,7 +167,7 @@ export const TaskMsg: MessageFns<TaskMsg> = {
               break;
             }
 
-            message.msg = { $case: 'hello', hello: TaskHello.decode(reader, reader.uint32()) };
+            message.msg = { $case: "hello", hello: TaskHello.decode(reader, reader.uint32()) };
             continue;
           }
           case 2: {
@@ -174,7 +175,7 @@ export const TaskMsg: MessageFns<TaskMsg> = {
               break;
             }
 
-            message.msg = { $case: 'reply', reply: TransitionReply.decode(reader, reader.uint32()) };
+            message.msg = { $case: "reply", reply: TransitionReply.decode(reader, reader.uint32()) };
             continue;
           }
           case 3: {
@@ -182,7 +183,7 @@ export const TaskMsg: MessageFns<TaskMsg> = {
               break;
             }
 
-            message.msg = { $case: 'event', event: TaskEvent.decode(reader, reader.uint32()) };
+            message.msg = { $case: "event", event: TaskEvent.decode(reader, reader.uint32()) };
             continue;
           }
           case 4: {
@@ -190,7 +191,7 @@ export const TaskMsg: MessageFns<TaskMsg> = {
               break;
             }
 
-            message.msg = { $case: 'counters', counters: TaskCounters.decode(reader, reader.uint32()) };
+            message.msg = { $case: "counters", counters: TaskCounters.decode(reader, reader.uint32()) };
             continue;
           }
         }
@@ -211,27 +212,27 @@ export const TaskMsg: MessageFns<TaskMsg> = {
   fromPartial<I extends Exact<DeepPartial<TaskMsg>, I>>(object: I): TaskMsg {
     const message = createBaseTaskMsg();
     switch (object.msg?.$case) {
-      case 'hello': {
+      case "hello": {
         if (object.msg?.hello !== undefined && object.msg?.hello !== null) {
-          message.msg = { $case: 'hello', hello: TaskHello.fromPartial(object.msg.hello) };
+          message.msg = { $case: "hello", hello: TaskHello.fromPartial(object.msg.hello) };
         }
         break;
       }
-      case 'reply': {
+      case "reply": {
         if (object.msg?.reply !== undefined && object.msg?.reply !== null) {
-          message.msg = { $case: 'reply', reply: TransitionReply.fromPartial(object.msg.reply) };
+          message.msg = { $case: "reply", reply: TransitionReply.fromPartial(object.msg.reply) };
         }
         break;
       }
-      case 'event': {
+      case "event": {
         if (object.msg?.event !== undefined && object.msg?.event !== null) {
-          message.msg = { $case: 'event', event: TaskEvent.fromPartial(object.msg.event) };
+          message.msg = { $case: "event", event: TaskEvent.fromPartial(object.msg.event) };
         }
         break;
       }
-      case 'counters': {
+      case "counters": {
         if (object.msg?.counters !== undefined && object.msg?.counters !== null) {
-          message.msg = { $case: 'counters', counters: TaskCounters.fromPartial(object.msg.counters) };
+          message.msg = { $case: "counters", counters: TaskCounters.fromPartial(object.msg.counters) };
         }
         break;
       }
@@ -241,21 +242,21 @@ export const TaskMsg: MessageFns<TaskMsg> = {
 };
 
 function createBaseTaskHello(): TaskHello {
-  return { taskId: '', token: '', pid: 0, state: '' };
+  return { taskId: "", token: "", pid: 0, state: "" };
 }
 
 export const TaskHello: MessageFns<TaskHello> = {
   encode(message: TaskHello, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.taskId !== '') {
+    if (message.taskId !== "") {
       writer.uint32(10).string(message.taskId);
     }
-    if (message.token !== '') {
+    if (message.token !== "") {
       writer.uint32(18).string(message.token);
     }
     if (message.pid !== 0) {
       writer.uint32(24).int32(message.pid);
     }
-    if (message.state !== '') {
+    if (message.state !== "") {
       writer.uint32(34).string(message.state);
     }
     return writer;
@@ -265,7 +266,7 @@ export const TaskHello: MessageFns<TaskHello> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -323,16 +324,16 @@ export const TaskHello: MessageFns<TaskHello> = {
   },
   fromPartial<I extends Exact<DeepPartial<TaskHello>, I>>(object: I): TaskHello {
     const message = createBaseTaskHello();
-    message.taskId = object.taskId ?? '';
-    message.token = object.token ?? '';
+    message.taskId = object.taskId ?? "";
+    message.token = object.token ?? "";
     message.pid = object.pid ?? 0;
-    message.state = object.state ?? '';
+    message.state = object.state ?? "";
     return message;
   },
 };
 
 function createBaseTransition(): Transition {
-  return { seq: 0, event: '', args: {}, deadlineMs: 0 };
+  return { seq: 0, event: "", args: {}, deadlineMs: 0 };
 }
 
 export const Transition: MessageFns<Transition> = {
@@ -340,7 +341,7 @@ export const Transition: MessageFns<Transition> = {
     if (message.seq !== 0) {
       writer.uint32(8).uint64(message.seq);
     }
-    if (message.event !== '') {
+    if (message.event !== "") {
       writer.uint32(18).string(message.event);
     }
     globalThis.Object.entries(message.args).forEach(([key, value]: [string, string]) => {
@@ -356,7 +357,7 @@ export const Transition: MessageFns<Transition> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -418,7 +419,7 @@ export const Transition: MessageFns<Transition> = {
   fromPartial<I extends Exact<DeepPartial<Transition>, I>>(object: I): Transition {
     const message = createBaseTransition();
     message.seq = object.seq ?? 0;
-    message.event = object.event ?? '';
+    message.event = object.event ?? "";
     message.args = (globalThis.Object.entries(object.args ?? {}) as [string, string][]).reduce(
       (acc: { [key: string]: string }, [key, value]: [string, string]) => {
         if (value !== undefined) {
@@ -434,15 +435,15 @@ export const Transition: MessageFns<Transition> = {
 };
 
 function createBaseTransition_ArgsEntry(): Transition_ArgsEntry {
-  return { key: '', value: '' };
+  return { key: "", value: "" };
 }
 
 export const Transition_ArgsEntry: MessageFns<Transition_ArgsEntry> = {
   encode(message: Transition_ArgsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== '') {
+    if (message.key !== "") {
       writer.uint32(10).string(message.key);
     }
-    if (message.value !== '') {
+    if (message.value !== "") {
       writer.uint32(18).string(message.value);
     }
     return writer;
@@ -452,7 +453,7 @@ export const Transition_ArgsEntry: MessageFns<Transition_ArgsEntry> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -494,14 +495,14 @@ export const Transition_ArgsEntry: MessageFns<Transition_ArgsEntry> = {
   },
   fromPartial<I extends Exact<DeepPartial<Transition_ArgsEntry>, I>>(object: I): Transition_ArgsEntry {
     const message = createBaseTransition_ArgsEntry();
-    message.key = object.key ?? '';
-    message.value = object.value ?? '';
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
 
 function createBaseTransitionReply(): TransitionReply {
-  return { seq: 0, ok: false, state: '', error: '' };
+  return { seq: 0, ok: false, state: "", error: "" };
 }
 
 export const TransitionReply: MessageFns<TransitionReply> = {
@@ -512,10 +513,10 @@ export const TransitionReply: MessageFns<TransitionReply> = {
     if (message.ok !== false) {
       writer.uint32(16).bool(message.ok);
     }
-    if (message.state !== '') {
+    if (message.state !== "") {
       writer.uint32(26).string(message.state);
     }
-    if (message.error !== '') {
+    if (message.error !== "") {
       writer.uint32(34).string(message.error);
     }
     return writer;
@@ -525,7 +526,7 @@ export const TransitionReply: MessageFns<TransitionReply> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -585,22 +586,22 @@ export const TransitionReply: MessageFns<TransitionReply> = {
     const message = createBaseTransitionReply();
     message.seq = object.seq ?? 0;
     message.ok = object.ok ?? false;
-    message.state = object.state ?? '';
-    message.error = object.error ?? '';
+    message.state = object.state ?? "";
+    message.error = object.error ?? "";
     return message;
   },
 };
 
 function createBaseTaskEvent(): TaskEvent {
-  return { kind: '', message: '', data: {} };
+  return { kind: "", message: "", data: {} };
 }
 
 export const TaskEvent: MessageFns<TaskEvent> = {
   encode(message: TaskEvent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.kind !== '') {
+    if (message.kind !== "") {
       writer.uint32(10).string(message.kind);
     }
-    if (message.message !== '') {
+    if (message.message !== "") {
       writer.uint32(18).string(message.message);
     }
     globalThis.Object.entries(message.data).forEach(([key, value]: [string, string]) => {
@@ -613,7 +614,7 @@ export const TaskEvent: MessageFns<TaskEvent> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -666,8 +667,8 @@ export const TaskEvent: MessageFns<TaskEvent> = {
   },
   fromPartial<I extends Exact<DeepPartial<TaskEvent>, I>>(object: I): TaskEvent {
     const message = createBaseTaskEvent();
-    message.kind = object.kind ?? '';
-    message.message = object.message ?? '';
+    message.kind = object.kind ?? "";
+    message.message = object.message ?? "";
     message.data = (globalThis.Object.entries(object.data ?? {}) as [string, string][]).reduce(
       (acc: { [key: string]: string }, [key, value]: [string, string]) => {
         if (value !== undefined) {
@@ -682,15 +683,15 @@ export const TaskEvent: MessageFns<TaskEvent> = {
 };
 
 function createBaseTaskEvent_DataEntry(): TaskEvent_DataEntry {
-  return { key: '', value: '' };
+  return { key: "", value: "" };
 }
 
 export const TaskEvent_DataEntry: MessageFns<TaskEvent_DataEntry> = {
   encode(message: TaskEvent_DataEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.key !== '') {
+    if (message.key !== "") {
       writer.uint32(10).string(message.key);
     }
-    if (message.value !== '') {
+    if (message.value !== "") {
       writer.uint32(18).string(message.value);
     }
     return writer;
@@ -700,7 +701,7 @@ export const TaskEvent_DataEntry: MessageFns<TaskEvent_DataEntry> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -742,8 +743,8 @@ export const TaskEvent_DataEntry: MessageFns<TaskEvent_DataEntry> = {
   },
   fromPartial<I extends Exact<DeepPartial<TaskEvent_DataEntry>, I>>(object: I): TaskEvent_DataEntry {
     const message = createBaseTaskEvent_DataEntry();
-    message.key = object.key ?? '';
-    message.value = object.value ?? '';
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -764,7 +765,7 @@ export const TaskCounters: MessageFns<TaskCounters> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -810,10 +811,10 @@ function createBaseAgentToTask(): AgentToTask {
 export const AgentToTask: MessageFns<AgentToTask> = {
   encode(message: AgentToTask, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     switch (message.msg?.$case) {
-      case 'transition':
+      case "transition":
         Transition.encode(message.msg.transition, writer.uint32(10).fork()).join();
         break;
-      case 'welcome':
+      case "welcome":
         TaskWelcome.encode(message.msg.welcome, writer.uint32(18).fork()).join();
         break;
     }
@@ -824,7 +825,7 @@ export const AgentToTask: MessageFns<AgentToTask> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -838,7 +839,7 @@ export const AgentToTask: MessageFns<AgentToTask> = {
               break;
             }
 
-            message.msg = { $case: 'transition', transition: Transition.decode(reader, reader.uint32()) };
+            message.msg = { $case: "transition", transition: Transition.decode(reader, reader.uint32()) };
             continue;
           }
           case 2: {
@@ -846,7 +847,7 @@ export const AgentToTask: MessageFns<AgentToTask> = {
               break;
             }
 
-            message.msg = { $case: 'welcome', welcome: TaskWelcome.decode(reader, reader.uint32()) };
+            message.msg = { $case: "welcome", welcome: TaskWelcome.decode(reader, reader.uint32()) };
             continue;
           }
         }
@@ -867,15 +868,15 @@ export const AgentToTask: MessageFns<AgentToTask> = {
   fromPartial<I extends Exact<DeepPartial<AgentToTask>, I>>(object: I): AgentToTask {
     const message = createBaseAgentToTask();
     switch (object.msg?.$case) {
-      case 'transition': {
+      case "transition": {
         if (object.msg?.transition !== undefined && object.msg?.transition !== null) {
-          message.msg = { $case: 'transition', transition: Transition.fromPartial(object.msg.transition) };
+          message.msg = { $case: "transition", transition: Transition.fromPartial(object.msg.transition) };
         }
         break;
       }
-      case 'welcome': {
+      case "welcome": {
         if (object.msg?.welcome !== undefined && object.msg?.welcome !== null) {
-          message.msg = { $case: 'welcome', welcome: TaskWelcome.fromPartial(object.msg.welcome) };
+          message.msg = { $case: "welcome", welcome: TaskWelcome.fromPartial(object.msg.welcome) };
         }
         break;
       }
@@ -897,7 +898,7 @@ export const TaskWelcome: MessageFns<TaskWelcome> = {
     const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
     const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
     if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error('protobuf decode recursion limit exceeded');
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
     }
     (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
     try {
@@ -929,28 +930,24 @@ export const TaskWelcome: MessageFns<TaskWelcome> = {
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
-export type DeepPartial<T> = T extends Builtin
-  ? T
-  : T extends globalThis.Array<infer U>
-    ? globalThis.Array<DeepPartial<U>>
-    : T extends ReadonlyArray<infer U>
-      ? ReadonlyArray<DeepPartial<U>>
-      : T extends { $case: string }
-        ? { [K in keyof Omit<T, '$case'>]?: DeepPartial<T[K]> } & { $case: T['$case'] }
-        : T extends {}
-          ? { [K in keyof T]?: DeepPartial<T[K]> }
-          : Partial<T>;
+export type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends { $case: string } ? { [K in keyof Omit<T, "$case">]?: DeepPartial<T[K]> } & { $case: T["$case"] }
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
 
 type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+export type Exact<P, I extends P> = P extends Builtin ? P
+  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
 
 function longToNumber(int64: { toString(): string }): number {
   const num = globalThis.Number(int64.toString());
   if (num > globalThis.Number.MAX_SAFE_INTEGER) {
-    throw new globalThis.Error('Value is larger than Number.MAX_SAFE_INTEGER');
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
   }
   if (num < globalThis.Number.MIN_SAFE_INTEGER) {
-    throw new globalThis.Error('Value is smaller than Number.MIN_SAFE_INTEGER');
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
 }
