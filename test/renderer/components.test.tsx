@@ -36,9 +36,9 @@ describe('TransitionBar', () => {
     expect(enabled()).toEqual([]);
   });
 
-  it('offers RECOVER from ERROR', () => {
+  it('offers RECOVER (the primary action) and EXIT from ERROR', () => {
     render(<TransitionBar state="ERROR" busy={false} envLabel="e1" onRun={() => {}} />);
-    expect(enabled()).toEqual(['RECOVER']);
+    expect(enabled()).toEqual(['EXIT', 'RECOVER']);
     expect(transitionButtons('ERROR', false).find((b) => b.transition === 'RECOVER')!.primary).toBe(true);
   });
 

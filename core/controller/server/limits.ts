@@ -54,7 +54,7 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
   KillTaskRequest: { id: ID, signal: text(32) },
   TaskLogsRequest: { taskId: ID, tail: number(1_000_000), follow: bool, grep: text(1 * KIB) },
   ListNodesRequest: {},
-  AddNodeRequest: { address: PATH, name: ID },
+  AddNodeRequest: { address: PATH, name: ID, takeOver: bool },
   RemoveNodeRequest: { name: ID },
   ListRunsRequest: { envId: ID, limit: number(1_000_000) },
   ListTemplatesRequest: { repo: PATH },

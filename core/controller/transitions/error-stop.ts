@@ -60,5 +60,15 @@ export async function stopAfterError(controller: ControllerCore, env: EnvRuntime
     ctx.stop();
     if (env.ctx === ctx) env.ctx = previous;
     controller.envTouched(env);
+    // its progress went out as a GO_ERROR transition's: its end must too, or a console that
+    // follows the events shows the environment busy for good (no RECOVER, no EXIT to press)
+    controller.emit({
+      kind: 'env.transition',
+      envId: env.id,
+      transition: 'GO_ERROR',
+      state: env.state,
+      message: 'data taking stopped after the error',
+      data: { phase: 'end', ok: 'true', step: 'error_stop' },
+    });
   }
 }

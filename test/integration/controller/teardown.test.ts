@@ -118,7 +118,8 @@ test('destroy while the agent is killed -9 names the tasks awaiting reaping and 
   const table = path.join(agentOpts.home, 'agents', 'away', 'tasks.json');
   await waitFor(() => tasks.every((x) => fs.readFileSync(table, 'utf8').includes(`"pid":${x.pid},`)), 5000, 'tasks.json lists the tasks');
   await agent.current.kill9();
-  await waitFor(async () => (await listTasks(c, env.id)).every((x) => x.lost), 10_000, 'tasks lost');
+  // within the agent-loss grace its tasks are unreachable (not yet lost): destroy must not wait for it
+  await waitFor(async () => (await listTasks(c, env.id)).every((x) => x.unreachable || x.lost), 10_000, 'tasks unreachable');
 
   const destroyed = await call<unknown, Environment>(c, 'destroyEnvironment', { id: env.id, force: false });
   const awaiting = destroyed.awaitingReap ?? [];
