@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import { readProcStat } from './proc.js';
 import { signalGroup } from './kill.js';
+import { groupAnswers } from './group-scan.js';
 import type { ProcTask } from './task.js';
 
 /** after SIGKILL: how long a group may take to go before it is reported as still alive */
@@ -16,16 +17,6 @@ export const KILL_WAIT_MS = 10_000;
 const KILL_REPEAT_MS = 200;
 const SCAN_MIN_MS = 10;
 const SCAN_MAX_MS = 100;
-
-/** kill(-pgid, 0): false only when no process, not even a zombie, is left in the group (cheap) */
-function groupAnswers(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 /** The groups among `pgids` that have a live (non-zombie) member: one pass over /proc for all. */
 export function liveGroups(pgids: Iterable<number>): Set<number> {

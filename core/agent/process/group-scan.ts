@@ -75,7 +75,8 @@ function scanSince(since: number): Promise<GroupTable> {
   return queued;
 }
 
-function kernelKnows(pgid: number): boolean {
+/** kill(-pgid, 0): false only when no process, not even a zombie, is left in the group (cheap) */
+export function groupAnswers(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;
@@ -86,7 +87,7 @@ function kernelKnows(pgid: number): boolean {
 
 /** Whether the group has a live member now (async: never blocks the loop on a /proc scan). */
 export async function groupAliveSoon(pgid: number): Promise<boolean> {
-  if (!kernelKnows(pgid)) return false;
+  if (!groupAnswers(pgid)) return false;
   if (process.platform !== 'linux') return true;
   const leader = readProcStat(pgid);
   if (leader && leader.pgrp === pgid && leader.state !== 'Z' && leader.state !== 'X') return true;

@@ -1,7 +1,7 @@
 // Signals to a task's process group and waiting until the whole group is gone. Zombies do not
 // count as alive: an orphan whose reaper is slow must not make a kill look failed.
 import { groupMembers } from './proc.js';
-import { groupAliveSoon, leaderAlive } from './group-scan.js';
+import { groupAliveSoon, groupAnswers, leaderAlive } from './group-scan.js';
 
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
@@ -13,11 +13,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
 }
 
 export function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
-  }
+  if (!groupAnswers(pgid)) return false;
   if (process.platform !== 'linux') return true;
   // a live leader answers with one read; the /proc scan only when the group outlives it
   return leaderAlive(pgid) ?? groupMembers(pgid).length > 0;
