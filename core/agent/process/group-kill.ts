@@ -5,8 +5,7 @@
 // the poll of adopted tasks), one timer per term_ms escalates SIGTERM to SIGKILL for all that are
 // left, and the rare group that outlives its leader (orphans of a shell) is watched by one shared
 // /proc scan per round for all such groups.
-import * as fs from 'node:fs';
-import { readProcStat } from './proc.js';
+import { liveProcStats } from './proc.js';
 import { signalGroup } from './kill.js';
 import { groupAnswers } from './group-scan.js';
 import type { ProcTask } from './task.js';
@@ -26,18 +25,7 @@ export function liveGroups(pgids: Iterable<number>): Set<number> {
     for (const g of wanted) if (groupAnswers(g)) live.add(g);
     return live;
   }
-  let names: string[];
-  try {
-    names = fs.readdirSync('/proc');
-  } catch {
-    return live;
-  }
-  for (const n of names) {
-    const c = n.charCodeAt(0);
-    if (c < 48 || c > 57) continue;
-    const st = readProcStat(Number(n));
-    if (st && wanted.has(st.pgrp) && st.state !== 'Z' && st.state !== 'X') live.add(st.pgrp);
-  }
+  for (const st of liveProcStats()) if (wanted.has(st.pgrp)) live.add(st.pgrp);
   return live;
 }
 

@@ -113,20 +113,25 @@ export function processAlive(pid: number): boolean {
   return st === null ? process.platform !== 'linux' : st.state !== 'Z' && st.state !== 'X';
 }
 
-/** pids of the live (non-zombie) members of a process group: a /proc scan, only used around kills. */
-export function groupMembers(pgid: number): number[] {
+/** Every live (non-zombie) process's stat: one synchronous /proc scan, only used around kills. */
+export function* liveProcStats(): Generator<ProcStat> {
   let names: string[];
   try {
     names = fs.readdirSync('/proc');
   } catch {
-    return [];
+    return;
   }
-  const out: number[] = [];
   for (const n of names) {
     const c = n.charCodeAt(0);
     if (c < 48 || c > 57) continue;
     const st = readProcStat(Number(n));
-    if (st && st.pgrp === pgid && st.state !== 'Z' && st.state !== 'X') out.push(st.pid);
+    if (st && st.state !== 'Z' && st.state !== 'X') yield st;
   }
+}
+
+/** pids of the live (non-zombie) members of a process group. */
+export function groupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  for (const st of liveProcStats()) if (st.pgrp === pgid) out.push(st.pid);
   return out;
 }
