@@ -21,6 +21,7 @@ import { processAlive, readProcStat } from './proc.js';
 import { readStateFile, StateWriter } from './state-file.js';
 import { newTask, persistedJson, taskError, taskInfo, type ProcTask } from './task.js';
 import { launchOne } from './launch.js';
+import { ExitedTasks } from './exited-tasks.js';
 import { SpawnHelper } from './spawner.js';
 import { inheritedEnv } from './spawn.js';
 import { exitBasicTasks, killTaskGroups, transitionOne } from './transition.js';
@@ -39,6 +40,8 @@ const MAX_EXITED = 1000;
 export class ProcessDriver implements Driver {
   readonly kind = 'process' as const;
   readonly tasks = new Map<string, ProcTask>();
+  /** exited tasks kept readable until a reap, up to MAX_EXITED */
+  private readonly exited = new ExitedTasks(this.tasks, MAX_EXITED);
   readonly ports: PortAllocator;
   readonly controlPath: string;
   private control: ControlServer | null = null;
@@ -191,7 +194,7 @@ export class ProcessDriver implements Driver {
     if (t.launched) this.reportExit(t);
     for (const w of [...t.exitWaiters]) w();
     this.sampler.forget(t.pid);
-    this.forgetOldExited(t);
+    this.exited.exited(t);
     this.persist();
   }
 
@@ -212,24 +215,6 @@ export class ProcessDriver implements Driver {
         error: t.state === 'ERROR' ? taskError(t, this.node, 'TASK_FAILED', `task ${t.name} exited (${describeExit(t.exit)})`, { data: fields }) : undefined,
       }),
     );
-  }
-
-  /** ids of exited tasks, oldest exit first (a Set keeps insertion order) */
-  private readonly exitedOrder = new Set<string>();
-
-  /**
-   * Exited tasks stay readable (logs, Hello) until a reap; past MAX_EXITED the oldest go. Kept in
-   * exit order as they exit: scanning the table on every exit was quadratic, a fifth of an
-   * agent's cpu when 1,000 tasks exited together.
-   */
-  private forgetOldExited(t: ProcTask): void {
-    this.exitedOrder.delete(t.id);
-    this.exitedOrder.add(t.id);
-    for (const id of this.exitedOrder) {
-      if (this.exitedOrder.size <= MAX_EXITED) break;
-      this.exitedOrder.delete(id);
-      if (this.tasks.get(id)?.exit) this.tasks.delete(id);
-    }
   }
 
   waitExit(t: ProcTask, ms: number): Promise<boolean> {
@@ -295,7 +280,7 @@ export class ProcessDriver implements Driver {
 
   forget(id: string): void {
     this.tasks.delete(id);
-    this.exitedOrder.delete(id);
+    this.exited.forget(id);
     this.persist();
   }
 
@@ -355,7 +340,7 @@ export class ProcessDriver implements Driver {
       if (!t) continue;
       t.silent = true;
       this.tasks.delete(id);
-      this.exitedOrder.delete(id);
+      this.exited.forget(id);
       if (!t.exit) live.push(t);
     }
     if (live.length) this.track(killTaskGroups(this, 0, live, true, 'reaped'));
