@@ -1,27 +1,21 @@
-// Every Control handler goes through these: the token is checked on every call, and any thrown
+// Every Control handler goes through these: the caller is authenticated on every call (auth/authenticate.ts), and any thrown
 // value becomes a gRPC status carrying a structured ErrorDetail. Nothing a client sends can crash
 // the server.
 import type * as grpc from '@grpc/grpc-js';
-import { checkToken } from '../../rpc/auth.js';
 import { toServiceError } from '../../rpc/errors.js';
-import { BatonError } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
-
-function authorize(controller: ControllerCore, md: grpc.Metadata): void {
-  if (!checkToken(md, controller.cfg.token)) {
-    throw new BatonError('UNAUTHENTICATED', 'missing or wrong token: pass authorization: Bearer <token> (BATON_TOKEN)');
-  }
-}
+import { authenticate } from '../auth/authenticate.js';
+import type { Caller } from '../auth/caller.js';
 
 export function unary<Req, Res>(
   controller: ControllerCore,
-  fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
+  fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>, caller: Caller) => Promise<Res> | Res,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
     Promise.resolve()
       .then(() => {
-        authorize(controller, call.metadata);
-        return fn(call.request, call);
+        const caller = authenticate(controller, call);
+        return fn(call.request, call, caller);
       })
       .then(
         (res) => callback(null, res),
@@ -32,13 +26,13 @@ export function unary<Req, Res>(
 
 export function serverStream<Req, Res>(
   controller: ControllerCore,
-  fn: (req: Req, call: grpc.ServerWritableStream<Req, Res>) => Promise<void>,
+  fn: (req: Req, call: grpc.ServerWritableStream<Req, Res>, caller: Caller) => Promise<void>,
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
     Promise.resolve()
       .then(() => {
-        authorize(controller, call.metadata);
-        return fn(call.request, call);
+        const caller = authenticate(controller, call);
+        return fn(call.request, call, caller);
       })
       .catch((e) => {
         try {

@@ -1,0 +1,15 @@
+// The authenticator: metadata (and later the client certificate) → Caller, or UNAUTHENTICATED.
+// Today one shared token, which stands for the controller's operator with the admin role.
+import type * as grpc from '@grpc/grpc-js';
+import { userInfo } from 'node:os';
+import { checkToken } from '../../rpc/auth.js';
+import { BatonError } from '../../model/errors.js';
+import type { ControllerCore } from '../core.js';
+import { type Caller, clientKindOf } from './caller.js';
+
+export function authenticate(controller: ControllerCore, call: { metadata: grpc.Metadata }): Caller {
+  if (!checkToken(call.metadata, controller.cfg.token)) {
+    throw new BatonError('UNAUTHENTICATED', 'missing or wrong token: pass authorization: Bearer <token> (BATON_TOKEN)');
+  }
+  return { user: userInfo().username, role: 'admin', client: clientKindOf(call.metadata) };
+}
