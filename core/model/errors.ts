@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'UNAVAILABLE' // the controller or an agent cannot be reached: exit 1
   | 'UNAUTHENTICATED' // bad or missing token: exit 1
   | 'ALREADY_OWNED' // an agent belongs to another controller (data.owner): exit 1
+  | 'PERMISSION_DENIED' // the caller's role does not allow the call: exit 1
+  | 'HELD' // another user holds the environment or the resource (data.holder, data.since): exit 1
   | 'INTERNAL'; // a bug: exit 1
 
 export interface ErrorDetailLike {

@@ -17,6 +17,8 @@ const STATUS_FOR: Record<string, grpc.status> = {
   UNAUTHENTICATED: grpc.status.UNAUTHENTICATED,
   PLACEMENT: grpc.status.RESOURCE_EXHAUSTED,
   ALREADY_OWNED: grpc.status.ALREADY_EXISTS,
+  PERMISSION_DENIED: grpc.status.PERMISSION_DENIED,
+  HELD: grpc.status.FAILED_PRECONDITION,
 };
 
 export function detailToProto(d: ErrorDetailLike): ErrorDetail {

@@ -7,7 +7,18 @@ import { BatonError } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
 import { type Caller, clientKindOf } from './caller.js';
 
+// one authentication per call: the guard (server/guard.ts) and the handler's wrapper share it
+const known = new WeakMap<object, Caller>();
+
 export function authenticate(controller: ControllerCore, call: { metadata: grpc.Metadata }): Caller {
+  const seen = known.get(call);
+  if (seen) return seen;
+  const caller = authenticateOnce(controller, call);
+  known.set(call, caller);
+  return caller;
+}
+
+function authenticateOnce(controller: ControllerCore, call: { metadata: grpc.Metadata }): Caller {
   if (!checkToken(call.metadata, controller.cfg.token)) {
     throw new BatonError('UNAUTHENTICATED', 'missing or wrong token: pass authorization: Bearer <token> (BATON_TOKEN)');
   }

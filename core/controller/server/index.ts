@@ -11,20 +11,24 @@ import { infoHandlers } from './info.js';
 import { roleHandlers } from '../exclude/handlers.js';
 import { addReflection, DESCRIPTOR_SET } from './reflection.js';
 import { withLimits } from './limited.js';
+import { withGuard } from './guard.js';
 import { MAX_REQUEST_BYTES } from './limits.js';
 import { passEncodedReplies } from './encoded.js';
 
 const MAX_MSG = 512 * 1024 * 1024;
 
 export function controlServer(controller: ControllerCore, pool: AgentPool): ControlServer {
-  return withLimits(controller, {
-    ...infoHandlers(controller),
-    ...environmentHandlers(controller),
-    ...taskHandlers(controller),
-    ...nodeHandlers(controller, pool),
-    ...templateHandlers(controller),
-    ...roleHandlers(controller),
-  });
+  return withLimits(
+    controller,
+    withGuard(controller, {
+      ...infoHandlers(controller),
+      ...environmentHandlers(controller),
+      ...taskHandlers(controller),
+      ...nodeHandlers(controller, pool),
+      ...templateHandlers(controller),
+      ...roleHandlers(controller),
+    }),
+  );
 }
 
 export function createServer(controller: ControllerCore, pool: AgentPool): grpc.Server {

@@ -1,0 +1,38 @@
+// The authorization table: every Control method, the least role that may call it, whether it
+// changes anything (then it is audited) and which lock it needs. Typed on the service, so a new
+// RPC without a rule does not compile.
+import type { ControlService } from '../../rpc/gen/control.js';
+import type { Role } from './caller.js';
+
+export interface Rule {
+  role: Role;
+  /** changes state: every call, allowed or refused, is an audit event */
+  mutating: boolean;
+  /** the environment the call acts on, when it needs the caller to hold that environment */
+  heldEnvironment?: (request: never) => string;
+}
+
+/** the service definition's keys: exactly the RPCs of control.proto */
+export type Method = keyof ControlService;
+
+export const RULES: Record<Method, Rule> = {
+  getInfo: { role: 'observer', mutating: false },
+  listEnvironments: { role: 'observer', mutating: false },
+  getEnvironment: { role: 'observer', mutating: false },
+  listTasks: { role: 'observer', mutating: false },
+  taskLogs: { role: 'observer', mutating: false },
+  listNodes: { role: 'observer', mutating: false },
+  listRuns: { role: 'observer', mutating: false },
+  listTemplates: { role: 'observer', mutating: false },
+  renderTemplate: { role: 'observer', mutating: false },
+  lintTemplate: { role: 'observer', mutating: false },
+  subscribe: { role: 'observer', mutating: false },
+  createEnvironment: { role: 'shifter', mutating: true },
+  controlEnvironment: { role: 'shifter', mutating: true, heldEnvironment: (r: { id: string }) => r.id },
+  destroyEnvironment: { role: 'shifter', mutating: true, heldEnvironment: (r: { id: string }) => r.id },
+  excludeRole: { role: 'expert', mutating: true, heldEnvironment: (r: { envId: string }) => r.envId },
+  includeRole: { role: 'expert', mutating: true, heldEnvironment: (r: { envId: string }) => r.envId },
+  killTask: { role: 'expert', mutating: true },
+  addNode: { role: 'admin', mutating: true },
+  removeNode: { role: 'admin', mutating: true },
+};
