@@ -10,6 +10,7 @@ import type { AgentLink } from './agents/link.js';
 import type { EnvRuntime } from './model/env.js';
 import type { TaskRuntime } from './model/task.js';
 import type { TaskOp, OpBatch } from './transitions/op.js';
+import { UserRegistry } from './auth/users.js';
 
 export interface ControllerConfig {
   home: string;
@@ -34,6 +35,8 @@ export class ControllerCore {
   readonly links = new Map<string, AgentLink>();
   readonly envs = new Map<string, EnvRuntime>();
   readonly tasks = new Map<string, TaskRuntime>();
+  /** the users table, in memory (auth/users.ts); loaded at start */
+  readonly users: UserRegistry;
   /** batches awaiting answers: batch id -> its op */
   readonly batches = new Map<number, { op: TaskOp; batch: OpBatch }>();
   private batchSeq = 0;
@@ -48,6 +51,7 @@ export class ControllerCore {
   ) {
     this.events = new EventBus(store);
     this.persist = new Persister(store);
+    this.users = new UserRegistry(store);
   }
 
   newBatchId(): number {

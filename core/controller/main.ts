@@ -97,6 +97,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   let grace: NodeJS.Timeout | null = null;
   try {
     await controller.events.init();
+    await controller.users.load();
     await restore(controller);
     const port = tls && listen.kind === 'tcp' ? await bindTls(server, listen.grpc, serverCredentials(listen, tls)) : await bind(server, listen.grpc);
     controller.address = listen.kind === 'unix' ? `unix://${listen.path}` : `${listen.host}:${port}`;

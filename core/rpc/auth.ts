@@ -22,6 +22,23 @@ export function tokenInterceptor(token: string): grpc.Interceptor {
     });
 }
 
+/** What a Control request came through, sent in the `x-baton-client` metadata header (the
+ *  controller's Caller.client; anything else counts as `api`). */
+export const CLIENT_KINDS = ['console', 'cli', 'api', 'hook'] as const;
+export type ClientKind = (typeof CLIENT_KINDS)[number];
+export const CLIENT_HEADER = 'x-baton-client';
+
+/** A client interceptor that says on every call which client this is. */
+export function clientKindInterceptor(client: ClientKind): grpc.Interceptor {
+  return (options, nextCall) =>
+    new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        metadata.set(CLIENT_HEADER, client);
+        next(metadata, listener);
+      },
+    });
+}
+
 export function checkToken(md: grpc.Metadata, token: string | undefined): boolean {
   if (!token) return true;
   const got = String(md.get('authorization')[0] ?? '');

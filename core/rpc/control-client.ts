@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { BatonError } from '../model/errors.js';
 import { parseAddress } from './address.js';
-import { tokenInterceptor } from './auth.js';
+import { type ClientKind, clientKindInterceptor, tokenInterceptor } from './auth.js';
 import { fromServiceError } from './errors.js';
 import { ControlClient, ControlService } from './gen/control.js';
 import { channelCredentials, loadTls, type TlsFiles } from './tls.js';
@@ -62,8 +62,11 @@ export interface ControlConnection {
 }
 
 export interface ConnectOptions {
-  /** the controller's token, sent as `authorization: Bearer <token>` on every call */
+  /** a user's token (or the controller's own), sent as `authorization: Bearer <token>` on every call */
   token?: string;
+  /** which client this is, sent as `x-baton-client` (the CLI: cli, the console gateway: console);
+   *  without it the controller counts the calls as `api` */
+  client?: ClientKind;
   /** this client's certificate, key and the CA that signs the controller's certificate: mutual TLS
    *  to a tcp address. Without it only a unix socket or a loopback address can be dialled. */
   tls?: TlsFiles;
@@ -83,7 +86,10 @@ export function connectControl(address: string, options: ConnectOptions = {}): C
   };
   if (options.keepaliveMs) channelOptions['grpc.keepalive_time_ms'] = options.keepaliveMs;
   const client = new ControlClient(addr.grpc, channelCredentials(addr, tls, 'controller address'), {
-    interceptors: options.token ? [tokenInterceptor(options.token)] : [],
+    interceptors: [
+      ...(options.token ? [tokenInterceptor(options.token)] : []),
+      ...(options.client ? [clientKindInterceptor(options.client)] : []),
+    ],
     ...channelOptions,
   });
   const failure = (e: unknown) => explainTlsFailure(fromServiceError(e), address, !!tls);

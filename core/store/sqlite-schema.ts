@@ -100,3 +100,17 @@ CREATE TABLE IF NOT EXISTS transition_intents (
   deadline_ms INTEGER NOT NULL DEFAULT 0
 );
 `;
+
+/**
+ * Migration "users" (additive): the people who may call the controller, each with a role and the
+ * SHA-256 of its token (never the token: docs/security.md says why a plain hash suffices).
+ */
+export const USERS_MIGRATION = `
+CREATE TABLE IF NOT EXISTS users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL,
+  token_ms INTEGER NOT NULL
+);
+`;

@@ -81,6 +81,18 @@ export interface IntentRecord {
   deadlineMs: number;
 }
 
+/** A user of the controller (controller/auth/users.ts). The token itself is never stored. */
+export interface UserRecord {
+  name: string;
+  /** observer, shifter, expert or admin */
+  role: string;
+  /** hex SHA-256 of the user's current token */
+  tokenHash: string;
+  createdMs: number;
+  /** when the current token was made */
+  tokenMs: number;
+}
+
 export interface Store {
   readonly describe: string; // sqlite:<path> / etcd:<endpoints>
 
@@ -132,6 +144,11 @@ export interface Store {
   appendEvents(events: Omit<EventRecord, 'seq'>[]): Promise<number[]>;
   readEvents(afterSeq: number, opts?: { envId?: string; limit?: number }): Promise<EventRecord[]>;
   lastEventSeq(): Promise<number>;
+
+  /** The users table: insert or replace by name, delete by name, all of them. */
+  putUser(user: UserRecord): Promise<void>;
+  deleteUser(name: string): Promise<void>;
+  listUsers(): Promise<UserRecord[]>;
 
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;

@@ -7,16 +7,18 @@ import type * as grpc from '@grpc/grpc-js';
 export const ROLES = ['observer', 'shifter', 'expert', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** what the request came through; sent by clients in the `x-baton-client` metadata header */
-export const CLIENT_KINDS = ['console', 'cli', 'api', 'hook'] as const;
-export type ClientKind = (typeof CLIENT_KINDS)[number];
-export const CLIENT_HEADER = 'x-baton-client';
+// what the request came through, sent by clients in the `x-baton-client` metadata header: defined
+// with the client side's token interceptor (core/rpc/auth.ts), which sets it
+import { CLIENT_HEADER, CLIENT_KINDS, type ClientKind } from '../../rpc/auth.js';
+export { CLIENT_HEADER, CLIENT_KINDS, type ClientKind };
 
 export interface Caller {
   /** the user's name, as stored in the users table (or the OS user in local mode) */
   user: string;
   role: Role;
   client: ClientKind;
+  /** how the call proved who it is: user-token, controller-token, certificate, open (authenticator.ts) */
+  authenticatedBy?: string;
 }
 
 /** true when `role` has at least the rights of `needed` (the roles are ordered) */

@@ -35,4 +35,10 @@ export const RULES: Record<Method, Rule> = {
   killTask: { role: 'expert', mutating: true },
   addNode: { role: 'admin', mutating: true },
   removeNode: { role: 'admin', mutating: true },
+  // users and roles (auth/users.ts): anyone may ask who they are; the users table is the admin's
+  whoAmI: { role: 'observer', mutating: false },
+  listUsers: { role: 'admin', mutating: false },
+  addUser: { role: 'admin', mutating: true },
+  removeUser: { role: 'admin', mutating: true },
+  newUserToken: { role: 'admin', mutating: true },
 };

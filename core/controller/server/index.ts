@@ -12,6 +12,8 @@ import { roleHandlers } from '../exclude/handlers.js';
 import { addReflection, DESCRIPTOR_SET } from './reflection.js';
 import { withLimits } from './limited.js';
 import { withGuard } from './guard.js';
+import { authenticate } from '../auth/authenticate.js';
+import { userHandlers } from './users.js';
 import { MAX_REQUEST_BYTES } from './limits.js';
 import { passEncodedReplies } from './encoded.js';
 
@@ -27,6 +29,7 @@ export function controlServer(controller: ControllerCore, pool: AgentPool): Cont
       ...nodeHandlers(controller, pool),
       ...templateHandlers(controller),
       ...roleHandlers(controller),
+      ...userHandlers(controller),
     }),
   );
 }
@@ -40,7 +43,7 @@ export function createServer(controller: ControllerCore, pool: AgentPool): grpc.
     'grpc.max_receive_message_length': MAX_REQUEST_BYTES,
   });
   server.addService(passEncodedReplies(ControlService), controlServer(controller, pool));
-  if (!addReflection(server, controller.cfg.token)) {
+  if (!addReflection(server, (call) => authenticate(controller, call))) {
     console.error(`baton controller: ${DESCRIPTOR_SET} not found (npm run build copies it): gRPC server reflection is off`);
   }
   return server;

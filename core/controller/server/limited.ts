@@ -1,8 +1,8 @@
 // Applies the limits table (limits.ts) to every Control handler: a request over a limit is
-// answered BAD_INPUT before its handler runs. The token is checked first, so that an
-// unauthenticated caller learns nothing but UNAUTHENTICATED.
+// answered BAD_INPUT before its handler runs. The caller is authenticated first, so that an
+// unauthenticated caller learns nothing but UNAUTHENTICATED (the guard refuses it).
 import type * as grpc from '@grpc/grpc-js';
-import { checkToken } from '../../rpc/auth.js';
+import { authenticate } from '../auth/authenticate.js';
 import { toServiceError } from '../../rpc/errors.js';
 import { ControlService, type ControlServer } from '../../rpc/gen/control.js';
 import type { ControllerCore } from '../core.js';
@@ -20,7 +20,7 @@ export function withLimits(controller: ControllerCore, handlers: ControlServer):
     }
     const messageName = requestMessageOf(definition.path);
     out[method] = (call, callback) => {
-      if (checkToken(call.metadata, controller.cfg.token)) {
+      if (authenticates(controller, call)) {
         try {
           checkRequest(messageName, call.request);
         } catch (e) {
@@ -39,4 +39,13 @@ export function withLimits(controller: ControllerCore, handlers: ControlServer):
     };
   }
   return out as unknown as ControlServer;
+}
+
+function authenticates(controller: ControllerCore, call: Parameters<typeof authenticate>[1]): boolean {
+  try {
+    authenticate(controller, call);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -60,6 +60,11 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
   ListTemplatesRequest: { repo: PATH },
   RenderTemplateRequest: { workflow: PATH, vars: VARS, repo: PATH, revision: REVISION },
   LintTemplateRequest: { path: PATH, content: TEMPLATE_CONTENT, repo: PATH },
+  WhoAmIRequest: {},
+  ListUsersRequest: {},
+  AddUserRequest: { name: ID, role: text(64) },
+  RemoveUserRequest: { name: ID },
+  NewUserTokenRequest: { name: ID },
   SubscribeRequest: { fromSeq: number(Number.MAX_SAFE_INTEGER), envId: ID, kinds: { kind: 'list', maxItems: 64, maxItemBytes: 64 }, replayAll: bool },
 };
 

@@ -10,8 +10,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import { BatonError } from '../../model/errors.js';
-import { checkToken } from '../../rpc/auth.js';
+import { BatonError, toBatonError } from '../../model/errors.js';
 import { toServiceError } from '../../rpc/errors.js';
 
 /** Where the build puts the descriptor set: dist/core/rpc/gen/baton.desc next to the generated code. */
@@ -35,10 +34,11 @@ export function splitDescriptorSet(set: Uint8Array): Buffer[] {
 }
 
 /**
- * Adds reflection (v1 and v1alpha) to server, requiring token. Returns false (and adds nothing) when
- * the descriptor set is not there, e.g. a build that skipped copying it.
+ * Adds reflection (v1 and v1alpha) to server, open to the calls `authenticate` accepts (it throws
+ * UNAUTHENTICATED for the others). Returns false (and adds nothing) when the descriptor set is not
+ * there, e.g. a build that skipped copying it.
  */
-export function addReflection(server: grpc.Server, token: string | undefined, descriptorSet = DESCRIPTOR_SET): boolean {
+export function addReflection(server: grpc.Server, authenticate: (call: grpc.ServerDuplexStream<unknown, unknown>) => void, descriptorSet = DESCRIPTOR_SET): boolean {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(descriptorSet);
@@ -53,25 +53,26 @@ export function addReflection(server: grpc.Server, token: string | undefined, de
   const reflection = new ReflectionService(definition, { services: SERVED });
   reflection.addToServer({
     addService(service, implementation) {
-      server.addService(service, requireToken(implementation, token));
+      server.addService(service, requireAuthentication(implementation, authenticate));
     },
   });
   return true;
 }
 
-/** Wraps the reflection handlers (bidirectional streams) so that a call without the token ends
- *  with UNAUTHENTICATED before any request is read. */
-function requireToken(implementation: grpc.UntypedServiceImplementation, token: string | undefined): grpc.UntypedServiceImplementation {
+/** Wraps the reflection handlers (bidirectional streams) so that a call that does not authenticate
+ *  ends with UNAUTHENTICATED before any request is read. */
+function requireAuthentication(
+  implementation: grpc.UntypedServiceImplementation,
+  authenticate: (call: grpc.ServerDuplexStream<unknown, unknown>) => void,
+): grpc.UntypedServiceImplementation {
   const wrapped: grpc.UntypedServiceImplementation = {};
   for (const [name, handler] of Object.entries(implementation)) {
     wrapped[name] = ((call: grpc.ServerDuplexStream<unknown, unknown>) => {
-      if (!checkToken(call.metadata, token)) {
-        call.emit(
-          'error',
-          toServiceError(
-            new BatonError('UNAUTHENTICATED', 'missing or wrong token: pass authorization: Bearer <token> (BATON_TOKEN) to use server reflection'),
-          ),
-        );
+      try {
+        authenticate(call);
+      } catch (e) {
+        const refused = toBatonError(e);
+        call.emit('error', toServiceError(new BatonError('UNAUTHENTICATED', `${refused.message} (to use server reflection)`, { where: refused.detail.where })));
         return;
       }
       (handler as (call: grpc.ServerDuplexStream<unknown, unknown>) => void)(call);
