@@ -2,7 +2,7 @@
 // by BATON_CONTROLLER (+ BATON_TOKEN, and BATON_TLS_CERT/KEY/CA for mutual TLS), else the local stack of $BATON_HOME: reused when one is
 // already up, started (and stopped again on quit) otherwise. Then the console gateway, in-process.
 import { startGateway, type GatewayHandle } from '../core/gateway/main.js';
-import { localDown, localStatus, localUp, readState, resolveHome } from '../core/local/index.js';
+import { localDown, localStatus, localUp, readState, readUserToken, resolveHome } from '../core/local/index.js';
 import { tlsFromEnvironment, type TlsFiles } from '../core/rpc/tls.js';
 
 export interface CoreHost {
@@ -45,7 +45,8 @@ export async function startCoreHost(opts: CoreHostOptions = {}): Promise<CoreHos
     }
     const state = readState(home)!;
     controller = state.controller.address;
-    token = state.token;
+    // the OS user's own token (local up made it an admin), else a stack from before users
+    token = process.env.BATON_TOKEN || readUserToken(home) || state.token;
     describe = `local stack in ${home}${stopLocal ? '' : ' (already running, left running on exit)'}`;
   }
   let gateway: GatewayHandle;

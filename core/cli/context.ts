@@ -1,11 +1,13 @@
 // Global options and the connection to the controller: --controller, else BATON_CONTROLLER, else
-// $BATON_HOME/local/state.json (local mode); --token, else BATON_TOKEN, else state.json;
+// $BATON_HOME/local/state.json (local mode); --token, else BATON_TOKEN, else the local user's token
+// ($BATON_HOME/local/user-token, made by `baton local up`), else state.json's controller token;
 // mutual TLS from --tls-cert/--tls-key/--tls-ca, else BATON_TLS_CERT/BATON_TLS_KEY/BATON_TLS_CA.
 import type { Command } from 'commander';
 import { BatonError } from '../model/errors.js';
 import { connectControl, type ControlConnection } from '../rpc/control-client.js';
 import { resolveHome, statePath } from '../local/paths.js';
-import { readState } from '../local/state.js';
+import { readState, type LocalState } from '../local/state.js';
+import { readUserToken } from '../local/user.js';
 import { loadTls, tlsFromEnvironment, tlsFromFlags, type TlsFiles, type TlsPem } from '../rpc/tls.js';
 
 export interface GlobalOpts {
@@ -55,15 +57,21 @@ export function findController(cmd: Command): Target | null {
   if (g.controller) {
     // the local stack's token goes only to the local stack's controller
     const s = readState(home);
-    const localToken = s && s.controller.address === g.controller ? s.token : undefined;
+    const localToken = s && s.controller.address === g.controller ? localTokenOf(s) : undefined;
     return { address: g.controller, token: envToken ?? localToken, source: '--controller' };
   }
   if (process.env.BATON_CONTROLLER) {
     return { address: process.env.BATON_CONTROLLER, token: envToken, source: 'BATON_CONTROLLER' };
   }
   const s = readState(home);
-  if (s) return { address: s.controller.address, token: envToken ?? s.token, source: 'state.json' };
+  if (s) return { address: s.controller.address, token: envToken ?? localTokenOf(s), source: 'state.json' };
   return null;
+}
+
+/** The local stack's token for the CLI: the OS user's own (an admin), else (a stack from before
+ *  users) the controller's. */
+function localTokenOf(s: LocalState): string {
+  return readUserToken(s.home) ?? s.token;
 }
 
 export function connect(cmd: Command): ControlConnection {
@@ -76,7 +84,7 @@ export function connect(cmd: Command): ControlConnection {
       { where: '--controller' },
     );
   }
-  return connectControl(t.address, { token: t.token, tls: clientTls(cmd) });
+  return connectControl(t.address, { token: t.token, tls: clientTls(cmd), client: 'cli' });
 }
 
 /** Runs fn with a connection and always closes it. */

@@ -14,6 +14,7 @@ import { register as registerNode } from './commands/node.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerTask } from './commands/task.js';
 import { register as registerTemplate } from './commands/template.js';
+import { register as registerUser } from './commands/user.js';
 
 function version(): string {
   try {
@@ -56,6 +57,7 @@ export async function buildProgram(): Promise<Command> {
     registerLocal,
     registerController,
     registerAgent,
+    registerUser,
   ]) {
     reg(program);
   }

@@ -18,6 +18,7 @@ import {
   RenderTemplateRequest,
   SubscribeRequest,
   TaskLogsRequest,
+  WhoAmIRequest,
 } from '../rpc/gen/control.js';
 import type { StreamMethod, StreamRequest, UnaryMethod, UnaryRequest } from './contract.js';
 
@@ -40,6 +41,7 @@ export const UNARY_REQUESTS: { [M in UnaryMethod]: FromJson<UnaryRequest<M>> } =
   ListTemplates: ListTemplatesRequest,
   RenderTemplate: RenderTemplateRequest,
   LintTemplate: LintTemplateRequest,
+  WhoAmI: WhoAmIRequest,
 };
 
 export const STREAM_REQUESTS: { [M in StreamMethod]: FromJson<StreamRequest<M>> } = {

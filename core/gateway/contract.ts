@@ -39,6 +39,8 @@ import type {
   SubscribeRequest,
   Task,
   TaskLogsRequest,
+  WhoAmIReply,
+  WhoAmIRequest,
 } from '../rpc/gen/control.js';
 import type { ErrorDetail, LogChunk } from '../rpc/gen/common.js';
 
@@ -58,6 +60,8 @@ export interface UnaryContract {
   ListTemplates: { req: ListTemplatesRequest; res: ListTemplatesReply };
   RenderTemplate: { req: RenderTemplateRequest; res: RenderTemplateReply };
   LintTemplate: { req: LintTemplateRequest; res: LintTemplateReply };
+  /** who the console acts for (the user of the token its gateway was started with) */
+  WhoAmI: { req: WhoAmIRequest; res: WhoAmIReply };
 }
 
 /** Server-streaming methods: request and message types. */
@@ -90,6 +94,7 @@ const UNARY: Record<UnaryMethod, true> = {
   ListTemplates: true,
   RenderTemplate: true,
   LintTemplate: true,
+  WhoAmI: true,
 };
 const STREAM: Record<StreamMethod, true> = { Subscribe: true, ControlEnvironment: true, TaskLogs: true };
 
@@ -129,6 +134,7 @@ export const HTTP_STATUS_FOR_CODE: Record<string, number> = {
   TIMEOUT: 504,
   UNAVAILABLE: 503,
   UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
   PLACEMENT: 422,
   TASK_FAILED: 422,
   TASK_LOST: 422,

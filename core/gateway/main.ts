@@ -2,7 +2,8 @@
 // service, behind a per-launch console token (docs/design.md, "Components"; docs/architecture.md).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BatonError } from '../model/errors.js';
+import { BatonError, type ErrorDetailLike } from '../model/errors.js';
+import type { WhoAmIReply } from '../rpc/gen/control.js';
 import { isLoopback, parseAddress } from '../rpc/address.js';
 import { connectControl } from '../rpc/control-client.js';
 import type { TlsFiles } from '../rpc/tls.js';
@@ -16,7 +17,9 @@ import { handleUnary } from './unary.js';
 export interface GatewayOptions {
   /** the controller's address (unix:///path or host:port) */
   controller: string;
-  /** the controller's token (stays in the gateway) */
+  /** the token of the user the console acts for (a user token, or the controller's own for its
+   *  operator): every call of every browser holding this gateway's console token is this user's.
+   *  It stays in the gateway; the browser only ever has the per-launch console token. */
   token?: string;
   /** the certificate, key and CA to dial a controller at a tcp address over mutual TLS (the CLI's
    *  --tls-cert/--tls-key/--tls-ca or BATON_TLS_*); a unix socket or loopback needs none */
@@ -27,6 +30,18 @@ export interface GatewayOptions {
   staticDir?: string;
   /** the console token to require (default: a new random one) */
   consoleToken?: string;
+}
+
+/** Asks the controller who the console acts for, through the gateway (as the browser does). */
+export async function whoAmIThroughGateway(gw: GatewayHandle): Promise<WhoAmIReply> {
+  const r = await fetch(new URL('/api/WhoAmI', gw.url), {
+    method: 'POST',
+    body: '{}',
+    headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: gw.token },
+  });
+  const body = (await r.json()) as WhoAmIReply & { error?: ErrorDetailLike };
+  if (!r.ok) throw BatonError.fromDetail(body.error ?? { code: 'INTERNAL', message: `HTTP ${r.status}` });
+  return body;
 }
 
 /** Asks the controller for its info through the gateway: null when it answers, else why not. */
@@ -69,7 +84,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const token = opts.consoleToken ?? newConsoleToken();
   const staticDir = opts.staticDir ?? defaultStaticDir();
   // keepalive: the console holds its streams open for hours, through NATs and idle links
-  const client = connectControl(opts.controller, { token: opts.token, tls: opts.tls, keepaliveMs: 20_000 });
+  const client = connectControl(opts.controller, { token: opts.token, tls: opts.tls, keepaliveMs: 20_000, client: 'console' });
   const streams = createStreamBridge(client);
 
   const server = http.createServer((req, res) => {

@@ -17,6 +17,11 @@ export function statePath(home: string): string {
   return path.join(localDir(home), 'state.json');
 }
 
+/** The local user's token (local/user.ts), read by the CLI and `baton console`. */
+export function userTokenPath(home: string): string {
+  return path.join(localDir(home), 'user-token');
+}
+
 export function controllerSocket(home: string): string {
   return `unix://${path.join(localDir(home), 'controller.sock')}`;
 }

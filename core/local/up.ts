@@ -14,6 +14,7 @@ import { abortedError, waitAgentsReady, waitController, waitNodesUp, type AgentP
 import { spawnBaton, type Spawned } from './spawn.js';
 import { clearRuntimeFiles, readState, removeState, writeState, type LocalState } from './state.js';
 import { repairStack, type RestartedProcess } from './repair.js';
+import { ensureLocalUser, type LocalUser } from './user.js';
 
 export type { UpProgress } from './readiness.js';
 
@@ -39,6 +40,8 @@ export interface LocalUpResult {
   durationMs: number;
   /** the stack was there: what `local up` restarted of it (empty: it was already up) */
   restarted?: RestartedProcess[];
+  /** the OS user as a user of the local controller (admin), whose token the CLI sends */
+  user: LocalUser;
 }
 
 export const SIM_AGENTS_PER_PROCESS = 100;
@@ -80,7 +83,8 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   if (old) {
     // a stack of this home is recorded: repair it (restart only what died), keep its environments
     const { state, restarted } = await repairStack(old, { timeoutMs, onProgress: progress, signal: opts.signal });
-    return { state, envId: state.envId, durationMs: Date.now() - t0, restarted };
+    const user = await ensureLocalUser(state);
+    return { state, envId: state.envId, durationMs: Date.now() - t0, restarted, user };
   }
   await sweepDeadStack(home);
   fs.mkdirSync(localDir(home), { recursive: true, mode: 0o700 });
@@ -217,14 +221,17 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     // written now, so that an interrupted `local up` can still be cleaned by `local down`
     writeState(home, state);
     progress({ step: 'controller', message: `starting the controller on ${ctlAddress}` });
-    control = connectControl(ctlAddress, { token });
+    control = connectControl(ctlAddress, { token, client: 'cli' });
     await waitController(control, ctl, deadline, opts.signal);
 
     // 3. every agent up in the controller's view
     const names = new Set(procs.flatMap((p) => p.nodes!.map((n) => n.name)));
     await waitNodesUp(control, ctl, names, deadline, progress, opts.signal);
 
-    // 4. optionally, the simulated farm's environment (created, not deployed)
+    // 4. the OS user, an admin of this controller, with its token in local/user-token
+    const user = await ensureLocalUser(state);
+
+    // 5. optionally, the simulated farm's environment (created, not deployed)
     let envId: string | undefined;
     if (simTasks !== undefined) {
       progress({ step: 'environment', message: `creating sim-farm with ${simTasks} tasks` });
@@ -238,7 +245,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       writeState(home, state);
     }
     control.close();
-    return { state, envId, durationMs: Date.now() - t0 };
+    return { state, envId, durationMs: Date.now() - t0, user };
   } catch (e) {
     await cleanup();
     throw opts.signal?.aborted ? abortedError() : toBatonError(e);

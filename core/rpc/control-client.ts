@@ -86,10 +86,7 @@ export function connectControl(address: string, options: ConnectOptions = {}): C
   };
   if (options.keepaliveMs) channelOptions['grpc.keepalive_time_ms'] = options.keepaliveMs;
   const client = new ControlClient(addr.grpc, channelCredentials(addr, tls, 'controller address'), {
-    interceptors: [
-      ...(options.token ? [tokenInterceptor(options.token)] : []),
-      ...(options.client ? [clientKindInterceptor(options.client)] : []),
-    ],
+    interceptors: [...(options.token ? [tokenInterceptor(options.token)] : []), ...(options.client ? [clientKindInterceptor(options.client)] : [])],
     ...channelOptions,
   });
   const failure = (e: unknown) => explainTlsFailure(fromServiceError(e), address, !!tls);

@@ -1,7 +1,8 @@
 // `baton console [--listen 127.0.0.1:0] [--open]`: serves the web console on localhost through the
 // gateway, connected to the controller the CLI would use (--controller, BATON_CONTROLLER, else the
 // local stack's $BATON_HOME/local/state.json), over mutual TLS with the CLI's TLS options. Prints
-// the address to open; runs until interrupted.
+// the address to open; runs until interrupted. The console acts as the user whose token the CLI
+// would send (--token, BATON_TOKEN, else the local user's): every browser given its URL is that user.
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
@@ -50,12 +51,17 @@ export function register(program: Command): void {
       );
     }
     // imported here, not at the top: every other baton command would pay for loading the gateway
-    const { probeController, startGateway } = await import('../../gateway/main.js');
+    const { probeController, startGateway, whoAmIThroughGateway } = await import('../../gateway/main.js');
     const gw = await startGateway({ controller: target.address, token: target.token, tls, listen: opts.listen, staticDir: opts.staticDir });
     if (isJsonMode()) printJsonLine({ url: gw.url, token: gw.token, openUrl: gw.openUrl, controller: target.address });
     else out(`Baton console: ${gw.openUrl}\n(controller ${target.address} from ${target.source}; Ctrl-C stops the console)`);
     const problem = await probeController(gw);
     if (problem) info(`baton console: the controller at ${target.address} does not answer yet (${problem}); the console connects when it does`);
+    else {
+      // every browser with this console's URL acts as this user: say who
+      const me = await whoAmIThroughGateway(gw).catch(() => null);
+      if (me && !isJsonMode()) out(`(acting as ${me.user}, ${me.role})`);
+    }
     if (opts.open) openInBrowser(gw.openUrl);
     await untilInterrupted();
     await gw.stop();

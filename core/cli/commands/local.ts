@@ -56,6 +56,7 @@ export function register(program: Command): void {
           restarted: r.restarted,
           controller: { address: s.controller.address, pid: s.controller.pid, log: s.controller.log },
           agents: s.agents.map((a) => ({ name: a.name, address: a.address, pid: a.pid, labels: a.labels, log: a.log })),
+          user: r.user,
           durationMs: r.durationMs,
         });
       }
@@ -76,6 +77,7 @@ export function register(program: Command): void {
         agents: s.agents.map((a) => ({ name: a.name, address: a.address, pid: a.pid, labels: a.labels, log: a.log })),
         simAgents: s.simAgents.map((p) => ({ pid: p.pid, count: p.count, log: p.log })),
         envId: r.envId ?? null,
+        user: r.user,
         durationMs: r.durationMs,
       });
     }
@@ -85,6 +87,7 @@ export function register(program: Command): void {
     const nSim = s.simAgents.reduce((n, p) => n + p.count, 0);
     if (nSim) out(`  sim agents  ${nSim} in ${s.simAgents.length} process${s.simAgents.length === 1 ? '' : 'es'}`);
     out(`  logs        ${s.home}/local/*.log`);
+    out(`  you         ${r.user.name} (${r.user.role}); your token: ${r.user.tokenFile}`);
     if (r.envId) out(`sim-farm environment ${r.envId} created (${simTasks} tasks): baton env control ${r.envId} DEPLOY`);
     else out('next: baton env create quick --deploy');
     out('stop everything with: baton local down');

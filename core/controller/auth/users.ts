@@ -24,11 +24,7 @@ const USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/;
 
 export function checkUserName(name: string): string {
   if (!USER_NAME.test(name)) {
-    throw new BatonError(
-      'BAD_INPUT',
-      `user name ${JSON.stringify(name)}: 1 to 64 letters, digits or _ . @ - (not starting with . @ -)`,
-      { where: 'name' },
-    );
+    throw new BatonError('BAD_INPUT', `user name ${JSON.stringify(name)}: 1 to 64 letters, digits or _ . @ - (not starting with . @ -)`, { where: 'name' });
   }
   return name;
 }

@@ -38,7 +38,11 @@ export function splitDescriptorSet(set: Uint8Array): Buffer[] {
  * UNAUTHENTICATED for the others). Returns false (and adds nothing) when the descriptor set is not
  * there, e.g. a build that skipped copying it.
  */
-export function addReflection(server: grpc.Server, authenticate: (call: grpc.ServerDuplexStream<unknown, unknown>) => void, descriptorSet = DESCRIPTOR_SET): boolean {
+export function addReflection(
+  server: grpc.Server,
+  authenticate: (call: grpc.ServerDuplexStream<unknown, unknown>) => void,
+  descriptorSet = DESCRIPTOR_SET,
+): boolean {
   let bytes: Buffer;
   try {
     bytes = fs.readFileSync(descriptorSet);

@@ -1,5 +1,5 @@
-// The frame around every page: a skip link, the header (navigation, connection state, theme,
-// shortcuts), the main region, notifications and the shortcut cheat sheet.
+// The frame around every page: a skip link, the header (navigation, who you are, connection state,
+// theme, shortcuts), the main region, notifications and the shortcut cheat sheet.
 import type { ReactNode } from 'react';
 import { useRoute } from '../../app/router.js';
 import { useConsole } from '../../store/context.js';
@@ -8,6 +8,7 @@ import { CheatSheet } from '../shortcuts/CheatSheet.js';
 import { ThemeToggle } from '../theme/ThemeToggle.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { Notifications } from './Notifications.js';
+import { UserBadge } from './UserBadge.js';
 
 const NAV = [
   { href: '/', label: 'Environments', match: ['envs', 'env', 'newEnv'] },
@@ -43,6 +44,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </ul>
         </nav>
         <div className="topbar-right">
+          <UserBadge />
           <ConnectionBadge />
           <ThemeToggle />
           <button type="button" className="icon-button" onClick={() => setCheatSheet(true)} title="Keyboard shortcuts (?)">
