@@ -108,7 +108,9 @@ describe('the authorization table on a real controller', () => {
 
   test('every method without a token, or with a wrong one, is UNAUTHENTICATED', async () => {
     for (const token of [null, 'not-a-token', `${tokens.get('admin')}x`]) {
-      const outcomes = await Promise.all(METHODS.map(async ([method, definition]) => ({ method, ...(await callRaw(raw, method, definition, withToken(token))) })));
+      const outcomes = await Promise.all(
+        METHODS.map(async ([method, definition]) => ({ method, ...(await callRaw(raw, method, definition, withToken(token))) })),
+      );
       assert.deepEqual(
         outcomes.filter((o) => o.code !== 'UNAUTHENTICATED').map((o) => `${o.method}: ${o.code}`),
         [],
