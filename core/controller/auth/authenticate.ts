@@ -82,7 +82,7 @@ export function identify(chain: Authenticator[], credentials: Credentials, open:
     }
   }
   if (first) return first;
-  if (open) return { user: operatorName(), role: 'admin', by: 'open', credential: 'bearer' };
+  if (open) return { user: operatorName(), role: 'admin', by: 'open', credential: 'none' };
   throw new BatonError('UNAUTHENTICATED', 'missing token: pass authorization: Bearer <token> (BATON_TOKEN, --token)', { where: 'token' });
 }
 

@@ -22,8 +22,9 @@ export interface Identity {
   user: string;
   role: Role;
   by: AuthenticatedBy;
-  /** which of the credentials this identity came from (a bearer no authenticator took is refused) */
-  credential: 'bearer' | 'certificate';
+  /** which of the credentials this identity came from (a bearer no authenticator took is refused);
+   *  none: an open controller's caller, who sent nothing */
+  credential: 'bearer' | 'certificate' | 'none';
 }
 
 export interface Authenticator {
