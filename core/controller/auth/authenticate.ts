@@ -18,6 +18,7 @@ import { type Authenticator, bearerOf, type Credentials, type Identity } from '.
 import { type Caller, clientKindOf } from './caller.js';
 import { CertificateAuthenticator } from './certificate-authenticator.js';
 import { ControllerTokenAuthenticator, UserTokenAuthenticator } from './token-authenticators.js';
+import { isStream } from './open-streams.js';
 
 /** What authenticate() reads of a call (a grpc-js server call has both). */
 export interface AuthenticatedCall {
@@ -35,6 +36,7 @@ export function authenticate(controller: ControllerCore, call: AuthenticatedCall
   const identity = identify(authenticatorsOf(controller), credentialsOf(call), !controller.cfg.token);
   const caller: Caller = { user: identity.user, role: identity.role, client: clientKindOf(call.metadata), authenticatedBy: identity.by };
   known.set(call, caller);
+  if (isStream(call) && (identity.by === 'user-token' || identity.by === 'certificate')) controller.users.streams.watch(call, identity.user, identity.by);
   return caller;
 }
 

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { BatonError } from '../../model/errors.js';
 import type { Store, UserRecord } from '../../store/store.js';
 import { ROLES, type Role } from './caller.js';
+import { OpenStreams } from './open-streams.js';
 
 /** Marks a Baton user token, so that secret scanners (and people) can tell it from other secrets. */
 export const USER_TOKEN_PREFIX = 'baton_u_';
@@ -45,6 +46,8 @@ export interface IssuedToken {
 export class UserRegistry {
   private readonly byName = new Map<string, UserRecord>();
   private readonly byHash = new Map<string, UserRecord>();
+  /** the streams open in each user's name, ended when the credential they came with is revoked */
+  readonly streams = new OpenStreams();
 
   constructor(private readonly store: Store) {}
 
@@ -97,6 +100,7 @@ export class UserRegistry {
       this.remember(user);
       throw e;
     }
+    this.streams.revoke(name, `user ${name} was removed`);
     return user;
   }
 
@@ -114,6 +118,8 @@ export class UserRegistry {
       this.remember(old);
       throw e;
     }
+    // a certificate is not a token: the streams it opened go on
+    this.streams.revoke(name, `the token of ${name} was replaced by a new one`, ['user-token']);
     return { user, token };
   }
 

@@ -11,7 +11,7 @@ import { ControlService } from '../../../core/rpc/gen/control.js';
 import { fromServiceError } from '../../../core/rpc/errors.js';
 import { ROLES, type Role, roleAtLeast } from '../../../core/controller/auth/caller.js';
 import { type Method, RULES } from '../../../core/controller/auth/rules.js';
-import { call, controlClient, startStack, type Stack } from './harness.js';
+import { call, controlClient, startStack, TOKEN, type Stack } from './harness.js';
 
 interface Definition {
   path: string;
@@ -69,7 +69,7 @@ describe('the authorization table on a real controller', () => {
   const tokens = new Map<Role, string>();
 
   before(async () => {
-    stack = await startStack();
+    stack = await startStack({ simAgents: 1 });
     for (const role of ROLES) {
       const issued = await call<unknown, { token: string }>(stack.client, 'addUser', { name: `${role}-user`, role });
       tokens.set(role, issued.token);
@@ -137,6 +137,39 @@ describe('the authorization table on a real controller', () => {
     } finally {
       temp.close();
     }
+  });
+
+  // (a stream that is not ended would wait forever: the test's own timeout turns that into a failure)
+  test("an open stream ends UNAUTHENTICATED when its user's token is replaced, or the user removed", { timeout: 60_000 }, async () => {
+    const issued = await call<unknown, { token: string }>(stack.client, 'addUser', { name: 'watcher', role: 'observer' });
+    // the stack's node.up is an event to replay: a stream that has delivered it is open on the controller
+    /** a Subscribe that replays and follows: `open` once it delivered, `ended` with how it ended */
+    const follow = (token: string) => {
+      const client = controlClient(stack.ctl.address, token);
+      const stream = client.subscribe({ fromSeq: 0, envId: '', kinds: [], replayAll: true });
+      const ended = new Promise<string>((resolve) => {
+        stream.on('error', (e) => resolve(fromServiceError(e).code));
+        stream.on('end', () => resolve('end'));
+      });
+      const open = new Promise<void>((resolve) => stream.once('data', () => resolve()));
+      return { open, ended, close: () => client.close() };
+    };
+    const first = follow(issued.token);
+    await first.open;
+    const rotated = await call<unknown, { token: string }>(stack.client, 'newUserToken', { name: 'watcher' });
+    assert.equal(await first.ended, 'UNAUTHENTICATED');
+    first.close();
+    const second = follow(rotated.token);
+    await second.open;
+    // the controller token's streams are not the user's: they go on
+    const operator = follow(TOKEN);
+    await operator.open;
+    await call(stack.client, 'removeUser', { name: 'watcher' });
+    assert.equal(await second.ended, 'UNAUTHENTICATED');
+    second.close();
+    const stillOpen = await Promise.race([operator.ended, call(stack.client, 'getInfo', {}).then(() => 'open')]);
+    assert.equal(stillOpen, 'open');
+    operator.close();
   });
 });
 
