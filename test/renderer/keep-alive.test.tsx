@@ -176,20 +176,21 @@ describe('exclude / include rules', () => {
     path: '',
     kind: 'aggregator',
     children: [
-      role({ path: 'builder', critical: true }),
-      role({ path: 'qc' }),
-      role({ path: 'group', kind: 'aggregator', children: [role({ path: 'group/sink', critical: true })] }),
+      role({ path: 'builder', critical: true, taskId: 'tb' }),
+      role({ path: 'qc', taskId: 'tq' }),
+      role({ path: 'group', kind: 'aggregator', children: [role({ path: 'group/sink', critical: true, taskId: 'ts' })] }),
       role({
         path: 'ro',
         kind: 'iterator',
         nmin: 1,
-        children: [role({ path: 'ro/a', critical: true }), role({ path: 'ro/b', critical: true, included: false })],
+        children: [role({ path: 'ro/a', critical: true, taskId: 'ta' }), role({ path: 'ro/b', critical: true, included: false, taskId: 'tb2' })],
       }),
-      role({ path: 'old', included: false }),
+      role({ path: 'old', included: false, taskId: 'to' }),
+      role({ path: 'off', included: false }),
       role({ path: 'hook', kind: 'call' }),
     ],
   });
-  const [builder, qc, group, ro, old, hook] = tree.children as [Role, Role, Role, Role, Role, Role];
+  const [builder, qc, group, ro, old, off, hook] = tree.children as [Role, Role, Role, Role, Role, Role, Role];
 
   it('allows excluding a non-critical role of a RUNNING or CONFIGURED environment only', () => {
     expect(roleAction(qc, null, 'RUNNING', false)).toEqual({ action: 'exclude', enabled: true });
@@ -197,6 +198,8 @@ describe('exclude / include rules', () => {
     expect(roleAction(qc, null, 'DEPLOYED', false)).toMatchObject({ enabled: false, reason: expect.stringContaining('only in CONFIGURED or RUNNING') });
     expect(roleAction(qc, null, 'RUNNING', true)).toMatchObject({ enabled: false, reason: 'a transition is under way' });
     expect(roleAction(hook, null, 'RUNNING', false)).toBeNull();
+    // disabled in the workflow (enabled: false): never launched, nothing to exclude or include
+    expect(roleAction(off, null, 'RUNNING', false)).toBeNull();
   });
 
   it('refuses a critical role, or a group holding one, and an iterator item below nmin', () => {
@@ -207,7 +210,7 @@ describe('exclude / include rules', () => {
 
   it('offers Include for an excluded role whose parent is included', () => {
     expect(roleAction(old, null, 'RUNNING', false)).toEqual({ action: 'include', enabled: true });
-    const inner = role({ path: 'x/y', included: false });
+    const inner = role({ path: 'x/y', included: false, taskId: 'ty' });
     expect(roleAction(inner, role({ path: 'x', kind: 'aggregator', included: false, children: [inner] }), 'RUNNING', false)).toMatchObject({
       enabled: false,
       reason: 'its parent x is excluded: include that instead',
@@ -218,7 +221,11 @@ describe('exclude / include rules', () => {
 describe('RolesPanel', () => {
   function setup(state = 'RUNNING') {
     const store = createConsoleStore();
-    const root = role({ path: '', kind: 'aggregator', children: [role({ path: 'builder', critical: true, state }), role({ path: 'qc', state })] });
+    const root = role({
+      path: '',
+      kind: 'aggregator',
+      children: [role({ path: 'builder', critical: true, state, taskId: 'tb' }), role({ path: 'qc', state, taskId: 'tq' })],
+    });
     const e = env({ id: 'env-1', state, runNumber: 3 });
     store.getState().upsertEnv({ ...e, root });
     return { store, e };
@@ -249,7 +256,11 @@ describe('RolesPanel', () => {
     const gate = new Promise<void>((r) => (release = r));
     const excluded = {
       ...e,
-      root: role({ path: '', kind: 'aggregator', children: [role({ path: 'builder', critical: true }), role({ path: 'qc', included: false })] }),
+      root: role({
+        path: '',
+        kind: 'aggregator',
+        children: [role({ path: 'builder', critical: true, taskId: 'tb' }), role({ path: 'qc', included: false, taskId: 'tq' })],
+      }),
     };
     const f = stubGateway(async (method) => {
       if (method === 'ExcludeRole') await gate;

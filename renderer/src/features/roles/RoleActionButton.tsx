@@ -2,7 +2,7 @@
 // confirmed before it acts, since it stops or starts tasks in a live environment.
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '../../ui/Dialog.js';
-import type { RoleActionState } from './roleRules.js';
+import type { RoleAction, RoleActionState } from './roleRules.js';
 
 const LABEL = { exclude: 'Exclude', include: 'Include' } as const;
 
@@ -25,9 +25,11 @@ export function RoleActionButton({
   state: RoleActionState;
   envState: string;
   runNumber?: number;
-  onConfirm(): void;
+  onConfirm(action: RoleAction): void;
 }) {
-  const [asking, setAsking] = useState(false);
+  // the action as it was when pressed: a refresh while the dialog is open (someone else excluded
+  // the role meanwhile) must not turn the Exclude the operator confirms into an Include
+  const [asking, setAsking] = useState<RoleAction | null>(null);
   const reasonId = useId();
   const label = LABEL[state.action];
   return (
@@ -38,7 +40,7 @@ export function RoleActionButton({
         aria-label={`${label} ${role}`}
         aria-describedby={state.reason ? reasonId : undefined}
         disabled={!state.enabled}
-        onClick={() => setAsking(true)}
+        onClick={() => setAsking(state.action)}
       >
         {label}
       </button>
@@ -49,14 +51,14 @@ export function RoleActionButton({
       ) : null}
       {asking ? (
         <ConfirmDialog
-          title={`${label} ${role}?`}
-          danger={state.action === 'exclude'}
-          confirmLabel={label}
-          body={<p>{consequence(state.action, role, envState, runNumber)}</p>}
-          onCancel={() => setAsking(false)}
+          title={`${LABEL[asking]} ${role}?`}
+          danger={asking === 'exclude'}
+          confirmLabel={LABEL[asking]}
+          body={<p>{consequence(asking, role, envState, runNumber)}</p>}
+          onCancel={() => setAsking(null)}
           onConfirm={() => {
-            setAsking(false);
-            onConfirm();
+            setAsking(null);
+            onConfirm(asking);
           }}
         />
       ) : null}

@@ -3,7 +3,7 @@
 import type { Role } from '../../../../core/rpc/gen/control.js';
 import { StateChip } from '../../ui/StateChip.js';
 import { RoleActionButton } from './RoleActionButton.js';
-import { roleAction, type RoleAction } from './roleRules.js';
+import { disabledInWorkflow, roleAction, type RoleAction } from './roleRules.js';
 
 interface Line {
   role: Role;
@@ -51,19 +51,27 @@ export function RoleTree({
       <tbody>
         {lines.map(({ role, parent, depth }) => {
           const act = roleAction(role, parent, envState, busy);
+          const disabled = disabledInWorkflow(role);
           return (
-            <tr key={role.path} className={role.included ? undefined : 'excluded'}>
+            <tr key={role.path} className={role.included || disabled ? undefined : 'excluded'}>
               <th scope="row" style={{ paddingLeft: `${0.5 + depth * 1.25}rem` }}>
                 <span className="mono">{role.name}</span>
                 {role.critical ? <span className="badge">critical</span> : null}
                 {role.kind === 'iterator' && role.nmin > 0 ? <span className="badge">nmin {role.nmin}</span> : null}
-                {!role.included ? <span className="badge warn">excluded</span> : null}
+                {disabled ? <span className="badge">disabled in the workflow</span> : null}
+                {!role.included && !disabled ? <span className="badge warn">excluded</span> : null}
               </th>
               <td className="muted">{role.kind}</td>
-              <td>{role.kind === 'call' ? '–' : <StateChip state={role.included ? role.state : 'EXCLUDED'} />}</td>
+              <td>{role.kind === 'call' || disabled ? '–' : <StateChip state={role.included ? role.state : 'EXCLUDED'} />}</td>
               <td>
                 {act ? (
-                  <RoleActionButton role={role.path} state={act} envState={envState} runNumber={runNumber} onConfirm={() => onAction(act.action, role.path)} />
+                  <RoleActionButton
+                    role={role.path}
+                    state={act}
+                    envState={envState}
+                    runNumber={runNumber}
+                    onConfirm={(action) => onAction(action, role.path)}
+                  />
                 ) : null}
               </td>
             </tr>

@@ -31,8 +31,14 @@ function criticalTask(roles: readonly Role[]): Role | null {
   return null;
 }
 
+/** a task role has a task unless the workflow disabled it (enabled: false) */
 function hasTasks(role: Role): boolean {
-  return role.kind === 'task' || role.children.some(hasTasks);
+  return role.kind === 'task' ? role.taskId !== '' : role.children.some(hasTasks);
+}
+
+/** left out by the workflow itself (enabled: false): never launched, nothing to include */
+export function disabledInWorkflow(role: Role): boolean {
+  return !role.included && !hasTasks(role);
 }
 
 /**
@@ -40,14 +46,13 @@ function hasTasks(role: Role): boolean {
  * `envState` the environment's, `busy` a transition (or another exclude/include) under way.
  */
 export function roleAction(role: Role, parent: Role | null, envState: string, busy: boolean): RoleActionState | null {
-  if (role.kind === 'call') return null; // hooks have no tasks to take out
+  if (role.kind === 'call' || disabledInWorkflow(role)) return null; // no tasks to take out or put back
   const action: RoleAction = role.included ? 'exclude' : 'include';
   const no = (reason: string): RoleActionState => ({ action, enabled: false, reason });
   if (!LIVE_STATES.includes(envState)) return no(`only in ${LIVE_STATES.join(' or ')} (the environment is ${envState || 'unknown'})`);
   if (busy) return no('a transition is under way');
   if (action === 'include') {
     if (parent && !parent.included) return no(`its parent ${parent.path} is excluded: include that instead`);
-    if (!hasTasks(role)) return no('it has no tasks (disabled in the workflow)');
     return { action, enabled: true };
   }
   if (!hasTasks(role)) return no('it has no tasks');
