@@ -167,6 +167,7 @@ describe('keeping the run alive from the console', { timeout: 600_000 }, () => {
     stopped.push(agent.pid);
     const suspect = await nodes.waitHealth(builder.node, 'SUSPECT', 20_000);
     assert.match(suspect.detail, /^silent for \d+s; tasks lost in \d+s unless it is back$/);
+    await eventually('a notice that stays', async () => (await app.notifications.textContent())?.includes(`Node ${builder.node} is SUSPECT`));
     assert.equal((await nodes.health(builder.node === 'agent-1' ? 'agent-2' : 'agent-1')).label, 'UP', 'the other node stays UP');
 
     await page.goBack();

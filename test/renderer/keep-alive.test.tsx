@@ -96,8 +96,11 @@ describe('node health', () => {
     const a = applyEvents(s0, [event({ kind: 'node.suspect', node: 'agent-1', timeMs: 7_000 })], { liveSinceMs: 0 });
     expect(a.next.nodes!.get('agent-1')).toMatchObject({ suspect: true, up: false, suspectSinceMs: 7_000 });
     expect(a.effects).toContainEqual({ kind: 'refreshNodes' });
+    // a notice that stays until dismissed: the night shift must not miss it
+    expect(a.effects).toContainEqual({ kind: 'notify', notice: expect.objectContaining({ level: 'error', title: 'Node agent-1 is SUSPECT' }) });
     const b = applyEvents({ ...s0, ...a.next }, [event({ kind: 'node.back', node: 'agent-1' })], { liveSinceMs: 0 });
     expect(b.next.nodes!.get('agent-1')).toMatchObject({ suspect: false, up: true });
+    expect(b.effects).toContainEqual({ kind: 'notify', notice: expect.objectContaining({ level: 'success', title: 'Node agent-1 is back' }) });
   });
 });
 

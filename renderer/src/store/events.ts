@@ -216,6 +216,9 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
       case 'node.back': {
         const n = nodes.get(ev.node);
         if (n) nodes.set(ev.node, { ...n, up: ev.kind !== 'node.down', suspect: false, suspectSinceMs: 0 });
+        if (live && ev.kind === 'node.back') {
+          effects.push({ kind: 'notify', notice: { level: 'success', timeMs: ev.timeMs, title: `Node ${ev.node} is back`, body: ev.message } });
+        }
         want.add('nodes');
         break;
       }
@@ -223,6 +226,8 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
         // its agent went silent: SUSPECT for the grace (its tasks unreachable), not DOWN
         const n = nodes.get(ev.node);
         if (n) nodes.set(ev.node, { ...n, up: false, suspect: true, suspectSinceMs: n.suspectSinceMs || ev.timeMs });
+        // stays until dismissed: its tasks are lost when the grace runs out
+        if (live) effects.push({ kind: 'notify', notice: { level: 'error', timeMs: ev.timeMs, title: `Node ${ev.node} is SUSPECT`, body: ev.message } });
         want.add('nodes');
         break;
       }
@@ -231,6 +236,10 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
         want.add('nodes');
         break;
       case 'node.refused':
+        if (live)
+          effects.push({ kind: 'notify', notice: { level: 'error', timeMs: ev.timeMs, title: `Node ${ev.node} refused this controller`, body: ev.message } });
+        want.add('nodes');
+        break;
       case 'node.takeover':
         want.add('nodes');
         break;
