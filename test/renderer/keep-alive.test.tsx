@@ -276,12 +276,15 @@ describe('RolesPanel', () => {
     expect(f).not.toHaveBeenCalled();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Exclude' }));
     expect(await screen.findByText(/Excluding qc…/)).toBeTruthy();
+    // the environment's progress meanwhile: its transition buttons wait
+    expect(store.getState().progress.get('env-1')).toMatchObject({ transition: 'EXCLUDE', phase: 'qc' });
     const [url, init] = f.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe('/api/ExcludeRole');
     expect(JSON.parse(String(init.body))).toEqual({ envId: 'env-1', role: 'qc' });
     expect((screen.getByRole('button', { name: 'Exclude qc' }) as HTMLButtonElement).disabled).toBe(true);
     await act(async () => release());
     expect(await screen.findByText(/qc excluded in/)).toBeTruthy();
+    expect(store.getState().progress.has('env-1')).toBe(false);
     expect(screen.getByRole('button', { name: 'Include qc' })).toBeTruthy();
     expect(within(screen.getByRole('table', { name: 'Roles' })).getByText('EXCLUDED')).toBeTruthy();
   });

@@ -34,11 +34,17 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
   const env = useConsole((s) => s.envs.get(envId));
   const progress = useConsole((s) => s.progress.get(envId));
   const [missing, setMissing] = useState(false);
+  // shown, then gone from the store: destroyed (env.destroyed) while this page was open
+  const [seen, setSeen] = useState(false);
   const awaitingReap = useConsole((s) => reapsOfEnv(s.awaitingReap, envId).length > 0);
   const { run, running, outcome, clearOutcome } = useTransition(envId);
 
   useEffect(() => {
+    if (env && !seen) setSeen(true);
+  }, [env, seen]);
+  useEffect(() => {
     setMissing(false);
+    setSeen(false);
     const unwatch = sync.watch(envId);
     call('GetEnvironment', { id: envId, withTasks: true, withTree: true })
       .then((e) => store.getState().upsertEnv(e))
@@ -54,7 +60,7 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
         <h1 id="env-h">Environment {envId}</h1>
         {awaitingReap ? (
           <DestroyedPanel envId={envId} />
-        ) : missing ? (
+        ) : missing || seen ? (
           <p>
             No environment {envId} (it may have been destroyed). <Link href="/">All environments</Link>
           </p>

@@ -39,6 +39,8 @@ export function useRoleAction(envId: string) {
       const started: RoleActionRun = { action, role, startedMs: Date.now() };
       setPending(started);
       setOutcome(null);
+      // shown as the environment's progress: the transition buttons wait while the role goes out or in
+      store.getState().setProgress(envId, { transition: action.toUpperCase(), phase: role, done: 0, total: 0, startedMs: started.startedMs });
       try {
         const env = await call(action === 'exclude' ? 'ExcludeRole' : 'IncludeRole', { envId, role });
         store.getState().upsertEnv(env);
@@ -47,6 +49,7 @@ export function useRoleAction(envId: string) {
         setOutcome({ ...started, ok: false, durationMs: Date.now() - started.startedMs, error: asBatonError(e).detail });
         void sync.env(envId);
       } finally {
+        store.getState().setProgress(envId, null);
         setPending(null);
         void sync.envs();
       }
