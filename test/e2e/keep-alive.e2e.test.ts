@@ -2,7 +2,9 @@
 // controller and two agents as processes, the daq-chain demo RUNNING), `baton console`, Debian's
 // Chromium. Through the buttons of the Roles section: exclude the non-critical qc role of the
 // RUNNING environment and include it back (same run throughout), see that a critical role cannot
-// be excluded, and see the controller's refusal when the role was excluded behind the page's back.
+// be excluded (its button disabled with the reason; the controller's own refusal of it, asked
+// through the gateway, is a structured BAD_INPUT), and see the controller's refusal in the page
+// when the role was excluded behind the page's back.
 // Then SIGSTOP the agent of a node: the Nodes page shows it SUSPECT with its grace counting down,
 // the environment DEGRADED naming it and its tasks UNREACHABLE (not ERROR); after SIGCONT it is UP
 // and the environment RUNNING in the same run.
@@ -16,6 +18,7 @@ import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EnvironmentPage } from './pages/EnvironmentPage.js';
 import { TasksPage } from './pages/TasksPage.js';
 import { HealthBanners, NodeHealth, RolesSection } from './pages/KeepAlivePages.js';
+import { TOKEN_HEADER } from '../../core/gateway/contract.js';
 
 assertConsoleTestable();
 
@@ -103,6 +106,19 @@ describe('keeping the run alive from the console', { timeout: 600_000 }, () => {
       assert.equal(await roles.button('Exclude', critical).isEnabled(), false, `${critical} is critical`);
       assert.equal(await roles.reason('Exclude', critical), 'exclude not possible: it is critical');
     }
+    // what the disabled button saves the operator from: the controller refuses it, and the refusal
+    // crosses the gateway as a structured value (the page re-throws it as a BatonError)
+    const res = await fetch(new URL('/api/ExcludeRole', consoleProc.info.url), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: consoleProc.info.token },
+      body: JSON.stringify({ envId, role: 'builder' }),
+    });
+    assert.equal(res.status, 400);
+    const { error } = (await res.json()) as { error: { code: string; message: string; data: Record<string, string> } };
+    assert.equal(error.code, 'BAD_INPUT');
+    assert.equal(error.data.rule, 'critical');
+    assert.match(error.message, /role builder cannot be excluded: it is critical/);
+    assert.equal((await tasks()).find((t) => t.name === 'builder')!.state, 'RUNNING', 'the refusal changed nothing');
     const serious = await axeSerious(page);
     assert.deepEqual(
       serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
