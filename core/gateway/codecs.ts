@@ -16,6 +16,7 @@ import {
   ListTemplatesRequest,
   RemoveNodeRequest,
   RenderTemplateRequest,
+  RoleRequest,
   SubscribeRequest,
   TaskLogsRequest,
   WhoAmIRequest,
@@ -34,6 +35,8 @@ export const UNARY_REQUESTS: { [M in UnaryMethod]: FromJson<UnaryRequest<M>> } =
   DestroyEnvironment: DestroyEnvironmentRequest,
   ListTasks: ListTasksRequest,
   KillTask: KillTaskRequest,
+  ExcludeRole: RoleRequest,
+  IncludeRole: RoleRequest,
   ListNodes: ListNodesRequest,
   AddNode: AddNodeRequest,
   RemoveNode: RemoveNodeRequest,
@@ -55,5 +58,9 @@ export const UNARY_DEADLINE_MS: Partial<Record<UnaryMethod, number>> = {
   CreateEnvironment: 300_000,
   DestroyEnvironment: 300_000,
   KillTask: 60_000,
+  // the role's tasks are stopped and ended (exclude) or launched and brought to the environment's
+  // state (include): up to the controller's transition deadline, as `baton env exclude` waits
+  ExcludeRole: 150_000,
+  IncludeRole: 150_000,
 };
 export const DEFAULT_UNARY_DEADLINE_MS = 30_000;

@@ -35,6 +35,7 @@ import type {
   AddNodeRequest,
   RemoveNodeRequest,
   RenderTemplateReply,
+  RoleRequest,
   RenderTemplateRequest,
   SubscribeRequest,
   Task,
@@ -53,6 +54,8 @@ export interface UnaryContract {
   DestroyEnvironment: { req: DestroyEnvironmentRequest; res: Environment };
   ListTasks: { req: ListTasksRequest; res: ListTasksReply };
   KillTask: { req: KillTaskRequest; res: Task };
+  ExcludeRole: { req: RoleRequest; res: Environment };
+  IncludeRole: { req: RoleRequest; res: Environment };
   ListNodes: { req: ListNodesRequest; res: ListNodesReply };
   AddNode: { req: AddNodeRequest; res: Node };
   RemoveNode: { req: RemoveNodeRequest; res: Node };
@@ -87,6 +90,8 @@ const UNARY: Record<UnaryMethod, true> = {
   DestroyEnvironment: true,
   ListTasks: true,
   KillTask: true,
+  ExcludeRole: true,
+  IncludeRole: true,
   ListNodes: true,
   AddNode: true,
   RemoveNode: true,
@@ -139,6 +144,10 @@ export const HTTP_STATUS_FOR_CODE: Record<string, number> = {
   TASK_FAILED: 422,
   TASK_LOST: 422,
   HOOK_FAILED: 422,
+  GO_ERROR: 422,
+  ALREADY_OWNED: 409,
+  PERMISSION_DENIED: 403,
+  HELD: 423,
   INTERNAL: 500,
 };
 

@@ -19,6 +19,7 @@ function slice(): EventSlice {
     events: [],
     lastSeq: 0,
     nodes: new Map(),
+    awaitingReap: new Map(),
   };
 }
 

@@ -3,11 +3,12 @@
 import type { Environment, Event, Task, TaskCounts } from '../../../core/rpc/gen/control.js';
 import { formatError } from '../../../core/model/errors.js';
 import { detailFromWire } from '../api/errors.js';
+import { addReaps, reapsFromDestroyed, settleNode } from './reaps.js';
 import type { DataState, Effect, Progress } from './types.js';
 
 export const EVENT_CAP = 5000;
 
-export type EventSlice = Pick<DataState, 'envs' | 'envTaskIds' | 'tasks' | 'progress' | 'events' | 'lastSeq' | 'nodes'>;
+export type EventSlice = Pick<DataState, 'envs' | 'envTaskIds' | 'tasks' | 'progress' | 'events' | 'lastSeq' | 'nodes' | 'awaitingReap'>;
 
 export interface ApplyOptions {
   /** events older than this are history (replayed): they update state but never notify */
@@ -62,6 +63,7 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
   const progress = new Cow(s.progress);
   const nodes = new Cow(s.nodes);
   let envTaskIds = s.envTaskIds;
+  let awaitingReap = s.awaitingReap;
   const countDelta = new Map<string, Map<string, number>>();
   const effects: Effect[] = [];
   const want = new Set<string>();
@@ -175,6 +177,10 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
         break;
       }
       case 'env.destroyed':
+        awaitingReap = addReaps(
+          awaitingReap,
+          reapsFromDestroyed(ev, (id) => tasks.get(id)),
+        );
         envs.delete(ev.envId);
         progress.delete(ev.envId);
         for (const id of envTaskIds.get(ev.envId) ?? []) tasks.delete(id);
@@ -206,12 +212,50 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
         want.add('runs');
         break;
       case 'node.up':
-      case 'node.down': {
+      case 'node.down':
+      case 'node.back': {
         const n = nodes.get(ev.node);
-        if (n) nodes.set(ev.node, { ...n, up: ev.kind === 'node.up' });
+        if (n) nodes.set(ev.node, { ...n, up: ev.kind !== 'node.down', suspect: false, suspectSinceMs: 0 });
+        if (live && ev.kind === 'node.back') {
+          effects.push({ kind: 'notify', notice: { level: 'success', timeMs: ev.timeMs, title: `Node ${ev.node} is back`, body: ev.message } });
+        }
         want.add('nodes');
         break;
       }
+      case 'node.suspect': {
+        // its agent went silent: SUSPECT for the grace (its tasks unreachable), not DOWN
+        const n = nodes.get(ev.node);
+        if (n) nodes.set(ev.node, { ...n, up: false, suspect: true, suspectSinceMs: n.suspectSinceMs || ev.timeMs });
+        // stays until dismissed: its tasks are lost when the grace runs out
+        if (live) effects.push({ kind: 'notify', notice: { level: 'error', timeMs: ev.timeMs, title: `Node ${ev.node} is SUSPECT`, body: ev.message } });
+        want.add('nodes');
+        break;
+      }
+      case 'node.reaped':
+        awaitingReap = settleNode(awaitingReap, ev.node);
+        want.add('nodes');
+        break;
+      case 'node.refused':
+        if (live)
+          effects.push({ kind: 'notify', notice: { level: 'error', timeMs: ev.timeMs, title: `Node ${ev.node} refused this controller`, body: ev.message } });
+        want.add('nodes');
+        break;
+      case 'node.takeover':
+        want.add('nodes');
+        break;
+      case 'env.degraded': {
+        // data.nodes: the SUSPECT nodes still holding its tasks (empty once every one is back)
+        const unreachableNodes = (ev.data.nodes ?? '').split(',').filter(Boolean);
+        patchEnv(ev.envId, (e) => ({ ...e, unreachableNodes, degraded: ev.data.degraded === 'true' || unreachableNodes.length > 0 }));
+        want.add(`env:${ev.envId}`);
+        break;
+      }
+      case 'env.exclude':
+      case 'env.include':
+      case 'env.divergence':
+      case 'task.restart':
+        want.add(`env:${ev.envId}`);
+        break;
       default:
         break;
     }
@@ -231,6 +275,7 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
   if (progress.changed()) next.progress = progress.result();
   if (nodes.changed()) next.nodes = nodes.result();
   if (envTaskIds !== s.envTaskIds) next.envTaskIds = envTaskIds;
+  if (awaitingReap !== s.awaitingReap) next.awaitingReap = awaitingReap;
   if (fresh.length) {
     const cap = opts.cap ?? EVENT_CAP;
     const all = s.events.length + fresh.length > cap ? s.events.concat(fresh).slice(-cap) : s.events.concat(fresh);

@@ -2,8 +2,9 @@
 // current through applyEvents (incremental). Components select narrowly so that a task's change
 // re-renders that task's row, not the page.
 import { create } from 'zustand';
-import type { Environment, Event, Info, Node, Run, Task, Template } from '../../../core/rpc/gen/control.js';
+import type { AwaitingReap, Environment, Event, Info, Node, Run, Task, Template } from '../../../core/rpc/gen/control.js';
 import { applyEvents } from './events.js';
+import { addReaps } from './reaps.js';
 import type { Connection, DataState, Effect, Notice, Progress, Theme } from './types.js';
 
 export const NODE_HISTORY = 300;
@@ -27,6 +28,8 @@ export interface ConsoleState extends DataState {
   upsertTask(task: Task): void;
   setProgress(envId: string, p: Progress | null): void;
   setNodes(nodes: Node[], nowMs: number): void;
+  /** from a DestroyEnvironment reply: tasks left running on nodes whose agent was away */
+  addAwaitingReap(items: readonly AwaitingReap[]): void;
   setRuns(runs: Run[]): void;
   setTemplates(t: Template[]): void;
   setConnection(patch: Partial<Connection>): void;
@@ -51,6 +54,7 @@ export function initialData(): DataState {
     lastSeq: 0,
     nodes: new Map(),
     nodeHistory: new Map(),
+    awaitingReap: new Map(),
     runs: [],
     templates: [],
   };
@@ -92,7 +96,9 @@ export const createConsoleStore = (theme: Theme = 'light') =>
             old.state === e.state &&
             JSON.stringify(old.counts) === JSON.stringify(e.counts) &&
             old.runNumber === e.runNumber &&
-            old.transition === e.transition
+            old.transition === e.transition &&
+            old.degraded === e.degraded &&
+            old.unreachableNodes.join() === e.unreachableNodes.join()
             ? old
             : stripHeavy(e),
         );
@@ -156,6 +162,9 @@ export const createConsoleStore = (theme: Theme = 'light') =>
       }
       set({ nodes, nodeHistory });
     },
+    addAwaitingReap(items) {
+      set({ awaitingReap: addReaps(get().awaitingReap, items) });
+    },
     setRuns(runs) {
       set({ runs });
     },
@@ -191,6 +200,9 @@ function sameTask(a: Task, b: Task): boolean {
     a.rssBytes === b.rssBytes &&
     a.node === b.node &&
     a.lost === b.lost &&
+    a.unreachable === b.unreachable &&
+    a.included === b.included &&
+    a.restarts === b.restarts &&
     a.exit?.exited === b.exit?.exited &&
     a.error?.code === b.error?.code &&
     JSON.stringify(a.counters) === JSON.stringify(b.counters)

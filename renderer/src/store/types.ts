@@ -1,6 +1,6 @@
 // The console's client-side state. Data comes from the API (lists, details) and is kept current by
 // the event stream; UI state (theme, dialogs) lives beside it.
-import type { ChannelGraph, Environment, Event, Info, Node, Role, Run, Task, Template } from '../../../core/rpc/gen/control.js';
+import type { AwaitingReap, ChannelGraph, Environment, Event, Info, Node, Role, Run, Task, Template } from '../../../core/rpc/gen/control.js';
 
 export type ConnStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'unauthenticated';
 
@@ -66,6 +66,8 @@ export interface DataState {
   lastSeq: number;
   nodes: Map<string, Node>;
   nodeHistory: Map<string, NodeSample[]>;
+  /** node -> tasks of destroyed environments that may still run there (store/reaps.ts) */
+  awaitingReap: Map<string, AwaitingReap[]>;
   runs: Run[];
   templates: Template[];
 }

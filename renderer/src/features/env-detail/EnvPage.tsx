@@ -13,6 +13,9 @@ import { formatDuration } from '../../ui/format.js';
 import { useSync } from '../shell/services.js';
 import { TaskTable } from '../tasks/TaskTable.js';
 import { TaskDrawer } from '../tasks/TaskDrawer.js';
+import { reapsOfEnv } from '../../store/reaps.js';
+import { DestroyedPanel } from './DestroyedPanel.js';
+import { HealthBanners } from './HealthBanners.js';
 import { Overview } from './Overview.js';
 import { TransitionBar } from './TransitionBar.js';
 import { useTransition } from './useTransition.js';
@@ -31,10 +34,17 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
   const env = useConsole((s) => s.envs.get(envId));
   const progress = useConsole((s) => s.progress.get(envId));
   const [missing, setMissing] = useState(false);
+  // shown, then gone from the store: destroyed (env.destroyed) while this page was open
+  const [seen, setSeen] = useState(false);
+  const awaitingReap = useConsole((s) => reapsOfEnv(s.awaitingReap, envId).length > 0);
   const { run, running, outcome, clearOutcome } = useTransition(envId);
 
   useEffect(() => {
+    if (env && !seen) setSeen(true);
+  }, [env, seen]);
+  useEffect(() => {
     setMissing(false);
+    setSeen(false);
     const unwatch = sync.watch(envId);
     call('GetEnvironment', { id: envId, withTasks: true, withTree: true })
       .then((e) => store.getState().upsertEnv(e))
@@ -48,7 +58,9 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
     return (
       <section className="page" aria-labelledby="env-h">
         <h1 id="env-h">Environment {envId}</h1>
-        {missing ? (
+        {awaitingReap ? (
+          <DestroyedPanel envId={envId} />
+        ) : missing || seen ? (
           <p>
             No environment {envId} (it may have been destroyed). <Link href="/">All environments</Link>
           </p>
@@ -87,6 +99,7 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
       </header>
       <TransitionBar state={env.state} busy={busy} envLabel={label} runNumber={env.runNumber} onRun={run} />
       {p ? <ProgressBar label={`${p.transition}${p.phase && p.phase !== 'begin' ? ` (${p.phase})` : ''}`} done={p.done} total={p.total} /> : null}
+      <HealthBanners env={env} />
       {outcome && !outcome.ok && outcome.error ? (
         <div className="outcome">
           <ErrorDetailView detail={outcome.error} title={`${outcome.transition} failed`} />

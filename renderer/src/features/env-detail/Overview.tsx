@@ -4,13 +4,14 @@ import type { Environment } from '../../../../core/rpc/gen/control.js';
 import { call } from '../../api/client.js';
 import { asBatonError } from '../../api/errors.js';
 import { navigate } from '../../app/router.js';
-import { useConsole } from '../../store/context.js';
+import { useConsole, useConsoleStore } from '../../store/context.js';
 import { ConfirmDialog } from '../../ui/Dialog.js';
 import { ErrorDetailView } from '../../ui/ErrorDetailView.js';
 import { formatDateTime, formatTime } from '../../ui/format.js';
 import type { ErrorDetailLike } from '../../../../core/model/errors.js';
 import { TaskCountsCell } from '../environments/EnvironmentsView.js';
 import { useSync } from '../shell/services.js';
+import { RolesPanel } from '../roles/RolesPanel.js';
 import { ChannelsTable } from './ChannelsTable.js';
 
 export function Overview({ env }: { env: Environment }) {
@@ -18,6 +19,7 @@ export function Overview({ env }: { env: Environment }) {
   const events = useConsole((s) => s.events);
   const tasks = useConsole((s) => s.tasks);
   const sync = useSync();
+  const store = useConsoleStore();
   const recent = useMemo(() => {
     const out = [];
     for (let i = events.length - 1; i >= 0 && out.length < 15; i--) if (events[i]!.envId === env.id) out.push(events[i]!);
@@ -28,9 +30,11 @@ export function Overview({ env }: { env: Environment }) {
   const destroy = async () => {
     setDestroying(false);
     try {
-      await call('DestroyEnvironment', { id: env.id });
+      const reply = await call('DestroyEnvironment', { id: env.id });
       void sync.envs();
-      navigate('/');
+      // tasks left on a node whose agent is away: this page then lists them, per node
+      if (reply.awaitingReap.length) store.getState().addAwaitingReap(reply.awaitingReap);
+      else navigate('/');
     } catch (e) {
       setDestroyError(asBatonError(e).detail);
     }
@@ -74,6 +78,7 @@ export function Overview({ env }: { env: Environment }) {
           </div>
         </dl>
       </section>
+      <RolesPanel env={env} />
       <section aria-labelledby="ov-channels">
         <h2 id="ov-channels">Dataflow</h2>
         <ChannelsTable graph={detail?.graph} />

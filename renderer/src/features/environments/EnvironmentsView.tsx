@@ -71,7 +71,9 @@ export function EnvironmentsView() {
                   <td>{e.workflow}</td>
                   <td>
                     <StateChip state={e.state} />
-                    {e.degraded ? <span className="badge warn">degraded</span> : null}
+                    {e.degraded || e.unreachableNodes.length ? (
+                      <span className="badge warn">degraded{e.unreachableNodes.length ? `: ${e.unreachableNodes.join(', ')} unreachable` : ''}</span>
+                    ) : null}
                     {p || e.transition ? (
                       <span className="badge busy">
                         {p?.transition || e.transition}

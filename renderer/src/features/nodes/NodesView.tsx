@@ -7,6 +7,9 @@ import { formatAge, formatBytes, formatCpu } from '../../ui/format.js';
 import { useSync } from '../shell/services.js';
 import { useNow } from '../shell/useNow.js';
 import type { NodeSample } from '../../store/types.js';
+import { AwaitingReapList } from './AwaitingReapList.js';
+import { NodeHealthCell } from './NodeHealthCell.js';
+import { formatLoopLag, LOOP_LAG_WARN_MS } from './nodeHealth.js';
 
 const COLORS = ['#2563eb', '#c2410c', '#15803d', '#7c3aed', '#be123c', '#0e7490', '#a16207', '#4d7c0f'];
 
@@ -53,11 +56,18 @@ function Chart({ title, rows, names, unit }: { title: string; rows: Record<strin
   );
 }
 
+/** a SUSPECT node's countdown is worth a tick a second */
+function anySuspect(nodes: Map<string, { suspect: boolean }>): boolean {
+  for (const n of nodes.values()) if (n.suspect) return true;
+  return false;
+}
+
 export function NodesView() {
   const sync = useSync();
   const nodes = useConsole((s) => s.nodes);
   const history = useConsole((s) => s.nodeHistory);
-  const now = useNow(5000);
+  const reaps = useConsole((s) => s.awaitingReap);
+  const now = useNow(anySuspect(nodes) ? 1000 : 5000);
   useEffect(() => {
     void sync.nodes();
   }, [sync]);
@@ -79,6 +89,7 @@ export function NodesView() {
         <h1 id="nodes-h">Nodes</h1>
         <span className="muted">
           {list.filter((n) => n.up).length} of {list.length} up
+          {list.some((n) => n.suspect) ? `, ${list.filter((n) => n.suspect).length} suspect` : ''}
         </span>
       </header>
       <table className="grid">
@@ -98,6 +109,9 @@ export function NodesView() {
             <th scope="col" className="num">
               Memory
             </th>
+            <th scope="col" className="num">
+              Loop lag
+            </th>
             <th scope="col">Last seen</th>
           </tr>
         </thead>
@@ -110,7 +124,8 @@ export function NodesView() {
                 <div className="muted mono small">{n.address}</div>
               </th>
               <td>
-                <span className={`state ${n.up ? 'state-running' : 'state-error'}`}>{n.up ? 'UP' : 'DOWN'}</span>
+                <NodeHealthCell node={n} nowMs={now} />
+                <AwaitingReapList items={reaps.get(n.name) ?? []} label={`Awaiting reap on ${n.name}`} />
               </td>
               <td>
                 {n.host || '–'}
@@ -128,6 +143,9 @@ export function NodesView() {
               <td className="num">
                 {formatBytes(n.memUsed)}
                 {n.memTotal ? ` / ${formatBytes(n.memTotal)}` : ''}
+              </td>
+              <td className={`num ${n.loopLagMs >= LOOP_LAG_WARN_MS ? 'warn-text' : ''}`} title="the agent's event-loop delay (p99 over its last heartbeat)">
+                {formatLoopLag(n.loopLagMs)}
               </td>
               <td>{n.lastSeenMs ? `${formatAge(n.lastSeenMs, now)} ago` : '–'}</td>
             </tr>

@@ -71,7 +71,9 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): voi
                 <StateChip state={displayState(task)} />
                 {task.critical ? <span className="badge">critical</span> : null}
                 {!task.included ? <span className="badge">excluded</span> : null}
+                {task.unreachable ? <span className="muted small"> last known {task.state}: its node is SUSPECT</span> : null}
               </Row>
+              <Row k="Restarts">{task.restarts ? `${task.restarts} (by its restart policy)` : 'none'}</Row>
               <Row k="Id">
                 <span className="mono">{task.id}</span>
               </Row>

@@ -8,6 +8,7 @@ import { navigate, useRoute } from '../../app/router.js';
 import { useConsole } from '../../store/context.js';
 import { StateChip } from '../../ui/StateChip.js';
 import { formatBytes, formatCpu } from '../../ui/format.js';
+import { TaskBadges } from './TaskBadges.js';
 import { countByState, displayState, filterFromQuery, filterTasks, nodesOf, sortTasks, type SortKey } from './taskTable.js';
 
 const EMPTY: Task[] = [];
@@ -21,7 +22,7 @@ const COLUMNS: { key: SortKey; label: string; cls?: string }[] = [
   { key: 'memory', label: 'Memory', cls: 'num' },
   { key: 'class', label: 'Class' },
 ];
-const CHIP_STATES = ['STANDBY', 'CONFIGURED', 'RUNNING', 'ERROR', 'DONE', 'LOST'];
+const CHIP_STATES = ['STANDBY', 'CONFIGURED', 'RUNNING', 'ERROR', 'DONE', 'LOST', 'UNREACHABLE'];
 
 function setQuery(patch: Record<string, string | null>) {
   const q = new URLSearchParams(window.location.search);
@@ -51,9 +52,10 @@ const Row = memo(function Row({ task, index, top, selected, onOpen }: { task: Ta
             critical
           </span>
         ) : null}
+        <TaskBadges task={task} />
       </div>
       <div role="gridcell" className="c-state">
-        <StateChip state={displayState(task)} />
+        <StateChip state={displayState(task)} label={task.unreachable ? `last known: ${task.state} (its node is SUSPECT)` : undefined} />
       </div>
       <div role="gridcell" className="c-node">
         {task.node || '–'}

@@ -14,9 +14,13 @@ export interface TaskFilter {
 
 export const EMPTY_FILTER: TaskFilter = { search: '', states: [], node: '' };
 
-/** LOST is a pseudo-state for the chips: tasks whose agent is gone. */
+/**
+ * LOST and UNREACHABLE are pseudo-states for the chips: tasks whose agent is gone, and tasks whose
+ * node is SUSPECT (their state is the last one known, unconfirmed: not a failure).
+ */
 export function displayState(t: Task): string {
-  return t.lost ? 'LOST' : t.state;
+  if (t.lost) return 'LOST';
+  return t.unreachable ? 'UNREACHABLE' : t.state;
 }
 
 export function filterTasks(tasks: readonly Task[], f: TaskFilter): Task[] {
