@@ -146,7 +146,6 @@ export const HTTP_STATUS_FOR_CODE: Record<string, number> = {
   HOOK_FAILED: 422,
   GO_ERROR: 422,
   ALREADY_OWNED: 409,
-  PERMISSION_DENIED: 403,
   HELD: 423,
   INTERNAL: 500,
 };
