@@ -76,7 +76,7 @@ export function connect(cmd: Command): ControlConnection {
       { where: '--controller' },
     );
   }
-  return connectControl(t.address, { token: t.token, tls: clientTls(cmd) });
+  return connectControl(t.address, { token: t.token, tls: clientTls(cmd), client: 'cli' });
 }
 
 /** Runs fn with a connection and always closes it. */

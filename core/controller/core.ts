@@ -10,6 +10,8 @@ import type { AgentLink } from './agents/link.js';
 import type { EnvRuntime } from './model/env.js';
 import type { TaskRuntime } from './model/task.js';
 import type { TaskOp, OpBatch } from './transitions/op.js';
+import { ClaimRegistry } from './locks/registry.js';
+import type { MetadataAuthenticator } from './auth/authenticate.js';
 
 export interface ControllerConfig {
   home: string;
@@ -23,6 +25,8 @@ export interface ControllerConfig {
   /** events a slow subscriber may fall behind before it is cut off */
   subscriberMaxQueued: number;
   root: string;
+  /** ControllerOptions.authenticate, when given */
+  authenticate?: MetadataAuthenticator;
 }
 
 export class ControllerCore {
@@ -34,6 +38,8 @@ export class ControllerCore {
   readonly links = new Map<string, AgentLink>();
   readonly envs = new Map<string, EnvRuntime>();
   readonly tasks = new Map<string, TaskRuntime>();
+  /** what environments claim exclusively (locks/claims.ts) */
+  readonly claims = new ClaimRegistry();
   /** batches awaiting answers: batch id -> its op */
   readonly batches = new Map<number, { op: TaskOp; batch: OpBatch }>();
   private batchSeq = 0;

@@ -1,6 +1,7 @@
 // The controller's entry-point contract (docs/architecture.md, "Entry points").
 import type { WorkflowLoader } from '../workflow/types.js';
 import type { TlsFiles } from '../rpc/tls.js';
+import type { MetadataAuthenticator } from './auth/authenticate.js';
 
 export interface ControllerOptions {
   home: string;
@@ -22,6 +23,9 @@ export interface ControllerOptions {
   tls?: TlsFiles;
   /** environments with more tasks than this get task.state summaries per agent batch (default 10000) */
   taskEventLimit?: number;
+  /** embedders and tests: who a call's metadata stands for, instead of the shared token (which
+   *  stands for the OS user as admin); it throws UNAUTHENTICATED for metadata it does not know */
+  authenticate?: MetadataAuthenticator;
 }
 
 export interface ControllerHandle {

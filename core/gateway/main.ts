@@ -69,7 +69,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const token = opts.consoleToken ?? newConsoleToken();
   const staticDir = opts.staticDir ?? defaultStaticDir();
   // keepalive: the console holds its streams open for hours, through NATs and idle links
-  const client = connectControl(opts.controller, { token: opts.token, tls: opts.tls, keepaliveMs: 20_000 });
+  const client = connectControl(opts.controller, { token: opts.token, tls: opts.tls, keepaliveMs: 20_000, client: 'console' });
   const streams = createStreamBridge(client);
 
   const server = http.createServer((req, res) => {

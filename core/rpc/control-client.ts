@@ -69,7 +69,13 @@ export interface ConnectOptions {
   tls?: TlsFiles;
   /** HTTP/2 keepalive pings (ms) for a long-lived connection (the console gateway's) */
   keepaliveMs?: number;
+  /** what this client is (console, cli, api, hook), sent as `x-baton-client`: the audit trail
+   *  records it with every request (default: none, which the controller takes as api) */
+  client?: string;
 }
+
+/** the metadata header naming the kind of client (the controller's auth/caller.ts reads it) */
+export const CLIENT_KIND_HEADER = 'x-baton-client';
 
 /** Connects (lazily: the first call dials) to the controller at address. A bad address or TLS
  *  file is a BAD_INPUT at once. */
@@ -87,6 +93,11 @@ export function connectControl(address: string, options: ConnectOptions = {}): C
     ...channelOptions,
   });
   const failure = (e: unknown) => explainTlsFailure(fromServiceError(e), address, !!tls);
+  const metadata = () => {
+    const md = new grpc.Metadata();
+    if (options.client) md.set(CLIENT_KIND_HEADER, options.client);
+    return md;
+  };
 
   return {
     address,
@@ -98,7 +109,7 @@ export function connectControl(address: string, options: ConnectOptions = {}): C
           def.requestSerialize,
           def.responseDeserialize,
           request,
-          new grpc.Metadata(),
+          metadata(),
           { deadline: Date.now() + timeoutMs },
           (err, reply) => (err ? reject(failure(err)) : resolve(reply as ControlReply<M>)),
         );
@@ -107,7 +118,7 @@ export function connectControl(address: string, options: ConnectOptions = {}): C
     stream<M extends ControlStreamMethod>(method: M, request: ControlRequest<M>, streamOptions: StreamOptions = {}) {
       const def = definitionOf(method);
       const callOptions: grpc.CallOptions = streamOptions.timeoutMs ? { deadline: Date.now() + streamOptions.timeoutMs } : {};
-      const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, request, new grpc.Metadata(), callOptions);
+      const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, request, metadata(), callOptions);
       return typedStream(call as grpc.ClientReadableStream<ControlReply<M>>, failure);
     },
     close() {

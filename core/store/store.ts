@@ -81,6 +81,39 @@ export interface IntentRecord {
   deadlineMs: number;
 }
 
+/** Who holds an environment (controller/locks/): one row per held environment. */
+export interface HoldRecord {
+  envId: string;
+  holder: string;
+  sinceMs: number;
+  /** why it was taken over ('' when its creator holds it) */
+  reason: string;
+}
+
+/** One mutating request of the audit trail (controller/audit/). */
+export interface AuditRow {
+  id: number; // assigned by the store, increasing
+  timeMs: number;
+  user: string;
+  role: string;
+  client: string;
+  method: string;
+  envId: string;
+  /** the request as JSON, trimmed */
+  args: string;
+  outcome: string;
+  message: string;
+}
+
+export interface AuditFilter {
+  user?: string;
+  envId?: string;
+  sinceMs?: number;
+  untilMs?: number;
+  /** newest first, at most this many */
+  limit: number;
+}
+
 export interface Store {
   readonly describe: string; // sqlite:<path> / etcd:<endpoints>
 
@@ -132,6 +165,16 @@ export interface Store {
   appendEvents(events: Omit<EventRecord, 'seq'>[]): Promise<number[]>;
   readEvents(afterSeq: number, opts?: { envId?: string; limit?: number }): Promise<EventRecord[]>;
   lastEventSeq(): Promise<number>;
+
+  /** Records (or replaces) the environment's holder. */
+  putHold(hold: HoldRecord): Promise<void>;
+  deleteHold(envId: string): Promise<void>;
+  listHolds(): Promise<HoldRecord[]>;
+
+  /** Appends one audit row; returns its id. */
+  appendAudit(row: Omit<AuditRow, 'id'>): Promise<number>;
+  /** Audit rows matching every given filter, newest first. */
+  listAudit(filter: AuditFilter): Promise<AuditRow[]>;
 
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;

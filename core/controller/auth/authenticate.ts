@@ -7,6 +7,9 @@ import { BatonError } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
 import { type Caller, clientKindOf } from './caller.js';
 
+/** metadata -> Caller (ControllerOptions.authenticate: embedders and tests) */
+export type MetadataAuthenticator = (metadata: grpc.Metadata) => Caller;
+
 // one authentication per call: the guard (server/guard.ts) and the handler's wrapper share it
 const known = new WeakMap<object, Caller>();
 
@@ -19,6 +22,7 @@ export function authenticate(controller: ControllerCore, call: { metadata: grpc.
 }
 
 function authenticateOnce(controller: ControllerCore, call: { metadata: grpc.Metadata }): Caller {
+  if (controller.cfg.authenticate) return controller.cfg.authenticate(call.metadata);
   if (!checkToken(call.metadata, controller.cfg.token)) {
     throw new BatonError('UNAUTHENTICATED', 'missing or wrong token: pass authorization: Bearer <token> (BATON_TOKEN)');
   }

@@ -56,8 +56,10 @@ async function underCtx(
   name: string,
   timeoutMs: number,
   work: (ctx: TransitionCtx) => Promise<void>,
+  by = '',
 ): Promise<TransitionCtx> {
   const ctx = new TransitionCtx(env, name, Date.now() + (timeoutMs > 0 ? timeoutMs : controller.cfg.defaultTimeoutMs), () => {});
+  ctx.startedBy = by;
   env.ctx = ctx;
   controller.envTouched(env);
   try {
@@ -83,7 +85,7 @@ async function takeDown(controller: ControllerCore, ctx: TransitionCtx, tasks: T
   for (const t of tasks) controller.persist.task(t);
 }
 
-export async function excludeRole(controller: ControllerCore, envId: string, path: string, timeoutMs = 0): Promise<EnvRuntime> {
+export async function excludeRole(controller: ControllerCore, envId: string, path: string, timeoutMs = 0, by = ''): Promise<EnvRuntime> {
   const env = getEnv(controller, envId);
   const idx = roleIndex(env, path);
   await backgroundSettled(env);
@@ -93,11 +95,18 @@ export async function excludeRole(controller: ControllerCore, envId: string, pat
   const role = env.tree.nodes[idx]!.path;
   const tasks = tasksUnder(env, idx).filter((t) => t.included);
   setIncluded(env, idx, tasks, false);
-  const ctx = await underCtx(controller, env, 'EXCLUDE', timeoutMs, async (c) => {
-    c.expectExits = true;
-    c.tolerant = true;
-    await takeDown(controller, c, tasks);
-  });
+  const ctx = await underCtx(
+    controller,
+    env,
+    'EXCLUDE',
+    timeoutMs,
+    async (c) => {
+      c.expectExits = true;
+      c.tolerant = true;
+      await takeDown(controller, c, tasks);
+    },
+    by,
+  );
   replayOtherFaults(controller, ctx, tasks);
   await controller.persist.flush();
   await storeInclusion(controller, env, role, false);
@@ -111,7 +120,7 @@ export async function excludeRole(controller: ControllerCore, envId: string, pat
   return env;
 }
 
-export async function includeRole(controller: ControllerCore, envId: string, path: string, timeoutMs = 0): Promise<EnvRuntime> {
+export async function includeRole(controller: ControllerCore, envId: string, path: string, timeoutMs = 0, by = ''): Promise<EnvRuntime> {
   const env = getEnv(controller, envId);
   const idx = roleIndex(env, path);
   await backgroundSettled(env);
@@ -128,21 +137,35 @@ export async function includeRole(controller: ControllerCore, envId: string, pat
     });
   }
   setIncluded(env, idx, tasks, true);
-  const ctx = await underCtx(controller, env, 'INCLUDE', timeoutMs, async (c) => {
-    // a task that does not come up is no failure of the environment: the role goes back out
-    c.tolerant = true;
-    await relaunchToState(controller, c, tasks, 'include');
-  });
+  const ctx = await underCtx(
+    controller,
+    env,
+    'INCLUDE',
+    timeoutMs,
+    async (c) => {
+      // a task that does not come up is no failure of the environment: the role goes back out
+      c.tolerant = true;
+      await relaunchToState(controller, c, tasks, 'include');
+    },
+    by,
+  );
   replayOtherFaults(controller, ctx, tasks);
   const target = env.state;
   const failed = tasks.filter((t) => !t.healthy || t.state !== (target === 'RUNNING' ? 'RUNNING' : 'CONFIGURED'));
   if (failed.length) {
     setIncluded(env, idx, tasks, false);
-    const down = await underCtx(controller, env, 'INCLUDE', timeoutMs, async (c) => {
-      c.expectExits = true;
-      c.tolerant = true;
-      await takeDown(controller, c, tasks);
-    });
+    const down = await underCtx(
+      controller,
+      env,
+      'INCLUDE',
+      timeoutMs,
+      async (c) => {
+        c.expectExits = true;
+        c.tolerant = true;
+        await takeDown(controller, c, tasks);
+      },
+      by,
+    );
     replayOtherFaults(controller, down, tasks);
     await controller.persist.flush();
     const why = ctx.nonFatal.find((f) => f.task === failed[0])?.detail;

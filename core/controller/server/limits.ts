@@ -60,6 +60,9 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
   ListTemplatesRequest: { repo: PATH },
   RenderTemplateRequest: { workflow: PATH, vars: VARS, repo: PATH, revision: REVISION },
   LintTemplateRequest: { path: PATH, content: TEMPLATE_CONTENT, repo: PATH },
+  TakeEnvironmentRequest: { id: ID, reason: text(1 * KIB) },
+  ReleaseEnvironmentRequest: { id: ID },
+  ListAuditRequest: { user: ID, envId: ID, sinceMs: number(Number.MAX_SAFE_INTEGER), untilMs: number(Number.MAX_SAFE_INTEGER), limit: number(100_000) },
   SubscribeRequest: { fromSeq: number(Number.MAX_SAFE_INTEGER), envId: ID, kinds: { kind: 'list', maxItems: 64, maxItemBytes: 64 }, replayAll: bool },
 };
 
