@@ -18,7 +18,7 @@ export function readClaims(raw: unknown, at: At, scope: Scope, report: (e: unkno
   if (r.detectors !== undefined) {
     const dat = sub(at, 'detectors');
     try {
-      claims.detectors = detectorList(dat, r.detectors, scope);
+      claims.detectors = detectorList(dat, r.detectors, scope, report);
     } catch (e) {
       report(e);
     }
@@ -36,19 +36,23 @@ export function readClaims(raw: unknown, at: At, scope: Scope, report: (e: unkno
   return claims;
 }
 
-/** The detector names: a list (items may be expressions), or one expression giving a list. */
-function detectorList(at: At, raw: unknown, scope: Scope): string[] {
+/** The detector names: a list (items may be expressions), or one expression giving a list. Every bad item is reported. */
+function detectorList(at: At, raw: unknown, scope: Scope, report: (e: unknown) => void): string[] {
   const value = fromCel(evalAt(at, raw, scope));
   if (!Array.isArray(value)) return fail(at, `claims.detectors must be a list of detector names, got ${shortJson(value)}`, 'claims');
   if (value.length > MAX_DETECTORS) fail(at, `claims.detectors lists ${value.length} detectors (at most ${MAX_DETECTORS})`, 'claims');
   const seen = new Set<string>();
   value.forEach((d, i) => {
     const item = Array.isArray(raw) ? sub(at, i) : at;
-    if (typeof d !== 'string' || !DETECTOR_NAME.test(d)) {
-      fail(item, `claims.detectors: ${shortJson(d)} is not a detector name (letters, digits, _ . -)`, 'claims');
+    try {
+      if (typeof d !== 'string' || !DETECTOR_NAME.test(d)) {
+        fail(item, `claims.detectors: ${shortJson(d)} is not a detector name (letters, digits, _ . -)`, 'claims');
+      }
+      if (seen.has(d)) fail(item, `claims.detectors names ${d} twice`, 'claims');
+      seen.add(d);
+    } catch (e) {
+      report(e);
     }
-    if (seen.has(d)) fail(item, `claims.detectors names ${d} twice`, 'claims');
-    seen.add(d);
   });
   return [...seen];
 }
