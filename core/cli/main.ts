@@ -14,6 +14,7 @@ import { register as registerNode } from './commands/node.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerTask } from './commands/task.js';
 import { register as registerTemplate } from './commands/template.js';
+import { register as registerAudit } from './commands/audit.js';
 
 function version(): string {
   try {
@@ -52,6 +53,7 @@ export async function buildProgram(): Promise<Command> {
     registerNode,
     registerRun,
     registerEvents,
+    registerAudit,
     registerTemplate,
     registerLocal,
     registerController,
