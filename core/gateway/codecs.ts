@@ -18,6 +18,9 @@ import {
   RenderTemplateRequest,
   SubscribeRequest,
   TaskLogsRequest,
+  TakeEnvironmentRequest,
+  ReleaseEnvironmentRequest,
+  ListAuditRequest,
 } from '../rpc/gen/control.js';
 import type { StreamMethod, StreamRequest, UnaryMethod, UnaryRequest } from './contract.js';
 
@@ -40,6 +43,9 @@ export const UNARY_REQUESTS: { [M in UnaryMethod]: FromJson<UnaryRequest<M>> } =
   ListTemplates: ListTemplatesRequest,
   RenderTemplate: RenderTemplateRequest,
   LintTemplate: LintTemplateRequest,
+  TakeEnvironment: TakeEnvironmentRequest,
+  ReleaseEnvironment: ReleaseEnvironmentRequest,
+  ListAudit: ListAuditRequest,
 };
 
 export const STREAM_REQUESTS: { [M in StreamMethod]: FromJson<StreamRequest<M>> } = {

@@ -39,6 +39,10 @@ import type {
   SubscribeRequest,
   Task,
   TaskLogsRequest,
+  TakeEnvironmentRequest,
+  ReleaseEnvironmentRequest,
+  ListAuditRequest,
+  ListAuditReply,
 } from '../rpc/gen/control.js';
 import type { ErrorDetail, LogChunk } from '../rpc/gen/common.js';
 
@@ -58,6 +62,9 @@ export interface UnaryContract {
   ListTemplates: { req: ListTemplatesRequest; res: ListTemplatesReply };
   RenderTemplate: { req: RenderTemplateRequest; res: RenderTemplateReply };
   LintTemplate: { req: LintTemplateRequest; res: LintTemplateReply };
+  TakeEnvironment: { req: TakeEnvironmentRequest; res: Environment };
+  ReleaseEnvironment: { req: ReleaseEnvironmentRequest; res: Environment };
+  ListAudit: { req: ListAuditRequest; res: ListAuditReply };
 }
 
 /** Server-streaming methods: request and message types. */
@@ -90,6 +97,9 @@ const UNARY: Record<UnaryMethod, true> = {
   ListTemplates: true,
   RenderTemplate: true,
   LintTemplate: true,
+  TakeEnvironment: true,
+  ReleaseEnvironment: true,
+  ListAudit: true,
 };
 const STREAM: Record<StreamMethod, true> = { Subscribe: true, ControlEnvironment: true, TaskLogs: true };
 
@@ -126,6 +136,8 @@ export const HTTP_STATUS_FOR_CODE: Record<string, number> = {
   NOT_FOUND: 404,
   TRANSITION_NOT_ALLOWED: 409,
   BUSY: 409,
+  HELD: 409,
+  PERMISSION_DENIED: 403,
   TIMEOUT: 504,
   UNAVAILABLE: 503,
   UNAUTHENTICATED: 401,

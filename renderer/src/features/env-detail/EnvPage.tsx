@@ -16,6 +16,7 @@ import { TaskDrawer } from '../tasks/TaskDrawer.js';
 import { Overview } from './Overview.js';
 import { TransitionBar } from './TransitionBar.js';
 import { useTransition } from './useTransition.js';
+import { HoldBar } from '../holds/HoldBar.js';
 
 const GraphView = lazy(() => import('../graph/GraphView.js'));
 
@@ -85,6 +86,7 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
           {env.degraded ? <span className="badge warn">degraded</span> : null}
         </section>
       </header>
+      <HoldBar env={env} />
       <TransitionBar state={env.state} busy={busy} envLabel={label} runNumber={env.runNumber} onRun={run} />
       {p ? <ProgressBar label={`${p.transition}${p.phase && p.phase !== 'begin' ? ` (${p.phase})` : ''}`} done={p.done} total={p.total} /> : null}
       {outcome && !outcome.ok && outcome.error ? (
