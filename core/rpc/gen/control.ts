@@ -498,7 +498,8 @@ export interface SubscribeRequest {
  * kind: env.created, env.state, env.transition (begin/progress/end in data.phase), env.destroyed,
  * task.state, task.exit, task.lost, task.event, node.up, node.down, run.start, run.stop,
  * hook.start, hook.end, error, task.restart (data: attempt, reason; exhausted when over budget),
- * env.exclude, env.include (data: role)
+ * env.exclude, env.include (data: role), env.hold (data: action take|release|first-use, holder,
+ * previous, reason), audit (one per mutating request; data: user, role, client, method, outcome, args)
  */
 export interface Event {
   seq: number;
