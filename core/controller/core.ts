@@ -11,7 +11,7 @@ import type { EnvRuntime } from './model/env.js';
 import type { TaskRuntime } from './model/task.js';
 import type { TaskOp, OpBatch } from './transitions/op.js';
 import { ClaimRegistry } from './locks/registry.js';
-import type { MetadataAuthenticator } from './auth/authenticate.js';
+import type { MetadataAuthenticator } from './auth/caller.js';
 
 export interface ControllerConfig {
   home: string;

@@ -1,7 +1,7 @@
 // The controller's entry-point contract (docs/architecture.md, "Entry points").
 import type { WorkflowLoader } from '../workflow/types.js';
 import type { TlsFiles } from '../rpc/tls.js';
-import type { MetadataAuthenticator } from './auth/authenticate.js';
+import type { MetadataAuthenticator } from './auth/caller.js';
 
 export interface ControllerOptions {
   home: string;

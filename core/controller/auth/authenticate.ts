@@ -7,8 +7,7 @@ import { BatonError } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
 import { type Caller, clientKindOf } from './caller.js';
 
-/** metadata -> Caller (ControllerOptions.authenticate: embedders and tests) */
-export type MetadataAuthenticator = (metadata: grpc.Metadata) => Caller;
+export type { MetadataAuthenticator } from './caller.js';
 
 // one authentication per call: the guard (server/guard.ts) and the handler's wrapper share it
 const known = new WeakMap<object, Caller>();

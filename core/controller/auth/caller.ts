@@ -28,3 +28,6 @@ export function clientKindOf(md: grpc.Metadata): ClientKind {
   const sent = String(md.get(CLIENT_HEADER)[0] ?? '');
   return (CLIENT_KINDS as readonly string[]).includes(sent) ? (sent as ClientKind) : 'api';
 }
+
+/** metadata -> Caller, or a thrown UNAUTHENTICATED (ControllerOptions.authenticate: embedders and tests) */
+export type MetadataAuthenticator = (metadata: grpc.Metadata) => Caller;
