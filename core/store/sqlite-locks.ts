@@ -1,7 +1,7 @@
 // The SQLite side of holds and the audit trail (tables: sqlite-schema.ts, HOLDS_MIGRATION and
 // AUDIT_MIGRATION), kept apart from sqlite.ts: the Store methods they add, over the same database.
 import type Database from 'better-sqlite3';
-import type { AuditRow, HoldRecord, Store } from './store.js';
+import type { AuditFilter, AuditRow, HoldRecord, Store } from './store.js';
 
 type Row = Record<string, unknown>;
 
@@ -28,23 +28,34 @@ export function sqliteHolds(db: Database.Database): Pick<Store, 'putHold' | 'del
 export function sqliteAudit(db: Database.Database): Pick<Store, 'appendAudit' | 'listAudit'> {
   const append = db.prepare(`INSERT INTO audit(time_ms, user, role, client, method, env_id, args, outcome, message)
     VALUES (@timeMs, @user, @role, @client, @method, @envId, @args, @outcome, @message)`);
-  // one statement: an empty filter matches everything (the indexes still serve the set ones)
-  const list = db.prepare(`SELECT * FROM audit
-    WHERE (@user = '' OR user = @user) AND (@envId = '' OR env_id = @envId)
-      AND time_ms >= @sinceMs AND (@untilMs = 0 OR time_ms <= @untilMs)
-    ORDER BY time_ms DESC, id DESC LIMIT @limit`);
+  // one statement per shape of filter (at most 16), so that SQLite uses the index for the set
+  // ones: a single statement with "(@user = '' OR user = @user)" scans the whole table
+  const listings = new Map<string, Database.Statement>();
+  const listing = (f: AuditFilter): Database.Statement => {
+    const where: string[] = [];
+    if (f.user) where.push('user = @user');
+    if (f.envId) where.push('env_id = @envId');
+    if (f.sinceMs) where.push('time_ms >= @sinceMs');
+    if (f.untilMs) where.push('time_ms <= @untilMs');
+    const key = where.join(' AND ');
+    let st = listings.get(key);
+    if (!st) {
+      st = db.prepare(`SELECT * FROM audit ${key ? `WHERE ${key}` : ''} ORDER BY time_ms DESC, id DESC LIMIT @limit`);
+      listings.set(key, st);
+    }
+    return st;
+  };
   return {
     async appendAudit(row) {
       return Number(append.run(row).lastInsertRowid);
     },
     async listAudit(filter) {
-      const rows = list.all({
-        user: filter.user ?? '',
-        envId: filter.envId ?? '',
-        sinceMs: filter.sinceMs ?? 0,
-        untilMs: filter.untilMs ?? 0,
-        limit: filter.limit,
-      }) as Row[];
+      const params: Record<string, unknown> = { limit: filter.limit };
+      if (filter.user) params.user = filter.user;
+      if (filter.envId) params.envId = filter.envId;
+      if (filter.sinceMs) params.sinceMs = filter.sinceMs;
+      if (filter.untilMs) params.untilMs = filter.untilMs;
+      const rows = listing(filter).all(params) as Row[];
       return rows.map(
         (r): AuditRow => ({
           id: r.id as number,
