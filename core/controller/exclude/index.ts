@@ -55,8 +55,8 @@ async function underCtx(
   env: EnvRuntime,
   name: string,
   timeoutMs: number,
+  by: string,
   work: (ctx: TransitionCtx) => Promise<void>,
-  by = '',
 ): Promise<TransitionCtx> {
   const ctx = new TransitionCtx(env, name, Date.now() + (timeoutMs > 0 ? timeoutMs : controller.cfg.defaultTimeoutMs), () => {});
   ctx.startedBy = by;
@@ -95,18 +95,11 @@ export async function excludeRole(controller: ControllerCore, envId: string, pat
   const role = env.tree.nodes[idx]!.path;
   const tasks = tasksUnder(env, idx).filter((t) => t.included);
   setIncluded(env, idx, tasks, false);
-  const ctx = await underCtx(
-    controller,
-    env,
-    'EXCLUDE',
-    timeoutMs,
-    async (c) => {
-      c.expectExits = true;
-      c.tolerant = true;
-      await takeDown(controller, c, tasks);
-    },
-    by,
-  );
+  const ctx = await underCtx(controller, env, 'EXCLUDE', timeoutMs, by, async (c) => {
+    c.expectExits = true;
+    c.tolerant = true;
+    await takeDown(controller, c, tasks);
+  });
   replayOtherFaults(controller, ctx, tasks);
   await controller.persist.flush();
   await storeInclusion(controller, env, role, false);
@@ -137,35 +130,21 @@ export async function includeRole(controller: ControllerCore, envId: string, pat
     });
   }
   setIncluded(env, idx, tasks, true);
-  const ctx = await underCtx(
-    controller,
-    env,
-    'INCLUDE',
-    timeoutMs,
-    async (c) => {
-      // a task that does not come up is no failure of the environment: the role goes back out
-      c.tolerant = true;
-      await relaunchToState(controller, c, tasks, 'include');
-    },
-    by,
-  );
+  const ctx = await underCtx(controller, env, 'INCLUDE', timeoutMs, by, async (c) => {
+    // a task that does not come up is no failure of the environment: the role goes back out
+    c.tolerant = true;
+    await relaunchToState(controller, c, tasks, 'include');
+  });
   replayOtherFaults(controller, ctx, tasks);
   const target = env.state;
   const failed = tasks.filter((t) => !t.healthy || t.state !== (target === 'RUNNING' ? 'RUNNING' : 'CONFIGURED'));
   if (failed.length) {
     setIncluded(env, idx, tasks, false);
-    const down = await underCtx(
-      controller,
-      env,
-      'INCLUDE',
-      timeoutMs,
-      async (c) => {
-        c.expectExits = true;
-        c.tolerant = true;
-        await takeDown(controller, c, tasks);
-      },
-      by,
-    );
+    const down = await underCtx(controller, env, 'INCLUDE', timeoutMs, by, async (c) => {
+      c.expectExits = true;
+      c.tolerant = true;
+      await takeDown(controller, c, tasks);
+    });
     replayOtherFaults(controller, down, tasks);
     await controller.persist.flush();
     const why = ctx.nonFatal.find((f) => f.task === failed[0])?.detail;
