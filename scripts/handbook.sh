@@ -10,7 +10,7 @@ shots=test-results/screenshots
 img=docs/handbook/img
 
 rm -rf "$shots"
-BATON_SCREENSHOTS="$PWD/$shots" node --test --test-concurrency=1 dist/test/e2e/console.e2e.test.js
+BATON_SCREENSHOTS="$PWD/$shots" node --test --test-concurrency=1 dist/test/e2e/console.e2e.test.js dist/test/e2e/holds.e2e.test.js
 shopt -s nullglob
 made=("$shots"/*.png)
 if [ "${#made[@]}" -eq 0 ]; then

@@ -15,6 +15,7 @@ import { register as registerRun } from './commands/run.js';
 import { register as registerTask } from './commands/task.js';
 import { register as registerTemplate } from './commands/template.js';
 import { register as registerUser } from './commands/user.js';
+import { register as registerAudit } from './commands/audit.js';
 
 function version(): string {
   try {
@@ -53,6 +54,7 @@ export async function buildProgram(): Promise<Command> {
     registerNode,
     registerRun,
     registerEvents,
+    registerAudit,
     registerTemplate,
     registerLocal,
     registerController,

@@ -84,6 +84,10 @@ export function envToProto(env: EnvRuntime, view: EnvView = {}): Environment {
     degraded: env.degraded || unreachable.length > 0,
     unreachableNodes: unreachable,
     awaitingReap: [], // DestroyEnvironment fills it
+    holder: env.hold?.holder ?? '',
+    heldSinceMs: env.hold?.sinceMs ?? 0,
+    claimedDetectors: env.claim ? [...env.claim.detectors] : [],
+    claimedNodes: env.claim ? [...env.claim.nodes] : [],
   };
 }
 

@@ -11,6 +11,7 @@ import type { EnvRuntime } from './model/env.js';
 import type { TaskRuntime } from './model/task.js';
 import type { TaskOp, OpBatch } from './transitions/op.js';
 import { UserRegistry } from './auth/users.js';
+import { ClaimRegistry } from './locks/registry.js';
 
 export interface ControllerConfig {
   home: string;
@@ -37,6 +38,8 @@ export class ControllerCore {
   readonly tasks = new Map<string, TaskRuntime>();
   /** the users table, in memory (auth/users.ts); loaded at start */
   readonly users: UserRegistry;
+  /** what environments claim exclusively (locks/claims.ts) */
+  readonly claims = new ClaimRegistry();
   /** batches awaiting answers: batch id -> its op */
   readonly batches = new Map<number, { op: TaskOp; batch: OpBatch }>();
   private batchSeq = 0;

@@ -13,9 +13,15 @@ import { killAll } from './transitions/exit.js';
 import { assertIdle, controlEnvironment, getEnv } from './transitions/engine.js';
 import { nodeReachable, recordAwaitingReap, unreachableTasks } from './pending-reaps.js';
 import type { AwaitingReap } from '../rpc/gen/control.js';
+import type { Caller } from './auth/caller.js';
+import { dropHold, holdNew } from './locks/hold.js';
+import { nodeClaimedByOther, releaseClaims, reserveClaims } from './locks/claims.js';
 
-/** Expands, places and stores a new environment. Any error leaves nothing behind. */
-export async function createEnvironment(controller: ControllerCore, req: CreateEnvironmentRequest): Promise<EnvRuntime> {
+/**
+ * Expands, places and stores a new environment, held by its creator (`caller`). Any error leaves
+ * nothing behind; what it claims exclusively and another environment holds is refused (HELD).
+ */
+export async function createEnvironment(controller: ControllerCore, req: CreateEnvironmentRequest, caller?: Caller): Promise<EnvRuntime> {
   if (!req.workflow) throw new BatonError('BAD_INPUT', 'a workflow is required (a name in the template repos or a path)', { where: 'workflow' });
   // BAD_TEMPLATE / BAD_INPUT from the loader pass through as they are
   const expanded = await controller.loader.expand(req.workflow, req.vars ?? {}, {
@@ -41,16 +47,43 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
     expanded,
   );
 
-  // placement: throws PLACEMENT naming the task; nothing is held until every task fits
-  const names = placeTasks(
-    env.active.map((t) => t.spec),
-    nodeSnapshots(controller),
-  );
-  for (let i = 0; i < env.active.length; i++) {
-    const t = env.active[i]!;
-    t.node = names[i]!;
+  // what it claims exclusively: HELD naming the holder when another environment has it
+  reserveClaims(controller, env, caller?.user ?? '');
+  try {
+    // placement: throws PLACEMENT naming the task; nothing is held until every task fits. A node
+    // another environment claims exclusively is not a candidate (locks/claims.ts).
+    const names = placeTasks(
+      env.active.map((t) => t.spec),
+      nodeSnapshots(controller).filter((n) => !nodeClaimedByOther(controller, n.name, env.id)),
+    );
+    for (let i = 0; i < env.active.length; i++) {
+      const t = env.active[i]!;
+      t.node = names[i]!;
+    }
+    await storeNew(controller, env, expanded);
+  } catch (e) {
+    releaseClaims(controller, env.id);
+    throw e;
   }
+  if (caller) holdNew(controller, env, caller.user);
 
+  controller.envs.set(env.id, env);
+  for (const t of env.tasks) {
+    controller.tasks.set(t.id, t);
+    if (t.node) controller.nodes.get(t.node)?.assign(t);
+  }
+  controller.emit({
+    kind: 'env.created',
+    envId: env.id,
+    state: env.state,
+    message: `environment ${env.id} created from ${req.workflow}${caller ? ` by ${caller.user}` : ''}`,
+    data: { workflow: req.workflow, name: env.name, tasks: String(env.active.length), owner: env.owner, ...(caller ? { holder: caller.user } : {}) },
+  });
+  if (req.autoDeploy) await controlEnvironment(controller, env.id, 'DEPLOY', { by: caller?.user });
+  return env;
+}
+
+async function storeNew(controller: ControllerCore, env: EnvRuntime, expanded: EnvRuntime['expanded']): Promise<void> {
   await controller.store.putEnvironment({
     id: env.id,
     name: env.name,
@@ -73,21 +106,6 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
     env.tasks.map((t) => t.node),
   );
   await controller.store.putTaskStateVector(env.id, encodeTaskStates(env.tasks));
-
-  controller.envs.set(env.id, env);
-  for (const t of env.tasks) {
-    controller.tasks.set(t.id, t);
-    if (t.node) controller.nodes.get(t.node)?.assign(t);
-  }
-  controller.emit({
-    kind: 'env.created',
-    envId: env.id,
-    state: env.state,
-    message: `environment ${env.id} created from ${req.workflow}`,
-    data: { workflow: req.workflow, name: env.name, tasks: String(env.active.length), owner: env.owner },
-  });
-  if (req.autoDeploy) await controlEnvironment(controller, env.id, 'DEPLOY');
-  return env;
 }
 
 /**
@@ -95,13 +113,19 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
  * `awaitingReap`: the tasks whose agent was away (before or during the kill), which may still run;
  * they are kept on record (pending-reaps.ts) and reaped when their agent comes back.
  */
-export async function destroyEnvironment(controller: ControllerCore, id: string, force: boolean): Promise<{ env: EnvRuntime; awaitingReap: AwaitingReap[] }> {
+export async function destroyEnvironment(
+  controller: ControllerCore,
+  id: string,
+  force: boolean,
+  by = '',
+): Promise<{ env: EnvRuntime; awaitingReap: AwaitingReap[] }> {
   const env = getEnv(controller, id);
   assertIdle(env);
   const away = unreachableTasks(controller, env.tasks);
   const exitBefore = new Map(env.tasks.map((t) => [t, t.exit]));
   const candidates = env.tasks.filter((t) => t.launched || t.lost);
   const ctx = new TransitionCtx(env, 'DESTROY', Date.now() + controller.cfg.defaultTimeoutMs, () => {});
+  ctx.startedBy = by;
   ctx.expectExits = true;
   ctx.tolerant = true;
   env.ctx = ctx;
@@ -123,6 +147,8 @@ export async function destroyEnvironment(controller: ControllerCore, id: string,
   await controller.store.deleteTasks(env.id);
   controller.envs.delete(env.id);
   for (const t of env.tasks) controller.tasks.delete(t.id);
+  releaseClaims(controller, env.id);
+  dropHold(controller, env);
   const pending = awaitingReap.length
     ? `; ${awaitingReap.length} task(s) await reaping on ${[...new Set(awaitingReap.map((x) => x.node))].join(', ')} (agent away)`
     : '';

@@ -14,6 +14,8 @@ import { ControllerCore } from './core.js';
 import { AgentPool } from './agents/pool.js';
 import { checkAgentLossGrace } from './agents/grace.js';
 import { restore, startRestoreGrace } from './restore.js';
+import { restoreHolds } from './locks/hold.js';
+import { restoreClaims } from './locks/claims.js';
 import { startReconcile } from './reconcile/index.js';
 import { createServer, bind } from './server/index.js';
 import { packageRoot } from './root.js';
@@ -99,6 +101,8 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     await controller.events.init();
     await controller.users.load();
     await restore(controller);
+    await restoreHolds(controller);
+    restoreClaims(controller);
     const port = tls && listen.kind === 'tcp' ? await bindTls(server, listen.grpc, serverCredentials(listen, tls)) : await bind(server, listen.grpc);
     controller.address = listen.kind === 'unix' ? `unix://${listen.path}` : `${listen.host}:${port}`;
   } catch (e) {

@@ -20,6 +20,9 @@ import {
   SubscribeRequest,
   TaskLogsRequest,
   WhoAmIRequest,
+  TakeEnvironmentRequest,
+  ReleaseEnvironmentRequest,
+  ListAuditRequest,
 } from '../rpc/gen/control.js';
 import type { StreamMethod, StreamRequest, UnaryMethod, UnaryRequest } from './contract.js';
 
@@ -45,6 +48,9 @@ export const UNARY_REQUESTS: { [M in UnaryMethod]: FromJson<UnaryRequest<M>> } =
   RenderTemplate: RenderTemplateRequest,
   LintTemplate: LintTemplateRequest,
   WhoAmI: WhoAmIRequest,
+  TakeEnvironment: TakeEnvironmentRequest,
+  ReleaseEnvironment: ReleaseEnvironmentRequest,
+  ListAudit: ListAuditRequest,
 };
 
 export const STREAM_REQUESTS: { [M in StreamMethod]: FromJson<StreamRequest<M>> } = {

@@ -42,6 +42,10 @@ import type {
   TaskLogsRequest,
   WhoAmIReply,
   WhoAmIRequest,
+  TakeEnvironmentRequest,
+  ReleaseEnvironmentRequest,
+  ListAuditRequest,
+  ListAuditReply,
 } from '../rpc/gen/control.js';
 import type { ErrorDetail, LogChunk } from '../rpc/gen/common.js';
 
@@ -65,6 +69,9 @@ export interface UnaryContract {
   LintTemplate: { req: LintTemplateRequest; res: LintTemplateReply };
   /** who the console acts for (the user of the token its gateway was started with) */
   WhoAmI: { req: WhoAmIRequest; res: WhoAmIReply };
+  TakeEnvironment: { req: TakeEnvironmentRequest; res: Environment };
+  ReleaseEnvironment: { req: ReleaseEnvironmentRequest; res: Environment };
+  ListAudit: { req: ListAuditRequest; res: ListAuditReply };
 }
 
 /** Server-streaming methods: request and message types. */
@@ -100,6 +107,9 @@ const UNARY: Record<UnaryMethod, true> = {
   RenderTemplate: true,
   LintTemplate: true,
   WhoAmI: true,
+  TakeEnvironment: true,
+  ReleaseEnvironment: true,
+  ListAudit: true,
 };
 const STREAM: Record<StreamMethod, true> = { Subscribe: true, ControlEnvironment: true, TaskLogs: true };
 
@@ -146,7 +156,7 @@ export const HTTP_STATUS_FOR_CODE: Record<string, number> = {
   HOOK_FAILED: 422,
   GO_ERROR: 422,
   ALREADY_OWNED: 409,
-  HELD: 423,
+  HELD: 423, // Locked: another user holds the environment or the resource
   INTERNAL: 500,
 };
 

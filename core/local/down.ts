@@ -56,7 +56,7 @@ export async function localDown(opts: LocalDownOptions): Promise<LocalDownReport
   if (state) {
     // 1. environments: destroy each (the controller's graded kill of its tasks)
     let ctlPid = 0;
-    const c = connectControl(state.controller.address, { token: state.token });
+    const c = connectControl(state.controller.address, { token: state.token, client: 'cli' });
     try {
       const info = await c.call('getInfo', {}, 3000);
       ctlPid = info.pid;

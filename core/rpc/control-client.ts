@@ -90,6 +90,8 @@ export function connectControl(address: string, options: ConnectOptions = {}): C
     ...channelOptions,
   });
   const failure = (e: unknown) => explainTlsFailure(fromServiceError(e), address, !!tls);
+  // the token and the client kind travel by the interceptors above
+  const metadata = () => new grpc.Metadata();
 
   return {
     address,
@@ -101,7 +103,7 @@ export function connectControl(address: string, options: ConnectOptions = {}): C
           def.requestSerialize,
           def.responseDeserialize,
           request,
-          new grpc.Metadata(),
+          metadata(),
           { deadline: Date.now() + timeoutMs },
           (err, reply) => (err ? reject(failure(err)) : resolve(reply as ControlReply<M>)),
         );
@@ -110,7 +112,7 @@ export function connectControl(address: string, options: ConnectOptions = {}): C
     stream<M extends ControlStreamMethod>(method: M, request: ControlRequest<M>, streamOptions: StreamOptions = {}) {
       const def = definitionOf(method);
       const callOptions: grpc.CallOptions = streamOptions.timeoutMs ? { deadline: Date.now() + streamOptions.timeoutMs } : {};
-      const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, request, new grpc.Metadata(), callOptions);
+      const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, request, metadata(), callOptions);
       return typedStream(call as grpc.ClientReadableStream<ControlReply<M>>, failure);
     },
     close() {

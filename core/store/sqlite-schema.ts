@@ -114,3 +114,40 @@ CREATE TABLE IF NOT EXISTS users (
   token_ms INTEGER NOT NULL
 );
 `;
+
+/**
+ * Migration "holds" (additive): who holds each environment (core/controller/locks/). A row per
+ * held environment; none when it is free. Claims need no table: they are part of the stored
+ * expanded workflow and are rebuilt from it at restore.
+ */
+export const HOLDS_MIGRATION = `
+CREATE TABLE IF NOT EXISTS holds (
+  env_id TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  since_ms INTEGER NOT NULL,
+  reason TEXT NOT NULL DEFAULT ''
+);
+`;
+
+/**
+ * Migration "audit" (additive): the audit trail, a table of its own rather than events of kind
+ * `audit` (core/controller/audit/): it is read by user, environment and time range (indexed
+ * here; the events table has no user column), and it is kept when old events are pruned.
+ */
+export const AUDIT_MIGRATION = `
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_ms INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  role TEXT NOT NULL,
+  client TEXT NOT NULL,
+  method TEXT NOT NULL,
+  env_id TEXT NOT NULL DEFAULT '',
+  args TEXT NOT NULL DEFAULT '{}',
+  outcome TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_time ON audit(time_ms);
+CREATE INDEX IF NOT EXISTS audit_user ON audit(user, time_ms);
+CREATE INDEX IF NOT EXISTS audit_env ON audit(env_id, time_ms);
+`;

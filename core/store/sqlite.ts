@@ -4,8 +4,9 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EnvRecord, EventRecord, IntentRecord, NodeRecord, RunRecord, Store, TaskRecord } from './store.js';
-import { INTENTS_MIGRATION, SCHEMA, SCHEMA_VERSION, USERS_MIGRATION } from './sqlite-schema.js';
+import { AUDIT_MIGRATION, HOLDS_MIGRATION, INTENTS_MIGRATION, SCHEMA, SCHEMA_VERSION, USERS_MIGRATION } from './sqlite-schema.js';
 import { sqliteUsers } from './sqlite-users.js';
+import { sqliteAudit, sqliteHolds } from './sqlite-locks.js';
 import { packExpanded, unpackExpanded } from './pack.js';
 
 type Row = Record<string, unknown>;
@@ -35,6 +36,8 @@ export function openSqliteStore(file: string): Store {
   db.exec(SCHEMA);
   db.exec(INTENTS_MIGRATION);
   db.exec(USERS_MIGRATION);
+  db.exec(HOLDS_MIGRATION);
+  db.exec(AUDIT_MIGRATION);
   const ver = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as Row | undefined;
   if (!ver) db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
 
@@ -306,6 +309,8 @@ export function openSqliteStore(file: string): Store {
     },
 
     ...sqliteUsers(db),
+    ...sqliteHolds(db),
+    ...sqliteAudit(db),
 
     async getMeta(key) {
       const r = st.getMeta.get(key) as Row | undefined;

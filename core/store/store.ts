@@ -93,6 +93,39 @@ export interface UserRecord {
   tokenMs: number;
 }
 
+/** Who holds an environment (controller/locks/): one row per held environment. */
+export interface HoldRecord {
+  envId: string;
+  holder: string;
+  sinceMs: number;
+  /** why it was taken over ('' when its creator holds it) */
+  reason: string;
+}
+
+/** One mutating request of the audit trail (controller/audit/). */
+export interface AuditRow {
+  id: number; // assigned by the store, increasing
+  timeMs: number;
+  user: string;
+  role: string;
+  client: string;
+  method: string;
+  envId: string;
+  /** the request as JSON, trimmed */
+  args: string;
+  outcome: string;
+  message: string;
+}
+
+export interface AuditFilter {
+  user?: string;
+  envId?: string;
+  sinceMs?: number;
+  untilMs?: number;
+  /** newest first, at most this many */
+  limit: number;
+}
+
 export interface Store {
   readonly describe: string; // sqlite:<path> / etcd:<endpoints>
 
@@ -149,6 +182,15 @@ export interface Store {
   putUser(user: UserRecord): Promise<void>;
   deleteUser(name: string): Promise<void>;
   listUsers(): Promise<UserRecord[]>;
+  /** Records (or replaces) the environment's holder. */
+  putHold(hold: HoldRecord): Promise<void>;
+  deleteHold(envId: string): Promise<void>;
+  listHolds(): Promise<HoldRecord[]>;
+
+  /** Appends one audit row; returns its id. */
+  appendAudit(row: Omit<AuditRow, 'id'>): Promise<number>;
+  /** Audit rows matching every given filter, newest first. */
+  listAudit(filter: AuditFilter): Promise<AuditRow[]>;
 
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;

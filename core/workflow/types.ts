@@ -104,6 +104,13 @@ export interface ChannelEdgeSpec {
   type: string;
 }
 
+/** What an environment of this workflow holds exclusively (core/workflow/claims.ts). */
+export interface WorkflowClaims {
+  detectors: string[];
+  /** a node label selector: every node whose labels include all of these */
+  nodes: Record<string, string>;
+}
+
 export interface ExpandedWorkflow {
   name: string;
   description: string;
@@ -116,6 +123,8 @@ export interface ExpandedWorkflow {
   tasks: TaskSpec[];
   hooks: HookSpec[];
   channels: ChannelEdgeSpec[];
+  /** the workflow's `claims`, when it has any */
+  claims?: WorkflowClaims;
 }
 
 export interface WorkflowSummary {

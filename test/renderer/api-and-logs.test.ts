@@ -87,6 +87,10 @@ describe('events filter', () => {
     const failedEnd = event({ kind: 'env.transition', state: 'ERROR', transition: 'CONFIGURE', data: { phase: 'end', ok: 'false' } });
     expect(filterEvents([whileInError, failedEnd], { groups: ['error'], envId: '', text: '' })).toEqual([failedEnd]);
     expect(kindGroup('hook.end')).toBe('hook');
+    // an audit record is its own group, not an error (a refused request is not a failure of the farm)
+    expect(kindGroup('audit')).toBe('audit');
+    const refused = event({ kind: 'audit', data: { user: 'bob', outcome: 'HELD' } });
+    expect(filterEvents([refused], { groups: ['error'], envId: '', text: '' })).toEqual([]);
   });
   it("filters by environment and by text, including the error's task", () => {
     expect(filterEvents(evs, { groups: [], envId: 'e2', text: '' })).toHaveLength(1);

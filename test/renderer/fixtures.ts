@@ -53,6 +53,10 @@ export function env(p: Partial<Environment> & { id: string }): Environment {
     degraded: false,
     awaitingReap: [],
     unreachableNodes: [],
+    holder: '',
+    heldSinceMs: 0,
+    claimedDetectors: [],
+    claimedNodes: [],
     ...p,
   };
 }

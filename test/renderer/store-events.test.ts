@@ -35,6 +35,21 @@ describe('applyEvents', () => {
     expect(next.tasks!.get('t3')).toBe(s.tasks.get('t3'));
   });
 
+  it('follows who holds an environment: a take-over names the new holder, a release frees it', () => {
+    const s = slice();
+    const took = applyEvents(s, [event({ kind: 'env.hold', timeMs: 5000, data: { action: 'take', holder: 'erin', previous: 'alice', reason: 'x' } })], {
+      liveSinceMs: 0,
+    });
+    expect(took.next.envs!.get('env-1')!.holder).toBe('erin');
+    expect(took.next.envs!.get('env-1')!.heldSinceMs).toBe(5000);
+    expect(took.effects).toContainEqual({ kind: 'refreshEnv', envId: 'env-1' });
+    const released = applyEvents({ ...s, ...took.next } as EventSlice, [event({ kind: 'env.hold', data: { action: 'release', holder: '' } })], {
+      liveSinceMs: 0,
+    });
+    expect(released.next.envs!.get('env-1')!.holder).toBe('');
+    expect(released.next.envs!.get('env-1')!.heldSinceMs).toBe(0);
+  });
+
   it('moves the environment task counts with the task states, once per batch', () => {
     const s = slice();
     const batch = ['t1', 't2', 't3'].map((id) => event({ kind: 'task.state', taskId: id, state: 'RUNNING' }));

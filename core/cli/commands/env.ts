@@ -14,6 +14,7 @@ import { fmtAge, fmtDuration, info, isJsonMode, out, printJson, table, withJson 
 import { progressView, runTransition } from '../progress.js';
 import { renderRoleTree, renderTaskTable } from '../tree.js';
 import { registerRoleCommands } from './env-roles.js';
+import { holdText, registerHoldCommands } from './env-holds.js';
 
 /** A workflow file or repo given as a local path is sent absolute (the controller's cwd differs). */
 function localPath(p: string | undefined): string {
@@ -116,6 +117,10 @@ export function register(program: Command): void {
           .map(([k, v]) => `${k}=${v}`)
           .join(' ');
         out(`  created ${fmtAge(e.createdMs)} ago${e.owner ? ` by ${e.owner}` : ''}${e.repo ? `, repo ${e.repo}${e.revision ? `@${e.revision}` : ''}` : ''}`);
+        out(`  ${holdText(e)}`);
+        if (e.claimedDetectors.length || e.claimedNodes.length) {
+          out(`  claims ${[...e.claimedDetectors.map((d) => `detector ${d}`), ...e.claimedNodes.map((n) => `node ${n}`)].join(', ')}`);
+        }
         if (vars) out(`  vars ${vars}`);
         out(`  tasks ${countsText(e)}`);
         if (e.error?.code) {
@@ -175,4 +180,5 @@ export function register(program: Command): void {
   });
 
   registerRoleCommands(env);
+  registerHoldCommands(env);
 }

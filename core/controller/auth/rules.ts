@@ -41,4 +41,10 @@ export const RULES: Record<Method, Rule> = {
   addUser: { role: 'admin', mutating: true },
   removeUser: { role: 'admin', mutating: true },
   newUserToken: { role: 'admin', mutating: true },
+  // holds (locks/): taking over someone's hold is an expert's call, with a reason; releasing is
+  // for the holder (any role that may drive) or an expert, checked by the handler
+  takeEnvironment: { role: 'expert', mutating: true },
+  releaseEnvironment: { role: 'shifter', mutating: true },
+  // the audit trail is the control room's shared record, readable like the events (audit/)
+  listAudit: { role: 'observer', mutating: false },
 };

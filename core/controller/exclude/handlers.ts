@@ -7,11 +7,11 @@ import { excludeRole, includeRole } from './index.js';
 
 export function roleHandlers(controller: ControllerCore): Pick<ControlServer, 'excludeRole' | 'includeRole'> {
   return {
-    excludeRole: unary<RoleRequest, Environment>(controller, async (req) =>
-      envToProto(await excludeRole(controller, req.envId, req.role, req.timeoutMs), { withTasks: true, withTree: true }),
+    excludeRole: unary<RoleRequest, Environment>(controller, async (req, _call, caller) =>
+      envToProto(await excludeRole(controller, req.envId, req.role, req.timeoutMs, caller.user), { withTasks: true, withTree: true }),
     ),
-    includeRole: unary<RoleRequest, Environment>(controller, async (req) =>
-      envToProto(await includeRole(controller, req.envId, req.role, req.timeoutMs), { withTasks: true, withTree: true }),
+    includeRole: unary<RoleRequest, Environment>(controller, async (req, _call, caller) =>
+      envToProto(await includeRole(controller, req.envId, req.role, req.timeoutMs, caller.user), { withTasks: true, withTree: true }),
     ),
   };
 }

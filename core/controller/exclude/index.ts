@@ -55,9 +55,11 @@ async function underCtx(
   env: EnvRuntime,
   name: string,
   timeoutMs: number,
+  by: string,
   work: (ctx: TransitionCtx) => Promise<void>,
 ): Promise<TransitionCtx> {
   const ctx = new TransitionCtx(env, name, Date.now() + (timeoutMs > 0 ? timeoutMs : controller.cfg.defaultTimeoutMs), () => {});
+  ctx.startedBy = by;
   env.ctx = ctx;
   controller.envTouched(env);
   try {
@@ -83,7 +85,7 @@ async function takeDown(controller: ControllerCore, ctx: TransitionCtx, tasks: T
   for (const t of tasks) controller.persist.task(t);
 }
 
-export async function excludeRole(controller: ControllerCore, envId: string, path: string, timeoutMs = 0): Promise<EnvRuntime> {
+export async function excludeRole(controller: ControllerCore, envId: string, path: string, timeoutMs = 0, by = ''): Promise<EnvRuntime> {
   const env = getEnv(controller, envId);
   const idx = roleIndex(env, path);
   await backgroundSettled(env);
@@ -93,7 +95,7 @@ export async function excludeRole(controller: ControllerCore, envId: string, pat
   const role = env.tree.nodes[idx]!.path;
   const tasks = tasksUnder(env, idx).filter((t) => t.included);
   setIncluded(env, idx, tasks, false);
-  const ctx = await underCtx(controller, env, 'EXCLUDE', timeoutMs, async (c) => {
+  const ctx = await underCtx(controller, env, 'EXCLUDE', timeoutMs, by, async (c) => {
     c.expectExits = true;
     c.tolerant = true;
     await takeDown(controller, c, tasks);
@@ -111,7 +113,7 @@ export async function excludeRole(controller: ControllerCore, envId: string, pat
   return env;
 }
 
-export async function includeRole(controller: ControllerCore, envId: string, path: string, timeoutMs = 0): Promise<EnvRuntime> {
+export async function includeRole(controller: ControllerCore, envId: string, path: string, timeoutMs = 0, by = ''): Promise<EnvRuntime> {
   const env = getEnv(controller, envId);
   const idx = roleIndex(env, path);
   await backgroundSettled(env);
@@ -128,7 +130,7 @@ export async function includeRole(controller: ControllerCore, envId: string, pat
     });
   }
   setIncluded(env, idx, tasks, true);
-  const ctx = await underCtx(controller, env, 'INCLUDE', timeoutMs, async (c) => {
+  const ctx = await underCtx(controller, env, 'INCLUDE', timeoutMs, by, async (c) => {
     // a task that does not come up is no failure of the environment: the role goes back out
     c.tolerant = true;
     await relaunchToState(controller, c, tasks, 'include');
@@ -138,7 +140,7 @@ export async function includeRole(controller: ControllerCore, envId: string, pat
   const failed = tasks.filter((t) => !t.healthy || t.state !== (target === 'RUNNING' ? 'RUNNING' : 'CONFIGURED'));
   if (failed.length) {
     setIncluded(env, idx, tasks, false);
-    const down = await underCtx(controller, env, 'INCLUDE', timeoutMs, async (c) => {
+    const down = await underCtx(controller, env, 'INCLUDE', timeoutMs, by, async (c) => {
       c.expectExits = true;
       c.tolerant = true;
       await takeDown(controller, c, tasks);

@@ -7,6 +7,7 @@ import { StateCounts } from './counts.js';
 import { RoleTree } from './tree.js';
 import { TaskRuntime } from './task.js';
 import type { TransitionCtx } from './transition.js';
+import type { Claim, Hold } from '../locks/registry.js';
 
 export interface EnvInit {
   id: string;
@@ -41,6 +42,10 @@ export class EnvRuntime {
   destroyed = false;
   /** the transition under way (its context), null when idle */
   ctx: TransitionCtx | null = null;
+  /** who drives it (locks/hold.ts); null: free, the first user who drives it takes it */
+  hold: Hold | null = null;
+  /** what it claims exclusively (locks/claims.ts), if anything */
+  claim: Claim | null = null;
 
   readonly tasks: TaskRuntime[] = [];
   /** included tasks only: what transitions act on */

@@ -31,6 +31,8 @@ const EVENT_EVERY_TICKS = 5;
 
 export class TransitionCtx {
   readonly startMs = Date.now();
+  /** the user who asked for it ('' : the controller's own work, e.g. a restart); BUSY names them */
+  startedBy = '';
   aborted = false;
   /** EXIT and destroy: task exits are what we want, not failures */
   expectExits = false;

@@ -38,8 +38,9 @@ export function withGuard(controller: ControllerCore, handlers: ControlServer): 
         refuse(e);
         return;
       }
-      const audit = (outcome: string, message?: string) => {
-        if (rule.mutating) recordAudit(controller, { method: name, caller, request: call.request, outcome, message });
+      const startedMs = Date.now();
+      const audit = (outcome: string, message?: string, reply?: unknown) => {
+        if (rule.mutating) recordAudit(controller, { method: name, caller, request: call.request, outcome, message, reply, startedMs });
       };
       try {
         authorize(controller, name, call.request, caller);
@@ -54,11 +55,21 @@ export function withGuard(controller: ControllerCore, handlers: ControlServer): 
           if (err) {
             const failed = fromServiceError(err);
             audit(failed.detail.code, failed.message);
-          } else audit('ok');
+          } else audit('ok', undefined, value);
           callback(err, value);
         });
       } else {
         let ended = false;
+        // the last message written: a ControlEnvironment's final progress says whether it failed
+        let last: unknown;
+        if (rule.mutating) {
+          const stream = call as grpc.ServerWritableStream<unknown, unknown>;
+          const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+          stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+            last = chunk;
+            return write(chunk, ...rest);
+          }) as typeof stream.write;
+        }
         call.on('error', (err) => {
           if (ended) return;
           ended = true;
@@ -68,7 +79,7 @@ export function withGuard(controller: ControllerCore, handlers: ControlServer): 
         call.on('finish', () => {
           if (ended) return;
           ended = true;
-          audit('ok');
+          audit('ok', undefined, last);
         });
         handler(call);
       }

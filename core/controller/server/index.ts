@@ -9,6 +9,8 @@ import { nodeHandlers } from './nodes.js';
 import { templateHandlers } from './templates.js';
 import { infoHandlers } from './info.js';
 import { roleHandlers } from '../exclude/handlers.js';
+import { holdHandlers } from '../locks/handlers.js';
+import { auditHandlers } from '../audit/handlers.js';
 import { addReflection, DESCRIPTOR_SET } from './reflection.js';
 import { withLimits } from './limited.js';
 import { withGuard } from './guard.js';
@@ -30,6 +32,8 @@ export function controlServer(controller: ControllerCore, pool: AgentPool): Cont
       ...templateHandlers(controller),
       ...roleHandlers(controller),
       ...userHandlers(controller),
+      ...holdHandlers(controller),
+      ...auditHandlers(controller),
     }),
   );
 }

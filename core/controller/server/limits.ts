@@ -65,6 +65,9 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
   AddUserRequest: { name: ID, role: text(64) },
   RemoveUserRequest: { name: ID },
   NewUserTokenRequest: { name: ID },
+  TakeEnvironmentRequest: { id: ID, reason: text(1 * KIB) },
+  ReleaseEnvironmentRequest: { id: ID },
+  ListAuditRequest: { user: ID, envId: ID, sinceMs: number(Number.MAX_SAFE_INTEGER), untilMs: number(Number.MAX_SAFE_INTEGER), limit: number(100_000) },
   SubscribeRequest: { fromSeq: number(Number.MAX_SAFE_INTEGER), envId: ID, kinds: { kind: 'list', maxItems: 64, maxItemBytes: 64 }, replayAll: bool },
 };
 

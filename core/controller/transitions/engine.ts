@@ -26,11 +26,14 @@ import { backgroundSettled } from './background.js';
 import { clearIntent, recordIntent } from './intent.js';
 import { assertTasksPresent } from './presence.js';
 import { assertReachable } from '../agents/grace.js';
+import { busyError } from './busy.js';
 
 export interface ControlOptions {
   timeoutMs?: number;
   args?: Record<string, string>;
   onProgress?: (p: ControlProgress) => void;
+  /** the user who asked for it: a BUSY refusal meanwhile names them */
+  by?: string;
 }
 
 export function getEnv(controller: ControllerCore, id: string): EnvRuntime {
@@ -40,9 +43,7 @@ export function getEnv(controller: ControllerCore, id: string): EnvRuntime {
 }
 
 export function assertIdle(env: EnvRuntime): void {
-  if (env.ctx) {
-    throw new BatonError('BUSY', `environment ${env.id} is busy: ${env.ctx.transition} is under way`, { envId: env.id, transition: env.ctx.transition });
-  }
+  if (env.ctx) throw busyError(env, env.ctx);
 }
 
 function setState(controller: ControllerCore, env: EnvRuntime, to: EnvState, transition: string): void {
@@ -128,6 +129,7 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
     }
   };
   const ctx = new TransitionCtx(env, t, Date.now() + timeoutMs, progress);
+  ctx.startedBy = opts.by ?? '';
   env.ctx = ctx;
   controller.envTouched(env);
   const from = env.state;

@@ -158,6 +158,12 @@ export interface Environment {
    * end themselves after their orphan grace).
    */
   awaitingReap: AwaitingReap[];
+  /** the user who holds it (drives it; others are refused with HELD), '' when free */
+  holder: string;
+  heldSinceMs: number;
+  /** what it claims exclusively (the workflow's `claims`): detector names, and node names */
+  claimedDetectors: string[];
+  claimedNodes: string[];
 }
 
 export interface Environment_VarsEntry {
@@ -492,7 +498,8 @@ export interface SubscribeRequest {
  * kind: env.created, env.state, env.transition (begin/progress/end in data.phase), env.destroyed,
  * task.state, task.exit, task.lost, task.event, node.up, node.down, run.start, run.stop,
  * hook.start, hook.end, error, task.restart (data: attempt, reason; exhausted when over budget),
- * env.exclude, env.include (data: role)
+ * env.exclude, env.include (data: role), env.hold (data: action take|release|first-use, holder,
+ * previous, reason), audit (one per mutating request; data: user, role, client, method, outcome, args)
  */
 export interface Event {
   seq: number;
@@ -565,6 +572,52 @@ export interface UserToken {
     | undefined;
   /** shown once: only its hash is kept */
   token: string;
+}
+
+export interface TakeEnvironmentRequest {
+  id: string;
+  /** required: why the hold is taken over (in the audit trail) */
+  reason: string;
+}
+
+export interface ReleaseEnvironmentRequest {
+  id: string;
+}
+
+export interface ListAuditRequest {
+  /** only this user's requests ('' : all) */
+  user: string;
+  /** only requests on this environment */
+  envId: string;
+  /** from this time on (0: from the start) */
+  sinceMs: number;
+  /** up to this time (0: now) */
+  untilMs: number;
+  /** newest first; 0: 1000 */
+  limit: number;
+}
+
+/** One mutating request as the controller saw it. */
+export interface AuditRecord {
+  id: number;
+  timeMs: number;
+  user: string;
+  role: string;
+  /** console, cli, api, hook */
+  client: string;
+  /** as in control.proto, e.g. ControlEnvironment */
+  method: string;
+  envId: string;
+  /** the request as JSON, long values cut (marked with …) */
+  argsJson: string;
+  /** ok, or the error code the caller got */
+  outcome: string;
+  /** the error's message, or what was done */
+  message: string;
+}
+
+export interface ListAuditReply {
+  records: AuditRecord[];
 }
 
 function createBaseGetInfoRequest(): GetInfoRequest {
@@ -1726,6 +1779,10 @@ function createBaseEnvironment(): Environment {
     degraded: false,
     unreachableNodes: [],
     awaitingReap: [],
+    holder: "",
+    heldSinceMs: 0,
+    claimedDetectors: [],
+    claimedNodes: [],
   };
 }
 
@@ -1790,6 +1847,18 @@ export const Environment: MessageFns<Environment> = {
     }
     for (const v of message.awaitingReap) {
       AwaitingReap.encode(v!, writer.uint32(562).fork()).join();
+    }
+    if (message.holder !== "") {
+      writer.uint32(882).string(message.holder);
+    }
+    if (message.heldSinceMs !== 0) {
+      writer.uint32(888).int64(message.heldSinceMs);
+    }
+    for (const v of message.claimedDetectors) {
+      writer.uint32(898).string(v!);
+    }
+    for (const v of message.claimedNodes) {
+      writer.uint32(906).string(v!);
     }
     return writer;
   },
@@ -1970,6 +2039,38 @@ export const Environment: MessageFns<Environment> = {
             message.awaitingReap.push(AwaitingReap.decode(reader, reader.uint32()));
             continue;
           }
+          case 110: {
+            if (tag !== 882) {
+              break;
+            }
+
+            message.holder = reader.string();
+            continue;
+          }
+          case 111: {
+            if (tag !== 888) {
+              break;
+            }
+
+            message.heldSinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 112: {
+            if (tag !== 898) {
+              break;
+            }
+
+            message.claimedDetectors.push(reader.string());
+            continue;
+          }
+          case 113: {
+            if (tag !== 906) {
+              break;
+            }
+
+            message.claimedNodes.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2038,6 +2139,22 @@ export const Environment: MessageFns<Environment> = {
         ? object.awaitingReap.map((e: any) => AwaitingReap.fromJSON(e))
         : globalThis.Array.isArray(object?.awaiting_reap)
         ? object.awaiting_reap.map((e: any) => AwaitingReap.fromJSON(e))
+        : [],
+      holder: isSet(object.holder) ? globalThis.String(object.holder) : "",
+      heldSinceMs: isSet(object.heldSinceMs)
+        ? globalThis.Number(object.heldSinceMs)
+        : isSet(object.held_since_ms)
+        ? globalThis.Number(object.held_since_ms)
+        : 0,
+      claimedDetectors: globalThis.Array.isArray(object?.claimedDetectors)
+        ? object.claimedDetectors.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.claimed_detectors)
+        ? object.claimed_detectors.map((e: any) => globalThis.String(e))
+        : [],
+      claimedNodes: globalThis.Array.isArray(object?.claimedNodes)
+        ? object.claimedNodes.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.claimed_nodes)
+        ? object.claimed_nodes.map((e: any) => globalThis.String(e))
         : [],
     };
   },
@@ -2110,6 +2227,18 @@ export const Environment: MessageFns<Environment> = {
     if (message.awaitingReap?.length) {
       obj.awaitingReap = message.awaitingReap.map((e) => AwaitingReap.toJSON(e));
     }
+    if (message.holder !== "") {
+      obj.holder = message.holder;
+    }
+    if (message.heldSinceMs !== 0) {
+      obj.heldSinceMs = Math.round(message.heldSinceMs);
+    }
+    if (message.claimedDetectors?.length) {
+      obj.claimedDetectors = message.claimedDetectors;
+    }
+    if (message.claimedNodes?.length) {
+      obj.claimedNodes = message.claimedNodes;
+    }
     return obj;
   },
 
@@ -2152,6 +2281,10 @@ export const Environment: MessageFns<Environment> = {
     message.degraded = object.degraded ?? false;
     message.unreachableNodes = object.unreachableNodes?.map((e) => e) || [];
     message.awaitingReap = object.awaitingReap?.map((e) => AwaitingReap.fromPartial(e)) || [];
+    message.holder = object.holder ?? "";
+    message.heldSinceMs = object.heldSinceMs ?? 0;
+    message.claimedDetectors = object.claimedDetectors?.map((e) => e) || [];
+    message.claimedNodes = object.claimedNodes?.map((e) => e) || [];
     return message;
   },
 };
@@ -8371,6 +8504,608 @@ export const UserToken: MessageFns<UserToken> = {
   },
 };
 
+function createBaseTakeEnvironmentRequest(): TakeEnvironmentRequest {
+  return { id: "", reason: "" };
+}
+
+export const TakeEnvironmentRequest: MessageFns<TakeEnvironmentRequest> = {
+  encode(message: TakeEnvironmentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TakeEnvironmentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTakeEnvironmentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TakeEnvironmentRequest {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: TakeEnvironmentRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TakeEnvironmentRequest>, I>>(base?: I): TakeEnvironmentRequest {
+    return TakeEnvironmentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TakeEnvironmentRequest>, I>>(object: I): TakeEnvironmentRequest {
+    const message = createBaseTakeEnvironmentRequest();
+    message.id = object.id ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseReleaseEnvironmentRequest(): ReleaseEnvironmentRequest {
+  return { id: "" };
+}
+
+export const ReleaseEnvironmentRequest: MessageFns<ReleaseEnvironmentRequest> = {
+  encode(message: ReleaseEnvironmentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReleaseEnvironmentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReleaseEnvironmentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReleaseEnvironmentRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: ReleaseEnvironmentRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReleaseEnvironmentRequest>, I>>(base?: I): ReleaseEnvironmentRequest {
+    return ReleaseEnvironmentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReleaseEnvironmentRequest>, I>>(object: I): ReleaseEnvironmentRequest {
+    const message = createBaseReleaseEnvironmentRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseListAuditRequest(): ListAuditRequest {
+  return { user: "", envId: "", sinceMs: 0, untilMs: 0, limit: 0 };
+}
+
+export const ListAuditRequest: MessageFns<ListAuditRequest> = {
+  encode(message: ListAuditRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== "") {
+      writer.uint32(10).string(message.user);
+    }
+    if (message.envId !== "") {
+      writer.uint32(18).string(message.envId);
+    }
+    if (message.sinceMs !== 0) {
+      writer.uint32(24).int64(message.sinceMs);
+    }
+    if (message.untilMs !== 0) {
+      writer.uint32(32).int64(message.untilMs);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(40).uint32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.envId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.untilMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAuditRequest {
+    return {
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+      envId: isSet(object.envId)
+        ? globalThis.String(object.envId)
+        : isSet(object.env_id)
+        ? globalThis.String(object.env_id)
+        : "",
+      sinceMs: isSet(object.sinceMs)
+        ? globalThis.Number(object.sinceMs)
+        : isSet(object.since_ms)
+        ? globalThis.Number(object.since_ms)
+        : 0,
+      untilMs: isSet(object.untilMs)
+        ? globalThis.Number(object.untilMs)
+        : isSet(object.until_ms)
+        ? globalThis.Number(object.until_ms)
+        : 0,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: ListAuditRequest): unknown {
+    const obj: any = {};
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    if (message.envId !== "") {
+      obj.envId = message.envId;
+    }
+    if (message.sinceMs !== 0) {
+      obj.sinceMs = Math.round(message.sinceMs);
+    }
+    if (message.untilMs !== 0) {
+      obj.untilMs = Math.round(message.untilMs);
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAuditRequest>, I>>(base?: I): ListAuditRequest {
+    return ListAuditRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAuditRequest>, I>>(object: I): ListAuditRequest {
+    const message = createBaseListAuditRequest();
+    message.user = object.user ?? "";
+    message.envId = object.envId ?? "";
+    message.sinceMs = object.sinceMs ?? 0;
+    message.untilMs = object.untilMs ?? 0;
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseAuditRecord(): AuditRecord {
+  return {
+    id: 0,
+    timeMs: 0,
+    user: "",
+    role: "",
+    client: "",
+    method: "",
+    envId: "",
+    argsJson: "",
+    outcome: "",
+    message: "",
+  };
+}
+
+export const AuditRecord: MessageFns<AuditRecord> = {
+  encode(message: AuditRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).uint64(message.id);
+    }
+    if (message.timeMs !== 0) {
+      writer.uint32(16).int64(message.timeMs);
+    }
+    if (message.user !== "") {
+      writer.uint32(26).string(message.user);
+    }
+    if (message.role !== "") {
+      writer.uint32(34).string(message.role);
+    }
+    if (message.client !== "") {
+      writer.uint32(42).string(message.client);
+    }
+    if (message.method !== "") {
+      writer.uint32(50).string(message.method);
+    }
+    if (message.envId !== "") {
+      writer.uint32(58).string(message.envId);
+    }
+    if (message.argsJson !== "") {
+      writer.uint32(66).string(message.argsJson);
+    }
+    if (message.outcome !== "") {
+      writer.uint32(74).string(message.outcome);
+    }
+    if (message.message !== "") {
+      writer.uint32(82).string(message.message);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuditRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuditRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.timeMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.client = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.method = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.envId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.argsJson = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.outcome = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuditRecord {
+    return {
+      id: isSet(object.id) ? globalThis.Number(object.id) : 0,
+      timeMs: isSet(object.timeMs)
+        ? globalThis.Number(object.timeMs)
+        : isSet(object.time_ms)
+        ? globalThis.Number(object.time_ms)
+        : 0,
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
+      client: isSet(object.client) ? globalThis.String(object.client) : "",
+      method: isSet(object.method) ? globalThis.String(object.method) : "",
+      envId: isSet(object.envId)
+        ? globalThis.String(object.envId)
+        : isSet(object.env_id)
+        ? globalThis.String(object.env_id)
+        : "",
+      argsJson: isSet(object.argsJson)
+        ? globalThis.String(object.argsJson)
+        : isSet(object.args_json)
+        ? globalThis.String(object.args_json)
+        : "",
+      outcome: isSet(object.outcome) ? globalThis.String(object.outcome) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+    };
+  },
+
+  toJSON(message: AuditRecord): unknown {
+    const obj: any = {};
+    if (message.id !== 0) {
+      obj.id = Math.round(message.id);
+    }
+    if (message.timeMs !== 0) {
+      obj.timeMs = Math.round(message.timeMs);
+    }
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    if (message.client !== "") {
+      obj.client = message.client;
+    }
+    if (message.method !== "") {
+      obj.method = message.method;
+    }
+    if (message.envId !== "") {
+      obj.envId = message.envId;
+    }
+    if (message.argsJson !== "") {
+      obj.argsJson = message.argsJson;
+    }
+    if (message.outcome !== "") {
+      obj.outcome = message.outcome;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuditRecord>, I>>(base?: I): AuditRecord {
+    return AuditRecord.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuditRecord>, I>>(object: I): AuditRecord {
+    const message = createBaseAuditRecord();
+    message.id = object.id ?? 0;
+    message.timeMs = object.timeMs ?? 0;
+    message.user = object.user ?? "";
+    message.role = object.role ?? "";
+    message.client = object.client ?? "";
+    message.method = object.method ?? "";
+    message.envId = object.envId ?? "";
+    message.argsJson = object.argsJson ?? "";
+    message.outcome = object.outcome ?? "";
+    message.message = object.message ?? "";
+    return message;
+  },
+};
+
+function createBaseListAuditReply(): ListAuditReply {
+  return { records: [] };
+}
+
+export const ListAuditReply: MessageFns<ListAuditReply> = {
+  encode(message: ListAuditReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.records) {
+      AuditRecord.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.records.push(AuditRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAuditReply {
+    return {
+      records: globalThis.Array.isArray(object?.records) ? object.records.map((e: any) => AuditRecord.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListAuditReply): unknown {
+    const obj: any = {};
+    if (message.records?.length) {
+      obj.records = message.records.map((e) => AuditRecord.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAuditReply>, I>>(base?: I): ListAuditReply {
+    return ListAuditReply.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAuditReply>, I>>(object: I): ListAuditReply {
+    const message = createBaseListAuditReply();
+    message.records = object.records?.map((e) => AuditRecord.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 export type ControlService = typeof ControlService;
 export const ControlService = {
   getInfo: {
@@ -8605,6 +9340,41 @@ export const ControlService = {
     responseSerialize: (value: UserToken): Buffer => Buffer.from(UserToken.encode(value).finish()),
     responseDeserialize: (value: Buffer): UserToken => UserToken.decode(value),
   },
+  /**
+   * Holds (core/controller/locks/): an environment is driven by the one user who holds it.
+   * Take moves the hold to the caller (an expert; the reason is recorded in the audit trail);
+   * Release frees it (its holder, or an expert).
+   */
+  takeEnvironment: {
+    path: "/baton.v1.Control/TakeEnvironment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: TakeEnvironmentRequest): Buffer =>
+      Buffer.from(TakeEnvironmentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TakeEnvironmentRequest => TakeEnvironmentRequest.decode(value),
+    responseSerialize: (value: Environment): Buffer => Buffer.from(Environment.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Environment => Environment.decode(value),
+  },
+  releaseEnvironment: {
+    path: "/baton.v1.Control/ReleaseEnvironment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReleaseEnvironmentRequest): Buffer =>
+      Buffer.from(ReleaseEnvironmentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReleaseEnvironmentRequest => ReleaseEnvironmentRequest.decode(value),
+    responseSerialize: (value: Environment): Buffer => Buffer.from(Environment.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Environment => Environment.decode(value),
+  },
+  /** The audit trail: every mutating request (allowed or refused), newest first. */
+  listAudit: {
+    path: "/baton.v1.Control/ListAudit" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListAuditRequest): Buffer => Buffer.from(ListAuditRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListAuditRequest => ListAuditRequest.decode(value),
+    responseSerialize: (value: ListAuditReply): Buffer => Buffer.from(ListAuditReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListAuditReply => ListAuditReply.decode(value),
+  },
 } as const;
 
 export interface ControlServer extends UntypedServiceImplementation {
@@ -8641,6 +9411,15 @@ export interface ControlServer extends UntypedServiceImplementation {
   removeUser: handleUnaryCall<RemoveUserRequest, User>;
   /** A new token for a user: the old one stops working at once. */
   newUserToken: handleUnaryCall<NewUserTokenRequest, UserToken>;
+  /**
+   * Holds (core/controller/locks/): an environment is driven by the one user who holds it.
+   * Take moves the hold to the caller (an expert; the reason is recorded in the audit trail);
+   * Release frees it (its holder, or an expert).
+   */
+  takeEnvironment: handleUnaryCall<TakeEnvironmentRequest, Environment>;
+  releaseEnvironment: handleUnaryCall<ReleaseEnvironmentRequest, Environment>;
+  /** The audit trail: every mutating request (allowed or refused), newest first. */
+  listAudit: handleUnaryCall<ListAuditRequest, ListAuditReply>;
 }
 
 export interface ControlClient extends Client {
@@ -8979,6 +9758,57 @@ export interface ControlClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UserToken) => void,
+  ): ClientUnaryCall;
+  /**
+   * Holds (core/controller/locks/): an environment is driven by the one user who holds it.
+   * Take moves the hold to the caller (an expert; the reason is recorded in the audit trail);
+   * Release frees it (its holder, or an expert).
+   */
+  takeEnvironment(
+    request: TakeEnvironmentRequest,
+    callback: (error: ServiceError | null, response: Environment) => void,
+  ): ClientUnaryCall;
+  takeEnvironment(
+    request: TakeEnvironmentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Environment) => void,
+  ): ClientUnaryCall;
+  takeEnvironment(
+    request: TakeEnvironmentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Environment) => void,
+  ): ClientUnaryCall;
+  releaseEnvironment(
+    request: ReleaseEnvironmentRequest,
+    callback: (error: ServiceError | null, response: Environment) => void,
+  ): ClientUnaryCall;
+  releaseEnvironment(
+    request: ReleaseEnvironmentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Environment) => void,
+  ): ClientUnaryCall;
+  releaseEnvironment(
+    request: ReleaseEnvironmentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Environment) => void,
+  ): ClientUnaryCall;
+  /** The audit trail: every mutating request (allowed or refused), newest first. */
+  listAudit(
+    request: ListAuditRequest,
+    callback: (error: ServiceError | null, response: ListAuditReply) => void,
+  ): ClientUnaryCall;
+  listAudit(
+    request: ListAuditRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListAuditReply) => void,
+  ): ClientUnaryCall;
+  listAudit(
+    request: ListAuditRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListAuditReply) => void,
   ): ClientUnaryCall;
 }
 

@@ -13,6 +13,7 @@ import { Expansion, type ExpandInput, type Frame, type Raw } from './state.js';
 import { expandRoles } from './roles.js';
 import { routeUserVars, checkUserVarsUsed } from './user-vars.js';
 import { limitError, MAX_ENV_NAME } from '../limits.js';
+import { readClaims } from '../claims.js';
 
 export type { ExpandInput } from './state.js';
 export { builtinsFor } from '../scope.js';
@@ -51,6 +52,7 @@ export function expandWorkflow(input: ExpandInput): ExpandedWorkflow {
     includeStack: [top.realFile],
   };
   expandRoles(x, doc.roles, { src, ptr: '/roles' }, frame, root.children);
+  const claims = readClaims(doc.claims, { src, ptr: '/claims' }, scope, (e) => x.report(e));
 
   const channels = resolveChannels(x.tasks, x.disabledTasks, (e) => x.report(e));
   checkUserVarsUsed(x, userVars);
@@ -69,5 +71,6 @@ export function expandWorkflow(input: ExpandInput): ExpandedWorkflow {
     tasks: x.tasks,
     hooks: x.hooks,
     channels,
+    ...(claims ? { claims } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { CreateEnvironmentView } from '../features/environments/CreateEnvironmen
 import { EnvPage } from '../features/env-detail/EnvPage.js';
 import { RunsView } from '../features/runs/RunsView.js';
 import { EventsView } from '../features/events/EventsView.js';
+import { AuditView } from '../features/audit/AuditView.js';
 import { Layout } from '../features/shell/Layout.js';
 import { NotSignedIn } from '../features/shell/NotSignedIn.js';
 import { applyTheme } from '../features/theme/theme.js';
@@ -23,6 +24,7 @@ const TITLES: Record<string, string> = {
   nodes: 'Nodes',
   runs: 'Runs',
   events: 'Events',
+  audit: 'Audit',
   notFound: 'Not found',
 };
 
@@ -51,6 +53,8 @@ function Page() {
       return <RunsView />;
     case 'events':
       return <EventsView />;
+    case 'audit':
+      return <AuditView />;
     default:
       return (
         <section className="page">

@@ -122,9 +122,18 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
             degraded: false,
             awaitingReap: [],
             unreachableNodes: [],
+            holder: ev.data.holder ?? '',
+            heldSinceMs: ev.data.holder ? ev.timeMs : 0,
+            claimedDetectors: [],
+            claimedNodes: [],
           });
         }
         want.add('envs');
+        break;
+      case 'env.hold':
+        // taken over, released, or taken by the first user who drove a free one
+        patchEnv(ev.envId, (e) => ({ ...e, holder: ev.data.holder ?? '', heldSinceMs: ev.data.holder ? ev.timeMs : 0 }));
+        want.add(`env:${ev.envId}`);
         break;
       case 'env.state': {
         const prev = envs.get(ev.envId);

@@ -27,7 +27,7 @@ export class ConsoleApp {
     await eventually('the console to be live', async () => (await this.connection.textContent())?.includes('Live'), timeoutMs);
   }
 
-  nav(name: 'Environments' | 'Nodes' | 'Runs' | 'Events'): Locator {
+  nav(name: 'Environments' | 'Nodes' | 'Runs' | 'Events' | 'Audit'): Locator {
     return this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
   }
 

@@ -19,6 +19,7 @@ import { HealthBanners } from './HealthBanners.js';
 import { Overview } from './Overview.js';
 import { TransitionBar } from './TransitionBar.js';
 import { useTransition } from './useTransition.js';
+import { HoldBar } from '../holds/HoldBar.js';
 
 const GraphView = lazy(() => import('../graph/GraphView.js'));
 
@@ -97,6 +98,7 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
           {env.degraded ? <span className="badge warn">degraded</span> : null}
         </section>
       </header>
+      <HoldBar env={env} />
       <TransitionBar state={env.state} busy={busy} envLabel={label} runNumber={env.runNumber} onRun={run} />
       {p ? <ProgressBar label={`${p.transition}${p.phase && p.phase !== 'begin' ? ` (${p.phase})` : ''}`} done={p.done} total={p.total} /> : null}
       <HealthBanners env={env} />

@@ -1,7 +1,7 @@
 // The events timeline's filters: kind groups, environment, text. Pure.
 import type { Event } from '../../../../core/rpc/gen/control.js';
 
-export const KIND_GROUPS = ['env', 'task', 'run', 'node', 'hook', 'error'] as const;
+export const KIND_GROUPS = ['env', 'task', 'run', 'node', 'hook', 'audit', 'error'] as const;
 export type KindGroup = (typeof KIND_GROUPS)[number];
 
 export interface EventFilter {

@@ -15,6 +15,7 @@ const NAV = [
   { href: '/nodes', label: 'Nodes', match: ['nodes'] },
   { href: '/runs', label: 'Runs', match: ['runs'] },
   { href: '/events', label: 'Events', match: ['events'] },
+  { href: '/audit', label: 'Audit', match: ['audit'] },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -21,6 +21,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'g n', description: 'Go to nodes', action: { kind: 'navigate', to: '/nodes' } },
   { keys: 'g r', description: 'Go to runs', action: { kind: 'navigate', to: '/runs' } },
   { keys: 'g v', description: 'Go to events', action: { kind: 'navigate', to: '/events' } },
+  { keys: 'g a', description: 'Go to the audit trail', action: { kind: 'navigate', to: '/audit' } },
   { keys: 'c', description: 'Create an environment', action: { kind: 'navigate', to: '/envs/new' } },
   { keys: '1', description: 'Environment: overview', action: { kind: 'tab', tab: 'overview' } },
   { keys: '2', description: 'Environment: graph', action: { kind: 'tab', tab: 'graph' } },
