@@ -4,10 +4,9 @@
 // then the exits come from whoever reaps the leaders (the spawn helper's X lines, Node's 'exit',
 // the poll of adopted tasks), one timer per term_ms escalates SIGTERM to SIGKILL for all that are
 // left, and the rare group that outlives its leader (orphans of a shell) is watched by one shared
-// /proc scan per round for all such groups.
-import { liveProcStats } from './proc.js';
-import { signalGroup } from './kill.js';
-import { groupAnswers } from './group-scan.js';
+// /proc scan per round for all such groups (group-scan.ts). This is the agent's one kill path:
+// EXIT of basic tasks, kill batches, reaps, a launch that timed out, and the agent's own stop.
+import { groupAnswers, liveGroups } from './group-scan.js';
 import type { ProcTask } from './task.js';
 
 /** after SIGKILL: how long a group may take to go before it is reported as still alive */
@@ -17,16 +16,14 @@ const KILL_REPEAT_MS = 200;
 const SCAN_MIN_MS = 10;
 const SCAN_MAX_MS = 100;
 
-/** The groups among `pgids` that have a live (non-zombie) member: one pass over /proc for all. */
-export function liveGroups(pgids: Iterable<number>): Set<number> {
-  const wanted = new Set(pgids);
-  const live = new Set<number>();
-  if (process.platform !== 'linux') {
-    for (const g of wanted) if (groupAnswers(g)) live.add(g);
-    return live;
+/** kill(-pgid, signal); false when the group is gone */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
   }
-  for (const st of liveProcStats()) if (wanted.has(st.pgrp)) live.add(st.pgrp);
-  return live;
 }
 
 interface Watched {
@@ -43,6 +40,8 @@ interface Watched {
 export class GroupWatch {
   private readonly watched = new Map<number, Watched>();
   private timer: NodeJS.Timeout | null = null;
+  /** a round's scan is under way (groups added meanwhile wait for the next round) */
+  private scanning = false;
   private step = SCAN_MIN_MS;
   /**
    * Groups killRest found gone, for the whenGone that follows in the same turn (a kill waiting on
@@ -92,25 +91,29 @@ export class GroupWatch {
     } else {
       this.watched.set(pgid, { waiters: [waiter], until: Date.now() + ms, kill });
     }
-    if (!this.timer) {
+    if (!this.timer && !this.scanning) {
       this.step = SCAN_MIN_MS;
       this.schedule();
     }
   }
 
   private schedule(): void {
-    this.timer = setTimeout(() => this.scan(), this.step);
+    this.timer = setTimeout(() => void this.scan(), this.step);
     this.timer.unref();
     this.step = Math.min(this.step * 2, SCAN_MAX_MS);
   }
 
-  private scan(): void {
+  /** One round: every group watched when it began is found gone or live by one shared scan. */
+  private async scan(): Promise<void> {
     this.timer = null;
-    // the cheap check first: most groups are gone by now, and only the rest need /proc
-    const answering = [...this.watched.keys()].filter(groupAnswers);
-    const live = answering.length ? liveGroups(answering) : new Set<number>();
+    this.scanning = true;
+    const round = [...this.watched.keys()];
+    const live = await liveGroups(round);
+    this.scanning = false;
     const now = Date.now();
-    for (const [pgid, w] of this.watched) {
+    for (const pgid of round) {
+      const w = this.watched.get(pgid);
+      if (!w) continue; // stopped meanwhile
       const gone = !live.has(pgid);
       if (!gone && now < w.until) {
         if (w.kill) signalGroup(pgid, 'SIGKILL');
@@ -119,7 +122,7 @@ export class GroupWatch {
       this.watched.delete(pgid);
       for (const r of w.waiters) r(gone);
     }
-    if (this.watched.size) this.schedule();
+    if (this.watched.size && !this.timer) this.schedule();
   }
 }
 

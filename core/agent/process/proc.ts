@@ -1,5 +1,6 @@
 // /proc parsing (pure functions, unit-tested) and cheap readers (one small file read each, no
-// child processes). Linux only; elsewhere the readers return null.
+// child processes). Linux only; elsewhere the readers return null. The one scan of all of /proc
+// (which groups still have live members) is group-scan.ts.
 import * as fs from 'node:fs';
 
 export interface ProcStat {
@@ -111,27 +112,4 @@ export function processAlive(pid: number): boolean {
   }
   const st = readProcStat(pid);
   return st === null ? process.platform !== 'linux' : st.state !== 'Z' && st.state !== 'X';
-}
-
-/** Every live (non-zombie) process's stat: one synchronous /proc scan, only used around kills. */
-export function* liveProcStats(): Generator<ProcStat> {
-  let names: string[];
-  try {
-    names = fs.readdirSync('/proc');
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    const c = n.charCodeAt(0);
-    if (c < 48 || c > 57) continue;
-    const st = readProcStat(Number(n));
-    if (st && st.state !== 'Z' && st.state !== 'X') yield st;
-  }
-}
-
-/** pids of the live (non-zombie) members of a process group. */
-export function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const st of liveProcStats()) if (st.pgrp === pgid) out.push(st.pid);
-  return out;
 }
