@@ -2,16 +2,14 @@
 // run on its event loop. kill(-pgid, 0) answers "gone" for free and the leader's own stat answers
 // "alive" with one read; only a group whose leader is dead while the kernel still knows the group
 // (zombies, or children that outlive their leader) needs a scan of every /proc/<pid>/stat, about
-// 1 ms each on some hosts. Run synchronously once per group and poll, a kill of 1,000 tasks
-// blocked the loop for a minute (docs/reliability.md). Here the scan reads asynchronously, and one
-// scan serves every caller that asks while it runs.
+// 1 ms each on some hosts. Run in one go once per group and poll, a kill of 1,000 tasks blocked
+// the loop for a minute (docs/reliability.md). Here the scan reads a few dozen files per turn of
+// the loop (readProcStats), and one scan serves every caller that asks while it runs.
 import * as fs from 'node:fs';
-import { parseProcStat, readProcStat } from './proc.js';
+import { readProcStat, readProcStats } from './proc.js';
 
 /** pgid -> live (non-zombie) member count */
 type GroupTable = Map<number, number>;
-
-const READ_CONCURRENCY = 16;
 
 let inflight: { startedAt: number; table: Promise<GroupTable> } | null = null;
 let queued: Promise<GroupTable> | null = null;
@@ -25,24 +23,12 @@ async function scan(): Promise<GroupTable> {
   } catch {
     return out;
   }
-  const pids = names.filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57);
-  let next = 0;
-  const worker = async () => {
-    while (next < pids.length) {
-      const pid = pids[next++]!;
-      let text: string;
-      try {
-        text = await fs.promises.readFile(`/proc/${pid}/stat`, 'latin1');
-      } catch {
-        continue; // gone meanwhile
-      }
-      const st = parseProcStat(text);
-      if (!st) continue;
-      const live = st.state !== 'Z' && st.state !== 'X' ? 1 : 0;
-      out.set(st.pgrp, (out.get(st.pgrp) ?? 0) + live);
-    }
-  };
-  await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+  const pids = names.filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57).map(Number);
+  await readProcStats(pids, (_pid, st) => {
+    if (!st) return; // gone meanwhile
+    const live = st.state !== 'Z' && st.state !== 'X' ? 1 : 0;
+    out.set(st.pgrp, (out.get(st.pgrp) ?? 0) + live);
+  });
   return out;
 }
 
