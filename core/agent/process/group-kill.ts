@@ -1,7 +1,7 @@
 // Kills of many task groups at once. Killing 1,000 tasks one by one, each polling /proc for its own
 // group (a full /proc scan per poll, ~1,000 stat files), ended ~20 tasks a second at ~90% of the
-// agent's cpu, long enough for it to miss its heartbeats. Here every group is signalled first,
-// then the exits come from whoever reaps the leaders (the spawn helper's X lines, Node's 'exit',
+// agent's cpu, long enough for it to miss its heartbeats. Here the groups are signalled in chunks
+// (SIGNAL_CHUNK per turn of the loop), the exits come from whoever reaps the leaders (the spawn helper's X lines, Node's 'exit',
 // the poll of adopted tasks), one timer per term_ms escalates SIGTERM to SIGKILL for all that are
 // left, and the rare group that outlives its leader (orphans of a shell) is watched by one shared
 // /proc scan per round for all such groups (group-scan.ts). This is the agent's one kill path:
@@ -15,6 +15,13 @@ export const KILL_WAIT_MS = 10_000;
 const KILL_REPEAT_MS = 200;
 const SCAN_MIN_MS = 10;
 const SCAN_MAX_MS = 100;
+/**
+ * Groups signalled per turn of the event loop. Signalling 1,000 groups in one go held the agent's
+ * loop for 0.15-0.2 s (each signal wakes a process that competes for the cpu), and no exit could be
+ * reported until the last group was signalled: in chunks, the first exits reach the controller
+ * while the rest are still being signalled, and the heartbeat is never held that long.
+ */
+const SIGNAL_CHUNK = 100;
 
 /** kill(-pgid, signal); false when the group is gone */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
@@ -132,11 +139,12 @@ export interface GroupKillHost {
 }
 
 /**
- * Terminates the groups of `tasks` together: `first` to every group at once (SIGTERM, or SIGKILL
- * for an immediate kill); after each task's term_ms (one timer per distinct term_ms) SIGKILL to the
- * groups still there, again every KILL_REPEAT_MS; a task is finished when its leader's exit has
- * been seen and nothing of its group is left. `onGone` is called per task as it finishes (gone
- * false: still alive KILL_WAIT_MS after SIGKILL). Resolves when every task has finished.
+ * Terminates the groups of `tasks` together: `first` to every group (SIGTERM, or SIGKILL for an
+ * immediate kill), SIGNAL_CHUNK groups per turn of the event loop; after each task's term_ms (one
+ * timer per distinct term_ms, from the last signal) SIGKILL to the groups still there, again every
+ * KILL_REPEAT_MS; a task is finished when its leader's exit has been seen and nothing of its group
+ * is left. `onGone` is called per task as it finishes (gone false: still alive KILL_WAIT_MS after
+ * SIGKILL). Resolves when every task has finished.
  */
 export function terminateGroups(
   host: GroupKillHost,
@@ -149,7 +157,7 @@ export function terminateGroups(
   return new Promise((resolve) => {
     const waiting = new Map<ProcTask, () => void>();
     const timers: NodeJS.Timeout[] = [];
-    let killedAll = false;
+    const killedAll = first === 'SIGKILL';
     const finish = (t: ProcTask, gone: boolean) => {
       const w = waiting.get(t);
       if (!w) return;
@@ -168,25 +176,6 @@ export function terminateGroups(
         signalGroup(t.pid, 'SIGKILL');
       }
     };
-    for (const t of tasks) {
-      const onExit = () => {
-        t.exitWaiters.delete(onExit);
-        groupGone(t);
-      };
-      waiting.set(t, onExit);
-    }
-    // every group is signalled before anything waits: the kills run in parallel in the kernel
-    const cohorts = new Map<number, ProcTask[]>();
-    for (const t of tasks) {
-      if (t.exit) continue;
-      t.killSignal = first;
-      signalGroup(t.pid, first);
-      const termMs = t.termMs || defaultTermMs;
-      const c = cohorts.get(termMs);
-      if (c) c.push(t);
-      else cohorts.set(termMs, [t]);
-    }
-    if (first === 'SIGKILL') killedAll = true;
     const escalate = (cohort: readonly ProcTask[]) => {
       killRemaining(cohort);
       const repeat = setInterval(() => killRemaining(cohort), KILL_REPEAT_MS);
@@ -198,18 +187,44 @@ export function terminateGroups(
       giveUp.unref();
       timers.push(giveUp);
     };
-    for (const [termMs, cohort] of cohorts) {
-      if (first === 'SIGKILL') escalate(cohort);
+    // listen first: the exits of the first chunks are handled while the next ones are signalled
+    const live: ProcTask[] = [];
+    for (const t of tasks) {
+      const onExit = () => {
+        t.exitWaiters.delete(onExit);
+        groupGone(t);
+      };
+      waiting.set(t, onExit);
+      if (t.exit) groupGone(t);
       else {
-        const timer = setTimeout(() => escalate(cohort), termMs);
-        timer.unref();
-        timers.push(timer);
+        t.exitWaiters.add(onExit);
+        live.push(t);
       }
     }
-    // listen last: an exit seen while signalling (none can be, exits arrive on later turns) or before
-    for (const [t, onExit] of [...waiting]) {
-      if (t.exit) groupGone(t);
-      else t.exitWaiters.add(onExit);
-    }
+    const cohorts = new Map<number, ProcTask[]>();
+    const signalFrom = (at: number) => {
+      const end = Math.min(at + SIGNAL_CHUNK, live.length);
+      for (let i = at; i < end; i++) {
+        const t = live[i]!;
+        if (t.exit || !waiting.has(t)) continue;
+        t.killSignal = first;
+        signalGroup(t.pid, first);
+        const termMs = t.termMs || defaultTermMs;
+        const c = cohorts.get(termMs);
+        if (c) c.push(t);
+        else cohorts.set(termMs, [t]);
+      }
+      if (end < live.length) return void setImmediate(() => signalFrom(end));
+      if (!waiting.size) return; // all gone already
+      for (const [termMs, cohort] of cohorts) {
+        if (first === 'SIGKILL') escalate(cohort);
+        else {
+          const timer = setTimeout(() => escalate(cohort), termMs);
+          timer.unref();
+          timers.push(timer);
+        }
+      }
+    };
+    signalFrom(0);
   });
 }
