@@ -3,9 +3,10 @@
 // agent's cpu, long enough for it to miss its heartbeats. Here the groups are signalled in chunks
 // (SIGNAL_CHUNK per turn of the loop), the exits come from whoever reaps the leaders (the spawn
 // helper's X lines, Node's 'exit', the poll of adopted tasks), one timer per term_ms escalates
-// SIGTERM to SIGKILL for all that are left, and the rare group that outlives its leader (orphans of a shell) is watched by one shared
-// /proc scan per round for all such groups (group-scan.ts). This is the agent's one kill path:
-// EXIT of basic tasks, kill batches, reaps, a launch that timed out, and the agent's own stop.
+// SIGTERM to SIGKILL for all that are left, and the rare group that outlives its leader (orphans
+// of a shell) is watched by one shared /proc scan per round for all such groups (group-scan.ts).
+// This is the agent's one kill path: EXIT of basic tasks, kill batches, reaps, a launch that timed
+// out, and the agent's own stop.
 import { groupAnswers, liveGroups } from './group-scan.js';
 import type { ProcTask } from './task.js';
 
