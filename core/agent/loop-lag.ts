@@ -1,7 +1,16 @@
-// The agent's own event-loop delay, sampled by perf_hooks and read (then reset) at every
-// heartbeat: the controller sees whether a late agent was busy or gone, and the figure in
-// docs/reliability.md says whether 1,000-task launches and kills ever starve the heartbeat.
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+// The agent's own event-loop delay over the second before each heartbeat: the controller sees
+// whether a late agent was busy or gone, and the figure in docs/reliability.md says whether
+// 1,000-task launches and kills ever starve the heartbeat.
+//
+// perf_hooks' monitorEventLoopDelay cannot give this per heartbeat: its only way to start a new
+// window, reset(), also forgets when it last sampled, so the interval that spans the reset is
+// never measured. A stall that began just after a heartbeat (the most likely moment: work that
+// waited for the heartbeat to leave) went unreported in most runs. Here one timer per process
+// measures how late each of its ticks runs; each window (one per agent: a sim process runs many)
+// keeps its statistics in a perf_hooks histogram, and a read first closes the interval still open
+// (a stall whose tick has not run yet counts now), so every moment of the loop's time falls in
+// exactly one window.
+import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 
 const RESOLUTION_MS = 10;
 
@@ -10,22 +19,60 @@ export interface LoopLag {
   maxMs: number;
 }
 
+/** How late (ms) a tick came, past its resolution, from `since` to `now`. */
+const lateness = (since: number, now: number) => now - since - RESOLUTION_MS;
+
+/** One process-wide ticker: shared by every monitor, running while any is started. */
+const ticker = {
+  last: 0,
+  timer: null as NodeJS.Timeout | null,
+  monitors: new Set<LoopLagMonitor>(),
+};
+
+function tick(): void {
+  const now = performance.now();
+  for (const m of ticker.monitors) m.sample(Math.max(ticker.last, m.since), now);
+  ticker.last = now;
+}
+
 export class LoopLagMonitor {
-  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  private readonly histogram: RecordableHistogram = createHistogram();
+  /** when this window's current interval began: its last read (or start) */
+  since = 0;
 
   start(): void {
-    this.histogram.enable();
+    const now = performance.now();
+    this.since = now;
+    ticker.monitors.add(this);
+    if (!ticker.timer) {
+      ticker.last = now;
+      ticker.timer = setInterval(tick, RESOLUTION_MS);
+      ticker.timer.unref();
+    }
   }
 
   stop(): void {
-    this.histogram.disable();
+    ticker.monitors.delete(this);
+    if (!ticker.monitors.size && ticker.timer) {
+      clearInterval(ticker.timer);
+      ticker.timer = null;
+    }
   }
 
-  /** The delay since the previous read (ms; the sampling resolution is subtracted, as perf_hooks
-   *  counts it in every sample), then starts a new window. */
+  /** Records the lateness of the interval [from, now] (called by the ticker). */
+  sample(from: number, now: number): void {
+    // the histogram takes whole nanoseconds >= 1; an early or punctual tick counts as on time
+    this.histogram.record(Math.max(1, Math.round(lateness(from, now) * 1e6)));
+  }
+
+  /** The delay since the previous read (ms), then starts a new window. */
   read(): LoopLag {
+    const now = performance.now();
+    // the interval still open: a stall that has ended but whose tick has not run yet belongs here
+    if (lateness(Math.max(ticker.last, this.since), now) > 0) this.sample(Math.max(ticker.last, this.since), now);
+    this.since = now;
     const h = this.histogram;
-    const toMs = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+    const toMs = (ns: number) => Math.round(ns / 1e4) / 100;
     const lag = h.count ? { p99Ms: toMs(h.percentile(99)), maxMs: toMs(h.max) } : { p99Ms: 0, maxMs: 0 };
     h.reset();
     return lag;

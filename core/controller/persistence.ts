@@ -7,6 +7,8 @@ import type { EnvRuntime } from './model/env.js';
 import type { TaskRuntime } from './model/task.js';
 
 const FLUSH_MS = 100;
+/** the transition name of a destroy's context (environments.ts destroyEnvironment) */
+const DESTROY = 'DESTROY';
 const CHUNK = 5000;
 
 export function taskRecord(t: TaskRuntime): TaskRecord {
@@ -119,16 +121,26 @@ export class Persister {
     for (const e of states) {
       if (!e.destroyed) await this.store.putTaskStateVector(e.id, encodeTaskStates(e.tasks));
     }
+    // rows of an environment being destroyed wait: the destroy deletes them when it ends (dropEnv),
+    // and writing 1,000 exits to delete them a moment later was a quarter of a destroy's
+    // controller cpu; if the destroy fails they are written by the next flush
+    const destroying: TaskRuntime[] = [];
     while (this.tasks.size) {
       const batch: TaskRecord[] = [];
       for (const t of this.tasks) {
         this.tasks.delete(t);
+        if (t.env.ctx?.transition === DESTROY) {
+          destroying.push(t);
+          continue;
+        }
         t.dirty = 0;
         if (!t.env.destroyed) batch.push(taskRecord(t));
         if (batch.length >= CHUNK) break;
       }
-      await this.store.putTasks(batch);
+      if (batch.length) await this.store.putTasks(batch);
       if (this.tasks.size) await new Promise((r) => setImmediate(r));
     }
+    for (const t of destroying) if (t.dirty) this.tasks.add(t);
+    if (this.tasks.size) this.schedule();
   }
 }

@@ -1,13 +1,13 @@
 // Kills of many task groups at once. Killing 1,000 tasks one by one, each polling /proc for its own
 // group (a full /proc scan per poll, ~1,000 stat files), ended ~20 tasks a second at ~90% of the
-// agent's cpu, long enough for it to miss its heartbeats. Here every group is signalled first,
-// then the exits come from whoever reaps the leaders (the spawn helper's X lines, Node's 'exit',
-// the poll of adopted tasks), one timer per term_ms escalates SIGTERM to SIGKILL for all that are
-// left, and the rare group that outlives its leader (orphans of a shell) is watched by one shared
-// /proc scan per round for all such groups.
-import { liveProcStats } from './proc.js';
-import { signalGroup } from './kill.js';
-import { groupAnswers } from './group-scan.js';
+// agent's cpu, long enough for it to miss its heartbeats. Here the groups are signalled in chunks
+// (SIGNAL_CHUNK per turn of the loop), the exits come from whoever reaps the leaders (the spawn
+// helper's X lines, Node's 'exit', the poll of adopted tasks), one timer per term_ms escalates
+// SIGTERM to SIGKILL for all that are left, and the rare group that outlives its leader (orphans
+// of a shell) is watched by one shared /proc scan per round for all such groups (group-scan.ts).
+// This is the agent's one kill path: EXIT of basic tasks, kill batches, reaps, a launch that timed
+// out, and the agent's own stop.
+import { groupAnswers, liveGroups } from './group-scan.js';
 import type { ProcTask } from './task.js';
 
 /** after SIGKILL: how long a group may take to go before it is reported as still alive */
@@ -16,17 +16,22 @@ export const KILL_WAIT_MS = 10_000;
 const KILL_REPEAT_MS = 200;
 const SCAN_MIN_MS = 10;
 const SCAN_MAX_MS = 100;
+/**
+ * Groups signalled per turn of the event loop. Signalling 1,000 groups in one go held the agent's
+ * loop for 0.15-0.2 s (each signal wakes a process that competes for the cpu), and no exit could be
+ * reported until the last group was signalled: in chunks, the first exits reach the controller
+ * while the rest are still being signalled, and the heartbeat is never held that long.
+ */
+const SIGNAL_CHUNK = 100;
 
-/** The groups among `pgids` that have a live (non-zombie) member: one pass over /proc for all. */
-export function liveGroups(pgids: Iterable<number>): Set<number> {
-  const wanted = new Set(pgids);
-  const live = new Set<number>();
-  if (process.platform !== 'linux') {
-    for (const g of wanted) if (groupAnswers(g)) live.add(g);
-    return live;
+/** kill(-pgid, signal); false when the group is gone */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
   }
-  for (const st of liveProcStats()) if (wanted.has(st.pgrp)) live.add(st.pgrp);
-  return live;
 }
 
 interface Watched {
@@ -43,6 +48,8 @@ interface Watched {
 export class GroupWatch {
   private readonly watched = new Map<number, Watched>();
   private timer: NodeJS.Timeout | null = null;
+  /** a round's scan is under way (groups added meanwhile wait for the next round) */
+  private scanning = false;
   private step = SCAN_MIN_MS;
   /**
    * Groups killRest found gone, for the whenGone that follows in the same turn (a kill waiting on
@@ -92,25 +99,29 @@ export class GroupWatch {
     } else {
       this.watched.set(pgid, { waiters: [waiter], until: Date.now() + ms, kill });
     }
-    if (!this.timer) {
+    if (!this.timer && !this.scanning) {
       this.step = SCAN_MIN_MS;
       this.schedule();
     }
   }
 
   private schedule(): void {
-    this.timer = setTimeout(() => this.scan(), this.step);
+    this.timer = setTimeout(() => void this.scan(), this.step);
     this.timer.unref();
     this.step = Math.min(this.step * 2, SCAN_MAX_MS);
   }
 
-  private scan(): void {
+  /** One round: every group watched when it began is found gone or live by one shared scan. */
+  private async scan(): Promise<void> {
     this.timer = null;
-    // the cheap check first: most groups are gone by now, and only the rest need /proc
-    const answering = [...this.watched.keys()].filter(groupAnswers);
-    const live = answering.length ? liveGroups(answering) : new Set<number>();
+    this.scanning = true;
+    const round = [...this.watched.keys()];
+    const live = await liveGroups(round);
+    this.scanning = false;
     const now = Date.now();
-    for (const [pgid, w] of this.watched) {
+    for (const pgid of round) {
+      const w = this.watched.get(pgid);
+      if (!w) continue; // stopped meanwhile
       const gone = !live.has(pgid);
       if (!gone && now < w.until) {
         if (w.kill) signalGroup(pgid, 'SIGKILL');
@@ -119,7 +130,7 @@ export class GroupWatch {
       this.watched.delete(pgid);
       for (const r of w.waiters) r(gone);
     }
-    if (this.watched.size) this.schedule();
+    if (this.watched.size && !this.timer) this.schedule();
   }
 }
 
@@ -129,11 +140,12 @@ export interface GroupKillHost {
 }
 
 /**
- * Terminates the groups of `tasks` together: `first` to every group at once (SIGTERM, or SIGKILL
- * for an immediate kill); after each task's term_ms (one timer per distinct term_ms) SIGKILL to the
- * groups still there, again every KILL_REPEAT_MS; a task is finished when its leader's exit has
- * been seen and nothing of its group is left. `onGone` is called per task as it finishes (gone
- * false: still alive KILL_WAIT_MS after SIGKILL). Resolves when every task has finished.
+ * Terminates the groups of `tasks` together: `first` to every group (SIGTERM, or SIGKILL for an
+ * immediate kill), SIGNAL_CHUNK groups per turn of the event loop; after each task's term_ms (one
+ * timer per distinct term_ms, from the last signal) SIGKILL to the groups still there, again every
+ * KILL_REPEAT_MS; a task is finished when its leader's exit has been seen and nothing of its group
+ * is left. `onGone` is called per task as it finishes (gone false: still alive KILL_WAIT_MS after
+ * SIGKILL). Resolves when every task has finished.
  */
 export function terminateGroups(
   host: GroupKillHost,
@@ -146,7 +158,7 @@ export function terminateGroups(
   return new Promise((resolve) => {
     const waiting = new Map<ProcTask, () => void>();
     const timers: NodeJS.Timeout[] = [];
-    let killedAll = false;
+    const killedAll = first === 'SIGKILL';
     const finish = (t: ProcTask, gone: boolean) => {
       const w = waiting.get(t);
       if (!w) return;
@@ -165,25 +177,6 @@ export function terminateGroups(
         signalGroup(t.pid, 'SIGKILL');
       }
     };
-    for (const t of tasks) {
-      const onExit = () => {
-        t.exitWaiters.delete(onExit);
-        groupGone(t);
-      };
-      waiting.set(t, onExit);
-    }
-    // every group is signalled before anything waits: the kills run in parallel in the kernel
-    const cohorts = new Map<number, ProcTask[]>();
-    for (const t of tasks) {
-      if (t.exit) continue;
-      t.killSignal = first;
-      signalGroup(t.pid, first);
-      const termMs = t.termMs || defaultTermMs;
-      const c = cohorts.get(termMs);
-      if (c) c.push(t);
-      else cohorts.set(termMs, [t]);
-    }
-    if (first === 'SIGKILL') killedAll = true;
     const escalate = (cohort: readonly ProcTask[]) => {
       killRemaining(cohort);
       const repeat = setInterval(() => killRemaining(cohort), KILL_REPEAT_MS);
@@ -195,18 +188,44 @@ export function terminateGroups(
       giveUp.unref();
       timers.push(giveUp);
     };
-    for (const [termMs, cohort] of cohorts) {
-      if (first === 'SIGKILL') escalate(cohort);
+    // listen first: the exits of the first chunks are handled while the next ones are signalled
+    const live: ProcTask[] = [];
+    for (const t of tasks) {
+      const onExit = () => {
+        t.exitWaiters.delete(onExit);
+        groupGone(t);
+      };
+      waiting.set(t, onExit);
+      if (t.exit) groupGone(t);
       else {
-        const timer = setTimeout(() => escalate(cohort), termMs);
-        timer.unref();
-        timers.push(timer);
+        t.exitWaiters.add(onExit);
+        live.push(t);
       }
     }
-    // listen last: an exit seen while signalling (none can be, exits arrive on later turns) or before
-    for (const [t, onExit] of [...waiting]) {
-      if (t.exit) groupGone(t);
-      else t.exitWaiters.add(onExit);
-    }
+    const cohorts = new Map<number, ProcTask[]>();
+    const signalFrom = (at: number) => {
+      const end = Math.min(at + SIGNAL_CHUNK, live.length);
+      for (let i = at; i < end; i++) {
+        const t = live[i]!;
+        if (t.exit || !waiting.has(t)) continue;
+        t.killSignal = first;
+        signalGroup(t.pid, first);
+        const termMs = t.termMs || defaultTermMs;
+        const c = cohorts.get(termMs);
+        if (c) c.push(t);
+        else cohorts.set(termMs, [t]);
+      }
+      if (end < live.length) return void setImmediate(() => signalFrom(end));
+      if (!waiting.size) return; // all gone already
+      for (const [termMs, cohort] of cohorts) {
+        if (first === 'SIGKILL') escalate(cohort);
+        else {
+          const timer = setTimeout(() => escalate(cohort), termMs);
+          timer.unref();
+          timers.push(timer);
+        }
+      }
+    };
+    signalFrom(0);
   });
 }

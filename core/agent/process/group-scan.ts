@@ -1,17 +1,15 @@
-// Whether a process group still has live (non-zombie) members, without starving the agent's event
-// loop. kill(-pgid, 0) answers "gone" for free and the leader's own stat answers "alive" with one
-// read; only a group whose leader is dead while the kernel still knows the group (zombies, or
-// children that outlive their leader) needs a /proc scan. That scan reads every /proc/<pid>/stat,
-// about 1 ms each on some hosts: run synchronously once per group and poll, a kill of 1,000 tasks
-// blocked the loop for a minute (docs/reliability.md). Here it is read asynchronously, and one
-// scan serves every group asked about while it runs.
+// Which process groups still have live (non-zombie) members: the agent's one /proc scan, never
+// run on its event loop. kill(-pgid, 0) answers "gone" for free and the leader's own stat answers
+// "alive" with one read; only a group whose leader is dead while the kernel still knows the group
+// (zombies, or children that outlive their leader) needs a scan of every /proc/<pid>/stat, about
+// 1 ms each on some hosts. Run in one go once per group and poll, a kill of 1,000 tasks blocked
+// the loop for a minute (docs/reliability.md). Here the scan reads a few dozen files per turn of
+// the loop (readProcStats), and one scan serves every caller that asks while it runs.
 import * as fs from 'node:fs';
-import { parseProcStat, readProcStat } from './proc.js';
+import { readProcStat, readProcStats } from './proc.js';
 
 /** pgid -> live (non-zombie) member count */
 type GroupTable = Map<number, number>;
-
-const READ_CONCURRENCY = 16;
 
 let inflight: { startedAt: number; table: Promise<GroupTable> } | null = null;
 let queued: Promise<GroupTable> | null = null;
@@ -25,29 +23,17 @@ async function scan(): Promise<GroupTable> {
   } catch {
     return out;
   }
-  const pids = names.filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57);
-  let next = 0;
-  const worker = async () => {
-    while (next < pids.length) {
-      const pid = pids[next++]!;
-      let text: string;
-      try {
-        text = await fs.promises.readFile(`/proc/${pid}/stat`, 'latin1');
-      } catch {
-        continue; // gone meanwhile
-      }
-      const st = parseProcStat(text);
-      if (!st) continue;
-      const live = st.state !== 'Z' && st.state !== 'X' ? 1 : 0;
-      out.set(st.pgrp, (out.get(st.pgrp) ?? 0) + live);
-    }
-  };
-  await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+  const pids = names.filter((n) => n.charCodeAt(0) >= 48 && n.charCodeAt(0) <= 57).map(Number);
+  await readProcStats(pids, (_pid, st) => {
+    if (!st) return; // gone meanwhile
+    const live = st.state !== 'Z' && st.state !== 'X' ? 1 : 0;
+    out.set(st.pgrp, (out.get(st.pgrp) ?? 0) + live);
+  });
   return out;
 }
 
 function startScan(): Promise<GroupTable> {
-  const startedAt = Date.now();
+  const startedAt = performance.now();
   const table = scan()
     .then((t) => {
       last = { startedAt, table: t };
@@ -85,21 +71,26 @@ export function groupAnswers(pgid: number): boolean {
   }
 }
 
-/** Whether the group has a live member now (async: never blocks the loop on a /proc scan). */
-export async function groupAliveSoon(pgid: number): Promise<boolean> {
-  if (!groupAnswers(pgid)) return false;
-  if (process.platform !== 'linux') return true;
+/** The group's leader is alive (one read): then so is the group. */
+function leaderAlive(pgid: number): boolean {
   const leader = readProcStat(pgid);
-  if (leader && leader.pgrp === pgid && leader.state !== 'Z' && leader.state !== 'X') return true;
-  const since = Date.now();
-  const table = await scanSince(since);
-  return (table.get(pgid) ?? 0) > 0;
+  return !!leader && leader.pgrp === pgid && leader.state !== 'Z' && leader.state !== 'X';
 }
 
-/** The same, synchronous, for callers that cannot wait: the leader answers when it is alive. */
-export function leaderAlive(pgid: number): boolean | null {
-  if (process.platform !== 'linux') return null;
-  const leader = readProcStat(pgid);
-  if (leader && leader.pgrp === pgid && leader.state !== 'Z' && leader.state !== 'X') return true;
-  return null; // unknown: the group may live on without its leader
+/**
+ * The groups among `pgids` that have a live (non-zombie) member now: kill(-pgid, 0) and the
+ * leader's stat first, and one shared /proc scan, begun after this call, for the rest.
+ */
+export async function liveGroups(pgids: Iterable<number>): Promise<Set<number>> {
+  const live = new Set<number>();
+  const unknown: number[] = [];
+  for (const g of pgids) {
+    if (!groupAnswers(g)) continue;
+    if (process.platform !== 'linux' || leaderAlive(g)) live.add(g);
+    else unknown.push(g);
+  }
+  if (!unknown.length) return live;
+  const table = await scanSince(performance.now());
+  for (const g of unknown) if ((table.get(g) ?? 0) > 0) live.add(g);
+  return live;
 }

@@ -7,7 +7,7 @@ import { BatonError, type ErrorCode } from '../../model/errors.js';
 import { ORPHAN_GRACE_ENV } from '../../model/orphan-grace.js';
 import { errorDetail, makeUpdate } from '../updates.js';
 import { MAX_UNIX_PATH } from './control-server.js';
-import { killGroupNow } from './kill.js';
+import { terminateGroups } from './group-kill.js';
 import { logFileName, lastLines } from './logs.js';
 import { readProcStat } from './proc.js';
 import { spawnTask, taskEnv } from './spawn.js';
@@ -177,9 +177,7 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
         );
       }
       if (outcome === 'timeout') {
-        t.killSignal = 'SIGKILL';
-        await killGroupNow(t.pid);
-        await d.waitExit(t, 2000);
+        await terminateGroups(d, [t], 'SIGKILL', 0);
         return void d.sink.push(
           makeUpdate(t.id, 'failed', {
             batchId,

@@ -1,10 +1,7 @@
 // Node and per-task cpu/memory for the heartbeat, from /proc (no child processes). Node figures
 // are sampled at most twice a second per OS process: 350 sim agents in one process share them.
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { CLK_TCK, PAGE_SIZE, cpuPercent, parseProcStat, readCpuTimes, readMeminfo, readProcStat, type CpuTimes, type ProcStat } from './proc.js';
-
-const REFRESH_CONCURRENCY = 16;
+import { CLK_TCK, PAGE_SIZE, cpuPercent, readCpuTimes, readMeminfo, readProcStat, readProcStats, type CpuTimes, type ProcStat } from './proc.js';
 
 export interface NodeMetrics {
   cpu: number;
@@ -51,8 +48,9 @@ export class TaskSampler {
   }
 
   /**
-   * Reads the stats of these pids asynchronously (a /proc read can take a millisecond: 1,000 of
-   * them in the heartbeat blocked the agent's loop ~0.4 s every second; docs/reliability.md).
+   * Reads the stats of these pids without holding the event loop: 1,000 reads in one go blocked it
+   * ~0.4 s every second (docs/reliability.md), and 1,000 fs.promises.readFile cost 0.23-0.37
+   * cpu-s every heartbeat; readProcStats reads a few dozen per turn of the loop, synchronously.
    * One refresh at a time; a call while one runs is dropped.
    */
   async refresh(pids: readonly number[]): Promise<void> {
@@ -60,20 +58,7 @@ export class TaskSampler {
     this.refreshing = true;
     try {
       const next = new Map<number, { cpu: number; rss: number }>();
-      let i = 0;
-      const worker = async () => {
-        while (i < pids.length) {
-          const pid = pids[i++]!;
-          let st: ProcStat | null = null;
-          try {
-            st = parseProcStat(await fs.promises.readFile(`/proc/${pid}/stat`, 'latin1'));
-          } catch {
-            /* gone */
-          }
-          next.set(pid, this.fromStat(pid, st));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, pids.length) }, worker));
+      await readProcStats(pids, (pid, st) => next.set(pid, this.fromStat(pid, st)));
       this.latestByPid = next;
     } finally {
       this.refreshing = false;

@@ -1,5 +1,6 @@
 // /proc parsing (pure functions, unit-tested) and cheap readers (one small file read each, no
-// child processes). Linux only; elsewhere the readers return null.
+// child processes). Linux only; elsewhere the readers return null. The one scan of all of /proc
+// (which groups still have live members) is group-scan.ts.
 import * as fs from 'node:fs';
 
 export interface ProcStat {
@@ -87,9 +88,44 @@ function readText(p: string): string | null {
   }
 }
 
+/** a /proc/<pid>/stat is well under 1 KiB: one read into a buffer shared by every call */
+const statBuffer = Buffer.allocUnsafe(4096);
+
+/**
+ * /proc/<pid>/stat, parsed; null when the process is gone. One open, one read into a shared
+ * buffer and one close: readFileSync (and fs.promises.readFile even more) read a /proc file,
+ * whose size says 0, in 64 KiB chunks until EOF.
+ */
 export function readProcStat(pid: number): ProcStat | null {
-  const t = readText(`/proc/${pid}/stat`);
-  return t === null ? null : parseProcStat(t);
+  let fd: number;
+  try {
+    fd = fs.openSync(`/proc/${pid}/stat`, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const n = fs.readSync(fd, statBuffer, 0, statBuffer.length, 0);
+    return parseProcStat(statBuffer.toString('latin1', 0, n));
+  } catch {
+    return null; // gone between the open and the read
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** stat reads per turn of the event loop in readProcStats */
+const READS_PER_TURN = 50;
+
+/**
+ * readProcStat for many pids, READS_PER_TURN per turn of the event loop: the loop is held a few
+ * ms at most, and 1,000 reads cost ~20 cpu-ms where 1,000 fs.promises.readFile cost 230-370
+ * (docs/performance.md, "Peers").
+ */
+export async function readProcStats(pids: readonly number[], each: (pid: number, st: ProcStat | null) => void): Promise<void> {
+  for (let i = 0; i < pids.length; i++) {
+    if (i && i % READS_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+    each(pids[i]!, readProcStat(pids[i]!));
+  }
 }
 
 export function readCpuTimes(): CpuTimes | null {
@@ -111,27 +147,4 @@ export function processAlive(pid: number): boolean {
   }
   const st = readProcStat(pid);
   return st === null ? process.platform !== 'linux' : st.state !== 'Z' && st.state !== 'X';
-}
-
-/** Every live (non-zombie) process's stat: one synchronous /proc scan, only used around kills. */
-export function* liveProcStats(): Generator<ProcStat> {
-  let names: string[];
-  try {
-    names = fs.readdirSync('/proc');
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    const c = n.charCodeAt(0);
-    if (c < 48 || c > 57) continue;
-    const st = readProcStat(Number(n));
-    if (st && st.state !== 'Z' && st.state !== 'X') yield st;
-  }
-}
-
-/** pids of the live (non-zombie) members of a process group. */
-export function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const st of liveProcStats()) if (st.pgrp === pgid) out.push(st.pid);
-  return out;
 }

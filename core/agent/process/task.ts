@@ -136,8 +136,9 @@ export function taskError(
   node: string,
   code: ErrorCode,
   message: string,
-  extra: { transition?: string; data?: Record<string, string> } = {},
+  extra: { transition?: string; data?: Record<string, string>; withoutLastLines?: boolean } = {},
 ): ErrorDetail {
+  const { withoutLastLines, ...fields } = extra;
   return errorDetail(code, message, {
     envId: t.envId,
     taskId: t.id,
@@ -145,8 +146,8 @@ export function taskError(
     node,
     exitCode: t.exit && !t.exit.signal ? t.exit.code : undefined,
     signal: t.exit?.signal || undefined,
-    lastLines: lastLines(t.logPath, 20),
-    ...extra,
+    lastLines: withoutLastLines ? [] : lastLines(t.logPath, 20),
+    ...fields,
   });
 }
 

@@ -18,8 +18,9 @@ const DEFAULT_TERM_MS = 3_000;
 function reply(d: ProcessDriver, t: ProcTask, batchId: number, fields: Parameters<typeof makeUpdate>[2]): void {
   d.sink.push(makeUpdate(t.id, 'state', { batchId, pid: t.pid, state: t.state, ...fields }));
   // a controlled task tells a restarted agent its state in its hello; only a basic task's state
-  // lives in tasks.json alone (rewriting it on every reply was ~9% of an agent's cpu in transitions)
-  if (t.control === 'basic') d.persist();
+  // lives in tasks.json alone (rewriting it on every reply was ~9% of an agent's cpu in transitions),
+  // and an exited one is not in it
+  if (t.control === 'basic' && !t.exit) d.persist();
 }
 
 function waitConn(t: ProcTask, deadlineAt: number): Promise<void> {

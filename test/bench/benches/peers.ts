@@ -5,13 +5,16 @@
 // - supervisord (Debian's supervisor): its own config with N programs, `start all` until every
 //   program is RUNNING, `stop all` until every one is STOPPED and its process gone.
 // - The floor: one Node process spawns N, then signals and reaps them (floors/spawn-kill.ts).
-// N = 1,000 (smoke: 50). Targets: Baton ahead of supervisord both ways, within 2x the floor.
+// N = 1,000 (smoke: 50; BATON_BENCH_PEERS_N=n for a quicker profiling run). Targets: Baton ahead
+// of supervisord both ways, within 2x the floor. --profile profiles the controller and the agent
+// during the EXIT and the destroy (those figures are then not the measured ones).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark, BenchContext, BenchOutput } from '../bench.js';
-import { round } from '../proc.js';
+import { CpuMeter, round } from '../proc.js';
+import { summarizeProfile, type ProfileSummary, type RemoteProfiler } from '../profile.js';
 import { atMost, figure, type Figure } from '../results.js';
 import { Stack, teardownNotes } from '../stack.js';
 import { Supervisor } from '../supervisor.js';
@@ -28,9 +31,14 @@ interface UpDown {
   downMs: number;
 }
 
-/** pids (of `pids`) whose process is alive and not a zombie */
+/**
+ * pids (of `pids`) whose process is alive and not a zombie. A gone process is told by a stat of
+ * its /proc directory: reading /proc/<pid>/stat of 1,000 gone pids threw 1,000 ENOENT errors and
+ * cost the benchmark itself 20 ms (quiet) to 150 ms (loaded) inside the measured time.
+ */
 function living(pids: readonly number[]): number[] {
   return pids.filter((p) => {
+    if (!fs.existsSync(`/proc/${p}`)) return false;
     try {
       const st = fs.readFileSync(`/proc/${p}/stat`, 'latin1');
       const state = st.slice(st.lastIndexOf(')') + 2, st.lastIndexOf(')') + 3);
@@ -76,12 +84,51 @@ interface BatonRun extends UpDown {
   placeAfterMs: number;
   /** another N deployed, then destroyed (graded) until every process is gone */
   destroyMs: number;
+  /** cpu seconds of the controller and the agent during EXIT and destroy (until gone) */
+  cpu: Record<string, PhaseCpu>;
   notes: string[];
 }
 
-async function baton(ctx: BenchContext, n: number): Promise<BatonRun> {
-  const stack = await Stack.up({ agents: 1 });
+/** cpu seconds the controller and the agent used during a phase */
+interface PhaseCpu {
+  controller: number;
+  agent: number;
+}
+
+/**
+ * Runs one measured phase: the cpu the controller and the agent used in it, and their CPU
+ * profiles when the run profiles (--profile).
+ */
+async function phase<T>(
+  ctx: BenchContext,
+  stack: Stack,
+  n: number,
+  name: string,
+  profiles: ProfileSummary[],
+  cpu: Record<string, PhaseCpu>,
+  body: () => Promise<T>,
+): Promise<T> {
+  const who = ['controller', 'agent-1'];
+  const profilers: RemoteProfiler[] = ctx.profile ? [await stack.profiler(), await stack.profiler('agent-1')] : [];
+  for (const p of profilers) await p.start();
+  const meters = [new CpuMeter([stack.controllerPid]), new CpuMeter(stack.agentPids)];
+  try {
+    return await body();
+  } finally {
+    const [controller, agent] = meters.map((m) => m.read().cpuSeconds);
+    cpu[name] = { controller: controller!, agent: agent! };
+    for (const [i, p] of profilers.entries()) {
+      const file = path.join(ctx.profileDir, `peers-${n}-${name}-${who[i]}.cpuprofile`);
+      profiles.push(summarizeProfile(await p.stop(), `peers ${n} basic tasks, ${who[i]}: ${name}`, file, ctx.root));
+      p.close();
+    }
+  }
+}
+
+async function baton(ctx: BenchContext, n: number, profiles: ProfileSummary[]): Promise<BatonRun> {
+  const stack = await Stack.up({ agents: 1, profile: ctx.profile });
   const notes: string[] = [];
+  const cpu: Record<string, PhaseCpu> = {};
   try {
     const c = stack.client;
     const env = await c.create('bench-plain', { tasks: String(n) });
@@ -94,8 +141,11 @@ async function baton(ctx: BenchContext, n: number): Promise<BatonRun> {
     ctx.log(`baton: ${n} up in ${up.ms.toFixed(0)} ms`);
     ctx.load('baton down');
     const t0 = performance.now();
-    const exit = await c.transition(env.id, 'EXIT', 300_000);
-    await untilGone(pids, 120_000, 'baton EXIT');
+    const exit = await phase(ctx, stack, n, 'EXIT', profiles, cpu, async () => {
+      const reply = await c.transition(env.id, 'EXIT', 300_000);
+      await untilGone(pids, 120_000, 'baton EXIT');
+      return reply;
+    });
     const downMs = performance.now() - t0;
     ctx.log(`baton: ${n} down in ${downMs.toFixed(0)} ms (EXIT replied after ${exit.ms.toFixed(0)} ms)`);
     const t1 = performance.now();
@@ -115,11 +165,15 @@ async function baton(ctx: BenchContext, n: number): Promise<BatonRun> {
     await sleep(1000);
     ctx.load('baton destroy');
     const t2 = performance.now();
-    await c.unary('destroyEnvironment', { id: doomed.id, force: false }, 300_000);
-    await untilGone(doomedPids, 120_000, 'baton destroy');
+    await phase(ctx, stack, n, 'destroy', profiles, cpu, async () => {
+      await c.unary('destroyEnvironment', { id: doomed.id, force: false }, 300_000);
+      await untilGone(doomedPids, 120_000, 'baton destroy');
+    });
     const destroyMs = performance.now() - t2;
-    ctx.log(`baton: ${n} destroyed in ${destroyMs.toFixed(0)} ms`);
-    return { upMs: up.ms, downMs, exitReplyMs: exit.ms, placeAfterMs, destroyMs, notes };
+    ctx.log(
+      `baton: ${n} destroyed in ${destroyMs.toFixed(0)} ms; cpu s (controller/agent): EXIT ${cpu.EXIT!.controller}/${cpu.EXIT!.agent}, destroy ${cpu.destroy!.controller}/${cpu.destroy!.agent}`,
+    );
+    return { upMs: up.ms, downMs, exitReplyMs: exit.ms, placeAfterMs, destroyMs, cpu, notes };
   } finally {
     const d = await stack.down();
     notes.push(...teardownNotes(d, 'baton: '));
@@ -152,14 +206,15 @@ export const peers: Benchmark = {
   name: 'peers',
   title: 'Baton vs supervisord: N plain processes (/bin/sleep) up and down, against the spawn/kill floor',
   async run(ctx): Promise<BenchOutput> {
-    const n = ctx.smoke ? 50 : 1000;
+    const n = ctx.smoke ? 50 : Number(process.env.BATON_BENCH_PEERS_N) || 1000;
     if (!Supervisor.installed()) throw new Error('supervisord is not installed (apt-get install supervisor; .ci/run installs it)');
     ctx.load('floor');
     const f = await floor(n);
     ctx.log(`floor: ${n} spawned in ${f.upMs.toFixed(0)} ms, signalled and reaped in ${f.downMs.toFixed(0)} ms`);
-    const b = await baton(ctx, n);
+    const profiles: ProfileSummary[] = [];
+    const b = await baton(ctx, n, profiles);
     const s = await supervisord(ctx, n);
-    const targeted = !ctx.smoke;
+    const targeted = !ctx.smoke && n === 1000;
     const sec = (ms: number) => round(ms / 1000, 2);
     const count = n.toLocaleString('en');
     const floorUp = { value: sec(f.upMs), unit: 's', what: `${count} x ${COMMAND} spawned from one Node process (each its own group)` };
@@ -194,6 +249,7 @@ export const peers: Benchmark = {
       ok: b.notes.every((x) => !x.includes('left behind')) && !b.notes.some((x) => x.startsWith('after EXIT')),
       figures,
       details: { tasks: n, floor: f, baton: b, supervisord: s },
+      profiles: profiles.length ? profiles : undefined,
       notes: [
         ...b.notes,
         `supervisord programs: startsecs=0 (its default of 1 s is a wait, not its speed), stopwaitsecs=${TERM_MS / 1000} like the tasks' kill.term, stopasgroup and killasgroup like Baton's group kills; logs to files in both`,
