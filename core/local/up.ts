@@ -14,6 +14,7 @@ import { abortedError, waitAgentsReady, waitController, waitNodesUp, type AgentP
 import { spawnBaton, type Spawned } from './spawn.js';
 import { clearRuntimeFiles, readState, removeState, writeState, type LocalState } from './state.js';
 import { repairStack, type RestartedProcess } from './repair.js';
+import { privateDir } from '../model/private-files.js';
 
 export type { UpProgress } from './readiness.js';
 
@@ -83,7 +84,8 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     return { state, envId: state.envId, durationMs: Date.now() - t0, restarted };
   }
   await sweepDeadStack(home);
-  fs.mkdirSync(localDir(home), { recursive: true, mode: 0o700 });
+  privateDir(home, 'BATON_HOME');
+  privateDir(localDir(home), 'local mode folder');
 
   const token = randomBytes(24).toString('base64url');
   // the token goes through the environment, not argv: argv is readable by every local user
@@ -183,7 +185,14 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       '--listen',
       ctlAddress,
       ...agentAddrs.flatMap((a) => ['--agent', a]),
-      ...(opts.repos ?? []).flatMap((r) => ['--repo', path.resolve(r)]),
+      // the developer's own stack: the controller runs as the one user who can reach it (0700
+      // home, token in a 0600 file), so a template can do nothing that user could not do by hand
+      // (docs/security.md, "Local mode")
+      ...(opts.repos ?? []).flatMap((r) => ['--trusted-repo', path.resolve(r)]),
+      '--allow-local-templates',
+      '--trust-local-templates',
+      '--http-hook-host',
+      '*',
     ];
     const ctl = spawnBaton(ctlArgv, logPath(home, 'controller'), env);
     started.push(ctl);
