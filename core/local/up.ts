@@ -3,7 +3,6 @@
 // Returns once the controller answers and every agent is up in ListNodes; on any failure it
 // stops what it started and says why.
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatonError, toBatonError } from '../model/errors.js';

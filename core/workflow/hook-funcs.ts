@@ -90,11 +90,7 @@ export function checkHook(hook: HookSpec, callAt: At, rawArgs: unknown, ctx: Hoo
     if (!(name in spec.args)) fail(sub(argsAt, name), `${hook.func} has no argument "${name}" (its arguments: ${Object.keys(spec.args).join(', ')})`, 'hook');
   }
   if (hook.func === 'exec' && !repoTrusted(ctx.policy, ctx.configured, ctx.repoDir)) {
-    fail(
-      funcAt,
-      `exec hooks run only from trusted template repos; ${ctx.repoDir} is not trusted (an admin marks a repo trusted with --trusted-repo)`,
-      'hook',
-    );
+    fail(funcAt, `exec hooks run only from trusted template repos; ${ctx.repoDir} is not trusted (an admin marks a repo trusted with --trusted-repo)`, 'hook');
   }
   if (!ctx.enabled) return;
   for (const [name, arg] of Object.entries(spec.args)) {

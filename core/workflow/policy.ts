@@ -43,7 +43,14 @@ export function resolvePolicy(p: TemplatePolicy | undefined, shippedRepo: string
     trustLocal: !!policy.trustLocal,
     trustAll: trusted.includes('*'),
     trusted: [...new Set([...trusted.filter((r) => r !== '*').map((r) => path.resolve(r)), path.resolve(shippedRepo)])],
-    httpHosts: (policy.httpHosts ?? []).map((h) => h.trim().toLowerCase().replace(/^\[|\]$/g, '')).filter(Boolean),
+    httpHosts: (policy.httpHosts ?? [])
+      .map((h) =>
+        h
+          .trim()
+          .toLowerCase()
+          .replace(/^\[|\]$/g, ''),
+      )
+      .filter(Boolean),
   };
 }
 

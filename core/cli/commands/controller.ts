@@ -20,7 +20,10 @@ export function register(program: Command): void {
     .option('--agent <addr>', 'an agent to dial (repeatable)', collect, [])
     .option('--repo <dir>', 'a template repo besides the shipped assets (repeatable)', collect, [])
     .option('--trusted-repo <dir>', 'a template repo whose exec hooks may run (repeatable; it is searched like --repo)', collect, [])
-    .option('--allow-local-templates', 'take workflows given by a path (or a repo) outside the configured repos (their exec hooks still need --trust-local-templates)')
+    .option(
+      '--allow-local-templates',
+      'take workflows given by a path (or a repo) outside the configured repos (their exec hooks still need --trust-local-templates)',
+    )
     .option('--trust-local-templates', 'with --allow-local-templates: such workflows may run exec hooks (a single-user machine: local mode)')
     .option('--http-hook-host <host>', "a host http.post hooks may reach (repeatable; '*.example.org' for a domain, '*' for any)", collect, [])
     .option('--default-timeout <duration>', 'deadline of a transition when the client gives none')

@@ -4,7 +4,7 @@
 // What a hook gets: the basics a program needs to run, what Baton tells it about the transition,
 // and the `env` map its call role sets (which may not name BATON_TOKEN or a BATON_TLS_* file).
 import { BatonError } from '../../model/errors.js';
-import type { HookCall } from './builtins.js';
+import type { HookSpec } from '../../workflow/types.js';
 
 /** Taken from the controller's environment when set: nothing here is a secret. */
 const PASSED = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'SHELL', 'TERM'];
@@ -12,7 +12,8 @@ const PASSED = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LANGUAGE', 'TZ', 'TM
 /** Never given to a hook, even when its call role sets them. */
 const WITHHELD = /^(BATON_TOKEN|BATON_TLS_.*|BATON_CONTROLLER)$/;
 
-export function hookEnvironment(c: HookCall, from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+/** `vars`: the call's values (env_id, transition, run_number); `from`: the controller's environment. */
+export function hookEnvironment(c: { hook: HookSpec; vars: Record<string, string> }, from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const name of PASSED) if (from[name] !== undefined) env[name] = from[name];
   for (const [name, value] of Object.entries(from)) if (name.startsWith('LC_') && value !== undefined) env[name] = value;

@@ -43,7 +43,11 @@ export function enterInclude(x: Expansion, r: Raw, at: At, f: Frame, aimed: User
   if (!loaded) fail(wAt, `role ${f.path}: included workflow "${target}" not found`, 'include');
   const policy = x.input.policy;
   if (policy && !policy.allowLocal && !insideAny(loaded.view.dir, x.input.configured ?? [])) {
-    fail(wAt, `role ${f.path}: included workflow ${loaded.realFile} is not in a configured template repo (this controller takes workflows only from its repos)`, 'include');
+    fail(
+      wAt,
+      `role ${f.path}: included workflow ${loaded.realFile} is not in a configured template repo (this controller takes workflows only from its repos)`,
+      'include',
+    );
   }
   if (f.includeStack.includes(loaded.realFile)) {
     const chain = [...f.includeStack, loaded.realFile].map((file) => path.basename(file)).join(' -> ');
