@@ -186,7 +186,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       ...agentAddrs.flatMap((a) => ['--agent', a]),
       // the developer's own stack: the controller runs as the one user who can reach it (0700
       // home, token in a 0600 file), so a template can do nothing that user could not do by hand
-      // (docs/security.md, "Local mode")
+      // (docs/security.md, "Templates and hooks")
       ...(opts.repos ?? []).flatMap((r) => ['--trusted-repo', path.resolve(r)]),
       '--allow-local-templates',
       '--trust-local-templates',
