@@ -6,12 +6,15 @@ import { assertSafeListen, parseAddress } from '../rpc/address.js';
 import { Agent } from './agent.js';
 import { resolveOptions, type AgentHandle, type AgentOptions } from './options.js';
 import { serve } from './server.js';
+import { privateDir } from '../model/private-files.js';
 
 export type { AgentHandle, AgentOptions, TlsFiles } from './options.js';
 
 export async function startAgent(opts: AgentOptions): Promise<AgentHandle> {
   const options = resolveOptions(opts);
   assertSafeListen(options.listen, !!options.tls, `agent ${options.name}`);
+  // the home holds task logs, state and sockets: the agent user's only, whatever the umask
+  privateDir(options.home, 'agent home');
   const agent = new Agent(options);
   await agent.start();
   let served;

@@ -1,6 +1,6 @@
 // The Agent gRPC service: Session (one controller at a time), TaskLogs, Health. Every call is
 // checked against the token; non-loopback addresses need TLS (mutual: the controller presents a
-// certificate signed by the CA).
+// certificate signed by the CA, and it must be a controller's: peer.ts).
 import * as grpc from '@grpc/grpc-js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +12,7 @@ import { serverCredentials } from '../rpc/tls.js';
 import { BatonError } from '../model/errors.js';
 import type { Agent, SessionLike } from './agent.js';
 import type { ResolvedOptions } from './options.js';
+import { controllerRefusal } from './peer.js';
 
 function unauthenticated(): grpc.ServiceError {
   return toServiceError(new BatonError('UNAUTHENTICATED', 'missing or wrong token'));
@@ -43,6 +44,11 @@ function serviceImpl(agent: Agent, options: ResolvedOptions): grpc.UntypedServic
   return {
     session(call: grpc.ServerDuplexStream<ControllerMsg, AgentMsg>) {
       if (!checkToken(call.metadata, options.token)) return void call.emit('error', unauthenticated());
+      const refused = controllerRefusal(call, options);
+      if (refused) {
+        console.error(`agent ${options.name}: session refused: ${refused.message}`);
+        return void call.emit('error', toServiceError(refused));
+      }
       const s = new Session(call);
       const gone = () => {
         agent.detach(s);
@@ -75,6 +81,8 @@ function serviceImpl(agent: Agent, options: ResolvedOptions): grpc.UntypedServic
 
     taskLogs(call: grpc.ServerWritableStream<AgentTaskLogsRequest, LogChunk>) {
       if (!checkToken(call.metadata, options.token)) return void call.emit('error', unauthenticated());
+      const refused = controllerRefusal(call, options);
+      if (refused) return void call.emit('error', toServiceError(refused));
       const req = call.request;
       const d = agent.find(req.taskId);
       if (!d) {
@@ -109,6 +117,8 @@ function serviceImpl(agent: Agent, options: ResolvedOptions): grpc.UntypedServic
 
     health(call: grpc.ServerUnaryCall<HealthRequest, HealthReply>, cb: grpc.sendUnaryData<HealthReply>) {
       if (!checkToken(call.metadata, options.token)) return cb(unauthenticated());
+      const refused = controllerRefusal(call, options);
+      if (refused) return cb(toServiceError(refused));
       cb(null, { node: options.name, ok: true, tasks: agent.taskCount(), pid: process.pid });
     },
   };

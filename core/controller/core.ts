@@ -2,6 +2,7 @@
 // behind. Feature modules (environments, transitions, agents, faults...) are functions over this.
 import type { Store } from '../store/store.js';
 import type { WorkflowLoader } from '../workflow/types.js';
+import type { ResolvedPolicy } from '../workflow/policy.js';
 import type { TaskState } from '../model/states.js';
 import { EventBus, type EventInput } from './events/bus.js';
 import { Persister } from './persistence.js';
@@ -25,6 +26,10 @@ export interface ControllerConfig {
   /** events a slow subscriber may fall behind before it is cut off */
   subscriberMaxQueued: number;
   root: string;
+  /** what templates may do (docs/security.md); hooks are checked against it again when they run */
+  templatePolicy: ResolvedPolicy;
+  /** the configured template repos, the shipped one included */
+  templateRepos: string[];
 }
 
 export class ControllerCore {

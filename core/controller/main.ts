@@ -19,7 +19,9 @@ import { restoreClaims } from './locks/claims.js';
 import { startReconcile } from './reconcile/index.js';
 import { createServer, bind } from './server/index.js';
 import { packageRoot } from './root.js';
-import { defaultLoader } from './loader.js';
+import { CLOSED_POLICY, configuredRepos, defaultLoader } from './loader.js';
+import { resolvePolicy } from '../workflow/policy.js';
+import { privateDir, privateFiles } from '../model/private-files.js';
 import { isWorkerLoader } from './workers/loader.js';
 import { DEFAULTS, type ControllerHandle, type ControllerOptions } from './options.js';
 
@@ -68,11 +70,15 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   // anything is opened or written
   for (const a of opts.agents ?? []) channelCredentials(parseAddress(a, 'agent address'), tls, 'agent address');
   const root = packageRoot();
+  const policy = opts.templatePolicy ?? CLOSED_POLICY;
   const dir = path.join(path.resolve(opts.home), 'controller');
-  fs.mkdirSync(dir, { recursive: true });
+  // the home and the database hold vars, tokens and logs: this user's only (umask aside)
+  privateDir(path.resolve(opts.home), 'controller home');
+  privateDir(dir, 'controller home');
   if (listen.kind === 'unix') await clearStaleSocket(listen.path!);
 
   const store = openSqliteStore(path.join(dir, 'baton.db'));
+  privateFiles(dir, ['baton.db', 'baton.db-wal', 'baton.db-shm']);
   let id = await store.getMeta('controller_id');
   if (!id) {
     id = newId('ctl');
@@ -89,9 +95,11 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       taskEventLimit: opts.taskEventLimit ?? DEFAULTS.taskEventLimit,
       subscriberMaxQueued: DEFAULTS.subscriberMaxQueued,
       root,
+      templatePolicy: resolvePolicy(policy, path.join(root, 'assets')),
+      templateRepos: configuredRepos(root, opts.templateRepos),
     },
     store,
-    opts.loader ?? defaultLoader(root, opts.templateRepos),
+    opts.loader ?? defaultLoader(root, opts.templateRepos, { policy, cacheDir: path.join(dir, 'template-cache') }),
   );
 
   const pool = new AgentPool(controller, tls);

@@ -1,5 +1,6 @@
 // The controller's entry-point contract (docs/architecture.md, "Entry points").
 import type { WorkflowLoader } from '../workflow/types.js';
+import type { TemplatePolicy } from '../workflow/policy.js';
 import type { TlsFiles } from '../rpc/tls.js';
 
 export interface ControllerOptions {
@@ -9,6 +10,9 @@ export interface ControllerOptions {
   /** agent addresses to dial (besides the nodes stored from earlier runs) */
   agents?: string[];
   templateRepos?: string[];
+  /** where workflows may come from and what their hooks may do (docs/security.md): by default
+   *  only the configured repos, no exec hook but from the shipped repo, no http.post host */
+  templatePolicy?: TemplatePolicy;
   defaultTimeoutMs?: number;
   heartbeatTimeoutMs?: number;
   /** how long an agent whose session broke may take to come back before its tasks are lost

@@ -16,7 +16,7 @@ export interface Spawned {
 
 export function spawnBaton(args: string[], log: string, env: Record<string, string> = {}): Spawned {
   fs.mkdirSync(path.dirname(log), { recursive: true });
-  const fd = fs.openSync(log, 'a');
+  const fd = fs.openSync(log, 'a', 0o600); // what a service prints (vars, paths, errors) is this user's only
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   // inside Electron, process.execPath is the Electron binary: make it behave as node
   if (process.versions.electron) childEnv.ELECTRON_RUN_AS_NODE = '1';

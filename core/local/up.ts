@@ -3,7 +3,6 @@
 // Returns once the controller answers and every agent is up in ListNodes; on any failure it
 // stops what it started and says why.
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatonError, toBatonError } from '../model/errors.js';
@@ -15,6 +14,7 @@ import { spawnBaton, type Spawned } from './spawn.js';
 import { clearRuntimeFiles, readState, removeState, writeState, type LocalState } from './state.js';
 import { repairStack, type RestartedProcess } from './repair.js';
 import { ensureLocalUser, type LocalUser } from './user.js';
+import { privateDir } from '../model/private-files.js';
 
 export type { UpProgress } from './readiness.js';
 
@@ -87,7 +87,8 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     return { state, envId: state.envId, durationMs: Date.now() - t0, restarted, user };
   }
   await sweepDeadStack(home);
-  fs.mkdirSync(localDir(home), { recursive: true, mode: 0o700 });
+  privateDir(home, 'BATON_HOME');
+  privateDir(localDir(home), 'local mode folder');
 
   const token = randomBytes(24).toString('base64url');
   // the token goes through the environment, not argv: argv is readable by every local user
@@ -187,7 +188,14 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       '--listen',
       ctlAddress,
       ...agentAddrs.flatMap((a) => ['--agent', a]),
-      ...(opts.repos ?? []).flatMap((r) => ['--repo', path.resolve(r)]),
+      // the developer's own stack: the controller runs as the one user who can reach it (0700
+      // home, token in a 0600 file), so a template can do nothing that user could not do by hand
+      // (docs/security.md, "Templates and hooks")
+      ...(opts.repos ?? []).flatMap((r) => ['--trusted-repo', path.resolve(r)]),
+      '--allow-local-templates',
+      '--trust-local-templates',
+      '--http-hook-host',
+      '*',
     ];
     const ctl = spawnBaton(ctlArgv, logPath(home, 'controller'), env);
     started.push(ctl);

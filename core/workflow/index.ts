@@ -7,6 +7,7 @@ import { TemplateFiles, loadFile, type Loaded } from './templates.js';
 import { type RepoView, looksLikePath, repoOfFile, revisionView, workflowFiles, workingView } from './repo.js';
 import { readVarSpecs, publicSpecs } from './specs.js';
 import { lintFile } from './lint.js';
+import { assertTemplateSource, resolvePolicy, type TemplatePolicy } from './policy.js';
 
 export type * from './types.js';
 export { renderPlan, renderText } from './render.js';
@@ -15,6 +16,9 @@ export { parseTrigger, orderHooks } from './hooks.js';
 export { parseDuration, parseMemory } from './units.js';
 export { coerceValue, splitUserVars } from './vars.js';
 export { schemas } from './schema.js';
+export { resolvePolicy, repoTrusted, hostAllowed, httpHostOf, describeHosts, insideAny, OPEN_POLICY } from './policy.js';
+export type { TemplatePolicy, ResolvedPolicy } from './policy.js';
+export { HOOK_FUNCS, HOOK_FUNC_NAMES, parseHookDuration, type HookFuncName } from './hook-funcs.js';
 
 export interface WorkflowLoaderOptions {
   /** template repo directories, searched in order (first wins) */
@@ -27,8 +31,11 @@ export interface WorkflowLoaderOptions {
   nodePath?: string;
   /** most roles one expansion may produce (default 1,000,000): a guard against runaway iterators */
   maxRoles?: number;
-  /** where checkouts of git revisions are kept (default <os.tmpdir()>/baton-templates) */
+  /** where checkouts of git revisions are kept (default $BATON_HOME/template-cache, made 0700) */
   cacheDir?: string;
+  /** where workflows may come from and what their hooks may do (default: anything; the
+   *  controller always gives its own: docs/security.md) */
+  policy?: TemplatePolicy;
 }
 
 export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoader {
@@ -37,6 +44,7 @@ export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoade
   const shipped = path.join(batonRoot, 'assets');
   const configured = [...new Set([...(opts.repos ?? []), ...(opts.shipped === false ? [] : [shipped])].map((r) => path.resolve(r)))];
   if (!configured.length) throw new BatonError('BAD_INPUT', 'no template repos', { where: 'repos' });
+  const policy = resolvePolicy(opts.policy, shipped);
 
   /** The repos to search: one (given) at its revision, or all configured ones. */
   const viewsFor = (repo?: string, revision?: string): RepoView[] => {
@@ -52,8 +60,10 @@ export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoade
     if (typeof workflow !== 'string' || !workflow.trim()) {
       throw new BatonError('BAD_INPUT', 'no workflow given', { where: 'workflow' });
     }
+    if (origin.repo) assertTemplateSource(policy, configured, path.resolve(origin.repo), 'repo');
     if (looksLikePath(workflow)) {
       const file = path.resolve(workflow);
+      assertTemplateSource(policy, configured, file, 'workflow');
       const repoDir = origin.repo ?? repoOfFile(file);
       const view = origin.revision ? revisionView(repoDir, origin.revision, opts.cacheDir) : workingView(repoDir);
       const rel = path.relative(path.resolve(repoDir), file);
@@ -75,6 +85,7 @@ export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoade
 
   return {
     async list(repo?: string): Promise<WorkflowSummary[]> {
+      if (repo) assertTemplateSource(policy, configured, path.resolve(repo), 'repo');
       const views = repo ? [workingView(repo)] : configured.map(workingView);
       const out: WorkflowSummary[] = [];
       const seen = new Set<string>();
@@ -101,7 +112,7 @@ export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoade
     async expand(workflow: string, vars: Record<string, string>, origin: { repo?: string; revision?: string } = {}): Promise<ExpandedWorkflow> {
       const { files, top } = find(workflow, origin ?? {});
       try {
-        return expandWorkflow({ files, top, userVars: vars ?? {}, batonRoot, nodePath, maxRoles: opts.maxRoles });
+        return expandWorkflow({ files, top, userVars: vars ?? {}, batonRoot, nodePath, maxRoles: opts.maxRoles, policy, configured });
       } catch (e) {
         if (e instanceof BatonError) throw e;
         // a bug of ours must still name where it happened, and never pass as a crash
@@ -110,7 +121,8 @@ export function createWorkflowLoader(opts: WorkflowLoaderOptions): WorkflowLoade
     },
 
     async lint(file: string, content?: string): Promise<Diagnostic[]> {
-      return lintFile({ file, content, configured, batonRoot, nodePath, maxRoles: opts.maxRoles });
+      if (typeof file === 'string' && file) assertTemplateSource(policy, configured, path.resolve(file), 'path');
+      return lintFile({ file, content, configured, batonRoot, nodePath, maxRoles: opts.maxRoles, policy });
     },
   };
 }

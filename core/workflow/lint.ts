@@ -11,6 +11,7 @@ import { compileTemplate, ExprError } from './expr.js';
 import { expandWorkflow, diagnosticOf, sourceDiagnostics, LintAbort } from './expand/index.js';
 import { TemplateFiles } from './templates.js';
 import { repoOfFile, workingView } from './repo.js';
+import type { ResolvedPolicy } from './policy.js';
 
 export interface LintInput {
   file: string;
@@ -19,6 +20,7 @@ export interface LintInput {
   batonRoot: string;
   nodePath: string;
   maxRoles?: number;
+  policy?: ResolvedPolicy;
 }
 
 export async function lintFile(inp: LintInput): Promise<Diagnostic[]> {
@@ -77,6 +79,8 @@ export async function lintFile(inp: LintInput): Promise<Diagnostic[]> {
         nodePath: inp.nodePath,
         diagnostics: diags,
         maxRoles: inp.maxRoles,
+        policy: inp.policy,
+        configured: inp.configured,
       });
     } catch (e) {
       if (e instanceof LintAbort)

@@ -1,12 +1,12 @@
 // Template repos: a directory holding `workflows/*.yaml` and `tasks/*.yaml`, read as it is on
-// disk or, for a git repository, at a given revision (materialised once per commit into a cache
-// directory under os.tmpdir()).
+// disk or, for a git repository, at a given revision (checked out once per commit into a cache
+// under BATON_HOME: checkout.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import crypto from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { BatonError } from '../model/errors.js';
+import { checkoutOf } from './checkout.js';
 
 export interface RepoView {
   /** the repo directory as configured or given (the identity shown to users) */
@@ -24,8 +24,14 @@ export function workingView(dir: string): RepoView {
   return { dir: abs, root: abs, revision: '' };
 }
 
+/** Where checkouts of revisions are kept when the loader is given no cacheDir: under BATON_HOME
+ *  (never a predictable folder of /tmp, which another user could prepare). */
+export function defaultCacheDir(): string {
+  return path.join(process.env.BATON_HOME || path.join(os.homedir(), '.baton'), 'template-cache');
+}
+
 /** The files of `dir` at `revision` (a commit, tag or branch of the git repository holding `dir`). */
-export function revisionView(dir: string, revision: string, cacheDir = path.join(os.tmpdir(), 'baton-templates')): RepoView {
+export function revisionView(dir: string, revision: string, cacheDir = defaultCacheDir()): RepoView {
   const abs = path.resolve(dir);
   if (!fs.existsSync(abs)) throw new BatonError('NOT_FOUND', `template repo ${abs} does not exist`, { where: `repo ${abs}` });
   if (!/^[A-Za-z0-9._\/@^~+-]+$/.test(revision) || revision.startsWith('-')) {
@@ -43,33 +49,8 @@ export function revisionView(dir: string, revision: string, cacheDir = path.join
     throw new BatonError('NOT_FOUND', `revision ${revision} not found in ${abs} (is it a git repository?)`, { where: `revision ${revision}` });
   }
   if (!commit) throw new BatonError('NOT_FOUND', `revision ${revision} not found in ${abs}`, { where: `revision ${revision}` });
-  const key = crypto.createHash('sha256').update(`${commit}\0${prefix}`).digest('hex').slice(0, 24);
-  const cacheRoot = cacheDir;
-  const root = path.join(cacheRoot, key);
-  if (!fs.existsSync(root)) {
-    fs.mkdirSync(cacheRoot, { recursive: true });
-    const tmp = fs.mkdtempSync(path.join(cacheRoot, 'tmp-'));
-    try {
-      const tar = path.join(tmp, 'tree.tar');
-      const treeish = prefix ? `${commit}:${prefix.replace(/\/$/, '')}` : commit;
-      // from the top: in a subdirectory, git archive would look for prefix/ under it
-      execFileSync('git', ['-C', top, 'archive', '--format=tar', '-o', tar, treeish], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
-      const out = path.join(tmp, 'tree');
-      fs.mkdirSync(out);
-      execFileSync('tar', ['-xf', tar, '-C', out], { stdio: 'ignore', timeout: 30_000 });
-      try {
-        fs.renameSync(out, root);
-      } catch (e) {
-        if (!fs.existsSync(root)) throw e; // someone else won the race: theirs is identical
-      }
-    } catch (e) {
-      if (e instanceof BatonError) throw e;
-      throw new BatonError('BAD_INPUT', `cannot read ${abs} at ${revision}: ${(e as Error).message.split('\n')[0]}`, { where: `revision ${revision}` });
-    } finally {
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
-  }
-  return { dir: abs, root, revision: commit };
+  const checkout = checkoutOf(top, commit, cacheDir, revision, abs);
+  return { dir: abs, root: prefix ? path.join(checkout, prefix.replace(/\/$/, '')) : checkout, revision: commit };
 }
 
 function listYaml(dir: string): string[] {

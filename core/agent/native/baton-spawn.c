@@ -127,7 +127,7 @@ static pid_t start_child(const char *path, char **argv, char **envp, const char 
     if (setsid() < 0) { child_stage = "setsid"; goto fail; }
     if ((fd = open("/dev/null", O_RDONLY)) < 0 || dup2(fd, 0) < 0) { child_stage = "stdin"; goto fail; }
     if (fd != 0) close(fd);
-    if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644)) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) { child_stage = "log"; goto fail; }
+    if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600)) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) { child_stage = "log"; goto fail; }
     if (fd > 2) close(fd);
     if (*cwd && chdir(cwd) < 0) { child_stage = "cwd"; goto fail; }
     signal(SIGPIPE, SIG_DFL); /* the one this helper ignores; Node's spawn reset the rest for it */

@@ -26,6 +26,7 @@ import { SpawnHelper } from './spawner.js';
 import { inheritedEnv } from './spawn.js';
 import { exitBasicTasks, killTaskGroups, transitionOne } from './transition.js';
 import { BatonError } from '../../model/errors.js';
+import { privateDir } from '../../model/private-files.js';
 
 /** the task event kind by which a task reports a spontaneous error (task.proto TaskEvent) */
 const INTERNAL_ERROR = 'INTERNAL_ERROR';
@@ -84,8 +85,10 @@ export class ProcessDriver implements Driver {
   }
 
   async start(): Promise<void> {
-    fs.mkdirSync(path.join(this.o.dir, 'logs'), { recursive: true });
-    fs.mkdirSync(path.join(this.o.dir, 'sock'), { recursive: true });
+    // task logs and the task control socket: the agent user's only
+    privateDir(this.o.dir, `agent ${this.o.name} folder`);
+    privateDir(path.join(this.o.dir, 'logs'), `agent ${this.o.name} logs`);
+    privateDir(path.join(this.o.dir, 'sock'), `agent ${this.o.name} sockets`);
     this.adopt();
     if (this.o.spawnHelper) this.spawner = SpawnHelper.start((pids) => this.helperLost(pids));
     this.control = await startControlServer(this.controlPath, {

@@ -9,14 +9,15 @@ export function logFileName(taskId: string): string {
   return `${taskId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_')}.log`;
 }
 
+/** A task's log: 0600 (umask aside only narrower), in a 0700 folder: logs are the agent user's. */
 export function openLogFd(file: string): number {
   try {
-    return fs.openSync(file, 'a', 0o644);
+    return fs.openSync(file, 'a', 0o600);
   } catch (e) {
     // the directory is made when it is missing, not checked before every task's open
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    return fs.openSync(file, 'a', 0o644);
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    return fs.openSync(file, 'a', 0o600);
   }
 }
 

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { BatonError } from '../../model/errors.js';
 import { packageRoot } from '../../local/paths.js';
 import { parseAddress } from '../../rpc/address.js';
 import { collect, parseDuration } from '../args.js';
@@ -18,12 +19,30 @@ export function register(program: Command): void {
     .option('--listen <addr>', 'unix:///path or host:port (loopback, unless TLS) (default: unix://$BATON_HOME/controller.sock)')
     .option('--agent <addr>', 'an agent to dial (repeatable)', collect, [])
     .option('--repo <dir>', 'a template repo besides the shipped assets (repeatable)', collect, [])
+    .option('--trusted-repo <dir>', 'a template repo whose exec hooks may run (repeatable; it is searched like --repo)', collect, [])
+    .option(
+      '--allow-local-templates',
+      'take workflows given by a path (or a repo) outside the configured repos (their exec hooks still need --trust-local-templates)',
+    )
+    .option('--trust-local-templates', 'with --allow-local-templates: such workflows may run exec hooks (a single-user machine: local mode)')
+    .option('--http-hook-host <host>', "a host http.post hooks may reach (repeatable; '*.example.org' for a domain, '*' for any)", collect, [])
     .option('--default-timeout <duration>', 'deadline of a transition when the client gives none')
     .option('--heartbeat-timeout <duration>', 'an agent silent this long is SUSPECT')
     .option('--agent-loss-grace <duration>', 'a SUSPECT agent that is not back within this loses its tasks (0: at once; default 30s)')
     .action(
       async (
-        o: { listen?: string; agent: string[]; repo: string[]; defaultTimeout?: string; heartbeatTimeout?: string; agentLossGrace?: string },
+        o: {
+          listen?: string;
+          agent: string[];
+          repo: string[];
+          trustedRepo: string[];
+          allowLocalTemplates?: boolean;
+          trustLocalTemplates?: boolean;
+          httpHookHost: string[];
+          defaultTimeout?: string;
+          heartbeatTimeout?: string;
+          agentLossGrace?: string;
+        },
         cmd: Command,
       ) => {
         const home = homeOf(cmd);
@@ -38,6 +57,11 @@ export function register(program: Command): void {
         const generated = !token;
         token ??= randomBytes(24).toString('base64url');
 
+        if (o.trustLocalTemplates && !o.allowLocalTemplates) {
+          throw new BatonError('BAD_INPUT', '--trust-local-templates needs --allow-local-templates', { where: '--trust-local-templates' });
+        }
+        const trusted = o.trustedRepo.map((r) => path.resolve(r));
+        const repos = [...new Set([...trusted, ...o.repo.map((r) => path.resolve(r))])];
         const { startController } = await import('../../controller/main.js');
         const handle = await startController({
           home,
@@ -46,7 +70,13 @@ export function register(program: Command): void {
           agents: o.agent,
           tls,
           // extra repos come first (their workflows win), the shipped assets stay available
-          templateRepos: o.repo.length ? [...o.repo.map((r) => path.resolve(r)), path.join(packageRoot(), 'assets')] : undefined,
+          templateRepos: repos.length ? [...repos, path.join(packageRoot(), 'assets')] : undefined,
+          templatePolicy: {
+            allowLocal: !!o.allowLocalTemplates,
+            trustLocal: !!o.trustLocalTemplates,
+            trustedRepos: trusted,
+            httpHosts: o.httpHookHost,
+          },
           defaultTimeoutMs,
           heartbeatTimeoutMs,
           agentLossGraceMs,

@@ -148,7 +148,9 @@ export class AgentLink {
     };
     call.on('error', (e: grpc.ServiceError) => {
       const be = fromServiceError(e);
-      if (be.code !== 'ALREADY_OWNED' || this.call !== call) return end(e.details || e.message);
+      // refused, not broken: the agent belongs to another controller, or refuses this controller's
+      // certificate (core/agent/peer.ts): said once on the node, re-tried only slowly
+      if ((be.code !== 'ALREADY_OWNED' && be.code !== 'PERMISSION_DENIED') || this.call !== call) return end(e.details || e.message);
       this.call = null;
       call.removeAllListeners();
       call.on('error', () => {});

@@ -1,25 +1,20 @@
 // Client certificates under mutual TLS. Every certificate the controller accepts is signed by the
-// cluster CA; one that names a user carries a SAN URI `user:NAME`, and that user must exist. The
-// subject CN is not used: the CA also signs the controller's and the nodes' certificates, whose CN
-// is a host name, and a host must never pass for a user of the same name.
+// cluster CA; one that names a user carries the SAN URI `baton://user/NAME` (the certificate
+// profile: core/rpc/identity.ts), and that user must exist. The subject CN is not used: the CA
+// also signs the controller's and the nodes' certificates, whose CN is a host name, and a host must
+// never pass for a user of the same name.
 import type { PeerCertificate } from 'node:tls';
 import { BatonError } from '../../model/errors.js';
 import type { Authenticator, Credentials, Identity } from './authenticator.js';
 import type { Role } from './caller.js';
 import type { UserRegistry } from './users.js';
+import { identitiesOf } from '../../rpc/identity.js';
 
-/** The SAN URI scheme that names a Baton user in a certificate: URI:user:alice */
-export const USER_SAN_SCHEME = 'user:';
-
-/** The user names a certificate's SANs carry (none for a host certificate). */
+/** The user names a certificate's SANs carry (none for a controller's or a node's certificate). */
 export function usersOfCertificate(certificate: PeerCertificate | null): string[] {
-  const sans = certificate?.subjectaltname ?? '';
-  const names: string[] = [];
-  for (const entry of sans.split(/,\s*/)) {
-    const uri = /^URI:"?(.*?)"?$/.exec(entry.trim())?.[1];
-    if (uri?.startsWith(USER_SAN_SCHEME)) names.push(uri.slice(USER_SAN_SCHEME.length));
-  }
-  return names;
+  return identitiesOf(certificate)
+    .filter((identity) => identity.kind === 'user')
+    .map((identity) => identity.name);
 }
 
 export class CertificateAuthenticator implements Authenticator {

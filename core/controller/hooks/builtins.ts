@@ -3,6 +3,8 @@
 import { spawn } from 'node:child_process';
 import type { HookSpec } from '../../workflow/types.js';
 import { BatonError } from '../../model/errors.js';
+import { parseHookDuration, type HookFuncName } from '../../workflow/index.js';
+import { hookEnvironment } from './environment.js';
 
 export interface HookCall {
   hook: HookSpec;
@@ -19,16 +21,8 @@ function bad(c: HookCall, what: string): BatonError {
   return new BatonError('BAD_INPUT', `hook ${c.hook.name} (${c.hook.func}): ${what}`, { where: c.hook.name });
 }
 
-/** "500ms", "2s", "1.5m", "1h" or a number of milliseconds */
-export function parseDuration(v: unknown): number | null {
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-  if (typeof v !== 'string') return null;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(v);
-  if (!m) return null;
-  const n = Number(m[1]);
-  const unit = m[2] ?? 'ms';
-  return Math.round(n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000));
-}
+/** "500ms", "2s", "1.5m", "1h" or a number of milliseconds (the same parse lint checks with) */
+export const parseDuration = parseHookDuration;
 
 /** Replaces ${name} in strings (deeply) with the call's vars. */
 export function substitute(v: unknown, vars: Record<string, string>): unknown {
@@ -81,6 +75,10 @@ const httpPost: HookFn = async (c) => {
   return `POST ${url}: ${res.status}`;
 };
 
+/** Most bytes of an exec hook's output kept (its last ones); what is beyond is dropped, and the
+ *  error says so. */
+export const EXEC_OUTPUT_CAP = 4000;
+
 const exec: HookFn = (c) =>
   new Promise((resolve, reject) => {
     const cmd = c.hook.args.command;
@@ -92,13 +90,16 @@ const exec: HookFn = (c) =>
     const useArgv = Array.isArray(argv);
     const child = spawn(useArgv ? cmd : '/bin/sh', useArgv ? argv.map((a) => String(substitute(a, c.vars))) : ['-c', String(substitute(cmd, c.vars))], {
       cwd: c.cwd,
+      // its own process group: killed as a whole at the timeout
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, BATON_ENV_ID: c.vars.env_id, BATON_TRANSITION: c.vars.transition, BATON_RUN_NUMBER: c.vars.run_number, BATON_HOOK: c.hook.name },
+      env: hookEnvironment(c),
     });
     let out = '';
+    let total = 0;
     const keep = (b: Buffer) => {
-      out = (out + b.toString()).slice(-4000);
+      total += b.length;
+      out = (out + b.toString()).slice(-EXEC_OUTPUT_CAP);
     };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
@@ -118,13 +119,15 @@ const exec: HookFn = (c) =>
     child.on('close', (code, sig) => {
       c.signal.removeEventListener('abort', onAbort);
       const last = out.trim().split('\n').slice(-5);
-      if (code === 0) resolve(last.join('\n').slice(0, 200) || 'exit code 0');
+      const capped = total > EXEC_OUTPUT_CAP ? ` (output ${total} bytes: only the last ${EXEC_OUTPUT_CAP} kept)` : '';
+      if (code === 0) resolve((last.join('\n').slice(0, 200) || 'exit code 0') + capped);
       else
         reject(
-          new BatonError('HOOK_FAILED', `${cmd} ${sig ? `was killed by ${sig}` : `exited with code ${code}`}`, {
+          new BatonError('HOOK_FAILED', `${cmd} ${sig ? `was killed by ${sig}` : `exited with code ${code}`}${capped}`, {
             exitCode: code ?? -1,
             signal: sig ?? '',
             lastLines: last.filter(Boolean),
+            data: { output_bytes: String(total), output_kept: String(Math.min(total, EXEC_OUTPUT_CAP)) },
           }),
         );
     });
@@ -145,7 +148,8 @@ const testFail: HookFn = async (c) => {
   throw new BatonError('HOOK_FAILED', msg);
 };
 
-export const BUILTINS: Record<string, HookFn> = {
+/** One function per name lint knows (core/workflow/hook-funcs.ts): the type keeps them in step. */
+export const BUILTINS: Record<HookFuncName, HookFn> = {
   'http.post': httpPost,
   exec,
   sleep,

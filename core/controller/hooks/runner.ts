@@ -2,11 +2,12 @@
 // weight order, one at a time, each within its own timeout and what remains of the transition's
 // deadline. A hook with `await` starts at its trigger and is waited for at the later one.
 import type { HookSpec, HookWhen } from '../../workflow/types.js';
-import { toBatonError, type ErrorDetailLike } from '../../model/errors.js';
+import { BatonError, toBatonError, type ErrorDetailLike } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
 import type { EnvRuntime } from '../model/env.js';
 import type { TransitionCtx } from '../model/transition.js';
-import { BUILTINS } from './builtins.js';
+import { BUILTINS, type HookFn } from './builtins.js';
+import { hookRefusal } from './policy-check.js';
 
 const DEFAULT_HOOK_TIMEOUT_MS = 30_000;
 
@@ -58,8 +59,10 @@ async function runOne(controller: ControllerCore, env: EnvRuntime, h: HookSpec, 
   let ok = true;
   let message: string;
   try {
-    const fn = BUILTINS[h.func];
+    const fn = (BUILTINS as Record<string, HookFn | undefined>)[h.func];
     if (!fn) throw new Error(`unknown hook function ${h.func} (known: ${Object.keys(BUILTINS).join(', ')})`);
+    const refused = hookRefusal({ policy: controller.cfg.templatePolicy, repos: controller.cfg.templateRepos }, h, env.expanded.repo);
+    if (refused) throw new BatonError('PERMISSION_DENIED', refused, { where: h.name });
     const vars: Record<string, string> = {
       env_id: env.id,
       transition,

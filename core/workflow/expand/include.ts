@@ -3,6 +3,7 @@
 // sees only its own vars: its defaults < include.vars (evaluated in the including scope) < user
 // vars aimed at the include role.
 import path from 'node:path';
+import { insideAny } from '../policy.js';
 import { BatonError } from '../../model/errors.js';
 import type { Scope } from '../expr.js';
 import type { UserVar } from '../vars.js';
@@ -40,6 +41,14 @@ export function enterInclude(x: Expansion, r: Raw, at: At, f: Frame, aimed: User
     else throw e;
   }
   if (!loaded) fail(wAt, `role ${f.path}: included workflow "${target}" not found`, 'include');
+  const policy = x.input.policy;
+  if (policy && !policy.allowLocal && !insideAny(loaded.view.dir, x.input.configured ?? [])) {
+    fail(
+      wAt,
+      `role ${f.path}: included workflow ${loaded.realFile} is not in a configured template repo (this controller takes workflows only from its repos)`,
+      'include',
+    );
+  }
   if (f.includeStack.includes(loaded.realFile)) {
     const chain = [...f.includeStack, loaded.realFile].map((file) => path.basename(file)).join(' -> ');
     fail(wAt, `role ${f.path}: include cycle: ${chain}`, 'include');

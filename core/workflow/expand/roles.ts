@@ -7,6 +7,8 @@ import { coerceValue, type UserVar } from '../vars.js';
 import { RESERVED } from '../specs.js';
 import { evalAt, evalBool, evalInt, evalString, evalStringMap, fail, sub, type At } from '../evaluate.js';
 import { buildHook } from '../hooks.js';
+import { checkHook } from '../hook-funcs.js';
+import { OPEN_RESOLVED } from '../policy.js';
 import { childScope } from '../scope.js';
 import { iteratorItems } from './iterator.js';
 import { expandTask } from './task.js';
@@ -177,6 +179,12 @@ function expandInstance(x: Expansion, r: Raw, kind: Kind, at: At, f: Frame, scop
     }
     case 'call': {
       const hook = buildHook(p, r.call as Raw, sub(at, 'call'), scope, inIterator ? undefined : r.critical, at);
+      checkHook(hook, sub(at, 'call'), (r.call as Raw).args, {
+        policy: x.input.policy ?? OPEN_RESOLVED,
+        configured: x.input.configured ?? [],
+        repoDir: f.loaded.view.dir,
+        enabled,
+      });
       if (enabled) x.hooks.push(hook);
       out.push({ path: p, name, kind: 'call', enabled, critical: hook.critical, children: [] });
       return;

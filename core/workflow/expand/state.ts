@@ -8,6 +8,7 @@ import type { Loaded, TemplateFiles } from '../templates.js';
 import type { UserVar } from '../vars.js';
 import { fail, sub, type At } from '../evaluate.js';
 import { ProblemReporter } from '../diagnostics.js';
+import type { ResolvedPolicy } from '../policy.js';
 import { limitError, MAX_ROLE_DEPTH, MAX_ROLE_PATH } from '../limits.js';
 
 /** What an expansion starts from: the files, the top workflow, the user's vars. */
@@ -21,6 +22,10 @@ export interface ExpandInput {
   diagnostics?: Diagnostic[];
   /** most roles this expansion may produce (default MAX_ROLES) */
   maxRoles?: number;
+  /** what hooks may do (default: anything; the controller always gives its own) */
+  policy?: ResolvedPolicy;
+  /** the configured repos (a repo outside them is local: trusted only with policy.trustLocal) */
+  configured?: string[];
 }
 
 /** A template object as parsed from YAML (its shape is checked by the schema before expansion). */

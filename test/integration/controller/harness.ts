@@ -14,6 +14,16 @@ import { startAgent, startSimAgents, type AgentHandle } from '../../../core/agen
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const TOKEN = 'ctl-test-token';
 
+/** Tests create environments from workflow files in temp dirs, run exec hooks from them and post
+ *  to servers on loopback: the stacks of the harness allow that, as local mode does. The tests of
+ *  the template policy itself (security.test.ts) start controllers with their own. */
+export const TEST_TEMPLATE_POLICY: ControllerOptions['templatePolicy'] = {
+  allowLocal: true,
+  trustLocal: true,
+  trustedRepos: [],
+  httpHosts: ['127.0.0.1', 'localhost'],
+};
+
 export function tempHome(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'baton-'));
 }
@@ -89,6 +99,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     token: TOKEN,
     agents: agents.map((a) => a.address),
     heartbeatTimeoutMs: 3000,
+    templatePolicy: TEST_TEMPLATE_POLICY,
     ...(o.controller ?? {}),
   };
   let ctl = await startController(options);

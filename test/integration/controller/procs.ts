@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ControllerOptions } from '../../../core/controller/main.js';
 import type { AgentOptions } from '../../../core/agent/main.js';
+import { TEST_TEMPLATE_POLICY } from './harness.js';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'child-main.js');
 
@@ -37,5 +38,6 @@ async function start(kind: 'controller' | 'agent', opts: object): Promise<Child>
   };
 }
 
-export const startChildController = (o: ControllerOptions): Promise<Child> => start('controller', o);
+/** with the harness's template policy (local workflow files allowed and trusted) unless given */
+export const startChildController = (o: ControllerOptions): Promise<Child> => start('controller', { templatePolicy: TEST_TEMPLATE_POLICY, ...o });
 export const startChildAgent = (o: AgentOptions): Promise<Child> => start('agent', o);

@@ -1,9 +1,13 @@
 // Test certificates made with the openssl command (as test/integration/agent/tls.test.ts does): one
-// CA, and certificates for the agent, the controller and the CLI, each for localhost and 127.0.0.1.
-// A second CA signs a "stranger" certificate the others must refuse.
+// CA, and certificates for the agent, the controller and the CLI, each for localhost and 127.0.0.1,
+// with the Baton identity of their kind (core/rpc/identity.ts: baton://node/..., baton://controller/...,
+// baton://user/...). A second node's certificate, and one with no Baton identity, are signed by the
+// same CA: an agent must refuse both as a client. A second CA signs a "stranger" certificate the
+// others must refuse.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { opensslExtensions, type IdentityKind } from '../../../core/rpc/identity.js';
 
 export interface Pem {
   cert: string;
@@ -15,6 +19,10 @@ export interface Certs {
   ctl: Pem;
   cli: Pem;
   stranger: Pem;
+  /** another node's certificate (same CA) */
+  node2: Pem;
+  /** signed by the CA, but with no Baton identity */
+  anonymous: Pem;
   dir: string;
 }
 
@@ -35,9 +43,10 @@ export function makeCerts(dir: string): Certs {
     ssl('req', '-x509', ...key, '-keyout', `${ca}.key`, '-out', `${ca}.crt`, '-subj', `/CN=baton-test-${ca}`, '-days', '1');
   }
   const f = (n: string) => path.join(dir, n);
-  const leaf = (name: string, cn: string, ca: string): Pem => {
+  const hosts = { dns: ['localhost'], ip: ['127.0.0.1'] };
+  const leaf = (name: string, cn: string, ca: string, identity: [IdentityKind, string] | null): Pem => {
     ssl('req', ...key, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    fs.writeFileSync(f(`${name}.ext`), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+    fs.writeFileSync(f(`${name}.ext`), identity ? opensslExtensions(identity[0], identity[1], hosts) : 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
     ssl(
       'x509',
       '-req',
@@ -59,10 +68,12 @@ export function makeCerts(dir: string): Certs {
   };
   return {
     dir,
-    agent: leaf('agent', '127.0.0.1', 'ca'),
-    ctl: leaf('ctl', 'localhost', 'ca'),
-    cli: leaf('cli', 'baton-cli', 'ca'),
+    agent: leaf('agent', '127.0.0.1', 'ca', ['node', 'tls-1']),
+    ctl: leaf('ctl', 'localhost', 'ca', ['controller', 'ctl']),
+    cli: leaf('cli', 'baton-cli', 'ca', ['user', 'baton-cli']),
+    node2: leaf('node2', '127.0.0.1', 'ca', ['node', 'node-2']),
+    anonymous: leaf('anonymous', 'localhost', 'ca', null),
     // signed by another CA, and trusting that CA only
-    stranger: leaf('stranger', 'localhost', 'other-ca'),
+    stranger: leaf('stranger', 'localhost', 'other-ca', ['controller', 'stranger']),
   };
 }

@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { BatonError } from '../../../core/model/errors.js';
 import { ControlClient, type Node } from '../../../core/rpc/gen/control.js';
+import { AgentClient } from '../../../core/rpc/gen/agent.js';
+import { fromServiceError } from '../../../core/rpc/errors.js';
 import { tokenInterceptor } from '../../../core/rpc/auth.js';
 import { startController, type ControllerHandle } from '../../../core/controller/main.js';
 import { startAgent, type AgentHandle } from '../../../core/agent/main.js';
@@ -253,3 +255,38 @@ function tempHomeIn(): string {
   closers.push(() => fs.rmSync(h, { recursive: true, force: true }));
   return h;
 }
+
+test("an agent obeys only its controller: another node's certificate (same CA), or one with no Baton identity, is refused", { skip }, async () => {
+  // a controller holding another node's certificate (as on a compromised node) dials tls-1
+  const h = tempHomeIn();
+  const rogue = await startController({ home: h, listen: `unix://${h}/controller.sock`, token: TOKEN, agents: [agent.address], tls: certs.node2 });
+  const rc = new ControlClient(rogue.address, grpc.credentials.createInsecure(), { interceptors: [tokenInterceptor(TOKEN)] });
+  closers.push(async () => {
+    rc.close();
+    await rogue.stop();
+  });
+  const refused = await waitFor(async () => (await nodes(rc)).find((n) => n.refused), 10_000, 'the node refuses the rogue controller');
+  assert.equal(refused.up, false);
+  assert.match(refused.refused, /takes commands only from its controller/);
+  assert.match(refused.refused, /baton:\/\/node\/node-2/);
+  assert.ok(!(await nodes(rc)).some((n) => n.up), 'no node is up for the rogue controller');
+
+  // every Agent call, not only the session: Health with a node's and with an anonymous certificate
+  const rd = (p: string) => fs.readFileSync(p);
+  for (const [pem, pattern] of [
+    [certs.node2, /a node's \(baton:\/\/node\/node-2\)/],
+    [certs.anonymous, /carries no Baton identity/],
+  ] as const) {
+    const ac = new AgentClient(agent.address, grpc.credentials.createSsl(rd(pem.ca), rd(pem.key), rd(pem.cert)), { interceptors: [tokenInterceptor(TOKEN)] });
+    const err = await new Promise<BatonError>((resolve, reject) =>
+      ac.health({}, (e) => {
+        ac.close();
+        return e ? resolve(fromServiceError(e)) : reject(new Error('health answered a non-controller certificate'));
+      }),
+    );
+    assert.equal(err.code, 'PERMISSION_DENIED');
+    assert.match(err.message, pattern);
+  }
+  // the real controller keeps its session
+  assert.ok((await nodes(client)).find((n) => n.name === 'tls-1')?.up, 'tls-1 is still up on its controller');
+});

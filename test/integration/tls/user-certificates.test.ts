@@ -1,4 +1,4 @@
-// Under mutual TLS a client certificate can name the user (a SAN URI `user:NAME`): a real TLS
+// Under mutual TLS a client certificate can name the user (a SAN URI `baton://user/NAME`): a real TLS
 // controller, certificates made with openssl and signed by the cluster CA, the real client.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -96,7 +96,7 @@ after(async () => {
 });
 
 test("a certificate with SAN user:alice is alice, with alice's role, without a token", async () => {
-  const alice = userCertificate('alice', 'DNS:localhost,IP:127.0.0.1,URI:user:alice');
+  const alice = userCertificate('alice', 'DNS:localhost,IP:127.0.0.1,URI:baton://user/alice');
   assert.deepEqual(await whoAmI(alice), { user: 'alice', role: 'expert', client: 'api', authenticatedBy: 'certificate' });
   // with alice's own token too: still alice
   assert.equal((await whoAmI(alice, users.get('alice'))).user, 'alice');
@@ -115,13 +115,13 @@ test("a certificate with SAN user:alice is alice, with alice's role, without a t
 });
 
 test("alice's certificate with bob's token, or a wrong token, is refused", async () => {
-  const alice = userCertificate('alice2', 'DNS:localhost,URI:user:alice');
+  const alice = userCertificate('alice2', 'DNS:localhost,URI:baton://user/alice');
   await refused(alice, users.get('bob'), 'UNAUTHENTICATED', /certificate names alice but the user-token names bob/);
   await refused(alice, 'wrong-token', 'UNAUTHENTICATED', /unknown token/);
 });
 
 test('a certificate naming someone who is not a user is refused, even with a good token', async () => {
-  const mallory = userCertificate('mallory', 'DNS:localhost,URI:user:mallory');
+  const mallory = userCertificate('mallory', 'DNS:localhost,URI:baton://user/mallory');
   await refused(mallory, undefined, 'UNAUTHENTICATED', /names user mallory, who is not a user of this controller/);
   await refused(mallory, users.get('bob'), 'UNAUTHENTICATED', /mallory/);
 });

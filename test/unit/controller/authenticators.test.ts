@@ -162,12 +162,12 @@ test('a certificate names a user only by a user: SAN, and the user must exist', 
   try {
     const alice = await t.users.add('alice', 'expert');
     const bob = await t.users.add('bob', 'observer');
-    assert.deepEqual(usersOfCertificate(certificate('alice', 'DNS:localhost, IP Address:127.0.0.1, URI:user:alice')), ['alice']);
+    assert.deepEqual(usersOfCertificate(certificate('alice', 'DNS:localhost, IP Address:127.0.0.1, URI:baton://user/alice')), ['alice']);
     // a host certificate (the controller's, a node's) names no user, even when its CN is a user's name
     assert.deepEqual(usersOfCertificate(certificate('alice', 'DNS:alice, IP Address:127.0.0.1')), []);
     assert.deepEqual(usersOfCertificate(null), []);
 
-    const aliceCert = certificate('alice-laptop', 'DNS:localhost, URI:user:alice');
+    const aliceCert = certificate('alice-laptop', 'DNS:localhost, URI:baton://user/alice');
     assert.deepEqual(t.who({ certificate: aliceCert }), { user: 'alice', role: 'expert', by: 'certificate', credential: 'certificate' });
     // certificate and token of the same user: fine, the certificate's identity
     assert.equal(t.who({ certificate: aliceCert, bearer: alice.token }).by, 'certificate');
@@ -177,8 +177,8 @@ test('a certificate names a user only by a user: SAN, and the user must exist', 
     // a certificate does not excuse a wrong token
     refused(() => t.who({ certificate: aliceCert, bearer: 'wrong' }), /unknown token/);
     // a certificate for someone who is not a user, or for two users
-    refused(() => t.who({ certificate: certificate('mallory', 'URI:user:mallory') }), /names user mallory, who is not a user/);
-    refused(() => t.who({ certificate: certificate('both', 'URI:user:alice, URI:user:bob') }), /more than one user/);
+    refused(() => t.who({ certificate: certificate('mallory', 'URI:baton://user/mallory') }), /names user mallory, who is not a user/);
+    refused(() => t.who({ certificate: certificate('both', 'URI:baton://user/alice, URI:baton://user/bob') }), /more than one user/);
     // a host certificate: the token decides
     assert.equal(t.who({ certificate: certificate('localhost', 'DNS:localhost'), bearer: bob.token }).user, 'bob');
     refused(() => t.who({ certificate: certificate('localhost', 'DNS:localhost') }), /missing token/);
