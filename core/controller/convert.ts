@@ -84,6 +84,7 @@ export function envToProto(env: EnvRuntime, view: EnvView = {}): Environment {
     degraded: env.degraded || unreachable.length > 0,
     unreachableNodes: unreachable,
     awaitingReap: [], // DestroyEnvironment fills it
+    runType: env.runType,
   };
 }
 
@@ -120,5 +121,13 @@ export function runToProto(r: RunRecord): Run {
     owner: r.owner,
     state: r.state,
     tasks: r.tasks,
+    runType: r.runType ?? '',
+    envName: r.envName ?? '',
+    detectors: r.detectors ?? [],
+    startedBy: r.startedBy ?? '',
+    stoppedBy: r.stoppedBy ?? '',
+    endReason: r.endReason ?? '',
+    comments: [], // GetRun and CommentRun fill them
+    config: undefined, // GetRun(with_config)
   };
 }

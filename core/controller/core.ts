@@ -23,6 +23,8 @@ export interface ControllerConfig {
   /** events a slow subscriber may fall behind before it is cut off */
   subscriberMaxQueued: number;
   root: string;
+  /** ControllerOptions.authenticator */
+  authenticator?: (metadata: import('@grpc/grpc-js').Metadata) => import('./auth/caller.js').Caller;
 }
 
 export class ControllerCore {

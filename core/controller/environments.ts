@@ -8,6 +8,7 @@ import { placeTasks } from './scheduler.js';
 import { nodeSnapshots } from './placement.js';
 import { encodeTaskStates } from '../store/task-states.js';
 import { closeRun } from './runs.js';
+import { checkNaming, nameEnvironment } from './run-record/names.js';
 import { TransitionCtx } from './model/transition.js';
 import { killAll } from './transitions/exit.js';
 import { assertIdle, controlEnvironment, getEnv } from './transitions/engine.js';
@@ -17,6 +18,7 @@ import type { AwaitingReap } from '../rpc/gen/control.js';
 /** Expands, places and stores a new environment. Any error leaves nothing behind. */
 export async function createEnvironment(controller: ControllerCore, req: CreateEnvironmentRequest): Promise<EnvRuntime> {
   if (!req.workflow) throw new BatonError('BAD_INPUT', 'a workflow is required (a name in the template repos or a path)', { where: 'workflow' });
+  const asked = checkNaming(req);
   // BAD_TEMPLATE / BAD_INPUT from the loader pass through as they are
   const expanded = await controller.loader.expand(req.workflow, req.vars ?? {}, {
     repo: req.repo || undefined,
@@ -26,7 +28,7 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   const env = new EnvRuntime(
     {
       id: newId('env'),
-      name: expanded.name,
+      name: '',
       workflow: req.workflow,
       state: 'STANDBY',
       runNumber: null,
@@ -40,6 +42,7 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
     },
     expanded,
   );
+  nameEnvironment(env, asked);
 
   // placement: throws PLACEMENT naming the task; nothing is held until every task fits
   const names = placeTasks(
@@ -73,6 +76,7 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
     env.tasks.map((t) => t.node),
   );
   await controller.store.putTaskStateVector(env.id, encodeTaskStates(env.tasks));
+  if (env.runType) await controller.store.putEnvRunType(env.id, env.runType);
 
   controller.envs.set(env.id, env);
   for (const t of env.tasks) {
@@ -83,8 +87,8 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
     kind: 'env.created',
     envId: env.id,
     state: env.state,
-    message: `environment ${env.id} created from ${req.workflow}`,
-    data: { workflow: req.workflow, name: env.name, tasks: String(env.active.length), owner: env.owner },
+    message: `environment ${env.name} (${env.id}) created from ${req.workflow}`,
+    data: { workflow: req.workflow, name: env.name, run_type: env.runType, tasks: String(env.active.length), owner: env.owner },
   });
   if (req.autoDeploy) await controlEnvironment(controller, env.id, 'DEPLOY');
   return env;
@@ -95,7 +99,12 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
  * `awaitingReap`: the tasks whose agent was away (before or during the kill), which may still run;
  * they are kept on record (pending-reaps.ts) and reaped when their agent comes back.
  */
-export async function destroyEnvironment(controller: ControllerCore, id: string, force: boolean): Promise<{ env: EnvRuntime; awaitingReap: AwaitingReap[] }> {
+export async function destroyEnvironment(
+  controller: ControllerCore,
+  id: string,
+  force: boolean,
+  by = '',
+): Promise<{ env: EnvRuntime; awaitingReap: AwaitingReap[] }> {
   const env = getEnv(controller, id);
   assertIdle(env);
   const away = unreachableTasks(controller, env.tasks);
@@ -114,7 +123,7 @@ export async function destroyEnvironment(controller: ControllerCore, id: string,
   // a node lost during the kill: its tasks whose exit was not seen may still run
   for (const t of candidates) if (!nodeReachable(controller, t.node) && t.exit === exitBefore.get(t)) away.add(t);
   const awaitingReap = recordAwaitingReap(controller, away);
-  await closeRun(controller, env, 'aborted');
+  await closeRun(controller, env, 'aborted', `aborted: environment destroyed${by ? ` by ${by}` : ''}`, { by });
   env.destroyed = true;
   env.updatedMs = Date.now();
   controller.persist.dropEnv(env);

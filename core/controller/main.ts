@@ -87,6 +87,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       taskEventLimit: opts.taskEventLimit ?? DEFAULTS.taskEventLimit,
       subscriberMaxQueued: DEFAULTS.subscriberMaxQueued,
       root,
+      authenticator: opts.authenticator,
     },
     store,
     opts.loader ?? defaultLoader(root, opts.templateRepos),

@@ -1,6 +1,8 @@
 // The controller's entry-point contract (docs/architecture.md, "Entry points").
 import type { WorkflowLoader } from '../workflow/types.js';
 import type { TlsFiles } from '../rpc/tls.js';
+import type { Metadata } from '@grpc/grpc-js';
+import type { Caller } from './auth/caller.js';
 
 export interface ControllerOptions {
   home: string;
@@ -22,6 +24,9 @@ export interface ControllerOptions {
   tls?: TlsFiles;
   /** environments with more tasks than this get task.state summaries per agent batch (default 10000) */
   taskEventLimit?: number;
+  /** tests and embedders, until users are stored: turns a call's metadata into its Caller (or
+   *  throws UNAUTHENTICATED) instead of the shared token; see auth/authenticate.ts */
+  authenticator?: (metadata: Metadata) => Caller;
 }
 
 export interface ControllerHandle {

@@ -7,6 +7,7 @@ import type { ControllerCore } from '../core.js';
 import type { EnvRuntime } from '../model/env.js';
 import type { TransitionCtx } from '../model/transition.js';
 import { BUILTINS } from './builtins.js';
+import { runTypeOfOpenRun } from '../runs.js';
 
 const DEFAULT_HOOK_TIMEOUT_MS = 30_000;
 
@@ -64,6 +65,7 @@ async function runOne(controller: ControllerCore, env: EnvRuntime, h: HookSpec, 
       env_id: env.id,
       transition,
       run_number: env.runNumber === null ? '' : String(env.runNumber),
+      run_type: env.runNumber === null ? '' : runTypeOfOpenRun(env),
       state: env.state,
       workflow: env.workflow,
       hook: h.name,

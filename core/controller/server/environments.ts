@@ -35,7 +35,7 @@ export function environmentHandlers(
       envToProto(getEnv(controller, req.id), { withTasks: req.withTasks, withTree: req.withTree }),
     ),
 
-    controlEnvironment: serverStream<ControlEnvironmentRequest, ControlProgress>(controller, async (req, call) => {
+    controlEnvironment: serverStream<ControlEnvironmentRequest, ControlProgress>(controller, async (req, call, caller) => {
       let open = true;
       call.on('cancelled', () => {
         open = false;
@@ -44,6 +44,7 @@ export function environmentHandlers(
       const final = await controlEnvironment(controller, req.id, req.transition, {
         timeoutMs: req.timeoutMs,
         args: req.args,
+        user: caller.user,
         onProgress: (p) => {
           if (open) call.write(p);
         },
@@ -54,8 +55,8 @@ export function environmentHandlers(
       }
     }),
 
-    destroyEnvironment: unary<DestroyEnvironmentRequest, Environment>(controller, async (req) => {
-      const { env, awaitingReap } = await destroyEnvironment(controller, req.id, req.force);
+    destroyEnvironment: unary<DestroyEnvironmentRequest, Environment>(controller, async (req, _call, caller) => {
+      const { env, awaitingReap } = await destroyEnvironment(controller, req.id, req.force, caller.user);
       return { ...envToProto(env), awaitingReap };
     }),
   };

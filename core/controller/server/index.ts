@@ -9,6 +9,7 @@ import { nodeHandlers } from './nodes.js';
 import { templateHandlers } from './templates.js';
 import { infoHandlers } from './info.js';
 import { roleHandlers } from '../exclude/handlers.js';
+import { runRecordHandlers } from '../run-record/handlers.js';
 import { addReflection, DESCRIPTOR_SET } from './reflection.js';
 import { withLimits } from './limited.js';
 import { withGuard } from './guard.js';
@@ -27,6 +28,7 @@ export function controlServer(controller: ControllerCore, pool: AgentPool): Cont
       ...nodeHandlers(controller, pool),
       ...templateHandlers(controller),
       ...roleHandlers(controller),
+      ...runRecordHandlers(controller),
     }),
   );
 }
