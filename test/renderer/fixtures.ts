@@ -53,6 +53,7 @@ export function env(p: Partial<Environment> & { id: string }): Environment {
     degraded: false,
     awaitingReap: [],
     unreachableNodes: [],
+    runType: '',
     ...p,
   };
 }

@@ -22,7 +22,6 @@ export function checkRunType(runType: string, where: string): string {
 export function checkEnvName(name: string, where: string): string {
   const v = name.trim();
   if ([...v].length > MAX_NAME) throw new BatonError('BAD_INPUT', `name is too long: at most ${MAX_NAME} characters`, { where });
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   if (/[\u0000-\u001f\u007f]/.test(v)) throw new BatonError('BAD_INPUT', 'name must not contain control characters (newlines, tabs...)', { where });
   return v;
 }
