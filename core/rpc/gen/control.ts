@@ -558,7 +558,7 @@ export interface SubscribeRequest {
  * kind: env.created, env.state, env.transition (begin/progress/end in data.phase), env.destroyed,
  * task.state, task.exit, task.lost, task.event, node.up, node.down, run.start, run.stop,
  * hook.start, hook.end, error, task.restart (data: attempt, reason; exhausted when over budget),
- * env.exclude, env.include (data: role)
+ * env.exclude, env.include (data: role), run.comment (data: user, text)
  */
 export interface Event {
   seq: number;
