@@ -149,6 +149,8 @@ export function runRecordJson(r: Run) {
           vars: c.vars,
           varsInForce: c.varsInForceJson ? JSON.parse(c.varsInForceJson) : {},
           excludedRoles: c.excludedRoles,
+          size: { tasks: c.tasks, hooks: c.hooks, channels: c.channels },
+          // with --config only: tens of MB for a 150k-task environment
           rendered: c.renderedJson ? JSON.parse(c.renderedJson) : null,
         }
       : null,

@@ -1,23 +1,8 @@
 // `baton run show`: a run's record as text. The configuration snapshot is summarized (workflow,
-// repo and revision, vars, excluded roles, the rendered workflow's size) unless asked for whole.
+// repo and revision, vars, excluded roles, the rendered workflow's size) unless asked for whole
+// (--config: the controller then sends the rendered workflow too).
 import type { Run, RunConfig } from '../rpc/gen/control.js';
 import { fmtDuration, fmtTime } from './output.js';
-
-interface RenderedSummary {
-  tasks: number;
-  hooks: number;
-  channels: number;
-}
-
-function summarizeRendered(json: string): RenderedSummary | null {
-  if (!json) return null;
-  try {
-    const w = JSON.parse(json) as { tasks?: unknown[]; hooks?: unknown[]; channels?: unknown[] };
-    return { tasks: w.tasks?.length ?? 0, hooks: w.hooks?.length ?? 0, channels: w.channels?.length ?? 0 };
-  } catch {
-    return null;
-  }
-}
 
 function configLines(c: RunConfig, whole: boolean): string[] {
   const lines = [`configuration:`];
@@ -32,8 +17,7 @@ function configLines(c: RunConfig, whole: boolean): string[] {
     lines.push('  rendered workflow:');
     for (const l of JSON.stringify(c.renderedJson ? JSON.parse(c.renderedJson) : null, null, 2).split('\n')) lines.push(`    ${l}`);
   } else {
-    const s = summarizeRendered(c.renderedJson);
-    if (s) lines.push(`  rendered   ${s.tasks} task(s), ${s.hooks} hook(s), ${s.channels} channel(s)  (--config prints it whole)`);
+    lines.push(`  rendered   ${c.tasks} task(s), ${c.hooks} hook(s), ${c.channels} channel(s)  (--config prints it whole)`);
   }
   return lines;
 }

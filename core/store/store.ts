@@ -73,6 +73,10 @@ export interface RunConfigRecord {
   vars: Record<string, string>;
   varsInForce: Record<string, unknown>;
   excludedRoles: string[];
+  /** the rendered workflow's size when the run started */
+  tasks: number;
+  hooks: number;
+  channels: number;
 }
 
 export interface RunCommentRecord {

@@ -35,6 +35,9 @@ function run(p: Partial<Run> = {}): Run {
       varsInForceJson: JSON.stringify({ readouts: 4, rate: 1000 }),
       excludedRoles: ['qc'],
       renderedJson: JSON.stringify({ name: 'daq-chain', tasks: [{ name: 'readout-0' }] }),
+      tasks: 1,
+      hooks: 0,
+      channels: 0,
     },
     ...p,
   };
@@ -54,7 +57,7 @@ describe('RunDetail', () => {
     expect(field('Repo')).toBe('/srv/templates @ 3f2a9c1');
     expect(field('Vars')).toBe('readouts=4');
     expect(field('Excluded roles')).toBe('qc');
-    expect(screen.getByText('Rendered workflow').closest('details')!.textContent).toContain('"readout-0"');
+    expect(screen.getByText(/^Rendered workflow/).closest('details')!.textContent).toContain('"readout-0"');
     const comments = screen.getByRole('list').querySelectorAll('li');
     expect(comments.length).toBe(1);
     expect(comments[0]!.textContent).toMatch(/carol: sector 3 noisy$/);
@@ -76,6 +79,19 @@ describe('RunDetail', () => {
     );
     expect(screen.getByText('End reason').nextElementSibling!.textContent).toBe('open');
     expect(screen.getByText(/No configuration snapshot/)).toBeTruthy();
+  });
+
+  it('asks for the rendered workflow only when its section is opened', () => {
+    const onLoadRendered = vi.fn();
+    const r = run();
+    render(
+      <RunDetail run={{ ...r, config: { ...r.config!, renderedJson: '' } }} now={Date.now()} onComment={async () => {}} onLoadRendered={onLoadRendered} />,
+    );
+    const details = screen.getByText('Rendered workflow: 1 task(s), 0 hook(s), 0 channel(s)').closest('details')!;
+    expect(onLoadRendered).not.toHaveBeenCalled();
+    details.open = true;
+    fireEvent(details, new Event('toggle'));
+    expect(onLoadRendered).toHaveBeenCalledTimes(1);
   });
 
   it('adds a comment, refuses an empty one, and shows a refusal from the controller', async () => {

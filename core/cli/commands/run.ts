@@ -53,11 +53,11 @@ export function register(program: Command): void {
     run
       .command('show <run>')
       .description("a run's record: type, environment, detectors, who started and stopped it, why it ended, its configuration and comments")
-      .option('--config', 'print the configuration snapshot whole (vars in force, the rendered workflow)'),
+      .option('--config', 'print the configuration snapshot whole (vars in force, the rendered workflow; with --json: include the rendered workflow)'),
   ).action(async (n: string, o: { config?: boolean }, cmd: Command) => {
     const runNumber = parseRunNumber(n);
     await withControl(cmd, async (c) => {
-      const r = await c.call('getRun', { runNumber, withConfig: true });
+      const r = await c.call('getRun', { runNumber, withRendered: !!o.config });
       if (isJsonMode()) return printJson(runRecordJson(r));
       out(renderRunRecord(r, { wholeConfig: !!o.config }));
     });

@@ -20,11 +20,11 @@ async function withComments(controller: ControllerCore, runNumber: number, base:
   return { ...base, comments: comments.map((c) => ({ user: c.user, timeMs: c.timeMs, text: c.text })) };
 }
 
-async function configOf(controller: ControllerCore, envId: string, runNumber: number): Promise<RunConfig | undefined> {
+async function configOf(controller: ControllerCore, envId: string, runNumber: number, withRendered: boolean): Promise<RunConfig | undefined> {
   const config = await controller.store.getRunConfig(runNumber);
   if (!config) return undefined;
   // the rendered workflow is the environment's (kept after destroy)
-  const env = await controller.store.getEnvironment(envId);
+  const env = withRendered ? await controller.store.getEnvironment(envId) : null;
   return {
     workflow: config.workflow,
     file: config.file,
@@ -34,6 +34,9 @@ async function configOf(controller: ControllerCore, envId: string, runNumber: nu
     varsInForceJson: JSON.stringify(config.varsInForce),
     excludedRoles: config.excludedRoles,
     renderedJson: env?.expanded ? JSON.stringify(env.expanded) : '',
+    tasks: config.tasks ?? 0,
+    hooks: config.hooks ?? 0,
+    channels: config.channels ?? 0,
   };
 }
 
@@ -42,7 +45,7 @@ export function runRecordHandlers(controller: ControllerCore): Pick<ControlServe
     getRun: unary<GetRunRequest, Run>(controller, async (req) => {
       const run = await storedRun(controller, req.runNumber);
       const out = await withComments(controller, run.runNumber, runToProto(run));
-      if (req.withConfig) out.config = await configOf(controller, run.envId, run.runNumber);
+      out.config = await configOf(controller, run.envId, run.runNumber, req.withRendered);
       return out;
     }),
 

@@ -20,5 +20,8 @@ export function configSnapshot(env: EnvRuntime): RunConfigRecord {
     vars: { ...env.vars },
     varsInForce: { ...(env.expanded.vars ?? {}) },
     excludedRoles: excludedRoles(env),
+    tasks: env.expanded.tasks.length,
+    hooks: env.expanded.hooks?.length ?? 0,
+    channels: env.expanded.channels?.length ?? 0,
   };
 }

@@ -57,7 +57,7 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
   AddNodeRequest: { address: PATH, name: ID, takeOver: bool },
   RemoveNodeRequest: { name: ID },
   ListRunsRequest: { envId: ID, limit: number(1_000_000) },
-  GetRunRequest: { runNumber: number(0xffffffff), withConfig: bool },
+  GetRunRequest: { runNumber: number(0xffffffff), withRendered: bool },
   CommentRunRequest: { runNumber: number(0xffffffff), text: text(4 * KIB) },
   ListTemplatesRequest: { repo: PATH },
   RenderTemplateRequest: { workflow: PATH, vars: VARS, repo: PATH, revision: REVISION },

@@ -418,7 +418,7 @@ export interface Run {
   endReason: string;
   /** GetRun and CommentRun only */
   comments: RunComment[];
-  /** GetRun(with_config) only */
+  /** GetRun only */
   config: RunConfig | undefined;
 }
 
@@ -443,8 +443,12 @@ export interface RunConfig {
   varsInForceJson: string;
   /** roles excluded when the run started */
   excludedRoles: string[];
-  /** the expanded workflow (as RenderTemplate gives it), JSON */
+  /** the expanded workflow (as RenderTemplate gives it), JSON: GetRun(with_rendered) only */
   renderedJson: string;
+  /** the rendered workflow's size: tasks, hooks, channels */
+  tasks: number;
+  hooks: number;
+  channels: number;
 }
 
 export interface RunConfig_VarsEntry {
@@ -454,8 +458,8 @@ export interface RunConfig_VarsEntry {
 
 export interface GetRunRequest {
   runNumber: number;
-  /** include the configuration snapshot (the rendered workflow may be large) */
-  withConfig: boolean;
+  /** include the rendered workflow in config (tens of MB for 150k tasks) */
+  withRendered: boolean;
 }
 
 export interface CommentRunRequest {
@@ -6130,6 +6134,9 @@ function createBaseRunConfig(): RunConfig {
     varsInForceJson: "",
     excludedRoles: [],
     renderedJson: "",
+    tasks: 0,
+    hooks: 0,
+    channels: 0,
   };
 }
 
@@ -6158,6 +6165,15 @@ export const RunConfig: MessageFns<RunConfig> = {
     }
     if (message.renderedJson !== "") {
       writer.uint32(66).string(message.renderedJson);
+    }
+    if (message.tasks !== 0) {
+      writer.uint32(72).uint32(message.tasks);
+    }
+    if (message.hooks !== 0) {
+      writer.uint32(80).uint32(message.hooks);
+    }
+    if (message.channels !== 0) {
+      writer.uint32(88).uint32(message.channels);
     }
     return writer;
   },
@@ -6242,6 +6258,30 @@ export const RunConfig: MessageFns<RunConfig> = {
             message.renderedJson = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.tasks = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.hooks = reader.uint32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.channels = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6289,6 +6329,9 @@ export const RunConfig: MessageFns<RunConfig> = {
         : isSet(object.rendered_json)
         ? globalThis.String(object.rendered_json)
         : "",
+      tasks: isSet(object.tasks) ? globalThis.Number(object.tasks) : 0,
+      hooks: isSet(object.hooks) ? globalThis.Number(object.hooks) : 0,
+      channels: isSet(object.channels) ? globalThis.Number(object.channels) : 0,
     };
   },
 
@@ -6324,6 +6367,15 @@ export const RunConfig: MessageFns<RunConfig> = {
     if (message.renderedJson !== "") {
       obj.renderedJson = message.renderedJson;
     }
+    if (message.tasks !== 0) {
+      obj.tasks = Math.round(message.tasks);
+    }
+    if (message.hooks !== 0) {
+      obj.hooks = Math.round(message.hooks);
+    }
+    if (message.channels !== 0) {
+      obj.channels = Math.round(message.channels);
+    }
     return obj;
   },
 
@@ -6348,6 +6400,9 @@ export const RunConfig: MessageFns<RunConfig> = {
     message.varsInForceJson = object.varsInForceJson ?? "";
     message.excludedRoles = object.excludedRoles?.map((e) => e) || [];
     message.renderedJson = object.renderedJson ?? "";
+    message.tasks = object.tasks ?? 0;
+    message.hooks = object.hooks ?? 0;
+    message.channels = object.channels ?? 0;
     return message;
   },
 };
@@ -6438,7 +6493,7 @@ export const RunConfig_VarsEntry: MessageFns<RunConfig_VarsEntry> = {
 };
 
 function createBaseGetRunRequest(): GetRunRequest {
-  return { runNumber: 0, withConfig: false };
+  return { runNumber: 0, withRendered: false };
 }
 
 export const GetRunRequest: MessageFns<GetRunRequest> = {
@@ -6446,8 +6501,8 @@ export const GetRunRequest: MessageFns<GetRunRequest> = {
     if (message.runNumber !== 0) {
       writer.uint32(8).uint32(message.runNumber);
     }
-    if (message.withConfig !== false) {
-      writer.uint32(16).bool(message.withConfig);
+    if (message.withRendered !== false) {
+      writer.uint32(16).bool(message.withRendered);
     }
     return writer;
   },
@@ -6478,7 +6533,7 @@ export const GetRunRequest: MessageFns<GetRunRequest> = {
               break;
             }
 
-            message.withConfig = reader.bool();
+            message.withRendered = reader.bool();
             continue;
           }
         }
@@ -6500,10 +6555,10 @@ export const GetRunRequest: MessageFns<GetRunRequest> = {
         : isSet(object.run_number)
         ? globalThis.Number(object.run_number)
         : 0,
-      withConfig: isSet(object.withConfig)
-        ? globalThis.Boolean(object.withConfig)
-        : isSet(object.with_config)
-        ? globalThis.Boolean(object.with_config)
+      withRendered: isSet(object.withRendered)
+        ? globalThis.Boolean(object.withRendered)
+        : isSet(object.with_rendered)
+        ? globalThis.Boolean(object.with_rendered)
         : false,
     };
   },
@@ -6513,8 +6568,8 @@ export const GetRunRequest: MessageFns<GetRunRequest> = {
     if (message.runNumber !== 0) {
       obj.runNumber = Math.round(message.runNumber);
     }
-    if (message.withConfig !== false) {
-      obj.withConfig = message.withConfig;
+    if (message.withRendered !== false) {
+      obj.withRendered = message.withRendered;
     }
     return obj;
   },
@@ -6525,7 +6580,7 @@ export const GetRunRequest: MessageFns<GetRunRequest> = {
   fromPartial<I extends Exact<DeepPartial<GetRunRequest>, I>>(object: I): GetRunRequest {
     const message = createBaseGetRunRequest();
     message.runNumber = object.runNumber ?? 0;
-    message.withConfig = object.withConfig ?? false;
+    message.withRendered = object.withRendered ?? false;
     return message;
   },
 };

@@ -70,9 +70,9 @@ test('a run started by alice and stopped by bob: run show names both, the snapsh
   assert.match(text, /rendered\s+2 task\(s\), 0 hook\(s\), 0 channel\(s\)/);
   assert.match(text, /bob: cosmic muons only, sector 3 off/);
 
-  const whole = await ok(home, ['run', 'show', String(n), '--config'], alice());
-  assert.match(whole.stdout, /rendered workflow:/);
-  assert.match(whole.stdout, /"name": "alpha"/);
+  const printed = await ok(home, ['run', 'show', String(n), '--config'], alice());
+  assert.match(printed.stdout, /rendered workflow:/);
+  assert.match(printed.stdout, /"name": "alpha"/);
 
   const doc = await json(home, ['run', 'show', String(n)], alice());
   assert.equal(doc.startedBy, 'alice');
@@ -81,7 +81,10 @@ test('a run started by alice and stopped by bob: run show names both, the snapsh
   assert.equal(doc.runType, 'COSMICS');
   assert.deepEqual(doc.detectors, ['MUON']);
   assert.equal(doc.config.vars.message, 'night shift');
-  assert.equal(doc.config.rendered.tasks.length, 2);
+  assert.deepEqual(doc.config.size, { tasks: 2, hooks: 0, channels: 0 });
+  assert.equal(doc.config.rendered, null, 'the rendered workflow only with --config');
+  const whole = (await json(home, ['run', 'show', String(n), '--config'], alice())).config.rendered;
+  assert.equal(whole.tasks.length, 2);
   assert.deepEqual(
     doc.comments.map((c: { user: string; text: string }) => [c.user, c.text]),
     [['bob', 'cosmic muons only, sector 3 off']],

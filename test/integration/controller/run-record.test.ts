@@ -72,8 +72,8 @@ async function configured(vars: Record<string, string> = {}, extra: { name?: str
   return env;
 }
 
-function getRun(runNumber: number, withConfig = false): Promise<Run> {
-  return call(stack.client, 'getRun', { runNumber, withConfig });
+function getRun(runNumber: number, withRendered = false): Promise<Run> {
+  return call(stack.client, 'getRun', { runNumber, withRendered });
 }
 
 async function lastRunOf(envId: string): Promise<Run> {
@@ -132,6 +132,10 @@ test('started by one user, stopped by another: both names, the type, detectors, 
     ['alpha', 'beta'],
     'the rendered workflow',
   );
+  const light = (await getRun(started.runNumber!)).config!;
+  assert.equal(light.renderedJson, '', 'the rendered workflow only when asked for');
+  assert.deepEqual([light.tasks, light.hooks, light.channels], [2, 0, 0]);
+  assert.equal(light.repo, repo);
 });
 
 test('a START a critical hook cancels: the run is closed "aborted before start" and the state stays', async () => {

@@ -25,7 +25,11 @@ test('a baton.db from before the run record opens: old runs kept, new columns ad
   const old = new Database(file);
   old.exec(SCHEMA);
   old.exec(INTENTS_MIGRATION);
-  old.prepare(`INSERT INTO runs(run_number, env_id, workflow, started_ms, stopped_ms, owner, state, tasks) VALUES (7, 'env-0', 'quick', 5, 9, 'op', 'closed', 3)`).run();
+  old
+    .prepare(
+      `INSERT INTO runs(run_number, env_id, workflow, started_ms, stopped_ms, owner, state, tasks) VALUES (7, 'env-0', 'quick', 5, 9, 'op', 'closed', 3)`,
+    )
+    .run();
   old.close();
   const store = openSqliteStore(file);
   const kept = await store.getRun(7);
@@ -46,7 +50,18 @@ test('a run is stored open with its record, ended once, and survives a reopen wi
   await store.putRun(run(1, { runType: 'PHYSICS', envName: 'Beam', detectors: ['ITS', 'TPC'], startedBy: 'alice' }));
   assert.equal(await store.endRun(2, { stoppedMs: 5, state: 'closed', tasks: 3, stoppedBy: 'bob', endReason: 'stopped by bob' }), false, 'no such run');
   assert.equal(await store.endRun(1, { stoppedMs: 2000, state: 'closed', tasks: 3, stoppedBy: 'bob', endReason: 'stopped by bob' }), true);
-  await store.putRunConfig(1, { workflow: 'quick', file: 'workflows/quick.yaml', repo: '/r', revision: 'abc', vars: { a: '1' }, varsInForce: { a: 1, b: 'x' }, excludedRoles: ['gamma'] });
+  await store.putRunConfig(1, {
+    workflow: 'quick',
+    file: 'workflows/quick.yaml',
+    repo: '/r',
+    revision: 'abc',
+    vars: { a: '1' },
+    varsInForce: { a: 1, b: 'x' },
+    excludedRoles: ['gamma'],
+    tasks: 3,
+    hooks: 0,
+    channels: 0,
+  });
   await store.addRunComment({ runNumber: 1, user: 'carol', timeMs: 3000, text: 'first' });
   await store.addRunComment({ runNumber: 1, user: 'dave', timeMs: 2500, text: 'second' });
   await store.putEnvRunType('env-1', 'COSMICS');

@@ -33,9 +33,11 @@ export interface RunDetailProps {
   onComment(text: string): Promise<void>;
   /** an environment still known to the console gets a link */
   envKnown?: boolean;
+  /** fetches the rendered workflow (GetRun leaves it out unless asked: it can be tens of MB) */
+  onLoadRendered?(): void;
 }
 
-export function RunDetail({ run, now, onComment, envKnown }: RunDetailProps) {
+export function RunDetail({ run, now, onComment, envKnown, onLoadRendered }: RunDetailProps) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -107,9 +109,15 @@ export function RunDetail({ run, now, onComment, envKnown }: RunDetailProps) {
               <summary>Vars in force</summary>
               <pre className="mono small">{prettyJson(c.varsInForceJson)}</pre>
             </details>
-            <details>
-              <summary>Rendered workflow</summary>
-              <pre className="mono small">{prettyJson(c.renderedJson)}</pre>
+            <details
+              onToggle={(e) => {
+                if ((e.currentTarget as HTMLDetailsElement).open && !c.renderedJson) onLoadRendered?.();
+              }}
+            >
+              <summary>
+                Rendered workflow: {c.tasks} task(s), {c.hooks} hook(s), {c.channels} channel(s)
+              </summary>
+              {c.renderedJson ? <pre className="mono small">{prettyJson(c.renderedJson)}</pre> : <p role="status">Loading…</p>}
             </details>
           </>
         ) : (

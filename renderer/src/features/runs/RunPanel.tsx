@@ -1,5 +1,6 @@
-// The run record beside the runs table: fetched with GetRun (configuration included), refreshed
-// after a comment is added with CommentRun. Non-modal, like the task drawer.
+// The run record beside the runs table: fetched with GetRun (the rendered workflow only when its
+// section is opened), refreshed after a comment is added with CommentRun. Non-modal, like the
+// task drawer.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Run } from '../../../../core/rpc/gen/control.js';
 import { call } from '../../api/client.js';
@@ -14,14 +15,17 @@ export function RunPanel({ runNumber, onClose }: { runNumber: number; onClose():
   const envs = useConsole((s) => s.envs);
   const now = useNow(1000);
   const ref = useRef<HTMLElement>(null);
-  const load = useCallback(async () => {
-    try {
-      setRun(await call('GetRun', { runNumber, withConfig: true }));
-      setError('');
-    } catch (e) {
-      setError(asBatonError(e).message);
-    }
-  }, [runNumber]);
+  const load = useCallback(
+    async (withRendered = false) => {
+      try {
+        setRun(await call('GetRun', { runNumber, withRendered }));
+        setError('');
+      } catch (e) {
+        setError(asBatonError(e).message);
+      }
+    },
+    [runNumber],
+  );
   useEffect(() => {
     setRun(null);
     void load();
@@ -64,7 +68,7 @@ export function RunPanel({ runNumber, onClose }: { runNumber: number; onClose():
         ) : !run ? (
           <p role="status">Loading run {runNumber}…</p>
         ) : (
-          <RunDetail run={run} now={now} onComment={comment} envKnown={envs.has(run.envId)} />
+          <RunDetail run={run} now={now} onComment={comment} envKnown={envs.has(run.envId)} onLoadRendered={() => void load(true)} />
         )}
       </div>
     </aside>
