@@ -218,6 +218,28 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     await shot(page, 'runs');
   });
 
+  step("opens a run's record: who stopped it and why, a comment, and its events", async () => {
+    const runs = new RunsPage(page);
+    const second = (await runs.runNumbers())[0]!;
+    const record = await runs.openRecord(second);
+    await eventually('the end reason', async () => /End reason\s*stopped by \S+/.test((await record.textContent()) ?? '') || null);
+    await record.getByLabel('Add a comment').fill('e2e: beam was stable');
+    await record.getByRole('button', { name: 'Comment' }).click();
+    await eventually('the comment listed', async () => ((await record.getByRole('list').textContent()) ?? '').includes('e2e: beam was stable') || null);
+    await checkA11y('run record');
+    await shot(page, 'run-record');
+    const aborted = await runs.openRecord(firstRun);
+    await eventually('the abort reason', async () => /End reason\s*aborted: /.test((await aborted.textContent()) ?? '') || null);
+    await aborted.getByRole('link', { name: 'Events of this run' }).click();
+    await page.waitForURL(/\/events\?env=[^&]+&from=\d+&to=\d+/);
+    const events = new EventsPage(page);
+    const rows = await eventually('events of the run', async () => {
+      const r = await events.rowsText();
+      return r.some((x) => x.includes('run.start')) ? r : null;
+    });
+    assert.ok(!rows.some((x) => x.includes('env.created')), 'nothing from before the run');
+  });
+
   step('shows the events timeline, filtered to errors', async () => {
     await app.nav('Events').click();
     const events = new EventsPage(page);

@@ -127,15 +127,16 @@ describe('RunDetail', () => {
     const q = new URLSearchParams(href.split('?')[1]);
     const inside = event({ kind: 'task.state', envId: 'env-abc', timeMs: r.startedMs + 1000 });
     const before = event({ kind: 'task.state', envId: 'env-abc', timeMs: r.startedMs - 1000 });
-    const after = event({ kind: 'task.state', envId: 'env-abc', timeMs: r.stoppedMs + 1000 });
+    const stop = event({ kind: 'run.stop', envId: 'env-abc', timeMs: r.stoppedMs + 2 });
+    const after = event({ kind: 'task.state', envId: 'env-abc', timeMs: r.stoppedMs + 60_000 });
     const other = event({ kind: 'task.state', envId: 'env-other', timeMs: r.startedMs + 1000 });
-    const kept = filterEvents([before, inside, after, other], {
+    const kept = filterEvents([before, inside, stop, after, other], {
       groups: [],
       envId: q.get('env')!,
       text: '',
       fromMs: Number(q.get('from')),
       toMs: Number(q.get('to')),
     });
-    expect(kept).toEqual([inside]);
+    expect(kept).toEqual([inside, stop]);
   });
 });
