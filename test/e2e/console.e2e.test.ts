@@ -233,11 +233,15 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     await aborted.getByRole('link', { name: 'Events of this run' }).click();
     await page.waitForURL(/\/events\?env=[^&]+&from=\d+&to=\d+/);
     const events = new EventsPage(page);
-    const rows = await eventually('events of the run', async () => {
+    await events.table.waitFor();
+    await events.kind('run').click();
+    // the run's own start and stop, and nothing of the later run
+    const rows = await eventually('the run events of the run', async () => {
       const r = await events.rowsText();
-      return r.some((x) => x.includes('run.start')) ? r : null;
+      return r.length === 2 ? r : null;
     });
-    assert.ok(!rows.some((x) => x.includes('env.created')), 'nothing from before the run');
+    assert.match(rows[0]!, /run\.stop.*aborted: task/);
+    assert.match(rows[1]!, new RegExp(`run\\.start.*run ${firstRun} `));
   });
 
   step('shows the events timeline, filtered to errors', async () => {

@@ -2,7 +2,7 @@
 import type { Run } from '../../../../core/rpc/gen/control.js';
 
 /** how long after a run's end its events go on: the run.stop event and the end of the transition that ended it */
-export const RUN_END_MARGIN_MS = 5000;
+export const RUN_END_MARGIN_MS = 1000;
 
 /** The events view filtered to the run's environment and time span (an open run: until now). */
 export function runEventsPath(run: Pick<Run, 'envId' | 'startedMs' | 'stoppedMs'>): string {
