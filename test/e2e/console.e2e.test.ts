@@ -226,6 +226,7 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     await record.getByLabel('Add a comment').fill('e2e: beam was stable');
     await record.getByRole('button', { name: 'Comment' }).click();
     await eventually('the comment listed', async () => ((await record.getByRole('list').textContent()) ?? '').includes('e2e: beam was stable') || null);
+    assert.equal(await record.getByText('Excluded roles').count(), 1, 'the configuration stays shown after the comment');
     await checkA11y('run record');
     await shot(page, 'run-record');
     const aborted = await runs.openRecord(firstRun);

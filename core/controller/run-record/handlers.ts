@@ -65,7 +65,10 @@ export function runRecordHandlers(controller: ControllerCore): Pick<ControlServe
         message: `${caller.user} on run ${run.runNumber}: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`,
         data: { user: caller.user, text },
       });
-      return withComments(controller, run.runNumber, runToProto(run));
+      // the record as GetRun gives it (without the rendered workflow), the new comment included
+      const out = await withComments(controller, run.runNumber, runToProto(run));
+      out.config = await configOf(controller, run.envId, run.runNumber, false);
+      return out;
     }),
   };
 }

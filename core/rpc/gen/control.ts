@@ -418,7 +418,7 @@ export interface Run {
   endReason: string;
   /** GetRun and CommentRun only */
   comments: RunComment[];
-  /** GetRun only */
+  /** GetRun and CommentRun only */
   config: RunConfig | undefined;
 }
 

@@ -204,6 +204,8 @@ test('comments carry their user and time; an empty one or an unknown run is refu
     ],
   );
   assert.ok(r.comments.every((c) => c.timeMs >= before));
+  assert.equal(r.config?.workflow, 'recorded', 'the reply is the whole record (but the rendered workflow)');
+  assert.equal(r.config?.renderedJson, '');
   assert.equal((await refusal(call(alice(), 'commentRun', { runNumber: n, text: '   ' }))).code, 'BAD_INPUT');
   assert.equal((await refusal(call(alice(), 'commentRun', { runNumber: 999_999, text: 'hello' }))).code, 'NOT_FOUND');
   assert.equal((await getRun(n)).comments.length, 2, 'the refused ones left nothing');

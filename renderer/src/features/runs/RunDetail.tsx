@@ -138,8 +138,10 @@ export function RunDetail({ run, now, onComment, envKnown, onLoadRendered }: Run
           <p className="muted">No comments yet.</p>
         )}
         <form onSubmit={submit} aria-label={`Comment on run ${run.runNumber}`}>
-          <label htmlFor="run-comment">Add a comment</label>
-          <textarea id="run-comment" rows={2} maxLength={2000} value={text} onChange={(e) => setText(e.target.value)} />
+          <div className="field">
+            <label htmlFor="run-comment">Add a comment</label>
+            <textarea id="run-comment" rows={3} maxLength={2000} value={text} onChange={(e) => setText(e.target.value)} />
+          </div>
           <button type="submit" disabled={busy}>
             {busy ? 'Saving…' : 'Comment'}
           </button>

@@ -33,7 +33,11 @@ export function RunPanel({ runNumber, onClose }: { runNumber: number; onClose():
   }, [load]);
   const comment = async (text: string) => {
     try {
-      setRun(await call('CommentRun', { runNumber, text }));
+      const reply = await call('CommentRun', { runNumber, text });
+      // the reply leaves the rendered workflow out: keep it if it was loaded
+      setRun((prev) =>
+        reply.config && prev?.config?.renderedJson ? { ...reply, config: { ...reply.config, renderedJson: prev.config.renderedJson } } : reply,
+      );
     } catch (e) {
       throw new Error(asBatonError(e).message);
     }
