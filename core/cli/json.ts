@@ -67,6 +67,7 @@ export function envJson(e: Environment, opts: { tree?: boolean } = {}) {
   const doc: Record<string, unknown> = {
     id: e.id,
     name: e.name,
+    runType: e.runType || null,
     state: e.state,
     runNumber: e.runNumber ?? null,
     workflow: e.workflow,
@@ -127,6 +128,35 @@ export function runJson(r: Run) {
     owner: r.owner,
     state: r.state,
     tasks: r.tasks,
+    runType: r.runType || null,
+    envName: r.envName || null,
+    detectors: r.detectors,
+    startedBy: r.startedBy || null,
+    stoppedBy: r.stoppedBy || null,
+    endReason: r.endReason || null,
+  };
+}
+
+/** `baton run show --json`: the run, its comments and (when fetched) its configuration snapshot. */
+export function runRecordJson(r: Run) {
+  const c = r.config;
+  return {
+    ...runJson(r),
+    comments: r.comments.map((x) => ({ user: x.user, timeMs: x.timeMs, text: x.text })),
+    config: c
+      ? {
+          workflow: c.workflow,
+          file: c.file,
+          repo: c.repo,
+          revision: c.revision || null,
+          vars: c.vars,
+          varsInForce: c.varsInForceJson ? JSON.parse(c.varsInForceJson) : {},
+          excludedRoles: c.excludedRoles,
+          size: { tasks: c.tasks, hooks: c.hooks, channels: c.channels },
+          // with --config only: tens of MB for a 150k-task environment
+          rendered: c.renderedJson ? JSON.parse(c.renderedJson) : null,
+        }
+      : null,
   };
 }
 

@@ -88,6 +88,7 @@ export function envToProto(env: EnvRuntime, view: EnvView = {}): Environment {
     heldSinceMs: env.hold?.sinceMs ?? 0,
     claimedDetectors: env.claim ? [...env.claim.detectors] : [],
     claimedNodes: env.claim ? [...env.claim.nodes] : [],
+    runType: env.runType,
   };
 }
 
@@ -124,5 +125,13 @@ export function runToProto(r: RunRecord): Run {
     owner: r.owner,
     state: r.state,
     tasks: r.tasks,
+    runType: r.runType ?? '',
+    envName: r.envName ?? '',
+    detectors: r.detectors ?? [],
+    startedBy: r.startedBy ?? '',
+    stoppedBy: r.stoppedBy ?? '',
+    endReason: r.endReason ?? '',
+    comments: [], // GetRun and CommentRun fill them
+    config: undefined, // GetRun(with_config)
   };
 }

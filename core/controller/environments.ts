@@ -8,6 +8,7 @@ import { placeTasks } from './scheduler.js';
 import { nodeSnapshots } from './placement.js';
 import { encodeTaskStates } from '../store/task-states.js';
 import { closeRun } from './runs.js';
+import { checkNaming, nameEnvironment } from './run-record/names.js';
 import { TransitionCtx } from './model/transition.js';
 import { killAll } from './transitions/exit.js';
 import { assertIdle, controlEnvironment, getEnv } from './transitions/engine.js';
@@ -23,6 +24,7 @@ import { nodeClaimedByOther, releaseClaims, reserveClaims } from './locks/claims
  */
 export async function createEnvironment(controller: ControllerCore, req: CreateEnvironmentRequest, caller?: Caller): Promise<EnvRuntime> {
   if (!req.workflow) throw new BatonError('BAD_INPUT', 'a workflow is required (a name in the template repos or a path)', { where: 'workflow' });
+  const asked = checkNaming(req);
   // BAD_TEMPLATE / BAD_INPUT from the loader pass through as they are
   const expanded = await controller.loader.expand(req.workflow, req.vars ?? {}, {
     repo: req.repo || undefined,
@@ -32,7 +34,7 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   const env = new EnvRuntime(
     {
       id: newId('env'),
-      name: expanded.name,
+      name: '',
       workflow: req.workflow,
       state: 'STANDBY',
       runNumber: null,
@@ -46,6 +48,7 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
     },
     expanded,
   );
+  nameEnvironment(env, asked);
 
   // what it claims exclusively: HELD naming the holder when another environment has it
   reserveClaims(controller, env, caller?.user ?? '');
@@ -76,8 +79,15 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
     kind: 'env.created',
     envId: env.id,
     state: env.state,
-    message: `environment ${env.id} created from ${req.workflow}${caller ? ` by ${caller.user}` : ''}`,
-    data: { workflow: req.workflow, name: env.name, tasks: String(env.active.length), owner: env.owner, ...(caller ? { holder: caller.user } : {}) },
+    message: `environment ${env.name} (${env.id}) created from ${req.workflow}${caller ? ` by ${caller.user}` : ''}`,
+    data: {
+      workflow: req.workflow,
+      name: env.name,
+      run_type: env.runType,
+      tasks: String(env.active.length),
+      owner: env.owner,
+      ...(caller ? { holder: caller.user } : {}),
+    },
   });
   if (req.autoDeploy) await controlEnvironment(controller, env.id, 'DEPLOY', { by: caller?.user });
   return env;
@@ -106,6 +116,7 @@ async function storeNew(controller: ControllerCore, env: EnvRuntime, expanded: E
     env.tasks.map((t) => t.node),
   );
   await controller.store.putTaskStateVector(env.id, encodeTaskStates(env.tasks));
+  if (env.runType) await controller.store.putEnvRunType(env.id, env.runType);
 }
 
 /**
@@ -138,7 +149,7 @@ export async function destroyEnvironment(
   // a node lost during the kill: its tasks whose exit was not seen may still run
   for (const t of candidates) if (!nodeReachable(controller, t.node) && t.exit === exitBefore.get(t)) away.add(t);
   const awaitingReap = recordAwaitingReap(controller, away);
-  await closeRun(controller, env, 'aborted');
+  await closeRun(controller, env, 'aborted', `aborted: environment destroyed${by ? ` by ${by}` : ''}`, { by });
   env.destroyed = true;
   env.updatedMs = Date.now();
   controller.persist.dropEnv(env);

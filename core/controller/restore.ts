@@ -91,6 +91,7 @@ export async function restore(controller: ControllerCore): Promise<void> {
       const run = (await controller.store.listRuns({ envId: env.id, limit: 5 })).find((x) => x.runNumber === env.runNumber);
       env.runStartedMs = run?.startedMs ?? 0;
     }
+    env.runType = await controller.store.getEnvRunType(env.id);
     controller.envs.set(env.id, env);
   }
   // transitions a crash interrupted: held until the agents tell the tasks' true states

@@ -1,55 +1,138 @@
-// Runs: a number allocated (and stored) before any task hears of it, unique and monotonic across
-// restarts; closed at STOP_ACTIVITY, aborted when the environment fails while running.
+// Runs: a number allocated (and stored) before any hook or task hears of it, unique and
+// monotonic across restarts; closed at STOP_ACTIVITY, aborted when the environment fails while
+// running or when its START fails ("aborted before start"). The run record (run-record/) keeps
+// who started and stopped it, its type, detectors, configuration and why it ended.
 import type { RunRecord } from '../store/store.js';
 import type { ControllerCore } from './core.js';
 import type { EnvRuntime } from './model/env.js';
+import { detectorsOf } from './run-record/detectors.js';
+import { configSnapshot } from './run-record/snapshot.js';
+import { stopperOf } from './run-record/actor.js';
 
-function record(env: EnvRuntime, runNumber: number, state: RunRecord['state'], stoppedMs: number): RunRecord {
-  return {
-    runNumber,
-    envId: env.id,
-    workflow: env.workflow,
-    startedMs: env.runStartedMs,
-    stoppedMs,
-    owner: env.owner,
-    state,
-    tasks: env.active.length,
-  };
+/** runs opened whose START_ACTIVITY has not completed yet */
+const starting = new WeakSet<EnvRuntime>();
+/** the run type of each environment's open run */
+const openRunTypes = new WeakMap<EnvRuntime, string>();
+
+export interface OpenRunOptions {
+  /** who ran START_ACTIVITY */
+  user?: string;
+  /** START_ACTIVITY's run_type argument; '' for the environment's default */
+  runType?: string;
 }
 
-/** Allocates the next run number and records the run as open (both stored before returning). */
-export async function openRun(controller: ControllerCore, env: EnvRuntime): Promise<number> {
+/** The run type of the environment's open run (hooks get it as ${run_type}). */
+export function runTypeOfOpenRun(env: EnvRuntime): string {
+  return openRunTypes.get(env) ?? env.runType;
+}
+
+/** The run type of a run about to start: the argument, else the environment's default. */
+export function runTypeFor(env: EnvRuntime, requested = ''): string {
+  return requested || env.runType;
+}
+
+/** Allocates the next run number and records the run as open (stored before returning). */
+export async function openRun(controller: ControllerCore, env: EnvRuntime, opts: OpenRunOptions = {}): Promise<number> {
   const n = await controller.store.nextRunNumber();
   env.runStartedMs = Date.now();
   env.runNumber = n;
-  await controller.store.putRun(record(env, n, 'open', 0));
+  starting.add(env);
+  const runType = runTypeFor(env, opts.runType);
+  openRunTypes.set(env, runType);
+  const record: RunRecord = {
+    runNumber: n,
+    envId: env.id,
+    workflow: env.workflow,
+    startedMs: env.runStartedMs,
+    stoppedMs: 0,
+    owner: env.owner,
+    state: 'open',
+    tasks: env.active.length,
+    runType,
+    envName: env.name,
+    detectors: detectorsOf(controller, env),
+    startedBy: opts.user ?? '',
+  };
+  await controller.store.putRun(record);
+  await controller.store.putRunConfig(n, configSnapshot(env));
   controller.envTouched(env);
-  controller.emit({ kind: 'run.start', envId: env.id, runNumber: n, data: { workflow: env.workflow } });
+  controller.emit({
+    kind: 'run.start',
+    envId: env.id,
+    runNumber: n,
+    message: `run ${n} of ${env.name || env.workflow} opened${opts.user ? ` by ${opts.user}` : ''}`,
+    data: { workflow: env.workflow, name: env.name, run_type: runType, started_by: opts.user ?? '' },
+  });
   return n;
 }
 
-/** Closes the environment's open run, if any; `reason` (why it closed; an aborted run's: "aborted: <error>") goes in the run.stop event. */
-export async function closeRun(controller: ControllerCore, env: EnvRuntime, state: 'closed' | 'aborted', reason = ''): Promise<void> {
+/** START_ACTIVITY completed: from now on an abort is no longer "before start". */
+export function runStarted(env: EnvRuntime): void {
+  starting.delete(env);
+}
+
+export interface CloseRunOptions {
+  /** who stopped it; default: the caller of the transition under way when it ends runs on purpose */
+  by?: string;
+  /** the run record's end reason; default: "stopped by NAME", or the reason, or "aborted" */
+  endReason?: string;
+}
+
+function endReasonOf(env: EnvRuntime, state: 'closed' | 'aborted', reason: string, by: string): string {
+  if (state === 'closed') return by ? `stopped by ${by}` : reason ? `stopped: ${reason}` : 'stopped';
+  const why = reason.replace(/^aborted:\s*/, '');
+  if (starting.has(env)) return `aborted before start${why ? `: ${why}` : ''}`;
+  return `aborted${why ? `: ${why}` : ''}`;
+}
+
+/**
+ * Closes the environment's open run, if any. `reason` (why it closed; an aborted run's:
+ * "aborted: <error>") goes in the run.stop event; the record gets who stopped it and its end reason.
+ */
+export async function closeRun(
+  controller: ControllerCore,
+  env: EnvRuntime,
+  state: 'closed' | 'aborted',
+  reason = '',
+  opts: CloseRunOptions = {},
+): Promise<void> {
   const n = env.runNumber;
   if (n === null) return;
   env.runNumber = null;
   const stopped = Date.now();
+  const by = opts.by ?? stopperOf(env);
+  const endReason = opts.endReason ?? endReasonOf(env, state, reason, by);
+  starting.delete(env);
+  openRunTypes.delete(env);
   controller.envTouched(env);
   controller.emit({
     kind: 'run.stop',
     envId: env.id,
     runNumber: n,
     state,
-    message: reason || `run ${n} ${state}`,
-    data: { run_state: state, duration_ms: String(stopped - env.runStartedMs), ...(reason ? { reason } : {}) },
+    message: reason || (state === 'closed' && by ? `run ${n} closed: stopped by ${by}` : `run ${n} ${state}`),
+    data: {
+      run_state: state,
+      duration_ms: String(stopped - (env.runStartedMs || stopped)),
+      ...(reason ? { reason } : {}),
+      end_reason: endReason,
+      ...(by ? { stopped_by: by } : {}),
+    },
   });
   try {
-    // the start time comes from the stored record after a controller restart
-    if (!env.runStartedMs) {
-      const prev = (await controller.store.listRuns({ envId: env.id, limit: 5 })).find((r) => r.runNumber === n);
-      env.runStartedMs = prev?.startedMs ?? stopped;
+    const end = { stoppedMs: stopped, state, tasks: env.active.length, stoppedBy: by, endReason };
+    // a run whose record the crash kept from being written (reconcile): written whole now
+    if (!(await controller.store.endRun(n, end))) {
+      await controller.store.putRun({
+        runNumber: n,
+        envId: env.id,
+        workflow: env.workflow,
+        startedMs: env.runStartedMs || stopped,
+        owner: env.owner,
+        envName: env.name,
+        ...end,
+      });
     }
-    await controller.store.putRun(record(env, n, state, stopped));
   } catch (e) {
     console.error(`baton controller: storing run ${n} failed: ${(e as Error).message}`);
   }

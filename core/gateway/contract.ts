@@ -27,6 +27,9 @@ import type {
   ListNodesRequest,
   ListRunsReply,
   ListRunsRequest,
+  GetRunRequest,
+  CommentRunRequest,
+  Run,
   ListTasksReply,
   ListTasksRequest,
   ListTemplatesReply,
@@ -64,6 +67,8 @@ export interface UnaryContract {
   AddNode: { req: AddNodeRequest; res: Node };
   RemoveNode: { req: RemoveNodeRequest; res: Node };
   ListRuns: { req: ListRunsRequest; res: ListRunsReply };
+  GetRun: { req: GetRunRequest; res: Run };
+  CommentRun: { req: CommentRunRequest; res: Run };
   ListTemplates: { req: ListTemplatesRequest; res: ListTemplatesReply };
   RenderTemplate: { req: RenderTemplateRequest; res: RenderTemplateReply };
   LintTemplate: { req: LintTemplateRequest; res: LintTemplateReply };
@@ -103,6 +108,8 @@ const UNARY: Record<UnaryMethod, true> = {
   AddNode: true,
   RemoveNode: true,
   ListRuns: true,
+  GetRun: true,
+  CommentRun: true,
   ListTemplates: true,
   RenderTemplate: true,
   LintTemplate: true,

@@ -12,7 +12,7 @@ export interface LocalStatus {
   agents?: { name: string; pid: number; alive: boolean }[];
   simAgentProcesses?: { pid: number; count: number; alive: boolean }[];
   nodes?: { up: number; total: number };
-  environments?: { id: string; workflow: string; state: string; runNumber: number | null }[];
+  environments?: { id: string; name: string; workflow: string; state: string; runNumber: number | null }[];
   lastRunNumber?: number;
   startedMs?: number;
   logs?: string;
@@ -44,7 +44,7 @@ export async function localStatus(opts: { home: string }): Promise<LocalStatus> 
     const nodes = (await c.call('listNodes', {}, 10_000)).nodes;
     st.nodes = { up: nodes.filter((n) => n.up).length, total: nodes.length };
     const envs = (await c.call('listEnvironments', {}, 10_000)).environments;
-    st.environments = envs.map((e) => ({ id: e.id, workflow: e.workflow, state: e.state, runNumber: e.runNumber ?? null }));
+    st.environments = envs.map((e) => ({ id: e.id, name: e.name, workflow: e.workflow, state: e.state, runNumber: e.runNumber ?? null }));
   } catch (e) {
     st.controller!.error = toBatonError(e).detail;
   } finally {

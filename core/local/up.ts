@@ -245,7 +245,16 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       progress({ step: 'environment', message: `creating sim-farm with ${simTasks} tasks` });
       const env = await control.call(
         'createEnvironment',
-        { workflow: 'sim-farm', vars: { tasks: String(simTasks) }, repo: '', revision: '', owner: os.userInfo().username, autoDeploy: false },
+        {
+          workflow: 'sim-farm',
+          vars: { tasks: String(simTasks) },
+          repo: '',
+          revision: '',
+          owner: os.userInfo().username,
+          autoDeploy: false,
+          name: '',
+          runType: '',
+        },
         120_000,
       );
       envId = env.id;

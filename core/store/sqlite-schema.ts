@@ -151,3 +151,39 @@ CREATE INDEX IF NOT EXISTS audit_time ON audit(time_ms);
 CREATE INDEX IF NOT EXISTS audit_user ON audit(user, time_ms);
 CREATE INDEX IF NOT EXISTS audit_env ON audit(env_id, time_ms);
 `;
+
+/**
+ * Migration "run record" (additive): who started and stopped a run, its type, detectors,
+ * end reason and environment name (new columns of `runs`, added by addColumns in
+ * sqlite-runs.ts, since SQLite has no ADD COLUMN IF NOT EXISTS), the configuration snapshot of
+ * each run, operators' comments, and an environment's default run type.
+ */
+export const RUN_RECORD_MIGRATION = `
+CREATE TABLE IF NOT EXISTS run_config (
+  run_number INTEGER PRIMARY KEY,
+  json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS run_comments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  run_number INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  time_ms INTEGER NOT NULL,
+  text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS run_comments_run ON run_comments(run_number, id);
+-- an environment's default run type (its own table: the envs row is written on every change)
+CREATE TABLE IF NOT EXISTS env_run_types (
+  env_id TEXT PRIMARY KEY,
+  run_type TEXT NOT NULL
+);
+`;
+
+/** The columns the run-record migration adds: [table, column, declaration]. */
+export const RUN_RECORD_COLUMNS: [string, string, string][] = [
+  ['runs', 'run_type', `TEXT NOT NULL DEFAULT ''`],
+  ['runs', 'env_name', `TEXT NOT NULL DEFAULT ''`],
+  ['runs', 'detectors', `TEXT NOT NULL DEFAULT ''`],
+  ['runs', 'started_by', `TEXT NOT NULL DEFAULT ''`],
+  ['runs', 'stopped_by', `TEXT NOT NULL DEFAULT ''`],
+  ['runs', 'end_reason', `TEXT NOT NULL DEFAULT ''`],
+];

@@ -3,11 +3,12 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EnvRecord, EventRecord, IntentRecord, NodeRecord, RunRecord, Store, TaskRecord } from './store.js';
+import type { EnvRecord, EventRecord, IntentRecord, NodeRecord, Store, TaskRecord } from './store.js';
 import { AUDIT_MIGRATION, HOLDS_MIGRATION, INTENTS_MIGRATION, SCHEMA, SCHEMA_VERSION, USERS_MIGRATION } from './sqlite-schema.js';
 import { sqliteUsers } from './sqlite-users.js';
 import { sqliteAudit, sqliteHolds } from './sqlite-locks.js';
 import { packExpanded, unpackExpanded } from './pack.js';
+import { migrateRunRecord, sqliteRunMethods } from './sqlite-runs.js';
 
 type Row = Record<string, unknown>;
 
@@ -38,6 +39,7 @@ export function openSqliteStore(file: string): Store {
   db.exec(USERS_MIGRATION);
   db.exec(HOLDS_MIGRATION);
   db.exec(AUDIT_MIGRATION);
+  migrateRunRecord(db);
   const ver = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as Row | undefined;
   if (!ver) db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
 
@@ -65,13 +67,6 @@ export function openSqliteStore(file: string): Store {
     deleteTasks: db.prepare(`DELETE FROM tasks WHERE env_id = ?`),
     getMeta: db.prepare(`SELECT value FROM meta WHERE key = ?`),
     setMeta: db.prepare(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`),
-    maxRun: db.prepare(`SELECT COALESCE(MAX(run_number), 0) AS n FROM runs`),
-    putRun: db.prepare(`INSERT INTO runs(run_number, env_id, workflow, started_ms, stopped_ms, owner, state, tasks)
-      VALUES (@runNumber, @envId, @workflow, @startedMs, @stoppedMs, @owner, @state, @tasks)
-      ON CONFLICT(run_number) DO UPDATE SET env_id=excluded.env_id, workflow=excluded.workflow, started_ms=excluded.started_ms,
-        stopped_ms=excluded.stopped_ms, owner=excluded.owner, state=excluded.state, tasks=excluded.tasks`),
-    listRuns: db.prepare(`SELECT * FROM runs ORDER BY run_number DESC LIMIT ?`),
-    listRunsEnv: db.prepare(`SELECT * FROM runs WHERE env_id = ? ORDER BY run_number DESC LIMIT ?`),
     putIntent: db.prepare(`INSERT INTO transition_intents(env_id, transition, from_state, target, run_number, started_ms, deadline_ms)
       VALUES (@envId, @transition, @fromState, @target, @runNumber, @startedMs, @deadlineMs)
       ON CONFLICT(env_id) DO UPDATE SET transition=excluded.transition, from_state=excluded.from_state, target=excluded.target,
@@ -148,13 +143,6 @@ export function openSqliteStore(file: string): Store {
     st.deleteVector.run(envId);
     st.deletePlacement.run(envId);
   });
-  const nextRunTx = db.transaction((): number => {
-    const cur = Number((st.getMeta.get('run_counter') as Row | undefined)?.value ?? 0);
-    const maxRun = (st.maxRun.get() as Row).n as number;
-    const n = Math.max(cur, maxRun) + 1;
-    st.setMeta.run('run_counter', String(n));
-    return n;
-  });
   const appendTx = db.transaction((events: Omit<EventRecord, 'seq'>[]): number[] => {
     const seqs: number[] = new Array(events.length);
     for (let i = 0; i < events.length; i++) {
@@ -225,30 +213,7 @@ export function openSqliteStore(file: string): Store {
       deleteTasksTx(envId);
     },
 
-    async nextRunNumber() {
-      return nextRunTx();
-    },
-    async lastRunNumber() {
-      const cur = Number((st.getMeta.get('run_counter') as Row | undefined)?.value ?? 0);
-      return Math.max(cur, (st.maxRun.get() as Row).n as number);
-    },
-    async putRun(run) {
-      st.putRun.run(run);
-    },
-    async listRuns(opts) {
-      const limit = opts?.limit && opts.limit > 0 ? opts.limit : -1;
-      const rows = (opts?.envId ? st.listRunsEnv.all(opts.envId, limit) : st.listRuns.all(limit)) as Row[];
-      return rows.map((r) => ({
-        runNumber: r.run_number as number,
-        envId: r.env_id as string,
-        workflow: r.workflow as string,
-        startedMs: r.started_ms as number,
-        stoppedMs: r.stopped_ms as number,
-        owner: r.owner as string,
-        state: r.state as RunRecord['state'],
-        tasks: r.tasks as number,
-      }));
-    },
+    ...sqliteRunMethods(db),
 
     async putIntent(intent) {
       st.putIntent.run(intent);

@@ -46,6 +46,44 @@ export interface RunRecord {
   owner: string;
   state: 'open' | 'closed' | 'aborted';
   tasks: number;
+  /** the run record (controller/runs/): absent in records written before it */
+  runType?: string;
+  envName?: string;
+  detectors?: string[];
+  startedBy?: string;
+  stoppedBy?: string;
+  endReason?: string;
+}
+
+/** How a run ends: written once, when it is closed or aborted. */
+export interface RunEnd {
+  stoppedMs: number;
+  state: 'closed' | 'aborted';
+  tasks: number;
+  stoppedBy: string;
+  endReason: string;
+}
+
+/** The configuration a run started with (the rendered workflow is its environment's, see getEnvironment). */
+export interface RunConfigRecord {
+  workflow: string;
+  file: string;
+  repo: string;
+  revision: string;
+  vars: Record<string, string>;
+  varsInForce: Record<string, unknown>;
+  excludedRoles: string[];
+  /** the rendered workflow's size when the run started */
+  tasks: number;
+  hooks: number;
+  channels: number;
+}
+
+export interface RunCommentRecord {
+  runNumber: number;
+  user: string;
+  timeMs: number;
+  text: string;
 }
 
 export interface NodeRecord {
@@ -163,6 +201,16 @@ export interface Store {
   lastRunNumber(): Promise<number>;
   putRun(run: RunRecord): Promise<void>;
   listRuns(opts?: { envId?: string; limit?: number }): Promise<RunRecord[]>;
+  getRun(runNumber: number): Promise<RunRecord | null>;
+  /** Closes a stored run (state, end, who, why); false when no such run is stored. */
+  endRun(runNumber: number, end: RunEnd): Promise<boolean>;
+  putRunConfig(runNumber: number, config: RunConfigRecord): Promise<void>;
+  getRunConfig(runNumber: number): Promise<RunConfigRecord | null>;
+  addRunComment(comment: RunCommentRecord): Promise<void>;
+  listRunComments(runNumber: number): Promise<RunCommentRecord[]>;
+  /** An environment's default run type ('' when none). */
+  putEnvRunType(envId: string, runType: string): Promise<void>;
+  getEnvRunType(envId: string): Promise<string>;
 
   /** Records (or replaces) the environment's transition intent; one per environment. */
   putIntent(intent: IntentRecord): Promise<void>;

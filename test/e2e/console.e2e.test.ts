@@ -218,6 +218,33 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     await shot(page, 'runs');
   });
 
+  step("opens a run's record: who stopped it and why, a comment, and its events", async () => {
+    const runs = new RunsPage(page);
+    const second = (await runs.runNumbers())[0]!;
+    const record = await runs.openRecord(second);
+    await eventually('the end reason', async () => /End reason\s*stopped by \S+/.test((await record.textContent()) ?? '') || null);
+    await record.getByLabel('Add a comment').fill('e2e: beam was stable');
+    await record.getByRole('button', { name: 'Comment' }).click();
+    await eventually('the comment listed', async () => ((await record.getByRole('list').textContent()) ?? '').includes('e2e: beam was stable') || null);
+    assert.equal(await record.getByText('Excluded roles').count(), 1, 'the configuration stays shown after the comment');
+    await checkA11y('run record');
+    await shot(page, 'run-record');
+    const aborted = await runs.openRecord(firstRun);
+    await eventually('the abort reason', async () => /End reason\s*aborted: /.test((await aborted.textContent()) ?? '') || null);
+    await aborted.getByRole('link', { name: 'Events of this run' }).click();
+    await page.waitForURL(/\/events\?env=[^&]+&from=\d+&to=\d+/);
+    const events = new EventsPage(page);
+    await events.table.waitFor();
+    await events.kind('run').click();
+    // the run's own start and stop, and nothing of the later run
+    const rows = await eventually('the run events of the run', async () => {
+      const r = await events.rowsText();
+      return r.length === 2 ? r : null;
+    });
+    assert.match(rows[0]!, /run\.stop.*aborted: task/);
+    assert.match(rows[1]!, new RegExp(`run\\.start.*run ${firstRun} `));
+  });
+
   step('shows the events timeline, filtered to errors', async () => {
     await app.nav('Events').click();
     const events = new EventsPage(page);

@@ -107,7 +107,7 @@ describe('VarForm', () => {
     fireEvent.click(screen.getByRole('checkbox', { name: 'QC' }));
     fireEvent.change(screen.getByLabelText('Owner'), { target: { value: 'shifter' } });
     fireEvent.click(screen.getByRole('button', { name: 'Create' }));
-    expect(onSubmit).toHaveBeenCalledWith({ vars: { readouts: '3', qc_enabled: 'false' }, owner: 'shifter', autoDeploy: false });
+    expect(onSubmit).toHaveBeenCalledWith({ vars: { readouts: '3', qc_enabled: 'false' }, owner: 'shifter', autoDeploy: false, name: '', runType: '' });
   });
 });
 

@@ -57,6 +57,7 @@ export function env(p: Partial<Environment> & { id: string }): Environment {
     heldSinceMs: 0,
     claimedDetectors: [],
     claimedNodes: [],
+    runType: '',
     ...p,
   };
 }

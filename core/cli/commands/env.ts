@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { allowedEnvTransitions, ENV_STATES, type EnvState } from '../../model/states.js';
 import { errorLine } from '../errors.js';
+import { BatonError } from '../../model/errors.js';
 import { detailFromProto } from '../../rpc/errors.js';
 import type { Environment } from '../../rpc/gen/control.js';
 import { collect, parseDuration, parseTransition, parseVars } from '../args.js';
@@ -54,11 +55,17 @@ export function register(program: Command): void {
       .option('--var <key=value>', 'set a workflow variable (repeatable)', collect, [])
       .option('--repo <dir>', 'template repo (directory or git repo); default: the shipped assets')
       .option('--revision <rev>', 'git revision of the repo')
+      .option('--name <name>', "a display name (default: the workflow's name and run type)")
+      .option('--run-type <type>', 'the run type of its runs when START_ACTIVITY names none (e.g. PHYSICS, COSMICS)')
       .option('--deploy', 'DEPLOY right after creating it, showing progress')
       .option('--timeout <duration>', 'deadline of the DEPLOY with --deploy (e.g. 30s)')
       .option('-q, --quiet', 'print only the id'),
   ).action(
-    async (workflow: string, o: { var: string[]; repo?: string; revision?: string; deploy?: boolean; timeout?: string; quiet?: boolean }, cmd: Command) => {
+    async (
+      workflow: string,
+      o: { var: string[]; repo?: string; revision?: string; name?: string; runType?: string; deploy?: boolean; timeout?: string; quiet?: boolean },
+      cmd: Command,
+    ) => {
       const vars = parseVars(o.var);
       const timeoutMs = o.timeout ? parseDuration(o.timeout, '--timeout') : undefined;
       await withControl(cmd, async (c) => {
@@ -71,11 +78,13 @@ export function register(program: Command): void {
             revision: o.revision ?? '',
             owner: os.userInfo().username,
             autoDeploy: false,
+            name: o.name ?? '',
+            runType: o.runType ?? '',
           },
           120_000,
         );
         if (o.deploy) {
-          if (!isJsonMode() && !o.quiet) info(`created ${e.id} from ${e.workflow}; deploying`);
+          if (!isJsonMode() && !o.quiet) info(`created ${e.name} (${e.id}) from ${e.workflow}; deploying`);
           try {
             await runTransition(c, e.id, 'DEPLOY', { timeoutMs, view: progressView(process.stderr, !isJsonMode() && !o.quiet), signal: interruptSignal() });
           } catch (err) {
@@ -86,7 +95,7 @@ export function register(program: Command): void {
         }
         if (isJsonMode()) printJson(envJson(e));
         else if (o.quiet) out(e.id);
-        else out(`${e.id} created from ${e.workflow}: ${e.state}, tasks ${countsText(e)}`);
+        else out(`${e.id} "${e.name}" created from ${e.workflow}: ${e.state}, tasks ${countsText(e)}`);
       });
     },
   );
@@ -98,8 +107,16 @@ export function register(program: Command): void {
       if (!envs.length) return out('no environments (create one with `baton env create <workflow>`)');
       out(
         table(
-          ['ID', 'WORKFLOW', 'STATE', 'RUN', 'TASKS', 'AGE'],
-          envs.map((e) => [e.id, e.workflow, e.transition ? `${e.state} -> ${e.transition}` : e.state, e.runNumber ?? '-', countsText(e), fmtAge(e.createdMs)]),
+          ['ID', 'NAME', 'WORKFLOW', 'STATE', 'RUN', 'TASKS', 'AGE'],
+          envs.map((e) => [
+            e.id,
+            e.name || '-',
+            e.workflow,
+            e.transition ? `${e.state} -> ${e.transition}` : e.state,
+            e.runNumber ?? '-',
+            countsText(e),
+            fmtAge(e.createdMs),
+          ]),
         ),
       );
     });
@@ -111,7 +128,7 @@ export function register(program: Command): void {
         const e = await getEnv(c, id);
         if (isJsonMode()) return printJson(envJson(e, { tree: true }));
         out(
-          `${e.id}  ${e.workflow}  ${e.state}${e.runNumber != null ? `  run ${e.runNumber}` : ''}${e.transition ? `  (${e.transition} under way)` : ''}${e.degraded ? '  DEGRADED' : ''}`,
+          `${e.id}  ${e.name}  (${e.workflow}${e.runType ? `, run type ${e.runType}` : ''})  ${e.state}${e.runNumber != null ? `  run ${e.runNumber}` : ''}${e.transition ? `  (${e.transition} under way)` : ''}${e.degraded ? '  DEGRADED' : ''}`,
         );
         const vars = Object.entries(e.vars)
           .map(([k, v]) => `${k}=${v}`)
@@ -143,11 +160,16 @@ export function register(program: Command): void {
       .command('control <id> <transition>')
       .description('run a transition: DEPLOY, CONFIGURE, START_ACTIVITY, STOP_ACTIVITY, RESET, EXIT, GO_ERROR, RECOVER')
       .option('--timeout <duration>', "deadline for the whole transition (e.g. 30s, 2m); default: the controller's")
-      .option('--arg <key=value>', 'an argument passed with the transition (repeatable)', collect, []),
-  ).action(async (id: string, t: string, o: { timeout?: string; arg: string[] }, cmd: Command) => {
+      .option('--arg <key=value>', 'an argument passed with the transition (repeatable)', collect, [])
+      .option('--run-type <type>', "START_ACTIVITY: the run's type (default: the environment's)"),
+  ).action(async (id: string, t: string, o: { timeout?: string; arg: string[]; runType?: string }, cmd: Command) => {
     const transition = parseTransition(t);
     const timeoutMs = o.timeout ? parseDuration(o.timeout, '--timeout') : undefined;
     const args = parseVars(o.arg, '--arg');
+    if (o.runType !== undefined) {
+      if (transition !== 'START_ACTIVITY') throw new BatonError('BAD_INPUT', '--run-type goes with START_ACTIVITY only', { where: '--run-type' });
+      args.run_type = o.runType;
+    }
     await withControl(cmd, async (c) => {
       const view = progressView(process.stderr, !isJsonMode());
       const final = await runTransition(c, id, transition, { timeoutMs, args, view, signal: interruptSignal() });
@@ -173,7 +195,7 @@ export function register(program: Command): void {
       const t0 = Date.now();
       const e = await c.call('destroyEnvironment', { id, force: !!o.force }, 120_000);
       if (isJsonMode()) return printJson({ ...envJson(e), ...(e.awaitingReap.length ? { awaitingReap: e.awaitingReap } : {}) });
-      out(`${id} destroyed in ${fmtDuration(Date.now() - t0)} (was ${e.workflow}${e.state ? `, ${e.state}` : ''})`);
+      out(`${id} destroyed in ${fmtDuration(Date.now() - t0)} (was ${e.name || e.workflow}${e.state ? `, ${e.state}` : ''})`);
       // their agent was away: they may still run until it comes back and they are reaped
       for (const x of e.awaitingReap) out(`  awaiting reaping on ${x.node}: ${x.taskName} (pid ${x.pid || '?'})`);
     });

@@ -117,7 +117,7 @@ export function register(program: Command): void {
     if (dead.length) out(`  not running   ${dead.join(', ')}: repair with \`${st.repair}\``);
     const envs = st.environments ?? [];
     out(`  environments  ${envs.length}`);
-    for (const e of envs) out(`    ${e.id}  ${e.workflow}  ${e.state}${e.runNumber != null ? `  run ${e.runNumber}` : ''}`);
+    for (const e of envs) out(`    ${e.id}  ${e.name || e.workflow}  ${e.state}${e.runNumber != null ? `  run ${e.runNumber}` : ''}`);
     if (st.lastRunNumber) out(`  last run      ${st.lastRunNumber}`);
     out(`  logs          ${st.logs}/*.log`);
   });

@@ -23,6 +23,8 @@ export const RULES: Record<Method, Rule> = {
   taskLogs: { role: 'observer', mutating: false },
   listNodes: { role: 'observer', mutating: false },
   listRuns: { role: 'observer', mutating: false },
+  getRun: { role: 'observer', mutating: false },
+  commentRun: { role: 'shifter', mutating: true },
   listTemplates: { role: 'observer', mutating: false },
   renderTemplate: { role: 'observer', mutating: false },
   lintTemplate: { role: 'observer', mutating: false },

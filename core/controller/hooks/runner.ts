@@ -8,6 +8,7 @@ import type { EnvRuntime } from '../model/env.js';
 import type { TransitionCtx } from '../model/transition.js';
 import { BUILTINS, type HookFn } from './builtins.js';
 import { hookRefusal } from './policy-check.js';
+import { runTypeOfOpenRun } from '../runs.js';
 
 const DEFAULT_HOOK_TIMEOUT_MS = 30_000;
 
@@ -67,6 +68,7 @@ async function runOne(controller: ControllerCore, env: EnvRuntime, h: HookSpec, 
       env_id: env.id,
       transition,
       run_number: env.runNumber === null ? '' : String(env.runNumber),
+      run_type: env.runNumber === null ? '' : runTypeOfOpenRun(env),
       state: env.state,
       workflow: env.workflow,
       hook: h.name,

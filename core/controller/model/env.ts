@@ -31,6 +31,8 @@ export class EnvRuntime {
   state: EnvState;
   runNumber: number | null;
   runStartedMs = 0;
+  /** the run type of a START_ACTIVITY that names none ('' when none) */
+  runType = '';
   owner: string;
   createdMs: number;
   updatedMs: number;

@@ -141,6 +141,15 @@ export function judge(env: EnvRuntime, intent: IntentRecord): Verdict {
   };
 }
 
+/** The run record's end reason of a run a restart closes. */
+function runEndReason(intent: IntentRecord, v: Verdict, cleanEnd: boolean, runReason: string): string {
+  if (cleanEnd) return `stopped: ${runReason}`;
+  if (v.outcome === 'error') return `aborted: ${v.reason}`;
+  // START_ACTIVITY rolled back: its tasks never took START
+  if (intent.transition === 'START_ACTIVITY' && v.outcome === 'rolled_back') return `aborted before start: ${runReason}`;
+  return `aborted: ${runReason}`;
+}
+
 async function decide(controller: ControllerCore, h: HeldEnv): Promise<void> {
   const { env, intent, ctx } = h;
   ctx.stop();
@@ -153,7 +162,9 @@ async function decide(controller: ControllerCore, h: HeldEnv): Promise<void> {
   }
   const runReason = `controller restarted during ${intent.transition}`;
   const cleanEnd = v.outcome === 'completed' && v.state !== 'ERROR';
-  if (!v.keepRun && env.runNumber !== null) await closeRun(controller, env, cleanEnd ? 'closed' : 'aborted', runReason);
+  if (!v.keepRun && env.runNumber !== null) {
+    await closeRun(controller, env, cleanEnd ? 'closed' : 'aborted', runReason, { endReason: runEndReason(intent, v, cleanEnd, runReason) });
+  }
   const before = env.state;
   if (v.state === 'ERROR') {
     const goErrorDone = intent.transition === 'GO_ERROR';

@@ -11,6 +11,7 @@ import { infoHandlers } from './info.js';
 import { roleHandlers } from '../exclude/handlers.js';
 import { holdHandlers } from '../locks/handlers.js';
 import { auditHandlers } from '../audit/handlers.js';
+import { runRecordHandlers } from '../run-record/handlers.js';
 import { addReflection, DESCRIPTOR_SET } from './reflection.js';
 import { withLimits } from './limited.js';
 import { withGuard } from './guard.js';
@@ -34,6 +35,7 @@ export function controlServer(controller: ControllerCore, pool: AgentPool): Cont
       ...userHandlers(controller),
       ...holdHandlers(controller),
       ...auditHandlers(controller),
+      ...runRecordHandlers(controller),
     }),
   );
 }

@@ -40,7 +40,7 @@ export const TEMPLATE_CONTENT = text(1 * MIB);
 export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
   GetInfoRequest: { resetLoopLag: bool },
   ListEnvironmentsRequest: {},
-  CreateEnvironmentRequest: { workflow: PATH, vars: VARS, repo: PATH, revision: REVISION, owner: OWNER, autoDeploy: bool },
+  CreateEnvironmentRequest: { workflow: PATH, vars: VARS, repo: PATH, revision: REVISION, owner: OWNER, autoDeploy: bool, name: text(512), runType: text(64) },
   GetEnvironmentRequest: { id: ID, withTasks: bool, withTree: bool },
   ControlEnvironmentRequest: {
     id: ID,
@@ -57,6 +57,8 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
   AddNodeRequest: { address: PATH, name: ID, takeOver: bool },
   RemoveNodeRequest: { name: ID },
   ListRunsRequest: { envId: ID, limit: number(1_000_000) },
+  GetRunRequest: { runNumber: number(0xffffffff), withRendered: bool },
+  CommentRunRequest: { runNumber: number(0xffffffff), text: text(4 * KIB) },
   ListTemplatesRequest: { repo: PATH },
   RenderTemplateRequest: { workflow: PATH, vars: VARS, repo: PATH, revision: REVISION },
   LintTemplateRequest: { path: PATH, content: TEMPLATE_CONTENT, repo: PATH },

@@ -24,15 +24,18 @@ import { goError } from '../faults.js';
 import { stopAfterError } from './error-stop.js';
 import { backgroundSettled } from './background.js';
 import { clearIntent, recordIntent } from './intent.js';
+import { runStarted } from '../runs.js';
 import { assertTasksPresent } from './presence.js';
 import { assertReachable } from '../agents/grace.js';
 import { busyError } from './busy.js';
+import { beginRunRecord, endRunRecord, checkStartArgs } from '../run-record/transition.js';
 
 export interface ControlOptions {
   timeoutMs?: number;
   args?: Record<string, string>;
   onProgress?: (p: ControlProgress) => void;
-  /** the user who asked for it: a BUSY refusal meanwhile names them */
+  /** the user who asked for it (the authenticated caller): a BUSY refusal meanwhile names them,
+   *  and the run record names who started or stopped a run */
   by?: string;
 }
 
@@ -100,6 +103,7 @@ export async function controlEnvironment(controller: ControllerCore, envId: stri
   }
   assertTasksPresent(env, t);
   assertReachable(env, t);
+  checkStartArgs(t, opts.args);
   return run(controller, env, t, opts);
 }
 
@@ -141,6 +145,8 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
   try {
     // stored before anything acts: a controller that dies from here on is reconciled at restart
     await recordIntent(controller, env, t, from, to, ctx.deadlineMs);
+    // START_ACTIVITY: the run number is allocated and stored before the hooks, which get it
+    await beginRunRecord(controller, env, t, opts);
     const hf = (await runHooks(controller, env, 'before', t, ctx)) ?? (await runHooks(controller, env, 'leave', from, ctx));
     if (hf) {
       error = hf;
@@ -153,6 +159,7 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
         if (t === 'RECOVER') env.degraded = ctx.nonFatal.length > 0;
         if (t === 'EXIT') env.degraded = false;
         setState(controller, env, to, t);
+        if (t === 'START_ACTIVITY') runStarted(env);
         // the workflow layer's order: before, leave (old state), enter (new state), after
         error = (await runHooks(controller, env, 'enter', to, ctx)) ?? (await runHooks(controller, env, 'after', t, ctx));
       }
@@ -166,6 +173,8 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
     // ERROR is safe: what still runs gets STOP and the run is aborted before the env is idle
     await stopAfterError(controller, env);
   }
+  // a START a hook cancelled: its run is closed as aborted before start
+  await endRunRecord(controller, env, t, cancelled ? error : null);
 
   ctx.stop();
   env.ctx = null;

@@ -6,7 +6,7 @@ import type { TaskRuntime } from '../model/task.js';
 import type { TransitionCtx } from '../model/transition.js';
 import { launch, transition } from './fanout.js';
 import { configureArgs } from '../channels.js';
-import { openRun, closeRun } from '../runs.js';
+import { openRun, closeRun, runTypeOfOpenRun } from '../runs.js';
 import { exitStep } from './exit.js';
 import { stopDataTaking } from './error-stop.js';
 import { rememberConfigureArgs, rememberStartArgs } from '../restarts/args.js';
@@ -63,10 +63,15 @@ const configure: Step = async (controller, ctx, args) => {
 
 const start: Step = async (controller, ctx, args) => {
   const env = ctx.env;
-  // the run number is stored before any task hears of it
-  const n = await openRun(controller, env);
-  await noteIntentRun(controller, env, n);
-  const shared = { ...args, run_number: String(n) };
+  // the run was opened (its number stored) before the hooks (run-record/transition.ts); the
+  // fallback opens it here, still before any task hears of it
+  let n = env.runNumber;
+  if (n === null) {
+    n = await openRun(controller, env, { runType: args.run_type });
+    await noteIntentRun(controller, env, n);
+  }
+  const runType = runTypeOfOpenRun(env);
+  const shared = { ...args, run_number: String(n), ...(runType ? { run_type: runType } : {}) };
   rememberStartArgs(env, shared);
   await taskEventStep(controller, ctx, 'START', 'CONFIGURED', 'RUNNING', () => shared);
 };

@@ -164,6 +164,12 @@ export interface Environment {
   /** what it claims exclusively (the workflow's `claims`): detector names, and node names */
   claimedDetectors: string[];
   claimedNodes: string[];
+  /**
+   * the run type a START_ACTIVITY without one uses (CreateEnvironment's run_type, else the
+   * workflow var run_type); the display name is `name` (CreateEnvironment's name, else
+   * "<workflow name> <run type>")
+   */
+  runType: string;
 }
 
 export interface Environment_VarsEntry {
@@ -257,6 +263,10 @@ export interface CreateEnvironmentRequest {
   owner: string;
   /** DEPLOY right after create */
   autoDeploy: boolean;
+  /** the display name (default: the workflow's name and run type) */
+  name: string;
+  /** the default run type of its runs (e.g. PHYSICS, COSMICS) */
+  runType: string;
 }
 
 export interface CreateEnvironmentRequest_VarsEntry {
@@ -401,6 +411,66 @@ export interface Run {
   /** open, closed, aborted */
   state: string;
   tasks: number;
+  /** the run record (docs/architecture.md, "Run record") */
+  runType: string;
+  /** the environment's display name when the run started */
+  envName: string;
+  detectors: string[];
+  /** the user who ran START_ACTIVITY */
+  startedBy: string;
+  /** the user whose transition ended it (empty: a fault ended it) */
+  stoppedBy: string;
+  /** "stopped by NAME", "aborted: <error>", "aborted before start: <error>" (empty while open) */
+  endReason: string;
+  /** GetRun and CommentRun only */
+  comments: RunComment[];
+  /** GetRun and CommentRun only */
+  config: RunConfig | undefined;
+}
+
+export interface RunComment {
+  user: string;
+  timeMs: number;
+  text: string;
+}
+
+/** The configuration a run started with. */
+export interface RunConfig {
+  /** as given at create (a name or a path) */
+  workflow: string;
+  /** the workflow file in the repo */
+  file: string;
+  repo: string;
+  /** git revision ('' for a plain directory) */
+  revision: string;
+  /** the vars given at create */
+  vars: { [key: string]: string };
+  /** every var's value at the root (defaults included), JSON */
+  varsInForceJson: string;
+  /** roles excluded when the run started */
+  excludedRoles: string[];
+  /** the expanded workflow (as RenderTemplate gives it), JSON: GetRun(with_rendered) only */
+  renderedJson: string;
+  /** the rendered workflow's size: tasks, hooks, channels */
+  tasks: number;
+  hooks: number;
+  channels: number;
+}
+
+export interface RunConfig_VarsEntry {
+  key: string;
+  value: string;
+}
+
+export interface GetRunRequest {
+  runNumber: number;
+  /** include the rendered workflow in config (tens of MB for 150k tasks) */
+  withRendered: boolean;
+}
+
+export interface CommentRunRequest {
+  runNumber: number;
+  text: string;
 }
 
 export interface ListRunsRequest {
@@ -500,6 +570,7 @@ export interface SubscribeRequest {
  * hook.start, hook.end, error, task.restart (data: attempt, reason; exhausted when over budget),
  * env.exclude, env.include (data: role), env.hold (data: action take|release|first-use, holder,
  * previous, reason), audit (one per mutating request; data: user, role, client, method, outcome, args)
+ * env.exclude, env.include (data: role), run.comment (data: user, text)
  */
 export interface Event {
   seq: number;
@@ -1783,6 +1854,7 @@ function createBaseEnvironment(): Environment {
     heldSinceMs: 0,
     claimedDetectors: [],
     claimedNodes: [],
+    runType: "",
   };
 }
 
@@ -1859,6 +1931,9 @@ export const Environment: MessageFns<Environment> = {
     }
     for (const v of message.claimedNodes) {
       writer.uint32(906).string(v!);
+    }
+    if (message.runType !== "") {
+      writer.uint32(962).string(message.runType);
     }
     return writer;
   },
@@ -2071,6 +2146,14 @@ export const Environment: MessageFns<Environment> = {
             message.claimedNodes.push(reader.string());
             continue;
           }
+          case 120: {
+            if (tag !== 962) {
+              break;
+            }
+
+            message.runType = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2156,6 +2239,11 @@ export const Environment: MessageFns<Environment> = {
         : globalThis.Array.isArray(object?.claimed_nodes)
         ? object.claimed_nodes.map((e: any) => globalThis.String(e))
         : [],
+      runType: isSet(object.runType)
+        ? globalThis.String(object.runType)
+        : isSet(object.run_type)
+        ? globalThis.String(object.run_type)
+        : "",
     };
   },
 
@@ -2239,6 +2327,9 @@ export const Environment: MessageFns<Environment> = {
     if (message.claimedNodes?.length) {
       obj.claimedNodes = message.claimedNodes;
     }
+    if (message.runType !== "") {
+      obj.runType = message.runType;
+    }
     return obj;
   },
 
@@ -2285,6 +2376,7 @@ export const Environment: MessageFns<Environment> = {
     message.heldSinceMs = object.heldSinceMs ?? 0;
     message.claimedDetectors = object.claimedDetectors?.map((e) => e) || [];
     message.claimedNodes = object.claimedNodes?.map((e) => e) || [];
+    message.runType = object.runType ?? "";
     return message;
   },
 };
@@ -3492,7 +3584,7 @@ export const ListEnvironmentsReply: MessageFns<ListEnvironmentsReply> = {
 };
 
 function createBaseCreateEnvironmentRequest(): CreateEnvironmentRequest {
-  return { workflow: "", vars: {}, repo: "", revision: "", owner: "", autoDeploy: false };
+  return { workflow: "", vars: {}, repo: "", revision: "", owner: "", autoDeploy: false, name: "", runType: "" };
 }
 
 export const CreateEnvironmentRequest: MessageFns<CreateEnvironmentRequest> = {
@@ -3514,6 +3606,12 @@ export const CreateEnvironmentRequest: MessageFns<CreateEnvironmentRequest> = {
     }
     if (message.autoDeploy !== false) {
       writer.uint32(48).bool(message.autoDeploy);
+    }
+    if (message.name !== "") {
+      writer.uint32(962).string(message.name);
+    }
+    if (message.runType !== "") {
+      writer.uint32(970).string(message.runType);
     }
     return writer;
   },
@@ -3582,6 +3680,22 @@ export const CreateEnvironmentRequest: MessageFns<CreateEnvironmentRequest> = {
             message.autoDeploy = reader.bool();
             continue;
           }
+          case 120: {
+            if (tag !== 962) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 121: {
+            if (tag !== 970) {
+              break;
+            }
+
+            message.runType = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3619,6 +3733,12 @@ export const CreateEnvironmentRequest: MessageFns<CreateEnvironmentRequest> = {
         : isSet(object.auto_deploy)
         ? globalThis.Boolean(object.auto_deploy)
         : false,
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      runType: isSet(object.runType)
+        ? globalThis.String(object.runType)
+        : isSet(object.run_type)
+        ? globalThis.String(object.run_type)
+        : "",
     };
   },
 
@@ -3648,6 +3768,12 @@ export const CreateEnvironmentRequest: MessageFns<CreateEnvironmentRequest> = {
     if (message.autoDeploy !== false) {
       obj.autoDeploy = message.autoDeploy;
     }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.runType !== "") {
+      obj.runType = message.runType;
+    }
     return obj;
   },
 
@@ -3670,6 +3796,8 @@ export const CreateEnvironmentRequest: MessageFns<CreateEnvironmentRequest> = {
     message.revision = object.revision ?? "";
     message.owner = object.owner ?? "";
     message.autoDeploy = object.autoDeploy ?? false;
+    message.name = object.name ?? "";
+    message.runType = object.runType ?? "";
     return message;
   },
 };
@@ -5707,7 +5835,24 @@ export const RemoveNodeRequest: MessageFns<RemoveNodeRequest> = {
 };
 
 function createBaseRun(): Run {
-  return { runNumber: 0, envId: "", workflow: "", startedMs: 0, stoppedMs: 0, owner: "", state: "", tasks: 0 };
+  return {
+    runNumber: 0,
+    envId: "",
+    workflow: "",
+    startedMs: 0,
+    stoppedMs: 0,
+    owner: "",
+    state: "",
+    tasks: 0,
+    runType: "",
+    envName: "",
+    detectors: [],
+    startedBy: "",
+    stoppedBy: "",
+    endReason: "",
+    comments: [],
+    config: undefined,
+  };
 }
 
 export const Run: MessageFns<Run> = {
@@ -5735,6 +5880,30 @@ export const Run: MessageFns<Run> = {
     }
     if (message.tasks !== 0) {
       writer.uint32(64).uint32(message.tasks);
+    }
+    if (message.runType !== "") {
+      writer.uint32(962).string(message.runType);
+    }
+    if (message.envName !== "") {
+      writer.uint32(970).string(message.envName);
+    }
+    for (const v of message.detectors) {
+      writer.uint32(978).string(v!);
+    }
+    if (message.startedBy !== "") {
+      writer.uint32(986).string(message.startedBy);
+    }
+    if (message.stoppedBy !== "") {
+      writer.uint32(994).string(message.stoppedBy);
+    }
+    if (message.endReason !== "") {
+      writer.uint32(1002).string(message.endReason);
+    }
+    for (const v of message.comments) {
+      RunComment.encode(v!, writer.uint32(1010).fork()).join();
+    }
+    if (message.config !== undefined) {
+      RunConfig.encode(message.config, writer.uint32(1018).fork()).join();
     }
     return writer;
   },
@@ -5816,6 +5985,70 @@ export const Run: MessageFns<Run> = {
             message.tasks = reader.uint32();
             continue;
           }
+          case 120: {
+            if (tag !== 962) {
+              break;
+            }
+
+            message.runType = reader.string();
+            continue;
+          }
+          case 121: {
+            if (tag !== 970) {
+              break;
+            }
+
+            message.envName = reader.string();
+            continue;
+          }
+          case 122: {
+            if (tag !== 978) {
+              break;
+            }
+
+            message.detectors.push(reader.string());
+            continue;
+          }
+          case 123: {
+            if (tag !== 986) {
+              break;
+            }
+
+            message.startedBy = reader.string();
+            continue;
+          }
+          case 124: {
+            if (tag !== 994) {
+              break;
+            }
+
+            message.stoppedBy = reader.string();
+            continue;
+          }
+          case 125: {
+            if (tag !== 1002) {
+              break;
+            }
+
+            message.endReason = reader.string();
+            continue;
+          }
+          case 126: {
+            if (tag !== 1010) {
+              break;
+            }
+
+            message.comments.push(RunComment.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 127: {
+            if (tag !== 1018) {
+              break;
+            }
+
+            message.config = RunConfig.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5854,6 +6087,38 @@ export const Run: MessageFns<Run> = {
       owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
       state: isSet(object.state) ? globalThis.String(object.state) : "",
       tasks: isSet(object.tasks) ? globalThis.Number(object.tasks) : 0,
+      runType: isSet(object.runType)
+        ? globalThis.String(object.runType)
+        : isSet(object.run_type)
+        ? globalThis.String(object.run_type)
+        : "",
+      envName: isSet(object.envName)
+        ? globalThis.String(object.envName)
+        : isSet(object.env_name)
+        ? globalThis.String(object.env_name)
+        : "",
+      detectors: globalThis.Array.isArray(object?.detectors)
+        ? object.detectors.map((e: any) => globalThis.String(e))
+        : [],
+      startedBy: isSet(object.startedBy)
+        ? globalThis.String(object.startedBy)
+        : isSet(object.started_by)
+        ? globalThis.String(object.started_by)
+        : "",
+      stoppedBy: isSet(object.stoppedBy)
+        ? globalThis.String(object.stoppedBy)
+        : isSet(object.stopped_by)
+        ? globalThis.String(object.stopped_by)
+        : "",
+      endReason: isSet(object.endReason)
+        ? globalThis.String(object.endReason)
+        : isSet(object.end_reason)
+        ? globalThis.String(object.end_reason)
+        : "",
+      comments: globalThis.Array.isArray(object?.comments)
+        ? object.comments.map((e: any) => RunComment.fromJSON(e))
+        : [],
+      config: isSet(object.config) ? RunConfig.fromJSON(object.config) : undefined,
     };
   },
 
@@ -5883,6 +6148,30 @@ export const Run: MessageFns<Run> = {
     if (message.tasks !== 0) {
       obj.tasks = Math.round(message.tasks);
     }
+    if (message.runType !== "") {
+      obj.runType = message.runType;
+    }
+    if (message.envName !== "") {
+      obj.envName = message.envName;
+    }
+    if (message.detectors?.length) {
+      obj.detectors = message.detectors;
+    }
+    if (message.startedBy !== "") {
+      obj.startedBy = message.startedBy;
+    }
+    if (message.stoppedBy !== "") {
+      obj.stoppedBy = message.stoppedBy;
+    }
+    if (message.endReason !== "") {
+      obj.endReason = message.endReason;
+    }
+    if (message.comments?.length) {
+      obj.comments = message.comments.map((e) => RunComment.toJSON(e));
+    }
+    if (message.config !== undefined) {
+      obj.config = RunConfig.toJSON(message.config);
+    }
     return obj;
   },
 
@@ -5899,6 +6188,671 @@ export const Run: MessageFns<Run> = {
     message.owner = object.owner ?? "";
     message.state = object.state ?? "";
     message.tasks = object.tasks ?? 0;
+    message.runType = object.runType ?? "";
+    message.envName = object.envName ?? "";
+    message.detectors = object.detectors?.map((e) => e) || [];
+    message.startedBy = object.startedBy ?? "";
+    message.stoppedBy = object.stoppedBy ?? "";
+    message.endReason = object.endReason ?? "";
+    message.comments = object.comments?.map((e) => RunComment.fromPartial(e)) || [];
+    message.config = (object.config !== undefined && object.config !== null)
+      ? RunConfig.fromPartial(object.config)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRunComment(): RunComment {
+  return { user: "", timeMs: 0, text: "" };
+}
+
+export const RunComment: MessageFns<RunComment> = {
+  encode(message: RunComment, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.user !== "") {
+      writer.uint32(10).string(message.user);
+    }
+    if (message.timeMs !== 0) {
+      writer.uint32(16).int64(message.timeMs);
+    }
+    if (message.text !== "") {
+      writer.uint32(26).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunComment {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunComment();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.timeMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunComment {
+    return {
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+      timeMs: isSet(object.timeMs)
+        ? globalThis.Number(object.timeMs)
+        : isSet(object.time_ms)
+        ? globalThis.Number(object.time_ms)
+        : 0,
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+    };
+  },
+
+  toJSON(message: RunComment): unknown {
+    const obj: any = {};
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    if (message.timeMs !== 0) {
+      obj.timeMs = Math.round(message.timeMs);
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunComment>, I>>(base?: I): RunComment {
+    return RunComment.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunComment>, I>>(object: I): RunComment {
+    const message = createBaseRunComment();
+    message.user = object.user ?? "";
+    message.timeMs = object.timeMs ?? 0;
+    message.text = object.text ?? "";
+    return message;
+  },
+};
+
+function createBaseRunConfig(): RunConfig {
+  return {
+    workflow: "",
+    file: "",
+    repo: "",
+    revision: "",
+    vars: {},
+    varsInForceJson: "",
+    excludedRoles: [],
+    renderedJson: "",
+    tasks: 0,
+    hooks: 0,
+    channels: 0,
+  };
+}
+
+export const RunConfig: MessageFns<RunConfig> = {
+  encode(message: RunConfig, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.workflow !== "") {
+      writer.uint32(10).string(message.workflow);
+    }
+    if (message.file !== "") {
+      writer.uint32(18).string(message.file);
+    }
+    if (message.repo !== "") {
+      writer.uint32(26).string(message.repo);
+    }
+    if (message.revision !== "") {
+      writer.uint32(34).string(message.revision);
+    }
+    globalThis.Object.entries(message.vars).forEach(([key, value]: [string, string]) => {
+      RunConfig_VarsEntry.encode({ key: key as any, value }, writer.uint32(42).fork()).join();
+    });
+    if (message.varsInForceJson !== "") {
+      writer.uint32(50).string(message.varsInForceJson);
+    }
+    for (const v of message.excludedRoles) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.renderedJson !== "") {
+      writer.uint32(66).string(message.renderedJson);
+    }
+    if (message.tasks !== 0) {
+      writer.uint32(72).uint32(message.tasks);
+    }
+    if (message.hooks !== 0) {
+      writer.uint32(80).uint32(message.hooks);
+    }
+    if (message.channels !== 0) {
+      writer.uint32(88).uint32(message.channels);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunConfig {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunConfig();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.workflow = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.file = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.repo = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.revision = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            const entry5 = RunConfig_VarsEntry.decode(reader, reader.uint32());
+            if (entry5.value !== undefined) {
+              message.vars[entry5.key] = entry5.value;
+            }
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.varsInForceJson = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.excludedRoles.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.renderedJson = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.tasks = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.hooks = reader.uint32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.channels = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunConfig {
+    return {
+      workflow: isSet(object.workflow) ? globalThis.String(object.workflow) : "",
+      file: isSet(object.file) ? globalThis.String(object.file) : "",
+      repo: isSet(object.repo) ? globalThis.String(object.repo) : "",
+      revision: isSet(object.revision) ? globalThis.String(object.revision) : "",
+      vars: isObject(object.vars)
+        ? (globalThis.Object.entries(object.vars) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      varsInForceJson: isSet(object.varsInForceJson)
+        ? globalThis.String(object.varsInForceJson)
+        : isSet(object.vars_in_force_json)
+        ? globalThis.String(object.vars_in_force_json)
+        : "",
+      excludedRoles: globalThis.Array.isArray(object?.excludedRoles)
+        ? object.excludedRoles.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.excluded_roles)
+        ? object.excluded_roles.map((e: any) => globalThis.String(e))
+        : [],
+      renderedJson: isSet(object.renderedJson)
+        ? globalThis.String(object.renderedJson)
+        : isSet(object.rendered_json)
+        ? globalThis.String(object.rendered_json)
+        : "",
+      tasks: isSet(object.tasks) ? globalThis.Number(object.tasks) : 0,
+      hooks: isSet(object.hooks) ? globalThis.Number(object.hooks) : 0,
+      channels: isSet(object.channels) ? globalThis.Number(object.channels) : 0,
+    };
+  },
+
+  toJSON(message: RunConfig): unknown {
+    const obj: any = {};
+    if (message.workflow !== "") {
+      obj.workflow = message.workflow;
+    }
+    if (message.file !== "") {
+      obj.file = message.file;
+    }
+    if (message.repo !== "") {
+      obj.repo = message.repo;
+    }
+    if (message.revision !== "") {
+      obj.revision = message.revision;
+    }
+    if (message.vars) {
+      const entries = globalThis.Object.entries(message.vars) as [string, string][];
+      if (entries.length > 0) {
+        obj.vars = {};
+        entries.forEach(([k, v]) => {
+          obj.vars[k] = v;
+        });
+      }
+    }
+    if (message.varsInForceJson !== "") {
+      obj.varsInForceJson = message.varsInForceJson;
+    }
+    if (message.excludedRoles?.length) {
+      obj.excludedRoles = message.excludedRoles;
+    }
+    if (message.renderedJson !== "") {
+      obj.renderedJson = message.renderedJson;
+    }
+    if (message.tasks !== 0) {
+      obj.tasks = Math.round(message.tasks);
+    }
+    if (message.hooks !== 0) {
+      obj.hooks = Math.round(message.hooks);
+    }
+    if (message.channels !== 0) {
+      obj.channels = Math.round(message.channels);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunConfig>, I>>(base?: I): RunConfig {
+    return RunConfig.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunConfig>, I>>(object: I): RunConfig {
+    const message = createBaseRunConfig();
+    message.workflow = object.workflow ?? "";
+    message.file = object.file ?? "";
+    message.repo = object.repo ?? "";
+    message.revision = object.revision ?? "";
+    message.vars = (globalThis.Object.entries(object.vars ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.varsInForceJson = object.varsInForceJson ?? "";
+    message.excludedRoles = object.excludedRoles?.map((e) => e) || [];
+    message.renderedJson = object.renderedJson ?? "";
+    message.tasks = object.tasks ?? 0;
+    message.hooks = object.hooks ?? 0;
+    message.channels = object.channels ?? 0;
+    return message;
+  },
+};
+
+function createBaseRunConfig_VarsEntry(): RunConfig_VarsEntry {
+  return { key: "", value: "" };
+}
+
+export const RunConfig_VarsEntry: MessageFns<RunConfig_VarsEntry> = {
+  encode(message: RunConfig_VarsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunConfig_VarsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunConfig_VarsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunConfig_VarsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: RunConfig_VarsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunConfig_VarsEntry>, I>>(base?: I): RunConfig_VarsEntry {
+    return RunConfig_VarsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunConfig_VarsEntry>, I>>(object: I): RunConfig_VarsEntry {
+    const message = createBaseRunConfig_VarsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseGetRunRequest(): GetRunRequest {
+  return { runNumber: 0, withRendered: false };
+}
+
+export const GetRunRequest: MessageFns<GetRunRequest> = {
+  encode(message: GetRunRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.runNumber !== 0) {
+      writer.uint32(8).uint32(message.runNumber);
+    }
+    if (message.withRendered !== false) {
+      writer.uint32(16).bool(message.withRendered);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetRunRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetRunRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.runNumber = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.withRendered = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetRunRequest {
+    return {
+      runNumber: isSet(object.runNumber)
+        ? globalThis.Number(object.runNumber)
+        : isSet(object.run_number)
+        ? globalThis.Number(object.run_number)
+        : 0,
+      withRendered: isSet(object.withRendered)
+        ? globalThis.Boolean(object.withRendered)
+        : isSet(object.with_rendered)
+        ? globalThis.Boolean(object.with_rendered)
+        : false,
+    };
+  },
+
+  toJSON(message: GetRunRequest): unknown {
+    const obj: any = {};
+    if (message.runNumber !== 0) {
+      obj.runNumber = Math.round(message.runNumber);
+    }
+    if (message.withRendered !== false) {
+      obj.withRendered = message.withRendered;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetRunRequest>, I>>(base?: I): GetRunRequest {
+    return GetRunRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetRunRequest>, I>>(object: I): GetRunRequest {
+    const message = createBaseGetRunRequest();
+    message.runNumber = object.runNumber ?? 0;
+    message.withRendered = object.withRendered ?? false;
+    return message;
+  },
+};
+
+function createBaseCommentRunRequest(): CommentRunRequest {
+  return { runNumber: 0, text: "" };
+}
+
+export const CommentRunRequest: MessageFns<CommentRunRequest> = {
+  encode(message: CommentRunRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.runNumber !== 0) {
+      writer.uint32(8).uint32(message.runNumber);
+    }
+    if (message.text !== "") {
+      writer.uint32(18).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommentRunRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommentRunRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.runNumber = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommentRunRequest {
+    return {
+      runNumber: isSet(object.runNumber)
+        ? globalThis.Number(object.runNumber)
+        : isSet(object.run_number)
+        ? globalThis.Number(object.run_number)
+        : 0,
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+    };
+  },
+
+  toJSON(message: CommentRunRequest): unknown {
+    const obj: any = {};
+    if (message.runNumber !== 0) {
+      obj.runNumber = Math.round(message.runNumber);
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CommentRunRequest>, I>>(base?: I): CommentRunRequest {
+    return CommentRunRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CommentRunRequest>, I>>(object: I): CommentRunRequest {
+    const message = createBaseCommentRunRequest();
+    message.runNumber = object.runNumber ?? 0;
+    message.text = object.text ?? "";
     return message;
   },
 };
@@ -9254,6 +10208,26 @@ export const ControlService = {
     responseSerialize: (value: ListRunsReply): Buffer => Buffer.from(ListRunsReply.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListRunsReply => ListRunsReply.decode(value),
   },
+  /** One run's whole record: with its comments and (with_config) its configuration snapshot. */
+  getRun: {
+    path: "/baton.v1.Control/GetRun" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetRunRequest): Buffer => Buffer.from(GetRunRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetRunRequest => GetRunRequest.decode(value),
+    responseSerialize: (value: Run): Buffer => Buffer.from(Run.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Run => Run.decode(value),
+  },
+  /** An operator's comment on a run (open or closed), kept with the user and the time. */
+  commentRun: {
+    path: "/baton.v1.Control/CommentRun" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CommentRunRequest): Buffer => Buffer.from(CommentRunRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CommentRunRequest => CommentRunRequest.decode(value),
+    responseSerialize: (value: Run): Buffer => Buffer.from(Run.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Run => Run.decode(value),
+  },
   listTemplates: {
     path: "/baton.v1.Control/ListTemplates" as const,
     requestStream: false as const,
@@ -9398,6 +10372,10 @@ export interface ControlServer extends UntypedServiceImplementation {
   addNode: handleUnaryCall<AddNodeRequest, Node>;
   removeNode: handleUnaryCall<RemoveNodeRequest, Node>;
   listRuns: handleUnaryCall<ListRunsRequest, ListRunsReply>;
+  /** One run's whole record: with its comments and (with_config) its configuration snapshot. */
+  getRun: handleUnaryCall<GetRunRequest, Run>;
+  /** An operator's comment on a run (open or closed), kept with the user and the time. */
+  commentRun: handleUnaryCall<CommentRunRequest, Run>;
   listTemplates: handleUnaryCall<ListTemplatesRequest, ListTemplatesReply>;
   renderTemplate: handleUnaryCall<RenderTemplateRequest, RenderTemplateReply>;
   lintTemplate: handleUnaryCall<LintTemplateRequest, LintTemplateReply>;
@@ -9628,6 +10606,35 @@ export interface ControlClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListRunsReply) => void,
+  ): ClientUnaryCall;
+  /** One run's whole record: with its comments and (with_config) its configuration snapshot. */
+  getRun(request: GetRunRequest, callback: (error: ServiceError | null, response: Run) => void): ClientUnaryCall;
+  getRun(
+    request: GetRunRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Run) => void,
+  ): ClientUnaryCall;
+  getRun(
+    request: GetRunRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Run) => void,
+  ): ClientUnaryCall;
+  /** An operator's comment on a run (open or closed), kept with the user and the time. */
+  commentRun(
+    request: CommentRunRequest,
+    callback: (error: ServiceError | null, response: Run) => void,
+  ): ClientUnaryCall;
+  commentRun(
+    request: CommentRunRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Run) => void,
+  ): ClientUnaryCall;
+  commentRun(
+    request: CommentRunRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Run) => void,
   ): ClientUnaryCall;
   listTemplates(
     request: ListTemplatesRequest,

@@ -108,6 +108,7 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
             state: ev.state || 'STANDBY',
             runNumber: undefined,
             owner: ev.data.owner ?? '',
+            runType: ev.data.run_type ?? '',
             createdMs: ev.timeMs,
             updatedMs: ev.timeMs,
             vars: {},

@@ -20,6 +20,13 @@ export class RunsPage {
     const heads = await this.table.locator('tbody').getByRole('rowheader').allTextContents();
     return heads.map((h) => Number(h.trim()));
   }
+  /** Opens a run's record beside the table (its number is a link). */
+  async openRecord(runNumber: number): Promise<Locator> {
+    await this.table.getByRole('link', { name: `Run ${runNumber}: its record` }).click();
+    const record = this.page.getByRole('dialog', { name: `Run ${runNumber}` });
+    await record.getByText('End reason').waitFor();
+    return record;
+  }
 }
 
 export class EventsPage {

@@ -99,6 +99,8 @@ describe('hostile requests', () => {
           revision: '',
           owner: 'me',
           autoDeploy: false,
+          name: '',
+          runType: '',
         },
         60_000,
       ),
@@ -115,6 +117,8 @@ describe('hostile requests', () => {
           revision: '',
           owner: 'me',
           autoDeploy: false,
+          name: '',
+          runType: '',
         },
         60_000,
       ),
@@ -130,7 +134,11 @@ describe('hostile requests', () => {
 
   test('an environment name over the limit is BAD_INPUT naming the limit', async () => {
     await assert.rejects(
-      control.call('createEnvironment', { workflow: 'longname', vars: {}, repo: '', revision: '', owner: 'me', autoDeploy: false }, 60_000),
+      control.call(
+        'createEnvironment',
+        { workflow: 'longname', vars: {}, repo: '', revision: '', owner: 'me', autoDeploy: false, name: '', runType: '' },
+        60_000,
+      ),
       badInput(/workflow\.name/),
     );
   });

@@ -23,6 +23,8 @@ describe('baton env take|release and baton audit', { timeout: 120_000 }, () => {
       revision: '',
       owner: '',
       autoDeploy: false,
+      name: '',
+      runType: '',
     });
     envId = env.id;
   });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { ControlClient, Environment, ListAuditReply } from '../../../core/rpc/gen/control.js';
 import { BatonError } from '../../../core/model/errors.js';
 import { call, control, getEnv, mustControl, waitFor } from '../controller/harness.js';
-import { startUsersStack, type UsersStack } from './users.js';
+import { startUsersStack, type UsersStack, createAs } from './users.js';
 
 async function refused(p: Promise<unknown>): Promise<BatonError> {
   try {
@@ -20,8 +20,7 @@ async function refused(p: Promise<unknown>): Promise<BatonError> {
   assert.fail('the call was not refused');
 }
 
-const create = (c: ControlClient, workflow: string, vars: Record<string, string> = {}) =>
-  call<unknown, Environment>(c, 'createEnvironment', { workflow, vars, repo: '', revision: '', owner: '', autoDeploy: false });
+const create = createAs;
 
 describe('environment holds', { timeout: 120_000 }, () => {
   let s: UsersStack;

@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as path from 'node:path';
 import { CLIENT_HEADER, type Role } from '../../../core/controller/auth/caller.js';
-import { ControlClient } from '../../../core/rpc/gen/control.js';
+import { ControlClient, type Environment } from '../../../core/rpc/gen/control.js';
 import { tokenInterceptor } from '../../../core/rpc/auth.js';
 import { call, startStack, tempHome, tempRepo, TOKEN, type Stack } from '../controller/harness.js';
 
@@ -85,4 +85,10 @@ export async function startUsersStack(): Promise<UsersStack> {
       await stack.stop();
     },
   };
+}
+
+/** CreateEnvironment as the caller of `c`, with every request field given (the generated codec
+ *  writes what it is handed) */
+export function createAs(c: ControlClient, workflow: string, vars: Record<string, string> = {}): Promise<Environment> {
+  return call<unknown, Environment>(c, 'createEnvironment', { workflow, vars, repo: '', revision: '', owner: '', autoDeploy: false, name: '', runType: '' });
 }

@@ -53,6 +53,12 @@ export function Overview({ env }: { env: Environment }) {
             <dt>Workflow</dt>
             <dd>{env.workflow}</dd>
           </div>
+          {env.runType ? (
+            <div>
+              <dt>Run type</dt>
+              <dd>{env.runType}</dd>
+            </div>
+          ) : null}
           {env.repo ? (
             <div>
               <dt>Repository</dt>

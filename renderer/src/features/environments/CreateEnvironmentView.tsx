@@ -42,6 +42,8 @@ export function CreateEnvironmentView() {
         vars: input.vars,
         owner: input.owner,
         autoDeploy: input.autoDeploy,
+        name: input.name,
+        runType: input.runType,
       });
       upsertEnv(env);
       void sync.envs();

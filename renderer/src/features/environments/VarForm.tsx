@@ -8,6 +8,10 @@ export interface CreateInput {
   vars: Record<string, string>;
   owner: string;
   autoDeploy: boolean;
+  /** display name ('' for the default: workflow and run type) */
+  name: string;
+  /** default run type of its runs ('' for the workflow's) */
+  runType: string;
 }
 
 export function VarForm({ template, busy, onSubmit }: { template: Template; busy?: boolean; onSubmit(input: CreateInput): void }) {
@@ -15,6 +19,8 @@ export function VarForm({ template, busy, onSubmit }: { template: Template; busy
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [owner, setOwner] = useState('');
   const [autoDeploy, setAutoDeploy] = useState(false);
+  const [name, setName] = useState('');
+  const [runType, setRunType] = useState('');
   const formRef = useRef<HTMLFormElement>(null);
   const publicVars = useMemo(() => template.vars.filter((v) => v.public), [template]);
   const otherVars = useMemo(() => template.vars.filter((v) => !v.public), [template]);
@@ -34,7 +40,7 @@ export function VarForm({ template, busy, onSubmit }: { template: Template; busy
       if (first) document.getElementById(`var-${first.name}`)?.focus();
       return;
     }
-    onSubmit({ vars: r.vars, owner: owner.trim(), autoDeploy });
+    onSubmit({ vars: r.vars, owner: owner.trim(), autoDeploy, name: name.trim(), runType: runType.trim() });
   };
   const errorList = Object.values(errors);
   return (
@@ -66,6 +72,14 @@ export function VarForm({ template, busy, onSubmit }: { template: Template; busy
       ) : null}
       <fieldset>
         <legend>Environment</legend>
+        <div className="field">
+          <label htmlFor="env-name">Name</label>
+          <input id="env-name" type="text" maxLength={128} value={name} placeholder={template.name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="env-run-type">Run type</label>
+          <input id="env-run-type" type="text" maxLength={64} value={runType} placeholder="e.g. PHYSICS" onChange={(e) => setRunType(e.target.value)} />
+        </div>
         <div className="field">
           <label htmlFor="env-owner">Owner</label>
           <input id="env-owner" type="text" value={owner} onChange={(e) => setOwner(e.target.value)} autoComplete="username" />

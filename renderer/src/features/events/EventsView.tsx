@@ -6,7 +6,7 @@ import type { Event } from '../../../../core/rpc/gen/control.js';
 import { envPath, navigate, useRoute } from '../../app/router.js';
 import { useConsole } from '../../store/context.js';
 import { Link } from '../../ui/Link.js';
-import { formatTime } from '../../ui/format.js';
+import { formatDateTime, formatTime } from '../../ui/format.js';
 import { filterEvents, isErrorEvent, KIND_GROUPS, type KindGroup } from './eventFilter.js';
 
 function setQuery(patch: Record<string, string | null>) {
@@ -33,8 +33,11 @@ export function EventsView() {
   const groups = (route.query.get('kinds') ?? '').split(',').filter(Boolean) as KindGroup[];
   const envId = route.query.get('env') ?? '';
   const text = route.query.get('q') ?? '';
+  // a run's time span (the Runs page links here with from/to)
+  const fromMs = Number(route.query.get('from') ?? '') || 0;
+  const toMs = Number(route.query.get('to') ?? '') || 0;
   const source = frozen ?? events;
-  const rows = useMemo(() => filterEvents(source, { groups, envId, text }).reverse(), [source, groups.join(','), envId, text]); // eslint-disable-line react-hooks/exhaustive-deps
+  const rows = useMemo(() => filterEvents(source, { groups, envId, text, fromMs, toMs }).reverse(), [source, groups.join(','), envId, text, fromMs, toMs]); // eslint-disable-line react-hooks/exhaustive-deps
   const scrollRef = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({
     count: rows.length,
@@ -73,6 +76,11 @@ export function EventsView() {
           Search events
         </label>
         <input id="ev-q" type="search" placeholder="Search events" data-search value={text} onChange={(e) => setQuery({ q: e.target.value })} />
+        {fromMs || toMs ? (
+          <button type="button" className="chip" aria-pressed="true" onClick={() => setQuery({ from: null, to: null })} title="Show events at any time">
+            {formatDateTime(fromMs)} – {toMs ? formatDateTime(toMs) : 'now'} ✕
+          </button>
+        ) : null}
         <span className="muted" role="status" aria-live="polite">
           {rows.length} events{frozen ? ' (paused)' : ''}
         </span>

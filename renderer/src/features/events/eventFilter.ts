@@ -1,4 +1,4 @@
-// The events timeline's filters: kind groups, environment, text. Pure.
+// The events timeline's filters: kind groups, environment, text, time span (a run's). Pure.
 import type { Event } from '../../../../core/rpc/gen/control.js';
 
 export const KIND_GROUPS = ['env', 'task', 'run', 'node', 'hook', 'audit', 'error'] as const;
@@ -8,6 +8,10 @@ export interface EventFilter {
   groups: readonly KindGroup[];
   envId: string;
   text: string;
+  /** only events at or after this time (ms since the epoch; 0: no bound) */
+  fromMs?: number;
+  /** only events at or before this time (0: no bound) */
+  toMs?: number;
 }
 
 export function kindGroup(kind: string): KindGroup {
@@ -32,6 +36,8 @@ export function matchEvent(e: Event, f: EventFilter): boolean {
     if (!f.groups.includes(g) && !(f.groups.includes('error') && isErrorEvent(e))) return false;
   }
   if (f.envId && e.envId !== f.envId) return false;
+  if (f.fromMs && e.timeMs < f.fromMs) return false;
+  if (f.toMs && e.timeMs > f.toMs) return false;
   if (f.text) {
     const q = f.text.toLowerCase();
     const hay =
@@ -42,6 +48,6 @@ export function matchEvent(e: Event, f: EventFilter): boolean {
 }
 
 export function filterEvents(events: readonly Event[], f: EventFilter): Event[] {
-  if (!f.groups.length && !f.envId && !f.text) return events.slice();
+  if (!f.groups.length && !f.envId && !f.text && !f.fromMs && !f.toMs) return events.slice();
   return events.filter((e) => matchEvent(e, f));
 }
