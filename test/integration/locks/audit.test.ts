@@ -4,7 +4,7 @@
 // user, environment and time; each record is also an `audit` event on the bus.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AuditRecord, ControlClient, Environment, ListAuditReply } from '../../../core/rpc/gen/control.js';
+import type { AuditRecord, ControlClient, ListAuditReply } from '../../../core/rpc/gen/control.js';
 import { BatonError } from '../../../core/model/errors.js';
 import { call, control, mustControl, subscribe, waitFor } from '../controller/harness.js';
 import { startUsersStack, type UsersStack, createAs } from './users.js';
