@@ -77,7 +77,8 @@ export class EnvLoop {
       await unary(this.stack.client, 'destroyEnvironment', { id: this.envId, force: false }, 60_000).catch(() => undefined);
     }
     this.slowMs = this.kind === 'plain' ? this.rng.int(50, 400) : 0;
-    const vars: Record<string, string> = this.kind === 'daq' ? { readouts: '2', rate: '20', payload_bytes: '64' } : { slow_ms: String(this.slowMs), pool: this.pool };
+    const vars: Record<string, string> =
+      this.kind === 'daq' ? { readouts: '2', rate: '20', payload_bytes: '64' } : { slow_ms: String(this.slowMs), pool: this.pool };
     const env = await unary<object, Environment>(this.stack.client, 'createEnvironment', {
       workflow: this.workflow,
       vars,
@@ -150,7 +151,8 @@ export class EnvLoop {
       const step = nextStep(env.state, 'RUNNING');
       if (!step) return { ok: false, state: env.state, recovers, steps, why: `no way on from ${env.state}` };
       if (step === 'RECOVER') {
-        if (recovers >= 1) return { ok: false, state: env.state, recovers, steps, why: `a second RECOVER was needed (${env.error?.code}: ${env.error?.message})` };
+        if (recovers >= 1)
+          return { ok: false, state: env.state, recovers, steps, why: `a second RECOVER was needed (${env.error?.code}: ${env.error?.message})` };
         recovers++;
       }
       const r = await this.step(step, 60_000);

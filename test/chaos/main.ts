@@ -36,7 +36,7 @@ function num(v: string | undefined, fallback: number, what: string): number {
 const count = num(values.count ?? process.env.CHAOS_COUNT, 1000, '--count');
 const minutes = num(values.minutes ?? process.env.CHAOS_MINUTES, 30, '--minutes');
 const seed = num(values.seed ?? process.env.CHAOS_SEED, Date.now() % 2 ** 31, '--seed');
-const times = { agentLossGraceMs: num(values.grace, 10_000, '--grace'), heartbeatTimeoutMs: num(values.heartbeat, 2000, '--heartbeat') };
+const times = { agentLossGraceMs: num(values.grace, 15_000, '--grace'), heartbeatTimeoutMs: num(values.heartbeat, 2000, '--heartbeat') };
 const out = values.out ?? path.join(ROOT, 'bench-results', 'chaos.json');
 
 // a hard stop: the run must end by itself even if something hangs
@@ -49,7 +49,14 @@ const hardStop = setTimeout(
 );
 hardStop.unref();
 
-const results = await runChaos({ count, timeLimitMs: minutes * 60_000, seed, times, command: `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim(), verbose: values.verbose });
+const results = await runChaos({
+  count,
+  timeLimitMs: minutes * 60_000,
+  seed,
+  times,
+  command: `npm run chaos -- ${process.argv.slice(2).join(' ')}`.trim(),
+  verbose: values.verbose,
+});
 if (out !== '-') writeResults(results, out);
 const fam = Object.entries(results.families)
   .map(([k, f]) => `${k} ${f.count} (${f.failures} failed)`)

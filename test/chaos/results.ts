@@ -5,7 +5,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { machineInfo, loadavg, type Machine } from '../bench/machine.js';
 
-export const CHECKS = ['orphan', 'contradiction', 'duplicate-run', 'lost-run', 'run-order', 'open-run-without-tasks', 'recovery', 'aborted-within-grace', 'stuck', 'expectation', 'harness'] as const;
+export const CHECKS = [
+  'orphan',
+  'contradiction',
+  'duplicate-run',
+  'lost-run',
+  'run-order',
+  'open-run-without-tasks',
+  'recovery',
+  'aborted-within-grace',
+  'stuck',
+  'expectation',
+  'harness',
+] as const;
 export type CheckName = (typeof CHECKS)[number];
 
 export interface Failure {

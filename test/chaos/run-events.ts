@@ -34,7 +34,8 @@ export class RunEvents {
     if (e.seq <= this.lastSeq) return;
     this.lastSeq = e.seq;
     if (e.kind === 'run.start') this.starts.push({ seq: e.seq, runNumber: e.runNumber, envId: e.envId });
-    if (e.kind === 'run.stop') this.stops.push({ seq: e.seq, runNumber: e.runNumber, envId: e.envId, state: e.data.run_state ?? e.state, reason: e.data.reason ?? e.message });
+    if (e.kind === 'run.stop')
+      this.stops.push({ seq: e.seq, runNumber: e.runNumber, envId: e.envId, state: e.data.run_state ?? e.state, reason: e.data.reason ?? e.message });
   }
 
   /** after a controller restart: the old stream is dead */

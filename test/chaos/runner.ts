@@ -51,7 +51,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResults> {
     events.ensure();
     await Promise.all(
       loops.map(async (loop) => {
-        const weights = weightsFor(loop.kind, stack.logDisk.real && loop.agentNames.includes(FULL_DISK_AGENT));
+        const weights = weightsFor(loop.kind, stack.logDisk.real && loop.agentNames.includes(FULL_DISK_AGENT), process.env.CHAOS_ONLY);
+        if (!Object.keys(weights).length) return;
         const c: CheckContext = { stack, loop, events, recorder, loops };
         let setupFailures = 0;
         while (more()) {
@@ -130,7 +131,8 @@ async function finalChecks(stack: ChaosStack, recorder: Recorder, events: RunEve
     }
     await sleep(1000);
     const s = await snapshot(stack);
-    if (s.envs.length) recorder.fail(recorder.faults, 'final', 'harness', `environments left after the destroy: ${s.envs.map((e) => `${e.id} ${e.state}`).join(', ')}`);
+    if (s.envs.length)
+      recorder.fail(recorder.faults, 'final', 'harness', `environments left after the destroy: ${s.envs.map((e) => `${e.id} ${e.state}`).join(', ')}`);
     await orphanCheck(c, recorder.faults, 'final');
   } catch (e) {
     recorder.fail(recorder.faults, 'final', 'harness', `final checks: ${(e as Error).message}`);

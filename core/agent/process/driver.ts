@@ -22,6 +22,7 @@ import { readStateFile, StateWriter } from './state-file.js';
 import { newTask, persistedJson, taskError, taskInfo, type ProcTask } from './task.js';
 import { launchOne } from './launch.js';
 import { ExitedTasks } from './exited-tasks.js';
+import { reapStrayTasks } from './stray-tasks.js';
 import { SpawnHelper } from './spawner.js';
 import { inheritedEnv } from './spawn.js';
 import { exitBasicTasks, killTaskGroups, transitionOne } from './transition.js';
@@ -87,6 +88,9 @@ export class ProcessDriver implements Driver {
     fs.mkdirSync(path.join(this.o.dir, 'logs'), { recursive: true });
     fs.mkdirSync(path.join(this.o.dir, 'sock'), { recursive: true });
     this.adopt();
+    const strays = reapStrayTasks(path.join(this.o.dir, 'logs'), new Set([...this.tasks.values()].map((t) => t.pid)));
+    if (strays.length)
+      console.error(`baton agent ${this.o.name}: killed ${strays.length} task process(es) a previous agent left unrecorded: ${strays.join(', ')}`);
     if (this.o.spawnHelper) this.spawner = SpawnHelper.start((pids) => this.helperLost(pids));
     this.control = await startControlServer(this.controlPath, {
       authorize: (id, token) => this.authorize(id, token),

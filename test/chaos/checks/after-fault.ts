@@ -42,14 +42,23 @@ async function truthfulBy(c: CheckContext, scope: Set<string> | null, deadline: 
   }
 }
 
+/** how long a process may stay unowned before it counts as an orphan: a launch or a kill under
+ *  way in another loop, or a controlled task of a dead agent that gives up after its refusals */
+export const ORPHAN_BOUND_MS = 15_000;
+
 export async function orphanCheck(c: CheckContext, fault: number, family: string): Promise<void> {
   const first = orphans(await snapshot(c.stack));
   if (!first.length) return;
-  // a launch or a kill may be under way in another loop: only what is still unowned later counts
-  await sleep(3000);
-  const again = new Map(orphans(await snapshot(c.stack)).map((p) => [p.pid, p]));
-  const left = first.filter((p) => again.has(p.pid)).map((p) => again.get(p.pid)!);
-  for (const p of left) c.recorder.fail(fault, family, 'orphan', describeProcess(p));
+  const since = Date.now();
+  let left = first;
+  while (left.length && Date.now() - since < ORPHAN_BOUND_MS) {
+    await sleep(1000);
+    const again = new Map(orphans(await snapshot(c.stack)).map((p) => [p.pid, p]));
+    left = left.filter((p) => again.has(p.pid)).map((p) => again.get(p.pid)!);
+  }
+  const gone = first.length - left.length;
+  if (gone) c.recorder.note(family, 'unowned processes that ended by themselves within the bound');
+  for (const p of left) c.recorder.fail(fault, family, 'orphan', `${describeProcess(p)}, unowned for ${ORPHAN_BOUND_MS / 1000} s`);
   killAll(left.map((p) => p.pid));
 }
 
@@ -88,7 +97,10 @@ export async function afterFault(c: CheckContext, fault: number, family: string,
     const run = (await listRuns(c.stack.client)).find((r) => r.runNumber === report.runToKeep);
     const env = await loop.env();
     if (run?.state !== 'open' || env.runNumber !== report.runToKeep) {
-      fail('aborted-within-grace', `run ${report.runToKeep} is ${run?.state ?? 'missing'}, the environment ${env.state} with run ${env.runNumber ?? 'none'} (${env.error?.code ?? ''} ${env.error?.message ?? ''})`);
+      fail(
+        'aborted-within-grace',
+        `run ${report.runToKeep} is ${run?.state ?? 'missing'}, the environment ${env.state} with run ${env.runNumber ?? 'none'} (${env.error?.code ?? ''} ${env.error?.message ?? ''})`,
+      );
     }
   }
 
@@ -97,7 +109,8 @@ export async function afterFault(c: CheckContext, fault: number, family: string,
     for (const [id, was] of before) {
       if (id === loop.envId) continue;
       const now = await getEnvironment(c.stack.client, id).catch(() => null);
-      if (now && now.state !== was.state) fail('recovery', `${id} was ${was.state} before the controller restart and is ${now.state} after (${now.error?.message ?? ''})`);
+      if (now && now.state !== was.state)
+        fail('recovery', `${id} was ${was.state} before the controller restart and is ${now.state} after (${now.error?.message ?? ''})`);
     }
   }
 

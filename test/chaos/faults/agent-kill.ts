@@ -55,5 +55,11 @@ export const agentKill: Fault = async (ctx) => {
     effectAt = await killAndRestart(ctx, name, withinGrace);
     return name;
   });
-  return { injected: true, inside: true, detail: `kill -9 agent ${r.detail} ${r.delayMs} ms into ${r.transition}, ${note}`, effectAt, note: `${r.transition}, ${note}` };
+  return {
+    injected: true,
+    inside: true,
+    detail: `kill -9 agent ${r.detail} ${r.delayMs} ms into ${r.transition}, ${note}`,
+    effectAt,
+    note: `${r.transition}, ${note}`,
+  };
 };

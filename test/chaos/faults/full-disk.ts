@@ -25,5 +25,13 @@ export const fullDisk: Fault = async (ctx) => {
     return 'log disk';
   });
   if (!filled) failures.push({ check: 'harness', detail: 'the log disk did not fill' });
-  return { injected: true, inside: true, detail: `log disk full ${r.delayMs} ms into ${r.transition}: ${r.result.ok ? 'ok' : r.result.error?.code}`, effectAt: Date.now(), failures, afterChecks: free, note: r.transition };
+  return {
+    injected: true,
+    inside: true,
+    detail: `log disk full ${r.delayMs} ms into ${r.transition}: ${r.result.ok ? 'ok' : r.result.error?.code}`,
+    effectAt: Date.now(),
+    failures,
+    afterChecks: free,
+    note: r.transition,
+  };
 };

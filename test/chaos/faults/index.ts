@@ -24,7 +24,15 @@ export type Family = keyof typeof FAULTS;
 /** families that stop the world (the controller): run under the exclusive lock */
 export const EXCLUSIVE: ReadonlySet<Family> = new Set(['controller-kill']);
 
-export function weightsFor(kind: LoopKind, hasFullDisk: boolean): Partial<Record<Family, number>> {
+/** `only` (CHAOS_ONLY=<family>): that family alone, to reproduce a finding */
+export function weightsFor(kind: LoopKind, hasFullDisk: boolean, only?: string): Partial<Record<Family, number>> {
+  const all = weightsOf(kind, hasFullDisk);
+  if (!only) return all;
+  const w = all[only as Family];
+  return w ? ({ [only]: w } as Partial<Record<Family, number>>) : {};
+}
+
+function weightsOf(kind: LoopKind, hasFullDisk: boolean): Partial<Record<Family, number>> {
   const common: Partial<Record<Family, number>> = { 'task-kill': 28, 'agent-kill': 16, 'agent-stop': 14, 'controller-kill': 7, 'failing-hook': 13 };
   if (kind === 'daq') return common;
   return { ...common, 'slow-task': 14, ...(hasFullDisk ? { 'full-disk': 10 } : {}) };

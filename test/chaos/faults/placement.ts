@@ -31,7 +31,9 @@ export interface Inside {
 
 /** starts a transition, runs `inject` after a random delay while it is in flight, then awaits both */
 export async function inside(ctx: FaultContext, inject: () => Promise<string>): Promise<Inside> {
-  const plan = ctx.rng.pick(INSIDE);
+  // CHAOS_INSIDE=<TRANSITION> narrows the faults inside transitions to one (to reproduce a finding)
+  const only = process.env.CHAOS_INSIDE;
+  const plan = ctx.rng.pick(only ? INSIDE.filter((p) => p.transition === only) : INSIDE);
   const { loop, rng } = ctx;
   if (plan.from === 'ERROR') {
     await loop.reach('RUNNING');

@@ -18,8 +18,13 @@ export const slowTask: Fault = async (ctx) => {
   if (r.ok && r.runNumber) loop.announcedRuns.add(r.runNumber);
   const failures: { check: 'expectation'; detail: string }[] = [];
   // the task alone takes `slow`; hooks and the agent add a little: only clear cases are judged
-  if (r.ok && deadline < slow - 20) failures.push({ check: 'expectation', detail: `${name} with a ${deadline} ms deadline succeeded though the task takes ${slow} ms` });
-  if (!r.ok && deadline > slow + 2000) failures.push({ check: 'expectation', detail: `${name} with a ${deadline} ms deadline failed (task takes ${slow} ms): ${r.error?.code} ${r.error?.message}` });
+  if (r.ok && deadline < slow - 20)
+    failures.push({ check: 'expectation', detail: `${name} with a ${deadline} ms deadline succeeded though the task takes ${slow} ms` });
+  if (!r.ok && deadline > slow + 2000)
+    failures.push({
+      check: 'expectation',
+      detail: `${name} with a ${deadline} ms deadline failed (task takes ${slow} ms): ${r.error?.code} ${r.error?.message}`,
+    });
   return {
     injected: true,
     inside: false,

@@ -23,7 +23,14 @@ roles:
 test('kill -9 of an agent restarted after 2 s, grace 9 s: re-joined within the grace, same run', async (t) => {
   const home = tempHome();
   const repo = tempRepo(home, { 'workflows/one.yaml': WORKFLOW });
-  const agentOpts = { name: 'victim', home, listen: `unix://${path.join(home, 'victim.sock')}`, token: TOKEN, labels: {}, portRange: [33700, 33799] as [number, number] };
+  const agentOpts = {
+    name: 'victim',
+    home,
+    listen: `unix://${path.join(home, 'victim.sock')}`,
+    token: TOKEN,
+    labels: {},
+    portRange: [33700, 33799] as [number, number],
+  };
   let agent: Child = await startChildAgent(agentOpts);
   const stack = await startStack({ home, controller: { agents: [agent.address], agentLossGraceMs: 9000, heartbeatTimeoutMs: 2000 } });
   const pids: number[] = [];
