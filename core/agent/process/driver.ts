@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import type { LaunchSpec, TaskInfo, TaskMetrics, TaskTransition } from '../../rpc/gen/agent.js';
-import type { TaskHello } from '../../rpc/gen/task.js';
+import type { TaskHello, TransitionReply } from '../../rpc/gen/task.js';
 import { isTaskEvent, TASK_STATES, type TaskEvent, type TaskState } from '../../model/states.js';
 import type { Driver, LogRequest } from '../driver.js';
 import type { ResolvedOptions } from '../options.js';
@@ -23,6 +23,7 @@ import { newTask, persistedJson, taskError, taskInfo, type ProcTask } from './ta
 import { launchOne } from './launch.js';
 import { ExitedTasks } from './exited-tasks.js';
 import { reapStrayTasks } from './stray-tasks.js';
+import { lateReplyState } from './late-reply.js';
 import { SpawnHelper } from './spawner.js';
 import { inheritedEnv } from './spawn.js';
 import { exitBasicTasks, killTaskGroups, transitionOne } from './transition.js';
@@ -100,8 +101,10 @@ export class ProcessDriver implements Driver {
         if (t && t.conn === conn) t.conn = null;
       },
       onReply: (id, r) => {
-        const res = this.tasks.get(id)?.pending.get(r.seq);
+        const t = this.tasks.get(id);
+        const res = t?.pending.get(r.seq);
         if (res) res(r);
+        else if (t) this.onLateReply(t, r);
       },
       onEvent: (id, e) => {
         const t = this.tasks.get(id);
@@ -181,6 +184,15 @@ export class ProcessDriver implements Driver {
       this.persist();
     }
     for (const w of [...t.connWaiters]) w();
+  }
+
+  /** The answer to a transition a predecessor agent sent (late-reply.ts). */
+  private onLateReply(t: ProcTask, r: TransitionReply): void {
+    const state = t.exit ? null : lateReplyState(t.state, r);
+    if (!state) return;
+    t.state = state;
+    if (t.launched) this.sink.push(makeUpdate(t.id, 'state', { state, ok: true, pid: t.pid }));
+    this.persist();
   }
 
   /** The task's process is gone: report it (once), free what it held, make sure its group is gone. */
