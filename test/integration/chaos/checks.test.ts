@@ -11,7 +11,19 @@ import type { ProcessInfo } from '../../chaos/proc-scan.js';
 import type { RunEvents } from '../../chaos/run-events.js';
 
 function task(id: string, state: string, pid: number, extra: Partial<Task> = {}): Task {
-  return { id, name: id.split('/')[1]!, state, pid, critical: true, included: true, lost: false, unreachable: false, driver: 'process', node: 'n1', ...extra } as Task;
+  return {
+    id,
+    name: id.split('/')[1]!,
+    state,
+    pid,
+    critical: true,
+    included: true,
+    lost: false,
+    unreachable: false,
+    driver: 'process',
+    node: 'n1',
+    ...extra,
+  } as Task;
 }
 
 function env(id: string, state: string, tasks: Task[], extra: Partial<Environment> = {}): Environment {
