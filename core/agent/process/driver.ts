@@ -186,6 +186,13 @@ export class ProcessDriver implements Driver {
     for (const w of [...t.connWaiters]) w();
   }
 
+  /** Adopted controlled tasks (no child of ours) say their state when they re-dial: waits for them. */
+  async reconnected(maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    const unsure = () => [...this.tasks.values()].some((t) => t.launched && t.control === 'controlled' && !t.exit && !t.conn && !t.child);
+    while (unsure() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  }
+
   /** The answer to a transition a predecessor agent sent (late-reply.ts). */
   private onLateReply(t: ProcTask, r: TransitionReply): void {
     const state = t.exit ? null : lateReplyState(t.state, r);
