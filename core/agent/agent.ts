@@ -14,6 +14,8 @@ import { Ownership, type Claim } from './owner.js';
 
 export const AGENT_VERSION = '0.1.0';
 const HEARTBEAT_MS = 1000;
+/** the longest an agent waits for its adopted tasks' re-dials before its Hello (the SDKs re-dial at least every 2 s) */
+const HELLO_WAIT_MS = 2500;
 
 function unknownEventMessage(event: string): string {
   const why = event === 'RECOVER' ? ": a task is never sent RECOVER (the environment's RECOVER relaunches tasks in ERROR; see task.proto)" : '';
@@ -88,6 +90,19 @@ export class Agent {
     const claim = this.ownership.claim(w.controllerId, w.takeOver);
     if (claim.takenFrom) console.error(`agent ${this.options.name}: taken over by controller ${claim.owner} from ${claim.takenFrom}`);
     this.attach(s);
+    void this.helloWhenSure(s, claim);
+  }
+
+  /**
+   * The Hello, once every adopted controlled task has re-dialled (bounded by HELLO_WAIT_MS): a
+   * controlled task's state in tasks.json is not rewritten on its replies, so until its re-dial
+   * hello says where it is, the state this agent knows may be one it has left. A controller
+   * acting on it (RECOVER after a node came back) sent RESET to a RUNNING task (found by the
+   * chaos suite).
+   */
+  private async helloWhenSure(s: SessionLike, claim: Claim): Promise<void> {
+    await Promise.all(this.drivers().map((d) => d.reconnected?.(HELLO_WAIT_MS)));
+    if (this.stopped || this.session !== s) return;
     s.write({ msg: { $case: 'hello', hello: this.hello(claim) } });
     this.outbox.setWriter((m) => s.write(m));
   }

@@ -25,6 +25,8 @@ export interface Driver {
   /** kill and forget, no updates */
   reap(taskIds: string[]): void;
   taskInfos(): TaskInfo[];
+  /** resolves once every adopted task that reports its own state has done so, or after maxMs */
+  reconnected?(maxMs: number): Promise<void>;
   metrics(): TaskMetrics[];
   count(): number;
   logs(taskId: string, req: LogRequest): Promise<void>;

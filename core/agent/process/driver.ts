@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import type { LaunchSpec, TaskInfo, TaskMetrics, TaskTransition } from '../../rpc/gen/agent.js';
-import type { TaskHello } from '../../rpc/gen/task.js';
+import type { TaskHello, TransitionReply } from '../../rpc/gen/task.js';
 import { isTaskEvent, TASK_STATES, type TaskEvent, type TaskState } from '../../model/states.js';
 import type { Driver, LogRequest } from '../driver.js';
 import type { ResolvedOptions } from '../options.js';
@@ -22,6 +22,8 @@ import { readStateFile, StateWriter } from './state-file.js';
 import { newTask, persistedJson, taskError, taskInfo, type ProcTask } from './task.js';
 import { launchOne } from './launch.js';
 import { ExitedTasks } from './exited-tasks.js';
+import { reapStrayTasks } from './stray-tasks.js';
+import { lateReplyState } from './late-reply.js';
 import { SpawnHelper } from './spawner.js';
 import { inheritedEnv } from './spawn.js';
 import { exitBasicTasks, killTaskGroups, transitionOne } from './transition.js';
@@ -90,6 +92,9 @@ export class ProcessDriver implements Driver {
     privateDir(path.join(this.o.dir, 'logs'), `agent ${this.o.name} logs`);
     privateDir(path.join(this.o.dir, 'sock'), `agent ${this.o.name} sockets`);
     this.adopt();
+    const strays = reapStrayTasks(path.join(this.o.dir, 'logs'), new Set([...this.tasks.values()].map((t) => t.pid)));
+    if (strays.length)
+      console.error(`baton agent ${this.o.name}: killed ${strays.length} task process(es) a previous agent left unrecorded: ${strays.join(', ')}`);
     if (this.o.spawnHelper) this.spawner = SpawnHelper.start((pids) => this.helperLost(pids));
     this.control = await startControlServer(this.controlPath, {
       authorize: (id, token) => this.authorize(id, token),
@@ -99,8 +104,10 @@ export class ProcessDriver implements Driver {
         if (t && t.conn === conn) t.conn = null;
       },
       onReply: (id, r) => {
-        const res = this.tasks.get(id)?.pending.get(r.seq);
+        const t = this.tasks.get(id);
+        const res = t?.pending.get(r.seq);
         if (res) res(r);
+        else if (t) this.onLateReply(t, r);
       },
       onEvent: (id, e) => {
         const t = this.tasks.get(id);
@@ -180,6 +187,22 @@ export class ProcessDriver implements Driver {
       this.persist();
     }
     for (const w of [...t.connWaiters]) w();
+  }
+
+  /** Adopted controlled tasks (no child of ours) say their state when they re-dial: waits for them. */
+  async reconnected(maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    const unsure = () => [...this.tasks.values()].some((t) => t.launched && t.control === 'controlled' && !t.exit && !t.conn && !t.child);
+    while (unsure() && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  }
+
+  /** The answer to a transition a predecessor agent sent (late-reply.ts). */
+  private onLateReply(t: ProcTask, r: TransitionReply): void {
+    const state = t.exit ? null : lateReplyState(t.state, r);
+    if (!state) return;
+    t.state = state;
+    if (t.launched) this.sink.push(makeUpdate(t.id, 'state', { state, ok: true, pid: t.pid }));
+    this.persist();
   }
 
   /** The task's process is gone: report it (once), free what it held, make sure its group is gone. */

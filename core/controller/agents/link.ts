@@ -119,7 +119,10 @@ export class AgentLink {
       this.scheduleRetry();
       return;
     }
-    const call = this.client.session();
+    // wait for the channel rather than fail fast while grpc-js is in its reconnect backoff: else
+    // this link's own backoff and the channel's must meet, and an agent back after 1 s was
+    // re-joined 6-9 s after it went (past a short agent-loss grace)
+    const call = this.client.session(new grpc.Metadata({ waitForReady: true }));
     this.call = call;
     call.on('data', (m: AgentMsg) => {
       if (this.call !== call) return;

@@ -187,6 +187,7 @@ async function decide(controller: ControllerCore, h: HeldEnv): Promise<void> {
     } else goError(controller, env, detail);
   } else {
     if (intent.transition === 'EXIT' && v.state === 'DONE') finishExit(controller, env);
+    if (intent.transition === 'DEPLOY' && v.state === 'STANDBY') undoDeploy(controller, env);
     env.state = v.state;
     env.error = null;
     env.degraded = v.odd.length > 0;
@@ -211,6 +212,19 @@ async function decide(controller: ControllerCore, h: HeldEnv): Promise<void> {
   await controller.persist.flush();
   await controller.store.deleteIntent(env.id);
   await controller.events.flush();
+}
+
+/** DEPLOY rolled back: the agents reaped its tasks, so none runs and none keeps the pid of a
+ *  process that is gone (the chaos suite found STANDBY tasks showing dead pids). */
+function undoDeploy(controller: ControllerCore, env: EnvRuntime): void {
+  for (const t of env.tasks) {
+    t.launched = false;
+    t.pid = 0;
+    t.exit = null;
+    env.setTaskLost(t, false);
+    controller.setTaskState(t, 'STANDBY');
+    controller.persist.task(t);
+  }
 }
 
 /** EXIT completed while the controller was away: every task ends DONE, its resources freed. */

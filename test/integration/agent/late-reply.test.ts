@@ -1,0 +1,74 @@
+// An agent killed -9 while a task is in its transition handler: the task re-dials the next agent
+// and says hello with the state it is still in; when its handler ends, its reply answers a
+// transition the new agent never sent. That reply is the only news that the task moved, and the
+// agent now takes it (a state update to the controller). Before, it was dropped: agent and
+// controller kept the old state, and RECOVER later sent RESET to a task already in STANDBY, which
+// refused it (found by the chaos suite).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAgent, type AgentOptions } from '../../../core/agent/main.js';
+import { demo, sleep, tempHome, TestController, TOKEN } from './harness.js';
+
+const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'agent-main.js');
+
+test('the answer to a transition of a killed agent reaches the next agent as the task state', async (t) => {
+  const home = tempHome();
+  const opts: AgentOptions = { name: 'n1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [31000, 31999] };
+  const proc = spawn(process.execPath, [MAIN, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let pid = 0;
+  t.after(() => {
+    if (proc.exitCode === null) proc.kill('SIGKILL');
+    if (pid) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening (\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    proc.once('exit', (c) => reject(new Error(`agent process exited ${c}`)));
+  });
+  const first = await TestController.open(address);
+  const [launched] = await first.launch([demo('env-test/late')]);
+  pid = launched!.pid;
+  // CONFIGURE takes 5 s in the task: the agent is killed in the middle of it
+  first.send({
+    msg: {
+      $case: 'transition',
+      transition: { batchId: 99, event: 'CONFIGURE', deadlineMs: 30_000, items: [{ taskId: 'env-test/late', args: { delay_ms: '5000' } }] },
+    },
+  });
+  await sleep(500);
+  first.close();
+  proc.kill('SIGKILL');
+  await new Promise((r) => proc.once('exit', r));
+
+  const agent = await startAgent(opts);
+  t.after(() => agent.stop());
+  const next = await TestController.open(agent.address);
+  t.after(() => next.close());
+  await next.waitFor(
+    () =>
+      next.hello?.tasks.some((x) => x.taskId === 'env-test/late' && x.state === 'CONFIGURED') ||
+      next.updates.some((u) => u.taskId === 'env-test/late' && u.kind === 'state' && u.state === 'CONFIGURED'),
+    20_000,
+    'the task reported CONFIGURED once its handler ended',
+  );
+  assert.equal(
+    next.updates.find((u) => u.taskId === 'env-test/late' && u.kind === 'exited'),
+    undefined,
+    'the task did not exit',
+  );
+});
