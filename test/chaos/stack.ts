@@ -74,6 +74,8 @@ export class ChaosStack {
         listen: `unix://${path.join(home, 'controller.sock')}`,
         token: TOKEN,
         templateRepos: [this.repo],
+        // its workflows carry exec hooks (the failing-hook fault): the operator trusts this repo
+        templatePolicy: { trustedRepos: [this.repo] },
         heartbeatTimeoutMs: times.heartbeatTimeoutMs,
         agentLossGraceMs: times.agentLossGraceMs,
       },

@@ -76,9 +76,14 @@ for (const sdk of selectedSdks()) {
     ctl.close();
     await killHard();
     fs.rmSync(path.join(opts.home, 'agents', opts.name, 'tasks.json'), { force: true }); // the new agent forgets the task
+    // ...and cannot tell it is one of its own: a process writing to its logs directory that it has
+    // no record of is killed as a stray when it starts (stray-tasks.ts), so the log is moved out
+    // (the open file follows) to test the task's side of a refused re-dial
+    const logPath = path.join(opts.home, 'moved-out.log');
+    fs.renameSync(launched!.logPath, logPath);
     const agent = await startAgent(opts);
     try {
-      const lines = await waitForLine(launched!.logPath, /^conformance: exit code \d+$/, 20_000);
+      const lines = await waitForLine(logPath, /^conformance: exit code \d+$/, 20_000);
       assert.ok(lines.includes('conformance: exit code 1'), lines.join('\n'));
     } finally {
       await agent.stop();
