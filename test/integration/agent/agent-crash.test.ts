@@ -1,38 +1,17 @@
 // kill -9 of the agent process: its tasks keep running in their own process groups, and the next
 // agent adopts them (they are no longer its children) and controls them again; if no agent comes
 // back within the orphan grace, they leave by themselves.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startAgent, type AgentOptions } from '../../../core/agent/main.js';
+import { agentProcess } from './agent-process.js';
+import { startAgent } from '../../../core/agent/main.js';
 import { processAlive, readProcStat } from '../../../core/agent/process/proc.js';
-import { demo, groupLiving, pidAlive, sleep, tempHome, TestController, TOKEN } from './harness.js';
+import { demo, groupLiving, pidAlive, sleep, TestController } from './harness.js';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'agent-main.js');
-
-/** an agent in its own OS process (so that it can be killed -9), and its address once it listens */
-async function agentProcess(t: TestContext, extra: Partial<AgentOptions> = {}) {
-  const home = tempHome();
-  const opts: AgentOptions = { name: 'n1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [31000, 31999], ...extra };
-  const proc = spawn(process.execPath, [MAIN, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(() => {
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-    fs.rmSync(home, { recursive: true, force: true });
-  });
-  const address = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.once('exit', (c) => reject(new Error(`agent process exited ${c}`)));
-  });
-  return { opts, proc, address };
-}
 
 test('after kill -9 of the agent a new agent adopts the task, controls it, and kills it on stop', async (t) => {
   const { opts, proc, address } = await agentProcess(t);

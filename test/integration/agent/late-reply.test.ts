@@ -6,39 +6,19 @@
 // refused it (found by the chaos suite).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startAgent, type AgentOptions } from '../../../core/agent/main.js';
-import { demo, sleep, tempHome, TestController, TOKEN } from './harness.js';
-
-const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'agent-main.js');
+import { startAgent } from '../../../core/agent/main.js';
+import { demo, sleep, TestController } from './harness.js';
+import { agentProcess } from './agent-process.js';
 
 test('the answer to a transition of a killed agent reaches the next agent as the task state', async (t) => {
-  const home = tempHome();
-  const opts: AgentOptions = { name: 'n1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [31000, 31999] };
-  const proc = spawn(process.execPath, [MAIN, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const { opts, proc, address } = await agentProcess(t);
   let pid = 0;
   t.after(() => {
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-    if (pid) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
+    try {
+      if (pid) process.kill(-pid, 'SIGKILL'); // the task's group, whatever the test reached
+    } catch {
+      /* gone */
     }
-    fs.rmSync(home, { recursive: true, force: true });
-  });
-  const address = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.once('exit', (c) => reject(new Error(`agent process exited ${c}`)));
   });
   const first = await TestController.open(address);
   const [launched] = await first.launch([demo('env-test/late')]);

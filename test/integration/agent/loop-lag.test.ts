@@ -3,14 +3,13 @@
 // just been reset and lost the interval it was in), and one of an agent process stopped with
 // SIGSTOP at no particular moment. Stalls of X ms must read as at least X/2 ms: that is what the
 // controller is told, not a speed.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AgentOptions } from '../../../core/agent/main.js';
-import { sleep, startTestAgent, tempHome, TestController, TOKEN } from './harness.js';
+import { sleep, startTestAgent, TestController } from './harness.js';
+import { agentProcess } from './agent-process.js';
 
 const STALL_MS = 400;
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'agent-main.js');
@@ -40,27 +39,6 @@ test('a stall right after a heartbeat shows in the next heartbeat', async (t) =>
     assert.ok(hb.loopLagMaxMs >= STALL_MS / 2, `round ${round}: a ${STALL_MS} ms stall reported as ${hb.loopLagMaxMs} ms`);
   }
 });
-
-/** an agent in its own OS process (so that it can be stopped), and its address once it listens */
-async function agentProcess(t: TestContext) {
-  const home = tempHome();
-  const opts: AgentOptions = { name: 'n1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [31000, 31999] };
-  const proc = spawn(process.execPath, [MAIN, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(() => {
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-    fs.rmSync(home, { recursive: true, force: true });
-  });
-  const address = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.once('exit', (c) => reject(new Error(`agent process exited ${c}`)));
-  });
-  return { proc, address };
-}
 
 test('an agent stopped (SIGSTOP) for a moment reports the stall in its next heartbeat', async (t) => {
   const { proc, address } = await agentProcess(t);

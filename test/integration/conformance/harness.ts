@@ -1,15 +1,9 @@
-// The conformance suite's side of things: which SDKs' conformance task programs to run (env
-// BATON_CONFORMANCE_SDKS=reference,node,c,python; default all four), how to start each one, an
-// agent in its own process (to kill it -9), and reading a task's log.
-import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LaunchSpec } from '../../../core/rpc/gen/agent.js';
-import type { AgentOptions } from '../../../core/agent/main.js';
-import { NODE, sleep, spec, tempHome, TOKEN } from '../agent/harness.js';
+import { NODE, sleep, spec } from '../agent/harness.js';
 import { findPython, PYTHON_CONFORMANCE_TASK } from '../../support/python.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -95,28 +89,4 @@ export async function waitForLine(logPath: string, re: RegExp, ms = 10_000): Pro
   }
 }
 
-/** An agent in its own OS process (so that a test can kill it -9), and its address once it listens. */
-export async function agentProcess(t: TestContext, extra: Partial<AgentOptions> = {}) {
-  const home = tempHome();
-  const opts: AgentOptions = { name: 'n1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [31000, 31999], ...extra };
-  const main = path.resolve(HERE, '../agent/agent-main.js');
-  const proc = spawn(NODE, [main, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  t.after(() => {
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-    fs.rmSync(home, { recursive: true, force: true });
-  });
-  const address = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    proc.once('exit', (c) => reject(new Error(`agent process exited ${c}`)));
-  });
-  const killHard = async () => {
-    proc.kill('SIGKILL');
-    if (proc.exitCode === null && proc.signalCode === null) await new Promise((r) => proc.once('exit', r));
-  };
-  return { opts, address, killHard };
-}
+export { agentProcess } from '../agent/agent-process.js';
