@@ -5,19 +5,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AuditRecord, ControlClient, ListAuditReply } from '../../../core/rpc/gen/control.js';
-import { BatonError } from '../../../core/model/errors.js';
 import { call, control, mustControl, subscribe, waitFor } from '../controller/harness.js';
-import { startUsersStack, type UsersStack, createAs } from './users.js';
-
-async function refused(p: Promise<unknown>): Promise<BatonError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof BatonError, `expected a BatonError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('the call was not refused');
-}
+import { startUsersStack, type UsersStack, createAs, refused } from './users.js';
 
 const create = createAs;
 

@@ -1,7 +1,9 @@
 // Two (and more) users: real users of the controller (AddUser, by the admin token), each with
 // its own token and role. Everything after authentication (rules, holds, claims, audit) is the
 // real code.
+import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
+import { BatonError } from '../../../core/model/errors.js';
 import * as path from 'node:path';
 import { CLIENT_HEADER, type Role } from '../../../core/controller/auth/caller.js';
 import { ControlClient, type Environment } from '../../../core/rpc/gen/control.js';
@@ -91,4 +93,15 @@ export async function startUsersStack(): Promise<UsersStack> {
  *  writes what it is handed) */
 export function createAs(c: ControlClient, workflow: string, vars: Record<string, string> = {}): Promise<Environment> {
   return call<unknown, Environment>(c, 'createEnvironment', { workflow, vars, repo: '', revision: '', owner: '', autoDeploy: false, name: '', runType: '' });
+}
+
+/** the BatonError `p` is refused with (fails the test when it is not refused) */
+export async function refused(p: Promise<unknown>): Promise<BatonError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof BatonError, `expected a BatonError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail('the call was not refused');
 }
