@@ -92,6 +92,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResults> {
   });
 }
 
+const PROGRESS_EVERY = 50;
+
 /** one fault and its checks; false when the fault could not be set up */
 async function iteration(c: CheckContext, family: Family, o: ChaosOptions, loops: EnvLoop[]): Promise<boolean> {
   const { recorder, loop, stack, events } = c;
@@ -112,6 +114,11 @@ async function iteration(c: CheckContext, family: Family, o: ChaosOptions, loops
   if (report.note) recorder.note(family, report.note);
   for (const f of report.failures ?? []) recorder.fail(n, family, f.check, `${f.detail} [${report.detail}]`);
   if (o.verbose) console.log(`chaos: fault ${n} ${family} on ${loop.envId}: ${report.detail}`);
+  else if (n % PROGRESS_EVERY === 0) {
+    // a long run says how far it is (a line every PROGRESS_EVERY faults)
+    const minutes = ((Date.now() - recorder.started) / 60_000).toFixed(1);
+    console.log(`chaos: ${n}/${o.count} faults, ${recorder.failures.length} failures, ${minutes} min`);
+  }
   try {
     await afterFault(c, n, family, report, before);
   } catch (e) {
