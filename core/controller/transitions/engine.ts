@@ -20,7 +20,7 @@ import { TransitionCtx, type Progress } from '../model/transition.js';
 import { lateDetail, transitionError } from './errors.js';
 import { STEPS } from './steps.js';
 import { runHooks, fireHooks } from '../hooks/runner.js';
-import { goError } from '../faults.js';
+import { fault, goError } from '../faults.js';
 import { stopAfterError } from './error-stop.js';
 import { backgroundSettled } from './background.js';
 import { clearIntent, recordIntent } from './intent.js';
@@ -142,6 +142,8 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
 
   let error: ErrorDetailLike | null = null;
   let cancelled = false;
+  // how many task failures the transition's outcome took into account (see the end)
+  let answered = { fatal: 0, nonFatal: 0 };
   try {
     // stored before anything acts: a controller that dies from here on is reconciled at restart
     await recordIntent(controller, env, t, from, to, ctx.deadlineMs);
@@ -154,6 +156,7 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
     } else {
       await STEPS[t](controller, ctx, opts.args ?? {});
       error = transitionError(ctx);
+      answered = { fatal: ctx.fatal.length, nonFatal: ctx.nonFatal.length };
       markLate(controller, ctx);
       if (!error) {
         if (t === 'RECOVER') env.degraded = ctx.nonFatal.length > 0;
@@ -194,7 +197,7 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
   await controller.events.flush();
   // the final count is about tasks (whatever the last phase was): how many reached the target
   const target = taskStateForEnv(to);
-  return {
+  const reply: ControlProgress = {
     phase: 'done',
     done: target ? env.counts.get(target) : 0,
     total: env.counts.total,
@@ -206,4 +209,12 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
     durationMs,
     transition: t,
   };
+  if (!error) {
+    // a task that failed after every task had answered (during the enter/after hooks or the
+    // record writes) was noted in the context, which no one reads any more: it is a fault of the
+    // state just reached, as if it had failed a moment later (a critical one: ERROR, after the
+    // transition's own end)
+    for (const f of [...ctx.fatal.slice(answered.fatal), ...ctx.nonFatal.slice(answered.nonFatal)]) fault(controller, f.task, f.reason, f.detail);
+  }
+  return reply;
 }

@@ -183,7 +183,7 @@ export async function listTasks(client: ControlClient, envId: string): Promise<T
 }
 
 export async function createEnv(client: ControlClient, workflow: string, vars: Record<string, string> = {}, repo = ''): Promise<Environment> {
-  return call(client, 'createEnvironment', { workflow, vars, repo, revision: '', owner: 'test', autoDeploy: false });
+  return call(client, 'createEnvironment', { workflow, vars, repo, revision: '', owner: 'test', autoDeploy: false, name: '', runType: '' });
 }
 
 export async function waitFor<T>(fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs: number, what: string): Promise<T> {
