@@ -1,6 +1,6 @@
-// The process driver: real tasks as process groups. This file keeps the task table, adoption,
-// exit handling, the control socket hooks, metrics and logs; launch.ts and transition.ts do the
-// per-task work of the batches.
+// The process driver: real tasks as process groups. This file keeps the task table, exit
+// handling, the control socket hooks, metrics and logs; adopt.ts takes over a predecessor's tasks,
+// launch.ts and transition.ts do the per-task work of the batches.
 import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,11 +18,11 @@ import { streamLog } from './log-reader.js';
 import { TaskSampler } from './metrics.js';
 import { PortAllocator } from './ports.js';
 import { processAlive, readProcStat } from './proc.js';
-import { readStateFile, StateWriter } from './state-file.js';
-import { newTask, persistedJson, taskError, taskInfo, type ProcTask } from './task.js';
+import { StateWriter } from './state-file.js';
+import { persistedJson, taskError, taskInfo, type ProcTask } from './task.js';
 import { launchOne } from './launch.js';
 import { ExitedTasks } from './exited-tasks.js';
-import { reapStrayTasks } from './stray-tasks.js';
+import { adoptRecordedTasks, reapStrays } from './adopt.js';
 import { lateReplyState } from './late-reply.js';
 import { SpawnHelper } from './spawner.js';
 import { inheritedEnv } from './spawn.js';
@@ -91,10 +91,11 @@ export class ProcessDriver implements Driver {
     privateDir(this.o.dir, `agent ${this.o.name} folder`);
     privateDir(path.join(this.o.dir, 'logs'), `agent ${this.o.name} logs`);
     privateDir(path.join(this.o.dir, 'sock'), `agent ${this.o.name} sockets`);
-    this.adopt();
-    const strays = reapStrayTasks(path.join(this.o.dir, 'logs'), new Set([...this.tasks.values()].map((t) => t.pid)));
-    if (strays.length)
-      console.error(`baton agent ${this.o.name}: killed ${strays.length} task process(es) a previous agent left unrecorded: ${strays.join(', ')}`);
+    for (const t of adoptRecordedTasks(this.o.dir)) {
+      for (const port of Object.values(t.ports)) this.ports.reserve(port);
+      this.tasks.set(t.id, t);
+    }
+    reapStrays(this.o.dir, this.o.name, this.tasks.values());
     if (this.o.spawnHelper) this.spawner = SpawnHelper.start((pids) => this.helperLost(pids));
     this.control = await startControlServer(this.controlPath, {
       authorize: (id, token) => this.authorize(id, token),
@@ -138,36 +139,6 @@ export class ProcessDriver implements Driver {
     this.sink.push(makeUpdate(t.id, 'state', { batchId: 0, ok: false, state: 'ERROR', pid: t.pid, error }));
   }
 
-  /** Re-reads tasks.json: keeps tasks whose pid is alive with the same start time, forgets the rest. */
-  private adopt(): void {
-    for (const p of readStateFile(path.join(this.o.dir, 'tasks.json'))) {
-      const st = readProcStat(p.pid);
-      if (!st || st.starttime !== p.startTime || st.state === 'Z') continue;
-      const t = newTask({
-        id: p.id,
-        envId: p.envId,
-        name: p.name,
-        control: p.control === 'basic' ? 'basic' : 'controlled',
-        command: p.command,
-        pid: p.pid,
-        startTime: p.startTime,
-        token: p.token,
-        state: (TASK_STATES as readonly string[]).includes(p.state) ? (p.state as TaskState) : 'STANDBY',
-        logPath: p.logPath,
-        ports: p.ports ?? {},
-        addresses: p.addresses ?? {},
-        unixPaths: p.unixPaths ?? [],
-        cleanupFiles: p.cleanupFiles ?? [],
-        controlExitMs: p.controlExitMs,
-        termMs: p.termMs,
-        child: null,
-      });
-      t.launched = true;
-      for (const port of Object.values(t.ports)) this.ports.reserve(port);
-      this.tasks.set(t.id, t);
-    }
-  }
-
   private authorize(id: string, token: string): boolean {
     const t = this.tasks.get(id);
     if (!t || t.exit || t.silent) return false;
@@ -181,11 +152,7 @@ export class ProcessDriver implements Driver {
     if (t.conn && t.conn !== conn) t.conn.end();
     t.conn = conn;
     // a task that reconnects after an agent restart knows its state better than tasks.json
-    if (h.state && (TASK_STATES as readonly string[]).includes(h.state) && h.state !== t.state) {
-      t.state = h.state as TaskState;
-      if (t.launched) this.sink.push(makeUpdate(id, 'state', { state: t.state, ok: true, pid: t.pid }));
-      this.persist();
-    }
+    if (h.state && (TASK_STATES as readonly string[]).includes(h.state)) this.learnState(t, h.state as TaskState);
     for (const w of [...t.connWaiters]) w();
   }
 
@@ -199,7 +166,12 @@ export class ProcessDriver implements Driver {
   /** The answer to a transition a predecessor agent sent (late-reply.ts). */
   private onLateReply(t: ProcTask, r: TransitionReply): void {
     const state = t.exit ? null : lateReplyState(t.state, r);
-    if (!state) return;
+    if (state) this.learnState(t, state);
+  }
+
+  /** The task itself says it is in `state` (on re-dial, or in a late reply): the controller hears it. */
+  private learnState(t: ProcTask, state: TaskState): void {
+    if (state === t.state) return;
     t.state = state;
     if (t.launched) this.sink.push(makeUpdate(t.id, 'state', { state, ok: true, pid: t.pid }));
     this.persist();

@@ -228,3 +228,16 @@ export function groupLiving(pgid: number): number[] {
   }
   return out;
 }
+
+/** SIGKILLs these process groups when the test ends, whatever it reached (a pid of 0 is skipped) */
+export function killGroupsAfter(t: { after(fn: () => unknown): void }, pgids: () => number[]): void {
+  t.after(() => {
+    for (const pgid of pgids()) {
+      try {
+        if (pgid) process.kill(-pgid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+  });
+}

@@ -9,19 +9,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startAgent } from '../../../core/agent/main.js';
-import { demo, sleep, TestController } from './harness.js';
+import { demo, killGroupsAfter, sleep, TestController } from './harness.js';
 import { agentProcess } from './agent-process.js';
 
 test('the Hello of a restarted agent carries the state its adopted task reached, not the stale file', async (t) => {
   const { opts, proc, address } = await agentProcess(t);
   let pid = 0;
-  t.after(() => {
-    try {
-      if (pid) process.kill(-pid, 'SIGKILL'); // the task's group, whatever the test reached
-    } catch {
-      /* gone */
-    }
-  });
+  killGroupsAfter(t, () => [pid]);
   const first = await TestController.open(address);
   const [launched] = await first.launch([demo('env-test/moved')]);
   pid = launched!.pid;

@@ -7,19 +7,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAgent } from '../../../core/agent/main.js';
-import { demo, sleep, TestController } from './harness.js';
+import { demo, killGroupsAfter, sleep, TestController } from './harness.js';
 import { agentProcess } from './agent-process.js';
 
 test('the answer to a transition of a killed agent reaches the next agent as the task state', async (t) => {
   const { opts, proc, address } = await agentProcess(t);
   let pid = 0;
-  t.after(() => {
-    try {
-      if (pid) process.kill(-pid, 'SIGKILL'); // the task's group, whatever the test reached
-    } catch {
-      /* gone */
-    }
-  });
+  killGroupsAfter(t, () => [pid]);
   const first = await TestController.open(address);
   const [launched] = await first.launch([demo('env-test/late')]);
   pid = launched!.pid;

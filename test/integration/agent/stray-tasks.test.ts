@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pidAlive, sleep, startTestAgent, tempHome } from './harness.js';
+import { killGroupsAfter, pidAlive, sleep, startTestAgent, tempHome } from './harness.js';
 
 function sleeper(stdoutFile: string) {
   fs.mkdirSync(path.dirname(stdoutFile), { recursive: true });
@@ -24,16 +24,8 @@ test('an agent kills at start the task processes a predecessor left unrecorded, 
   const logs = path.join(home, 'agents', 'n1', 'logs');
   const stray = sleeper(path.join(logs, 'env-test_lost.log'));
   const bystander = sleeper(path.join(home, 'elsewhere.log'));
-  t.after(() => {
-    for (const pid of [stray, bystander]) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-    fs.rmSync(home, { recursive: true, force: true });
-  });
+  killGroupsAfter(t, () => [stray, bystander]);
+  t.after(() => fs.rmSync(home, { recursive: true, force: true }));
   assert.ok(pidAlive(stray) && pidAlive(bystander));
   const { agent } = await startTestAgent({ home });
   t.after(() => agent.stop());
