@@ -9,38 +9,16 @@ import { execFileSync } from 'node:child_process';
 import { AgentClient, type HealthReply } from '../../../core/rpc/gen/agent.js';
 import { tokenInterceptor } from '../../../core/rpc/auth.js';
 import { startAgent } from '../../../core/agent/main.js';
+import { makeCa, signLeaf } from '../tls/certs.js';
 import { opensslExtensions } from '../../../core/rpc/identity.js';
 import { tempHome, TOKEN } from './harness.js';
 
 function makeCerts(dir: string): void {
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  ssl('req', '-x509', ...key, '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=baton-test-ca', '-days', '1');
-  for (const [name, cn, kind] of [
-    ['agent', 'localhost', 'node'],
-    ['ctl', 'controller', 'controller'],
-  ] as const) {
-    ssl('req', ...key, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    // the agent takes commands only from a certificate with a controller identity (core/rpc/identity.ts)
-    fs.writeFileSync(path.join(dir, `${name}.ext`), opensslExtensions(kind, name, { dns: ['localhost'], ip: ['127.0.0.1'] }));
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.crt`,
-      '-days',
-      '1',
-      '-extfile',
-      `${name}.ext`,
-    );
-  }
+  makeCa(dir, 'ca');
+  // the agent takes commands only from a certificate with a controller identity (core/rpc/identity.ts)
+  const hosts = { dns: ['localhost'], ip: ['127.0.0.1'] };
+  signLeaf(dir, 'agent', 'localhost', 'ca', opensslExtensions('node', 'agent', hosts));
+  signLeaf(dir, 'ctl', 'controller', 'ca', opensslExtensions('controller', 'ctl', hosts));
 }
 
 function health(c: AgentClient): Promise<HealthReply> {

@@ -35,37 +35,49 @@ export function haveOpenssl(): boolean {
   }
 }
 
+const NEW_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+/** A self-signed test CA `ca` in dir (ca.crt, ca.key). */
+export function makeCa(dir: string, ca: string): void {
+  execFileSync('openssl', ['req', '-x509', ...NEW_KEY, '-keyout', `${ca}.key`, '-out', `${ca}.crt`, '-subj', `/CN=baton-test-${ca}`, '-days', '1'], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
+}
+
+/** A certificate `name` (subject CN `cn`) signed by the CA `ca` of dir, with the openssl extension
+ *  lines `extensions` (subjectAltName, extendedKeyUsage). */
+export function signLeaf(dir: string, name: string, cn: string, ca: string, extensions: string): Pem {
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  const f = (n: string) => path.join(dir, n);
+  ssl('req', ...NEW_KEY, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
+  fs.writeFileSync(f(`${name}.ext`), extensions);
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.crt`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-out',
+    `${name}.crt`,
+    '-days',
+    '1',
+    '-extfile',
+    `${name}.ext`,
+  );
+  return { cert: f(`${name}.crt`), key: f(`${name}.key`), ca: f(`${ca}.crt`) };
+}
+
 /** Writes the certificates into dir; returns the file paths. */
 export function makeCerts(dir: string): Certs {
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  for (const ca of ['ca', 'other-ca']) {
-    ssl('req', '-x509', ...key, '-keyout', `${ca}.key`, '-out', `${ca}.crt`, '-subj', `/CN=baton-test-${ca}`, '-days', '1');
-  }
-  const f = (n: string) => path.join(dir, n);
+  for (const ca of ['ca', 'other-ca']) makeCa(dir, ca);
   const hosts = { dns: ['localhost'], ip: ['127.0.0.1'] };
-  const leaf = (name: string, cn: string, ca: string, identity: [IdentityKind, string] | null): Pem => {
-    ssl('req', ...key, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    fs.writeFileSync(f(`${name}.ext`), identity ? opensslExtensions(identity[0], identity[1], hosts) : 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      `${ca}.crt`,
-      '-CAkey',
-      `${ca}.key`,
-      '-CAcreateserial',
-      '-out',
-      `${name}.crt`,
-      '-days',
-      '1',
-      '-extfile',
-      `${name}.ext`,
-    );
-    return { cert: f(`${name}.crt`), key: f(`${name}.key`), ca: f(`${ca}.crt`) };
-  };
+  const leaf = (name: string, cn: string, ca: string, identity: [IdentityKind, string] | null): Pem =>
+    signLeaf(dir, name, cn, ca, identity ? opensslExtensions(identity[0], identity[1], hosts) : 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
   return {
     dir,
     agent: leaf('agent', '127.0.0.1', 'ca', ['node', 'tls-1']),

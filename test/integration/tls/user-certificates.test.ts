@@ -2,14 +2,12 @@
 // controller, certificates made with openssl and signed by the cluster CA, the real client.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { startController, type ControllerHandle } from '../../../core/controller/main.js';
 import type { BatonError } from '../../../core/model/errors.js';
 import { connectControl } from '../../../core/rpc/control-client.js';
 import { tempHome } from '../controller/harness.js';
-import { makeCerts, type Certs, type Pem } from './certs.js';
+import { makeCerts, signLeaf, type Certs, type Pem } from './certs.js';
 
 const TOKEN = 'tls-users-token';
 let home = '';
@@ -19,40 +17,7 @@ const users = new Map<string, string>(); // name -> token
 
 /** A client certificate signed by the cluster CA (certs.ts's `ca`) with the given SANs. */
 function userCertificate(name: string, sans: string): Pem {
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: certs.dir, stdio: 'ignore' });
-  ssl(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    `/CN=${name}-laptop`,
-  );
-  fs.writeFileSync(path.join(certs.dir, `${name}.ext`), `subjectAltName=${sans}\n`);
-  ssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '1',
-    '-extfile',
-    `${name}.ext`,
-  );
-  return { cert: path.join(certs.dir, `${name}.crt`), key: path.join(certs.dir, `${name}.key`), ca: certs.cli.ca };
+  return signLeaf(certs.dir, name, `${name}-laptop`, 'ca', `subjectAltName=${sans}\n`);
 }
 
 async function whoAmI(pem: Pem, token?: string) {
