@@ -11,6 +11,8 @@ import { register as registerEnv } from './commands/env.js';
 import { register as registerEvents } from './commands/events.js';
 import { register as registerLocal } from './commands/local.js';
 import { register as registerNode } from './commands/node.js';
+import { register as registerNodeRemote } from './commands/node-remote.js';
+import { register as registerCerts } from './commands/certs.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerTask } from './commands/task.js';
 import { register as registerTemplate } from './commands/template.js';
@@ -52,6 +54,8 @@ export async function buildProgram(): Promise<Command> {
     registerEnv,
     registerTask,
     registerNode,
+    registerNodeRemote,
+    registerCerts,
     registerRun,
     registerEvents,
     registerAudit,
