@@ -208,7 +208,9 @@ export async function startSshHosts(specs: SshHostSpec[]): Promise<SshHosts> {
       fs.writeFileSync(path.join(hdir, 'sshd_config'), config.join('\n') + '\n');
       const sshdArgs = ['-D', '-f', path.join(hdir, 'sshd_config'), '-E', path.join(hdir, 'sshd.log')];
       const netns = mode === 'netns' ? namespaces[i - 1] : undefined;
-      const sshd = netns ? spawn('ip', ['netns', 'exec', netns, '/usr/sbin/sshd', ...sshdArgs], { stdio: 'ignore' }) : spawn('/usr/sbin/sshd', sshdArgs, { stdio: 'ignore' });
+      const sshd = netns
+        ? spawn('ip', ['netns', 'exec', netns, '/usr/sbin/sshd', ...sshdArgs], { stdio: 'ignore' })
+        : spawn('/usr/sbin/sshd', sshdArgs, { stdio: 'ignore' });
       const key = pubBlob(path.join(hdir, 'host_key.pub'));
       hosts.push({ name, address, sshPort, agentPort, hostKeyType: key.type, hostKeyBlob: key.blob, netns, sshd });
     }

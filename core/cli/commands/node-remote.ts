@@ -22,7 +22,11 @@ function addCommand(node: Command, name: 'bootstrap' | 'upgrade', description: s
       .argument('[names...]', 'the nodes (default: every node of the inventory)')
       .option('--inventory <file>', 'the inventory (default: $BATON_HOME/nodes.yaml)')
       .option('--install-root <dir>', 'on the node: the folder of install folders (<dir>/<name>); ~/ is the login home', '~/.baton-node')
-      .option('--service <how>', 'how the agent is kept running: auto (systemd user unit where `systemctl --user` works, else a supervised process), systemd, process', 'auto'),
+      .option(
+        '--service <how>',
+        'how the agent is kept running: auto (systemd user unit where `systemctl --user` works, else a supervised process), systemd, process',
+        'auto',
+      ),
   ).action(async (names: string[], o: RemoteOpts, cmd: Command) => {
     if (!['auto', 'systemd', 'process'].includes(o.service)) {
       throw new BatonError('BAD_INPUT', `--service ${o.service}: auto, systemd or process`, { where: '--service' });

@@ -116,9 +116,16 @@ export async function bootstrapHost(job: HostJob, progress: Progress): Promise<H
     step = 'node.js';
     const nodeBinary = facts.get('node') ?? '';
     const version = facts.get('nodeVersion') ?? '';
-    if (!nodeBinary) throw hostError(node, 'node-missing', `no Node.js on the login PATH of ${node.ssh.user} (baton's agent needs node >= ${MIN_NODE_VERSION.join('.')})`);
+    if (!nodeBinary)
+      throw hostError(node, 'node-missing', `no Node.js on the login PATH of ${node.ssh.user} (baton's agent needs node >= ${MIN_NODE_VERSION.join('.')})`);
     if (!versionOk(version)) {
-      throw hostError(node, 'node-too-old', `Node.js ${version || '(no version)'} at ${nodeBinary} is too old: the agent needs >= ${MIN_NODE_VERSION.join('.')}`, 'UNAVAILABLE', { version });
+      throw hostError(
+        node,
+        'node-too-old',
+        `Node.js ${version || '(no version)'} at ${nodeBinary} is too old: the agent needs >= ${MIN_NODE_VERSION.join('.')}`,
+        'UNAVAILABLE',
+        { version },
+      );
     }
     report('ok', `${version} at ${nodeBinary}`);
 
@@ -128,8 +135,7 @@ export async function bootstrapHost(job: HostJob, progress: Progress): Promise<H
     }
     result.service = serviceKind;
     const unitPid = Number(facts.get('unitPid') ?? 0);
-    const running =
-      serviceKind === 'systemd' ? unitPid > 0 : !!facts.get('supervisor');
+    const running = serviceKind === 'systemd' ? unitPid > 0 : !!facts.get('supervisor');
     const runningPid = serviceKind === 'systemd' ? unitPid : Number(facts.get('agentPid') ?? 0);
     let restart = job.upgrade && running;
 
@@ -141,10 +147,16 @@ export async function bootstrapHost(job: HostJob, progress: Progress): Promise<H
       const neededKb = Math.ceil(((rel.tarballBytes + rel.unpackedBytes) * 1.1) / 1024);
       const freeKb = Number(facts.get('freeKb') ?? 0);
       if (freeKb < neededKb) {
-        throw hostError(node, 'disk-full', `disk full: the release needs ${Math.ceil(neededKb / 1024)} MiB in ${dir}, ${Math.floor(freeKb / 1024)} MiB free`, 'UNAVAILABLE', {
-          neededKb: String(neededKb),
-          freeKb: String(freeKb),
-        });
+        throw hostError(
+          node,
+          'disk-full',
+          `disk full: the release needs ${Math.ceil(neededKb / 1024)} MiB in ${dir}, ${Math.floor(freeKb / 1024)} MiB free`,
+          'UNAVAILABLE',
+          {
+            neededKb: String(neededKb),
+            freeKb: String(freeKb),
+          },
+        );
       }
       await run(ssh, node, 'making releases/', `mkdir -p ${shq(`${dir}/releases`)}`);
       const part = `${dir}/releases/${rel.hash}.tar.gz.part`;
@@ -166,7 +178,12 @@ export async function bootstrapHost(job: HostJob, progress: Progress): Promise<H
     const current = facts.get('current') ?? '';
     if (current !== releaseRel) {
       if (running && !job.upgrade) {
-        progress({ node: node.name, step, status: 'ok', detail: `the agent runs ${current || '(unknown)'}: \`baton node upgrade ${node.name}\` switches it to ${rel.hash}` });
+        progress({
+          node: node.name,
+          step,
+          status: 'ok',
+          detail: `the agent runs ${current || '(unknown)'}: \`baton node upgrade ${node.name}\` switches it to ${rel.hash}`,
+        });
       } else {
         await run(ssh, node, 'switching current', `cd ${shq(dir)} && ln -sfn ${shq(releaseRel)} current.tmp && mv -T current.tmp current`);
         report('changed', `current -> ${releaseRel}`);
@@ -234,7 +251,12 @@ export async function bootstrapHost(job: HostJob, progress: Progress): Promise<H
     } else if (running) {
       if (serviceKind === 'systemd') await run(ssh, node, 'systemctl --user restart', `systemctl --user restart ${unit}`);
       else if (restartSupervisor) {
-        await run(ssh, node, 'restarting the supervisor', `cd ${shq(dir)} && sp=$(cat supervisor.pid) && kill -TERM "$sp" && while kill -0 "$sp" 2>/dev/null; do sleep 0.1; done; setsid sh ./supervise.sh </dev/null >/dev/null 2>&1 &`);
+        await run(
+          ssh,
+          node,
+          'restarting the supervisor',
+          `cd ${shq(dir)} && sp=$(cat supervisor.pid) && kill -TERM "$sp" && while kill -0 "$sp" 2>/dev/null; do sleep 0.1; done; setsid sh ./supervise.sh </dev/null >/dev/null 2>&1 &`,
+        );
       } else await run(ssh, node, 'restarting the agent', `kill -TERM "$(cat ${shq(`${dir}/agent.pid`)})"`);
       result.agentPid = await waitListening('restart');
       report('changed', `restarted: pid ${runningPid || '?'} -> ${result.agentPid} (tasks keep running; the new agent adopts them), ${how}, log ${log}`);

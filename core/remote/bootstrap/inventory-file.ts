@@ -20,7 +20,8 @@ function pick(o: Raw, camel: string): unknown {
 function int(v: unknown, dflt: number, where: string, file: string): number {
   if (v === undefined || v === null) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new BatonError('BAD_INPUT', `${file}: ${where} ${JSON.stringify(v)} is not a port`, { where: `${file}: ${where}` });
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new BatonError('BAD_INPUT', `${file}: ${where} ${JSON.stringify(v)} is not a port`, { where: `${file}: ${where}` });
   return n;
 }
 
@@ -31,7 +32,8 @@ function str(v: unknown, dflt: string): string {
 export function nodeOf(raw: Raw, index: number, file: string): InventoryNode {
   const name = str(raw.name, '');
   const at = `nodes[${index}]${name ? ` (${name})` : ''}`;
-  if (!NAME_RE.test(name)) throw new BatonError('BAD_INPUT', `${file}: ${at}.name ${JSON.stringify(name)}: lower-case letters, digits, - _ .`, { where: `${file}: ${at}.name` });
+  if (!NAME_RE.test(name))
+    throw new BatonError('BAD_INPUT', `${file}: ${at}.name ${JSON.stringify(name)}: lower-case letters, digits, - _ .`, { where: `${file}: ${at}.name` });
   const host = str(raw.host, '');
   if (!host) throw new BatonError('BAD_INPUT', `${file}: ${at}.host is missing`, { where: `${file}: ${at}.host` });
   const ssh = (raw.ssh ?? {}) as Raw;
@@ -81,7 +83,10 @@ export function selectNodes(nodes: InventoryNode[], names: string[], file: strin
   if (!names.length) return nodes;
   return names.map((n) => {
     const found = nodes.find((x) => x.name === n);
-    if (!found) throw new BatonError('NOT_FOUND', `node ${n} is not in the inventory ${file} (it lists ${nodes.map((x) => x.name).join(', ') || 'none'})`, { where: file });
+    if (!found)
+      throw new BatonError('NOT_FOUND', `node ${n} is not in the inventory ${file} (it lists ${nodes.map((x) => x.name).join(', ') || 'none'})`, {
+        where: file,
+      });
     return found;
   });
 }

@@ -81,7 +81,9 @@ export function makeRelease(root: string, cacheDir: string): Release {
     fs.writeFileSync(list, files.join('\n') + '\n');
     const tmp = `${tarball}.${process.pid}.tmp`;
     try {
-      execFileSync('tar', ['-czf', tmp, '-C', root, '--no-recursion', '--owner=0', '--group=0', '--numeric-owner', '-T', list], { stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync('tar', ['-czf', tmp, '-C', root, '--no-recursion', '--owner=0', '--group=0', '--numeric-owner', '-T', list], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       fs.renameSync(tmp, tarball);
     } catch (e) {
       fs.rmSync(tmp, { force: true });

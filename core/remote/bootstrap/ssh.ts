@@ -28,7 +28,13 @@ function expandHome(file: string): string {
   return file.startsWith('~/') ? path.join(os.homedir(), file.slice(2)) : file;
 }
 
-function nodeError(node: InventoryNode, reason: string, code: 'UNAVAILABLE' | 'UNAUTHENTICATED', message: string, extra: Record<string, string> = {}): BatonError {
+function nodeError(
+  node: InventoryNode,
+  reason: string,
+  code: 'UNAVAILABLE' | 'UNAUTHENTICATED',
+  message: string,
+  extra: Record<string, string> = {},
+): BatonError {
   return new BatonError(code, `node ${node.name} (${node.ssh.user}@${node.host}:${node.ssh.port}): ${message}`, {
     node: node.name,
     where: 'ssh',
@@ -82,12 +88,16 @@ export function connectSsh(node: InventoryNode, opts: { timeoutMs?: number } = {
     try {
       config.privateKey = fs.readFileSync(keyFile);
     } catch (e) {
-      return Promise.reject(new BatonError('BAD_INPUT', `node ${node.name}: ssh key ${keyFile}: ${(e as Error).message}`, { node: node.name, where: 'ssh.key' }));
+      return Promise.reject(
+        new BatonError('BAD_INPUT', `node ${node.name}: ssh key ${keyFile}: ${(e as Error).message}`, { node: node.name, where: 'ssh.key' }),
+      );
     }
   } else if (process.env.SSH_AUTH_SOCK) {
     config.agent = process.env.SSH_AUTH_SOCK;
   } else {
-    return Promise.reject(new BatonError('BAD_INPUT', `node ${node.name}: no ssh.key in the inventory and no ssh agent (SSH_AUTH_SOCK)`, { node: node.name, where: 'ssh.key' }));
+    return Promise.reject(
+      new BatonError('BAD_INPUT', `node ${node.name}: no ssh.key in the inventory and no ssh agent (SSH_AUTH_SOCK)`, { node: node.name, where: 'ssh.key' }),
+    );
   }
 
   const client = new Client();

@@ -45,9 +45,13 @@ export async function initCa(home: string, opts: { commonName?: string; days?: n
   privateDir(pkiDir(home), 'pki folder');
   const files = caFiles(home);
   if (fs.existsSync(files.cert) || fs.existsSync(files.key)) {
-    throw new BatonError('BAD_INPUT', `a CA exists already in ${pkiDir(home)} (ca.crt, ca.key): to replace it, follow "Rotating certificates" in docs/security.md`, {
-      where: files.cert,
-    });
+    throw new BatonError(
+      'BAD_INPUT',
+      `a CA exists already in ${pkiDir(home)} (ca.crt, ca.key): to replace it, follow "Rotating certificates" in docs/security.md`,
+      {
+        where: files.cert,
+      },
+    );
   }
   const ca = await makeCa(opts.commonName ?? 'Baton cluster CA', opts.days ?? CA_DAYS);
   writeFile(files.key, ca.key, 0o600);
@@ -65,7 +69,8 @@ export function loadCa(home: string): PemPair {
 
 /** Issues (or re-issues: the old files are replaced) a certificate of `kind` named `name`. */
 export async function issue(home: string, kind: IdentityKind, name: string, hosts: string[], days = LEAF_DAYS): Promise<IssuedFiles> {
-  if (!IDENTITY_KINDS.includes(kind)) throw new BatonError('BAD_INPUT', `certificate kind ${JSON.stringify(kind)}: controller, node or user`, { where: 'kind' });
+  if (!IDENTITY_KINDS.includes(kind))
+    throw new BatonError('BAD_INPUT', `certificate kind ${JSON.stringify(kind)}: controller, node or user`, { where: 'kind' });
   const files = issuedFiles(home, kind, name);
   const ca = loadCa(home);
   const pair = await signLeaf(ca, { identity: { kind, name }, hosts, days });

@@ -93,7 +93,8 @@ export async function signLeaf(ca: PemPair, req: LeafRequest): Promise<PemPair> 
   const names: { type: 'url' | 'dns' | 'ip'; value: string }[] = [];
   if (req.identity) names.push({ type: 'url', value: identityUri(req.identity.kind, req.identity.name) });
   names.push(...sanOfHosts(req.hosts));
-  const usages = req.usages ?? (req.identity ? (EXTENDED_KEY_USAGE[req.identity.kind].split(',') as ('serverAuth' | 'clientAuth')[]) : ['serverAuth', 'clientAuth']);
+  const usages =
+    req.usages ?? (req.identity ? (EXTENDED_KEY_USAGE[req.identity.kind].split(',') as ('serverAuth' | 'clientAuth')[]) : ['serverAuth', 'clientAuth']);
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),

@@ -44,7 +44,8 @@ describe('baton node bootstrap over ssh', { timeout: 600_000 }, () => {
     };
   };
   const writeInventory = (file: string, nodes: object[]) => fs.writeFileSync(file, JSON.stringify({ nodes }, null, 2)); // JSON is YAML
-  const bootstrap = (args: string[], file = inventory) => baton(home, ['node', ...args, '--inventory', file, '--install-root', hosts.installRoot], { timeoutMs: 300_000 });
+  const bootstrap = (args: string[], file = inventory) =>
+    baton(home, ['node', ...args, '--inventory', file, '--install-root', hosts.installRoot], { timeoutMs: 300_000 });
   const results = async (args: string[], file = inventory): Promise<HostResultDoc[]> => {
     const r = await bootstrap([...args, '--json'], file);
     return JSON.parse(r.stdout) as HostResultDoc[];
@@ -54,7 +55,9 @@ describe('baton node bootstrap over ssh', { timeout: 600_000 }, () => {
   before(async () => {
     // host-4: a PATH without Node.js; host-5: a `node` that is too old
     hosts = await startSshHosts([{}, {}, {}, { node: 'missing' }, { node: 'old' }]);
-    process.stdout.write(`# ssh test hosts: ${hosts.mode === 'netns' ? 'one network namespace each' : 'loopback addresses (network namespaces could not be made)'}: ${hosts.hosts.map((h) => `${h.address}:${h.sshPort}`).join(', ')}\n`);
+    process.stdout.write(
+      `# ssh test hosts: ${hosts.mode === 'netns' ? 'one network namespace each' : 'loopback addresses (network namespaces could not be made)'}: ${hosts.hosts.map((h) => `${h.address}:${h.sshPort}`).join(', ')}\n`,
+    );
     home = tempHome();
     inventory = path.join(home, 'nodes.yaml');
     writeInventory(inventory, [node('n1', 0, { labels: { zone: 'upstream' } }), node('n2', 1), node('n3', 2)]);
@@ -138,7 +141,10 @@ describe('baton node bootstrap over ssh', { timeout: 600_000 }, () => {
     const wrongKnown = path.join(dir, 'known_hosts.wrong');
     const h1 = hosts.hosts[0]!;
     const h2 = hosts.hosts[1]!;
-    fs.writeFileSync(wrongKnown, `${h1.sshPort === 22 ? h1.address : `[${h1.address}]:${h1.sshPort}`} ${h2.hostKeyType} ${h2.hostKeyBlob.toString('base64')}\n`);
+    fs.writeFileSync(
+      wrongKnown,
+      `${h1.sshPort === 22 ? h1.address : `[${h1.address}]:${h1.sshPort}`} ${h2.hostKeyType} ${h2.hostKeyBlob.toString('base64')}\n`,
+    );
     const emptyKnown = path.join(dir, 'known_hosts.empty');
     fs.writeFileSync(emptyKnown, '');
     // a tiny tmpfs on one install folder: the release does not fit
@@ -186,7 +192,14 @@ describe('baton node bootstrap over ssh', { timeout: 600_000 }, () => {
   it('runs a daq-chain across the bootstrapped agents over mutual TLS, and an upgrade keeps its tasks', async () => {
     const ctlPort = hosts.mode === 'netns' ? 7800 : 0;
     const pki = path.join(home, 'pki');
-    const tlsFlags = ['--tls-cert', path.join(pki, 'controller', 'ctl.crt'), '--tls-key', path.join(pki, 'controller', 'ctl.key'), '--tls-ca', path.join(pki, 'ca.crt')];
+    const tlsFlags = [
+      '--tls-cert',
+      path.join(pki, 'controller', 'ctl.crt'),
+      '--tls-key',
+      path.join(pki, 'controller', 'ctl.key'),
+      '--tls-ca',
+      path.join(pki, 'ca.crt'),
+    ];
     const agents = hosts.hosts.slice(0, 3).flatMap((h) => ['--agent', `${h.address}:${h.agentPort}`]);
     controller = spawn(process.execPath, [BATON, '--token', TOKEN, ...tlsFlags, 'controller', '--listen', `${hosts.localAddress}:${ctlPort}`, ...agents], {
       env: cleanEnv(path.join(home, 'ctl-home')),
