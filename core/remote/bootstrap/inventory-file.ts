@@ -62,6 +62,9 @@ export function nodeOf(raw: Raw, index: number, file: string): InventoryNode {
 /** The nodes of an inventory file. */
 export function readInventoryFile(file: string): InventoryNode[] {
   let doc: unknown;
+  if (!fs.existsSync(file)) {
+    throw new BatonError('NOT_FOUND', `no inventory at ${file}: write one (docs/remote-nodes.md, "The inventory") or give --inventory FILE`, { where: file });
+  }
   try {
     doc = parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
