@@ -3,7 +3,8 @@
 // identity (a SAN URI) and the host names the peer dials. No ASN.1 by hand, no openssl command.
 import { webcrypto, randomBytes, X509Certificate as NodeX509 } from 'node:crypto';
 import { isIP } from 'node:net';
-import './reflect-metadata.js';
+// @peculiar/x509 builds on tsyringe, which needs the Reflect metadata API loaded first
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { BatonError } from '../../model/errors.js';
 import { EXTENDED_KEY_USAGE, identityUri, type IdentityKind } from '../../rpc/identity.js';
