@@ -3,10 +3,10 @@
 // labelled with its node. Figures come from each agent's last heartbeat (node and task cpu and
 // memory, channel counters), so a scrape reads no /proc of its own; the event-loop delay is
 // measured over the time between two scrapes by a monitor of its own (loop-lag.ts).
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import { BatonError } from '../model/errors.js';
 import { TASK_STATES } from '../model/states.js';
-import { parseMetricsListen, serveMetrics, type MetricsEndpoint } from '../rpc/metrics-endpoint.js';
+import { parseMetricsListen, processMetrics, serveMetrics, type MetricsEndpoint } from '../rpc/metrics-endpoint.js';
 import type { Agent } from './agent.js';
 import { LoopLagMonitor } from './loop-lag.js';
 import { nodeMetrics } from './process/metrics.js';
@@ -121,7 +121,7 @@ export class AgentMetrics {
     agents: readonly Agent[],
     private readonly options: Required<AgentMetricsOptions>,
   ) {
-    collectDefaultMetrics({ register: this.registry, prefix: 'baton_agent_' });
+    processMetrics(this.registry, 'baton_agent_');
     registerGauges(agents, this.registry, options.taskLabelLimit);
     // the delay since the previous scrape: what starved the loop between two scrapes shows
     let lag = { p99Ms: 0, maxMs: 0 };

@@ -2,6 +2,7 @@
 // exposition format of whatever registry it is given; nothing else is served. The controller and
 // the agents each start one when asked (--metrics-listen); it reads their state, never changes it.
 import http from 'node:http';
+import { collectDefaultMetrics, type Registry } from 'prom-client';
 import type { AddressInfo } from 'node:net';
 import { BatonError } from '../model/errors.js';
 import { parseAddress } from './address.js';
@@ -18,6 +19,16 @@ export interface MetricsEndpoint {
   /** http://host:port/metrics */
   url: string;
   stop(): Promise<void>;
+}
+
+/** prom-client's gauges of a process that end in _total, which promtool refuses (the count of
+ *  handles and requests by type stays, under the names without _total) */
+const GAUGES_NAMED_TOTAL = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+/** The process's own series (cpu, memory, heap, GC, event-loop delay), named `${prefix}...`. */
+export function processMetrics(registry: Registry, prefix: string): void {
+  collectDefaultMetrics({ register: registry, prefix });
+  for (const name of GAUGES_NAMED_TOTAL) registry.removeSingleMetric(`${prefix}${name}`);
 }
 
 /** Checks a metrics listen address (host:port; port 0 for any free one) without listening. */

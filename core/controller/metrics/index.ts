@@ -2,9 +2,9 @@
 // controllers may share a process: tests, embedders), served on --metrics-listen. Everything is
 // read from the controller's memory at scrape time or counted from its stored events; the only
 // code on a hot path is the store timing and one counter per Control call.
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { BatonError } from '../../model/errors.js';
-import { parseMetricsListen, serveMetrics, type MetricsEndpoint } from '../../rpc/metrics-endpoint.js';
+import { parseMetricsListen, processMetrics, serveMetrics, type MetricsEndpoint } from '../../rpc/metrics-endpoint.js';
 import type { Store } from '../../store/store.js';
 import type { ControllerCore } from '../core.js';
 import { registerCallMetrics } from './calls.js';
@@ -31,7 +31,7 @@ export class ControllerMetrics {
   /** Checks the listen address at once, before the controller opens anything. */
   constructor(private readonly listen: string) {
     parseMetricsListen(listen, 'metrics listen');
-    collectDefaultMetrics({ register: this.registry, prefix: 'baton_controller_' });
+    processMetrics(this.registry, 'baton_controller_');
   }
 
   /** The store, timed (baton_store_operation_seconds). */

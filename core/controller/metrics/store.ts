@@ -33,7 +33,8 @@ export function timedStore(store: Store, registry: Registry): Store {
             end();
             throw e;
           }
-          if (result instanceof Promise) result.then(end, end);
+          // the timer's end takes labels as its argument: never hand it the promise's value
+          if (result instanceof Promise) result.then(() => void end(), () => void end());
           else end();
           return result;
         };
