@@ -77,11 +77,29 @@ function registerGauges(agents: readonly Agent[], registry: Registry, taskLabelL
   });
   // per task: cpu, memory and channel rates from the last heartbeat, bounded by the label limit
   const taskLabels = ['node', 'task'];
-  const cpu = new Gauge({ name: 'baton_agent_task_cpu_percent', help: 'Task cpu, percent of one core', labelNames: taskLabels, registers, collect: () => fill() });
+  const cpu = new Gauge({
+    name: 'baton_agent_task_cpu_percent',
+    help: 'Task cpu, percent of one core',
+    labelNames: taskLabels,
+    registers,
+    collect: () => fill(),
+  });
   const memory = new Gauge({ name: 'baton_agent_task_memory_bytes', help: 'Task resident memory', labelNames: taskLabels, registers, collect: () => fill() });
   const channelLabels = ['node', 'task', 'channel'];
-  const messages = new Gauge({ name: 'baton_agent_channel_messages_per_second', help: 'Messages per second a task counts on a channel', labelNames: channelLabels, registers, collect: () => fill() });
-  const bytes = new Gauge({ name: 'baton_agent_channel_bytes_per_second', help: 'Bytes per second a task counts on a channel', labelNames: channelLabels, registers, collect: () => fill() });
+  const messages = new Gauge({
+    name: 'baton_agent_channel_messages_per_second',
+    help: 'Messages per second a task counts on a channel',
+    labelNames: channelLabels,
+    registers,
+    collect: () => fill(),
+  });
+  const bytes = new Gauge({
+    name: 'baton_agent_channel_bytes_per_second',
+    help: 'Bytes per second a task counts on a channel',
+    labelNames: channelLabels,
+    registers,
+    collect: () => fill(),
+  });
   let filledAt = -1;
   function fill(): void {
     const now = Date.now();

@@ -7,9 +7,19 @@ import { fmtBytes, fmtDuration, table } from './output.js';
 const fmtCount = (n: number) => (n < 10 && !Number.isInteger(n) ? n.toFixed(1) : Math.round(n).toLocaleString('en-US'));
 
 export function summaryLines(s: RunSummary): string[] {
-  const lines = [`summary:    over ${fmtDuration(s.durationMs)}, counted from ${s.countedFrom || 'run start'}${s.aggregated ? ' (per collection: more tasks than the label limit)' : ''}`];
+  const lines = [
+    `summary:    over ${fmtDuration(s.durationMs)}, counted from ${s.countedFrom || 'run start'}${s.aggregated ? ' (per collection: more tasks than the label limit)' : ''}`,
+  ];
   if (s.channels.length) {
-    const rows = s.channels.map((c) => [c.from, c.to, c.type, fmtCount(c.messages), fmtBytes(c.bytes), `${fmtCount(c.msgRate)}/s`, `${fmtBytes(c.byteRate)}/s`]);
+    const rows = s.channels.map((c) => [
+      c.from,
+      c.to,
+      c.type,
+      fmtCount(c.messages),
+      fmtBytes(c.bytes),
+      `${fmtCount(c.msgRate)}/s`,
+      `${fmtBytes(c.byteRate)}/s`,
+    ]);
     for (const l of table(['FROM', 'TO', 'TYPE', 'MESSAGES', 'BYTES', 'MSG RATE', 'BYTE RATE'], rows).split('\n')) lines.push(`  ${l}`);
   } else {
     lines.push('  channels   none');

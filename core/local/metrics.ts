@@ -34,7 +34,12 @@ export async function metricsFlags(name: string): Promise<{ argv: string[]; endp
 /** Writes local/prometheus.yml scraping every endpoint each second; returns its path. */
 export function writeScrapeConfig(home: string, endpoints: LocalEndpoint[]): string {
   const file = path.join(localDir(home), 'prometheus.yml');
-  const jobs = endpoints.map((e) => `  - job_name: ${JSON.stringify(`baton-${e.name}`)}\n    static_configs:\n      - targets: [${JSON.stringify(new URL(e.url).host)}]`);
-  fs.writeFileSync(file, `# written by baton local up: prometheus --config.file=${file}\nglobal:\n  scrape_interval: 1s\nscrape_configs:\n${jobs.join('\n')}\n`);
+  const jobs = endpoints.map(
+    (e) => `  - job_name: ${JSON.stringify(`baton-${e.name}`)}\n    static_configs:\n      - targets: [${JSON.stringify(new URL(e.url).host)}]`,
+  );
+  fs.writeFileSync(
+    file,
+    `# written by baton local up: prometheus --config.file=${file}\nglobal:\n  scrape_interval: 1s\nscrape_configs:\n${jobs.join('\n')}\n`,
+  );
   return file;
 }

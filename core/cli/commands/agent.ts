@@ -30,7 +30,10 @@ export function register(program: Command): void {
       'a controlled task that cannot reach its agent for this long leaves (0 = never); a restarted agent re-adopts its tasks within it',
       '5m',
     )
-    .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://host:port/metrics (off by default; port 0: any free port; one endpoint for all --count agents)')
+    .option(
+      '--metrics-listen <host:port>',
+      'serve Prometheus metrics at http://host:port/metrics (off by default; port 0: any free port; one endpoint for all --count agents)',
+    )
     .option('--metrics-port <port>', 'the same on 127.0.0.1: --metrics-listen 127.0.0.1:PORT')
     .option('--task-label-limit <n>', 'at most N tasks get labels of their own in metrics; past it, per collection', '200')
     .option('--ready-file <path>', 'write {pid, nodes: [{name, address}]} here once listening (local mode waits on it)')

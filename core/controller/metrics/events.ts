@@ -58,7 +58,8 @@ export function registerEventCounters(controller: ControllerCore, registry: Regi
   });
   const runs = new Counter({ name: 'baton_runs_total', help: 'Runs ended, by state (closed, aborted)', labelNames: ['state'], registers });
   // the transitions every series exists for from the start (0 rather than absent)
-  for (const outcome of ['ok', 'failed']) for (const t of ['DEPLOY', 'CONFIGURE', 'START_ACTIVITY', 'STOP_ACTIVITY', 'RESET', 'EXIT']) transitions.inc({ transition: t, outcome }, 0);
+  for (const outcome of ['ok', 'failed'])
+    for (const t of ['DEPLOY', 'CONFIGURE', 'START_ACTIVITY', 'STOP_ACTIVITY', 'RESET', 'EXIT']) transitions.inc({ transition: t, outcome }, 0);
   for (const state of ['closed', 'aborted']) runs.inc({ state }, 0);
 
   const taskLabel = (envId: string, name: string): string => {

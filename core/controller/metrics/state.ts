@@ -112,18 +112,46 @@ function registerNodeGauges(controller: ControllerCore, registry: Registry): voi
   perNode('baton_node_heartbeat_age_seconds', 'Time since the last heartbeat of the agent (a healthy agent: under 1 s)', (n) =>
     n.lastHeartbeatMs ? (Date.now() - n.lastHeartbeatMs) / 1000 : 0,
   );
-  perNode('baton_node_event_loop_lag_p99_seconds', "The agent's own event-loop delay over the second before its last heartbeat (p99)", (n) => n.loopLagMs / 1000);
+  perNode(
+    'baton_node_event_loop_lag_p99_seconds',
+    "The agent's own event-loop delay over the second before its last heartbeat (p99)",
+    (n) => n.loopLagMs / 1000,
+  );
   perNode('baton_node_tasks', 'Tasks placed on the node (live environments)', (n) => n.tasks.size);
 }
 
 function registerTaskGauges(controller: ControllerCore, registry: Registry): void {
   const registers = [registry];
   const taskLabels = ['env', 'task'];
-  const cpu = new Gauge({ name: 'baton_task_cpu_percent', help: 'Task cpu, percent of one core (summed per collection past the task label limit)', labelNames: taskLabels, registers, collect: () => fill() });
-  const memory = new Gauge({ name: 'baton_task_memory_bytes', help: 'Task resident memory (summed per collection past the task label limit)', labelNames: taskLabels, registers, collect: () => fill() });
+  const cpu = new Gauge({
+    name: 'baton_task_cpu_percent',
+    help: 'Task cpu, percent of one core (summed per collection past the task label limit)',
+    labelNames: taskLabels,
+    registers,
+    collect: () => fill(),
+  });
+  const memory = new Gauge({
+    name: 'baton_task_memory_bytes',
+    help: 'Task resident memory (summed per collection past the task label limit)',
+    labelNames: taskLabels,
+    registers,
+    collect: () => fill(),
+  });
   const edgeLabels = ['env', 'from', 'to'];
-  const messages = new Gauge({ name: 'baton_channel_messages_per_second', help: 'Messages per second on a channel edge (bind -> connect)', labelNames: edgeLabels, registers, collect: () => fill() });
-  const bytes = new Gauge({ name: 'baton_channel_bytes_per_second', help: 'Bytes per second on a channel edge (bind -> connect)', labelNames: edgeLabels, registers, collect: () => fill() });
+  const messages = new Gauge({
+    name: 'baton_channel_messages_per_second',
+    help: 'Messages per second on a channel edge (bind -> connect)',
+    labelNames: edgeLabels,
+    registers,
+    collect: () => fill(),
+  });
+  const bytes = new Gauge({
+    name: 'baton_channel_bytes_per_second',
+    help: 'Bytes per second on a channel edge (bind -> connect)',
+    labelNames: edgeLabels,
+    registers,
+    collect: () => fill(),
+  });
   // one pass over the tasks fills all four; prom-client calls collect() per metric, so the first
   // of them to be collected in a scrape computes and the others take what it left
   let filledAt = -1;

@@ -34,7 +34,11 @@ export function timedStore(store: Store, registry: Registry): Store {
             throw e;
           }
           // the timer's end takes labels as its argument: never hand it the promise's value
-          if (result instanceof Promise) result.then(() => void end(), () => void end());
+          if (result instanceof Promise)
+            result.then(
+              () => void end(),
+              () => void end(),
+            );
           else end();
           return result;
         };

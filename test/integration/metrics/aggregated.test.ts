@@ -21,7 +21,7 @@ before(async () => {
 after(() => stack?.stop());
 
 /** The value of the series `name{labels}` (labels in the order the endpoint prints them), or undefined. */
-function valueOf(text: string, series: string): number | undefined {
+function seriesValue(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
@@ -34,15 +34,15 @@ test('past the task label limit, tasks and channels are counted per collection',
   const text = await waitFor(
     async () => {
       const t = await scrape(stack.ctl.metricsUrl);
-      return (valueOf(t, `baton_channel_messages_per_second{env="${env.id}",from="readout-*:out",to="builder:in"}`) ?? 0) > 0 && t;
+      return (seriesValue(t, `baton_channel_messages_per_second{env="${env.id}",from="readout-*:out",to="builder:in"}`) ?? 0) > 0 && t;
     },
     15_000,
     'the readouts counted as one collection',
   );
-  assert.equal(valueOf(text, `baton_environment_tasks_aggregated{env="${env.id}"}`), 1);
+  assert.equal(seriesValue(text, `baton_environment_tasks_aggregated{env="${env.id}"}`), 1);
   assert.doesNotMatch(text, /task="readout-\d"/, 'no series names a single readout');
   assert.doesNotMatch(text, /from="readout-\d:out"/);
-  assert.ok((valueOf(text, `baton_task_memory_bytes{env="${env.id}",task="readout-*"}`) ?? 0) > 0, 'the readouts memory, summed');
+  assert.ok((seriesValue(text, `baton_task_memory_bytes{env="${env.id}",task="readout-*"}`) ?? 0) > 0, 'the readouts memory, summed');
 
   // a readout killed: the environment goes to ERROR, its run is aborted with a summary
   await new Promise((r) => setTimeout(r, 1200));
@@ -68,12 +68,12 @@ test('past the task label limit, tasks and channels are counted per collection',
   const after = await waitFor(
     async () => {
       const t = await scrape(stack.ctl.metricsUrl);
-      return valueOf(t, 'baton_runs_total{state="aborted"}') === 1 && t;
+      return seriesValue(t, 'baton_runs_total{state="aborted"}') === 1 && t;
     },
     10_000,
     'the aborted run counted',
   );
-  assert.ok((valueOf(after, `baton_task_exits_total{env="${env.id}",reason="signal"}`) ?? 0) >= 1, 'the kill counted as an exit by signal');
+  assert.ok((seriesValue(after, `baton_task_exits_total{env="${env.id}",reason="signal"}`) ?? 0) >= 1, 'the kill counted as an exit by signal');
   await mustControl(stack.client, env.id, 'EXIT');
 });
 
@@ -96,13 +96,13 @@ roles:
   const text = await waitFor(
     async () => {
       const t = await scrape(stack.ctl.metricsUrl);
-      return valueOf(t, `baton_transition_failures_total{transition="CONFIGURE",code="${code}"}`) === 1 && t;
+      return seriesValue(t, `baton_transition_failures_total{transition="CONFIGURE",code="${code}"}`) === 1 && t;
     },
     10_000,
     `CONFIGURE counted as failed with ${code}`,
   );
-  assert.equal(valueOf(text, 'baton_transitions_total{transition="CONFIGURE",outcome="failed"}'), 1);
-  assert.equal(valueOf(text, 'baton_grpc_calls_total{method="GetRun",code="NOT_FOUND"}'), 1);
+  assert.equal(seriesValue(text, 'baton_transitions_total{transition="CONFIGURE",outcome="failed"}'), 1);
+  assert.equal(seriesValue(text, 'baton_grpc_calls_total{method="GetRun",code="NOT_FOUND"}'), 1);
 });
 
 test('a metrics listen address that is not host:port is refused before anything starts', async (t) => {

@@ -51,9 +51,7 @@ export function RunSummaryView({ summary }: { summary: RunSummary | undefined })
         <p className="muted">No channels.</p>
       )}
       <p aria-label="Restarts">
-        {summary.restartsTotal
-          ? `Restarts: ${summary.restartsTotal} (${summary.restarts.map((r) => `${r.task} ${r.restarts}`).join(', ')})`
-          : 'Restarts: none'}
+        {summary.restartsTotal ? `Restarts: ${summary.restartsTotal} (${summary.restarts.map((r) => `${r.task} ${r.restarts}`).join(', ')})` : 'Restarts: none'}
       </p>
     </>
   );
