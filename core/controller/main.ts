@@ -24,8 +24,7 @@ import { resolvePolicy } from '../workflow/policy.js';
 import { privateDir, privateFiles } from '../model/private-files.js';
 import { isWorkerLoader } from './workers/loader.js';
 import { DEFAULTS, type ControllerHandle, type ControllerOptions } from './options.js';
-import { checkTaskLabelLimit, ControllerMetrics, DEFAULT_TASK_LABEL_LIMIT } from './metrics/index.js';
-import { setTaskLabelLimit } from './metrics/labels.js';
+import { checkTaskLabelLimit, ControllerMetrics, DEFAULT_TASK_LABEL_LIMIT, setTaskLabelLimit } from './metrics/index.js';
 
 export type { ControllerHandle, ControllerOptions } from './options.js';
 
@@ -120,7 +119,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     restoreClaims(controller);
     const port = tls && listen.kind === 'tcp' ? await bindTls(server, listen.grpc, serverCredentials(listen, tls)) : await bind(server, listen.grpc);
     controller.address = listen.kind === 'unix' ? `unix://${listen.path}` : `${listen.host}:${port}`;
-    metricsUrl = await metrics?.serve(controller, taskLabelLimit);
+    metricsUrl = await metrics?.serve(controller);
   } catch (e) {
     server.forceShutdown();
     await metrics?.stop();

@@ -9,11 +9,10 @@ import type { Store } from '../../store/store.js';
 import type { ControllerCore } from '../core.js';
 import { registerCallMetrics } from './calls.js';
 import { registerEventCounters } from './events.js';
-import { setTaskLabelLimit } from './labels.js';
 import { registerStateGauges } from './state.js';
 import { timedStore } from './store.js';
 
-export { DEFAULT_TASK_LABEL_LIMIT } from './labels.js';
+export { DEFAULT_TASK_LABEL_LIMIT, setTaskLabelLimit } from './labels.js';
 
 /** Checks ControllerOptions.taskLabelLimit (a whole number, 0 or more). */
 export function checkTaskLabelLimit(limit: number): number {
@@ -40,8 +39,7 @@ export class ControllerMetrics {
   }
 
   /** Registers the controller's series and serves them; returns the URL. */
-  async serve(controller: ControllerCore, taskLabelLimit: number): Promise<string> {
-    setTaskLabelLimit(controller, taskLabelLimit);
+  async serve(controller: ControllerCore): Promise<string> {
     registerStateGauges(controller, this.registry);
     registerCallMetrics(controller, this.registry);
     this.stopCounting = registerEventCounters(controller, this.registry);
