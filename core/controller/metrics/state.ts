@@ -12,14 +12,14 @@ import { collectionOf, perTaskEnvs, taskLabelLimit } from './labels.js';
 
 type Labels = Record<string, string>;
 
-/** Sums values per label set (several tasks of one collection fall on one series). */
+/** Sums values per series (several tasks of one collection fall on one series): `key` names the
+ *  series, `labels` makes its label set the first time only. */
 class Sums {
   private readonly rows = new Map<string, { labels: Labels; value: number }>();
-  add(labels: Labels, value: number): void {
-    const key = JSON.stringify(labels);
+  add(key: string, labels: () => Labels, value: number): void {
     const row = this.rows.get(key);
     if (row) row.value += value;
-    else this.rows.set(key, { labels, value });
+    else this.rows.set(key, { labels: labels(), value });
   }
   setOn(gauge: Gauge): void {
     gauge.reset();
@@ -168,15 +168,20 @@ function registerTaskGauges(controller: ControllerCore, registry: Registry): voi
       const label = perTask.has(env) ? (role: string) => role : collectionOf;
       for (const t of env.active) {
         if (!t.launched) continue;
-        const labels = { env: env.id, task: label(t.name) };
-        cpuSums.add(labels, t.cpu);
-        memorySums.add(labels, t.rss);
+        const task = label(t.name);
+        const key = `${env.id}\u0000${task}`;
+        const labels = () => ({ env: env.id, task });
+        cpuSums.add(key, labels, t.cpu);
+        memorySums.add(key, labels, t.rss);
       }
       if (!env.expanded.channels?.length) continue;
       for (const edge of channelGraph(env).edges) {
-        const labels = { env: env.id, from: `${label(edge.from!.role)}:${edge.from!.channel}`, to: `${label(edge.to!.role)}:${edge.to!.channel}` };
-        messageSums.add(labels, edge.msgRate);
-        byteSums.add(labels, edge.byteRate);
+        const from = `${label(edge.from!.role)}:${edge.from!.channel}`;
+        const to = `${label(edge.to!.role)}:${edge.to!.channel}`;
+        const key = `${env.id}\u0000${from}\u0000${to}`;
+        const labels = () => ({ env: env.id, from, to });
+        messageSums.add(key, labels, edge.msgRate);
+        byteSums.add(key, labels, edge.byteRate);
       }
     }
     cpuSums.setOn(cpu);
