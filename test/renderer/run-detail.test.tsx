@@ -57,7 +57,7 @@ describe('RunDetail', () => {
     const table = screen.getByRole('table', { name: 'Channels' });
     const cells = [...table.querySelectorAll('tbody td')].map((td) => td.textContent);
     expect(cells).toEqual(['readout-0:out', 'builder:in', 'push', '5,400,000', '5.1 GiB', '1.0k msg/s', '1000 KiB/s']);
-    expect(screen.getByLabelText('Restarts').textContent).toBe('Restarts: 2 (qc 2)');
+    expect(screen.getByText('Restarts', { selector: 'dt' }).nextElementSibling!.textContent).toBe('2 (qc 2)');
   });
 
   it('says when a run has no summary (open, or older than summaries)', () => {

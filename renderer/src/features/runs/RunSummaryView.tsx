@@ -50,9 +50,12 @@ export function RunSummaryView({ summary }: { summary: RunSummary | undefined })
       ) : (
         <p className="muted">No channels.</p>
       )}
-      <p aria-label="Restarts">
-        {summary.restartsTotal ? `Restarts: ${summary.restartsTotal} (${summary.restarts.map((r) => `${r.task} ${r.restarts}`).join(', ')})` : 'Restarts: none'}
-      </p>
+      <dl className="fields">
+        <div>
+          <dt>Restarts</dt>
+          <dd>{summary.restartsTotal ? `${summary.restartsTotal} (${summary.restarts.map((r) => `${r.task} ${r.restarts}`).join(', ')})` : 'none'}</dd>
+        </div>
+      </dl>
     </>
   );
 }
