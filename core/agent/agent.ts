@@ -36,6 +36,9 @@ export class Agent {
   private stopped = false;
   readonly ownership: Ownership;
   private readonly loopLag = new LoopLagMonitor();
+  /** the last heartbeat sent (null: none yet): the metrics endpoint (metrics.ts) reads its figures
+   *  rather than sampling /proc a second time */
+  lastHeartbeat: Heartbeat | null = null;
 
   constructor(readonly options: ResolvedOptions) {
     this.sim = new SimDriver(options, this.outbox);
@@ -76,6 +79,11 @@ export class Agent {
     if (this.session !== s) return;
     this.session = null;
     this.outbox.setWriter(null);
+  }
+
+  /** a controller's session is attached */
+  get connected(): boolean {
+    return this.session !== null;
   }
 
   isCurrent(s: SessionLike): boolean {
@@ -138,6 +146,7 @@ export class Agent {
       loopLagMaxMs: lag.maxMs,
     };
     this.outbox.send({ msg: { $case: 'heartbeat', heartbeat: hb } });
+    this.lastHeartbeat = hb;
   }
 
   // ---- commands ----

@@ -7,10 +7,19 @@ import { Agent } from './agent.js';
 import { resolveOptions, type AgentHandle, type AgentOptions } from './options.js';
 import { serve } from './server.js';
 import { privateDir } from '../model/private-files.js';
+import { AgentMetrics, checkAgentMetricsOptions, type AgentMetricsOptions } from './metrics.js';
 
 export type { AgentHandle, AgentOptions, TlsFiles } from './options.js';
 
 export async function startAgent(opts: AgentOptions): Promise<AgentHandle> {
+  const metricsOptions = opts.metricsListen ? checkAgentMetricsOptions({ listen: opts.metricsListen, taskLabelLimit: opts.taskLabelLimit }) : null;
+  const { agent, handle } = await startOne(opts);
+  if (!metricsOptions) return handle;
+  return withMetrics([agent], [handle], metricsOptions).then((h) => h[0]!);
+}
+
+/** One agent, without a metrics endpoint. */
+async function startOne(opts: AgentOptions): Promise<{ agent: Agent; handle: AgentHandle }> {
   const options = resolveOptions(opts);
   assertSafeListen(options.listen, !!options.tls, `agent ${options.name}`);
   // the home holds task logs, state and sockets: the agent user's only, whatever the umask
@@ -25,7 +34,7 @@ export async function startAgent(opts: AgentOptions): Promise<AgentHandle> {
     throw e;
   }
   let stopping: Promise<void> | null = null;
-  return {
+  const handle: AgentHandle = {
     name: options.name,
     address: served.address,
     stop(so?: { killTasks?: boolean }) {
@@ -36,6 +45,29 @@ export async function startAgent(opts: AgentOptions): Promise<AgentHandle> {
       return stopping;
     },
   };
+  return { agent, handle };
+}
+
+/** One metrics endpoint for these agents; it stops with the last of them. */
+async function withMetrics(agents: Agent[], handles: AgentHandle[], options: Required<AgentMetricsOptions>): Promise<AgentHandle[]> {
+  const metrics = new AgentMetrics(agents, options);
+  let metricsUrl: string;
+  try {
+    metricsUrl = await metrics.serve();
+  } catch (e) {
+    await metrics.stop();
+    await Promise.all(handles.map((h) => h.stop({ killTasks: false })));
+    throw e;
+  }
+  let running = handles.length;
+  return handles.map((h) => ({
+    ...h,
+    metricsUrl,
+    async stop(so?: { killTasks?: boolean }) {
+      await h.stop(so);
+      if (--running === 0) await metrics.stop();
+    },
+  }));
 }
 
 export interface SimAgentsOptions extends Omit<AgentOptions, 'name' | 'listen' | 'sim'> {
@@ -52,6 +84,7 @@ export interface SimAgentsOptions extends Omit<AgentOptions, 'name' | 'listen' |
 /** `count` simulated agents in this process, each its own gRPC server; all tasks run on the sim driver. */
 export async function startSimAgents(count: number, opts: SimAgentsOptions): Promise<AgentHandle[]> {
   if (!Number.isInteger(count) || count < 0) throw new BatonError('BAD_INPUT', `sim agent count ${count} is not a whole number`, { where: 'count' });
+  const metricsOptions = opts.metricsListen ? checkAgentMetricsOptions({ listen: opts.metricsListen, taskLabelLimit: opts.taskLabelLimit }) : null;
   const prefix = opts.prefix ?? 'sim';
   const isTcp = /^(\[[^\]]+\]|[^:/]+):\d+$/.test(opts.listen);
   const dir = isTcp ? '' : opts.listen.replace(/^unix:(\/\/)?/, '');
@@ -60,22 +93,29 @@ export async function startSimAgents(count: number, opts: SimAgentsOptions): Pro
   }
   const tcp = isTcp ? parseAddress(opts.listen, 'listen') : null;
   const listenFor = (i: number, name: string) => (tcp ? `${tcp.host}:${tcp.port === 0 ? 0 : tcp.port! + i - 1}` : `unix://${path.join(dir, `${name}.sock`)}`);
-  const handles: AgentHandle[] = [];
+  const started: { agent: Agent; handle: AgentHandle }[] = [];
+  const handles = () => started.map((s) => s.handle);
   try {
     // a few at a time: 350 servers binding at once is a needless spike
     for (let i = 1; i <= count; i += 25) {
-      const batch: Promise<AgentHandle>[] = [];
+      const batch: Promise<{ agent: Agent; handle: AgentHandle }>[] = [];
       for (let j = i; j < Math.min(count + 1, i + 25); j++) {
         const name = `${prefix}-${j}`;
-        const { prefix: _p, ...rest } = opts;
+        const { prefix: _p, metricsListen: _m, ...rest } = opts;
         void _p;
-        batch.push(startAgent({ ...rest, name, listen: listenFor(j, name), sim: true }));
+        void _m;
+        batch.push(startOne({ ...rest, name, listen: listenFor(j, name), sim: true }));
       }
-      handles.push(...(await Promise.all(batch)));
+      started.push(...(await Promise.all(batch)));
     }
   } catch (e) {
-    await Promise.all(handles.map((h) => h.stop()));
+    await Promise.all(handles().map((h) => h.stop()));
     throw e;
   }
-  return handles;
+  if (!metricsOptions) return handles();
+  return withMetrics(
+    started.map((s) => s.agent),
+    handles(),
+    metricsOptions,
+  );
 }

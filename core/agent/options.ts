@@ -35,11 +35,18 @@ export interface AgentOptions {
    *  never); default 300 s. A restarted agent re-adopts its tasks well inside this; a task whose
    *  agent never comes back ends instead of running on as an orphan. */
   orphanGraceMs?: number;
+  /** serve Prometheus metrics over HTTP on host:port (port 0: any free port); off when absent
+   *  (docs/observability.md). startSimAgents serves one endpoint for all its agents. */
+  metricsListen?: string;
+  /** at most this many tasks get a label of their own in the metrics (default 200) */
+  taskLabelLimit?: number;
 }
 
 export interface AgentHandle {
   name: string;
   address: string;
+  /** http://host:port/metrics when metricsListen was given (shared by the agents of startSimAgents) */
+  metricsUrl?: string;
   stop(opts?: { killTasks?: boolean }): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 // The --json shapes (docs/design.md, "Contracts"): an environment has id, state, runNumber (null
 // outside a run), workflow, tasks[] with id, name, role, state, node, pid, critical.
+import { summaryJson } from './run-summary.js';
 import type { ErrorDetailLike } from '../model/errors.js';
 import { detailFromProto } from '../rpc/errors.js';
 import type { ErrorDetail } from '../rpc/gen/common.js';
@@ -143,6 +144,7 @@ export function runRecordJson(r: Run) {
   return {
     ...runJson(r),
     comments: r.comments.map((x) => ({ user: x.user, timeMs: x.timeMs, text: x.text })),
+    summary: summaryJson(r.summary),
     config: c
       ? {
           workflow: c.workflow,

@@ -3,6 +3,7 @@
 // (--config: the controller then sends the rendered workflow too).
 import type { Run, RunConfig } from '../rpc/gen/control.js';
 import { fmtDuration, fmtTime } from './output.js';
+import { summaryLines } from './run-summary.js';
 
 function configLines(c: RunConfig, whole: boolean): string[] {
   const lines = [`configuration:`];
@@ -34,6 +35,7 @@ export function renderRunRecord(r: Run, opts: { wholeConfig: boolean; now?: numb
   lines.push(`  duration    ${fmtDuration((r.stoppedMs || now) - r.startedMs)}${r.stoppedMs ? '' : ' (open)'}`);
   lines.push(`  end reason  ${r.endReason || (r.stoppedMs ? '-' : '(open)')}`);
   lines.push(`  tasks       ${r.tasks}`);
+  if (r.summary) lines.push(...summaryLines(r.summary));
   if (r.config) lines.push(...configLines(r.config, opts.wholeConfig));
   lines.push(r.comments.length ? 'comments:' : 'comments: none');
   for (const c of r.comments) lines.push(`  ${fmtTime(c.timeMs)}  ${c.user}: ${c.text}`);

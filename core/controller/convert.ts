@@ -133,5 +133,6 @@ export function runToProto(r: RunRecord): Run {
     endReason: r.endReason ?? '',
     comments: [], // GetRun and CommentRun fill them
     config: undefined, // GetRun(with_config)
+    summary: undefined, // GetRun and CommentRun, once the run has ended
   };
 }

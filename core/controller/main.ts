@@ -24,6 +24,7 @@ import { resolvePolicy } from '../workflow/policy.js';
 import { privateDir, privateFiles } from '../model/private-files.js';
 import { isWorkerLoader } from './workers/loader.js';
 import { DEFAULTS, type ControllerHandle, type ControllerOptions } from './options.js';
+import { checkTaskLabelLimit, ControllerMetrics, DEFAULT_TASK_LABEL_LIMIT, setTaskLabelLimit } from './metrics/index.js';
 
 export type { ControllerHandle, ControllerOptions } from './options.js';
 
@@ -69,6 +70,8 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   // an agent this controller could not dial (a network address without TLS) fails the start, before
   // anything is opened or written
   for (const a of opts.agents ?? []) channelCredentials(parseAddress(a, 'agent address'), tls, 'agent address');
+  const taskLabelLimit = checkTaskLabelLimit(opts.taskLabelLimit ?? DEFAULT_TASK_LABEL_LIMIT);
+  const metrics = opts.metricsListen ? new ControllerMetrics(opts.metricsListen) : null;
   const root = packageRoot();
   const policy = opts.templatePolicy ?? CLOSED_POLICY;
   const dir = path.join(path.resolve(opts.home), 'controller');
@@ -77,7 +80,8 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   privateDir(dir, 'controller home');
   if (listen.kind === 'unix') await clearStaleSocket(listen.path!);
 
-  const store = openSqliteStore(path.join(dir, 'baton.db'));
+  const opened = openSqliteStore(path.join(dir, 'baton.db'));
+  const store = metrics ? metrics.timeStore(opened) : opened;
   privateFiles(dir, ['baton.db', 'baton.db-wal', 'baton.db-shm']);
   let id = await store.getMeta('controller_id');
   if (!id) {
@@ -102,9 +106,11 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     opts.loader ?? defaultLoader(root, opts.templateRepos, { policy, cacheDir: path.join(dir, 'template-cache') }),
   );
 
+  setTaskLabelLimit(controller, taskLabelLimit);
   const pool = new AgentPool(controller, tls);
   const server = createServer(controller, pool);
   let grace: NodeJS.Timeout | null = null;
+  let metricsUrl: string | undefined;
   try {
     await controller.events.init();
     await controller.users.load();
@@ -113,8 +119,10 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     restoreClaims(controller);
     const port = tls && listen.kind === 'tcp' ? await bindTls(server, listen.grpc, serverCredentials(listen, tls)) : await bind(server, listen.grpc);
     controller.address = listen.kind === 'unix' ? `unix://${listen.path}` : `${listen.host}:${port}`;
+    metricsUrl = await metrics?.serve(controller);
   } catch (e) {
     server.forceShutdown();
+    await metrics?.stop();
     await store.close();
     throw e;
   }
@@ -138,6 +146,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   return {
     id,
     address: controller.address,
+    metricsUrl,
     stop() {
       stopping ??= (async () => {
         controller.stopping = true;
@@ -154,6 +163,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
           });
         });
         pool.stop();
+        await metrics?.stop();
         if (isWorkerLoader(controller.loader)) await controller.loader.close();
         await controller.persist.close();
         await controller.events.close();

@@ -26,11 +26,19 @@ export interface ControllerOptions {
   tls?: TlsFiles;
   /** environments with more tasks than this get task.state summaries per agent batch (default 10000) */
   taskEventLimit?: number;
+  /** serve Prometheus metrics over HTTP on host:port (port 0: any free port); off when absent
+   *  (docs/observability.md) */
+  metricsListen?: string;
+  /** at most this many tasks get a label of their own in metrics and run summaries; the tasks of
+   *  environments past it are counted per collection (default 200) */
+  taskLabelLimit?: number;
 }
 
 export interface ControllerHandle {
   id: string;
   address: string;
+  /** http://host:port/metrics when metricsListen was given */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import type { EnvRuntime } from './model/env.js';
 import { detectorsOf } from './run-record/detectors.js';
 import { configSnapshot } from './run-record/snapshot.js';
 import { stopperOf } from './run-record/actor.js';
+import { noteRunBaseline, storeRunSummary } from './run-record/summary.js';
 
 /** runs opened whose START_ACTIVITY has not completed yet */
 const starting = new WeakSet<EnvRuntime>();
@@ -36,6 +37,7 @@ export async function openRun(controller: ControllerCore, env: EnvRuntime, opts:
   const n = await controller.store.nextRunNumber();
   env.runStartedMs = Date.now();
   env.runNumber = n;
+  noteRunBaseline(env);
   starting.add(env);
   const runType = runTypeFor(env, opts.runType);
   openRunTypes.set(env, runType);
@@ -136,4 +138,5 @@ export async function closeRun(
   } catch (e) {
     console.error(`baton controller: storing run ${n} failed: ${(e as Error).message}`);
   }
+  await storeRunSummary(controller, env, n, env.runStartedMs ? stopped - env.runStartedMs : 0);
 }

@@ -31,6 +31,10 @@ export interface LocalState {
   simAgents: (LocalProcess & { count: number; nodes: LocalNode[]; name?: string; argv?: string[] })[];
   /** the sim-farm environment created by `local up --sim-tasks K` */
   envId?: string;
+  /** the metrics endpoints of the stack's processes (absent: started with --no-metrics) */
+  metrics?: { name: string; url: string }[];
+  /** local/prometheus.yml, a scrape config for them */
+  prometheusConfig?: string;
 }
 
 export function readState(home: string): LocalState | null {

@@ -15,6 +15,7 @@ import { clearRuntimeFiles, readState, removeState, writeState, type LocalState 
 import { repairStack, type RestartedProcess } from './repair.js';
 import { ensureLocalUser, type LocalUser } from './user.js';
 import { privateDir } from '../model/private-files.js';
+import { metricsFlags, writeScrapeConfig, type LocalEndpoint } from './metrics.js';
 
 export type { UpProgress } from './readiness.js';
 
@@ -32,6 +33,8 @@ export interface LocalUpOptions {
   timeoutMs?: number;
   onProgress?: (p: UpProgress) => void;
   signal?: AbortSignal;
+  /** every process serves Prometheus metrics on a loopback port (default true) */
+  metrics?: boolean;
 }
 
 export interface LocalUpResult {
@@ -117,6 +120,13 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     // 1. agents: disjoint port ranges in 20000-64999 from a random start, so that two stacks on
     // one machine rarely probe the same ports (the agents probe each port before handing it out)
     const procs: AgentProc[] = [];
+    const endpoints: LocalEndpoint[] = [];
+    const metricsOf = async (name: string) => {
+      if (opts.metrics === false) return [];
+      const m = await metricsFlags(name);
+      endpoints.push(m.endpoint);
+      return m.argv;
+    };
     const argvOf = new Map<string, string[]>();
     const { block, first } = portBlocks(nAgents);
     const upstream = Math.ceil(nAgents / 2);
@@ -140,6 +150,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
         ports,
         '--ready-file',
         readyFile,
+        ...(await metricsOf(name)),
       ];
       const spawned = spawnBaton(argv, logPath(home, name), env);
       argvOf.set(name, argv);
@@ -167,6 +178,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
         labelsArg(labels),
         '--ready-file',
         readyFile,
+        ...(await metricsOf(name)),
       ];
       const spawned = spawnBaton(argv, logPath(home, name), env);
       argvOf.set(name, argv);
@@ -196,6 +208,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       '--trust-local-templates',
       '--http-hook-host',
       '*',
+      ...(await metricsOf('controller')),
     ];
     const ctl = spawnBaton(ctlArgv, logPath(home, 'controller'), env);
     started.push(ctl);
@@ -226,6 +239,10 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
           argv: argvOf.get(p.name),
         })),
     };
+    if (endpoints.length) {
+      state.metrics = endpoints;
+      state.prometheusConfig = writeScrapeConfig(home, endpoints);
+    }
     // written now, so that an interrupted `local up` can still be cleaned by `local down`
     writeState(home, state);
     progress({ step: 'controller', message: `starting the controller on ${ctlAddress}` });

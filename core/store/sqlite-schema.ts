@@ -187,3 +187,12 @@ export const RUN_RECORD_COLUMNS: [string, string, string][] = [
   ['runs', 'stopped_by', `TEXT NOT NULL DEFAULT ''`],
   ['runs', 'end_reason', `TEXT NOT NULL DEFAULT ''`],
 ];
+
+/** Run summaries (docs/observability.md): one JSON row per ended run, in a table of its own so
+ *  that the runs row stays small and the listing of runs never reads them. */
+export const RUN_SUMMARY_MIGRATION = `
+CREATE TABLE IF NOT EXISTS run_summaries (
+  run_number INTEGER PRIMARY KEY,
+  json TEXT NOT NULL
+);
+`;

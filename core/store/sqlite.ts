@@ -4,11 +4,12 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EnvRecord, EventRecord, IntentRecord, NodeRecord, Store, TaskRecord } from './store.js';
-import { AUDIT_MIGRATION, HOLDS_MIGRATION, INTENTS_MIGRATION, SCHEMA, SCHEMA_VERSION, USERS_MIGRATION } from './sqlite-schema.js';
+import { AUDIT_MIGRATION, HOLDS_MIGRATION, INTENTS_MIGRATION, RUN_SUMMARY_MIGRATION, SCHEMA, SCHEMA_VERSION, USERS_MIGRATION } from './sqlite-schema.js';
 import { sqliteUsers } from './sqlite-users.js';
 import { sqliteAudit, sqliteHolds } from './sqlite-locks.js';
 import { packExpanded, unpackExpanded } from './pack.js';
 import { migrateRunRecord, sqliteRunMethods } from './sqlite-runs.js';
+import { sqliteRunSummaries } from './sqlite-run-summaries.js';
 
 type Row = Record<string, unknown>;
 
@@ -40,6 +41,7 @@ export function openSqliteStore(file: string): Store {
   db.exec(HOLDS_MIGRATION);
   db.exec(AUDIT_MIGRATION);
   migrateRunRecord(db);
+  db.exec(RUN_SUMMARY_MIGRATION);
   const ver = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as Row | undefined;
   if (!ver) db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
 
@@ -214,6 +216,7 @@ export function openSqliteStore(file: string): Store {
     },
 
     ...sqliteRunMethods(db),
+    ...sqliteRunSummaries(db),
 
     async putIntent(intent) {
       st.putIntent.run(intent);

@@ -79,6 +79,18 @@ export interface RunConfigRecord {
   channels: number;
 }
 
+/** A run's totals when it ended (docs/observability.md, "Run summaries"). */
+export interface RunSummaryRecord {
+  durationMs: number;
+  channels: { from: string; to: string; type: string; messages: number; bytes: number; msgRate: number; byteRate: number }[];
+  restarts: { task: string; restarts: number }[];
+  restartsTotal: number;
+  /** per collection rather than per task (more tasks than the task label limit) */
+  aggregated: boolean;
+  /** 'run start', or 'task start' when no baseline was taken (the run began under another controller) */
+  countedFrom: string;
+}
+
 export interface RunCommentRecord {
   runNumber: number;
   user: string;
@@ -206,6 +218,9 @@ export interface Store {
   endRun(runNumber: number, end: RunEnd): Promise<boolean>;
   putRunConfig(runNumber: number, config: RunConfigRecord): Promise<void>;
   getRunConfig(runNumber: number): Promise<RunConfigRecord | null>;
+  /** A run's summary, written once when it ends (sqlite-run-summaries.ts). */
+  putRunSummary(runNumber: number, summary: RunSummaryRecord): Promise<void>;
+  getRunSummary(runNumber: number): Promise<RunSummaryRecord | null>;
   addRunComment(comment: RunCommentRecord): Promise<void>;
   listRunComments(runNumber: number): Promise<RunCommentRecord[]>;
   /** An environment's default run type ('' when none). */

@@ -39,11 +39,32 @@ function run(p: Partial<Run> = {}): Run {
       hooks: 0,
       channels: 0,
     },
+    summary: {
+      durationMs: 5_400_000,
+      channels: [{ from: 'readout-0:out', to: 'builder:in', type: 'push', messages: 5_400_000, bytes: 5_529_600_000, msgRate: 1000, byteRate: 1_024_000 }],
+      restarts: [{ task: 'qc', restarts: 2 }],
+      restartsTotal: 2,
+      aggregated: false,
+      countedFrom: 'run start',
+    },
     ...p,
   };
 }
 
 describe('RunDetail', () => {
+  it("shows an ended run's summary: channel totals and average rates, and the restarts", () => {
+    render(<RunDetail run={run()} now={Date.now()} onComment={async () => {}} />);
+    const table = screen.getByRole('table', { name: 'Channels' });
+    const cells = [...table.querySelectorAll('tbody td')].map((td) => td.textContent);
+    expect(cells).toEqual(['readout-0:out', 'builder:in', 'push', '5,400,000', '5.1 GiB', '1.0k msg/s', '1000 KiB/s']);
+    expect(screen.getByText('Restarts', { selector: 'dt' }).nextElementSibling!.textContent).toBe('2 (qc 2)');
+  });
+
+  it('says when a run has no summary (open, or older than summaries)', () => {
+    render(<RunDetail run={run({ state: 'open', stoppedMs: 0, summary: undefined })} now={Date.now()} onComment={async () => {}} />);
+    expect(screen.getByText(/No summary: the run is open/)).toBeTruthy();
+  });
+
   it('shows who started and stopped the run, its type, detectors, end reason and configuration', () => {
     render(<RunDetail run={run()} now={Date.now()} onComment={async () => {}} envKnown />);
     const field = (k: string) => screen.getByText(k, { selector: 'dt' }).nextElementSibling!.textContent;

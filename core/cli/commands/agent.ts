@@ -7,6 +7,7 @@ import { BatonError } from '../../model/errors.js';
 import { parseAddress } from '../../rpc/address.js';
 import { loadTls } from '../../rpc/tls.js';
 import { parseCount, parseDuration, parseLabels, parsePortRange } from '../args.js';
+import { metricsListenOf } from '../metrics-flags.js';
 import { explicitToken, flagTls, homeOf } from '../context.js';
 import { info, out } from '../output.js';
 import { stopWithin, untilSignal } from '../signals.js';
@@ -29,6 +30,12 @@ export function register(program: Command): void {
       'a controlled task that cannot reach its agent for this long leaves (0 = never); a restarted agent re-adopts its tasks within it',
       '5m',
     )
+    .option(
+      '--metrics-listen <host:port>',
+      'serve Prometheus metrics at http://host:port/metrics (off by default; port 0: any free port; one endpoint for all --count agents)',
+    )
+    .option('--metrics-port <port>', 'the same on 127.0.0.1: --metrics-listen 127.0.0.1:PORT')
+    .option('--task-label-limit <n>', 'at most N tasks get labels of their own in metrics; past it, per collection', '200')
     .option('--ready-file <path>', 'write {pid, nodes: [{name, address}]} here once listening (local mode waits on it)')
     .action(
       async (
@@ -42,6 +49,9 @@ export function register(program: Command): void {
           count: string;
           orphanGrace: string;
           readyFile?: string;
+          metricsListen?: string;
+          metricsPort?: string;
+          taskLabelLimit: string;
         },
         cmd: Command,
       ) => {
@@ -65,15 +75,21 @@ export function register(program: Command): void {
         }
 
         const agentMain = await import('../../agent/main.js');
-        const common = { home, token, labels, portRange, host: o.host, tls, orphanGraceMs };
+        const metricsListen = metricsListenOf(o);
+        const taskLabelLimit = parseCount(o.taskLabelLimit, '--task-label-limit');
+        const common = { home, token, labels, portRange, host: o.host, tls, orphanGraceMs, metricsListen, taskLabelLimit };
         const handles = many
           ? await agentMain.startSimAgents(count, { ...common, prefix: name, listen })
           : [await agentMain.startAgent({ ...common, name, listen, sim: !!o.sim })];
         for (const h of handles.slice(0, 20)) out(`agent ${h.name} listening on ${h.address}`);
         if (handles.length > 20) out(`... and ${handles.length - 20} more simulated agents`);
+        if (handles[0]?.metricsUrl) out(`metrics: ${handles[0].metricsUrl}`);
         if (o.readyFile) {
           const tmp = `${o.readyFile}.tmp`;
-          fs.writeFileSync(tmp, JSON.stringify({ pid: process.pid, nodes: handles.map((h) => ({ name: h.name, address: h.address })) }));
+          fs.writeFileSync(
+            tmp,
+            JSON.stringify({ pid: process.pid, nodes: handles.map((h) => ({ name: h.name, address: h.address })), metricsUrl: handles[0]?.metricsUrl }),
+          );
           fs.renameSync(tmp, o.readyFile);
         }
         const sig = await untilSignal();

@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
 import { packageRoot } from '../../local/paths.js';
 import { parseAddress } from '../../rpc/address.js';
-import { collect, parseDuration } from '../args.js';
+import { collect, parseCount, parseDuration } from '../args.js';
+import { metricsListenOf } from '../metrics-flags.js';
 import { explicitToken, flagTls, homeOf } from '../context.js';
 import { info, out } from '../output.js';
 import { stopWithin, untilSignal } from '../signals.js';
@@ -29,6 +30,9 @@ export function register(program: Command): void {
     .option('--default-timeout <duration>', 'deadline of a transition when the client gives none')
     .option('--heartbeat-timeout <duration>', 'an agent silent this long is SUSPECT')
     .option('--agent-loss-grace <duration>', 'a SUSPECT agent that is not back within this loses its tasks (0: at once; default 30s)')
+    .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://host:port/metrics (off by default; port 0: any free port)')
+    .option('--metrics-port <port>', 'the same on 127.0.0.1: --metrics-listen 127.0.0.1:PORT')
+    .option('--task-label-limit <n>', 'at most N tasks get labels of their own in metrics and run summaries; past it, per collection', '200')
     .action(
       async (
         o: {
@@ -42,6 +46,9 @@ export function register(program: Command): void {
           defaultTimeout?: string;
           heartbeatTimeout?: string;
           agentLossGrace?: string;
+          metricsListen?: string;
+          metricsPort?: string;
+          taskLabelLimit: string;
         },
         cmd: Command,
       ) => {
@@ -53,6 +60,8 @@ export function register(program: Command): void {
         const tls = flagTls(cmd);
         const heartbeatTimeoutMs = o.heartbeatTimeout ? parseDuration(o.heartbeatTimeout, '--heartbeat-timeout') : undefined;
         const agentLossGraceMs = o.agentLossGrace !== undefined ? parseDuration(o.agentLossGrace, '--agent-loss-grace') : undefined;
+        const metricsListen = metricsListenOf(o);
+        const taskLabelLimit = parseCount(o.taskLabelLimit, '--task-label-limit');
         let token = explicitToken(cmd);
         const generated = !token;
         token ??= randomBytes(24).toString('base64url');
@@ -80,8 +89,11 @@ export function register(program: Command): void {
           defaultTimeoutMs,
           heartbeatTimeoutMs,
           agentLossGraceMs,
+          metricsListen,
+          taskLabelLimit,
         });
         out(`controller ${handle.id} listening on ${handle.address} (pid ${process.pid}, home ${home})`);
+        if (handle.metricsUrl) out(`metrics: ${handle.metricsUrl}`);
         if (generated) out(`clients: export BATON_CONTROLLER=${handle.address} BATON_TOKEN=${token}`);
         const sig = await untilSignal();
         info(`controller: ${sig}, stopping`);

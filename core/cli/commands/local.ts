@@ -21,8 +21,9 @@ export function register(program: Command): void {
       .option('--sim-agents <m>', 'simulated agents (100 per process, label sim=true)', '0')
       .option('--sim-tasks <k>', 'also create (not deploy) a sim-farm environment with K tasks')
       .option('--repo <dir>', 'a template repo for the controller besides the shipped assets (repeatable)', collect, [])
-      .option('--timeout <duration>', 'how long to wait for everything to come up', '60s'),
-  ).action(async (o: { agents: string; simAgents: string; simTasks?: string; repo: string[]; timeout: string }, cmd: Command) => {
+      .option('--timeout <duration>', 'how long to wait for everything to come up', '60s')
+      .option('--no-metrics', 'no Prometheus metrics endpoints (by default every process serves one on a loopback port)'),
+  ).action(async (o: { agents: string; simAgents: string; simTasks?: string; repo: string[]; timeout: string; metrics: boolean }, cmd: Command) => {
     const home = homeOf(cmd);
     const agents = parseCount(o.agents, '--agents');
     const simAgents = parseCount(o.simAgents, '--sim-agents');
@@ -41,6 +42,7 @@ export function register(program: Command): void {
       simTasks,
       repos: o.repo,
       timeoutMs,
+      metrics: o.metrics,
       signal: ac.signal,
       onProgress: (p) =>
         p.total ? view.update(p.step === 'agents' ? 'agents listening' : 'agents up in the controller', p.done ?? 0, p.total) : view.line(p.message),
@@ -76,6 +78,8 @@ export function register(program: Command): void {
         controller: { address: s.controller.address, pid: s.controller.pid, log: s.controller.log },
         agents: s.agents.map((a) => ({ name: a.name, address: a.address, pid: a.pid, labels: a.labels, log: a.log })),
         simAgents: s.simAgents.map((p) => ({ pid: p.pid, count: p.count, log: p.log })),
+        metrics: s.metrics ?? [],
+        prometheusConfig: s.prometheusConfig ?? null,
         envId: r.envId ?? null,
         user: r.user,
         durationMs: r.durationMs,
@@ -87,6 +91,10 @@ export function register(program: Command): void {
     const nSim = s.simAgents.reduce((n, p) => n + p.count, 0);
     if (nSim) out(`  sim agents  ${nSim} in ${s.simAgents.length} process${s.simAgents.length === 1 ? '' : 'es'}`);
     out(`  logs        ${s.home}/local/*.log`);
+    if (s.metrics?.length) {
+      out(`  metrics     ${s.metrics.map((m) => `${m.name} ${m.url}`).join(', ')}`);
+      out(`              prometheus --config.file=${s.prometheusConfig} scrapes them all`);
+    }
     out(`  you         ${r.user.name} (${r.user.role}); your token: ${r.user.tokenFile}`);
     if (r.envId) out(`sim-farm environment ${r.envId} created (${simTasks} tasks): baton env control ${r.envId} DEPLOY`);
     else out('next: baton env create quick --deploy');

@@ -46,6 +46,7 @@ export function runRecordHandlers(controller: ControllerCore): Pick<ControlServe
       const run = await storedRun(controller, req.runNumber);
       const out = await withComments(controller, run.runNumber, runToProto(run));
       out.config = await configOf(controller, run.envId, run.runNumber, req.withRendered);
+      out.summary = (await controller.store.getRunSummary(run.runNumber)) ?? undefined;
       return out;
     }),
 
@@ -68,6 +69,7 @@ export function runRecordHandlers(controller: ControllerCore): Pick<ControlServe
       // the record as GetRun gives it (without the rendered workflow), the new comment included
       const out = await withComments(controller, run.runNumber, runToProto(run));
       out.config = await configOf(controller, run.envId, run.runNumber, false);
+      out.summary = (await controller.store.getRunSummary(run.runNumber)) ?? undefined;
       return out;
     }),
   };

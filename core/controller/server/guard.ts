@@ -11,6 +11,7 @@ import type { Caller } from '../auth/caller.js';
 import { type Method, RULES } from '../auth/rules.js';
 import { recordAudit } from '../audit/record.js';
 import type { ControllerCore } from '../core.js';
+import { observeCall } from '../metrics/calls.js';
 
 type AnyCall = grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>;
 type AnyHandler = (call: AnyCall, callback?: grpc.sendUnaryData<unknown>) => void;
@@ -31,15 +32,17 @@ export function withGuard(controller: ControllerCore, handlers: ControlServer): 
           }
         }
       };
+      const startedMs = Date.now();
       let caller: Caller;
       try {
         caller = authenticate(controller, call);
       } catch (e) {
+        observeCall(controller, name, toBatonError(e).detail.code, startedMs, !!callback);
         refuse(e);
         return;
       }
-      const startedMs = Date.now();
       const audit = (outcome: string, message?: string, reply?: unknown) => {
+        observeCall(controller, name, outcome === 'ok' ? 'OK' : outcome, startedMs, !!callback);
         if (rule.mutating) recordAudit(controller, { method: name, caller, request: call.request, outcome, message, reply, startedMs });
       };
       try {

@@ -425,7 +425,53 @@ export interface Run {
   /** GetRun and CommentRun only */
   comments: RunComment[];
   /** GetRun and CommentRun only */
-  config: RunConfig | undefined;
+  config:
+    | RunConfig
+    | undefined;
+  /**
+   * what flowed and what restarted (docs/observability.md, "Run summaries"): GetRun and
+   * CommentRun only, once the run has ended
+   */
+  summary: RunSummary | undefined;
+}
+
+/** A run's totals, taken when it ends (STOP_ACTIVITY or an abort). */
+export interface RunSummary {
+  durationMs: number;
+  channels: RunChannelTotal[];
+  /** tasks restarted during the run, most first */
+  restarts: RunTaskRestarts[];
+  restartsTotal: number;
+  /**
+   * more tasks than the controller's task label limit: channels and restarts per collection
+   * (role paths with their numbers as *), not per task
+   */
+  aggregated: boolean;
+  /**
+   * "run start", or "task start" when the controller that ends the run did not see it start
+   * (a restart): the counters then count from each task's start
+   */
+  countedFrom: string;
+}
+
+/** One channel edge (bind -> connect) over a run: totals, and average rates over its duration. */
+export interface RunChannelTotal {
+  /** the bind, role:channel */
+  from: string;
+  /** the connect, role:channel */
+  to: string;
+  type: string;
+  messages: number;
+  bytes: number;
+  /** messages per second, averaged over the run */
+  msgRate: number;
+  byteRate: number;
+}
+
+export interface RunTaskRestarts {
+  /** role path (or collection) */
+  task: string;
+  restarts: number;
 }
 
 export interface RunComment {
@@ -5852,6 +5898,7 @@ function createBaseRun(): Run {
     endReason: "",
     comments: [],
     config: undefined,
+    summary: undefined,
   };
 }
 
@@ -5904,6 +5951,9 @@ export const Run: MessageFns<Run> = {
     }
     if (message.config !== undefined) {
       RunConfig.encode(message.config, writer.uint32(1018).fork()).join();
+    }
+    if (message.summary !== undefined) {
+      RunSummary.encode(message.summary, writer.uint32(1922).fork()).join();
     }
     return writer;
   },
@@ -6049,6 +6099,14 @@ export const Run: MessageFns<Run> = {
             message.config = RunConfig.decode(reader, reader.uint32());
             continue;
           }
+          case 240: {
+            if (tag !== 1922) {
+              break;
+            }
+
+            message.summary = RunSummary.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6119,6 +6177,7 @@ export const Run: MessageFns<Run> = {
         ? object.comments.map((e: any) => RunComment.fromJSON(e))
         : [],
       config: isSet(object.config) ? RunConfig.fromJSON(object.config) : undefined,
+      summary: isSet(object.summary) ? RunSummary.fromJSON(object.summary) : undefined,
     };
   },
 
@@ -6172,6 +6231,9 @@ export const Run: MessageFns<Run> = {
     if (message.config !== undefined) {
       obj.config = RunConfig.toJSON(message.config);
     }
+    if (message.summary !== undefined) {
+      obj.summary = RunSummary.toJSON(message.summary);
+    }
     return obj;
   },
 
@@ -6198,6 +6260,432 @@ export const Run: MessageFns<Run> = {
     message.config = (object.config !== undefined && object.config !== null)
       ? RunConfig.fromPartial(object.config)
       : undefined;
+    message.summary = (object.summary !== undefined && object.summary !== null)
+      ? RunSummary.fromPartial(object.summary)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRunSummary(): RunSummary {
+  return { durationMs: 0, channels: [], restarts: [], restartsTotal: 0, aggregated: false, countedFrom: "" };
+}
+
+export const RunSummary: MessageFns<RunSummary> = {
+  encode(message: RunSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.durationMs !== 0) {
+      writer.uint32(8).int64(message.durationMs);
+    }
+    for (const v of message.channels) {
+      RunChannelTotal.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.restarts) {
+      RunTaskRestarts.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.restartsTotal !== 0) {
+      writer.uint32(32).uint32(message.restartsTotal);
+    }
+    if (message.aggregated !== false) {
+      writer.uint32(40).bool(message.aggregated);
+    }
+    if (message.countedFrom !== "") {
+      writer.uint32(50).string(message.countedFrom);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.durationMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.channels.push(RunChannelTotal.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.restarts.push(RunTaskRestarts.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.restartsTotal = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.aggregated = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.countedFrom = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunSummary {
+    return {
+      durationMs: isSet(object.durationMs)
+        ? globalThis.Number(object.durationMs)
+        : isSet(object.duration_ms)
+        ? globalThis.Number(object.duration_ms)
+        : 0,
+      channels: globalThis.Array.isArray(object?.channels)
+        ? object.channels.map((e: any) => RunChannelTotal.fromJSON(e))
+        : [],
+      restarts: globalThis.Array.isArray(object?.restarts)
+        ? object.restarts.map((e: any) => RunTaskRestarts.fromJSON(e))
+        : [],
+      restartsTotal: isSet(object.restartsTotal)
+        ? globalThis.Number(object.restartsTotal)
+        : isSet(object.restarts_total)
+        ? globalThis.Number(object.restarts_total)
+        : 0,
+      aggregated: isSet(object.aggregated) ? globalThis.Boolean(object.aggregated) : false,
+      countedFrom: isSet(object.countedFrom)
+        ? globalThis.String(object.countedFrom)
+        : isSet(object.counted_from)
+        ? globalThis.String(object.counted_from)
+        : "",
+    };
+  },
+
+  toJSON(message: RunSummary): unknown {
+    const obj: any = {};
+    if (message.durationMs !== 0) {
+      obj.durationMs = Math.round(message.durationMs);
+    }
+    if (message.channels?.length) {
+      obj.channels = message.channels.map((e) => RunChannelTotal.toJSON(e));
+    }
+    if (message.restarts?.length) {
+      obj.restarts = message.restarts.map((e) => RunTaskRestarts.toJSON(e));
+    }
+    if (message.restartsTotal !== 0) {
+      obj.restartsTotal = Math.round(message.restartsTotal);
+    }
+    if (message.aggregated !== false) {
+      obj.aggregated = message.aggregated;
+    }
+    if (message.countedFrom !== "") {
+      obj.countedFrom = message.countedFrom;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunSummary>, I>>(base?: I): RunSummary {
+    return RunSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunSummary>, I>>(object: I): RunSummary {
+    const message = createBaseRunSummary();
+    message.durationMs = object.durationMs ?? 0;
+    message.channels = object.channels?.map((e) => RunChannelTotal.fromPartial(e)) || [];
+    message.restarts = object.restarts?.map((e) => RunTaskRestarts.fromPartial(e)) || [];
+    message.restartsTotal = object.restartsTotal ?? 0;
+    message.aggregated = object.aggregated ?? false;
+    message.countedFrom = object.countedFrom ?? "";
+    return message;
+  },
+};
+
+function createBaseRunChannelTotal(): RunChannelTotal {
+  return { from: "", to: "", type: "", messages: 0, bytes: 0, msgRate: 0, byteRate: 0 };
+}
+
+export const RunChannelTotal: MessageFns<RunChannelTotal> = {
+  encode(message: RunChannelTotal, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.from !== "") {
+      writer.uint32(10).string(message.from);
+    }
+    if (message.to !== "") {
+      writer.uint32(18).string(message.to);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.messages !== 0) {
+      writer.uint32(32).uint64(message.messages);
+    }
+    if (message.bytes !== 0) {
+      writer.uint32(40).uint64(message.bytes);
+    }
+    if (message.msgRate !== 0) {
+      writer.uint32(49).double(message.msgRate);
+    }
+    if (message.byteRate !== 0) {
+      writer.uint32(57).double(message.byteRate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunChannelTotal {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunChannelTotal();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.from = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.messages = longToNumber(reader.uint64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.bytes = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 49) {
+              break;
+            }
+
+            message.msgRate = reader.double();
+            continue;
+          }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.byteRate = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunChannelTotal {
+    return {
+      from: isSet(object.from) ? globalThis.String(object.from) : "",
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      messages: isSet(object.messages) ? globalThis.Number(object.messages) : 0,
+      bytes: isSet(object.bytes) ? globalThis.Number(object.bytes) : 0,
+      msgRate: isSet(object.msgRate)
+        ? globalThis.Number(object.msgRate)
+        : isSet(object.msg_rate)
+        ? globalThis.Number(object.msg_rate)
+        : 0,
+      byteRate: isSet(object.byteRate)
+        ? globalThis.Number(object.byteRate)
+        : isSet(object.byte_rate)
+        ? globalThis.Number(object.byte_rate)
+        : 0,
+    };
+  },
+
+  toJSON(message: RunChannelTotal): unknown {
+    const obj: any = {};
+    if (message.from !== "") {
+      obj.from = message.from;
+    }
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.messages !== 0) {
+      obj.messages = Math.round(message.messages);
+    }
+    if (message.bytes !== 0) {
+      obj.bytes = Math.round(message.bytes);
+    }
+    if (message.msgRate !== 0) {
+      obj.msgRate = floatToJson(message.msgRate);
+    }
+    if (message.byteRate !== 0) {
+      obj.byteRate = floatToJson(message.byteRate);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunChannelTotal>, I>>(base?: I): RunChannelTotal {
+    return RunChannelTotal.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunChannelTotal>, I>>(object: I): RunChannelTotal {
+    const message = createBaseRunChannelTotal();
+    message.from = object.from ?? "";
+    message.to = object.to ?? "";
+    message.type = object.type ?? "";
+    message.messages = object.messages ?? 0;
+    message.bytes = object.bytes ?? 0;
+    message.msgRate = object.msgRate ?? 0;
+    message.byteRate = object.byteRate ?? 0;
+    return message;
+  },
+};
+
+function createBaseRunTaskRestarts(): RunTaskRestarts {
+  return { task: "", restarts: 0 };
+}
+
+export const RunTaskRestarts: MessageFns<RunTaskRestarts> = {
+  encode(message: RunTaskRestarts, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.task !== "") {
+      writer.uint32(10).string(message.task);
+    }
+    if (message.restarts !== 0) {
+      writer.uint32(16).uint32(message.restarts);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunTaskRestarts {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunTaskRestarts();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.task = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.restarts = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunTaskRestarts {
+    return {
+      task: isSet(object.task) ? globalThis.String(object.task) : "",
+      restarts: isSet(object.restarts) ? globalThis.Number(object.restarts) : 0,
+    };
+  },
+
+  toJSON(message: RunTaskRestarts): unknown {
+    const obj: any = {};
+    if (message.task !== "") {
+      obj.task = message.task;
+    }
+    if (message.restarts !== 0) {
+      obj.restarts = Math.round(message.restarts);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunTaskRestarts>, I>>(base?: I): RunTaskRestarts {
+    return RunTaskRestarts.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunTaskRestarts>, I>>(object: I): RunTaskRestarts {
+    const message = createBaseRunTaskRestarts();
+    message.task = object.task ?? "";
+    message.restarts = object.restarts ?? 0;
     return message;
   },
 };

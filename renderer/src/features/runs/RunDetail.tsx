@@ -1,5 +1,5 @@
 // One run's record: type, environment, detectors, who started and stopped it, why it ended, its
-// configuration snapshot (the rendered workflow folded), comments with a form to add one, and a
+// summary (channel totals and rates, restarts), its configuration snapshot (the rendered workflow folded), comments with a form to add one, and a
 // link to the events of its environment during the run.
 import { useState } from 'react';
 import type { Run } from '../../../../core/rpc/gen/control.js';
@@ -7,6 +7,7 @@ import { envPath } from '../../app/router.js';
 import { Link } from '../../ui/Link.js';
 import { formatDateTime, formatDuration } from '../../ui/format.js';
 import { runEventsPath, runStateClass } from './runLinks.js';
+import { RunSummaryView } from './RunSummaryView.js';
 
 function Field({ k, children }: { k: string; children: React.ReactNode }) {
   return (
@@ -83,6 +84,10 @@ export function RunDetail({ run, now, onComment, envKnown, onLoadRendered }: Run
       <p>
         <Link href={runEventsPath(run)}>Events of this run</Link>
       </p>
+      <section aria-labelledby="run-summary-h">
+        <h3 id="run-summary-h">Summary</h3>
+        <RunSummaryView summary={run.summary} />
+      </section>
       <section aria-labelledby="run-config-h">
         <h3 id="run-config-h">Configuration</h3>
         {c ? (

@@ -1,0 +1,45 @@
+// Local mode's metrics (docs/observability.md): every process of the stack serves /metrics on a
+// loopback port of its own, chosen when the stack starts and kept in its argv (a repaired process
+// comes back on the same port), and local/prometheus.yml is a scrape config for them all.
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { localDir } from './paths.js';
+
+export interface LocalEndpoint {
+  /** the process: controller, agent-1, sim-1 ... */
+  name: string;
+  url: string;
+}
+
+/** A free loopback port (the kernel's choice; a race with another program is possible and then
+ *  reported by the process that cannot listen). */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The flags that turn a process's metrics on, and where they will be. */
+export async function metricsFlags(name: string): Promise<{ argv: string[]; endpoint: LocalEndpoint }> {
+  const listen = `127.0.0.1:${await freeLoopbackPort()}`;
+  return { argv: ['--metrics-listen', listen], endpoint: { name, url: `http://${listen}/metrics` } };
+}
+
+/** Writes local/prometheus.yml scraping every endpoint each second; returns its path. */
+export function writeScrapeConfig(home: string, endpoints: LocalEndpoint[]): string {
+  const file = path.join(localDir(home), 'prometheus.yml');
+  const jobs = endpoints.map(
+    (e) => `  - job_name: ${JSON.stringify(`baton-${e.name}`)}\n    static_configs:\n      - targets: [${JSON.stringify(new URL(e.url).host)}]`,
+  );
+  fs.writeFileSync(
+    file,
+    `# written by baton local up: prometheus --config.file=${file}\nglobal:\n  scrape_interval: 1s\nscrape_configs:\n${jobs.join('\n')}\n`,
+  );
+  return file;
+}
