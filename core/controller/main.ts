@@ -24,6 +24,8 @@ import { resolvePolicy } from '../workflow/policy.js';
 import { privateDir, privateFiles } from '../model/private-files.js';
 import { isWorkerLoader } from './workers/loader.js';
 import { DEFAULTS, type ControllerHandle, type ControllerOptions } from './options.js';
+import { checkSinkConfigs } from './sinks/config.js';
+import { startEventSinks } from './sinks/index.js';
 
 export type { ControllerHandle, ControllerOptions } from './options.js';
 
@@ -69,6 +71,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   // an agent this controller could not dial (a network address without TLS) fails the start, before
   // anything is opened or written
   for (const a of opts.agents ?? []) channelCredentials(parseAddress(a, 'agent address'), tls, 'agent address');
+  const sinkConfigs = checkSinkConfigs(opts.eventSinks ?? []);
   const root = packageRoot();
   const policy = opts.templatePolicy ?? CLOSED_POLICY;
   const dir = path.join(path.resolve(opts.home), 'controller');
@@ -107,6 +110,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   let grace: NodeJS.Timeout | null = null;
   try {
     await controller.events.init();
+    if (sinkConfigs.length) controller.eventSinks = await startEventSinks(sinkConfigs, { controllerId: id, store, bus: controller.events });
     await controller.users.load();
     await restore(controller);
     await restoreHolds(controller);
@@ -115,6 +119,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     controller.address = listen.kind === 'unix' ? `unix://${listen.path}` : `${listen.host}:${port}`;
   } catch (e) {
     server.forceShutdown();
+    await controller.eventSinks?.stop();
     await store.close();
     throw e;
   }
@@ -157,6 +162,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
         if (isWorkerLoader(controller.loader)) await controller.loader.close();
         await controller.persist.close();
         await controller.events.close();
+        await controller.eventSinks?.stop();
         await store.close();
       })();
       return stopping;

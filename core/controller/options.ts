@@ -2,6 +2,7 @@
 import type { WorkflowLoader } from '../workflow/types.js';
 import type { TemplatePolicy } from '../workflow/policy.js';
 import type { TlsFiles } from '../rpc/tls.js';
+import type { EventSinkConfig } from './sinks/config.js';
 
 export interface ControllerOptions {
   home: string;
@@ -26,6 +27,9 @@ export interface ControllerOptions {
   tls?: TlsFiles;
   /** environments with more tasks than this get task.state summaries per agent batch (default 10000) */
   taskEventLimit?: number;
+  /** where events go besides the store and Subscribe: NATS servers and HTTP webhooks, each with its
+   *  resume point in the store (docs/event-sinks.md); checked at start (BAD_INPUT) */
+  eventSinks?: EventSinkConfig[];
 }
 
 export interface ControllerHandle {

@@ -29,6 +29,7 @@ export function register(program: Command): void {
     .option('--default-timeout <duration>', 'deadline of a transition when the client gives none')
     .option('--heartbeat-timeout <duration>', 'an agent silent this long is SUSPECT')
     .option('--agent-loss-grace <duration>', 'a SUSPECT agent that is not back within this loses its tasks (0: at once; default 30s)')
+    .option('--event-sinks <file>', 'YAML or JSON list of event sinks (NATS, webhooks) the events are also delivered to (docs/event-sinks.md)')
     .action(
       async (
         o: {
@@ -42,6 +43,7 @@ export function register(program: Command): void {
           defaultTimeout?: string;
           heartbeatTimeout?: string;
           agentLossGrace?: string;
+          eventSinks?: string;
         },
         cmd: Command,
       ) => {
@@ -53,6 +55,8 @@ export function register(program: Command): void {
         const tls = flagTls(cmd);
         const heartbeatTimeoutMs = o.heartbeatTimeout ? parseDuration(o.heartbeatTimeout, '--heartbeat-timeout') : undefined;
         const agentLossGraceMs = o.agentLossGrace !== undefined ? parseDuration(o.agentLossGrace, '--agent-loss-grace') : undefined;
+        // imported here, like the controller itself: other commands do not load it
+        const eventSinks = o.eventSinks ? (await import('../../controller/sinks/config.js')).readSinkConfigFile(path.resolve(o.eventSinks)) : undefined;
         let token = explicitToken(cmd);
         const generated = !token;
         token ??= randomBytes(24).toString('base64url');
@@ -80,6 +84,7 @@ export function register(program: Command): void {
           defaultTimeoutMs,
           heartbeatTimeoutMs,
           agentLossGraceMs,
+          eventSinks,
         });
         out(`controller ${handle.id} listening on ${handle.address} (pid ${process.pid}, home ${home})`);
         if (generated) out(`clients: export BATON_CONTROLLER=${handle.address} BATON_TOKEN=${token}`);
