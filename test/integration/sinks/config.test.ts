@@ -50,7 +50,10 @@ test('a sinks file: YAML with defaults filled in', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-sinks-'));
   try {
     const file = path.join(dir, 'sinks.yaml');
-    fs.writeFileSync(file, 'sinks:\n  - kind: nats\n    name: bus\n    servers: nats://127.0.0.1:4222\n  - kind: webhook\n    name: hook\n    url: https://example.org/in\n');
+    fs.writeFileSync(
+      file,
+      'sinks:\n  - kind: nats\n    name: bus\n    servers: nats://127.0.0.1:4222\n  - kind: webhook\n    name: hook\n    url: https://example.org/in\n',
+    );
     const [nats, hook] = readSinkConfigFile(file);
     assert.deepEqual(
       { ...nats },

@@ -82,7 +82,8 @@ test('NATS sink: every event of a cycle arrives across a controller kill -9 and 
   const state = (await waitFor(
     async () => {
       const e = await getEnv(client!, env.id, false);
-      return e.state === 'RUNNING' || e.state === 'CONFIGURED' ? e.state : null;
+      // the restarted controller finishes (or undoes) the interrupted transition first
+      return !e.transition && (e.state === 'RUNNING' || e.state === 'CONFIGURED') ? e.state : null;
     },
     30_000,
     'the environment settles after the restart',

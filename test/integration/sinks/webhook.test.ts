@@ -35,7 +35,12 @@ async function startHook(): Promise<Hook> {
     req.on('data', (d) => (text += d));
     req.on('end', () => {
       const body = JSON.parse(text) as Hook['requests'][number]['body'];
-      hook.requests.push({ authorization: req.headers.authorization ?? '', first: String(req.headers['baton-seq-first']), last: String(req.headers['baton-seq-last']), body });
+      hook.requests.push({
+        authorization: req.headers.authorization ?? '',
+        first: String(req.headers['baton-seq-first']),
+        last: String(req.headers['baton-seq-last']),
+        body,
+      });
       hook.received.push(...body.events.map((e) => ({ seq: e.seq, kind: e.kind, envId: e.envId })));
       const what = hook.plan.shift() ?? 'ok';
       if (what === 'fail') {
@@ -113,7 +118,11 @@ test('webhook sink: every event arrives in order through failures, timeouts and 
     assert.equal(r.body.sink, 'hook');
     assert.equal(r.body.controller, stack.ctl.id);
     const seqs = r.body.events.map((e) => e.seq);
-    assert.deepEqual([...seqs].sort((a, b) => a - b), seqs, 'a batch is in seq order');
+    assert.deepEqual(
+      [...seqs].sort((a, b) => a - b),
+      seqs,
+      'a batch is in seq order',
+    );
     assert.equal(r.first, String(seqs[0]));
     assert.equal(r.last, String(seqs.at(-1)));
     assert.ok(seqs.length <= 7, 'batchSize holds');
