@@ -91,8 +91,9 @@ test('NATS sink: every event of a cycle arrives across a controller kill -9 and 
   if (state === 'CONFIGURED') await mustControl(client, env.id, 'START_ACTIVITY');
 
   // the nats-server dies mid-stream: events wait in the controller's store meanwhile
+  const stopping = mustControl(client, env.id, 'STOP_ACTIVITY');
   await nats.kill();
-  await mustControl(client, env.id, 'STOP_ACTIVITY');
+  await stopping;
   await waitFor(async () => (await sinkStatus(client!, 'bus')).state === 'down', 20_000, 'GetInfo shows the sink down');
   const down = await sinkStatus(client, 'bus');
   assert.ok(down.lag > 0, `a lag while the server is down (${JSON.stringify(down)})`);

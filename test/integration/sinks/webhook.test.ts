@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEnv, mustControl, startStack, waitFor, type Stack } from '../controller/harness.js';
+import { baton } from '../cli/harness.js';
+import { createEnv, mustControl, startStack, waitFor, TOKEN, type Stack } from '../controller/harness.js';
 import { assertAllArrived, caughtUp, controllerEvents, sinkStatus, type Received } from './common.js';
 
 interface Hook {
@@ -46,7 +47,7 @@ async function startHook(): Promise<Hook> {
       if (what === 'fail') {
         res.writeHead(503).end('busy');
       } else if (what === 'late') {
-        setTimeout(() => res.writeHead(200).end(), 1500).unref();
+        setTimeout(() => res.writeHead(200).end(), 2500).unref();
       } else res.writeHead(204).end();
     });
   });
@@ -84,7 +85,7 @@ test('webhook sink: every event arrives in order through failures, timeouts and 
           headers: { authorization: 'Bearer hook-secret' },
           from: 'beginning',
           batchSize: 7,
-          timeoutMs: 400,
+          timeoutMs: 1000,
           retryInitialMs: 50,
           retryMaxMs: 400,
         },
@@ -104,6 +105,13 @@ test('webhook sink: every event arrives in order through failures, timeouts and 
   const down = await sinkStatus(c, 'hook');
   assert.ok(down.lag > 0 && down.deliveredSeq < down.lastEventSeq, `behind while away: ${JSON.stringify(down)}`);
   assert.match(down.lastError, /POST http:\/\/127\.0\.0\.1/);
+  const listed = await baton(stack.home, ['event-sinks'], { env: { BATON_CONTROLLER: stack.ctl.address, BATON_TOKEN: TOKEN } });
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(
+    listed.stdout,
+    /^hook\s+webhook\s+http:\/\/127\.0\.0\.1:\d+\/events\s+down\s+\d+\s+[1-9]\d*\s+down \d+s\s+POST /m,
+    'baton event-sinks shows it down, its lag and why',
+  );
   await hook.back();
   hook.plan.push('fail', 'late');
   await mustControl(c, env.id, 'RESET');
@@ -112,6 +120,9 @@ test('webhook sink: every event arrives in order through failures, timeouts and 
   await caughtUp(c, 'hook');
   const truth = await controllerEvents(c);
   assertAllArrived(hook.received, truth, 'webhook');
+  const doc = JSON.parse((await baton(stack.home, ['event-sinks', '--json'], { env: { BATON_CONTROLLER: stack.ctl.address, BATON_TOKEN: TOKEN } })).stdout);
+  assert.equal(doc.sinks[0].state, 'up');
+  assert.equal(Number(doc.sinks[0].deliveredSeq), truth.at(-1)!.seq, 'baton event-sinks --json: everything delivered');
   assert.ok(hook.received.length > truth.length, 'failed and late batches were sent again (the plan made some)');
   for (const r of hook.requests) {
     assert.equal(r.authorization, 'Bearer hook-secret', 'the configured headers go with every request');
