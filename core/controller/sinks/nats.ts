@@ -26,9 +26,8 @@ export function natsTransport(config: NatsSinkConfig, controllerId: string): Sin
       pass: config.pass,
       name: `baton-controller-${controllerId}`,
       timeout: timeoutMs,
-      // the client reconnects by itself; publishes meanwhile time out and the runner retries
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 500,
+      // a broken connection is not mended here: the publish fails and the runner's retry dials anew
+      maxReconnectAttempts: 0,
     });
     streamChecked = false;
     if (closed) await connection.close();
@@ -61,6 +60,11 @@ export function natsTransport(config: NatsSinkConfig, controllerId: string): Sin
       try {
         await publish(events);
       } catch (e) {
+        // a fresh connection for the retry: the client would otherwise keep the failed batch in its
+        // reconnect buffer and publish it again, late, past the stream's duplicate window
+        const nc = connection;
+        connection = null;
+        if (nc && !nc.isClosed()) await nc.close().catch(() => {});
         const m = (e as Error).message;
         throw new Error(m.startsWith('NATS') ? m : `NATS ${config.servers.join(',')}: ${m}`);
       }
