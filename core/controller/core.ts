@@ -13,6 +13,7 @@ import type { TaskRuntime } from './model/task.js';
 import type { TaskOp, OpBatch } from './transitions/op.js';
 import { UserRegistry } from './auth/users.js';
 import { ClaimRegistry } from './locks/registry.js';
+import type { EventSinks } from './sinks/index.js';
 
 export interface ControllerConfig {
   home: string;
@@ -50,6 +51,8 @@ export class ControllerCore {
   private batchSeq = 0;
   stopping = false;
   address = '';
+  /** the event sinks (sinks/index.ts), when configured; their status goes into GetInfo */
+  eventSinks: EventSinks | null = null;
 
   constructor(
     readonly id: string,

@@ -25,6 +25,8 @@ import { privateDir, privateFiles } from '../model/private-files.js';
 import { isWorkerLoader } from './workers/loader.js';
 import { DEFAULTS, type ControllerHandle, type ControllerOptions } from './options.js';
 import { checkTaskLabelLimit, ControllerMetrics, DEFAULT_TASK_LABEL_LIMIT, setTaskLabelLimit } from './metrics/index.js';
+import { checkSinkConfigs } from './sinks/config.js';
+import { startEventSinks } from './sinks/index.js';
 
 export type { ControllerHandle, ControllerOptions } from './options.js';
 
@@ -72,6 +74,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   for (const a of opts.agents ?? []) channelCredentials(parseAddress(a, 'agent address'), tls, 'agent address');
   const taskLabelLimit = checkTaskLabelLimit(opts.taskLabelLimit ?? DEFAULT_TASK_LABEL_LIMIT);
   const metrics = opts.metricsListen ? new ControllerMetrics(opts.metricsListen) : null;
+  const sinkConfigs = checkSinkConfigs(opts.eventSinks ?? []);
   const root = packageRoot();
   const policy = opts.templatePolicy ?? CLOSED_POLICY;
   const dir = path.join(path.resolve(opts.home), 'controller');
@@ -113,6 +116,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   let metricsUrl: string | undefined;
   try {
     await controller.events.init();
+    if (sinkConfigs.length) controller.eventSinks = await startEventSinks(sinkConfigs, { controllerId: id, store, bus: controller.events });
     await controller.users.load();
     await restore(controller);
     await restoreHolds(controller);
@@ -123,6 +127,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   } catch (e) {
     server.forceShutdown();
     await metrics?.stop();
+    await controller.eventSinks?.stop();
     await store.close();
     throw e;
   }
@@ -167,6 +172,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
         if (isWorkerLoader(controller.loader)) await controller.loader.close();
         await controller.persist.close();
         await controller.events.close();
+        await controller.eventSinks?.stop();
         await store.close();
       })();
       return stopping;

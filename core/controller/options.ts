@@ -2,6 +2,7 @@
 import type { WorkflowLoader } from '../workflow/types.js';
 import type { TemplatePolicy } from '../workflow/policy.js';
 import type { TlsFiles } from '../rpc/tls.js';
+import type { EventSinkConfig } from './sinks/config.js';
 
 export interface ControllerOptions {
   home: string;
@@ -32,6 +33,9 @@ export interface ControllerOptions {
   /** at most this many tasks get a label of their own in metrics and run summaries; the tasks of
    *  environments past it are counted per collection (default 200) */
   taskLabelLimit?: number;
+  /** where events go besides the store and Subscribe: NATS servers and HTTP webhooks, each with its
+   *  resume point in the store (docs/event-sinks.md); checked at start (BAD_INPUT) */
+  eventSinks?: EventSinkConfig[];
 }
 
 export interface ControllerHandle {

@@ -33,6 +33,7 @@ export function register(program: Command): void {
     .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://host:port/metrics (off by default; port 0: any free port)')
     .option('--metrics-port <port>', 'the same on 127.0.0.1: --metrics-listen 127.0.0.1:PORT')
     .option('--task-label-limit <n>', 'at most N tasks get labels of their own in metrics and run summaries; past it, per collection', '200')
+    .option('--event-sinks <file>', 'YAML or JSON list of event sinks (NATS, webhooks) the events are also delivered to (docs/event-sinks.md)')
     .action(
       async (
         o: {
@@ -49,6 +50,7 @@ export function register(program: Command): void {
           metricsListen?: string;
           metricsPort?: string;
           taskLabelLimit: string;
+          eventSinks?: string;
         },
         cmd: Command,
       ) => {
@@ -62,6 +64,8 @@ export function register(program: Command): void {
         const agentLossGraceMs = o.agentLossGrace !== undefined ? parseDuration(o.agentLossGrace, '--agent-loss-grace') : undefined;
         const metricsListen = metricsListenOf(o);
         const taskLabelLimit = parseCount(o.taskLabelLimit, '--task-label-limit');
+        // imported here, like the controller itself: other commands do not load it
+        const eventSinks = o.eventSinks ? (await import('../../controller/sinks/config.js')).readSinkConfigFile(path.resolve(o.eventSinks)) : undefined;
         let token = explicitToken(cmd);
         const generated = !token;
         token ??= randomBytes(24).toString('base64url');
@@ -91,6 +95,7 @@ export function register(program: Command): void {
           agentLossGraceMs,
           metricsListen,
           taskLabelLimit,
+          eventSinks,
         });
         out(`controller ${handle.id} listening on ${handle.address} (pid ${process.pid}, home ${home})`);
         if (handle.metricsUrl) out(`metrics: ${handle.metricsUrl}`);

@@ -1,10 +1,12 @@
-// baton events [--env id] [--follow] [--from seq]
+// baton events [--env id] [--follow] [--from seq]; baton event-sinks (event-sinks.ts)
 import type { Command } from 'commander';
 import { errorLine } from '../errors.js';
 import { detailFromProto } from '../../rpc/errors.js';
 import type { Event } from '../../rpc/gen/control.js';
 import { collect, parseCount } from '../args.js';
 import { withControl } from '../context.js';
+import { followEvents } from './events-follow.js';
+import { register as registerEventSinks } from './event-sinks.js';
 import { eventJson } from '../json.js';
 import { fmtTime, isJsonMode, out, printJson, printJsonLine, withJson } from '../output.js';
 
@@ -23,6 +25,7 @@ function eventLine(e: Event): string {
 }
 
 export function register(program: Command): void {
+  registerEventSinks(program);
   withJson(
     program
       .command('events')
@@ -34,10 +37,15 @@ export function register(program: Command): void {
     'JSON: an array; with --follow one event per line',
   ).action(async (o: { env?: string; kind: string[]; from?: string; follow?: boolean }, cmd: Command) => {
     const from = o.from !== undefined ? parseCount(o.from, '--from') : 0;
+    if (o.follow) {
+      // across controller restarts: events-follow.ts
+      await followEvents(cmd, { from, envId: o.env ?? '', kinds: o.kind }, (e) => (isJsonMode() ? printJsonLine(eventJson(e)) : out(eventLine(e))));
+      return;
+    }
     await withControl(cmd, async (c) => {
-      const last = o.follow ? 0 : (await c.call('getInfo', {})).lastEventSeq;
+      const last = (await c.call('getInfo', {})).lastEventSeq;
       const collected: ReturnType<typeof eventJson>[] = [];
-      if (!o.follow && last <= from) {
+      if (last <= from) {
         if (isJsonMode()) printJson([]);
         return;
       }
@@ -53,7 +61,6 @@ export function register(program: Command): void {
           resolve();
         };
         const armIdle = () => {
-          if (o.follow) return;
           clearTimeout(idle);
           idle = setTimeout(finish, REPLAY_IDLE_MS);
         };
@@ -63,19 +70,17 @@ export function register(program: Command): void {
         call.on('data', (b) => {
           if (done) return;
           for (const e of b.events) {
-            if (!o.follow && e.seq > last) return finish();
-            if (isJsonMode()) {
-              if (o.follow) printJsonLine(eventJson(e));
-              else collected.push(eventJson(e));
-            } else out(eventLine(e));
-            if (!o.follow && e.seq >= last) return finish();
+            if (e.seq > last) return finish();
+            if (isJsonMode()) collected.push(eventJson(e));
+            else out(eventLine(e));
+            if (e.seq >= last) return finish();
           }
           armIdle();
         });
         call.on('error', (e) => (done ? resolve() : reject(e)));
         call.on('end', finish);
       });
-      if (isJsonMode() && !o.follow) printJson(collected);
+      if (isJsonMode()) printJson(collected);
     });
   });
 }

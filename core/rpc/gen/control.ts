@@ -56,6 +56,29 @@ export interface Info {
   loopLagP99Ms: number;
   loopLagMaxMs: number;
   loopLagSinceMs: number;
+  /** the controller's event sinks (NATS, webhooks; docs/event-sinks.md), in configured order */
+  eventSinks: EventSinkStatus[];
+}
+
+/** One event sink's progress: what it delivered, how far behind it is, and why it is down. */
+export interface EventSinkStatus {
+  name: string;
+  /** nats, webhook */
+  kind: string;
+  /** servers or URL, without credentials */
+  target: string;
+  /** starting, up, down (failing; retried with backoff) */
+  state: string;
+  /** its resume point: every event up to this one is delivered */
+  deliveredSeq: number;
+  /** events stored but not delivered yet */
+  lag: number;
+  lastError: string;
+  /** 0 when up */
+  downSinceMs: number;
+  lastDeliveredMs: number;
+  /** failed deliveries in a row */
+  failures: number;
 }
 
 export interface TaskCounts {
@@ -825,6 +848,7 @@ function createBaseInfo(): Info {
     loopLagP99Ms: 0,
     loopLagMaxMs: 0,
     loopLagSinceMs: 0,
+    eventSinks: [],
   };
 }
 
@@ -868,6 +892,9 @@ export const Info: MessageFns<Info> = {
     }
     if (message.loopLagSinceMs !== 0) {
       writer.uint32(736).int64(message.loopLagSinceMs);
+    }
+    for (const v of message.eventSinks) {
+      EventSinkStatus.encode(v!, writer.uint32(2002).fork()).join();
     }
     return writer;
   },
@@ -989,6 +1016,14 @@ export const Info: MessageFns<Info> = {
             message.loopLagSinceMs = longToNumber(reader.int64());
             continue;
           }
+          case 250: {
+            if (tag !== 2002) {
+              break;
+            }
+
+            message.eventSinks.push(EventSinkStatus.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1052,6 +1087,11 @@ export const Info: MessageFns<Info> = {
         : isSet(object.loop_lag_since_ms)
         ? globalThis.Number(object.loop_lag_since_ms)
         : 0,
+      eventSinks: globalThis.Array.isArray(object?.eventSinks)
+        ? object.eventSinks.map((e: any) => EventSinkStatus.fromJSON(e))
+        : globalThis.Array.isArray(object?.event_sinks)
+        ? object.event_sinks.map((e: any) => EventSinkStatus.fromJSON(e))
+        : [],
     };
   },
 
@@ -1096,6 +1136,9 @@ export const Info: MessageFns<Info> = {
     if (message.loopLagSinceMs !== 0) {
       obj.loopLagSinceMs = Math.round(message.loopLagSinceMs);
     }
+    if (message.eventSinks?.length) {
+      obj.eventSinks = message.eventSinks.map((e) => EventSinkStatus.toJSON(e));
+    }
     return obj;
   },
 
@@ -1117,6 +1160,247 @@ export const Info: MessageFns<Info> = {
     message.loopLagP99Ms = object.loopLagP99Ms ?? 0;
     message.loopLagMaxMs = object.loopLagMaxMs ?? 0;
     message.loopLagSinceMs = object.loopLagSinceMs ?? 0;
+    message.eventSinks = object.eventSinks?.map((e) => EventSinkStatus.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseEventSinkStatus(): EventSinkStatus {
+  return {
+    name: "",
+    kind: "",
+    target: "",
+    state: "",
+    deliveredSeq: 0,
+    lag: 0,
+    lastError: "",
+    downSinceMs: 0,
+    lastDeliveredMs: 0,
+    failures: 0,
+  };
+}
+
+export const EventSinkStatus: MessageFns<EventSinkStatus> = {
+  encode(message: EventSinkStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.kind !== "") {
+      writer.uint32(18).string(message.kind);
+    }
+    if (message.target !== "") {
+      writer.uint32(26).string(message.target);
+    }
+    if (message.state !== "") {
+      writer.uint32(34).string(message.state);
+    }
+    if (message.deliveredSeq !== 0) {
+      writer.uint32(40).uint64(message.deliveredSeq);
+    }
+    if (message.lag !== 0) {
+      writer.uint32(48).uint64(message.lag);
+    }
+    if (message.lastError !== "") {
+      writer.uint32(58).string(message.lastError);
+    }
+    if (message.downSinceMs !== 0) {
+      writer.uint32(64).int64(message.downSinceMs);
+    }
+    if (message.lastDeliveredMs !== 0) {
+      writer.uint32(72).int64(message.lastDeliveredMs);
+    }
+    if (message.failures !== 0) {
+      writer.uint32(80).uint32(message.failures);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EventSinkStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEventSinkStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.target = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.deliveredSeq = longToNumber(reader.uint64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.lag = longToNumber(reader.uint64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.lastError = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.downSinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.lastDeliveredMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.failures = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EventSinkStatus {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      target: isSet(object.target) ? globalThis.String(object.target) : "",
+      state: isSet(object.state) ? globalThis.String(object.state) : "",
+      deliveredSeq: isSet(object.deliveredSeq)
+        ? globalThis.Number(object.deliveredSeq)
+        : isSet(object.delivered_seq)
+        ? globalThis.Number(object.delivered_seq)
+        : 0,
+      lag: isSet(object.lag) ? globalThis.Number(object.lag) : 0,
+      lastError: isSet(object.lastError)
+        ? globalThis.String(object.lastError)
+        : isSet(object.last_error)
+        ? globalThis.String(object.last_error)
+        : "",
+      downSinceMs: isSet(object.downSinceMs)
+        ? globalThis.Number(object.downSinceMs)
+        : isSet(object.down_since_ms)
+        ? globalThis.Number(object.down_since_ms)
+        : 0,
+      lastDeliveredMs: isSet(object.lastDeliveredMs)
+        ? globalThis.Number(object.lastDeliveredMs)
+        : isSet(object.last_delivered_ms)
+        ? globalThis.Number(object.last_delivered_ms)
+        : 0,
+      failures: isSet(object.failures) ? globalThis.Number(object.failures) : 0,
+    };
+  },
+
+  toJSON(message: EventSinkStatus): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.target !== "") {
+      obj.target = message.target;
+    }
+    if (message.state !== "") {
+      obj.state = message.state;
+    }
+    if (message.deliveredSeq !== 0) {
+      obj.deliveredSeq = Math.round(message.deliveredSeq);
+    }
+    if (message.lag !== 0) {
+      obj.lag = Math.round(message.lag);
+    }
+    if (message.lastError !== "") {
+      obj.lastError = message.lastError;
+    }
+    if (message.downSinceMs !== 0) {
+      obj.downSinceMs = Math.round(message.downSinceMs);
+    }
+    if (message.lastDeliveredMs !== 0) {
+      obj.lastDeliveredMs = Math.round(message.lastDeliveredMs);
+    }
+    if (message.failures !== 0) {
+      obj.failures = Math.round(message.failures);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EventSinkStatus>, I>>(base?: I): EventSinkStatus {
+    return EventSinkStatus.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EventSinkStatus>, I>>(object: I): EventSinkStatus {
+    const message = createBaseEventSinkStatus();
+    message.name = object.name ?? "";
+    message.kind = object.kind ?? "";
+    message.target = object.target ?? "";
+    message.state = object.state ?? "";
+    message.deliveredSeq = object.deliveredSeq ?? 0;
+    message.lag = object.lag ?? 0;
+    message.lastError = object.lastError ?? "";
+    message.downSinceMs = object.downSinceMs ?? 0;
+    message.lastDeliveredMs = object.lastDeliveredMs ?? 0;
+    message.failures = object.failures ?? 0;
     return message;
   },
 };
