@@ -13,6 +13,7 @@ import type { TaskRuntime } from './model/task.js';
 import type { TaskOp, OpBatch } from './transitions/op.js';
 import { UserRegistry } from './auth/users.js';
 import { ClaimRegistry } from './locks/registry.js';
+import { NodeInventory } from './inventory/index.js';
 
 export interface ControllerConfig {
   home: string;
@@ -45,6 +46,9 @@ export class ControllerCore {
   readonly users: UserRegistry;
   /** what environments claim exclusively (locks/claims.ts) */
   readonly claims = new ClaimRegistry();
+  /** nodes.yaml (inventory/): the nodes operators keep, with their cordon and drain (main.ts
+   *  sets the one it loaded before opening the store) */
+  inventory: NodeInventory;
   /** batches awaiting answers: batch id -> its op */
   readonly batches = new Map<number, { op: TaskOp; batch: OpBatch }>();
   private batchSeq = 0;
@@ -60,6 +64,7 @@ export class ControllerCore {
     this.events = new EventBus(store);
     this.persist = new Persister(store);
     this.users = new UserRegistry(store);
+    this.inventory = NodeInventory.forHome(cfg.home);
   }
 
   newBatchId(): number {
