@@ -8,6 +8,9 @@ import type { CoreFailed, CoreReady } from './core-child.js';
 import type { CoreRuntime } from './node-runtime.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** the child's script: in the packaged app the real file beside the archive (dist/ is unpacked,
+ *  electron-builder.yml asarUnpack), so any Node runtime can read it, not only Electron's */
+const CHILD_SCRIPT = path.join(here, 'core-child.js').replace(`${path.sep}app.asar${path.sep}`, `${path.sep}app.asar.unpacked${path.sep}`);
 /** how long a stopping core may take (the local stack's down) before it is killed */
 const STOP_GRACE_MS = 20_000;
 
@@ -20,7 +23,7 @@ export interface CoreProcess {
 
 export function startCoreProcess(runtime: CoreRuntime, opts: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {}): Promise<CoreProcess> {
   const log = opts.log ?? (() => {});
-  const child: ChildProcess = fork(path.join(here, 'core-child.js'), [], {
+  const child: ChildProcess = fork(CHILD_SCRIPT, [], {
     execPath: runtime.command,
     env: { ...(opts.env ?? process.env), ...runtime.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -29,14 +29,20 @@ test('the core process starts the local stack and the console, and takes them do
   const { BATON_CONTROLLER: _controller, BATON_TOKEN: _token, ...inherited } = process.env;
   const env = { ...inherited, BATON_HOME: home };
   const lines: string[] = [];
-  const core = await startCoreProcess(findCoreRuntime({ env: { BATON_NODE: process.execPath }, packaged: true, execPath: '' }), { env, log: (l) => lines.push(l) });
+  const core = await startCoreProcess(findCoreRuntime({ env: { BATON_NODE: process.execPath }, packaged: true, execPath: '' }), {
+    env,
+    log: (l) => lines.push(l),
+  });
   t.after(async () => {
     await core.stop();
     fs.rmSync(home, { recursive: true, force: true });
   });
   assert.notEqual(core.pid, process.pid);
   assert.match(core.describe, new RegExp(`local stack in ${home}; core run by Node at`));
-  assert.ok(lines.some((l) => l.startsWith('starting a local stack')), lines.join('\n'));
+  assert.ok(
+    lines.some((l) => l.startsWith('starting a local stack')),
+    lines.join('\n'),
+  );
   const page = await fetch(core.gateway.url);
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<div id="root">/);
