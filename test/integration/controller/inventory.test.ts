@@ -80,8 +80,13 @@ test('add and remove edit nodes.yaml (comments kept); after a restart the invent
   );
   assert.equal(fs.readFileSync(nodesFile(stack.home), 'utf8'), text);
 
-  // restarted without --agent: the inventory's node comes back (node-1 was only a --agent node)
+  // restarted without --agent: the inventory's node comes back (node-1 was only a --agent node),
+  // with the labels a hand edit gave it over the agent's own
   await stack.stopController();
+  fs.writeFileSync(
+    nodesFile(stack.home),
+    `# the control room machines\nnodes:\n  - name: daq-extra\n    host: 127.0.0.1\n    agentPort: ${port}\n    labels: {zone: c, rack: b}  # hand edit\n`,
+  );
   await stack.restartController();
   const back = await waitFor(
     async () => {
@@ -93,12 +98,14 @@ test('add and remove edit nodes.yaml (comments kept); after a restart the invent
   );
   assert.equal(back.address, extra.address);
   assert.equal(back.schedule, 'ready');
+  assert.deepEqual(back.labels, { zone: 'c', rack: 'b' }, "the inventory's labels win over the agent's");
 
   const removed = await call<unknown, Node>(stack.client, 'removeNode', { name: 'daq-extra' });
   assert.equal(removed.name, 'daq-extra');
   text = fs.readFileSync(nodesFile(stack.home), 'utf8');
   assert.match(text, /# the control room machines/);
   assert.deepEqual(parse(text).nodes, []);
+  assert.equal((fs.statSync(nodesFile(stack.home)).mode & 0o777).toString(8), '600');
   assert.equal((await nodes(stack)).has('daq-extra'), false);
 });
 
