@@ -16,7 +16,7 @@ import { ControlClient, type Environment } from '../../core/rpc/gen/control.js';
 import { tokenInterceptor } from '../../core/rpc/auth.js';
 import { call } from '../integration/controller/harness.js';
 import { issueUsers, tokenOf, WORKFLOWS } from '../integration/locks/users.js';
-import { assertConsoleTestable, eventually, launchChromium, shot } from './support.js';
+import { assertConsoleTestable, axeSerious, eventually, launchChromium, shot } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { NodesPage } from './pages/NodesPage.js';
 
@@ -110,7 +110,7 @@ describe('the Nodes page: search, sort, drain with the environments still using 
     assert.equal((await nodesPage.names()).length, 3);
   });
 
-  it('drains the busy node: confirmed, it shows the environment still using it, and placement refuses it', async () => {
+  it('drains the busy node: confirmed, it shows the environment still using it, and the schedule filter finds it', async () => {
     await nodesPage.act(busy, 'Drain');
     await eventually('the drain outcome', async () =>
       ((await nodesPage.outcome.textContent()) ?? '').includes(`Node ${busy} draining: still used by ${env.id}`),
@@ -120,6 +120,12 @@ describe('the Nodes page: search, sort, drain with the environments still using 
     await nodesPage.filterSchedule('draining');
     assert.deepEqual(await nodesPage.names(), [busy]);
     await shot(page, 'nodes-draining');
+    const a11y = await axeSerious(page);
+    assert.deepEqual(
+      a11y.map((v) => `${v.id}: ${v.help}`),
+      [],
+      'the Nodes page with a draining node passes axe',
+    );
     await nodesPage.filterSchedule('');
   });
 

@@ -40,11 +40,14 @@ function SortHeader({
   );
 }
 
+/** the theme's state colors (both themes pass contrast checks): the label says the state, never color alone */
+const SCHEDULE_CLASS: Record<string, string> = { ready: 'state-standby', cordoned: 'state-mixed', draining: 'state-lost', drained: 'state-done' };
+
 function ScheduleCell({ n }: { n: Node }) {
   const schedule = n.schedule || 'ready';
   return (
     <>
-      <span className={`state schedule-${schedule}`}>{schedule}</span>
+      <span className={`state ${SCHEDULE_CLASS[schedule] ?? 'state-standby'}`}>{schedule}</span>
       {schedule === 'draining' ? (
         <div className="small">
           still used by{' '}
