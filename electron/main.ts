@@ -1,5 +1,6 @@
-// The desktop app (Electron main process). Embeds the core (local stack or BATON_CONTROLLER) and
-// the console gateway, then shows the same renderer a browser gets, with Electron's security on:
+// The desktop app (Electron main process). Runs the core (local stack or BATON_CONTROLLER, and the
+// console gateway) in a child process with a Node runtime (core-process.ts, node-runtime.ts: no
+// native module is loaded in this process), then shows the same renderer a browser gets, with Electron's security on:
 // context isolation, sandbox, no Node in the page, a CSP, navigation and new windows kept to the
 // gateway's origin, permissions denied but notifications, and a preload that exposes only a few
 // desktop extras (electron/preload.ts) through an allowlisted IPC.
@@ -8,11 +9,12 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contentSecurityPolicy } from '../core/gateway/http.js';
-import { startCoreHost, type CoreHost } from './core-host.js';
+import { startCoreProcess, type CoreProcess } from './core-process.js';
+import { findCoreRuntime } from './node-runtime.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MAX_SAVE_BYTES = 512 * 1024 * 1024;
-let host: CoreHost | null = null;
+let host: CoreProcess | null = null;
 let origin = '';
 
 app.enableSandbox();
@@ -112,7 +114,8 @@ async function main(): Promise<void> {
   }
   await app.whenReady();
   try {
-    host = await startCoreHost({ log: (l) => console.log(`baton: ${l}`) });
+    const runtime = findCoreRuntime({ env: process.env, packaged: app.isPackaged, execPath: process.execPath });
+    host = await startCoreProcess(runtime, { log: (l) => console.log(`baton: ${l}`) });
   } catch (e) {
     dialog.showErrorBox('Baton could not start', (e as Error).message);
     app.exit(1);

@@ -1,4 +1,5 @@
 // In-memory objects -> control.proto messages.
+import { environmentsUsing, scheduleState } from './inventory/schedule.js';
 import type { Environment, Node, Role, Run, Task } from '../rpc/gen/control.js';
 import type { RunRecord } from '../store/store.js';
 import { detailToProto } from '../rpc/errors.js';
@@ -112,6 +113,9 @@ export function nodeToProto(n: NodeRuntime): Node {
     refused: n.refused,
     owner: n.refusedOwner,
     loopLagMs: n.loopLagMs,
+    schedule: scheduleState(n),
+    usedBy: environmentsUsing(n),
+    inInventory: n.inInventory,
   };
 }
 

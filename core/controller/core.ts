@@ -14,6 +14,7 @@ import type { TaskOp, OpBatch } from './transitions/op.js';
 import { UserRegistry } from './auth/users.js';
 import { ClaimRegistry } from './locks/registry.js';
 import type { EventSinks } from './sinks/index.js';
+import { NodeInventory } from './inventory/index.js';
 
 export interface ControllerConfig {
   home: string;
@@ -46,6 +47,9 @@ export class ControllerCore {
   readonly users: UserRegistry;
   /** what environments claim exclusively (locks/claims.ts) */
   readonly claims = new ClaimRegistry();
+  /** nodes.yaml (inventory/): the nodes operators keep, with their cordon and drain (main.ts
+   *  sets the one it loaded before opening the store) */
+  inventory: NodeInventory;
   /** batches awaiting answers: batch id -> its op */
   readonly batches = new Map<number, { op: TaskOp; batch: OpBatch }>();
   private batchSeq = 0;
@@ -63,6 +67,7 @@ export class ControllerCore {
     this.events = new EventBus(store);
     this.persist = new Persister(store);
     this.users = new UserRegistry(store);
+    this.inventory = NodeInventory.forHome(cfg.home);
   }
 
   newBatchId(): number {

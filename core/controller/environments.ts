@@ -5,7 +5,7 @@ import { newId } from '../model/ids.js';
 import type { ControllerCore } from './core.js';
 import { EnvRuntime } from './model/env.js';
 import { placeTasks } from './scheduler.js';
-import { nodeSnapshots } from './placement.js';
+import { explainPlacement, nodeSnapshots } from './placement.js';
 import { encodeTaskStates } from '../store/task-states.js';
 import { closeRun } from './runs.js';
 import { checkNaming, nameEnvironment } from './run-record/names.js';
@@ -55,9 +55,11 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   try {
     // placement: throws PLACEMENT naming the task; nothing is held until every task fits. A node
     // another environment claims exclusively is not a candidate (locks/claims.ts).
-    const names = placeTasks(
-      env.active.map((t) => t.spec),
-      nodeSnapshots(controller).filter((n) => !nodeClaimedByOther(controller, n.name, env.id)),
+    const names = explainPlacement(controller, () =>
+      placeTasks(
+        env.active.map((t) => t.spec),
+        nodeSnapshots(controller).filter((n) => !nodeClaimedByOther(controller, n.name, env.id)),
+      ),
     );
     for (let i = 0; i < env.active.length; i++) {
       const t = env.active[i]!;

@@ -23,6 +23,8 @@ import { CLOSED_POLICY, configuredRepos, defaultLoader } from './loader.js';
 import { resolvePolicy } from '../workflow/policy.js';
 import { privateDir, privateFiles } from '../model/private-files.js';
 import { isWorkerLoader } from './workers/loader.js';
+import { NodeInventory } from './inventory/index.js';
+import { applyInventory } from './inventory/apply.js';
 import { DEFAULTS, type ControllerHandle, type ControllerOptions } from './options.js';
 import { checkTaskLabelLimit, ControllerMetrics, DEFAULT_TASK_LABEL_LIMIT, setTaskLabelLimit } from './metrics/index.js';
 import { checkSinkConfigs } from './sinks/config.js';
@@ -82,6 +84,9 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   privateDir(path.resolve(opts.home), 'controller home');
   privateDir(dir, 'controller home');
   if (listen.kind === 'unix') await clearStaleSocket(listen.path!);
+  // nodes.yaml: a file that does not validate stops the start here, before the store is opened
+  const inventory = NodeInventory.forHome(opts.home);
+  inventory.load();
 
   const opened = openSqliteStore(path.join(dir, 'baton.db'));
   const store = metrics ? metrics.timeStore(opened) : opened;
@@ -108,6 +113,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     store,
     opts.loader ?? defaultLoader(root, opts.templateRepos, { policy, cacheDir: path.join(dir, 'template-cache') }),
   );
+  controller.inventory = inventory;
 
   setTaskLabelLimit(controller, taskLabelLimit);
   const pool = new AgentPool(controller, tls);
@@ -119,6 +125,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     if (sinkConfigs.length) controller.eventSinks = await startEventSinks(sinkConfigs, { controllerId: id, store, bus: controller.events });
     await controller.users.load();
     await restore(controller);
+    applyInventory(controller); // after the stored nodes: the inventory's address and state win
     await restoreHolds(controller);
     restoreClaims(controller);
     const port = tls && listen.kind === 'tcp' ? await bindTls(server, listen.grpc, serverCredentials(listen, tls)) : await bind(server, listen.grpc);

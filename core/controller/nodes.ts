@@ -41,6 +41,12 @@ export class NodeRuntime {
   /** the agent's event-loop delay from its last heartbeat (p99, ms) */
   loopLagMs = 0;
   stored = false;
+  /** an entry of nodes.yaml (inventory/) */
+  inInventory = false;
+  /** refuses new placements, keeps what runs (baton node cordon) */
+  cordoned = false;
+  /** cordoned, and the operator waits for its environments to leave (baton node drain) */
+  drained = false;
   addedMs = Date.now();
 
   constructor(

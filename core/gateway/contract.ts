@@ -37,6 +37,7 @@ import type {
   Node,
   AddNodeRequest,
   RemoveNodeRequest,
+  NodeNameRequest,
   RenderTemplateReply,
   RoleRequest,
   RenderTemplateRequest,
@@ -66,6 +67,9 @@ export interface UnaryContract {
   ListNodes: { req: ListNodesRequest; res: ListNodesReply };
   AddNode: { req: AddNodeRequest; res: Node };
   RemoveNode: { req: RemoveNodeRequest; res: Node };
+  CordonNode: { req: NodeNameRequest; res: Node };
+  DrainNode: { req: NodeNameRequest; res: Node };
+  UncordonNode: { req: NodeNameRequest; res: Node };
   ListRuns: { req: ListRunsRequest; res: ListRunsReply };
   GetRun: { req: GetRunRequest; res: Run };
   CommentRun: { req: CommentRunRequest; res: Run };
@@ -107,6 +111,9 @@ const UNARY: Record<UnaryMethod, true> = {
   ListNodes: true,
   AddNode: true,
   RemoveNode: true,
+  CordonNode: true,
+  DrainNode: true,
+  UncordonNode: true,
   ListRuns: true,
   GetRun: true,
   CommentRun: true,

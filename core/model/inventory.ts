@@ -22,6 +22,9 @@ export interface InventoryNode {
   host: string;
   /** TCP port the agent listens on for the controller (mutual TLS) */
   agentPort: number;
+  /** the address the controller dials instead of host:agentPort (e.g. unix:///path for an agent on
+   *  the controller's machine); absent for a remote node */
+  address?: string;
   ssh: InventorySsh;
   labels: Record<string, string>;
   /** capacity offered to placement; 0: not limited */

@@ -42,6 +42,9 @@ function node(p: Partial<Node> & { name: string }): Node {
     refused: '',
     owner: '',
     loopLagMs: 0,
+    schedule: 'ready',
+    usedBy: [],
+    inInventory: false,
     ...p,
   };
 }

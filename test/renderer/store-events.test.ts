@@ -212,6 +212,9 @@ describe('the store at scale', () => {
       refused: '',
       owner: '',
       loopLagMs: 0,
+      schedule: 'ready',
+      usedBy: [],
+      inInventory: false,
     };
     for (let i = 0; i < 400; i++) store.getState().setNodes([{ ...node, cpu: i }], i * 1000);
     const h = store.getState().nodeHistory.get('agent-1')!;

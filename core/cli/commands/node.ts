@@ -1,4 +1,5 @@
-// baton node list | add
+// baton node list | add | remove | cordon | drain | uncordon (add, remove and the maintenance
+// commands edit the controller's inventory, nodes.yaml)
 import type { Command } from 'commander';
 import type { Node } from '../../rpc/gen/control.js';
 import { parseAddress } from '../../rpc/address.js';
@@ -14,8 +15,36 @@ function health(n: Node): string {
 }
 
 function withHealth(n: Node) {
-  return { ...nodeJson(n), suspect: n.suspect, refused: n.refused || null, owner: n.owner || null, loopLagMs: n.loopLagMs };
+  return {
+    ...nodeJson(n),
+    suspect: n.suspect,
+    refused: n.refused || null,
+    owner: n.owner || null,
+    loopLagMs: n.loopLagMs,
+    schedule: n.schedule,
+    usedBy: n.usedBy,
+    inInventory: n.inInventory,
+  };
 }
+
+/** draining names what still uses the node: that is what the operator waits for */
+function scheduleText(n: Node): string {
+  return n.schedule === 'draining' ? `draining (${n.usedBy.length} env)` : n.schedule || 'ready';
+}
+
+/** One line after a maintenance command: the state, and for a drain what still uses the node. */
+function maintained(n: Node): void {
+  if (isJsonMode()) return printJson(withHealth(n));
+  out(`node ${n.name} ${n.schedule}`);
+  if (n.schedule === 'draining') out(`still used by ${n.usedBy.length} environment(s): ${n.usedBy.join(', ')}`);
+  if (n.schedule === 'drained') out('no environment uses it');
+}
+
+const MAINTENANCE = [
+  ['cordon', 'cordonNode', 'refuse new placements on the node; what runs there keeps running'],
+  ['drain', 'drainNode', 'cordon the node and name the environments still using it (nothing is moved): "draining" until none do, then "drained"'],
+  ['uncordon', 'uncordonNode', 'take new placements again (undoes cordon and drain)'],
+] as const;
 
 export function register(program: Command): void {
   const node = program.command('node').description('nodes (one agent each)');
@@ -27,10 +56,11 @@ export function register(program: Command): void {
       const shown = nodes.length > 200 ? nodes.filter((n) => !n.sim).concat(nodes.filter((n) => n.sim).slice(0, 20)) : nodes;
       out(
         table(
-          ['NODE', 'UP', 'TASKS', 'CPU', 'MEMORY', 'LABELS', 'ADDRESS', 'SEEN'],
+          ['NODE', 'UP', 'SCHEDULE', 'TASKS', 'CPU', 'MEMORY', 'LABELS', 'ADDRESS', 'SEEN'],
           shown.map((n) => [
             n.name,
             health(n),
+            scheduleText(n),
             n.tasks,
             n.cpu ? `${n.cpu.toFixed(0)}%` : '-' /* percent of all cores */,
             n.memTotal ? `${fmtBytes(n.memUsed)}/${fmtBytes(n.memTotal)}` : '-',
@@ -46,13 +76,34 @@ export function register(program: Command): void {
       if (shown.length < nodes.length) out(`... ${nodes.length - shown.length} more simulated nodes`);
       out(`${up}/${nodes.length} up`);
       for (const n of shown) if (n.refused) out(`${n.name}: ${n.refused}`);
+      for (const n of shown) if (n.schedule === 'draining') out(`${n.name} draining, still used by: ${n.usedBy.join(', ')}`);
     });
   });
 
   withJson(
     node
+      .command('remove')
+      .alias('rm')
+      .description('forget a node: its inventory entry goes, the controller stops dialling it (its tasks are lost; RECOVER places them elsewhere)')
+      .argument('<name>', 'the node'),
+  ).action(async (name: string, _o, cmd: Command) => {
+    await withControl(cmd, async (c) => {
+      const n = await c.call('removeNode', { name });
+      if (isJsonMode()) return printJson(withHealth(n));
+      out(`node ${n.name} removed${n.tasks ? ` (${n.tasks} task(s) lost)` : ''}`);
+    });
+  });
+
+  for (const [verb, method, description] of MAINTENANCE) {
+    withJson(node.command(verb).description(description).argument('<name>', 'the node')).action(async (name: string, _o, cmd: Command) => {
+      await withControl(cmd, async (c) => maintained(await c.call(method, { name })));
+    });
+  }
+
+  withJson(
+    node
       .command('add')
-      .description('dial an agent and keep it (stored); --take-over claims an agent that belongs to another controller')
+      .description('dial an agent and keep it in the inventory (nodes.yaml); --take-over claims an agent that belongs to another controller')
       .argument('<address>', 'unix:///path or host:port')
       .option('--name <name>', "the name to know it by (default: the agent's own)")
       .option('--take-over', 'take the agent over from the controller it belongs to (that controller loses it and its tasks)'),

@@ -11,6 +11,7 @@ import { fault, taskExited } from '../faults.js';
 import { markInFlight } from '../transitions/in-flight.js';
 import { settleOnHello } from '../pending-reaps.js';
 import { nodeBack } from './grace.js';
+import { inventoryOverrides } from '../inventory/apply.js';
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a),
@@ -45,6 +46,7 @@ export function onHello(controller: ControllerCore, link: AgentLink, h: Hello): 
   node.memCap = h.resources?.memoryBytes ?? 0;
   node.portMin = h.resources?.portMin ?? 0;
   node.portMax = h.resources?.portMax ?? 0;
+  inventoryOverrides(controller.inventory.get(name), node);
   node.up = true;
   node.synced = true;
   node.refused = '';

@@ -37,6 +37,10 @@ export const RULES: Record<Method, Rule> = {
   killTask: { role: 'expert', mutating: true },
   addNode: { role: 'admin', mutating: true },
   removeNode: { role: 'admin', mutating: true },
+  // maintenance of a node (inventory/): an expert's call, like killing a task
+  cordonNode: { role: 'expert', mutating: true },
+  drainNode: { role: 'expert', mutating: true },
+  uncordonNode: { role: 'expert', mutating: true },
   // users and roles (auth/users.ts): anyone may ask who they are; the users table is the admin's
   whoAmI: { role: 'observer', mutating: false },
   listUsers: { role: 'admin', mutating: false },

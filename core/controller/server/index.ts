@@ -6,6 +6,7 @@ import type { AgentPool } from '../agents/pool.js';
 import { environmentHandlers } from './environments.js';
 import { taskHandlers } from './tasks.js';
 import { nodeHandlers } from './nodes.js';
+import { maintenanceHandlers } from '../inventory/handlers.js';
 import { templateHandlers } from './templates.js';
 import { infoHandlers } from './info.js';
 import { roleHandlers } from '../exclude/handlers.js';
@@ -30,6 +31,7 @@ export function controlServer(controller: ControllerCore, pool: AgentPool): Cont
       ...environmentHandlers(controller),
       ...taskHandlers(controller),
       ...nodeHandlers(controller, pool),
+      ...maintenanceHandlers(controller),
       ...templateHandlers(controller),
       ...roleHandlers(controller),
       ...userHandlers(controller),

@@ -56,6 +56,7 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
   ListNodesRequest: {},
   AddNodeRequest: { address: PATH, name: ID, takeOver: bool },
   RemoveNodeRequest: { name: ID },
+  NodeNameRequest: { name: ID },
   ListRunsRequest: { envId: ID, limit: number(1_000_000) },
   GetRunRequest: { runNumber: number(0xffffffff), withRendered: bool },
   CommentRunRequest: { runNumber: number(0xffffffff), text: text(4 * KIB) },

@@ -1,4 +1,5 @@
-// Control RPCs on nodes: list (with load from heartbeats), add (dial an agent), remove.
+// Control RPCs on nodes: list (with load from heartbeats), add (dial an agent), remove. Add and
+// remove edit the inventory (nodes.yaml, ../inventory/) first: a bad file refuses them, unchanged.
 import type { AddNodeRequest, ControlServer, ListNodesReply, ListNodesRequest, Node, RemoveNodeRequest } from '../../rpc/gen/control.js';
 import { parseAddress } from '../../rpc/address.js';
 import { BatonError } from '../../model/errors.js';
@@ -40,9 +41,25 @@ async function waitUp(controller: ControllerCore, address: string, ms: number): 
         refused: link?.refusal ?? '',
         owner: '',
         loopLagMs: 0,
+        schedule: 'ready',
+        usedBy: [],
+        inInventory: false,
       };
     }
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** An agent added by address said who it is: its entry goes into the inventory under that name. */
+async function keepInInventory(controller: ControllerCore, reply: Node, address: string): Promise<void> {
+  const node = controller.nodes.get(reply.name);
+  if (!node || node.address !== address) return;
+  try {
+    await controller.inventory.add(reply.name, address);
+    node.inInventory = reply.inInventory = true;
+  } catch (e) {
+    // the agent is connected; only keeping it failed (a name the inventory cannot hold, a broken file)
+    console.error(`baton controller: node ${reply.name} is connected but not kept in the inventory: ${(e as Error).message}`);
   }
 }
 
@@ -67,18 +84,21 @@ export function nodeHandlers(controller: ControllerCore, pool: AgentPool): Pick<
           }
           pool.undial(known.address);
         }
+        await controller.inventory.add(req.name, req.address); // throws on a bad name or file: nothing changed
         const n = controller.nodes.ensure(req.name, req.address);
         n.address = req.address;
-        n.stored = true;
-        await controller.store.putNode({ name: n.name, address: n.address, labels: n.labels, sim: n.sim, addedMs: n.addedMs });
+        n.inInventory = true;
       }
       pool.dial(req.address, req.name, req.takeOver);
-      return waitUp(controller, req.address, ADD_WAIT_MS);
+      const reply = await waitUp(controller, req.address, ADD_WAIT_MS);
+      if (!req.name && reply.name && !reply.refused) await keepInInventory(controller, reply, req.address);
+      return reply;
     }),
 
     removeNode: unary<RemoveNodeRequest, Node>(controller, async (req) => {
       const n = controller.nodes.get(req.name);
       if (!n) throw new BatonError('NOT_FOUND', `node ${req.name || '(empty name)'} not found`, { node: req.name, where: 'name' });
+      await controller.inventory.remove(n.name); // first: a file that does not validate keeps the node
       if (n.address) pool.undial(n.address);
       // its tasks are lost now; RECOVER places them elsewhere
       if (n.tasks.size) nodeDown(controller, n, 'node removed');

@@ -396,6 +396,12 @@ export interface Node {
   owner: string;
   /** the agent's event-loop delay (p99 over the last heartbeat) */
   loopLagMs: number;
+  /** ready, cordoned, draining (drained, environments still on it) or drained */
+  schedule: string;
+  /** the environments with tasks on the node (ids, sorted) */
+  usedBy: string[];
+  /** an entry of the controller's nodes.yaml */
+  inInventory: boolean;
 }
 
 export interface Node_LabelsEntry {
@@ -420,6 +426,10 @@ export interface AddNodeRequest {
 }
 
 export interface RemoveNodeRequest {
+  name: string;
+}
+
+export interface NodeNameRequest {
   name: string;
 }
 
@@ -5396,6 +5406,9 @@ function createBaseNode(): Node {
     refused: "",
     owner: "",
     loopLagMs: 0,
+    schedule: "",
+    usedBy: [],
+    inInventory: false,
   };
 }
 
@@ -5454,6 +5467,15 @@ export const Node: MessageFns<Node> = {
     }
     if (message.loopLagMs !== 0) {
       writer.uint32(433).double(message.loopLagMs);
+    }
+    if (message.schedule !== "") {
+      writer.uint32(1602).string(message.schedule);
+    }
+    for (const v of message.usedBy) {
+      writer.uint32(1610).string(v!);
+    }
+    if (message.inInventory !== false) {
+      writer.uint32(1616).bool(message.inInventory);
     }
     return writer;
   },
@@ -5618,6 +5640,30 @@ export const Node: MessageFns<Node> = {
             message.loopLagMs = reader.double();
             continue;
           }
+          case 200: {
+            if (tag !== 1602) {
+              break;
+            }
+
+            message.schedule = reader.string();
+            continue;
+          }
+          case 201: {
+            if (tag !== 1610) {
+              break;
+            }
+
+            message.usedBy.push(reader.string());
+            continue;
+          }
+          case 202: {
+            if (tag !== 1616) {
+              break;
+            }
+
+            message.inInventory = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5683,6 +5729,17 @@ export const Node: MessageFns<Node> = {
         : isSet(object.loop_lag_ms)
         ? globalThis.Number(object.loop_lag_ms)
         : 0,
+      schedule: isSet(object.schedule) ? globalThis.String(object.schedule) : "",
+      usedBy: globalThis.Array.isArray(object?.usedBy)
+        ? object.usedBy.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.used_by)
+        ? object.used_by.map((e: any) => globalThis.String(e))
+        : [],
+      inInventory: isSet(object.inInventory)
+        ? globalThis.Boolean(object.inInventory)
+        : isSet(object.in_inventory)
+        ? globalThis.Boolean(object.in_inventory)
+        : false,
     };
   },
 
@@ -5748,6 +5805,15 @@ export const Node: MessageFns<Node> = {
     if (message.loopLagMs !== 0) {
       obj.loopLagMs = floatToJson(message.loopLagMs);
     }
+    if (message.schedule !== "") {
+      obj.schedule = message.schedule;
+    }
+    if (message.usedBy?.length) {
+      obj.usedBy = message.usedBy;
+    }
+    if (message.inInventory !== false) {
+      obj.inInventory = message.inInventory;
+    }
     return obj;
   },
 
@@ -5784,6 +5850,9 @@ export const Node: MessageFns<Node> = {
     message.refused = object.refused ?? "";
     message.owner = object.owner ?? "";
     message.loopLagMs = object.loopLagMs ?? 0;
+    message.schedule = object.schedule ?? "";
+    message.usedBy = object.usedBy?.map((e) => e) || [];
+    message.inInventory = object.inInventory ?? false;
     return message;
   },
 };
@@ -6159,6 +6228,73 @@ export const RemoveNodeRequest: MessageFns<RemoveNodeRequest> = {
   },
   fromPartial<I extends Exact<DeepPartial<RemoveNodeRequest>, I>>(object: I): RemoveNodeRequest {
     const message = createBaseRemoveNodeRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseNodeNameRequest(): NodeNameRequest {
+  return { name: "" };
+}
+
+export const NodeNameRequest: MessageFns<NodeNameRequest> = {
+  encode(message: NodeNameRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): NodeNameRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseNodeNameRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): NodeNameRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: NodeNameRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<NodeNameRequest>, I>>(base?: I): NodeNameRequest {
+    return NodeNameRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<NodeNameRequest>, I>>(object: I): NodeNameRequest {
+    const message = createBaseNodeNameRequest();
     message.name = object.name ?? "";
     return message;
   },
@@ -10971,6 +11107,37 @@ export const ControlService = {
     responseSerialize: (value: Node): Buffer => Buffer.from(Node.encode(value).finish()),
     responseDeserialize: (value: Buffer): Node => Node.decode(value),
   },
+  /**
+   * cordon: no new placements, what runs stays; drain: cordon, and the reply (Node.used_by) names
+   * the environments still using the node; uncordon: both undone. Kept in nodes.yaml.
+   */
+  cordonNode: {
+    path: "/baton.v1.Control/CordonNode" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: NodeNameRequest): Buffer => Buffer.from(NodeNameRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): NodeNameRequest => NodeNameRequest.decode(value),
+    responseSerialize: (value: Node): Buffer => Buffer.from(Node.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Node => Node.decode(value),
+  },
+  drainNode: {
+    path: "/baton.v1.Control/DrainNode" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: NodeNameRequest): Buffer => Buffer.from(NodeNameRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): NodeNameRequest => NodeNameRequest.decode(value),
+    responseSerialize: (value: Node): Buffer => Buffer.from(Node.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Node => Node.decode(value),
+  },
+  uncordonNode: {
+    path: "/baton.v1.Control/UncordonNode" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: NodeNameRequest): Buffer => Buffer.from(NodeNameRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): NodeNameRequest => NodeNameRequest.decode(value),
+    responseSerialize: (value: Node): Buffer => Buffer.from(Node.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Node => Node.decode(value),
+  },
   listRuns: {
     path: "/baton.v1.Control/ListRuns" as const,
     requestStream: false as const,
@@ -11143,6 +11310,13 @@ export interface ControlServer extends UntypedServiceImplementation {
   listNodes: handleUnaryCall<ListNodesRequest, ListNodesReply>;
   addNode: handleUnaryCall<AddNodeRequest, Node>;
   removeNode: handleUnaryCall<RemoveNodeRequest, Node>;
+  /**
+   * cordon: no new placements, what runs stays; drain: cordon, and the reply (Node.used_by) names
+   * the environments still using the node; uncordon: both undone. Kept in nodes.yaml.
+   */
+  cordonNode: handleUnaryCall<NodeNameRequest, Node>;
+  drainNode: handleUnaryCall<NodeNameRequest, Node>;
+  uncordonNode: handleUnaryCall<NodeNameRequest, Node>;
   listRuns: handleUnaryCall<ListRunsRequest, ListRunsReply>;
   /** One run's whole record: with its comments and (with_config) its configuration snapshot. */
   getRun: handleUnaryCall<GetRunRequest, Run>;
@@ -11360,6 +11534,49 @@ export interface ControlClient extends Client {
   ): ClientUnaryCall;
   removeNode(
     request: RemoveNodeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Node) => void,
+  ): ClientUnaryCall;
+  /**
+   * cordon: no new placements, what runs stays; drain: cordon, and the reply (Node.used_by) names
+   * the environments still using the node; uncordon: both undone. Kept in nodes.yaml.
+   */
+  cordonNode(request: NodeNameRequest, callback: (error: ServiceError | null, response: Node) => void): ClientUnaryCall;
+  cordonNode(
+    request: NodeNameRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Node) => void,
+  ): ClientUnaryCall;
+  cordonNode(
+    request: NodeNameRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Node) => void,
+  ): ClientUnaryCall;
+  drainNode(request: NodeNameRequest, callback: (error: ServiceError | null, response: Node) => void): ClientUnaryCall;
+  drainNode(
+    request: NodeNameRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Node) => void,
+  ): ClientUnaryCall;
+  drainNode(
+    request: NodeNameRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Node) => void,
+  ): ClientUnaryCall;
+  uncordonNode(
+    request: NodeNameRequest,
+    callback: (error: ServiceError | null, response: Node) => void,
+  ): ClientUnaryCall;
+  uncordonNode(
+    request: NodeNameRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Node) => void,
+  ): ClientUnaryCall;
+  uncordonNode(
+    request: NodeNameRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Node) => void,

@@ -1,15 +1,19 @@
-// Nodes (agents): labels, health, tasks, and cpu/memory over time (sampled every few seconds
-// while the console is open).
-import { useEffect, useMemo } from 'react';
+// Nodes (agents): labels, health, schedule (cordoned, draining, drained), tasks, and cpu/memory
+// over time (sampled every few seconds while the console is open); search, filter, sort, and the
+// inventory's actions for the roles that may take them.
+import { useEffect, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useConsole } from '../../store/context.js';
-import { formatAge, formatBytes, formatCpu } from '../../ui/format.js';
+import { ErrorDetailView } from '../../ui/ErrorDetailView.js';
 import { useSync } from '../shell/services.js';
 import { useNow } from '../shell/useNow.js';
 import type { NodeSample } from '../../store/types.js';
-import { AwaitingReapList } from './AwaitingReapList.js';
-import { NodeHealthCell } from './NodeHealthCell.js';
-import { formatLoopLag, LOOP_LAG_WARN_MS } from './nodeHealth.js';
+import { AddNodeForm } from './AddNodeForm.js';
+import { NodesTable } from './NodesTable.js';
+import { NodesToolbar } from './NodesToolbar.js';
+import { mayAddOrRemove, mayMaintain, NO_QUERY, queryNodes, sortBy, type NodeQuery } from './nodeTable.js';
+import { useMyRole } from './useMyRole.js';
+import { useNodeActions } from './useNodeActions.js';
 
 const COLORS = ['#2563eb', '#c2410c', '#15803d', '#7c3aed', '#be123c', '#0e7490', '#a16207', '#4d7c0f'];
 
@@ -71,87 +75,53 @@ export function NodesView() {
   useEffect(() => {
     void sync.nodes();
   }, [sync]);
-  const list = useMemo(() => [...nodes.values()].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true })), [nodes]);
+  const role = useMyRole();
+  const [query, setQuery] = useState<NodeQuery>(NO_QUERY);
+  const { outcome, act, add } = useNodeActions();
+  const list = useMemo(() => queryNodes(nodes.values(), query), [nodes, query]);
+  const all = useMemo(() => [...nodes.values()].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true })), [nodes]);
   // charts for the real agents (up to 8); simulated farms would be unreadable as lines
   const charted = useMemo(
     () =>
-      list
+      all
         .filter((n) => !n.sim)
         .slice(0, 8)
         .map((n) => n.name),
-    [list],
+    [all],
   );
   const cpuRows = useMemo(() => chartRows(history, charted, (s) => Math.round(s.cpu * 10) / 10), [history, charted]);
   const memRows = useMemo(() => chartRows(history, charted, (s) => Math.round(s.memUsed / 1048576)), [history, charted]);
   return (
-    <section className="page" aria-labelledby="nodes-h">
+    <section className="page page-wide" aria-labelledby="nodes-h">
       <header className="page-head">
         <h1 id="nodes-h">Nodes</h1>
         <span className="muted">
-          {list.filter((n) => n.up).length} of {list.length} up
-          {list.some((n) => n.suspect) ? `, ${list.filter((n) => n.suspect).length} suspect` : ''}
+          {all.filter((n) => n.up).length} of {all.length} up
+          {all.some((n) => n.suspect) ? `, ${all.filter((n) => n.suspect).length} suspect` : ''}
+          {all.some((n) => n.schedule === 'draining') ? `, ${all.filter((n) => n.schedule === 'draining').length} draining` : ''}
         </span>
       </header>
-      <table className="grid">
-        <caption className="sr-only">Nodes</caption>
-        <thead>
-          <tr>
-            <th scope="col">Node</th>
-            <th scope="col">Health</th>
-            <th scope="col">Host</th>
-            <th scope="col">Labels</th>
-            <th scope="col" className="num">
-              Tasks
-            </th>
-            <th scope="col" className="num">
-              CPU
-            </th>
-            <th scope="col" className="num">
-              Memory
-            </th>
-            <th scope="col" className="num">
-              Loop lag
-            </th>
-            <th scope="col">Last seen</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.map((n) => (
-            <tr key={n.name}>
-              <th scope="row">
-                {n.name}
-                {n.sim ? <span className="badge">sim</span> : null}
-                <div className="muted mono small">{n.address}</div>
-              </th>
-              <td>
-                <NodeHealthCell node={n} nowMs={now} />
-                <AwaitingReapList items={reaps.get(n.name) ?? []} label={`Awaiting reap on ${n.name}`} />
-              </td>
-              <td>
-                {n.host || '–'}
-                {n.pid ? <span className="muted small"> pid {n.pid}</span> : null}
-              </td>
-              <td>
-                {Object.entries(n.labels).map(([k, v]) => (
-                  <span key={k} className="label-chip">
-                    {k}={v}
-                  </span>
-                ))}
-              </td>
-              <td className="num">{n.tasks}</td>
-              <td className="num">{formatCpu(n.cpu)}</td>
-              <td className="num">
-                {formatBytes(n.memUsed)}
-                {n.memTotal ? ` / ${formatBytes(n.memTotal)}` : ''}
-              </td>
-              <td className={`num ${n.loopLagMs >= LOOP_LAG_WARN_MS ? 'warn-text' : ''}`} title="the agent's event-loop delay (p99 over its last heartbeat)">
-                {formatLoopLag(n.loopLagMs)}
-              </td>
-              <td>{n.lastSeenMs ? `${formatAge(n.lastSeenMs, now)} ago` : '–'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <NodesToolbar query={query} onChange={setQuery} shown={list.length} total={nodes.size} />
+      <AddNodeForm allowed={mayAddOrRemove(role)} onAdd={add} />
+      {outcome ? (
+        outcome.error ? (
+          <ErrorDetailView detail={outcome.error} title={outcome.text} />
+        ) : (
+          <p role="status" className="node-outcome">
+            {outcome.text}
+          </p>
+        )
+      ) : null}
+      <NodesTable
+        nodes={list}
+        query={query}
+        onSort={(k) => setQuery((q) => sortBy(q, k))}
+        nowMs={now}
+        reaps={reaps}
+        mayMaintain={mayMaintain(role)}
+        mayRemove={mayAddOrRemove(role)}
+        onAction={act}
+      />
       {charted.length ? (
         <div className="charts">
           <Chart title="CPU per node (% of all cores)" rows={cpuRows} names={charted} unit="%" />
