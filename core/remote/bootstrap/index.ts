@@ -6,7 +6,7 @@ import { bootstrapHost, type HostResult, type Progress, type ServiceChoice } fro
 import { makeRelease } from './release.js';
 
 export type { HostResult, Progress, StepReport, ServiceChoice } from './host.js';
-export { readInventoryFile, selectNodes } from './inventory-file.js';
+export { selectNodes } from './select-nodes.js';
 
 export interface BootstrapOptions {
   /** BATON_HOME on this machine: pki/ and the release cache releases/ */
