@@ -110,7 +110,8 @@ export async function closeRun(
     envId: env.id,
     runNumber: n,
     state,
-    message: reason || (state === 'closed' && by ? `run ${n} closed: stopped by ${by}` : `run ${n} ${state}`),
+    // the end reason in the text: what the Events view and the CLI print
+    message: `run ${n} ended: ${endReason}`,
     data: {
       run_state: state,
       duration_ms: String(stopped - (env.runStartedMs || stopped)),

@@ -49,6 +49,8 @@ import type {
   ReleaseEnvironmentRequest,
   ListAuditRequest,
   ListAuditReply,
+  QueryEventsRequest,
+  QueryEventsReply,
 } from '../rpc/gen/control.js';
 import type { ErrorDetail, LogChunk } from '../rpc/gen/common.js';
 
@@ -77,6 +79,7 @@ export interface UnaryContract {
   TakeEnvironment: { req: TakeEnvironmentRequest; res: Environment };
   ReleaseEnvironment: { req: ReleaseEnvironmentRequest; res: Environment };
   ListAudit: { req: ListAuditRequest; res: ListAuditReply };
+  QueryEvents: { req: QueryEventsRequest; res: QueryEventsReply };
 }
 
 /** Server-streaming methods: request and message types. */
@@ -117,6 +120,7 @@ const UNARY: Record<UnaryMethod, true> = {
   TakeEnvironment: true,
   ReleaseEnvironment: true,
   ListAudit: true,
+  QueryEvents: true,
 };
 const STREAM: Record<StreamMethod, true> = { Subscribe: true, ControlEnvironment: true, TaskLogs: true };
 
