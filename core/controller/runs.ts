@@ -110,8 +110,7 @@ export async function closeRun(
     envId: env.id,
     runNumber: n,
     state,
-    // the end reason in the text: what the Events view and the CLI print
-    message: `run ${n} ended: ${endReason}`,
+    message: reason || (state === 'closed' && by ? `run ${n} closed: stopped by ${by}` : `run ${n} ${state}`),
     data: {
       run_state: state,
       duration_ms: String(stopped - (env.runStartedMs || stopped)),

@@ -22,7 +22,9 @@ export function sessionKeyFile(home: string): string {
 }
 
 function purpose(controller: string, userToken: string | undefined): string {
-  return createHash('sha256').update(`${controller}\n${userToken ?? ''}`).digest('hex');
+  return createHash('sha256')
+    .update(`${controller}\n${userToken ?? ''}`)
+    .digest('hex');
 }
 
 /**

@@ -93,7 +93,10 @@ describe('a night shift on a 10,000-task farm', { timeout: 900_000 }, () => {
     await shift.lastRunLink(runNumber).waitFor();
     assert.match((await shift.envStatus.textContent()) ?? '', /ended: aborted: /);
     await shift.lastRunLink(runNumber).click();
-    await page.getByRole('dialog', { name: `Run ${runNumber}` }).getByText('End reason').waitFor();
+    await page
+      .getByRole('dialog', { name: `Run ${runNumber}` })
+      .getByText('End reason')
+      .waitFor();
   });
 
   it("greys a dead task's pid and usage as stale and offers no Kill", async () => {

@@ -83,7 +83,10 @@ test('QueryEvents refuses a bad severity and an empty time range, naming the fie
   const stack = await startStack();
   t.after(() => stack.stop());
   await assert.rejects(query(stack.client, { severity: 'fatal' }), (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && /severity/.test(e.message));
-  await assert.rejects(query(stack.client, { sinceMs: 2000, untilMs: 1000 }), (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && /time range/.test(e.message));
+  await assert.rejects(
+    query(stack.client, { sinceMs: 2000, untilMs: 1000 }),
+    (e: Error & { code?: string }) => e.code === 'BAD_INPUT' && /time range/.test(e.message),
+  );
 });
 
 test('events stored before the migration get their severity and user from their body', async () => {
