@@ -91,6 +91,8 @@ describe('a night shift on a 10,000-task farm', { timeout: 900_000 }, () => {
   it('shows the last run and why it ended after the ERROR, linked to its record', async () => {
     await app.goto(`/envs/${envId}`);
     await shift.lastRunLink(runNumber).waitFor();
+    // the tab is titled by the environment's name, not its id
+    await eventually('the name in the title', async () => /quick/.test(await page.title()));
     assert.match((await shift.envStatus.textContent()) ?? '', /ended: aborted: /);
     await shift.lastRunLink(runNumber).click();
     await page

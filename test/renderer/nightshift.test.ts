@@ -56,3 +56,39 @@ describe('unacknowledged errors', () => {
     expect(useAlerts.getState().sound).toBe(false);
   });
 });
+
+describe('counts and progress during a transition of a large environment', () => {
+  it('never count more tasks in a state than the environment has, whatever the order of list, tasks and events', async () => {
+    const { createConsoleStore } = await import('../../renderer/src/store/store.js');
+    const { env: envOf, task: taskOf } = await import('./fixtures.js');
+    const N = 10_000;
+    const store = createConsoleStore();
+    const tasks = Array.from({ length: N }, (_, i) => taskOf({ id: `t${i}`, envId: 'big', state: 'CONFIGURED' }));
+    store.getState().upsertEnv(envOf({ id: 'big', state: 'CONFIGURED', counts: { total: N, byState: { CONFIGURED: N }, lost: 0 }, tasks }));
+    // the list, fetched after the controller moved every task, arrives before their events
+    store.getState().setEnvs([envOf({ id: 'big', state: 'RUNNING', counts: { total: N, byState: { RUNNING: N }, lost: 0 } })]);
+    let seq = 1;
+    store.getState().applyEvents(tasks.slice(0, 9200).map((t) => event({ seq: seq++, kind: 'task.state', envId: 'big', taskId: t.id, state: 'RUNNING' })));
+    const counts = store.getState().envs.get('big')!.counts!;
+    const counted = Object.values(counts.byState).reduce((a, b) => a + b, 0);
+    expect(counted).toBe(N);
+    expect(counts.byState.RUNNING).toBe(9200);
+  });
+
+  it('do not bring an ended transition back as "starting…" from a list fetched before its end', async () => {
+    const { createConsoleStore } = await import('../../renderer/src/store/store.js');
+    const { env: envOf } = await import('./fixtures.js');
+    const store = createConsoleStore();
+    store.getState().setEnvs([envOf({ id: 'big', state: 'CONFIGURED', transition: '' })]);
+    store
+      .getState()
+      .applyEvents([
+        event({ seq: 1, kind: 'env.transition', envId: 'big', transition: 'START_ACTIVITY', data: { phase: 'begin', total: '10000' } }),
+        event({ seq: 2, kind: 'env.transition', envId: 'big', transition: 'START_ACTIVITY', data: { phase: 'progress', done: '3800', total: '10000' } }),
+        event({ seq: 3, kind: 'env.transition', envId: 'big', transition: 'START_ACTIVITY', data: { phase: 'end', ok: 'true' } }),
+      ]);
+    store.getState().setEnvs([envOf({ id: 'big', state: 'CONFIGURED', transition: 'START_ACTIVITY' })]);
+    expect(store.getState().envs.get('big')!.transition).toBe('');
+    expect(store.getState().progress.has('big')).toBe(false);
+  });
+});

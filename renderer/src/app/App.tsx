@@ -73,12 +73,14 @@ export function App() {
   const status = useConsole((s) => s.connection.status);
   const route = useRoute();
   const unacked = useAlerts(unackedCount);
+  // an environment's page is titled by its name (the workflow is shared by many environments)
+  const envName = useConsole((s) => (route.envId ? s.envs.get(route.envId)?.name : undefined));
   useEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
     // the count of unacknowledged errors leads the title: visible on a background tab
     const alert = unacked ? `(${unacked}) ` : '';
-    document.title = `${alert}${route.name === 'env' && route.envId ? route.envId : TITLES[route.name]} · Baton`;
-  }, [route, unacked]);
+    document.title = `${alert}${route.name === 'env' && route.envId ? envName || route.envId : TITLES[route.name]} · Baton`;
+  }, [route, unacked, envName]);
   useShortcuts();
   if (status === 'unauthenticated') return <NotSignedIn />;
   return (
