@@ -14,9 +14,9 @@ export class NightShift {
     return this.envStatus.getByRole('link', { name: `Last run ${runNumber}: its record` });
   }
 
-  /** the Events link's badge: "N unacknowledged errors" */
+  /** the Events link while it carries the badge: "Events, N unacknowledged errors" */
   get errorBadge(): Locator {
-    return this.page.getByRole('navigation', { name: 'Main' }).getByLabel(/unacknowledged error/);
+    return this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /unacknowledged error/ });
   }
   get acknowledgeAll(): Locator {
     return this.page.getByRole('button', { name: /^Acknowledge all errors/ });

@@ -49,9 +49,12 @@ export function Layout({ children }: { children: ReactNode }) {
                 <Link href={n.href} aria-current={n.match.includes(route.name) ? 'page' : undefined}>
                   {n.label}
                   {n.href === '/events' && unacked ? (
-                    <span className="nav-badge" aria-label={`${unacked} unacknowledged error${unacked === 1 ? '' : 's'}`}>
-                      {unacked}
-                    </span>
+                    <>
+                      <span className="nav-badge" aria-hidden="true">
+                        {unacked}
+                      </span>
+                      <span className="sr-only">{`, ${unacked} unacknowledged error${unacked === 1 ? '' : 's'}`}</span>
+                    </>
                   ) : null}
                 </Link>
               </li>
