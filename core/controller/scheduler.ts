@@ -2,6 +2,7 @@
 // cpu/memory fit what it wants; among those, the least loaded one (spread). Tasks with the same
 // constraints and wants share one candidate heap, so 150k tasks on 350 nodes cost
 // O(n log m), not O(n * m).
+import { formatBinaryBytes, formatCores } from '../model/units.js';
 import { BatonError } from '../model/errors.js';
 
 export interface PlaceTask {
@@ -118,11 +119,16 @@ function noFit(t: PlaceTask, nodes: PlaceNode[]): BatonError {
     );
   }
   const best = matching.reduce((b, n) => (n.cpu - n.usedCpu > b.cpu - b.usedCpu ? n : b));
+  const wants = [t.wants.cpu > 0 ? `cpu ${formatCores(t.wants.cpu)}` : '', t.wants.memoryBytes > 0 ? `memory ${formatBinaryBytes(t.wants.memoryBytes)}` : '']
+    .filter(Boolean)
+    .join(', ');
+  // a node that reports no memory size has no memory limit: its memory left is not news
+  const memoryLeft = best.memoryBytes > 0 ? `, ${formatBinaryBytes(Math.max(0, best.memoryBytes - best.usedMem))} of memory` : '';
   return new BatonError(
     'PLACEMENT',
-    `no node fits task ${t.name}: it wants cpu ${t.wants.cpu}, memory ${t.wants.memoryBytes} bytes; ` +
+    `no node fits task ${t.name}: it wants ${wants}; ` +
       `${matching.length} node(s) match its labels but have not enough left (most cpu left: ${best.name}, ` +
-      `${Math.max(0, best.cpu - best.usedCpu)} cores)`,
+      `${formatCores(Math.max(0, best.cpu - best.usedCpu))}${memoryLeft})`,
     fields,
   );
 }

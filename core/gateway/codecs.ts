@@ -26,6 +26,7 @@ import {
   TakeEnvironmentRequest,
   ReleaseEnvironmentRequest,
   ListAuditRequest,
+  QueryEventsRequest,
 } from '../rpc/gen/control.js';
 import type { StreamMethod, StreamRequest, UnaryMethod, UnaryRequest } from './contract.js';
 
@@ -59,6 +60,7 @@ export const UNARY_REQUESTS: { [M in UnaryMethod]: FromJson<UnaryRequest<M>> } =
   TakeEnvironment: TakeEnvironmentRequest,
   ReleaseEnvironment: ReleaseEnvironmentRequest,
   ListAudit: ListAuditRequest,
+  QueryEvents: QueryEventsRequest,
 };
 
 export const STREAM_REQUESTS: { [M in StreamMethod]: FromJson<StreamRequest<M>> } = {

@@ -50,6 +50,8 @@ import type {
   ReleaseEnvironmentRequest,
   ListAuditRequest,
   ListAuditReply,
+  QueryEventsRequest,
+  QueryEventsReply,
 } from '../rpc/gen/control.js';
 import type { ErrorDetail, LogChunk } from '../rpc/gen/common.js';
 
@@ -81,6 +83,7 @@ export interface UnaryContract {
   TakeEnvironment: { req: TakeEnvironmentRequest; res: Environment };
   ReleaseEnvironment: { req: ReleaseEnvironmentRequest; res: Environment };
   ListAudit: { req: ListAuditRequest; res: ListAuditReply };
+  QueryEvents: { req: QueryEventsRequest; res: QueryEventsReply };
 }
 
 /** Server-streaming methods: request and message types. */
@@ -124,6 +127,7 @@ const UNARY: Record<UnaryMethod, true> = {
   TakeEnvironment: true,
   ReleaseEnvironment: true,
   ListAudit: true,
+  QueryEvents: true,
 };
 const STREAM: Record<StreamMethod, true> = { Subscribe: true, ControlEnvironment: true, TaskLogs: true };
 

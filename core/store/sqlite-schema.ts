@@ -196,3 +196,21 @@ CREATE TABLE IF NOT EXISTS run_summaries (
   json TEXT NOT NULL
 );
 `;
+
+/**
+ * Migration "event queries" (additive): each event's severity ('' or 'error') and the user it
+ * names as columns of `events` (added by migrateEventQueries in sqlite-events.ts, with a one-time
+ * backfill of the stored rows), and the indexes the console's history needs: by kind, task,
+ * severity, user and time, each ending in seq so that a page "older than seq S" is an index walk.
+ */
+export const EVENT_QUERY_COLUMNS: [string, string, string][] = [
+  ['events', 'severity', `TEXT NOT NULL DEFAULT ''`],
+  ['events', 'user', `TEXT NOT NULL DEFAULT ''`],
+];
+export const EVENT_QUERY_MIGRATION = `
+CREATE INDEX IF NOT EXISTS events_kind ON events(kind, seq);
+CREATE INDEX IF NOT EXISTS events_task ON events(task_id, seq);
+CREATE INDEX IF NOT EXISTS events_severity ON events(severity, seq);
+CREATE INDEX IF NOT EXISTS events_user ON events(user, seq);
+CREATE INDEX IF NOT EXISTS events_time ON events(time_ms);
+`;

@@ -10,6 +10,7 @@ import { sqliteAudit, sqliteHolds } from './sqlite-locks.js';
 import { packExpanded, unpackExpanded } from './pack.js';
 import { migrateRunRecord, sqliteRunMethods } from './sqlite-runs.js';
 import { sqliteRunSummaries } from './sqlite-run-summaries.js';
+import { migrateEventQueries, sqliteEventQueries } from './sqlite-events.js';
 
 type Row = Record<string, unknown>;
 
@@ -42,6 +43,7 @@ export function openSqliteStore(file: string): Store {
   db.exec(AUDIT_MIGRATION);
   migrateRunRecord(db);
   db.exec(RUN_SUMMARY_MIGRATION);
+  migrateEventQueries(db);
   const ver = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as Row | undefined;
   if (!ver) db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
 
@@ -79,7 +81,7 @@ export function openSqliteStore(file: string): Store {
       ON CONFLICT(name) DO UPDATE SET address=excluded.address, labels=excluded.labels, sim=excluded.sim`),
     deleteNode: db.prepare(`DELETE FROM nodes WHERE name = ?`),
     listNodes: db.prepare(`SELECT * FROM nodes ORDER BY name`),
-    appendEvent: db.prepare(`INSERT INTO events(time_ms, kind, env_id, task_id, node, body) VALUES (?, ?, ?, ?, ?, ?)`),
+    appendEvent: db.prepare(`INSERT INTO events(time_ms, kind, env_id, task_id, node, body, severity, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
     readEvents: db.prepare(`SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
     readEventsEnv: db.prepare(`SELECT * FROM events WHERE seq > ? AND env_id = ? ORDER BY seq LIMIT ?`),
     lastSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS n FROM events`),
@@ -150,7 +152,7 @@ export function openSqliteStore(file: string): Store {
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       const body = JSON.stringify(e.body ?? null);
-      seqs[i] = Number(st.appendEvent.run(e.timeMs, e.kind, e.envId, e.taskId, e.node, body).lastInsertRowid);
+      seqs[i] = Number(st.appendEvent.run(e.timeMs, e.kind, e.envId, e.taskId, e.node, body, e.severity ?? '', e.user ?? '').lastInsertRowid);
     }
     return seqs;
   });
@@ -279,6 +281,7 @@ export function openSqliteStore(file: string): Store {
     ...sqliteUsers(db),
     ...sqliteHolds(db),
     ...sqliteAudit(db),
+    ...sqliteEventQueries(db),
 
     async getMeta(key) {
       const r = st.getMeta.get(key) as Row | undefined;

@@ -114,6 +114,25 @@ export interface EventRecord {
   taskId: string;
   node: string;
   body: unknown; // the whole event as JSON
+  /** '' or 'error' (core/model/event-severity.ts); stored to be queried by */
+  severity?: string;
+  /** the user the event names, stored to be queried by */
+  user?: string;
+}
+
+/** QueryEvents' filters (every one set must match) and page. */
+export interface EventQuery {
+  kinds: string[];
+  severity: string;
+  envId: string;
+  taskId: string;
+  user: string;
+  sinceMs: number;
+  untilMs: number;
+  /** only events with a smaller seq (0: none) */
+  beforeSeq: number;
+  text: string;
+  limit: number;
 }
 
 /** A transition under way, recorded before it acts and deleted when it ends (restart reconcile). */
@@ -240,6 +259,8 @@ export interface Store {
   appendEvents(events: Omit<EventRecord, 'seq'>[]): Promise<number[]>;
   readEvents(afterSeq: number, opts?: { envId?: string; limit?: number }): Promise<EventRecord[]>;
   lastEventSeq(): Promise<number>;
+  /** Stored events matching every filter of the query, newest first, at most query.limit. */
+  queryEvents(query: EventQuery): Promise<EventRecord[]>;
 
   /** The users table: insert or replace by name, delete by name, all of them. */
   putUser(user: UserRecord): Promise<void>;

@@ -3,6 +3,8 @@
 // local stack's $BATON_HOME/local/state.json), over mutual TLS with the CLI's TLS options. Prints
 // the address to open; runs until interrupted. The console acts as the user whose token the CLI
 // would send (--token, BATON_TOKEN, else the local user's): every browser given its URL is that user.
+// The key browsers hold is kept in $BATON_HOME/console/session.json (gateway/session-key.ts), so a
+// restart signs no open screen out; --new-session makes a new one.
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
@@ -37,9 +39,10 @@ export function register(program: Command): void {
       .description('serve the web console on localhost (connected to the controller the CLI uses)')
       .option('--listen <host:port>', 'where the console listens (loopback only)', '127.0.0.1:0')
       .option('--open', 'open the console in the default browser')
-      .option('--static-dir <dir>', 'the built renderer to serve (default: dist-renderer/ of the package)'),
+      .option('--static-dir <dir>', 'the built renderer to serve (default: dist-renderer/ of the package)')
+      .option('--new-session', 'make a new session key: every open console screen is signed out'),
     'print {url, token, openUrl, controller} as one JSON line once ready',
-  ).action(async (opts: { listen: string; open?: boolean; staticDir?: string }, cmd: Command) => {
+  ).action(async (opts: { listen: string; open?: boolean; staticDir?: string; newSession?: boolean }, cmd: Command) => {
     const target = findController(cmd);
     // the CLI's --tls-cert/--tls-key/--tls-ca (else BATON_TLS_*): a bad file is an error before anything listens
     const tls = clientTls(cmd);
@@ -52,7 +55,10 @@ export function register(program: Command): void {
     }
     // imported here, not at the top: every other baton command would pay for loading the gateway
     const { probeController, startGateway, whoAmIThroughGateway } = await import('../../gateway/main.js');
-    const gw = await startGateway({ controller: target.address, token: target.token, tls, listen: opts.listen, staticDir: opts.staticDir });
+    const { consoleSessionKey } = await import('../../gateway/session-key.js');
+    // kept under the home: a restarted console signs none of its open screens out
+    const consoleToken = consoleSessionKey(homeOf(cmd), target.address, target.token, opts.newSession);
+    const gw = await startGateway({ controller: target.address, token: target.token, tls, listen: opts.listen, staticDir: opts.staticDir, consoleToken });
     if (isJsonMode()) printJsonLine({ url: gw.url, token: gw.token, openUrl: gw.openUrl, controller: target.address });
     else out(`Baton console: ${gw.openUrl}\n(controller ${target.address} from ${target.source}; Ctrl-C stops the console)`);
     const problem = await probeController(gw);

@@ -53,4 +53,6 @@ export const RULES: Record<Method, Rule> = {
   releaseEnvironment: { role: 'shifter', mutating: true },
   // the audit trail is the control room's shared record, readable like the events (audit/)
   listAudit: { role: 'observer', mutating: false },
+  // history: the same events Subscribe gives an observer, filtered and paged (events/query.ts)
+  queryEvents: { role: 'observer', mutating: false },
 };

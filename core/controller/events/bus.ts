@@ -3,6 +3,7 @@
 // live event always carries its final seq and a resumed subscriber never sees a seq twice.
 import type { Store } from '../../store/store.js';
 import type { ErrorDetailLike } from '../../model/errors.js';
+import { eventSeverity, eventUser } from '../../model/event-severity.js';
 
 export interface BusEvent {
   seq: number;
@@ -93,7 +94,16 @@ export class EventBus {
     if (!this.pending.length) return;
     const batch = this.pending;
     this.pending = [];
-    const recs = batch.map((e) => ({ timeMs: e.timeMs, kind: e.kind, envId: e.envId, taskId: e.taskId, node: e.node, body: bodyOf(e) }));
+    const recs = batch.map((e) => ({
+      timeMs: e.timeMs,
+      kind: e.kind,
+      envId: e.envId,
+      taskId: e.taskId,
+      node: e.node,
+      body: bodyOf(e),
+      severity: eventSeverity(e),
+      user: eventUser(e),
+    }));
     const seqs = await this.store.appendEvents(recs);
     for (let i = 0; i < batch.length; i++) batch[i]!.seq = seqs[i]!;
     this.lastSeq = seqs[seqs.length - 1] ?? this.lastSeq;

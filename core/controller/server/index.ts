@@ -13,6 +13,7 @@ import { roleHandlers } from '../exclude/handlers.js';
 import { holdHandlers } from '../locks/handlers.js';
 import { auditHandlers } from '../audit/handlers.js';
 import { runRecordHandlers } from '../run-record/handlers.js';
+import { eventQueryHandlers } from '../events/query.js';
 import { addReflection, DESCRIPTOR_SET } from './reflection.js';
 import { withLimits } from './limited.js';
 import { withGuard } from './guard.js';
@@ -38,6 +39,7 @@ export function controlServer(controller: ControllerCore, pool: AgentPool): Cont
       ...holdHandlers(controller),
       ...auditHandlers(controller),
       ...runRecordHandlers(controller),
+      ...eventQueryHandlers(controller),
     }),
   );
 }

@@ -71,6 +71,18 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
   TakeEnvironmentRequest: { id: ID, reason: text(1 * KIB) },
   ReleaseEnvironmentRequest: { id: ID },
   ListAuditRequest: { user: ID, envId: ID, sinceMs: number(Number.MAX_SAFE_INTEGER), untilMs: number(Number.MAX_SAFE_INTEGER), limit: number(100_000) },
+  QueryEventsRequest: {
+    kinds: { kind: 'list', maxItems: 64, maxItemBytes: 64 },
+    severity: text(16),
+    envId: ID,
+    taskId: ID,
+    user: ID,
+    sinceMs: number(Number.MAX_SAFE_INTEGER),
+    untilMs: number(Number.MAX_SAFE_INTEGER),
+    beforeSeq: number(Number.MAX_SAFE_INTEGER),
+    limit: number(100_000),
+    text: text(256),
+  },
   SubscribeRequest: { fromSeq: number(Number.MAX_SAFE_INTEGER), envId: ID, kinds: { kind: 'list', maxItems: 64, maxItemBytes: 64 }, replayAll: bool },
 };
 

@@ -675,6 +675,35 @@ export interface EventBatch {
   events: Event[];
 }
 
+/** Every filter set must match; '' or 0 leaves it out. */
+export interface QueryEventsRequest {
+  /** kind prefixes, e.g. task. run.stop (any of them) */
+  kinds: string[];
+  /** '' all, 'error': failures only (core/model/event-severity.ts) */
+  severity: string;
+  envId: string;
+  taskId: string;
+  /** events naming this user (audit, holds, runs, comments) */
+  user: string;
+  /** from this time on */
+  sinceMs: number;
+  /** up to this time */
+  untilMs: number;
+  /** paging: only events older than this seq (0: the newest) */
+  beforeSeq: number;
+  /** newest first; 0: 500, at most 5000 */
+  limit: number;
+  /** a substring of the event (case-insensitive) */
+  text: string;
+}
+
+export interface QueryEventsReply {
+  /** newest first */
+  events: Event[];
+  /** older events match: ask again with before_seq = the last seq */
+  more: boolean;
+}
+
 /** Users and roles. role: observer < shifter < expert < admin. */
 export interface WhoAmIRequest {
 }
@@ -9645,6 +9674,335 @@ export const EventBatch: MessageFns<EventBatch> = {
   },
 };
 
+function createBaseQueryEventsRequest(): QueryEventsRequest {
+  return {
+    kinds: [],
+    severity: "",
+    envId: "",
+    taskId: "",
+    user: "",
+    sinceMs: 0,
+    untilMs: 0,
+    beforeSeq: 0,
+    limit: 0,
+    text: "",
+  };
+}
+
+export const QueryEventsRequest: MessageFns<QueryEventsRequest> = {
+  encode(message: QueryEventsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.kinds) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.severity !== "") {
+      writer.uint32(18).string(message.severity);
+    }
+    if (message.envId !== "") {
+      writer.uint32(26).string(message.envId);
+    }
+    if (message.taskId !== "") {
+      writer.uint32(34).string(message.taskId);
+    }
+    if (message.user !== "") {
+      writer.uint32(42).string(message.user);
+    }
+    if (message.sinceMs !== 0) {
+      writer.uint32(48).int64(message.sinceMs);
+    }
+    if (message.untilMs !== 0) {
+      writer.uint32(56).int64(message.untilMs);
+    }
+    if (message.beforeSeq !== 0) {
+      writer.uint32(64).uint64(message.beforeSeq);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(72).uint32(message.limit);
+    }
+    if (message.text !== "") {
+      writer.uint32(82).string(message.text);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryEventsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryEventsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kinds.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.severity = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.envId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.taskId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.user = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.untilMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.beforeSeq = longToNumber(reader.uint64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryEventsRequest {
+    return {
+      kinds: globalThis.Array.isArray(object?.kinds) ? object.kinds.map((e: any) => globalThis.String(e)) : [],
+      severity: isSet(object.severity) ? globalThis.String(object.severity) : "",
+      envId: isSet(object.envId)
+        ? globalThis.String(object.envId)
+        : isSet(object.env_id)
+        ? globalThis.String(object.env_id)
+        : "",
+      taskId: isSet(object.taskId)
+        ? globalThis.String(object.taskId)
+        : isSet(object.task_id)
+        ? globalThis.String(object.task_id)
+        : "",
+      user: isSet(object.user) ? globalThis.String(object.user) : "",
+      sinceMs: isSet(object.sinceMs)
+        ? globalThis.Number(object.sinceMs)
+        : isSet(object.since_ms)
+        ? globalThis.Number(object.since_ms)
+        : 0,
+      untilMs: isSet(object.untilMs)
+        ? globalThis.Number(object.untilMs)
+        : isSet(object.until_ms)
+        ? globalThis.Number(object.until_ms)
+        : 0,
+      beforeSeq: isSet(object.beforeSeq)
+        ? globalThis.Number(object.beforeSeq)
+        : isSet(object.before_seq)
+        ? globalThis.Number(object.before_seq)
+        : 0,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+    };
+  },
+
+  toJSON(message: QueryEventsRequest): unknown {
+    const obj: any = {};
+    if (message.kinds?.length) {
+      obj.kinds = message.kinds;
+    }
+    if (message.severity !== "") {
+      obj.severity = message.severity;
+    }
+    if (message.envId !== "") {
+      obj.envId = message.envId;
+    }
+    if (message.taskId !== "") {
+      obj.taskId = message.taskId;
+    }
+    if (message.user !== "") {
+      obj.user = message.user;
+    }
+    if (message.sinceMs !== 0) {
+      obj.sinceMs = Math.round(message.sinceMs);
+    }
+    if (message.untilMs !== 0) {
+      obj.untilMs = Math.round(message.untilMs);
+    }
+    if (message.beforeSeq !== 0) {
+      obj.beforeSeq = Math.round(message.beforeSeq);
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryEventsRequest>, I>>(base?: I): QueryEventsRequest {
+    return QueryEventsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryEventsRequest>, I>>(object: I): QueryEventsRequest {
+    const message = createBaseQueryEventsRequest();
+    message.kinds = object.kinds?.map((e) => e) || [];
+    message.severity = object.severity ?? "";
+    message.envId = object.envId ?? "";
+    message.taskId = object.taskId ?? "";
+    message.user = object.user ?? "";
+    message.sinceMs = object.sinceMs ?? 0;
+    message.untilMs = object.untilMs ?? 0;
+    message.beforeSeq = object.beforeSeq ?? 0;
+    message.limit = object.limit ?? 0;
+    message.text = object.text ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryEventsReply(): QueryEventsReply {
+  return { events: [], more: false };
+}
+
+export const QueryEventsReply: MessageFns<QueryEventsReply> = {
+  encode(message: QueryEventsReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.events) {
+      Event.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.more !== false) {
+      writer.uint32(16).bool(message.more);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryEventsReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryEventsReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.events.push(Event.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.more = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryEventsReply {
+    return {
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => Event.fromJSON(e)) : [],
+      more: isSet(object.more) ? globalThis.Boolean(object.more) : false,
+    };
+  },
+
+  toJSON(message: QueryEventsReply): unknown {
+    const obj: any = {};
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => Event.toJSON(e));
+    }
+    if (message.more !== false) {
+      obj.more = message.more;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryEventsReply>, I>>(base?: I): QueryEventsReply {
+    return QueryEventsReply.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryEventsReply>, I>>(object: I): QueryEventsReply {
+    const message = createBaseQueryEventsReply();
+    message.events = object.events?.map((e) => Event.fromPartial(e)) || [];
+    message.more = object.more ?? false;
+    return message;
+  },
+};
+
 function createBaseWhoAmIRequest(): WhoAmIRequest {
   return {};
 }
@@ -11288,6 +11646,19 @@ export const ControlService = {
     responseSerialize: (value: ListAuditReply): Buffer => Buffer.from(ListAuditReply.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListAuditReply => ListAuditReply.decode(value),
   },
+  /**
+   * Stored events, newest first, filtered and paged (core/controller/events/query.ts): the
+   * console's history, which a flood of task events cannot push out as it does a live buffer.
+   */
+  queryEvents: {
+    path: "/baton.v1.Control/QueryEvents" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: QueryEventsRequest): Buffer => Buffer.from(QueryEventsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): QueryEventsRequest => QueryEventsRequest.decode(value),
+    responseSerialize: (value: QueryEventsReply): Buffer => Buffer.from(QueryEventsReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): QueryEventsReply => QueryEventsReply.decode(value),
+  },
 } as const;
 
 export interface ControlServer extends UntypedServiceImplementation {
@@ -11344,6 +11715,11 @@ export interface ControlServer extends UntypedServiceImplementation {
   releaseEnvironment: handleUnaryCall<ReleaseEnvironmentRequest, Environment>;
   /** The audit trail: every mutating request (allowed or refused), newest first. */
   listAudit: handleUnaryCall<ListAuditRequest, ListAuditReply>;
+  /**
+   * Stored events, newest first, filtered and paged (core/controller/events/query.ts): the
+   * console's history, which a flood of task events cannot push out as it does a live buffer.
+   */
+  queryEvents: handleUnaryCall<QueryEventsRequest, QueryEventsReply>;
 }
 
 export interface ControlClient extends Client {
@@ -11805,6 +12181,25 @@ export interface ControlClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListAuditReply) => void,
+  ): ClientUnaryCall;
+  /**
+   * Stored events, newest first, filtered and paged (core/controller/events/query.ts): the
+   * console's history, which a flood of task events cannot push out as it does a live buffer.
+   */
+  queryEvents(
+    request: QueryEventsRequest,
+    callback: (error: ServiceError | null, response: QueryEventsReply) => void,
+  ): ClientUnaryCall;
+  queryEvents(
+    request: QueryEventsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: QueryEventsReply) => void,
+  ): ClientUnaryCall;
+  queryEvents(
+    request: QueryEventsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: QueryEventsReply) => void,
   ): ClientUnaryCall;
 }
 

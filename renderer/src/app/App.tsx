@@ -13,6 +13,7 @@ import { applyTheme } from '../features/theme/theme.js';
 import { useShortcuts } from '../features/shortcuts/useShortcuts.js';
 import { Link } from '../ui/Link.js';
 import { useRoute } from './router.js';
+import { useAlerts, unackedCount } from '../features/alerts/alertStore.js';
 
 // the charts library is big: loaded when the nodes view is first opened
 const NodesView = lazy(() => import('../features/nodes/NodesView.js').then((m) => ({ default: m.NodesView })));
@@ -71,10 +72,15 @@ export function App() {
   const theme = useConsole((s) => s.theme);
   const status = useConsole((s) => s.connection.status);
   const route = useRoute();
+  const unacked = useAlerts(unackedCount);
+  // an environment's page is titled by its name (the workflow is shared by many environments)
+  const envName = useConsole((s) => (route.envId ? s.envs.get(route.envId)?.name : undefined));
   useEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
-    document.title = `${route.name === 'env' && route.envId ? route.envId : TITLES[route.name]} · Baton`;
-  }, [route]);
+    // the count of unacknowledged errors leads the title: visible on a background tab
+    const alert = unacked ? `(${unacked}) ` : '';
+    document.title = `${alert}${route.name === 'env' && route.envId ? envName || route.envId : TITLES[route.name]} · Baton`;
+  }, [route, unacked, envName]);
   useShortcuts();
   if (status === 'unauthenticated') return <NotSignedIn />;
   return (

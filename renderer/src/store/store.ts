@@ -85,9 +85,20 @@ export const createConsoleStore = (theme: Theme = 'light') =>
     },
     setEnvs(list) {
       const prev = get().envs;
+      const known = get().envTaskIds;
+      const progress = get().progress;
       const envs = new Map<string, Environment>();
-      for (const e of list) {
-        const old = prev.get(e.id);
+      for (const listed of list) {
+        const old = prev.get(listed.id);
+        // An environment whose tasks this page holds keeps the counts that go with them (taken
+        // with them from GetEnvironment, then moved by each task event): the list's counts are a
+        // snapshot of another moment, and adding the events it already includes counted tasks
+        // twice during a transition (10000 tasks, 19200 RUNNING).
+        let e = old?.counts && known.has(listed.id) ? { ...listed, counts: old.counts } : listed;
+        // A list fetched before a transition's end event may still name the transition: it
+        // ended here already (no progress left), so the bar does not come back as "starting…".
+        // A transition that begins is announced by its begin event, which sets both again.
+        if (e.transition && old && !old.transition && !progress.has(e.id)) e = { ...e, transition: '' };
         // keep the object when nothing the list shows changed: rows stay put
         envs.set(
           e.id,

@@ -38,10 +38,11 @@ export function formatByteRate(perSec: number): string {
   return `${formatBytes(perSec)}/s`;
 }
 
+/** a time with its date and milliseconds: a night shift crosses midnight, and events are close */
 export function formatTime(ms: number): string {
   if (!ms) return '–';
   const d = new Date(ms);
-  return d.toLocaleTimeString(undefined, { hour12: false }) + '.' + String(d.getMilliseconds()).padStart(3, '0');
+  return `${formatDateTime(ms)}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
 export function formatDateTime(ms: number): string {

@@ -1,5 +1,6 @@
 // One environment: state, run number, transition buttons with progress and errors, and its tabs
 // (overview, dataflow graph, tasks). The task drawer opens on ?task=<id>.
+import { EnvRunStatus } from '../runs/EnvRunStatus.js';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { call } from '../../api/client.js';
 import { envPath, navigate, withQuery, type EnvTab } from '../../app/router.js';
@@ -86,15 +87,7 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
         </div>
         <section className="env-status" aria-label="Environment status" aria-live="polite">
           <StateChip state={env.state} />
-          <span className="run">
-            {env.runNumber !== undefined ? (
-              <>
-                Run <strong>{env.runNumber}</strong>
-              </>
-            ) : (
-              <span className="muted">no run</span>
-            )}
-          </span>
+          <EnvRunStatus envId={env.id} runNumber={env.runNumber} />
           {env.degraded ? <span className="badge warn">degraded</span> : null}
         </section>
       </header>

@@ -1,13 +1,18 @@
-// The live events timeline (newest first, virtualized) with filters by kind, environment and text;
-// pause freezes the view while events keep arriving. Filters live in the URL.
-import { useMemo, useRef, useState } from 'react';
+// The events timeline (newest first, virtualized): history from the controller (QueryEvents) with
+// the live tail on top and older pages on demand (useEventHistory), filters by kind, errors only,
+// environment, text and time span; pause freezes the tail while events keep arriving. Filters
+// live in the URL. Every time shows its date: a night shift crosses midnight.
+import { useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Event } from '../../../../core/rpc/gen/control.js';
 import { envPath, navigate, useRoute } from '../../app/router.js';
 import { useConsole } from '../../store/context.js';
 import { Link } from '../../ui/Link.js';
 import { formatDateTime, formatTime } from '../../ui/format.js';
-import { filterEvents, isErrorEvent, KIND_GROUPS, type KindGroup } from './eventFilter.js';
+import { runPath } from '../runs/runLinks.js';
+import { isErrorEvent, KIND_GROUPS, type KindGroup } from './eventFilter.js';
+import { useEventHistory } from './useEventHistory.js';
+import { AckButton, AckAllButton } from '../alerts/AckButtons.js';
 
 function setQuery(patch: Record<string, string | null>) {
   const q = new URLSearchParams(window.location.search);
@@ -26,18 +31,17 @@ function describe(e: Event): string {
 
 export function EventsView() {
   const route = useRoute();
-  const events = useConsole((s) => s.events);
   const envs = useConsole((s) => s.envs);
   const tasks = useConsole((s) => s.tasks);
-  const [frozen, setFrozen] = useState<Event[] | null>(null);
+  const [frozen, setFrozen] = useState(false);
   const groups = (route.query.get('kinds') ?? '').split(',').filter(Boolean) as KindGroup[];
   const envId = route.query.get('env') ?? '';
   const text = route.query.get('q') ?? '';
   // a run's time span (the Runs page links here with from/to)
   const fromMs = Number(route.query.get('from') ?? '') || 0;
   const toMs = Number(route.query.get('to') ?? '') || 0;
-  const source = frozen ?? events;
-  const rows = useMemo(() => filterEvents(source, { groups, envId, text, fromMs, toMs }).reverse(), [source, groups.join(','), envId, text, fromMs, toMs]); // eslint-disable-line react-hooks/exhaustive-deps
+  const history = useEventHistory({ groups, envId, text, fromMs, toMs }, frozen);
+  const rows = history.rows;
   const scrollRef = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({
     count: rows.length,
@@ -51,13 +55,14 @@ export function EventsView() {
     <section className="page events-page" aria-labelledby="events-h">
       <header className="page-head">
         <h1 id="events-h">Events</h1>
-        <button type="button" aria-pressed={frozen !== null} onClick={() => setFrozen(frozen ? null : events)}>
+        <button type="button" aria-pressed={frozen} onClick={() => setFrozen(!frozen)}>
           {frozen ? 'Resume' : 'Pause'}
         </button>
+        <AckAllButton />
       </header>
       <div className="filters" role="search" aria-label="Filter events">
         <div className="chips" role="group" aria-label="Kinds">
-          {KIND_GROUPS.map((g) => (
+          {KIND_GROUPS.map((g: KindGroup) => (
             <button key={g} type="button" className="chip" aria-pressed={groups.includes(g)} onClick={() => toggle(g)}>
               {g}
             </button>
@@ -82,8 +87,15 @@ export function EventsView() {
           </button>
         ) : null}
         <span className="muted" role="status" aria-live="polite">
-          {rows.length} events{frozen ? ' (paused)' : ''}
+          {history.loading ? 'Loading… ' : ''}
+          {rows.length} events{history.more ? ' shown (older ones stored)' : ''}
+          {frozen ? ' (paused)' : ''}
         </span>
+        {history.error ? (
+          <span role="alert" className="error-text">
+            History unavailable: {history.error}
+          </span>
+        ) : null}
       </div>
       <div role="table" aria-label="Events, newest first" aria-rowcount={rows.length + 1} className="tgrid events-grid">
         <div role="rowgroup" className="thead">
@@ -109,7 +121,7 @@ export function EventsView() {
                   style={{ transform: `translateY(${v.start}px)` }}
                 >
                   <div role="cell">
-                    <time>{formatTime(e.timeMs)}</time>
+                    <time dateTime={new Date(e.timeMs).toISOString()}>{formatTime(e.timeMs)}</time>
                   </div>
                   <div role="cell" className="num mono">
                     {e.seq}
@@ -129,13 +141,27 @@ export function EventsView() {
                       e.node
                     )}
                   </div>
-                  <div role="cell">{describe(e)}</div>
+                  <div role="cell">
+                    {describe(e)}
+                    {e.runNumber ? (
+                      <>
+                        {' '}
+                        <Link href={runPath(e.runNumber)}>run {e.runNumber}</Link>
+                      </>
+                    ) : null}
+                    {isErrorEvent(e) ? <AckButton seq={e.seq} /> : null}
+                  </div>
                 </div>
               );
             })}
           </div>
         </div>
       </div>
+      <p className="events-foot">
+        <button type="button" onClick={history.loadOlder} disabled={!history.more || history.loading}>
+          Load older events
+        </button>
+      </p>
     </section>
   );
 }

@@ -1,5 +1,8 @@
-// The events timeline's filters: kind groups, environment, text, time span (a run's). Pure.
-import type { Event } from '../../../../core/rpc/gen/control.js';
+// The events timeline's filters: kind groups, errors only, environment, text, time span (a run's).
+// Pure. The same filters go to the controller as a QueryEvents request (queryOf), and match the
+// live tail in the browser (matchEvent): both say the same.
+import type { Event, QueryEventsRequest } from '../../../../core/rpc/gen/control.js';
+import { isFailureEvent } from '../../../../core/model/event-severity.js';
 
 export const KIND_GROUPS = ['env', 'task', 'run', 'node', 'hook', 'audit', 'error'] as const;
 export type KindGroup = (typeof KIND_GROUPS)[number];
@@ -24,17 +27,18 @@ export function kindGroup(kind: string): KindGroup {
  * into ERROR, a transition that ended badly. (Not every event emitted while in ERROR.)
  */
 export function isErrorEvent(e: Event): boolean {
-  if (e.kind === 'error' || e.kind === 'task.lost' || e.kind === 'node.down') return true;
-  if (e.error?.code) return true;
-  if ((e.kind === 'env.state' || e.kind === 'task.state' || e.kind === 'task.exit') && e.state === 'ERROR') return true;
-  return e.kind === 'env.transition' && e.data.phase === 'end' && e.data.ok === 'false';
+  return isFailureEvent(e);
+}
+
+/** the kind groups chosen, without 'error' (which is a severity: errors only, of those kinds) */
+function kindGroupsOf(f: EventFilter): KindGroup[] {
+  return f.groups.filter((g) => g !== 'error');
 }
 
 export function matchEvent(e: Event, f: EventFilter): boolean {
-  if (f.groups.length) {
-    const g = kindGroup(e.kind);
-    if (!f.groups.includes(g) && !(f.groups.includes('error') && isErrorEvent(e))) return false;
-  }
+  const kinds = kindGroupsOf(f);
+  if (kinds.length && !kinds.includes(kindGroup(e.kind))) return false;
+  if (f.groups.includes('error') && !isErrorEvent(e)) return false;
   if (f.envId && e.envId !== f.envId) return false;
   if (f.fromMs && e.timeMs < f.fromMs) return false;
   if (f.toMs && e.timeMs > f.toMs) return false;
@@ -50,4 +54,18 @@ export function matchEvent(e: Event, f: EventFilter): boolean {
 export function filterEvents(events: readonly Event[], f: EventFilter): Event[] {
   if (!f.groups.length && !f.envId && !f.text && !f.fromMs && !f.toMs) return events.slice();
   return events.filter((e) => matchEvent(e, f));
+}
+
+/** The filter as a QueryEvents request (the controller's history), one page older than beforeSeq. */
+export function queryOf(f: EventFilter, beforeSeq = 0, limit = 500): Partial<QueryEventsRequest> {
+  return {
+    kinds: kindGroupsOf(f).map((g) => (g === 'audit' ? 'audit' : `${g}.`)),
+    severity: f.groups.includes('error') ? 'error' : '',
+    envId: f.envId,
+    text: f.text,
+    sinceMs: f.fromMs ?? 0,
+    untilMs: f.toMs ?? 0,
+    beforeSeq,
+    limit,
+  };
 }

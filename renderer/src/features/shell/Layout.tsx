@@ -9,6 +9,10 @@ import { ThemeToggle } from '../theme/ThemeToggle.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { Notifications } from './Notifications.js';
 import { UserBadge } from './UserBadge.js';
+import { AlertSettings } from '../alerts/AlertSettings.js';
+import './liveness.css';
+import { AlertWatcher } from '../alerts/AlertWatcher.js';
+import { useAlerts, unackedCount } from '../alerts/alertStore.js';
 
 const NAV = [
   { href: '/', label: 'Environments', match: ['envs', 'env', 'newEnv'] },
@@ -21,6 +25,11 @@ const NAV = [
 export function Layout({ children }: { children: ReactNode }) {
   const route = useRoute();
   const setCheatSheet = useConsole((s) => s.setCheatSheet);
+  const status = useConsole((s) => s.connection.status);
+  const unacked = useAlerts(unackedCount);
+  // the link to the controller is down: what the page shows may be out of date, and no action
+  // can reach the controller, so the page is greyed, says so, and its controls are disabled
+  const stale = status === 'reconnecting' || status === 'offline';
   return (
     <div className="app">
       <a href="#main" className="skip-link">
@@ -39,12 +48,21 @@ export function Layout({ children }: { children: ReactNode }) {
               <li key={n.href}>
                 <Link href={n.href} aria-current={n.match.includes(route.name) ? 'page' : undefined}>
                   {n.label}
+                  {n.href === '/events' && unacked ? (
+                    <>
+                      <span className="nav-badge" aria-hidden="true">
+                        {unacked}
+                      </span>
+                      <span className="sr-only">{`, ${unacked} unacknowledged error${unacked === 1 ? '' : 's'}`}</span>
+                    </>
+                  ) : null}
                 </Link>
               </li>
             ))}
           </ul>
         </nav>
         <div className="topbar-right">
+          <AlertSettings />
           <UserBadge />
           <ConnectionBadge />
           <ThemeToggle />
@@ -53,9 +71,17 @@ export function Layout({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
-        {children}
+      <main id="main" tabIndex={-1} className={stale ? 'is-stale' : undefined} aria-describedby={stale ? 'stale-note' : undefined}>
+        {stale ? (
+          <p id="stale-note" className="stale-note" role="alert">
+            Not connected to the controller: what this page shows may be out of date, and actions are disabled until the link is back.
+          </p>
+        ) : null}
+        <fieldset className="page-frame" disabled={stale}>
+          {children}
+        </fieldset>
       </main>
+      <AlertWatcher />
       <Notifications />
       <CheatSheet />
     </div>

@@ -10,8 +10,19 @@ import { StateChip } from '../../ui/StateChip.js';
 import { formatBytes, formatByteRate, formatCpu, formatDateTime, formatRate } from '../../ui/format.js';
 import type { ErrorDetailLike } from '../../../../core/model/errors.js';
 import { displayState } from './taskTable.js';
+import { STALE_TITLE, taskIsDead } from './liveness.js';
 
 const LogViewer = lazy(() => import('../logs/LogViewer.js'));
+
+/** a value of an ended task: greyed and labelled, so no one reads it as current */
+function Stale({ dead, children }: { dead: boolean; children: React.ReactNode }) {
+  if (!dead) return <>{children}</>;
+  return (
+    <span className="stale" title={STALE_TITLE}>
+      {children} <span className="stale-label">(stale)</span>
+    </span>
+  );
+}
 
 function Row({ k, children }: { k: string; children: React.ReactNode }) {
   return (
@@ -24,6 +35,8 @@ function Row({ k, children }: { k: string; children: React.ReactNode }) {
 
 export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): void }) {
   const task = useConsole((s) => s.tasks.get(taskId));
+  const offline = useConsole((s) => s.connection.status !== 'live');
+  const dead = task ? taskIsDead(task) : false;
   const [killing, setKilling] = useState(false);
   const [killError, setKillError] = useState<ErrorDetailLike | null>(null);
   const ref = useRef<HTMLElement>(null);
@@ -83,9 +96,15 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): voi
               </Row>
               <Row k="Node">{task.node || '–'}</Row>
               <Row k="Host">{task.host || '–'}</Row>
-              <Row k="PID">{task.pid || '–'}</Row>
-              <Row k="CPU">{task.pid ? formatCpu(task.cpu) : '–'}</Row>
-              <Row k="Memory">{task.rssBytes ? formatBytes(task.rssBytes) : '–'}</Row>
+              <Row k="PID">
+                <Stale dead={dead}>{task.pid || '–'}</Stale>
+              </Row>
+              <Row k="CPU">
+                <Stale dead={dead}>{task.pid ? formatCpu(task.cpu) : '–'}</Stale>
+              </Row>
+              <Row k="Memory">
+                <Stale dead={dead}>{task.rssBytes ? formatBytes(task.rssBytes) : '–'}</Stale>
+              </Row>
               <Row k="Ports">
                 {Object.keys(task.ports).length
                   ? Object.entries(task.ports).map(([k, v]) => (
@@ -139,8 +158,12 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): voi
                   <tr key={c.channel}>
                     <td className="mono">{c.channel}</td>
                     <td className="num">{c.messages}</td>
-                    <td className="num">{formatRate(c.msgRate)}</td>
-                    <td className="num">{formatByteRate(c.byteRate)}</td>
+                    <td className="num">
+                      <Stale dead={dead}>{formatRate(c.msgRate)}</Stale>
+                    </td>
+                    <td className="num">
+                      <Stale dead={dead}>{formatByteRate(c.byteRate)}</Stale>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -149,7 +172,13 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): voi
           {task.error && task.error.code ? <ErrorDetailView detail={detailFromWire(task.error)} title="Task error" /> : null}
           {killError ? <ErrorDetailView detail={killError} title="Kill failed" /> : null}
           <div className="drawer-actions">
-            <button type="button" className="danger-outline" onClick={() => setKilling(true)} disabled={!task.pid && task.driver !== 'sim'}>
+            <button
+              type="button"
+              className="danger-outline"
+              onClick={() => setKilling(true)}
+              disabled={dead || offline || (!task.pid && task.driver !== 'sim')}
+              title={dead ? 'The task has ended: nothing to kill' : offline ? 'Not connected to the controller' : undefined}
+            >
               Kill task
             </button>
           </div>

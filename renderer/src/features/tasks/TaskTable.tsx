@@ -9,6 +9,7 @@ import { useConsole } from '../../store/context.js';
 import { StateChip } from '../../ui/StateChip.js';
 import { formatBytes, formatCpu } from '../../ui/format.js';
 import { TaskBadges } from './TaskBadges.js';
+import { STALE_TITLE, taskIsDead } from './liveness.js';
 import { countByState, displayState, filterFromQuery, filterTasks, nodesOf, sortTasks, type SortKey } from './taskTable.js';
 
 const EMPTY: Task[] = [];
@@ -35,6 +36,7 @@ function setQuery(patch: Record<string, string | null>) {
 }
 
 const Row = memo(function Row({ task, index, top, selected, onOpen }: { task: Task; index: number; top: number; selected: boolean; onOpen(id: string): void }) {
+  const dead = taskIsDead(task);
   return (
     <div
       role="row"
@@ -60,13 +62,14 @@ const Row = memo(function Row({ task, index, top, selected, onOpen }: { task: Ta
       <div role="gridcell" className="c-node">
         {task.node || '–'}
       </div>
-      <div role="gridcell" className="c-pid num">
+      <div role="gridcell" className={`c-pid num ${dead ? 'stale' : ''}`} title={dead ? STALE_TITLE : undefined}>
         {task.pid || '–'}
+        {dead && task.pid ? <span className="stale-label"> stale</span> : null}
       </div>
-      <div role="gridcell" className="c-cpu num">
+      <div role="gridcell" className={`c-cpu num ${dead ? 'stale' : ''}`} title={dead ? STALE_TITLE : undefined}>
         {task.pid ? formatCpu(task.cpu) : '–'}
       </div>
-      <div role="gridcell" className="c-memory num">
+      <div role="gridcell" className={`c-memory num ${dead ? 'stale' : ''}`} title={dead ? STALE_TITLE : undefined}>
         {task.rssBytes ? formatBytes(task.rssBytes) : '–'}
       </div>
       <div role="gridcell" className="c-class">
