@@ -2,7 +2,7 @@
 // floor, the cost per task and the controller's bytes per task; then the targets (flat cost
 // per task from 150k to 1M, 1M tasks RUNNING in 30 s, 4 GiB) and a small text plot.
 import { round } from '../proc.js';
-import { atMost, figure, type Figure } from '../results.js';
+import { atMost, failedFigure, figure, type Figure } from '../results.js';
 import type { SizeRun } from './farm.js';
 
 const GiB = 2 ** 30;
@@ -56,7 +56,11 @@ function plot(rows: Row[], label: string, value: (r: Row) => number, unit: strin
   ];
 }
 
-export function farmReport(runs: SizeRun[], smoke: boolean): { figures: Figure[]; notes: string[]; curve: string[] } {
+export function farmReport(
+  runs: SizeRun[],
+  smoke: boolean,
+  failures: { tasks: number; error: string }[] = [],
+): { figures: Figure[]; notes: string[]; curve: string[] } {
   const sizes = [...new Set(runs.map((r) => r.tasks))].sort((a, b) => a - b);
   const rows = sizes.map((n) => rowOf(runs.filter((r) => r.tasks === n)));
   const figures: Figure[] = [];
@@ -84,6 +88,13 @@ export function farmReport(runs: SizeRun[], smoke: boolean): { figures: Figure[]
         target: big ? atMost(4, '<= 4 GiB') : undefined,
         note: `${Math.round(r.peakRss / r.tasks)} bytes/task; at RUNNING: RSS ${Math.round(r.rssRunning / r.tasks)} bytes/task, V8 heap after a full GC ${Math.round(r.heapRunning / r.tasks)} bytes/task`,
       }),
+    );
+  }
+  for (const f of failures) {
+    if (sizes.includes(f.tasks)) continue;
+    const big = f.tasks === 1_000_000 && !smoke;
+    figures.push(
+      failedFigure(`${short(f.tasks)}.up`, `${count(f.tasks)} tasks: create + DEPLOY..RUNNING`, 's', f.error, big ? atMost(30, '<= 30 s') : undefined),
     );
   }
   const at = (n: number) => rows.find((r) => r.tasks === n);

@@ -197,15 +197,24 @@ export const farm: Benchmark = {
     const reps = ctx.smoke ? 1 : Number(process.env.BATON_BENCH_REPEAT ?? 1);
     const runs: SizeRun[] = [];
     const profiles: ProfileSummary[] = [];
+    // a size that fails (e.g. agents dropped on an overloaded machine) is reported and the curve goes on
+    const failures: { tasks: number; error: string }[] = [];
     for (const n of [...sizes].sort((a, b) => a - b)) {
-      for (let i = 0; i < reps; i++) runs.push(await runSize(ctx, n, ctx.profile && i === 0, profiles));
+      for (let i = 0; i < reps; i++) {
+        try {
+          runs.push(await runSize(ctx, n, ctx.profile && i === 0, profiles));
+        } catch (e) {
+          failures.push({ tasks: n, error: (e as Error).message });
+          ctx.log(`${n} tasks failed: ${(e as Error).message}`);
+        }
+      }
     }
-    const report = farmReport(runs, ctx.smoke);
+    const report = farmReport(runs, ctx.smoke, failures);
     for (const line of report.curve) ctx.log(line);
     return {
-      ok: runs.every((r) => r.finalOk),
+      ok: !failures.length && runs.every((r) => r.finalOk),
       figures: report.figures,
-      details: { runs, curve: report.curve },
+      details: { runs, failures, curve: report.curve },
       notes: [...report.notes, ...report.curve],
       profiles: profiles.length ? profiles : undefined,
     };
