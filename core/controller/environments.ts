@@ -30,6 +30,9 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
     repo: req.repo || undefined,
     revision: req.revision || undefined,
   });
+  // a large expansion was just decoded on this thread; each big step below is followed by a
+  // yield, so that agents' heartbeats and keepalive pings are answered between them
+  await yieldToLoop();
   const now = Date.now();
   const env = new EnvRuntime(
     {
@@ -49,6 +52,7 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
     expanded,
   );
   nameEnvironment(env, asked);
+  await yieldToLoop();
 
   // what it claims exclusively: HELD naming the holder when another environment has it
   reserveClaims(controller, env, caller?.user ?? '');
@@ -61,22 +65,24 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
         nodeSnapshots(controller).filter((n) => !nodeClaimedByOther(controller, n.name, env.id)),
       ),
     );
+    // assigned at once: a create placing during this one's yields sees these nodes' load
     for (let i = 0; i < env.active.length; i++) {
       const t = env.active[i]!;
       t.node = names[i]!;
+      controller.nodes.get(t.node)?.assign(t);
     }
+    await yieldToLoop();
     await storeNew(controller, env, expanded);
   } catch (e) {
+    for (const t of env.active) if (t.node) controller.nodes.get(t.node)?.release(t);
     releaseClaims(controller, env.id);
     throw e;
   }
+  await yieldToLoop();
   if (caller) holdNew(controller, env, caller.user);
 
   controller.envs.set(env.id, env);
-  for (const t of env.tasks) {
-    controller.tasks.set(t.id, t);
-    if (t.node) controller.nodes.get(t.node)?.assign(t);
-  }
+  for (const t of env.tasks) controller.tasks.set(t.id, t);
   controller.emit({
     kind: 'env.created',
     envId: env.id,
@@ -93,6 +99,11 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   });
   if (req.autoDeploy) await controlEnvironment(controller, env.id, 'DEPLOY', { by: caller?.user });
   return env;
+}
+
+/** lets the event loop run what is due (I/O, timers) before the next step of a long create */
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function storeNew(controller: ControllerCore, env: EnvRuntime, expanded: EnvRuntime['expanded']): Promise<void> {

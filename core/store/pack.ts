@@ -89,3 +89,24 @@ export function unpackExpanded(p: unknown): unknown {
   });
   return { ...(w.base as Obj), root: unpackRole(w.root), tasks };
 }
+
+/** the packed JSON an expansion was decoded from (workers/expansion-codec.ts): stored as it is */
+const packedText = new WeakMap<object, string>();
+
+/** Notes that `expanded` was decoded from `text` (packExpanded's JSON) and has not changed since. */
+export function rememberPackedText(expanded: object, text: string): void {
+  packedText.set(expanded, text);
+}
+
+/**
+ * The packed form as JSON: the text it was decoded from, once (the create's store), else packed
+ * now. Once only: a later rewrite is of an expansion that changed since (an exclusion).
+ */
+export function packedJson(expanded: unknown): string {
+  const known = expanded && typeof expanded === 'object' ? packedText.get(expanded) : undefined;
+  if (known !== undefined) {
+    packedText.delete(expanded as object);
+    return known;
+  }
+  return JSON.stringify(packExpanded(expanded ?? null));
+}

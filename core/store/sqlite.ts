@@ -7,7 +7,7 @@ import type { EnvRecord, EventRecord, IntentRecord, NodeRecord, Store, TaskRecor
 import { AUDIT_MIGRATION, HOLDS_MIGRATION, INTENTS_MIGRATION, RUN_SUMMARY_MIGRATION, SCHEMA, SCHEMA_VERSION, USERS_MIGRATION } from './sqlite-schema.js';
 import { sqliteUsers } from './sqlite-users.js';
 import { sqliteAudit, sqliteHolds } from './sqlite-locks.js';
-import { packExpanded, unpackExpanded } from './pack.js';
+import { packedJson, unpackExpanded } from './pack.js';
 import { migrateRunRecord, sqliteRunMethods } from './sqlite-runs.js';
 import { sqliteRunSummaries } from './sqlite-run-summaries.js';
 import { migrateEventQueries, sqliteEventQueries } from './sqlite-events.js';
@@ -121,7 +121,7 @@ export function openSqliteStore(file: string): Store {
 
   const putEnvTx = db.transaction((e: EnvRecord) => {
     st.putEnv.run(envParams(e));
-    st.putExpanded.run(e.id, JSON.stringify(packExpanded(e.expanded ?? null)));
+    st.putExpanded.run(e.id, packedJson(e.expanded));
   });
   const putTasksTx = db.transaction((tasks: TaskRecord[]) => {
     for (const t of tasks) {

@@ -12,6 +12,8 @@ export interface BenchContext {
   /** where .cpuprofile files go */
   profileDir: string;
   root: string;
+  /** --sizes: the sizes to run (a benchmark with sizes runs only these) */
+  sizes?: number[];
   log(message: string): void;
   /** records /proc/loadavg under a label (call before each measured part) */
   load(label: string): void;
@@ -33,7 +35,7 @@ export interface Benchmark {
 
 export async function runBench(
   b: Benchmark,
-  opts: { smoke: boolean; profile: boolean; profileDir: string; root: string; command: string; quiet?: boolean },
+  opts: { smoke: boolean; profile: boolean; profileDir: string; root: string; command: string; quiet?: boolean; sizes?: number[] },
 ): Promise<BenchResult> {
   const load: Record<string, string> = {};
   const t0 = performance.now();
@@ -42,6 +44,7 @@ export async function runBench(
     profile: opts.profile,
     profileDir: opts.profileDir,
     root: opts.root,
+    sizes: opts.sizes,
     log: (m) => {
       if (!opts.quiet) process.stderr.write(`[${b.name} ${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
     },

@@ -74,6 +74,13 @@ export class RemoteProfiler {
     return r.profile;
   }
 
+  /** the V8 heap in use after a full collection (what the process holds), and the heap's size; bytes */
+  async heapAfterGc(): Promise<{ usedBytes: number; totalBytes: number }> {
+    await this.send('HeapProfiler.collectGarbage');
+    const r = (await this.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+    return { usedBytes: r.usedSize, totalBytes: r.totalSize };
+  }
+
   close(): void {
     this.ws.close();
   }

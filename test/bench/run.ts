@@ -6,6 +6,7 @@
 //                    bench-results/profiles/<name>.json (the figures in <name>.json stay unprofiled)
 //   --out <dir>      where the JSON goes
 //   --no-doc         do not regenerate docs/performance.md
+//   --sizes a,b      only these sizes (the farm's task counts: 10000, 150k, 1M)
 // Environment (profiling runs): BATON_BENCH_FARM_SIZES=150000, BATON_BENCH_PROCS_SIZES=250 run only
 // these sizes; BATON_BENCH_REPEAT=1 runs each farm size once; BATON_BENCH_LATENCY_AGENTS=n puts
 // the latency benchmark's tasks on n agents (default 4).
@@ -24,6 +25,16 @@ interface Args {
   profile: boolean;
   out?: string;
   doc: boolean;
+  sizes?: number[];
+}
+
+/** "10000", "150k" or "1M" -> a count; anything else is a usage error */
+function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.trim());
+  if (!m) throw usage(`--sizes: "${text}" is not a size (e.g. 10000, 150k, 1M)`);
+  const n = Math.round(Number(m[1]) * (m[2] === '' ? 1 : /k/i.test(m[2]!) ? 1000 : 1_000_000));
+  if (n < 1) throw usage(`--sizes: "${text}" must be at least 1`);
+  return n;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -38,6 +49,10 @@ function parseArgs(argv: string[]): Args {
       if (!val) throw usage(`${v} needs a value`);
       if (v === '--only') a.only.push(...val.split(',').filter(Boolean));
       else a.out = val;
+    } else if (v === '--sizes' || v.startsWith('--sizes=')) {
+      const val = v === '--sizes' ? argv[++i] : v.slice(8);
+      if (!val) throw usage('--sizes needs a value');
+      a.sizes = val.split(',').filter(Boolean).map(parseSize);
     } else if (v.startsWith('--only=')) a.only.push(...v.slice(7).split(',').filter(Boolean));
     else if (v.startsWith('--out=')) a.out = v.slice(6);
     else throw usage(`unknown argument ${v}`);
@@ -49,7 +64,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 function usage(msg: string): Error {
-  const e = new Error(`bench: ${msg}\nusage: node dist/test/bench/run.js [--smoke] [--only name,...] [--profile] [--out dir] [--no-doc]`);
+  const e = new Error(`bench: ${msg}\nusage: node dist/test/bench/run.js [--smoke] [--only name,...] [--sizes n,...] [--profile] [--out dir] [--no-doc]`);
   (e as Error & { usage: boolean }).usage = true;
   return e;
 }
@@ -87,7 +102,7 @@ async function main(): Promise<number> {
   let failed = 0;
   for (const b of chosen) {
     process.stderr.write(`bench: ${b.name} (${args.smoke ? 'smoke' : 'full'}${args.profile ? ', profiled' : ''}), load ${loadavg()}\n`);
-    const r = await runBench(b, { smoke: args.smoke, profile: args.profile, profileDir, root: PACKAGE_ROOT, command });
+    const r = await runBench(b, { smoke: args.smoke, profile: args.profile, profileDir, root: PACKAGE_ROOT, command, sizes: args.sizes });
     const file = writeResult(outDir, r);
     if (!r.ok) failed++;
     process.stderr.write(

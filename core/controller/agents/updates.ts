@@ -9,8 +9,10 @@ import type { TaskRuntime } from '../model/task.js';
 import type { NodeRuntime } from '../nodes.js';
 import { fault, taskExited } from '../faults.js';
 
+const TASK_STATE_SET: ReadonlySet<string> = new Set(TASK_STATES);
+
 function isTaskState(s: string): s is TaskState {
-  return (TASK_STATES as readonly string[]).includes(s);
+  return TASK_STATE_SET.has(s);
 }
 
 function hasKeys(value: object | undefined): boolean {

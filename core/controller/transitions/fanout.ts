@@ -18,9 +18,14 @@ export function byNode(controller: ControllerCore, tasks: readonly TaskRuntime[]
   return m;
 }
 
-/** tasks whose node is unknown (removed since placement): nothing to send them to */
-function unplaced(ctx: TransitionCtx, tasks: TaskRuntime[]): void {
-  for (const t of tasks) ctx.fail({ task: t, reason: 'unavailable' });
+/** the groups whose node is known; tasks whose node is not (removed since placement) fail: nothing to send them to */
+function placed(ctx: TransitionCtx, groups: Map<NodeRuntime | null, TaskRuntime[]>): [NodeRuntime, TaskRuntime[]][] {
+  const out: [NodeRuntime, TaskRuntime[]][] = [];
+  for (const [node, list] of groups) {
+    if (node) out.push([node, list]);
+    else for (const t of list) ctx.fail({ task: t, reason: 'unavailable' });
+  }
+  return out;
 }
 
 export function launchSpec(t: TaskRuntime): LaunchSpec {
@@ -48,15 +53,9 @@ export function launchSpec(t: TaskRuntime): LaunchSpec {
 export async function launch(controller: ControllerCore, ctx: TransitionCtx, tasks: TaskRuntime[], phase = 'launch'): Promise<TaskOp> {
   ctx.setPhase(phase, tasks.length);
   const op = new TaskOp(controller, ctx, 'launch', 'STANDBY', 'LAUNCH');
-  for (const [node, list] of byNode(controller, tasks)) {
-    if (!node) {
-      unplaced(ctx, list);
-      continue;
-    }
-    op.send(node, list, (batchId, chunk) => ({
-      msg: { $case: 'launch', launch: { batchId, deadlineMs: ctx.remaining(), tasks: chunk.map(launchSpec) } },
-    }));
-  }
+  await op.sendAll(placed(ctx, byNode(controller, tasks)), (_node, batchId, chunk) => ({
+    msg: { $case: 'launch', launch: { batchId, deadlineMs: ctx.remaining(), tasks: chunk.map(launchSpec) } },
+  }));
   await op.wait();
   return op;
 }
@@ -73,23 +72,17 @@ export async function transition(
 ): Promise<TaskOp> {
   ctx.setPhase(event.toLowerCase(), tasks.length);
   const op = new TaskOp(controller, ctx, 'transition', target, event);
-  for (const [node, list] of byNode(controller, tasks)) {
-    if (!node) {
-      unplaced(ctx, list);
-      continue;
-    }
-    op.send(node, list, (batchId, chunk) => ({
-      msg: {
-        $case: 'transition',
-        transition: {
-          batchId,
-          event,
-          deadlineMs: Math.min(ctx.remaining(), capMs ?? Infinity),
-          items: chunk.map((t) => ({ taskId: t.id, args: argsFor(t) })),
-        },
+  await op.sendAll(placed(ctx, byNode(controller, tasks)), (_node, batchId, chunk) => ({
+    msg: {
+      $case: 'transition',
+      transition: {
+        batchId,
+        event,
+        deadlineMs: Math.min(ctx.remaining(), capMs ?? Infinity),
+        items: chunk.map((t) => ({ taskId: t.id, args: argsFor(t) })),
       },
-    }));
-  }
+    },
+  }));
   await op.wait(capMs);
   return op;
 }
@@ -98,12 +91,10 @@ export async function transition(
 export async function kill(controller: ControllerCore, ctx: TransitionCtx, tasks: TaskRuntime[], graded: boolean, reason: string): Promise<TaskOp> {
   ctx.setPhase('kill', tasks.length);
   const op = new TaskOp(controller, ctx, 'kill', null, 'KILL');
-  for (const [node, list] of byNode(controller, tasks)) {
-    if (!node) continue;
-    op.send(node, list, (batchId, chunk) => ({
-      msg: { $case: 'kill', kill: { batchId, taskIds: chunk.map((t) => t.id), graded, reason } },
-    }));
-  }
+  const groups = [...byNode(controller, tasks)].filter((g): g is [NodeRuntime, TaskRuntime[]] => g[0] !== null);
+  await op.sendAll(groups, (_node, batchId, chunk) => ({
+    msg: { $case: 'kill', kill: { batchId, taskIds: chunk.map((t) => t.id), graded, reason } },
+  }));
   await op.wait();
   return op;
 }

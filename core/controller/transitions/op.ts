@@ -35,6 +35,8 @@ export interface OpBatch {
 
 /** items per agent message: keeps a message far below gRPC's 4 MB default limit on the agent */
 export const MAX_BATCH = 2000;
+/** tasks whose messages are built between two yields to the event loop (sendAll) */
+const YIELD_EVERY = 20_000;
 
 export class TaskOp {
   readonly batches: OpBatch[] = [];
@@ -42,6 +44,8 @@ export class TaskOp {
   done = 0;
   finished = false;
   private resolve: (() => void) | null = null;
+  /** sendAll is under way: more tasks are coming, so answering all sent so far is not the end */
+  private sending = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -53,6 +57,34 @@ export class TaskOp {
     readonly event: string,
   ) {
     ctx.op = this;
+  }
+
+  /**
+   * Sends every node's tasks (send, below), yielding to the event loop every YIELD_EVERY tasks:
+   * encoding a million tasks' messages is seconds of work, and agents' heartbeats and keepalive
+   * pings must be answered meanwhile. Answers that come during a yield are counted, but the op
+   * does not finish before the last message is sent. Stops sending when the transition aborts.
+   */
+  async sendAll(
+    groups: Iterable<[NodeRuntime, TaskRuntime[]]>,
+    build: (node: NodeRuntime, batchId: number, chunk: TaskRuntime[]) => ControllerMsg,
+  ): Promise<void> {
+    this.sending = true;
+    try {
+      let sinceYield = 0;
+      for (const [node, tasks] of groups) {
+        if (this.finished) return; // aborted (a fatal failure) while sending
+        this.send(node, tasks, (batchId, chunk) => build(node, batchId, chunk));
+        sinceYield += tasks.length;
+        if (sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          if (this.ctx.aborted) return;
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
   }
 
   /** Sends one node's tasks, in chunks; `build` makes the message for one chunk. */
@@ -83,7 +115,7 @@ export class TaskOp {
     if (failure) this.ctx.fail(failure);
     else b.ok++;
     if (++b.answered === b.tasks.length) this.summarize(b);
-    if (this.done >= this.total) this.finishNow('done');
+    if (this.done >= this.total && !this.sending) this.finishNow('done');
   }
 
   /** large environments: one task.state event per agent batch instead of one per task */

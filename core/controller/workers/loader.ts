@@ -4,6 +4,7 @@ import type { WorkflowLoader, ExpandedWorkflow, Diagnostic } from '../../workflo
 import { createWorkflowLoader, type WorkflowLoaderOptions } from '../../workflow/index.js';
 import { WorkflowPool } from './pool.js';
 import type { PlaceNode } from '../scheduler.js';
+import { decodeExpansion } from './expansion-codec.js';
 
 /** The longest a lint may take (a real template lints in milliseconds). */
 export const LINT_TIMEOUT_MS = 30_000;
@@ -26,8 +27,8 @@ export function workerLoader(opts: WorkflowLoaderOptions): WorkerLoader {
   const pool = new WorkflowPool({ loader: opts });
   return {
     list: (repo) => local.list(repo),
-    expand: async (workflow, vars, origin) =>
-      (await pool.run({ op: 'expand', workflow, vars: vars ?? {}, origin: origin ?? {} }, EXPAND_TIMEOUT_MS)) as ExpandedWorkflow,
+    expand: async (workflow, vars, origin): Promise<ExpandedWorkflow> =>
+      decodeExpansion((await pool.run({ op: 'expand', workflow, vars: vars ?? {}, origin: origin ?? {} }, EXPAND_TIMEOUT_MS)) as Uint8Array),
     lint: async (path, content) => (await pool.run({ op: 'lint', path, content }, LINT_TIMEOUT_MS)) as Diagnostic[],
     renderReply: async (workflow, vars, origin, nodes) =>
       (await pool.run({ op: 'render', workflow, vars: vars ?? {}, origin, nodes }, EXPAND_TIMEOUT_MS)) as Uint8Array,

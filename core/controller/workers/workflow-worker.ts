@@ -7,6 +7,7 @@ import { createWorkflowLoader, renderPlan, type WorkflowLoaderOptions } from '..
 import { placeTasks, type PlaceNode } from '../scheduler.js';
 import { RenderTemplateReply } from '../../rpc/gen/control.js';
 import type { WorkflowJob, WorkflowJobReply } from './protocol.js';
+import { encodeExpansion } from './expansion-codec.js';
 
 // Below the controller's own thread: on a busy machine a long lint must not take the cores the
 // event loop needs for heartbeats and replies. On Linux a thread's nice value is its own, and
@@ -30,7 +31,8 @@ async function run(job: WorkflowJob): Promise<unknown> {
     case 'lint':
       return loader.lint(job.path, job.content);
     case 'expand':
-      return loader.expand(job.workflow, job.vars, job.origin);
+      // packed bytes, moved to the controller's thread (expansion-codec.ts)
+      return encodeExpansion(await loader.expand(job.workflow, job.vars, job.origin));
     case 'render':
       return render(job.workflow, job.vars, job.origin, job.nodes);
   }

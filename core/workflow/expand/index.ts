@@ -12,15 +12,19 @@ import { builtinsFor } from '../scope.js';
 import { Expansion, type ExpandInput, type Frame, type Raw } from './state.js';
 import { expandRoles } from './roles.js';
 import { routeUserVars, checkUserVarsUsed } from './user-vars.js';
-import { limitError, MAX_ENV_NAME } from '../limits.js';
+import { limitError, MAX_ENV_NAME, MAX_FOR_ITEMS } from '../limits.js';
 import { readClaims } from '../claims.js';
 
 export type { ExpandInput } from './state.js';
 export { builtinsFor } from '../scope.js';
 export { MAX_DIAGNOSTICS, LintAbort, diagnosticOf, sourceDiagnostics } from '../diagnostics.js';
 
-/** Most roles one expansion may produce (a for over range(0, 10**9) is a mistake, not a plan). */
-export const MAX_ROLES = 1_000_000;
+/**
+ * Most roles one expansion may produce (a for over range(0, 10**9) is a mistake, not a plan):
+ * the largest `for` (MAX_FOR_ITEMS, sim-farm's million tasks) and the roles around it. At exactly
+ * a million, sim-farm at its `tasks` maximum was refused for its one iterator role.
+ */
+export const MAX_ROLES = MAX_FOR_ITEMS + 10_000;
 
 export function expandWorkflow(input: ExpandInput): ExpandedWorkflow {
   const x = new Expansion(input, input.maxRoles ?? MAX_ROLES);

@@ -1,156 +1,182 @@
-// 1. Farm scale on the sim driver: 350 simulated agents in a few OS processes (local up
-// --sim-agents 350), one sim-farm environment of N tasks: create + DEPLOY + CONFIGURE +
-// START_ACTIVITY, then STOP_ACTIVITY + RESET + EXIT; controller peak RSS. Floor: the same message
-// volume (N messages each way per transition) through one grpc-js stream on loopback.
+// 1. Farm scale on the sim driver, as a curve: one sim-farm environment of N tasks for each size
+// (10k to 1M by default, --sizes to choose), on one simulated agent per 500 tasks (20 to 2,000,
+// 100 per OS process as local up runs them): create, DEPLOY..RUNNING (DEPLOY + CONFIGURE +
+// START_ACTIVITY), down (STOP_ACTIVITY + RESET + EXIT), destroy; the controller's RSS and its
+// V8 heap after a full GC at RUNNING. Beside each size, its floor (../farm-floor.ts), measured
+// in the same run: the batched messages Baton must send to that many agents plus the per-task
+// records a controller must hold. Figures and the printed curve: farm-report.ts.
 import path from 'node:path';
 import type { Benchmark, BenchContext, BenchOutput } from '../bench.js';
-import { grpcStreamFloor } from '../floor.js';
-import { CpuMeter, peakRss, round } from '../proc.js';
+import { farmFloor, type FarmFloor } from '../farm-floor.js';
+import { CpuMeter, currentRss, peakRss, round } from '../proc.js';
 import { summarizeProfile, type ProfileSummary } from '../profile.js';
-import { atMost, figure, type Figure } from '../results.js';
 import { Stack, teardownNotes } from '../stack.js';
+import { loadavg } from '../machine.js';
+import { farmReport } from './farm-report.js';
 
-const GiB = 2 ** 30;
 const UP = ['DEPLOY', 'CONFIGURE', 'START_ACTIVITY'] as const;
 const DOWN = ['STOP_ACTIVITY', 'RESET', 'EXIT'] as const;
+export const FARM_SIZES = [10_000, 50_000, 150_000, 500_000, 1_000_000];
+const TASKS_PER_AGENT = 500;
 
-interface SizeRun {
+/** a farm grows by machines: one sim agent per 500 tasks, 20 to 2,000 */
+export function simAgentsFor(tasks: number): number {
+  return Math.min(2000, Math.max(20, Math.ceil(tasks / TASKS_PER_AGENT)));
+}
+
+export interface SizeRun {
   tasks: number;
   simAgents: number;
   stackUpMs: number;
   createMs: number;
+  /** DEPLOY + CONFIGURE + START_ACTIVITY */
+  deployToRunningMs: number;
+  /** create + DEPLOY..RUNNING */
+  upMs: number;
+  /** STOP_ACTIVITY + RESET + EXIT */
+  downMs: number;
+  destroyMs: number;
   stepsMs: Record<string, number>;
   controllerStepsMs: Record<string, number>;
-  upMs: number;
-  downMs: number;
-  floorMs: number;
-  batchedFloorMs: number;
+  floor: FarmFloor;
   controllerPeakRss: number;
+  controllerRssRunning: number;
+  controllerHeapRunning: number;
   simAgentPeakRss: number;
-  controllerCpu: { up: ReturnType<CpuMeter['read']>; down: ReturnType<CpuMeter['read']> };
-  simAgentsCpu: { up: ReturnType<CpuMeter['read']>; down: ReturnType<CpuMeter['read']> };
-  localDownMs: number;
+  controllerCpu: Record<'up' | 'down', ReturnType<CpuMeter['read']>>;
+  simAgentsCpu: Record<'up' | 'down', ReturnType<CpuMeter['read']>>;
   leftovers: string[];
   finalOk: boolean;
   finalNote: string;
-  runningCounts: { byState: Record<string, number>; lost: number; degraded: boolean };
   nodeDownEvents: number;
   firstNodeDown: string | null;
+  /** the load average (1/5/15 min) when this size began */
+  load: string;
 }
 
-async function runSize(ctx: BenchContext, tasks: number, simAgents: number, profiles: ProfileSummary[]): Promise<SizeRun> {
+async function profiled<T>(ctx: BenchContext, stack: Stack, on: boolean, label: string, file: string, out: ProfileSummary[], fn: () => Promise<T>): Promise<T> {
+  if (!on) return fn();
+  const prof = await stack.profiler();
+  await prof.start();
+  try {
+    return await fn();
+  } finally {
+    out.push(summarizeProfile(await prof.stop(), label, path.join(ctx.profileDir, file), ctx.root));
+    prof.close();
+  }
+}
+
+async function runSize(ctx: BenchContext, tasks: number, profile: boolean, profiles: ProfileSummary[]): Promise<SizeRun> {
+  const simAgents = ctx.smoke ? 4 : simAgentsFor(tasks);
+  const loadBefore = loadavg();
   ctx.load(`floor ${tasks}`);
-  const floorMs = await grpcStreamFloor(tasks);
-  const batchedFloorMs = await grpcStreamFloor(tasks, 80, 1000);
+  const floor = await farmFloor(tasks, simAgents);
   ctx.log(
-    `floor: ${tasks} items each way through one grpc-js stream: ${floorMs.toFixed(0)} ms one per message, ${batchedFloorMs.toFixed(0)} ms 1000 per message`,
+    `floor ${tasks} tasks on ${simAgents} agents: up ${round(floor.upMs)} ms (records ${round(floor.bookkeepingMs)}, launch ${round(floor.launchMs)}, transition ${round(floor.transitionMs)}), down ${round(floor.downMs)} ms`,
   );
 
   ctx.load(`stack ${tasks}`);
-  const stack = await Stack.up({ simAgents, profile: ctx.profile });
+  // the inspector port is chosen, not opened: the heap is read through it once, at RUNNING
+  const stack = await Stack.up({ simAgents, profile: true });
   ctx.log(`local up with ${simAgents} sim agents in ${stack.simPids.length} processes: ${stack.upMs} ms`);
   try {
     const c = stack.client;
-    // node.down / node.up during the run: a node wrongly declared down loses its tasks
     const nodeEvents: string[] = [];
     const sub = c.subscribe(Number((await c.info()).lastEventSeq), (b) => {
-      for (const e of b.events) if (e.kind === 'node.down') nodeEvents.push(`${e.node}: ${e.message}`);
+      for (const e of b.events) if (e.kind === 'node.down' || e.kind === 'node.suspect') nodeEvents.push(`${e.kind} ${e.node}: ${e.message}`);
     });
     sub.on('error', () => {});
-    const prof = ctx.profile ? await stack.profiler() : null;
+    const stepsMs: Record<string, number> = {};
+    const controllerStepsMs: Record<string, number> = {};
+    const steps = async (names: readonly string[], envId: string) => {
+      for (const t of names) {
+        const r = await c.transition(envId, t, 900_000);
+        stepsMs[t] = round(r.ms);
+        controllerStepsMs[t] = r.final.durationMs;
+      }
+    };
+
     ctx.load(`up ${tasks}`);
-    await prof?.start();
     const ctlUp = new CpuMeter([stack.controllerPid]);
     const simUp = new CpuMeter(stack.simPids);
     const t0 = performance.now();
-    const env = await c.create('sim-farm', { tasks: String(tasks) });
-    const createMs = performance.now() - t0;
-    const stepsMs: Record<string, number> = {};
-    const controllerStepsMs: Record<string, number> = {};
-    for (const t of UP) {
-      const r = await c.transition(env.id, t);
-      stepsMs[t] = round(r.ms);
-      controllerStepsMs[t] = r.final.durationMs;
-    }
+    const { env, createMs } = await profiled(
+      ctx,
+      stack,
+      profile,
+      `farm ${tasks} tasks: create + DEPLOY + CONFIGURE + START_ACTIVITY`,
+      `farm-${tasks}-up.cpuprofile`,
+      profiles,
+      async () => {
+        const env = await c.create('sim-farm', { tasks: String(tasks) }, 900_000);
+        const createMs = performance.now() - t0;
+        ctx.log(`${tasks} tasks created in ${round(createMs)} ms`);
+        await steps(UP, env.id);
+        return { env, createMs };
+      },
+    );
     const upMs = performance.now() - t0;
-    const cpuUp = [ctlUp.read(), simUp.read()] as const;
-    if (prof)
-      profiles.push(
-        summarizeProfile(
-          await prof.stop(),
-          `farm ${tasks} tasks: create + DEPLOY + CONFIGURE + START_ACTIVITY`,
-          path.join(ctx.profileDir, `farm-${tasks}-up.cpuprofile`),
-          ctx.root,
-        ),
-      );
-    ctx.log(`${tasks} tasks up in ${upMs.toFixed(0)} ms (create ${createMs.toFixed(0)}, ${UP.map((t) => `${t} ${stepsMs[t]}`).join(', ')})`);
+    const cpuUp = { controller: ctlUp.read(), sim: simUp.read() };
+    ctx.log(`${tasks} tasks RUNNING after ${round(upMs)} ms (create ${round(createMs)}, ${UP.map((t) => `${t} ${stepsMs[t]}`).join(', ')})`);
 
     const running = await c.getEnv(env.id);
     let finalOk = running.state === 'RUNNING' && running.counts?.byState?.RUNNING === tasks;
-    let finalNote = `after START_ACTIVITY: state ${running.state}, ${running.counts?.byState?.RUNNING ?? 0}/${tasks} tasks RUNNING, ${running.counts?.lost ?? 0} lost${running.degraded ? ', degraded' : ''}`;
-    const runningCounts = { byState: running.counts?.byState ?? {}, lost: running.counts?.lost ?? 0, degraded: running.degraded };
+    let finalNote = `after START_ACTIVITY: state ${running.state}, ${running.counts?.byState?.RUNNING ?? 0}/${tasks} tasks RUNNING, ${running.counts?.lost ?? 0} lost`;
+    const controllerRssRunning = currentRss(stack.controllerPid);
+    const inspector = await stack.profiler();
+    const heap = await inspector.heapAfterGc();
+    inspector.close();
 
     ctx.load(`down ${tasks}`);
-    await prof?.start();
     const ctlDown = new CpuMeter([stack.controllerPid]);
     const simDown = new CpuMeter(stack.simPids);
     const t1 = performance.now();
-    for (const t of DOWN) {
-      const r = await c.transition(env.id, t);
-      stepsMs[t] = round(r.ms);
-      controllerStepsMs[t] = r.final.durationMs;
-    }
+    await profiled(ctx, stack, profile, `farm ${tasks} tasks: STOP_ACTIVITY + RESET + EXIT`, `farm-${tasks}-down.cpuprofile`, profiles, () =>
+      steps(DOWN, env.id),
+    );
     const downMs = performance.now() - t1;
-    const cpuDown = [ctlDown.read(), simDown.read()] as const;
-    if (prof) {
-      profiles.push(
-        summarizeProfile(
-          await prof.stop(),
-          `farm ${tasks} tasks: STOP_ACTIVITY + RESET + EXIT`,
-          path.join(ctx.profileDir, `farm-${tasks}-down.cpuprofile`),
-          ctx.root,
-        ),
-      );
-      prof.close();
-    }
-    ctx.log(`${tasks} tasks down in ${downMs.toFixed(0)} ms (${DOWN.map((t) => `${t} ${stepsMs[t]}`).join(', ')})`);
+    const cpuDown = { controller: ctlDown.read(), sim: simDown.read() };
     const done = await c.getEnv(env.id);
-    const doneOk = done.state === 'DONE';
-    finalOk &&= doneOk;
+    finalOk &&= done.state === 'DONE';
     finalNote += `; after EXIT: state ${done.state}`;
+    const t2 = performance.now();
+    await c.unary('destroyEnvironment', { id: env.id, force: false }, 900_000);
+    const destroyMs = performance.now() - t2;
+    ctx.log(`${tasks} tasks down in ${round(downMs)} ms (${DOWN.map((t) => `${t} ${stepsMs[t]}`).join(', ')}), destroyed in ${round(destroyMs)} ms`);
 
     sub.cancel();
     if (nodeEvents.length) {
       finalOk = false;
-      finalNote += `; ${nodeEvents.length} node.down events (first: ${nodeEvents[0]})`;
+      finalNote += `; ${nodeEvents.length} node.suspect/node.down events (first: ${nodeEvents[0]})`;
     }
     const controllerPeakRss = peakRss(stack.controllerPid);
     const simAgentPeakRss = Math.max(...stack.simPids.map(peakRss));
     const d = await stack.down();
     const left = teardownNotes(d);
-    ctx.log(`local down: ${d.downMs.toFixed(0)} ms${left.length ? `; ${left.join('; ')}` : ''}`);
     return {
       tasks,
       simAgents,
       stackUpMs: stack.upMs,
       createMs: round(createMs),
-      stepsMs,
-      controllerStepsMs,
+      deployToRunningMs: round(upMs - createMs),
       upMs: round(upMs),
       downMs: round(downMs),
-      floorMs: round(floorMs),
-      batchedFloorMs: round(batchedFloorMs),
+      destroyMs: round(destroyMs),
+      stepsMs,
+      controllerStepsMs,
+      floor,
       controllerPeakRss,
+      controllerRssRunning,
+      controllerHeapRunning: heap.usedBytes,
       simAgentPeakRss,
-      controllerCpu: { up: cpuUp[0], down: cpuDown[0] },
-      simAgentsCpu: { up: cpuUp[1], down: cpuDown[1] },
-      localDownMs: round(d.downMs),
+      controllerCpu: { up: cpuUp.controller, down: cpuDown.controller },
+      simAgentsCpu: { up: cpuUp.sim, down: cpuDown.sim },
       leftovers: left,
       finalOk: finalOk && !left.length,
       finalNote,
-      runningCounts,
       nodeDownEvents: nodeEvents.length,
       firstNodeDown: nodeEvents[0] ?? null,
+      load: loadBefore,
     };
   } finally {
     await stack.down();
@@ -159,82 +185,37 @@ async function runSize(ctx: BenchContext, tasks: number, simAgents: number, prof
 
 export const farm: Benchmark = {
   name: 'farm',
-  title: 'Farm scale (sim driver): 350 simulated agents, one environment',
+  title: 'Farm scale (sim driver): a curve from 10,000 to 1,000,000 tasks on 20 to 2,000 simulated agents',
   async run(ctx): Promise<BenchOutput> {
-    // BATON_BENCH_FARM_SIZES=150000 runs only that size (for profiling runs)
-    const only = (process.env.BATON_BENCH_FARM_SIZES ?? '')
+    // --sizes (or BATON_BENCH_FARM_SIZES=150000) runs only these sizes
+    const fromEnv = (process.env.BATON_BENCH_FARM_SIZES ?? '')
       .split(',')
       .map(Number)
       .filter((x) => x > 0);
-    const sizes = ctx.smoke ? [2000] : only.length ? only : [10_000, 50_000, 150_000];
-    const simAgents = ctx.smoke ? 20 : 350;
-    // the machine is shared: each size runs `reps` times on a fresh stack; the table has the median
-    const reps = ctx.smoke ? 1 : Number(process.env.BATON_BENCH_REPEAT ?? 3);
+    const sizes = ctx.smoke ? [2000] : ctx.sizes?.length ? ctx.sizes : fromEnv.length ? fromEnv : FARM_SIZES;
+    // the curve runs each size once by default (1M tasks take minutes); BATON_BENCH_REPEAT=3 for medians
+    const reps = ctx.smoke ? 1 : Number(process.env.BATON_BENCH_REPEAT ?? 1);
     const runs: SizeRun[] = [];
     const profiles: ProfileSummary[] = [];
-    for (const n of sizes) {
-      for (let i = 0; i < reps; i++) runs.push(await runSize(ctx, n, simAgents, i === 0 ? profiles : []));
+    // a size that fails (e.g. agents dropped on an overloaded machine) is reported and the curve goes on
+    const failures: { tasks: number; error: string }[] = [];
+    for (const n of [...sizes].sort((a, b) => a - b)) {
+      for (let i = 0; i < reps; i++) {
+        try {
+          runs.push(await runSize(ctx, n, ctx.profile && i === 0, profiles));
+        } catch (e) {
+          failures.push({ tasks: n, error: (e as Error).message });
+          ctx.log(`${n} tasks failed: ${(e as Error).message}`);
+        }
+      }
     }
-    const figures: Figure[] = [];
-    const big = sizes[sizes.length - 1]!;
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-    const range = (xs: number[], div: number) => (xs.length > 1 ? `median of ${xs.length} runs: ${xs.map((x) => round(x / div, 2)).join(', ')}` : undefined);
-    for (const n of sizes) {
-      const rs = runs.filter((r) => r.tasks === n);
-      const k = `${n / 1000}k`;
-      const targeted = n === big && !ctx.smoke;
-      // three transitions, each one item per task down and one up
-      const fl = median(rs.map((r) => r.floorMs));
-      const bfl = median(rs.map((r) => r.batchedFloorMs));
-      const floor = {
-        value: round((3 * fl) / 1000, 2),
-        unit: 's',
-        what: `3 x ${n.toLocaleString('en')} 80-byte messages each way through one grpc-js stream, one per message; batched 1000 per message: ${round((3 * bfl) / 1000, 2)} s`,
-      };
-      const ups = rs.map((r) => r.upMs);
-      const downs = rs.map((r) => r.downMs);
-      figures.push(
-        figure(`${k}.up`, `${n.toLocaleString('en')} tasks: create + DEPLOY + CONFIGURE + START_ACTIVITY`, round(median(ups) / 1000, 2), 's', {
-          floor,
-          target: targeted ? atMost(10, '<= 10 s') : undefined,
-          note: range(ups, 1000),
-        }),
-      );
-      figures.push(
-        figure(`${k}.down`, `${n.toLocaleString('en')} tasks: STOP_ACTIVITY + RESET + EXIT`, round(median(downs) / 1000, 2), 's', {
-          floor,
-          target: targeted ? atMost(10, '<= 10 s') : undefined,
-          note: range(downs, 1000),
-        }),
-      );
-      figures.push(
-        figure(
-          `${k}.rss`,
-          `${n.toLocaleString('en')} tasks: controller peak RSS (VmHWM), highest of the runs`,
-          round(Math.max(...rs.map((r) => r.controllerPeakRss)) / GiB, 3),
-          'GiB',
-          { target: targeted ? atMost(2, '<= 2 GiB') : undefined },
-        ),
-      );
-    }
+    const report = farmReport(runs, ctx.smoke, failures);
+    for (const line of report.curve) ctx.log(line);
     return {
-      ok: runs.every((r) => r.finalOk),
-      figures,
-      details: { simAgents, runs },
-      notes: [
-        ...runs
-          .filter((r) => !r.finalOk)
-          .map((r) => `${r.tasks} tasks: final state not as expected: ${r.finalNote}${r.leftovers.length ? `; ${r.leftovers.join('; ')}` : ''}`),
-        `sim agents: ${simAgents} in ${Math.ceil(simAgents / 100)} OS processes (local up runs 100 per process); each size ${reps} time(s), each on a fresh stack; figures are medians`,
-        ...sizes.map((n) => {
-          const rs = runs.filter((r) => r.tasks === n);
-          const m = rs[Math.floor((rs.length - 1) / 2)]!;
-          return `${n.toLocaleString('en')} tasks, per step in one run (ms): create ${m.createMs}, ${Object.entries(m.stepsMs)
-            .map(([k, v]) => `${k} ${v}`)
-            .join(', ')}; controller cpu ${m.controllerCpu.up.cores} cores up, ${m.controllerCpu.down.cores} down`;
-        }),
-        'up = client-side wall time from CreateEnvironment to the final ControlProgress of START_ACTIVITY; create includes the reply with every task',
-      ],
+      ok: !failures.length && runs.every((r) => r.finalOk),
+      figures: report.figures,
+      details: { runs, failures, curve: report.curve },
+      notes: [...report.notes, ...report.curve],
       profiles: profiles.length ? profiles : undefined,
     };
   },

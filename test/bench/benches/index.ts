@@ -7,5 +7,6 @@ import { hostile } from './hostile.js';
 import { latency } from './latency.js';
 import { peers } from './peers.js';
 import { procs } from './procs.js';
+import { remote } from './remote.js';
 
-export const BENCHMARKS: Benchmark[] = [farm, procs, latency, events, consoleBench, peers, hostile];
+export const BENCHMARKS: Benchmark[] = [farm, procs, latency, events, consoleBench, peers, hostile, remote];
