@@ -11,17 +11,29 @@ import { runChaos } from './runner.js';
 import { writeResults } from './results.js';
 import { ROOT } from './stack.js';
 
-const { values } = parseArgs({
-  options: {
-    count: { type: 'string' },
-    minutes: { type: 'string' },
-    seed: { type: 'string' },
-    grace: { type: 'string' },
-    heartbeat: { type: 'string' },
-    out: { type: 'string' },
-    verbose: { type: 'boolean' },
-  },
-});
+const USAGE = 'usage: npm run chaos -- [--count N] [--minutes M] [--seed S] [--grace MS] [--heartbeat MS] [--out FILE] [--verbose]';
+
+function parseOptions() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (e) {
+    // an unknown or malformed option: say which, and how to call it, without a stack trace
+    console.error(`chaos: ${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const OPTIONS = {
+  count: { type: 'string' },
+  minutes: { type: 'string' },
+  seed: { type: 'string' },
+  grace: { type: 'string' },
+  heartbeat: { type: 'string' },
+  out: { type: 'string' },
+  verbose: { type: 'boolean' },
+} as const;
+
+const values = parseOptions();
 
 function num(v: string | undefined, fallback: number, what: string): number {
   if (v === undefined || v === '') return fallback;

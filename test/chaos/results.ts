@@ -16,6 +16,7 @@ export const CHECKS = [
   'aborted-within-grace',
   'stuck',
   'expectation',
+  'node-return',
   'harness',
 ] as const;
 export type CheckName = (typeof CHECKS)[number];

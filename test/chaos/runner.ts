@@ -10,6 +10,7 @@ import { listEnvironments, transition, unary } from './client.js';
 import { EnvLoop } from './env-loop.js';
 import { EXCLUSIVE, FAULTS, weightsFor, type Family } from './faults/index.js';
 import { FaultLock } from './lock.js';
+import { nodesBack } from './nodes-back.js';
 import { killAll, scanTagged } from './proc-scan.js';
 import { Random, sleep } from './random.js';
 import { buildResults, Recorder, type ChaosResults } from './results.js';
@@ -93,6 +94,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResults> {
 }
 
 const PROGRESS_EVERY = 50;
+/** how long a node may take to be up again after a fault (agent restarted, SIGCONT) */
+const NODE_RETURN_MS = 30_000;
 
 /** one fault and its checks; false when the fault could not be set up */
 async function iteration(c: CheckContext, family: Family, o: ChaosOptions, loops: EnvLoop[]): Promise<boolean> {
@@ -100,6 +103,8 @@ async function iteration(c: CheckContext, family: Family, o: ChaosOptions, loops
   const before = new Map<string, Environment>();
   if (EXCLUSIVE.has(family)) for (const l of loops) if (l.envId) before.set(l.envId, await l.env().catch(() => null as unknown as Environment));
   for (const [k, v] of before) if (!v) before.delete(k);
+  const away = await nodesBack(stack.client, loop.agentNames, NODE_RETURN_MS);
+  if (away.length) recorder.fail(recorder.faults, family, 'node-return', `${away.join(', ')} not up ${NODE_RETURN_MS / 1000} s after the last fault`);
   let report;
   try {
     report = await FAULTS[family]({ stack, loop, rng: loop.rng, times: o.times, events });

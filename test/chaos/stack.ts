@@ -55,7 +55,8 @@ export class ChaosStack {
     this.repo = writeRepo(home, ROOT, this.flagsDir);
     this.logDisk = mountLogDisk(path.join(home, 'agents', FULL_DISK_AGENT, 'logs'), 4096);
     AGENTS.forEach((a, i) => {
-      const port = 51000 + i * 200;
+      // below the kernel's ephemeral range (32768-60999 on Linux): see core/agent/process/ephemeral-ports.ts
+      const port = 21000 + i * 200;
       const options = {
         name: a.name,
         home,

@@ -17,6 +17,7 @@ import { rotateIfBig } from './logs.js';
 import { streamLog } from './log-reader.js';
 import { TaskSampler } from './metrics.js';
 import { PortAllocator } from './ports.js';
+import { ephemeralWarning } from './ephemeral-ports.js';
 import { processAlive, readProcStat } from './proc.js';
 import { StateWriter } from './state-file.js';
 import { persistedJson, taskError, taskInfo, type ProcTask } from './task.js';
@@ -96,6 +97,8 @@ export class ProcessDriver implements Driver {
       this.tasks.set(t.id, t);
     }
     reapStrays(this.o.dir, this.o.name, this.tasks.values());
+    const portWarning = ephemeralWarning(this.o.name, this.o.portMin, this.o.portMax);
+    if (portWarning) console.error(portWarning);
     if (this.o.spawnHelper) this.spawner = SpawnHelper.start((pids) => this.helperLost(pids));
     this.control = await startControlServer(this.controlPath, {
       authorize: (id, token) => this.authorize(id, token),

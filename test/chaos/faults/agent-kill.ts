@@ -1,6 +1,6 @@
 // kill -9 of an agent holding the environment's tasks; restarted within the agent-loss grace
 // (most times) or only after it (its tasks are then lost and the operator recovers).
-import { listNodes } from '../client.js';
+import { nodesBack } from '../nodes-back.js';
 import { sleep } from '../random.js';
 import { atRest, inside } from './placement.js';
 import type { Fault, FaultContext } from './types.js';
@@ -24,13 +24,7 @@ async function killAndRestart(ctx: FaultContext, name: string, withinGrace: bool
 }
 
 async function nodeUp(ctx: FaultContext, name: string, boundMs: number): Promise<void> {
-  const until = Date.now() + boundMs;
-  while (Date.now() < until) {
-    const n = (await listNodes(ctx.stack.client).catch(() => [])).find((x) => x.name === name);
-    if (n?.up && !n.suspect) return;
-    await sleep(100);
-  }
-  throw new Error(`node ${name} not up ${boundMs} ms after its agent was restarted`);
+  if ((await nodesBack(ctx.stack.client, [name], boundMs)).length) throw new Error(`node ${name} not up ${boundMs} ms after its agent was restarted`);
 }
 
 export const agentKill: Fault = async (ctx) => {

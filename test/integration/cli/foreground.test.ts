@@ -102,3 +102,30 @@ test('bad foreground flags exit 2 naming the flag', async () => {
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
+
+test("an agent whose task ports overlap the kernel's ephemeral range says so at start", async (t) => {
+  const range = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  if (range.length !== 2 || range[0]! < 1200) return t.skip(`this kernel's ephemeral range ${range.join('-')} leaves no room below it`);
+  const [lo] = range as [number, number];
+  const home = tempHome();
+  const inside = start(home, ['agent', '--name', 'eph-in', '--listen', `unix://${home}/in.sock`, '--ports', `${lo}-${lo + 99}`], { BATON_TOKEN: 't' });
+  const outside = start(home, ['agent', '--name', 'eph-out', '--listen', `unix://${home}/out.sock`, '--ports', `${lo - 1100}-${lo - 1001}`], {
+    BATON_TOKEN: 't',
+  });
+  try {
+    for (const a of [inside, outside])
+      await pollUntil(
+        async () => a.output(),
+        (o) => o.includes('listening on'),
+        15_000,
+      );
+    assert.match(inside.output(), new RegExp(`agent eph-in: warning: task ports ${lo}-${lo + 99} are inside the kernel's ephemeral range`));
+    assert.match(inside.output(), /give the agent --ports outside that range/);
+    assert.doesNotMatch(outside.output(), /ephemeral/);
+  } finally {
+    inside.child.kill('SIGKILL');
+    outside.child.kill('SIGKILL');
+    await Promise.all([inside.exited, outside.exited]);
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
