@@ -26,6 +26,8 @@ export interface ControllerOptions {
   tls?: TlsFiles;
   /** environments with more tasks than this get task.state summaries per agent batch (default 10000) */
   taskEventLimit?: number;
+  /** a training stack: walkthroughs may inject faults, the console says it is not production */
+  training?: boolean;
 }
 
 export interface ControllerHandle {

@@ -29,6 +29,7 @@ export function register(program: Command): void {
     .option('--default-timeout <duration>', 'deadline of a transition when the client gives none')
     .option('--heartbeat-timeout <duration>', 'an agent silent this long is SUSPECT')
     .option('--agent-loss-grace <duration>', 'a SUSPECT agent that is not back within this loses its tasks (0: at once; default 30s)')
+    .option('--training', 'a training stack: walkthroughs may inject faults here, and the console says it is not production')
     .action(
       async (
         o: {
@@ -42,6 +43,7 @@ export function register(program: Command): void {
           defaultTimeout?: string;
           heartbeatTimeout?: string;
           agentLossGrace?: string;
+          training?: boolean;
         },
         cmd: Command,
       ) => {
@@ -80,6 +82,7 @@ export function register(program: Command): void {
           defaultTimeoutMs,
           heartbeatTimeoutMs,
           agentLossGraceMs,
+          training: !!o.training,
         });
         out(`controller ${handle.id} listening on ${handle.address} (pid ${process.pid}, home ${home})`);
         if (generated) out(`clients: export BATON_CONTROLLER=${handle.address} BATON_TOKEN=${token}`);

@@ -28,6 +28,7 @@ export function infoHandlers(controller: ControllerCore): Pick<ControlServer, 'g
         loopLagP99Ms: lag.p99Ms,
         loopLagMaxMs: lag.maxMs,
         loopLagSinceMs: lag.sinceMs,
+        training: controller.cfg.training,
       };
     }),
 

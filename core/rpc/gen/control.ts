@@ -56,6 +56,11 @@ export interface Info {
   loopLagP99Ms: number;
   loopLagMaxMs: number;
   loopLagSinceMs: number;
+  /**
+   * started for training (`baton local up --training`): walkthroughs may inject faults here, and
+   * the console shows a banner that it is not production
+   */
+  training: boolean;
 }
 
 export interface TaskCounts {
@@ -779,6 +784,7 @@ function createBaseInfo(): Info {
     loopLagP99Ms: 0,
     loopLagMaxMs: 0,
     loopLagSinceMs: 0,
+    training: false,
   };
 }
 
@@ -822,6 +828,9 @@ export const Info: MessageFns<Info> = {
     }
     if (message.loopLagSinceMs !== 0) {
       writer.uint32(736).int64(message.loopLagSinceMs);
+    }
+    if (message.training !== false) {
+      writer.uint32(2240).bool(message.training);
     }
     return writer;
   },
@@ -943,6 +952,14 @@ export const Info: MessageFns<Info> = {
             message.loopLagSinceMs = longToNumber(reader.int64());
             continue;
           }
+          case 280: {
+            if (tag !== 2240) {
+              break;
+            }
+
+            message.training = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1006,6 +1023,7 @@ export const Info: MessageFns<Info> = {
         : isSet(object.loop_lag_since_ms)
         ? globalThis.Number(object.loop_lag_since_ms)
         : 0,
+      training: isSet(object.training) ? globalThis.Boolean(object.training) : false,
     };
   },
 
@@ -1050,6 +1068,9 @@ export const Info: MessageFns<Info> = {
     if (message.loopLagSinceMs !== 0) {
       obj.loopLagSinceMs = Math.round(message.loopLagSinceMs);
     }
+    if (message.training !== false) {
+      obj.training = message.training;
+    }
     return obj;
   },
 
@@ -1071,6 +1092,7 @@ export const Info: MessageFns<Info> = {
     message.loopLagP99Ms = object.loopLagP99Ms ?? 0;
     message.loopLagMaxMs = object.loopLagMaxMs ?? 0;
     message.loopLagSinceMs = object.loopLagSinceMs ?? 0;
+    message.training = object.training ?? false;
     return message;
   },
 };
