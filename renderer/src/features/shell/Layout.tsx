@@ -8,6 +8,7 @@ import { CheatSheet } from '../shortcuts/CheatSheet.js';
 import { ThemeToggle } from '../theme/ThemeToggle.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { Notifications } from './Notifications.js';
+import { TrainingBanner } from './TrainingBanner.js';
 import { UserBadge } from './UserBadge.js';
 
 const NAV = [
@@ -53,6 +54,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
+      <TrainingBanner />
       <main id="main" tabIndex={-1}>
         {children}
       </main>
