@@ -11,7 +11,18 @@ import { stripComments, walk } from './lib/source-files.mjs';
 const root = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
 
 // layer -> the layers it may import (besides itself)
-const CORE_ALL = ['core/model', 'core/workflow', 'core/rpc', 'core/store', 'core/agent', 'core/controller', 'core/gateway', 'core/local', 'core/remote'];
+const CORE_ALL = [
+  'core/model',
+  'core/workflow',
+  'core/rpc',
+  'core/store',
+  'core/agent',
+  'core/controller',
+  'core/gateway',
+  'core/local',
+  'core/remote',
+  'core/training',
+];
 const ALLOWED = {
   'core/model': [],
   'core/workflow': ['core/model'],
@@ -22,6 +33,8 @@ const ALLOWED = {
   'core/gateway': ['core/rpc', 'core/model'],
   'core/local': ['core/rpc', 'core/model'],
   'core/remote': ['core/rpc', 'core/model'],
+  // walkthroughs: read like templates (core/workflow), run against a controller, agent faults on the local stack
+  'core/training': ['core/workflow', 'core/rpc', 'core/model', 'core/local'],
   'core/cli': CORE_ALL,
   // the browser code: generated message types and the pure model only
   renderer: ['core/rpc/gen', 'core/model'],

@@ -18,6 +18,7 @@ import { register as registerTask } from './commands/task.js';
 import { register as registerTemplate } from './commands/template.js';
 import { register as registerUser } from './commands/user.js';
 import { register as registerAudit } from './commands/audit.js';
+import { register as registerTrain } from './commands/train.js';
 
 function version(): string {
   try {
@@ -64,6 +65,7 @@ export async function buildProgram(): Promise<Command> {
     registerController,
     registerAgent,
     registerUser,
+    registerTrain,
   ]) {
     reg(program);
   }

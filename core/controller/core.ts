@@ -32,6 +32,8 @@ export interface ControllerConfig {
   templatePolicy: ResolvedPolicy;
   /** the configured template repos, the shipped one included */
   templateRepos: string[];
+  /** started for training (GetInfo.training) */
+  training: boolean;
 }
 
 export class ControllerCore {

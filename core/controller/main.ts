@@ -109,6 +109,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
       root,
       templatePolicy: resolvePolicy(policy, path.join(root, 'assets')),
       templateRepos: configuredRepos(root, opts.templateRepos),
+      training: !!opts.training,
     },
     store,
     opts.loader ?? defaultLoader(root, opts.templateRepos, { policy, cacheDir: path.join(dir, 'template-cache') }),

@@ -36,6 +36,8 @@ export interface ControllerOptions {
   /** where events go besides the store and Subscribe: NATS servers and HTTP webhooks, each with its
    *  resume point in the store (docs/event-sinks.md); checked at start (BAD_INPUT) */
   eventSinks?: EventSinkConfig[];
+  /** a training stack: walkthroughs may inject faults, the console says it is not production */
+  training?: boolean;
 }
 
 export interface ControllerHandle {

@@ -45,3 +45,18 @@ export function packageRoot(): string {
 export function batonBin(): string {
   return path.join(packageRoot(), 'bin', 'baton.js');
 }
+
+/** the shipped walkthroughs (training/*.yaml) */
+export function trainingDir(): string {
+  return path.join(packageRoot(), 'training');
+}
+
+/** the template repo of the training workflows (their hooks fail on a walkthrough's demand) */
+export function trainingRepo(): string {
+  return path.join(trainingDir(), 'repo');
+}
+
+/** where a walkthrough's fail_hook faults write the flags the training hooks test */
+export function trainingFlagsDir(home: string): string {
+  return path.join(localDir(home), 'training-flags');
+}

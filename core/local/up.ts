@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatonError, toBatonError } from '../model/errors.js';
 import { connectControl, type ControlConnection } from '../rpc/control-client.js';
-import { agentSocket, controllerSocket, localDir, logPath } from './paths.js';
+import { agentSocket, controllerSocket, localDir, logPath, trainingRepo } from './paths.js';
 import { findLeftovers, killGroup, stopGroups } from './procs.js';
 import { abortedError, waitAgentsReady, waitController, waitNodesUp, type AgentProc, type UpProgress } from './readiness.js';
 import { spawnBaton, type Spawned } from './spawn.js';
@@ -29,6 +29,8 @@ export interface LocalUpOptions {
   simTasks?: number;
   /** extra template repos for the controller (the shipped assets are always there) */
   repos?: string[];
+  /** a training stack (controller --training) with the training repo (training/repo) trusted */
+  training?: boolean;
   /** how long to wait for everything to come up (default 60 s, more for big sim farms) */
   timeoutMs?: number;
   onProgress?: (p: UpProgress) => void;
@@ -204,6 +206,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       // home, token in a 0600 file), so a template can do nothing that user could not do by hand
       // (docs/security.md, "Templates and hooks")
       ...(opts.repos ?? []).flatMap((r) => ['--trusted-repo', path.resolve(r)]),
+      ...(opts.training ? ['--training', '--trusted-repo', trainingRepo()] : []),
       '--allow-local-templates',
       '--trust-local-templates',
       '--http-hook-host',

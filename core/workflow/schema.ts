@@ -4,10 +4,12 @@ import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import common from './schema/common.schema.json' with { type: 'json' };
 import workflowSchema from './schema/workflow.schema.json' with { type: 'json' };
 import taskClassSchema from './schema/task-class.schema.json' with { type: 'json' };
+import walkthroughSchema from './schema/walkthrough.schema.json' with { type: 'json' };
 import type { Diagnostic } from './types.js';
 import { childPointer, posOf, type SourceFile } from './source.js';
 
-export type SchemaKind = 'workflow' | 'task-class';
+/** walkthrough: a training walkthrough (core/training), checked like templates */
+export type SchemaKind = 'workflow' | 'task-class' | 'walkthrough';
 
 type AjvCtor = new (
   opts: Record<string, unknown>,
@@ -23,12 +25,12 @@ function getValidators(): Record<SchemaKind, ValidateFunction> {
   if (!validators) {
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
     ajv.addSchema(common);
-    validators = { workflow: ajv.compile(workflowSchema), 'task-class': ajv.compile(taskClassSchema) };
+    validators = { workflow: ajv.compile(workflowSchema), 'task-class': ajv.compile(taskClassSchema), walkthrough: ajv.compile(walkthroughSchema) };
   }
   return validators;
 }
 
-export const schemas = { common, workflow: workflowSchema, taskClass: taskClassSchema };
+export const schemas = { common, workflow: workflowSchema, taskClass: taskClassSchema, walkthrough: walkthroughSchema };
 
 /** Schema errors of a parsed file, one diagnostic per offending node, in document order. */
 export function schemaDiagnostics(src: SourceFile, kind: SchemaKind): Diagnostic[] {
@@ -69,7 +71,7 @@ function pathName(ptr: string, kind: SchemaKind): string {
     .split('/')
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
     .join('.');
-  return p || (kind === 'workflow' ? 'workflow' : 'task class');
+  return p || (kind === 'workflow' ? 'workflow' : kind === 'walkthrough' ? 'walkthrough' : 'task class');
 }
 
 function describe(e: ErrorObject, kind: SchemaKind): { ptr: string; key: boolean; message: string } {

@@ -34,6 +34,7 @@ export function register(program: Command): void {
     .option('--metrics-port <port>', 'the same on 127.0.0.1: --metrics-listen 127.0.0.1:PORT')
     .option('--task-label-limit <n>', 'at most N tasks get labels of their own in metrics and run summaries; past it, per collection', '200')
     .option('--event-sinks <file>', 'YAML or JSON list of event sinks (NATS, webhooks) the events are also delivered to (docs/event-sinks.md)')
+    .option('--training', 'a training stack: walkthroughs may inject faults here, and the console says it is not production')
     .action(
       async (
         o: {
@@ -51,6 +52,7 @@ export function register(program: Command): void {
           metricsPort?: string;
           taskLabelLimit: string;
           eventSinks?: string;
+          training?: boolean;
         },
         cmd: Command,
       ) => {
@@ -96,6 +98,7 @@ export function register(program: Command): void {
           metricsListen,
           taskLabelLimit,
           eventSinks,
+          training: !!o.training,
         });
         out(`controller ${handle.id} listening on ${handle.address} (pid ${process.pid}, home ${home})`);
         if (handle.metricsUrl) out(`metrics: ${handle.metricsUrl}`);

@@ -21,9 +21,10 @@ export function register(program: Command): void {
       .option('--sim-agents <m>', 'simulated agents (100 per process, label sim=true)', '0')
       .option('--sim-tasks <k>', 'also create (not deploy) a sim-farm environment with K tasks')
       .option('--repo <dir>', 'a template repo for the controller besides the shipped assets (repeatable)', collect, [])
+      .option('--training', 'a training stack: walkthroughs (baton train) may inject faults, the console says it is not production')
       .option('--timeout <duration>', 'how long to wait for everything to come up', '60s')
       .option('--no-metrics', 'no Prometheus metrics endpoints (by default every process serves one on a loopback port)'),
-  ).action(async (o: { agents: string; simAgents: string; simTasks?: string; repo: string[]; timeout: string; metrics: boolean }, cmd: Command) => {
+  ).action(async (o: { agents: string; simAgents: string; simTasks?: string; repo: string[]; training?: boolean; timeout: string; metrics: boolean }, cmd: Command) => {
     const home = homeOf(cmd);
     const agents = parseCount(o.agents, '--agents');
     const simAgents = parseCount(o.simAgents, '--sim-agents');
@@ -41,6 +42,7 @@ export function register(program: Command): void {
       simAgents,
       simTasks,
       repos: o.repo,
+      training: !!o.training,
       timeoutMs,
       metrics: o.metrics,
       signal: ac.signal,

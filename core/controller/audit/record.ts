@@ -43,7 +43,8 @@ export function recordAudit(controller: ControllerCore, entry: AuditEntry): void
     kind: 'audit',
     envId: row.envId,
     message: `${row.user} (${row.role}, ${row.client}) ${row.method}: ${outcome}${message ? `: ${message}` : ''}`,
-    data: { user: row.user, role: row.role, client: row.client, method: row.method, outcome, args: row.args },
+    // started_ms: when the call began (the event is sent when it ends: a transition takes a while)
+    data: { user: row.user, role: row.role, client: row.client, method: row.method, outcome, args: row.args, started_ms: String(row.timeMs) },
   });
 }
 

@@ -29,6 +29,7 @@ export function infoHandlers(controller: ControllerCore): Pick<ControlServer, 'g
         loopLagMaxMs: lag.maxMs,
         loopLagSinceMs: lag.sinceMs,
         eventSinks: controller.eventSinks?.status() ?? [],
+        training: controller.cfg.training,
       };
     }),
 

@@ -56,6 +56,11 @@ export interface Info {
   loopLagP99Ms: number;
   loopLagMaxMs: number;
   loopLagSinceMs: number;
+  /**
+   * started for training (`baton local up --training`): walkthroughs may inject faults here, and
+   * the console shows a banner that it is not production
+   */
+  training: boolean;
   /** the controller's event sinks (NATS, webhooks; docs/event-sinks.md), in configured order */
   eventSinks: EventSinkStatus[];
 }
@@ -887,6 +892,7 @@ function createBaseInfo(): Info {
     loopLagP99Ms: 0,
     loopLagMaxMs: 0,
     loopLagSinceMs: 0,
+    training: false,
     eventSinks: [],
   };
 }
@@ -931,6 +937,9 @@ export const Info: MessageFns<Info> = {
     }
     if (message.loopLagSinceMs !== 0) {
       writer.uint32(736).int64(message.loopLagSinceMs);
+    }
+    if (message.training !== false) {
+      writer.uint32(2240).bool(message.training);
     }
     for (const v of message.eventSinks) {
       EventSinkStatus.encode(v!, writer.uint32(2002).fork()).join();
@@ -1055,6 +1064,14 @@ export const Info: MessageFns<Info> = {
             message.loopLagSinceMs = longToNumber(reader.int64());
             continue;
           }
+          case 280: {
+            if (tag !== 2240) {
+              break;
+            }
+
+            message.training = reader.bool();
+            continue;
+          }
           case 250: {
             if (tag !== 2002) {
               break;
@@ -1126,6 +1143,7 @@ export const Info: MessageFns<Info> = {
         : isSet(object.loop_lag_since_ms)
         ? globalThis.Number(object.loop_lag_since_ms)
         : 0,
+      training: isSet(object.training) ? globalThis.Boolean(object.training) : false,
       eventSinks: globalThis.Array.isArray(object?.eventSinks)
         ? object.eventSinks.map((e: any) => EventSinkStatus.fromJSON(e))
         : globalThis.Array.isArray(object?.event_sinks)
@@ -1175,6 +1193,9 @@ export const Info: MessageFns<Info> = {
     if (message.loopLagSinceMs !== 0) {
       obj.loopLagSinceMs = Math.round(message.loopLagSinceMs);
     }
+    if (message.training !== false) {
+      obj.training = message.training;
+    }
     if (message.eventSinks?.length) {
       obj.eventSinks = message.eventSinks.map((e) => EventSinkStatus.toJSON(e));
     }
@@ -1199,6 +1220,7 @@ export const Info: MessageFns<Info> = {
     message.loopLagP99Ms = object.loopLagP99Ms ?? 0;
     message.loopLagMaxMs = object.loopLagMaxMs ?? 0;
     message.loopLagSinceMs = object.loopLagSinceMs ?? 0;
+    message.training = object.training ?? false;
     message.eventSinks = object.eventSinks?.map((e) => EventSinkStatus.fromPartial(e)) || [];
     return message;
   },

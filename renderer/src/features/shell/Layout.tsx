@@ -8,6 +8,7 @@ import { CheatSheet } from '../shortcuts/CheatSheet.js';
 import { ThemeToggle } from '../theme/ThemeToggle.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { Notifications } from './Notifications.js';
+import { TrainingBanner } from './TrainingBanner.js';
 import { UserBadge } from './UserBadge.js';
 import { AlertSettings } from '../alerts/AlertSettings.js';
 import './liveness.css';
@@ -71,6 +72,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
+      <TrainingBanner />
       <main id="main" tabIndex={-1} className={stale ? 'is-stale' : undefined} aria-describedby={stale ? 'stale-note' : undefined}>
         {stale ? (
           <p id="stale-note" className="stale-note" role="alert">

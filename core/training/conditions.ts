@@ -1,0 +1,96 @@
+// Whether a step's live condition holds, and what it is waiting for in words (the side panel and
+// the terminal say "waiting for: ..."). Events count only from the step's start.
+import type { Event, Task } from '../rpc/gen/control.js';
+import type { LiveView } from './live.js';
+import type { Condition } from './types.js';
+
+export interface Placeholders {
+  env: string;
+  run: number;
+  last_run: number;
+}
+
+export function substitute(text: string, p: Placeholders): string {
+  return text.replace(/\{\{\s*(env|run|last_run)\s*\}\}/g, (_m, k: keyof Placeholders) => String(p[k]));
+}
+
+export function placeholdersOf(view: LiveView): Placeholders {
+  return { env: view.env.id, run: view.env.runNumber ?? 0, last_run: view.lastRun };
+}
+
+/** the task of a role path (a task role's path is its name) */
+export function taskOf(view: LiveView, role: string): Task | undefined {
+  return view.env.tasks.find((t) => t.role === role || t.name === role);
+}
+
+export interface CheckInput {
+  view: LiveView;
+  /** events seen since the step began */
+  events: readonly Event[];
+  /** what the trainee answered in this step, if anything */
+  answer?: string;
+}
+
+/** true when the condition holds now */
+export function holds(c: Condition, input: CheckInput): boolean {
+  const { view } = input;
+  if ('all' in c) return c.all.every((x) => holds(x, input));
+  if ('any' in c) return c.any.some((x) => holds(x, input));
+  if ('env' in c) {
+    const e = view.env;
+    if (c.env.state !== undefined && (e.state !== c.env.state || e.transition)) return false;
+    if (c.env.run === 'open' && !e.runNumber) return false;
+    if (c.env.run === 'none' && e.runNumber) return false;
+    if (c.env.degraded !== undefined && e.degraded !== c.env.degraded) return false;
+    return true;
+  }
+  if ('task' in c) {
+    const t = taskOf(view, c.task.role);
+    if (!t) return false;
+    if (c.task.state !== undefined && t.state !== c.task.state) return false;
+    if (c.task.included !== undefined && t.included !== c.task.included) return false;
+    if (c.task.restarted !== undefined && t.restarts > 0 !== c.task.restarted) return false;
+    if (c.task.lost !== undefined && t.lost !== c.task.lost) return false;
+    return true;
+  }
+  if ('node' in c) {
+    const t = taskOf(view, c.node.of);
+    const n = t && view.nodes.find((x) => x.name === t.node);
+    if (!n) return false;
+    if (c.node.up !== undefined && n.up !== c.node.up) return false;
+    if (c.node.suspect !== undefined && n.suspect !== c.node.suspect) return false;
+    return true;
+  }
+  if ('event' in c) {
+    const re = c.event.text === undefined ? null : new RegExp(substitute(c.event.text, placeholdersOf(view)));
+    return input.events.some((e) => e.kind === c.event.kind && (!re || re.test(e.message)));
+  }
+  const expect = new RegExp(`^(?:${substitute(c.answer.expect, placeholdersOf(view))})$`, 'i');
+  return input.answer !== undefined && expect.test(input.answer.trim());
+}
+
+/** the condition in words, for "waiting for: ..." */
+export function describe(c: Condition): string {
+  if ('all' in c) return c.all.map(describe).join(' and ');
+  if ('any' in c) return c.any.map(describe).join(' or ');
+  if ('env' in c) {
+    const parts = [c.env.state && `the environment ${c.env.state}`, c.env.run && (c.env.run === 'open' ? 'a run open' : 'no run open')];
+    if (c.env.degraded !== undefined) parts.push(c.env.degraded ? 'the environment degraded' : 'the environment not degraded');
+    return parts.filter(Boolean).join(', ');
+  }
+  if ('task' in c) {
+    const parts = [c.task.state, c.task.included === false ? 'excluded' : c.task.included ? 'included' : '', c.task.restarted ? 'restarted' : ''];
+    return `task ${c.task.role} ${parts.filter(Boolean).join(', ') || 'present'}`;
+  }
+  if ('node' in c) return `the node of ${c.node.of} ${c.node.up === false ? 'down' : c.node.suspect ? 'SUSPECT' : 'up'}`;
+  if ('event' in c) return `an event ${c.event.kind}${c.event.text ? ` saying /${c.event.text}/` : ''}`;
+  return `the answer to "${c.answer.question}"`;
+}
+
+/** the question the step asks the trainee, if its condition has one */
+export function questionOf(c: Condition): string | null {
+  if ('answer' in c) return c.answer.question;
+  if ('all' in c) return c.all.map(questionOf).find((q) => q) ?? null;
+  if ('any' in c) return c.any.map(questionOf).find((q) => q) ?? null;
+  return null;
+}

@@ -1,0 +1,48 @@
+// The scripted trainee: performs a step's `trainee` actions in order, as a shifter would from the
+// CLI. CI runs every walkthrough with it, so a walkthrough that no longer matches Baton fails.
+import { BatonError } from '../model/errors.js';
+import type { ControlConnection } from '../rpc/control-client.js';
+import { holds, placeholdersOf, substitute, taskOf, describe } from './conditions.js';
+import { durationMs } from './faults.js';
+import type { Live } from './live.js';
+import type { TraineeAction } from './types.js';
+
+export interface ScriptedContext {
+  control: ControlConnection;
+  live: Live;
+  /** the step's first event: a wait_for an event sees the whole step's */
+  firstEvent: number;
+  transition(envId: string, name: string): Promise<void>;
+  answer(text: string): void;
+}
+
+const WAIT_FOR_MS = 90_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function taskId(c: ScriptedContext, role: string): Promise<string> {
+  const t = taskOf(await c.live.view(), role);
+  if (!t) throw new BatonError('NOT_FOUND', `the scripted trainee found no task ${role} in environment ${c.live.envId}`, { where: role });
+  return t.id;
+}
+
+export async function performScripted(actions: readonly TraineeAction[], c: ScriptedContext): Promise<void> {
+  for (const a of actions) {
+    if ('transition' in a) {
+      // a press that fails is the trainee's experience, not the walkthrough's failure: the step's
+      // condition judges (a walkthrough may ask for a transition that must fail)
+      await c.transition(c.live.envId, a.transition).catch(() => undefined);
+    } else if ('kill_task' in a) await c.control.call('killTask', { id: await taskId(c, a.kill_task.role), signal: 'SIGKILL' });
+    else if ('exclude' in a) await c.control.call('excludeRole', { envId: c.live.envId, role: a.exclude.role, timeoutMs: 0 });
+    else if ('include' in a) await c.control.call('includeRole', { envId: c.live.envId, role: a.include.role, timeoutMs: 0 });
+    else if ('answer' in a) c.answer(substitute(a.answer, placeholdersOf(await c.live.view())));
+    else if ('wait' in a) await sleep(durationMs(a.wait));
+    else {
+      const until = Date.now() + WAIT_FOR_MS;
+      while (!holds(a.wait_for, { view: await c.live.view(), events: c.live.events.slice(c.firstEvent) })) {
+        if (Date.now() > until)
+          throw new BatonError('TIMEOUT', `the scripted trainee waited ${WAIT_FOR_MS / 1000} s for ${describe(a.wait_for)}`, { where: 'trainee' });
+        await sleep(200);
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// A training walkthrough (training/*.yaml, validated by walkthrough.schema.json): a procedure of the
+// handbook practised against a live stack. Each step says what to do, which live condition ends it,
+// which faults are injected while it runs, which hints come after a delay, and what the scripted
+// trainee does (CI and the generated handbook run every walkthrough that way).
+
+/** A live condition that ends a step. Values are matched after substitution ({{run}}, {{env}}). */
+export type Condition =
+  | { env: { state?: string; run?: 'open' | 'none'; degraded?: boolean } }
+  | { task: { role: string; state?: string; included?: boolean; restarted?: boolean; lost?: boolean } }
+  | { node: { of: string; up?: boolean; suspect?: boolean } }
+  | { event: { kind: string; text?: string } }
+  | { answer: { question: string; expect: string } }
+  | { all: Condition[] }
+  | { any: Condition[] };
+
+/** A fault injected while a step runs; only on a controller started for training. */
+export type FaultSpec =
+  | { kill_task: { role: string }; after?: string }
+  | { stop_agent: { of: string; for: string }; after?: string }
+  | { kill_agent: { of: string; back_after: string }; after?: string }
+  | { fail_hook: { hook: string }; after?: string }
+  | { clear_hook: { hook: string }; after?: string };
+
+/** One action of the scripted trainee. */
+export type TraineeAction =
+  | { transition: string }
+  | { kill_task: { role: string } }
+  | { exclude: { role: string } }
+  | { include: { role: string } }
+  | { answer: string }
+  | { wait: string }
+  | { wait_for: Condition };
+
+export interface Hint {
+  after: string;
+  text: string;
+}
+
+export interface Step {
+  title: string;
+  instructions: string;
+  /** transitions the trainee may press in this step; any other is a wrong action */
+  allowed?: string[];
+  /** tasks the trainee may kill in this step (role paths); killing another is a wrong action */
+  may_kill?: string[];
+  done: Condition;
+  faults?: FaultSpec[];
+  hints?: Hint[];
+  trainee: TraineeAction[];
+}
+
+export interface Walkthrough {
+  /** the file's base name without .yaml */
+  id: string;
+  file: string;
+  title: string;
+  audience: 'observer' | 'shifter' | 'expert' | 'admin';
+  summary: string;
+  /** the handbook section it practises */
+  handbook?: string;
+  stack: {
+    workflow: string;
+    vars?: Record<string, string | number | boolean>;
+    /** the state the environment is brought to before the first step */
+    start_at?: 'STANDBY' | 'DEPLOYED' | 'CONFIGURED' | 'RUNNING';
+  };
+  steps: Step[];
+  debrief: string;
+}
