@@ -132,7 +132,9 @@ function oneTask(c: ControlConnection, taskId: string, o: LogsFlags): Promise<vo
         position = chunk.offset;
         if (chunk.eof && !o.follow) stop();
       });
+      let failed = false;
       s.on('error', (e: BatonError) => {
+        failed = true; // grpc-js may still say 'end' after an error: that end is not the log's
         if (stopped) return;
         // a follow outlives a restart of the controller or of the task's agent: it asks again
         // from the last position it printed, so no line is lost or printed twice
@@ -144,7 +146,7 @@ function oneTask(c: ControlConnection, taskId: string, o: LogsFlags): Promise<vo
         reject(e);
       });
       s.on('end', () => {
-        if (!stopped) stop();
+        if (!stopped && !failed) stop();
       });
     };
     open();
