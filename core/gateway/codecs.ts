@@ -25,6 +25,7 @@ import {
   TakeEnvironmentRequest,
   ReleaseEnvironmentRequest,
   ListAuditRequest,
+  SearchLogsRequest,
 } from '../rpc/gen/control.js';
 import type { StreamMethod, StreamRequest, UnaryMethod, UnaryRequest } from './contract.js';
 
@@ -55,6 +56,7 @@ export const UNARY_REQUESTS: { [M in UnaryMethod]: FromJson<UnaryRequest<M>> } =
   TakeEnvironment: TakeEnvironmentRequest,
   ReleaseEnvironment: ReleaseEnvironmentRequest,
   ListAudit: ListAuditRequest,
+  SearchLogs: SearchLogsRequest,
 };
 
 export const STREAM_REQUESTS: { [M in StreamMethod]: FromJson<StreamRequest<M>> } = {

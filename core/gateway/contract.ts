@@ -49,6 +49,8 @@ import type {
   ReleaseEnvironmentRequest,
   ListAuditRequest,
   ListAuditReply,
+  SearchLogsRequest,
+  SearchLogsReply,
 } from '../rpc/gen/control.js';
 import type { ErrorDetail, LogChunk } from '../rpc/gen/common.js';
 
@@ -77,6 +79,7 @@ export interface UnaryContract {
   TakeEnvironment: { req: TakeEnvironmentRequest; res: Environment };
   ReleaseEnvironment: { req: ReleaseEnvironmentRequest; res: Environment };
   ListAudit: { req: ListAuditRequest; res: ListAuditReply };
+  SearchLogs: { req: SearchLogsRequest; res: SearchLogsReply };
 }
 
 /** Server-streaming methods: request and message types. */
@@ -117,6 +120,7 @@ const UNARY: Record<UnaryMethod, true> = {
   TakeEnvironment: true,
   ReleaseEnvironment: true,
   ListAudit: true,
+  SearchLogs: true,
 };
 const STREAM: Record<StreamMethod, true> = { Subscribe: true, ControlEnvironment: true, TaskLogs: true };
 
@@ -131,6 +135,8 @@ export function isStreamMethod(s: string): s is StreamMethod {
 }
 
 export const API_PREFIX = '/api/';
+/** GET: a task's whole log as a file (?task=<id>&token=…), read from the agent page by page */
+export const LOG_DOWNLOAD_PATH = '/api/download/task-log';
 export const WS_PREFIX = '/ws/';
 /** The console token travels in this header on HTTP calls... */
 export const TOKEN_HEADER = 'x-baton-console-token';
