@@ -17,6 +17,11 @@ export class TasksPage {
     return this.page.getByRole('group', { name: 'States' }).getByRole('button', { name: new RegExp(`^${state} `) });
   }
 
+  /** the drawer of a task opened another way (a link) */
+  drawer(taskName: string): TaskDrawer {
+    return new TaskDrawer(this.page, taskName);
+  }
+
   async open(taskName: string): Promise<TaskDrawer> {
     await this.grid.getByRole('button', { name: taskName, exact: true }).click();
     const d = new TaskDrawer(this.page, taskName);
