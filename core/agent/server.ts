@@ -5,7 +5,16 @@ import * as grpc from '@grpc/grpc-js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { searchLogs, type SearchedFile } from './logs/search.js';
-import { AgentService, type AgentSearchLogsReply, type AgentSearchLogsRequest, type AgentMsg, type AgentTaskLogsRequest, type ControllerMsg, type HealthReply, type HealthRequest } from '../rpc/gen/agent.js';
+import {
+  AgentService,
+  type AgentSearchLogsReply,
+  type AgentSearchLogsRequest,
+  type AgentMsg,
+  type AgentTaskLogsRequest,
+  type ControllerMsg,
+  type HealthReply,
+  type HealthRequest,
+} from '../rpc/gen/agent.js';
 import type { LogChunk } from '../rpc/gen/common.js';
 import { checkToken } from '../rpc/auth.js';
 import { toServiceError } from '../rpc/errors.js';

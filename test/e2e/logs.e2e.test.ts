@@ -60,10 +60,14 @@ describe('task logs in the console', { timeout: 600_000 }, () => {
     const tasks = await stack.json<{ id: string; name: string; state: string }[]>(['task', 'list', '--env', envId]);
     talkerName = tasks.find((t) => t.id.endsWith('talker'))!.name;
     crasherName = tasks.find((t) => t.id.endsWith('crasher'))!.name;
-    await eventually('the crasher to crash', async () => {
-      const now = await stack.json<{ id: string; state: string }[]>(['task', 'list', '--env', envId]);
-      return now.find((t) => t.id.endsWith('crasher'))?.state === 'ERROR';
-    }, 60_000);
+    await eventually(
+      'the crasher to crash',
+      async () => {
+        const now = await stack.json<{ id: string; state: string }[]>(['task', 'list', '--env', envId]);
+        return now.find((t) => t.id.endsWith('crasher'))?.state === 'ERROR';
+      },
+      60_000,
+    );
     consoleProc = await ConsoleProcess.start(stack);
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })).newPage();

@@ -146,7 +146,8 @@ export function readForward(logPath: string, fromPos: number, limit: number, f: 
       while (mi < marks.length && marks[mi]!.offset <= upTo) {
         const m = marks[mi++]!;
         // a search shows the markers it matches, as it does lines
-        if (m.timeMs >= f.sinceMs && test(m.text)) entries.push({ text: m.text, position: seg.base + m.offset, timeMs: m.timeMs, marker: m.kind, taskId: '', taskName: '' });
+        if (m.timeMs >= f.sinceMs && test(m.text))
+          entries.push({ text: m.text, position: seg.base + m.offset, timeMs: m.timeMs, marker: m.kind, taskId: '', taskName: '' });
       }
     };
     const after = scan(seg, from, to, o.complete || seg !== last, (offset, text) => {

@@ -47,7 +47,9 @@ export async function searchLogs(controller: ControllerCore, req: SearchLogsRequ
       const node = controller.nodes.get(name);
       const client = node?.up ? node.link?.rpc() : null;
       if (!client) {
-        unavailable.push(new BatonError('UNAVAILABLE', `node ${name} is not connected: the logs of its ${list.length} task(s) were not searched`, { node: name }));
+        unavailable.push(
+          new BatonError('UNAVAILABLE', `node ${name} is not connected: the logs of its ${list.length} task(s) were not searched`, { node: name }),
+        );
         return null;
       }
       try {

@@ -77,22 +77,17 @@ export function taskHandlers(controller: ControllerCore): Pick<ControlServer, 'l
     taskLogs: serverStream<TaskLogsRequest, LogChunk>(controller, async (req, call) => {
       const t = getTask(controller, req.taskId);
       let ended = false;
-      const cancel = openTaskLogs(
-        controller,
-        t,
-        req,
-        {
-          chunk: (c) => {
-            if (!ended) call.write(c);
-          },
-          end: (err) => {
-            if (ended) return;
-            ended = true;
-            if (err) call.emit('error', toServiceError(err));
-            else call.end();
-          },
+      const cancel = openTaskLogs(controller, t, req, {
+        chunk: (c) => {
+          if (!ended) call.write(c);
         },
-      );
+        end: (err) => {
+          if (ended) return;
+          ended = true;
+          if (err) call.emit('error', toServiceError(err));
+          else call.end();
+        },
+      });
       call.on('cancelled', () => {
         ended = true;
         cancel();

@@ -45,7 +45,13 @@ export class ErrorPanel {
     return item.evaluate((el) => {
       const r = el.getBoundingClientRect();
       const box = el.parentElement!.getBoundingClientRect();
-      return r.top >= 0 && r.bottom <= (globalThis as unknown as { innerHeight: number }).innerHeight && r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.height > 0;
+      return (
+        r.top >= 0 &&
+        r.bottom <= (globalThis as unknown as { innerHeight: number }).innerHeight &&
+        r.top >= box.top - 1 &&
+        r.bottom <= box.bottom + 1 &&
+        r.height > 0
+      );
     });
   }
 }

@@ -4,7 +4,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AgentClient, AgentTaskLogsRequest, type AgentMsg, type ControllerMsg, type Heartbeat, type Hello, type LaunchSpec, type TaskUpdate } from '../../../core/rpc/gen/agent.js';
+import {
+  AgentClient,
+  AgentTaskLogsRequest,
+  type AgentMsg,
+  type ControllerMsg,
+  type Heartbeat,
+  type Hello,
+  type LaunchSpec,
+  type TaskUpdate,
+} from '../../../core/rpc/gen/agent.js';
 import { tokenInterceptor } from '../../../core/rpc/auth.js';
 import { startAgent, type AgentHandle, type AgentOptions } from '../../../core/agent/main.js';
 

@@ -44,7 +44,16 @@ test('a search over 100 tasks of an environment finds the one line, named by its
   const repo = tempRepo(home, { 'workflows/chatter.yaml': WORKFLOW, 'tasks/chatter.yaml': CHATTER });
   const agents: AgentHandle[] = [];
   for (const i of [1, 2]) {
-    agents.push(await startAgent({ name: `node-${i}`, home, listen: `unix://${home}/agent-${i}.sock`, token: TOKEN, labels: {}, portRange: [35000 + i * 100, 35099 + i * 100] }));
+    agents.push(
+      await startAgent({
+        name: `node-${i}`,
+        home,
+        listen: `unix://${home}/agent-${i}.sock`,
+        token: TOKEN,
+        labels: {},
+        portRange: [35000 + i * 100, 35099 + i * 100],
+      }),
+    );
   }
   const ctl = await startController({
     home,
@@ -67,7 +76,9 @@ test('a search over 100 tasks of an environment finds the one line, named by its
   assert.equal(tasks.length, 100);
   assert.equal(new Set(tasks.map((x) => x.node)).size, 2, 'the tasks are spread over both agents');
   await waitFor(
-    async () => (await call<SearchLogsRequest, SearchLogsReply>(c, 'searchLogs', SearchLogsRequest.fromPartial({ envId: env.id, grep: 'hello from', limit: 1000 }))).entries.length === 100,
+    async () =>
+      (await call<SearchLogsRequest, SearchLogsReply>(c, 'searchLogs', SearchLogsRequest.fromPartial({ envId: env.id, grep: 'hello from', limit: 1000 })))
+        .entries.length === 100,
     30_000,
     'every task has printed its first line',
   );
@@ -93,7 +104,14 @@ test('a search over 100 tasks of an environment finds the one line, named by its
 test('--follow survives kill -9 of the controller and of the agent: no line lost, none twice', { timeout: 180_000 }, async (t) => {
   const home = tempHome();
   const repo = tempRepo(home, { 'workflows/ticker.yaml': TICKER, 'tasks/ticker.yaml': TICKER_CLASS });
-  const agentOpts = { name: 'node-1', home, listen: `unix://${path.join(home, 'agent.sock')}`, token: TOKEN, labels: {}, portRange: [36100, 36199] as [number, number] };
+  const agentOpts = {
+    name: 'node-1',
+    home,
+    listen: `unix://${path.join(home, 'agent.sock')}`,
+    token: TOKEN,
+    labels: {},
+    portRange: [36100, 36199] as [number, number],
+  };
   const ctlOpts = { home, listen: `unix://${home}/controller.sock`, token: TOKEN, templateRepos: [repo] };
   let agent: Child = await startChildAgent(agentOpts);
   let ctl: Child = await startChildController({ ...ctlOpts, agents: [agent.address] });

@@ -201,7 +201,11 @@ export default function LogViewer({ taskId, taskName, atPosition }: { taskId: st
   const partialAfter = !live && moreAfter;
   const lines = entries.filter((e) => !e.marker).length;
   return (
-    <div className={`log-viewer${maximized ? ' maximized' : ''}`} role={maximized ? 'dialog' : undefined} aria-label={maximized ? `Log of ${taskName}` : undefined}>
+    <div
+      className={`log-viewer${maximized ? ' maximized' : ''}`}
+      role={maximized ? 'dialog' : undefined}
+      aria-label={maximized ? `Log of ${taskName}` : undefined}
+    >
       <div className="log-toolbar" role="toolbar" aria-label="Log tools">
         <label className="check">
           <input type="checkbox" checked={autoScroll && live} disabled={!live} onChange={(e) => setAutoScroll(e.target.checked)} /> Follow
