@@ -48,7 +48,7 @@ export class TaskDrawer {
     return this.root.getByRole('region', { name: 'Log', exact: true }).getByRole('status').last();
   }
 
-  /** Searches the log (xterm search) and returns the status line, e.g. "Match 1 of 3 for …". */
+  /** Searches the loaded lines of the log and returns the status line, e.g. "Match 1 of 3 for …". */
   async findInLog(text: string): Promise<string> {
     const box = this.root.getByRole('searchbox', { name: 'Search log' });
     return eventually(
