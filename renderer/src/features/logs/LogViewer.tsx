@@ -4,7 +4,7 @@
 // (crash, exit, start, agent restart, transitions) in place. A note says when what is shown is
 // only part of the log; Download streams the complete file through the gateway.
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { LogEntry } from '../../../../core/rpc/gen/common.js';
+import type { LogChunk, LogEntry } from '../../../../core/rpc/gen/common.js';
 import { LOG_DOWNLOAD_PATH, TOKEN_QUERY } from '../../../../core/gateway/contract.js';
 import { currentToken } from '../../api/auth.js';
 import { openStream, type StreamHandle } from '../../api/stream.js';
@@ -14,6 +14,12 @@ const TAIL = 500;
 const PAGE = 1000;
 /** entries kept in the page at most: beyond, the far side is dropped (and the view says so) */
 const MAX_ENTRIES = 20_000;
+
+/** A chunk's entries; a driver without a log file (simulated tasks) sends plain lines only. */
+function entriesOf(c: LogChunk): LogEntry[] {
+  if (c.entries.length || !c.lines.length) return c.entries;
+  return c.lines.map((text, i) => ({ text, position: c.offset - c.lines.length + i, timeMs: 0, marker: '', taskId: '', taskName: '' }));
+}
 
 function downloadUrl(taskId: string): string {
   return `${LOG_DOWNLOAD_PATH}?task=${encodeURIComponent(taskId)}&${TOKEN_QUERY}=${encodeURIComponent(currentToken() ?? '')}`;
@@ -83,7 +89,7 @@ export default function LogViewer({ taskId, taskName, atPosition }: { taskId: st
           resumeAt = c.offset;
           setFirst(c.firstPosition);
           setNext(c.offset);
-          add(c.entries, 'end');
+          add(entriesOf(c), 'end');
         },
         onEnd: () => setStatus('the task has stopped writing'),
         onError: (e) => {
