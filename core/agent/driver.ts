@@ -2,15 +2,33 @@
 // UpdateSink and resolve their promise once every item of the batch has been answered.
 import type { LaunchSpec, TaskInfo, TaskMetrics, TaskTransition } from '../rpc/gen/agent.js';
 import type { TaskEvent } from '../model/states.js';
+import type { LogEntry } from '../rpc/gen/common.js';
 
 export interface LogRequest {
   tail: number;
   follow: boolean;
   grep: string;
+  /** paging, search and resume (docs/logs.md); absent fields: the plain tail/follow/grep */
+  regex?: boolean;
+  sinceMs?: number;
+  hasFrom?: boolean;
+  fromPosition?: number;
+  toPosition?: number;
+  limit?: number;
+  afterMarkerMs?: number;
+  markers?: boolean;
   /** called with each chunk; returns false when the reader is gone */
-  send(lines: string[], offset: number, eof: boolean): boolean;
+  send(lines: string[], offset: number, eof: boolean, extra?: LogChunkExtra): boolean;
   /** resolves when the client goes away */
   cancelled: Promise<void>;
+}
+
+/** what a chunk carries besides its plain lines: the entries with times and markers */
+export interface LogChunkExtra {
+  entries: LogEntry[];
+  first: number;
+  end: number;
+  truncated: boolean;
 }
 
 export interface Driver {
@@ -30,5 +48,7 @@ export interface Driver {
   metrics(): TaskMetrics[];
   count(): number;
   logs(taskId: string, req: LogRequest): Promise<void>;
+  /** a task's log file and whether it has exited (null: the task has no file, as a simulated one) */
+  logFile?(taskId: string): { path: string; complete: boolean } | null;
   stop(killTasks: boolean): Promise<void>;
 }

@@ -4,7 +4,17 @@
 import * as grpc from '@grpc/grpc-js';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AgentService, type AgentMsg, type AgentTaskLogsRequest, type ControllerMsg, type HealthReply, type HealthRequest } from '../rpc/gen/agent.js';
+import { searchLogs, type SearchedFile } from './logs/search.js';
+import {
+  AgentService,
+  type AgentSearchLogsReply,
+  type AgentSearchLogsRequest,
+  type AgentMsg,
+  type AgentTaskLogsRequest,
+  type ControllerMsg,
+  type HealthReply,
+  type HealthRequest,
+} from '../rpc/gen/agent.js';
 import type { LogChunk } from '../rpc/gen/common.js';
 import { checkToken } from '../rpc/auth.js';
 import { toServiceError } from '../rpc/errors.js';
@@ -99,10 +109,25 @@ function serviceImpl(agent: Agent, options: ResolvedOptions): grpc.UntypedServic
         tail: req.tail,
         follow: req.follow,
         grep: req.grep,
+        regex: req.regex,
+        sinceMs: req.sinceMs,
+        hasFrom: req.hasFrom,
+        fromPosition: req.fromPosition,
+        toPosition: req.toPosition,
+        limit: req.limit,
+        afterMarkerMs: req.afterMarkerMs,
         cancelled,
-        send: (lines, offset, eof) => {
+        send: (lines, offset, eof, extra) => {
           if (call.cancelled || call.destroyed) return false;
-          call.write({ lines, offset, eof });
+          call.write({
+            lines,
+            offset,
+            eof,
+            entries: extra?.entries ?? [],
+            firstPosition: extra?.first ?? 0,
+            endPosition: extra?.end ?? 0,
+            truncated: extra?.truncated ?? false,
+          });
           return true;
         },
       }).then(
@@ -113,6 +138,24 @@ function serviceImpl(agent: Agent, options: ResolvedOptions): grpc.UntypedServic
           if (!call.cancelled) call.emit('error', toServiceError(e));
         },
       );
+    },
+
+    searchLogs(call: grpc.ServerUnaryCall<AgentSearchLogsRequest, AgentSearchLogsReply>, cb: grpc.sendUnaryData<AgentSearchLogsReply>) {
+      if (!checkToken(call.metadata, options.token)) return cb(unauthenticated());
+      const refused = controllerRefusal(call, options);
+      if (refused) return cb(toServiceError(refused));
+      try {
+        const files: SearchedFile[] = [];
+        const missing: string[] = [];
+        for (const id of call.request.taskIds) {
+          const f = agent.find(id)?.logFile?.(id);
+          if (f) files.push({ taskId: id, ...f });
+          else missing.push(id);
+        }
+        cb(null, searchLogs(files, missing, call.request));
+      } catch (e) {
+        cb(toServiceError(e));
+      }
     },
 
     health(call: grpc.ServerUnaryCall<HealthRequest, HealthReply>, cb: grpc.sendUnaryData<HealthReply>) {

@@ -27,6 +27,7 @@ import {
   ReleaseEnvironmentRequest,
   ListAuditRequest,
   QueryEventsRequest,
+  SearchLogsRequest,
 } from '../rpc/gen/control.js';
 import type { StreamMethod, StreamRequest, UnaryMethod, UnaryRequest } from './contract.js';
 
@@ -61,6 +62,7 @@ export const UNARY_REQUESTS: { [M in UnaryMethod]: FromJson<UnaryRequest<M>> } =
   ReleaseEnvironment: ReleaseEnvironmentRequest,
   ListAudit: ListAuditRequest,
   QueryEvents: QueryEventsRequest,
+  SearchLogs: SearchLogsRequest,
 };
 
 export const STREAM_REQUESTS: { [M in StreamMethod]: FromJson<StreamRequest<M>> } = {

@@ -52,6 +52,8 @@ import type {
   ListAuditReply,
   QueryEventsRequest,
   QueryEventsReply,
+  SearchLogsRequest,
+  SearchLogsReply,
 } from '../rpc/gen/control.js';
 import type { ErrorDetail, LogChunk } from '../rpc/gen/common.js';
 
@@ -84,6 +86,7 @@ export interface UnaryContract {
   ReleaseEnvironment: { req: ReleaseEnvironmentRequest; res: Environment };
   ListAudit: { req: ListAuditRequest; res: ListAuditReply };
   QueryEvents: { req: QueryEventsRequest; res: QueryEventsReply };
+  SearchLogs: { req: SearchLogsRequest; res: SearchLogsReply };
 }
 
 /** Server-streaming methods: request and message types. */
@@ -128,6 +131,7 @@ const UNARY: Record<UnaryMethod, true> = {
   ReleaseEnvironment: true,
   ListAudit: true,
   QueryEvents: true,
+  SearchLogs: true,
 };
 const STREAM: Record<StreamMethod, true> = { Subscribe: true, ControlEnvironment: true, TaskLogs: true };
 
@@ -142,6 +146,8 @@ export function isStreamMethod(s: string): s is StreamMethod {
 }
 
 export const API_PREFIX = '/api/';
+/** GET: a task's whole log as a file (?task=<id>&token=…), read from the agent page by page */
+export const LOG_DOWNLOAD_PATH = '/api/download/task-log';
 export const WS_PREFIX = '/ws/';
 /** The console token travels in this header on HTTP calls... */
 export const TOKEN_HEADER = 'x-baton-console-token';

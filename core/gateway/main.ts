@@ -8,7 +8,8 @@ import { isLoopback, parseAddress } from '../rpc/address.js';
 import { connectControl } from '../rpc/control-client.js';
 import type { TlsFiles } from '../rpc/tls.js';
 import { hostAllowed, newConsoleToken, originAllowed, tokenOk } from './auth.js';
-import { API_PREFIX, TOKEN_FRAGMENT, TOKEN_HEADER, WS_PREFIX } from './contract.js';
+import { API_PREFIX, LOG_DOWNLOAD_PATH, TOKEN_FRAGMENT, TOKEN_HEADER, WS_PREFIX } from './contract.js';
+import { downloadTaskLog } from './log-download.js';
 import { sendError, setSecurityHeaders } from './http.js';
 import { defaultStaticDir, serveStatic } from './static.js';
 import { createStreamBridge } from './streams.js';
@@ -104,7 +105,8 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
         sendError(res, new BatonError('UNAUTHENTICATED', 'missing or wrong console token', { where: 'token' }));
         return;
       }
-      void handleUnary(client, req, res, url);
+      if (url.pathname === LOG_DOWNLOAD_PATH) void downloadTaskLog(client, res, url);
+      else void handleUnary(client, req, res, url);
       return;
     }
     serveStatic(staticDir, req, res, url);

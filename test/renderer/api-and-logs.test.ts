@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { call, onUnauthenticated } from '../../renderer/src/api/client.js';
 import { setToken } from '../../renderer/src/api/auth.js';
 import { BatonError } from '../../core/model/errors.js';
-import { displayLine, LogBuffer, splitTimestamp } from '../../renderer/src/features/logs/logBuffer.js';
+import { clockOf, markerLabel, withoutSeen } from '../../renderer/src/features/logs/logPages.js';
 import { filterEvents, kindGroup } from '../../renderer/src/features/events/eventFilter.js';
 import { errorDetail, event } from './fixtures.js';
 
@@ -55,21 +55,16 @@ describe('api client', () => {
   });
 });
 
-describe('log buffer', () => {
-  it('keeps the newest lines up to its cap and counts matches', () => {
-    const b = new LogBuffer(3);
-    b.push(['a one', 'b two', 'c three'], 0);
-    b.push(['d two'], 0);
-    expect(b.size).toBe(3);
-    expect(b.dropped).toBe(1);
-    expect(b.count('TWO')).toBe(2);
-    expect(b.text(false)).toBe('b two\nc three\nd two\n');
+describe('log pages', () => {
+  const entry = (position: number, marker = '', timeMs = 1) => ({ text: `l${position}`, position, timeMs, marker, taskId: '', taskName: '' });
+  it('keeps only the entries a page adds (pages overlap at their edges)', () => {
+    expect(withoutSeen([entry(0), entry(10)], [entry(10), entry(20), entry(20, 'crash')]).map((e) => `${e.position}${e.marker}`)).toEqual(['20', '20crash']);
   });
-
-  it("shows a line's own timestamp, or the time it arrived", () => {
-    expect(splitTimestamp('2026-01-02T03:04:05.678Z started')).toEqual({ ts: '2026-01-02T03:04:05.678Z', rest: 'started' });
-    expect(displayLine({ t: 0, text: '2026-01-02T03:04:05Z hi' }, false)).toBe('hi');
-    expect(displayLine({ t: new Date(2026, 0, 2, 3, 4, 5, 6).getTime(), text: 'plain' }, true)).toBe('03:04:05.006 plain');
+  it("shows the agent's capture time, and names markers for people", () => {
+    expect(clockOf(new Date(2026, 0, 2, 3, 4, 5, 6).getTime())).toBe('03:04:05.006');
+    expect(clockOf(0)).toBe('--:--:--.---');
+    expect(markerLabel('crash')).toBe('Crashed');
+    expect(markerLabel('adopt')).toBe('Agent restarted');
   });
 });
 

@@ -13,8 +13,9 @@ import type { ResolvedOptions } from '../options.js';
 import { exitInfo, makeUpdate, describeExit, type UpdateSink } from '../updates.js';
 import { startControlServer, type ControlServer, type TaskConn } from './control-server.js';
 import { GroupWatch } from './group-kill.js';
-import { rotateIfBig } from './logs.js';
-import { streamLog } from './log-reader.js';
+import { LogJournal } from '../logs/journal.js';
+import { exitMarker } from '../logs/markers.js';
+import { streamTaskLog } from '../logs/stream.js';
 import { TaskSampler } from './metrics.js';
 import { PortAllocator } from './ports.js';
 import { ephemeralWarning } from './ephemeral-ports.js';
@@ -60,6 +61,8 @@ export class ProcessDriver implements Driver {
   /** null: tasks are spawned by Node (the helper was not built, is turned off, or died) */
   spawner: SpawnHelper | null = null;
   readonly inheritedEnv = inheritedEnv();
+  /** capture times and markers of the tasks' logs (core/agent/logs/) */
+  readonly journal = new LogJournal();
 
   constructor(
     readonly o: ResolvedOptions,
@@ -99,6 +102,8 @@ export class ProcessDriver implements Driver {
     reapStrays(this.o.dir, this.o.name, this.tasks.values());
     const portWarning = ephemeralWarning(this.o.name, this.o.portMin, this.o.portMax);
     if (portWarning) console.error(portWarning);
+    for (const t of this.tasks.values()) this.journal.adopted(t.logPath, t.pid);
+    this.journal.start();
     if (this.o.spawnHelper) this.spawner = SpawnHelper.start((pids) => this.helperLost(pids));
     this.control = await startControlServer(this.controlPath, {
       authorize: (id, token) => this.authorize(id, token),
@@ -190,6 +195,8 @@ export class ProcessDriver implements Driver {
     for (const f of [...t.unixPaths, ...t.cleanupFiles]) fs.rm(f, { force: true, recursive: true }, () => {});
     this.groups.killRest(t.pid, groupGone); // no orphans left behind by the leader
     t.state = code === 0 || t.exitRequested ? 'DONE' : 'ERROR';
+    const marker = exitMarker(t);
+    this.journal.exited(t.logPath, marker.kind, marker.text);
     for (const res of [...t.pending.values()]) res(null);
     for (const w of [...t.connWaiters]) w();
     if (t.launched) this.reportExit(t);
@@ -264,7 +271,7 @@ export class ProcessDriver implements Driver {
     // a task being killed is on its way out: its log is not worth a stat
     const live = [...this.tasks.values()].filter((t) => !t.exit && !t.killSignal);
     void (async () => {
-      for (const t of live) await rotateIfBig(t.logPath, this.o.logMaxBytes);
+      for (const t of live) await this.journal.rotateIfBig(t.logPath, this.o.logMaxBytes);
     })().finally(() => {
       this.rotating = false;
     });
@@ -325,6 +332,7 @@ export class ProcessDriver implements Driver {
     const rest: TaskTransition[] = [];
     for (const it of items) {
       const t = this.tasks.get(it.taskId)!;
+      if (!t.exit) this.journal.mark(t.logPath, 'transition', event);
       if (event === 'EXIT' && t.control === 'basic' && !t.exit) basic.push(t);
       else rest.push(it);
     }
@@ -378,7 +386,12 @@ export class ProcessDriver implements Driver {
   async logs(id: string, req: LogRequest): Promise<void> {
     const t = this.tasks.get(id);
     if (!t) throw new BatonError('NOT_FOUND', `no task ${id} on node ${this.node}`, { taskId: id, node: this.node });
-    await streamLog(t.logPath, req, () => !!t.exit || this.tasks.get(id) !== t);
+    await streamTaskLog(t.logPath, req, () => !!t.exit || this.tasks.get(id) !== t);
+  }
+
+  logFile(id: string): { path: string; complete: boolean } | null {
+    const t = this.tasks.get(id);
+    return t ? { path: t.logPath, complete: !!t.exit } : null;
   }
 
   async stop(killTasks: boolean): Promise<void> {
@@ -395,6 +408,7 @@ export class ProcessDriver implements Driver {
       for (const res of [...t.pending.values()]) res(null);
     }
     this.stateWriter.writeNow();
+    this.journal.stop();
     const spawner = this.spawner;
     this.spawner = null;
     await spawner?.stop();

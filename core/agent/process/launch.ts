@@ -127,6 +127,7 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
       BATON_NODE: d.node,
       ...(control === 'controlled' ? { BATON_CONTROL: `unix://${d.controlPath}`, BATON_TASK_TOKEN: token, [ORPHAN_GRACE_ENV]: String(d.o.orphanGraceMs) } : {}),
     });
+    const logStart = d.journal.sizeBeforeStart(logPath);
     const r = await spawnTask({ command: s.command, args: s.args, env, cwd: s.cwd || d.o.dir, logPath }, d.spawner);
     if (!r.ok) {
       for (const p of Object.values(binds.ports)) d.ports.release(p);
@@ -153,6 +154,7 @@ export async function launchOne(d: ProcessDriver, batchId: number, s: LaunchSpec
       child: r.child,
     });
     d.tasks.set(t.id, t);
+    d.journal.started(logPath, logStart, r.pid);
     r.child.on('exit', (code, signal, groupGone) => d.onExit(t, code, signal, groupGone));
     d.persist();
 

@@ -1,7 +1,6 @@
 // Task log files: stdout and stderr of a task go straight to a file the agent opened (append
-// mode), so a task keeps logging while its agent restarts. The size cap is kept with a copy-then-
-// truncate rotation to <file>.1 (the task's O_APPEND descriptor stays valid; the few bytes
-// written between copy and truncate are lost, as with logrotate's copytruncate).
+// mode), so a task keeps logging while its agent restarts. Rotation, capture times and markers:
+// core/agent/logs/journal.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -18,28 +17,6 @@ export function openLogFd(file: string): number {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     return fs.openSync(file, 'a', 0o600);
-  }
-}
-
-/**
- * Rotates when the file is over maxBytes; true when it did. The task holds the file open
- * (O_APPEND), so rotation is copy-then-truncate; the copy runs on libuv's thread pool so that a
- * chatty task's big log never blocks the agent's event loop (heartbeats, sessions).
- */
-export async function rotateIfBig(file: string, maxBytes: number): Promise<boolean> {
-  let size: number;
-  try {
-    size = (await fs.promises.stat(file)).size;
-  } catch {
-    return false;
-  }
-  if (size <= maxBytes) return false;
-  try {
-    await fs.promises.copyFile(file, `${file}.1`);
-    await fs.promises.truncate(file, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

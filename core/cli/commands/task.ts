@@ -1,10 +1,11 @@
 // baton task list|logs|kill
 import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
-import { parseCount, parseSignal } from '../args.js';
+import { parseSignal } from '../args.js';
+import { register as registerLogs } from './task-logs.js';
 import { withControl } from '../context.js';
 import { taskJson } from '../json.js';
-import { fmtBytes, isJsonMode, out, printJson, printJsonLine, table, withJson } from '../output.js';
+import { fmtBytes, isJsonMode, out, printJson, table, withJson } from '../output.js';
 
 export function register(program: Command): void {
   const task = program.command('task').description('tasks: list, logs, kill (fault injection)');
@@ -39,37 +40,7 @@ export function register(program: Command): void {
     });
   });
 
-  withJson(
-    task
-      .command('logs <task-id>')
-      .description("print a task's log (stdout and stderr)")
-      .option('-f, --follow', 'keep printing new lines until interrupted')
-      .option('--tail <n>', 'only the last N lines', '200')
-      .option('--grep <text>', 'only lines containing this text'),
-    'one JSON object per chunk of lines',
-  ).action(async (id: string, o: { follow?: boolean; tail: string; grep?: string }, cmd: Command) => {
-    const tail = parseCount(o.tail, '--tail');
-    await withControl(
-      cmd,
-      (c) =>
-        new Promise<void>((resolve, reject) => {
-          const call = c.stream('taskLogs', { taskId: id, tail, follow: !!o.follow, grep: o.grep ?? '' });
-          const stop = () => {
-            call.cancel();
-            resolve();
-          };
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-          call.on('data', (chunk) => {
-            if (isJsonMode()) printJsonLine({ lines: chunk.lines, offset: chunk.offset, eof: chunk.eof });
-            else if (chunk.lines.length) process.stdout.write(chunk.lines.join('\n') + '\n');
-            if (chunk.eof && !o.follow) stop();
-          });
-          call.on('error', reject);
-          call.on('end', () => resolve());
-        }),
-    );
-  });
+  registerLogs(task);
 
   withJson(
     task

@@ -2,16 +2,14 @@
 // stream (a proxy for clients, and the last lines of a failed task for its error).
 import type * as grpc from '@grpc/grpc-js';
 import type { LogChunk } from '../../rpc/gen/common.js';
+import { AgentTaskLogsRequest } from '../../rpc/gen/agent.js';
 import { BatonError } from '../../model/errors.js';
 import { fromServiceError } from '../../rpc/errors.js';
 import type { ControllerCore } from '../core.js';
 import type { TaskRuntime } from '../model/task.js';
 
-export interface LogRequest {
-  tail: number;
-  follow: boolean;
-  grep: string;
-}
+/** TaskLogsRequest without the task id (the agent's request has the same fields) */
+export type LogRequest = Omit<AgentTaskLogsRequest, 'taskId'>;
 
 function clientFor(controller: ControllerCore, t: TaskRuntime) {
   const node = controller.nodeOf(t);
@@ -33,7 +31,8 @@ export function openTaskLogs(
   req: LogRequest,
   on: { chunk(c: LogChunk): void; end(err: BatonError | null): void },
 ): () => void {
-  const stream = clientFor(controller, t).taskLogs({ taskId: t.id, tail: req.tail, follow: req.follow, grep: req.grep });
+  const { taskId: _ignored, ...fields } = req as LogRequest & { taskId?: string };
+  const stream = clientFor(controller, t).taskLogs({ ...fields, taskId: t.id });
   let ended = false;
   const end = (err: BatonError | null) => {
     if (!ended) {
@@ -68,7 +67,7 @@ export function fetchLastLines(controller: ControllerCore, t: TaskRuntime, n = 2
       cancel = openTaskLogs(
         controller,
         t,
-        { tail: n, follow: false, grep: '' },
+        { ...AgentTaskLogsRequest.fromPartial({}), tail: n },
         {
           chunk: (c) => {
             lines.push(...c.lines);

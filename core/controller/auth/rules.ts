@@ -21,6 +21,7 @@ export const RULES: Record<Method, Rule> = {
   getEnvironment: { role: 'observer', mutating: false },
   listTasks: { role: 'observer', mutating: false },
   taskLogs: { role: 'observer', mutating: false },
+  searchLogs: { role: 'observer', mutating: false },
   listNodes: { role: 'observer', mutating: false },
   listRuns: { role: 'observer', mutating: false },
   getRun: { role: 'observer', mutating: false },

@@ -1,5 +1,15 @@
 // Control RPCs on tasks: list (filtered), kill (fault injection), logs (proxied to the agent).
-import type { ControlServer, KillTaskRequest, ListTasksReply, ListTasksRequest, Task, TaskLogsRequest } from '../../rpc/gen/control.js';
+import type {
+  ControlServer,
+  KillTaskRequest,
+  ListTasksReply,
+  ListTasksRequest,
+  SearchLogsReply,
+  SearchLogsRequest,
+  Task,
+  TaskLogsRequest,
+} from '../../rpc/gen/control.js';
+import { searchLogs } from '../logs/search.js';
 import type { LogChunk } from '../../rpc/gen/common.js';
 import { toServiceError } from '../../rpc/errors.js';
 import { BatonError } from '../../model/errors.js';
@@ -39,7 +49,7 @@ function gradedFor(signal: string): boolean {
   throw new BatonError('BAD_INPUT', `signal ${signal} is not supported: use SIGKILL (default) or SIGTERM`, { where: 'signal' });
 }
 
-export function taskHandlers(controller: ControllerCore): Pick<ControlServer, 'listTasks' | 'killTask' | 'taskLogs'> {
+export function taskHandlers(controller: ControllerCore): Pick<ControlServer, 'listTasks' | 'killTask' | 'taskLogs' | 'searchLogs'> {
   return {
     listTasks: unary<ListTasksRequest, ListTasksReply>(controller, (req) => ({ tasks: listTasks(controller, req) })),
 
@@ -67,26 +77,23 @@ export function taskHandlers(controller: ControllerCore): Pick<ControlServer, 'l
     taskLogs: serverStream<TaskLogsRequest, LogChunk>(controller, async (req, call) => {
       const t = getTask(controller, req.taskId);
       let ended = false;
-      const cancel = openTaskLogs(
-        controller,
-        t,
-        { tail: req.tail, follow: req.follow, grep: req.grep },
-        {
-          chunk: (c) => {
-            if (!ended) call.write(c);
-          },
-          end: (err) => {
-            if (ended) return;
-            ended = true;
-            if (err) call.emit('error', toServiceError(err));
-            else call.end();
-          },
+      const cancel = openTaskLogs(controller, t, req, {
+        chunk: (c) => {
+          if (!ended) call.write(c);
         },
-      );
+        end: (err) => {
+          if (ended) return;
+          ended = true;
+          if (err) call.emit('error', toServiceError(err));
+          else call.end();
+        },
+      });
       call.on('cancelled', () => {
         ended = true;
         cancel();
       });
     }),
+
+    searchLogs: unary<SearchLogsRequest, SearchLogsReply>(controller, (req) => searchLogs(controller, req)),
   };
 }

@@ -22,7 +22,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { ChannelCounter, ErrorDetail, ExitInfo, LogChunk, Resources } from "./common.js";
+import { ChannelCounter, ErrorDetail, ExitInfo, LogChunk, LogEntry, Resources } from "./common.js";
 
 export const protobufPackage = "baton.v1";
 
@@ -286,6 +286,40 @@ export interface AgentTaskLogsRequest {
   follow: boolean;
   /** a plain substring filter */
   grep: string;
+  /** grep is a regular expression (JavaScript syntax) */
+  regex: boolean;
+  /** only lines the agent saw at or after this time */
+  sinceMs: number;
+  /** read forward from from_position (paging, resume) */
+  hasFrom: boolean;
+  fromPosition: number;
+  /** with tail: the last lines before this position (0: the end) */
+  toPosition: number;
+  /** at most this many lines forward from from_position (0: 1000) */
+  limit: number;
+  /** on resume: markers at from_position up to this time were seen */
+  afterMarkerMs: number;
+}
+
+export interface AgentSearchLogsRequest {
+  taskIds: string[];
+  grep: string;
+  regex: boolean;
+  sinceMs: number;
+  /** at most this many entries in all */
+  limit: number;
+  /** per task: only its last N matching lines (0: all) */
+  tail: number;
+  /** with the markers (start, exit, crash, adopt, transition) */
+  markers: boolean;
+}
+
+export interface AgentSearchLogsReply {
+  /** by time */
+  entries: LogEntry[];
+  truncated: boolean;
+  /** task ids this agent does not know */
+  missing: string[];
 }
 
 export interface HealthRequest {
@@ -3985,7 +4019,19 @@ export const BatchDone: MessageFns<BatchDone> = {
 };
 
 function createBaseAgentTaskLogsRequest(): AgentTaskLogsRequest {
-  return { taskId: "", tail: 0, follow: false, grep: "" };
+  return {
+    taskId: "",
+    tail: 0,
+    follow: false,
+    grep: "",
+    regex: false,
+    sinceMs: 0,
+    hasFrom: false,
+    fromPosition: 0,
+    toPosition: 0,
+    limit: 0,
+    afterMarkerMs: 0,
+  };
 }
 
 export const AgentTaskLogsRequest: MessageFns<AgentTaskLogsRequest> = {
@@ -4001,6 +4047,27 @@ export const AgentTaskLogsRequest: MessageFns<AgentTaskLogsRequest> = {
     }
     if (message.grep !== "") {
       writer.uint32(34).string(message.grep);
+    }
+    if (message.regex !== false) {
+      writer.uint32(2080).bool(message.regex);
+    }
+    if (message.sinceMs !== 0) {
+      writer.uint32(2088).int64(message.sinceMs);
+    }
+    if (message.hasFrom !== false) {
+      writer.uint32(2096).bool(message.hasFrom);
+    }
+    if (message.fromPosition !== 0) {
+      writer.uint32(2104).uint64(message.fromPosition);
+    }
+    if (message.toPosition !== 0) {
+      writer.uint32(2112).uint64(message.toPosition);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(2120).uint32(message.limit);
+    }
+    if (message.afterMarkerMs !== 0) {
+      writer.uint32(2128).int64(message.afterMarkerMs);
     }
     return writer;
   },
@@ -4050,6 +4117,62 @@ export const AgentTaskLogsRequest: MessageFns<AgentTaskLogsRequest> = {
             message.grep = reader.string();
             continue;
           }
+          case 260: {
+            if (tag !== 2080) {
+              break;
+            }
+
+            message.regex = reader.bool();
+            continue;
+          }
+          case 261: {
+            if (tag !== 2088) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 262: {
+            if (tag !== 2096) {
+              break;
+            }
+
+            message.hasFrom = reader.bool();
+            continue;
+          }
+          case 263: {
+            if (tag !== 2104) {
+              break;
+            }
+
+            message.fromPosition = longToNumber(reader.uint64());
+            continue;
+          }
+          case 264: {
+            if (tag !== 2112) {
+              break;
+            }
+
+            message.toPosition = longToNumber(reader.uint64());
+            continue;
+          }
+          case 265: {
+            if (tag !== 2120) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+          case 266: {
+            if (tag !== 2128) {
+              break;
+            }
+
+            message.afterMarkerMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4072,6 +4195,33 @@ export const AgentTaskLogsRequest: MessageFns<AgentTaskLogsRequest> = {
       tail: isSet(object.tail) ? globalThis.Number(object.tail) : 0,
       follow: isSet(object.follow) ? globalThis.Boolean(object.follow) : false,
       grep: isSet(object.grep) ? globalThis.String(object.grep) : "",
+      regex: isSet(object.regex) ? globalThis.Boolean(object.regex) : false,
+      sinceMs: isSet(object.sinceMs)
+        ? globalThis.Number(object.sinceMs)
+        : isSet(object.since_ms)
+        ? globalThis.Number(object.since_ms)
+        : 0,
+      hasFrom: isSet(object.hasFrom)
+        ? globalThis.Boolean(object.hasFrom)
+        : isSet(object.has_from)
+        ? globalThis.Boolean(object.has_from)
+        : false,
+      fromPosition: isSet(object.fromPosition)
+        ? globalThis.Number(object.fromPosition)
+        : isSet(object.from_position)
+        ? globalThis.Number(object.from_position)
+        : 0,
+      toPosition: isSet(object.toPosition)
+        ? globalThis.Number(object.toPosition)
+        : isSet(object.to_position)
+        ? globalThis.Number(object.to_position)
+        : 0,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      afterMarkerMs: isSet(object.afterMarkerMs)
+        ? globalThis.Number(object.afterMarkerMs)
+        : isSet(object.after_marker_ms)
+        ? globalThis.Number(object.after_marker_ms)
+        : 0,
     };
   },
 
@@ -4089,6 +4239,27 @@ export const AgentTaskLogsRequest: MessageFns<AgentTaskLogsRequest> = {
     if (message.grep !== "") {
       obj.grep = message.grep;
     }
+    if (message.regex !== false) {
+      obj.regex = message.regex;
+    }
+    if (message.sinceMs !== 0) {
+      obj.sinceMs = Math.round(message.sinceMs);
+    }
+    if (message.hasFrom !== false) {
+      obj.hasFrom = message.hasFrom;
+    }
+    if (message.fromPosition !== 0) {
+      obj.fromPosition = Math.round(message.fromPosition);
+    }
+    if (message.toPosition !== 0) {
+      obj.toPosition = Math.round(message.toPosition);
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.afterMarkerMs !== 0) {
+      obj.afterMarkerMs = Math.round(message.afterMarkerMs);
+    }
     return obj;
   },
 
@@ -4101,6 +4272,287 @@ export const AgentTaskLogsRequest: MessageFns<AgentTaskLogsRequest> = {
     message.tail = object.tail ?? 0;
     message.follow = object.follow ?? false;
     message.grep = object.grep ?? "";
+    message.regex = object.regex ?? false;
+    message.sinceMs = object.sinceMs ?? 0;
+    message.hasFrom = object.hasFrom ?? false;
+    message.fromPosition = object.fromPosition ?? 0;
+    message.toPosition = object.toPosition ?? 0;
+    message.limit = object.limit ?? 0;
+    message.afterMarkerMs = object.afterMarkerMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseAgentSearchLogsRequest(): AgentSearchLogsRequest {
+  return { taskIds: [], grep: "", regex: false, sinceMs: 0, limit: 0, tail: 0, markers: false };
+}
+
+export const AgentSearchLogsRequest: MessageFns<AgentSearchLogsRequest> = {
+  encode(message: AgentSearchLogsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.taskIds) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.grep !== "") {
+      writer.uint32(18).string(message.grep);
+    }
+    if (message.regex !== false) {
+      writer.uint32(24).bool(message.regex);
+    }
+    if (message.sinceMs !== 0) {
+      writer.uint32(32).int64(message.sinceMs);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(40).uint32(message.limit);
+    }
+    if (message.tail !== 0) {
+      writer.uint32(48).uint32(message.tail);
+    }
+    if (message.markers !== false) {
+      writer.uint32(56).bool(message.markers);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentSearchLogsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentSearchLogsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.taskIds.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.grep = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.regex = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.tail = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.markers = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentSearchLogsRequest {
+    return {
+      taskIds: globalThis.Array.isArray(object?.taskIds)
+        ? object.taskIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.task_ids)
+        ? object.task_ids.map((e: any) => globalThis.String(e))
+        : [],
+      grep: isSet(object.grep) ? globalThis.String(object.grep) : "",
+      regex: isSet(object.regex) ? globalThis.Boolean(object.regex) : false,
+      sinceMs: isSet(object.sinceMs)
+        ? globalThis.Number(object.sinceMs)
+        : isSet(object.since_ms)
+        ? globalThis.Number(object.since_ms)
+        : 0,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      tail: isSet(object.tail) ? globalThis.Number(object.tail) : 0,
+      markers: isSet(object.markers) ? globalThis.Boolean(object.markers) : false,
+    };
+  },
+
+  toJSON(message: AgentSearchLogsRequest): unknown {
+    const obj: any = {};
+    if (message.taskIds?.length) {
+      obj.taskIds = message.taskIds;
+    }
+    if (message.grep !== "") {
+      obj.grep = message.grep;
+    }
+    if (message.regex !== false) {
+      obj.regex = message.regex;
+    }
+    if (message.sinceMs !== 0) {
+      obj.sinceMs = Math.round(message.sinceMs);
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.tail !== 0) {
+      obj.tail = Math.round(message.tail);
+    }
+    if (message.markers !== false) {
+      obj.markers = message.markers;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentSearchLogsRequest>, I>>(base?: I): AgentSearchLogsRequest {
+    return AgentSearchLogsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentSearchLogsRequest>, I>>(object: I): AgentSearchLogsRequest {
+    const message = createBaseAgentSearchLogsRequest();
+    message.taskIds = object.taskIds?.map((e) => e) || [];
+    message.grep = object.grep ?? "";
+    message.regex = object.regex ?? false;
+    message.sinceMs = object.sinceMs ?? 0;
+    message.limit = object.limit ?? 0;
+    message.tail = object.tail ?? 0;
+    message.markers = object.markers ?? false;
+    return message;
+  },
+};
+
+function createBaseAgentSearchLogsReply(): AgentSearchLogsReply {
+  return { entries: [], truncated: false, missing: [] };
+}
+
+export const AgentSearchLogsReply: MessageFns<AgentSearchLogsReply> = {
+  encode(message: AgentSearchLogsReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      LogEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.truncated !== false) {
+      writer.uint32(16).bool(message.truncated);
+    }
+    for (const v of message.missing) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentSearchLogsReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentSearchLogsReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(LogEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.truncated = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.missing.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentSearchLogsReply {
+    return {
+      entries: globalThis.Array.isArray(object?.entries) ? object.entries.map((e: any) => LogEntry.fromJSON(e)) : [],
+      truncated: isSet(object.truncated) ? globalThis.Boolean(object.truncated) : false,
+      missing: globalThis.Array.isArray(object?.missing) ? object.missing.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: AgentSearchLogsReply): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => LogEntry.toJSON(e));
+    }
+    if (message.truncated !== false) {
+      obj.truncated = message.truncated;
+    }
+    if (message.missing?.length) {
+      obj.missing = message.missing;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentSearchLogsReply>, I>>(base?: I): AgentSearchLogsReply {
+    return AgentSearchLogsReply.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentSearchLogsReply>, I>>(object: I): AgentSearchLogsReply {
+    const message = createBaseAgentSearchLogsReply();
+    message.entries = object.entries?.map((e) => LogEntry.fromPartial(e)) || [];
+    message.truncated = object.truncated ?? false;
+    message.missing = object.missing?.map((e) => e) || [];
     return message;
   },
 };
@@ -4294,6 +4746,21 @@ export const AgentService = {
     responseSerialize: (value: LogChunk): Buffer => Buffer.from(LogChunk.encode(value).finish()),
     responseDeserialize: (value: Buffer): LogChunk => LogChunk.decode(value),
   },
+  /**
+   * One search over the logs of many tasks of this agent (the controller's SearchLogs fans out
+   * one call per agent, not per task).
+   */
+  searchLogs: {
+    path: "/baton.v1.Agent/SearchLogs" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AgentSearchLogsRequest): Buffer =>
+      Buffer.from(AgentSearchLogsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AgentSearchLogsRequest => AgentSearchLogsRequest.decode(value),
+    responseSerialize: (value: AgentSearchLogsReply): Buffer =>
+      Buffer.from(AgentSearchLogsReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AgentSearchLogsReply => AgentSearchLogsReply.decode(value),
+  },
   health: {
     path: "/baton.v1.Agent/Health" as const,
     requestStream: false as const,
@@ -4308,6 +4775,11 @@ export const AgentService = {
 export interface AgentServer extends UntypedServiceImplementation {
   session: handleBidiStreamingCall<ControllerMsg, AgentMsg>;
   taskLogs: handleServerStreamingCall<AgentTaskLogsRequest, LogChunk>;
+  /**
+   * One search over the logs of many tasks of this agent (the controller's SearchLogs fans out
+   * one call per agent, not per task).
+   */
+  searchLogs: handleUnaryCall<AgentSearchLogsRequest, AgentSearchLogsReply>;
   health: handleUnaryCall<HealthRequest, HealthReply>;
 }
 
@@ -4321,6 +4793,25 @@ export interface AgentClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<LogChunk>;
+  /**
+   * One search over the logs of many tasks of this agent (the controller's SearchLogs fans out
+   * one call per agent, not per task).
+   */
+  searchLogs(
+    request: AgentSearchLogsRequest,
+    callback: (error: ServiceError | null, response: AgentSearchLogsReply) => void,
+  ): ClientUnaryCall;
+  searchLogs(
+    request: AgentSearchLogsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AgentSearchLogsReply) => void,
+  ): ClientUnaryCall;
+  searchLogs(
+    request: AgentSearchLogsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AgentSearchLogsReply) => void,
+  ): ClientUnaryCall;
   health(
     request: HealthRequest,
     callback: (error: ServiceError | null, response: HealthReply) => void,

@@ -57,10 +57,35 @@ export interface ExitInfo {
 
 export interface LogChunk {
   lines: string[];
-  /** byte offset after the last line in the current log file */
+  /** the log position after the last line sent: where to resume (docs/logs.md) */
   offset: number;
   /** no more data now (the follow stream keeps going after it) */
   eof: boolean;
+  /**
+   * the lines again with their position and the agent's capture time, and the agent's markers
+   * (start, exit, crash, adopt, transition) in between: docs/logs.md
+   */
+  entries: LogEntry[];
+  /** the oldest position still on disk (older bytes were rotated away) */
+  firstPosition: number;
+  /** the end of the log when this chunk was read */
+  endPosition: number;
+  /** a limit cut the answer short: there is more */
+  truncated: boolean;
+}
+
+/** One line of a task's log, or one of the agent's markers (marker != ""). */
+export interface LogEntry {
+  text: string;
+  /** the line's first byte in the task's log positions (stable across rotation) */
+  position: number;
+  /** when the agent saw the line written (0: unknown) */
+  timeMs: number;
+  /** "": a line the task printed; else start, exit, crash, adopt, transition */
+  marker: string;
+  taskId: string;
+  /** filled by the controller */
+  taskName: string;
 }
 
 export interface ChannelCounter {
@@ -618,7 +643,7 @@ export const ExitInfo: MessageFns<ExitInfo> = {
 };
 
 function createBaseLogChunk(): LogChunk {
-  return { lines: [], offset: 0, eof: false };
+  return { lines: [], offset: 0, eof: false, entries: [], firstPosition: 0, endPosition: 0, truncated: false };
 }
 
 export const LogChunk: MessageFns<LogChunk> = {
@@ -631,6 +656,18 @@ export const LogChunk: MessageFns<LogChunk> = {
     }
     if (message.eof !== false) {
       writer.uint32(24).bool(message.eof);
+    }
+    for (const v of message.entries) {
+      LogEntry.encode(v!, writer.uint32(2082).fork()).join();
+    }
+    if (message.firstPosition !== 0) {
+      writer.uint32(2088).uint64(message.firstPosition);
+    }
+    if (message.endPosition !== 0) {
+      writer.uint32(2096).uint64(message.endPosition);
+    }
+    if (message.truncated !== false) {
+      writer.uint32(2104).bool(message.truncated);
     }
     return writer;
   },
@@ -672,6 +709,38 @@ export const LogChunk: MessageFns<LogChunk> = {
             message.eof = reader.bool();
             continue;
           }
+          case 260: {
+            if (tag !== 2082) {
+              break;
+            }
+
+            message.entries.push(LogEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 261: {
+            if (tag !== 2088) {
+              break;
+            }
+
+            message.firstPosition = longToNumber(reader.uint64());
+            continue;
+          }
+          case 262: {
+            if (tag !== 2096) {
+              break;
+            }
+
+            message.endPosition = longToNumber(reader.uint64());
+            continue;
+          }
+          case 263: {
+            if (tag !== 2104) {
+              break;
+            }
+
+            message.truncated = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -689,6 +758,18 @@ export const LogChunk: MessageFns<LogChunk> = {
       lines: globalThis.Array.isArray(object?.lines) ? object.lines.map((e: any) => globalThis.String(e)) : [],
       offset: isSet(object.offset) ? globalThis.Number(object.offset) : 0,
       eof: isSet(object.eof) ? globalThis.Boolean(object.eof) : false,
+      entries: globalThis.Array.isArray(object?.entries) ? object.entries.map((e: any) => LogEntry.fromJSON(e)) : [],
+      firstPosition: isSet(object.firstPosition)
+        ? globalThis.Number(object.firstPosition)
+        : isSet(object.first_position)
+        ? globalThis.Number(object.first_position)
+        : 0,
+      endPosition: isSet(object.endPosition)
+        ? globalThis.Number(object.endPosition)
+        : isSet(object.end_position)
+        ? globalThis.Number(object.end_position)
+        : 0,
+      truncated: isSet(object.truncated) ? globalThis.Boolean(object.truncated) : false,
     };
   },
 
@@ -703,6 +784,18 @@ export const LogChunk: MessageFns<LogChunk> = {
     if (message.eof !== false) {
       obj.eof = message.eof;
     }
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => LogEntry.toJSON(e));
+    }
+    if (message.firstPosition !== 0) {
+      obj.firstPosition = Math.round(message.firstPosition);
+    }
+    if (message.endPosition !== 0) {
+      obj.endPosition = Math.round(message.endPosition);
+    }
+    if (message.truncated !== false) {
+      obj.truncated = message.truncated;
+    }
     return obj;
   },
 
@@ -714,6 +807,171 @@ export const LogChunk: MessageFns<LogChunk> = {
     message.lines = object.lines?.map((e) => e) || [];
     message.offset = object.offset ?? 0;
     message.eof = object.eof ?? false;
+    message.entries = object.entries?.map((e) => LogEntry.fromPartial(e)) || [];
+    message.firstPosition = object.firstPosition ?? 0;
+    message.endPosition = object.endPosition ?? 0;
+    message.truncated = object.truncated ?? false;
+    return message;
+  },
+};
+
+function createBaseLogEntry(): LogEntry {
+  return { text: "", position: 0, timeMs: 0, marker: "", taskId: "", taskName: "" };
+}
+
+export const LogEntry: MessageFns<LogEntry> = {
+  encode(message: LogEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.text !== "") {
+      writer.uint32(10).string(message.text);
+    }
+    if (message.position !== 0) {
+      writer.uint32(16).uint64(message.position);
+    }
+    if (message.timeMs !== 0) {
+      writer.uint32(24).int64(message.timeMs);
+    }
+    if (message.marker !== "") {
+      writer.uint32(34).string(message.marker);
+    }
+    if (message.taskId !== "") {
+      writer.uint32(42).string(message.taskId);
+    }
+    if (message.taskName !== "") {
+      writer.uint32(50).string(message.taskName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LogEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLogEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.position = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.timeMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.marker = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.taskId = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.taskName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LogEntry {
+    return {
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      position: isSet(object.position) ? globalThis.Number(object.position) : 0,
+      timeMs: isSet(object.timeMs)
+        ? globalThis.Number(object.timeMs)
+        : isSet(object.time_ms)
+        ? globalThis.Number(object.time_ms)
+        : 0,
+      marker: isSet(object.marker) ? globalThis.String(object.marker) : "",
+      taskId: isSet(object.taskId)
+        ? globalThis.String(object.taskId)
+        : isSet(object.task_id)
+        ? globalThis.String(object.task_id)
+        : "",
+      taskName: isSet(object.taskName)
+        ? globalThis.String(object.taskName)
+        : isSet(object.task_name)
+        ? globalThis.String(object.task_name)
+        : "",
+    };
+  },
+
+  toJSON(message: LogEntry): unknown {
+    const obj: any = {};
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.position !== 0) {
+      obj.position = Math.round(message.position);
+    }
+    if (message.timeMs !== 0) {
+      obj.timeMs = Math.round(message.timeMs);
+    }
+    if (message.marker !== "") {
+      obj.marker = message.marker;
+    }
+    if (message.taskId !== "") {
+      obj.taskId = message.taskId;
+    }
+    if (message.taskName !== "") {
+      obj.taskName = message.taskName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LogEntry>, I>>(base?: I): LogEntry {
+    return LogEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LogEntry>, I>>(object: I): LogEntry {
+    const message = createBaseLogEntry();
+    message.text = object.text ?? "";
+    message.position = object.position ?? 0;
+    message.timeMs = object.timeMs ?? 0;
+    message.marker = object.marker ?? "";
+    message.taskId = object.taskId ?? "";
+    message.taskName = object.taskName ?? "";
     return message;
   },
 };

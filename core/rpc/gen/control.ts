@@ -20,7 +20,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { ChannelCounter, ErrorDetail, ExitInfo, LogChunk, Resources } from "./common.js";
+import { ChannelCounter, ErrorDetail, ExitInfo, LogChunk, LogEntry, Resources } from "./common.js";
 
 export const protobufPackage = "baton.v1";
 
@@ -376,6 +376,45 @@ export interface TaskLogsRequest {
   tail: number;
   follow: boolean;
   grep: string;
+  /** grep is a regular expression */
+  regex: boolean;
+  /** only lines seen at or after this time */
+  sinceMs: number;
+  /** read forward from from_position (paging; follow resumes there) */
+  hasFrom: boolean;
+  fromPosition: number;
+  /** with tail: the last lines before this position (0: the end) */
+  toPosition: number;
+  /** forward reads: at most this many lines (0: 1000) */
+  limit: number;
+  /** on resume: markers at from_position up to this time were seen */
+  afterMarkerMs: number;
+}
+
+export interface SearchLogsRequest {
+  envId: string;
+  /** a glob over task ids inside the environment ('' or '*': all) */
+  tasks: string;
+  grep: string;
+  regex: boolean;
+  sinceMs: number;
+  /** at most this many entries (0: 1000, at most 10,000) */
+  limit: number;
+  /** per task: its last N matching lines (0: all) */
+  tail: number;
+  /** with the agents' markers */
+  markers: boolean;
+}
+
+export interface SearchLogsReply {
+  /** by capture time, each with its task id and name */
+  entries: LogEntry[];
+  /** the limit cut it short */
+  truncated: boolean;
+  /** how many tasks were searched */
+  tasks: number;
+  /** nodes that could not be asked (their tasks are missing) */
+  unavailable: ErrorDetail[];
 }
 
 export interface Node {
@@ -5317,7 +5356,19 @@ export const KillTaskRequest: MessageFns<KillTaskRequest> = {
 };
 
 function createBaseTaskLogsRequest(): TaskLogsRequest {
-  return { taskId: "", tail: 0, follow: false, grep: "" };
+  return {
+    taskId: "",
+    tail: 0,
+    follow: false,
+    grep: "",
+    regex: false,
+    sinceMs: 0,
+    hasFrom: false,
+    fromPosition: 0,
+    toPosition: 0,
+    limit: 0,
+    afterMarkerMs: 0,
+  };
 }
 
 export const TaskLogsRequest: MessageFns<TaskLogsRequest> = {
@@ -5333,6 +5384,27 @@ export const TaskLogsRequest: MessageFns<TaskLogsRequest> = {
     }
     if (message.grep !== "") {
       writer.uint32(34).string(message.grep);
+    }
+    if (message.regex !== false) {
+      writer.uint32(2080).bool(message.regex);
+    }
+    if (message.sinceMs !== 0) {
+      writer.uint32(2088).int64(message.sinceMs);
+    }
+    if (message.hasFrom !== false) {
+      writer.uint32(2096).bool(message.hasFrom);
+    }
+    if (message.fromPosition !== 0) {
+      writer.uint32(2104).uint64(message.fromPosition);
+    }
+    if (message.toPosition !== 0) {
+      writer.uint32(2112).uint64(message.toPosition);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(2120).uint32(message.limit);
+    }
+    if (message.afterMarkerMs !== 0) {
+      writer.uint32(2128).int64(message.afterMarkerMs);
     }
     return writer;
   },
@@ -5382,6 +5454,62 @@ export const TaskLogsRequest: MessageFns<TaskLogsRequest> = {
             message.grep = reader.string();
             continue;
           }
+          case 260: {
+            if (tag !== 2080) {
+              break;
+            }
+
+            message.regex = reader.bool();
+            continue;
+          }
+          case 261: {
+            if (tag !== 2088) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 262: {
+            if (tag !== 2096) {
+              break;
+            }
+
+            message.hasFrom = reader.bool();
+            continue;
+          }
+          case 263: {
+            if (tag !== 2104) {
+              break;
+            }
+
+            message.fromPosition = longToNumber(reader.uint64());
+            continue;
+          }
+          case 264: {
+            if (tag !== 2112) {
+              break;
+            }
+
+            message.toPosition = longToNumber(reader.uint64());
+            continue;
+          }
+          case 265: {
+            if (tag !== 2120) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+          case 266: {
+            if (tag !== 2128) {
+              break;
+            }
+
+            message.afterMarkerMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5404,6 +5532,33 @@ export const TaskLogsRequest: MessageFns<TaskLogsRequest> = {
       tail: isSet(object.tail) ? globalThis.Number(object.tail) : 0,
       follow: isSet(object.follow) ? globalThis.Boolean(object.follow) : false,
       grep: isSet(object.grep) ? globalThis.String(object.grep) : "",
+      regex: isSet(object.regex) ? globalThis.Boolean(object.regex) : false,
+      sinceMs: isSet(object.sinceMs)
+        ? globalThis.Number(object.sinceMs)
+        : isSet(object.since_ms)
+        ? globalThis.Number(object.since_ms)
+        : 0,
+      hasFrom: isSet(object.hasFrom)
+        ? globalThis.Boolean(object.hasFrom)
+        : isSet(object.has_from)
+        ? globalThis.Boolean(object.has_from)
+        : false,
+      fromPosition: isSet(object.fromPosition)
+        ? globalThis.Number(object.fromPosition)
+        : isSet(object.from_position)
+        ? globalThis.Number(object.from_position)
+        : 0,
+      toPosition: isSet(object.toPosition)
+        ? globalThis.Number(object.toPosition)
+        : isSet(object.to_position)
+        ? globalThis.Number(object.to_position)
+        : 0,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      afterMarkerMs: isSet(object.afterMarkerMs)
+        ? globalThis.Number(object.afterMarkerMs)
+        : isSet(object.after_marker_ms)
+        ? globalThis.Number(object.after_marker_ms)
+        : 0,
     };
   },
 
@@ -5421,6 +5576,27 @@ export const TaskLogsRequest: MessageFns<TaskLogsRequest> = {
     if (message.grep !== "") {
       obj.grep = message.grep;
     }
+    if (message.regex !== false) {
+      obj.regex = message.regex;
+    }
+    if (message.sinceMs !== 0) {
+      obj.sinceMs = Math.round(message.sinceMs);
+    }
+    if (message.hasFrom !== false) {
+      obj.hasFrom = message.hasFrom;
+    }
+    if (message.fromPosition !== 0) {
+      obj.fromPosition = Math.round(message.fromPosition);
+    }
+    if (message.toPosition !== 0) {
+      obj.toPosition = Math.round(message.toPosition);
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.afterMarkerMs !== 0) {
+      obj.afterMarkerMs = Math.round(message.afterMarkerMs);
+    }
     return obj;
   },
 
@@ -5433,6 +5609,321 @@ export const TaskLogsRequest: MessageFns<TaskLogsRequest> = {
     message.tail = object.tail ?? 0;
     message.follow = object.follow ?? false;
     message.grep = object.grep ?? "";
+    message.regex = object.regex ?? false;
+    message.sinceMs = object.sinceMs ?? 0;
+    message.hasFrom = object.hasFrom ?? false;
+    message.fromPosition = object.fromPosition ?? 0;
+    message.toPosition = object.toPosition ?? 0;
+    message.limit = object.limit ?? 0;
+    message.afterMarkerMs = object.afterMarkerMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseSearchLogsRequest(): SearchLogsRequest {
+  return { envId: "", tasks: "", grep: "", regex: false, sinceMs: 0, limit: 0, tail: 0, markers: false };
+}
+
+export const SearchLogsRequest: MessageFns<SearchLogsRequest> = {
+  encode(message: SearchLogsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.envId !== "") {
+      writer.uint32(10).string(message.envId);
+    }
+    if (message.tasks !== "") {
+      writer.uint32(18).string(message.tasks);
+    }
+    if (message.grep !== "") {
+      writer.uint32(26).string(message.grep);
+    }
+    if (message.regex !== false) {
+      writer.uint32(32).bool(message.regex);
+    }
+    if (message.sinceMs !== 0) {
+      writer.uint32(40).int64(message.sinceMs);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(48).uint32(message.limit);
+    }
+    if (message.tail !== 0) {
+      writer.uint32(56).uint32(message.tail);
+    }
+    if (message.markers !== false) {
+      writer.uint32(64).bool(message.markers);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchLogsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchLogsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.envId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tasks = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.grep = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.regex = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.tail = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.markers = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchLogsRequest {
+    return {
+      envId: isSet(object.envId)
+        ? globalThis.String(object.envId)
+        : isSet(object.env_id)
+        ? globalThis.String(object.env_id)
+        : "",
+      tasks: isSet(object.tasks) ? globalThis.String(object.tasks) : "",
+      grep: isSet(object.grep) ? globalThis.String(object.grep) : "",
+      regex: isSet(object.regex) ? globalThis.Boolean(object.regex) : false,
+      sinceMs: isSet(object.sinceMs)
+        ? globalThis.Number(object.sinceMs)
+        : isSet(object.since_ms)
+        ? globalThis.Number(object.since_ms)
+        : 0,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      tail: isSet(object.tail) ? globalThis.Number(object.tail) : 0,
+      markers: isSet(object.markers) ? globalThis.Boolean(object.markers) : false,
+    };
+  },
+
+  toJSON(message: SearchLogsRequest): unknown {
+    const obj: any = {};
+    if (message.envId !== "") {
+      obj.envId = message.envId;
+    }
+    if (message.tasks !== "") {
+      obj.tasks = message.tasks;
+    }
+    if (message.grep !== "") {
+      obj.grep = message.grep;
+    }
+    if (message.regex !== false) {
+      obj.regex = message.regex;
+    }
+    if (message.sinceMs !== 0) {
+      obj.sinceMs = Math.round(message.sinceMs);
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.tail !== 0) {
+      obj.tail = Math.round(message.tail);
+    }
+    if (message.markers !== false) {
+      obj.markers = message.markers;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchLogsRequest>, I>>(base?: I): SearchLogsRequest {
+    return SearchLogsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchLogsRequest>, I>>(object: I): SearchLogsRequest {
+    const message = createBaseSearchLogsRequest();
+    message.envId = object.envId ?? "";
+    message.tasks = object.tasks ?? "";
+    message.grep = object.grep ?? "";
+    message.regex = object.regex ?? false;
+    message.sinceMs = object.sinceMs ?? 0;
+    message.limit = object.limit ?? 0;
+    message.tail = object.tail ?? 0;
+    message.markers = object.markers ?? false;
+    return message;
+  },
+};
+
+function createBaseSearchLogsReply(): SearchLogsReply {
+  return { entries: [], truncated: false, tasks: 0, unavailable: [] };
+}
+
+export const SearchLogsReply: MessageFns<SearchLogsReply> = {
+  encode(message: SearchLogsReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      LogEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.truncated !== false) {
+      writer.uint32(16).bool(message.truncated);
+    }
+    if (message.tasks !== 0) {
+      writer.uint32(24).uint32(message.tasks);
+    }
+    for (const v of message.unavailable) {
+      ErrorDetail.encode(v!, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchLogsReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchLogsReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(LogEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.truncated = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.tasks = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.unavailable.push(ErrorDetail.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchLogsReply {
+    return {
+      entries: globalThis.Array.isArray(object?.entries) ? object.entries.map((e: any) => LogEntry.fromJSON(e)) : [],
+      truncated: isSet(object.truncated) ? globalThis.Boolean(object.truncated) : false,
+      tasks: isSet(object.tasks) ? globalThis.Number(object.tasks) : 0,
+      unavailable: globalThis.Array.isArray(object?.unavailable)
+        ? object.unavailable.map((e: any) => ErrorDetail.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SearchLogsReply): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => LogEntry.toJSON(e));
+    }
+    if (message.truncated !== false) {
+      obj.truncated = message.truncated;
+    }
+    if (message.tasks !== 0) {
+      obj.tasks = Math.round(message.tasks);
+    }
+    if (message.unavailable?.length) {
+      obj.unavailable = message.unavailable.map((e) => ErrorDetail.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchLogsReply>, I>>(base?: I): SearchLogsReply {
+    return SearchLogsReply.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchLogsReply>, I>>(object: I): SearchLogsReply {
+    const message = createBaseSearchLogsReply();
+    message.entries = object.entries?.map((e) => LogEntry.fromPartial(e)) || [];
+    message.truncated = object.truncated ?? false;
+    message.tasks = object.tasks ?? 0;
+    message.unavailable = object.unavailable?.map((e) => ErrorDetail.fromPartial(e)) || [];
     return message;
   },
 };
@@ -11460,6 +11951,19 @@ export const ControlService = {
     responseSerialize: (value: LogChunk): Buffer => Buffer.from(LogChunk.encode(value).finish()),
     responseDeserialize: (value: Buffer): LogChunk => LogChunk.decode(value),
   },
+  /**
+   * Searches the logs of many tasks (an environment's, or those matching a glob) in one call per
+   * agent; the answer is merged by the agents' capture times (docs/logs.md).
+   */
+  searchLogs: {
+    path: "/baton.v1.Control/SearchLogs" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SearchLogsRequest): Buffer => Buffer.from(SearchLogsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SearchLogsRequest => SearchLogsRequest.decode(value),
+    responseSerialize: (value: SearchLogsReply): Buffer => Buffer.from(SearchLogsReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SearchLogsReply => SearchLogsReply.decode(value),
+  },
   listNodes: {
     path: "/baton.v1.Control/ListNodes" as const,
     requestStream: false as const,
@@ -11700,6 +12204,11 @@ export interface ControlServer extends UntypedServiceImplementation {
   excludeRole: handleUnaryCall<RoleRequest, Environment>;
   includeRole: handleUnaryCall<RoleRequest, Environment>;
   taskLogs: handleServerStreamingCall<TaskLogsRequest, LogChunk>;
+  /**
+   * Searches the logs of many tasks (an environment's, or those matching a glob) in one call per
+   * agent; the answer is merged by the agents' capture times (docs/logs.md).
+   */
+  searchLogs: handleUnaryCall<SearchLogsRequest, SearchLogsReply>;
   listNodes: handleUnaryCall<ListNodesRequest, ListNodesReply>;
   addNode: handleUnaryCall<AddNodeRequest, Node>;
   removeNode: handleUnaryCall<RemoveNodeRequest, Node>;
@@ -11894,6 +12403,25 @@ export interface ControlClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<LogChunk>;
+  /**
+   * Searches the logs of many tasks (an environment's, or those matching a glob) in one call per
+   * agent; the answer is merged by the agents' capture times (docs/logs.md).
+   */
+  searchLogs(
+    request: SearchLogsRequest,
+    callback: (error: ServiceError | null, response: SearchLogsReply) => void,
+  ): ClientUnaryCall;
+  searchLogs(
+    request: SearchLogsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SearchLogsReply) => void,
+  ): ClientUnaryCall;
+  searchLogs(
+    request: SearchLogsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SearchLogsReply) => void,
+  ): ClientUnaryCall;
   listNodes(
     request: ListNodesRequest,
     callback: (error: ServiceError | null, response: ListNodesReply) => void,

@@ -1,6 +1,36 @@
 // A structured failure, shown with its fields: what, which task on which node, exit code, signal,
 // the last lines it printed, and every cause (e.g. each late or failed task of a transition).
+import { useLayoutEffect, useRef } from 'react';
 import type { ErrorDetailLike } from '../../../core/model/errors.js';
+
+/** how the task ended, put under its last lines: the crash is the last thing read */
+function endOf(d: ErrorDetailLike): string {
+  if (d.signal) return `killed by ${d.signal}`;
+  if (d.exitCode !== undefined) return `exited with code ${d.exitCode}`;
+  return '';
+}
+
+/**
+ * The last lines a task printed, oldest first and the crash at the bottom, scrolled so that the
+ * bottom is what shows: the line that explains a crash is usually the last one.
+ */
+function LastLines({ lines, end }: { lines: string[]; end: string }) {
+  const box = useRef<HTMLOListElement>(null);
+  useLayoutEffect(() => {
+    if (box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [lines, end]);
+  return (
+    <details open>
+      <summary>Last lines printed</summary>
+      <ol ref={box} className="last-lines" tabIndex={0} aria-label="Last lines printed">
+        {lines.map((l, i) => (
+          <li key={i}>{l}</li>
+        ))}
+        {end ? <li className="last-lines-end">— {end} —</li> : null}
+      </ol>
+    </details>
+  );
+}
 
 function Fields({ d }: { d: ErrorDetailLike }) {
   const rows: [string, string][] = [];
@@ -32,14 +62,7 @@ export function ErrorDetailView({ detail, title }: { detail: ErrorDetailLike; ti
         <span className="code">{detail.code}</span> {detail.message}
       </h3>
       <Fields d={detail} />
-      {detail.lastLines?.length ? (
-        <details open>
-          <summary>Last lines printed</summary>
-          <pre className="last-lines" tabIndex={0} aria-label="Last lines printed">
-            {detail.lastLines.join('\n')}
-          </pre>
-        </details>
-      ) : null}
+      {detail.lastLines?.length ? <LastLines lines={detail.lastLines} end={endOf(detail)} /> : null}
       {detail.causes?.length ? (
         <div className="causes">
           <h4>Causes ({detail.causes.length})</h4>

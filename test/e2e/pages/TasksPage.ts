@@ -17,6 +17,11 @@ export class TasksPage {
     return this.page.getByRole('group', { name: 'States' }).getByRole('button', { name: new RegExp(`^${state} `) });
   }
 
+  /** the drawer of a task opened another way (a link) */
+  drawer(taskName: string): TaskDrawer {
+    return new TaskDrawer(this.page, taskName);
+  }
+
   async open(taskName: string): Promise<TaskDrawer> {
     await this.grid.getByRole('button', { name: taskName, exact: true }).click();
     const d = new TaskDrawer(this.page, taskName);
@@ -43,7 +48,7 @@ export class TaskDrawer {
     return this.root.getByRole('region', { name: 'Log', exact: true }).getByRole('status').last();
   }
 
-  /** Searches the log (xterm search) and returns the status line, e.g. "Match 1 of 3 for …". */
+  /** Searches the loaded lines of the log and returns the status line, e.g. "Match 1 of 3 for …". */
   async findInLog(text: string): Promise<string> {
     const box = this.root.getByRole('searchbox', { name: 'Search log' });
     return eventually(

@@ -4,7 +4,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AgentClient, type AgentMsg, type ControllerMsg, type Heartbeat, type Hello, type LaunchSpec, type TaskUpdate } from '../../../core/rpc/gen/agent.js';
+import {
+  AgentClient,
+  AgentTaskLogsRequest,
+  type AgentMsg,
+  type ControllerMsg,
+  type Heartbeat,
+  type Hello,
+  type LaunchSpec,
+  type TaskUpdate,
+} from '../../../core/rpc/gen/agent.js';
 import { tokenInterceptor } from '../../../core/rpc/auth.js';
 import { startAgent, type AgentHandle, type AgentOptions } from '../../../core/agent/main.js';
 
@@ -174,7 +183,7 @@ export function readLogs(
 ): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const lines: string[] = [];
-    const s = c.taskLogs({ taskId: req.taskId, tail: req.tail ?? 0, grep: req.grep ?? '', follow: !!req.follow });
+    const s = c.taskLogs(AgentTaskLogsRequest.fromPartial({ taskId: req.taskId, tail: req.tail ?? 0, grep: req.grep ?? '', follow: !!req.follow }));
     s.on('data', (ch: { lines: string[] }) => {
       lines.push(...ch.lines);
       if (until && until(lines)) {

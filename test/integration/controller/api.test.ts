@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import * as path from 'node:path';
-import type { Info, Node } from '../../../core/rpc/gen/control.js';
+import { TaskLogsRequest, type Info, type Node } from '../../../core/rpc/gen/control.js';
 import type { LogChunk } from '../../../core/rpc/gen/common.js';
 import { tokenInterceptor } from '../../../core/rpc/auth.js';
 import { fromServiceError } from '../../../core/rpc/errors.js';
@@ -23,7 +23,7 @@ after(async () => {
 
 function logs(taskId: string, tail: number, follow: boolean): { chunks: LogChunk[]; done: Promise<void>; cancel: () => void } {
   const chunks: LogChunk[] = [];
-  const s = stack.client.taskLogs({ taskId, tail, follow, grep: '' });
+  const s = stack.client.taskLogs(TaskLogsRequest.fromPartial({ taskId, tail, follow, grep: '' }));
   const done = new Promise<void>((resolve, reject) => {
     s.on('data', (c: LogChunk) => chunks.push(c));
     s.on('end', () => resolve());

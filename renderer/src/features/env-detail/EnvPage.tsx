@@ -3,7 +3,7 @@
 import { EnvRunStatus } from '../runs/EnvRunStatus.js';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { call } from '../../api/client.js';
-import { envPath, navigate, withQuery, type EnvTab } from '../../app/router.js';
+import { envPath, navigate, type EnvTab } from '../../app/router.js';
 import { useConsole, useConsoleStore } from '../../store/context.js';
 import { ErrorDetailView } from '../../ui/ErrorDetailView.js';
 import { Link } from '../../ui/Link.js';
@@ -14,6 +14,7 @@ import { formatDuration } from '../../ui/format.js';
 import { useSync } from '../shell/services.js';
 import { TaskTable } from '../tasks/TaskTable.js';
 import { TaskDrawer } from '../tasks/TaskDrawer.js';
+import { LogSearch } from '../logs/LogSearch.js';
 import { reapsOfEnv } from '../../store/reaps.js';
 import { DestroyedPanel } from './DestroyedPanel.js';
 import { HealthBanners } from './HealthBanners.js';
@@ -29,6 +30,16 @@ const TABS: { tab: EnvTab; label: string }[] = [
   { tab: 'graph', label: 'Graph' },
   { tab: 'tasks', label: 'Tasks' },
 ];
+
+/** opens (or closes) the task drawer; a search result's ?line= is for the task it was opened with */
+function openTask(id: string | null): void {
+  const q = new URLSearchParams(window.location.search);
+  q.delete('line');
+  if (id) q.set('task', id);
+  else q.delete('task');
+  const s = q.toString();
+  navigate(window.location.pathname + (s ? `?${s}` : ''));
+}
 
 export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; taskId: string | null }) {
   const sync = useSync();
@@ -130,12 +141,13 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
         {tab === 'overview' ? <Overview env={env} /> : null}
         {tab === 'graph' ? (
           <Suspense fallback={<p role="status">Loading the graph…</p>}>
-            <GraphView envId={envId} onOpenTask={(id) => navigate(withQuery('task', id))} />
+            <GraphView envId={envId} onOpenTask={(id) => openTask(id)} />
           </Suspense>
         ) : null}
-        {tab === 'tasks' ? <TaskTable envId={envId} onOpenTask={(id) => navigate(withQuery('task', id))} /> : null}
+        {tab === 'tasks' ? <TaskTable envId={envId} onOpenTask={(id) => openTask(id)} /> : null}
+        {tab === 'tasks' ? <LogSearch envId={envId} /> : null}
       </div>
-      {taskId ? <TaskDrawer taskId={taskId} onClose={() => navigate(withQuery('task', null))} /> : null}
+      {taskId ? <TaskDrawer taskId={taskId} onClose={() => openTask(null)} /> : null}
     </section>
   );
 }

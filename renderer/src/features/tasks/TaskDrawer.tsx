@@ -40,6 +40,9 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): voi
   const [killing, setKilling] = useState(false);
   const [killError, setKillError] = useState<ErrorDetailLike | null>(null);
   const ref = useRef<HTMLElement>(null);
+  // ?line=<position>: a search result links to its line in the task's log
+  const line = new URLSearchParams(window.location.search).get('line');
+  const linePosition = line !== null && /^\d+$/.test(line) ? Number(line) : undefined;
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('h2')?.focus();
   }, [taskId]);
@@ -78,6 +81,8 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): voi
         <p role="status">Loading task {taskId}…</p>
       ) : (
         <div className="drawer-body">
+          {/* first: at 1280x800 the crash and its last lines show without scrolling */}
+          {task.error && task.error.code ? <ErrorDetailView detail={detailFromWire(task.error)} title="Task error" /> : null}
           <section aria-label="Task details">
             <dl className="fields">
               <Row k="State">
@@ -169,7 +174,6 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): voi
               </tbody>
             </table>
           ) : null}
-          {task.error && task.error.code ? <ErrorDetailView detail={detailFromWire(task.error)} title="Task error" /> : null}
           {killError ? <ErrorDetailView detail={killError} title="Kill failed" /> : null}
           <div className="drawer-actions">
             <button
@@ -195,7 +199,7 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): voi
           <section aria-labelledby="log-h" className="log-section">
             <h3 id="log-h">Log</h3>
             <Suspense fallback={<p role="status">Loading the log viewer…</p>}>
-              <LogViewer taskId={task.id} taskName={task.name} />
+              <LogViewer key={`${task.id}:${linePosition ?? ''}`} taskId={task.id} taskName={task.name} atPosition={linePosition} />
             </Suspense>
           </section>
         </div>

@@ -1,0 +1,207 @@
+// The agent's journal of its tasks' logs: when each line was written, and markers (start, exit,
+// crash, adopt, transition) at their place in the log, kept in the side index (index-file.ts).
+// A task writes its log itself (its stdout is the file), so the agent learns of new bytes from
+// inotify (fs.watch on the file): the first change after a quiet spell is stamped at once, and
+// the watch is closed until the next tick (TICK_MS), which stats the file, writes the time marks
+// and watches again. So an idle task's line gets the time it was written, and a chatty task costs
+// one stat per tick, not one callback per write. A file that cannot be watched (inotify limit)
+// is polled every tick. Precision: docs/logs.md.
+import * as fs from 'node:fs';
+import { baseLine, indexPath, markerLine, readIndex, timeLine, type MarkerKind } from './index-file.js';
+
+export const TICK_MS = 100;
+
+interface Watched {
+  logPath: string;
+  base: number;
+  /** the log's size when last looked at: new bytes start here */
+  known: number;
+  /** when the first change since the last tick was seen (0: none) */
+  firstSeen: number;
+  watcher: fs.FSWatcher | null;
+  /** no inotify watch could be had: polled every tick */
+  polled: boolean;
+  /** index lines not written yet */
+  pending: string;
+}
+
+function sizeOf(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+export class LogJournal {
+  private readonly files = new Map<string, Watched>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly tickMs = TICK_MS) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), this.tickMs);
+    this.timer.unref();
+  }
+
+  /** The size of a log before its task is spawned: where the task's first line will be. */
+  sizeBeforeStart(logPath: string): number {
+    return sizeOf(logPath);
+  }
+
+  /** A task was spawned writing to `logPath` from byte `from` on. */
+  started(logPath: string, from: number, pid: number): void {
+    const w = this.watch(logPath, from);
+    w.firstSeen = Date.now(); // its first lines come with its start
+    this.mark(logPath, 'start', `started, pid ${pid}`, from);
+  }
+
+  /** A running task taken over from a predecessor agent (agent restart). */
+  adopted(logPath: string, pid: number): void {
+    const size = sizeOf(logPath);
+    this.watch(logPath, size);
+    this.mark(
+      logPath,
+      'adopt',
+      `agent restarted, task adopted (pid ${pid}); lines written while no agent watched carry the time of the mark before them`,
+      size,
+    );
+    this.pendingTime(this.files.get(logPath)!, size, Date.now());
+  }
+
+  /** A marker at the log's current end. */
+  mark(logPath: string, kind: MarkerKind, text: string, at?: number): void {
+    const w = this.files.get(logPath);
+    if (w) this.catchUp(w);
+    const offset = at ?? (w ? w.known : sizeOf(logPath));
+    const line = markerLine({ offset, timeMs: Date.now(), kind, text });
+    if (w) w.pending += line;
+    else appendQuietly(indexPath(logPath), line);
+  }
+
+  /** The task has exited: a last look at its log, its exit marker, and no more watching. */
+  exited(logPath: string, kind: MarkerKind, text: string): void {
+    const w = this.files.get(logPath);
+    this.mark(logPath, kind, text);
+    if (!w) return;
+    this.flush(w);
+    w.watcher?.close();
+    this.files.delete(logPath);
+  }
+
+  /** Rotation by copy-then-truncate (the task keeps its O_APPEND descriptor); true when done. */
+  async rotateIfBig(logPath: string, maxBytes: number): Promise<boolean> {
+    const w = this.files.get(logPath);
+    let size: number;
+    try {
+      size = (await fs.promises.stat(logPath)).size;
+    } catch {
+      return false;
+    }
+    if (size <= maxBytes || !w) return false;
+    try {
+      this.catchUp(w);
+      this.flush(w);
+      await fs.promises.copyFile(logPath, `${logPath}.1`);
+      const copied = (await fs.promises.stat(`${logPath}.1`)).size;
+      await fs.promises.truncate(logPath, 0);
+      // the bytes written between copy and truncate are lost (as with logrotate's copytruncate)
+      await fs.promises.rename(indexPath(logPath), indexPath(`${logPath}.1`)).catch(() => {});
+      w.base += copied;
+      w.known = 0;
+      w.firstSeen = 0;
+      fs.writeFileSync(indexPath(logPath), baseLine(w.base) + timeLine(0, Date.now()), { mode: 0o600 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const w of this.files.values()) {
+      this.catchUp(w);
+      this.flush(w);
+      w.watcher?.close();
+    }
+    this.files.clear();
+  }
+
+  private watch(logPath: string, from: number): Watched {
+    let w = this.files.get(logPath);
+    if (!w) {
+      const idx = readIndex(logPath);
+      let base = idx.base;
+      if (!fs.existsSync(indexPath(logPath))) {
+        // a log without an index (new, or from an older agent): its positions follow the rotated part
+        base = sizeOf(`${logPath}.1`);
+        appendQuietly(indexPath(logPath), baseLine(base));
+      }
+      w = { logPath, base, known: from, firstSeen: 0, watcher: null, polled: false, pending: '' };
+      this.files.set(logPath, w);
+      this.rewatch(w);
+    }
+    w.known = from;
+    return w;
+  }
+
+  private rewatch(w: Watched): void {
+    if (w.watcher || w.polled) return;
+    try {
+      w.watcher = fs.watch(w.logPath, { persistent: false }, () => this.changed(w));
+      w.watcher.on('error', () => {
+        w.watcher?.close();
+        w.watcher = null;
+      });
+    } catch {
+      w.polled = true; // out of inotify watches (or no inotify): looked at every tick
+    }
+  }
+
+  private changed(w: Watched): void {
+    if (!w.firstSeen) w.firstSeen = Date.now();
+    // no more events until the tick: a chatty task would otherwise call us for every write
+    w.watcher?.close();
+    w.watcher = null;
+  }
+
+  private pendingTime(w: Watched, offset: number, ms: number): void {
+    w.pending += timeLine(offset, ms);
+  }
+
+  /** New bytes since the last look get the time their first change was seen. */
+  private catchUp(w: Watched): void {
+    if (!w.firstSeen && !w.polled && w.watcher) return;
+    this.rewatch(w); // watch before the stat: a write after the stat is not missed
+    const size = sizeOf(w.logPath);
+    if (size > w.known) {
+      this.pendingTime(w, w.known, w.firstSeen || Date.now());
+      w.known = size;
+    } else if (size < w.known) {
+      w.known = size; // truncated by someone else: later bytes start at its new end
+    }
+    w.firstSeen = 0;
+  }
+
+  private flush(w: Watched): void {
+    if (!w.pending) return;
+    appendQuietly(indexPath(w.logPath), w.pending);
+    w.pending = '';
+  }
+
+  private tick(): void {
+    for (const w of this.files.values()) {
+      this.catchUp(w);
+      this.flush(w);
+    }
+  }
+}
+
+function appendQuietly(file: string, text: string): void {
+  try {
+    fs.appendFileSync(file, text, { mode: 0o600 });
+  } catch {
+    // the log folder is gone (the agent's home removed): nothing to index
+  }
+}
