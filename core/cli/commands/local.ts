@@ -24,84 +24,89 @@ export function register(program: Command): void {
       .option('--training', 'a training stack: walkthroughs (baton train) may inject faults, the console says it is not production')
       .option('--timeout <duration>', 'how long to wait for everything to come up', '60s')
       .option('--no-metrics', 'no Prometheus metrics endpoints (by default every process serves one on a loopback port)'),
-  ).action(async (o: { agents: string; simAgents: string; simTasks?: string; repo: string[]; training?: boolean; timeout: string; metrics: boolean }, cmd: Command) => {
-    const home = homeOf(cmd);
-    const agents = parseCount(o.agents, '--agents');
-    const simAgents = parseCount(o.simAgents, '--sim-agents');
-    const simTasks = o.simTasks !== undefined ? parseCount(o.simTasks, '--sim-tasks', 1) : undefined;
-    const timeoutMs = parseDuration(o.timeout, '--timeout') + simAgents * 100;
-    const view = progressView(process.stderr, !isJsonMode(), '');
-    const ac = new AbortController();
-    const onSig = () => ac.abort();
-    process.once('SIGINT', onSig);
-    process.once('SIGTERM', onSig);
-    if (!isJsonMode()) info(readState(home) ? `checking the local stack in ${home}` : `starting a local stack in ${home}`);
-    const r = await localUp({
-      home,
-      agents,
-      simAgents,
-      simTasks,
-      repos: o.repo,
-      training: !!o.training,
-      timeoutMs,
-      metrics: o.metrics,
-      signal: ac.signal,
-      onProgress: (p) =>
-        p.total ? view.update(p.step === 'agents' ? 'agents listening' : 'agents up in the controller', p.done ?? 0, p.total) : view.line(p.message),
-    });
-    view.end();
-    const s = r.state;
-    if (r.restarted) {
-      // the stack was there: repaired (or already up)
+  ).action(
+    async (
+      o: { agents: string; simAgents: string; simTasks?: string; repo: string[]; training?: boolean; timeout: string; metrics: boolean },
+      cmd: Command,
+    ) => {
+      const home = homeOf(cmd);
+      const agents = parseCount(o.agents, '--agents');
+      const simAgents = parseCount(o.simAgents, '--sim-agents');
+      const simTasks = o.simTasks !== undefined ? parseCount(o.simTasks, '--sim-tasks', 1) : undefined;
+      const timeoutMs = parseDuration(o.timeout, '--timeout') + simAgents * 100;
+      const view = progressView(process.stderr, !isJsonMode(), '');
+      const ac = new AbortController();
+      const onSig = () => ac.abort();
+      process.once('SIGINT', onSig);
+      process.once('SIGTERM', onSig);
+      if (!isJsonMode()) info(readState(home) ? `checking the local stack in ${home}` : `starting a local stack in ${home}`);
+      const r = await localUp({
+        home,
+        agents,
+        simAgents,
+        simTasks,
+        repos: o.repo,
+        training: !!o.training,
+        timeoutMs,
+        metrics: o.metrics,
+        signal: ac.signal,
+        onProgress: (p) =>
+          p.total ? view.update(p.step === 'agents' ? 'agents listening' : 'agents up in the controller', p.done ?? 0, p.total) : view.line(p.message),
+      });
+      view.end();
+      const s = r.state;
+      if (r.restarted) {
+        // the stack was there: repaired (or already up)
+        if (isJsonMode()) {
+          return printJson({
+            home: s.home,
+            alreadyUp: r.restarted.length === 0,
+            restarted: r.restarted,
+            controller: { address: s.controller.address, pid: s.controller.pid, log: s.controller.log },
+            agents: s.agents.map((a) => ({ name: a.name, address: a.address, pid: a.pid, labels: a.labels, log: a.log })),
+            user: r.user,
+            durationMs: r.durationMs,
+          });
+        }
+        if (!r.restarted.length) {
+          out(`the local stack in ${s.home} is already up (controller ${s.controller.address}, pid ${s.controller.pid})`);
+        } else {
+          out(
+            `repaired the local stack in ${s.home} in ${fmtDuration(r.durationMs)}: restarted ${r.restarted.map((p) => `${p.what} (pid ${p.oldPid} -> ${p.pid})`).join(', ')}`,
+          );
+          out('environments and the tasks that survived are kept: baton env list');
+        }
+        return;
+      }
       if (isJsonMode()) {
         return printJson({
           home: s.home,
-          alreadyUp: r.restarted.length === 0,
-          restarted: r.restarted,
           controller: { address: s.controller.address, pid: s.controller.pid, log: s.controller.log },
           agents: s.agents.map((a) => ({ name: a.name, address: a.address, pid: a.pid, labels: a.labels, log: a.log })),
+          simAgents: s.simAgents.map((p) => ({ pid: p.pid, count: p.count, log: p.log })),
+          metrics: s.metrics ?? [],
+          prometheusConfig: s.prometheusConfig ?? null,
+          envId: r.envId ?? null,
           user: r.user,
           durationMs: r.durationMs,
         });
       }
-      if (!r.restarted.length) {
-        out(`the local stack in ${s.home} is already up (controller ${s.controller.address}, pid ${s.controller.pid})`);
-      } else {
-        out(
-          `repaired the local stack in ${s.home} in ${fmtDuration(r.durationMs)}: restarted ${r.restarted.map((p) => `${p.what} (pid ${p.oldPid} -> ${p.pid})`).join(', ')}`,
-        );
-        out('environments and the tasks that survived are kept: baton env list');
+      out(`local stack up in ${fmtDuration(r.durationMs)} (BATON_HOME=${s.home})`);
+      out(`  controller  ${s.controller.address}  pid ${s.controller.pid}`);
+      if (s.agents.length) out(`  agents      ${s.agents.map((a) => `${a.name} (zone=${a.labels.zone})`).join(', ')}`);
+      const nSim = s.simAgents.reduce((n, p) => n + p.count, 0);
+      if (nSim) out(`  sim agents  ${nSim} in ${s.simAgents.length} process${s.simAgents.length === 1 ? '' : 'es'}`);
+      out(`  logs        ${s.home}/local/*.log`);
+      if (s.metrics?.length) {
+        out(`  metrics     ${s.metrics.map((m) => `${m.name} ${m.url}`).join(', ')}`);
+        out(`              prometheus --config.file=${s.prometheusConfig} scrapes them all`);
       }
-      return;
-    }
-    if (isJsonMode()) {
-      return printJson({
-        home: s.home,
-        controller: { address: s.controller.address, pid: s.controller.pid, log: s.controller.log },
-        agents: s.agents.map((a) => ({ name: a.name, address: a.address, pid: a.pid, labels: a.labels, log: a.log })),
-        simAgents: s.simAgents.map((p) => ({ pid: p.pid, count: p.count, log: p.log })),
-        metrics: s.metrics ?? [],
-        prometheusConfig: s.prometheusConfig ?? null,
-        envId: r.envId ?? null,
-        user: r.user,
-        durationMs: r.durationMs,
-      });
-    }
-    out(`local stack up in ${fmtDuration(r.durationMs)} (BATON_HOME=${s.home})`);
-    out(`  controller  ${s.controller.address}  pid ${s.controller.pid}`);
-    if (s.agents.length) out(`  agents      ${s.agents.map((a) => `${a.name} (zone=${a.labels.zone})`).join(', ')}`);
-    const nSim = s.simAgents.reduce((n, p) => n + p.count, 0);
-    if (nSim) out(`  sim agents  ${nSim} in ${s.simAgents.length} process${s.simAgents.length === 1 ? '' : 'es'}`);
-    out(`  logs        ${s.home}/local/*.log`);
-    if (s.metrics?.length) {
-      out(`  metrics     ${s.metrics.map((m) => `${m.name} ${m.url}`).join(', ')}`);
-      out(`              prometheus --config.file=${s.prometheusConfig} scrapes them all`);
-    }
-    out(`  you         ${r.user.name} (${r.user.role}); your token: ${r.user.tokenFile}`);
-    if (r.envId) out(`sim-farm environment ${r.envId} created (${simTasks} tasks): baton env control ${r.envId} DEPLOY`);
-    else out('next: baton env create quick --deploy');
-    out('stop everything with: baton local down');
-  });
+      out(`  you         ${r.user.name} (${r.user.role}); your token: ${r.user.tokenFile}`);
+      if (r.envId) out(`sim-farm environment ${r.envId} created (${simTasks} tasks): baton env control ${r.envId} DEPLOY`);
+      else out('next: baton env create quick --deploy');
+      out('stop everything with: baton local down');
+    },
+  );
 
   withJson(local.command('status').description('what the local stack runs: controller, nodes, environments')).action(async (_o, cmd: Command) => {
     const home = homeOf(cmd);

@@ -37,9 +37,13 @@ function addCommand(node: Command, name: 'bootstrap' | 'upgrade', description: s
     // the controller's inventory, read and checked by the controller's own loader
     const file = path.resolve(o.inventory ?? inventoryPath(home));
     if (!fs.existsSync(file)) {
-      throw new BatonError('NOT_FOUND', `no inventory at ${file}: add nodes with baton node add, write one (docs/remote-nodes.md, "The inventory") or give --inventory FILE`, {
-        where: file,
-      });
+      throw new BatonError(
+        'NOT_FOUND',
+        `no inventory at ${file}: add nodes with baton node add, write one (docs/remote-nodes.md, "The inventory") or give --inventory FILE`,
+        {
+          where: file,
+        },
+      );
     }
     const { bootstrapNodes, selectNodes, summaryLine } = await import('../../remote/bootstrap/index.js');
     const nodes = selectNodes(readInventoryFile(file).inventory.nodes, names, file);
