@@ -77,8 +77,10 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   privateDir(dir, 'controller home');
   if (listen.kind === 'unix') await clearStaleSocket(listen.path!);
 
-  const store = openSqliteStore(path.join(dir, 'baton.db'));
-  privateFiles(dir, ['baton.db', 'baton.db-wal', 'baton.db-shm']);
+  // a store the embedder opened (the fail-over cluster's etcd store, controller/cluster/), else
+  // the embedded SQLite file
+  const store = opts.store ?? openSqliteStore(path.join(dir, 'baton.db'));
+  if (!opts.store) privateFiles(dir, ['baton.db', 'baton.db-wal', 'baton.db-shm']);
   let id = await store.getMeta('controller_id');
   if (!id) {
     id = newId('ctl');

@@ -9,6 +9,8 @@ import { collect, parseDuration } from '../args.js';
 import { explicitToken, flagTls, homeOf } from '../context.js';
 import { info, out } from '../output.js';
 import { stopWithin, untilSignal } from '../signals.js';
+import { parseEtcdUrl } from '../../store/etcd-url.js';
+import { parseLeaseTtl, runClusterController } from './controller-cluster.js';
 
 export function register(program: Command): void {
   program
@@ -29,6 +31,8 @@ export function register(program: Command): void {
     .option('--default-timeout <duration>', 'deadline of a transition when the client gives none')
     .option('--heartbeat-timeout <duration>', 'an agent silent this long is SUSPECT')
     .option('--agent-loss-grace <duration>', 'a SUSPECT agent that is not back within this loses its tasks (0: at once; default 30s)')
+    .option('--store <url>', 'etcd://host:port[,host:port]/prefix: a fail-over cluster, the controllers sharing that store elect a leader (default: SQLite in $BATON_HOME)')
+    .option('--lease-ttl <seconds>', 'with an etcd store: the leader lease, a killed leader is replaced after about this long (default 3)')
     .action(
       async (
         o: {
@@ -42,6 +46,8 @@ export function register(program: Command): void {
           defaultTimeout?: string;
           heartbeatTimeout?: string;
           agentLossGrace?: string;
+          store?: string;
+          leaseTtl?: string;
         },
         cmd: Command,
       ) => {
@@ -62,8 +68,7 @@ export function register(program: Command): void {
         }
         const trusted = o.trustedRepo.map((r) => path.resolve(r));
         const repos = [...new Set([...trusted, ...o.repo.map((r) => path.resolve(r))])];
-        const { startController } = await import('../../controller/main.js');
-        const handle = await startController({
+        const options = {
           home,
           listen,
           token,
@@ -80,7 +85,14 @@ export function register(program: Command): void {
           defaultTimeoutMs,
           heartbeatTimeoutMs,
           agentLossGraceMs,
-        });
+        };
+        if (o.store !== undefined) {
+          parseEtcdUrl(o.store);
+          await runClusterController(options, o.store, parseLeaseTtl(o.leaseTtl), token, generated);
+          return;
+        }
+        const { startController } = await import('../../controller/main.js');
+        const handle = await startController(options);
         out(`controller ${handle.id} listening on ${handle.address} (pid ${process.pid}, home ${home})`);
         if (generated) out(`clients: export BATON_CONTROLLER=${handle.address} BATON_TOKEN=${token}`);
         const sig = await untilSignal();
