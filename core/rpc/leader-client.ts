@@ -66,7 +66,11 @@ export function followLeader(addresses: string[], connectOne: (address: string) 
       const until = started + Math.min(timeoutMs ?? windowMs, windowMs);
       for (;;) {
         try {
-          const reply = await connection(addresses[current]!).call(method, request, timeoutMs === undefined ? undefined : Math.max(1, started + timeoutMs - Date.now()));
+          const reply = await connection(addresses[current]!).call(
+            method,
+            request,
+            timeoutMs === undefined ? undefined : Math.max(1, started + timeoutMs - Date.now()),
+          );
           missesSincePause = 0;
           return reply;
         } catch (err) {

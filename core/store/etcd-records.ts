@@ -39,10 +39,15 @@ function withDefaults(run: RunRecord): RunRecord {
 export function etcdRuns(kv: EtcdKv): RunMethods {
   const largestStored = async (): Promise<number> => {
     let n = 0;
-    await kv.scan('run/', prefixEnd('run/'), (entry) => {
-      n = parse<RunRecord>(entry.value.toString()).runNumber;
-      return false;
-    }, { descending: true });
+    await kv.scan(
+      'run/',
+      prefixEnd('run/'),
+      (entry) => {
+        n = parse<RunRecord>(entry.value.toString()).runNumber;
+        return false;
+      },
+      { descending: true },
+    );
     return n;
   };
   return {
@@ -60,12 +65,17 @@ export function etcdRuns(kv: EtcdKv): RunMethods {
     async listRuns(opts) {
       const limit = opts?.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
       const out: RunRecord[] = [];
-      await kv.scan('run/', prefixEnd('run/'), (entry) => {
-        const run = parse<RunRecord>(entry.value.toString());
-        if (opts?.envId && run.envId !== opts.envId) return;
-        out.push(run);
-        if (out.length >= limit) return false;
-      }, { descending: true });
+      await kv.scan(
+        'run/',
+        prefixEnd('run/'),
+        (entry) => {
+          const run = parse<RunRecord>(entry.value.toString());
+          if (opts?.envId && run.envId !== opts.envId) return;
+          out.push(run);
+          if (out.length >= limit) return false;
+        },
+        { descending: true },
+      );
       return out;
     },
     async getRun(runNumber) {

@@ -133,10 +133,15 @@ export async function openEtcdStore(address: EtcdAddress): Promise<EtcdStore> {
       // the last stored event, like SQLite's MAX(seq); new seqs come from the counter, so seqs a
       // writer allocated but died before writing are never given again
       let last = 0;
-      await kv.scan('event/', prefixEnd('event/'), (entry) => {
-        last = parse<EventRecord>(entry.value.toString()).seq;
-        return false;
-      }, { descending: true });
+      await kv.scan(
+        'event/',
+        prefixEnd('event/'),
+        (entry) => {
+          last = parse<EventRecord>(entry.value.toString()).seq;
+          return false;
+        },
+        { descending: true },
+      );
       return last;
     },
 

@@ -19,7 +19,13 @@ export function parseLeaseTtl(text: string | undefined): number | undefined {
   return seconds;
 }
 
-export async function runClusterController(options: ControllerOptions, store: string, leaseTtlSeconds: number | undefined, token: string, generated: boolean): Promise<void> {
+export async function runClusterController(
+  options: ControllerOptions,
+  store: string,
+  leaseTtlSeconds: number | undefined,
+  token: string,
+  generated: boolean,
+): Promise<void> {
   const { startClusterController } = await import('../../controller/cluster/run.js');
   const { store: _ignored, ...rest } = options;
   const handle = await startClusterController({

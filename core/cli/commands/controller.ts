@@ -31,7 +31,10 @@ export function register(program: Command): void {
     .option('--default-timeout <duration>', 'deadline of a transition when the client gives none')
     .option('--heartbeat-timeout <duration>', 'an agent silent this long is SUSPECT')
     .option('--agent-loss-grace <duration>', 'a SUSPECT agent that is not back within this loses its tasks (0: at once; default 30s)')
-    .option('--store <url>', 'etcd://host:port[,host:port]/prefix: a fail-over cluster, the controllers sharing that store elect a leader (default: SQLite in $BATON_HOME)')
+    .option(
+      '--store <url>',
+      'etcd://host:port[,host:port]/prefix: a fail-over cluster, the controllers sharing that store elect a leader (default: SQLite in $BATON_HOME)',
+    )
     .option('--lease-ttl <seconds>', 'with an etcd store: the leader lease, a killed leader is replaced after about this long (default 3)')
     .action(
       async (

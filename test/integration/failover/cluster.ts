@@ -39,7 +39,11 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-export async function waitUntil<T>(fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs: number, what: string): Promise<T> {
+export async function waitUntil<T>(
+  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -87,7 +91,14 @@ export async function startCluster(o: { controllers: number; agents?: number; le
   try {
     for (let i = 1; i <= (o.agents ?? 2); i++) {
       agents.push(
-        await startAgent({ name: `node-${i}`, home, listen: `unix://${home}/agent-${i}.sock`, token: TOKEN, labels: {}, portRange: [35000 + i * 100, 35099 + i * 100] }),
+        await startAgent({
+          name: `node-${i}`,
+          home,
+          listen: `unix://${home}/agent-${i}.sock`,
+          token: TOKEN,
+          labels: {},
+          portRange: [35000 + i * 100, 35099 + i * 100],
+        }),
       );
     }
     const store = etcd.storeUrl('baton-failover');
@@ -95,7 +106,16 @@ export async function startCluster(o: { controllers: number; agents?: number; le
     for (let i = 0; i < o.controllers; i++) {
       // each its own home (template cache, socket), one store
       const own = path.join(home, `controller-${i}`);
-      controllers.push(startControllerProcess(i, own, await freePort(), store, agents.map((a) => a.address), extra));
+      controllers.push(
+        startControllerProcess(
+          i,
+          own,
+          await freePort(),
+          store,
+          agents.map((a) => a.address),
+          extra,
+        ),
+      );
     }
     await waitUntil(() => controllers.every((c) => /following on/.test(c.output())), 20_000, 'every controller serving');
   } catch (e) {

@@ -26,7 +26,10 @@ test('a leader whose lease lapses (etcd stopped) steps down; the follower leads 
   assert.equal(first.exitCode(), 3);
   assert.match(first.output(), /stepping down/);
   assert.ok(!other.leading(), 'nobody leads while etcd is unreachable');
-  assert.ok(before.tasks.every((x) => alive(x.pid)), 'the tasks run on without a controller');
+  assert.ok(
+    before.tasks.every((x) => alive(x.pid)),
+    'the tasks run on without a controller',
+  );
 
   cluster.etcd.resume();
   resumed = true;

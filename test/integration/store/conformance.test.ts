@@ -78,8 +78,14 @@ function conformance(kind: string, open: () => Opener) {
       assert.deepEqual(e1?.expanded, env('e1').expanded);
       assert.equal(await s.getEnvironment('nope'), null);
       await s.patchEnvironment('e2', { destroyed: true });
-      assert.deepEqual((await s.listEnvironments()).map((e) => e.id), ['e1']);
-      assert.deepEqual((await s.listEnvironments({ includeDestroyed: true })).map((e) => e.id), ['e1', 'e2']);
+      assert.deepEqual(
+        (await s.listEnvironments()).map((e) => e.id),
+        ['e1'],
+      );
+      assert.deepEqual(
+        (await s.listEnvironments({ includeDestroyed: true })).map((e) => e.id),
+        ['e1', 'e2'],
+      );
       await s.close();
     });
 
@@ -136,18 +142,46 @@ function conformance(kind: string, open: () => Opener) {
       assert.equal(await s.nextRunNumber(), 11);
       const concurrent = await Promise.all(Array.from({ length: 20 }, () => s.nextRunNumber()));
       assert.equal(new Set(concurrent).size, 20);
-      assert.deepEqual([...concurrent].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => 12 + i));
+      assert.deepEqual(
+        [...concurrent].sort((a, b) => a - b),
+        Array.from({ length: 20 }, (_, i) => 12 + i),
+      );
       await s.close();
     });
 
     test('runs: record, list newest first by env, end, config, comments, run types', async () => {
       const s = await open()();
-      for (const [n, envId] of [[1, 'a'], [2, 'b'], [3, 'a']] as const) {
-        await s.putRun({ runNumber: n, envId, workflow: 'w', startedMs: n, stoppedMs: 0, owner: 'o', state: 'open', tasks: 1, runType: 'PHYSICS', detectors: ['TPC'], startedBy: 'ann' });
+      for (const [n, envId] of [
+        [1, 'a'],
+        [2, 'b'],
+        [3, 'a'],
+      ] as const) {
+        await s.putRun({
+          runNumber: n,
+          envId,
+          workflow: 'w',
+          startedMs: n,
+          stoppedMs: 0,
+          owner: 'o',
+          state: 'open',
+          tasks: 1,
+          runType: 'PHYSICS',
+          detectors: ['TPC'],
+          startedBy: 'ann',
+        });
       }
-      assert.deepEqual((await s.listRuns()).map((r) => r.runNumber), [3, 2, 1]);
-      assert.deepEqual((await s.listRuns({ envId: 'a' })).map((r) => r.runNumber), [3, 1]);
-      assert.deepEqual((await s.listRuns({ limit: 1 })).map((r) => r.runNumber), [3]);
+      assert.deepEqual(
+        (await s.listRuns()).map((r) => r.runNumber),
+        [3, 2, 1],
+      );
+      assert.deepEqual(
+        (await s.listRuns({ envId: 'a' })).map((r) => r.runNumber),
+        [3, 1],
+      );
+      assert.deepEqual(
+        (await s.listRuns({ limit: 1 })).map((r) => r.runNumber),
+        [3],
+      );
       assert.equal(await s.endRun(3, { stoppedMs: 9, state: 'closed', tasks: 1, stoppedBy: 'bob', endReason: 'stopped by bob' }), true);
       assert.equal(await s.endRun(99, { stoppedMs: 9, state: 'closed', tasks: 1, stoppedBy: 'bob', endReason: '' }), false);
       const r3 = await s.getRun(3);
@@ -157,14 +191,28 @@ function conformance(kind: string, open: () => Opener) {
       assert.deepEqual(r3?.detectors, ['TPC']);
       assert.equal((await s.getRun(1))?.endReason, '');
       assert.equal(await s.getRun(42), null);
-      const config = { workflow: 'w', file: 'f', repo: 'r', revision: 'v', vars: { a: '1' }, varsInForce: { a: 1 }, excludedRoles: [], tasks: 1, hooks: 0, channels: 0 };
+      const config = {
+        workflow: 'w',
+        file: 'f',
+        repo: 'r',
+        revision: 'v',
+        vars: { a: '1' },
+        varsInForce: { a: 1 },
+        excludedRoles: [],
+        tasks: 1,
+        hooks: 0,
+        channels: 0,
+      };
       await s.putRunConfig(3, config);
       assert.deepEqual(await s.getRunConfig(3), config);
       assert.equal(await s.getRunConfig(2), null);
       await s.addRunComment({ runNumber: 3, user: 'ann', timeMs: 5, text: 'first' });
       await s.addRunComment({ runNumber: 3, user: 'bob', timeMs: 4, text: 'second' });
       await s.addRunComment({ runNumber: 2, user: 'bob', timeMs: 4, text: 'elsewhere' });
-      assert.deepEqual((await s.listRunComments(3)).map((c) => c.text), ['first', 'second']);
+      assert.deepEqual(
+        (await s.listRunComments(3)).map((c) => c.text),
+        ['first', 'second'],
+      );
       assert.equal(await s.getEnvRunType('a'), '');
       await s.putEnvRunType('a', 'COSMICS');
       assert.equal(await s.getEnvRunType('a'), 'COSMICS');
@@ -177,7 +225,10 @@ function conformance(kind: string, open: () => Opener) {
       await s.putIntent({ ...intent, envId: 'f', startedMs: 1, runNumber: null });
       await s.putIntent(intent);
       await s.putIntent({ ...intent, deadlineMs: 10 });
-      assert.deepEqual(await s.listIntents(), [{ ...intent, envId: 'f', startedMs: 1, runNumber: null }, { ...intent, deadlineMs: 10 }]);
+      assert.deepEqual(await s.listIntents(), [
+        { ...intent, envId: 'f', startedMs: 1, runNumber: null },
+        { ...intent, deadlineMs: 10 },
+      ]);
       await s.deleteIntent('f');
       assert.equal((await s.listIntents()).length, 1);
 
@@ -189,7 +240,10 @@ function conformance(kind: string, open: () => Opener) {
         { name: 'b', address: 'x:3', labels: {}, sim: false, addedMs: 5 },
       ]);
       await s.deleteNode('a');
-      assert.deepEqual((await s.listNodes()).map((n) => n.name), ['b']);
+      assert.deepEqual(
+        (await s.listNodes()).map((n) => n.name),
+        ['b'],
+      );
 
       await s.putUser({ name: 'zed', role: 'observer', tokenHash: 'h1', createdMs: 1, tokenMs: 1 });
       await s.putUser({ name: 'ann', role: 'admin', tokenHash: 'h2', createdMs: 2, tokenMs: 2 });
@@ -199,7 +253,10 @@ function conformance(kind: string, open: () => Opener) {
         { name: 'zed', role: 'shifter', tokenHash: 'h3', createdMs: 1, tokenMs: 3 },
       ]);
       await s.deleteUser('zed');
-      assert.deepEqual((await s.listUsers()).map((u) => u.name), ['ann']);
+      assert.deepEqual(
+        (await s.listUsers()).map((u) => u.name),
+        ['ann'],
+      );
 
       await s.putHold({ envId: 'e2', holder: 'ann', sinceMs: 1, reason: '' });
       await s.putHold({ envId: 'e1', holder: 'bob', sinceMs: 2, reason: 'shift' });
@@ -229,9 +286,18 @@ function conformance(kind: string, open: () => Opener) {
       assert.equal(more[0], 4);
       assert.equal(more[249], 253);
       assert.equal(await s.lastEventSeq(), 253);
-      assert.deepEqual((await s.readEvents(0, { envId: 'e1' })).map((e) => e.kind), ['a', 'c']);
+      assert.deepEqual(
+        (await s.readEvents(0, { envId: 'e1' })).map((e) => e.kind),
+        ['a', 'c'],
+      );
       const after = await s.readEvents(1, { limit: 2 });
-      assert.deepEqual(after.map((e) => [e.seq, e.kind]), [[2, 'b'], [3, 'c']]);
+      assert.deepEqual(
+        after.map((e) => [e.seq, e.kind]),
+        [
+          [2, 'b'],
+          [3, 'c'],
+        ],
+      );
       assert.deepEqual(after[0]?.body, { kind: 'b', envId: 'e2' });
       assert.equal((await s.readEvents(3)).length, 250);
       await s.close();
@@ -239,13 +305,35 @@ function conformance(kind: string, open: () => Opener) {
 
     test('audit: ids increasing, filters, newest first, limit', async () => {
       const s = await open()();
-      const row = (user: string, envId: string, timeMs: number) => ({ timeMs, user, role: 'admin', client: 'cli', method: 'M', envId, args: '{}', outcome: 'ok', message: '' });
+      const row = (user: string, envId: string, timeMs: number) => ({
+        timeMs,
+        user,
+        role: 'admin',
+        client: 'cli',
+        method: 'M',
+        envId,
+        args: '{}',
+        outcome: 'ok',
+        message: '',
+      });
       const ids = [await s.appendAudit(row('ann', 'e1', 10)), await s.appendAudit(row('bob', 'e1', 20)), await s.appendAudit(row('ann', 'e2', 30))];
       assert.ok(ids[0]! < ids[1]! && ids[1]! < ids[2]!);
-      assert.deepEqual((await s.listAudit({ limit: 10 })).map((r) => r.timeMs), [30, 20, 10]);
-      assert.deepEqual((await s.listAudit({ user: 'ann', limit: 10 })).map((r) => r.envId), ['e2', 'e1']);
-      assert.deepEqual((await s.listAudit({ envId: 'e1', sinceMs: 15, limit: 10 })).map((r) => r.user), ['bob']);
-      assert.deepEqual((await s.listAudit({ untilMs: 20, limit: 1 })).map((r) => r.timeMs), [20]);
+      assert.deepEqual(
+        (await s.listAudit({ limit: 10 })).map((r) => r.timeMs),
+        [30, 20, 10],
+      );
+      assert.deepEqual(
+        (await s.listAudit({ user: 'ann', limit: 10 })).map((r) => r.envId),
+        ['e2', 'e1'],
+      );
+      assert.deepEqual(
+        (await s.listAudit({ envId: 'e1', sinceMs: 15, limit: 10 })).map((r) => r.user),
+        ['bob'],
+      );
+      assert.deepEqual(
+        (await s.listAudit({ untilMs: 20, limit: 1 })).map((r) => r.timeMs),
+        [20],
+      );
       await s.close();
     });
   });
