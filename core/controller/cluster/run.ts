@@ -79,6 +79,7 @@ export async function startClusterController(opts: ClusterOptions): Promise<Clus
   election.on('elected', (fence) => {
     store.kv.fence = fence;
     void (async () => {
+      const electedAt = performance.now();
       try {
         await new Promise<void>((resolve) => follower!.tryShutdown(() => resolve()));
         follower = null;
@@ -89,7 +90,7 @@ export async function startClusterController(opts: ClusterOptions): Promise<Clus
           return;
         }
         role = 'leader';
-        console.error(`baton controller: leader of ${etcdAddress.prefix} at ${address}`);
+        console.error(`baton controller: leader of ${etcdAddress.prefix} at ${address} (serving ${Math.round(performance.now() - electedAt)} ms after its election)`);
         settle.resolve(controller);
       } catch (e) {
         console.error(`baton controller: could not start as the leader: ${(e as Error).message}`);

@@ -34,6 +34,8 @@ export interface Cluster {
   /** runs `baton --controller <all> --token ... args` */
   cli(args: string[], controllers?: string): Promise<Result>;
   json<T>(args: string[]): Promise<T>;
+  /** starts controller index again (a new process on the same address, a follower at first) */
+  restart(index: number): Promise<ClusterController>;
   /** the live controller that printed that it leads (waits for one) */
   leader(timeoutMs?: number): Promise<ClusterController>;
   stop(): Promise<void>;
@@ -82,6 +84,8 @@ export async function startCluster(o: { controllers: number; agents?: number; le
   const etcd = await startEtcd();
   const agents: AgentHandle[] = [];
   const controllers: ClusterController[] = [];
+  let store = '';
+  let extra: string[] = [];
   const stop = async () => {
     await Promise.all(controllers.map((c) => c.kill9()));
     await Promise.all(agents.map((a) => a.stop({ killTasks: true })));
@@ -101,8 +105,8 @@ export async function startCluster(o: { controllers: number; agents?: number; le
         }),
       );
     }
-    const store = etcd.storeUrl('baton-failover');
-    const extra = [...(o.leaseTtl ? ['--lease-ttl', String(o.leaseTtl)] : []), ...(o.agentLossGrace ? ['--agent-loss-grace', o.agentLossGrace] : [])];
+    store = etcd.storeUrl('baton-failover');
+    extra = [...(o.leaseTtl ? ['--lease-ttl', String(o.leaseTtl)] : []), ...(o.agentLossGrace ? ['--agent-loss-grace', o.agentLossGrace] : [])];
     for (let i = 0; i < o.controllers; i++) {
       // each its own home (template cache, socket), one store
       const own = path.join(home, `controller-${i}`);
@@ -135,6 +139,15 @@ export async function startCluster(o: { controllers: number; agents?: number; le
       const r = await cli([...args, '--json']);
       if (r.code !== 0) throw new Error(`baton ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
       return JSON.parse(r.stdout) as T;
+    },
+    async restart(index) {
+      const old = controllers[index]!;
+      await old.kill9();
+      const port = Number(old.address.split(':')[1]);
+      const started = startControllerProcess(index, path.join(home, `controller-${index}`), port, store, agents.map((a) => a.address), extra);
+      controllers[index] = started;
+      await waitUntil(() => /following on/.test(started.output()) || started.exited(), 20_000, `controller ${index} serving again`);
+      return started;
     },
     leader: (timeoutMs = 20_000) => waitUntil(() => controllers.find((c) => c.leading()), timeoutMs, 'a leader'),
     stop,
