@@ -121,7 +121,9 @@ export async function startCluster(o: { controllers: number; agents?: number; le
         ),
       );
     }
-    await waitUntil(() => controllers.every((c) => /following on/.test(c.output())), 20_000, 'every controller serving');
+    await waitUntil(() => controllers.every((c) => /following on/.test(c.output())), 30_000, 'every controller serving').catch((e: Error) => {
+      throw new Error(`${e.message}\n${controllers.map((c) => `controller ${c.index}: ${c.output()}`).join('\n')}`);
+    });
   } catch (e) {
     await stop();
     throw e;
