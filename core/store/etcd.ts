@@ -4,6 +4,7 @@
 //   meta/<key>  env/<id>  envx/<id> (expanded workflow, packed, a blob)  task/<env>/<task>
 //   tvec/<env>  tplace/<env> (blobs)  intent/<env>  node/<name>  event/<seq>  (+ etcd-records.ts)
 // Every write is a transaction fenced on the leader's key once the cluster code sets the fence.
+import { BatonError } from '../model/errors.js';
 import type { EnvRecord, EventRecord, IntentRecord, NodeRecord, Store, TaskRecord } from './store.js';
 import { EtcdKv, type Op, pad, prefixEnd } from './etcd-kv.js';
 import type { EtcdAddress } from './etcd-url.js';
@@ -27,7 +28,7 @@ export async function openEtcdStore(address: EtcdAddress): Promise<EtcdStore> {
     if ((await kv.get('meta/schema_version')) === null) await kv.write([{ put: 'meta/schema_version', value: String(SCHEMA_VERSION) }]);
   } catch (e) {
     kv.close();
-    throw e;
+    throw new BatonError('UNAVAILABLE', `etcd store ${address.hosts.join(',')}: ${(e as Error).message}`, { where: '--store' });
   }
 
   const readEnv = async (stored: StoredEnv): Promise<EnvRecord> => {

@@ -89,6 +89,9 @@ export function register(program: Command): void {
           heartbeatTimeoutMs,
           agentLossGraceMs,
         };
+        if (o.leaseTtl !== undefined && o.store === undefined) {
+          throw new BatonError('BAD_INPUT', '--lease-ttl needs --store etcd://...', { where: '--lease-ttl' });
+        }
         if (o.store !== undefined) {
           parseEtcdUrl(o.store);
           await runClusterController(options, o.store, parseLeaseTtl(o.leaseTtl), token, generated);

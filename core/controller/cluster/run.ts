@@ -6,6 +6,7 @@
 // restarted). A leader whose lease may have lapsed stops acting: `onLost` (the CLI exits the
 // process, as a supervisor restarts it as a follower).
 import type * as grpc from '@grpc/grpc-js';
+import { BatonError } from '../../model/errors.js';
 import { parseAddress } from '../../rpc/address.js';
 import { loadTls, serverCredentials } from '../../rpc/tls.js';
 import { openEtcdStore } from '../../store/etcd.js';
@@ -45,6 +46,9 @@ function bindServer(server: grpc.Server, grpcAddress: string, credentials: grpc.
 
 export async function startClusterController(opts: ClusterOptions): Promise<ClusterHandle> {
   const ttl = opts.leaseTtlSeconds ?? DEFAULT_LEASE_TTL_S;
+  if (!Number.isInteger(ttl) || ttl < 2) {
+    throw new BatonError('BAD_INPUT', `lease TTL ${ttl}: whole seconds, 2 at least (etcd's least TTL)`, { where: '--lease-ttl' });
+  }
   const etcdAddress = parseEtcdUrl(opts.store);
   const listen = parseAddress(opts.listen, 'controller listen');
   const tls = loadTls(opts.tls, 'controller');
@@ -90,7 +94,9 @@ export async function startClusterController(opts: ClusterOptions): Promise<Clus
           return;
         }
         role = 'leader';
-        console.error(`baton controller: leader of ${etcdAddress.prefix} at ${address} (serving ${Math.round(performance.now() - electedAt)} ms after its election)`);
+        console.error(
+          `baton controller: leader of ${etcdAddress.prefix} at ${address} (serving ${Math.round(performance.now() - electedAt)} ms after its election)`,
+        );
         settle.resolve(controller);
       } catch (e) {
         console.error(`baton controller: could not start as the leader: ${(e as Error).message}`);

@@ -38,7 +38,16 @@ export const failover: Benchmark = {
     let restartedTasks = 0;
     try {
       await cluster.leader();
-      const env = await client.call('createEnvironment', { workflow: 'quick', vars: {}, repo: '', revision: '', owner: '', autoDeploy: false, name: '', runType: '' } as never);
+      const env = await client.call('createEnvironment', {
+        workflow: 'quick',
+        vars: {},
+        repo: '',
+        revision: '',
+        owner: '',
+        autoDeploy: false,
+        name: '',
+        runType: '',
+      } as never);
       await transition(client, env.id, 'DEPLOY');
       await transition(client, env.id, 'CONFIGURE');
       runNumbers.push(await transition(client, env.id, 'START_ACTIVITY'));
@@ -84,9 +93,15 @@ export const failover: Benchmark = {
     return {
       ok: lost === 0 && restartedTasks === 0,
       figures: [
-        figure('failover.adopted.p50', 'kill -9 of the leader to a successor serving with both agents re-dialled and the tasks adopted, median', percentile(sorted(adopted), 50), 'ms', {
-          note: `max ${Math.max(...adopted)} ms over ${rounds} kills; lease TTL 3 s`,
-        }),
+        figure(
+          'failover.adopted.p50',
+          'kill -9 of the leader to a successor serving with both agents re-dialled and the tasks adopted, median',
+          percentile(sorted(adopted), 50),
+          'ms',
+          {
+            note: `max ${Math.max(...adopted)} ms over ${rounds} kills; lease TTL 3 s`,
+          },
+        ),
         figure('failover.serving.p50', 'kill -9 of the leader to the first Control reply from the successor, median', percentile(sorted(serving), 50), 'ms', {
           note: `max ${Math.max(...serving)} ms`,
         }),
@@ -94,7 +109,9 @@ export const failover: Benchmark = {
         figure('failover.tasks.restarted', 'tasks restarted by a take-over (pid changed)', restartedTasks, 'tasks'),
       ],
       details: { serving, adopted, runNumbers },
-      notes: [`${rounds} kills, 3 controllers, 2 agents, the quick workflow (3 tasks); each round STOP/START through the successor, then the killed controller is started again as a follower`],
+      notes: [
+        `${rounds} kills, 3 controllers, 2 agents, the quick workflow (3 tasks); each round STOP/START through the successor, then the killed controller is started again as a follower`,
+      ],
     };
   },
 };

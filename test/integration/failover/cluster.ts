@@ -146,7 +146,14 @@ export async function startCluster(o: { controllers: number; agents?: number; le
       const old = controllers[index]!;
       await old.kill9();
       const port = Number(old.address.split(':')[1]);
-      const started = startControllerProcess(index, path.join(home, `controller-${index}`), port, store, agents.map((a) => a.address), extra);
+      const started = startControllerProcess(
+        index,
+        path.join(home, `controller-${index}`),
+        port,
+        store,
+        agents.map((a) => a.address),
+        extra,
+      );
       controllers[index] = started;
       await waitUntil(() => /following on/.test(started.output()) || started.exited(), 20_000, `controller ${index} serving again`);
       return started;
