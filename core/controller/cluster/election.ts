@@ -91,8 +91,11 @@ export class LeaderElection extends EventEmitter<ElectionEvents> {
         }
         this.leader = result.responses[0]?.response_range?.kvs[0]?.value.toString() ?? '';
       } catch {
-        // etcd unreachable: no leader known from here; try again
+        // etcd unreachable, or the lease expired meanwhile (etcd3 says so only after twice the
+        // TTL): no leader known from here; try again with a new lease
         this.leader = '';
+        this.lease?.release();
+        this.lease = null;
       }
       await new Promise((r) => setTimeout(r, CAMPAIGN_EVERY_MS));
     }
