@@ -28,7 +28,7 @@ import { DEFAULTS, type ControllerHandle, type ControllerOptions } from './optio
 export type { ControllerHandle, ControllerOptions } from './options.js';
 
 /** A socket file left by a killed controller is removed; one that a live process answers on is not. */
-async function clearStaleSocket(file: string): Promise<void> {
+export async function clearStaleSocket(file: string): Promise<void> {
   if (!fs.existsSync(file)) return;
   const live = await new Promise<boolean>((resolve) => {
     const s = net.connect(file);

@@ -12,7 +12,7 @@ import { loadTls, serverCredentials } from '../../rpc/tls.js';
 import { openEtcdStore } from '../../store/etcd.js';
 import { parseEtcdUrl } from '../../store/etcd-url.js';
 import type { Store } from '../../store/store.js';
-import { startController } from '../main.js';
+import { clearStaleSocket, startController } from '../main.js';
 import type { ControllerHandle, ControllerOptions } from '../options.js';
 import { LeaderElection } from './election.js';
 import { followerServer } from './follower.js';
@@ -52,6 +52,8 @@ export async function startClusterController(opts: ClusterOptions): Promise<Clus
   const etcdAddress = parseEtcdUrl(opts.store);
   const listen = parseAddress(opts.listen, 'controller listen');
   const tls = loadTls(opts.tls, 'controller');
+  // a socket left by a killed controller is removed (one a live process answers on is refused)
+  if (listen.kind === 'unix') await clearStaleSocket(listen.path!);
   const store = await openEtcdStore(etcdAddress);
 
   // the follower binds first, so that a port 0 becomes the port the leader serves on later
