@@ -33,7 +33,7 @@ import { startEventSinks } from './sinks/index.js';
 export type { ControllerHandle, ControllerOptions } from './options.js';
 
 /** A socket file left by a killed controller is removed; one that a live process answers on is not. */
-async function clearStaleSocket(file: string): Promise<void> {
+export async function clearStaleSocket(file: string): Promise<void> {
   if (!fs.existsSync(file)) return;
   const live = await new Promise<boolean>((resolve) => {
     const s = net.connect(file);
@@ -88,9 +88,11 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   const inventory = NodeInventory.forHome(opts.home);
   inventory.load();
 
-  const opened = openSqliteStore(path.join(dir, 'baton.db'));
+  // a store the embedder opened (the fail-over cluster's etcd store, controller/cluster/), else
+  // the embedded SQLite file; timed for the metrics when they are on
+  const opened = opts.store ?? openSqliteStore(path.join(dir, 'baton.db'));
   const store = metrics ? metrics.timeStore(opened) : opened;
-  privateFiles(dir, ['baton.db', 'baton.db-wal', 'baton.db-shm']);
+  if (!opts.store) privateFiles(dir, ['baton.db', 'baton.db-wal', 'baton.db-shm']);
   let id = await store.getMeta('controller_id');
   if (!id) {
     id = newId('ctl');

@@ -3,6 +3,7 @@ import type { WorkflowLoader } from '../workflow/types.js';
 import type { TemplatePolicy } from '../workflow/policy.js';
 import type { TlsFiles } from '../rpc/tls.js';
 import type { EventSinkConfig } from './sinks/config.js';
+import type { Store } from '../store/store.js';
 
 export interface ControllerOptions {
   home: string;
@@ -25,6 +26,9 @@ export interface ControllerOptions {
    *  required, and agents at tcp addresses are dialled with this certificate. Without it the
    *  controller listens only on loopback or a unix socket and dials only those. */
   tls?: TlsFiles;
+  /** an opened store instead of <home>/controller/baton.db (the fail-over cluster passes its etcd
+   *  store, controller/cluster/); the controller closes it when it stops */
+  store?: Store;
   /** environments with more tasks than this get task.state summaries per agent batch (default 10000) */
   taskEventLimit?: number;
   /** serve Prometheus metrics over HTTP on host:port (port 0: any free port); off when absent

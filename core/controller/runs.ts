@@ -9,6 +9,7 @@ import { detectorsOf } from './run-record/detectors.js';
 import { configSnapshot } from './run-record/snapshot.js';
 import { stopperOf } from './run-record/actor.js';
 import { noteRunBaseline, storeRunSummary } from './run-record/summary.js';
+import { noteIntentRun } from './transitions/intent.js';
 
 /** runs opened whose START_ACTIVITY has not completed yet */
 const starting = new WeakSet<EnvRuntime>();
@@ -35,6 +36,10 @@ export function runTypeFor(env: EnvRuntime, requested = ''): string {
 /** Allocates the next run number and records the run as open (stored before returning). */
 export async function openRun(controller: ControllerCore, env: EnvRuntime, opts: OpenRunOptions = {}): Promise<number> {
   const n = await controller.store.nextRunNumber();
+  // the transition's intent names the run before the run is stored: a controller killed between
+  // the two writes (a networked store makes that window real) leaves a run its successor knows to
+  // keep or close (reconcile/restart.ts writes a missing record), never one left open forever
+  await noteIntentRun(controller, env, n);
   env.runStartedMs = Date.now();
   env.runNumber = n;
   noteRunBaseline(env);

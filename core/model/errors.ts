@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'ALREADY_OWNED' // an agent belongs to another controller (data.owner): exit 1
   | 'PERMISSION_DENIED' // the caller's role does not allow the call: exit 1
   | 'HELD' // another user holds the environment or the resource (data.holder, data.since): exit 1
+  | 'NOT_LEADER' // this controller is a follower of its cluster (data.leader: the leader's address, '' while none): exit 1
   | 'INTERNAL'; // a bug: exit 1
 
 export interface ErrorDetailLike {

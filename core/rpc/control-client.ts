@@ -8,6 +8,7 @@ import { BatonError } from '../model/errors.js';
 import { parseAddress } from './address.js';
 import { type ClientKind, clientKindInterceptor, tokenInterceptor } from './auth.js';
 import { fromServiceError } from './errors.js';
+import { followLeader, splitAddresses } from './leader-client.js';
 import { ControlClient, ControlService } from './gen/control.js';
 import { channelCredentials, loadTls, type TlsFiles } from './tls.js';
 
@@ -75,8 +76,15 @@ export interface ConnectOptions {
 }
 
 /** Connects (lazily: the first call dials) to the controller at address. A bad address or TLS
- *  file is a BAD_INPUT at once. */
+ *  file is a BAD_INPUT at once. Several addresses separated by commas are the controllers of a
+ *  fail-over cluster: the connection follows their leader (leader-client.ts). */
 export function connectControl(address: string, options: ConnectOptions = {}): ControlConnection {
+  const addresses = splitAddresses(address);
+  if (addresses.length > 1) {
+    // every address checked now, so that a bad one is a BAD_INPUT before any call
+    const connections = addresses.map((a) => connectControl(a, options));
+    return followLeader(addresses, (a) => connections[addresses.indexOf(a)]!);
+  }
   const addr = parseAddress(address, 'controller address');
   const tls = loadTls(options.tls, 'controller client');
   const channelOptions: grpc.ChannelOptions = {

@@ -19,6 +19,8 @@ const STATUS_FOR: Record<string, grpc.status> = {
   ALREADY_OWNED: grpc.status.ALREADY_EXISTS,
   PERMISSION_DENIED: grpc.status.PERMISSION_DENIED,
   HELD: grpc.status.FAILED_PRECONDITION,
+  // a follower refuses before it acts: the client may try the leader (rpc/leader-client.ts)
+  NOT_LEADER: grpc.status.UNAVAILABLE,
 };
 
 export function detailToProto(d: ErrorDetailLike): ErrorDetail {

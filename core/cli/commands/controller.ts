@@ -10,6 +10,8 @@ import { metricsListenOf } from '../metrics-flags.js';
 import { explicitToken, flagTls, homeOf } from '../context.js';
 import { info, out } from '../output.js';
 import { stopWithin, untilSignal } from '../signals.js';
+import { parseEtcdUrl } from '../../store/etcd-url.js';
+import { parseLeaseTtl, runClusterController } from './controller-cluster.js';
 
 export function register(program: Command): void {
   program
@@ -35,6 +37,11 @@ export function register(program: Command): void {
     .option('--task-label-limit <n>', 'at most N tasks get labels of their own in metrics and run summaries; past it, per collection', '200')
     .option('--event-sinks <file>', 'YAML or JSON list of event sinks (NATS, webhooks) the events are also delivered to (docs/event-sinks.md)')
     .option('--training', 'a training stack: walkthroughs may inject faults here, and the console says it is not production')
+    .option(
+      '--store <url>',
+      'etcd://host:port[,host:port]/prefix: a fail-over cluster, the controllers sharing that store elect a leader (default: SQLite in $BATON_HOME)',
+    )
+    .option('--lease-ttl <seconds>', 'with an etcd store: the leader lease, a killed leader is replaced after about this long (default 3)')
     .action(
       async (
         o: {
@@ -53,6 +60,8 @@ export function register(program: Command): void {
           taskLabelLimit: string;
           eventSinks?: string;
           training?: boolean;
+          store?: string;
+          leaseTtl?: string;
         },
         cmd: Command,
       ) => {
@@ -77,8 +86,7 @@ export function register(program: Command): void {
         }
         const trusted = o.trustedRepo.map((r) => path.resolve(r));
         const repos = [...new Set([...trusted, ...o.repo.map((r) => path.resolve(r))])];
-        const { startController } = await import('../../controller/main.js');
-        const handle = await startController({
+        const options = {
           home,
           listen,
           token,
@@ -99,7 +107,17 @@ export function register(program: Command): void {
           taskLabelLimit,
           eventSinks,
           training: !!o.training,
-        });
+        };
+        if (o.leaseTtl !== undefined && o.store === undefined) {
+          throw new BatonError('BAD_INPUT', '--lease-ttl needs --store etcd://...', { where: '--lease-ttl' });
+        }
+        if (o.store !== undefined) {
+          parseEtcdUrl(o.store);
+          await runClusterController(options, o.store, parseLeaseTtl(o.leaseTtl), token, generated);
+          return;
+        }
+        const { startController } = await import('../../controller/main.js');
+        const handle = await startController(options);
         out(`controller ${handle.id} listening on ${handle.address} (pid ${process.pid}, home ${home})`);
         if (handle.metricsUrl) out(`metrics: ${handle.metricsUrl}`);
         if (generated) out(`clients: export BATON_CONTROLLER=${handle.address} BATON_TOKEN=${token}`);

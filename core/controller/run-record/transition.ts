@@ -5,7 +5,6 @@
 import type { ErrorDetailLike } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
 import type { EnvRuntime } from '../model/env.js';
-import { noteIntentRun } from '../transitions/intent.js';
 import { closeRun, openRun } from '../runs.js';
 import { clearActor, setActor } from './actor.js';
 import { checkRunType } from './names.js';
@@ -23,8 +22,7 @@ export async function beginRunRecord(
 ): Promise<void> {
   setActor(env, opts.by ?? '', transition);
   if (transition !== 'START_ACTIVITY' || env.runNumber !== null) return;
-  const n = await openRun(controller, env, { user: opts.by, runType: opts.args?.run_type?.trim() });
-  await noteIntentRun(controller, env, n);
+  await openRun(controller, env, { user: opts.by, runType: opts.args?.run_type?.trim() });
 }
 
 /** At the end of a transition: `cancelled` is the failure of a hook that cancelled it, if any. */

@@ -12,7 +12,6 @@ import { stopDataTaking } from './error-stop.js';
 import { rememberConfigureArgs, rememberStartArgs } from '../restarts/args.js';
 import { recoverStep } from './recover.js';
 import { placeOnNodes } from '../placement.js';
-import { noteIntentRun } from './intent.js';
 
 export type Step = (controller: ControllerCore, ctx: TransitionCtx, args: Record<string, string>) => Promise<void>;
 
@@ -68,7 +67,6 @@ const start: Step = async (controller, ctx, args) => {
   let n = env.runNumber;
   if (n === null) {
     n = await openRun(controller, env, { runType: args.run_type });
-    await noteIntentRun(controller, env, n);
   }
   const runType = runTypeOfOpenRun(env);
   const shared = { ...args, run_number: String(n), ...(runType ? { run_type: runType } : {}) };

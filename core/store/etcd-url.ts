@@ -1,0 +1,33 @@
+// The --store address: `etcd://host:port[,host:port...]/prefix` for an etcd cluster (the prefix
+// keeps one Baton cluster's keys apart from anything else in that etcd), anything else is the
+// embedded SQLite file. Bad input is a BAD_INPUT naming the flag.
+import { BatonError } from '../model/errors.js';
+
+export interface EtcdAddress {
+  /** the etcd client URLs, `http://host:port` */
+  hosts: string[];
+  /** the key prefix, without a trailing slash (e.g. `/baton/prod`) */
+  prefix: string;
+}
+
+export function isEtcdUrl(text: string): boolean {
+  return text.startsWith('etcd://');
+}
+
+export function parseEtcdUrl(text: string, where = '--store'): EtcdAddress {
+  const bad = (why: string) =>
+    new BatonError('BAD_INPUT', `${where} ${JSON.stringify(text)}: ${why} (expected etcd://host:port[,host:port]/prefix)`, { where });
+  if (!isEtcdUrl(text)) throw bad('not an etcd:// address');
+  const rest = text.slice('etcd://'.length);
+  const slash = rest.indexOf('/');
+  if (slash < 0) throw bad('no key prefix');
+  const hostList = rest.slice(0, slash);
+  const prefix = rest.slice(slash).replace(/\/+$/, '');
+  if (!prefix || prefix === '/') throw bad('the key prefix is empty');
+  if (!/^[A-Za-z0-9_.\-/]+$/.test(prefix)) throw bad('the key prefix may hold only letters, digits and _ . - /');
+  const hosts = hostList.split(',').map((h) => h.trim());
+  if (!hosts.length || hosts.some((h) => !/^[A-Za-z0-9_.\-]+:\d{1,5}$/.test(h) && !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(h))) {
+    throw bad('each etcd endpoint is host:port');
+  }
+  return { hosts: hosts.map((h) => `http://${h}`), prefix };
+}

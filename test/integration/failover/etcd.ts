@@ -1,0 +1,100 @@
+// A real etcd for tests (Debian's /usr/bin/etcd): a temp data dir, free ports, stopped (and its
+// dir removed) by stop(), which a test calls in its teardown even when it fails.
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ETCD_BIN = process.env.BATON_ETCD_BIN ?? '/usr/bin/etcd';
+
+export interface TestEtcd {
+  /** host:port of its client URL */
+  endpoint: string;
+  /** a --store address with a prefix of its own */
+  storeUrl(prefix?: string): string;
+  pid: number;
+  /** SIGSTOP / SIGCONT: etcd unreachable without closing its connections */
+  pause(): void;
+  resume(): void;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function healthy(endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(`http://${endpoint}/health`);
+    return res.ok && ((await res.json()) as { health?: string }).health === 'true';
+  } catch {
+    return false;
+  }
+}
+
+export async function startEtcd(): Promise<TestEtcd> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-etcd-'));
+  const clientPort = await freePort();
+  const peerPort = await freePort();
+  const client = `http://127.0.0.1:${clientPort}`;
+  const peer = `http://127.0.0.1:${peerPort}`;
+  const child: ChildProcess = spawn(
+    ETCD_BIN,
+    [
+      '--name',
+      'test',
+      '--data-dir',
+      path.join(dir, 'data'),
+      '--listen-client-urls',
+      client,
+      '--advertise-client-urls',
+      client,
+      '--listen-peer-urls',
+      peer,
+      '--initial-advertise-peer-urls',
+      peer,
+      '--initial-cluster',
+      `test=${peer}`,
+      '--log-level',
+      'error',
+    ],
+    { stdio: ['ignore', 'ignore', fs.openSync(path.join(dir, 'etcd.log'), 'a')] },
+  );
+  let exited = false;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const endpoint = `127.0.0.1:${clientPort}`;
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGCONT');
+      child.kill('SIGKILL');
+      await gone;
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 200 && !exited; i++) {
+    if (await healthy(endpoint)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (exited || !(await healthy(endpoint))) {
+    const log = fs.existsSync(path.join(dir, 'etcd.log')) ? fs.readFileSync(path.join(dir, 'etcd.log'), 'utf8').slice(-2000) : '';
+    await stop();
+    throw new Error(`etcd did not come up on ${endpoint}: ${log}`);
+  }
+  let prefixes = 0;
+  return {
+    endpoint,
+    storeUrl: (prefix) => `etcd://${endpoint}/${prefix ?? `baton-test-${process.pid}-${++prefixes}`}`,
+    pid: child.pid!,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    stop,
+  };
+}
