@@ -151,11 +151,13 @@ describe('baton node bootstrap over ssh', { timeout: 600_000 }, () => {
     hosts.mountTmpfs(hosts.hosts[2]!, path.join(hosts.installRoot, 'full'), '256k');
     const failures = path.join(home, 'failures.yaml');
     const base = (name: string, i: number, extra: Record<string, unknown> = {}) => node(name, i, extra);
+    // the first four are on host-1, each with an agent port of its own (the inventory refuses two
+    // nodes at one address); they fail before their port matters
     writeInventory(failures, [
-      base('mismatch', 0, { ssh: { user: 'root', port: h1.sshPort, key: hosts.clientKey, knownHosts: wrongKnown } }),
-      base('unknown', 0, { ssh: { user: 'root', port: h1.sshPort, key: hosts.clientKey, knownHosts: emptyKnown } }),
-      base('wrongkey', 0, { ssh: { user: 'root', port: h1.sshPort, key: hosts.strangerKey, knownHosts: hosts.knownHosts } }),
-      base('unreachable', 0, { ssh: { user: 'root', port: 1, key: hosts.clientKey, knownHosts: hosts.knownHosts } }),
+      base('mismatch', 0, { agentPort: h1.agentPort + 10, ssh: { user: 'root', port: h1.sshPort, key: hosts.clientKey, knownHosts: wrongKnown } }),
+      base('unknown', 0, { agentPort: h1.agentPort + 11, ssh: { user: 'root', port: h1.sshPort, key: hosts.clientKey, knownHosts: emptyKnown } }),
+      base('wrongkey', 0, { agentPort: h1.agentPort + 12, ssh: { user: 'root', port: h1.sshPort, key: hosts.strangerKey, knownHosts: hosts.knownHosts } }),
+      base('unreachable', 0, { agentPort: h1.agentPort + 13, ssh: { user: 'root', port: 1, key: hosts.clientKey, knownHosts: hosts.knownHosts } }),
       base('nonode', 3),
       base('oldnode', 4),
       // the agent port is the port sshd listens on
@@ -164,6 +166,7 @@ describe('baton node bootstrap over ssh', { timeout: 600_000 }, () => {
     ]);
     // PATH of host-4 and host-5's sessions: set in their sshd configs (startSshHosts paths)
     const res = await results(['bootstrap'], failures);
+    assert.ok(Array.isArray(res), `bootstrap answered ${JSON.stringify(res)}`);
     const reason = Object.fromEntries(res.map((x) => [x.node, `${x.error?.code}/${x.error?.data?.reason}`]));
     assert.deepEqual(reason, {
       mismatch: 'UNAUTHENTICATED/host-key-mismatch',
