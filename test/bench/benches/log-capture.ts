@@ -136,7 +136,8 @@ export async function logFixedRate(ctx: BenchContext, rate: number, seconds: num
  */
 export async function logBurst(ctx: BenchContext, total: number) {
   const tasks = ctx.smoke ? 4 : 20;
-  const startAt = Date.now() + 5000 + tasks * 100;
+  // the stack and the deploy must fit before the start: a smoke run shares a loaded machine
+  const startAt = Date.now() + (ctx.smoke ? 20_000 : 5000) + tasks * 100;
   ctx.load('logs burst');
   const ch = await startChatty(ctx, tasks, { rate: '0', total: String(total), start_at: String(startAt) });
   try {
