@@ -4,7 +4,6 @@
 // same: the same commands, the same token, the controller's Control service on a unix socket.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnBaton, type Spawned } from '../../core/local/spawn.js';
@@ -13,19 +12,9 @@ import { opensslExtensions } from '../../core/rpc/identity.js';
 import { makeCa, signLeaf, type Pem } from '../integration/tls/certs.js';
 import { BenchClient } from './client.js';
 import { BENCH_REPO } from './stack.js';
+import { freePort } from '../support/free-port.js';
 
 export type Transport = 'tcp+tls' | 'unix';
-
-function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const tlsFlags = (p: Pem) => ['--tls-cert', p.cert, '--tls-key', p.key, '--tls-ca', p.ca];
 

@@ -7,27 +7,16 @@
 // restarted `baton console` signs no open screen out.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { assertConsoleTestable, ConsoleProcess, eventually, launchChromium, Stack } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EnvironmentPage } from './pages/EnvironmentPage.js';
 import { TasksPage } from './pages/TasksPage.js';
 import { NightShift } from './pages/NightShiftPages.js';
+import { freePort } from '../support/free-port.js';
 
 assertConsoleTestable();
 const FARM_TASKS = 10_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('a night shift on a 10,000-task farm', { timeout: 900_000 }, () => {
   let stack: Stack;

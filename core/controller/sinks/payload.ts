@@ -2,39 +2,13 @@
 // controller + seq) and, for NATS, the subject it goes to.
 import type { BusEvent } from '../events/bus.js';
 
-export interface SinkEvent {
-  controller: string;
-  seq: number;
-  timeMs: number;
-  kind: string;
-  envId: string;
-  taskId: string;
-  node: string;
-  state: string;
-  transition: string;
-  message: string;
-  runNumber: number;
-  error?: BusEvent['error'];
-  data?: Record<string, string>;
-}
+/** The event as the bus has it, and the controller that sent it (a delivered event is named by
+ *  controller + seq); `error` and `data` only when there are some. */
+export type SinkEvent = BusEvent & { controller: string };
 
 export function sinkEvent(controller: string, e: BusEvent): SinkEvent {
-  const out: SinkEvent = {
-    controller,
-    seq: e.seq,
-    timeMs: e.timeMs,
-    kind: e.kind,
-    envId: e.envId,
-    taskId: e.taskId,
-    node: e.node,
-    state: e.state,
-    transition: e.transition,
-    message: e.message,
-    runNumber: e.runNumber,
-  };
-  if (e.error) out.error = e.error;
-  if (e.data && Object.keys(e.data).length) out.data = e.data;
-  return out;
+  const { error, data, ...fields } = e;
+  return { controller, ...fields, ...(error ? { error } : {}), ...(data && Object.keys(data).length ? { data } : {}) };
 }
 
 /** A subject token holds no '.', '*', '>' or white space: anything else becomes '_'. */

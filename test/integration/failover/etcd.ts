@@ -2,9 +2,10 @@
 // dir removed) by stop(), which a test calls in its teardown even when it fails.
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from '../../support/free-port.js';
+export { freePort };
 
 export const ETCD_BIN = process.env.BATON_ETCD_BIN ?? '/usr/bin/etcd';
 
@@ -18,17 +19,6 @@ export interface TestEtcd {
   pause(): void;
   resume(): void;
   stop(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function healthy(endpoint: string): Promise<boolean> {
