@@ -1,0 +1,4 @@
+// The operators benchmarks at smoke size (test/bench/smoke.ts).
+import { smokeTests } from './smoke.js';
+
+smokeTests('operators');

@@ -1,0 +1,4 @@
+// The remote benchmarks at smoke size (test/bench/smoke.ts).
+import { smokeTests } from './smoke.js';
+
+smokeTests('remote');
