@@ -66,6 +66,16 @@ export interface StackOptions {
   home?: string;
 }
 
+/**
+ * Task ports of real agent i (1-based) of this test process: 50 each, in a block of 200 picked by
+ * the process id below the kernel's ephemeral range (30000-32599), so that two test files running
+ * at once rarely hand out the same port (a relaunched task keeps its address only if it is free).
+ */
+export function agentPorts(i: number): [number, number] {
+  const base = 30000 + (process.pid % 13) * 200 + (i - 1) * 50;
+  return [base, base + 49];
+}
+
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const home = o.home ?? tempHome();
   const agents: AgentHandle[] = [];
@@ -77,7 +87,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         listen: `unix://${home}/agent-${i}.sock`,
         token: TOKEN,
         labels: { zone: 'test', ...(o.labels ?? {}) },
-        portRange: [32000 + i * 100, 32000 + i * 100 + 99],
+        portRange: agentPorts(i),
       }),
     );
   }
