@@ -14,6 +14,10 @@ import { BATON, baton, cleanEnv, json, ok, pollUntil, tempHome } from '../cli/ha
 import { alive, type EnvDoc } from '../e2e-cycle/common.js';
 import { startSshHosts, type SshHosts } from '../../support/ssh-hosts.js';
 
+/** the login on the test hosts: the user running the tests (the hosts' sshd runs as that user too) */
+const LOGIN = os.userInfo().username;
+import * as os from 'node:os';
+
 interface HostResultDoc {
   node: string;
   ok: boolean;
@@ -38,7 +42,7 @@ describe('baton node bootstrap over ssh', { timeout: 600_000 }, () => {
       name,
       host: h.address,
       agentPort: h.agentPort,
-      ssh: { user: 'root', port: h.sshPort, key: hosts.clientKey, knownHosts: hosts.knownHosts },
+      ssh: { user: LOGIN, port: h.sshPort, key: hosts.clientKey, knownHosts: hosts.knownHosts },
       ports: { from: 31000 + i * 100, to: 31099 + i * 100 },
       ...extra,
     };
@@ -154,10 +158,10 @@ describe('baton node bootstrap over ssh', { timeout: 600_000 }, () => {
     // the first four are on host-1, each with an agent port of its own (the inventory refuses two
     // nodes at one address); they fail before their port matters
     writeInventory(failures, [
-      base('mismatch', 0, { agentPort: h1.agentPort + 10, ssh: { user: 'root', port: h1.sshPort, key: hosts.clientKey, knownHosts: wrongKnown } }),
-      base('unknown', 0, { agentPort: h1.agentPort + 11, ssh: { user: 'root', port: h1.sshPort, key: hosts.clientKey, knownHosts: emptyKnown } }),
-      base('wrongkey', 0, { agentPort: h1.agentPort + 12, ssh: { user: 'root', port: h1.sshPort, key: hosts.strangerKey, knownHosts: hosts.knownHosts } }),
-      base('unreachable', 0, { agentPort: h1.agentPort + 13, ssh: { user: 'root', port: 1, key: hosts.clientKey, knownHosts: hosts.knownHosts } }),
+      base('mismatch', 0, { agentPort: h1.agentPort + 10, ssh: { user: LOGIN, port: h1.sshPort, key: hosts.clientKey, knownHosts: wrongKnown } }),
+      base('unknown', 0, { agentPort: h1.agentPort + 11, ssh: { user: LOGIN, port: h1.sshPort, key: hosts.clientKey, knownHosts: emptyKnown } }),
+      base('wrongkey', 0, { agentPort: h1.agentPort + 12, ssh: { user: LOGIN, port: h1.sshPort, key: hosts.strangerKey, knownHosts: hosts.knownHosts } }),
+      base('unreachable', 0, { agentPort: h1.agentPort + 13, ssh: { user: LOGIN, port: 1, key: hosts.clientKey, knownHosts: hosts.knownHosts } }),
       base('nonode', 3),
       base('oldnode', 4),
       // the agent port is the port sshd listens on
