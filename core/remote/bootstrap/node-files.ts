@@ -114,8 +114,11 @@ echo "freeKb=$(df -Pk "$D" | awk 'NR==2{print $4}')"
 echo "current=$(readlink "$D/current" 2>/dev/null)"
 for f in tls/node.crt tls/node.key tls/ca.crt agent.sh supervise.sh; do echo "sha:$f=$(sha256sum "$D/$f" 2>/dev/null | cut -c1-64)"; done
 echo "sha:unit=$(sha256sum "$HOME/.config/systemd/user/${unit}.service" 2>/dev/null | cut -c1-64)"
-sp=$(cat "$D/supervisor.pid" 2>/dev/null); [ -n "$sp" ] && kill -0 "$sp" 2>/dev/null && echo "supervisor=$sp"
-ap=$(cat "$D/agent.pid" 2>/dev/null); [ -n "$ap" ] && kill -0 "$ap" 2>/dev/null && echo "agentPid=$ap"
+# alive: signalable and not a zombie (a killed process whose parent died waits for init to reap
+# it, and kill -0 still succeeds on it)
+alive() { kill -0 "$1" 2>/dev/null || return 1; case "$(cat /proc/$1/stat 2>/dev/null)" in *") Z "*) return 1 ;; esac; return 0; }
+sp=$(cat "$D/supervisor.pid" 2>/dev/null); [ -n "$sp" ] && alive "$sp" && echo "supervisor=$sp"
+ap=$(cat "$D/agent.pid" 2>/dev/null); [ -n "$ap" ] && alive "$ap" && echo "agentPid=$ap"
 if systemctl --user is-active --quiet ${unit} 2>/dev/null; then echo "unitPid=$(systemctl --user show -p MainPID --value ${unit})"; fi
 echo "logBytes=$(stat -c %s "$D/agent.log" 2>/dev/null || echo 0)"
 `;
