@@ -272,6 +272,13 @@ describe('baton node bootstrap over ssh', { timeout: 600_000 }, () => {
       adopted.value.tasks.map((t) => t.pid),
       taskPids,
     );
+    // the new agents are dialled again: a node still SUSPECT would refuse the next transition
+    const back = await pollUntil(
+      () => cli(['node', 'list']) as Promise<{ name: string; up: boolean; suspect: boolean }[]>,
+      (ns) => ns.length === 3 && ns.every((n) => n.up && !n.suspect),
+      30_000,
+    );
+    assert.ok(back.met, JSON.stringify(back.value));
     await control('STOP_ACTIVITY', 'CONFIGURED');
     await control('RESET', 'DEPLOYED');
     await control('EXIT', 'DONE');
