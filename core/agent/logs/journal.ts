@@ -89,6 +89,19 @@ export class LogJournal {
     this.files.delete(logPath);
   }
 
+  private rotating = false;
+
+  /** One rotation pass over these logs; a pass that outlasts the caller's period is not stacked. */
+  rotatePass(logPaths: readonly string[], maxBytes: number): void {
+    if (this.rotating) return;
+    this.rotating = true;
+    void (async () => {
+      for (const p of logPaths) await this.rotateIfBig(p, maxBytes);
+    })().finally(() => {
+      this.rotating = false;
+    });
+  }
+
   /** Rotation by copy-then-truncate (the task keeps its O_APPEND descriptor); true when done. */
   async rotateIfBig(logPath: string, maxBytes: number): Promise<boolean> {
     const w = this.files.get(logPath);

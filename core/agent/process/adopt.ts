@@ -4,7 +4,7 @@
 // killed as a stray (stray-tasks.ts), since no one else ever would.
 import * as path from 'node:path';
 import { TASK_STATES, type TaskState } from '../../model/states.js';
-import { readProcStat } from './proc.js';
+import { processAlive, readProcStat } from './proc.js';
 import { readStateFile } from './state-file.js';
 import { reapStrayTasks } from './stray-tasks.js';
 import { newTask, type ProcTask } from './task.js';
@@ -44,4 +44,15 @@ export function adoptRecordedTasks(dir: string): ProcTask[] {
 export function reapStrays(dir: string, name: string, adopted: Iterable<ProcTask>): void {
   const strays = reapStrayTasks(path.join(dir, 'logs'), new Set([...adopted].map((t) => t.pid)));
   if (strays.length) console.error(`baton agent ${name}: killed ${strays.length} task process(es) a previous agent left unrecorded: ${strays.join(', ')}`);
+}
+
+/** Adopted tasks are not our children: their exit is found by polling /proc (`onExit` as the
+ *  driver's: code 0 for an exit that was asked for, else the signal sent, if any). */
+export function pollAdoptedExits(tasks: Iterable<ProcTask>, onExit: (t: ProcTask, code: number | null, signal: string | null) => void): void {
+  for (const t of tasks) {
+    if (t.child || t.exit) continue;
+    const st = readProcStat(t.pid);
+    const alive = st ? st.starttime === t.startTime && st.state !== 'Z' && st.state !== 'X' : processAlive(t.pid);
+    if (!alive) onExit(t, t.exitRequested && !t.killSignal ? 0 : null, t.killSignal || null);
+  }
 }

@@ -19,12 +19,11 @@ import { streamTaskLog } from '../logs/stream.js';
 import { TaskSampler } from './metrics.js';
 import { PortAllocator } from './ports.js';
 import { ephemeralWarning } from './ephemeral-ports.js';
-import { processAlive, readProcStat } from './proc.js';
 import { StateWriter } from './state-file.js';
 import { persistedJson, taskError, taskInfo, type ProcTask } from './task.js';
 import { launchOne } from './launch.js';
 import { ExitedTasks } from './exited-tasks.js';
-import { adoptRecordedTasks, reapStrays } from './adopt.js';
+import { adoptRecordedTasks, pollAdoptedExits, reapStrays } from './adopt.js';
 import { lateReplyState } from './late-reply.js';
 import { SpawnHelper } from './spawner.js';
 import { inheritedEnv } from './spawn.js';
@@ -129,7 +128,7 @@ export class ProcessDriver implements Driver {
         if (t) t.counters = c.channels;
       },
     });
-    this.timers.push(setInterval(() => this.pollAdopted(), ADOPTED_POLL_MS));
+    this.timers.push(setInterval(() => pollAdoptedExits(this.tasks.values(), (t, code, signal) => this.onExit(t, code, signal)), ADOPTED_POLL_MS));
     this.timers.push(setInterval(() => this.rotateLogs(), 1000));
     for (const t of this.timers) t.unref();
     this.stateWriter.writeNow();
@@ -252,29 +251,13 @@ export class ProcessDriver implements Driver {
     for (const t of this.tasks.values()) if (!t.exit && lost.has(t.pid)) t.child = null;
   }
 
-  /** Adopted tasks are not our children: their exit is found by polling. */
-  private pollAdopted(): void {
-    for (const t of this.tasks.values()) {
-      if (t.child || t.exit) continue;
-      const st = readProcStat(t.pid);
-      const alive = st ? st.starttime === t.startTime && st.state !== 'Z' && st.state !== 'X' : processAlive(t.pid);
-      if (!alive) this.onExit(t, t.exitRequested && !t.killSignal ? 0 : null, t.killSignal || null);
-    }
-  }
-
-  private rotating = false;
-
-  /** One rotation pass at a time: a pass that outlasts the timer's period is not stacked. */
   private rotateLogs(): void {
-    if (this.rotating) return;
-    this.rotating = true;
     // a task being killed is on its way out: its log is not worth a stat
     const live = [...this.tasks.values()].filter((t) => !t.exit && !t.killSignal);
-    void (async () => {
-      for (const t of live) await this.journal.rotateIfBig(t.logPath, this.o.logMaxBytes);
-    })().finally(() => {
-      this.rotating = false;
-    });
+    this.journal.rotatePass(
+      live.map((t) => t.logPath),
+      this.o.logMaxBytes,
+    );
   }
 
   track<T>(p: Promise<T>): Promise<T> {
