@@ -3,26 +3,10 @@
 // audit/<id>; counters meta/run_counter, meta/comment_seq, meta/audit_seq. The audit trail is
 // filtered in memory (etcd has no secondary index): fine for the audit rows of a control room,
 // and what the SQLite store's indexes make cheap is measured there (docs/performance.md).
-import type { AuditRow, HoldRecord, RunCommentRecord, RunConfigRecord, RunRecord, Store, UserRecord } from './store.js';
+import type { AuditRow, HoldRecord, RunCommentRecord, RunConfigRecord, RunMethods, RunRecord, Store, UserRecord } from './store.js';
 import { type EtcdKv, pad, prefixEnd } from './etcd-kv.js';
 
 const parse = <T>(text: string): T => JSON.parse(text) as T;
-
-type RunMethods = Pick<
-  Store,
-  | 'nextRunNumber'
-  | 'lastRunNumber'
-  | 'putRun'
-  | 'listRuns'
-  | 'getRun'
-  | 'endRun'
-  | 'putRunConfig'
-  | 'getRunConfig'
-  | 'addRunComment'
-  | 'listRunComments'
-  | 'putEnvRunType'
-  | 'getEnvRunType'
->;
 
 function withDefaults(run: RunRecord): RunRecord {
   return {

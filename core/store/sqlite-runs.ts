@@ -2,7 +2,7 @@
 // configuration snapshot, operators' comments, and environments' default run types. Kept apart
 // from sqlite.ts, which spreads these methods into its Store.
 import type Database from 'better-sqlite3';
-import type { RunCommentRecord, RunConfigRecord, RunRecord, Store } from './store.js';
+import type { RunCommentRecord, RunConfigRecord, RunMethods, RunRecord } from './store.js';
 import { RUN_RECORD_COLUMNS, RUN_RECORD_MIGRATION } from './sqlite-schema.js';
 
 type Row = Record<string, unknown>;
@@ -34,22 +34,6 @@ function runFromRow(r: Row): RunRecord {
     endReason: (r.end_reason as string) ?? '',
   };
 }
-
-type RunMethods = Pick<
-  Store,
-  | 'nextRunNumber'
-  | 'lastRunNumber'
-  | 'putRun'
-  | 'listRuns'
-  | 'getRun'
-  | 'endRun'
-  | 'putRunConfig'
-  | 'getRunConfig'
-  | 'addRunComment'
-  | 'listRunComments'
-  | 'putEnvRunType'
-  | 'getEnvRunType'
->;
 
 /** The Store's run methods over an open database (migrated by migrateRunRecord first). */
 export function sqliteRunMethods(db: Database.Database): RunMethods {

@@ -281,3 +281,20 @@ export interface Store {
 
   close(): Promise<void>;
 }
+
+/** The Store's run methods: each store builds them in a file of their own (sqlite-runs.ts, etcd-records.ts). */
+export type RunMethods = Pick<
+  Store,
+  | 'nextRunNumber'
+  | 'lastRunNumber'
+  | 'putRun'
+  | 'listRuns'
+  | 'getRun'
+  | 'endRun'
+  | 'putRunConfig'
+  | 'getRunConfig'
+  | 'addRunComment'
+  | 'listRunComments'
+  | 'putEnvRunType'
+  | 'getEnvRunType'
+>;
