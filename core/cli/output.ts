@@ -1,5 +1,6 @@
 // Output for people (aligned tables, ages, sizes) and for programs (--json: one document).
 import type { Command } from 'commander';
+import type { Diagnostic } from '../workflow/types.js';
 
 let jsonMode = false;
 
@@ -86,4 +87,9 @@ export function withJson(cmd: Command, what = 'print one JSON document'): Comman
 /** Resolves once everything written to stdout and stderr is flushed (before process.exit). */
 export async function flushOutput(): Promise<void> {
   await Promise.all([process.stdout, process.stderr].map((s) => new Promise<void>((r) => s.write('', () => r()))));
+}
+
+/** A lint problem as one line: file:line:col: severity CODE: message (templates, walkthroughs). */
+export function diagnosticLine(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${d.message}`;
 }

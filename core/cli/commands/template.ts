@@ -11,7 +11,7 @@ import type { Diagnostic, WorkflowLoader, WorkflowSummary } from '../../workflow
 import { collect, parseVars } from '../args.js';
 import { findController, withControl } from '../context.js';
 import { templateJson } from '../json.js';
-import { isJsonMode, out, printJson, table, withJson } from '../output.js';
+import { diagnosticLine, isJsonMode, out, printJson, table, withJson } from '../output.js';
 
 interface RepoOpts {
   repo?: string;
@@ -56,10 +56,6 @@ async function listTemplates(cmd: Command, o: RepoOpts): Promise<Template[]> {
   }
   const loader = await localLoader(o.repo);
   return (await loader.list(o.repo ? path.resolve(o.repo) : undefined)).map(summaryToTemplate);
-}
-
-function diagLine(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${d.message}`;
 }
 
 export function register(program: Command): void {
@@ -132,7 +128,7 @@ export function register(program: Command): void {
       if (isJsonMode()) {
         printJson({ ok: errors === 0, errors, warnings, files: results });
       } else {
-        for (const r of results) for (const d of r.diagnostics) out(diagLine(d));
+        for (const r of results) for (const d of r.diagnostics) out(diagnosticLine(d));
         out(
           errors
             ? `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`

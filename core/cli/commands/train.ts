@@ -12,14 +12,9 @@ import { readState } from '../../local/state.js';
 import { findWalkthrough, loadWalkthroughs, parseWalkthrough } from '../../training/load.js';
 import { listReports, readReport, saveReport, type TrainingReport } from '../../training/report.js';
 import { runWalkthrough } from '../../training/runner.js';
-import type { Diagnostic } from '../../workflow/types.js';
 import { homeOf, withControl } from '../context.js';
-import { fmtDuration, fmtTime, isJsonMode, out, printJson, table, withJson } from '../output.js';
+import { diagnosticLine, fmtDuration, fmtTime, isJsonMode, out, printJson, table, withJson } from '../output.js';
 import { progressView, runTransition } from '../progress.js';
-
-function diagLine(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.col}: ${d.severity} ${d.code}: ${d.message}`;
-}
 
 function renderReport(r: TrainingReport): string {
   const lines = [
@@ -74,7 +69,7 @@ export function register(program: Command): void {
       const errors = results.reduce((n, r) => n + r.diagnostics.length, 0);
       if (isJsonMode()) printJson({ ok: errors === 0, errors, files: results });
       else {
-        for (const r of results) for (const d of r.diagnostics) out(diagLine(d));
+        for (const r of results) for (const d of r.diagnostics) out(diagnosticLine(d));
         out(errors ? `${errors} error${errors === 1 ? '' : 's'}` : `ok: ${results.length} walkthrough${results.length === 1 ? '' : 's'}`);
       }
       if (errors) process.exitCode = 2;
