@@ -9,7 +9,7 @@ import type { InventoryNode } from '../../model/inventory.js';
 import { issue, usableIssued } from '../certs/pki.js';
 import type { Release } from './release.js';
 import { connectSsh, type SshSession } from './ssh.js';
-import { agentScript, portCheckScript, probeScript, shq, superviseScript, systemdUnit, unitName, waitListeningScript } from './node-files.js';
+import { ALIVE_SH, agentScript, portCheckScript, probeScript, shq, superviseScript, systemdUnit, unitName, waitListeningScript } from './node-files.js';
 
 export type StepStatus = 'ok' | 'unchanged' | 'changed' | 'failed';
 export interface StepReport {
@@ -255,7 +255,8 @@ export async function bootstrapHost(job: HostJob, progress: Progress): Promise<H
           ssh,
           node,
           'restarting the supervisor',
-          `cd ${shq(dir)} && sp=$(cat supervisor.pid) && kill -TERM "$sp" && while kill -0 "$sp" 2>/dev/null; do sleep 0.1; done; setsid sh ./supervise.sh </dev/null >/dev/null 2>&1 &`,
+          // the old supervisor gone (a zombie counts as gone: alive), then a new one
+          `${ALIVE_SH}; cd ${shq(dir)} && sp=$(cat supervisor.pid) && kill -TERM "$sp" && while alive "$sp"; do sleep 0.1; done; setsid sh ./supervise.sh </dev/null >/dev/null 2>&1 &`,
         );
       } else await run(ssh, node, 'restarting the agent', `kill -TERM "$(cat ${shq(`${dir}/agent.pid`)})"`);
       result.agentPid = await waitListening('restart');

@@ -98,6 +98,12 @@ WantedBy=default.target
 `;
 }
 
+/**
+ * A shell function `alive PID`: signalable and not a zombie. A killed process whose parent died
+ * waits for init to reap it, and `kill -0` still succeeds on it meanwhile.
+ */
+export const ALIVE_SH = `alive() { kill -0 "$1" 2>/dev/null || return 1; case "$(cat /proc/$1/stat 2>/dev/null)" in *") Z "*) return 1 ;; esac; return 0; }`;
+
 /** The probe: one command that reports, as key=value lines, all that bootstrap decides on. */
 export function probeScript(node: InventoryNode, dirExpr: string, releaseHash: string): string {
   const unit = unitName(node);
@@ -114,9 +120,7 @@ echo "freeKb=$(df -Pk "$D" | awk 'NR==2{print $4}')"
 echo "current=$(readlink "$D/current" 2>/dev/null)"
 for f in tls/node.crt tls/node.key tls/ca.crt agent.sh supervise.sh; do echo "sha:$f=$(sha256sum "$D/$f" 2>/dev/null | cut -c1-64)"; done
 echo "sha:unit=$(sha256sum "$HOME/.config/systemd/user/${unit}.service" 2>/dev/null | cut -c1-64)"
-# alive: signalable and not a zombie (a killed process whose parent died waits for init to reap
-# it, and kill -0 still succeeds on it)
-alive() { kill -0 "$1" 2>/dev/null || return 1; case "$(cat /proc/$1/stat 2>/dev/null)" in *") Z "*) return 1 ;; esac; return 0; }
+${ALIVE_SH}
 sp=$(cat "$D/supervisor.pid" 2>/dev/null); [ -n "$sp" ] && alive "$sp" && echo "supervisor=$sp"
 ap=$(cat "$D/agent.pid" 2>/dev/null); [ -n "$ap" ] && alive "$ap" && echo "agentPid=$ap"
 if systemctl --user is-active --quiet ${unit} 2>/dev/null; then echo "unitPid=$(systemctl --user show -p MainPID --value ${unit})"; fi
