@@ -2,6 +2,7 @@
 // starting state, then leads through each step (instructions, faults at their time, hints after
 // their delay) until the step's live condition holds, and ends with the debrief and a report.
 // The trainee is a person at a terminal (or the console) or the scripted trainee (CI, handbook).
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BatonError, toBatonError } from '../model/errors.js';
 import type { ControlConnection } from '../rpc/control-client.js';
 import { wrongActions, type WrongAction } from './actions.js';
@@ -38,8 +39,6 @@ export interface RunWalkthroughOptions {
 const POLL_MS = 250;
 const START_PATH = ['DEPLOY', 'CONFIGURE', 'START_ACTIVITY'];
 const STATE_AFTER: Record<string, string> = { DEPLOY: 'DEPLOYED', CONFIGURE: 'CONFIGURED', START_ACTIVITY: 'RUNNING' };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function stackVars(w: Walkthrough, flagsDir: string): Record<string, string> {
   const out: Record<string, string> = {};

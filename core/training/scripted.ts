@@ -1,5 +1,6 @@
 // The scripted trainee: performs a step's `trainee` actions in order, as a shifter would from the
 // CLI. CI runs every walkthrough with it, so a walkthrough that no longer matches Baton fails.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BatonError } from '../model/errors.js';
 import type { ControlConnection } from '../rpc/control-client.js';
 import { holds, placeholdersOf, substitute, taskOf, describe } from './conditions.js';
@@ -17,7 +18,6 @@ export interface ScriptedContext {
 }
 
 const WAIT_FOR_MS = 90_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function taskId(c: ScriptedContext, role: string): Promise<string> {
   const t = taskOf(await c.live.view(), role);
