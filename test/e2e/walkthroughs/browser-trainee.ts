@@ -42,19 +42,13 @@ async function press(app: ConsoleApp, c: ScriptedContext, transition: string): P
   await button.waitFor();
   await eventually(`${transition} enabled in the console`, () => button.isEnabled(), 30_000);
   await button.click();
-  // the console asks before some transitions (STOP_ACTIVITY, EXIT): confirm
+  // then wait for it to end, as a person watches the progress before the next press; the console
+  // asks before some transitions (STOP_ACTIVITY, EXIT): confirm when it does
   const dialog = app.page.getByRole('dialog', { name: new RegExp(`^${transition} `) });
-  if (
-    await dialog.waitFor({ timeout: 1_500 }).then(
-      () => true,
-      () => false,
-    )
-  )
-    await dialog.getByRole('button', { name: transition, exact: true }).click();
-  // then wait for it to end, as a person watches the progress before the next press
   const t0 = Date.now();
   let started = false;
   while (Date.now() - t0 < TRANSITION_MS) {
+    if (!started && (await dialog.isVisible())) await dialog.getByRole('button', { name: transition, exact: true }).click();
     const { env: now, controllerUp } = await c.live.view();
     if (controllerUp && now.transition) started = true;
     else if (controllerUp && (now.state !== before || started)) return;
