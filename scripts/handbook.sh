@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# npm run handbook: refreshes the operator handbook's screenshots (docs/handbook/img/). Runs the
-# console end-to-end test, which saves its screenshots to test-results/screenshots/ (ignored, so
-# that `npm test` changes no tracked file), then copies them into docs/handbook/img/. Fails, and
-# copies nothing, when the test fails or made no screenshots (it is skipped without Chromium or a
-# built console: run `npm run build` first, which `npm run handbook` does).
+# npm run handbook: refreshes the operator handbook. 1. the procedures (docs/handbook/procedures/):
+# every walkthrough (training/*.yaml) runs in Chromium against a local training stack with the
+# browser trainee (the test/e2e/walkthroughs-*.e2e tests, two at a time), which pictures each step
+# into test-results/walkthroughs/; scripts/handbook-pages.mjs then writes a page per walkthrough
+# and an index from the walkthroughs and those pictures. 2. the README's screenshots
+# (docs/handbook/img/): the console end-to-end tests save theirs to test-results/screenshots/
+# (ignored, so that `npm test` changes no tracked file), copied into docs/handbook/img/. Fails, and
+# writes nothing, when a test fails or made no pictures (the tests need Chromium and a built
+# console: `npm run handbook` runs `npm run build` first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shots=test-results/screenshots
 img=docs/handbook/img
+
+rm -rf test-results/walkthroughs
+node --test --test-concurrency=2 --test-timeout=180000 dist/test/e2e/walkthroughs-*.e2e.test.js
+node scripts/handbook-pages.mjs
 
 rm -rf "$shots"
 BATON_SCREENSHOTS="$PWD/$shots" node --test --test-concurrency=1 dist/test/e2e/console.e2e.test.js dist/test/e2e/holds.e2e.test.js

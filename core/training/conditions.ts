@@ -23,6 +23,11 @@ export function taskOf(view: LiveView, role: string): Task | undefined {
   return view.env.tasks.find((t) => t.role === role || t.name === role);
 }
 
+/** the node of a role's task, or the one it was last seen on (its environment ended) */
+export function nodeNameOf(view: LiveView, role: string): string | undefined {
+  return taskOf(view, role)?.node || view.placed[role];
+}
+
 export interface CheckInput {
   view: LiveView;
   /** events seen since the step began */
@@ -36,6 +41,16 @@ export function holds(c: Condition, input: CheckInput): boolean {
   const { view } = input;
   if ('all' in c) return c.all.every((x) => holds(x, input));
   if ('any' in c) return c.any.some((x) => holds(x, input));
+  if ('controller' in c) return view.controllerUp === c.controller.up;
+  // while the controller does not answer nothing about the environment is known
+  if (!view.controllerUp && !('answer' in c)) return false;
+  if ('hold' in c) {
+    const holder = view.env.holder;
+    if (c.hold.free !== undefined && !holder !== c.hold.free) return false;
+    if (c.hold.mine !== undefined && (holder === view.me) !== c.hold.mine) return false;
+    if (c.hold.by !== undefined && holder !== c.hold.by) return false;
+    return true;
+  }
   if ('env' in c) {
     const e = view.env;
     if (c.env.state !== undefined && (e.state !== c.env.state || e.transition)) return false;
@@ -54,11 +69,12 @@ export function holds(c: Condition, input: CheckInput): boolean {
     return true;
   }
   if ('node' in c) {
-    const t = taskOf(view, c.node.of);
-    const n = t && view.nodes.find((x) => x.name === t.node);
+    const name = nodeNameOf(view, c.node.of);
+    const n = name && view.nodes.find((x) => x.name === name);
     if (!n) return false;
     if (c.node.up !== undefined && n.up !== c.node.up) return false;
     if (c.node.suspect !== undefined && n.suspect !== c.node.suspect) return false;
+    if (c.node.schedule !== undefined && (n.schedule || 'ready') !== c.node.schedule) return false;
     return true;
   }
   if ('event' in c) {
@@ -82,7 +98,13 @@ export function describe(c: Condition): string {
     const parts = [c.task.state, c.task.included === false ? 'excluded' : c.task.included ? 'included' : '', c.task.restarted ? 'restarted' : ''];
     return `task ${c.task.role} ${parts.filter(Boolean).join(', ') || 'present'}`;
   }
-  if ('node' in c) return `the node of ${c.node.of} ${c.node.up === false ? 'down' : c.node.suspect ? 'SUSPECT' : 'up'}`;
+  if ('node' in c) {
+    const how = c.node.schedule ?? (c.node.up === false ? 'down' : c.node.suspect ? 'SUSPECT' : 'up');
+    return `the node of ${c.node.of} ${how}`;
+  }
+  if ('controller' in c) return c.controller.up ? 'the controller answering' : 'the controller gone';
+  if ('hold' in c)
+    return c.hold.free ? 'the environment free' : c.hold.mine ? 'the environment held by you' : `the environment held by ${c.hold.by ?? 'someone'}`;
   if ('event' in c) return `an event ${c.event.kind}${c.event.text ? ` saying /${c.event.text}/` : ''}`;
   return `the answer to "${c.answer.question}"`;
 }

@@ -3,12 +3,14 @@
 // faults also need the local stack's own record of its agents (they signal its processes).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BatonError } from '../model/errors.js';
+import { BatonError, toBatonError } from '../model/errors.js';
 import type { ControlConnection } from '../rpc/control-client.js';
 import { readState } from '../local/state.js';
 import { localUp } from '../local/up.js';
 import { parseDuration } from '../workflow/units.js';
-import { taskOf } from './conditions.js';
+import { connectControl } from '../rpc/control-client.js';
+import { nodeNameOf, taskOf } from './conditions.js';
+import { agentLogsDir, fillLogDisk, freeLogDisk, unmountLogDisk } from './log-disk.js';
 import type { LiveView } from './live.js';
 import type { FaultSpec } from './types.js';
 
@@ -47,9 +49,29 @@ function agentPid(home: string, node: string): number {
 }
 
 function nodeOf(view: LiveView, role: string): string {
-  const t = taskOf(view, role);
-  if (!t?.node) throw new BatonError('NOT_FOUND', `no task ${role} placed in environment ${view.env.id}`, { where: role });
-  return t.node;
+  const node = nodeNameOf(view, role);
+  if (!node) throw new BatonError('NOT_FOUND', `no task ${role} placed in environment ${view.env.id}`, { where: role });
+  return node;
+}
+
+function controllerPid(home: string): number {
+  const s = readState(home);
+  if (!s) throw new BatonError('NOT_FOUND', `no local stack in ${home}: kill_controller needs a local training stack`, { where: 'kill_controller' });
+  return s.controller.pid;
+}
+
+/** The hold taken by a colleague: that user (an expert, added when missing) takes the environment. */
+async function takeHoldAs(target: FaultTarget, envId: string, user: string, reason: string): Promise<void> {
+  const issued = await target.control.call('addUser', { name: user, role: 'expert' }).catch(async (e) => {
+    if (toBatonError(e).code !== 'BAD_INPUT' && !/exists/.test(String((e as Error).message))) throw e;
+    return target.control.call('newUserToken', { name: user });
+  });
+  const colleague = connectControl(target.control.address, { token: issued.token });
+  try {
+    await colleague.call('takeEnvironment', { id: envId, reason });
+  } finally {
+    colleague.close();
+  }
 }
 
 /** A short line for the report and the terminal. */
@@ -58,6 +80,10 @@ export function describeFault(f: FaultSpec): string {
   if ('stop_agent' in f) return `stop the agent of ${f.stop_agent.of} for ${f.stop_agent.for}`;
   if ('kill_agent' in f) return `kill -9 the agent of ${f.kill_agent.of}, back after ${f.kill_agent.back_after}`;
   if ('fail_hook' in f) return `make hook ${f.fail_hook.hook} fail`;
+  if ('kill_controller' in f) return 'kill -9 the controller';
+  if ('take_hold' in f) return `${f.take_hold.user} takes the environment's hold`;
+  if ('fill_log_disk' in f) return `fill the log disk of the node of ${f.fill_log_disk.of}`;
+  if ('free_log_disk' in f) return `free the log disk of the node of ${f.free_log_disk.of}`;
   return `let hook ${f.clear_hook.hook} pass again`;
 }
 
@@ -94,6 +120,23 @@ export async function inject(f: FaultSpec, view: LiveView, target: FaultTarget, 
     background.push(new Promise<void>((r) => setTimeout(r, back)).then(() => localUp({ home: target.home }).then(() => undefined)));
     return {};
   }
+  if ('kill_controller' in f) {
+    // not brought back: the trainee repairs the stack (baton local up)
+    process.kill(controllerPid(target.home), 'SIGKILL');
+    return {};
+  }
+  if ('take_hold' in f) {
+    await takeHoldAs(target, view.env.id, f.take_hold.user, f.take_hold.reason ?? 'training: the previous shift holds it');
+    return {};
+  }
+  if ('fill_log_disk' in f) {
+    fillLogDisk(agentLogsDir(target.home, nodeOf(view, f.fill_log_disk.of)), f.fill_log_disk.size);
+    return {};
+  }
+  if ('free_log_disk' in f) {
+    freeLogDisk(agentLogsDir(target.home, nodeOf(view, f.free_log_disk.of)));
+    return {};
+  }
   if ('clear_hook' in f) {
     fs.rmSync(path.join(target.flagsDir, `${view.env.id}-${f.clear_hook.hook}`), { force: true });
     return {};
@@ -112,4 +155,9 @@ export function clearHookFlags(flagsDir: string, envId: string): void {
     return;
   }
   for (const n of names) if (n.startsWith(`${envId}-`)) fs.rmSync(path.join(flagsDir, n), { force: true });
+}
+
+/** Unmounts the full log disks a walkthrough made (its end, whatever happened). */
+export function clearLogDisks(home: string, nodes: Iterable<string>): void {
+  for (const n of nodes) unmountLogDisk(agentLogsDir(home, n));
 }

@@ -7,11 +7,18 @@ import { BatonError, toBatonError } from '../model/errors.js';
 import type { ControlConnection } from '../rpc/control-client.js';
 import { wrongActions, type WrongAction } from './actions.js';
 import { describe, holds, questionOf } from './conditions.js';
-import { assertTrainingStack, clearHookFlags, describeFault, durationMs, inject, type FaultTarget } from './faults.js';
+import { assertTrainingStack, clearHookFlags, clearLogDisks, describeFault, durationMs, inject, type FaultTarget } from './faults.js';
 import { Live } from './live.js';
 import type { StepReport, TrainingReport } from './report.js';
-import { performScripted } from './scripted.js';
-import type { Step, Walkthrough } from './types.js';
+import { localUp } from '../local/up.js';
+import { logDiskUnavailable } from './log-disk.js';
+import { readState } from '../local/state.js';
+import { performScripted, type ScriptedContext } from './scripted.js';
+import type { Step, TraineeAction, Walkthrough } from './types.js';
+
+/** What performs a step's `trainee` actions: the scripted trainee (gRPC, as the CLI) by default;
+ *  the console's browser tests give one that clicks the console instead. */
+export type Performer = (actions: readonly TraineeAction[], context: ScriptedContext & { step: Step; index: number }) => Promise<void>;
 
 export interface TrainingIO {
   /** a line for the trainee: instructions, hints, what happened */
@@ -29,6 +36,11 @@ export interface RunWalkthroughOptions {
   io: TrainingIO;
   /** the scripted trainee performs each step's `trainee` actions */
   scripted: boolean;
+  /** performs the trainee actions when `scripted` (default: performScripted, through gRPC) */
+  perform?: Performer;
+  /** told when a step's instructions are shown ('start') and when its condition holds ('done'):
+   *  the handbook's screenshots are taken then; awaited, so the step waits for it */
+  onStep?: (phase: 'start' | 'done', index: number, step: Step) => Promise<void> | void;
   /** who is trained (the report says) */
   trainee: string;
   /** a step not done within this fails the walkthrough (default: 2 min scripted, none for a person) */
@@ -49,6 +61,11 @@ function stackVars(w: Walkthrough, flagsDir: string): Record<string, string> {
 export async function runWalkthrough(o: RunWalkthroughOptions): Promise<TrainingReport> {
   const { control, walkthrough: w, io } = o;
   await assertTrainingStack(control);
+  if (w.steps.some((s) => s.faults?.some((f) => 'fill_log_disk' in f))) {
+    // refused before anything is created: the fault could not be injected here
+    const why = logDiskUnavailable();
+    if (why) throw new BatonError('PERMISSION_DENIED', `walkthrough ${w.id}: ${why}`, { where: 'fill_log_disk' });
+  }
   const startedMs = Date.now();
   const env = await control.call('createEnvironment', {
     workflow: w.stack.workflow,
@@ -106,6 +123,11 @@ export async function runWalkthrough(o: RunWalkthroughOptions): Promise<Training
     live.stop();
     await Promise.allSettled(background);
     clearHookFlags(o.target.flagsDir, env.id);
+    if (w.steps.some((s) => s.faults?.some((f) => 'fill_log_disk' in f)))
+      clearLogDisks(
+        o.target.home,
+        (readState(o.target.home)?.agents ?? []).map((a) => a.name),
+      );
     await control.call('destroyEnvironment', { id: env.id, force: true }).catch(() => undefined);
     report.durationMs = Date.now() - startedMs;
   }
@@ -134,6 +156,7 @@ async function runStep(
   // a fault without a delay is there before the trainee can act (a hook that must fail at the
   // trainee's first press); the others come at their time
   for (const f of faults.filter((x) => !x.after)) applied(f, await inject(f, await live.view(), o.target, background));
+  await o.onStep?.('start', index, step);
   for (const f of faults.filter((x) => x.after)) {
     timers.push(
       setTimeout(() => {
@@ -157,8 +180,16 @@ async function runStep(
   }
   let answer: string | undefined;
   const question = questionOf(step.done);
+  const context = {
+    control: o.control,
+    live,
+    firstEvent,
+    transition: o.transition,
+    answer: (a: string) => (answer = a),
+    repair: () => localUp({ home: o.target.home }).then(() => undefined),
+  };
   const acting = o.scripted
-    ? performScripted(step.trainee, { control: o.control, live, firstEvent, transition: o.transition, answer: (a) => (answer = a) })
+    ? (o.perform ?? performScripted)(step.trainee, { ...context, step, index })
     : question && o.io.ask
       ? askUntil(
           o,
@@ -192,6 +223,7 @@ async function runStep(
       await sleep(POLL_MS);
     }
     await acting.catch(() => undefined);
+    await o.onStep?.('done', index, step);
     o.io.say(`done: ${step.title} (${Math.round((Date.now() - t0) / 100) / 10} s)`);
   } catch (e) {
     reason = toBatonError(e).message;

@@ -7,7 +7,11 @@
 export type Condition =
   | { env: { state?: string; run?: 'open' | 'none'; degraded?: boolean } }
   | { task: { role: string; state?: string; included?: boolean; restarted?: boolean; lost?: boolean } }
-  | { node: { of: string; up?: boolean; suspect?: boolean } }
+  | { node: { of: string; up?: boolean; suspect?: boolean; schedule?: 'ready' | 'cordoned' | 'draining' | 'drained' } }
+  /** who holds the environment: `by` a user name, `mine` the trainee's own user, `free` nobody */
+  | { hold: { by?: string; mine?: boolean; free?: boolean } }
+  /** the controller answers (false while it is dead: the other conditions then do not hold) */
+  | { controller: { up: boolean } }
   | { event: { kind: string; text?: string } }
   | { answer: { question: string; expect: string } }
   | { all: Condition[] }
@@ -19,7 +23,15 @@ export type FaultSpec =
   | { stop_agent: { of: string; for: string }; after?: string }
   | { kill_agent: { of: string; back_after: string }; after?: string }
   | { fail_hook: { hook: string }; after?: string }
-  | { clear_hook: { hook: string }; after?: string };
+  | { clear_hook: { hook: string }; after?: string }
+  /** kill -9 of the local stack's controller; it stays dead until the trainee repairs the stack */
+  | { kill_controller: Record<string, never>; after?: string }
+  /** a colleague (this user, an expert, added when missing) takes the environment's hold */
+  | { take_hold: { user: string; reason?: string }; after?: string }
+  /** the logs folder of that role's agent becomes a full tmpfs (fill-log-disk.ts) */
+  | { fill_log_disk: { of: string; size?: string }; after?: string }
+  /** the full log disk is freed (the filler removed; the mount stays until the walkthrough ends) */
+  | { free_log_disk: { of: string }; after?: string };
 
 /** One action of the scripted trainee. */
 export type TraineeAction =
@@ -27,6 +39,12 @@ export type TraineeAction =
   | { kill_task: { role: string } }
   | { exclude: { role: string } }
   | { include: { role: string } }
+  | { take_over: { reason: string } }
+  | { cordon: { of: string } }
+  | { drain: { of: string } }
+  | { uncordon: { of: string } }
+  /** `baton local up` on the training stack's home: restarts what died */
+  | { repair_stack: Record<string, never> }
   | { answer: string }
   | { wait: string }
   | { wait_for: Condition };

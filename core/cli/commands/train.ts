@@ -10,6 +10,7 @@ import { BatonError } from '../../model/errors.js';
 import { trainingDir, trainingFlagsDir } from '../../local/paths.js';
 import { readState } from '../../local/state.js';
 import { findWalkthrough, loadWalkthroughs, parseWalkthrough } from '../../training/load.js';
+import { logDiskUnavailable } from '../../training/log-disk.js';
 import { listReports, readReport, saveReport, type TrainingReport } from '../../training/report.js';
 import { runWalkthrough } from '../../training/runner.js';
 import { homeOf, withControl } from '../context.js';
@@ -62,14 +63,19 @@ export function register(program: Command): void {
             .readdirSync(trainingDir())
             .filter((n) => /\.ya?ml$/.test(n))
             .map((n) => path.join(trainingDir(), n));
+      const noMount = logDiskUnavailable();
       const results = list.map((f) => {
         if (!fs.existsSync(f)) throw new BatonError('BAD_INPUT', `${f}: no such file`, { where: f });
-        return { file: f, diagnostics: parseWalkthrough(f, fs.readFileSync(f, 'utf8')).diagnostics };
+        const { walkthrough, diagnostics } = parseWalkthrough(f, fs.readFileSync(f, 'utf8'));
+        // not an error of the file: this machine cannot inject the fault (train start refuses it)
+        const usesMount = walkthrough?.steps.some((s) => s.faults?.some((x) => 'fill_log_disk' in x));
+        return { file: f, diagnostics, ...(noMount && usesMount ? { note: `cannot run here: ${noMount}` } : {}) };
       });
       const errors = results.reduce((n, r) => n + r.diagnostics.length, 0);
       if (isJsonMode()) printJson({ ok: errors === 0, errors, files: results });
       else {
         for (const r of results) for (const d of r.diagnostics) out(diagnosticLine(d));
+        for (const r of results) if (r.note) out(`${r.file}: note: ${r.note}`);
         out(errors ? `${errors} error${errors === 1 ? '' : 's'}` : `ok: ${results.length} walkthrough${results.length === 1 ? '' : 's'}`);
       }
       if (errors) process.exitCode = 2;
