@@ -134,6 +134,26 @@ export function fault(controller: ControllerCore, t: TaskRuntime, reason: FailRe
   }
 }
 
+/**
+ * Degraded says that a task the environment counts on has failed and it runs on without it. Once
+ * the operator has dealt with every such task (excluded it, or included it back and it runs), the
+ * environment is whole again: the flag is cleared, with an event saying so. A node away within its
+ * grace is shown degraded by its own reckoning (convert.ts), not by this flag.
+ */
+export function settleDegraded(controller: ControllerCore, env: EnvRuntime): void {
+  if (!env.degraded || env.destroyed || !LIVE.includes(env.state)) return;
+  if (env.tasks.some((t) => t.included && !t.healthy)) return;
+  env.degraded = false;
+  controller.envTouched(env);
+  controller.emit({
+    kind: 'env.state',
+    envId: env.id,
+    state: env.state,
+    message: 'environment no longer degraded: every included task is healthy',
+    data: { degraded: 'false' },
+  });
+}
+
 /** A node is down for good (removed, its agent-loss grace over, or no grace): its tasks are lost. */
 export function nodeDown(controller: ControllerCore, node: NodeRuntime, reason: string): void {
   if (!node.up && node.synced && !node.suspect) return;

@@ -14,7 +14,7 @@ import { backgroundSettled } from '../transitions/background.js';
 import { transition } from '../transitions/fanout.js';
 import { killAll } from '../transitions/exit.js';
 import { relaunchToState } from '../restarts/relaunch.js';
-import { fault } from '../faults.js';
+import { fault, settleDegraded } from '../faults.js';
 import { storeInclusion } from './persist.js';
 import { assertLive, checkExclude, checkInclude, roleIndex } from './rules.js';
 
@@ -110,6 +110,7 @@ export async function excludeRole(controller: ControllerCore, envId: string, pat
     message: `role ${role} excluded: ${tasks.length} task(s) ended${ctx.nonFatal.length ? ` (${ctx.nonFatal.length} killed)` : ''}`,
     data: { role, tasks: String(tasks.length), unclean: String(ctx.nonFatal.length) },
   });
+  settleDegraded(controller, env);
   return env;
 }
 
@@ -171,5 +172,6 @@ export async function includeRole(controller: ControllerCore, envId: string, pat
     message: `role ${role} included: ${tasks.length} task(s) ${target === 'RUNNING' ? `running in run ${env.runNumber}` : 'configured'}`,
     data: { role, tasks: String(tasks.length), ok: 'true' },
   });
+  settleDegraded(controller, env);
   return env;
 }

@@ -129,3 +129,30 @@ test('exclude and include a readout while RUNNING: the rest keeps running, the s
   await mustControl(stack.client, env.id, 'STOP_ACTIVITY');
   await mustControl(stack.client, env.id, 'EXIT', 60_000);
 });
+
+test('a failed non-critical task excluded, then included back: the environment is no longer degraded', async (t) => {
+  const stack = await startStack({ realAgents: 1 });
+  t.after(() => stack.stop());
+  const c = stack.client;
+  const env = await createEnv(c, 'quick');
+  await mustControl(c, env.id, 'DEPLOY');
+  await mustControl(c, env.id, 'CONFIGURE');
+  const run = (await mustControl(c, env.id, 'START_ACTIVITY')).runNumber!;
+  const events = subscribe(c, { envId: env.id, kinds: ['env.state'] });
+  t.after(() => events.stop());
+  const gamma = (await getEnv(c, env.id)).tasks.find((x) => x.name === 'gamma')!;
+  process.kill(gamma.pid, 'SIGKILL');
+  await waitFor(async () => (await getEnv(c, env.id)).degraded, 10_000, 'the environment to be degraded by gamma');
+
+  const out = await call<unknown, Environment>(c, 'excludeRole', { envId: env.id, role: 'gamma', timeoutMs: 0 });
+  assert.equal(out.degraded, false, 'gamma is out by the operator: nothing the environment counts on has failed');
+  assert.equal(out.runNumber, run);
+  const back = await call<unknown, Environment>(c, 'includeRole', { envId: env.id, role: 'gamma', timeoutMs: 0 });
+  assert.equal(back.state, 'RUNNING');
+  assert.equal(back.runNumber, run, 'the same run goes on');
+  assert.equal(back.degraded, false);
+  const g = back.tasks.find((x) => x.name === 'gamma')!;
+  assert.equal(g.state, 'RUNNING');
+  assert.ok(alive(g.pid) && g.pid !== gamma.pid, 'gamma runs again, a new process');
+  await waitFor(() => events.events.some((e) => /no longer degraded/.test(e.message)), 5000, 'an event saying the environment is whole again');
+});
