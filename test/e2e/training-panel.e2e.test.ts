@@ -13,7 +13,7 @@ import { TOKEN_HEADER } from '../../core/gateway/contract.js';
 import { startGateway, type GatewayHandle } from '../../core/gateway/main.js';
 import type { TrainingSessionState } from '../../core/gateway/training/contract.js';
 import { readState } from '../../core/local/state.js';
-import { assertConsoleTestable, eventually, launchChromium, Stack } from './support.js';
+import { assertConsoleTestable, axeSerious, eventually, launchChromium, shot, Stack } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EnvironmentPage } from './pages/EnvironmentPage.js';
 import { TrainingPage, TrainingPanel } from './pages/TrainingPages.js';
@@ -122,6 +122,12 @@ describe('training from the console', { timeout: 300_000 }, () => {
 
     await panel.waitStep(2);
     await panel.waitLog('a fault was injected: kill -9 task gamma');
+    // readable and labelled in both themes (axe checks contrast too)
+    for (const theme of ['light', 'dark']) {
+      assert.deepEqual(await axeSerious(page), [], `axe, ${theme} theme`);
+      await shot(page, `training-panel-${theme}`);
+      await app.toggleTheme();
+    }
     // the answer holds once gamma has been restarted: answer until the step is done
     await eventually(
       'step 2 done',
@@ -148,6 +154,7 @@ describe('training from the console', { timeout: 300_000 }, () => {
     assert.match(row, /Start a run and note a crash/);
     assert.match(row, /completed/);
     const opened = await trainingPage.openReport('ana', 'Start a run and note a crash');
+    await shot(page, 'training-reports');
     const steps = opened.getByRole('table');
     assert.match((await steps.getByRole('row', { name: /1\. Start the run/ }).textContent()) ?? '', /1\s*2\s*–/);
     assert.match((await steps.getByRole('row', { name: /2\. Note the crash/ }).textContent()) ?? '', /kill -9 task gamma/);

@@ -11,7 +11,7 @@ export function ReportView({ report, headingLevel = 3 }: { report: TrainingRepor
     <section className="training-report" aria-label={`Report: ${report.title}, ${report.trainee}`}>
       <Heading>Report: {report.title}</Heading>
       <p>
-        <span className={`outcome outcome-${report.outcome}`}>{report.outcome}</span> · {report.trainee}
+        <span className={`training-outcome training-outcome-${report.outcome}`}>{report.outcome}</span> · {report.trainee}
         {report.scripted ? ' (scripted)' : ''} · {formatDateTime(report.startedMs)} · {formatDuration(report.durationMs)} · {hints} hint
         {hints === 1 ? '' : 's'} used · {wrong.length} wrong action{wrong.length === 1 ? '' : 's'}
       </p>

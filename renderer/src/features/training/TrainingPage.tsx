@@ -131,7 +131,7 @@ function Reports({ selected }: { selected: string | null }) {
                 <td>{formatDateTime(r.startedMs)}</td>
                 <td>{r.title}</td>
                 <td>
-                  <span className={`outcome outcome-${r.outcome}`}>{r.outcome}</span>
+                  <span className={`training-outcome training-outcome-${r.outcome}`}>{r.outcome}</span>
                 </td>
                 <td>{formatDuration(r.durationMs)}</td>
                 <td>{r.hints}</td>

@@ -107,14 +107,16 @@ export function TrainingPanel() {
           ))}
         </ol>
         <h3 className="sr-only">What happened</h3>
-        <ul role="log" aria-label="What happened" aria-live="polite" className="training-log">
-          {session.messages.map((m, i) => (
-            <li key={i} data-kind={m.kind}>
-              {m.kind === 'hint' ? 'hint: ' : ''}
-              {m.text}
-            </li>
-          ))}
-        </ul>
+        <div role="log" aria-label="What happened" aria-live="polite" className="training-log">
+          <ul>
+            {session.messages.map((m, i) => (
+              <li key={i} data-kind={m.kind}>
+                {m.kind === 'hint' ? 'hint: ' : ''}
+                {m.text}
+              </li>
+            ))}
+          </ul>
+        </div>
         {ended ? (
           <>
             {session.report ? <ReportView report={session.report} /> : null}
