@@ -26,6 +26,7 @@ export async function startCoreHost(opts: CoreHostOptions = {}): Promise<CoreHos
   let tls: TlsFiles | undefined;
   let stopLocal: (() => Promise<void>) | null = null;
   let describe: string;
+  let trainingHome: string | undefined;
   if (process.env.BATON_CONTROLLER) {
     controller = process.env.BATON_CONTROLLER;
     token = process.env.BATON_TOKEN || undefined;
@@ -45,13 +46,22 @@ export async function startCoreHost(opts: CoreHostOptions = {}): Promise<CoreHos
     }
     const state = readState(home)!;
     controller = state.controller.address;
+    // a local stack started for training: the console may run walkthroughs on it
+    trainingHome = home;
     // the OS user's own token (local up made it an admin), else a stack from before users
     token = process.env.BATON_TOKEN || readUserToken(home) || state.token;
     describe = `local stack in ${home}${stopLocal ? '' : ' (already running, left running on exit)'}`;
   }
   let gateway: GatewayHandle;
   try {
-    gateway = await startGateway({ controller, token, tls, listen: opts.listen ?? '127.0.0.1:0', staticDir: opts.staticDir });
+    gateway = await startGateway({
+      controller,
+      token,
+      tls,
+      listen: opts.listen ?? '127.0.0.1:0',
+      staticDir: opts.staticDir,
+      training: trainingHome ? { home: trainingHome } : undefined,
+    });
   } catch (e) {
     await stopLocal?.();
     throw e;

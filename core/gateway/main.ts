@@ -13,6 +13,8 @@ import { downloadTaskLog } from './log-download.js';
 import { sendError, setSecurityHeaders } from './http.js';
 import { defaultStaticDir, serveStatic } from './static.js';
 import { createStreamBridge } from './streams.js';
+import { TRAINING_PREFIX } from './training/contract.js';
+import { TrainingHost } from './training/host.js';
 import { handleUnary } from './unary.js';
 
 export interface GatewayOptions {
@@ -31,6 +33,9 @@ export interface GatewayOptions {
   staticDir?: string;
   /** the console token to require (default: a new random one) */
   consoleToken?: string;
+  /** training sessions from the console (docs/training.md, "In the console"): the local stack's
+   *  home (faults and reports need it), and the walkthrough folder (default: the shipped ones) */
+  training?: { home?: string; walkthroughDir?: string };
 }
 
 /** Asks the controller who the console acts for, through the gateway (as the browser does). */
@@ -87,6 +92,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   // keepalive: the console holds its streams open for hours, through NATs and idle links
   const client = connectControl(opts.controller, { token: opts.token, tls: opts.tls, keepaliveMs: 20_000, client: 'console' });
   const streams = createStreamBridge(client);
+  const training = new TrainingHost(client, opts.training ?? {});
 
   const server = http.createServer((req, res) => {
     setSecurityHeaders(res, req.headers.host);
@@ -106,6 +112,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
         return;
       }
       if (url.pathname === LOG_DOWNLOAD_PATH) void downloadTaskLog(client, res, url);
+      else if (url.pathname.startsWith(TRAINING_PREFIX)) void training.handle(req, res, url);
       else void handleUnary(client, req, res, url);
       return;
     }
@@ -136,6 +143,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
     token,
     openUrl: `${url}#${TOKEN_FRAGMENT}=${token}`,
     async stop() {
+      await training.close().catch(() => undefined);
       streams.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

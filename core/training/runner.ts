@@ -9,6 +9,7 @@ import { wrongActions, type WrongAction } from './actions.js';
 import { describe, holds, questionOf } from './conditions.js';
 import { assertTrainingStack, clearHookFlags, clearLogDisks, describeFault, durationMs, inject, type FaultTarget } from './faults.js';
 import { Live } from './live.js';
+import type { TrainingNotice } from './notices.js';
 import type { StepReport, TrainingReport } from './report.js';
 import { localUp } from '../local/up.js';
 import { logDiskUnavailable } from './log-disk.js';
@@ -25,6 +26,8 @@ export interface TrainingIO {
   say(text: string): void;
   /** asks the step's question and resolves with the answer (a person at a terminal) */
   ask?(question: string): Promise<string>;
+  /** the same happenings, structured (the console's training panel) */
+  notice?(n: TrainingNotice): void;
 }
 
 export interface RunWalkthroughOptions {
@@ -88,6 +91,7 @@ export async function runWalkthrough(o: RunWalkthroughOptions): Promise<Training
     outcome: 'completed',
     steps: [],
   };
+  io.notice?.({ kind: 'environment', envId: env.id });
   const live = new Live(control, env.id);
   const background: Promise<void>[] = [];
   const faultKills = new Set<string>();
@@ -113,7 +117,10 @@ export async function runWalkthrough(o: RunWalkthroughOptions): Promise<Training
     const view = await live.view();
     report.steps.forEach((s, i) => {
       s.wrongActions = wrongActions(w.steps[i]!, windows[i]!, live.events, view, faultKills);
-      for (const a of s.wrongActions) io.say(`step ${i + 1}: wrong action: ${a.what}`);
+      for (const a of s.wrongActions) {
+        io.say(`step ${i + 1}: wrong action: ${a.what}`);
+        io.notice?.({ kind: 'wrong-action', index: i, text: a.what });
+      }
     });
     if (report.outcome === 'completed') io.say(`## Debrief\n${w.debrief}`);
   } catch (e) {
@@ -148,10 +155,12 @@ async function runStep(
   const timers: NodeJS.Timeout[] = [];
   let failure: BatonError | null = null;
   o.io.say(`## Step ${index + 1}: ${step.title}\n${step.instructions}`);
+  o.io.notice?.({ kind: 'step', index });
   const faults = step.faults ?? [];
   const applied = (f: (typeof faults)[number], r: { killedTask?: string }) => {
     if (r.killedTask) faultKills.add(r.killedTask);
     report.faults.push(describeFault(f));
+    o.io.notice?.({ kind: 'fault', index, text: describeFault(f) });
   };
   // a fault without a delay is there before the trainee can act (a hook that must fail at the
   // trainee's first press); the others come at their time
@@ -175,6 +184,7 @@ async function runStep(
       setTimeout(() => {
         report.hints.push(h.text);
         o.io.say(`hint: ${h.text}`);
+        o.io.notice?.({ kind: 'hint', index, text: h.text });
       }, durationMs(h.after)),
     );
   }
@@ -225,6 +235,7 @@ async function runStep(
     await acting.catch(() => undefined);
     await o.onStep?.('done', index, step);
     o.io.say(`done: ${step.title} (${Math.round((Date.now() - t0) / 100) / 10} s)`);
+    o.io.notice?.({ kind: 'step-done', index, durationMs: Date.now() - t0 });
   } catch (e) {
     reason = toBatonError(e).message;
   } finally {

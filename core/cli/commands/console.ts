@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
 import { clientTls, findController, homeOf } from '../context.js';
 import { statePath } from '../../local/paths.js';
+import { localStackController } from '../../training/local-stack.js';
 import { info, isJsonMode, out, printJsonLine, withJson } from '../output.js';
 
 function openInBrowser(url: string): void {
@@ -58,7 +59,19 @@ export function register(program: Command): void {
     const { consoleSessionKey } = await import('../../gateway/session-key.js');
     // kept under the home: a restarted console signs none of its open screens out
     const consoleToken = consoleSessionKey(homeOf(cmd), target.address, target.token, opts.newSession);
-    const gw = await startGateway({ controller: target.address, token: target.token, tls, listen: opts.listen, staticDir: opts.staticDir, consoleToken });
+    // the console hosts walkthroughs when it talks to the local stack of this home (faults signal
+    // its agents, reports are saved under it); the controller must still say training
+    const home = homeOf(cmd);
+    const training = localStackController(home) === target.address ? { home } : undefined;
+    const gw = await startGateway({
+      controller: target.address,
+      token: target.token,
+      tls,
+      listen: opts.listen,
+      staticDir: opts.staticDir,
+      consoleToken,
+      training,
+    });
     if (isJsonMode()) printJsonLine({ url: gw.url, token: gw.token, openUrl: gw.openUrl, controller: target.address });
     else out(`Baton console: ${gw.openUrl}\n(controller ${target.address} from ${target.source}; Ctrl-C stops the console)`);
     const problem = await probeController(gw);

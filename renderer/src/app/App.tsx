@@ -7,6 +7,7 @@ import { EnvPage } from '../features/env-detail/EnvPage.js';
 import { RunsView } from '../features/runs/RunsView.js';
 import { EventsView } from '../features/events/EventsView.js';
 import { AuditView } from '../features/audit/AuditView.js';
+import { TrainingPage } from '../features/training/TrainingPage.js';
 import { Layout } from '../features/shell/Layout.js';
 import { NotSignedIn } from '../features/shell/NotSignedIn.js';
 import { applyTheme } from '../features/theme/theme.js';
@@ -26,6 +27,7 @@ const TITLES: Record<string, string> = {
   runs: 'Runs',
   events: 'Events',
   audit: 'Audit',
+  training: 'Training',
   notFound: 'Not found',
 };
 
@@ -56,6 +58,8 @@ function Page() {
       return <EventsView />;
     case 'audit':
       return <AuditView />;
+    case 'training':
+      return <TrainingPage />;
     default:
       return (
         <section className="page">

@@ -9,6 +9,7 @@ import { ThemeToggle } from '../theme/ThemeToggle.js';
 import { ConnectionBadge } from './ConnectionBadge.js';
 import { Notifications } from './Notifications.js';
 import { TrainingBanner } from './TrainingBanner.js';
+import { TrainingPanel } from '../training/TrainingPanel.js';
 import { UserBadge } from './UserBadge.js';
 import { AlertSettings } from '../alerts/AlertSettings.js';
 import './liveness.css';
@@ -21,6 +22,8 @@ const NAV = [
   { href: '/runs', label: 'Runs', match: ['runs'] },
   { href: '/events', label: 'Events', match: ['events'] },
   { href: '/audit', label: 'Audit', match: ['audit'] },
+  // only on a training stack (the page itself says why nothing starts elsewhere)
+  { href: '/training', label: 'Training', match: ['training'], trainingOnly: true },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -28,6 +31,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const setCheatSheet = useConsole((s) => s.setCheatSheet);
   const status = useConsole((s) => s.connection.status);
   const unacked = useAlerts(unackedCount);
+  const training = useConsole((s) => s.info?.training ?? false);
   // the link to the controller is down: what the page shows may be out of date, and no action
   // can reach the controller, so the page is greyed, says so, and its controls are disabled
   const stale = status === 'reconnecting' || status === 'offline';
@@ -45,7 +49,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </Link>
         <nav aria-label="Main">
           <ul>
-            {NAV.map((n) => (
+            {NAV.filter((n) => training || !n.trainingOnly).map((n) => (
               <li key={n.href}>
                 <Link href={n.href} aria-current={n.match.includes(route.name) ? 'page' : undefined}>
                   {n.label}
@@ -83,6 +87,7 @@ export function Layout({ children }: { children: ReactNode }) {
           {children}
         </fieldset>
       </main>
+      <TrainingPanel />
       <AlertWatcher />
       <Notifications />
       <CheatSheet />
