@@ -2,7 +2,7 @@
 // console gateway) in a child process with a Node runtime (core-process.ts, node-runtime.ts: no
 // native module is loaded in this process), then shows the same renderer a browser gets, with Electron's security on:
 // context isolation, sandbox, no Node in the page, a CSP, navigation and new windows kept to the
-// gateway's origin, permissions denied but notifications, and a preload that exposes only a few
+// gateway's origin (one: a popped-out log, window-policy.ts), permissions denied but notifications, and a preload that exposes only a few
 // desktop extras (electron/preload.ts) through an allowlisted IPC.
 import { app, BrowserWindow, dialog, ipcMain, Notification, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { writeFile } from 'node:fs/promises';
@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { contentSecurityPolicy } from '../core/gateway/http.js';
 import { startCoreProcess, type CoreProcess } from './core-process.js';
 import { findCoreRuntime } from './node-runtime.js';
+import { decideWindowOpen } from './window-policy.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MAX_SAVE_BYTES = 512 * 1024 * 1024;
@@ -54,6 +55,20 @@ function registerIpc(): void {
   });
 }
 
+/** every window of the app: Electron's security on (the main window and a popped-out log) */
+const WEB_PREFERENCES = {
+  preload: path.join(here, 'preload.js'),
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  spellcheck: false,
+  devTools: !app.isPackaged,
+};
+
 function harden(contents: WebContents): void {
   contents.on('will-navigate', (e, url) => {
     if (!sameOrigin(url)) e.preventDefault();
@@ -63,8 +78,11 @@ function harden(contents: WebContents): void {
   });
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    // no new windows; a link to elsewhere (docs) opens in the system browser
-    if (!sameOrigin(url) && /^https:\/\//.test(url)) void shell.openExternal(url);
+    // one window of our own: a popped-out log, with the same hardened preferences (and hardened
+    // itself by web-contents-created); a link elsewhere (docs) opens in the system browser
+    const decision = decideWindowOpen(url, origin);
+    if (decision === 'log-pop-out') return { action: 'allow', overrideBrowserWindowOptions: { width: 1100, height: 760, webPreferences: WEB_PREFERENCES } };
+    if (decision === 'external') void shell.openExternal(url);
     return { action: 'deny' };
   });
 }
@@ -89,18 +107,7 @@ async function createWindow(): Promise<void> {
     show: false,
     title: 'Baton',
     backgroundColor: '#f6f7f9',
-    webPreferences: {
-      preload: path.join(here, 'preload.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      devTools: !app.isPackaged,
-    },
+    webPreferences: WEB_PREFERENCES,
   });
   harden(win.webContents);
   win.once('ready-to-show', () => win.show());

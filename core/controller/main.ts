@@ -26,6 +26,7 @@ import { isWorkerLoader } from './workers/loader.js';
 import { NodeInventory } from './inventory/index.js';
 import { applyInventory } from './inventory/apply.js';
 import { DEFAULTS, type ControllerHandle, type ControllerOptions } from './options.js';
+import { checkHistoryOptions, startHistory } from './history/sampler.js';
 import { checkTaskLabelLimit, ControllerMetrics, DEFAULT_TASK_LABEL_LIMIT, setTaskLabelLimit } from './metrics/index.js';
 import { checkSinkConfigs } from './sinks/config.js';
 import { startEventSinks } from './sinks/index.js';
@@ -77,6 +78,8 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   const taskLabelLimit = checkTaskLabelLimit(opts.taskLabelLimit ?? DEFAULT_TASK_LABEL_LIMIT);
   const metrics = opts.metricsListen ? new ControllerMetrics(opts.metricsListen) : null;
   const sinkConfigs = checkSinkConfigs(opts.eventSinks ?? []);
+  const historyOptions = { sampleMs: opts.historySampleMs, maxSeries: opts.historyMaxSeries, prometheusUrl: opts.prometheusUrl };
+  checkHistoryOptions(historyOptions);
   const root = packageRoot();
   const policy = opts.templatePolicy ?? CLOSED_POLICY;
   const dir = path.join(path.resolve(opts.home), 'controller');
@@ -142,6 +145,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     throw e;
   }
 
+  const history = startHistory(controller, historyOptions);
   pool.start();
   for (const n of controller.nodes.all()) {
     if (!n.address) continue;
@@ -167,6 +171,7 @@ export async function startController(opts: ControllerOptions): Promise<Controll
         controller.stopping = true;
         if (grace) clearTimeout(grace);
         reconciler.stop();
+        history.stop();
         await new Promise<void>((resolve) => {
           const t = setTimeout(() => {
             server.forceShutdown();

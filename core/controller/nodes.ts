@@ -23,6 +23,8 @@ export class NodeRuntime {
   cpu = 0;
   memUsed = 0;
   memTotal = 0;
+  /** the node's one-minute load average (last heartbeat) */
+  load1 = 0;
   /** held by placed tasks of live environments */
   usedCpu = 0;
   usedMem = 0;

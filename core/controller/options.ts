@@ -40,6 +40,13 @@ export interface ControllerOptions {
   /** where events go besides the store and Subscribe: NATS servers and HTTP webhooks, each with its
    *  resume point in the store (docs/event-sinks.md); checked at start (BAD_INPUT) */
   eventSinks?: EventSinkConfig[];
+  /** the load history QueryHistory reads (history/): sample period (ms, default 5000) and the
+   *  most series kept (default 2000); docs/architecture.md, "Load history" */
+  historySampleMs?: number;
+  historyMaxSeries?: number;
+  /** answer QueryHistory from this Prometheus (http://host:9090), which scrapes metricsListen,
+   *  instead of the controller's own rings */
+  prometheusUrl?: string;
   /** a training stack: walkthroughs may inject faults, the console says it is not production */
   training?: boolean;
 }

@@ -27,6 +27,7 @@ import {
   ReleaseEnvironmentRequest,
   ListAuditRequest,
   QueryEventsRequest,
+  QueryHistoryRequest,
   SearchLogsRequest,
 } from '../rpc/gen/control.js';
 import type { StreamMethod, StreamRequest, UnaryMethod, UnaryRequest } from './contract.js';
@@ -62,6 +63,7 @@ export const UNARY_REQUESTS: { [M in UnaryMethod]: FromJson<UnaryRequest<M>> } =
   ReleaseEnvironment: ReleaseEnvironmentRequest,
   ListAudit: ListAuditRequest,
   QueryEvents: QueryEventsRequest,
+  QueryHistory: QueryHistoryRequest,
   SearchLogs: SearchLogsRequest,
 };
 

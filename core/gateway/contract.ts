@@ -52,6 +52,8 @@ import type {
   ListAuditReply,
   QueryEventsRequest,
   QueryEventsReply,
+  QueryHistoryRequest,
+  QueryHistoryReply,
   SearchLogsRequest,
   SearchLogsReply,
 } from '../rpc/gen/control.js';
@@ -86,6 +88,7 @@ export interface UnaryContract {
   ReleaseEnvironment: { req: ReleaseEnvironmentRequest; res: Environment };
   ListAudit: { req: ListAuditRequest; res: ListAuditReply };
   QueryEvents: { req: QueryEventsRequest; res: QueryEventsReply };
+  QueryHistory: { req: QueryHistoryRequest; res: QueryHistoryReply };
   SearchLogs: { req: SearchLogsRequest; res: SearchLogsReply };
 }
 
@@ -131,6 +134,7 @@ const UNARY: Record<UnaryMethod, true> = {
   ReleaseEnvironment: true,
   ListAudit: true,
   QueryEvents: true,
+  QueryHistory: true,
   SearchLogs: true,
 };
 const STREAM: Record<StreamMethod, true> = { Subscribe: true, ControlEnvironment: true, TaskLogs: true };

@@ -35,6 +35,8 @@ export function register(program: Command): void {
     .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://host:port/metrics (off by default; port 0: any free port)')
     .option('--metrics-port <port>', 'the same on 127.0.0.1: --metrics-listen 127.0.0.1:PORT')
     .option('--task-label-limit <n>', 'at most N tasks get labels of their own in metrics and run summaries; past it, per collection', '200')
+    .option('--history-sample <duration>', 'the load history (QueryHistory, the console plots) samples this often (default 5s)')
+    .option('--prometheus-url <url>', "answer QueryHistory from this Prometheus (which scrapes --metrics-listen) instead of the controller's own rings")
     .option('--event-sinks <file>', 'YAML or JSON list of event sinks (NATS, webhooks) the events are also delivered to (docs/event-sinks.md)')
     .option('--training', 'a training stack: walkthroughs may inject faults here, and the console says it is not production')
     .option(
@@ -59,6 +61,8 @@ export function register(program: Command): void {
           metricsPort?: string;
           taskLabelLimit: string;
           eventSinks?: string;
+          historySample?: string;
+          prometheusUrl?: string;
           training?: boolean;
           store?: string;
           leaseTtl?: string;
@@ -106,6 +110,8 @@ export function register(program: Command): void {
           metricsListen,
           taskLabelLimit,
           eventSinks,
+          historySampleMs: o.historySample ? parseDuration(o.historySample, '--history-sample') : undefined,
+          prometheusUrl: o.prometheusUrl,
           training: !!o.training,
         };
         if (o.leaseTtl !== undefined && o.store === undefined) {

@@ -19,6 +19,7 @@ function onHeartbeat(controller: ControllerCore, node: NodeRuntime, hb: Heartbea
   node.cpu = hb.cpu;
   node.memUsed = hb.memUsed;
   node.memTotal = hb.memTotal;
+  node.load1 = hb.load1;
   node.loopLagMs = hb.loopLagP99Ms;
   for (const m of hb.tasks) {
     const t = controller.tasks.get(m.taskId);

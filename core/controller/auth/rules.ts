@@ -56,4 +56,6 @@ export const RULES: Record<Method, Rule> = {
   listAudit: { role: 'observer', mutating: false },
   // history: the same events Subscribe gives an observer, filtered and paged (events/query.ts)
   queryEvents: { role: 'observer', mutating: false },
+  // load over time: the figures GetEnvironment and ListNodes already give an observer (history/)
+  queryHistory: { role: 'observer', mutating: false },
 };

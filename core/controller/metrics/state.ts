@@ -109,6 +109,7 @@ function registerNodeGauges(controller: ControllerCore, registry: Registry): voi
   perNode('baton_node_cpu_percent', "The node's cpu use, percent of all its cores (last heartbeat)", (n) => n.cpu);
   perNode('baton_node_memory_used_bytes', "The node's memory in use (last heartbeat)", (n) => n.memUsed);
   perNode('baton_node_memory_total_bytes', "The node's memory (last heartbeat)", (n) => n.memTotal);
+  perNode('baton_node_load1', "The node's one-minute load average (last heartbeat)", (n) => n.load1);
   perNode('baton_node_heartbeat_age_seconds', 'Time since the last heartbeat of the agent (a healthy agent: under 1 s)', (n) =>
     n.lastHeartbeatMs ? (Date.now() - n.lastHeartbeatMs) / 1000 : 0,
   );

@@ -14,6 +14,7 @@ import { holdHandlers } from '../locks/handlers.js';
 import { auditHandlers } from '../audit/handlers.js';
 import { runRecordHandlers } from '../run-record/handlers.js';
 import { eventQueryHandlers } from '../events/query.js';
+import { historyHandlers } from '../history/handlers.js';
 import { addReflection, DESCRIPTOR_SET } from './reflection.js';
 import { withLimits } from './limited.js';
 import { withGuard } from './guard.js';
@@ -40,6 +41,7 @@ export function controlServer(controller: ControllerCore, pool: AgentPool): Cont
       ...auditHandlers(controller),
       ...runRecordHandlers(controller),
       ...eventQueryHandlers(controller),
+      ...historyHandlers(controller),
     }),
   );
 }

@@ -105,6 +105,15 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
     limit: number(100_000),
     text: text(256),
   },
+  QueryHistoryRequest: {
+    kind: text(16),
+    envId: ID,
+    taskId: ID,
+    node: ID,
+    sinceMs: number(Number.MAX_SAFE_INTEGER),
+    untilMs: number(Number.MAX_SAFE_INTEGER),
+    stepMs: number(86_400_000),
+  },
   SubscribeRequest: { fromSeq: number(Number.MAX_SAFE_INTEGER), envId: ID, kinds: { kind: 'list', maxItems: 64, maxItemBytes: 64 }, replayAll: bool },
 };
 

@@ -843,6 +843,48 @@ export interface ListAuditReply {
   records: AuditRecord[];
 }
 
+/** QueryHistory: one selector (kind), a time range and a step. */
+export interface QueryHistoryRequest {
+  /** 'channels' (env_id), 'task' (task_id), 'nodes' (node: one, '' all) */
+  kind: string;
+  envId: string;
+  taskId: string;
+  node: string;
+  /** 0: until_ms minus 1 h */
+  sinceMs: number;
+  /** 0: now */
+  untilMs: number;
+  /** 0: the finest the range allows (at most 720 points a series) */
+  stepMs: number;
+}
+
+export interface HistorySeries {
+  /** msg_rate, byte_rate (channels); cpu, memory (task); cpu, memory, memory_total, load1 (nodes) */
+  metric: string;
+  /** env, from, to / env, task / node */
+  labels: { [key: string]: string };
+  timesMs: number[];
+  /** same length as times_ms; a gap is a missing time, not a value */
+  values: number[];
+}
+
+export interface HistorySeries_LabelsEntry {
+  key: string;
+  value: string;
+}
+
+export interface QueryHistoryReply {
+  series: HistorySeries[];
+  sinceMs: number;
+  untilMs: number;
+  /** the step used (the request's, raised to the ring tier's period) */
+  stepMs: number;
+  /** 'controller' or 'prometheus' */
+  source: string;
+  /** e.g. the task's series is its collection's (past the task label limit) */
+  note: string;
+}
+
 function createBaseGetInfoRequest(): GetInfoRequest {
   return { resetLoopLag: undefined };
 }
@@ -11839,6 +11881,616 @@ export const ListAuditReply: MessageFns<ListAuditReply> = {
   },
 };
 
+function createBaseQueryHistoryRequest(): QueryHistoryRequest {
+  return { kind: "", envId: "", taskId: "", node: "", sinceMs: 0, untilMs: 0, stepMs: 0 };
+}
+
+export const QueryHistoryRequest: MessageFns<QueryHistoryRequest> = {
+  encode(message: QueryHistoryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== "") {
+      writer.uint32(10).string(message.kind);
+    }
+    if (message.envId !== "") {
+      writer.uint32(18).string(message.envId);
+    }
+    if (message.taskId !== "") {
+      writer.uint32(26).string(message.taskId);
+    }
+    if (message.node !== "") {
+      writer.uint32(34).string(message.node);
+    }
+    if (message.sinceMs !== 0) {
+      writer.uint32(40).int64(message.sinceMs);
+    }
+    if (message.untilMs !== 0) {
+      writer.uint32(48).int64(message.untilMs);
+    }
+    if (message.stepMs !== 0) {
+      writer.uint32(56).uint32(message.stepMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryHistoryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryHistoryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.envId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.taskId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.node = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.untilMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.stepMs = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryHistoryRequest {
+    return {
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      envId: isSet(object.envId)
+        ? globalThis.String(object.envId)
+        : isSet(object.env_id)
+        ? globalThis.String(object.env_id)
+        : "",
+      taskId: isSet(object.taskId)
+        ? globalThis.String(object.taskId)
+        : isSet(object.task_id)
+        ? globalThis.String(object.task_id)
+        : "",
+      node: isSet(object.node) ? globalThis.String(object.node) : "",
+      sinceMs: isSet(object.sinceMs)
+        ? globalThis.Number(object.sinceMs)
+        : isSet(object.since_ms)
+        ? globalThis.Number(object.since_ms)
+        : 0,
+      untilMs: isSet(object.untilMs)
+        ? globalThis.Number(object.untilMs)
+        : isSet(object.until_ms)
+        ? globalThis.Number(object.until_ms)
+        : 0,
+      stepMs: isSet(object.stepMs)
+        ? globalThis.Number(object.stepMs)
+        : isSet(object.step_ms)
+        ? globalThis.Number(object.step_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: QueryHistoryRequest): unknown {
+    const obj: any = {};
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.envId !== "") {
+      obj.envId = message.envId;
+    }
+    if (message.taskId !== "") {
+      obj.taskId = message.taskId;
+    }
+    if (message.node !== "") {
+      obj.node = message.node;
+    }
+    if (message.sinceMs !== 0) {
+      obj.sinceMs = Math.round(message.sinceMs);
+    }
+    if (message.untilMs !== 0) {
+      obj.untilMs = Math.round(message.untilMs);
+    }
+    if (message.stepMs !== 0) {
+      obj.stepMs = Math.round(message.stepMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryHistoryRequest>, I>>(base?: I): QueryHistoryRequest {
+    return QueryHistoryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryHistoryRequest>, I>>(object: I): QueryHistoryRequest {
+    const message = createBaseQueryHistoryRequest();
+    message.kind = object.kind ?? "";
+    message.envId = object.envId ?? "";
+    message.taskId = object.taskId ?? "";
+    message.node = object.node ?? "";
+    message.sinceMs = object.sinceMs ?? 0;
+    message.untilMs = object.untilMs ?? 0;
+    message.stepMs = object.stepMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseHistorySeries(): HistorySeries {
+  return { metric: "", labels: {}, timesMs: [], values: [] };
+}
+
+export const HistorySeries: MessageFns<HistorySeries> = {
+  encode(message: HistorySeries, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.metric !== "") {
+      writer.uint32(10).string(message.metric);
+    }
+    globalThis.Object.entries(message.labels).forEach(([key, value]: [string, string]) => {
+      HistorySeries_LabelsEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    if (message.timesMs.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.timesMs) {
+        writer.int64(v);
+      }
+      writer.join();
+    }
+    if (message.values.length !== 0) {
+      writer.uint32(34).fork();
+      for (const v of message.values) {
+        writer.double(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HistorySeries {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHistorySeries();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.metric = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = HistorySeries_LabelsEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.labels[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.timesMs.push(longToNumber(reader.int64()));
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.timesMs.push(longToNumber(reader.int64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 4: {
+            if (tag === 33) {
+              message.values.push(reader.double());
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.values.push(reader.double());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HistorySeries {
+    return {
+      metric: isSet(object.metric) ? globalThis.String(object.metric) : "",
+      labels: isObject(object.labels)
+        ? (globalThis.Object.entries(object.labels) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      timesMs: globalThis.Array.isArray(object?.timesMs)
+        ? object.timesMs.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.times_ms)
+        ? object.times_ms.map((e: any) => globalThis.Number(e))
+        : [],
+      values: globalThis.Array.isArray(object?.values) ? object.values.map((e: any) => globalThis.Number(e)) : [],
+    };
+  },
+
+  toJSON(message: HistorySeries): unknown {
+    const obj: any = {};
+    if (message.metric !== "") {
+      obj.metric = message.metric;
+    }
+    if (message.labels) {
+      const entries = globalThis.Object.entries(message.labels) as [string, string][];
+      if (entries.length > 0) {
+        obj.labels = {};
+        entries.forEach(([k, v]) => {
+          obj.labels[k] = v;
+        });
+      }
+    }
+    if (message.timesMs?.length) {
+      obj.timesMs = message.timesMs.map((e) => Math.round(e));
+    }
+    if (message.values?.length) {
+      obj.values = message.values.map((e) => floatToJson(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HistorySeries>, I>>(base?: I): HistorySeries {
+    return HistorySeries.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HistorySeries>, I>>(object: I): HistorySeries {
+    const message = createBaseHistorySeries();
+    message.metric = object.metric ?? "";
+    message.labels = (globalThis.Object.entries(object.labels ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.timesMs = object.timesMs?.map((e) => e) || [];
+    message.values = object.values?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseHistorySeries_LabelsEntry(): HistorySeries_LabelsEntry {
+  return { key: "", value: "" };
+}
+
+export const HistorySeries_LabelsEntry: MessageFns<HistorySeries_LabelsEntry> = {
+  encode(message: HistorySeries_LabelsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HistorySeries_LabelsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHistorySeries_LabelsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HistorySeries_LabelsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: HistorySeries_LabelsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HistorySeries_LabelsEntry>, I>>(base?: I): HistorySeries_LabelsEntry {
+    return HistorySeries_LabelsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HistorySeries_LabelsEntry>, I>>(object: I): HistorySeries_LabelsEntry {
+    const message = createBaseHistorySeries_LabelsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseQueryHistoryReply(): QueryHistoryReply {
+  return { series: [], sinceMs: 0, untilMs: 0, stepMs: 0, source: "", note: "" };
+}
+
+export const QueryHistoryReply: MessageFns<QueryHistoryReply> = {
+  encode(message: QueryHistoryReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.series) {
+      HistorySeries.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.sinceMs !== 0) {
+      writer.uint32(16).int64(message.sinceMs);
+    }
+    if (message.untilMs !== 0) {
+      writer.uint32(24).int64(message.untilMs);
+    }
+    if (message.stepMs !== 0) {
+      writer.uint32(32).uint32(message.stepMs);
+    }
+    if (message.source !== "") {
+      writer.uint32(42).string(message.source);
+    }
+    if (message.note !== "") {
+      writer.uint32(50).string(message.note);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): QueryHistoryReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseQueryHistoryReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.series.push(HistorySeries.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.untilMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.stepMs = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): QueryHistoryReply {
+    return {
+      series: globalThis.Array.isArray(object?.series) ? object.series.map((e: any) => HistorySeries.fromJSON(e)) : [],
+      sinceMs: isSet(object.sinceMs)
+        ? globalThis.Number(object.sinceMs)
+        : isSet(object.since_ms)
+        ? globalThis.Number(object.since_ms)
+        : 0,
+      untilMs: isSet(object.untilMs)
+        ? globalThis.Number(object.untilMs)
+        : isSet(object.until_ms)
+        ? globalThis.Number(object.until_ms)
+        : 0,
+      stepMs: isSet(object.stepMs)
+        ? globalThis.Number(object.stepMs)
+        : isSet(object.step_ms)
+        ? globalThis.Number(object.step_ms)
+        : 0,
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+    };
+  },
+
+  toJSON(message: QueryHistoryReply): unknown {
+    const obj: any = {};
+    if (message.series?.length) {
+      obj.series = message.series.map((e) => HistorySeries.toJSON(e));
+    }
+    if (message.sinceMs !== 0) {
+      obj.sinceMs = Math.round(message.sinceMs);
+    }
+    if (message.untilMs !== 0) {
+      obj.untilMs = Math.round(message.untilMs);
+    }
+    if (message.stepMs !== 0) {
+      obj.stepMs = Math.round(message.stepMs);
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<QueryHistoryReply>, I>>(base?: I): QueryHistoryReply {
+    return QueryHistoryReply.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<QueryHistoryReply>, I>>(object: I): QueryHistoryReply {
+    const message = createBaseQueryHistoryReply();
+    message.series = object.series?.map((e) => HistorySeries.fromPartial(e)) || [];
+    message.sinceMs = object.sinceMs ?? 0;
+    message.untilMs = object.untilMs ?? 0;
+    message.stepMs = object.stepMs ?? 0;
+    message.source = object.source ?? "";
+    message.note = object.note ?? "";
+    return message;
+  },
+};
+
 export type ControlService = typeof ControlService;
 export const ControlService = {
   getInfo: {
@@ -12185,6 +12837,20 @@ export const ControlService = {
     responseSerialize: (value: QueryEventsReply): Buffer => Buffer.from(QueryEventsReply.encode(value).finish()),
     responseDeserialize: (value: Buffer): QueryEventsReply => QueryEventsReply.decode(value),
   },
+  /**
+   * Load over time (core/controller/history/): channel rates of an environment, a task's cpu and
+   * memory, nodes' cpu, memory and load; from the controller's bounded rings, or from Prometheus'
+   * query_range when the controller was started with a Prometheus URL.
+   */
+  queryHistory: {
+    path: "/baton.v1.Control/QueryHistory" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: QueryHistoryRequest): Buffer => Buffer.from(QueryHistoryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): QueryHistoryRequest => QueryHistoryRequest.decode(value),
+    responseSerialize: (value: QueryHistoryReply): Buffer => Buffer.from(QueryHistoryReply.encode(value).finish()),
+    responseDeserialize: (value: Buffer): QueryHistoryReply => QueryHistoryReply.decode(value),
+  },
 } as const;
 
 export interface ControlServer extends UntypedServiceImplementation {
@@ -12251,6 +12917,12 @@ export interface ControlServer extends UntypedServiceImplementation {
    * console's history, which a flood of task events cannot push out as it does a live buffer.
    */
   queryEvents: handleUnaryCall<QueryEventsRequest, QueryEventsReply>;
+  /**
+   * Load over time (core/controller/history/): channel rates of an environment, a task's cpu and
+   * memory, nodes' cpu, memory and load; from the controller's bounded rings, or from Prometheus'
+   * query_range when the controller was started with a Prometheus URL.
+   */
+  queryHistory: handleUnaryCall<QueryHistoryRequest, QueryHistoryReply>;
 }
 
 export interface ControlClient extends Client {
@@ -12750,6 +13422,26 @@ export interface ControlClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: QueryEventsReply) => void,
+  ): ClientUnaryCall;
+  /**
+   * Load over time (core/controller/history/): channel rates of an environment, a task's cpu and
+   * memory, nodes' cpu, memory and load; from the controller's bounded rings, or from Prometheus'
+   * query_range when the controller was started with a Prometheus URL.
+   */
+  queryHistory(
+    request: QueryHistoryRequest,
+    callback: (error: ServiceError | null, response: QueryHistoryReply) => void,
+  ): ClientUnaryCall;
+  queryHistory(
+    request: QueryHistoryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: QueryHistoryReply) => void,
+  ): ClientUnaryCall;
+  queryHistory(
+    request: QueryHistoryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: QueryHistoryReply) => void,
   ): ClientUnaryCall;
 }
 

@@ -9,6 +9,7 @@ import { EventsView } from '../features/events/EventsView.js';
 import { AuditView } from '../features/audit/AuditView.js';
 import { TrainingPage } from '../features/training/TrainingPage.js';
 import { Layout } from '../features/shell/Layout.js';
+import { LogPopOut } from '../features/logs/LogPopOut.js';
 import { NotSignedIn } from '../features/shell/NotSignedIn.js';
 import { applyTheme } from '../features/theme/theme.js';
 import { useShortcuts } from '../features/shortcuts/useShortcuts.js';
@@ -28,6 +29,7 @@ const TITLES: Record<string, string> = {
   events: 'Events',
   audit: 'Audit',
   training: 'Training',
+  logPopOut: 'Log',
   notFound: 'Not found',
 };
 
@@ -81,12 +83,15 @@ export function App() {
   const envName = useConsole((s) => (route.envId ? s.envs.get(route.envId)?.name : undefined));
   useEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
+    if (route.name === 'logPopOut') return; // titled by the log it shows (LogPopOut.tsx)
     // the count of unacknowledged errors leads the title: visible on a background tab
     const alert = unacked ? `(${unacked}) ` : '';
     document.title = `${alert}${route.name === 'env' && route.envId ? envName || route.envId : TITLES[route.name]} · Baton`;
   }, [route, unacked, envName]);
   useShortcuts();
   if (status === 'unauthenticated') return <NotSignedIn />;
+  // a popped-out log: the viewer alone, no shell
+  if (route.name === 'logPopOut') return <LogPopOut taskId={route.query.get('task')} taskName={route.query.get('name') ?? ''} />;
   return (
     <Layout>
       <Page />

@@ -2,7 +2,7 @@
 // (/envs/<id>/tasks?task=<id> reopens the same page, tab and drawer).
 import { useSyncExternalStore } from 'react';
 
-export type RouteName = 'envs' | 'newEnv' | 'env' | 'nodes' | 'runs' | 'events' | 'audit' | 'training' | 'notFound';
+export type RouteName = 'envs' | 'newEnv' | 'env' | 'nodes' | 'runs' | 'events' | 'audit' | 'training' | 'logPopOut' | 'notFound';
 export type EnvTab = 'overview' | 'graph' | 'tasks';
 
 export interface Route {
@@ -26,6 +26,8 @@ export function parseRoute(pathname: string, search: string): Route {
     const tab = (parts[2] ?? 'overview') as EnvTab;
     if (parts.length <= 3 && TABS.includes(tab)) return { name: 'env', envId: parts[1], tab, query, path };
   }
+  // a task's log in a window of its own (features/logs/popOut.ts)
+  if (parts.length === 2 && parts[0] === 'logs' && parts[1] === 'popout') return { name: 'logPopOut', query, path };
   if (parts.length === 1 && (parts[0] === 'nodes' || parts[0] === 'runs' || parts[0] === 'events' || parts[0] === 'audit' || parts[0] === 'training')) {
     return { name: parts[0], query, path };
   }

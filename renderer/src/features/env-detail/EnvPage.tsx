@@ -24,6 +24,8 @@ import { useTransition } from './useTransition.js';
 import { HoldBar } from '../holds/HoldBar.js';
 
 const GraphView = lazy(() => import('../graph/GraphView.js'));
+// the charts library is big: loaded with the first chart
+const ChannelRatesPanel = lazy(() => import('../history/ChannelRatesPanel.js'));
 
 const TABS: { tab: EnvTab; label: string }[] = [
   { tab: 'overview', label: 'Overview' },
@@ -139,6 +141,11 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
       </nav>
       <div className="tab-body">
         {tab === 'overview' ? <Overview env={env} /> : null}
+        {tab === 'overview' ? (
+          <Suspense fallback={<p role="status">Loading the charts…</p>}>
+            <ChannelRatesPanel envId={envId} />
+          </Suspense>
+        ) : null}
         {tab === 'graph' ? (
           <Suspense fallback={<p role="status">Loading the graph…</p>}>
             <GraphView envId={envId} onOpenTask={(id) => openTask(id)} />

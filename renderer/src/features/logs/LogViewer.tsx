@@ -9,6 +9,7 @@ import { LOG_DOWNLOAD_PATH, TOKEN_QUERY } from '../../../../core/gateway/contrac
 import { currentToken } from '../../api/auth.js';
 import { openStream, type StreamHandle } from '../../api/stream.js';
 import { clockOf, key, markerLabel, readPage, withoutSeen } from './logPages.js';
+import { openLogPopOut } from './popOut.js';
 
 const TAIL = 500;
 const PAGE = 1000;
@@ -43,7 +44,8 @@ function Entry({ e, timestamps, current }: { e: LogEntry; timestamps: boolean; c
   );
 }
 
-export default function LogViewer({ taskId, taskName, atPosition }: { taskId: string; taskName: string; atPosition?: number }) {
+/** poppedOut: the viewer fills a window of its own (LogPopOut.tsx): no Maximize, no Pop out */
+export default function LogViewer({ taskId, taskName, atPosition, poppedOut }: { taskId: string; taskName: string; atPosition?: number; poppedOut?: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const [entries, setEntries] = useState<LogEntry[]>([]);
   const [first, setFirst] = useState(0);
@@ -254,9 +256,16 @@ export default function LogViewer({ taskId, taskName, atPosition }: { taskId: st
         <a className="button" href={downloadUrl(taskId)} download={`${taskName.replace(/[^\w.-]+/g, '_')}.log`}>
           Download
         </a>
-        <button type="button" aria-pressed={maximized} onClick={() => setMaximized((m) => !m)}>
-          {maximized ? 'Restore' : 'Maximize'}
-        </button>
+        {poppedOut ? null : (
+          <>
+            <button type="button" aria-pressed={maximized} onClick={() => setMaximized((m) => !m)}>
+              {maximized ? 'Restore' : 'Maximize'}
+            </button>
+            <button type="button" onClick={() => openLogPopOut(taskId, taskName)} title="Open this log in a window of its own">
+              Pop out
+            </button>
+          </>
+        )}
       </div>
       {partialBefore || partialAfter ? (
         <p className="log-partial" role="note" aria-label="Partial log">

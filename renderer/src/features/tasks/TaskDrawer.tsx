@@ -13,6 +13,7 @@ import { displayState } from './taskTable.js';
 import { STALE_TITLE, taskIsDead } from './liveness.js';
 
 const LogViewer = lazy(() => import('../logs/LogViewer.js'));
+const TaskUsagePanel = lazy(() => import('../history/TaskUsagePanel.js'));
 
 /** a value of an ended task: greyed and labelled, so no one reads it as current */
 function Stale({ dead, children }: { dead: boolean; children: React.ReactNode }) {
@@ -196,6 +197,9 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): voi
               onConfirm={() => void kill()}
             />
           ) : null}
+          <Suspense fallback={<p role="status">Loading the charts…</p>}>
+            <TaskUsagePanel taskId={task.id} />
+          </Suspense>
           <section aria-labelledby="log-h" className="log-section">
             <h3 id="log-h">Log</h3>
             <Suspense fallback={<p role="status">Loading the log viewer…</p>}>
