@@ -20,7 +20,9 @@ interface TakeOver {
   expired: number;
   /** a successor created the key: it won the campaign */
   elected: number;
-  /** the successor said it serves (restored, bound, agents dialled); from its own log */
+  /** the successor restored its state from etcd (it then takes the follower's server over); from its own log */
+  restored: number;
+  /** the successor said it serves (restored, serving, agents dialled); from its own log */
   started: number;
   /** the first Control reply a client given every address got */
   firstReply: number;
@@ -97,12 +99,15 @@ export const failover: Benchmark = {
         }
         const doneAt = performance.now();
         const successorLog = (await cluster.leader()).output();
-        const startedMs = Number([...successorLog.matchAll(/serving (\d+) ms after its election/g)].at(-1)?.[1] ?? Number.NaN);
+        const startLine = [...successorLog.matchAll(/restored (\d+) ms, serving (\d+) ms after its election/g)].at(-1);
+        const restoredMs = Number(startLine?.[1] ?? Number.NaN);
+        const startedMs = Number(startLine?.[2] ?? Number.NaN);
         const expired = (timeline.next('delete', killedWall)?.atMs ?? Number.NaN) - killedWall;
         const elected = (timeline.next('put', killedWall)?.atMs ?? Number.NaN) - killedWall;
         const t: TakeOver = {
           expired,
           elected,
+          restored: elected + restoredMs,
           started: elected + startedMs,
           firstReply: Math.round(servedAt - killedAt),
           adopted: Math.round(doneAt - killedAt),
@@ -110,7 +115,7 @@ export const failover: Benchmark = {
         };
         takeOvers.push(t);
         ctx.log(
-          `round ${round + 1} (load ${load}): lease expired ${t.expired} ms, elected ${t.elected} ms, serving with agents ${t.started} ms, first reply ${t.firstReply} ms, tasks adopted ${t.adopted} ms after the kill`,
+          `round ${round + 1} (load ${load}): lease expired ${t.expired} ms, elected ${t.elected} ms, restored ${t.restored} ms, serving with agents ${t.started} ms, first reply ${t.firstReply} ms, tasks adopted ${t.adopted} ms after the kill`,
         );
         await transition(client, env.id, 'STOP_ACTIVITY');
         runNumbers.push(await transition(client, env.id, 'START_ACTIVITY'));
@@ -150,7 +155,7 @@ export const failover: Benchmark = {
       ],
       details: { takeOvers, runNumbers },
       notes: [
-        `from the kill: ${phase('lease expired', (t) => t.expired)}; ${phase('successor elected', (t) => t.elected)}; ${phase('serving with agents dialled', (t) => t.started)}; ${phase('first reply', (t) => t.firstReply)}; ${phase('tasks adopted', (t) => t.adopted)}`,
+        `from the kill: ${phase('lease expired', (t) => t.expired)}; ${phase('successor elected', (t) => t.elected)}; ${phase('restored', (t) => t.restored)}; ${phase('serving with agents dialled', (t) => t.started)}; ${phase('first reply', (t) => t.firstReply)}; ${phase('tasks adopted', (t) => t.adopted)}`,
         `${rounds} kills, 3 controllers, 2 agents, the quick workflow (3 tasks); each round STOP/START through the successor, then the killed controller is started again as a follower`,
       ],
     };
