@@ -58,7 +58,8 @@ export async function startClusterController(opts: ClusterOptions): Promise<Clus
   const tls = loadTls(opts.tls, 'controller');
   // a socket left by a killed controller is removed (one a live process answers on is refused)
   if (listen.kind === 'unix') await clearStaleSocket(listen.path!);
-  const store = await openEtcdStore(etcdAddress, etcdAddress.secure ? loadTls(opts.storeTls ?? opts.tls, 'etcd store') : loadTls(opts.storeTls, 'etcd store'));
+  // etcds:// with the controller's own certificate unless etcd's are given (etcd:// with any: refused)
+  const store = await openEtcdStore(etcdAddress, loadTls(etcdAddress.secure ? (opts.storeTls ?? opts.tls) : opts.storeTls, 'etcd store'));
 
   // the follower binds first, so that a port 0 becomes the port the leader serves on later
   let follower: grpc.Server | null = null;
