@@ -17,7 +17,7 @@ import { restore, startRestoreGrace } from './restore.js';
 import { restoreHolds } from './locks/hold.js';
 import { restoreClaims } from './locks/claims.js';
 import { startReconcile } from './reconcile/index.js';
-import { createServer, bind } from './server/index.js';
+import { addControlServices, createServer, bind } from './server/index.js';
 import { packageRoot } from './root.js';
 import { CLOSED_POLICY, configuredRepos, defaultLoader } from './loader.js';
 import { resolvePolicy } from '../workflow/policy.js';
@@ -86,10 +86,10 @@ export async function startController(opts: ControllerOptions): Promise<Controll
   // the home and the database hold vars, tokens and logs: this user's only (umask aside)
   privateDir(path.resolve(opts.home), 'controller home');
   privateDir(dir, 'controller home');
-  if (listen.kind === 'unix') await clearStaleSocket(listen.path!);
+  if (listen.kind === 'unix' && !opts.boundServer) await clearStaleSocket(listen.path!);
   // nodes.yaml: a file that does not validate stops the start here, before the store is opened
-  const inventory = NodeInventory.forHome(opts.home);
-  inventory.load();
+  const inventory = opts.inventory ?? NodeInventory.forHome(opts.home);
+  await inventory.load();
 
   // a store the embedder opened (the fail-over cluster's etcd store, controller/cluster/), else
   // the embedded SQLite file; timed for the metrics when they are on
@@ -123,7 +123,8 @@ export async function startController(opts: ControllerOptions): Promise<Controll
 
   setTaskLabelLimit(controller, taskLabelLimit);
   const pool = new AgentPool(controller, tls);
-  const server = createServer(controller, pool);
+  // a server bound already (a cluster's follower) gets the Control services once restored
+  const server = opts.boundServer?.server ?? createServer(controller, pool);
   let grace: NodeJS.Timeout | null = null;
   let metricsUrl: string | undefined;
   try {
@@ -134,7 +135,14 @@ export async function startController(opts: ControllerOptions): Promise<Controll
     applyInventory(controller); // after the stored nodes: the inventory's address and state win
     await restoreHolds(controller);
     restoreClaims(controller);
-    const port = tls && listen.kind === 'tcp' ? await bindTls(server, listen.grpc, serverCredentials(listen, tls)) : await bind(server, listen.grpc);
+    let port: number;
+    if (opts.boundServer) {
+      opts.boundServer.handOver();
+      addControlServices(server, controller, pool);
+      port = opts.boundServer.port;
+    } else {
+      port = tls && listen.kind === 'tcp' ? await bindTls(server, listen.grpc, serverCredentials(listen, tls)) : await bind(server, listen.grpc);
+    }
     controller.address = listen.kind === 'unix' ? `unix://${listen.path}` : `${listen.host}:${port}`;
     metricsUrl = await metrics?.serve(controller);
   } catch (e) {

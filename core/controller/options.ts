@@ -1,9 +1,11 @@
 // The controller's entry-point contract (docs/architecture.md, "Entry points").
+import type * as grpc from '@grpc/grpc-js';
 import type { WorkflowLoader } from '../workflow/types.js';
 import type { TemplatePolicy } from '../workflow/policy.js';
 import type { TlsFiles } from '../rpc/tls.js';
 import type { EventSinkConfig } from './sinks/config.js';
 import type { Store } from '../store/store.js';
+import type { NodeInventory } from './inventory/index.js';
 
 export interface ControllerOptions {
   home: string;
@@ -29,6 +31,14 @@ export interface ControllerOptions {
   /** an opened store instead of <home>/controller/baton.db (the fail-over cluster passes its etcd
    *  store, controller/cluster/); the controller closes it when it stops */
   store?: Store;
+  /** the node inventory instead of <home>/controller/nodes.yaml (the fail-over cluster passes the
+   *  one kept in its etcd store, controller/cluster/inventory.ts); loaded at start */
+  inventory?: NodeInventory;
+  /** a Control server bound already (at `listen`) that the controller takes over once everything
+   *  is restored instead of binding its own: the fail-over cluster's follower server, so that the
+   *  address never stops answering (controller/cluster/run.ts). `handOver` removes what it served
+   *  until then; the Control services are added in the same tick. */
+  boundServer?: { server: grpc.Server; port: number; handOver(): void };
   /** environments with more tasks than this get task.state summaries per agent batch (default 10000) */
   taskEventLimit?: number;
   /** serve Prometheus metrics over HTTP on host:port (port 0: any free port); off when absent

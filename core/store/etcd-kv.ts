@@ -14,6 +14,13 @@ export interface Fence {
   createRevision: string;
 }
 
+/** TLS to etcd (etcds://): PEM bytes; the CA that signed etcd's certificate, this client's own */
+export interface EtcdTls {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
 /** a put or a delete inside a transaction */
 export type Op = { put: string; value: string } | { deletePrefix: string } | { delete: string };
 
@@ -34,9 +41,11 @@ export class EtcdKv {
   readonly ns: Namespace;
   fence: Fence | null = null;
 
-  constructor(address: EtcdAddress) {
+  /** tls: the CA that signed etcd's certificate and this client's certificate and key (etcds://) */
+  constructor(address: EtcdAddress, tls?: EtcdTls) {
     this.client = new Etcd3({
       hosts: address.hosts,
+      ...(tls ? { credentials: { rootCertificate: tls.ca, certChain: tls.cert, privateKey: tls.key } } : {}),
       dialTimeout: 3000,
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + CALL_DEADLINE_MS }),
     });

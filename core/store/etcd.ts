@@ -6,7 +6,7 @@
 // Every write is a transaction fenced on the leader's key once the cluster code sets the fence.
 import { BatonError } from '../model/errors.js';
 import type { EnvRecord, EventRecord, IntentRecord, NodeRecord, Store, TaskRecord } from './store.js';
-import { EtcdKv, type Op, pad, prefixEnd } from './etcd-kv.js';
+import { EtcdKv, type EtcdTls, type Op, pad, prefixEnd } from './etcd-kv.js';
 import type { EtcdAddress } from './etcd-url.js';
 import { packExpanded, unpackExpanded } from './pack.js';
 import { etcdAudit, etcdHolds, etcdRuns, etcdUsers } from './etcd-records.js';
@@ -22,9 +22,20 @@ type StoredEnv = Omit<EnvRecord, 'expanded'>;
 
 const parse = <T>(text: string): T => JSON.parse(text) as T;
 
-/** Opens the store (checks that etcd answers). */
-export async function openEtcdStore(address: EtcdAddress): Promise<EtcdStore> {
-  const kv = new EtcdKv(address);
+/** Opens the store (checks that etcd answers). etcds:// needs `tls`: the CA of etcd's certificate
+ *  and the client certificate etcd requires (--client-cert-auth). */
+export async function openEtcdStore(address: EtcdAddress, tls?: EtcdTls): Promise<EtcdStore> {
+  if (address.secure && !tls) {
+    throw new BatonError('BAD_INPUT', `etcd store ${address.hosts.join(',')}: etcds:// needs the CA, a client certificate and its key`, {
+      where: '--store-ca',
+    });
+  }
+  if (!address.secure && tls) {
+    throw new BatonError('BAD_INPUT', `etcd store ${address.hosts.join(',')}: TLS files given for etcd:// (use etcds:// to reach etcd over TLS)`, {
+      where: '--store',
+    });
+  }
+  const kv = new EtcdKv(address, tls);
   try {
     if ((await kv.get('meta/schema_version')) === null) await kv.write([{ put: 'meta/schema_version', value: String(SCHEMA_VERSION) }]);
   } catch (e) {

@@ -15,11 +15,16 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from './free-port.js';
+import { writeFakeSystemctl } from './fake-systemctl.js';
 
 export interface SshHostSpec {
   /** Node.js on the PATH of the host's ssh sessions: the machine's (default), none ('missing': a
    *  PATH of every program of /usr/bin but node), or one that says it is v18.20.0 ('old') */
   node?: 'present' | 'missing' | 'old';
+  /** 'fake': `systemctl --user` works, as a stand-in that records its calls
+   *  (test/support/fake-systemctl.ts says why no real one), and the sessions' HOME is the host's
+   *  own folder (<host dir>/home), so the unit file is written there */
+  systemctl?: 'fake';
 }
 
 export interface SshHost {
@@ -97,6 +102,14 @@ function waitTcp(host: string, port: number, timeoutMs: number): Promise<void> {
 }
 
 /** Starts `specs.length` ssh hosts named host-1..N. */
+/** sshd lines for a host with the fake systemctl first on its PATH and a HOME of its own. */
+function fakeSystemdConfig(hostDir: string): string[] {
+  const bin = writeFakeSystemctl(path.join(hostDir, 'systemd'));
+  const home = path.join(hostDir, 'home');
+  fs.mkdirSync(home, { mode: 0o700 });
+  return [`SetEnv PATH=${bin}:${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin HOME=${home}`];
+}
+
 export async function startSshHosts(specs: SshHostSpec[]): Promise<SshHosts> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-ssh-'));
   fs.chmodSync(dir, 0o755);
@@ -194,6 +207,7 @@ export async function startSshHosts(specs: SshHostSpec[]): Promise<SshHosts> {
         'LogLevel VERBOSE',
         ...(specs[i - 1]!.node === 'missing' ? [`SetEnv PATH=${toolDir('path-without-node', null)}`] : []),
         ...(specs[i - 1]!.node === 'old' ? [`SetEnv PATH=${toolDir('path-with-old-node', '#!/bin/sh\necho v18.20.0\n')}`] : []),
+        ...(specs[i - 1]!.systemctl === 'fake' ? fakeSystemdConfig(hdir) : []),
       ];
       fs.writeFileSync(path.join(hdir, 'sshd_config'), config.join('\n') + '\n');
       const sshdArgs = ['-D', '-f', path.join(hdir, 'sshd_config'), '-E', path.join(hdir, 'sshd.log')];

@@ -4,6 +4,7 @@
 // acts no more, as Kubernetes' controller-manager does when it loses its lease.
 import type { ControllerOptions } from '../../controller/options.js';
 import { BatonError } from '../../model/errors.js';
+import type { TlsFiles } from '../../rpc/tls.js';
 import { out, info } from '../output.js';
 import { stopWithin, untilSignal } from '../signals.js';
 
@@ -25,12 +26,14 @@ export async function runClusterController(
   leaseTtlSeconds: number | undefined,
   token: string,
   generated: boolean,
+  storeTls?: TlsFiles,
 ): Promise<void> {
   const { startClusterController } = await import('../../controller/cluster/run.js');
   const { store: _ignored, ...rest } = options;
   const handle = await startClusterController({
     ...rest,
     store,
+    storeTls,
     leaseTtlSeconds,
     onLost: (reason) => {
       info(`controller: lost the leadership (${reason}); exiting`);

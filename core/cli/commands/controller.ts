@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
 import { packageRoot } from '../../local/paths.js';
 import { parseAddress } from '../../rpc/address.js';
+import { tlsFromFlags } from '../../rpc/tls.js';
 import { collect, parseCount, parseDuration } from '../args.js';
 import { metricsListenOf } from '../metrics-flags.js';
 import { explicitToken, flagTls, homeOf } from '../context.js';
@@ -41,8 +42,11 @@ export function register(program: Command): void {
     .option('--training', 'a training stack: walkthroughs may inject faults here, and the console says it is not production')
     .option(
       '--store <url>',
-      'etcd://host:port[,host:port]/prefix: a fail-over cluster, the controllers sharing that store elect a leader (default: SQLite in $BATON_HOME)',
+      'etcd://host:port[,host:port]/prefix: a fail-over cluster, the controllers sharing that store elect a leader; etcds://... over TLS (default: SQLite in $BATON_HOME)',
     )
+    .option('--store-ca <file>', "with etcds://: the CA of etcd's certificate (default: --tls-ca)")
+    .option('--store-cert <file>', 'with etcds://: the client certificate etcd is shown (default: --tls-cert)')
+    .option('--store-key <file>', 'with etcds://: its key (default: --tls-key)')
     .option('--lease-ttl <seconds>', 'with an etcd store: the leader lease, a killed leader is replaced after about this long (default 3)')
     .action(
       async (
@@ -66,6 +70,9 @@ export function register(program: Command): void {
           training?: boolean;
           store?: string;
           leaseTtl?: string;
+          storeCa?: string;
+          storeCert?: string;
+          storeKey?: string;
         },
         cmd: Command,
       ) => {
@@ -117,9 +124,18 @@ export function register(program: Command): void {
         if (o.leaseTtl !== undefined && o.store === undefined) {
           throw new BatonError('BAD_INPUT', '--lease-ttl needs --store etcd://...', { where: '--lease-ttl' });
         }
+        const storeTls = tlsFromFlags({ ca: o.storeCa, cert: o.storeCert, key: o.storeKey }, { ca: '--store-ca', cert: '--store-cert', key: '--store-key' });
+        if (storeTls && !o.store?.startsWith('etcds://')) {
+          throw new BatonError('BAD_INPUT', '--store-ca, --store-cert and --store-key need --store etcds://...', { where: '--store-ca' });
+        }
         if (o.store !== undefined) {
-          parseEtcdUrl(o.store);
-          await runClusterController(options, o.store, parseLeaseTtl(o.leaseTtl), token, generated);
+          const etcd = parseEtcdUrl(o.store);
+          if (etcd.secure && !storeTls && !tls) {
+            throw new BatonError('BAD_INPUT', "--store etcds://... needs --store-ca, --store-cert and --store-key (or the controller's --tls-*)", {
+              where: '--store-ca',
+            });
+          }
+          await runClusterController(options, o.store, parseLeaseTtl(o.leaseTtl), token, generated, storeTls);
           return;
         }
         const { startController } = await import('../../controller/main.js');

@@ -6,11 +6,12 @@
 // keepalive, when a follower may already lead; the leader here steps down as soon as its own
 // clock says the lease may have expired (the last keepalive etcd answered + TTL - margin).
 import { EventEmitter } from 'node:events';
-import type { Lease } from 'etcd3';
+import type { Lease, Watcher } from 'etcd3';
 import type { EtcdKv, Fence } from '../../store/etcd-kv.js';
 
 export const LEADER_KEY = 'leader';
-/** how often a follower tries to take the key (and reads who leads) */
+/** how often a follower tries to take the key (and reads who leads) when nothing woke it: a watch
+ *  on the key wakes it as soon as etcd deletes the dead leader's key, this is the fallback */
 const CAMPAIGN_EVERY_MS = 200;
 /** the leader steps down this long before the lease could expire on etcd's side */
 const SAFETY_MS = 300;
@@ -27,6 +28,9 @@ export class LeaderElection extends EventEmitter<ElectionEvents> {
   private fence: Fence | null = null;
   private stopped = false;
   private watchdog: NodeJS.Timeout | null = null;
+  /** a follower's watch on the leader key, and the wait it cuts short */
+  private keyWatch: Watcher | null = null;
+  private wake: (() => void) | null = null;
   /** the leader's address as last read ('' while none) */
   leader = '';
 
@@ -69,6 +73,30 @@ export class LeaderElection extends EventEmitter<ElectionEvents> {
     this.lease = lease;
   }
 
+  /** Waits ms, or less when the leader key is deleted (the watch) or the campaign ends. */
+  private pause(ms: number): Promise<void> {
+    if (!this.keyWatch) {
+      this.keyWatch = this.kv.ns.watch().key(LEADER_KEY).watcher();
+      this.keyWatch.on('delete', () => this.wake?.());
+      this.keyWatch.on('error', () => {}); // etcd3 re-establishes the watch; the poll goes on meanwhile
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  private endWatch(): void {
+    this.wake?.();
+    const watch = this.keyWatch;
+    this.keyWatch = null;
+    void watch?.cancel().catch(() => {});
+  }
+
   private async campaign(): Promise<void> {
     while (!this.stopped && !this.fence) {
       try {
@@ -82,6 +110,7 @@ export class LeaderElection extends EventEmitter<ElectionEvents> {
         if (this.stopped) return;
         if (result.succeeded) {
           this.fence = { key: LEADER_KEY, createRevision: String(result.header.revision) };
+          this.endWatch();
           this.leader = this.address;
           this.watchdog = setInterval(() => {
             if (Date.now() > this.validUntil - SAFETY_MS) this.lose(`no keepalive of the lease answered for ${this.ttlSeconds} s (etcd unreachable?)`);
@@ -97,7 +126,7 @@ export class LeaderElection extends EventEmitter<ElectionEvents> {
         this.lease?.release();
         this.lease = null;
       }
-      await new Promise((r) => setTimeout(r, CAMPAIGN_EVERY_MS));
+      await this.pause(CAMPAIGN_EVERY_MS);
     }
   }
 
@@ -116,6 +145,7 @@ export class LeaderElection extends EventEmitter<ElectionEvents> {
   /** Ends the campaign; a leader revokes its lease so that a follower takes over at once. */
   async resign(): Promise<void> {
     this.stopped = true;
+    this.endWatch();
     if (this.watchdog) clearInterval(this.watchdog);
     this.watchdog = null;
     this.fence = null;

@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { BatonError } from '../../model/errors.js';
 import { toServiceError } from '../../rpc/errors.js';
 import { ControlService } from '../../rpc/gen/control.js';
+import { CONTROL_SERVER_OPTIONS } from '../server/index.js';
 
 export function notLeader(self: string, leader: string): BatonError {
   return leader
@@ -15,7 +16,7 @@ export function notLeader(self: string, leader: string): BatonError {
 }
 
 export function followerServer(self: () => string, leader: () => string): grpc.Server {
-  const server = new grpc.Server();
+  const server = new grpc.Server(CONTROL_SERVER_OPTIONS);
   const handlers: grpc.UntypedServiceImplementation = {};
   for (const [name, definition] of Object.entries(ControlService)) {
     handlers[name] = definition.responseStream
@@ -24,4 +25,9 @@ export function followerServer(self: () => string, leader: () => string): grpc.S
   }
   server.addService(ControlService, handlers);
   return server;
+}
+
+/** What the follower served, removed: the leader adds its own services to the same server. */
+export function endFollowing(server: grpc.Server): void {
+  server.removeService(ControlService);
 }

@@ -8,21 +8,25 @@
 import type * as grpc from '@grpc/grpc-js';
 import { BatonError } from '../../model/errors.js';
 import { parseAddress } from '../../rpc/address.js';
-import { loadTls, serverCredentials } from '../../rpc/tls.js';
+import { loadTls, serverCredentials, type TlsFiles } from '../../rpc/tls.js';
 import { openEtcdStore } from '../../store/etcd.js';
 import { parseEtcdUrl } from '../../store/etcd-url.js';
 import type { Store } from '../../store/store.js';
 import { clearStaleSocket, startController } from '../main.js';
 import type { ControllerHandle, ControllerOptions } from '../options.js';
 import { LeaderElection } from './election.js';
-import { followerServer } from './follower.js';
+import { endFollowing, followerServer } from './follower.js';
+import { clusterInventory } from './inventory.js';
 
 /** the default lease: a killed leader is replaced within about this long (docs/reliability.md) */
 export const DEFAULT_LEASE_TTL_S = 3;
 
 export interface ClusterOptions extends Omit<ControllerOptions, 'store'> {
-  /** etcd://host:port[,host:port]/prefix */
+  /** etcd://host:port[,host:port]/prefix, or etcds://... for etcd over TLS */
   store: string;
+  /** etcds://: the CA of etcd's certificate, the client certificate and key (default: `tls`, the
+   *  controller's own, when one CA signs everything: `baton certs`) */
+  storeTls?: TlsFiles;
   /** the lease TTL in whole seconds (2 at least: etcd's own minimum); default 3 */
   leaseTtlSeconds?: number;
   /** the leader stopped acting because its lease may have lapsed; default: stop the controller */
@@ -54,11 +58,13 @@ export async function startClusterController(opts: ClusterOptions): Promise<Clus
   const tls = loadTls(opts.tls, 'controller');
   // a socket left by a killed controller is removed (one a live process answers on is refused)
   if (listen.kind === 'unix') await clearStaleSocket(listen.path!);
-  const store = await openEtcdStore(etcdAddress);
+  // etcds:// with the controller's own certificate unless etcd's are given (etcd:// with any: refused)
+  const store = await openEtcdStore(etcdAddress, loadTls(etcdAddress.secure ? (opts.storeTls ?? opts.tls) : opts.storeTls, 'etcd store'));
 
   // the follower binds first, so that a port 0 becomes the port the leader serves on later
   let follower: grpc.Server | null = null;
   let address = '';
+  let boundPort = 0;
   const election = new LeaderElection(store.kv, ttl);
   follower = followerServer(
     () => address,
@@ -66,6 +72,7 @@ export async function startClusterController(opts: ClusterOptions): Promise<Clus
   );
   try {
     const port = await bindServer(follower, listen.grpc, serverCredentials(listen, tls));
+    boundPort = port;
     address = listen.kind === 'unix' ? `unix://${listen.path}` : `${listen.host}:${port}`;
   } catch (e) {
     follower.forceShutdown();
@@ -86,10 +93,29 @@ export async function startClusterController(opts: ClusterOptions): Promise<Clus
     store.kv.fence = fence;
     void (async () => {
       const electedAt = performance.now();
+      const since = () => Math.round(performance.now() - electedAt);
+      let restoredMs = 0;
       try {
-        await new Promise<void>((resolve) => follower!.tryShutdown(() => resolve()));
-        follower = null;
-        controller = await startController({ ...opts, listen: address, store: shared });
+        const inventory = await clusterInventory(shared, opts.home, (line) => console.error(`baton controller: ${line}`));
+        controller = await startController({
+          ...opts,
+          listen: address,
+          store: shared,
+          inventory,
+          // the follower keeps answering NOT_LEADER while the leader restores, and the leader
+          // then takes its bound server over: the address never stops answering. (Closing it and
+          // binding anew left a window where a client met a closed port and waited out
+          // grpc-js's reconnect backoff, 1 s and more: docs/reliability.md.)
+          boundServer: {
+            server: follower!,
+            port: boundPort,
+            handOver: () => {
+              restoredMs = since();
+              endFollowing(follower!);
+              follower = null;
+            },
+          },
+        });
         if (role !== 'follower') {
           // the lease went while the controller was starting
           await controller.stop();
@@ -97,7 +123,7 @@ export async function startClusterController(opts: ClusterOptions): Promise<Clus
         }
         role = 'leader';
         console.error(
-          `baton controller: leader of ${etcdAddress.prefix} at ${address} (serving ${Math.round(performance.now() - electedAt)} ms after its election)`,
+          `baton controller: leader of ${etcdAddress.prefix} at ${address} (restored ${restoredMs} ms, serving ${since()} ms after its election, agents dialled)`,
         );
         settle.resolve(controller);
       } catch (e) {

@@ -34,17 +34,26 @@ export function readInventoryFile(file: string): InventoryFile {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { inventory: { nodes: [] }, doc: emptyDocument() };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return parseInventoryText(null, file);
     throw new BatonError('BAD_INPUT', `${file}: cannot be read: ${(e as Error).message}`, { where: file });
   }
+  return parseInventoryText(text, file);
+}
+
+/** Parses and validates inventory YAML read from `where` (a file, or the etcd store's key);
+ *  null is no inventory yet: an empty one. */
+export function parseInventoryText(text: string | null, where: string): InventoryFile {
+  if (text === null) return { inventory: { nodes: [] }, doc: emptyDocument() };
   const doc = parseDocument(text);
   const err = doc.errors[0];
   if (err) {
     const at = err.linePos?.[0];
-    const where = at ? `${file}:${at.line}:${at.col}` : file;
-    throw new BatonError('BAD_INPUT', `${where}: not valid YAML: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, { where });
+    const located = at ? `${where}:${at.line}:${at.col}` : where;
+    throw new BatonError('BAD_INPUT', `${located}: not valid YAML: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, {
+      where: located,
+    });
   }
-  const inventory = validateInventory(file, doc.toJS());
+  const inventory = validateInventory(where, doc.toJS());
   if (doc.contents === null || (isMap(doc.contents) && !doc.has('nodes'))) doc.set('nodes', doc.createNode([]));
   if (!isMap(doc.contents) || !isSeq(doc.get('nodes', true))) {
     // `nodes:` with nothing after it parses as null; an edit needs a list there
@@ -53,18 +62,22 @@ export function readInventoryFile(file: string): InventoryFile {
   return { inventory, doc };
 }
 
-/** Validates the edited document and writes it over the file (temp file, fsync, rename). */
-export function writeInventoryFile(file: string, doc: Document): Inventory {
-  const inventory = validateInventory(file, doc.toJS()); // an edit that breaks the file is refused
+/** The inventory's text, validated, as it is written (to the file or to the store). */
+export function inventoryText(where: string, doc: Document): { inventory: Inventory; text: string } {
+  const inventory = validateInventory(where, doc.toJS()); // an edit that breaks the inventory is refused
+  return { inventory, text: doc.toString({ lineWidth: 0 }) };
+}
+
+/** Writes the text over the file (temp file, fsync, rename). */
+export function writeInventoryText(file: string, text: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(temp, 'w', 0o600);
   try {
-    fs.writeSync(fd, doc.toString({ lineWidth: 0 }));
+    fs.writeSync(fd, text);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(temp, file);
-  return inventory;
 }

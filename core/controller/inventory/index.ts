@@ -2,13 +2,15 @@
 // operator makes (add, remove, cordon, drain, uncordon) applied to the file first. Each edit
 // re-reads the file (a hand edit since is kept), changes only the entry it is about, validates the
 // result and writes it atomically; a bad file or a bad edit throws and changes nothing. Edits run
-// one after another.
+// one after another. Where the text lives is an InventoryText: the file (one controller), or one
+// key of the etcd store that every controller of a fail-over cluster reads (cluster/inventory.ts).
+import fs from 'node:fs';
 import type { Document } from 'yaml';
 import { isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
 import { BatonError } from '../../model/errors.js';
 import type { Inventory, InventoryNode } from '../../model/inventory.js';
 import { parseAddress } from '../../rpc/address.js';
-import { inventoryPath, readInventoryFile, writeInventoryFile } from './file.js';
+import { inventoryPath, inventoryText, parseInventoryText, writeInventoryText } from './file.js';
 import { NODE_NAME } from './validate.js';
 
 export { inventoryPath } from './file.js';
@@ -33,19 +35,51 @@ export function entryForAddress(name: string, address: string): Record<string, u
   return { name, address };
 }
 
+/** Where the inventory's YAML text is kept: read whole, written whole (atomically). */
+export interface InventoryText {
+  /** names it in errors: the file, or the store's key */
+  readonly where: string;
+  /** null: no inventory yet */
+  read(): Promise<string | null>;
+  write(text: string): Promise<void>;
+}
+
+/** nodes.yaml on disk. */
+export function inventoryFile(file: string): InventoryText {
+  return {
+    where: file,
+    async read() {
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw new BatonError('BAD_INPUT', `${file}: cannot be read: ${(e as Error).message}`, { where: file });
+      }
+    },
+    async write(text) {
+      writeInventoryText(file, text);
+    },
+  };
+}
+
 export class NodeInventory {
   private current: Inventory = { nodes: [] };
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly file: string) {}
+  constructor(readonly source: InventoryText) {}
 
   static forHome(home: string): NodeInventory {
-    return new NodeInventory(inventoryPath(home));
+    return new NodeInventory(inventoryFile(inventoryPath(home)));
   }
 
-  /** Reads the file (throws BAD_INPUT naming file, node and field). */
-  load(): Inventory {
-    this.current = readInventoryFile(this.file).inventory;
+  /** where the inventory is kept (the file, or the store's key) */
+  get where(): string {
+    return this.source.where;
+  }
+
+  /** Reads the inventory (throws BAD_INPUT naming where, node and field). */
+  async load(): Promise<Inventory> {
+    this.current = parseInventoryText(await this.source.read(), this.where).inventory;
     return this.current;
   }
 
@@ -102,12 +136,14 @@ export class NodeInventory {
   }
 
   private edit(change: (doc: Document, nodes: YAMLSeq) => void): Promise<void> {
-    const run = this.queue.then(() => {
-      const { doc } = readInventoryFile(this.file);
+    const run = this.queue.then(async () => {
+      const { doc } = parseInventoryText(await this.source.read(), this.where);
       const nodes = doc.get('nodes', true);
-      if (!isSeq(nodes)) throw new BatonError('INTERNAL', `${this.file}: nodes is not a list after reading`, { where: this.file });
+      if (!isSeq(nodes)) throw new BatonError('INTERNAL', `${this.where}: nodes is not a list after reading`, { where: this.where });
       change(doc, nodes);
-      this.current = writeInventoryFile(this.file, doc);
+      const { inventory, text } = inventoryText(this.where, doc);
+      await this.source.write(text);
+      this.current = inventory;
     });
     this.queue = run.catch(() => undefined);
     return run;

@@ -46,19 +46,28 @@ export function controlServer(controller: ControllerCore, pool: AgentPool): Cont
   );
 }
 
+/** the options of every Control server (a fail-over cluster's follower's too: the leader takes
+ *  its bound server over, controller/cluster/) */
+export const CONTROL_SERVER_OPTIONS: grpc.ServerOptions = {
+  // GetEnvironment(with_tasks) of a 150k-task environment is tens of MB
+  'grpc.max_send_message_length': MAX_MSG,
+  // the largest valid request is about 2 MiB (limits.ts: 1 MiB of vars, 1 MiB of template);
+  // a larger one is refused before it is decoded, which would hold the event loop (50 MB: ~400 ms)
+  'grpc.max_receive_message_length': MAX_REQUEST_BYTES,
+};
+
 export function createServer(controller: ControllerCore, pool: AgentPool): grpc.Server {
-  const server = new grpc.Server({
-    // GetEnvironment(with_tasks) of a 150k-task environment is tens of MB
-    'grpc.max_send_message_length': MAX_MSG,
-    // the largest valid request is about 2 MiB (limits.ts: 1 MiB of vars, 1 MiB of template);
-    // a larger one is refused before it is decoded, which would hold the event loop (50 MB: ~400 ms)
-    'grpc.max_receive_message_length': MAX_REQUEST_BYTES,
-  });
+  const server = new grpc.Server(CONTROL_SERVER_OPTIONS);
+  addControlServices(server, controller, pool);
+  return server;
+}
+
+/** Control (and reflection) on `server`, which may be bound and serving already. */
+export function addControlServices(server: grpc.Server, controller: ControllerCore, pool: AgentPool): void {
   server.addService(passEncodedReplies(ControlService), controlServer(controller, pool));
   if (!addReflection(server, (call) => authenticate(controller, call))) {
     console.error(`baton controller: ${DESCRIPTOR_SET} not found (npm run build copies it): gRPC server reflection is off`);
   }
-  return server;
 }
 
 export function bind(server: grpc.Server, address: string): Promise<number> {

@@ -9,6 +9,7 @@ import type { InventoryNode } from '../../model/inventory.js';
 import { issue, usableIssued } from '../certs/pki.js';
 import type { Release } from './release.js';
 import { connectSsh, type SshSession } from './ssh.js';
+import { pruneReleasesScript, rememberPreviousCommand } from './prune.js';
 import { ALIVE_SH, agentScript, portCheckScript, probeScript, shq, superviseScript, systemdUnit, unitName, waitListeningScript } from './node-files.js';
 
 export type StepStatus = 'ok' | 'unchanged' | 'changed' | 'failed';
@@ -185,11 +186,15 @@ export async function bootstrapHost(job: HostJob, progress: Progress): Promise<H
           detail: `the agent runs ${current || '(unknown)'}: \`baton node upgrade ${node.name}\` switches it to ${rel.hash}`,
         });
       } else {
-        await run(ssh, node, 'switching current', `cd ${shq(dir)} && ln -sfn ${shq(releaseRel)} current.tmp && mv -T current.tmp current`);
+        await run(ssh, node, 'switching current', `${rememberPreviousCommand(dir)} && ln -sfn ${shq(releaseRel)} current.tmp && mv -T current.tmp current`);
         report('changed', `current -> ${releaseRel}`);
         restart = running;
       }
     }
+
+    step = 'prune';
+    const pruned = [...(await run(ssh, node, 'removing old releases', pruneReleasesScript(dir, rel.hash))).matchAll(/^removed=(\S+)$/gm)].map((m) => m[1]);
+    report(pruned.length ? 'changed' : 'unchanged', pruned.length ? `removed old releases ${pruned.join(', ')}` : 'no old release to remove');
 
     step = 'certificate';
     const hosts = [node.host];

@@ -1,6 +1,8 @@
 // The cluster's certificates on the controller's machine: $BATON_HOME/pki/ (0700) holds the CA
 // (ca.crt, ca.key 0600) and every certificate issued from it, one folder per kind:
-// pki/controller/<name>.crt|.key, pki/node/<name>.crt|.key, pki/user/<name>.crt|.key.
+// pki/controller/<name>.crt|.key, pki/node/<name>.crt|.key, pki/user/<name>.crt|.key, and
+// pki/etcd/<name>.crt|.key for the members of a fail-over cluster's etcd (served over TLS, with
+// client certificates required: the controllers show their own).
 // `baton certs` and `baton node bootstrap` go through here (docs/security.md, "Certificates").
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,22 +20,38 @@ export interface IssuedFiles {
   ca: string;
 }
 
+/** what `baton certs issue` makes: a Baton identity, or an etcd member's server certificate */
+export type CertKind = IdentityKind | 'etcd';
+export const CERT_KINDS: readonly CertKind[] = [...IDENTITY_KINDS, 'etcd'];
+
 export function pkiDir(home: string): string {
   return path.join(home, 'pki');
 }
 
-function caFiles(home: string): { cert: string; key: string } {
+export function caFiles(home: string): { cert: string; key: string } {
   return { cert: path.join(pkiDir(home), 'ca.crt'), key: path.join(pkiDir(home), 'ca.key') };
 }
 
-export function issuedFiles(home: string, kind: IdentityKind, name: string): IssuedFiles {
-  identityUri(kind, name); // checks the name
+/** During a CA rotation (rotate.ts): the new CA and the previous one in one file, what every
+ *  side trusts until the rotation is finished. */
+export function caBundleFile(home: string): string {
+  return path.join(pkiDir(home), 'ca-bundle.crt');
+}
+
+/** What peers are to trust: the bundle while a rotation is under way, else the CA. */
+export function trustFile(home: string): string {
+  const bundle = caBundleFile(home);
+  return fs.existsSync(bundle) ? bundle : caFiles(home).cert;
+}
+
+export function issuedFiles(home: string, kind: CertKind, name: string): IssuedFiles {
+  identityUri(kind === 'etcd' ? 'node' : kind, name); // checks the name (an etcd member's as a node's)
   const dir = path.join(pkiDir(home), kind);
-  return { cert: path.join(dir, `${name}.crt`), key: path.join(dir, `${name}.key`), ca: caFiles(home).cert };
+  return { cert: path.join(dir, `${name}.crt`), key: path.join(dir, `${name}.key`), ca: trustFile(home) };
 }
 
 /** Writes `text` to `file` with `mode`, through a temp file and a rename (never half a key). */
-function writeFile(file: string, text: string, mode: number): void {
+export function writeFile(file: string, text: string, mode: number): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, text, { mode });
   fs.chmodSync(tmp, mode);
@@ -68,12 +86,19 @@ export function loadCa(home: string): PemPair {
 }
 
 /** Issues (or re-issues: the old files are replaced) a certificate of `kind` named `name`. */
-export async function issue(home: string, kind: IdentityKind, name: string, hosts: string[], days = LEAF_DAYS): Promise<IssuedFiles> {
-  if (!IDENTITY_KINDS.includes(kind))
-    throw new BatonError('BAD_INPUT', `certificate kind ${JSON.stringify(kind)}: controller, node or user`, { where: 'kind' });
+export async function issue(home: string, kind: CertKind, name: string, hosts: string[], days = LEAF_DAYS): Promise<IssuedFiles> {
+  if (!CERT_KINDS.includes(kind))
+    throw new BatonError('BAD_INPUT', `certificate kind ${JSON.stringify(kind)}: controller, node, user or etcd`, { where: 'kind' });
+  if (kind === 'etcd' && !hosts.length) {
+    throw new BatonError('BAD_INPUT', 'an etcd certificate names the hosts its clients dial: give --host', { where: '--host' });
+  }
   const files = issuedFiles(home, kind, name);
   const ca = loadCa(home);
-  const pair = await signLeaf(ca, { identity: { kind, name }, hosts, days });
+  // an etcd member serves clients and dials its peers: both usages, no Baton identity
+  const pair =
+    kind === 'etcd'
+      ? await signLeaf(ca, { identity: null, commonName: name, hosts, days, usages: ['serverAuth', 'clientAuth'] })
+      : await signLeaf(ca, { identity: { kind, name }, hosts, days });
   privateDir(path.dirname(files.cert), 'pki folder');
   writeFile(files.key, pair.key, 0o600);
   writeFile(files.cert, pair.cert, 0o644);
@@ -119,7 +144,7 @@ export function listCerts(home: string): CertListing[] {
     rows.push({ file, subject: s.subject, identity: isCa ? 'CA' : (id?.uri ?? '-'), hosts, notAfterMs: s.notAfterMs, current: !!s.signedBy });
   };
   add(caFiles(home).cert, true);
-  for (const kind of IDENTITY_KINDS) {
+  for (const kind of CERT_KINDS) {
     const dir = path.join(pkiDir(home), kind);
     if (!fs.existsSync(dir)) continue;
     for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.crt')) add(path.join(dir, f), false);

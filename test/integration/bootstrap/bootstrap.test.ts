@@ -139,6 +139,35 @@ describe('baton node bootstrap over ssh', { timeout: 600_000 }, () => {
     assert.match(r.stdout, /3 ready \(2 changed, 1 unchanged\), 0 failed/);
   });
 
+  it('an upgrade keeps the current release and the previous one, and removes older ones', async () => {
+    const dir = path.join(hosts.installRoot, 'n1');
+    const releases = path.join(dir, 'releases');
+    const hash = path.basename(fs.readlinkSync(path.join(dir, 'current')));
+    // history: an older release (a copy of the real one, so the agent can run from it), one
+    // older still, and an unpacking that never finished
+    fs.cpSync(path.join(releases, hash), path.join(releases, 'older'), { recursive: true, verbatimSymlinks: true });
+    fs.mkdirSync(path.join(releases, 'oldest'));
+    fs.writeFileSync(path.join(releases, 'oldest', '.complete'), '');
+    fs.mkdirSync(path.join(releases, 'unfinished.tmp'));
+    fs.writeFileSync(path.join(releases, 'unfinished.tmp', '.complete'), '');
+    fs.symlinkSync('releases/older', path.join(dir, 'current.tmp'));
+    fs.renameSync(path.join(dir, 'current.tmp'), path.join(dir, 'current'));
+
+    const r = await bootstrap(['upgrade', 'n1']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^n1\s+prune\s+changed\s+removed old releases oldest$/m, r.stdout);
+    assert.equal(fs.readlinkSync(path.join(dir, 'current')), `releases/${hash}`);
+    assert.equal(fs.readlinkSync(path.join(dir, 'previous')), 'releases/older', 'the release it ran before, to roll back to');
+    assert.deepEqual(fs.readdirSync(releases).sort(), [hash, 'older', 'unfinished.tmp'].sort());
+
+    // nothing more to remove: the previous release stays
+    const again = await bootstrap(['bootstrap', 'n1']);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.match(again.stdout, /^n1\s+prune\s+unchanged\s+no old release to remove$/m);
+    assert.ok(fs.existsSync(path.join(releases, 'older')));
+    fs.rmSync(path.join(releases, 'unfinished.tmp'), { recursive: true });
+  });
+
   it('each failure gives its own error', async () => {
     const dir = hosts.dir;
     // a known_hosts that lists host-2's key under host-1's name: a changed host key

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startAgent, type AgentHandle } from '../../../core/agent/main.js';
 import { BATON, baton, cleanEnv, type Result } from '../cli/harness.js';
-import { freePort, startEtcd, type TestEtcd } from './etcd.js';
+import { type EtcdTlsFiles, freePort, startEtcd, type TestEtcd } from './etcd.js';
 
 export const TOKEN = 'failover-test-token';
 
@@ -79,9 +79,21 @@ function startControllerProcess(index: number, home: string, port: number, store
   };
 }
 
-export async function startCluster(o: { controllers: number; agents?: number; leaseTtl?: number; agentLossGrace?: string }): Promise<Cluster> {
+export async function startCluster(o: {
+  controllers: number;
+  agents?: number;
+  leaseTtl?: number;
+  agentLossGrace?: string;
+  /** etcd serves TLS and requires client certificates; the controllers get --store etcds://
+   *  and show tls.client (--store-ca/--store-cert/--store-key) */
+  etcdTls?: EtcdTlsFiles;
+  /** more `baton controller` arguments */
+  controllerArgs?: string[];
+  /** before the controllers start (e.g. a nodes.yaml in a controller's home: <home>/controller-<i>) */
+  prepare?: (home: string) => void;
+}): Promise<Cluster> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-failover-'));
-  const etcd = await startEtcd();
+  const etcd = await startEtcd({ tls: o.etcdTls });
   const agents: AgentHandle[] = [];
   const controllers: ClusterController[] = [];
   let store = '';
@@ -101,12 +113,19 @@ export async function startCluster(o: { controllers: number; agents?: number; le
           listen: `unix://${home}/agent-${i}.sock`,
           token: TOKEN,
           labels: {},
-          portRange: [35000 + i * 100, 35099 + i * 100],
+          portRange: [26000 + i * 100, 26099 + i * 100],
         }),
       );
     }
     store = etcd.storeUrl('baton-failover');
-    extra = [...(o.leaseTtl ? ['--lease-ttl', String(o.leaseTtl)] : []), ...(o.agentLossGrace ? ['--agent-loss-grace', o.agentLossGrace] : [])];
+    const tls = o.etcdTls;
+    extra = [
+      ...(o.leaseTtl ? ['--lease-ttl', String(o.leaseTtl)] : []),
+      ...(o.agentLossGrace ? ['--agent-loss-grace', o.agentLossGrace] : []),
+      ...(tls ? ['--store-ca', tls.ca, '--store-cert', tls.client.cert, '--store-key', tls.client.key] : []),
+      ...(o.controllerArgs ?? []),
+    ];
+    o.prepare?.(home);
     for (let i = 0; i < o.controllers; i++) {
       // each its own home (template cache, socket), one store
       const own = path.join(home, `controller-${i}`);

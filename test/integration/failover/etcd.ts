@@ -2,6 +2,8 @@
 // dir removed) by stop(), which a test calls in its teardown even when it fails.
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '../../support/free-port.js';
@@ -21,20 +23,42 @@ export interface TestEtcd {
   stop(): Promise<void>;
 }
 
-async function healthy(endpoint: string): Promise<boolean> {
-  try {
-    const res = await fetch(`http://${endpoint}/health`);
-    return res.ok && ((await res.json()) as { health?: string }).health === 'true';
-  } catch {
-    return false;
-  }
+/** files of etcd's client TLS: its server certificate and key, the CA client certificates must
+ *  be signed by (etcd's --client-cert-auth); the health check shows `client` */
+export interface EtcdTlsFiles {
+  cert: string;
+  key: string;
+  ca: string;
+  client: { cert: string; key: string };
 }
 
-export async function startEtcd(): Promise<TestEtcd> {
+function healthy(endpoint: string, tls?: EtcdTlsFiles): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (res: http.IncomingMessage) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve(res.statusCode === 200 && /"health":\s*"true"/.test(body)));
+    };
+    const req = tls
+      ? https.get(
+          `https://${endpoint}/health`,
+          { ca: fs.readFileSync(tls.ca), cert: fs.readFileSync(tls.client.cert), key: fs.readFileSync(tls.client.key) },
+          done,
+        )
+      : http.get(`http://${endpoint}/health`, done);
+    req.on('error', () => resolve(false));
+    req.setTimeout(2000, () => req.destroy());
+  });
+}
+
+/** tls: serve clients over TLS and require client certificates signed by tls.ca (etcds://) */
+export async function startEtcd(opts: { tls?: EtcdTlsFiles } = {}): Promise<TestEtcd> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-etcd-'));
   const clientPort = await freePort();
   const peerPort = await freePort();
-  const client = `http://127.0.0.1:${clientPort}`;
+  const tls = opts.tls;
+  const client = `${tls ? 'https' : 'http'}://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   const child: ChildProcess = spawn(
     ETCD_BIN,
@@ -55,6 +79,7 @@ export async function startEtcd(): Promise<TestEtcd> {
       `test=${peer}`,
       '--log-level',
       'error',
+      ...(tls ? ['--cert-file', tls.cert, '--key-file', tls.key, '--client-cert-auth', '--trusted-ca-file', tls.ca] : []),
     ],
     { stdio: ['ignore', 'ignore', fs.openSync(path.join(dir, 'etcd.log'), 'a')] },
   );
@@ -70,10 +95,10 @@ export async function startEtcd(): Promise<TestEtcd> {
     fs.rmSync(dir, { recursive: true, force: true });
   };
   for (let i = 0; i < 200 && !exited; i++) {
-    if (await healthy(endpoint)) break;
+    if (await healthy(endpoint, tls)) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  if (exited || !(await healthy(endpoint))) {
+  if (exited || !(await healthy(endpoint, tls))) {
     const log = fs.existsSync(path.join(dir, 'etcd.log')) ? fs.readFileSync(path.join(dir, 'etcd.log'), 'utf8').slice(-2000) : '';
     await stop();
     throw new Error(`etcd did not come up on ${endpoint}: ${log}`);
@@ -81,7 +106,7 @@ export async function startEtcd(): Promise<TestEtcd> {
   let prefixes = 0;
   return {
     endpoint,
-    storeUrl: (prefix) => `etcd://${endpoint}/${prefix ?? `baton-test-${process.pid}-${++prefixes}`}`,
+    storeUrl: (prefix) => `${tls ? 'etcds' : 'etcd'}://${endpoint}/${prefix ?? `baton-test-${process.pid}-${++prefixes}`}`,
     pid: child.pid!,
     pause: () => child.kill('SIGSTOP'),
     resume: () => child.kill('SIGCONT'),

@@ -9,8 +9,17 @@ test('an etcd store address gives the endpoints and the prefix', () => {
   assert.deepEqual(parseEtcdUrl('etcd://10.0.0.5:2379,etcd-2.lab:2379/baton/prod/'), {
     hosts: ['http://10.0.0.5:2379', 'http://etcd-2.lab:2379'],
     prefix: '/baton/prod',
+    secure: false,
   });
   assert.deepEqual(parseEtcdUrl('etcd://[::1]:2379/b').hosts, ['http://[::1]:2379']);
+});
+
+test('an etcds:// store address is etcd over TLS', () => {
+  assert.deepEqual(parseEtcdUrl('etcds://10.0.0.5:2379,10.0.0.6:2379/baton'), {
+    hosts: ['https://10.0.0.5:2379', 'https://10.0.0.6:2379'],
+    prefix: '/baton',
+    secure: true,
+  });
 });
 
 test('a bad etcd store address is a BAD_INPUT naming --store and the reason', () => {
@@ -21,6 +30,8 @@ test('a bad etcd store address is a BAD_INPUT naming --store and the reason', ()
     ['etcd://127.0.0.1/baton', /host:port/],
     ['etcd://127.0.0.1:2379,/baton', /host:port/],
     ['etcd://127.0.0.1:2379/ba ton', /letters, digits/],
+    ['etcds://127.0.0.1:2379', /no key prefix/],
+    ['https://127.0.0.1:2379/baton', /not an etcd:\/\/ address/],
   ];
   for (const [text, why] of cases) {
     assert.throws(
