@@ -209,6 +209,7 @@ export class ProcessDriver implements Driver {
   /** The 'exited' update of a launched task (a task that exits before its launch is reported is reported by launchOne). */
   reportExit(t: ProcTask): void {
     if (!t.exit || t.silent || this.stopped) return;
+    if (t.exitAnswerBatch) return; // its EXIT answer carries the exit (exitBasicTasks)
     const fields: Record<string, string> = {};
     if (t.killReason) fields.reason = t.killReason;
     if (t.killBatch) fields.killed = 'true';
