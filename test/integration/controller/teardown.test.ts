@@ -75,7 +75,7 @@ async function stackWithChildAgent(t: { after(fn: () => unknown): void }, name: 
 test('EXIT of 200 basic tasks: every process is gone when it returns, all DONE, the node stays UP and a new environment is placed at once', {
   timeout: 180_000,
 }, async (t) => {
-  const { stack, pids } = await stackWithChildAgent(t, 'busy', [33200, 33299]);
+  const { stack, pids } = await stackWithChildAgent(t, 'busy', [23200, 23299]);
   const c = stack.client;
   const env = await createEnv(c, 'plain-many', { tasks: '200' });
   await mustControl(c, env.id, 'DEPLOY', 120_000);
@@ -134,7 +134,7 @@ test('EXIT of 200 basic tasks: every process is gone when it returns, all DONE, 
 test('destroy while the agent is killed -9 names the tasks awaiting reaping and their node; they are reaped when it is back', {
   timeout: 120_000,
 }, async (t) => {
-  const { stack, agent, agentOpts, pids } = await stackWithChildAgent(t, 'away', [33300, 33399]);
+  const { stack, agent, agentOpts, pids } = await stackWithChildAgent(t, 'away', [23300, 23399]);
   const c = stack.client;
   const events = subscribe(c, { kinds: ['env.destroyed', 'node.reaped'] });
   t.after(() => events.stop());

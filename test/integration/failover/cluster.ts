@@ -101,7 +101,7 @@ export async function startCluster(o: { controllers: number; agents?: number; le
           listen: `unix://${home}/agent-${i}.sock`,
           token: TOKEN,
           labels: {},
-          portRange: [35000 + i * 100, 35099 + i * 100],
+          portRange: [25000 + i * 100, 25099 + i * 100],
         }),
       );
     }
