@@ -82,23 +82,40 @@ export function taskExited(controller: ControllerCore, t: TaskRuntime, exit: Exi
   controller.setTaskState(t, state);
   // an expected end of a sim task (no pid) leaves nothing worth a row: its state is in the vector
   if (state === 'ERROR' || t.pid !== 0) controller.persist.task(t);
-  if (!expected || controller.perTaskEvents(env)) {
-    controller.emit({
-      kind: 'task.exit',
-      envId: env.id,
-      taskId: t.id,
-      node: t.node,
-      state,
-      message: `task ${t.name} exited (${exitWords(exit)})`,
-      data: { name: t.name, code: String(exit.code), signal: exit.signal, expected: String(expected) },
-    });
-  }
+  if (!expected || controller.perTaskEvents(env)) exitEvent(controller, t, exit, state, expected);
   if (op) {
     op.answer(t, killed ? null : { task: t, reason: 'crashed', detail: t.error ?? said });
     return;
   }
   if (expected || clean) return;
   fault(controller, t, 'crashed', t.error ?? said);
+}
+
+function exitEvent(controller: ControllerCore, t: TaskRuntime, exit: ExitInfo, state: string, expected: boolean): void {
+  controller.emit({
+    kind: 'task.exit',
+    envId: t.env.id,
+    taskId: t.id,
+    node: t.node,
+    state,
+    message: `task ${t.name} exited (${exitWords(exit)})`,
+    data: { name: t.name, code: String(exit.code), signal: exit.signal, expected: String(expected) },
+  });
+}
+
+/**
+ * The answer to an EXIT that carries the task's exit (the agent answers a basic task's EXIT once
+ * its process and group are gone, and sends no separate exit): the exit is recorded, then the
+ * caller applies the answer. An exit asked for is expected: it is no fault and no failure of the
+ * EXIT (the separate exit used to reach the transition first and count as a crash).
+ */
+export function exitAnswered(controller: ControllerCore, t: TaskRuntime, exit: ExitInfo, apply: () => void): void {
+  t.launched = false;
+  t.exit = exit;
+  t.env.setTaskLost(t, false);
+  apply();
+  if (t.pid !== 0) controller.persist.task(t);
+  if (controller.perTaskEvents(t.env)) exitEvent(controller, t, exit, t.state, true);
 }
 
 /** A task failed on its own (exit, ERROR state, loss): decide what it means for its environment. */

@@ -16,6 +16,7 @@ import { repairStack, type RestartedProcess } from './repair.js';
 import { ensureLocalUser, type LocalUser } from './user.js';
 import { privateDir } from '../model/private-files.js';
 import { metricsFlags, writeScrapeConfig, type LocalEndpoint } from './metrics.js';
+import { agentPortBlocks } from './port-blocks.js';
 
 export type { UpProgress } from './readiness.js';
 
@@ -119,8 +120,8 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   };
 
   try {
-    // 1. agents: disjoint port ranges in 20000-64999 from a random start, so that two stacks on
-    // one machine rarely probe the same ports (the agents probe each port before handing it out)
+    // 1. agents: disjoint port ranges outside the kernel's ephemeral range, from a random start,
+    // so that two stacks on one machine rarely probe the same ports (port-blocks.ts)
     const procs: AgentProc[] = [];
     const endpoints: LocalEndpoint[] = [];
     const metricsOf = async (name: string) => {
@@ -130,14 +131,14 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       return m.argv;
     };
     const argvOf = new Map<string, string[]>();
-    const { block, first } = portBlocks(nAgents);
+    const portBlocks = agentPortBlocks(nAgents);
     const upstream = Math.ceil(nAgents / 2);
     for (let i = 1; i <= nAgents; i++) {
       const name = `agent-${i}`;
       const labels = { zone: i <= upstream ? 'upstream' : 'downstream', host };
       const readyFile = path.join(localDir(home), `${name}.ready`);
-      const lo = PORTS_FROM + (first + i - 1) * block;
-      const ports = `${lo}-${lo + block - 1}`;
+      const [lo, hi] = portBlocks[i - 1]!;
+      const ports = `${lo}-${hi}`;
       const argv = [
         'agent',
         '--home',
@@ -287,17 +288,6 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     await cleanup();
     throw opts.signal?.aborted ? abortedError() : toBatonError(e);
   }
-}
-
-const PORTS_FROM = 20000;
-const PORTS_SPAN = 45000;
-
-/** Each agent's block of ports (up to 1000) and the random first block of this stack. */
-function portBlocks(nAgents: number): { block: number; first: number } {
-  const block = Math.min(1000, Math.floor(PORTS_SPAN / Math.max(1, nAgents)));
-  if (block < 10) throw new BatonError('BAD_INPUT', `--agents ${nAgents}: too many agents for one machine's ports`, { where: '--agents' });
-  const blocks = Math.floor(PORTS_SPAN / block);
-  return { block, first: Math.floor(Math.random() * (blocks - Math.max(1, nAgents) + 1)) };
 }
 
 /** The kernel's limit on a unix socket path (sun_path, with its terminating NUL). */

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const kinds = (process.argv.slice(3).length ? process.argv.slice(3) : ['basic', 'c']) as Kind[];
   if (kinds.includes('c') && !fs.existsSync(C_DEMO)) throw new Error(`${C_DEMO} is missing: npm run build`);
   const home = tempHome();
-  const agent = await startChildAgent({ name: 'lag', home, listen: `unix://${home}/lag.sock`, token: TOKEN, labels: {}, portRange: [34000, 34999] });
+  const agent = await startChildAgent({ name: 'lag', home, listen: `unix://${home}/lag.sock`, token: TOKEN, labels: {}, portRange: [24000, 24999] });
   const ctl = await TestController.open(agent.address, TOKEN, 'ctl-lag');
   const rows: PhaseFigures[] = [];
   try {

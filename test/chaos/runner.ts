@@ -9,6 +9,7 @@ import { describeProcess } from './checks/orphans.js';
 import { listEnvironments, transition, unary } from './client.js';
 import { EnvLoop } from './env-loop.js';
 import { EXCLUSIVE, FAULTS, weightsFor, type Family } from './faults/index.js';
+import { LongStopSchedule } from './faults/agent-long-stop.js';
 import { FaultLock } from './lock.js';
 import { nodesBack } from './nodes-back.js';
 import { killAll, scanTagged } from './proc-scan.js';
@@ -25,6 +26,8 @@ export interface ChaosOptions {
   command: string;
   /** print a line per fault */
   verbose?: boolean;
+  /** SIGSTOPs of 13.5-40 s on one loop, spread over the run (agent-long-stop.ts); 0: none */
+  longStops?: number;
 }
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosResults> {
@@ -50,14 +53,23 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResults> {
   let timedOut = false;
   try {
     events.ensure();
+    // the long stops come on the last plain loop (not the full-disk one), on their own schedule
+    const longStopLoop = loops[loops.length - 1]!;
+    const longStops = new LongStopSchedule(o.longStops ?? 0, o.count);
+    const only = process.env.CHAOS_ONLY;
     await Promise.all(
       loops.map(async (loop) => {
-        const weights = weightsFor(loop.kind, stack.logDisk.real && loop.agentNames.includes(FULL_DISK_AGENT), process.env.CHAOS_ONLY);
+        const weights: Partial<Record<Family, number>> =
+          only === 'agent-long-stop'
+            ? loop === longStopLoop
+              ? { 'agent-long-stop': 1 }
+              : {}
+            : weightsFor(loop.kind, stack.logDisk.real && loop.agentNames.includes(FULL_DISK_AGENT), only);
         if (!Object.keys(weights).length) return;
         const c: CheckContext = { stack, loop, events, recorder, loops };
         let setupFailures = 0;
         while (more()) {
-          const family = loop.rng.weighted<Family>(weights);
+          const family = loop === longStopLoop && longStops.due(recorder.faults) ? 'agent-long-stop' : loop.rng.weighted<Family>(weights);
           const body = () => (more() ? iteration(c, family, o, loops) : Promise.resolve(true));
           const injected = await (EXCLUSIVE.has(family) ? lock.exclusive(body) : lock.shared(body));
           setupFailures = injected ? 0 : setupFailures + 1;
@@ -87,7 +99,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResults> {
   return buildResults(recorder, {
     command: o.command,
     seed: o.seed,
-    options: { count: o.count, timeLimitMs: o.timeLimitMs, ...o.times, loops: loops.map((l) => `${l.kind} on ${l.agentNames.join('+')}`) },
+    options: {
+      count: o.count,
+      timeLimitMs: o.timeLimitMs,
+      ...o.times,
+      longStops: o.longStops ?? 0,
+      loops: loops.map((l) => `${l.kind} on ${l.agentNames.join('+')}`),
+    },
     logDisk: { real: stack.logDisk.real, how: stack.logDisk.how },
     loadStart,
   });

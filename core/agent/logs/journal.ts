@@ -10,6 +10,8 @@ import * as fs from 'node:fs';
 import { baseLine, indexPath, markerLine, readIndex, timeLine, type MarkerKind } from './index-file.js';
 
 export const TICK_MS = 100;
+/** exited logs closed per tick (exited, expected) */
+const CLOSES_PER_TICK = 200;
 
 interface Watched {
   logPath: string;
@@ -79,14 +81,34 @@ export class LogJournal {
     else appendQuietly(indexPath(logPath), line);
   }
 
-  /** The task has exited: a last look at its log, its exit marker, and no more watching. */
-  exited(logPath: string, kind: MarkerKind, text: string): void {
+  /**
+   * The task has exited: a last look at its log, its exit marker, and no more watching. An exit
+   * the agent caused (`expected`: it killed the task, or the task left for an EXIT) is closed on
+   * the next tick, at most CLOSES_PER_TICK a tick: when 1,000 tasks are killed together, writing
+   * 1,000 index files and closing 1,000 watches as each exit came held the agent's loop between
+   * the chunks of signals and before the EXIT answers (docs/performance.md, "Round 3 of the
+   * teardown"). A crash is written at once: someone may read why right away.
+   */
+  exited(logPath: string, kind: MarkerKind, text: string, expected = false): void {
     const w = this.files.get(logPath);
     this.mark(logPath, kind, text);
     if (!w) return;
+    if (expected) {
+      this.closing.add(w);
+      return;
+    }
+    this.close(w);
+  }
+
+  /** exited files whose index write and watch close wait for a tick */
+  private readonly closing = new Set<Watched>();
+
+  private close(w: Watched): void {
+    this.closing.delete(w);
     this.flush(w);
     w.watcher?.close();
-    this.files.delete(logPath);
+    w.watcher = null;
+    if (this.files.get(w.logPath) === w) this.files.delete(w.logPath);
   }
 
   private rotating = false;
@@ -133,6 +155,7 @@ export class LogJournal {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.closing.clear(); // flushed and closed below, with every other file
     for (const w of this.files.values()) {
       this.catchUp(w);
       this.flush(w);
@@ -143,6 +166,11 @@ export class LogJournal {
 
   private watch(logPath: string, from: number): Watched {
     let w = this.files.get(logPath);
+    if (w && this.closing.has(w)) {
+      // the same log, relaunched (RECOVER) before its last exit was closed: close that one first
+      this.close(w);
+      w = undefined;
+    }
     if (!w) {
       const idx = readIndex(logPath);
       let base = idx.base;
@@ -204,7 +232,14 @@ export class LogJournal {
   }
 
   private tick(): void {
+    let closed = 0;
+    for (const w of this.closing) {
+      if (closed++ >= CLOSES_PER_TICK) break;
+      this.catchUp(w);
+      this.close(w);
+    }
     for (const w of this.files.values()) {
+      if (this.closing.has(w)) continue;
       this.catchUp(w);
       this.flush(w);
     }

@@ -195,7 +195,8 @@ export class ProcessDriver implements Driver {
     this.groups.killRest(t.pid, groupGone); // no orphans left behind by the leader
     t.state = code === 0 || t.exitRequested ? 'DONE' : 'ERROR';
     const marker = exitMarker(t);
-    this.journal.exited(t.logPath, marker.kind, marker.text);
+    // an exit the agent caused (a kill, or an EXIT) is written on the journal's next tick
+    this.journal.exited(t.logPath, marker.kind, marker.text, !!t.killSignal || t.exitRequested);
     for (const res of [...t.pending.values()]) res(null);
     for (const w of [...t.connWaiters]) w();
     if (t.launched) this.reportExit(t);
@@ -209,6 +210,7 @@ export class ProcessDriver implements Driver {
   /** The 'exited' update of a launched task (a task that exits before its launch is reported is reported by launchOne). */
   reportExit(t: ProcTask): void {
     if (!t.exit || t.silent || this.stopped) return;
+    if (t.exitAnswerBatch) return; // its EXIT answer carries the exit (exitBasicTasks)
     const fields: Record<string, string> = {};
     if (t.killReason) fields.reason = t.killReason;
     if (t.killBatch) fields.killed = 'true';

@@ -37,6 +37,12 @@ export interface ProcTask extends Omit<PersistedTask, 'control' | 'state'> {
   killSignal: string;
   killReason: string;
   killBatch: number;
+  /**
+   * The EXIT batch whose answer will carry this task's exit (exitBasicTasks): its exit is not
+   * reported on its own, so a mass EXIT is one update per task, not an exit and an answer.
+   * 0 once answered (or never in one).
+   */
+  exitAnswerBatch: number;
 }
 
 export function newTask(
@@ -57,6 +63,7 @@ export function newTask(
     | 'killSignal'
     | 'killReason'
     | 'killBatch'
+    | 'exitAnswerBatch'
   > & { child: ExitSource | null },
 ): ProcTask {
   return {
@@ -75,6 +82,7 @@ export function newTask(
     killSignal: '',
     killReason: '',
     killBatch: 0,
+    exitAnswerBatch: 0,
   };
 }
 

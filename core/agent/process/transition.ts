@@ -177,17 +177,26 @@ function basicTransition(d: ProcessDriver, t: ProcTask, batchId: number, event: 
 /**
  * EXIT of basic tasks: SIGTERM to all their groups at once, SIGKILL after term_ms to what is left,
  * and each task is answered DONE when its exit has been seen and its group is gone, not before.
+ * The answer carries the exit (`exit`), which is then not reported apart: one update per task
+ * instead of two (an exit and an answer) when 1,000 tasks leave together.
  */
 export async function exitBasicTasks(d: ProcessDriver, batchId: number, tasks: readonly ProcTask[]): Promise<void> {
-  for (const t of tasks) t.exitRequested = true;
+  for (const t of tasks) {
+    t.exitRequested = true;
+    t.exitAnswerBatch = batchId;
+  }
   await terminateGroups(d, tasks, 'SIGTERM', DEFAULT_TERM_MS, (t, gone) => {
+    t.exitAnswerBatch = 0;
     if (d.stopped) return;
+    // a task still there is answered without an exit: its exit, when it comes, is reported apart
+    const exit = t.exit ?? undefined;
     if (gone) {
       t.state = 'DONE';
-      return reply(d, t, batchId, { ok: true });
+      return reply(d, t, batchId, { ok: true, exit });
     }
     reply(d, t, batchId, {
       ok: false,
+      exit,
       error: taskError(t, d.node, 'TIMEOUT', `task ${t.name} (process group ${t.pid}) is still alive after SIGKILL`, {
         transition: 'EXIT',
         data: { alive: 'true', signal: t.killSignal },

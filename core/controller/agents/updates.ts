@@ -7,7 +7,7 @@ import type { ErrorDetailLike } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
 import type { TaskRuntime } from '../model/task.js';
 import type { NodeRuntime } from '../nodes.js';
-import { fault, taskExited } from '../faults.js';
+import { exitAnswered, fault, taskExited } from '../faults.js';
 
 const TASK_STATE_SET: ReadonlySet<string> = new Set(TASK_STATES);
 
@@ -110,7 +110,9 @@ export function onUpdates(controller: ControllerCore, node: NodeRuntime, items: 
         onLaunchFailed(controller, t, u);
         break;
       case 'state':
-        onState(controller, t, u);
+        // an EXIT answer may carry the task's exit: one update for both (agent's exitBasicTasks)
+        if (u.exit?.exited) exitAnswered(controller, t, u.exit, () => onState(controller, t, u));
+        else onState(controller, t, u);
         break;
       case 'exited':
         if (u.pid && !t.pid) t.pid = u.pid;

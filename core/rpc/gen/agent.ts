@@ -216,8 +216,9 @@ export interface Hello_LabelsEntry {
 }
 
 /**
- * kind: launched (pid, ports, log_path), state (a transition result or a spontaneous change),
- * exited (exit), event (a task event such as END_OF_STREAM), failed (launch failed).
+ * kind: launched (pid, ports, log_path), state (a transition result or a spontaneous change; the
+ * EXIT answer of a basic task carries its exit, which is then not sent as exited), exited (exit),
+ * event (a task event such as END_OF_STREAM), failed (launch failed).
  */
 export interface TaskUpdate {
   taskId: string;

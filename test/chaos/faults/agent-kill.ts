@@ -1,5 +1,6 @@
 // kill -9 of an agent holding the environment's tasks; restarted within the agent-loss grace
-// (most times) or only after it (its tasks are then lost and the operator recovers).
+// (most times) or only after it (its tasks are then lost and the operator recovers; fewer of
+// those with a long grace, afterGraceShare).
 import { nodesBack } from '../nodes-back.js';
 import { sleep } from '../random.js';
 import { atRest, inside } from './placement.js';
@@ -27,8 +28,16 @@ async function nodeUp(ctx: FaultContext, name: string, boundMs: number): Promise
   if ((await nodesBack(ctx.stack.client, [name], boundMs)).length) throw new Error(`node ${name} not up ${boundMs} ms after its agent was restarted`);
 }
 
+/**
+ * 12% of the kills come back after the grace at the suite's usual 15 s grace; with a longer grace
+ * (a run with long stops, 45 s) proportionally fewer, so that they cost the run the same time.
+ */
+function afterGraceShare(graceMs: number): number {
+  return 0.12 * Math.min(1, 15_000 / graceMs);
+}
+
 export const agentKill: Fault = async (ctx) => {
-  const withinGrace = ctx.rng.chance(0.88);
+  const withinGrace = !ctx.rng.chance(afterGraceShare(ctx.times.agentLossGraceMs));
   const note = withinGrace ? 'back within the grace' : 'back after the grace';
   if (ctx.rng.chance(0.6)) {
     const env = await atRest(ctx);

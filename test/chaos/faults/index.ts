@@ -1,6 +1,7 @@
 // The fault families and how often each loop draws them.
 import type { LoopKind } from '../env-loop.js';
 import { agentKill } from './agent-kill.js';
+import { agentLongStop } from './agent-long-stop.js';
 import { agentStop } from './agent-stop.js';
 import { controllerKill } from './controller-kill.js';
 import { failingHook } from './failing-hook.js';
@@ -13,6 +14,7 @@ export const FAULTS = {
   'task-kill': taskKill,
   'agent-kill': agentKill,
   'agent-stop': agentStop,
+  'agent-long-stop': agentLongStop,
   'controller-kill': controllerKill,
   'slow-task': slowTask,
   'failing-hook': failingHook,
@@ -24,7 +26,8 @@ export type Family = keyof typeof FAULTS;
 /** families that stop the world (the controller): run under the exclusive lock */
 export const EXCLUSIVE: ReadonlySet<Family> = new Set(['controller-kill']);
 
-/** `only` (CHAOS_ONLY=<family>): that family alone, to reproduce a finding */
+/** `only` (CHAOS_ONLY=<family>): that family alone, to reproduce a finding. agent-long-stop is
+ *  never drawn: it comes on its own schedule (agent-long-stop.ts, LongStopSchedule). */
 export function weightsFor(kind: LoopKind, hasFullDisk: boolean, only?: string): Partial<Record<Family, number>> {
   const all = weightsOf(kind, hasFullDisk);
   if (!only) return all;

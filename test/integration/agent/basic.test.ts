@@ -38,8 +38,10 @@ test('a basic task follows the transitions and EXIT stops it (DONE, nothing left
   const [x] = await ctl.transition('EXIT', [{ taskId: 'env-test/sleeper' }]);
   assert.equal(x!.ok, true);
   assert.equal(x!.state, 'DONE');
-  const ex = await ctl.exited('env-test/sleeper');
-  assert.equal(ex.state, 'DONE');
+  // the answer carries the exit: it comes once the process is gone, and is the only update for it
+  assert.equal(x!.exit?.exited, true);
+  assert.equal(x!.exit?.signal, 'SIGTERM');
+  assert.ok(!ctl.updates.some((u) => u.taskId === 'env-test/sleeper' && u.kind === 'exited'));
   assert.equal(pidAlive(l!.pid), false);
   assert.deepEqual(groupLiving(l!.pid), []); // the whole group is gone
 });

@@ -1,6 +1,6 @@
-// Teardown of many basic tasks: EXIT answers DONE for a task only once its process group is gone,
-// the agent keeps sending heartbeats while it kills, and a task that ignores SIGTERM gets SIGKILL
-// after its term_ms and is DONE only after it exited.
+// Teardown of many basic tasks: EXIT answers DONE for a task only once its process group is gone
+// (the answer carries the exit), the agent keeps sending heartbeats while it kills, and a task that
+// ignores SIGTERM gets SIGKILL after its term_ms and is DONE only after it exited.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -29,14 +29,21 @@ function livingGroups(pgids: number[]): number[] {
   return [...out];
 }
 
-/** every DONE answer of the batch comes after the task's own 'exited' update */
-function assertDoneAfterExit(updates: readonly TaskUpdate[], batchId: number, ids: readonly string[]): void {
+/**
+ * Every task of the batch is answered once, and that answer carries its exit: the agent answers an
+ * EXIT only after it saw the process exit (and its group gone), and one update per task says both
+ * (no separate 'exited' update). Returns the answers by task id.
+ */
+function assertAnsweredWithExit(updates: readonly TaskUpdate[], batchId: number, ids: readonly string[]): Map<string, TaskUpdate> {
+  const out = new Map<string, TaskUpdate>();
   for (const id of ids) {
-    const exitAt = updates.findIndex((u) => u.taskId === id && u.kind === 'exited');
-    const answerAt = updates.findIndex((u) => u.taskId === id && u.kind === 'state' && u.batchId === batchId);
-    assert.ok(answerAt >= 0, `${id} was answered`);
-    assert.ok(exitAt >= 0 && exitAt < answerAt, `${id} was answered DONE only after its exit was seen`);
+    const answers = updates.filter((u) => u.taskId === id && u.kind === 'state' && u.batchId === batchId);
+    assert.equal(answers.length, 1, `${id} was answered once`);
+    assert.equal(answers[0]!.exit?.exited, true, `${id} was answered DONE with its exit, so only after its exit was seen`);
+    assert.ok(!updates.some((u) => u.taskId === id && u.kind === 'exited'), `${id}: its exit is not reported a second time`);
+    out.set(id, answers[0]!);
   }
+  return out;
 }
 
 test('EXIT of 200 basic tasks: every process is gone when EXIT returns, each DONE after its exit, heartbeats keep flowing', { timeout: 120_000 }, async (t) => {
@@ -74,7 +81,7 @@ test('EXIT of 200 basic tasks: every process is gone when EXIT returns, each DON
     assert.equal(u.ok, true, u.error?.message);
     assert.equal(u.state, 'DONE');
   }
-  assertDoneAfterExit(ctl.updates, batchId, ids);
+  assertAnsweredWithExit(ctl.updates, batchId, ids);
   let gap = 0;
   for (let i = 1; i < beatTimes.length; i++) gap = Math.max(gap, beatTimes[i]! - beatTimes[i - 1]!);
   assert.ok(
@@ -104,11 +111,8 @@ test('a basic task that ignores SIGTERM gets SIGKILL after term_ms and is DONE o
   const answer = answers.find((u) => u.taskId === 'env-test/stubborn' && u.kind === 'state')!;
   assert.equal(answer.ok, true, answer.error?.message);
   assert.equal(answer.state, 'DONE');
-  const exit = ctl.updates.find((u) => u.taskId === 'env-test/stubborn' && u.kind === 'exited')!;
-  assert.ok(exit, 'its exit was reported');
+  const exit = assertAnsweredWithExit(ctl.updates, 2, ids).get('env-test/stubborn')!;
   assert.equal(exit.exit!.signal, 'SIGKILL', 'SIGTERM was ignored: it took SIGKILL');
-  assert.equal(exit.state, 'DONE');
-  assertDoneAfterExit(ctl.updates, 2, ids);
   assert.deepEqual(livingGroups([stubbornPid]), []);
 });
 
@@ -139,8 +143,6 @@ test('an adopted basic task (agent restarted) that ignores SIGTERM is reported k
   assert.deepEqual(livingGroups([l!.pid]), [], 'nothing of its group is left when EXIT returns');
   assert.equal(answer!.ok, true, answer!.error?.message);
   assert.equal(answer!.state, 'DONE');
-  const exit = ctl.updates.find((u) => u.taskId === 'env-test/stubborn' && u.kind === 'exited')!;
-  assert.ok(exit, 'its exit was reported');
+  const exit = assertAnsweredWithExit(ctl.updates, 1, ['env-test/stubborn']).get('env-test/stubborn')!;
   assert.equal(exit.exit!.signal, 'SIGKILL', 'SIGTERM was ignored: it took SIGKILL');
-  assertDoneAfterExit(ctl.updates, 1, ['env-test/stubborn']);
 });

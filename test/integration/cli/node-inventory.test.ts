@@ -13,7 +13,7 @@ const TOKEN = 'cli-inventory-token';
 
 test('node cordon, drain, uncordon and remove: the state in the reply, in node list and in nodes.yaml', async (t) => {
   const home = tempHome();
-  const agent = await startAgent({ name: 'rack-7', home, listen: `unix://${home}/rack-7.sock`, token: TOKEN, labels: {}, portRange: [34300, 34399] });
+  const agent = await startAgent({ name: 'rack-7', home, listen: `unix://${home}/rack-7.sock`, token: TOKEN, labels: {}, portRange: [24300, 24399] });
   const controllerHome = path.join(home, 'ctl');
   const ctl = await startController({ home: controllerHome, listen: `unix://${home}/ctl.sock`, token: TOKEN });
   t.after(async () => {

@@ -13,7 +13,7 @@ const TOKEN = 'cli-takeover-token';
 
 test('node add: REFUSED naming the owner without --take-over; taken over with it', async (t) => {
   const home = tempHome();
-  const agent = await startAgent({ name: 'moved', home, listen: `unix://${home}/moved.sock`, token: TOKEN, labels: {}, portRange: [34100, 34199] });
+  const agent = await startAgent({ name: 'moved', home, listen: `unix://${home}/moved.sock`, token: TOKEN, labels: {}, portRange: [24100, 24199] });
   const homeA = path.join(home, 'a');
   const homeB = path.join(home, 'b');
   const a = await startController({ home: homeA, listen: `unix://${home}/a.sock`, token: TOKEN, agents: [agent.address] });

@@ -29,7 +29,7 @@ test('kill -9 of an agent restarted after 2 s, grace 9 s: re-joined within the g
     listen: `unix://${path.join(home, 'victim.sock')}`,
     token: TOKEN,
     labels: {},
-    portRange: [33700, 33799] as [number, number],
+    portRange: [23700, 23799] as [number, number],
   };
   let agent: Child = await startChildAgent(agentOpts);
   const stack = await startStack({ home, controller: { agents: [agent.address], agentLossGraceMs: 9000, heartbeatTimeoutMs: 2000 } });

@@ -92,7 +92,7 @@ test('kill -9 of an agent: its tasks are lost at once; when it comes back they a
     listen: `unix://${path.join(home, 'victim.sock')}`,
     token: TOKEN,
     labels: { zone: 'test' },
-    portRange: [33000, 33099] as [number, number],
+    portRange: [23000, 23099] as [number, number],
   };
   let agent = await startChildAgent(agentOpts);
   // no agent-loss grace: lost at once (the grace has its own tests in agent-loss.test.ts)
@@ -139,7 +139,7 @@ test('tasks of an environment destroyed while their agent was away are reaped wh
     listen: `unix://${path.join(home, 'away.sock')}`,
     token: TOKEN,
     labels: { zone: 'test' },
-    portRange: [33100, 33199] as [number, number],
+    portRange: [23100, 23199] as [number, number],
   };
   let agent = await startChildAgent(agentOpts);
   // no agent-loss grace: lost at once (the grace has its own tests in agent-loss.test.ts)

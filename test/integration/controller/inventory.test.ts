@@ -58,7 +58,7 @@ test('a nodes.yaml that does not validate stops the start, naming file, node and
 test('add and remove edit nodes.yaml (comments kept); after a restart the inventory alone dials the nodes, with their defaults', async (t) => {
   const stack = await startStack({ realAgents: 1 });
   // a second agent on tcp loopback: the inventory keeps it as host + agentPort
-  const extra = await startAgent({ name: 'extra', home: stack.home, listen: '127.0.0.1:0', token: TOKEN, labels: { zone: 'b' }, portRange: [36100, 36199] });
+  const extra = await startAgent({ name: 'extra', home: stack.home, listen: '127.0.0.1:0', token: TOKEN, labels: { zone: 'b' }, portRange: [26100, 26199] });
   t.after(async () => {
     await extra.stop({ killTasks: true });
     await stack.stop();

@@ -18,7 +18,7 @@ test('a second controller is refused naming the owner, the first run is untouche
     listen: `unix://${path.join(home, 'shared.sock')}`,
     token: TOKEN,
     labels: { zone: 'test' },
-    portRange: [33700, 33799] as [number, number],
+    portRange: [23700, 23799] as [number, number],
   };
   const agent = await startChildAgent(agentOpts);
   const first = await startStack({ home, controller: { agents: [agent.address] } });

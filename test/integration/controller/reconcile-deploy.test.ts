@@ -22,7 +22,7 @@ roles:
 test('DEPLOY interrupted by a controller kill -9 and rolled back: no task keeps a pid', async (t) => {
   const home = tempHome();
   const repo = tempRepo(home, { 'workflows/half.yaml': WORKFLOW });
-  const agent = await startAgent({ name: 'node-1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [36300, 36399] });
+  const agent = await startAgent({ name: 'node-1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [26300, 26399] });
   const options = { home, listen: `unix://${home}/controller.sock`, token: TOKEN, agents: [agent.address], heartbeatTimeoutMs: 3000 };
   let ctl = await startChildController(options);
   let client = controlClient(ctl.address);

@@ -55,7 +55,7 @@ interface Setup {
 async function setup(): Promise<Setup> {
   const home = tempHome();
   const repo = tempRepo(home, { 'workflows/slow.yaml': WORKFLOW, 'workflows/crashy.yaml': CRASHY });
-  const agent = await startAgent({ name: 'node-1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [36100, 36199] });
+  const agent = await startAgent({ name: 'node-1', home, listen: `unix://${home}/agent.sock`, token: TOKEN, labels: {}, portRange: [26100, 26199] });
   const options = { home, listen: `unix://${home}/controller.sock`, token: TOKEN, agents: [agent.address], heartbeatTimeoutMs: 3000 };
   const ctl = await startChildController(options);
   return { home, repo, agent, ctl, client: controlClient(ctl.address), options };

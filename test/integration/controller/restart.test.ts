@@ -19,7 +19,7 @@ test('a controller killed with -9 comes back with its environments, runs and run
         listen: `unix://${home}/agent-${i}.sock`,
         token: TOKEN,
         labels: { zone: 'test' },
-        portRange: [34000 + i * 100, 34099 + i * 100],
+        portRange: [24000 + i * 100, 24099 + i * 100],
       }),
     );
   }
@@ -98,7 +98,7 @@ test('after a restart, an agent that does not come back has its tasks lost, and 
     listen: `unix://${home}/gone.sock`,
     token: TOKEN,
     labels: { zone: 'test' },
-    portRange: [35000, 35099] as [number, number],
+    portRange: [25000, 25099] as [number, number],
   };
   const agent = await startChildAgent(agentOpts);
   const ctlOpts = { home, listen: `unix://${home}/controller.sock`, token: TOKEN, agents: [agent.address], heartbeatTimeoutMs: 1000 };

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Environment, Node } from '../../../core/rpc/gen/control.js';
+import type { Environment, Event, Node } from '../../../core/rpc/gen/control.js';
 import { call, createEnv, listTasks, mustControl, startStack, subscribe, tempHome, tempRepo, waitFor, TOKEN } from './harness.js';
 import { startChildAgent } from './procs.js';
 
@@ -75,7 +75,7 @@ async function stackWithChildAgent(t: { after(fn: () => unknown): void }, name: 
 test('EXIT of 200 basic tasks: every process is gone when it returns, all DONE, the node stays UP and a new environment is placed at once', {
   timeout: 180_000,
 }, async (t) => {
-  const { stack, pids } = await stackWithChildAgent(t, 'busy', [33200, 33299]);
+  const { stack, pids } = await stackWithChildAgent(t, 'busy', [23200, 23299]);
   const c = stack.client;
   const env = await createEnv(c, 'plain-many', { tasks: '200' });
   await mustControl(c, env.id, 'DEPLOY', 120_000);
@@ -92,6 +92,35 @@ test('EXIT of 200 basic tasks: every process is gone when it returns, all DONE, 
   );
   const stubborn = after.find((x) => x.name === 'stubborn')!;
   assert.equal(stubborn.exit?.signal, 'SIGKILL', 'the task that ignored SIGTERM took SIGKILL (its exit was seen)');
+  assert.ok(
+    after.every((x) => x.exit?.exited),
+    'every task has its exit recorded (the agent answers EXIT with it)',
+  );
+  // the tasks left because they were told to: the EXIT does not call them unclean, and each exit is an event
+  const { events } = await call<unknown, { events: Event[] }>(c, 'queryEvents', {
+    kinds: ['env.transition', 'task.exit'],
+    severity: '',
+    envId: env.id,
+    taskId: '',
+    user: '',
+    sinceMs: 0,
+    untilMs: 0,
+    beforeSeq: 0,
+    limit: 5000,
+    text: '',
+  });
+  const unclean = events.filter((e) => e.kind === 'env.transition' && e.data.unclean);
+  assert.deepEqual(
+    unclean.map((e) => e.message),
+    [],
+    'no task is said to have left EXIT uncleanly',
+  );
+  const exits = events.filter((e) => e.kind === 'task.exit');
+  assert.equal(exits.length, 201, 'one task.exit event per task');
+  assert.ok(
+    exits.every((e) => e.state === 'DONE' && e.data.expected === 'true'),
+    'each exit DONE and expected',
+  );
   const nodes = (await call<unknown, { nodes: Node[] }>(c, 'listNodes', {})).nodes;
   assert.equal(nodes.find((n) => n.name === 'busy')?.up, true, 'the agent stayed UP through the teardown');
 
@@ -105,7 +134,7 @@ test('EXIT of 200 basic tasks: every process is gone when it returns, all DONE, 
 test('destroy while the agent is killed -9 names the tasks awaiting reaping and their node; they are reaped when it is back', {
   timeout: 120_000,
 }, async (t) => {
-  const { stack, agent, agentOpts, pids } = await stackWithChildAgent(t, 'away', [33300, 33399]);
+  const { stack, agent, agentOpts, pids } = await stackWithChildAgent(t, 'away', [23300, 23399]);
   const c = stack.client;
   const events = subscribe(c, { kinds: ['env.destroyed', 'node.reaped'] });
   t.after(() => events.stop());

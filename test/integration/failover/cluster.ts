@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startAgent, type AgentHandle } from '../../../core/agent/main.js';
 import { BATON, baton, cleanEnv, type Result } from '../cli/harness.js';
+import { agentPorts } from '../controller/harness.js';
 import { type EtcdTlsFiles, freePort, startEtcd, type TestEtcd } from './etcd.js';
 
 export const TOKEN = 'failover-test-token';
@@ -113,7 +114,7 @@ export async function startCluster(o: {
           listen: `unix://${home}/agent-${i}.sock`,
           token: TOKEN,
           labels: {},
-          portRange: [26000 + i * 100, 26099 + i * 100],
+          portRange: agentPorts(i),
         }),
       );
     }

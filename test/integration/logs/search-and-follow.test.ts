@@ -51,7 +51,7 @@ test('a search over 100 tasks of an environment finds the one line, named by its
         listen: `unix://${home}/agent-${i}.sock`,
         token: TOKEN,
         labels: {},
-        portRange: [35000 + i * 100, 35099 + i * 100],
+        portRange: [25000 + i * 100, 25099 + i * 100],
       }),
     );
   }
@@ -110,7 +110,7 @@ test('--follow survives kill -9 of the controller and of the agent: no line lost
     listen: `unix://${path.join(home, 'agent.sock')}`,
     token: TOKEN,
     labels: {},
-    portRange: [36100, 36199] as [number, number],
+    portRange: [26100, 26199] as [number, number],
   };
   const ctlOpts = { home, listen: `unix://${home}/controller.sock`, token: TOKEN, templateRepos: [repo] };
   let agent: Child = await startChildAgent(agentOpts);

@@ -33,7 +33,7 @@ export async function startMetricsStack(home: string, taskLabelLimit?: number): 
           listen: `unix://${home}/agent-${i}.sock`,
           token: TOKEN,
           labels: { zone: 'upstream' },
-          portRange: [33000 + i * 100, 33000 + i * 100 + 99],
+          portRange: [23000 + i * 100, 23000 + i * 100 + 99],
           metricsListen: '127.0.0.1:0',
           taskLabelLimit,
         }),

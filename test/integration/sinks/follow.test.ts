@@ -58,7 +58,7 @@ test('baton events --follow survives a controller kill -9: no event lost, none r
     await agent?.stop({ killTasks: true });
     fs.rmSync(home, { recursive: true, force: true });
   });
-  agent = await startAgent({ name: 'node-1', home, listen: `unix://${home}/agent-1.sock`, token: TOKEN, labels: { zone: 'test' }, portRange: [35200, 35299] });
+  agent = await startAgent({ name: 'node-1', home, listen: `unix://${home}/agent-1.sock`, token: TOKEN, labels: { zone: 'test' }, portRange: [25200, 25299] });
   const options: ControllerOptions = { home, listen: `unix://${home}/controller.sock`, token: TOKEN, agents: [agent.address] };
   ctl = await startChildController(options);
   client = controlClient(ctl.address);

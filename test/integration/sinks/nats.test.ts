@@ -32,7 +32,7 @@ test('NATS sink: every event of a cycle arrives across a controller kill -9 and 
   });
 
   nats = await startNatsServer();
-  agent = await startAgent({ name: 'node-1', home, listen: `unix://${home}/agent-1.sock`, token: TOKEN, labels: { zone: 'test' }, portRange: [35100, 35199] });
+  agent = await startAgent({ name: 'node-1', home, listen: `unix://${home}/agent-1.sock`, token: TOKEN, labels: { zone: 'test' }, portRange: [25100, 25199] });
   const options: ControllerOptions = {
     home,
     listen: `unix://${home}/controller.sock`,

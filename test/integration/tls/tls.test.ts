@@ -46,7 +46,7 @@ before(async () => {
     listen: '127.0.0.1:0',
     token: TOKEN,
     labels: { zone: 'test' },
-    portRange: [34000, 34999],
+    portRange: [24000, 24999],
     tls: certs.agent,
   });
   ctl = await startController({ home, listen: '127.0.0.1:0', token: TOKEN, agents: [agent.address], tls: certs.ctl, heartbeatTimeoutMs: 3000 });
@@ -198,7 +198,7 @@ test('without TLS, a network agent address or listen address is refused at once,
 
 test('a TLS controller still dials a unix-socket agent in the clear, and serves a unix socket in the clear', { skip }, async () => {
   const h = tempHomeIn();
-  const local = await startAgent({ name: 'unix-1', home: h, listen: `unix://${h}/agent.sock`, token: TOKEN, labels: {}, portRange: [34000, 34999] });
+  const local = await startAgent({ name: 'unix-1', home: h, listen: `unix://${h}/agent.sock`, token: TOKEN, labels: {}, portRange: [24000, 24999] });
   closers.push(() => local.stop({ killTasks: true }));
   const c = await startController({ home: h, listen: `unix://${h}/controller.sock`, token: TOKEN, agents: [local.address], tls: certs.ctl });
   const cc = new ControlClient(c.address, grpc.credentials.createInsecure(), { interceptors: [tokenInterceptor(TOKEN)] });
@@ -218,7 +218,7 @@ test('`baton agent` and `baton controller` take --tls-cert/--tls-key/--tls-ca', 
 
   // a foreground controller with TLS that dials its own TLS agent (an agent serves one controller at
   // a time); the CLI lists the node through it
-  const a2 = await startAgent({ name: 'tls-2', home: h, listen: '127.0.0.1:0', token: TOKEN, labels: {}, portRange: [34000, 34999], tls: certs.agent });
+  const a2 = await startAgent({ name: 'tls-2', home: h, listen: '127.0.0.1:0', token: TOKEN, labels: {}, portRange: [24000, 24999], tls: certs.agent });
   closers.push(() => a2.stop({ killTasks: true }));
   const child = spawn(process.execPath, [BATON, '--token', TOKEN, 'controller', '--listen', '127.0.0.1:0', '--agent', a2.address, ...flags(certs.ctl)], {
     env: cleanEnv(h),

@@ -119,3 +119,43 @@ test('rotation keeps positions: a reader resuming at an old position gets the re
   const all = readForward(f, 0, 1000, ALL, { complete: true, markers: false });
   assert.equal(all.entries.length, 110, 'the rotated part and the current file read as one log');
 });
+
+test('an exit the agent caused is written on the next tick, a relaunch of the same log is watched anew', async (t) => {
+  const f = path.join(tmp(t), 'b.log');
+  const j = journal(t);
+  const fd = openLogFd(f);
+  j.started(f, j.sizeBeforeStart(f), 7);
+  fs.writeSync(fd, 'one\n');
+  fs.closeSync(fd);
+  await sleep(100);
+  j.exited(f, 'exit', 'killed by SIGTERM', true);
+  const markers = () =>
+    readForward(f, 0, 100, ALL, { complete: true, markers: true })
+      .entries.filter((e) => e.marker)
+      .map((e) => `[${e.marker}] ${e.text}`);
+  await sleep(300);
+  assert.deepEqual(markers(), ['[start] started, pid 7', '[exit] killed by SIGTERM'], 'the exit marker is there after a tick');
+  // relaunched writing to the same log, and its exit is still to be closed when it starts again
+  const fd2 = openLogFd(f);
+  j.started(f, j.sizeBeforeStart(f), 8);
+  j.exited(f, 'exit', 'killed by SIGTERM', true);
+  j.started(f, j.sizeBeforeStart(f), 9);
+  fs.writeSync(fd2, 'two\n');
+  fs.closeSync(fd2);
+  await sleep(300);
+  j.exited(f, 'crash', 'crashed: exit code 3');
+  const r = readForward(f, 0, 100, ALL, { complete: true, markers: true });
+  assert.deepEqual(
+    r.entries.map((e) => (e.marker ? `[${e.marker}] ${e.text}` : e.text)),
+    [
+      '[start] started, pid 7',
+      'one',
+      '[exit] killed by SIGTERM',
+      '[start] started, pid 8',
+      '[exit] killed by SIGTERM',
+      '[start] started, pid 9',
+      'two',
+      '[crash] crashed: exit code 3',
+    ],
+  );
+});
