@@ -5,7 +5,7 @@ import type { ControllerCore } from './core.js';
 import type { TaskRuntime } from './model/task.js';
 import { placeTasks, type PlaceNode } from './scheduler.js';
 import { isBatonError, BatonError } from '../model/errors.js';
-import { leftOutReason, schedulable } from './inventory/schedule.js';
+import { awayReason, leftOutReason, schedulable } from './inventory/schedule.js';
 
 /** The up nodes that take new placements (cordoned and drained ones do not). */
 export function nodeSnapshots(controller: ControllerCore): PlaceNode[] {
@@ -25,12 +25,14 @@ export function nodeSnapshots(controller: ControllerCore): PlaceNode[] {
 }
 
 /** Runs a placement; a PLACEMENT error also says which up nodes were left out and why (cordoned,
- *  draining, drained), so an operator sees that the cause is a cordon and not a missing machine. */
+ *  draining, drained) and which known nodes are away, so an operator sees that the cause is a
+ *  cordon or an agent not back yet, and not a missing machine. */
 export function explainPlacement<T>(controller: ControllerCore, place: () => T): T {
   try {
     return place();
   } catch (e) {
-    const why = isBatonError(e) && e.code === 'PLACEMENT' ? leftOutReason(controller.nodes.all()) : '';
+    const nodes = controller.nodes.all();
+    const why = isBatonError(e) && e.code === 'PLACEMENT' ? [leftOutReason(nodes), awayReason(nodes)].filter(Boolean).join('; ') : '';
     if (!why) throw e;
     const { code: _code, message, ...fields } = (e as BatonError).detail;
     throw new BatonError('PLACEMENT', `${message}; ${why}`, fields);

@@ -38,3 +38,13 @@ export function leftOutReason(nodes: readonly NodeRuntime[]): string {
   }
   return `${out.length} up node(s) take no new placements (${parts.join('; ')}; \`baton node uncordon\` returns one)`;
 }
+
+/** Names the known nodes that are not up (suspect within their grace, or down): a placement that
+ *  fails while one is away usually waits for it, not for a new machine. At most 5 are named. */
+export function awayReason(nodes: readonly NodeRuntime[]): string {
+  const away = nodes.filter((n) => !n.up || n.suspect);
+  if (!away.length) return '';
+  const named = away.slice(0, 5).map((n) => `${n.name} (${n.suspect ? 'suspect: its agent is unreachable' : 'down'})`);
+  const more = away.length > named.length ? ` and ${away.length - named.length} more` : '';
+  return `${away.length} known node(s) are not up: ${named.join(', ')}${more}`;
+}

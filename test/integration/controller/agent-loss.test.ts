@@ -95,7 +95,7 @@ async function runningOn(home: string, repo: string, agent: { child: Child }, ag
       }
     }
   };
-  return { home, stack, c, env, runNumber, tasks, agent, agentOpts, events, cleanup };
+  return { home, repo, stack, c, env, runNumber, tasks, agent, agentOpts, events, cleanup };
 }
 
 async function nodeOf(c: Parameters<typeof getEnv>[0], name: string): Promise<Node | undefined> {
@@ -161,7 +161,7 @@ async function assertBack(s: Awaited<ReturnType<typeof running>>): Promise<void>
 }
 
 test('kill -9 of an agent while RUNNING, restarted within the grace: same run, same tasks, env RUNNING', async (t) => {
-  const s = await running(60_000, 33400);
+  const s = await running(60_000, 23400);
   t.after(s.cleanup);
   await s.agent.child.kill9();
   await assertSuspect(s);
@@ -170,7 +170,7 @@ test('kill -9 of an agent while RUNNING, restarted within the grace: same run, s
 });
 
 test('SIGSTOP of an agent for 5 s then SIGCONT: same run, same tasks, env RUNNING', async (t) => {
-  const s = await running(60_000, 33500);
+  const s = await running(60_000, 23500);
   t.after(s.cleanup);
   const pid = s.agent.child.proc.pid!;
   const stoppedAt = Date.now();
@@ -182,7 +182,7 @@ test('SIGSTOP of an agent for 5 s then SIGCONT: same run, same tasks, env RUNNIN
 });
 
 test('kill -9 of an agent that does not come back: after the grace its tasks are lost and the env goes to ERROR', async (t) => {
-  const s = await running(2000, 33600);
+  const s = await running(2000, 23600);
   t.after(s.cleanup);
   const { c, env, runNumber, events } = s;
   await s.agent.child.kill9();
@@ -207,6 +207,13 @@ test('kill -9 of an agent that does not come back: after the grace its tasks are
   const runs = (await call<unknown, { runs: Run[] }>(c, 'listRuns', { envId: env.id, limit: 0 })).runs;
   assert.equal(runs.find((r) => r.runNumber === runNumber)?.state, 'aborted');
   assert.equal((await nodeOf(c, 'victim'))?.suspect, false);
+  // a new environment cannot be placed: the refusal names the node that is away, so the operator
+  // waits for its agent rather than looks for a missing machine
+  const refusal = await createEnv(c, 'mixed', {}, s.repo).then(
+    () => 'placed',
+    (err: BatonError) => `${err.code}: ${err.message}`,
+  );
+  assert.match(refusal, /^PLACEMENT: .*known node\(s\) are not up: victim \(down\)/);
 });
 
 test('a bad agent-loss grace is refused with a clear error', async () => {
