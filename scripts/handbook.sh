@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run handbook: refreshes the operator handbook's screenshots (docs/handbook/img/). Runs the
-# console end-to-end test, which saves its screenshots to test-results/screenshots/ (ignored, so
-# that `npm test` changes no tracked file), then copies them into docs/handbook/img/. Fails, and
+# console end-to-end tests (Playwright's runner: test/e2e/console.spec.ts, holds.spec.ts), which
+# save their screenshots to test-results/screenshots/ (ignored, so that `npm test` changes no
+# tracked file), then copies them into docs/handbook/img/. Fails, and
 # copies nothing, when the test fails or made no screenshots (it is skipped without Chromium or a
 # built console: run `npm run build` first, which `npm run handbook` does).
 set -euo pipefail
@@ -10,7 +11,7 @@ shots=test-results/screenshots
 img=docs/handbook/img
 
 rm -rf "$shots"
-BATON_SCREENSHOTS="$PWD/$shots" node --test --test-concurrency=1 dist/test/e2e/console.e2e.test.js dist/test/e2e/holds.e2e.test.js
+BATON_SCREENSHOTS="$PWD/$shots" npx playwright test -c dist/test/e2e/playwright.config.js --workers 1 console.spec holds.spec
 shopt -s nullglob
 made=("$shots"/*.png)
 if [ "${#made[@]}" -eq 0 ]; then
