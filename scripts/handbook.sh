@@ -4,7 +4,8 @@
 # browser trainee (the test/e2e/walkthroughs-*.e2e tests, two at a time), which pictures each step
 # into test-results/walkthroughs/; scripts/handbook-pages.mjs then writes a page per walkthrough
 # and an index from the walkthroughs and those pictures. 2. the README's screenshots
-# (docs/handbook/img/): the console end-to-end tests save theirs to test-results/screenshots/
+# (docs/handbook/img/): the console end-to-end tests (Playwright's runner: console.spec.ts,
+# holds.spec.ts) save theirs to test-results/screenshots/
 # (ignored, so that `npm test` changes no tracked file), copied into docs/handbook/img/. Fails, and
 # writes nothing, when a test fails or made no pictures (the tests need Chromium and a built
 # console: `npm run handbook` runs `npm run build` first).
@@ -18,7 +19,7 @@ node --test --test-concurrency=2 --test-timeout=180000 dist/test/e2e/walkthrough
 node scripts/handbook-pages.mjs
 
 rm -rf "$shots"
-BATON_SCREENSHOTS="$PWD/$shots" node --test --test-concurrency=1 dist/test/e2e/console.e2e.test.js dist/test/e2e/holds.e2e.test.js
+BATON_SCREENSHOTS="$PWD/$shots" npx playwright test -c dist/test/e2e/playwright.config.js --workers 1 console.spec holds.spec
 shopt -s nullglob
 made=("$shots"/*.png)
 if [ "${#made[@]}" -eq 0 ]; then

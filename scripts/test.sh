@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# npm test: build, generated-code check, lint, renderer unit tests (vitest, when configured), then
-# node's test runner over dist/test (unit, integration, e2e). Every stage runs even if an earlier
+# npm test: build, generated-code check, lint, renderer unit tests (vitest, when configured),
+# node's test runner over dist/test (unit, integration, the e2e files still on node:test), then the
+# console's browser tests on Playwright's runner (test/e2e/*.spec.ts). Every stage runs even if an earlier
 # one failed; a stage that cannot run here (the generated-code check without protoc) is listed as
 # skipped, neither passed nor failed. The last line is the total: "N passed, N failed". Exits
 # non-zero if anything failed.
@@ -54,10 +55,15 @@ if [ -f renderer/vitest.config.ts ]; then
   count vitest "$p" "$f"
 fi
 
-# 5. node tests: unit, integration, e2e, bench smoke (whichever exist)
+# 5. node tests: unit, integration, bench smoke (whichever exist), and the e2e files on node:test
+# (*.test.ts; the *.spec.ts ones are Playwright's, stage 6). An e2e file compiled from a source
+# that is gone (renamed) is left out.
 dirs=()
-for d in unit integration e2e bench; do
+for d in unit integration bench; do
   if [ -d "dist/test/$d" ]; then dirs+=("dist/test/$d"); fi
+done
+for f in dist/test/e2e/*.test.js; do
+  if [ -f "test/e2e/$(basename "${f%.js}").ts" ]; then dirs+=("$f"); fi
 done
 if [ "${#dirs[@]}" -gt 0 ]; then
   banner "node tests (${dirs[*]})"
@@ -71,6 +77,35 @@ if [ "${#dirs[@]}" -gt 0 ]; then
   p=${p:-0}; f=$(( ${f:-0} + ${c:-0} ))
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   count 'node tests' "$p" "$f"
+fi
+
+# 6. the console's browser tests on Playwright's runner (test/e2e/playwright.config.ts): a trace
+# and a screenshot of each failure in test-results/e2e-artifacts/, the HTML report in
+# test-results/e2e-report/. A test that passed only on its retry counts as passed and is named
+# as flaky; skipped tests (the desktop test without Electron's binary) count neither way.
+if [ -f dist/test/e2e/playwright.config.js ]; then
+  banner 'e2e (playwright)'
+  BATON_E2E_JSON="$logs/e2e.json" npx playwright test -c dist/test/e2e/playwright.config.js
+  rc=$?
+  if [ -s "$logs/e2e.json" ]; then
+    read -r p f fl sk < <(node -e '
+      const r = require(process.argv[1]);
+      const s = r.stats;
+      const flaky = [];
+      const walk = (suite) => {
+        for (const spec of suite.specs ?? []) for (const t of spec.tests) if (t.status === "flaky") flaky.push(`${spec.file}: ${spec.title}`);
+        for (const child of suite.suites ?? []) walk(child);
+      };
+      for (const suite of r.suites) walk(suite);
+      for (const name of flaky) console.error(`flaky (passed on retry): ${name}`);
+      console.log(s.expected + s.flaky, s.unexpected + (r.errors?.length ?? 0), s.flaky, s.skipped);
+    ' "$logs/e2e.json")
+  else
+    p=0; f=1; fl=0; sk=0
+  fi
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  echo "-- e2e (playwright): $fl flaky, $sk skipped"
+  count 'e2e (playwright)' "$p" "$f"
 fi
 
 echo

@@ -1,6 +1,7 @@
 // E2E support: a local Baton stack in a temp BATON_HOME (`baton local up`), the web console
 // (`baton console --json`), Debian's Chromium through playwright-core, axe, and a polling helper
-// (playwright-core has no `expect`).
+// (the page objects use it; a test on Playwright's runner prefers `expect` and `expect.poll`).
+// test/e2e/fixtures.ts builds the Playwright fixtures on these.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -143,20 +144,20 @@ export class ConsoleProcess {
   }
 }
 
+/** Chromium's flags for a loaded CI box; test/e2e/playwright.config.ts passes the same ones. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** For node:test e2e files not yet on Playwright's runner (a Playwright test takes the `browser` fixture). */
 export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', ...CHROMIUM_ARGS] });
 }
 
 /** Polls until fn returns a truthy value (or throws the last failure with what was awaited). */

@@ -4,7 +4,7 @@
 // after a destroy, and Exclude / Include on a role (enabled only where the controller allows it,
 // confirmed, its progress, the controller's refusal shown field by field).
 // The gateway is replaced by a stubbed fetch here (jsdom has no server); the real path, browser to
-// controller, is test/e2e/keep-alive.e2e.test.ts.
+// controller, is test/e2e/keep-alive.spec.ts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import type { Node, Role } from '../../core/rpc/gen/control.js';

@@ -2,12 +2,11 @@
 // searches and sorts the nodes, drains the node an environment uses (confirmed in a dialog) and
 // sees the environment still using it, follows the node's name to its tasks, and uncordons it;
 // an observer's console shows the same actions disabled.
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page } from '@playwright/test';
 import * as grpc from '@grpc/grpc-js';
 import { startController, type ControllerHandle } from '../../core/controller/main.js';
 import { startSimAgents, type AgentHandle } from '../../core/agent/main.js';
@@ -16,15 +15,15 @@ import { ControlClient, type Environment } from '../../core/rpc/gen/control.js';
 import { tokenInterceptor } from '../../core/rpc/auth.js';
 import { call } from '../integration/controller/harness.js';
 import { issueUsers, tokenOf, WORKFLOWS } from '../integration/locks/users.js';
-import { assertConsoleTestable, axeSerious, eventually, launchChromium, shot } from './support.js';
+import { expect, test } from './fixtures.js';
+import { axeSerious, shot } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { NodesPage } from './pages/NodesPage.js';
 
-assertConsoleTestable();
-
 const ADMIN_TOKEN = 'nodes-e2e-admin';
 
-describe('the Nodes page: search, sort, drain with the environments still using the node', { timeout: 300_000 }, () => {
+test.describe('the Nodes page: search, sort, drain with the environments still using the node', () => {
+  test.describe.configure({ mode: 'serial', timeout: 300_000 });
   let home = '';
   let agents: AgentHandle[] = [];
   let controller: ControllerHandle;
@@ -49,7 +48,7 @@ describe('the Nodes page: search, sort, drain with the environments still using 
     return p;
   }
 
-  before(async () => {
+  test.beforeAll(async ({ browser: playwrightBrowser }) => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-e2e-nodes-'));
     const repo = path.join(home, 'repo');
     for (const [rel, text] of Object.entries(WORKFLOWS)) {
@@ -78,13 +77,13 @@ describe('the Nodes page: search, sort, drain with the environments still using 
       runType: '',
     });
     busy = env.tasks[0]!.node;
-    browser = await launchChromium();
+    browser = playwrightBrowser;
     page = await openConsole(ADMIN_TOKEN);
     nodesPage = new NodesPage(page);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
+  test.afterAll(async () => {
+    for (const context of browser?.contexts() ?? []) await context.close().catch(() => {});
     for (const g of gateways) await g.stop();
     admin?.close();
     await controller?.stop();
@@ -93,8 +92,8 @@ describe('the Nodes page: search, sort, drain with the environments still using 
     assert.deepEqual(pageErrors, [], 'no script error in the console');
   });
 
-  it('searches and sorts the nodes', async () => {
-    await eventually('three nodes listed', async () => (await nodesPage.names()).length === 3);
+  test('searches and sorts the nodes', async () => {
+    await expect.poll(async () => (await nodesPage.names()).length, { message: 'three nodes listed' }).toBe(3);
     assert.deepEqual(await nodesPage.names(), ['sim-1', 'sim-2', 'sim-3']);
     await nodesPage.sortBy('Node');
     assert.equal(await nodesPage.sortState('Node'), 'descending');
@@ -110,12 +109,10 @@ describe('the Nodes page: search, sort, drain with the environments still using 
     assert.equal((await nodesPage.names()).length, 3);
   });
 
-  it('drains the busy node: confirmed, it shows the environment still using it, and the schedule filter finds it', async () => {
+  test('drains the busy node: confirmed, it shows the environment still using it, and the schedule filter finds it', async () => {
     await nodesPage.act(busy, 'Drain');
-    await eventually('the drain outcome', async () =>
-      ((await nodesPage.outcome.textContent()) ?? '').includes(`Node ${busy} draining: still used by ${env.id}`),
-    );
-    await eventually('the environment in the row', async () => ((await nodesPage.usedBy(busy).textContent()) ?? '').includes(env.id));
+    await expect(nodesPage.outcome, 'the drain outcome').toContainText(`Node ${busy} draining: still used by ${env.id}`);
+    await expect(nodesPage.usedBy(busy), 'the environment in the row').toContainText(env.id);
     assert.match((await nodesPage.row(busy).textContent()) ?? '', /draining/);
     await nodesPage.filterSchedule('draining');
     assert.deepEqual(await nodesPage.names(), [busy]);
@@ -129,26 +126,26 @@ describe('the Nodes page: search, sort, drain with the environments still using 
     await nodesPage.filterSchedule('');
   });
 
-  it("follows the node's name to its tasks (the task table filtered by the node)", async () => {
+  test("follows the node's name to its tasks (the task table filtered by the node)", async () => {
     await nodesPage.row(busy).getByRole('link', { name: busy }).click();
     await page.waitForURL((u) => u.pathname === `/envs/${encodeURIComponent(env.id)}/tasks` && u.searchParams.get('node') === busy);
     await page.goBack();
     await nodesPage.table.waitFor();
   });
 
-  it("an observer's console shows the actions disabled", async () => {
+  test("an observer's console shows the actions disabled", async () => {
     const observer = new NodesPage(await openConsole(tokenOf('olga')));
-    await eventually('the nodes in the observer console', async () => (await observer.names()).length === 3);
+    await expect.poll(async () => (await observer.names()).length, { message: 'the nodes in the observer console' }).toBe(3);
     assert.equal(await observer.action(busy, 'Uncordon').isDisabled(), true);
     assert.equal(await observer.action(busy, 'Remove').isDisabled(), true);
     assert.equal(await observer.page.getByRole('button', { name: 'Add node' }).isDisabled(), true);
     await observer.page.context().close();
   });
 
-  it('destroying the environment leaves the node drained; uncordon makes it ready', async () => {
+  test('destroying the environment leaves the node drained; uncordon makes it ready', async () => {
     await call(admin, 'destroyEnvironment', { id: env.id, force: true });
-    await eventually('drained', async () => /drained/.test((await nodesPage.row(busy).textContent()) ?? ''));
+    await expect(nodesPage.row(busy), 'drained').toContainText('drained');
     await nodesPage.act(busy, 'Uncordon');
-    await eventually('ready', async () => ((await nodesPage.outcome.textContent()) ?? '').includes(`Node ${busy} ready`));
+    await expect(nodesPage.outcome, 'ready').toContainText(`Node ${busy} ready`);
   });
 });

@@ -2,17 +2,15 @@
 // log (not the lines loaded), a crash shows as a marker in the log, the error panel shows the
 // crash's last line without scrolling at 1280x800, and a search over every task's log finds a
 // line and opens it in its task's log.
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { assertConsoleTestable, ConsoleProcess, eventually, launchChromium, Stack } from './support.js';
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from './fixtures.js';
+import { ConsoleProcess, eventually, Stack } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { TasksPage } from './pages/TasksPage.js';
 import { ErrorPanel, LogSearchPanel, TaskLogViewer } from './pages/LogPages.js';
-
-assertConsoleTestable();
 
 const WORKFLOW = `name: logdemo
 roles:
@@ -36,7 +34,8 @@ args: ["-c", "i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo \\"working $i\\"; do
 kill: {term: 1s}
 `;
 
-describe('task logs in the console', { timeout: 600_000 }, () => {
+test.describe('task logs in the console', () => {
+  test.describe.configure({ mode: 'serial', timeout: 600_000 });
   let stack: Stack;
   let consoleProc: ConsoleProcess;
   let browser: Browser;
@@ -46,7 +45,7 @@ describe('task logs in the console', { timeout: 600_000 }, () => {
   let talkerName = '';
   let crasherName = '';
 
-  before(async () => {
+  test.beforeAll(async ({ browser: playwrightBrowser }) => {
     const repo = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'baton-logs-repo-'));
     fs.mkdirSync(path.join(repo, 'workflows'));
     fs.mkdirSync(path.join(repo, 'tasks'));
@@ -69,25 +68,25 @@ describe('task logs in the console', { timeout: 600_000 }, () => {
       60_000,
     );
     consoleProc = await ConsoleProcess.start(stack);
-    browser = await launchChromium();
+    browser = playwrightBrowser;
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })).newPage();
     app = new ConsoleApp(page, consoleProc.info.url);
     await app.open(consoleProc.info.openUrl);
     fs.rmSync(repo, { recursive: true, force: true });
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
+  test.afterAll(async () => {
+    for (const context of browser?.contexts() ?? []) await context.close().catch(() => {});
     await consoleProc?.stop();
     const down = await stack?.down();
     assert.equal(down?.code, 0, `local down: ${down?.stderr}`);
   });
 
-  it('Download saves the whole log, not only the lines loaded', async () => {
+  test('Download saves the whole log, not only the lines loaded', async () => {
     await app.goto(`/envs/${envId}/tasks`);
     const drawer = await new TasksPage(page).open(talkerName);
     const viewer = new TaskLogViewer(drawer);
-    await eventually('the talker log shown', async () => (await viewer.lines.textContent())?.includes('E2E-NEEDLE-31337'));
+    await expect(viewer.lines, 'the talker log shown').toContainText('E2E-NEEDLE-31337');
     assert.ok(await viewer.partialNote.isVisible(), 'the viewer says it shows only part of the log');
     const file = await viewer.download();
     const lines = file.text.split('\n').filter((l) => l);
@@ -98,7 +97,7 @@ describe('task logs in the console', { timeout: 600_000 }, () => {
     await drawer.close();
   });
 
-  it("the crash is marked in the task's log, and the error panel shows its last line without scrolling", async () => {
+  test("the crash is marked in the task's log, and the error panel shows its last line without scrolling", async () => {
     const drawer = await new TasksPage(page).open(crasherName);
     const panel = new ErrorPanel(drawer);
     const last = panel.lastLines.getByRole('listitem').last();
@@ -114,15 +113,15 @@ describe('task logs in the console', { timeout: 600_000 }, () => {
     await drawer.close();
   });
 
-  it("a search over every task's log finds the line and opens it in its task's log", async () => {
+  test("a search over every task's log finds the line and opens it in its task's log", async () => {
     const search = new LogSearchPanel(page);
     await search.search('E2E-NEEDLE');
     const hit = search.results.getByRole('listitem');
-    await eventually('one search result', async () => (await hit.count()) === 1);
+    await expect(hit, 'one search result').toHaveCount(1);
     assert.match((await hit.textContent()) ?? '', /calibration drift: E2E-NEEDLE-31337/);
     await hit.getByRole('link', { name: talkerName }).click();
     const drawer = new TasksPage(page).drawer(talkerName);
     const viewer = new TaskLogViewer(drawer);
-    await eventually('the line shown in its task', async () => (await viewer.lines.textContent())?.includes('E2E-NEEDLE-31337'));
+    await expect(viewer.lines, 'the line shown in its task').toContainText('E2E-NEEDLE-31337');
   });
 });

@@ -3,22 +3,22 @@
 // console` given the CLI's --tls-cert/--tls-key/--tls-ca, so that its gateway dials the controller
 // over mutual TLS. In Chromium a shifter creates `quick`, DEPLOYs, CONFIGUREs and STARTs it and sees
 // RUNNING. Without the client certificate the console cannot reach that controller, and says so.
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page } from '@playwright/test';
 import { makeCerts, type Certs } from '../integration/tls/certs.js';
-import { assertConsoleTestable, ConsoleProcess, ForegroundProcess, launchChromium, Stack } from './support.js';
+import { test } from './fixtures.js';
+import { ConsoleProcess, ForegroundProcess, Stack } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EnvironmentsPage } from './pages/EnvironmentsPage.js';
 import { EnvironmentPage } from './pages/EnvironmentPage.js';
 
-assertConsoleTestable();
 const TOKEN = 'mtls-e2e-token';
 
-describe('operator console on a controller serving mutual TLS', { timeout: 300_000 }, () => {
+test.describe('operator console on a controller serving mutual TLS', () => {
+  test.describe.configure({ mode: 'serial', timeout: 300_000 });
   let stack: Stack;
   let certs: Certs;
   let agent: ForegroundProcess;
@@ -30,7 +30,7 @@ describe('operator console on a controller serving mutual TLS', { timeout: 300_0
   let tlsFlags: string[] = [];
   let envId = '';
 
-  before(async () => {
+  test.beforeAll(async ({ browser: playwrightBrowser }) => {
     stack = new Stack(fs.mkdtempSync(path.join(os.tmpdir(), 'baton-e2e-mtls-')));
     certs = makeCerts(stack.home);
     tlsFlags = ['--tls-cert', certs.cli.cert, '--tls-key', certs.cli.key, '--tls-ca', certs.cli.ca];
@@ -62,12 +62,12 @@ describe('operator console on a controller serving mutual TLS', { timeout: 300_0
     controller = started.proc;
     controllerAddress = started.match[1]!;
     consoleProc = await ConsoleProcess.start(stack, ['--controller', controllerAddress, '--token', TOKEN, ...tlsFlags]);
-    browser = await launchChromium();
+    browser = playwrightBrowser;
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
+  test.afterAll(async () => {
+    for (const context of browser?.contexts() ?? []) await context.close().catch(() => {});
     await consoleProc?.stop();
     // the tasks go with their environment (the CLI over mutual TLS too); an agent stopped by a
     // signal leaves its tasks running for the next agent to adopt
@@ -80,7 +80,7 @@ describe('operator console on a controller serving mutual TLS', { timeout: 300_0
     if (stack) fs.rmSync(stack.home, { recursive: true, force: true });
   });
 
-  it("creates, DEPLOYs, CONFIGUREs and STARTs an environment through the gateway's mTLS connection", async () => {
+  test("creates, DEPLOYs, CONFIGUREs and STARTs an environment through the gateway's mTLS connection", async () => {
     const app = new ConsoleApp(page, consoleProc.info.url);
     await app.open(consoleProc.info.openUrl);
     await app.waitLive();
@@ -101,7 +101,7 @@ describe('operator console on a controller serving mutual TLS', { timeout: 300_0
     assert.equal(shown.state, 'RUNNING');
   });
 
-  it('without the client certificate the console cannot reach that controller, and the API says why', async () => {
+  test('without the client certificate the console cannot reach that controller, and the API says why', async () => {
     const plain = await ConsoleProcess.start(stack, ['--controller', controllerAddress, '--token', TOKEN]);
     try {
       const r = await fetch(new URL('/api/ListEnvironments', plain.info.url), {

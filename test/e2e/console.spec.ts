@@ -3,11 +3,12 @@
 // START_ACTIVITY, see the run number and rates, read a task's log, kill a critical task and see
 // ERROR naming it, RECOVER, run again, STOP_ACTIVITY, EXIT. Accessibility checked with axe on
 // every view; screenshots for the handbook saved to test-results/screenshots/ (`npm run handbook`
-// copies them to docs/handbook/img/).
-import { after, before, describe, it } from 'node:test';
+// copies them to docs/handbook/img/). On Playwright's runner: a failed step leaves a trace and a
+// screenshot in test-results/e2e-artifacts/.
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { axeSerious, assertConsoleTestable, ConsoleProcess, eventually, launchChromium, shot, Stack } from './support.js';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.js';
+import { axeSerious, type ConsoleProcess, eventually, shot, type Stack } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EnvironmentsPage } from './pages/EnvironmentsPage.js';
 import { EnvironmentPage } from './pages/EnvironmentPage.js';
@@ -15,65 +16,42 @@ import { GraphPage } from './pages/GraphPage.js';
 import { TasksPage } from './pages/TasksPage.js';
 import { EventsPage, NodesPage, RunsPage } from './pages/ViewsPages.js';
 
-assertConsoleTestable();
+test.use({ localStack: { agents: 2, viewport: { width: 1400, height: 900 }, colorScheme: 'light', openConsole: false } });
 
-describe('operator console on a local stack', { timeout: 600_000 }, () => {
+test.describe('operator console on a local stack', () => {
+  test.describe.configure({ mode: 'serial', timeout: 240_000 });
   let stack: Stack;
   let consoleProc: ConsoleProcess;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let app: ConsoleApp;
   let envPage: EnvironmentPage;
   let envId = '';
   let firstRun = 0;
   const a11y: Record<string, string[]> = {};
-  const pageErrors: string[] = [];
-
-  /** a step of the shift; on failure the page is saved next to the temp home for a look */
-  function step(name: string, fn: () => Promise<void>) {
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        const file = `${stack.home}-failure-${name.replace(/\W+/g, '-').slice(0, 40)}.png`;
-        await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-        throw Object.assign(e as Error, { message: `${(e as Error).message}\n(page saved to ${file})` });
-      }
-    });
-  }
+  let pageErrors: string[] = [];
 
   async function checkA11y(view: string) {
     const v = await axeSerious(page);
     a11y[view] = v.map((x) => `${x.impact} ${x.id}: ${x.help} @ ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   }
 
-  before(async () => {
-    stack = await Stack.up(2);
-    consoleProc = await ConsoleProcess.start(stack);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    app = new ConsoleApp(page, consoleProc.info.url);
+  // the stack, `baton console` and the page are the file's worker fixtures (fixtures.ts), which
+  // also take them down and check that `baton local down` succeeds
+  test.beforeAll(async ({ stack: localStack, consoleProcess, consolePage }) => {
+    stack = localStack;
+    consoleProc = consoleProcess;
+    ({ page, app, errors: pageErrors } = consolePage);
     envPage = new EnvironmentPage(page);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await consoleProc?.stop();
-    const down = await stack?.down();
-    assert.equal(down?.code, 0, `local down: ${down?.stderr}`);
-  });
-
-  step('opens with the token from the URL fragment, drops it from the address bar, and is live', async () => {
+  test('opens with the token from the URL fragment, drops it from the address bar, and is live', async () => {
     await app.open(consoleProc.info.openUrl);
     assert.ok(!page.url().includes('token='), 'the token does not stay in the address bar');
     assert.equal(await app.heading(), 'Environments');
     await checkA11y('environments (empty)');
   });
 
-  step('refuses a bad value in the generated form, then creates daq-chain', async () => {
+  test('refuses a bad value in the generated form, then creates daq-chain', async () => {
     const create = await new EnvironmentsPage(page).openCreate();
     await create.chooseWorkflow('daq-chain');
     await create.field(/^Readout tasks/).fill('0');
@@ -91,7 +69,7 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     assert.deepEqual(await envPage.enabledTransitions(), ['DEPLOY', 'EXIT']);
   });
 
-  step('DEPLOY, CONFIGURE, START_ACTIVITY: a run number and live rates on every channel', async () => {
+  test('DEPLOY, CONFIGURE, START_ACTIVITY: a run number and live rates on every channel', async () => {
     await envPage.transition('DEPLOY', 'DEPLOYED');
     await envPage.transition('CONFIGURE', 'CONFIGURED');
     assert.deepEqual(await envPage.enabledTransitions(), ['START_ACTIVITY', 'RESET', 'EXIT']);
@@ -117,11 +95,11 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     await envPage.waitState('RUNNING');
   });
 
-  step('draws the dataflow graph with rates on its edges; a node opens its task', async () => {
+  test('draws the dataflow graph with rates on its edges; a node opens its task', async () => {
     await envPage.tab('Graph').click();
     const graph = new GraphPage(page);
     await graph.waitDrawn('readout-0');
-    await eventually('rates on the edges', async () => (await graph.edgeLabels()).some((l) => /^[1-9][\d.]*k? msg\/s/.test(l)));
+    await expect.poll(async () => (await graph.edgeLabels()).some((l) => /^[1-9][\d.]*k? msg\/s/.test(l)), { message: 'rates on the edges' }).toBe(true);
     await checkA11y('graph');
     await shot(page, 'graph');
     await graph.node('builder').click();
@@ -129,14 +107,14 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     assert.match(page.url(), /\/graph\?task=/);
   });
 
-  step('shows tasks in the table with their resolution info and follows a log', async () => {
+  test('shows tasks in the table with their resolution info and follows a log', async () => {
     await page.getByRole('dialog', { name: 'Task builder' }).getByRole('button', { name: 'Close task details' }).click();
     await envPage.tab('Tasks').click();
     const tasks = new TasksPage(page);
     await tasks.grid.waitFor();
     assert.match((await tasks.stateChip('RUNNING').textContent()) ?? '', /RUNNING 6/);
     await tasks.search('readout');
-    await eventually('three readouts listed', async () => (await tasks.grid.getByRole('row').count()) === 4);
+    await expect(tasks.grid.getByRole('row'), 'three readouts listed').toHaveCount(4);
     const drawer = await tasks.open('readout-1');
     const details = await drawer.details();
     assert.match(details, /Nodeagent-\d/);
@@ -152,7 +130,7 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     await shot(page, 'tasks');
   });
 
-  step('keeps the page, tab and drawer across a reload', async () => {
+  test('keeps the page, tab and drawer across a reload', async () => {
     const tasks = new TasksPage(page);
     await tasks.open('readout-0');
     await page.reload();
@@ -163,7 +141,7 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     await page.getByRole('dialog', { name: 'Task readout-0' }).getByRole('button', { name: 'Close task details' }).click();
   });
 
-  step('a killed critical task puts the environment in ERROR, naming the task; RECOVER brings it back', async () => {
+  test('a killed critical task puts the environment in ERROR, naming the task; RECOVER brings it back', async () => {
     const list = await stack.json<{ id: string; name: string; critical: boolean }[]>(['task', 'list', '--env', envId]);
     const victim = list.find((t) => t.name === 'readout-1' && t.critical);
     assert.ok(victim, 'readout-1 is a critical task');
@@ -178,10 +156,7 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     assert.match((await toast.textContent()) ?? '', /is in ERROR.*readout-1/s);
     // ERROR stops data taking (the running tasks get STOP, shown as a GO_ERROR under way); then
     // the way out is RECOVER, or EXIT (which kills what is left)
-    await eventually('RECOVER and EXIT offered once data taking has stopped', async () => {
-      const offered = await envPage.enabledTransitions();
-      return offered.join() === 'EXIT,RECOVER' ? offered : null;
-    });
+    await expect.poll(() => envPage.enabledTransitions(), { message: 'RECOVER and EXIT offered once data taking has stopped' }).toEqual(['EXIT', 'RECOVER']);
     await checkA11y('environment in ERROR');
     await shot(page, 'environment-error', true);
     await toast.getByRole('button', { name: /Dismiss/ }).click();
@@ -189,7 +164,7 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     assert.equal(await envPage.whyError.count(), 0);
   });
 
-  step('runs again with a higher run number, then STOP_ACTIVITY and EXIT (each confirmed)', async () => {
+  test('runs again with a higher run number, then STOP_ACTIVITY and EXIT (each confirmed)', async () => {
     await envPage.transition('CONFIGURE', 'CONFIGURED');
     await envPage.transition('START_ACTIVITY', 'RUNNING');
     const second = await eventually('a new run number', () => envPage.runNumber());
@@ -205,7 +180,7 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     assert.deepEqual(await envPage.enabledTransitions(), []);
   });
 
-  step('lists the runs, with the aborted one and the closed one', async () => {
+  test('lists the runs, with the aborted one and the closed one', async () => {
     await app.nav('Runs').click();
     const runs = new RunsPage(page);
     await runs.table.waitFor();
@@ -218,19 +193,19 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     await shot(page, 'runs');
   });
 
-  step("opens a run's record: who stopped it and why, a comment, and its events", async () => {
+  test("opens a run's record: who stopped it and why, a comment, and its events", async () => {
     const runs = new RunsPage(page);
     const second = (await runs.runNumbers())[0]!;
     const record = await runs.openRecord(second);
-    await eventually('the end reason', async () => /End reason\s*stopped by \S+/.test((await record.textContent()) ?? '') || null);
+    await expect(record, 'the end reason').toContainText(/End reason\s*stopped by \S+/);
     await record.getByLabel('Add a comment').fill('e2e: beam was stable');
     await record.getByRole('button', { name: 'Comment' }).click();
-    await eventually('the comment listed', async () => ((await record.getByRole('list').textContent()) ?? '').includes('e2e: beam was stable') || null);
+    await expect(record.getByRole('list'), 'the comment listed').toContainText('e2e: beam was stable');
     assert.equal(await record.getByText('Excluded roles').count(), 1, 'the configuration stays shown after the comment');
     await checkA11y('run record');
     await shot(page, 'run-record');
     const aborted = await runs.openRecord(firstRun);
-    await eventually('the abort reason', async () => /End reason\s*aborted: /.test((await aborted.textContent()) ?? '') || null);
+    await expect(aborted, 'the abort reason').toContainText(/End reason\s*aborted: /);
     await aborted.getByRole('link', { name: 'Events of this run' }).click();
     await page.waitForURL(/\/events\?env=[^&]+&from=\d+&to=\d+/);
     const events = new EventsPage(page);
@@ -245,7 +220,7 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     assert.match(rows[1]!, new RegExp(`run\\.start.*run ${firstRun} `));
   });
 
-  step('shows the events timeline, filtered to errors', async () => {
+  test('shows the events timeline, filtered to errors', async () => {
     await app.nav('Events').click();
     const events = new EventsPage(page);
     await events.table.waitFor();
@@ -263,25 +238,26 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     await events.kind('error').click();
   });
 
-  step('shows the nodes with cpu and memory over time', async () => {
+  test('shows the nodes with cpu and memory over time', async () => {
     await app.nav('Nodes').click();
     const nodes = new NodesPage(page);
     await nodes.table.waitFor();
-    await eventually('both nodes listed', async () => (await nodes.table.locator('tbody').getByRole('row').count()) === 2);
-    await eventually(
-      'cpu samples plotted',
-      async () =>
-        (await nodes
-          .chart(/CPU per node/)
-          .locator('.recharts-line')
-          .count()) >= 2,
-      30_000,
-    );
+    await expect(nodes.table.locator('tbody').getByRole('row'), 'both nodes listed').toHaveCount(2);
+    await expect
+      .poll(
+        () =>
+          nodes
+            .chart(/CPU per node/)
+            .locator('.recharts-line')
+            .count(),
+        { message: 'cpu samples plotted', timeout: 30_000 },
+      )
+      .toBeGreaterThanOrEqual(2);
     await checkA11y('nodes');
     await shot(page, 'nodes');
   });
 
-  step('has a dark theme and a shortcut cheat sheet', async () => {
+  test('has a dark theme and a shortcut cheat sheet', async () => {
     await app.nav('Environments').click();
     await page.locator('body').press('g');
     await page.locator('body').press('r');
@@ -305,13 +281,13 @@ describe('operator console on a local stack', { timeout: 600_000 }, () => {
     await app.toggleTheme();
   });
 
-  it('has no serious or critical accessibility violation on any view', () => {
+  test('has no serious or critical accessibility violation on any view', () => {
     const bad = Object.entries(a11y).filter(([, v]) => v.length);
     assert.deepEqual(bad, [], bad.map(([k, v]) => `${k}:\n  ${v.join('\n  ')}`).join('\n'));
     assert.ok(Object.keys(a11y).length >= 10, `checked ${Object.keys(a11y).join(', ')}`);
   });
 
-  it('threw no error in the page', () => {
+  test('threw no error in the page', () => {
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -8,19 +8,17 @@
 // Then SIGSTOP the agent of a node: the Nodes page shows it SUSPECT with its grace counting down,
 // the environment DEGRADED naming it and its tasks UNREACHABLE (not ERROR); after SIGCONT it is UP
 // and the environment RUNNING in the same run.
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { axeSerious, assertConsoleTestable, ConsoleProcess, eventually, launchChromium, Stack } from './support.js';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.js';
+import { axeSerious, type ConsoleProcess, eventually, type Stack } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EnvironmentPage } from './pages/EnvironmentPage.js';
 import { TasksPage } from './pages/TasksPage.js';
 import { HealthBanners, NodeHealth, RolesSection } from './pages/KeepAlivePages.js';
 import { TOKEN_HEADER } from '../../core/gateway/contract.js';
-
-assertConsoleTestable();
 
 interface TaskJson {
   id: string;
@@ -30,10 +28,12 @@ interface TaskJson {
   pid: number;
 }
 
-describe('keeping the run alive from the console', { timeout: 600_000 }, () => {
+test.use({ localStack: { agents: 2, viewport: { width: 1400, height: 900 }, openConsole: false } });
+
+test.describe('keeping the run alive from the console', () => {
+  test.describe.configure({ mode: 'serial', timeout: 600_000 });
   let stack: Stack;
   let consoleProc: ConsoleProcess;
-  let browser: Browser;
   let page: Page;
   let app: ConsoleApp;
   let envPage: EnvironmentPage;
@@ -41,19 +41,7 @@ describe('keeping the run alive from the console', { timeout: 600_000 }, () => {
   let envId = '';
   let runNumber = 0;
   const stopped: number[] = [];
-  const pageErrors: string[] = [];
-
-  function step(name: string, fn: () => Promise<void>) {
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        const file = `${stack.home}-failure-${name.replace(/\W+/g, '-').slice(0, 40)}.png`;
-        await page.screenshot({ path: file, fullPage: true }).catch(() => {});
-        throw Object.assign(e as Error, { message: `${(e as Error).message}\n(page saved to ${file})` });
-      }
-    });
-  }
+  let pageErrors: string[] = [];
 
   async function tasks(): Promise<TaskJson[]> {
     return stack.json<TaskJson[]>(['task', 'list', '--env', envId]);
@@ -65,14 +53,12 @@ describe('keeping the run alive from the console', { timeout: 600_000 }, () => {
     await roles.table.waitFor();
   }
 
-  before(async () => {
-    stack = await Stack.up(2);
-    consoleProc = await ConsoleProcess.start(stack);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    app = new ConsoleApp(page, consoleProc.info.url);
+  // the stack, `baton console` and the page are the file's worker fixtures (fixtures.ts), which
+  // also take them down and check that `baton local down` succeeds
+  test.beforeAll(async ({ stack: localStack, consoleProcess, consolePage }) => {
+    stack = localStack;
+    consoleProc = consoleProcess;
+    ({ page, app, errors: pageErrors } = consolePage);
     envPage = new EnvironmentPage(page);
     roles = new RolesSection(page);
     envId = (await stack.json<{ id: string }>(['env', 'create', 'daq-chain'])).id;
@@ -82,7 +68,7 @@ describe('keeping the run alive from the console', { timeout: 600_000 }, () => {
     }
   });
 
-  after(async () => {
+  test.afterAll(async () => {
     // never leave an agent stopped: local down could not end it
     for (const pid of stopped) {
       try {
@@ -91,13 +77,9 @@ describe('keeping the run alive from the console', { timeout: 600_000 }, () => {
         /* gone */
       }
     }
-    await browser?.close().catch(() => {});
-    await consoleProc?.stop();
-    const down = await stack?.down();
-    assert.equal(down?.code, 0, `local down: ${down?.stderr}`);
   });
 
-  step('offers Exclude on the non-critical qc role only; a critical role says why not', async () => {
+  test('offers Exclude on the non-critical qc role only; a critical role says why not', async () => {
     await app.open(consoleProc.info.openUrl);
     await openEnv();
     runNumber = await eventually('a run number', () => envPage.runNumber());
@@ -127,12 +109,12 @@ describe('keeping the run alive from the console', { timeout: 600_000 }, () => {
     );
   });
 
-  step('excludes qc through its button, after a confirmation, while the run goes on', async () => {
+  test('excludes qc through its button, after a confirmation, while the run goes on', async () => {
     const dialog = await roles.ask('Exclude', 'qc');
     assert.match((await dialog.textContent()) ?? '', new RegExp(`run ${runNumber} stays open`));
     await roles.confirm(dialog, 'Exclude');
     await roles.done('qc', 'Exclude').waitFor({ timeout: 60_000 });
-    await eventually('qc shown as excluded', async () => (await roles.state('qc')) === 'EXCLUDED');
+    await expect.poll(() => roles.state('qc'), { message: 'qc shown as excluded' }).toBe('EXCLUDED');
     assert.equal(await roles.button('Include', 'qc').isEnabled(), true);
     assert.equal(await envPage.state(), 'RUNNING');
     assert.equal(await envPage.runNumber(), runNumber);
@@ -144,16 +126,16 @@ describe('keeping the run alive from the console', { timeout: 600_000 }, () => {
     );
   });
 
-  step('includes qc back: it runs again in the same run', async () => {
+  test('includes qc back: it runs again in the same run', async () => {
     const dialog = await roles.ask('Include', 'qc');
     await roles.confirm(dialog, 'Include');
     await roles.done('qc', 'Include').waitFor({ timeout: 60_000 });
-    await eventually('qc RUNNING again', async () => (await roles.state('qc')) === 'RUNNING');
+    await expect.poll(() => roles.state('qc'), { message: 'qc RUNNING again' }).toBe('RUNNING');
     assert.equal(await envPage.runNumber(), runNumber);
     assert.equal((await tasks()).find((t) => t.name === 'qc')!.state, 'RUNNING');
   });
 
-  step("shows the controller's refusal, field by field, when the role went out behind the page's back", async () => {
+  test("shows the controller's refusal, field by field, when the role went out behind the page's back", async () => {
     const dialog = await roles.ask('Exclude', 'qc');
     const cli = await stack.baton(['env', 'exclude', envId, 'qc'], 120_000);
     assert.equal(cli.code, 0, cli.stderr);
@@ -165,13 +147,13 @@ describe('keeping the run alive from the console', { timeout: 600_000 }, () => {
     assert.match(text, /role qc is already excluded/);
     assert.match(text, /Where\s*role/, 'the fields of the error are shown');
     // the page caught up: the role is excluded and offers Include, which puts it back
-    await eventually('qc shown as excluded', async () => (await roles.state('qc')) === 'EXCLUDED');
+    await expect.poll(() => roles.state('qc'), { message: 'qc shown as excluded' }).toBe('EXCLUDED');
     await roles.confirm(await roles.ask('Include', 'qc'), 'Include');
     await roles.done('qc', 'Include').waitFor({ timeout: 60_000 });
     assert.equal(await envPage.state(), 'RUNNING');
   });
 
-  step('shows a node SUSPECT while its agent is stopped, its environment DEGRADED and its tasks UNREACHABLE', async () => {
+  test('shows a node SUSPECT while its agent is stopped, its environment DEGRADED and its tasks UNREACHABLE', async () => {
     const builder = (await tasks()).find((t) => t.name === 'builder')!;
     const state = JSON.parse(fs.readFileSync(path.join(stack.home, 'local', 'state.json'), 'utf8')) as { agents: { name: string; pid: number }[] };
     const agent = state.agents.find((a) => a.name === builder.node);
@@ -183,7 +165,7 @@ describe('keeping the run alive from the console', { timeout: 600_000 }, () => {
     stopped.push(agent.pid);
     const suspect = await nodes.waitHealth(builder.node, 'SUSPECT', 20_000);
     assert.match(suspect.detail, /^silent for \d+s; tasks lost in \d+s unless it is back$/);
-    await eventually('a notice that stays', async () => (await app.notifications.textContent())?.includes(`Node ${builder.node} is SUSPECT`));
+    await expect(app.notifications, 'a notice that stays').toContainText(`Node ${builder.node} is SUSPECT`);
     assert.equal((await nodes.health(builder.node === 'agent-1' ? 'agent-2' : 'agent-1')).label, 'UP', 'the other node stays UP');
 
     await page.goBack();
@@ -195,20 +177,20 @@ describe('keeping the run alive from the console', { timeout: 600_000 }, () => {
     const table = new TasksPage(page);
     await table.grid.waitFor();
     const unreachable = (await tasks()).filter((t) => t.node === builder.node).length;
-    await eventually('its tasks UNREACHABLE', async () => (await table.stateChip('UNREACHABLE').textContent())?.trim() === `UNREACHABLE ${unreachable}`);
+    await expect(table.stateChip('UNREACHABLE'), 'its tasks UNREACHABLE').toHaveText(`UNREACHABLE ${unreachable}`);
     assert.equal((await table.stateChip('ERROR').textContent())?.trim(), 'ERROR 0', 'an unreachable task is not shown as failed');
 
     process.kill(agent.pid, 'SIGCONT');
     stopped.splice(stopped.indexOf(agent.pid), 1);
     await banner.waitFor({ state: 'detached', timeout: 30_000 });
-    await eventually('its tasks reachable again', async () => (await table.stateChip('UNREACHABLE').textContent())?.trim() === 'UNREACHABLE 0');
+    await expect(table.stateChip('UNREACHABLE'), 'its tasks reachable again').toHaveText('UNREACHABLE 0');
     assert.equal(await envPage.state(), 'RUNNING');
     assert.equal(await envPage.runNumber(), runNumber, 'the same run');
     await app.nav('Nodes').click();
     await nodes.waitHealth(builder.node, 'UP');
   });
 
-  step('raised no error in the page', async () => {
+  test('raised no error in the page', async () => {
     assert.deepEqual(pageErrors, []);
   });
 });

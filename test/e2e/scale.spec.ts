@@ -3,40 +3,43 @@
 // stays within its node budget, and after DEPLOY, CONFIGURE, START_ACTIVITY (30,000 task events)
 // the page shows the final state of every task. Frame gaps are reported, not asserted (benchmarks
 // measure; see issue 5).
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { assertConsoleTestable, ConsoleProcess, eventually, launchChromium, Stack } from './support.js';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.js';
+import type { ConsoleProcess, Stack } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EnvironmentPage } from './pages/EnvironmentPage.js';
 import { TasksPage } from './pages/TasksPage.js';
 
-assertConsoleTestable();
 const TASKS = 10_000;
 
-describe('console at 10,000 tasks', { timeout: 600_000 }, () => {
+test.use({
+  localStack: {
+    agents: 0,
+    extra: ['--sim-agents', '20', '--sim-tasks', String(TASKS)],
+    upTimeoutMs: 240_000,
+    viewport: { width: 1400, height: 900 },
+    openConsole: false,
+  },
+});
+
+test.describe('console at 10,000 tasks', () => {
+  test.describe.configure({ mode: 'serial', timeout: 600_000 });
   let stack: Stack;
   let consoleProc: ConsoleProcess;
-  let browser: Browser;
   let page: Page;
   let envId = '';
 
-  before(async () => {
-    stack = await Stack.up(0, ['--sim-agents', '20', '--sim-tasks', String(TASKS)], 240_000);
+  // the stack, `baton console` and the page are the file's worker fixtures (fixtures.ts), which
+  // also take them down and check that `baton local down` succeeds
+  test.beforeAll(async ({ stack: localStack, consoleProcess, consolePage }) => {
+    stack = localStack;
     envId = (await stack.json<{ id: string }[]>(['env', 'list']))[0]!.id;
-    consoleProc = await ConsoleProcess.start(stack);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    consoleProc = consoleProcess;
+    page = consolePage.page;
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
-    await consoleProc?.stop();
-    const down = await stack?.down();
-    assert.equal(down?.code, 0, `local down: ${down?.stderr}`);
-  });
-
-  it('lists 10,000 tasks with only the visible rows in the page', async () => {
+  test('lists 10,000 tasks with only the visible rows in the page', async () => {
     const app = new ConsoleApp(page, consoleProc.info.url);
     await app.open(consoleProc.info.openUrl);
     const t0 = Date.now();
@@ -49,7 +52,7 @@ describe('console at 10,000 tasks', { timeout: 600_000 }, () => {
     assert.ok(rendered < 100, `${rendered} rows in the DOM`);
   });
 
-  it('follows 30,000 task state changes to the right final state, staying interactive', async () => {
+  test('follows 30,000 task state changes to the right final state, staying interactive', async () => {
     const envPage = new EnvironmentPage(page);
     await page.evaluate(() => {
       const g = globalThis as unknown as { __gaps: number[]; requestAnimationFrame(f: (t: number) => void): void; performance: { now(): number } };
@@ -66,7 +69,7 @@ describe('console at 10,000 tasks', { timeout: 600_000 }, () => {
     await envPage.transition('CONFIGURE', 'CONFIGURED');
     await envPage.transition('START_ACTIVITY', 'RUNNING');
     const tasks = new TasksPage(page);
-    await eventually('every task RUNNING in the table', async () => /RUNNING 10000/.test((await tasks.stateChip('RUNNING').textContent()) ?? ''), 60_000);
+    await expect(tasks.stateChip('RUNNING'), 'every task RUNNING in the table').toContainText(/RUNNING 10000/, { timeout: 60_000 });
     // the page still answers: a search filters the 10,000 rows
     await tasks.search('sim-9999');
     await page.getByText(`1 of ${TASKS} tasks`).waitFor();
@@ -77,7 +80,7 @@ describe('console at 10,000 tasks', { timeout: 600_000 }, () => {
     console.log(`# frame gaps during the transitions: ${JSON.stringify(gaps)}`);
   });
 
-  it('draws the graph within its node budget, the farm as a group', async () => {
+  test('draws the graph within its node budget, the farm as a group', async () => {
     await page.getByRole('navigation', { name: 'Environment views' }).getByRole('link', { name: 'Graph' }).click();
     const region = page.getByRole('region', { name: 'Dataflow graph' });
     // wait for a group node itself: the zoom controls are buttons too and can show before the

@@ -5,20 +5,20 @@
 // of 30,000 task events does not push the error out of the Events view (it asks the controller);
 // while the console's link is down the page says it is stale and its actions are disabled; and a
 // restarted `baton console` signs no open screen out.
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { assertConsoleTestable, ConsoleProcess, eventually, launchChromium, Stack } from './support.js';
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from './fixtures.js';
+import { ConsoleProcess, eventually, Stack } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EnvironmentPage } from './pages/EnvironmentPage.js';
 import { TasksPage } from './pages/TasksPage.js';
 import { NightShift } from './pages/NightShiftPages.js';
 import { freePort } from '../support/free-port.js';
 
-assertConsoleTestable();
 const FARM_TASKS = 10_000;
 
-describe('a night shift on a 10,000-task farm', { timeout: 900_000 }, () => {
+test.describe('a night shift on a 10,000-task farm', () => {
+  test.describe.configure({ mode: 'serial', timeout: 900_000 });
   let stack: Stack;
   let consoleProc: ConsoleProcess;
   let listen = '';
@@ -37,26 +37,26 @@ describe('a night shift on a 10,000-task farm', { timeout: 900_000 }, () => {
     return r.stdout;
   }
 
-  before(async () => {
+  test.beforeAll(async ({ browser: playwrightBrowser }) => {
     stack = await Stack.up(1, ['--sim-agents', '20', '--sim-tasks', String(FARM_TASKS)], 300_000);
     farmId = (await stack.json<{ id: string }[]>(['env', 'list']))[0]!.id;
     listen = `127.0.0.1:${await freePort()}`;
     consoleProc = await ConsoleProcess.start(stack, ['--listen', listen]);
-    browser = await launchChromium();
+    browser = playwrightBrowser;
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     app = new ConsoleApp(page, consoleProc.info.url);
     shift = new NightShift(page);
     await app.open(consoleProc.info.openUrl);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
+  test.afterAll(async () => {
+    for (const context of browser?.contexts() ?? []) await context.close().catch(() => {});
     await consoleProc?.stop();
     const down = await stack?.down();
     assert.equal(down?.code, 0, `local down: ${down?.stderr}`);
   });
 
-  it('counts a new error in the title and the navigation until it is acknowledged', async () => {
+  test('counts a new error in the title and the navigation until it is acknowledged', async () => {
     envId = (await stack.json<{ id: string }>(['env', 'create', 'quick'])).id;
     await cli(['env', 'control', envId, 'DEPLOY']);
     await cli(['env', 'control', envId, 'CONFIGURE']);
@@ -69,19 +69,19 @@ describe('a night shift on a 10,000-task farm', { timeout: 900_000 }, () => {
     assert.doesNotMatch(await page.title(), /^\(\d+\)/, 'no error yet');
     await cli(['task', 'kill', betaId]);
     await new EnvironmentPage(page).waitState('ERROR');
-    await eventually('the error count in the tab title', async () => /^\(\d+\) /.test(await page.title()));
+    await expect(page, 'the error count in the tab title').toHaveTitle(/^\(\d+\) /);
     await shift.errorBadge.waitFor();
     await app.nav('Events').click();
     await shift.acknowledgeAll.click();
-    await eventually('the title without a count', async () => !/^\(\d+\)/.test(await page.title()));
+    await expect(page, 'the title without a count').not.toHaveTitle(/^\(\d+\)/);
     assert.equal(await shift.errorBadge.count(), 0, 'no badge once acknowledged');
   });
 
-  it('shows the last run and why it ended after the ERROR, linked to its record', async () => {
+  test('shows the last run and why it ended after the ERROR, linked to its record', async () => {
     await app.goto(`/envs/${envId}`);
     await shift.lastRunLink(runNumber).waitFor();
     // the tab is titled by the environment's name, not its id
-    await eventually('the name in the title', async () => /quick/.test(await page.title()));
+    await expect(page, 'the name in the title').toHaveTitle(/quick/);
     assert.match((await shift.envStatus.textContent()) ?? '', /ended: aborted: /);
     await shift.lastRunLink(runNumber).click();
     await page
@@ -90,15 +90,15 @@ describe('a night shift on a 10,000-task farm', { timeout: 900_000 }, () => {
       .waitFor();
   });
 
-  it("greys a dead task's pid and usage as stale and offers no Kill", async () => {
+  test("greys a dead task's pid and usage as stale and offers no Kill", async () => {
     await app.goto(`/envs/${envId}/tasks`);
     const drawer = await new TasksPage(page).open('beta');
-    await eventually('the stale label', async () => /\(stale\)/.test(await drawer.details()));
+    await expect.poll(() => drawer.details(), { message: 'the stale label' }).toMatch(/\(stale\)/);
     assert.equal(await drawer.root.getByRole('button', { name: 'Kill task' }).isDisabled(), true, 'Kill is disabled for a dead task');
     await drawer.close();
   });
 
-  it('finds the task killed before a 30,000-event flood with the error filter', async () => {
+  test('finds the task killed before a 30,000-event flood with the error filter', async () => {
     await cli(['env', 'control', farmId, 'DEPLOY']);
     await cli(['env', 'control', farmId, 'CONFIGURE']);
     await cli(['env', 'control', farmId, 'RESET']);
@@ -117,20 +117,20 @@ describe('a night shift on a 10,000-task farm', { timeout: 900_000 }, () => {
     await shift.loadOlder.waitFor();
   });
 
-  it('greys the page and disables its actions while the controller is out of reach', async () => {
+  test('greys the page and disables its actions while the controller is out of reach', async () => {
     await app.goto(`/envs/${envId}`);
     const envPage = new EnvironmentPage(page);
     await envPage.button('RECOVER').waitFor();
     assert.equal(await envPage.button('RECOVER').isEnabled(), true);
     await consoleProc.stop();
-    await eventually('the reconnecting badge', async () => /Reconnecting/.test((await app.connection.textContent()) ?? ''));
+    await expect(app.connection, 'the reconnecting badge').toContainText('Reconnecting');
     await shift.staleNote.waitFor();
     assert.equal(await envPage.button('RECOVER').isDisabled(), true, 'no action while the link is down');
     // the console comes back on the same address: the open page is still signed in
     consoleProc = await ConsoleProcess.start(stack, ['--listen', listen]);
     await app.waitLive(60_000);
     assert.equal(await page.getByRole('heading', { name: 'Baton console' }).count(), 0, 'not sent to the sign-in page');
-    await eventually('the stale note gone', async () => (await shift.staleNote.count()) === 0);
+    await expect(shift.staleNote, 'the stale note gone').toHaveCount(0);
     assert.equal(await envPage.button('RECOVER').isEnabled(), true);
   });
 });

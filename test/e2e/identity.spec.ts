@@ -3,29 +3,28 @@
 // the header. The gateway forwards the user's identity (WhoAmI answers as that user, client
 // `console`), the role applies to what the browser asks, and the per-launch console token still
 // guards the gateway.
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser } from '@playwright/test';
 import { startController, type ControllerHandle } from '../../core/controller/main.js';
 import { startGateway, whoAmIThroughGateway, type GatewayHandle } from '../../core/gateway/main.js';
 import { connectControl } from '../../core/rpc/control-client.js';
 import { tempHome } from '../integration/controller/harness.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
-import { assertConsoleTestable, eventually, launchChromium } from './support.js';
-
-assertConsoleTestable();
+import { test } from './fixtures.js';
+import { eventually } from './support.js';
 
 const CONTROLLER_TOKEN = 'identity-e2e-controller-token';
 
-describe('the console knows who you are', { timeout: 120_000 }, () => {
+test.describe('the console knows who you are', () => {
+  test.describe.configure({ mode: 'serial', timeout: 120_000 });
   let home = '';
   let ctl: ControllerHandle;
   let browser: Browser;
   const gateways = new Map<string, GatewayHandle>();
   const tokens = new Map<string, string>();
 
-  before(async () => {
+  test.beforeAll(async ({ browser: playwrightBrowser }) => {
     home = tempHome();
     ctl = await startController({ home, listen: `unix://${home}/controller.sock`, token: CONTROLLER_TOKEN });
     const admin = connectControl(ctl.address, { token: CONTROLLER_TOKEN });
@@ -36,17 +35,17 @@ describe('the console knows who you are', { timeout: 120_000 }, () => {
       admin.close();
     }
     for (const [name, token] of tokens) gateways.set(name, await startGateway({ controller: ctl.address, token, listen: '127.0.0.1:0' }));
-    browser = await launchChromium();
+    browser = playwrightBrowser;
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
+  test.afterAll(async () => {
+    for (const context of browser?.contexts() ?? []) await context.close().catch(() => {});
     for (const gw of gateways.values()) await gw.stop();
     await ctl?.stop();
     if (home) fs.rmSync(home, { recursive: true, force: true });
   });
 
-  it('forwards the user the gateway was started for, as the console client', async () => {
+  test('forwards the user the gateway was started for, as the console client', async () => {
     assert.deepEqual(await whoAmIThroughGateway(gateways.get('sam')!), { user: 'sam', role: 'shifter', client: 'console', authenticatedBy: 'user-token' });
     assert.deepEqual(await whoAmIThroughGateway(gateways.get('olga')!), {
       user: 'olga',
@@ -58,7 +57,7 @@ describe('the console knows who you are', { timeout: 120_000 }, () => {
     for (const [name, gw] of gateways) assert.ok(!gw.openUrl.includes(tokens.get(name)!));
   });
 
-  it("applies the user's role to the browser's calls (403 PERMISSION_DENIED), behind the console token", async () => {
+  test("applies the user's role to the browser's calls (403 PERMISSION_DENIED), behind the console token", async () => {
     const gw = gateways.get('olga')!;
     const post = (method: string, consoleToken: string | null) =>
       fetch(new URL(`/api/${method}`, gw.url), {
@@ -78,7 +77,7 @@ describe('the console knows who you are', { timeout: 120_000 }, () => {
     assert.equal((await post('WhoAmI', gateways.get('sam')!.token)).status, 401);
   });
 
-  it('shows the user and role in the header of each console', async () => {
+  test('shows the user and role in the header of each console', async () => {
     for (const [name, role] of [
       ['sam', 'shifter'],
       ['olga', 'observer'],

@@ -7,25 +7,23 @@
 //
 // The users are real users of the controller (test/integration/locks/users.ts: AddUser by the
 // admin token), each console's gateway dialling with its own user's token.
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { startController, type ControllerHandle } from '../../core/controller/main.js';
 import { startSimAgents, type AgentHandle } from '../../core/agent/main.js';
 import { startGateway, type GatewayHandle } from '../../core/gateway/main.js';
 import { issueUsers, tokenOf, WORKFLOWS } from '../integration/locks/users.js';
 
 const ADMIN_TOKEN = 'holds-e2e-admin';
-import { axeSerious, assertConsoleTestable, eventually, launchChromium, shot } from './support.js';
+import { expect, test } from './fixtures.js';
+import { axeSerious, eventually, shot } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EnvironmentsPage } from './pages/EnvironmentsPage.js';
 import { EnvironmentPage } from './pages/EnvironmentPage.js';
 import { AuditPage, HoldBar } from './pages/HoldAndAuditPages.js';
-
-assertConsoleTestable();
 
 const REASON = 'alice is off shift; the TPC expert needs it for a pedestal run';
 
@@ -38,7 +36,8 @@ interface Console {
   hold: HoldBar;
 }
 
-describe('two consoles, two users: holds and the audit trail', { timeout: 300_000 }, () => {
+test.describe('two consoles, two users: holds and the audit trail', () => {
+  test.describe.configure({ mode: 'serial', timeout: 300_000 });
   let home = '';
   let agents: AgentHandle[] = [];
   let controller: ControllerHandle;
@@ -58,22 +57,7 @@ describe('two consoles, two users: holds and the audit trail', { timeout: 300_00
     return { gateway, context, page, app, env: new EnvironmentPage(page), hold: new HoldBar(page) };
   }
 
-  function step(name: string, fn: () => Promise<void>) {
-    it(name, async () => {
-      try {
-        await fn();
-      } catch (e) {
-        for (const c of [alice, erin]) {
-          if (!c) continue;
-          const file = `${home}-failure-${c === alice ? 'alice' : 'erin'}-${name.replace(/\W+/g, '-').slice(0, 30)}.png`;
-          await c.page.screenshot({ path: file, fullPage: true }).catch(() => {});
-        }
-        throw e;
-      }
-    });
-  }
-
-  before(async () => {
+  test.beforeAll(async ({ browser: playwrightBrowser }) => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-e2e-holds-'));
     const repo = path.join(home, 'repo');
     for (const [rel, text] of Object.entries(WORKFLOWS)) {
@@ -90,13 +74,13 @@ describe('two consoles, two users: holds and the audit trail', { timeout: 300_00
       token: ADMIN_TOKEN,
     });
     await issueUsers(controller.address, ADMIN_TOKEN);
-    browser = await launchChromium();
+    browser = playwrightBrowser;
     alice = await openConsole('alice');
     erin = await openConsole('erin');
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
+  test.afterAll(async () => {
+    for (const context of browser?.contexts() ?? []) await context.close().catch(() => {});
     for (const c of [alice, erin]) await c?.gateway.stop();
     await controller?.stop();
     await Promise.all(agents.map((a) => a.stop({ killTasks: true })));
@@ -104,17 +88,17 @@ describe('two consoles, two users: holds and the audit trail', { timeout: 300_00
     assert.deepEqual(pageErrors, [], 'no script error in either console');
   });
 
-  step('alice creates an environment in her console and holds it', async () => {
+  test('alice creates an environment in her console and holds it', async () => {
     const create = await new EnvironmentsPage(alice.page).openCreate();
     await create.chooseWorkflow('plain');
     await create.submit();
     await alice.page.waitForURL((u) => /^\/envs\/[^/]+$/.test(u.pathname) && u.pathname !== '/envs/new');
     envId = decodeURIComponent(new URL(alice.page.url()).pathname.split('/')[2]!);
-    await eventually('alice as the holder', async () => (await alice.hold.text()).startsWith('Held by alice since'));
+    await expect.poll(() => alice.hold.text(), { message: 'alice as the holder' }).toMatch(/^Held by alice since/);
     await alice.env.transition('DEPLOY', 'DEPLOYED');
   });
 
-  step("erin's console names the holder, and her CONFIGURE is refused naming alice", async () => {
+  test("erin's console names the holder, and her CONFIGURE is refused naming alice", async () => {
     await erin.app.goto(`/envs/${encodeURIComponent(envId)}`);
     await erin.env.waitState('DEPLOYED');
     assert.match(await erin.hold.text(), /^Held by alice since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
@@ -134,10 +118,10 @@ describe('two consoles, two users: holds and the audit trail', { timeout: 300_00
     await shot(erin.page, 'hold-conflict');
   });
 
-  step('erin takes it over with a reason; both consoles show her as the holder and alice is refused', async () => {
+  test('erin takes it over with a reason; both consoles show her as the holder and alice is refused', async () => {
     await erin.hold.takeOver(REASON);
-    await eventually('erin as the holder', async () => (await erin.hold.text()).startsWith('Held by erin since'));
-    await eventually("erin as the holder in alice's console", async () => (await alice.hold.text()).startsWith('Held by erin since'));
+    await expect.poll(() => erin.hold.text(), { message: 'erin as the holder' }).toMatch(/^Held by erin since/);
+    await expect.poll(() => alice.hold.text(), { message: "erin as the holder in alice's console" }).toMatch(/^Held by erin since/);
     await erin.env.transition('CONFIGURE', 'CONFIGURED');
     await alice.env.waitState('CONFIGURED');
     await alice.env.button('RESET').click();
@@ -146,7 +130,7 @@ describe('two consoles, two users: holds and the audit trail', { timeout: 300_00
     assert.match((await refused.textContent()) ?? '', /held by erin since/);
   });
 
-  step('the Audit view shows the take-over with its reason, and the refused requests', async () => {
+  test('the Audit view shows the take-over with its reason, and the refused requests', async () => {
     await erin.app.nav('Audit').click();
     const audit = new AuditPage(erin.page);
     await audit.table.waitFor();
