@@ -173,23 +173,17 @@ export interface Served {
   stop(): void;
 }
 
-/** the agent's HTTP/2 ping to its controller: sent this often... */
-export const KEEPALIVE_PING_MS = 10_000;
-/** ...and the connection is gone when it is not answered within this */
-export const KEEPALIVE_ANSWER_MS = 20_000;
-
 export async function serve(agent: Agent, options: ResolvedOptions): Promise<Served> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
     'grpc.max_send_message_length': 64 * 1024 * 1024,
-    // The controller judges the session (heartbeats every second, its own busy stretches
-    // credited: controller/agents/pool.ts). The agent's ping only finds a connection that is gone
-    // without a close (a controller host that vanished), so it waits gRPC's default 20 s for the
-    // answer: a controller whose thread is held for seconds (a 1M-task create's decode, a large
-    // batch on a loaded machine) is busy, not gone, and at 5 s every agent that pinged during such
-    // a stretch dropped its session (node.suspect by the thousand at 1M tasks).
-    'grpc.keepalive_time_ms': KEEPALIVE_PING_MS,
-    'grpc.keepalive_timeout_ms': KEEPALIVE_ANSWER_MS,
+    // No HTTP/2 keepalive pings: the agent sends a heartbeat every second on the session, and the
+    // controller judges the session by them (its own busy stretches credited: controller/agents/
+    // pool.ts). A ping found nothing more, and its timeout dropped healthy sessions: a controller
+    // whose thread is held for seconds (a 1M-task create's decode, large batches on a loaded
+    // machine) answers no ping, and an agent process held as long runs the ping's timer before it
+    // reads the answer waiting in its socket. A controller that vanished is replaced by the next
+    // Welcome (agent.ts attach).
   });
   server.addService(AgentService, serviceImpl(agent, options));
   const creds = serverCredentials(options.listen, options.tls);

@@ -3,7 +3,8 @@
 // busy, not gone: its agents must not drop their sessions, and no node may turn SUSPECT. The
 // agent runs in its own process, so that its side keeps its timers (heartbeats, keepalive pings)
 // while the controller's thread is held; the controller runs in this process, whose thread the
-// test holds longer than a keepalive ping's interval plus its old timeout (10 s + 5 s).
+// test holds longer than the agents' old keepalive ping interval plus its timeout (10 s + 5 s):
+// on that code the agent dropped its session ('Connection dropped') and the node went SUSPECT.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -13,7 +14,7 @@ import type { Node } from '../../../core/rpc/gen/control.js';
 import { call, controlClient, subscribe, TOKEN, tempHome, waitFor } from './harness.js';
 import { startChildAgent, type Child } from './procs.js';
 
-/** long enough that one keepalive ping of the agent (every 10 s) waits more than 5 s for its answer */
+/** long enough that a keepalive ping (the old agent's: every 10 s) would wait more than 5 s for its answer */
 const HELD_MS = 16_000;
 
 function holdThread(ms: number): void {
@@ -28,7 +29,7 @@ async function nodeOf(client: ReturnType<typeof controlClient>, name: string): P
   return reply.nodes.find((n) => n.name === name);
 }
 
-test('a controller held busy longer than the agents keepalive timeout keeps its agents: no node.suspect', { timeout: 90_000 }, async () => {
+test('a controller whose thread is held 16 s keeps its agents: no node.suspect', { timeout: 90_000 }, async () => {
   const home = tempHome();
   let agent: Child | null = null;
   let ctl: ControllerHandle | null = null;
