@@ -177,8 +177,13 @@ export async function serve(agent: Agent, options: ResolvedOptions): Promise<Ser
   const server = new grpc.Server({
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
     'grpc.max_send_message_length': 64 * 1024 * 1024,
-    'grpc.keepalive_time_ms': 10_000,
-    'grpc.keepalive_timeout_ms': 5_000,
+    // No HTTP/2 keepalive pings: the agent sends a heartbeat every second on the session, and the
+    // controller judges the session by them (its own busy stretches credited: controller/agents/
+    // pool.ts). A ping found nothing more, and its timeout dropped healthy sessions: a controller
+    // whose thread is held for seconds (a 1M-task create's decode, large batches on a loaded
+    // machine) answers no ping, and an agent process held as long runs the ping's timer before it
+    // reads the answer waiting in its socket. A controller that vanished is replaced by the next
+    // Welcome (agent.ts attach).
   });
   server.addService(AgentService, serviceImpl(agent, options));
   const creds = serverCredentials(options.listen, options.tls);

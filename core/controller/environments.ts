@@ -6,7 +6,6 @@ import type { ControllerCore } from './core.js';
 import { EnvRuntime } from './model/env.js';
 import { placeTasks } from './scheduler.js';
 import { explainPlacement, nodeSnapshots } from './placement.js';
-import { encodeTaskStates } from '../store/task-states.js';
 import { closeRun } from './runs.js';
 import { checkNaming, nameEnvironment } from './run-record/names.js';
 import { TransitionCtx } from './model/transition.js';
@@ -128,7 +127,7 @@ async function storeNew(controller: ControllerCore, env: EnvRuntime, expanded: E
     env.id,
     env.tasks.map((t) => t.node),
   );
-  await controller.store.putTaskStateVector(env.id, encodeTaskStates(env.tasks));
+  await controller.store.putTaskStateVector(env.id, env.stateVector());
   if (env.runType) await controller.store.putEnvRunType(env.id, env.runType);
 }
 

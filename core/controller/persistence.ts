@@ -2,7 +2,6 @@
 // every transition) writes them in big transactions. Large flushes are cut into chunks with a
 // yield between them so that the event loop (agent sessions, RPCs) keeps breathing.
 import type { Store, TaskRecord } from '../store/store.js';
-import { encodeTaskStates } from '../store/task-states.js';
 import type { EnvRuntime } from './model/env.js';
 import type { TaskRuntime } from './model/task.js';
 
@@ -119,7 +118,7 @@ export class Persister {
     const states = [...this.states];
     this.states.clear();
     for (const e of states) {
-      if (!e.destroyed) await this.store.putTaskStateVector(e.id, encodeTaskStates(e.tasks));
+      if (!e.destroyed) await this.store.putTaskStateVector(e.id, e.stateVector());
     }
     // rows of an environment being destroyed wait: the destroy deletes them when it ends (dropEnv),
     // and writing 1,000 exits to delete them a moment later was a quarter of a destroy's

@@ -1,17 +1,13 @@
 // The compact form of an environment's task states: one character per task, in the order of the
-// expanded workflow's tasks. One write of ~150 KB replaces 150k row updates on a transition.
+// expanded workflow's tasks. One write of ~150 KB replaces 150k row updates on a transition. The
+// controller keeps it as bytes updated with each change (controller/model/env.ts).
 const CODE: Record<string, number> = { STANDBY: 83 /* S */, CONFIGURED: 67 /* C */, RUNNING: 82 /* R */, ERROR: 69 /* E */, DONE: 68 /* D */ };
 const STATE: Record<string, string> = { S: 'STANDBY', C: 'CONFIGURED', R: 'RUNNING', E: 'ERROR', D: 'DONE' };
 
-/** lost tasks get the lower-case letter; an unknown state is '?' */
-export function encodeTaskStates(tasks: readonly { state: string; lost: boolean }[]): string {
-  const b = Buffer.allocUnsafe(tasks.length);
-  for (let i = 0; i < tasks.length; i++) {
-    const t = tasks[i]!;
-    const c = CODE[t.state] ?? 63;
-    b[i] = t.lost && c !== 63 ? c + 32 : c;
-  }
-  return b.toString('latin1');
+/** The byte of one task in the vector: lost tasks get the lower-case letter; an unknown state is '?'. */
+export function taskStateCode(state: string, lost: boolean): number {
+  const c = CODE[state] ?? 63;
+  return lost && c !== 63 ? c + 32 : c;
 }
 
 /** the state and lost flag at index i, or null for '?' or past the end */

@@ -8,6 +8,7 @@ import { RoleTree } from './tree.js';
 import { TaskRuntime } from './task.js';
 import type { TransitionCtx } from './transition.js';
 import type { Claim, Hold } from '../locks/registry.js';
+import { taskStateCode } from '../../store/task-states.js';
 
 export interface EnvInit {
   id: string;
@@ -58,6 +59,9 @@ export class EnvRuntime {
   /** counts over included tasks */
   readonly counts = new StateCounts();
   readonly hooks: HookSpec[];
+  /** the store's task-state vector (one byte per task, in the order of tasks), kept in step with
+   *  every change: the write-behind copies it instead of walking a million tasks each flush */
+  private readonly stateCodes: Buffer;
 
   constructor(
     init: EnvInit,
@@ -77,8 +81,10 @@ export class EnvRuntime {
     this.error = init.error;
     this.tree = new RoleTree(expanded.root);
     this.hooks = expanded.hooks ?? [];
+    this.stateCodes = Buffer.alloc(expanded.tasks.length, taskStateCode('STANDBY', false));
     for (const spec of expanded.tasks) {
       const t = new TaskRuntime(taskId(this.id, spec.name), spec, this);
+      t.index = this.tasks.length;
       t.leaf = this.tree.leafOf.get(spec.name) ?? -1;
       t.included = t.leaf < 0 ? true : this.tree.nodes[t.leaf]!.included;
       this.tasks.push(t);
@@ -97,6 +103,7 @@ export class EnvRuntime {
     const before = t.effectiveState;
     if (t.included) this.counts.move(t.state, state);
     t.state = state;
+    this.stateCodes[t.index] = taskStateCode(state, t.lost);
     if (t.leaf >= 0 && before !== t.effectiveState) this.tree.setLeaf(t.leaf, t.effectiveState);
     return true;
   }
@@ -105,8 +112,14 @@ export class EnvRuntime {
     if (t.lost === lost) return false;
     if (t.included) this.counts.lost += lost ? 1 : -1;
     t.lost = lost;
+    this.stateCodes[t.index] = taskStateCode(t.state, lost);
     if (t.leaf >= 0) this.tree.setLeaf(t.leaf, t.effectiveState);
     return true;
+  }
+
+  /** The task-state vector as the store keeps it (core/store/task-states.ts). */
+  stateVector(): string {
+    return this.stateCodes.toString('latin1');
   }
 
   /** A loss of this task (already marked ERROR or lost) is fatal to the environment. */

@@ -11,6 +11,8 @@ const NO_ADDRS: Record<string, string> = Object.freeze({}) as Record<string, str
 const NO_COUNTERS: ChannelCounter[] = Object.freeze([]) as unknown as ChannelCounter[];
 
 export class TaskRuntime {
+  /** its position in its environment's tasks (and state vector) */
+  index = -1;
   /** role-tree leaf index, -1 when the tree has no leaf for it */
   leaf = -1;
   included = true;

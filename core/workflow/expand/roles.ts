@@ -14,6 +14,7 @@ import { iteratorItems } from './iterator.js';
 import { expandTask } from './task.js';
 import { enterInclude } from './include.js';
 import { applyAimedVars } from './user-vars.js';
+import { ItemSpecReuse } from './item-reuse.js';
 import type { Expansion, Frame, Raw } from './state.js';
 
 const NAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.@+=-]*$/;
@@ -80,11 +81,13 @@ function expandIterator(x: Expansion, r: Raw, kind: Kind, at: At, f: Frame, out:
   }
   x.claimPath(node.path, at);
   const diags = x.input.diagnostics;
+  // role vars are evaluated per item before its task: those items are built one by one
+  const reuse = kind === 'task' && r.vars === undefined ? new ItemSpecReuse(varName) : undefined;
   for (const item of items) {
     const scope = childScope(f.scope);
     scope[varName] = toCel(item); // varName is a checked identifier (never __proto__)
     const before = diags?.length;
-    expandInstance(x, r, kind, at, f, scope, node.children, true);
+    expandInstance(x, r, kind, at, f, scope, node.children, true, reuse);
     if (diags && diags.length !== before) break; // lint: one item tells the problem, not a million
   }
   // an iterator whose items are all disabled (enabled: on the for role) is disabled itself
@@ -92,8 +95,9 @@ function expandIterator(x: Expansion, r: Raw, kind: Kind, at: At, f: Frame, out:
   out.push(node);
 }
 
-/** One role (or one item of an iterator, `inIterator`) in `scope0`: the parent's scope or the item's. */
-function expandInstance(x: Expansion, r: Raw, kind: Kind, at: At, f: Frame, scope0: Scope, out: RoleNode[], inIterator: boolean): void {
+/** One role (or one item of an iterator, `inIterator`) in `scope0`: the parent's scope or the item's.
+ *  `reuse`: the item's task spec may be copied from an earlier item's (item-reuse.ts). */
+function expandInstance(x: Expansion, r: Raw, kind: Kind, at: At, f: Frame, scope0: Scope, out: RoleNode[], inIterator: boolean, reuse?: ItemSpecReuse): void {
   let scope = scope0;
   if (r.vars && typeof r.vars === 'object') {
     scope = childScope(scope);
@@ -146,7 +150,8 @@ function expandInstance(x: Expansion, r: Raw, kind: Kind, at: At, f: Frame, scop
 
   switch (kind) {
     case 'task': {
-      const spec = expandTask(x, r, at, child(), inIterator);
+      // user vars aimed at this item's path change its scope: built on its own
+      const spec = expandTask(x, r, at, child(), inIterator, aimed ? undefined : reuse);
       out.push({ path: p, name, kind: 'task', enabled, critical: spec.critical, task: spec.name, children: [] });
       return;
     }

@@ -9,9 +9,19 @@ import { buildTask } from '../task.js';
 import { childScope } from '../scope.js';
 import { applyPendingToDefaults } from './user-vars.js';
 import type { Expansion, Frame, Raw } from './state.js';
+import type { ItemSpecReuse } from './item-reuse.js';
 
-/** `f` is the task role's own frame (its path, scope, pending user vars, enabled, constraints). */
-export function expandTask(x: Expansion, r: Raw, at: At, f: Frame, inIterator: boolean): TaskSpec {
+/** `f` is the task role's own frame (its path, scope, pending user vars, enabled, constraints).
+ *  `reuse`: an item of a `for` whose spec may be copied from an earlier item's (item-reuse.ts). */
+export function expandTask(x: Expansion, r: Raw, at: At, f: Frame, inIterator: boolean, reuse?: ItemSpecReuse): TaskSpec {
+  const spec =
+    reuse?.copyFor(f.path, f.constraints) ??
+    (reuse ? reuse.build(f.scope, f.constraints, (scope) => buildSpec(x, r, at, { ...f, scope }, inIterator)) : buildSpec(x, r, at, f, inIterator));
+  (f.enabled ? x.tasks : x.disabledTasks).push(spec);
+  return spec;
+}
+
+function buildSpec(x: Expansion, r: Raw, at: At, f: Frame, inIterator: boolean): TaskSpec {
   const { path: p, scope } = f;
   const ref = r.task as Raw;
   const cAt = sub(sub(at, 'task'), 'class');
@@ -48,7 +58,5 @@ export function expandTask(x: Expansion, r: Raw, at: At, f: Frame, inIterator: b
     inIterator ? true : evalBool(sub(at, 'critical'), r.critical, cscope, true, 'critical'),
     'critical',
   );
-  const spec = buildTask({ path: p, roleAt: at, role: r, cls, className, scope: cscope, critical, constraints: f.constraints });
-  (f.enabled ? x.tasks : x.disabledTasks).push(spec);
-  return spec;
+  return buildTask({ path: p, roleAt: at, role: r, cls, className, scope: cscope, critical, constraints: f.constraints });
 }

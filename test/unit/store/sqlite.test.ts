@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openSqliteStore } from '../../../core/store/sqlite.js';
 import type { EnvRecord, TaskRecord } from '../../../core/store/store.js';
-import { decodeTaskState, encodeTaskStates } from '../../../core/store/task-states.js';
+import { decodeTaskState, taskStateCode } from '../../../core/store/task-states.js';
 
 function tmpDb(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'baton-')), 'controller', 'baton.db');
@@ -152,11 +152,7 @@ test('tasks: batch upserts, state vectors and placement; deleteTasks removes all
   assert.deepEqual(t1.exit, { exited: true, code: 3 });
   assert.deepEqual(back.find((t) => t.id === 'env-1/t-2')!.ports, {});
 
-  const vec = encodeTaskStates([
-    { state: 'RUNNING', lost: false },
-    { state: 'ERROR', lost: true },
-    { state: 'weird', lost: false },
-  ]);
+  const vec = Buffer.from([taskStateCode('RUNNING', false), taskStateCode('ERROR', true), taskStateCode('weird', false)]).toString('latin1');
   await s.putTaskStateVector('env-1', vec);
   await s.putTaskPlacement('env-1', ['n1', 'n2', 'n1']);
   const v = (await s.getTaskStateVector('env-1'))!;
