@@ -1,16 +1,13 @@
 // baton node bootstrap | upgrade: install, check and repair agents on remote nodes over ssh
 // (core/remote/bootstrap/, docs/remote-nodes.md). Registered on the `node` group of commands/node.ts.
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
 import { packageRoot } from '../../local/paths.js';
-import { inventoryPath, readInventoryFile } from '../../controller/inventory/file.js';
 import { homeOf } from '../context.js';
+import { type InventorySource, readRemoteInventory } from '../remote-inventory.js';
 import { isJsonMode, out, printJson, withJson } from '../output.js';
 
-interface RemoteOpts {
-  inventory?: string;
+interface RemoteOpts extends InventorySource {
   installRoot: string;
   service: string;
   json?: boolean;
@@ -23,6 +20,10 @@ function addCommand(node: Command, name: 'bootstrap' | 'upgrade', description: s
       .description(description)
       .argument('[names...]', 'the nodes (default: every node of the inventory)')
       .option('--inventory <file>', "the inventory (default: the controller's, $BATON_HOME/controller/nodes.yaml)")
+      .option('--store <url>', "a fail-over cluster's etcd store (etcd://host:port or etcds://): the inventory its controllers share")
+      .option('--store-ca <file>', "with etcds://: the CA of etcd's certificate")
+      .option('--store-cert <file>', 'with etcds://: the client certificate')
+      .option('--store-key <file>', 'with etcds://: its key')
       .option('--install-root <dir>', 'on the node: the folder of install folders (<dir>/<name>); ~/ is the login home', '~/.baton-node')
       .option(
         '--service <how>',
@@ -34,19 +35,10 @@ function addCommand(node: Command, name: 'bootstrap' | 'upgrade', description: s
       throw new BatonError('BAD_INPUT', `--service ${o.service}: auto, systemd or process`, { where: '--service' });
     }
     const home = homeOf(cmd);
-    // the controller's inventory, read and checked by the controller's own loader
-    const file = path.resolve(o.inventory ?? inventoryPath(home));
-    if (!fs.existsSync(file)) {
-      throw new BatonError(
-        'NOT_FOUND',
-        `no inventory at ${file}: add nodes with baton node add, write one (docs/remote-nodes.md, "The inventory") or give --inventory FILE`,
-        {
-          where: file,
-        },
-      );
-    }
+    // the controller's inventory (or the cluster's), read and checked by the controller's own loader
+    const inventory = await readRemoteInventory(home, o);
     const { bootstrapNodes, selectNodes, summaryLine } = await import('../../remote/bootstrap/index.js');
-    const nodes = selectNodes(readInventoryFile(file).inventory.nodes, names, file);
+    const nodes = selectNodes(inventory.nodes, names, inventory.where);
     const width = Math.max(...nodes.map((n) => n.name.length));
     const results = await bootstrapNodes(
       nodes,

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startAgent } from '../../../core/agent/main.js';
+import { baton } from '../cli/harness.js';
 import { startCluster, TOKEN, waitUntil } from './cluster.js';
 
 interface NodeDoc {
@@ -77,4 +78,14 @@ test('the inventory lives in etcd: a node added and one drained through the lead
     (await nodes()).find((n) => n.name === 'spare'),
     undefined,
   );
+
+  // bootstrap reads the same inventory from the store: it knows node-9 (added through the first
+  // leader, in no nodes.yaml) and no longer spare; a node not there is refused naming the store
+  const store = cluster.etcd.storeUrl('baton-failover');
+  const refused = await baton(cluster.home, ['node', 'bootstrap', 'nosuch', '--store', store]);
+  assert.equal(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /node nosuch is not in the inventory etcd:.* meta\/inventory \(it lists (node-1, node-9|node-9, node-1)\)/);
+  const both = await baton(cluster.home, ['node', 'upgrade', '--store', store, '--inventory', 'nodes.yaml']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--inventory and --store: give one/);
 });
