@@ -1,4 +1,4 @@
-// The console with a 150,000-task environment (`local up --sim-agents 150 --sim-tasks 150000`)
+// The console with a 150,000-task environment (`local up --sim-agents 50 --sim-tasks 150000`)
 // through a whole cycle driven from its page: DEPLOY, CONFIGURE, START_ACTIVITY, STOP_ACTIVITY,
 // RESET, EXIT (900,000 task events). The Overview's counts and the progress bar are sampled in the
 // page every 50 ms the whole time (CountsSampler): never a count over the total, states that always
@@ -31,7 +31,7 @@ describe('console at 150,000 tasks', { timeout: 1_800_000 }, () => {
 
   before(
     async () => {
-      stack = await Stack.up(0, ['--sim-agents', '150', '--sim-tasks', String(TASKS)], 600_000);
+      stack = await Stack.up(0, ['--sim-agents', '50', '--sim-tasks', String(TASKS)], 600_000);
       envId = (await stack.json<{ id: string }[]>(['env', 'list']))[0]!.id;
       consoleProc = await ConsoleProcess.start(stack);
       browser = await launchChromium();

@@ -6,6 +6,12 @@ import type { ConsoleStore } from '../store/store.js';
 
 type Fetcher = () => Promise<void>;
 
+/** how long a watched environment's full task list stays fresh enough: 1 s up to 20,000 tasks,
+ * then 1 s per 20,000 (7.5 s at 150,000) */
+export function fullRefetchGapMs(tasks: number): number {
+  return Math.max(1000, tasks / 20);
+}
+
 function throttled(f: Fetcher, minGapMs: number): Fetcher {
   let running: Promise<void> | null = null;
   let again = false;
@@ -68,8 +74,11 @@ export function createSync(store: ConsoleStore): Sync {
     env(id) {
       let f = envFetchers.get(id);
       if (!f) {
-        // the bigger the environment, the less often its full task list is refetched
-        f = throttled(async () => {
+        // the bigger the environment, the less often its full task list is refetched: at 150,000
+        // tasks that list is tens of MB to fetch, parse and index, and a transition asks for a
+        // refresh with every agent's batch. Its state and counts (a few hundred bytes) still come
+        // every second.
+        const full = throttled(async () => {
           try {
             s().upsertEnv(await call('GetEnvironment', { id, withTasks: true, withTree: true }));
           } catch (e) {
@@ -77,6 +86,28 @@ export function createSync(store: ConsoleStore): Sync {
             throw e;
           }
         }, 1000);
+        const light = throttled(async () => {
+          const e = await call('GetEnvironment', { id, withTasks: false, withTree: false });
+          s().upsertEnv({ ...e, tasks: [], root: undefined, graph: undefined });
+        }, 1000);
+        let lastFull = 0;
+        let trailing: ReturnType<typeof setTimeout> | null = null;
+        const runFull = () => {
+          lastFull = Date.now();
+          return full();
+        };
+        f = () => {
+          const wait = lastFull + fullRefetchGapMs(s().envTaskIds.get(id)?.length ?? 0) - Date.now();
+          if (wait <= 0) return runFull();
+          // the full list follows once its gap is over, so the last change is never missed
+          if (!trailing) {
+            trailing = setTimeout(() => {
+              trailing = null;
+              void runFull();
+            }, wait);
+          }
+          return light();
+        };
         envFetchers.set(id, f);
       }
       return f();

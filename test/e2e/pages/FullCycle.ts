@@ -3,7 +3,7 @@
 // must come to show every task in the state the transition leads to.
 import type { Page } from 'playwright-core';
 import { eventually } from '../support.js';
-import { CountsSampler, type CountsSample } from './CountsSampler.js';
+import { CountsSampler, violations, type CountsSample } from './CountsSampler.js';
 import { EnvironmentPage } from './EnvironmentPage.js';
 
 /** transition, the environment's state after it, its tasks' state after it */
@@ -62,7 +62,16 @@ export class FullCycle {
     await this.sampler.start();
     for (const [transition, envState, taskState] of steps) {
       const t0 = Date.now();
-      await this.step(transition, envState, taskState, timeoutMs);
+      try {
+        await this.step(transition, envState, taskState, timeoutMs);
+      } catch (e) {
+        // say what the page had shown until then too
+        const seen = await this.sampler.stop().catch(() => []);
+        const wrong = violations(seen, this.tasks);
+        throw new Error(
+          `${(e as Error).message}\n(${seen.length} samples until then, ${wrong.length} impossible${wrong.length ? `: ${wrong.slice(0, 5).join('; ')}` : ''})`,
+        );
+      }
       log?.(`${transition}: all ${this.tasks} tasks ${taskState} on the page after ${Date.now() - t0} ms`);
     }
     return this.sampler.stop();
