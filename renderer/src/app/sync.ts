@@ -6,7 +6,7 @@ import type { ConsoleStore } from '../store/store.js';
 
 type Fetcher = () => Promise<void>;
 
-/** how long a watched environment's full task list stays fresh enough: 1 s up to 20,000 tasks,
+/** the least time between two full refreshes of a watched environment: 1 s up to 20,000 tasks,
  * then 1 s per 20,000 (7.5 s at 150,000) */
 export function fullRefetchGapMs(tasks: number): number {
   return Math.max(1000, tasks / 20);
@@ -76,8 +76,9 @@ export function createSync(store: ConsoleStore): Sync {
       if (!f) {
         // the bigger the environment, the less often its full task list is refetched: at 150,000
         // tasks that list is tens of MB to fetch, parse and index, and a transition asks for a
-        // refresh with every agent's batch. Its state and counts (a few hundred bytes) still come
-        // every second.
+        // refresh with every agent's batch. Counts and tasks come together (one reply): counts
+        // from a lighter call, applied under a stale task list, would count the task events still
+        // on their way twice (the console e2e sampler saw 13,000 CONFIGURED of 10,000).
         const full = throttled(async () => {
           try {
             s().upsertEnv(await call('GetEnvironment', { id, withTasks: true, withTree: true }));
@@ -86,12 +87,8 @@ export function createSync(store: ConsoleStore): Sync {
             throw e;
           }
         }, 1000);
-        const light = throttled(async () => {
-          const e = await call('GetEnvironment', { id, withTasks: false, withTree: false });
-          s().upsertEnv({ ...e, tasks: [], root: undefined, graph: undefined });
-        }, 1000);
         let lastFull = 0;
-        let trailing: ReturnType<typeof setTimeout> | null = null;
+        let trailing: Promise<void> | null = null;
         const runFull = () => {
           lastFull = Date.now();
           return full();
@@ -99,14 +96,12 @@ export function createSync(store: ConsoleStore): Sync {
         f = () => {
           const wait = lastFull + fullRefetchGapMs(s().envTaskIds.get(id)?.length ?? 0) - Date.now();
           if (wait <= 0) return runFull();
-          // the full list follows once its gap is over, so the last change is never missed
-          if (!trailing) {
-            trailing = setTimeout(() => {
-              trailing = null;
-              void runFull();
-            }, wait);
-          }
-          return light();
+          // one refresh once the gap is over, for every request within it: the last change is never missed
+          trailing ??= new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
+            trailing = null;
+            return runFull();
+          });
+          return trailing;
         };
         envFetchers.set(id, f);
       }
