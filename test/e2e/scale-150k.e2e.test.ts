@@ -6,10 +6,11 @@
 // task shows the state it leads to, and the end is DONE for all 150,000. Then the graph opens the
 // farm as a collection and pages through it.
 //
-// Time: this file does not fit the runner's 180 s per test on a loaded 2-core machine. Creating the
-// environment alone takes ~50 s there (docs/performance.md, "farm") and the cycle ~70 s for the
-// controller, plus the page following 900,000 events; so its hook and tests carry their own
-// timeouts (10 and 15 minutes), and the whole file took the minutes docs/performance.md gives.
+// Time: creating the environment takes ~15-50 s (docs/performance.md, "farm") and `local up` with it
+// a few minutes on a loaded machine; the cycle on the page took 58-108 s. The file passed in ~4 min
+// of wall time at load 3-11 on 2 cores (2026-12-02), and ran out of its 5-minute step timeout at
+// load ~20, when the controller itself reported 1,000 tasks behind. So its hooks and tests carry
+// their own timeouts (10, 20 and 5 minutes) instead of the runner's 180 s.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
