@@ -6,6 +6,12 @@ import type { ConsoleStore } from '../store/store.js';
 
 type Fetcher = () => Promise<void>;
 
+/** the least time between two full refreshes of a watched environment: 1 s up to 20,000 tasks,
+ * then 1 s per 20,000 (7.5 s at 150,000) */
+export function fullRefetchGapMs(tasks: number): number {
+  return Math.max(1000, tasks / 20);
+}
+
 function throttled(f: Fetcher, minGapMs: number): Fetcher {
   let running: Promise<void> | null = null;
   let again = false;
@@ -68,8 +74,12 @@ export function createSync(store: ConsoleStore): Sync {
     env(id) {
       let f = envFetchers.get(id);
       if (!f) {
-        // the bigger the environment, the less often its full task list is refetched
-        f = throttled(async () => {
+        // the bigger the environment, the less often its full task list is refetched: at 150,000
+        // tasks that list is tens of MB to fetch, parse and index, and a transition asks for a
+        // refresh with every agent's batch. Counts and tasks come together (one reply): counts
+        // from a lighter call, applied under a stale task list, would count the task events still
+        // on their way twice (the console e2e sampler saw 13,000 CONFIGURED of 10,000).
+        const full = throttled(async () => {
           try {
             s().upsertEnv(await call('GetEnvironment', { id, withTasks: true, withTree: true }));
           } catch (e) {
@@ -77,6 +87,22 @@ export function createSync(store: ConsoleStore): Sync {
             throw e;
           }
         }, 1000);
+        let lastFull = 0;
+        let trailing: Promise<void> | null = null;
+        const runFull = () => {
+          lastFull = Date.now();
+          return full();
+        };
+        f = () => {
+          const wait = lastFull + fullRefetchGapMs(s().envTaskIds.get(id)?.length ?? 0) - Date.now();
+          if (wait <= 0) return runFull();
+          // one refresh once the gap is over, for every request within it: the last change is never missed
+          trailing ??= new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
+            trailing = null;
+            return runFull();
+          });
+          return trailing;
+        };
         envFetchers.set(id, f);
       }
       return f();

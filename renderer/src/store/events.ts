@@ -3,6 +3,7 @@
 import type { Environment, Event, Task, TaskCounts } from '../../../core/rpc/gen/control.js';
 import { formatError } from '../../../core/model/errors.js';
 import { detailFromWire } from '../api/errors.js';
+import { mergeProgress } from './progress.js';
 import { addReaps, reapsFromDestroyed, settleNode } from './reaps.js';
 import type { DataState, Effect, Progress } from './types.js';
 
@@ -181,7 +182,7 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
             total: num(ev.data.total) ?? old?.total ?? 0,
             startedMs: phase === 'begin' || !old ? ev.timeMs : old.startedMs,
           };
-          progress.set(ev.envId, p);
+          progress.set(ev.envId, mergeProgress(old, p));
           if (phase === 'begin') patchEnv(ev.envId, (e) => ({ ...e, transition: p.transition }));
         }
         break;

@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type { AwaitingReap, Environment, Event, Info, Node, Run, Task, Template } from '../../../core/rpc/gen/control.js';
 import { applyEvents } from './events.js';
+import { mergeProgress } from './progress.js';
 import { addReaps } from './reaps.js';
 import type { Connection, DataState, Effect, Notice, Progress, Theme } from './types.js';
 
@@ -157,7 +158,7 @@ export const createConsoleStore = (theme: Theme = 'light') =>
     },
     setProgress(envId, p) {
       const progress = new Map(get().progress);
-      if (p) progress.set(envId, p);
+      if (p) progress.set(envId, mergeProgress(progress.get(envId), p));
       else progress.delete(envId);
       set({ progress });
     },

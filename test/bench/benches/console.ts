@@ -2,7 +2,8 @@
 // `baton console` (the gateway, its own process). Time to first render of the environment page's
 // task table and graph (page navigation to the content being on screen, timed in the page), and
 // the frame gaps (requestAnimationFrame timestamps in the page) while ~5,000 task events per
-// second stream for 10 s; then the page must show every task's final state.
+// second stream for 10 s; then the page must show every task's final state. Then the same page at
+// 150,000 tasks (console-large.ts): first render, and frame gaps while they all change state.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { summarizeProfile, type CpuProfile, type ProfileSummary } from '../profi
 import { atMost, figure } from '../results.js';
 import { PACKAGE_ROOT, Stack, teardownNotes } from '../stack.js';
 import { summarize } from '../stats.js';
+import { largeConsole, type LargeConsoleResult } from './console-large.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -76,17 +78,19 @@ async function timedLoad(page: Page, url: string, ready: () => Promise<unknown>)
 
 export const consoleBench: Benchmark = {
   name: 'console',
-  title: 'Console: a 10,000-task environment in Chromium, first render and frame gaps under 5,000 events/s',
+  title: 'Console: a 10,000- and a 150,000-task environment in Chromium, first render and frame gaps under task events',
   async run(ctx: BenchContext): Promise<BenchOutput> {
     if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
     if (!fs.existsSync(path.join(PACKAGE_ROOT, 'dist-renderer', 'index.html'))) throw new Error('dist-renderer/ is missing: npm run build');
     const { chromium } = await import('playwright-core');
     const n = ctx.smoke ? 500 : 10_000;
+    const large = ctx.smoke ? 2000 : 150_000;
     const rate = ctx.smoke ? 500 : 5000;
     const streamSeconds = ctx.smoke ? 3 : 10;
     const reps = ctx.smoke ? 1 : 3;
     ctx.load('stack');
-    const stack = await Stack.up({ simAgents: ctx.smoke ? 5 : 20 });
+    // 150 sim agents: 1,000 tasks each at 150,000 (the farm benchmark's ratio is 500)
+    const stack = await Stack.up({ simAgents: ctx.smoke ? 5 : 150 });
     let con: Awaited<ReturnType<typeof startConsole>> | null = null;
     let browser: Browser | null = null;
     const notes: string[] = [];
@@ -211,17 +215,22 @@ export const consoleBench: Benchmark = {
       if (!finalOk) notes.push(`the page did not show the final state (environment ${state}, ${n} tasks ${taskState}) within 60 s`);
       if (pageErrors.length) notes.push(`page errors: ${pageErrors.slice(0, 3).join(' | ')}`);
 
+      await c.transition(env.id, state === 'RUNNING' ? 'STOP_ACTIVITY' : 'EXIT').catch(() => {});
+      await c.transition(env.id, 'EXIT').catch(() => {});
+      // the same page at 150,000 tasks
+      const big: LargeConsoleResult = await largeConsole(ctx, c, page, base, large, reps);
+      notes.push(...big.notes);
+
       await browser.close();
       browser = null;
       await con.stop();
       con = null;
-      await c.transition(env.id, state === 'RUNNING' ? 'STOP_ACTIVITY' : 'EXIT').catch(() => {});
       const d = await stack.down();
       notes.push(...teardownNotes(d));
       const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
       const ratePerS = round(events / streamS);
       return {
-        ok: finalOk && !d.leftovers.length && !d.swept.length && !pageErrors.length,
+        ok: finalOk && big.finalOk && !d.leftovers.length && !d.swept.length && !pageErrors.length,
         figures: [
           figure('render.table', `first render of the ${n.toLocaleString('en')}-task environment page, task table`, round(med(tableMs) / 1000, 2), 's', {
             target: ctx.smoke ? undefined : atMost(2, '<= 2 s'),
@@ -236,6 +245,36 @@ export const consoleBench: Benchmark = {
             note: `p50 ${gs.p50} ms, p99 ${gs.p99} ms, max ${gs.max} ms, ${gs.n} frames`,
           }),
           figure('frames.max', 'longest frame gap in that window', gs.max, 'ms'),
+          figure(
+            'render.table.large',
+            `first render of the ${large.toLocaleString('en')}-task environment page, task table`,
+            round(med(big.tableMs) / 1000, 2),
+            's',
+            {
+              target: ctx.smoke ? undefined : atMost(2, '<= 2 s'),
+              note: reps > 1 ? `median of ${reps}: ${big.tableMs.map((x) => round(x / 1000, 2)).join(', ')}` : undefined,
+            },
+          ),
+          figure(
+            'render.graph.large',
+            `first render of the ${large.toLocaleString('en')}-task environment page, graph`,
+            round(med(big.graphMs) / 1000, 2),
+            's',
+            {
+              target: ctx.smoke ? undefined : atMost(2, '<= 2 s'),
+              note: reps > 1 ? `median of ${reps}: ${big.graphMs.map((x) => round(x / 1000, 2)).join(', ')}` : undefined,
+            },
+          ),
+          figure(
+            'frames.p95.large',
+            `frame gap p95 while ${large.toLocaleString('en')} tasks go CONFIGURE and START_ACTIVITY (${big.transitionsMs.CONFIGURE} + ${big.transitionsMs.START_ACTIVITY} ms)`,
+            big.gaps.p95,
+            'ms',
+            {
+              target: ctx.smoke ? undefined : atMost(50, '<= 50 ms'),
+              note: `p50 ${big.gaps.p50} ms, p99 ${big.gaps.p99} ms, max ${big.gaps.max} ms, ${big.gaps.n} frames`,
+            },
+          ),
         ],
         details: {
           tasks: n,
@@ -244,6 +283,7 @@ export const consoleBench: Benchmark = {
           graphMs,
           stream: { transitions: k, events, seconds: round(streamS, 2), ratePerS, finalState: state, gaps: gs },
           cpu,
+          large: big,
         },
         notes: [
           ...notes,

@@ -1,14 +1,17 @@
 // The dataflow graph of an environment (@xyflow/react). The model and layout are plain modules;
 // layout runs in a worker and only when the structure changes; states and rates update in place.
-// Clicking a task opens its drawer; clicking a group expands it.
+// Clicking a task opens its drawer; clicking a group expands it, or, when its members are too many
+// to draw, opens it as a collection (CollectionPanel: paged members, state counts, summed rates).
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import { Background, Controls, MiniMap, ReactFlow, type Edge } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useConsole } from '../../store/context.js';
 import { formatByteRate, formatRate } from '../../ui/format.js';
 import { layoutModel } from './elkClient.js';
+import { CollectionPanel } from './CollectionPanel.js';
 import { NODE_TYPES, type FlowNode } from './GraphNodes.js';
-import type { Positions } from './layout.js';
+import { GROUP_SIZE, TASK_SIZE, type Positions } from './layout.js';
+import { minimapColor } from './minimap.js';
 import { buildGraphModel, DEFAULT_GRAPH_OPTIONS } from './model.js';
 
 export default function GraphView({ envId, onOpenTask }: { envId: string; onOpenTask(taskId: string): void }) {
@@ -17,6 +20,7 @@ export default function GraphView({ envId, onOpenTask }: { envId: string; onOpen
   const dark = useConsole((s) => s.theme === 'dark');
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [note, setNote] = useState('');
+  const [opened, setOpened] = useState<{ path: string; label: string } | null>(null);
   const model = useMemo(() => buildGraphModel(detail?.root, detail?.graph, tasks, { ...DEFAULT_GRAPH_OPTIONS, expanded }), [detail, tasks, expanded]);
   const [layout, setLayout] = useState<{ key: string; positions: Positions } | null>(null);
   const key = model.structureKey;
@@ -37,6 +41,10 @@ export default function GraphView({ envId, onOpenTask }: { envId: string; onOpen
       id: n.id,
       type: n.kind === 'group' ? 'batonGroup' : 'batonTask',
       position: layout.positions.get(n.id) ?? { x: 0, y: 0 },
+      // the size the layout gave it: the nodes prop is controlled without onNodesChange, so
+      // xyflow's measurements never reach these objects, and the minimap draws only nodes with a size
+      initialWidth: (n.kind === 'group' ? GROUP_SIZE : TASK_SIZE).width,
+      initialHeight: (n.kind === 'group' ? GROUP_SIZE : TASK_SIZE).height,
       data: { ...n },
       // a button named by what it shows (task, state): clicking opens the task or expands the group
       draggable: false,
@@ -70,9 +78,11 @@ export default function GraphView({ envId, onOpenTask }: { envId: string; onOpen
       const next = new Set([...expanded, n.path]);
       const after = buildGraphModel(detail?.root, detail?.graph, tasks, { ...DEFAULT_GRAPH_OPTIONS, expanded: next });
       if (after.collapsed.includes(n.path)) {
-        setNote(`${n.label} has ${n.count} tasks: too many to draw one by one (at most ${DEFAULT_GRAPH_OPTIONS.maxNodes}). The Tasks tab lists them all.`);
+        setNote(`${n.label} has ${n.count} tasks: too many to draw one by one (at most ${DEFAULT_GRAPH_OPTIONS.maxNodes}), opened below as a list.`);
+        setOpened({ path: n.path, label: n.label });
       } else {
         setNote('');
+        setOpened(null);
         setExpanded(next);
       }
     }
@@ -140,10 +150,23 @@ export default function GraphView({ envId, onOpenTask }: { envId: string; onOpen
           >
             <Background />
             <Controls showInteractive={false} />
-            <MiniMap pannable zoomable ariaLabel="Overview of the graph" />
+            <MiniMap pannable zoomable ariaLabel="Overview of the graph" nodeColor={(n) => minimapColor(String(n.data.state))} nodeStrokeWidth={0} />
           </ReactFlow>
         )}
       </div>
+      {opened ? (
+        <CollectionPanel
+          key={opened.path}
+          envId={envId}
+          path={opened.path}
+          label={opened.label}
+          onOpenTask={onOpenTask}
+          onClose={() => {
+            setOpened(null);
+            setNote('');
+          }}
+        />
+      ) : null}
     </div>
   );
 }

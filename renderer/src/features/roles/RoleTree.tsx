@@ -11,12 +11,18 @@ interface Line {
   depth: number;
 }
 
-/** depth-first, the root itself left out (it is the environment) */
-export function flattenRoles(root: Role | undefined): Line[] {
-  const out: Line[] = [];
+/** a container's children past this many are summed up in one line, not listed */
+export const ROLE_CHILDREN_LISTED = 20;
+
+/** depth-first, the root itself left out (it is the environment); a container's children past
+ * `limit` become one `more` line: a farm of 150,000 tasks is not 150,000 rows with a button each
+ * (the Tasks tab and the graph's collection list them all, paged) */
+export function flattenRoles(root: Role | undefined, limit = ROLE_CHILDREN_LISTED): (Line | { more: number; parent: Role; depth: number })[] {
+  const out: (Line | { more: number; parent: Role; depth: number })[] = [];
   const walk = (r: Role, parent: Role | null, depth: number) => {
     out.push({ role: r, parent, depth });
-    for (const c of r.children) walk(c, r, depth + 1);
+    r.children.slice(0, limit).forEach((c) => walk(c, r, depth + 1));
+    if (r.children.length > limit) out.push({ more: r.children.length - limit, parent: r, depth: depth + 1 });
   };
   if (root) for (const c of root.children) walk(c, root.path ? root : null, 0);
   return out;
@@ -49,7 +55,17 @@ export function RoleTree({
         </tr>
       </thead>
       <tbody>
-        {lines.map(({ role, parent, depth }) => {
+        {lines.map((line) => {
+          if ('more' in line) {
+            return (
+              <tr key={`${line.parent.path}/…`} className="muted">
+                <td colSpan={4} style={{ paddingLeft: `${0.5 + line.depth * 1.25}rem` }}>
+                  … and {line.more.toLocaleString('en')} more in {line.parent.name || line.parent.path} (the Tasks tab lists them all)
+                </td>
+              </tr>
+            );
+          }
+          const { role, parent, depth } = line;
           const act = roleAction(role, parent, envState, busy);
           const disabled = disabledInWorkflow(role);
           return (
