@@ -4,26 +4,15 @@
 // probe at launch and the task's bind at CONFIGURE (EADDRINUSE; the agent warns of such a range,
 // core/agent/process/ephemeral-ports.ts). So the agents' blocks are cut from the larger free side
 // of that range within 20000-64999: below it by default (20000-32767).
-import * as fs from 'node:fs';
+import { ephemeralRange } from '../model/ephemeral-range.js';
 import { BatonError } from '../model/errors.js';
 
-const RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
 /** the ports a local stack may use, when the ephemeral range leaves them free */
 const PORTS_FROM = 20000;
 const PORTS_TO = 64999;
 /** an agent's block: up to this many ports, at least MIN_BLOCK */
 const MAX_BLOCK = 1000;
 const MIN_BLOCK = 10;
-
-/** the kernel's ephemeral port range, or null where it cannot be read (not Linux) */
-export function readEphemeralRange(file = RANGE_FILE): [number, number] | null {
-  try {
-    const [lo, hi] = fs.readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
-    return Number.isInteger(lo) && Number.isInteger(hi) ? [lo!, hi!] : null;
-  } catch {
-    return null;
-  }
-}
 
 /** the ports [from, to] for the agents: the larger part of 20000-64999 outside the ephemeral range */
 export function localPortSpan(ephemeral: [number, number] | null): [number, number] {
@@ -38,7 +27,7 @@ export function localPortSpan(ephemeral: [number, number] | null): [number, numb
  * Each agent's block of ports (up to 1,000), disjoint, from a random first block so that two
  * stacks on one machine rarely probe the same ports: `ranges[i]` is agent i+1's [min, max].
  */
-export function agentPortBlocks(nAgents: number, ephemeral = readEphemeralRange(), random = Math.random): Array<[number, number]> {
+export function agentPortBlocks(nAgents: number, ephemeral = ephemeralRange(), random = Math.random): Array<[number, number]> {
   const [from, to] = localPortSpan(ephemeral);
   const span = to - from + 1;
   const count = Math.max(1, nAgents);

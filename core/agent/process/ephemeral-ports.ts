@@ -3,19 +3,7 @@
 // agent's probe (at launch) and the task's bind (at CONFIGURE), and the task then fails with
 // EADDRINUSE. Found by the chaos suite (its agents had 51000-51799: a relaunched readout's
 // CONFIGURE failed once in 1,000 faults). The agent says so when it starts; it cannot prevent it.
-import * as fs from 'node:fs';
-
-const RANGE_FILE = '/proc/sys/net/ipv4/ip_local_port_range';
-
-/** the kernel's ephemeral port range, or null where it cannot be read (not Linux) */
-export function ephemeralRange(file = RANGE_FILE): [number, number] | null {
-  try {
-    const [lo, hi] = fs.readFileSync(file, 'utf8').trim().split(/\s+/).map(Number);
-    return Number.isInteger(lo) && Number.isInteger(hi) ? [lo!, hi!] : null;
-  } catch {
-    return null;
-  }
-}
+import { ephemeralRange, RANGE_FILE } from '../../model/ephemeral-range.js';
 
 /** the part of [min, max] inside the ephemeral range, or null */
 export function ephemeralOverlap(min: number, max: number, ephemeral = ephemeralRange()): [number, number] | null {

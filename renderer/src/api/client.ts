@@ -13,10 +13,16 @@ export function onUnauthenticated(l: Listener): () => void {
   return () => authListeners.delete(l);
 }
 
-export async function call<M extends UnaryMethod>(method: M, req: Partial<UnaryRequest<M>> = {}, signal?: AbortSignal): Promise<UnaryReply<M>> {
+/**
+ * POSTs a JSON body to a gateway route with the console token and returns the parsed reply; a
+ * refusal is re-thrown as the structured error it carries (and an UNAUTHENTICATED one tells the
+ * listeners). `where` names the call in an unreachable-gateway error. Every typed client (the
+ * Control calls below, the training session host's) goes through here.
+ */
+export async function postToGateway(path: string, req: unknown, where: string, signal?: AbortSignal): Promise<unknown> {
   let res: Response;
   try {
-    res = await fetch(`${API_PREFIX}${method}`, {
+    res = await fetch(path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: currentToken() ?? '' },
       body: JSON.stringify(req),
@@ -25,7 +31,7 @@ export async function call<M extends UnaryMethod>(method: M, req: Partial<UnaryR
     });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
-    throw new BatonError('UNAVAILABLE', 'cannot reach the console gateway', { where: method });
+    throw new BatonError('UNAVAILABLE', 'cannot reach the console gateway', { where });
   }
   let body: unknown = null;
   try {
@@ -40,5 +46,9 @@ export async function call<M extends UnaryMethod>(method: M, req: Partial<UnaryR
     if (err.code === 'UNAUTHENTICATED') for (const l of authListeners) l(err);
     throw err;
   }
-  return body as UnaryReply<M>;
+  return body;
+}
+
+export async function call<M extends UnaryMethod>(method: M, req: Partial<UnaryRequest<M>> = {}, signal?: AbortSignal): Promise<UnaryReply<M>> {
+  return (await postToGateway(`${API_PREFIX}${method}`, req, method, signal)) as UnaryReply<M>;
 }

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { agentPortBlocks, localPortSpan, readEphemeralRange } from '../../../core/local/port-blocks.js';
+import { agentPortBlocks, localPortSpan } from '../../../core/local/port-blocks.js';
+import { ephemeralRange as readEphemeralRange } from '../../../core/model/ephemeral-range.js';
 
 function overlaps([lo, hi]: [number, number], [elo, ehi]: [number, number]): boolean {
   return lo <= ehi && elo <= hi;
