@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # npm run handbook: refreshes the operator handbook. 1. the procedures (docs/handbook/procedures/):
 # every walkthrough (training/*.yaml) runs in Chromium against a local training stack with the
-# browser trainee (the test/e2e/walkthroughs-*.e2e tests, two at a time), which pictures each step
-# into test-results/walkthroughs/; scripts/handbook-pages.mjs then writes a page per walkthrough
+# browser trainee (test/e2e/walkthroughs-*.spec.ts on Playwright's runner, two files at a time),
+# which pictures each step into test-results/walkthroughs/; scripts/handbook-pages.mjs then writes a page per walkthrough
 # and an index from the walkthroughs and those pictures. 2. the README's screenshots
 # (docs/handbook/img/): the console end-to-end tests (Playwright's runner: console.spec.ts,
 # holds.spec.ts) save theirs to test-results/screenshots/
@@ -15,7 +15,7 @@ shots=test-results/screenshots
 img=docs/handbook/img
 
 rm -rf test-results/walkthroughs
-node --test --test-concurrency=2 --test-timeout=180000 dist/test/e2e/walkthroughs-*.e2e.test.js
+npx playwright test -c dist/test/e2e/playwright.config.js --workers 2 walkthroughs-
 node scripts/handbook-pages.mjs
 
 rm -rf "$shots"

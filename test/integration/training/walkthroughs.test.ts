@@ -1,7 +1,7 @@
 // Training walkthroughs against a real local training stack (controller, agents, task processes),
 // through the CLI: the shipped ones lint clean, wrong actions are reported, a production stack
 // refuses them, and a walkthrough written from docs/training.md alone runs as written. Every
-// shipped walkthrough runs to its end in the console (test/e2e/walkthroughs-*.e2e.test.ts).
+// shipped walkthrough runs to its end in the console (test/e2e/walkthroughs-*.spec.ts).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';

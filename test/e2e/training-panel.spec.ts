@@ -3,22 +3,20 @@
 // fault is injected and shown, a hint appears, a disallowed transition is reported as a wrong
 // action, and the trainer finds the report on the Training page. On a production stack the page
 // and the gateway's training routes refuse to start anything.
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page } from '@playwright/test';
 import { TOKEN_HEADER } from '../../core/gateway/contract.js';
 import { startGateway, type GatewayHandle } from '../../core/gateway/main.js';
 import type { TrainingSessionState } from '../../core/gateway/training/contract.js';
 import { readState } from '../../core/local/state.js';
-import { assertConsoleTestable, axeSerious, eventually, launchChromium, shot, Stack } from './support.js';
+import { expect, test } from './fixtures.js';
+import { axeSerious, eventually, shot, Stack } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { EnvironmentPage } from './pages/EnvironmentPage.js';
 import { TrainingPage, TrainingPanel } from './pages/TrainingPages.js';
-
-assertConsoleTestable();
 
 // the test's own walkthrough (the shipped ones give hints after 45 s or more): a hint after 1 s
 // in step 1, a fault in step 2, a question answered in the panel
@@ -74,28 +72,30 @@ async function trainingPost(
   return { status: r.status, body: (await r.json()) as never };
 }
 
-describe('training from the console', { timeout: 300_000 }, () => {
+// the training stack: `baton local up --agents 2 --training` (the fixtures' stack)
+test.use({ localStack: { extra: ['--training'] } });
+
+test.describe('training from the console', () => {
+  test.describe.configure({ mode: 'serial', timeout: 300_000 });
   let training: Stack;
   let browser: Browser;
   let dir: string;
   const gateways: GatewayHandle[] = [];
 
-  before(async () => {
+  test.beforeAll(async ({ stack, browser: playwrightBrowser }) => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baton-walkthroughs-'));
     fs.writeFileSync(path.join(dir, '90-console-test.yaml'), WALKTHROUGH);
-    training = await Stack.up(2, ['--training']);
-    browser = await launchChromium();
+    training = stack;
+    browser = playwrightBrowser;
   });
 
-  after(async () => {
-    await browser?.close().catch(() => {});
+  test.afterAll(async () => {
+    for (const context of browser?.contexts() ?? []) await context.close().catch(() => {});
     for (const gw of gateways) await gw.stop().catch(() => {});
-    const down = await training?.down();
     fs.rmSync(dir, { recursive: true, force: true });
-    assert.equal(down?.code, 0, `local down: ${down?.stderr}`);
   });
 
-  it('leads a trainee through a walkthrough in the side panel and lists the report for the trainer', async () => {
+  test('leads a trainee through a walkthrough in the side panel and lists the report for the trainer', async () => {
     const { gw, page, app } = await consoleOn(training, browser, dir);
     gateways.push(gw);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Training' }).click();
@@ -107,9 +107,7 @@ describe('training from the console', { timeout: 300_000 }, () => {
     await panel.waitStep(1);
     assert.match((await panel.check.textContent()) ?? '', /Waiting for: .*RUNNING/);
     assert.match((await panel.root.textContent()) ?? '', /Press START_ACTIVITY in the environment's header/);
-    await eventually('the hint of step 1', async () =>
-      (await panel.hints.textContent().catch(() => ''))?.includes('START_ACTIVITY is among the transition buttons'),
-    );
+    await expect(panel.hints, 'the hint of step 1').toContainText('START_ACTIVITY is among the transition buttons');
 
     // the trainee works in the console with the panel open beside it; a wrong press first
     await app.nav('Environments').click();
@@ -149,7 +147,7 @@ describe('training from the console', { timeout: 300_000 }, () => {
 
     // the trainer's list
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Training' }).click();
-    await eventually('the report listed', async () => (await trainingPage.reportRow('ana').count()) > 0);
+    await expect.poll(() => trainingPage.reportRow('ana').count(), { message: 'the report listed' }).toBeGreaterThan(0);
     const row = (await trainingPage.reportRow('ana').textContent()) ?? '';
     assert.match(row, /Start a run and note a crash/);
     assert.match(row, /completed/);
@@ -164,7 +162,7 @@ describe('training from the console', { timeout: 300_000 }, () => {
     assert.deepEqual([saved.trainee, saved.outcome, saved.scripted], ['ana', 'completed', false]);
   });
 
-  it('stops a walkthrough from the panel: the step is not done, the environment is destroyed', async () => {
+  test('stops a walkthrough from the panel: the step is not done, the environment is destroyed', async () => {
     const { gw, page } = await consoleOn(training, browser, dir);
     gateways.push(gw);
     const trainingPage = new TrainingPage(page);
@@ -188,7 +186,7 @@ describe('training from the console', { timeout: 300_000 }, () => {
     assert.equal(answer.body.error?.code, 'NOT_FOUND');
   });
 
-  it('refuses to start anything on a production stack, on the page and at the gateway', async () => {
+  test('refuses to start anything on a production stack, on the page and at the gateway', async () => {
     const prod = await Stack.up(1);
     try {
       const { gw, page, app } = await consoleOn(prod, browser, dir);

@@ -3,21 +3,20 @@
 // task's cpu and memory, the Nodes page the nodes' cpu, memory and load; a page reload shows the
 // same history again (it is the controller's, not the page's); the range picker widens the range
 // and the choice survives the reload; Pop out opens the task's log in a window of its own.
-import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { startGateway, type GatewayHandle } from '../../core/gateway/main.js';
 import type { Environment, Task } from '../../core/rpc/gen/control.js';
 import { createEnv, listTasks, mustControl, startStack, TOKEN, type Stack } from '../integration/controller/harness.js';
-import { assertConsoleTestable, axeSerious, eventually, launchChromium, shot } from './support.js';
+import { expect, test } from './fixtures.js';
+import { axeSerious, shot } from './support.js';
 import { ConsoleApp } from './pages/ConsoleApp.js';
 import { HistoryPanel, LogPopOutWindow } from './pages/HistoryPages.js';
 
-assertConsoleTestable();
-
 const MESSAGES = 'Messages per second per channel';
 
-describe('load-history plots and the log pop-out', { timeout: 300_000 }, () => {
+test.describe('load-history plots and the log pop-out', () => {
+  test.describe.configure({ mode: 'serial', timeout: 300_000 });
   let stack: Stack;
   let gateway: GatewayHandle;
   let browser: Browser;
@@ -28,7 +27,7 @@ describe('load-history plots and the log pop-out', { timeout: 300_000 }, () => {
   let builder: Task;
   const pageErrors: string[] = [];
 
-  before(async () => {
+  test.beforeAll(async ({ browser: playwrightBrowser }) => {
     stack = await startStack({ realAgents: 2, labels: { zone: 'upstream' }, controller: { historySampleMs: 500 } });
     env = await createEnv(stack.client, 'daq-chain', { readouts: '2', rate: '200', payload_bytes: '256' });
     await mustControl(stack.client, env.id, 'DEPLOY');
@@ -36,7 +35,7 @@ describe('load-history plots and the log pop-out', { timeout: 300_000 }, () => {
     await mustControl(stack.client, env.id, 'START_ACTIVITY');
     builder = (await listTasks(stack.client, env.id)).find((t) => t.name === 'builder')!;
     gateway = await startGateway({ controller: stack.ctl.address, token: TOKEN });
-    browser = await launchChromium();
+    browser = playwrightBrowser;
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, colorScheme: 'light' });
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -44,13 +43,14 @@ describe('load-history plots and the log pop-out', { timeout: 300_000 }, () => {
     await app.open(gateway.openUrl);
   });
 
-  after(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
+    // the browser is the worker's: close the context this file opened (the pop-out is in it)
+    await context?.close().catch(() => {});
     await gateway?.stop();
     await stack?.stop();
   });
 
-  it('plots the channel rates of the environment, the same after a reload', async () => {
+  test('plots the channel rates of the environment, the same after a reload', async () => {
     await app.goto(`/envs/${env.id}`);
     const rates = new HistoryPanel(page, 'Channel rates');
     await rates.waitForData(MESSAGES, 4);
@@ -69,13 +69,13 @@ describe('load-history plots and the log pop-out', { timeout: 300_000 }, () => {
     assert.deepEqual(await axeSerious(page), []);
   });
 
-  it('the range picker widens the range, and the choice survives a reload', async () => {
+  test('the range picker widens the range, and the choice survives a reload', async () => {
     const rates = new HistoryPanel(page, 'Channel rates');
     await rates.waitForData(MESSAGES);
     assert.equal(await rates.rangeButton('15 min').getAttribute('aria-pressed'), 'true');
     assert.equal(await rates.spanMs(MESSAGES), 15 * 60_000);
     await rates.pickRange('6 hours');
-    await eventually('a 6 hour range', async () => (await rates.spanMs(MESSAGES)) === 6 * 3_600_000);
+    await expect.poll(() => rates.spanMs(MESSAGES), { message: 'a 6 hour range' }).toBe(6 * 3_600_000);
     assert.equal(await rates.rangeButton('6 hours').getAttribute('aria-pressed'), 'true');
     await rates.waitForData(MESSAGES, 1);
     await page.reload();
@@ -83,10 +83,10 @@ describe('load-history plots and the log pop-out', { timeout: 300_000 }, () => {
     await rates.waitForData(MESSAGES, 1);
     assert.equal(await rates.spanMs(MESSAGES), 6 * 3_600_000);
     await rates.pickRange('15 min');
-    await eventually('back to 15 minutes', async () => (await rates.spanMs(MESSAGES)) === 15 * 60_000);
+    await expect.poll(() => rates.spanMs(MESSAGES), { message: 'back to 15 minutes' }).toBe(15 * 60_000);
   });
 
-  it("plots a task's cpu and memory in its drawer", async () => {
+  test("plots a task's cpu and memory in its drawer", async () => {
     await app.goto(`/envs/${env.id}/tasks?task=${builder.id}`);
     const load = new HistoryPanel(page, 'Task load');
     await load.waitForData('Task memory (resident)', 2);
@@ -94,7 +94,7 @@ describe('load-history plots and the log pop-out', { timeout: 300_000 }, () => {
     assert.match(await load.summary('Task memory (resident)'), /^builder: now \d+(\.\d)? MiB/);
   });
 
-  it("plots the nodes' cpu, memory and load on the Nodes page, in dark theme too", async () => {
+  test("plots the nodes' cpu, memory and load on the Nodes page, in dark theme too", async () => {
     await app.nav('Nodes').click();
     const nodes = new HistoryPanel(page, 'Node load');
     await nodes.waitForData('Memory used per node', 2);
@@ -107,7 +107,7 @@ describe('load-history plots and the log pop-out', { timeout: 300_000 }, () => {
     await app.toggleTheme();
   });
 
-  it("pops a task's log out into a window of its own", async () => {
+  test("pops a task's log out into a window of its own", async () => {
     await app.goto(`/envs/${env.id}/tasks?task=${builder.id}`);
     const drawer = page.getByRole('dialog', { name: 'Task builder' });
     await drawer.getByRole('log', { name: 'Log of builder' }).waitFor();
@@ -118,14 +118,14 @@ describe('load-history plots and the log pop-out', { timeout: 300_000 }, () => {
     assert.equal(new URL(popup.url()).pathname, '/logs/popout');
     assert.equal(new URL(popup.url()).hash, '', 'the token is taken out of the address at once');
     await win.heading.waitFor();
-    await eventually('the log in the pop-out', async () => (await win.entries.count()) > 0);
+    await expect.poll(() => win.entries.count(), { message: 'the log in the pop-out' }).toBeGreaterThan(0);
     // the viewer alone: no navigation of the console, no Maximize
     assert.equal(await popup.getByRole('navigation', { name: 'Main' }).count(), 0);
     assert.equal(await popup.getByRole('button', { name: 'Maximize' }).count(), 0);
     assert.equal(await popup.title(), 'Log of builder · Baton');
     // a reload of the pop-out keeps working (the token is in its session)
     await popup.reload();
-    await eventually('the log after reloading the pop-out', async () => (await win.entries.count()) > 0);
+    await expect.poll(() => win.entries.count(), { message: 'the log after reloading the pop-out' }).toBeGreaterThan(0);
     await shot(popup, 'history-log-pop-out');
     await popup.close();
     assert.deepEqual(pageErrors, []);
