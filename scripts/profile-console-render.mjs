@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = process.env.OUT ?? fs.mkdtempSync(path.join(os.tmpdir(), 'baton-render-profile-'));
+fs.mkdirSync(OUT, { recursive: true });
 const { Stack, PACKAGE_ROOT } = await import(ROOT + '/dist/test/bench/stack.js');
 const { chromium } = await import('playwright-core');
 const N = Number(process.env.N ?? 150000);
