@@ -86,8 +86,8 @@ function createEnvFetcher(id: string, s: () => ReturnType<ConsoleStore['getState
   };
   const refresh = (): Promise<void> => {
     // the page's first fetch is on its way: one refresh after it (for what changed meanwhile),
-    // not a second full list beside it (events replayed when the page connects ask for one, and
-    // at 150,000 tasks two 80 MB replies at once made the first render 1.4 to 1.7 times slower)
+    // not a second full list beside it (events replayed when the page connects ask for one: the
+    // controller, gateway and page then built, sent and parsed the whole environment twice)
     if (loading) {
       trailing ??= loading.then(() => {
         trailing = null;
