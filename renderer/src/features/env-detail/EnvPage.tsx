@@ -2,9 +2,8 @@
 // (overview, dataflow graph, tasks). The task drawer opens on ?task=<id>.
 import { EnvRunStatus } from '../runs/EnvRunStatus.js';
 import { lazy, Suspense, useEffect, useState } from 'react';
-import { call } from '../../api/client.js';
 import { envPath, navigate, type EnvTab } from '../../app/router.js';
-import { useConsole, useConsoleStore } from '../../store/context.js';
+import { useConsole } from '../../store/context.js';
 import { ErrorDetailView } from '../../ui/ErrorDetailView.js';
 import { Link } from '../../ui/Link.js';
 import { ProgressBar } from '../../ui/ProgressBar.js';
@@ -45,7 +44,6 @@ function openTask(id: string | null): void {
 
 export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; taskId: string | null }) {
   const sync = useSync();
-  const store = useConsoleStore();
   const env = useConsole((s) => s.envs.get(envId));
   const progress = useConsole((s) => s.progress.get(envId));
   const [missing, setMissing] = useState(false);
@@ -61,13 +59,11 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
     setMissing(false);
     setSeen(false);
     const unwatch = sync.watch(envId);
-    call('GetEnvironment', { id: envId, withTasks: true, withTree: true })
-      .then((e) => store.getState().upsertEnv(e))
-      .catch((e) => {
-        if ((e as { code?: string }).code === 'NOT_FOUND') setMissing(true);
-      });
+    sync.load(envId).catch((e) => {
+      if ((e as { code?: string }).code === 'NOT_FOUND') setMissing(true);
+    });
     return unwatch;
-  }, [envId, sync, store]);
+  }, [envId, sync]);
 
   if (!env) {
     return (
