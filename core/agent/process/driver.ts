@@ -232,20 +232,6 @@ export class ProcessDriver implements Driver {
     );
   }
 
-  waitExit(t: ProcTask, ms: number): Promise<boolean> {
-    if (t.exit) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (v: boolean) => {
-        clearTimeout(timer);
-        t.exitWaiters.delete(w);
-        resolve(v);
-      };
-      const w = () => done(true);
-      const timer = setTimeout(() => done(!!t.exit), ms);
-      t.exitWaiters.add(w);
-    });
-  }
-
   /** The spawn helper died: its tasks are watched like adopted ones; later tasks are spawned by Node. */
   private helperLost(pids: number[]): void {
     this.spawner = null;

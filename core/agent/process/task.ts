@@ -166,3 +166,18 @@ export function exitedError(t: ProcTask, node: string, transition?: string): Err
 }
 
 export type Push = (u: TaskUpdate) => void;
+
+/** Resolves true once the task has exited (at once if it has), false when `ms` passes first. */
+export function waitForExit(t: ProcTask, ms: number): Promise<boolean> {
+  if (t.exit) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (v: boolean) => {
+      clearTimeout(timer);
+      t.exitWaiters.delete(w);
+      resolve(v);
+    };
+    const w = () => done(true);
+    const timer = setTimeout(() => done(!!t.exit), ms);
+    t.exitWaiters.add(w);
+  });
+}

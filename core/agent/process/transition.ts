@@ -8,7 +8,7 @@ import { TASK_STATES, TASK_TRANSITION_TABLE, type TaskEvent, type TaskState } fr
 import { makeUpdate } from '../updates.js';
 import { terminateGroups } from './group-kill.js';
 import { processAlive } from './proc.js';
-import { exitedError, taskError, type ProcTask } from './task.js';
+import { exitedError, taskError, waitForExit, type ProcTask } from './task.js';
 import type { ProcessDriver } from './driver.js';
 
 const DEFAULT_TRANSITION_MS = 30_000;
@@ -71,7 +71,7 @@ export async function transitionOne(d: ProcessDriver, batchId: number, event: Ta
     if (!t.exit && t.conn) r = await (event === 'EXIT' ? askExit(d, t, deadlineAt) : ask(d, t, event, it.args, deadlineAt));
   }
   if (d.stopped) return;
-  if (r === 'timeout' && !t.exit && !processAlive(t.pid)) await d.waitExit(t, 500); // died right at the deadline
+  if (r === 'timeout' && !t.exit && !processAlive(t.pid)) await waitForExit(t, 500); // died right at the deadline
   if (r === null || t.exit) {
     if (!t.exit) return; // the agent is stopping
     if (event === 'EXIT' && t.exitRequested) return reply(d, t, batchId, { ok: true }); // answered, then left
@@ -159,11 +159,11 @@ function terminateAfterGrace(d: ProcessDriver, t: ProcTask): void {
 async function exitOverControl(d: ProcessDriver, t: ProcTask): Promise<void> {
   const ms = controlExitMs(t);
   if (!t.exitRequested) {
-    const exited = d.waitExit(t, ms);
+    const exited = waitForExit(t, ms);
     await Promise.race([askExit(d, t, Date.now() + ms), exited]);
     if (!t.exitRequested) await exited; // no ok answer (yet): the task keeps the rest of the window
   }
-  if (t.exitRequested && !t.exit) await d.waitExit(t, Math.max(0, t.exitGraceUntil - Date.now()));
+  if (t.exitRequested && !t.exit) await waitForExit(t, Math.max(0, t.exitGraceUntil - Date.now()));
   if (t.exit) await d.groups.whenGone(t.pid, ms);
 }
 
