@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import type { BenchContext } from '../bench.js';
 import type { BenchClient } from '../client.js';
 import { round } from '../proc.js';
+import { startFrameGaps, stopFrameGaps } from '../frame-gaps.js';
 import { summarize, type Summary } from '../stats.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,18 +55,7 @@ export async function largeConsole(ctx: BenchContext, client: BenchClient, page:
   // frame gaps: the table open while all n tasks go through two transitions
   await page.goto(`${base}/envs/${env.id}/tasks`);
   await page.getByText(`${n} of ${n} tasks`).waitFor({ timeout: 120_000 });
-  await page.evaluate(() => {
-    const g = globalThis as unknown as { __gaps: number[]; __stop: boolean; requestAnimationFrame(f: (t: number) => void): void };
-    g.__gaps = [];
-    g.__stop = false;
-    let last = performance.now();
-    const f = (t: number) => {
-      g.__gaps.push(t - last);
-      last = t;
-      if (!g.__stop) g.requestAnimationFrame(f);
-    };
-    g.requestAnimationFrame(f);
-  });
+  await startFrameGaps(page);
   ctx.load(`transitions ${n}`);
   const transitionsMs: Record<string, number> = {};
   for (const t of ['CONFIGURE', 'START_ACTIVITY']) transitionsMs[t] = round((await client.transition(env.id, t, 900_000)).ms);
@@ -82,11 +72,7 @@ export async function largeConsole(ctx: BenchContext, client: BenchClient, page:
     finalOk = new RegExp(`RUNNING\\s*${n}\\b`).test(chip ?? '');
     if (!finalOk) await sleep(250);
   }
-  const gaps = await page.evaluate(() => {
-    const g = globalThis as unknown as { __gaps: number[]; __stop: boolean };
-    g.__stop = true;
-    return g.__gaps.slice(1);
-  });
+  const gaps = await stopFrameGaps(page);
   if (!finalOk) notes.push(`the page did not show all ${n} tasks RUNNING within 120 s of START_ACTIVITY's end`);
   const gs = summarize(gaps, 1);
   ctx.log(

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Benchmark, BenchContext, BenchOutput } from '../bench.js';
 import { CpuMeter, round } from '../proc.js';
+import { startFrameGaps, stopFrameGaps } from '../frame-gaps.js';
 import { summarizeProfile, type CpuProfile, type ProfileSummary } from '../profile.js';
 import { atMost, figure } from '../results.js';
 import { PACKAGE_ROOT, Stack, teardownNotes } from '../stack.js';
@@ -143,19 +144,7 @@ export const consoleBench: Benchmark = {
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.start');
       }
-      await page.evaluate(() => {
-        // runs in the page (DOM types are not in this project's lib)
-        const g = globalThis as unknown as { __gaps: number[]; __stop: boolean; requestAnimationFrame(f: (t: number) => void): void };
-        g.__gaps = [];
-        g.__stop = false;
-        let last = performance.now();
-        const f = (t: number) => {
-          g.__gaps.push(t - last);
-          last = t;
-          if (!g.__stop) g.requestAnimationFrame(f);
-        };
-        g.requestAnimationFrame(f);
-      });
+      await startFrameGaps(page);
       ctx.load('stream');
       const seq0 = Number((await c.info()).lastEventSeq);
       const gwCpu = new CpuMeter([con.child.pid!]);
@@ -175,11 +164,7 @@ export const consoleBench: Benchmark = {
       const streamS = (performance.now() - t0) / 1000;
       const events = Number((await c.info()).lastEventSeq) - seq0;
       const cpu = { gateway: gwCpu.read(), controller: ctlCpu.read() };
-      const gaps = await page.evaluate(() => {
-        const g = globalThis as unknown as { __gaps: number[]; __stop: boolean };
-        g.__stop = true;
-        return g.__gaps.slice(1);
-      });
+      const gaps = await stopFrameGaps(page);
       if (cdp) {
         const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: CpuProfile };
         profiles.push(
