@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BatonError, toBatonError } from '../model/errors.js';
 import type { ControlConnection } from '../rpc/control-client.js';
 import { wrongActions, type WrongAction } from './actions.js';
-import { describe, holds, questionOf } from './conditions.js';
+import { describe } from './conditions.js';
 import { assertTrainingStack, clearHookFlags, clearLogDisks, describeFault, durationMs, inject, type FaultTarget } from './faults.js';
 import { Live } from './live.js';
 import type { TrainingNotice } from './notices.js';
@@ -15,6 +15,7 @@ import { localUp } from '../local/up.js';
 import { logDiskUnavailable } from './log-disk.js';
 import { readState } from '../local/state.js';
 import { performScripted, type ScriptedContext } from './scripted.js';
+import { waitUntilDone, type StepAnswer } from './step-wait.js';
 import type { Step, TraineeAction, Walkthrough } from './types.js';
 
 /** What performs a step's `trainee` actions: the scripted trainee (gRPC, as the CLI) by default;
@@ -24,8 +25,10 @@ export type Performer = (actions: readonly TraineeAction[], context: ScriptedCon
 export interface TrainingIO {
   /** a line for the trainee: instructions, hints, what happened */
   say(text: string): void;
-  /** asks the step's question and resolves with the answer (a person at a terminal) */
-  ask?(question: string): Promise<string>;
+  /** asks the step's question and resolves with the answer (a person at a terminal); `signal`
+   *  aborts when the step no longer needs the answer (another branch of an `any:` held, or the
+   *  step ended): the question is then withdrawn */
+  ask?(question: string, signal: AbortSignal): Promise<string>;
   /** the same happenings, structured (the console's training panel) */
   notice?(n: TrainingNotice): void;
 }
@@ -188,50 +191,43 @@ async function runStep(
       }, durationMs(h.after)),
     );
   }
-  let answer: string | undefined;
-  const question = questionOf(step.done);
+  const answer: StepAnswer = {};
   const context = {
     control: o.control,
     live,
     firstEvent,
     transition: o.transition,
-    answer: (a: string) => (answer = a),
+    answer: (a: string) => (answer.text = a),
     repair: () => localUp({ home: o.target.home }).then(() => undefined),
   };
-  const acting = o.scripted
-    ? (o.perform ?? performScripted)(step.trainee, { ...context, step, index })
-    : question && o.io.ask
-      ? askUntil(
-          o,
-          question,
-          (a) => (answer = a),
-          () => report.completed,
-        )
-      : Promise.resolve();
+  const acting = o.scripted ? (o.perform ?? performScripted)(step.trainee, { ...context, step, index }) : Promise.resolve();
   acting.catch((e) => {
     failure = toBatonError(e);
   });
   const timeoutMs = o.stepTimeoutMs ?? (o.scripted ? 120_000 : 0);
   let reason: string | undefined;
   try {
-    for (;;) {
-      if (failure) throw failure;
-      if (o.signal?.aborted) throw new BatonError('UNAVAILABLE', 'stopped by the trainee', { where: step.title });
-      const view = await live.view();
-      const events = live.events.slice(firstEvent);
-      if (holds(step.done, { view, events, answer })) {
-        report.completed = true;
-        break;
-      }
-      if (timeoutMs && Date.now() - t0 > timeoutMs) {
-        throw new BatonError(
-          'TIMEOUT',
-          `step ${index + 1} (${step.title}) not done after ${Math.round(timeoutMs / 1000)} s: waiting for ${describe(step.done)}`,
-          { where: step.title },
-        );
-      }
-      await sleep(POLL_MS);
-    }
+    await waitUntilDone({
+      done: step.done,
+      look: async () => ({ view: await live.view(), events: live.events.slice(firstEvent) }),
+      answer,
+      // a person answers the step's question (if it asks one) while the condition is watched
+      ask: !o.scripted && o.io.ask ? (question, signal) => o.io.ask!(question, signal) : undefined,
+      say: (text) => o.io.say(text),
+      pollMs: POLL_MS,
+      check: () => {
+        if (failure) throw failure;
+        if (o.signal?.aborted) throw new BatonError('UNAVAILABLE', 'stopped by the trainee', { where: step.title });
+        if (timeoutMs && Date.now() - t0 > timeoutMs) {
+          throw new BatonError(
+            'TIMEOUT',
+            `step ${index + 1} (${step.title}) not done after ${Math.round(timeoutMs / 1000)} s: waiting for ${describe(step.done)}`,
+            { where: step.title },
+          );
+        }
+      },
+    });
+    report.completed = true;
     await acting.catch(() => undefined);
     await o.onStep?.('done', index, step);
     o.io.say(`done: ${step.title} (${Math.round((Date.now() - t0) / 100) / 10} s)`);
@@ -243,15 +239,6 @@ async function runStep(
     report.durationMs = Date.now() - t0;
   }
   return { report, window: { fromMs: t0, toMs: Date.now() }, reason };
-}
-
-async function askUntil(o: RunWalkthroughOptions, question: string, set: (a: string) => void, done: () => boolean): Promise<void> {
-  while (!done() && !o.signal?.aborted) {
-    const a = await o.io.ask!(question);
-    set(a);
-    await sleep(POLL_MS * 2);
-    if (!done()) o.io.say('not quite: look again');
-  }
 }
 
 export type { WrongAction };

@@ -107,7 +107,7 @@ export function register(program: Command): void {
           transition: async (envId, name) => {
             await runTransition(control, envId, name, { view: progressView(process.stderr, false, '') });
           },
-          io: { say: (text) => (isJsonMode() ? undefined : out(text)), ask: rl ? (q) => rl.question(`${q} `) : undefined },
+          io: { say: (text) => (isJsonMode() ? undefined : out(text)), ask: rl ? (q, signal) => askAtTerminal(rl, q, signal) : undefined },
           scripted: !!o.scripted,
           trainee: o.trainee,
           signal: ac.signal,
@@ -150,4 +150,13 @@ export function register(program: Command): void {
       );
     },
   );
+}
+
+/** The step's question at the terminal. Withdrawn when the step is done without it (another branch
+ *  of an `any:` held): the prompt's line is then ended, so that what follows starts on its own. */
+function askAtTerminal(rl: readline.Interface, question: string, signal: AbortSignal): Promise<string> {
+  return rl.question(`${question} `, { signal }).catch((e: unknown) => {
+    if (signal.aborted) out('');
+    throw e;
+  });
 }
