@@ -165,7 +165,9 @@ export interface ErrorBody {
   error: ErrorDetail;
 }
 
-export type StreamFrame<M extends StreamMethod> = { t: 'msg'; m: StreamMessage<M> } | { t: 'end' } | { t: 'error'; error: ErrorDetail };
+/** A frame of a stream carrying T (the Control streams' messages, the training session's). */
+export type StreamFrameOf<T> = { t: 'msg'; m: T } | { t: 'end' } | { t: 'error'; error: ErrorDetail };
+export type StreamFrame<M extends StreamMethod> = StreamFrameOf<StreamMessage<M>>;
 
 /** HTTP status for an error code (the body still carries the code: decide on that, not this). */
 export const HTTP_STATUS_FOR_CODE: Record<string, number> = {

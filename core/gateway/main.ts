@@ -13,7 +13,7 @@ import { downloadTaskLog } from './log-download.js';
 import { sendError, setSecurityHeaders } from './http.js';
 import { defaultStaticDir, serveStatic } from './static.js';
 import { createStreamBridge } from './streams.js';
-import { TRAINING_PREFIX } from './training/contract.js';
+import { TRAINING_PREFIX, TRAINING_STREAM } from './training/contract.js';
 import { TrainingHost } from './training/host.js';
 import { handleUnary } from './unary.js';
 
@@ -91,8 +91,9 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayHandle>
   const staticDir = opts.staticDir ?? defaultStaticDir();
   // keepalive: the console holds its streams open for hours, through NATs and idle links
   const client = connectControl(opts.controller, { token: opts.token, tls: opts.tls, keepaliveMs: 20_000, client: 'console' });
-  const streams = createStreamBridge(client);
   const training = new TrainingHost(client, opts.training ?? {});
+  // the training session's progress reaches the page as a stream of the bridge, like the events
+  const streams = createStreamBridge(client, { [TRAINING_STREAM]: (_request, sink) => training.watch((m) => sink.send(m)) });
 
   const server = http.createServer((req, res) => {
     setSecurityHeaders(res, req.headers.host);

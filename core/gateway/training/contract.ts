@@ -7,6 +7,13 @@
 // (GetInfo.training) and only when the gateway knows the local stack's home (agent faults signal
 // its processes); elsewhere every route but ListWalkthroughs and the reports answers
 // PERMISSION_DENIED or UNAVAILABLE, naming why. One session at a time per gateway (one stack).
+//
+// The session's progress reaches the page as a stream, over the gateway's WebSocket bridge like
+// the Control streams (../streams.ts): /ws/training/WatchSession. The page's first frame is the
+// request ({}); the gateway answers with frames (../contract.ts StreamFrameOf) carrying
+// TrainingStreamMessage values: first the session as it is now (the running or last one, or
+// null), then each change of it, and a whole session again when another one starts. A page that
+// reconnects gets the session as it is then, and the changes from there: nothing is polled.
 import type { TrainingNotice } from '../../training/notices.js';
 import type { StepReport, TrainingReport } from '../../training/report.js';
 
@@ -83,6 +90,44 @@ export interface TrainingSessionState {
   report: TrainingReport | null;
   /** the saved report's name (ReadReport takes it) */
   reportName: string;
+  /** how many changes the session went through: a change carries the version it makes, a copy
+   *  takes only the change that follows its own version (StartSession's reply and the stream's
+   *  copy are then never mixed up) */
+  version: number;
+}
+
+/** One change of a session, as streamed: what differs from the version before. */
+export interface SessionChange {
+  sessionId: string;
+  /** the session's version after this change (the one before it + 1) */
+  version: number;
+  /** the fields that changed, with their new values (all but id, steps, messages, version) */
+  fields: Partial<Omit<TrainingSessionState, 'id' | 'steps' | 'messages' | 'version'>>;
+  /** the steps that changed, whole */
+  steps: { index: number; step: SessionStep }[];
+  /** the messages added (messages are only ever added) */
+  messages: SessionMessage[];
+}
+
+/** What the session stream sends (TRAINING_STREAM). */
+export type TrainingStreamMessage =
+  /** the session as it is now: when the page (re)connects, and when another session starts */
+  { kind: 'session'; session: TrainingSessionState | null } | { kind: 'change'; change: SessionChange };
+
+/** The session stream's name under the gateway's WebSocket prefix: /ws/training/WatchSession. */
+export const TRAINING_STREAM = 'training/WatchSession';
+
+/**
+ * The session after one change (a new object; the old one is left as it was), or null when the
+ * change does not follow this copy (another session, or a change missed): the copy must then be
+ * fetched again (the stream sends the whole session when it is reopened).
+ */
+export function applySessionChange(state: TrainingSessionState, change: SessionChange): TrainingSessionState | null {
+  if (change.sessionId !== state.id || change.version !== state.version + 1) return null;
+  const steps = change.steps.length ? state.steps.slice() : state.steps;
+  for (const { index, step } of change.steps) steps[index] = step;
+  const messages = change.messages.length ? [...state.messages, ...change.messages] : state.messages;
+  return { ...state, ...change.fields, steps, messages, version: change.version };
 }
 
 export interface SavedReportSummary {

@@ -2,7 +2,8 @@
 // It lets the console start a walkthrough only where the CLI would: on a controller started for
 // training (GetInfo.training), with the local stack's home known (agent faults signal its
 // processes, reports are saved under it). One session at a time per gateway: a stack trains one
-// trainee at a time (a second start while one runs is BUSY).
+// trainee at a time (a second start while one runs is BUSY). The pages watching the session
+// (watch(), streamed by ../streams.ts on TRAINING_STREAM) get it whole, then each change.
 import * as path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BatonError, toBatonError } from '../../model/errors.js';
@@ -11,7 +12,7 @@ import { findWalkthrough, loadWalkthroughs } from '../../training/load.js';
 import { shippedWalkthroughsDir } from '../../training/local-stack.js';
 import { listReports, readReport } from '../../training/report.js';
 import { parseJsonObject, readBody, sendError, sendJson } from '../http.js';
-import { isTrainingMethod, TRAINING_PREFIX, type TrainingMethod, type TrainingReply, type WalkthroughList } from './contract.js';
+import { isTrainingMethod, TRAINING_PREFIX, type TrainingMethod, type TrainingReply, type TrainingStreamMessage, type WalkthroughList } from './contract.js';
 import { TrainingSession } from './session.js';
 
 export interface TrainingHostOptions {
@@ -26,6 +27,7 @@ const BODY_LIMIT = 64 * 1024;
 export class TrainingHost {
   private session: TrainingSession | null = null;
   private readonly dir: string;
+  private readonly watchers = new Set<(m: TrainingStreamMessage) => void>();
 
   constructor(
     private readonly control: ControlConnection,
@@ -101,7 +103,8 @@ export class TrainingHost {
           );
         }
         const w = findWalkthrough(this.dir, id);
-        this.session = new TrainingSession(w, trainee, this.control, this.home());
+        this.session = new TrainingSession(w, trainee, this.control, this.home(), (change) => this.tell({ kind: 'change', change }));
+        this.tell({ kind: 'session', session: this.session.state });
         return this.session.state;
       }
       case 'GetSession':
@@ -136,6 +139,27 @@ export class TrainingHost {
         if (!/^[\w.-]+$/.test(name)) throw new BatonError('BAD_INPUT', `ReadReport: name: not a report name: ${JSON.stringify(name)}`, { where: 'name' });
         const { file, report } = readReport(this.home(), name);
         return { name: path.basename(file, '.json'), report };
+      }
+    }
+  }
+
+  /**
+   * Watches the session: `listener` gets the session as it is now (null before the first), at
+   * once, then each of its changes, and a new session whole when it starts. Returns the unwatch.
+   */
+  watch(listener: (m: TrainingStreamMessage) => void): () => void {
+    listener({ kind: 'session', session: this.session?.state ?? null });
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
+  private tell(m: TrainingStreamMessage): void {
+    for (const listener of this.watchers) {
+      try {
+        listener(m);
+      } catch {
+        // a page that cannot be told (its socket broke) is dropped; the walkthrough goes on
+        this.watchers.delete(listener);
       }
     }
   }

@@ -4,7 +4,7 @@ import { describe, questionOf } from '../../training/conditions.js';
 import type { TrainingNotice } from '../../training/notices.js';
 import type { TrainingReport } from '../../training/report.js';
 import type { Walkthrough } from '../../training/types.js';
-import type { SessionMessageKind, TrainingSessionState } from './contract.js';
+import type { SessionChange, SessionMessageKind, TrainingSessionState } from './contract.js';
 
 export function newSessionState(w: Walkthrough, trainee: string, id: string, nowMs: number): TrainingSessionState {
   return {
@@ -37,6 +37,7 @@ export function newSessionState(w: Walkthrough, trainee: string, id: string, now
     debrief: '',
     report: null,
     reportName: '',
+    version: 0,
   };
 }
 
@@ -113,4 +114,21 @@ export function applyEnd(state: TrainingSessionState, report: TrainingReport, de
   if (report.outcome === 'completed') state.debrief = debrief;
   else message(state, 'error', state.current, `${report.outcome}${report.reason ? `: ${report.reason}` : ''}`, nowMs);
   return state;
+}
+
+/** What changed from `before` to `after` (the same session, one version later): what the stream
+ *  sends instead of the whole session. */
+export function diffSession(before: TrainingSessionState, after: TrainingSessionState): SessionChange {
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(after) as (keyof TrainingSessionState)[]) {
+    if (key === 'id' || key === 'steps' || key === 'messages' || key === 'version') continue;
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) fields[key] = after[key];
+  }
+  return {
+    sessionId: after.id,
+    version: after.version,
+    fields: fields as SessionChange['fields'],
+    steps: after.steps.flatMap((step, index) => (JSON.stringify(step) === JSON.stringify(before.steps[index]) ? [] : [{ index, step }])),
+    messages: after.messages.slice(before.messages.length),
+  };
 }

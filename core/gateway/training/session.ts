@@ -1,6 +1,7 @@
 // One training session run from the console: the walkthrough runner (core/training/runner.ts) with
 // a TrainingIO that records into the session's state instead of printing, and that waits for the
-// trainee's answers from the panel. The report is saved like the CLI's (training/reports/).
+// trainee's answers from the panel. The report is saved like the CLI's (training/reports/). Every
+// change of its state is told (as what changed) to the host, which streams it to the pages.
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { BatonError, toBatonError } from '../../model/errors.js';
@@ -9,8 +10,8 @@ import { localFaultTarget } from '../../training/local-stack.js';
 import { saveReport, type TrainingReport } from '../../training/report.js';
 import { runWalkthrough } from '../../training/runner.js';
 import type { Walkthrough } from '../../training/types.js';
-import type { TrainingSessionState } from './contract.js';
-import { applyEnd, applyNotice, applyQuestion, newSessionState } from './session-state.js';
+import type { SessionChange, TrainingSessionState } from './contract.js';
+import { applyEnd, applyNotice, applyQuestion, diffSession, newSessionState } from './session-state.js';
 
 /** Runs one transition to its end; a failed transition throws its structured error. */
 export function runTransitionToEnd(control: ControlConnection, envId: string, transition: string): Promise<void> {
@@ -43,9 +44,18 @@ export class TrainingSession {
     trainee: string,
     control: ControlConnection,
     home: string,
+    private readonly onChange: (change: SessionChange) => void = () => undefined,
   ) {
     this.state = newSessionState(walkthrough, trainee, randomUUID(), Date.now());
     this.done = this.run(control, home);
+  }
+
+  /** Changes the state (one version more) and tells what changed. */
+  private update(change: (state: TrainingSessionState) => void): void {
+    const before = structuredClone(this.state);
+    change(this.state);
+    this.state.version += 1;
+    this.onChange(diffSession(before, this.state));
   }
 
   get running(): boolean {
@@ -63,8 +73,8 @@ export class TrainingSession {
         io: {
           // the panel shows the structured notices; the printed lines are the terminal's
           say: () => undefined,
-          ask: (question) => this.ask(question),
-          notice: (n) => applyNotice(this.state, n, Date.now()),
+          ask: (question, signal) => this.ask(question, signal),
+          notice: (n) => this.update((state) => applyNotice(state, n, Date.now())),
         },
         scripted: false,
         trainee: this.state.trainee,
@@ -93,16 +103,27 @@ export class TrainingSession {
     } catch (e) {
       report.reason = `${report.reason ? `${report.reason}; ` : ''}the report could not be saved: ${toBatonError(e).message}`;
     }
-    applyEnd(this.state, report, this.walkthrough.debrief, name, Date.now());
+    this.update((state) => applyEnd(state, report, this.walkthrough.debrief, name, Date.now()));
   }
 
-  private ask(question: string): Promise<string> {
+  private ask(question: string, signal: AbortSignal): Promise<string> {
     const again = this.askedInStep === this.state.current;
     this.askedInStep = this.state.current;
-    if (this.abort.signal.aborted) return Promise.resolve('');
-    applyQuestion(this.state, question, again, Date.now());
+    if (this.abort.signal.aborted || signal.aborted) return Promise.resolve('');
+    this.update((state) => applyQuestion(state, question, again, Date.now()));
     return new Promise<string>((resolve) => {
       this.pendingAnswer = resolve;
+      // the step no longer needs the answer (another branch of its `any:` held): withdrawn
+      signal.addEventListener(
+        'abort',
+        () => {
+          if (this.pendingAnswer !== resolve) return;
+          this.pendingAnswer = null;
+          if (this.state.question) this.update((state) => void (state.question = ''));
+          resolve('');
+        },
+        { once: true },
+      );
     });
   }
 
@@ -114,7 +135,7 @@ export class TrainingSession {
     }
     const resolve = this.pendingAnswer;
     this.pendingAnswer = null;
-    this.state.question = '';
+    this.update((state) => void (state.question = ''));
     resolve(text);
   }
 

@@ -1,10 +1,11 @@
 // Server streams over the gateway's WebSocket: openStream('Subscribe', { fromSeq }, handlers).
-// Exactly one of onEnd / onError is called, once, unless close() was called first.
+// Exactly one of onEnd / onError is called, once, unless close() was called first. The gateway's
+// own streams (the training session's) go through openGatewayStream, with the same framing.
 import {
   STREAM_METHODS,
   TOKEN_QUERY,
   WS_PREFIX,
-  type StreamFrame,
+  type StreamFrameOf,
   type StreamMessage,
   type StreamMethod,
   type StreamRequest,
@@ -13,25 +14,33 @@ import { BatonError } from '../../../core/model/errors.js';
 import { currentToken } from './auth.js';
 import { errorFromWire } from './errors.js';
 
-export interface StreamHandlers<M extends StreamMethod> {
+export interface FrameHandlers<T> {
   onOpen?(): void;
-  onMessage(m: StreamMessage<M>): void;
+  onMessage(m: T): void;
   onEnd?(): void;
   onError?(e: BatonError): void;
 }
+
+export type StreamHandlers<M extends StreamMethod> = FrameHandlers<StreamMessage<M>>;
 
 export interface StreamHandle {
   close(): void;
 }
 
-export function streamUrl(method: StreamMethod): string {
+/** `name`: a Control stream method, or one of the gateway's own (training/WatchSession) */
+export function streamUrl(name: string): string {
   const proto = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${proto}://${window.location.host}${WS_PREFIX}${method}?${TOKEN_QUERY}=${encodeURIComponent(currentToken() ?? '')}`;
+  return `${proto}://${window.location.host}${WS_PREFIX}${name}?${TOKEN_QUERY}=${encodeURIComponent(currentToken() ?? '')}`;
 }
 
 export function openStream<M extends StreamMethod>(method: M, req: Partial<StreamRequest<M>>, h: StreamHandlers<M>): StreamHandle {
   if (!STREAM_METHODS.includes(method)) throw new BatonError('BAD_INPUT', `not a stream method: ${method}`);
-  const ws = new WebSocket(streamUrl(method));
+  return openGatewayStream(method, req, h);
+}
+
+/** A stream by its name under /ws/: the request first, then frames carrying T. */
+export function openGatewayStream<T>(name: string, req: object, h: FrameHandlers<T>): StreamHandle {
+  const ws = new WebSocket(streamUrl(name));
   let done = false;
   const finish = (f: () => void) => {
     if (done) return;
@@ -44,9 +53,9 @@ export function openStream<M extends StreamMethod>(method: M, req: Partial<Strea
   };
   ws.onmessage = (ev) => {
     if (done) return;
-    let f: StreamFrame<M>;
+    let f: StreamFrameOf<T>;
     try {
-      f = JSON.parse(String(ev.data)) as StreamFrame<M>;
+      f = JSON.parse(String(ev.data)) as StreamFrameOf<T>;
     } catch {
       return;
     }
@@ -54,7 +63,7 @@ export function openStream<M extends StreamMethod>(method: M, req: Partial<Strea
     else if (f.t === 'end') finish(() => h.onEnd?.());
     else if (f.t === 'error') finish(() => h.onError?.(errorFromWire(f.error)));
   };
-  ws.onclose = () => finish(() => h.onError?.(new BatonError('UNAVAILABLE', 'the connection to the console gateway was lost', { where: method })));
+  ws.onclose = () => finish(() => h.onError?.(new BatonError('UNAVAILABLE', 'the connection to the console gateway was lost', { where: name })));
   return {
     close() {
       done = true;

@@ -2,7 +2,8 @@
 // side panel shows (current step, what it waits for, hints, faults, wrong actions, the end).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEnd, applyNotice, applyQuestion, newSessionState } from '../../../core/gateway/training/session-state.js';
+import { applySessionChange, type SessionChange, type TrainingSessionState } from '../../../core/gateway/training/contract.js';
+import { applyEnd, applyNotice, applyQuestion, diffSession, newSessionState } from '../../../core/gateway/training/session-state.js';
 import type { Walkthrough } from '../../../core/training/types.js';
 
 const walkthrough: Walkthrough = {
@@ -122,5 +123,56 @@ describe('training session state', () => {
     );
     assert.equal(stopped.messages.at(-1)!.kind, 'error');
     assert.match(stopped.messages.at(-1)!.text, /stopped: stopped by the trainee/);
+  });
+
+  it('streams as changes: the page folds them onto its copy and has the session of the gateway, version by version', () => {
+    const gateway = newSessionState(walkthrough, 'ana', 'id1', 1000);
+    let page: TrainingSessionState = structuredClone(gateway);
+    const changes: SessionChange[] = [];
+    // what TrainingSession.update does: change, one version more, tell what changed
+    const update = (change: (s: TrainingSessionState) => void) => {
+      const before = structuredClone(gateway);
+      change(gateway);
+      gateway.version += 1;
+      changes.push(diffSession(before, gateway));
+    };
+    update((s) => applyNotice(s, { kind: 'environment', envId: 'env-1' }, 1001));
+    update((s) => applyNotice(s, { kind: 'step', index: 0 }, 1002));
+    update((s) => applyNotice(s, { kind: 'hint', index: 0, text: 'look up' }, 1003));
+    update((s) => applyNotice(s, { kind: 'step-done', index: 0, durationMs: 5 }, 1004));
+    update((s) => applyNotice(s, { kind: 'step', index: 1 }, 1005));
+    update((s) => applyQuestion(s, 'Which task?', false, 1006));
+    update((s) => void (s.question = ''));
+    for (const c of changes) {
+      const before = page;
+      const next = applySessionChange(page, c);
+      assert.ok(next, `change ${c.version} follows the copy`);
+      assert.equal(before.messages.length <= next.messages.length, true);
+      page = next;
+    }
+    assert.deepEqual(page, gateway);
+    // a change carries only what changed: the hint touched the first step and added one message
+    const hint = changes[2]!;
+    assert.deepEqual(
+      hint.steps.map((x) => x.index),
+      [0],
+    );
+    assert.equal(hint.messages.length, 1);
+    assert.deepEqual(Object.keys(hint.fields), []);
+    assert.deepEqual(Object.keys(changes[5]!.fields), ['question']);
+  });
+
+  it('a change that does not follow the copy (missed, repeated, another session) is not applied', () => {
+    const s = newSessionState(walkthrough, 'ana', 'id1', 1000);
+    const after = structuredClone(s);
+    applyNotice(after, { kind: 'step', index: 0 }, 1002);
+    after.version = 2;
+    const skipped = diffSession(s, after);
+    assert.equal(applySessionChange(s, skipped), null, 'version 2 onto version 0: one was missed');
+    after.version = 1;
+    const next = diffSession(s, after);
+    assert.ok(applySessionChange(s, next));
+    assert.equal(applySessionChange({ ...s, id: 'other' }, next), null);
+    assert.equal(s.current, -1, 'the copy itself is left as it was');
   });
 });

@@ -10,7 +10,7 @@ import { ErrorDetailView } from '../../ui/ErrorDetailView.js';
 import { trainingCall } from './api.js';
 import { Markdown } from './Markdown.js';
 import { ReportView } from './ReportView.js';
-import { dismissSession, refreshSession, sessionChanged, setCollapsed, useTrainingSession } from './sessionStore.js';
+import { dismissSession, sessionChanged, setCollapsed, useTrainingSession, watchSession } from './sessionStore.js';
 import './training.css';
 
 function AnswerForm({ session, onError }: { session: TrainingSessionState; onError(e: BatonError | null): void }) {
@@ -71,12 +71,11 @@ function CurrentStep({ session }: { session: TrainingSessionState }) {
 
 export function TrainingPanel() {
   const training = useConsole((s) => s.info?.training ?? false);
-  const { session, collapsed } = useTrainingSession();
+  const { session, collapsed, error: streamError } = useTrainingSession();
   const [error, setError] = useState<BatonError | null>(null);
-  // a session started from another browser (or before a reload) shows here too
-  useEffect(() => {
-    if (training) void refreshSession();
-  }, [training]);
+  // the session's progress is streamed to the page while it is open on a training stack; a
+  // session started from another browser (or before a reload) shows here too
+  useEffect(() => (training ? watchSession() : undefined), [training]);
   if (!session) return null;
   const ended = session.phase === 'ended';
   const stop = () =>
@@ -99,6 +98,11 @@ export function TrainingPanel() {
         {!ended ? <CurrentStep session={session} /> : null}
         {!ended && session.question ? <AnswerForm session={session} onError={setError} /> : null}
         {error ? <ErrorDetailView detail={error.detail} title="The training host refused" /> : null}
+        {streamError && !ended ? (
+          <p role="status" className="warn-text">
+            Reconnecting to the console: the panel may be behind ({streamError.message}).
+          </p>
+        ) : null}
         <ol aria-label="Steps" className="training-step-list">
           {session.steps.map((s, i) => (
             <li key={i} data-status={s.status} aria-current={i === session.current && !ended ? 'step' : undefined}>
