@@ -1,8 +1,9 @@
 // Training from the console (docs/training.md, "In the console"): a trainee starts a walkthrough
 // on the Training page, the side panel leads them while they press the console's own buttons, a
 // fault is injected and shown, a hint appears, a disallowed transition is reported as a wrong
-// action, and the trainer finds the report on the Training page. On a production stack the page
-// and the gateway's training routes refuse to start anything.
+// action, and the trainer finds the report on the Training page. The panel is told, not polling:
+// it follows the session's stream, and the step changes with no request of the page's. On a
+// production stack the page and the gateway's training routes refuse to start anything.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -50,13 +51,29 @@ steps:
 debrief: A restarted non-critical task does not change the plan; it goes in the **e-log**.
 `;
 
-async function consoleOn(stack: Stack, browser: Browser, walkthroughDir?: string): Promise<{ gw: GatewayHandle; page: Page; app: ConsoleApp }> {
+/** What the page asked of the gateway's training host: its requests and its WebSockets (paths). */
+interface TrainingTraffic {
+  requests: string[];
+  sockets: string[];
+}
+
+async function consoleOn(
+  stack: Stack,
+  browser: Browser,
+  walkthroughDir?: string,
+): Promise<{ gw: GatewayHandle; page: Page; app: ConsoleApp; traffic: TrainingTraffic }> {
   const st = readState(stack.home)!;
   const gw = await startGateway({ controller: st.controller.address, token: st.token, training: { home: stack.home, walkthroughDir } });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const traffic: TrainingTraffic = { requests: [], sockets: [] };
+  page.on('request', (r) => {
+    const at = new URL(r.url()).pathname;
+    if (at.startsWith('/api/training/')) traffic.requests.push(at.slice('/api/training/'.length));
+  });
+  page.on('websocket', (ws) => traffic.sockets.push(new URL(ws.url()).pathname));
   const app = new ConsoleApp(page, gw.url);
   await app.open(gw.openUrl);
-  return { gw, page, app };
+  return { gw, page, app, traffic };
 }
 
 async function trainingPost(
@@ -96,7 +113,7 @@ test.describe('training from the console', () => {
   });
 
   test('leads a trainee through a walkthrough in the side panel and lists the report for the trainer', async () => {
-    const { gw, page, app } = await consoleOn(training, browser, dir);
+    const { gw, page, app, traffic } = await consoleOn(training, browser, dir);
     gateways.push(gw);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Training' }).click();
     const trainingPage = new TrainingPage(page);
@@ -116,10 +133,13 @@ test.describe('training from the console', () => {
     await env.waitState('CONFIGURED');
     await env.transition('RESET', 'DEPLOYED');
     await env.transition('CONFIGURE', 'CONFIGURED');
+    const asked = traffic.requests.length;
     await env.transition('START_ACTIVITY', 'RUNNING');
 
+    // the live condition holds: the panel moves on, told by the stream, with no request of its own
     await panel.waitStep(2);
     await panel.waitLog('a fault was injected: kill -9 task gamma');
+    assert.deepEqual(traffic.requests.slice(asked), [], 'no training request while the step changed');
     // readable and labelled in both themes (axe checks contrast too)
     for (const theme of ['light', 'dark']) {
       assert.deepEqual(await axeSerious(page), [], `axe, ${theme} theme`);
@@ -144,6 +164,17 @@ test.describe('training from the console', () => {
     assert.match(report, /pressed RESET \(this step expects START_ACTIVITY\)/);
     assert.match((await panel.debrief.textContent()) ?? '', /goes in the e-log/);
     await panel.waitLog('wrong action: pressed RESET');
+    // the whole walkthrough: the session was followed on its stream, never asked for again and again
+    assert.ok(traffic.sockets.includes('/ws/training/WatchSession'), `the session stream was opened: ${traffic.sockets.join(', ')}`);
+    assert.deepEqual(
+      traffic.requests.filter((method) => method === 'GetSession'),
+      [],
+      `no session polling: ${traffic.requests.join(', ')}`,
+    );
+    const calls = new Map<string, number>();
+    for (const method of traffic.requests) calls.set(method, (calls.get(method) ?? 0) + 1);
+    assert.equal(calls.get('StartSession'), 1);
+    assert.ok((calls.get('AnswerQuestion') ?? 0) <= 2, `answers: ${calls.get('AnswerQuestion')}`);
 
     // the trainer's list
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Training' }).click();

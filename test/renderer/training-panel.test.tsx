@@ -1,13 +1,14 @@
 // The training side panel (renderer/src/features/training/): what the trainee reads of the
 // session the gateway runs (its state built as the gateway builds it), and the walkthroughs'
-// Markdown rendered as elements, never as HTML.
+// Markdown rendered as elements, never as HTML. (The session stream itself, with a real gateway:
+// test/integration/training/session-stream.test.ts and test/e2e/training-panel.spec.ts.)
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { applyEnd, applyNotice, applyQuestion, newSessionState } from '../../core/gateway/training/session-state.js';
 import type { Walkthrough } from '../../core/training/types.js';
 import { Markdown } from '../../renderer/src/features/training/Markdown.js';
 import { TrainingPanel } from '../../renderer/src/features/training/TrainingPanel.js';
-import { dismissSession, sessionChanged } from '../../renderer/src/features/training/sessionStore.js';
+import { dismissSession, sessionChanged, useTrainingSession } from '../../renderer/src/features/training/sessionStore.js';
 import { StoreProvider } from '../../renderer/src/store/context.js';
 import { createConsoleStore } from '../../renderer/src/store/store.js';
 
@@ -124,5 +125,27 @@ describe('TrainingPanel', () => {
     expect(rows[2]!.textContent).toContain('kill -9 task gamma');
     expect(screen.getByRole('region', { name: 'Debrief' }).querySelector('strong')?.textContent).toBe('e-log');
     expect(screen.queryByRole('button', { name: 'Stop the walkthrough' })).toBeNull();
+  });
+
+  it('keeps the newer copy when a reply and the stream cross: an older version of the same session is not taken', () => {
+    const s = newSessionState(walkthrough, 'ana', 'id-versions', 1);
+    applyNotice(s, { kind: 'step', index: 0 }, 2);
+    const older = structuredClone({ ...s, version: 3 });
+    applyNotice(s, { kind: 'step-done', index: 0, durationMs: 5 }, 3);
+    applyNotice(s, { kind: 'step', index: 1 }, 4);
+    const newer = structuredClone({ ...s, version: 5 });
+    let seen: ReturnType<typeof useTrainingSession> | null = null;
+    function Probe() {
+      seen = useTrainingSession();
+      return null;
+    }
+    render(<Probe />);
+    act(() => sessionChanged(newer));
+    act(() => sessionChanged(older));
+    expect(seen!.session?.version).toBe(5);
+    expect(seen!.session?.current).toBe(1);
+    // another session (a new start) is taken whatever its version
+    act(() => sessionChanged({ ...older, id: 'id-next', version: 0 }));
+    expect(seen!.session?.id).toBe('id-next');
   });
 });

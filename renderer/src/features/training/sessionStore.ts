@@ -36,7 +36,6 @@ export function isRunning(s: TrainingSessionState | null): boolean {
 function takeSession(session: TrainingSessionState | null): void {
   const mine = snapshot.session;
   if (session && session.id === mine?.id && session.version <= mine.version) return;
-  if (session && session.phase === 'ended' && session.id === dismissedId) session = null;
   set({ session, error: null });
 }
 
@@ -69,8 +68,9 @@ function open(): void {
       onMessage: (m) => {
         attempt = 0;
         if (m.kind === 'session') {
-          // a reply may have brought a newer copy meanwhile: kept, the changes catch up with it
-          takeSession(m.session);
+          // a reply may have brought a newer copy meanwhile: kept, the changes catch up with it;
+          // an ended session whose panel was closed stays closed
+          takeSession(m.session?.phase === 'ended' && m.session.id === dismissedId ? null : m.session);
           return;
         }
         const mine = snapshot.session;
