@@ -2,7 +2,7 @@
 // "Controller fail-over", "In a local stack"): the quick workflow RUNNING; each round kills the
 // leader with -9 and measures, from the kill, when a client given every address (as the CLI and the
 // console are) gets its first reply from the successor, and when every task is RUNNING again with
-// the same pid; then `baton local up` restarts the killed one (timed). Prints a JSON line per round
+// the same pid (and the same run: a change fails the script); then `baton local up` restarts the killed one (timed). Prints a JSON line per round
 // and the medians and maxima. Run: node dist/test/bench/local-failover.js [rounds, default 8].
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -35,7 +35,8 @@ try {
   });
   const quiet = { update() {}, line() {}, end() {} };
   for (const t of ['DEPLOY', 'CONFIGURE', 'START_ACTIVITY']) await runTransition(control, env.id, t, { view: quiet });
-  const pids = (await control.call('getEnvironment', { id: env.id, withTasks: true, withTree: false })).tasks.map((t) => t.pid).join(',');
+  const running = await control.call('getEnvironment', { id: env.id, withTasks: true, withTree: false });
+  const pids = running.tasks.map((t) => t.pid).join(',');
   for (let i = 0; i < rounds; i++) {
     const leaderPid = (await control.call('getInfo', {})).pid;
     const t0 = performance.now();
@@ -49,7 +50,10 @@ try {
     reply = performance.now() - t0;
     for (;;) {
       const e = await control.call('getEnvironment', { id: env.id, withTasks: true, withTree: false }).catch(() => null);
-      if (e?.tasks.every((t) => t.state === 'RUNNING' && !t.lost) && e.tasks.map((t) => t.pid).join(',') === pids) break;
+      if (e?.tasks.every((t) => t.state === 'RUNNING' && !t.lost) && e.tasks.map((t) => t.pid).join(',') === pids) {
+        if (e.runNumber !== running.runNumber) throw new Error(`run ${running.runNumber} became ${e.runNumber} after the take-over`);
+        break;
+      }
       await sleep(20);
     }
     const adopted = performance.now() - t0;

@@ -71,7 +71,11 @@ export function register(program: Command): void {
           });
         }
         if (!r.restarted.length) {
-          out(`the local stack in ${s.home} is already up (controller ${s.controller.address}, pid ${s.controller.pid})`);
+          out(
+            s.cluster
+              ? `the local stack in ${s.home} is already up (${s.cluster.controllers.length} controllers and etcd: baton local status shows which leads)`
+              : `the local stack in ${s.home} is already up (controller ${s.controller.address}, pid ${s.controller.pid})`,
+          );
         } else {
           out(
             `repaired the local stack in ${s.home} in ${fmtDuration(r.durationMs)}: restarted ${r.restarted.map((p) => `${p.what} (pid ${p.oldPid} -> ${p.pid})`).join(', ')}`,
