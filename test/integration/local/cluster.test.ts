@@ -1,7 +1,8 @@
 // `baton local up --controllers 3`: a real etcd (Debian's binary) and three real controllers on it,
 // real agents and tasks. The status names the leader; kill -9 of the leader hands the lead to a
 // follower while the run goes on untouched; `local up` restarts the dead controller as a
-// follower; `local down` leaves no process (etcd included). Without etcd, a clear error.
+// follower; etcd killed and restarted keeps the store; `local down` leaves no process (etcd
+// included). Without etcd, a clear error.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -101,6 +102,36 @@ test('kill -9 of the leader: a follower leads, the run goes on, local up brings 
   assert.deepEqual(third.dead, []);
   const again = await stack.json<{ alreadyUp: boolean }>(['local', 'up']);
   assert.equal(again.alreadyUp, true);
+});
+
+test('kill -9 of etcd: the leader steps down, local up restarts etcd and it, the environment is kept', async () => {
+  const envs = await stack.json<{ id: string }[]>(['env', 'list']);
+  const first = await status();
+  const leader = first.cluster!.controllers.find((c) => c.role === 'leader')!;
+  process.kill(first.cluster!.etcd.pid, 'SIGKILL');
+  // a leader that cannot renew its lease exits (code 3) within the lease: wait for it, so that
+  // the repair below sees everything that will die
+  const down = await waitFor(
+    async () => {
+      const st = await stack.run(['local', 'status', '--json']);
+      const doc = JSON.parse(st.stdout) as LocalStatus;
+      return doc.dead?.some((d) => d.what === leader.name) ? doc : null;
+    },
+    30_000,
+    `${leader.name} stepping down without etcd`,
+  );
+  assert.equal(down.running, false);
+  assert.ok(down.dead!.some((d) => d.what === 'etcd'));
+  const repaired = await stack.json<{ restarted: { what: string }[] }>(['local', 'up']);
+  assert.deepEqual(repaired.restarted.map((r) => r.what).sort(), ['etcd', leader.name].sort());
+  const after = await status();
+  assert.deepEqual(roles(after), ['follower', 'follower', 'leader']);
+  assert.equal(after.cluster!.etcd.alive, true);
+  assert.deepEqual(
+    (await stack.json<{ id: string }[]>(['env', 'list'])).map((e) => e.id),
+    envs.map((e) => e.id),
+    'the store (etcd data) kept the environments',
+  );
 });
 
 test('local up --controllers without an etcd binary: a clear error, nothing started', async () => {
