@@ -17,7 +17,7 @@ import { ensureLocalUser, type LocalUser } from './user.js';
 import { privateDir } from '../model/private-files.js';
 import { metricsFlags, writeScrapeConfig, type LocalEndpoint } from './metrics.js';
 import { agentPortBlocks } from './port-blocks.js';
-import { anyController, checkControllerCount, clusterController, startCluster } from './cluster.js';
+import { anyController, checkControllerCount, clusterController, clusterControllerSocket, startCluster } from './cluster.js';
 import { etcdDataDir, findEtcdBinary } from './etcd.js';
 import * as fs from 'node:fs';
 
@@ -87,7 +87,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
     throw new BatonError('BAD_INPUT', '--sim-tasks needs simulated agents: add --sim-agents M', { where: '--sim-tasks' });
   }
   const nControllers = checkControllerCount(opts.controllers);
-  checkSocketPaths(home, nAgents, nSim);
+  checkSocketPaths(home, nAgents, nSim, nControllers);
   // before anything starts: a cluster without etcd is a clear error, not a half-started stack
   if (nControllers > 1) findEtcdBinary();
   const timeoutMs = opts.timeoutMs ?? 60_000 + nSim * 100;
@@ -317,11 +317,9 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
 const MAX_SOCKET_PATH = 107;
 
 /** Fails before starting anything if the longest socket path of this stack does not fit. */
-function checkSocketPaths(home: string, nAgents: number, nSim: number): void {
+function checkSocketPaths(home: string, nAgents: number, nSim: number, nControllers: number): void {
   const longest = [
-    controllerSocket(home)
-      .slice('unix://'.length)
-      .replace(/controller\.sock$/, 'controller-9.sock'),
+    (nControllers > 1 ? clusterControllerSocket(home, nControllers) : controllerSocket(home)).slice('unix://'.length),
     path.join(home, 'agents', `agent-${Math.max(1, nAgents)}`, 'task.sock'),
     nSim ? path.join(localDir(home), 'sim-9', `sim-9-${SIM_AGENTS_PER_PROCESS}.sock`) : '',
     nSim ? path.join(home, 'agents', `sim-9-${SIM_AGENTS_PER_PROCESS}`, 'task.sock') : '',
