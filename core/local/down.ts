@@ -2,6 +2,7 @@
 // the controller (SIGTERM, then SIGKILL on their groups), then make sure nothing is left: scan
 // /proc for anything of this home (its services, and task processes that outlived an agent)
 // and kill it. Removes state.json.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { toBatonError, type ErrorDetailLike } from '../model/errors.js';
 import { connectControl } from '../rpc/control-client.js';
@@ -92,10 +93,18 @@ export async function localDown(opts: LocalDownOptions): Promise<LocalDownReport
     ];
     if (agents.length) say(`stopping ${agents.length} agent process${agents.length === 1 ? '' : 'es'}`);
     report.stopped.push(...(await Promise.all(agents.map((a) => stopOne(a.what, a.pid, 5000)))));
-    say('stopping the controller');
-    report.stopped.push(await stopOne('controller', state.controller.pid, 5000));
+    if (state.cluster) {
+      // a cluster's controllers, then the etcd they share (its data goes with the stack)
+      say(`stopping ${state.cluster.controllers.length} controllers and etcd`);
+      report.stopped.push(...(await Promise.all(state.cluster.controllers.map((c) => stopOne(c.name, c.pid, 5000)))));
+      report.stopped.push(await stopOne('etcd', state.cluster.etcd.pid, 5000));
+      fs.rmSync(state.cluster.etcd.dataDir, { recursive: true, force: true });
+    } else {
+      say('stopping the controller');
+      report.stopped.push(await stopOne('controller', state.controller.pid, 5000));
+    }
     // a controller restarted by hand on the same socket is not the recorded pid
-    if (ctlPid > 0 && ctlPid !== state.controller.pid && ctlPid !== process.pid) {
+    if (ctlPid > 0 && !state.cluster && ctlPid !== state.controller.pid && ctlPid !== process.pid) {
       report.stopped.push(await stopOne('controller (restarted)', ctlPid, 5000));
     }
   }

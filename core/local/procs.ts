@@ -171,6 +171,9 @@ export function ownedReason(p: ProcInfo, home: string, pgids: Set<number>): stri
     const h = argHome ?? p.env.get('BATON_HOME');
     if (h && path.resolve(h) === home) return 'baton process of this home';
   }
+  // the etcd of a local cluster of this home (cluster.ts), its data in the home
+  const dataDir = p.argv[p.argv.indexOf('--data-dir') + 1];
+  if (/(^|\/)etcd$/.test(p.argv[0] ?? '') && p.argv.includes('--data-dir') && dataDir && under(path.resolve(dataDir), home)) return 'etcd of this home';
   // a task process spawned by an agent of this home (it may have outlived its agent)
   if (p.env.has('BATON_TASK_ID')) {
     const ctl = (p.env.get('BATON_CONTROL') ?? '').replace(/^unix:\/\//, '');

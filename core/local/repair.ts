@@ -12,6 +12,8 @@ import { isAlive } from './procs.js';
 import { abortedError, waitAgentsReady, waitController, waitNodesUp, type AgentProc, type UpProgress } from './readiness.js';
 import { spawnBaton, type Spawned } from './spawn.js';
 import { writeState, type LocalState } from './state.js';
+import { deadClusterProcesses } from './cluster.js';
+import { repairCluster } from './cluster-repair.js';
 
 export interface RestartedProcess {
   /** controller, agent-2, sim-1 ... */
@@ -34,7 +36,8 @@ export interface DeadProcess {
 /** The processes of a recorded stack that are not alive. */
 export function deadProcesses(state: LocalState): DeadProcess[] {
   return [
-    ...(isAlive(state.controller.pid) ? [] : [{ what: 'controller', pid: state.controller.pid }]),
+    // a cluster's controllers and etcd (cluster.ts), else the one controller
+    ...(state.cluster ? deadClusterProcesses(state.cluster) : isAlive(state.controller.pid) ? [] : [{ what: 'controller', pid: state.controller.pid }]),
     ...state.agents.filter((a) => !isAlive(a.pid)).map((a) => ({ what: a.name, pid: a.pid })),
     ...state.simAgents.map((s, i) => ({ what: simName(s, i), pid: s.pid })).filter((s) => !isAlive(s.pid)),
   ];
@@ -95,8 +98,8 @@ export interface RepairOptions {
 export async function repairStack(state: LocalState, opts: RepairOptions): Promise<RepairResult> {
   const deadline = Date.now() + opts.timeoutMs;
   const env = { BATON_HOME: state.home, BATON_TOKEN: state.token };
-  const controllerAlive = isAlive(state.controller.pid);
-  if (controllerAlive && !(await answers(state))) {
+  const controllerAlive = state.cluster ? true : isAlive(state.controller.pid);
+  if (!state.cluster && controllerAlive && !(await answers(state))) {
     // alive but silent: starting, or hung; a second controller on its socket would make it worse
     throw new BatonError(
       'UNAVAILABLE',
@@ -142,9 +145,14 @@ export async function repairStack(state: LocalState, opts: RepairOptions): Promi
   }
   writeState(state.home, state);
 
-  // 2. the controller, with its recorded arguments (same socket, agents, repos)
+  // 2. the controller, with its recorded arguments (same socket, agents, repos); a cluster's etcd
+  // and dead controllers (cluster-repair.ts)
   let ctl: Spawned = { pid: state.controller.pid, log: state.controller.log, exited: null } as Spawned;
-  if (!controllerAlive) {
+  if (state.cluster) {
+    const repaired = await repairCluster(state, env, deadline, (message) => opts.onProgress({ step: 'controller', message }));
+    restarted.push(...repaired.restarted);
+    ctl = repaired.controllers;
+  } else if (!controllerAlive) {
     ctl = spawnBaton(state.controller.argv, state.controller.log, env);
     restarted.push({ what: 'controller', oldPid: state.controller.pid, pid: ctl.pid });
     state.controller.pid = ctl.pid;

@@ -35,6 +35,16 @@ export interface LocalState {
   metrics?: { name: string; url: string }[];
   /** local/prometheus.yml, a scrape config for them */
   prometheusConfig?: string;
+  /** `local up --controllers N` (N >= 2): etcd and the controllers of the fail-over cluster; then
+   *  `controller.address` is every controller's address, comma-separated (clients follow the
+   *  leader: rpc/leader-client.ts), and `controller.pid` is 0 (which one leads changes) */
+  cluster?: LocalClusterState;
+}
+
+export interface LocalClusterState {
+  etcd: LocalProcess & { endpoint: string; dataDir: string; argv: string[] };
+  /** controller-1 ... controller-N, each on its own socket, all on the same etcd store */
+  controllers: (LocalProcess & { name: string; address: string; argv: string[] })[];
 }
 
 export function readState(home: string): LocalState | null {
@@ -83,5 +93,6 @@ export function clearRuntimeFiles(home: string): void {
 
 /** Every pid local mode started (each one a process group leader). */
 export function statePids(s: LocalState): number[] {
-  return [s.controller.pid, ...s.agents.map((a) => a.pid), ...s.simAgents.map((a) => a.pid)].filter((p) => p > 0);
+  const cluster = s.cluster ? [...s.cluster.controllers.map((c) => c.pid), s.cluster.etcd.pid] : [];
+  return [s.controller.pid, ...cluster, ...s.agents.map((a) => a.pid), ...s.simAgents.map((a) => a.pid)].filter((p) => p > 0);
 }

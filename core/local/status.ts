@@ -4,6 +4,7 @@ import { connectControl } from '../rpc/control-client.js';
 import { isAlive } from './procs.js';
 import { readState } from './state.js';
 import { deadProcesses, type DeadProcess } from './repair.js';
+import { clusterMembers, type ClusterMember } from './cluster.js';
 
 export interface LocalStatus {
   home: string;
@@ -20,6 +21,8 @@ export interface LocalStatus {
   dead?: DeadProcess[];
   /** the command that repairs the stack, when something is dead or does not answer */
   repair?: string;
+  /** a fail-over cluster (`local up --controllers N`): each controller and its role, and etcd */
+  cluster?: { controllers: ClusterMember[]; leader: string | null; etcd: { endpoint: string; pid: number; alive: boolean } };
 }
 
 export const REPAIR_COMMAND = 'baton local up';
@@ -51,6 +54,15 @@ export async function localStatus(opts: { home: string }): Promise<LocalStatus> 
     c.close();
   }
   st.running = st.controller!.answers;
+  if (state.cluster) {
+    const controllers = await clusterMembers(state);
+    const etcd = state.cluster.etcd;
+    st.cluster = {
+      controllers,
+      leader: controllers.find((c) => c.role === 'leader')?.name ?? null,
+      etcd: { endpoint: etcd.endpoint, pid: etcd.pid, alive: isAlive(etcd.pid) },
+    };
+  }
   st.dead = deadProcesses(state);
   if (st.dead.length || !st.running) st.repair = REPAIR_COMMAND;
   return st;

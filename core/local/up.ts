@@ -17,6 +17,9 @@ import { ensureLocalUser, type LocalUser } from './user.js';
 import { privateDir } from '../model/private-files.js';
 import { metricsFlags, writeScrapeConfig, type LocalEndpoint } from './metrics.js';
 import { agentPortBlocks } from './port-blocks.js';
+import { anyController, checkControllerCount, clusterController, clusterControllerSocket, startCluster } from './cluster.js';
+import { etcdDataDir, findEtcdBinary } from './etcd.js';
+import * as fs from 'node:fs';
 
 export type { UpProgress } from './readiness.js';
 
@@ -38,6 +41,8 @@ export interface LocalUpOptions {
   signal?: AbortSignal;
   /** every process serves Prometheus metrics on a loopback port (default true) */
   metrics?: boolean;
+  /** 1 (default): one controller on SQLite; 2-3: a fail-over cluster on a local etcd (cluster.ts) */
+  controllers?: number;
 }
 
 export interface LocalUpResult {
@@ -81,7 +86,10 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   if (simTasks !== undefined && nSim === 0) {
     throw new BatonError('BAD_INPUT', '--sim-tasks needs simulated agents: add --sim-agents M', { where: '--sim-tasks' });
   }
-  checkSocketPaths(home, nAgents, nSim);
+  const nControllers = checkControllerCount(opts.controllers);
+  checkSocketPaths(home, nAgents, nSim, nControllers);
+  // before anything starts: a cluster without etcd is a clear error, not a half-started stack
+  if (nControllers > 1) findEtcdBinary();
   const timeoutMs = opts.timeoutMs ?? 60_000 + nSim * 100;
   const progress = opts.onProgress ?? (() => {});
 
@@ -103,20 +111,17 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
   const started: Spawned[] = [];
   let control: ControlConnection | null = null;
   let state: LocalState | null = null;
+  const clusterPids: number[] = [];
 
   const cleanup = async () => {
     control?.close();
-    await stopGroups(
-      started.map((s) => s.pid),
-      2000,
-    );
-    const left = findLeftovers(
-      home,
-      started.map((s) => s.pid),
-    );
+    const pids = [...started.map((s) => s.pid), ...clusterPids];
+    await stopGroups(pids, 2000);
+    const left = findLeftovers(home, pids);
     for (const l of left) killGroup(l.proc.pid, 'SIGKILL');
     removeState(home);
     clearRuntimeFiles(home);
+    fs.rmSync(etcdDataDir(home), { recursive: true, force: true });
   };
 
   try {
@@ -131,7 +136,8 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       return m.argv;
     };
     const argvOf = new Map<string, string[]>();
-    const portBlocks = agentPortBlocks(nAgents);
+    // a cluster's etcd takes a block of its own, after the agents'
+    const portBlocks = agentPortBlocks(nAgents + (nControllers > 1 ? 1 : 0));
     const upstream = Math.ceil(nAgents / 2);
     for (let i = 1; i <= nAgents; i++) {
       const name = `agent-${i}`;
@@ -195,13 +201,7 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
 
     // 2. the controller, dialling every agent
     const agentAddrs = procs.flatMap((p) => p.nodes!.map((n) => n.address));
-    const ctlAddress = controllerSocket(home);
-    const ctlArgv = [
-      'controller',
-      '--home',
-      home,
-      '--listen',
-      ctlAddress,
+    const ctlFlags = [
       ...agentAddrs.flatMap((a) => ['--agent', a]),
       // the developer's own stack: the controller runs as the one user who can reach it (0700
       // home, token in a 0600 file), so a template can do nothing that user could not do by hand
@@ -212,16 +212,39 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
       '--trust-local-templates',
       '--http-hook-host',
       '*',
-      ...(await metricsOf('controller')),
     ];
-    const ctl = spawnBaton(ctlArgv, logPath(home, 'controller'), env);
-    started.push(ctl);
+    let ctl: Spawned;
+    let controller: LocalState['controller'];
+    let cluster: LocalState['cluster'];
+    if (nControllers > 1) {
+      progress({ step: 'controller', message: `starting etcd and ${nControllers} controllers` });
+      const launched = await startCluster({
+        home,
+        count: nControllers,
+        controllerFlags: ctlFlags,
+        metricsOf,
+        env,
+        etcdPorts: portBlocks[nAgents]!,
+        deadline,
+        started: (pid) => clusterPids.push(pid),
+      });
+      cluster = launched.cluster;
+      controller = clusterController(cluster);
+      ctl = anyController(launched.spawned);
+    } else {
+      const ctlArgv = ['controller', '--home', home, '--listen', controllerSocket(home), ...ctlFlags, ...(await metricsOf('controller'))];
+      ctl = spawnBaton(ctlArgv, logPath(home, 'controller'), env);
+      started.push(ctl);
+      controller = { address: controllerSocket(home), pid: ctl.pid, log: ctl.log, argv: ctlArgv };
+    }
+    const ctlAddress = controller.address;
     state = {
       version: 1,
       home,
       startedMs: t0,
       token,
-      controller: { address: ctlAddress, pid: ctl.pid, log: ctl.log, argv: ctlArgv },
+      controller,
+      cluster,
       agents: procs
         .filter((p) => !p.sim)
         .map((p) => ({
@@ -294,9 +317,9 @@ export async function localUp(opts: LocalUpOptions): Promise<LocalUpResult> {
 const MAX_SOCKET_PATH = 107;
 
 /** Fails before starting anything if the longest socket path of this stack does not fit. */
-function checkSocketPaths(home: string, nAgents: number, nSim: number): void {
+function checkSocketPaths(home: string, nAgents: number, nSim: number, nControllers: number): void {
   const longest = [
-    controllerSocket(home).slice('unix://'.length),
+    (nControllers > 1 ? clusterControllerSocket(home, nControllers) : controllerSocket(home)).slice('unix://'.length),
     path.join(home, 'agents', `agent-${Math.max(1, nAgents)}`, 'task.sock'),
     nSim ? path.join(localDir(home), 'sim-9', `sim-9-${SIM_AGENTS_PER_PROCESS}.sock`) : '',
     nSim ? path.join(home, 'agents', `sim-9-${SIM_AGENTS_PER_PROCESS}`, 'task.sock') : '',

@@ -3,19 +3,22 @@
 import type { Event, Task } from '../rpc/gen/control.js';
 import type { LiveView } from './live.js';
 import type { Condition } from './types.js';
+import { describeLeader, leaderHolds } from './leader.js';
 
 export interface Placeholders {
   env: string;
   run: number;
   last_run: number;
+  /** a cluster stack's leading controller (leader.ts) */
+  leader?: string;
 }
 
 export function substitute(text: string, p: Placeholders): string {
-  return text.replace(/\{\{\s*(env|run|last_run)\s*\}\}/g, (_m, k: keyof Placeholders) => String(p[k]));
+  return text.replace(/\{\{\s*(env|run|last_run|leader)\s*\}\}/g, (_m, k: keyof Placeholders) => String(p[k] ?? ''));
 }
 
 export function placeholdersOf(view: LiveView): Placeholders {
-  return { env: view.env.id, run: view.env.runNumber ?? 0, last_run: view.lastRun };
+  return { env: view.env.id, run: view.env.runNumber ?? 0, last_run: view.lastRun, leader: view.cluster?.leader };
 }
 
 /** the task of a role path (a task role's path is its name) */
@@ -44,6 +47,7 @@ export function holds(c: Condition, input: CheckInput): boolean {
   if ('controller' in c) return view.controllerUp === c.controller.up;
   // while the controller does not answer nothing about the environment is known
   if (!view.controllerUp && !('answer' in c)) return false;
+  if ('leader' in c) return leaderHolds(c, view.cluster);
   if ('hold' in c) {
     const holder = view.env.holder;
     if (c.hold.free !== undefined && !holder !== c.hold.free) return false;
@@ -103,6 +107,7 @@ export function describe(c: Condition): string {
     return `the node of ${c.node.of} ${how}`;
   }
   if ('controller' in c) return c.controller.up ? 'the controller answering' : 'the controller gone';
+  if ('leader' in c) return describeLeader(c);
   if ('hold' in c)
     return c.hold.free ? 'the environment free' : c.hold.mine ? 'the environment held by you' : `the environment held by ${c.hold.by ?? 'someone'}`;
   if ('event' in c) return `an event ${c.event.kind}${c.event.text ? ` saying /${c.event.text}/` : ''}`;

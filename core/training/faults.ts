@@ -13,6 +13,7 @@ import { nodeNameOf, taskOf } from './conditions.js';
 import { agentLogsDir, fillLogDisk, freeLogDisk, unmountLogDisk } from './log-disk.js';
 import type { LiveView } from './live.js';
 import type { FaultSpec } from './types.js';
+import { killLeader } from './leader.js';
 
 export interface FaultTarget {
   control: ControlConnection;
@@ -81,6 +82,7 @@ export function describeFault(f: FaultSpec): string {
   if ('kill_agent' in f) return `kill -9 the agent of ${f.kill_agent.of}, back after ${f.kill_agent.back_after}`;
   if ('fail_hook' in f) return `make hook ${f.fail_hook.hook} fail`;
   if ('kill_controller' in f) return 'kill -9 the controller';
+  if ('kill_leader' in f) return 'kill -9 the leading controller';
   if ('take_hold' in f) return `${f.take_hold.user} takes the environment's hold`;
   if ('fill_log_disk' in f) return `fill the log disk of the node of ${f.fill_log_disk.of}`;
   if ('free_log_disk' in f) return `free the log disk of the node of ${f.free_log_disk.of}`;
@@ -123,6 +125,11 @@ export async function inject(f: FaultSpec, view: LiveView, target: FaultTarget, 
   if ('kill_controller' in f) {
     // not brought back: the trainee repairs the stack (baton local up)
     process.kill(controllerPid(target.home), 'SIGKILL');
+    return {};
+  }
+  if ('kill_leader' in f) {
+    // not brought back: a follower takes over, the trainee repairs the dead one (baton local up)
+    await killLeader(target.control, target.home);
     return {};
   }
   if ('take_hold' in f) {

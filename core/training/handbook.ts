@@ -25,6 +25,7 @@ function faultNote(w: Walkthrough, index: number): string {
     if ('stop_agent' in f) return `the agent of ${f.stop_agent.of} stops answering for ${f.stop_agent.for}`;
     if ('kill_agent' in f) return `the agent of ${f.kill_agent.of} is killed`;
     if ('kill_controller' in f) return 'the controller is killed';
+    if ('kill_leader' in f) return 'the leading controller is killed';
     if ('take_hold' in f) return `${f.take_hold.user} holds the environment`;
     if ('fill_log_disk' in f) return `the log disk of the node of ${f.fill_log_disk.of} is full`;
     if ('free_log_disk' in f) return `the log disk of the node of ${f.free_log_disk.of} is freed`;

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { toBatonError } from '../model/errors.js';
 import type { ControlConnection } from '../rpc/control-client.js';
 import type { Environment, Event, Node } from '../rpc/gen/control.js';
+import { clusterView, type ClusterView } from './leader.js';
 
 export interface LiveView {
   env: Environment;
@@ -17,10 +18,12 @@ export interface LiveView {
   me: string;
   /** the node each role's task was last seen on (a task gone with its environment keeps its node) */
   placed: Readonly<Record<string, string>>;
+  /** a cluster stack's leader and followers (leader.ts); absent on a stack of one controller */
+  cluster?: ClusterView;
 }
 
 /** failures that mean the controller is not there (dead, restarting), not a bad request */
-const DOWN = new Set(['UNAVAILABLE', 'TIMEOUT', 'DEADLINE_EXCEEDED', 'CANCELLED']);
+const DOWN = new Set(['UNAVAILABLE', 'TIMEOUT', 'DEADLINE_EXCEEDED', 'CANCELLED', 'NOT_LEADER']);
 
 export class Live {
   readonly events: Event[] = [];
@@ -35,6 +38,8 @@ export class Live {
   constructor(
     readonly control: ControlConnection,
     readonly envId: string,
+    /** the home of a local cluster stack: the view then says who leads */
+    private readonly clusterHome?: string,
   ) {}
 
   /** follows the environment's events (and the audit trail) from now on, again after a break */
@@ -62,13 +67,14 @@ export class Live {
   async view(): Promise<LiveView> {
     try {
       if (!this.me) this.me = (await this.control.call('whoAmI', {})).user;
-      const [env, nodes] = await Promise.all([
+      const [env, nodes, cluster] = await Promise.all([
         this.control.call('getEnvironment', { id: this.envId, withTasks: true, withTree: false }),
         this.control.call('listNodes', {}).then((r) => r.nodes),
+        this.clusterHome ? clusterView(this.control, this.clusterHome, this.last?.cluster?.firstLeader ?? '') : undefined,
       ]);
       if (env.runNumber) this.lastRun = env.runNumber;
       for (const t of env.tasks) if (t.node) this.placed[t.role || t.name] = t.node;
-      this.last = { env, nodes, lastRun: this.lastRun, controllerUp: true, me: this.me, placed: this.placed };
+      this.last = { env, nodes, lastRun: this.lastRun, controllerUp: true, me: this.me, placed: this.placed, cluster };
       return this.last;
     } catch (e) {
       // a dead controller is something a walkthrough watches (and the trainee repairs)

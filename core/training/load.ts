@@ -8,9 +8,10 @@ import { schemaDiagnostics } from '../workflow/schema.js';
 import { childPointer, parseSource, posOf, type SourceFile } from '../workflow/source.js';
 import type { Diagnostic } from '../workflow/types.js';
 import type { Condition, Walkthrough } from './types.js';
+import { usesCluster } from './leader.js';
 
 /** the placeholders a walkthrough may use in expected values and texts */
-export const PLACEHOLDERS = ['env', 'run', 'last_run'] as const;
+export const PLACEHOLDERS = ['env', 'run', 'last_run', 'leader'] as const;
 
 export interface LoadedWalkthrough {
   walkthrough: Walkthrough | null;
@@ -69,6 +70,12 @@ export function parseWalkthrough(file: string, text: string): LoadedWalkthrough 
       diagnostics.push(problem(src, `${at}/trainee`, `steps.${i}.trainee: empty; say what the scripted trainee does (CI runs it)`, 'trainee'));
     }
   });
+  if (usesCluster(raw) && (raw.stack.controllers ?? 1) < 2) {
+    // kill_leader, a leader condition or {{leader}} mean nothing on a stack of one controller
+    diagnostics.push(
+      problem(src, '/stack', 'stack.controllers: kill_leader, a leader condition and {{leader}} need a cluster stack (controllers: 2 or 3)', 'cluster'),
+    );
+  }
   if (diagnostics.length) return { walkthrough: null, diagnostics };
   const id = path.basename(file).replace(/\.ya?ml$/, '');
   return { walkthrough: { ...raw, id, file }, diagnostics: [] };

@@ -9,6 +9,7 @@ import { wrongActions, type WrongAction } from './actions.js';
 import { describe } from './conditions.js';
 import { assertTrainingStack, clearHookFlags, clearLogDisks, describeFault, durationMs, inject, type FaultTarget } from './faults.js';
 import { Live } from './live.js';
+import { assertClusterStack } from './leader.js';
 import type { TrainingNotice } from './notices.js';
 import type { StepReport, TrainingReport } from './report.js';
 import { localUp } from '../local/up.js';
@@ -67,6 +68,7 @@ function stackVars(w: Walkthrough, flagsDir: string): Record<string, string> {
 export async function runWalkthrough(o: RunWalkthroughOptions): Promise<TrainingReport> {
   const { control, walkthrough: w, io } = o;
   await assertTrainingStack(control);
+  assertClusterStack(w, o.target.home);
   if (w.steps.some((s) => s.faults?.some((f) => 'fill_log_disk' in f))) {
     // refused before anything is created: the fault could not be injected here
     const why = logDiskUnavailable();
@@ -95,7 +97,7 @@ export async function runWalkthrough(o: RunWalkthroughOptions): Promise<Training
     steps: [],
   };
   io.notice?.({ kind: 'environment', envId: env.id });
-  const live = new Live(control, env.id);
+  const live = new Live(control, env.id, (w.stack.controllers ?? 1) > 1 ? o.target.home : undefined);
   const background: Promise<void>[] = [];
   const faultKills = new Set<string>();
   const windows: { fromMs: number; toMs: number }[] = [];

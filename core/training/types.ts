@@ -13,6 +13,9 @@ export type Condition =
   /** the controller answers (false while it is dead: the other conditions then do not hold) */
   | { controller: { up: boolean } }
   | { event: { kind: string; text?: string } }
+  /** a cluster stack's leader (leader.ts): `changed` another controller than the one that led when
+   *  the walkthrough began; `followers` how many other controllers are alive */
+  | { leader: { changed?: boolean; followers?: number } }
   | { answer: { question: string; expect: string } }
   | { all: Condition[] }
   | { any: Condition[] };
@@ -30,6 +33,8 @@ export type FaultSpec =
   | { take_hold: { user: string; reason?: string }; after?: string }
   /** the logs folder of that role's agent becomes a full tmpfs (fill-log-disk.ts) */
   | { fill_log_disk: { of: string; size?: string }; after?: string }
+  /** kill -9 of the cluster's leading controller (a stack with `controllers`); a follower takes over */
+  | { kill_leader: Record<string, never>; after?: string }
   /** the full log disk is freed (the filler removed; the mount stays until the walkthrough ends) */
   | { free_log_disk: { of: string }; after?: string };
 
@@ -81,6 +86,8 @@ export interface Walkthrough {
     vars?: Record<string, string | number | boolean>;
     /** the state the environment is brought to before the first step */
     start_at?: 'STANDBY' | 'DEPLOYED' | 'CONFIGURED' | 'RUNNING';
+    /** the stack runs this many controllers as a fail-over cluster (`baton local up --controllers N`) */
+    controllers?: number;
   };
   steps: Step[];
   debrief: string;

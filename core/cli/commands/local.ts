@@ -23,10 +23,11 @@ export function register(program: Command): void {
       .option('--repo <dir>', 'a template repo for the controller besides the shipped assets (repeatable)', collect, [])
       .option('--training', 'a training stack: walkthroughs (baton train) may inject faults, the console says it is not production')
       .option('--timeout <duration>', 'how long to wait for everything to come up', '60s')
-      .option('--no-metrics', 'no Prometheus metrics endpoints (by default every process serves one on a loopback port)'),
+      .option('--no-metrics', 'no Prometheus metrics endpoints (by default every process serves one on a loopback port)')
+      .option('--controllers <n>', 'controllers: 1 on SQLite, or 2-3 as a fail-over cluster on a local etcd (leader election)', '1'),
   ).action(
     async (
-      o: { agents: string; simAgents: string; simTasks?: string; repo: string[]; training?: boolean; timeout: string; metrics: boolean },
+      o: { agents: string; simAgents: string; simTasks?: string; repo: string[]; training?: boolean; timeout: string; metrics: boolean; controllers: string },
       cmd: Command,
     ) => {
       const home = homeOf(cmd);
@@ -49,6 +50,7 @@ export function register(program: Command): void {
         training: !!o.training,
         timeoutMs,
         metrics: o.metrics,
+        controllers: parseCount(o.controllers, '--controllers', 1),
         signal: ac.signal,
         onProgress: (p) =>
           p.total ? view.update(p.step === 'agents' ? 'agents listening' : 'agents up in the controller', p.done ?? 0, p.total) : view.line(p.message),
@@ -69,7 +71,11 @@ export function register(program: Command): void {
           });
         }
         if (!r.restarted.length) {
-          out(`the local stack in ${s.home} is already up (controller ${s.controller.address}, pid ${s.controller.pid})`);
+          out(
+            s.cluster
+              ? `the local stack in ${s.home} is already up (${s.cluster.controllers.length} controllers and etcd: baton local status shows which leads)`
+              : `the local stack in ${s.home} is already up (controller ${s.controller.address}, pid ${s.controller.pid})`,
+          );
         } else {
           out(
             `repaired the local stack in ${s.home} in ${fmtDuration(r.durationMs)}: restarted ${r.restarted.map((p) => `${p.what} (pid ${p.oldPid} -> ${p.pid})`).join(', ')}`,
@@ -86,13 +92,17 @@ export function register(program: Command): void {
           simAgents: s.simAgents.map((p) => ({ pid: p.pid, count: p.count, log: p.log })),
           metrics: s.metrics ?? [],
           prometheusConfig: s.prometheusConfig ?? null,
+          cluster: s.cluster ?? null,
           envId: r.envId ?? null,
           user: r.user,
           durationMs: r.durationMs,
         });
       }
       out(`local stack up in ${fmtDuration(r.durationMs)} (BATON_HOME=${s.home})`);
-      out(`  controller  ${s.controller.address}  pid ${s.controller.pid}`);
+      if (s.cluster) {
+        for (const c of s.cluster.controllers) out(`  ${c.name.padEnd(14)}${c.address}  pid ${c.pid}`);
+        out(`  etcd        ${s.cluster.etcd.endpoint}  pid ${s.cluster.etcd.pid}  (the controllers' store; one of them leads: baton local status)`);
+      } else out(`  controller  ${s.controller.address}  pid ${s.controller.pid}`);
       if (s.agents.length) out(`  agents      ${s.agents.map((a) => `${a.name} (zone=${a.labels.zone})`).join(', ')}`);
       const nSim = s.simAgents.reduce((n, p) => n + p.count, 0);
       if (nSim) out(`  sim agents  ${nSim} in ${s.simAgents.length} process${s.simAgents.length === 1 ? '' : 'es'}`);
@@ -126,7 +136,10 @@ export function register(program: Command): void {
     if (isJsonMode()) return printJson(st);
     const c = st.controller!;
     out(`local stack in ${home}: running${st.startedMs ? ` for ${fmtAge(st.startedMs)}` : ''}`);
-    out(`  controller    ${c.address}  pid ${c.pid}${c.id ? `  ${c.id}` : ''}${c.store ? `  ${c.store}` : ''}`);
+    if (st.cluster) {
+      for (const m of st.cluster.controllers) out(`  ${m.name.padEnd(14)}${m.address}  pid ${m.pid}  ${m.role === 'leader' ? 'LEADER' : m.role}`);
+      out(`  etcd          ${st.cluster.etcd.endpoint}  pid ${st.cluster.etcd.pid}${st.cluster.etcd.alive ? '' : '  dead'}  ${c.id ?? ''}`);
+    } else out(`  controller    ${c.address}  pid ${c.pid}${c.id ? `  ${c.id}` : ''}${c.store ? `  ${c.store}` : ''}`);
     out(`  nodes         ${st.nodes?.up ?? 0}/${st.nodes?.total ?? 0} up`);
     const dead = (st.dead ?? []).map((d) => `${d.what} (pid ${d.pid})`);
     if (dead.length) out(`  not running   ${dead.join(', ')}: repair with \`${st.repair}\``);

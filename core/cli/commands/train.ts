@@ -48,7 +48,14 @@ export function register(program: Command): void {
         ['ID', 'TITLE', 'AUDIENCE', 'STEPS', 'WORKFLOW'],
         all.map((l) =>
           l.walkthrough
-            ? [l.walkthrough.id, l.walkthrough.title, l.walkthrough.audience, l.walkthrough.steps.length, l.walkthrough.stack.workflow]
+            ? [
+                l.walkthrough.id,
+                l.walkthrough.title,
+                l.walkthrough.audience,
+                l.walkthrough.steps.length,
+                // a cluster walkthrough needs its stack: baton local up --training --controllers N
+                `${l.walkthrough.stack.workflow}${(l.walkthrough.stack.controllers ?? 1) > 1 ? ` (${l.walkthrough.stack.controllers} controllers)` : ''}`,
+              ]
             : [path.basename(l.diagnostics[0]?.file ?? '?'), `(${l.diagnostics.length} problem(s): baton train lint)`, '-', '-', '-'],
         ),
       ),

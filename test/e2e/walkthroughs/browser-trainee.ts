@@ -1,6 +1,6 @@
 // The browser trainee: performs a walkthrough's `trainee` actions by clicking the console in
 // Chromium (the transition bar, a task's Kill with its confirmation, a role's Exclude, the hold
-// bar's Take over, a node's Drain), so that CI finds a walkthrough that no longer matches the
+// bar's Take over, a node's Drain; after a fail-over, the console following the new leader), so that CI finds a walkthrough that no longer matches the
 // console. What a person does at a terminal (answers, `baton local up`) and the waits are done as
 // the scripted trainee does them.
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +15,7 @@ import { RolesSection } from '../pages/KeepAlivePages.js';
 import { NodesPage } from '../pages/NodesPage.js';
 import { TasksPage } from '../pages/TasksPage.js';
 import { eventually } from '../support.js';
+import { consoleFollowsLeader, mentionsLeader } from './follow-leader.js';
 
 /** the longest a pressed transition may run before the trainee goes on (the step's checks judge) */
 const TRANSITION_MS = 90_000;
@@ -100,6 +101,11 @@ export function browserTrainee(app: ConsoleApp): Performer {
       } else if ('cordon' in a) await nodeAction(app, c, 'Cordon', a.cordon.of);
       else if ('drain' in a) await nodeAction(app, c, 'Drain', a.drain.of);
       else if ('uncordon' in a) await nodeAction(app, c, 'Uncordon', a.uncordon.of);
+      else if ('wait_for' in a && mentionsLeader(a.wait_for)) {
+        // a fail-over: the wait, then the console seen following the new leader (follow-leader.ts)
+        await performScripted([a], c);
+        await consoleFollowsLeader(app, c);
+      }
       // a terminal's part (answers, baton local up) and the waits: as the scripted trainee
       else await performScripted([a], c);
     }
