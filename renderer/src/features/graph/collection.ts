@@ -9,6 +9,9 @@ export interface CollectionMember {
   path: string;
   name: string;
   taskId: string;
+  /** the state the role tree gives it (a lost task is ERROR there): shown while the page does
+   * not hold the task itself (it holds only the task table's window) */
+  roleState: string;
 }
 
 export interface CollectionRate {
@@ -53,7 +56,7 @@ export function collectionMembers(root: Role | undefined, path: string): Collect
   const at = findRole(root, path);
   const out: CollectionMember[] = [];
   const visit = (r: Role) => {
-    if (r.kind === 'task') out.push({ path: r.path, name: r.name || r.path, taskId: r.taskId });
+    if (r.kind === 'task') out.push({ path: r.path, name: r.name || r.path, taskId: r.taskId, roleState: r.state });
     else for (const c of r.children) visit(c);
   };
   if (at) visit(at);
@@ -78,14 +81,14 @@ export function collectionPage(
     inside.add(m.path);
     const t = tasks.get(m.taskId);
     if (t?.lost) lost++;
-    const s = stateOf(t, 'UNKNOWN');
+    const s = stateOf(t, m.roleState);
     byState[s] = (byState[s] ?? 0) + 1;
   }
   const query = (opts.query ?? '').trim().toLowerCase();
   const matching = query ? members.filter((m) => m.name.toLowerCase().includes(query) || m.taskId.toLowerCase() === query) : members;
   const lastPage = Math.max(0, Math.floor((matching.length - 1) / pageSize) * pageSize);
   const offset = Math.min(Math.max(0, opts.offset ?? 0), lastPage);
-  const rows = matching.slice(offset, offset + pageSize).map((m) => ({ ...m, state: stateOf(tasks.get(m.taskId), 'UNKNOWN') }));
+  const rows = matching.slice(offset, offset + pageSize).map((m) => ({ ...m, state: stateOf(tasks.get(m.taskId), m.roleState) }));
   // rates: edges with exactly one end inside (edges between two members stay inside the box)
   const rates = new Map<string, CollectionRate>();
   for (const e of graph?.edges ?? []) {
