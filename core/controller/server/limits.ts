@@ -41,7 +41,7 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
   GetInfoRequest: { resetLoopLag: bool },
   ListEnvironmentsRequest: {},
   CreateEnvironmentRequest: { workflow: PATH, vars: VARS, repo: PATH, revision: REVISION, owner: OWNER, autoDeploy: bool, name: text(512), runType: text(64) },
-  GetEnvironmentRequest: { id: ID, withTasks: bool, withTree: bool },
+  GetEnvironmentRequest: { id: ID, withTasks: bool, withTree: bool, treeLeafLimit: number(0xffffffff) },
   ControlEnvironmentRequest: {
     id: ID,
     transition: text(64),
@@ -61,6 +61,7 @@ export const REQUEST_LIMITS: Record<string, Record<string, FieldLimit>> = {
     sort: text(32),
     descending: bool,
     ids: { kind: 'list', maxItems: 1000, maxItemBytes: 256 },
+    role: text(MAX_ROLE_PATH),
   },
   KillTaskRequest: { id: ID, signal: text(32) },
   TaskLogsRequest: {

@@ -9,6 +9,7 @@ import type { ControllerCore } from '../core.js';
 import type { EnvRuntime } from '../model/env.js';
 import type { TaskRuntime } from '../model/task.js';
 import { taskToProto } from '../convert.js';
+import { leafRangeOf } from '../tree-view.js';
 
 /** the largest window a ListTasks with a limit may ask for */
 export const MAX_TASKS_LIMIT = 5000;
@@ -141,7 +142,14 @@ export function queryTasks(controller: ControllerCore, req: ListTasksRequest): L
   }
   const env = req.envId ? controller.envs.get(req.envId)! : undefined;
   const envs = env ? [env] : [...controller.envs.values()];
-  const matches = matcher(req);
+  let matches = matcher(req);
+  if (req.role) {
+    if (!env) throw badInput(`role ${req.role}: name the environment (env_id) too`, 'role');
+    const range = leafRangeOf(env, req.role);
+    if (!range) throw new BatonError('NOT_FOUND', `environment ${env.id} has no role ${req.role}`, { envId: env.id, where: 'role' });
+    const rest = matches;
+    matches = (t) => t.leaf >= range.start && t.leaf < range.end && (!rest || rest(t));
+  }
   let matching: TaskRuntime[] = [];
   if (req.ids.length) {
     for (const id of new Set(req.ids)) {

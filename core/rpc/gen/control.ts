@@ -114,6 +114,17 @@ export interface Role {
   children: Role[];
   /** iterator: minimum count of healthy children */
   nmin: number;
+  /**
+   * a container sent collapsed (GetEnvironmentRequest.tree_leaf_limit): children left out, the
+   * count of task leaves under it and how many are in each state (a lost task counts as ERROR)
+   */
+  leaves: number;
+  leafStates: { [key: string]: number };
+}
+
+export interface Role_LeafStatesEntry {
+  key: string;
+  value: number;
 }
 
 export interface ChannelEndpoint {
@@ -306,6 +317,11 @@ export interface GetEnvironmentRequest {
   id: string;
   withTasks: boolean;
   withTree: boolean;
+  /**
+   * with_tree: a container with more task leaves than this comes collapsed (no children; its
+   * leaves and leaf_states instead, channel edges of its members moved onto it); 0: the whole tree
+   */
+  treeLeafLimit?: number | undefined;
 }
 
 export interface ControlEnvironmentRequest {
@@ -370,6 +386,8 @@ export interface ListTasksRequest {
   descending: boolean;
   /** only these task ids (a task drawer opened on one task); at most 1,000 */
   ids: string[];
+  /** only the tasks under this role path (a collapsed container's members) */
+  role: string;
 }
 
 export interface ListTasksReply {
@@ -1820,6 +1838,8 @@ function createBaseRole(): Role {
     taskId: "",
     children: [],
     nmin: 0,
+    leaves: 0,
+    leafStates: {},
   };
 }
 
@@ -1852,6 +1872,12 @@ export const Role: MessageFns<Role> = {
     if (message.nmin !== 0) {
       writer.uint32(72).uint32(message.nmin);
     }
+    if (message.leaves !== 0) {
+      writer.uint32(2880).uint32(message.leaves);
+    }
+    globalThis.Object.entries(message.leafStates).forEach(([key, value]: [string, number]) => {
+      Role_LeafStatesEntry.encode({ key: key as any, value }, writer.uint32(2890).fork()).join();
+    });
     return writer;
   },
 
@@ -1940,6 +1966,25 @@ export const Role: MessageFns<Role> = {
             message.nmin = reader.uint32();
             continue;
           }
+          case 360: {
+            if (tag !== 2880) {
+              break;
+            }
+
+            message.leaves = reader.uint32();
+            continue;
+          }
+          case 361: {
+            if (tag !== 2890) {
+              break;
+            }
+
+            const entry361 = Role_LeafStatesEntry.decode(reader, reader.uint32());
+            if (entry361.value !== undefined) {
+              message.leafStates[entry361.key] = entry361.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1967,6 +2012,34 @@ export const Role: MessageFns<Role> = {
         : "",
       children: globalThis.Array.isArray(object?.children) ? object.children.map((e: any) => Role.fromJSON(e)) : [],
       nmin: isSet(object.nmin) ? globalThis.Number(object.nmin) : 0,
+      leaves: isSet(object.leaves) ? globalThis.Number(object.leaves) : 0,
+      leafStates: isObject(object.leafStates)
+        ? (globalThis.Object.entries(object.leafStates) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.leaf_states)
+        ? (globalThis.Object.entries(object.leaf_states) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -1999,6 +2072,18 @@ export const Role: MessageFns<Role> = {
     if (message.nmin !== 0) {
       obj.nmin = Math.round(message.nmin);
     }
+    if (message.leaves !== 0) {
+      obj.leaves = Math.round(message.leaves);
+    }
+    if (message.leafStates) {
+      const entries = globalThis.Object.entries(message.leafStates) as [string, number][];
+      if (entries.length > 0) {
+        obj.leafStates = {};
+        entries.forEach(([k, v]) => {
+          obj.leafStates[k] = Math.round(v);
+        });
+      }
+    }
     return obj;
   },
 
@@ -2016,6 +2101,101 @@ export const Role: MessageFns<Role> = {
     message.taskId = object.taskId ?? "";
     message.children = object.children?.map((e) => Role.fromPartial(e)) || [];
     message.nmin = object.nmin ?? 0;
+    message.leaves = object.leaves ?? 0;
+    message.leafStates = (globalThis.Object.entries(object.leafStates ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseRole_LeafStatesEntry(): Role_LeafStatesEntry {
+  return { key: "", value: 0 };
+}
+
+export const Role_LeafStatesEntry: MessageFns<Role_LeafStatesEntry> = {
+  encode(message: Role_LeafStatesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(16).uint32(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Role_LeafStatesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRole_LeafStatesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.value = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Role_LeafStatesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: Role_LeafStatesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = Math.round(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Role_LeafStatesEntry>, I>>(base?: I): Role_LeafStatesEntry {
+    return Role_LeafStatesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Role_LeafStatesEntry>, I>>(object: I): Role_LeafStatesEntry {
+    const message = createBaseRole_LeafStatesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
     return message;
   },
 };
@@ -4397,7 +4577,7 @@ export const CreateEnvironmentRequest_VarsEntry: MessageFns<CreateEnvironmentReq
 };
 
 function createBaseGetEnvironmentRequest(): GetEnvironmentRequest {
-  return { id: "", withTasks: false, withTree: false };
+  return { id: "", withTasks: false, withTree: false, treeLeafLimit: undefined };
 }
 
 export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
@@ -4410,6 +4590,9 @@ export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
     }
     if (message.withTree !== false) {
       writer.uint32(24).bool(message.withTree);
+    }
+    if (message.treeLeafLimit !== undefined) {
+      writer.uint32(2880).uint32(message.treeLeafLimit);
     }
     return writer;
   },
@@ -4451,6 +4634,14 @@ export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
             message.withTree = reader.bool();
             continue;
           }
+          case 360: {
+            if (tag !== 2880) {
+              break;
+            }
+
+            message.treeLeafLimit = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4476,6 +4667,11 @@ export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
         : isSet(object.with_tree)
         ? globalThis.Boolean(object.with_tree)
         : false,
+      treeLeafLimit: isSet(object.treeLeafLimit)
+        ? globalThis.Number(object.treeLeafLimit)
+        : isSet(object.tree_leaf_limit)
+        ? globalThis.Number(object.tree_leaf_limit)
+        : undefined,
     };
   },
 
@@ -4490,6 +4686,9 @@ export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
     if (message.withTree !== false) {
       obj.withTree = message.withTree;
     }
+    if (message.treeLeafLimit !== undefined) {
+      obj.treeLeafLimit = Math.round(message.treeLeafLimit);
+    }
     return obj;
   },
 
@@ -4501,6 +4700,7 @@ export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
     message.id = object.id ?? "";
     message.withTasks = object.withTasks ?? false;
     message.withTree = object.withTree ?? false;
+    message.treeLeafLimit = object.treeLeafLimit ?? undefined;
     return message;
   },
 };
@@ -5076,6 +5276,7 @@ function createBaseListTasksRequest(): ListTasksRequest {
     sort: "",
     descending: false,
     ids: [],
+    role: "",
   };
 }
 
@@ -5110,6 +5311,9 @@ export const ListTasksRequest: MessageFns<ListTasksRequest> = {
     }
     for (const v of message.ids) {
       writer.uint32(2930).string(v!);
+    }
+    if (message.role !== "") {
+      writer.uint32(2938).string(message.role);
     }
     return writer;
   },
@@ -5207,6 +5411,14 @@ export const ListTasksRequest: MessageFns<ListTasksRequest> = {
             message.ids.push(reader.string());
             continue;
           }
+          case 367: {
+            if (tag !== 2938) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5235,6 +5447,7 @@ export const ListTasksRequest: MessageFns<ListTasksRequest> = {
       sort: isSet(object.sort) ? globalThis.String(object.sort) : "",
       descending: isSet(object.descending) ? globalThis.Boolean(object.descending) : false,
       ids: globalThis.Array.isArray(object?.ids) ? object.ids.map((e: any) => globalThis.String(e)) : [],
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
     };
   },
 
@@ -5270,6 +5483,9 @@ export const ListTasksRequest: MessageFns<ListTasksRequest> = {
     if (message.ids?.length) {
       obj.ids = message.ids;
     }
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
     return obj;
   },
 
@@ -5288,6 +5504,7 @@ export const ListTasksRequest: MessageFns<ListTasksRequest> = {
     message.sort = object.sort ?? "";
     message.descending = object.descending ?? false;
     message.ids = object.ids?.map((e) => e) || [];
+    message.role = object.role ?? "";
     return message;
   },
 };

@@ -3,6 +3,7 @@
 // runs once more after it).
 import { call } from '../api/client.js';
 import type { ConsoleStore } from '../store/store.js';
+import { DEFAULT_GRAPH_OPTIONS } from '../features/graph/model.js';
 
 type Fetcher = () => Promise<void>;
 
@@ -72,7 +73,9 @@ function createEnvFetcher(id: string, s: () => ReturnType<ConsoleStore['getState
   // counts, and the role tree only while a view draws it; the task table fetches its own rows,
   // a window at a time (features/tasks/taskWindow.ts)
   let treeViews = 0;
-  const fetchEnv = () => call('GetEnvironment', { id, withTasks: false, withTree: treeViews > 0 });
+  // a container of more tasks than the graph draws nodes comes collapsed (its count and states):
+  // the graph would only show it as one group, and 150,000 task roles are 24 MB
+  const fetchEnv = () => call('GetEnvironment', { id, withTasks: false, withTree: treeViews > 0, treeLeafLimit: DEFAULT_GRAPH_OPTIONS.maxNodes });
   // the role tree is about a third of the old reply's bytes: the bigger the environment, the less
   // often it is refetched (a transition asks for a refresh with every agent's batch); counts alone
   // come at most once a second. Counts come only from these replies, never moved by events on the

@@ -4,7 +4,7 @@
 // A real controller with sim agents and the shipped sim-farm workflow.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ListTasksRequest, type ListTasksReply } from '../../../core/rpc/gen/control.js';
+import { type Environment, ListTasksRequest, type ListTasksReply } from '../../../core/rpc/gen/control.js';
 import { BatonError } from '../../../core/model/errors.js';
 import { call, createEnv, mustControl, startStack, type Stack } from './harness.js';
 
@@ -106,6 +106,30 @@ test('ListTasks pages, filters and sorts on the server', async (t) => {
       pids,
       [...pids].sort((a, b) => a - b),
     );
+  });
+
+  await t.test('the tree with its big containers collapsed, and their members by role', async () => {
+    const whole: Environment = await call(stack.client, 'getEnvironment', { id: env.id, withTasks: false, withTree: true });
+    const farm = whole.root!.children[0]!;
+    assert.equal(farm.children.length, TASKS, 'without a limit: every task role');
+    const e: Environment = await call(stack.client, 'getEnvironment', { id: env.id, withTasks: false, withTree: true, treeLeafLimit: 100 });
+    assert.equal(e.tasks.length, 0);
+    const collapsed = e.root!.children[0]!;
+    assert.equal(collapsed.path, farm.path);
+    assert.deepEqual(collapsed.children, [], 'over the limit: sent collapsed');
+    assert.equal(collapsed.leaves, TASKS);
+    assert.deepEqual(collapsed.leafStates, { CONFIGURED: TASKS });
+    assert.equal(e.root!.leaves, 0, 'the root stays open');
+    const members = await list(stack, { envId: env.id, role: collapsed.path, limit: 50, offset: 50 });
+    assert.equal(members.total, TASKS);
+    assert.deepEqual(
+      members.tasks.map((x) => x.name),
+      byName.slice(50, 100),
+    );
+    const one = await list(stack, { envId: env.id, role: collapsed.path, search: byName[7]!, limit: 50 });
+    assert.ok(one.tasks.some((x) => x.name === byName[7]));
+    await assert.rejects(list(stack, { envId: env.id, role: 'no/such/role', limit: 5 }), (err: BatonError) => err.code === 'NOT_FOUND');
+    await refused(list(stack, { role: collapsed.path, limit: 5 }), 'role');
   });
 
   await t.test('bad input is refused, naming the field', async () => {

@@ -89,7 +89,20 @@ export function collectionPage(
   const lastPage = Math.max(0, Math.floor((matching.length - 1) / pageSize) * pageSize);
   const offset = Math.min(Math.max(0, opts.offset ?? 0), lastPage);
   const rows = matching.slice(offset, offset + pageSize).map((m) => ({ ...m, state: stateOf(tasks.get(m.taskId), m.roleState) }));
-  // rates: edges with exactly one end inside (edges between two members stay inside the box)
+  return {
+    total: members.length,
+    matched: matching.length,
+    offset,
+    rows,
+    byState,
+    lost,
+    rates: borderRates(inside, graph),
+  };
+}
+
+/** the channels crossing a collection's border, summed: edges with exactly one end inside (edges
+ * between two members stay inside the box) */
+export function borderRates(inside: ReadonlySet<string>, graph: ChannelGraph | undefined): CollectionRate[] {
   const rates = new Map<string, CollectionRate>();
   for (const e of graph?.edges ?? []) {
     const fromIn = e.from ? inside.has(e.from.role) : false;
@@ -104,13 +117,5 @@ export function collectionPage(
     r.edges += 1;
     rates.set(key, r);
   }
-  return {
-    total: members.length,
-    matched: matching.length,
-    offset,
-    rows,
-    byState,
-    lost,
-    rates: [...rates.values()].sort((a, b) => a.direction.localeCompare(b.direction) || a.channel.localeCompare(b.channel)),
-  };
+  return [...rates.values()].sort((a, b) => a.direction.localeCompare(b.direction) || a.channel.localeCompare(b.channel));
 }
