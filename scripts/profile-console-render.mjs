@@ -53,6 +53,7 @@ try {
     ['GetEnvironment', 'every task + tree (old first fetch)', { id: env.id, withTasks: true, withTree: true }],
     ['GetEnvironment', 'counts only', { id: env.id, withTasks: false, withTree: false }],
     ['GetEnvironment', 'tree, no tasks', { id: env.id, withTasks: false, withTree: true }],
+    ['GetEnvironment', 'tree over 300 leaves collapsed (graph and overview tabs)', { id: env.id, withTasks: false, withTree: true, treeLeafLimit: 300 }],
     ['ListTasks', 'window 0-150 by name', { envId: env.id, offset: 0, limit: 150 }],
     ['ListTasks', 'window 75000-75250 by cpu desc', { envId: env.id, offset: 75000, limit: 250, sort: 'cpu', descending: true }],
     ['ListTasks', 'window by search "sim-1-7"', { envId: env.id, offset: 0, limit: 150, search: 'sim-1-7' }],
