@@ -1,7 +1,8 @@
 // Splits the console's first render of a big environment (docs/performance.md, "Console at
 // 150,000 tasks"): a sim-farm of N tasks (default 150,000) on the benchmark's stack, then
-// GetEnvironment timed at the controller (gRPC), through the gateway (HTTP: time to headers, to
-// the last byte, bytes), and the environment page loaded in Chromium under the CDP Profiler
+// GetEnvironment timed at the controller (gRPC), the page's calls through the gateway (HTTP: time
+// to headers, to the last byte, bytes: the old every-task GetEnvironment, the counts, the tree,
+// ListTasks windows), and the environment page loaded in Chromium under the CDP Profiler
 // (self and inclusive time per function; raw .cpuprofile files in OUT, default a temp dir).
 // Needs `npm run build`. Usage: [N=150000] [OUT=dir] node scripts/profile-console-render.mjs
 import { spawn } from 'node:child_process';
@@ -46,23 +47,40 @@ try {
     });
   });
   const base = info.url.replace(/\/$/, '');
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    const r = await fetch(`${base}/api/GetEnvironment`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-baton-console-token': info.token },
-      body: JSON.stringify({ id: env.id, withTasks: true, withTree: true }),
-    });
-    const th = performance.now();
-    const text = await r.text();
-    const tb = performance.now();
-    const j = JSON.parse(text);
-    const tp = performance.now();
-    log(
-      `http GetEnvironment: status ${r.status}, headers ${(th - t).toFixed(0)} ms, body done ${(tb - t).toFixed(0)} ms, ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB (content-encoding ${r.headers.get('content-encoding')}), node JSON.parse ${(tp - tb).toFixed(0)} ms, ${j.tasks.length} tasks`,
-    );
-    if (i === 0)
-      fs.writeFileSync(path.join(OUT, 'env-sample.json'), JSON.stringify({ ...j, tasks: j.tasks.slice(0, 3), root: undefined, graph: undefined }, null, 1));
+  // the old first fetch (every task and the tree), then what the page asks now: the environment
+  // (counts), its tree (graph and overview tabs), and task table windows (ListTasks)
+  const calls = [
+    ['GetEnvironment', 'every task + tree (old first fetch)', { id: env.id, withTasks: true, withTree: true }],
+    ['GetEnvironment', 'counts only', { id: env.id, withTasks: false, withTree: false }],
+    ['GetEnvironment', 'tree, no tasks', { id: env.id, withTasks: false, withTree: true }],
+    ['GetEnvironment', 'tree over 300 leaves collapsed (graph and overview tabs)', { id: env.id, withTasks: false, withTree: true, treeLeafLimit: 300 }],
+    ['ListTasks', 'window 0-150 by name', { envId: env.id, offset: 0, limit: 150 }],
+    ['ListTasks', 'window 75000-75250 by cpu desc', { envId: env.id, offset: 75000, limit: 250, sort: 'cpu', descending: true }],
+    ['ListTasks', 'window by search "sim-1-7"', { envId: env.id, offset: 0, limit: 150, search: 'sim-1-7' }],
+  ];
+  for (const [method, label, body] of calls) {
+    for (let i = 0; i < 3; i++) {
+      const post = () =>
+        fetch(`${base}/api/${method}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-baton-console-token': info.token },
+          body: JSON.stringify(body),
+        });
+      let t = performance.now();
+      // a kept-alive socket the gateway closed meanwhile: once more, on a fresh one
+      const r = await post().catch(() => {
+        t = performance.now();
+        return post();
+      });
+      const th = performance.now();
+      const text = await r.text();
+      const tb = performance.now();
+      JSON.parse(text);
+      const tp = performance.now();
+      log(
+        `http ${method} (${label}): status ${r.status}, headers ${(th - t).toFixed(0)} ms, body done ${(tb - t).toFixed(0)} ms, ${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB, node JSON.parse ${(tp - tb).toFixed(0)} ms`,
+      );
+    }
   }
   // 3. the page
   browser = await chromium.launch({
@@ -94,7 +112,7 @@ try {
     const res = await page.evaluate(() =>
       performance
         .getEntriesByType('resource')
-        .filter((r) => r.name.includes('GetEnvironment'))
+        .filter((r) => r.name.includes('GetEnvironment') || r.name.includes('ListTasks'))
         .map((r) => ({
           name: r.name,
           start: r.startTime,
@@ -108,7 +126,7 @@ try {
     const { profile } = await cdp.send('Profiler.stop');
     fs.writeFileSync(path.join(OUT, `page-${view}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
     log(
-      `page ${view}: first render ${ms.toFixed(0)} ms; GetEnvironment fetches ${JSON.stringify(res.map((r) => ({ start: Math.round(r.start), ttfb: Math.round(r.respStart), end: Math.round(r.respEnd), MB: +(r.body / 1e6).toFixed(1) })))}; load ${load()}`,
+      `page ${view}: first render ${ms.toFixed(0)} ms; fetches ${JSON.stringify(res.map((r) => ({ call: r.name.slice(r.name.lastIndexOf('/') + 1), start: Math.round(r.start), ttfb: Math.round(r.respStart), end: Math.round(r.respEnd), MB: +(r.body / 1e6).toFixed(1) })))}; load ${load()}`,
     );
     summarize(profile);
     await cdp.detach();

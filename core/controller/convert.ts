@@ -1,6 +1,6 @@
 // In-memory objects -> control.proto messages.
 import { environmentsUsing, scheduleState } from './inventory/schedule.js';
-import type { Environment, Node, Role, Run, Task } from '../rpc/gen/control.js';
+import type { Environment, Node, Run, Task } from '../rpc/gen/control.js';
 import type { RunRecord } from '../store/store.js';
 import { detailToProto } from '../rpc/errors.js';
 import type { EnvRuntime } from './model/env.js';
@@ -8,6 +8,7 @@ import type { TaskRuntime } from './model/task.js';
 import type { NodeRuntime } from './nodes.js';
 import { channelGraph } from './channels.js';
 import { taskUnreachable, unreachableNodes } from './agents/unreachable.js';
+import { collapseEdges, treeView } from './tree-view.js';
 
 export function taskToProto(t: TaskRuntime): Task {
   const s = t.spec;
@@ -41,29 +42,16 @@ export function taskToProto(t: TaskRuntime): Task {
   };
 }
 
-function roleToProto(env: EnvRuntime, idx: number): Role {
-  const n = env.tree.nodes[idx]!;
-  const task = n.taskName ? env.byRole.get(n.taskName) : undefined;
-  return {
-    path: n.path,
-    name: n.name,
-    kind: n.kind,
-    state: n.state,
-    critical: n.critical,
-    included: n.included,
-    taskId: task?.id ?? '',
-    children: n.children.map((c) => roleToProto(env, c)),
-    nmin: n.nmin,
-  };
-}
-
 export interface EnvView {
   withTasks?: boolean;
   withTree?: boolean;
+  /** containers of more task leaves than this come collapsed (tree-view.ts); 0: the whole tree */
+  treeLeafLimit?: number;
 }
 
 export function envToProto(env: EnvRuntime, view: EnvView = {}): Environment {
   const unreachable = unreachableNodes(env);
+  const tree = view.withTree ? treeView(env, view.treeLeafLimit ?? 0) : undefined;
   return {
     id: env.id,
     name: env.name,
@@ -77,8 +65,8 @@ export function envToProto(env: EnvRuntime, view: EnvView = {}): Environment {
     repo: env.repo,
     revision: env.revision,
     tasks: view.withTasks ? env.tasks.map(taskToProto) : [],
-    root: view.withTree && env.tree.nodes.length ? roleToProto(env, 0) : undefined,
-    graph: view.withTree ? channelGraph(env) : undefined,
+    root: tree?.root,
+    graph: tree ? collapseEdges(channelGraph(env), tree.collapsedInto) : undefined,
     counts: { total: env.counts.total, byState: env.counts.toObject(), lost: env.counts.lost },
     error: env.error ? detailToProto(env.error) : undefined,
     transition: env.ctx?.transition ?? '',

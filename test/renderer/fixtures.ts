@@ -84,7 +84,19 @@ export function resetSeq(n = 0) {
 }
 
 export function role(p: Partial<Role> & { path: string }): Role {
-  return { name: p.path.split('/').pop()!, kind: 'task', state: 'STANDBY', critical: false, included: true, taskId: '', children: [], nmin: 0, ...p };
+  return {
+    name: p.path.split('/').pop()!,
+    kind: 'task',
+    state: 'STANDBY',
+    critical: false,
+    included: true,
+    taskId: '',
+    children: [],
+    nmin: 0,
+    leaves: 0,
+    leafStates: {},
+    ...p,
+  };
 }
 
 export function edge(from: string, to: string, msgRate = 0, channel = 'out'): ChannelEdge {

@@ -74,7 +74,7 @@ describe('graph collection drill-down', () => {
     const page = collectionPage(collectionMembers(root, 'workers'), tasks, { edges });
     expect(page.rates).toEqual([{ channel: 'data', direction: 'out', msgRate: 1000, byteRate: 100_000, edges: 100 }]);
     // seen from the collector's side of a one-task "collection": nothing is a container there
-    const reversed = collectionPage([{ path: 'collector', name: 'collector', taskId: 't-c' }], tasks, { edges });
+    const reversed = collectionPage([{ path: 'collector', name: 'collector', taskId: 't-c', roleState: 'RUNNING' }], tasks, { edges });
     expect(reversed.rates).toEqual([{ channel: 'in', direction: 'in', msgRate: 1000, byteRate: 100_000, edges: 100 }]);
   });
 

@@ -32,6 +32,35 @@ function daqChain(readouts: number): { root: Role; tasks: Map<string, Task>; edg
 }
 
 describe('graph model', () => {
+  it('draws a container the controller sent collapsed as one group, with its counts, that never expands', () => {
+    const { tasks } = daqChain(0);
+    // 150,000 readouts sent as their count and states; their edges moved onto the container
+    const farm = role({
+      path: 'readout',
+      name: 'readout-{{ it }}',
+      kind: 'iterator',
+      state: 'MIXED',
+      leaves: 150_000,
+      leafStates: { RUNNING: 149_990, ERROR: 10 },
+    });
+    const root = role({
+      path: '',
+      name: 'daq-chain',
+      kind: 'aggregator',
+      children: [farm, role({ path: 'builder', taskId: 't-b' }), role({ path: 'qc', taskId: 't-q' })],
+    });
+    const edges = [edge('readout', 'builder', 1000), edge('builder', 'qc', 50)];
+    const m = buildGraphModel(root, { edges }, tasks, { ...DEFAULT_GRAPH_OPTIONS, expanded: new Set(['readout']) });
+    expect(m.totalTasks).toBe(150_002);
+    const group = m.nodes.find((n) => n.kind === 'group')!;
+    expect(group).toMatchObject({ label: 'readout-*', path: 'readout', count: 150_000, byState: { RUNNING: 149_990, ERROR: 10 } });
+    expect(m.collapsed).toContain('readout');
+    expect(m.edges.map((e) => [e.source, e.target])).toEqual([
+      ['group:readout', 'task:builder'],
+      ['task:builder', 'task:qc'],
+    ]);
+  });
+
   it('draws small iterators task by task, with an edge per channel and its live rate', () => {
     const { root, tasks, edges } = daqChain(2);
     const m = buildGraphModel(root, { edges }, tasks);

@@ -50,11 +50,18 @@ describe('applyEvents', () => {
     expect(released.next.envs!.get('env-1')!.heldSinceMs).toBe(0);
   });
 
-  it('moves the environment task counts with the task states, once per batch', () => {
+  it('leaves the environment counts to the server: task events ask for one refresh of it', () => {
     const s = slice();
     const batch = ['t1', 't2', 't3'].map((id) => event({ kind: 'task.state', taskId: id, state: 'RUNNING' }));
-    const { next } = applyEvents(s, batch, { liveSinceMs: 0 });
-    expect(next.envs!.get('env-1')!.counts!.byState).toEqual({ RUNNING: 3 });
+    const { next, effects } = applyEvents(s, batch, { liveSinceMs: 0 });
+    // the page holds a window of the tasks: it cannot move counts for the tasks it does not hold,
+    // and moving a snapshot that already counted these events would count them twice
+    expect(next.envs).toBeUndefined();
+    expect(next.tasks!.get('t1')!.state).toBe('RUNNING');
+    expect(effects.filter((e) => e.kind === 'refreshEnv')).toEqual([{ kind: 'refreshEnv', envId: 'env-1' }]);
+    // a summary event of a big environment (no task id) asks for the same refresh
+    const summary = applyEvents(s, [event({ kind: 'task.state', taskId: '', state: 'RUNNING', data: { summary: 'true', count: '1000' } })], { liveSinceMs: 0 });
+    expect(summary.effects).toContainEqual({ kind: 'refreshEnv', envId: 'env-1' });
   });
 
   it('leaves maps untouched when a batch changes nothing in them', () => {
@@ -179,7 +186,7 @@ describe('the store at scale', () => {
     expect(updates).toBe(1);
     expect(after.tasks.get('t0')!.state).toBe('RUNNING');
     expect(after.tasks.get('t1')).toBe(before.get('t1'));
-    expect(after.envs.get('env-1')!.counts!.byState).toEqual({ CONFIGURED: 5000, RUNNING: 5000 });
+    expect(after.envs.get('env-1')!.counts!.byState, 'counts come from the server').toEqual({ CONFIGURED: 10_000 });
   });
 
   it('keeps a task object when a refetch brings the same values', () => {

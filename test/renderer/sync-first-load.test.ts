@@ -1,16 +1,18 @@
 // The environment page's first fetch and the refreshes the event stream asks for share one queue:
 // a refresh asked while the first fetch is on its way (events replayed when the page connects ask
-// for one) waits for it and runs once after it, instead of a second full task list beside it (at
-// 150,000 tasks two 80 MB replies at once; docs/performance.md, "Console at 150,000 tasks").
+// for one) waits for it and runs once after it, instead of a second reply beside it. Neither takes
+// the tasks (the task table fetches its window), and the role tree only for a view that draws it
+// (docs/performance.md, "Console at 150,000 tasks").
 // The gateway is replaced by a stubbed fetch here (jsdom has no server); the real path, browser to
 // controller, is test/e2e/scale.spec.ts.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSync } from '../../renderer/src/app/sync.js';
 import { createConsoleStore } from '../../renderer/src/store/store.js';
-import { env, task } from './fixtures.js';
+import { env, role } from './fixtures.js';
 
 interface Pending {
   method: string;
+  body: Record<string, unknown>;
   answer(status: number, body: unknown): void;
 }
 
@@ -20,10 +22,11 @@ function stubGateway(): Pending[] {
   vi.stubGlobal(
     'fetch',
     vi.fn(
-      (url: string) =>
+      (url: string, init: { body: string }) =>
         new Promise<Response>((resolve) => {
           pending.push({
             method: url.replace('/api/', ''),
+            body: JSON.parse(init.body) as Record<string, unknown>,
             answer: (status, body) => resolve(new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })),
           });
         }),
@@ -54,17 +57,57 @@ describe('sync: the page first fetch and refreshes', () => {
     void sync.env('env-1');
     await vi.advanceTimersByTimeAsync(2500);
     expect(pending.map((p) => p.method)).toEqual(['GetEnvironment']);
+    // never every task: the counts (and the tree only for a view that draws it)
+    expect(pending[0]!.body).toMatchObject({ id: 'env-1', withTasks: false, withTree: false });
 
-    pending[0]!.answer(200, { ...env({ id: 'env-1' }), tasks: [task({ id: 'env-1/a', envId: 'env-1', state: 'STANDBY' })] });
+    pending[0]!.answer(200, env({ id: 'env-1', counts: { total: 1, byState: { STANDBY: 1 }, lost: 0 } }));
     await first;
-    expect(store.getState().envTaskIds.get('env-1')).toEqual(['env-1/a']);
+    expect(store.getState().envs.get('env-1')?.counts?.byState).toEqual({ STANDBY: 1 });
     // then one refresh, for what changed while the first reply was on its way
     await flush();
     expect(pending.map((p) => p.method)).toEqual(['GetEnvironment', 'GetEnvironment']);
-    pending[1]!.answer(200, { ...env({ id: 'env-1' }), tasks: [task({ id: 'env-1/a', envId: 'env-1', state: 'CONFIGURED' })] });
+    pending[1]!.answer(200, env({ id: 'env-1', counts: { total: 1, byState: { CONFIGURED: 1 }, lost: 0 } }));
     await vi.advanceTimersByTimeAsync(5000);
-    expect(store.getState().tasks.get('env-1/a')?.state).toBe('CONFIGURED');
+    expect(store.getState().envs.get('env-1')?.counts?.byState).toEqual({ CONFIGURED: 1 });
     expect(pending).toHaveLength(2);
+  });
+
+  it('fetches the role tree once for a view that draws it: with the first fetch, or at once when opened later', async () => {
+    vi.useFakeTimers();
+    const pending = stubGateway();
+    const store = createConsoleStore();
+    const sync = createSync(store);
+    sync.watch('env-1');
+    // the graph tab opened first: the page's first fetch brings the tree, no second request
+    const release = sync.wantTree('env-1');
+    const first = sync.load('env-1');
+    await flush();
+    expect(pending.map((p) => p.body.withTree)).toEqual([true]);
+    pending[0]!.answer(200, env({ id: 'env-1', root: role({ path: 'env-1', kind: 'aggregator' }) }));
+    await first;
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(pending).toHaveLength(1);
+    expect(store.getState().details.get('env-1')?.root?.path).toBe('env-1');
+    release();
+    // the table alone: refreshes without the tree
+    void sync.env('env-1');
+    await flush();
+    expect(pending.map((p) => p.body.withTree)).toEqual([true, false]);
+    pending[1]!.answer(200, env({ id: 'env-1' }));
+    await vi.advanceTimersByTimeAsync(5000);
+
+    // another environment whose page opened on the task table, then the graph: the tree at once
+    const other = sync.load('env-2');
+    await flush();
+    pending[2]!.answer(200, env({ id: 'env-2' }));
+    await other;
+    sync.wantTree('env-2');
+    await flush();
+    expect(pending.slice(2).map((p) => [p.body.id, p.body.withTree])).toEqual([
+      ['env-2', false],
+      ['env-2', true],
+    ]);
+    pending[3]!.answer(200, env({ id: 'env-2', root: role({ path: 'env-2', kind: 'aggregator' }) }));
   });
 
   it('rejects the first fetch with the gateway error (the page says the environment is gone)', async () => {

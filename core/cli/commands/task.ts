@@ -1,6 +1,7 @@
 // baton task list|logs|kill
 import type { Command } from 'commander';
 import { BatonError } from '../../model/errors.js';
+import { ListTasksRequest } from '../../rpc/gen/control.js';
 import { parseSignal } from '../args.js';
 import { register as registerLogs } from './task-logs.js';
 import { withControl } from '../context.js';
@@ -20,7 +21,8 @@ export function register(program: Command): void {
       .option('--state <state>', 'only tasks in this state'),
   ).action(async (o: { env?: string; node?: string; state?: string }, cmd: Command) => {
     await withControl(cmd, async (c) => {
-      const tasks = (await c.call('listTasks', { envId: o.env ?? '', node: o.node ?? '', state: (o.state ?? '').toUpperCase() })).tasks;
+      const tasks = (await c.call('listTasks', ListTasksRequest.fromPartial({ envId: o.env ?? '', node: o.node ?? '', state: (o.state ?? '').toUpperCase() })))
+        .tasks;
       if (isJsonMode()) return printJson(tasks.map(taskJson));
       if (!tasks.length) return out('no tasks');
       out(

@@ -32,7 +32,7 @@ export function environmentHandlers(
     }),
 
     getEnvironment: unary<GetEnvironmentRequest, Environment>(controller, (req) =>
-      envToProto(getEnv(controller, req.id), { withTasks: req.withTasks, withTree: req.withTree }),
+      envToProto(getEnv(controller, req.id), { withTasks: req.withTasks, withTree: req.withTree, treeLeafLimit: req.treeLeafLimit }),
     ),
 
     controlEnvironment: serverStream<ControlEnvironmentRequest, ControlProgress>(controller, async (req, call, caller) => {

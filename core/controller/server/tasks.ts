@@ -1,4 +1,4 @@
-// Control RPCs on tasks: list (filtered), kill (fault injection), logs (proxied to the agent).
+// Control RPCs on tasks: list (filtered, sorted, paged: task-query.ts), kill (fault injection), logs (proxied to the agent).
 import type {
   ControlServer,
   KillTaskRequest,
@@ -17,28 +17,13 @@ import type { ControllerCore } from '../core.js';
 import type { TaskRuntime } from '../model/task.js';
 import { taskToProto } from '../convert.js';
 import { openTaskLogs } from '../agents/logs.js';
+import { queryTasks } from './task-query.js';
 import { serverStream, unary } from './wrap.js';
 
 function getTask(controller: ControllerCore, id: string): TaskRuntime {
   const t = controller.tasks.get(id);
   if (!t) throw new BatonError('NOT_FOUND', `task ${id || '(empty id)'} not found`, { taskId: id, where: 'id' });
   return t;
-}
-
-function listTasks(controller: ControllerCore, req: ListTasksRequest): Task[] {
-  if (req.envId && !controller.envs.has(req.envId)) {
-    throw new BatonError('NOT_FOUND', `environment ${req.envId} not found`, { envId: req.envId, where: 'env_id' });
-  }
-  const envs = req.envId ? [controller.envs.get(req.envId)!] : [...controller.envs.values()];
-  const out: Task[] = [];
-  for (const env of envs) {
-    for (const t of env.tasks) {
-      if (req.node && t.node !== req.node) continue;
-      if (req.state && t.state !== req.state) continue;
-      out.push(taskToProto(t));
-    }
-  }
-  return out;
 }
 
 /** KillBatch has no signal field: SIGKILL (the default) is a non-graded kill, SIGTERM a graded one. */
@@ -51,7 +36,7 @@ function gradedFor(signal: string): boolean {
 
 export function taskHandlers(controller: ControllerCore): Pick<ControlServer, 'listTasks' | 'killTask' | 'taskLogs' | 'searchLogs'> {
   return {
-    listTasks: unary<ListTasksRequest, ListTasksReply>(controller, (req) => ({ tasks: listTasks(controller, req) })),
+    listTasks: unary<ListTasksRequest, ListTasksReply>(controller, (req) => queryTasks(controller, req)),
 
     killTask: unary<KillTaskRequest, Task>(controller, (req) => {
       const t = getTask(controller, req.id);

@@ -114,6 +114,17 @@ export interface Role {
   children: Role[];
   /** iterator: minimum count of healthy children */
   nmin: number;
+  /**
+   * a container sent collapsed (GetEnvironmentRequest.tree_leaf_limit): children left out, the
+   * count of task leaves under it and how many are in each state (a lost task counts as ERROR)
+   */
+  leaves: number;
+  leafStates: { [key: string]: number };
+}
+
+export interface Role_LeafStatesEntry {
+  key: string;
+  value: number;
 }
 
 export interface ChannelEndpoint {
@@ -306,6 +317,11 @@ export interface GetEnvironmentRequest {
   id: string;
   withTasks: boolean;
   withTree: boolean;
+  /**
+   * with_tree: a container with more task leaves than this comes collapsed (no children; its
+   * leaves and leaf_states instead, channel edges of its members moved onto it); 0: the whole tree
+   */
+  treeLeafLimit?: number | undefined;
 }
 
 export interface ControlEnvironmentRequest {
@@ -351,10 +367,45 @@ export interface ListTasksRequest {
   envId: string;
   node: string;
   state: string;
+  /**
+   * A window of the matching tasks, server-filtered and server-sorted (the console's task table
+   * fetches only the rows on screen). limit 0: every matching task (as before these fields),
+   * else at most 5,000 (BAD_INPUT above); offset past the end gives no tasks and the total.
+   */
+  offset: number;
+  limit: number;
+  /** case-insensitive substring of the name, id, node or class, or the exact pid */
+  search: string;
+  /**
+   * any of these display states (STANDBY..DONE, and LOST, UNREACHABLE: lost tasks, and tasks
+   * whose node is SUSPECT); empty: every state
+   */
+  states: string[];
+  /** name (default), state, node, pid, cpu, memory, class; ties by name (numeric-aware) */
+  sort: string;
+  descending: boolean;
+  /** only these task ids (a task drawer opened on one task); at most 1,000 */
+  ids: string[];
+  /** only the tasks under this role path (a collapsed container's members) */
+  role: string;
 }
 
 export interface ListTasksReply {
   tasks: Task[];
+  /** tasks matching the filter (before offset/limit) */
+  total: number;
+  /**
+   * of the environment (env_id set), ignoring the filter: tasks per display state (the table's
+   * state chips), the nodes its tasks run on (the node filter) and its size
+   */
+  byDisplayState: { [key: string]: number };
+  nodes: string[];
+  envTasks: number;
+}
+
+export interface ListTasksReply_ByDisplayStateEntry {
+  key: string;
+  value: number;
 }
 
 export interface RoleRequest {
@@ -1787,6 +1838,8 @@ function createBaseRole(): Role {
     taskId: "",
     children: [],
     nmin: 0,
+    leaves: 0,
+    leafStates: {},
   };
 }
 
@@ -1819,6 +1872,12 @@ export const Role: MessageFns<Role> = {
     if (message.nmin !== 0) {
       writer.uint32(72).uint32(message.nmin);
     }
+    if (message.leaves !== 0) {
+      writer.uint32(2880).uint32(message.leaves);
+    }
+    globalThis.Object.entries(message.leafStates).forEach(([key, value]: [string, number]) => {
+      Role_LeafStatesEntry.encode({ key: key as any, value }, writer.uint32(2890).fork()).join();
+    });
     return writer;
   },
 
@@ -1907,6 +1966,25 @@ export const Role: MessageFns<Role> = {
             message.nmin = reader.uint32();
             continue;
           }
+          case 360: {
+            if (tag !== 2880) {
+              break;
+            }
+
+            message.leaves = reader.uint32();
+            continue;
+          }
+          case 361: {
+            if (tag !== 2890) {
+              break;
+            }
+
+            const entry361 = Role_LeafStatesEntry.decode(reader, reader.uint32());
+            if (entry361.value !== undefined) {
+              message.leafStates[entry361.key] = entry361.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1934,6 +2012,34 @@ export const Role: MessageFns<Role> = {
         : "",
       children: globalThis.Array.isArray(object?.children) ? object.children.map((e: any) => Role.fromJSON(e)) : [],
       nmin: isSet(object.nmin) ? globalThis.Number(object.nmin) : 0,
+      leaves: isSet(object.leaves) ? globalThis.Number(object.leaves) : 0,
+      leafStates: isObject(object.leafStates)
+        ? (globalThis.Object.entries(object.leafStates) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.leaf_states)
+        ? (globalThis.Object.entries(object.leaf_states) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
     };
   },
 
@@ -1966,6 +2072,18 @@ export const Role: MessageFns<Role> = {
     if (message.nmin !== 0) {
       obj.nmin = Math.round(message.nmin);
     }
+    if (message.leaves !== 0) {
+      obj.leaves = Math.round(message.leaves);
+    }
+    if (message.leafStates) {
+      const entries = globalThis.Object.entries(message.leafStates) as [string, number][];
+      if (entries.length > 0) {
+        obj.leafStates = {};
+        entries.forEach(([k, v]) => {
+          obj.leafStates[k] = Math.round(v);
+        });
+      }
+    }
     return obj;
   },
 
@@ -1983,6 +2101,101 @@ export const Role: MessageFns<Role> = {
     message.taskId = object.taskId ?? "";
     message.children = object.children?.map((e) => Role.fromPartial(e)) || [];
     message.nmin = object.nmin ?? 0;
+    message.leaves = object.leaves ?? 0;
+    message.leafStates = (globalThis.Object.entries(object.leafStates ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseRole_LeafStatesEntry(): Role_LeafStatesEntry {
+  return { key: "", value: 0 };
+}
+
+export const Role_LeafStatesEntry: MessageFns<Role_LeafStatesEntry> = {
+  encode(message: Role_LeafStatesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(16).uint32(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Role_LeafStatesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRole_LeafStatesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.value = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Role_LeafStatesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: Role_LeafStatesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = Math.round(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Role_LeafStatesEntry>, I>>(base?: I): Role_LeafStatesEntry {
+    return Role_LeafStatesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Role_LeafStatesEntry>, I>>(object: I): Role_LeafStatesEntry {
+    const message = createBaseRole_LeafStatesEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
     return message;
   },
 };
@@ -4364,7 +4577,7 @@ export const CreateEnvironmentRequest_VarsEntry: MessageFns<CreateEnvironmentReq
 };
 
 function createBaseGetEnvironmentRequest(): GetEnvironmentRequest {
-  return { id: "", withTasks: false, withTree: false };
+  return { id: "", withTasks: false, withTree: false, treeLeafLimit: undefined };
 }
 
 export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
@@ -4377,6 +4590,9 @@ export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
     }
     if (message.withTree !== false) {
       writer.uint32(24).bool(message.withTree);
+    }
+    if (message.treeLeafLimit !== undefined) {
+      writer.uint32(2880).uint32(message.treeLeafLimit);
     }
     return writer;
   },
@@ -4418,6 +4634,14 @@ export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
             message.withTree = reader.bool();
             continue;
           }
+          case 360: {
+            if (tag !== 2880) {
+              break;
+            }
+
+            message.treeLeafLimit = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4443,6 +4667,11 @@ export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
         : isSet(object.with_tree)
         ? globalThis.Boolean(object.with_tree)
         : false,
+      treeLeafLimit: isSet(object.treeLeafLimit)
+        ? globalThis.Number(object.treeLeafLimit)
+        : isSet(object.tree_leaf_limit)
+        ? globalThis.Number(object.tree_leaf_limit)
+        : undefined,
     };
   },
 
@@ -4457,6 +4686,9 @@ export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
     if (message.withTree !== false) {
       obj.withTree = message.withTree;
     }
+    if (message.treeLeafLimit !== undefined) {
+      obj.treeLeafLimit = Math.round(message.treeLeafLimit);
+    }
     return obj;
   },
 
@@ -4468,6 +4700,7 @@ export const GetEnvironmentRequest: MessageFns<GetEnvironmentRequest> = {
     message.id = object.id ?? "";
     message.withTasks = object.withTasks ?? false;
     message.withTree = object.withTree ?? false;
+    message.treeLeafLimit = object.treeLeafLimit ?? undefined;
     return message;
   },
 };
@@ -5032,7 +5265,19 @@ export const DestroyEnvironmentRequest: MessageFns<DestroyEnvironmentRequest> = 
 };
 
 function createBaseListTasksRequest(): ListTasksRequest {
-  return { envId: "", node: "", state: "" };
+  return {
+    envId: "",
+    node: "",
+    state: "",
+    offset: 0,
+    limit: 0,
+    search: "",
+    states: [],
+    sort: "",
+    descending: false,
+    ids: [],
+    role: "",
+  };
 }
 
 export const ListTasksRequest: MessageFns<ListTasksRequest> = {
@@ -5045,6 +5290,30 @@ export const ListTasksRequest: MessageFns<ListTasksRequest> = {
     }
     if (message.state !== "") {
       writer.uint32(26).string(message.state);
+    }
+    if (message.offset !== 0) {
+      writer.uint32(2880).uint32(message.offset);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(2888).uint32(message.limit);
+    }
+    if (message.search !== "") {
+      writer.uint32(2898).string(message.search);
+    }
+    for (const v of message.states) {
+      writer.uint32(2906).string(v!);
+    }
+    if (message.sort !== "") {
+      writer.uint32(2914).string(message.sort);
+    }
+    if (message.descending !== false) {
+      writer.uint32(2920).bool(message.descending);
+    }
+    for (const v of message.ids) {
+      writer.uint32(2930).string(v!);
+    }
+    if (message.role !== "") {
+      writer.uint32(2938).string(message.role);
     }
     return writer;
   },
@@ -5086,6 +5355,70 @@ export const ListTasksRequest: MessageFns<ListTasksRequest> = {
             message.state = reader.string();
             continue;
           }
+          case 360: {
+            if (tag !== 2880) {
+              break;
+            }
+
+            message.offset = reader.uint32();
+            continue;
+          }
+          case 361: {
+            if (tag !== 2888) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+          case 362: {
+            if (tag !== 2898) {
+              break;
+            }
+
+            message.search = reader.string();
+            continue;
+          }
+          case 363: {
+            if (tag !== 2906) {
+              break;
+            }
+
+            message.states.push(reader.string());
+            continue;
+          }
+          case 364: {
+            if (tag !== 2914) {
+              break;
+            }
+
+            message.sort = reader.string();
+            continue;
+          }
+          case 365: {
+            if (tag !== 2920) {
+              break;
+            }
+
+            message.descending = reader.bool();
+            continue;
+          }
+          case 366: {
+            if (tag !== 2930) {
+              break;
+            }
+
+            message.ids.push(reader.string());
+            continue;
+          }
+          case 367: {
+            if (tag !== 2938) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5107,6 +5440,14 @@ export const ListTasksRequest: MessageFns<ListTasksRequest> = {
         : "",
       node: isSet(object.node) ? globalThis.String(object.node) : "",
       state: isSet(object.state) ? globalThis.String(object.state) : "",
+      offset: isSet(object.offset) ? globalThis.Number(object.offset) : 0,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      search: isSet(object.search) ? globalThis.String(object.search) : "",
+      states: globalThis.Array.isArray(object?.states) ? object.states.map((e: any) => globalThis.String(e)) : [],
+      sort: isSet(object.sort) ? globalThis.String(object.sort) : "",
+      descending: isSet(object.descending) ? globalThis.Boolean(object.descending) : false,
+      ids: globalThis.Array.isArray(object?.ids) ? object.ids.map((e: any) => globalThis.String(e)) : [],
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
     };
   },
 
@@ -5121,6 +5462,30 @@ export const ListTasksRequest: MessageFns<ListTasksRequest> = {
     if (message.state !== "") {
       obj.state = message.state;
     }
+    if (message.offset !== 0) {
+      obj.offset = Math.round(message.offset);
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.search !== "") {
+      obj.search = message.search;
+    }
+    if (message.states?.length) {
+      obj.states = message.states;
+    }
+    if (message.sort !== "") {
+      obj.sort = message.sort;
+    }
+    if (message.descending !== false) {
+      obj.descending = message.descending;
+    }
+    if (message.ids?.length) {
+      obj.ids = message.ids;
+    }
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
     return obj;
   },
 
@@ -5132,18 +5497,38 @@ export const ListTasksRequest: MessageFns<ListTasksRequest> = {
     message.envId = object.envId ?? "";
     message.node = object.node ?? "";
     message.state = object.state ?? "";
+    message.offset = object.offset ?? 0;
+    message.limit = object.limit ?? 0;
+    message.search = object.search ?? "";
+    message.states = object.states?.map((e) => e) || [];
+    message.sort = object.sort ?? "";
+    message.descending = object.descending ?? false;
+    message.ids = object.ids?.map((e) => e) || [];
+    message.role = object.role ?? "";
     return message;
   },
 };
 
 function createBaseListTasksReply(): ListTasksReply {
-  return { tasks: [] };
+  return { tasks: [], total: 0, byDisplayState: {}, nodes: [], envTasks: 0 };
 }
 
 export const ListTasksReply: MessageFns<ListTasksReply> = {
   encode(message: ListTasksReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.tasks) {
       Task.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.total !== 0) {
+      writer.uint32(2880).uint32(message.total);
+    }
+    globalThis.Object.entries(message.byDisplayState).forEach(([key, value]: [string, number]) => {
+      ListTasksReply_ByDisplayStateEntry.encode({ key: key as any, value }, writer.uint32(2890).fork()).join();
+    });
+    for (const v of message.nodes) {
+      writer.uint32(2898).string(v!);
+    }
+    if (message.envTasks !== 0) {
+      writer.uint32(2904).uint32(message.envTasks);
     }
     return writer;
   },
@@ -5169,6 +5554,41 @@ export const ListTasksReply: MessageFns<ListTasksReply> = {
             message.tasks.push(Task.decode(reader, reader.uint32()));
             continue;
           }
+          case 360: {
+            if (tag !== 2880) {
+              break;
+            }
+
+            message.total = reader.uint32();
+            continue;
+          }
+          case 361: {
+            if (tag !== 2890) {
+              break;
+            }
+
+            const entry361 = ListTasksReply_ByDisplayStateEntry.decode(reader, reader.uint32());
+            if (entry361.value !== undefined) {
+              message.byDisplayState[entry361.key] = entry361.value;
+            }
+            continue;
+          }
+          case 362: {
+            if (tag !== 2898) {
+              break;
+            }
+
+            message.nodes.push(reader.string());
+            continue;
+          }
+          case 363: {
+            if (tag !== 2904) {
+              break;
+            }
+
+            message.envTasks = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5182,13 +5602,67 @@ export const ListTasksReply: MessageFns<ListTasksReply> = {
   },
 
   fromJSON(object: any): ListTasksReply {
-    return { tasks: globalThis.Array.isArray(object?.tasks) ? object.tasks.map((e: any) => Task.fromJSON(e)) : [] };
+    return {
+      tasks: globalThis.Array.isArray(object?.tasks) ? object.tasks.map((e: any) => Task.fromJSON(e)) : [],
+      total: isSet(object.total) ? globalThis.Number(object.total) : 0,
+      byDisplayState: isObject(object.byDisplayState)
+        ? (globalThis.Object.entries(object.byDisplayState) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.by_display_state)
+        ? (globalThis.Object.entries(object.by_display_state) as [string, any][]).reduce(
+          (acc: { [key: string]: number }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.Number(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+      nodes: globalThis.Array.isArray(object?.nodes) ? object.nodes.map((e: any) => globalThis.String(e)) : [],
+      envTasks: isSet(object.envTasks)
+        ? globalThis.Number(object.envTasks)
+        : isSet(object.env_tasks)
+        ? globalThis.Number(object.env_tasks)
+        : 0,
+    };
   },
 
   toJSON(message: ListTasksReply): unknown {
     const obj: any = {};
     if (message.tasks?.length) {
       obj.tasks = message.tasks.map((e) => Task.toJSON(e));
+    }
+    if (message.total !== 0) {
+      obj.total = Math.round(message.total);
+    }
+    if (message.byDisplayState) {
+      const entries = globalThis.Object.entries(message.byDisplayState) as [string, number][];
+      if (entries.length > 0) {
+        obj.byDisplayState = {};
+        entries.forEach(([k, v]) => {
+          obj.byDisplayState[k] = Math.round(v);
+        });
+      }
+    }
+    if (message.nodes?.length) {
+      obj.nodes = message.nodes;
+    }
+    if (message.envTasks !== 0) {
+      obj.envTasks = Math.round(message.envTasks);
     }
     return obj;
   },
@@ -5199,6 +5673,107 @@ export const ListTasksReply: MessageFns<ListTasksReply> = {
   fromPartial<I extends Exact<DeepPartial<ListTasksReply>, I>>(object: I): ListTasksReply {
     const message = createBaseListTasksReply();
     message.tasks = object.tasks?.map((e) => Task.fromPartial(e)) || [];
+    message.total = object.total ?? 0;
+    message.byDisplayState = (globalThis.Object.entries(object.byDisplayState ?? {}) as [string, number][]).reduce(
+      (acc: { [key: string]: number }, [key, value]: [string, number]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.Number(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.nodes = object.nodes?.map((e) => e) || [];
+    message.envTasks = object.envTasks ?? 0;
+    return message;
+  },
+};
+
+function createBaseListTasksReply_ByDisplayStateEntry(): ListTasksReply_ByDisplayStateEntry {
+  return { key: "", value: 0 };
+}
+
+export const ListTasksReply_ByDisplayStateEntry: MessageFns<ListTasksReply_ByDisplayStateEntry> = {
+  encode(message: ListTasksReply_ByDisplayStateEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== 0) {
+      writer.uint32(16).uint32(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTasksReply_ByDisplayStateEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTasksReply_ByDisplayStateEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.value = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTasksReply_ByDisplayStateEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.Number(object.value) : 0,
+    };
+  },
+
+  toJSON(message: ListTasksReply_ByDisplayStateEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== 0) {
+      obj.value = Math.round(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTasksReply_ByDisplayStateEntry>, I>>(
+    base?: I,
+  ): ListTasksReply_ByDisplayStateEntry {
+    return ListTasksReply_ByDisplayStateEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTasksReply_ByDisplayStateEntry>, I>>(
+    object: I,
+  ): ListTasksReply_ByDisplayStateEntry {
+    const message = createBaseListTasksReply_ByDisplayStateEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? 0;
     return message;
   },
 };

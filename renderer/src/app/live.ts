@@ -120,14 +120,16 @@ export function startLive(store: ConsoleStore, sync: Sync, opts: LiveOptions = {
   const nodesTimer = setInterval(() => {
     if (st().connection.status === 'live') void sync.nodes();
   }, opts.nodesPollMs ?? 3000);
-  // open environments: tasks' cpu/memory and channel rates come by polling; bigger ones less often
+  // open environments: tasks' cpu/memory (the task table refetches its rows after each) and channel
+  // rates come by polling; bigger ones less often
   let envTick = 0;
   const envTimer = setInterval(() => {
     envTick += 1;
     if (st().connection.status !== 'live') return;
-    for (const [id, ids] of st().envTaskIds) {
+    for (const [id, env] of st().envs) {
       if (!sync.watched(id)) continue;
-      const every = Math.max(1, Math.round((opts.envPollMs?.(ids.length) ?? Math.max(2000, ids.length * 0.5)) / 1000));
+      const size = env.counts?.total ?? 0;
+      const every = Math.max(1, Math.round((opts.envPollMs?.(size) ?? Math.max(2000, size * 0.5)) / 1000));
       if (envTick % every === 0) void sync.env(id);
     }
   }, 1000);

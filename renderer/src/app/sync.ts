@@ -3,11 +3,12 @@
 // runs once more after it).
 import { call } from '../api/client.js';
 import type { ConsoleStore } from '../store/store.js';
+import { DEFAULT_GRAPH_OPTIONS } from '../features/graph/model.js';
 
 type Fetcher = () => Promise<void>;
 
-/** the least time between two full refreshes of a watched environment: 1 s up to 20,000 tasks,
- * then 1 s per 20,000 (7.5 s at 150,000) */
+/** the least time between two refreshes of a watched environment whose role tree is fetched: 1 s
+ * up to 20,000 tasks, then 1 s per 20,000 (7.5 s at 150,000); without the tree (counts only) 1 s */
 export function fullRefetchGapMs(tasks: number): number {
   return Math.max(1000, tasks / 20);
 }
@@ -46,13 +47,17 @@ function throttled(f: Fetcher, minGapMs: number): Fetcher {
 export interface Sync {
   envs: Fetcher;
   env(id: string): Promise<void>;
-  /** the environment page's first fetch (tasks and tree): rejects with the call's error (NOT_FOUND)
-   * for the page to show; refreshes asked while it is on its way wait for it (one after it) */
+  /** the environment page's first fetch (the environment with its counts; the tree when a view
+   * wants it): rejects with the call's error (NOT_FOUND) for the page to show; refreshes asked
+   * while it is on its way wait for it (one after it) */
   load(id: string): Promise<void>;
+  /** a view that draws the role tree (graph, overview) is open: refreshes fetch the tree too, and
+   * the first one comes at once when the store has none; returns the release */
+  wantTree(id: string): () => void;
   runs: Fetcher;
   nodes: Fetcher;
   templates: Fetcher;
-  /** environments whose page is open: their tasks and tree are kept fresh */
+  /** environments whose page is open: their counts (and tree, when wanted) are kept fresh */
   watch(id: string): () => void;
   watched(id: string): boolean;
 }
@@ -60,15 +65,22 @@ export interface Sync {
 interface EnvFetcher {
   refresh: Fetcher;
   load(): Promise<void>;
+  wantTree(): () => void;
 }
 
 function createEnvFetcher(id: string, s: () => ReturnType<ConsoleStore['getState']>): EnvFetcher {
-  const fetchEnv = () => call('GetEnvironment', { id, withTasks: true, withTree: true });
-  // the bigger the environment, the less often its full task list is refetched: at 150,000
-  // tasks that list is tens of MB to fetch, parse and index, and a transition asks for a
-  // refresh with every agent's batch. Counts and tasks come together (one reply): counts
-  // from a lighter call, applied under a stale task list, would count the task events still
-  // on their way twice (the console e2e sampler saw 13,000 CONFIGURED of 10,000).
+  // the page never takes every task (150,000 of them are 80 MB of JSON): the environment with its
+  // counts, and the role tree only while a view draws it; the task table fetches its own rows,
+  // a window at a time (features/tasks/taskWindow.ts)
+  let treeViews = 0;
+  // a container of more tasks than the graph draws nodes comes collapsed (its count and states):
+  // the graph would only show it as one group, and 150,000 task roles are 24 MB
+  const fetchEnv = () => call('GetEnvironment', { id, withTasks: false, withTree: treeViews > 0, treeLeafLimit: DEFAULT_GRAPH_OPTIONS.maxNodes });
+  // the role tree is about a third of the old reply's bytes: the bigger the environment, the less
+  // often it is refetched (a transition asks for a refresh with every agent's batch); counts alone
+  // come at most once a second. Counts come only from these replies, never moved by events on the
+  // page: a snapshot of the server is never wrong (events applied on top of a snapshot that already
+  // had them counted tasks twice: 13,000 CONFIGURED of 10,000)
   const full = throttled(async () => {
     try {
       s().upsertEnv(await fetchEnv());
@@ -95,7 +107,8 @@ function createEnvFetcher(id: string, s: () => ReturnType<ConsoleStore['getState
       });
       return trailing;
     }
-    const wait = lastFull + fullRefetchGapMs(s().envTaskIds.get(id)?.length ?? 0) - Date.now();
+    const size = treeViews > 0 ? (s().envs.get(id)?.counts?.total ?? 0) : 0;
+    const wait = lastFull + fullRefetchGapMs(size) - Date.now();
     if (wait <= 0) return runFull();
     // one refresh once the gap is over, for every request within it: the last change is never missed
     trailing ??= new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
@@ -117,7 +130,24 @@ function createEnvFetcher(id: string, s: () => ReturnType<ConsoleStore['getState
     });
     return request;
   };
-  return { refresh, load };
+  const wantTree = (): (() => void) => {
+    treeViews += 1;
+    const askedMs = Date.now();
+    // a view that draws the tree opened: nothing more when the first fetch (asked in the same
+    // render, so awaited here) brings it; at once when the store has no tree; else a refresh
+    // within the usual gap (the tree is from an earlier visit)
+    void Promise.resolve()
+      .then(() => loading)
+      .then(() => {
+        const detail = s().details.get(id);
+        if (!detail) return runFull();
+        if (detail.fetchedMs < askedMs) return refresh();
+      });
+    return () => {
+      treeViews = Math.max(0, treeViews - 1);
+    };
+  };
+  return { refresh, load, wantTree };
 }
 
 export function createSync(store: ConsoleStore): Sync {
@@ -147,6 +177,7 @@ export function createSync(store: ConsoleStore): Sync {
     }, 1000),
     env: (id) => envFetcher(id).refresh(),
     load: (id) => envFetcher(id).load(),
+    wantTree: (id) => envFetcher(id).wantTree(),
     watch(id) {
       watching.set(id, (watching.get(id) ?? 0) + 1);
       return () => {

@@ -1,6 +1,6 @@
 // Applying a batch of events to the state: pure, incremental (copy-on-write per map, per changed
 // object), so unchanged tasks keep their identity and their rows do not re-render.
-import type { Environment, Event, Task, TaskCounts } from '../../../core/rpc/gen/control.js';
+import type { Environment, Event, Task } from '../../../core/rpc/gen/control.js';
 import { formatError } from '../../../core/model/errors.js';
 import { detailFromWire } from '../api/errors.js';
 import { mergeProgress } from './progress.js';
@@ -47,17 +47,6 @@ function num(s: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function withCounts(env: Environment, delta: Map<string, number>): Environment {
-  const c: TaskCounts = env.counts ?? { total: 0, byState: {}, lost: 0 };
-  const byState = { ...c.byState };
-  for (const [state, d] of delta) {
-    const v = (byState[state] ?? 0) + d;
-    if (v > 0) byState[state] = v;
-    else delete byState[state];
-  }
-  return { ...env, counts: { ...c, byState } };
-}
-
 export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyOptions): { next: Partial<EventSlice>; effects: Effect[] } {
   const envs = new Cow(s.envs);
   const tasks = new Cow(s.tasks);
@@ -65,7 +54,6 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
   const nodes = new Cow(s.nodes);
   let envTaskIds = s.envTaskIds;
   let awaitingReap = s.awaitingReap;
-  const countDelta = new Map<string, Map<string, number>>();
   const effects: Effect[] = [];
   const want = new Set<string>();
   const fresh: Event[] = [];
@@ -75,23 +63,14 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
     const e = envs.get(id);
     if (e) envs.set(id, f(e));
   };
-  const bump = (envId: string, state: string, d: number) => {
-    let m = countDelta.get(envId);
-    if (!m) countDelta.set(envId, (m = new Map()));
-    m.set(state, (m.get(state) ?? 0) + d);
-  };
+  // The page holds a window of an environment's tasks (the rows on screen): those follow the
+  // events; the environment's counts come from the server (refetched, throttled, for a watched
+  // environment), never moved here: the page does not know the old state of a task it does not
+  // hold, and moving counts taken from a snapshot that already had an event counted it twice.
   const patchTask = (ev: Event, f: (t: Task) => Task) => {
+    if (ev.envId) want.add(`env:${ev.envId}`);
     const t = tasks.get(ev.taskId);
-    if (!t) {
-      if (ev.envId && envTaskIds.has(ev.envId)) want.add(`env:${ev.envId}`);
-      return;
-    }
-    const n = f(t);
-    if (n.state !== t.state && envs.has(t.envId)) {
-      bump(t.envId, t.state, -1);
-      bump(t.envId, n.state, +1);
-    }
-    tasks.set(t.id, n);
+    if (t) tasks.set(t.id, f(t));
   };
 
   for (const ev of batch) {
@@ -272,7 +251,6 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
     }
   }
 
-  for (const [envId, delta] of countDelta) patchEnv(envId, (e) => withCounts(e, delta));
   for (const w of want) {
     if (w === 'envs') effects.push({ kind: 'refreshEnvs' });
     else if (w === 'runs') effects.push({ kind: 'refreshRuns' });

@@ -18,7 +18,7 @@ import { summarizeProfile, type ProfileSummary, type RemoteProfiler } from '../p
 import { atMost, figure, type Figure } from '../results.js';
 import { Stack, teardownNotes } from '../stack.js';
 import { Supervisor } from '../supervisor.js';
-import type { Task } from '../../../core/rpc/gen/control.js';
+import { ListTasksRequest, type Task } from '../../../core/rpc/gen/control.js';
 
 const COMMAND = '/bin/sleep';
 const ARGS = ['1000'];
@@ -134,7 +134,7 @@ async function baton(ctx: BenchContext, n: number, profiles: ProfileSummary[]): 
     const env = await c.create('bench-plain', { tasks: String(n) });
     ctx.load('baton up');
     const up = await c.transition(env.id, 'DEPLOY', 300_000);
-    const tasks = (await c.unary<{ tasks: Task[] }>('listTasks', { envId: env.id, node: '', state: '' })).tasks;
+    const tasks = (await c.unary<{ tasks: Task[] }>('listTasks', ListTasksRequest.fromPartial({ envId: env.id }))).tasks;
     const pids = tasks.map((t) => t.pid).filter((p) => p > 0);
     for (const p of pids) stack.taskPids.add(p);
     if (living(pids).length !== n) throw new Error(`baton: ${living(pids).length} of ${n} processes alive after DEPLOY`);
@@ -160,7 +160,9 @@ async function baton(ctx: BenchContext, n: number, profiles: ProfileSummary[]): 
     // destroy of running tasks: the same kill, without an EXIT first
     const doomed = await c.create('bench-plain', { tasks: String(n) });
     await c.transition(doomed.id, 'DEPLOY', 300_000);
-    const doomedPids = (await c.unary<{ tasks: Task[] }>('listTasks', { envId: doomed.id, node: '', state: '' })).tasks.map((t) => t.pid).filter((p) => p > 0);
+    const doomedPids = (await c.unary<{ tasks: Task[] }>('listTasks', ListTasksRequest.fromPartial({ envId: doomed.id }))).tasks
+      .map((t) => t.pid)
+      .filter((p) => p > 0);
     for (const p of doomedPids) stack.taskPids.add(p);
     await sleep(1000);
     ctx.load('baton destroy');

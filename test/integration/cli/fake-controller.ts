@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { BatonError } from '../../../core/model/errors.js';
 import { checkToken } from '../../../core/rpc/auth.js';
 import { detailToProto, toServiceError } from '../../../core/rpc/errors.js';
-import { ControlProgress, ControlService, Environment, Event, Info, Role, Task } from '../../../core/rpc/gen/control.js';
+import { ControlProgress, ControlService, Environment, Event, Info, ListTasksReply, Role, Task } from '../../../core/rpc/gen/control.js';
 
 export const ENV_ID = 'env-fake0001';
 
@@ -132,7 +132,7 @@ export async function startFakeController(dir: string, token = 'fake-token'): Pr
       }
       call.end();
     },
-    listTasks: unary('listTasks', () => ({ tasks: fakeEnv().tasks })),
+    listTasks: unary('listTasks', () => ListTasksReply.fromPartial({ tasks: fakeEnv().tasks, total: fakeEnv().tasks.length })),
     killTask: unary('killTask', (r: { id: string }) => {
       const t = fakeEnv().tasks.find((x) => x.id === r.id);
       if (!t) throw new BatonError('NOT_FOUND', `no task ${r.id}`, { where: r.id });

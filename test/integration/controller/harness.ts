@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ControlClient, type ControlProgress, type Environment, type Event, type Task } from '../../../core/rpc/gen/control.js';
+import { ControlClient, type ControlProgress, type Environment, type Event, ListTasksRequest, type Task } from '../../../core/rpc/gen/control.js';
 import { tokenInterceptor } from '../../../core/rpc/auth.js';
 import { fromServiceError } from '../../../core/rpc/errors.js';
 import { startController, type ControllerHandle, type ControllerOptions } from '../../../core/controller/main.js';
@@ -189,7 +189,7 @@ export function getEnv(client: ControlClient, id: string, withTasks = true, with
 }
 
 export async function listTasks(client: ControlClient, envId: string): Promise<Task[]> {
-  return (await call<unknown, { tasks: Task[] }>(client, 'listTasks', { envId, node: '', state: '' })).tasks;
+  return (await call<ListTasksRequest, { tasks: Task[] }>(client, 'listTasks', ListTasksRequest.fromPartial({ envId }))).tasks;
 }
 
 export async function createEnv(client: ControlClient, workflow: string, vars: Record<string, string> = {}, repo = ''): Promise<Environment> {

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Environment, Run } from '../../../core/rpc/gen/control.js';
+import { type Environment, ListTasksRequest, type Run } from '../../../core/rpc/gen/control.js';
 import { BatonError } from '../../../core/model/errors.js';
 import { call, startStack, tempHome, tempRepo, type Stack } from './harness.js';
 import { addRunUsers, clientOf, handingOver } from './run-users.js';
@@ -167,7 +167,8 @@ test('a START a task fails: ERROR, and the run is "aborted before start" with th
 test('an ERROR while RUNNING: "aborted: <error>", by nobody for a crash, by the caller for GO_ERROR', async () => {
   const env = await configured();
   const first = (await control(alice(), env.id, 'START_ACTIVITY')).at(-1)!.runNumber!;
-  const tasks = (await call<unknown, { tasks: { id: string; name: string }[] }>(stack.client, 'listTasks', { envId: env.id, node: '', state: '' })).tasks;
+  const tasks = (await call<unknown, { tasks: { id: string; name: string }[] }>(stack.client, 'listTasks', ListTasksRequest.fromPartial({ envId: env.id })))
+    .tasks;
   await call(stack.client, 'killTask', { id: tasks.find((t) => t.name === 'beta')!.id, signal: 'SIGKILL' });
   const crashed = await waitForRun(first, (r) => r.state === 'aborted');
   assert.match(crashed.endReason, /^aborted: task beta exited/);

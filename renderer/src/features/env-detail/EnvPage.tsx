@@ -55,6 +55,10 @@ export function EnvPage({ envId, tab, taskId }: { envId: string; tab: EnvTab; ta
   useEffect(() => {
     if (env && !seen) setSeen(true);
   }, [env, seen]);
+  // the graph and the overview draw the role tree (at 150,000 tasks a big reply): fetched for
+  // them only, the task table needs none; before the first fetch below, which then brings it
+  const drawsTree = tab !== 'tasks';
+  useEffect(() => (drawsTree ? sync.wantTree(envId) : undefined), [envId, sync, drawsTree]);
   useEffect(() => {
     setMissing(false);
     setSeen(false);

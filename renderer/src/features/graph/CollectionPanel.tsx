@@ -1,11 +1,11 @@
 // A collection box of the graph, opened: the state counts of all its members, the summed rates of
 // the channels crossing its border, and its members 50 at a time (previous/next, a name search).
 // Each member opens its task. Only one page of rows is ever in the DOM, whatever the size.
-import { useDeferredValue, useMemo, useState } from 'react';
-import { useConsole } from '../../store/context.js';
+import { useDeferredValue, useState } from 'react';
 import { formatByteRate, formatRate } from '../../ui/format.js';
 import { StateChip } from '../../ui/StateChip.js';
-import { COLLECTION_PAGE_SIZE, collectionMembers, collectionPage } from './collection.js';
+import { COLLECTION_PAGE_SIZE } from './collection.js';
+import { useCollectionPage } from './useCollectionPage.js';
 
 const count = (n: number) => n.toLocaleString('en');
 
@@ -22,16 +22,12 @@ export function CollectionPanel({
   onOpenTask(taskId: string): void;
   onClose(): void;
 }) {
-  const detail = useConsole((s) => s.details.get(envId));
-  const tasks = useConsole((s) => s.tasks);
   const [query, setQuery] = useState('');
   const [offset, setOffset] = useState(0);
   const deferredQuery = useDeferredValue(query);
-  const members = useMemo(() => collectionMembers(detail?.root, path), [detail?.root, path]);
-  const page = useMemo(
-    () => collectionPage(members, tasks, detail?.graph, { query: deferredQuery, offset }),
-    [members, tasks, detail?.graph, deferredQuery, offset],
-  );
+  const page = useCollectionPage(envId, path, deferredQuery, offset);
+  // a big collection's first page comes from the controller: the panel shows once it is here
+  if (!page) return null;
   const states = Object.entries(page.byState).sort((a, b) => b[1] - a[1]);
   const first = page.matched ? page.offset + 1 : 0;
   const last = page.offset + page.rows.length;

@@ -9,6 +9,9 @@ export interface CollectionMember {
   path: string;
   name: string;
   taskId: string;
+  /** the state the role tree gives it (a lost task is ERROR there): shown while the page does
+   * not hold the task itself (it holds only the task table's window) */
+  roleState: string;
 }
 
 export interface CollectionRate {
@@ -53,7 +56,7 @@ export function collectionMembers(root: Role | undefined, path: string): Collect
   const at = findRole(root, path);
   const out: CollectionMember[] = [];
   const visit = (r: Role) => {
-    if (r.kind === 'task') out.push({ path: r.path, name: r.name || r.path, taskId: r.taskId });
+    if (r.kind === 'task') out.push({ path: r.path, name: r.name || r.path, taskId: r.taskId, roleState: r.state });
     else for (const c of r.children) visit(c);
   };
   if (at) visit(at);
@@ -78,15 +81,28 @@ export function collectionPage(
     inside.add(m.path);
     const t = tasks.get(m.taskId);
     if (t?.lost) lost++;
-    const s = stateOf(t, 'UNKNOWN');
+    const s = stateOf(t, m.roleState);
     byState[s] = (byState[s] ?? 0) + 1;
   }
   const query = (opts.query ?? '').trim().toLowerCase();
   const matching = query ? members.filter((m) => m.name.toLowerCase().includes(query) || m.taskId.toLowerCase() === query) : members;
   const lastPage = Math.max(0, Math.floor((matching.length - 1) / pageSize) * pageSize);
   const offset = Math.min(Math.max(0, opts.offset ?? 0), lastPage);
-  const rows = matching.slice(offset, offset + pageSize).map((m) => ({ ...m, state: stateOf(tasks.get(m.taskId), 'UNKNOWN') }));
-  // rates: edges with exactly one end inside (edges between two members stay inside the box)
+  const rows = matching.slice(offset, offset + pageSize).map((m) => ({ ...m, state: stateOf(tasks.get(m.taskId), m.roleState) }));
+  return {
+    total: members.length,
+    matched: matching.length,
+    offset,
+    rows,
+    byState,
+    lost,
+    rates: borderRates(inside, graph),
+  };
+}
+
+/** the channels crossing a collection's border, summed: edges with exactly one end inside (edges
+ * between two members stay inside the box) */
+export function borderRates(inside: ReadonlySet<string>, graph: ChannelGraph | undefined): CollectionRate[] {
   const rates = new Map<string, CollectionRate>();
   for (const e of graph?.edges ?? []) {
     const fromIn = e.from ? inside.has(e.from.role) : false;
@@ -101,13 +117,5 @@ export function collectionPage(
     r.edges += 1;
     rates.set(key, r);
   }
-  return {
-    total: members.length,
-    matched: matching.length,
-    offset,
-    rows,
-    byState,
-    lost,
-    rates: [...rates.values()].sort((a, b) => a.direction.localeCompare(b.direction) || a.channel.localeCompare(b.channel)),
-  };
+  return [...rates.values()].sort((a, b) => a.direction.localeCompare(b.direction) || a.channel.localeCompare(b.channel));
 }

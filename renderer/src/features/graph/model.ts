@@ -58,8 +58,15 @@ interface Info {
   depth: number;
 }
 
+/** a container the controller sent without its children (GetEnvironment tree_leaf_limit) */
+export function isCollapsedByServer(r: Role): boolean {
+  return r.kind !== 'task' && r.children.length === 0 && r.leaves > 0;
+}
+
 function groupLabel(r: Role): string {
   if (r.name && !r.name.includes('{{')) return r.kind === 'iterator' ? `${r.name}*` : r.name;
+  // sent collapsed: no members to take a prefix from, the name without its template
+  if (!r.children.length && r.name) return `${r.name.replace(/\{\{.*?\}\}/g, '').trim()}*`;
   const names = r.children.map((c) => c.name);
   let prefix = names[0] ?? r.path;
   for (const n of names) while (prefix && !n.startsWith(prefix)) prefix = prefix.slice(0, -1);
@@ -75,8 +82,16 @@ export function buildGraphModel(
   if (!root) return { nodes: [], edges: [], structureKey: '', collapsed: [], totalTasks: 0 };
   // 1. containers and their task-leaf counts
   const containers: Info[] = [];
+  // containers the controller sent collapsed (GetEnvironment tree_leaf_limit): groups whatever the
+  // budget, never expanded here (opened, they are a collection paged by the controller)
+  const fromServer = new Set<string>();
   const countLeaves = (r: Role, depth: number): number => {
     if (r.kind === 'task') return 1;
+    if (isCollapsedByServer(r)) {
+      fromServer.add(r.path);
+      if (depth > 0) containers.push({ role: r, leaves: r.leaves, depth });
+      return r.leaves;
+    }
     let n = 0;
     for (const c of r.children) n += countLeaves(c, depth + 1);
     if (depth > 0 && n > 0) containers.push({ role: r, leaves: n, depth });
@@ -84,7 +99,7 @@ export function buildGraphModel(
   };
   const totalTasks = countLeaves(root, 0);
   // 2. which containers collapse: big iterators, then the biggest subtrees until under the budget
-  const collapsed = new Set<string>();
+  const collapsed = new Set<string>(fromServer);
   for (const c of containers) {
     if (c.role.kind === 'iterator' && c.leaves > opts.collapseOver && !opts.expanded.has(c.role.path)) collapsed.add(c.role.path);
   }
@@ -124,8 +139,18 @@ export function buildGraphModel(
     const id = `group:${r.path}`;
     const byState: Record<string, number> = {};
     const members: { state: RoleState; critical: boolean; included: boolean }[] = [];
+    let count = 0;
     const visit = (x: Role) => {
+      if (isCollapsedByServer(x)) {
+        // its members are not here: their states as the controller counted them
+        visibleOf.set(x.path, id);
+        for (const [state, n] of Object.entries(x.leafStates)) byState[state] = (byState[state] ?? 0) + n;
+        members.push({ state: (x.state || 'UNKNOWN') as RoleState, critical: x.critical, included: x.included !== false });
+        count += x.leaves;
+        return;
+      }
       if (x.kind === 'task') {
+        count += 1;
         visibleOf.set(x.path, id);
         const t = tasks.get(x.taskId);
         const state = (t?.lost ? 'ERROR' : (t?.state ?? x.state)) || 'UNKNOWN';
@@ -137,7 +162,7 @@ export function buildGraphModel(
     };
     visit(r);
     const agg = aggregateState(members);
-    nodes.push({ id, kind: 'group', label: groupLabel(r), path: r.path, state: agg.state, critical: agg.critical, count: members.length, byState });
+    nodes.push({ id, kind: 'group', label: groupLabel(r), path: r.path, state: agg.state, critical: agg.critical, count, byState });
   };
   const walk = (r: Role) => {
     if (r.kind === 'task') {

@@ -23,6 +23,8 @@ export function flattenRoles(root: Role | undefined, limit = ROLE_CHILDREN_LISTE
     out.push({ role: r, parent, depth });
     r.children.slice(0, limit).forEach((c) => walk(c, r, depth + 1));
     if (r.children.length > limit) out.push({ more: r.children.length - limit, parent: r, depth: depth + 1 });
+    // a container the controller sent collapsed (too many tasks to send as roles): its count only
+    else if (!r.children.length && r.leaves) out.push({ more: r.leaves, parent: r, depth: depth + 1 });
   };
   if (root) for (const c of root.children) walk(c, root.path ? root : null, 0);
   return out;

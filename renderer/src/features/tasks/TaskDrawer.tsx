@@ -11,6 +11,7 @@ import { formatBytes, formatByteRate, formatCpu, formatDateTime, formatRate } fr
 import type { ErrorDetailLike } from '../../../../core/model/errors.js';
 import { displayState } from './taskTable.js';
 import { STALE_TITLE, taskIsDead } from './liveness.js';
+import { useTask } from './useTask.js';
 
 const LogViewer = lazy(() => import('../logs/LogViewer.js'));
 const TaskUsagePanel = lazy(() => import('../history/TaskUsagePanel.js'));
@@ -35,7 +36,7 @@ function Row({ k, children }: { k: string; children: React.ReactNode }) {
 }
 
 export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): void }) {
-  const task = useConsole((s) => s.tasks.get(taskId));
+  const task = useTask(taskId);
   const offline = useConsole((s) => s.connection.status !== 'live');
   const dead = task ? taskIsDead(task) : false;
   const [killing, setKilling] = useState(false);
@@ -78,7 +79,9 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string; onClose(): voi
           ✕
         </button>
       </header>
-      {!task ? (
+      {task === null ? (
+        <p role="status">No task {taskId} (its environment may have been destroyed).</p>
+      ) : !task ? (
         <p role="status">Loading task {taskId}…</p>
       ) : (
         <div className="drawer-body">

@@ -1,18 +1,20 @@
 // The virtualized task table (only the visible rows are in the DOM): search, state chips, node
-// filter, sortable columns; filter and sort live in the URL. Rows are memoized on their Task
-// object, which the store replaces only when that task changed.
-import { memo, useMemo, useRef } from 'react';
+// filter, sortable columns; filter and sort live in the URL. The rows come a window at a time
+// from the server, which filters, sorts and counts (useTaskWindow); rows not fetched yet show as
+// placeholders. Rows are memoized on their Task object, which the store replaces only when that
+// task changed.
+import { memo, useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Task } from '../../../../core/rpc/gen/control.js';
 import { navigate, useRoute } from '../../app/router.js';
-import { useConsole } from '../../store/context.js';
 import { StateChip } from '../../ui/StateChip.js';
 import { formatBytes, formatCpu } from '../../ui/format.js';
 import { TaskBadges } from './TaskBadges.js';
 import { STALE_TITLE, taskIsDead } from './liveness.js';
-import { countByState, displayState, filterFromQuery, filterTasks, nodesOf, sortTasks, type SortKey } from './taskTable.js';
+import { displayState, filterFromQuery, type SortKey } from './taskTable.js';
+import { useTaskWindow } from './useTaskWindow.js';
 
-const EMPTY: Task[] = [];
+const NO_NODES: string[] = [];
 const ROW_H = 34;
 const COLUMNS: { key: SortKey; label: string; cls?: string }[] = [
   { key: 'name', label: 'Task' },
@@ -79,24 +81,38 @@ const Row = memo(function Row({ task, index, top, selected, onOpen }: { task: Ta
   );
 });
 
+/** a row of the window not fetched yet (scrolled to, on its way) */
+function PendingRow({ index, top }: { index: number; top: number }) {
+  return (
+    <div role="row" aria-rowindex={index + 2} aria-busy="true" className="trow pending" style={{ transform: `translateY(${top}px)` }}>
+      <div role="gridcell" className="c-name muted">
+        …
+      </div>
+    </div>
+  );
+}
+
 export function TaskTable({ envId, onOpenTask }: { envId: string; onOpenTask(id: string): void }) {
   const route = useRoute();
-  const ids = useConsole((s) => s.envTaskIds.get(envId));
-  const taskMap = useConsole((s) => s.tasks);
-  const all = useMemo(() => (ids ? ids.map((id) => taskMap.get(id)).filter((t): t is Task => Boolean(t)) : EMPTY), [ids, taskMap]);
   const { filter, sort, dir } = filterFromQuery(route.query);
   const selected = route.query.get('task');
-  const rows = useMemo(() => sortTasks(filterTasks(all, filter), sort, dir), [all, filter.search, filter.node, filter.states.join(','), sort, dir]); // eslint-disable-line react-hooks/exhaustive-deps
-  const counts = useMemo(() => countByState(all), [all]);
-  const nodes = useMemo(() => nodesOf(all), [all]);
+  const win = useTaskWindow({ envId, filter, sort, dir });
+  const page = win.page;
+  const counts = page?.byDisplayState ?? {};
+  const nodes = page?.nodes ?? NO_NODES;
   const scrollRef = useRef<HTMLDivElement>(null);
   const virt = useVirtualizer({
-    count: rows.length,
+    count: page?.total ?? 0,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_H,
     overscan: 12,
     initialRect: { width: 1000, height: 600 },
   });
+  const items = virt.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? 0;
+  // the window follows the rows on screen (win is a new object each render; show is stable in effect)
+  useEffect(() => win.show(first, last), [first, last]);
 
   const toggleState = (s: string) => {
     const next = filter.states.includes(s) ? filter.states.filter((x) => x !== s) : [...filter.states, s];
@@ -121,7 +137,7 @@ export function TaskTable({ envId, onOpenTask }: { envId: string; onOpenTask(id:
         <div className="chips" role="group" aria-label="States">
           {CHIP_STATES.map((s) => (
             <button key={s} type="button" className={`chip state-${s.toLowerCase()}`} aria-pressed={filter.states.includes(s)} onClick={() => toggleState(s)}>
-              {s} <span className="chip-count">{counts.get(s) ?? 0}</span>
+              {s} <span className="chip-count">{counts[s] ?? 0}</span>
             </button>
           ))}
         </div>
@@ -135,13 +151,18 @@ export function TaskTable({ envId, onOpenTask }: { envId: string; onOpenTask(id:
           ))}
         </select>
         <span className="muted" role="status" aria-live="polite">
-          {rows.length} of {all.length} tasks
+          {page ? `${page.total} of ${page.envTasks} tasks` : ''}
         </span>
       </div>
-      {!ids ? (
+      {win.error ? (
+        <p role="alert" className="error">
+          The tasks could not be fetched: {win.error}
+        </p>
+      ) : null}
+      {!page ? (
         <p role="status">Loading tasks…</p>
       ) : (
-        <div role="grid" aria-label="Tasks" aria-rowcount={rows.length + 1} aria-colcount={COLUMNS.length} className="tgrid">
+        <div role="grid" aria-label="Tasks" aria-rowcount={page.total + 1} aria-colcount={COLUMNS.length} className="tgrid">
           <div role="rowgroup" className="thead">
             <div role="row" aria-rowindex={1} className="trow">
               {COLUMNS.map((c) => (
@@ -161,8 +182,9 @@ export function TaskTable({ envId, onOpenTask }: { envId: string; onOpenTask(id:
           </div>
           <div ref={scrollRef} className="tbody-scroll" role="rowgroup">
             <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
-              {virt.getVirtualItems().map((v) => {
-                const t = rows[v.index]!;
+              {items.map((v) => {
+                const t = win.rowAt(v.index);
+                if (!t) return <PendingRow key={`pending-${v.index}`} index={v.index} top={v.start} />;
                 return <Row key={t.id} task={t} index={v.index} top={v.start} selected={selected === t.id} onOpen={onOpenTask} />;
               })}
             </div>
