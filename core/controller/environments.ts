@@ -16,6 +16,7 @@ import type { AwaitingReap } from '../rpc/gen/control.js';
 import type { Caller } from './auth/caller.js';
 import { dropHold, holdNew } from './locks/hold.js';
 import { nodeClaimedByOther, releaseClaims, reserveClaims } from './locks/claims.js';
+import { SLICE_TASKS, yieldToLoop } from './slices.js';
 
 /**
  * Expands, places and stores a new environment, held by its creator (`caller`). Any error leaves
@@ -49,7 +50,14 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
       error: null,
     },
     expanded,
+    'later',
   );
+  // the task records in slices: a million of them are seconds of this thread
+  for (let built = 0; built < expanded.tasks.length; ) {
+    built = Math.min(expanded.tasks.length, built + SLICE_TASKS);
+    env.addTasks(built);
+    await yieldToLoop();
+  }
   nameEnvironment(env, asked);
   await yieldToLoop();
 
@@ -80,8 +88,13 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   await yieldToLoop();
   if (caller) holdNew(controller, env, caller.user);
 
+  // indexed in slices, before the environment is visible: nothing can reach its tasks meanwhile
+  for (let i = 0; i < env.tasks.length; i++) {
+    const t = env.tasks[i]!;
+    controller.tasks.set(t.id, t);
+    if ((i + 1) % SLICE_TASKS === 0) await yieldToLoop();
+  }
   controller.envs.set(env.id, env);
-  for (const t of env.tasks) controller.tasks.set(t.id, t);
   controller.emit({
     kind: 'env.created',
     envId: env.id,
@@ -98,11 +111,6 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   });
   if (req.autoDeploy) await controlEnvironment(controller, env.id, 'DEPLOY', { by: caller?.user });
   return env;
-}
-
-/** lets the event loop run what is due (I/O, timers) before the next step of a long create */
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function storeNew(controller: ControllerCore, env: EnvRuntime, expanded: EnvRuntime['expanded']): Promise<void> {

@@ -63,9 +63,14 @@ export class EnvRuntime {
    *  every change: the write-behind copies it instead of walking a million tasks each flush */
   private readonly stateCodes: Buffer;
 
+  /**
+   * `build`: 'all' builds every task's record now (a restore); 'later' none, for a caller that
+   * builds them in slices with addTasks (a create of a million tasks yields between slices).
+   */
   constructor(
     init: EnvInit,
     readonly expanded: ExpandedWorkflow,
+    build: 'all' | 'later' = 'all',
   ) {
     this.id = init.id;
     this.name = init.name;
@@ -82,7 +87,14 @@ export class EnvRuntime {
     this.tree = new RoleTree(expanded.root);
     this.hooks = expanded.hooks ?? [];
     this.stateCodes = Buffer.alloc(expanded.tasks.length, taskStateCode('STANDBY', false));
-    for (const spec of expanded.tasks) {
+    if (build === 'all') this.addTasks(expanded.tasks.length);
+  }
+
+  /** Builds the records of the expansion's next tasks, up to the `end`th (in the expansion's order). */
+  addTasks(end: number): void {
+    const specs = this.expanded.tasks;
+    for (let i = this.tasks.length; i < end && i < specs.length; i++) {
+      const spec = specs[i]!;
       const t = new TaskRuntime(taskId(this.id, spec.name), spec, this);
       t.index = this.tasks.length;
       t.leaf = this.tree.leafOf.get(spec.name) ?? -1;
