@@ -4,6 +4,7 @@ import { BatonError } from '../model/errors.js';
 import { newId } from '../model/ids.js';
 import type { ControllerCore } from './core.js';
 import { EnvRuntime } from './model/env.js';
+import { RoleTree } from './model/tree.js';
 import { placeTasks } from './scheduler.js';
 import { explainPlacement, nodeSnapshots } from './placement.js';
 import { closeRun } from './runs.js';
@@ -33,6 +34,8 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   // a large expansion was just decoded on this thread; each big step below is followed by a
   // yield, so that agents' heartbeats and keepalive pings are answered between them
   await yieldToLoop();
+  // the role tree and the task records in slices: a million of them are seconds of this thread
+  const tree = await RoleTree.inSlices(expanded.root, SLICE_TASKS, yieldToLoop);
   const now = Date.now();
   const env = new EnvRuntime(
     {
@@ -50,9 +53,8 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
       error: null,
     },
     expanded,
-    'later',
+    { tree },
   );
-  // the task records in slices: a million of them are seconds of this thread
   for (let built = 0; built < expanded.tasks.length; ) {
     built = Math.min(expanded.tasks.length, built + SLICE_TASKS);
     env.addTasks(built);

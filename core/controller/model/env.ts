@@ -64,13 +64,14 @@ export class EnvRuntime {
   private readonly stateCodes: Buffer;
 
   /**
-   * `build`: 'all' builds every task's record now (a restore); 'later' none, for a caller that
-   * builds them in slices with addTasks (a create of a million tasks yields between slices).
+   * Without `sliced`, the role tree and every task's record are built now (a restore). A create
+   * of a million tasks yields while it builds: it passes the tree it built in slices
+   * (RoleTree.inSlices) and builds the task records in slices itself (addTasks).
    */
   constructor(
     init: EnvInit,
     readonly expanded: ExpandedWorkflow,
-    build: 'all' | 'later' = 'all',
+    sliced: { tree: RoleTree } | null = null,
   ) {
     this.id = init.id;
     this.name = init.name;
@@ -84,10 +85,10 @@ export class EnvRuntime {
     this.repo = init.repo;
     this.revision = init.revision;
     this.error = init.error;
-    this.tree = new RoleTree(expanded.root);
+    this.tree = sliced?.tree ?? new RoleTree(expanded.root);
     this.hooks = expanded.hooks ?? [];
     this.stateCodes = Buffer.alloc(expanded.tasks.length, taskStateCode('STANDBY', false));
-    if (build === 'all') this.addTasks(expanded.tasks.length);
+    if (!sliced) this.addTasks(expanded.tasks.length);
   }
 
   /** Builds the records of the expansion's next tasks, up to the `end`th (in the expansion's order). */
