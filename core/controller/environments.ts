@@ -4,6 +4,7 @@ import { BatonError } from '../model/errors.js';
 import { newId } from '../model/ids.js';
 import type { ControllerCore } from './core.js';
 import { EnvRuntime } from './model/env.js';
+import { RoleTree } from './model/tree.js';
 import { placeTasks } from './scheduler.js';
 import { explainPlacement, nodeSnapshots } from './placement.js';
 import { closeRun } from './runs.js';
@@ -16,6 +17,7 @@ import type { AwaitingReap } from '../rpc/gen/control.js';
 import type { Caller } from './auth/caller.js';
 import { dropHold, holdNew } from './locks/hold.js';
 import { nodeClaimedByOther, releaseClaims, reserveClaims } from './locks/claims.js';
+import { SLICE_TASKS, yieldToLoop } from './slices.js';
 
 /**
  * Expands, places and stores a new environment, held by its creator (`caller`). Any error leaves
@@ -32,6 +34,8 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   // a large expansion was just decoded on this thread; each big step below is followed by a
   // yield, so that agents' heartbeats and keepalive pings are answered between them
   await yieldToLoop();
+  // the role tree and the task records in slices: a million of them are seconds of this thread
+  const tree = await RoleTree.inSlices(expanded.root, SLICE_TASKS, yieldToLoop);
   const now = Date.now();
   const env = new EnvRuntime(
     {
@@ -49,7 +53,13 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
       error: null,
     },
     expanded,
+    { tree },
   );
+  for (let built = 0; built < expanded.tasks.length; ) {
+    built = Math.min(expanded.tasks.length, built + SLICE_TASKS);
+    env.addTasks(built);
+    await yieldToLoop();
+  }
   nameEnvironment(env, asked);
   await yieldToLoop();
 
@@ -80,8 +90,13 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   await yieldToLoop();
   if (caller) holdNew(controller, env, caller.user);
 
+  // indexed in slices, before the environment is visible: nothing can reach its tasks meanwhile
+  for (let i = 0; i < env.tasks.length; i++) {
+    const t = env.tasks[i]!;
+    controller.tasks.set(t.id, t);
+    if ((i + 1) % SLICE_TASKS === 0) await yieldToLoop();
+  }
   controller.envs.set(env.id, env);
-  for (const t of env.tasks) controller.tasks.set(t.id, t);
   controller.emit({
     kind: 'env.created',
     envId: env.id,
@@ -98,11 +113,6 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   });
   if (req.autoDeploy) await controlEnvironment(controller, env.id, 'DEPLOY', { by: caller?.user });
   return env;
-}
-
-/** lets the event loop run what is due (I/O, timers) before the next step of a long create */
-function yieldToLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function storeNew(controller: ControllerCore, env: EnvRuntime, expanded: EnvRuntime['expanded']): Promise<void> {

@@ -79,15 +79,40 @@ export function packExpanded(x: unknown): unknown {
   return { $format: PACKED, base, specs, tasks: refs, root: packRole(root as Obj) };
 }
 
-export function unpackExpanded(p: unknown): unknown {
-  const w = p as Obj | null;
-  if (!w || typeof w !== 'object' || w.$format !== PACKED) return p;
+function isPacked(p: unknown): p is Obj {
+  return !!p && typeof p === 'object' && (p as Obj).$format === PACKED;
+}
+
+/** the tasks refs[from..to) of a packed form, appended to `out` */
+function unpackTasks(w: Obj, from: number, to: number, out: Obj[]): void {
   const specs = w.specs as Obj[];
-  const tasks = (w.tasks as unknown[][]).map((ref) => {
-    const spec = specs[ref[0] as number]!;
-    return { name: ref[1], rolePath: ref.length > 2 ? ref[2] : ref[1], ...spec };
-  });
-  return { ...(w.base as Obj), root: unpackRole(w.root), tasks };
+  const refs = w.tasks as unknown[][];
+  for (let i = from; i < to; i++) {
+    const ref = refs[i]!;
+    out.push({ name: ref[1], rolePath: ref.length > 2 ? ref[2] : ref[1], ...specs[ref[0] as number]! });
+  }
+}
+
+export function unpackExpanded(p: unknown): unknown {
+  if (!isPacked(p)) return p;
+  const tasks: Obj[] = [];
+  unpackTasks(p, 0, (p.tasks as unknown[]).length, tasks);
+  return { ...(p.base as Obj), root: unpackRole(p.root), tasks };
+}
+
+/**
+ * unpackExpanded, with `pause()` awaited after every `slice` tasks: a caller on an event loop
+ * that must keep answering (the controller's create of a million tasks) yields there.
+ */
+export async function unpackExpandedInSlices(p: unknown, slice: number, pause: () => Promise<void>): Promise<unknown> {
+  if (!isPacked(p)) return p;
+  const tasks: Obj[] = [];
+  const count = (p.tasks as unknown[]).length;
+  for (let from = 0; from < count; from += slice) {
+    unpackTasks(p, from, Math.min(count, from + slice), tasks);
+    await pause();
+  }
+  return { ...(p.base as Obj), root: unpackRole(p.root), tasks };
 }
 
 /** the packed JSON an expansion was decoded from (workers/expansion-codec.ts): stored as it is */

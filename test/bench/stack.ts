@@ -89,11 +89,11 @@ export class Stack {
     return s?.pid ?? 0;
   }
 
-  /** a CPU profiler on the controller, or on the agent process named (stack started with profile: true) */
+  /** a CPU profiler on the controller, or on the agent (or sim-agent) process named (stack started with profile: true) */
   async profiler(agent?: string): Promise<RemoteProfiler> {
     if (!this.profiled) throw new Error('this stack was not started with profile: true');
     if (!agent) return RemoteProfiler.attach(this.controllerPid, this.state.controller.log);
-    const a = this.state.agents.find((x) => x.name === agent);
+    const a = this.state.agents.find((x) => x.name === agent) ?? this.state.simAgents.find((x) => x.name === agent);
     if (!a) throw new Error(`no agent ${agent} in this stack`);
     return RemoteProfiler.attach(a.pid, a.log);
   }

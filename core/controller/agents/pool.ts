@@ -6,6 +6,7 @@ import type { NodeRuntime } from '../nodes.js';
 import { AgentLink, type LinkHandler } from './link.js';
 import { onHello } from './hello.js';
 import { onUpdates } from './updates.js';
+import { noteTaskMetrics } from '../metrics/collections.js';
 import { nodeDown } from '../faults.js';
 import { nodeSuspect } from './grace.js';
 import type { ErrorDetailLike } from '../../model/errors.js';
@@ -26,6 +27,7 @@ function onHeartbeat(controller: ControllerCore, node: NodeRuntime, hb: Heartbea
     if (!t) continue;
     t.cpu = m.cpu;
     t.rss = m.rssBytes;
+    noteTaskMetrics(t);
     if (m.channels.length) t.counters = m.channels;
   }
 }

@@ -9,6 +9,7 @@ import { channelGraph } from '../channels.js';
 import type { ControllerCore } from '../core.js';
 import type { EnvRuntime } from '../model/env.js';
 import { collectionOf, perTaskEnvs, taskLabelLimit } from './labels.js';
+import { collectionSums } from './collections.js';
 
 type Labels = Record<string, string>;
 
@@ -167,13 +168,14 @@ function registerTaskGauges(controller: ControllerCore, registry: Registry): voi
     const byteSums = new Sums();
     for (const env of liveEnvs(controller)) {
       const label = perTask.has(env) ? (role: string) => role : collectionOf;
-      for (const t of env.active) {
-        if (!t.launched) continue;
-        const task = label(t.name);
+      // per task, or summed per collection over groups kept per environment (collections.ts)
+      const rows = perTask.has(env) ? env.active.filter((t) => t.launched).map((t) => ({ label: t.name, cpu: t.cpu, rss: t.rss })) : collectionSums(env);
+      for (const row of rows) {
+        const task = row.label;
         const key = `${env.id}\u0000${task}`;
         const labels = () => ({ env: env.id, task });
-        cpuSums.add(key, labels, t.cpu);
-        memorySums.add(key, labels, t.rss);
+        cpuSums.add(key, labels, row.cpu);
+        memorySums.add(key, labels, row.rss);
       }
       if (!env.expanded.channels?.length) continue;
       for (const edge of channelGraph(env).edges) {

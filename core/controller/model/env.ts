@@ -63,9 +63,15 @@ export class EnvRuntime {
    *  every change: the write-behind copies it instead of walking a million tasks each flush */
   private readonly stateCodes: Buffer;
 
+  /**
+   * Without `sliced`, the role tree and every task's record are built now (a restore). A create
+   * of a million tasks yields while it builds: it passes the tree it built in slices
+   * (RoleTree.inSlices) and builds the task records in slices itself (addTasks).
+   */
   constructor(
     init: EnvInit,
     readonly expanded: ExpandedWorkflow,
+    sliced: { tree: RoleTree } | null = null,
   ) {
     this.id = init.id;
     this.name = init.name;
@@ -79,10 +85,17 @@ export class EnvRuntime {
     this.repo = init.repo;
     this.revision = init.revision;
     this.error = init.error;
-    this.tree = new RoleTree(expanded.root);
+    this.tree = sliced?.tree ?? new RoleTree(expanded.root);
     this.hooks = expanded.hooks ?? [];
     this.stateCodes = Buffer.alloc(expanded.tasks.length, taskStateCode('STANDBY', false));
-    for (const spec of expanded.tasks) {
+    if (!sliced) this.addTasks(expanded.tasks.length);
+  }
+
+  /** Builds the records of the expansion's next tasks, up to the `end`th (in the expansion's order). */
+  addTasks(end: number): void {
+    const specs = this.expanded.tasks;
+    for (let i = this.tasks.length; i < end && i < specs.length; i++) {
+      const spec = specs[i]!;
       const t = new TaskRuntime(taskId(this.id, spec.name), spec, this);
       t.index = this.tasks.length;
       t.leaf = this.tree.leafOf.get(spec.name) ?? -1;

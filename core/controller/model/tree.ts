@@ -33,14 +33,59 @@ export class RoleTree {
   /** call role path -> index (hooks ask whether their role is included) */
   readonly callOf = new Map<string, number>();
 
-  constructor(root: RoleNode) {
-    this.add(root, -1, true);
-    this.markCounted(0);
-    // pre-order indices: children come after their parent, so a reverse pass is bottom-up
+  /** `root` null: an empty tree, for RoleTree.inSlices to build */
+  constructor(root: RoleNode | null) {
+    if (root) for (const _ of this.build(root, Number.POSITIVE_INFINITY));
+  }
+
+  /**
+   * The same tree, built with `pause()` awaited after every `slice` nodes: a million task leaves
+   * are a second or more of the controller's thread (a create yields between slices).
+   */
+  static async inSlices(root: RoleNode, slice: number, pause: () => Promise<void>): Promise<RoleTree> {
+    const tree = new RoleTree(null);
+    for (const _ of tree.build(root, slice)) await pause();
+    return tree;
+  }
+
+  /** Builds the tree, yielding after every `slice` nodes of each pass. */
+  private *build(root: RoleNode, slice: number): Generator<void> {
+    // pre-order (a parent before its children, children in order), iteratively: one frame per
+    // role with children on the stack, none for a leaf
+    const frames: { role: RoleNode; idx: number; next: number }[] = [];
+    const visit = (r: RoleNode, parent: number): void => {
+      const idx = this.add(r, parent, parent < 0 || this.nodes[parent]!.included);
+      if (parent >= 0) this.nodes[parent]!.children.push(idx);
+      if (r.children?.length) frames.push({ role: r, idx, next: 0 });
+    };
+    visit(root, -1);
+    let sinceYield = 0;
+    while (frames.length) {
+      const f = frames[frames.length - 1]!;
+      if (f.next >= f.role.children!.length) {
+        frames.pop();
+        continue;
+      }
+      visit(f.role.children![f.next++]!, f.idx);
+      if (++sinceYield >= slice) {
+        sinceYield = 0;
+        yield;
+      }
+    }
+    // pre-order indices: children come after their parent, so a reverse pass is bottom-up. A node
+    // counts in its parent's aggregation when it is included, not a call, and has tasks below it.
+    const hasTaskBelow = new Uint8Array(this.nodes.length);
     for (let i = this.nodes.length - 1; i >= 0; i--) {
       const n = this.nodes[i]!;
+      const hasTask = hasTaskBelow[i] === 1 || (n.kind === 'task' && n.taskName !== '');
+      if (hasTask && n.parent >= 0) hasTaskBelow[n.parent] = 1;
+      n.counted = n.included && n.kind !== 'call' && hasTask;
       n.state = n.kind === 'task' ? 'STANDBY' : this.compute(n);
       if (n.parent >= 0 && n.counted) this.addChild(this.nodes[n.parent]!, n.state, n.critical);
+      if (++sinceYield >= slice) {
+        sinceYield = 0;
+        yield;
+      }
     }
   }
 
@@ -125,6 +170,7 @@ export class RoleTree {
     return false;
   }
 
+  /** one node, without its children (build visits them) */
   private add(r: RoleNode, parent: number, parentIncluded: boolean): number {
     const idx = this.nodes.length;
     const included = parentIncluded && r.enabled !== false;
@@ -148,7 +194,6 @@ export class RoleTree {
     this.nodes.push(n);
     if (r.kind === 'task' && r.task) this.leafOf.set(r.task, idx);
     if (r.kind === 'call') this.callOf.set(r.path, idx);
-    for (const c of r.children ?? []) n.children.push(this.add(c, idx, included));
     return idx;
   }
 

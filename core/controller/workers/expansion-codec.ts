@@ -3,19 +3,38 @@
 // buffer is moved, not copied. A structured clone of the expansion itself copied ~11 objects
 // per task and rebuilt them all on the controller's thread, in one synchronous stretch (at
 // 150,000 tasks longer than the agents' keepalive timeout, which then dropped every session).
-// The decoded tasks share their spec's nested objects, as a restored environment's do.
+// The decoded tasks share their spec's nested objects, as a restored environment's do. The JSON
+// is parsed in pieces too (piecewise-json.ts): in one go it was 2 s of that thread at 1M tasks.
 import type { ExpandedWorkflow } from '../../workflow/types.js';
-import { packExpanded, rememberPackedText, unpackExpanded } from '../../store/pack.js';
+import { packExpanded, rememberPackedText, unpackExpandedInSlices } from '../../store/pack.js';
+import { SLICE_TASKS, yieldToLoop } from '../slices.js';
+import { readPiecewise, writePiecewise, type Pieces } from './piecewise-json.js';
 
-/** the expansion as packed JSON bytes, in a buffer of their own (transferable) */
+const NEWLINE = 0x0a;
+
+/**
+ * The expansion as bytes in a buffer of their own (transferable): a line of JSON saying where the
+ * packed text's large arrays are (piecewise-json.ts), then the packed JSON text itself.
+ */
 export function encodeExpansion(expanded: ExpandedWorkflow): Uint8Array {
-  // TextEncoder's array always has a buffer of its own (a short Buffer.from shares a pool)
-  return new TextEncoder().encode(JSON.stringify(packExpanded(expanded)));
+  const { text, pieces } = writePiecewise(packExpanded(expanded));
+  // TextEncoder's array always has a buffer of its own (a short Buffer.from shares a pool); JSON
+  // text has no raw newline, so the first one ends the line of pieces
+  return new TextEncoder().encode(`${JSON.stringify(pieces)}\n${text}`);
 }
 
-export function decodeExpansion(bytes: Uint8Array): ExpandedWorkflow {
-  const text = new TextDecoder().decode(bytes);
-  const expanded = unpackExpanded(JSON.parse(text)) as ExpandedWorkflow;
+/**
+ * The expansion from the worker's bytes, parsed and unpacked in slices with `pause()` between
+ * them (the controller's thread yields): a million tasks are seconds of JSON and objects.
+ */
+export async function decodeExpansion(bytes: Uint8Array, pause: () => Promise<void> = yieldToLoop): Promise<ExpandedWorkflow> {
+  const end = bytes.indexOf(NEWLINE);
+  const decoder = new TextDecoder();
+  const pieces = JSON.parse(decoder.decode(bytes.subarray(0, end))) as Pieces;
+  const text = decoder.decode(bytes.subarray(end + 1));
+  const packed = await readPiecewise(text, pieces, SLICE_TASKS, pause);
+  await pause();
+  const expanded = (await unpackExpandedInSlices(packed, SLICE_TASKS, pause)) as ExpandedWorkflow;
   // the store keeps the packed form: the text is already that (a create stores it unchanged)
   rememberPackedText(expanded, text);
   return expanded;

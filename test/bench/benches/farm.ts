@@ -54,15 +54,21 @@ export interface SizeRun {
   load: string;
 }
 
+/** Profiles the controller and the first sim-agent process (100 sim agents) over fn. */
 async function profiled<T>(ctx: BenchContext, stack: Stack, on: boolean, label: string, file: string, out: ProfileSummary[], fn: () => Promise<T>): Promise<T> {
   if (!on) return fn();
-  const prof = await stack.profiler();
-  await prof.start();
+  const targets = [
+    { prof: await stack.profiler(), label, file: `${file}.cpuprofile` },
+    { prof: await stack.profiler('sim-1'), label: `${label}, sim-agent process sim-1`, file: `${file}-sim-1.cpuprofile` },
+  ];
+  for (const t of targets) await t.prof.start();
   try {
     return await fn();
   } finally {
-    out.push(summarizeProfile(await prof.stop(), label, path.join(ctx.profileDir, file), ctx.root));
-    prof.close();
+    for (const t of targets) {
+      out.push(summarizeProfile(await t.prof.stop(), t.label, path.join(ctx.profileDir, t.file), ctx.root));
+      t.prof.close();
+    }
   }
 }
 
@@ -105,7 +111,7 @@ async function runSize(ctx: BenchContext, tasks: number, profile: boolean, profi
       stack,
       profile,
       `farm ${tasks} tasks: create + DEPLOY + CONFIGURE + START_ACTIVITY`,
-      `farm-${tasks}-up.cpuprofile`,
+      `farm-${tasks}-up`,
       profiles,
       async () => {
         const env = await c.create('sim-farm', { tasks: String(tasks) }, 900_000);
@@ -131,9 +137,7 @@ async function runSize(ctx: BenchContext, tasks: number, profile: boolean, profi
     const ctlDown = new CpuMeter([stack.controllerPid]);
     const simDown = new CpuMeter(stack.simPids);
     const t1 = performance.now();
-    await profiled(ctx, stack, profile, `farm ${tasks} tasks: STOP_ACTIVITY + RESET + EXIT`, `farm-${tasks}-down.cpuprofile`, profiles, () =>
-      steps(DOWN, env.id),
-    );
+    await profiled(ctx, stack, profile, `farm ${tasks} tasks: STOP_ACTIVITY + RESET + EXIT`, `farm-${tasks}-down`, profiles, () => steps(DOWN, env.id));
     const downMs = performance.now() - t1;
     const cpuDown = { controller: ctlDown.read(), sim: simDown.read() };
     const done = await c.getEnv(env.id);

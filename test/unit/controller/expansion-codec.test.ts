@@ -16,7 +16,7 @@ test('a sim farm decodes to the expansion the worker made, with shared specs', a
   const bytes = encodeExpansion(expanded);
   assert.equal(bytes.byteOffset, 0);
   assert.equal(bytes.byteLength, bytes.buffer.byteLength, 'a buffer of its own, safe to move');
-  const decoded = decodeExpansion(bytes);
+  const decoded = await decodeExpansion(bytes);
   assert.deepEqual(decoded, JSON.parse(JSON.stringify(expanded)));
   assert.equal(decoded.tasks.length, 300);
   assert.notEqual(decoded.tasks[0], decoded.tasks[1]);
@@ -24,11 +24,25 @@ test('a sim farm decodes to the expansion the worker made, with shared specs', a
 });
 
 test('the store gets the packed text once, then packs what changed', async () => {
-  const decoded = decodeExpansion(encodeExpansion(await loader.expand('sim-farm', { tasks: '3' })));
+  const decoded = await decodeExpansion(encodeExpansion(await loader.expand('sim-farm', { tasks: '3' })));
   const first = packedJson(decoded);
   assert.deepEqual(unpackExpanded(JSON.parse(first)), decoded);
   decoded.root.children[0]!.enabled = false; // an exclusion, stored again
   const second = packedJson(decoded);
   assert.equal(second, JSON.stringify(packExpanded(decoded)));
   assert.equal((unpackExpanded(JSON.parse(second)) as typeof decoded).root.children[0]!.enabled, false);
+});
+
+test('a large expansion decodes in slices, with a pause between them, to the same tasks', async () => {
+  const expanded = await loader.expand('sim-farm', { tasks: '50000' });
+  const bytes = encodeExpansion(expanded);
+  let pauses = 0;
+  const decoded = await decodeExpansion(bytes, async () => {
+    pauses++;
+  });
+  // the parse (the tasks' refs and the role tree's leaves) and the unpacking, 20,000 at a time
+  assert.ok(pauses >= 2 * Math.ceil(50_000 / 20_000), `decoded with ${pauses} pauses`);
+  assert.deepEqual(decoded, await decodeExpansion(encodeExpansion(expanded)));
+  assert.equal(decoded.tasks.length, 50_000);
+  assert.equal(decoded.tasks[49_999]!.name, expanded.tasks[49_999]!.name);
 });

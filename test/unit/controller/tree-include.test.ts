@@ -81,3 +81,15 @@ test('an excluded critical ERROR no longer makes its parent ERROR; included back
   t.setIncluded(ro1, true);
   assert.equal(t.nodes[0]!.state, 'ERROR');
 });
+
+test('a tree built in slices is the tree built at once', async () => {
+  const whole = new RoleTree(sample());
+  let pauses = 0;
+  const sliced = await RoleTree.inSlices(sample(), 2, async () => {
+    pauses++;
+  });
+  assert.ok(pauses > 2, `built with ${pauses} pauses`);
+  assert.deepEqual(sliced.nodes, whole.nodes);
+  assert.deepEqual([...sliced.leafOf], [...whole.leafOf]);
+  assert.deepEqual([...sliced.callOf], [...whole.callOf]);
+});
