@@ -111,8 +111,8 @@ function exitEvent(controller: ControllerCore, t: TaskRuntime, exit: ExitInfo, s
  * caller applies the answer. An exit asked for is expected: it is no fault and no failure of the
  * EXIT (the separate exit used to reach the transition first and count as a crash). Its one event
  * is the task.exit, which carries the state the answer left the task in: `apply` emits no
- * task.state beside it (two events per task were a quarter of the controller's cpu in an EXIT of
- * 1,000 basic tasks, docs/performance.md "Round 4 of the teardown").
+ * task.state beside it (storing two events per task was a quarter of the controller's cpu in an
+ * EXIT of 1,000 basic tasks, docs/performance.md "Round 4 of the teardown").
  */
 export function exitAnswered(controller: ControllerCore, t: TaskRuntime, exit: ExitInfo, apply: () => void): void {
   t.launched = false;
