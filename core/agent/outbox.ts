@@ -1,16 +1,25 @@
-// Batches TaskUpdates towards the controller: flushed every few ms or at 1000 items, never one
-// message per task. BatchDone is sent after the updates it covers.
+// Batches TaskUpdates towards the controller, never one message per task: a burst (many updates
+// said in one turn of the loop, as when 1,000 exits are handled together) goes at the end of that
+// turn; a trickle waits up to FLUSH_MS to share a message; at most FLUSH_ITEMS a message.
+// BatchDone is sent after the updates it covers.
 import type { AgentMsg, TaskUpdate } from '../rpc/gen/agent.js';
 import type { UpdateSink } from './updates.js';
 
 export const FLUSH_MS = 5;
 export const FLUSH_ITEMS = 1000;
+/**
+ * Pending updates from which the message goes at the end of the turn instead of after FLUSH_MS:
+ * a slice of exits handled in one turn is on its way to the controller while the agent handles
+ * the next slice (the controller applies one batch while the agent builds the next).
+ */
+export const FLUSH_BURST = 100;
 
 export type Writer = (msg: AgentMsg) => void;
 
 export class Outbox implements UpdateSink {
   private pending: TaskUpdate[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private writer: Writer | null = null;
 
   /** Where messages go now; null drops them (no controller: the next Hello is the snapshot). */
@@ -23,6 +32,7 @@ export class Outbox implements UpdateSink {
     if (!this.writer) return;
     this.pending.push(u);
     if (this.pending.length >= FLUSH_ITEMS) this.flush();
+    else if (this.pending.length >= FLUSH_BURST) this.immediate ??= setImmediate(() => this.flush());
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
   }
 
@@ -30,6 +40,10 @@ export class Outbox implements UpdateSink {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
+    }
+    if (this.immediate) {
+      clearImmediate(this.immediate);
+      this.immediate = null;
     }
     while (this.pending.length) {
       const items = this.pending.splice(0, FLUSH_ITEMS);
@@ -49,6 +63,8 @@ export class Outbox implements UpdateSink {
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.immediate) clearImmediate(this.immediate);
+    this.immediate = null;
     this.pending = [];
     this.writer = null;
   }

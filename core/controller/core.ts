@@ -85,11 +85,14 @@ export class ControllerCore {
     return env.active.length <= this.cfg.taskEventLimit;
   }
 
-  /** Sets a task's state with counts, tree, write-behind and (small environments) an event. */
-  setTaskState(t: TaskRuntime, state: TaskState, message = ''): void {
+  /**
+   * Sets a task's state with counts, tree, write-behind and (small environments) an event; no
+   * event when the caller emits one that carries the state (`withEvent` false: an exit's task.exit).
+   */
+  setTaskState(t: TaskRuntime, state: TaskState, message = '', withEvent = true): void {
     if (!t.env.setTaskState(t, state)) return;
     this.persist.taskState(t);
-    if (this.perTaskEvents(t.env)) {
+    if (withEvent && this.perTaskEvents(t.env)) {
       this.emit({ kind: 'task.state', envId: t.env.id, taskId: t.id, node: t.node, state, message, data: { name: t.name } });
     }
   }

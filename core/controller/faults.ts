@@ -79,10 +79,12 @@ export function taskExited(controller: ControllerCore, t: TaskRuntime, exit: Exi
       ...(said?.lastLines?.length ? { lastLines: said.lastLines } : {}),
     };
   }
-  controller.setTaskState(t, state);
+  const withExitEvent = !expected || controller.perTaskEvents(env);
+  // an expected exit (a kill, an EXIT, a destroy) is one event, its task.exit, which says the state
+  controller.setTaskState(t, state, '', !(expected && withExitEvent));
   // an expected end of a sim task (no pid) leaves nothing worth a row: its state is in the vector
   if (state === 'ERROR' || t.pid !== 0) controller.persist.task(t);
-  if (!expected || controller.perTaskEvents(env)) exitEvent(controller, t, exit, state, expected);
+  if (withExitEvent) exitEvent(controller, t, exit, state, expected);
   if (op) {
     op.answer(t, killed ? null : { task: t, reason: 'crashed', detail: t.error ?? said });
     return;
@@ -107,7 +109,10 @@ function exitEvent(controller: ControllerCore, t: TaskRuntime, exit: ExitInfo, s
  * The answer to an EXIT that carries the task's exit (the agent answers a basic task's EXIT once
  * its process and group are gone, and sends no separate exit): the exit is recorded, then the
  * caller applies the answer. An exit asked for is expected: it is no fault and no failure of the
- * EXIT (the separate exit used to reach the transition first and count as a crash).
+ * EXIT (the separate exit used to reach the transition first and count as a crash). Its one event
+ * is the task.exit, which carries the state the answer left the task in: `apply` emits no
+ * task.state beside it (storing two events per task was a quarter of the controller's cpu in an
+ * EXIT of 1,000 basic tasks, docs/performance.md "Round 4 of the teardown").
  */
 export function exitAnswered(controller: ControllerCore, t: TaskRuntime, exit: ExitInfo, apply: () => void): void {
   t.launched = false;

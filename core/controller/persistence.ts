@@ -9,6 +9,11 @@ const FLUSH_MS = 100;
 /** the transition name of a destroy's context (environments.ts destroyEnvironment) */
 const DESTROY = 'DESTROY';
 const CHUNK = 5000;
+/**
+ * Dirty task rows from which they are written at the end of the turn rather than after FLUSH_MS:
+ * the rows of a transition of many tasks are written as the answers come, not all before its reply.
+ */
+const FLUSH_BURST = 500;
 
 export function taskRecord(t: TaskRuntime): TaskRecord {
   return {
@@ -51,6 +56,7 @@ export class Persister {
   /** environments whose task states changed: one state vector write each */
   private states = new Set<EnvRuntime>();
   private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Immediate | null = null;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -62,7 +68,12 @@ export class Persister {
     if (t.dirty) return;
     t.dirty = 1;
     this.tasks.add(t);
-    this.schedule();
+    if (this.tasks.size >= FLUSH_BURST && !this.closed) {
+      this.soon ??= setImmediate(() => {
+        this.soon = null;
+        void this.flush();
+      });
+    } else this.schedule();
   }
 
   /** only its state or lost flag changed: covered by its environment's state vector */
@@ -100,6 +111,8 @@ export class Persister {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.soon) clearImmediate(this.soon);
+    this.soon = null;
   }
 
   private schedule(): void {

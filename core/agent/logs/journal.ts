@@ -12,6 +12,13 @@ import { baseLine, indexPath, markerLine, readIndex, timeLine, type MarkerKind }
 export const TICK_MS = 100;
 /** exited logs closed per tick (exited, expected) */
 const CLOSES_PER_TICK = 200;
+/**
+ * Ticks the closes of expected exits may wait for the exits to stop coming. Closing (an index
+ * write and a watch closed per log) while 1,000 killed tasks were still being answered took the
+ * agent's loop from the answers; the exit markers are written a tick after the last exit instead,
+ * or after this many ticks (1 s) when exits keep coming.
+ */
+const MAX_HELD_TICKS = 10;
 
 interface Watched {
   logPath: string;
@@ -25,6 +32,8 @@ interface Watched {
   polled: boolean;
   /** index lines not written yet */
   pending: string;
+  /** the task is being terminated: until then its index lines wait for its exit marker (0: not) */
+  holdUntil: number;
 }
 
 function sizeOf(file: string): number {
@@ -38,6 +47,9 @@ function sizeOf(file: string): number {
 export class LogJournal {
   private readonly files = new Map<string, Watched>();
   private timer: NodeJS.Timeout | null = null;
+  /** expected exits seen since the last tick: their closes wait for a tick without any */
+  private exitsSinceTick = 0;
+  private heldTicks = 0;
 
   constructor(private readonly tickMs = TICK_MS) {}
 
@@ -71,6 +83,18 @@ export class LogJournal {
     this.pendingTime(this.files.get(logPath)!, size, Date.now());
   }
 
+  /**
+   * A marker for a task that is being terminated (an EXIT of a basic task): written with its exit
+   * marker, in one write, rather than on the next tick. An EXIT of 1,000 basic tasks wrote 1,000
+   * index files on the tick after it was signalled, while the exits were being answered, and
+   * 1,000 more for the exit markers. Waits MAX_HELD_TICKS at most (a task that outlives its kill).
+   */
+  markEnding(logPath: string, kind: MarkerKind, text: string): void {
+    this.mark(logPath, kind, text);
+    const w = this.files.get(logPath);
+    if (w) w.holdUntil = Date.now() + MAX_HELD_TICKS * this.tickMs;
+  }
+
   /** A marker at the log's current end. */
   mark(logPath: string, kind: MarkerKind, text: string, at?: number): void {
     const w = this.files.get(logPath);
@@ -84,10 +108,10 @@ export class LogJournal {
   /**
    * The task has exited: a last look at its log, its exit marker, and no more watching. An exit
    * the agent caused (`expected`: it killed the task, or the task left for an EXIT) is closed on
-   * the next tick, at most CLOSES_PER_TICK a tick: when 1,000 tasks are killed together, writing
-   * 1,000 index files and closing 1,000 watches as each exit came held the agent's loop between
-   * the chunks of signals and before the EXIT answers (docs/performance.md, "Round 3 of the
-   * teardown"). A crash is written at once: someone may read why right away.
+   * the first tick after such exits stop coming (MAX_HELD_TICKS at most), CLOSES_PER_TICK a tick:
+   * when 1,000 tasks are killed together, writing 1,000 index files and closing 1,000 watches as
+   * the exits came held the agent's loop before the EXIT answers (docs/performance.md, "Round 3
+   * of the teardown" and "Round 4"). A crash is written at once: someone may read why right away.
    */
   exited(logPath: string, kind: MarkerKind, text: string, expected = false): void {
     const w = this.files.get(logPath);
@@ -95,6 +119,7 @@ export class LogJournal {
     if (!w) return;
     if (expected) {
       this.closing.add(w);
+      this.exitsSinceTick++;
       return;
     }
     this.close(w);
@@ -179,7 +204,7 @@ export class LogJournal {
         base = sizeOf(`${logPath}.1`);
         appendQuietly(indexPath(logPath), baseLine(base));
       }
-      w = { logPath, base, known: from, firstSeen: 0, watcher: null, polled: false, pending: '' };
+      w = { logPath, base, known: from, firstSeen: 0, watcher: null, polled: false, pending: '', holdUntil: 0 };
       this.files.set(logPath, w);
       this.rewatch(w);
     }
@@ -232,14 +257,18 @@ export class LogJournal {
   }
 
   private tick(): void {
-    let closed = 0;
+    const exitsComing = this.exitsSinceTick > 0 && this.heldTicks < MAX_HELD_TICKS;
+    this.exitsSinceTick = 0;
+    this.heldTicks = exitsComing ? this.heldTicks + 1 : 0;
+    let closed = exitsComing ? CLOSES_PER_TICK : 0;
     for (const w of this.closing) {
       if (closed++ >= CLOSES_PER_TICK) break;
       this.catchUp(w);
       this.close(w);
     }
+    const now = Date.now();
     for (const w of this.files.values()) {
-      if (this.closing.has(w)) continue;
+      if (this.closing.has(w) || w.holdUntil > now) continue;
       this.catchUp(w);
       this.flush(w);
     }

@@ -56,6 +56,17 @@ static void out(const char *line, size_t n) {
   }
 }
 
+/* What the agent is told waits here until the end of the step that said it (one spawn, one reap
+ * round), then goes in one write: 1,000 exits reaped together were 1,000 writes, each waking the
+ * agent's pipe, while those exits were still being signalled. */
+static char pending[1 << 16];
+static size_t pending_len;
+
+static void flush_out(void) {
+  out(pending, pending_len);
+  pending_len = 0;
+}
+
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...) {
   char line[256];
@@ -64,7 +75,9 @@ static void say(const char *fmt, ...) {
   int n = vsnprintf(line, sizeof line, fmt, ap);
   va_end(ap);
   if (n > (int)sizeof line - 1) n = (int)sizeof line - 1;
-  out(line, (size_t)n);
+  if (pending_len + (size_t)n > sizeof pending) flush_out();
+  memcpy(pending + pending_len, line, (size_t)n);
+  pending_len += (size_t)n;
 }
 
 /* The search Node's spawn does, from the task's working directory: a name with a slash as it
@@ -214,6 +227,7 @@ static void reap(void) {
     if (WIFEXITED(st)) say("X %ld %d 0 %d\n", (long)pid, WEXITSTATUS(st), group_gone(pid));
     else if (WIFSIGNALED(st)) say("X %ld -1 %d %d\n", (long)pid, WTERMSIG(st), group_gone(pid));
   }
+  flush_out();
 }
 
 int main(void) {
@@ -259,6 +273,7 @@ int main(void) {
           break;
         }
         spawn_one(buf + at + 4, len);
+        flush_out(); /* a task's S (or F) line at once: its launch goes on while the next is spawned */
         at += 4 + len;
       }
       memmove(buf, buf + at, have - at);

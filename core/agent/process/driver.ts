@@ -303,11 +303,17 @@ export class ProcessDriver implements Driver {
     const rest: TaskTransition[] = [];
     for (const it of items) {
       const t = this.tasks.get(it.taskId)!;
-      if (!t.exit) this.journal.mark(t.logPath, 'transition', event);
       if (event === 'EXIT' && t.control === 'basic' && !t.exit) basic.push(t);
       else rest.push(it);
     }
-    await Promise.all([exitBasicTasks(this, batchId, basic), ...rest.map((it) => transitionOne(this, batchId, event, deadlineMs, it))]);
+    // the groups are signalled first (exitBasicTasks signals before it returns), the log markers after
+    const exiting = exitBasicTasks(this, batchId, basic);
+    for (const t of basic) this.journal.markEnding(t.logPath, 'transition', event);
+    for (const it of rest) {
+      const t = this.tasks.get(it.taskId)!;
+      if (!t.exit) this.journal.mark(t.logPath, 'transition', event);
+    }
+    await Promise.all([exiting, ...rest.map((it) => transitionOne(this, batchId, event, deadlineMs, it))]);
   }
 
   /** Kills the groups together (transition.ts killTaskGroups: signal all, then wait for the exits). */

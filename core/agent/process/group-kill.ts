@@ -1,12 +1,12 @@
 // Kills of many task groups at once. Killing 1,000 tasks one by one, each polling /proc for its own
 // group (a full /proc scan per poll, ~1,000 stat files), ended ~20 tasks a second at ~90% of the
-// agent's cpu, long enough for it to miss its heartbeats. Here the groups are signalled in chunks
-// (SIGNAL_CHUNK per turn of the loop), the exits come from whoever reaps the leaders (the spawn
-// helper's X lines, Node's 'exit', the poll of adopted tasks), one timer per term_ms escalates
-// SIGTERM to SIGKILL for all that are left, and the rare group that outlives its leader (orphans
-// of a shell) is watched by one shared /proc scan per round for all such groups (group-scan.ts).
-// This is the agent's one kill path: EXIT of basic tasks, kill batches, reaps, a launch that timed
-// out, and the agent's own stop.
+// agent's cpu, long enough for it to miss its heartbeats. Here every group is signalled first, in
+// one pass (SIGNAL_SLICE_MS at most per turn of the loop), the exits come from whoever reaps the
+// leaders (the spawn helper's X lines, Node's 'exit', the poll of adopted tasks), one timer per
+// term_ms escalates SIGTERM to SIGKILL for all that are left, and the rare group that outlives its
+// leader (orphans of a shell) is watched by one shared /proc scan per round for all such groups
+// (group-scan.ts). This is the agent's one kill path: EXIT of basic tasks, kill batches, reaps, a
+// launch that timed out, and the agent's own stop.
 import { groupAnswers, liveGroups } from './group-scan.js';
 import type { ProcTask } from './task.js';
 
@@ -17,12 +17,14 @@ const KILL_REPEAT_MS = 200;
 const SCAN_MIN_MS = 10;
 const SCAN_MAX_MS = 100;
 /**
- * Groups signalled per turn of the event loop. Signalling 1,000 groups in one go held the agent's
- * loop for 0.15-0.2 s (each signal wakes a process that competes for the cpu), and no exit could be
- * reported until the last group was signalled: in chunks, the first exits reach the controller
- * while the rest are still being signalled, and the heartbeat is never held that long.
+ * The longest the signalling holds the agent's loop in one go; the groups left wait for the next
+ * turn. Every group is signalled first and the exits are handled after, as the floor a teardown
+ * is measured against does: signalling 100 groups per turn and handling the exits that came in
+ * between stretched the signalling of 1,000 groups to three times the floor's whole teardown
+ * (docs/performance.md, "Round 4 of the teardown"), and nothing is gone sooner for it. The bound
+ * keeps an agent with many thousand tasks answering its session meanwhile (heartbeat: 1 s).
  */
-const SIGNAL_CHUNK = 100;
+const SIGNAL_SLICE_MS = 100;
 
 /** kill(-pgid, signal); false when the group is gone */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
@@ -61,8 +63,17 @@ export class GroupWatch {
 
   /** true once the group has no live member; false if one is still there after `ms` */
   whenGone(pgid: number, ms = KILL_WAIT_MS, kill = false): Promise<boolean> {
-    if (this.justGone.has(pgid) || !groupAnswers(pgid)) return Promise.resolve(true);
-    return new Promise((resolve) => this.add(pgid, ms, kill, resolve));
+    return new Promise((resolve) => this.onceGone(pgid, ms, kill, resolve));
+  }
+
+  /**
+   * whenGone with a callback, called at once (in this turn) when the group is known gone: a task
+   * whose exit is handled is answered in the same turn, with the others of its slice, not one
+   * promise later (the answers of a slice then leave the agent together).
+   */
+  onceGone(pgid: number, ms: number, kill: boolean, then: (gone: boolean) => void): void {
+    if (this.justGone.has(pgid) || !groupAnswers(pgid)) return then(true);
+    this.add(pgid, ms, kill, then);
   }
 
   /**
@@ -141,10 +152,10 @@ export interface GroupKillHost {
 
 /**
  * Terminates the groups of `tasks` together: `first` to every group (SIGTERM, or SIGKILL for an
- * immediate kill), SIGNAL_CHUNK groups per turn of the event loop; after each task's term_ms (one
- * timer per distinct term_ms, from the last signal) SIGKILL to the groups still there, again every
- * KILL_REPEAT_MS; a task is finished when its leader's exit has been seen and nothing of its group
- * is left. `onGone` is called per task as it finishes (gone false: still alive KILL_WAIT_MS after
+ * immediate kill), in one pass (SIGNAL_SLICE_MS at most per turn of the event loop); after each
+ * task's term_ms (one timer per distinct term_ms, from the last signal) SIGKILL to the groups still
+ * there, again every KILL_REPEAT_MS; a task is finished when its leader's exit has been seen and
+ * nothing of its group is left. `onGone` is called per task as it finishes (gone false: still alive KILL_WAIT_MS after
  * SIGKILL). Resolves when every task has finished.
  */
 export function terminateGroups(
@@ -169,7 +180,7 @@ export function terminateGroups(
       for (const timer of timers) clearTimeout(timer);
       resolve();
     };
-    const groupGone = (t: ProcTask) => void host.groups.whenGone(t.pid, KILL_WAIT_MS, killedAll || t.killSignal === 'SIGKILL').then((gone) => finish(t, gone));
+    const groupGone = (t: ProcTask) => host.groups.onceGone(t.pid, KILL_WAIT_MS, killedAll || t.killSignal === 'SIGKILL', (gone) => finish(t, gone));
     const killRemaining = (cohort: readonly ProcTask[]) => {
       for (const t of cohort) {
         if (!waiting.has(t)) continue;
@@ -188,25 +199,28 @@ export function terminateGroups(
       giveUp.unref();
       timers.push(giveUp);
     };
-    // listen first: the exits of the first chunks are handled while the next ones are signalled
+    // listen first (every task is waited for before any is found gone: an exited one finishes at once)
     const live: ProcTask[] = [];
+    const exited: ProcTask[] = [];
     for (const t of tasks) {
       const onExit = () => {
         t.exitWaiters.delete(onExit);
         groupGone(t);
       };
       waiting.set(t, onExit);
-      if (t.exit) groupGone(t);
+      if (t.exit) exited.push(t);
       else {
         t.exitWaiters.add(onExit);
         live.push(t);
       }
     }
+    for (const t of exited) groupGone(t);
     const cohorts = new Map<number, ProcTask[]>();
     const signalFrom = (at: number) => {
-      const end = Math.min(at + SIGNAL_CHUNK, live.length);
-      for (let i = at; i < end; i++) {
-        const t = live[i]!;
+      const sliceEnd = performance.now() + SIGNAL_SLICE_MS;
+      let i = at;
+      while (i < live.length) {
+        const t = live[i++]!;
         if (t.exit || !waiting.has(t)) continue;
         t.killSignal = first;
         signalGroup(t.pid, first);
@@ -214,8 +228,9 @@ export function terminateGroups(
         const c = cohorts.get(termMs);
         if (c) c.push(t);
         else cohorts.set(termMs, [t]);
+        if ((i & 31) === 0 && performance.now() > sliceEnd) break;
       }
-      if (end < live.length) return void setImmediate(() => signalFrom(end));
+      if (i < live.length) return void setImmediate(() => signalFrom(i));
       if (!waiting.size) return; // all gone already
       for (const [termMs, cohort] of cohorts) {
         if (first === 'SIGKILL') escalate(cohort);

@@ -17,6 +17,14 @@ export interface ExitSource {
   removeAllListeners(event: 'exit'): unknown;
 }
 
+/**
+ * Lines of the helper handled per turn of the loop. 1,000 exits signalled together come in one or
+ * two reads: handled all in one turn, their 1,000 answers left in one message after the last; in
+ * slices, the answers of a slice are on their way to the controller (the outbox sends a burst at
+ * the end of its turn) while the next slice is handled.
+ */
+const LINES_PER_TURN = 200;
+
 export const SPAWN_HELPER = fileURLToPath(new URL('../native/baton-spawn', import.meta.url));
 
 /** number -> name; the first name of a number wins (SIGABRT, not its alias SIGIOT; EAGAIN, not EWOULDBLOCK), as Node names them */
@@ -69,6 +77,9 @@ export class SpawnHelper {
   private readonly running = new Map<number, HelperChild>();
   private nextReq = 1;
   private buffered = '';
+  /** lines read and not handled yet (LINES_PER_TURN a turn), from `next` on */
+  private lines: string[] = [];
+  private next = 0;
   alive = true;
 
   /** onLost: the helper died; these pids are no longer reaped by it (watch them some other way). */
@@ -138,12 +149,31 @@ export class SpawnHelper {
   private read(chunk: string): void {
     const lines = (this.buffered + chunk).split('\n');
     this.buffered = lines.pop()!;
-    for (const line of lines) {
-      const [kind, a, b, c, d] = line.split(' ');
-      if (kind === 'S') this.spawned(Number(a), Number(b), Number(c));
-      else if (kind === 'F') this.failed(Number(a), Number(b), c);
-      else if (kind === 'X') this.exited(Number(a), Number(b), Number(c), d === undefined ? undefined : d === '1');
+    if (this.next < this.lines.length) {
+      for (const line of lines) this.lines.push(line); // behind those still waiting: order is kept
+      return;
     }
+    this.lines = lines;
+    this.next = 0;
+    this.handleLines();
+  }
+
+  /** Handles up to LINES_PER_TURN waiting lines; the rest on the next turn. */
+  private handleLines(limit = LINES_PER_TURN): void {
+    const end = Math.min(this.lines.length, this.next + limit);
+    while (this.next < end) this.handle(this.lines[this.next++]!);
+    if (this.next < this.lines.length) setImmediate(() => this.handleLines());
+    else {
+      this.lines = [];
+      this.next = 0;
+    }
+  }
+
+  private handle(line: string): void {
+    const [kind, a, b, c, d] = line.split(' ');
+    if (kind === 'S') this.spawned(Number(a), Number(b), Number(c));
+    else if (kind === 'F') this.failed(Number(a), Number(b), c);
+    else if (kind === 'X') this.exited(Number(a), Number(b), Number(c), d === undefined ? undefined : d === '1');
   }
 
   private spawned(req: number, pid: number, startTime: number): void {
@@ -178,6 +208,7 @@ export class SpawnHelper {
   }
 
   private lost(): void {
+    this.handleLines(Infinity); // what it said before it died is still true
     if (!this.alive && !this.running.size && !this.pending.size) return;
     this.alive = false;
     for (const p of this.pending.values())

@@ -71,7 +71,8 @@ function onLaunchFailed(controller: ControllerCore, t: TaskRuntime, u: TaskUpdat
   else fault(controller, t, 'launch', t.error);
 }
 
-function onState(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate): void {
+/** withEvent false: the caller emits the event that says the new state (an answer carrying an exit) */
+function onState(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate, withEvent = true): void {
   const op = u.batchId !== 0 && t.waitBatch === u.batchId ? controller.opOf(t) : undefined;
   if (op) {
     const state: TaskState = isTaskState(u.state) ? u.state : u.ok ? (op.target ?? t.state) : 'ERROR';
@@ -79,7 +80,7 @@ function onState(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate): voi
       t.error = taskError(t, said(u), `task ${t.name} failed ${op.event} on node ${t.node}`);
       controller.persist.task(t);
     }
-    controller.setTaskState(t, state);
+    controller.setTaskState(t, state, '', withEvent);
     const late = !u.ok && u.error?.code === 'TIMEOUT';
     op.answer(t, u.ok ? null : { task: t, reason: late ? 'late' : 'failed', detail: t.error ?? undefined });
     return;
@@ -93,7 +94,7 @@ function onState(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate): voi
     t.error = taskError(t, said(u), `task ${t.name} went to ERROR on node ${t.node}`);
     controller.persist.task(t);
   }
-  controller.setTaskState(t, u.state);
+  controller.setTaskState(t, u.state, '', withEvent);
   if (u.state === 'ERROR' && !wasError) fault(controller, t, 'failed', t.error ?? undefined);
 }
 
@@ -111,7 +112,7 @@ export function onUpdates(controller: ControllerCore, node: NodeRuntime, items: 
         break;
       case 'state':
         // an EXIT answer may carry the task's exit: one update for both (agent's exitBasicTasks)
-        if (u.exit?.exited) exitAnswered(controller, t, u.exit, () => onState(controller, t, u));
+        if (u.exit?.exited) exitAnswered(controller, t, u.exit, () => onState(controller, t, u, false));
         else onState(controller, t, u);
         break;
       case 'exited':

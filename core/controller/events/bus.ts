@@ -28,10 +28,17 @@ export interface EventListener {
 }
 
 const FLUSH_MS = 50;
+/**
+ * Pending events from which they are stored at the end of the turn rather than after FLUSH_MS: a
+ * transition of many tasks stores its events as the answers come (while the agents still work),
+ * not all in the write before its reply.
+ */
+const FLUSH_BURST = 500;
 
 export class EventBus {
   private pending: BusEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Immediate | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<EventListener>();
   private closed = false;
@@ -59,7 +66,12 @@ export class EventBus {
       data: e.data,
       runNumber: e.runNumber ?? 0,
     });
-    if (!this.timer) {
+    if (this.pending.length >= FLUSH_BURST) {
+      this.soon ??= setImmediate(() => {
+        this.soon = null;
+        void this.flush();
+      });
+    } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
         void this.flush();
@@ -88,6 +100,8 @@ export class EventBus {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.soon) clearImmediate(this.soon);
+    this.soon = null;
   }
 
   private async flushNow(): Promise<void> {

@@ -98,7 +98,7 @@ test('EXIT of 200 basic tasks: every process is gone when it returns, all DONE, 
   );
   // the tasks left because they were told to: the EXIT does not call them unclean, and each exit is an event
   const { events } = await call<unknown, { events: Event[] }>(c, 'queryEvents', {
-    kinds: ['env.transition', 'task.exit'],
+    kinds: ['env.transition', 'task.exit', 'task.state'],
     severity: '',
     envId: env.id,
     taskId: '',
@@ -120,6 +120,12 @@ test('EXIT of 200 basic tasks: every process is gone when it returns, all DONE, 
   assert.ok(
     exits.every((e) => e.state === 'DONE' && e.data.expected === 'true'),
     'each exit DONE and expected',
+  );
+  // the task.exit says the state the EXIT left the task in: no task.state DONE beside it
+  assert.deepEqual(
+    events.filter((e) => e.kind === 'task.state' && e.state === 'DONE').map((e) => e.taskId),
+    [],
+    'one event per exiting task, not two',
   );
   const nodes = (await call<unknown, { nodes: Node[] }>(c, 'listNodes', {})).nodes;
   assert.equal(nodes.find((n) => n.name === 'busy')?.up, true, 'the agent stayed UP through the teardown');

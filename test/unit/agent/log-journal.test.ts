@@ -159,3 +159,27 @@ test('an exit the agent caused is written on the next tick, a relaunch of the sa
     ],
   );
 });
+
+test('the markers of a task being terminated are written with its exit marker, not on the next tick', async (t) => {
+  const f = path.join(tmp(t), 'c.log');
+  const j = new LogJournal(100); // holds such markers up to 10 ticks (1 s)
+  j.start();
+  t.after(() => j.stop());
+  const fd = openLogFd(f);
+  j.started(f, j.sizeBeforeStart(f), 11);
+  fs.writeSync(fd, 'working\n');
+  fs.closeSync(fd);
+  await sleep(250); // the start marker and the line's time are written on a tick
+  const markers = () =>
+    readForward(f, 0, 100, ALL, { complete: true, markers: true })
+      .entries.filter((e) => e.marker)
+      .map((e) => `[${e.marker}] ${e.text}`);
+  assert.deepEqual(markers(), ['[start] started, pid 11']);
+  // an EXIT of a basic task: signalled, then marked; its index waits for the exit
+  j.markEnding(f, 'transition', 'EXIT');
+  await sleep(250);
+  assert.deepEqual(markers(), ['[start] started, pid 11'], 'not written on the ticks while the task is being terminated');
+  j.exited(f, 'exit', 'exited: killed by SIGTERM', true);
+  await sleep(450); // a tick that sees the exit, then one without exits closes it
+  assert.deepEqual(markers(), ['[start] started, pid 11', '[transition] EXIT', '[exit] exited: killed by SIGTERM'], 'both, in order, with the exit');
+});

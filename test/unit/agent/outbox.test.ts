@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AgentMsg } from '../../../core/rpc/gen/agent.js';
-import { Outbox } from '../../../core/agent/outbox.js';
+import { FLUSH_BURST, Outbox } from '../../../core/agent/outbox.js';
 import { makeUpdate } from '../../../core/agent/updates.js';
 
 test('updates are batched (1000 a message) and BatchDone comes after them', async () => {
@@ -22,5 +22,21 @@ test('updates are batched (1000 a message) and BatchDone comes after them', asyn
   assert.equal(sent.length, 5, 'a lone update goes out after a few ms');
   o.setWriter(null);
   o.push(makeUpdate('dropped', 'event', {}));
+  o.close();
+});
+
+test('a burst of updates said in one turn leaves at the end of that turn, in one message', async () => {
+  const sent: AgentMsg[] = [];
+  const o = new Outbox();
+  o.setWriter((m) => sent.push(m));
+  // e.g. the answers of a slice of exits handled together: on their way while the next slice is handled
+  for (let i = 0; i < FLUSH_BURST + 50; i++) o.push(makeUpdate(`t${i}`, 'state', { batchId: 1, ok: true }));
+  assert.equal(sent.length, 0, 'nothing is sent inside the turn that said it');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(
+    sent.map((m) => (m.msg as { updates: { items: unknown[] } }).updates.items.length),
+    [FLUSH_BURST + 50],
+    'one message at the end of the turn, without waiting for the flush timer',
+  );
   o.close();
 });
