@@ -16,6 +16,7 @@ function slice(): EventSlice {
     envTaskIds: new Map([['env-1', ['t1', 't2', 't3']]]),
     tasks,
     progress: new Map(),
+    transitionsAnswered: new Map(),
     events: [],
     lastSeq: 0,
     nodes: new Map(),

@@ -121,6 +121,7 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
       error: undefined,
       durationMs: Date.now() - ctx.startMs,
       transition: t,
+      endSeq: 0,
     });
     if (event) {
       controller.emit({
@@ -208,6 +209,7 @@ async function run(controller: ControllerCore, env: EnvRuntime, t: EnvTransition
     error: error ? detailToProto(error) : undefined,
     durationMs,
     transition: t,
+    endSeq: controller.events.lastSeq,
   };
   if (!error) {
     // a task that failed after every task had answered (during the enter/after hooks or the

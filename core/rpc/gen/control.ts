@@ -355,6 +355,12 @@ export interface ControlProgress {
   error: ErrorDetail | undefined;
   durationMs: number;
   transition: string;
+  /**
+   * with final: the event seq the transition's end event was stored under (or later). Events of
+   * this environment's transition up to it are older than this answer: a page that shows the
+   * answer does not bring the transition's progress back from a late event.
+   */
+  endSeq: number;
 }
 
 export interface DestroyEnvironmentRequest {
@@ -4957,6 +4963,7 @@ function createBaseControlProgress(): ControlProgress {
     error: undefined,
     durationMs: 0,
     transition: "",
+    endSeq: 0,
   };
 }
 
@@ -4991,6 +4998,9 @@ export const ControlProgress: MessageFns<ControlProgress> = {
     }
     if (message.transition !== "") {
       writer.uint32(82).string(message.transition);
+    }
+    if (message.endSeq !== 0) {
+      writer.uint32(3360).uint64(message.endSeq);
     }
     return writer;
   },
@@ -5088,6 +5098,14 @@ export const ControlProgress: MessageFns<ControlProgress> = {
             message.transition = reader.string();
             continue;
           }
+          case 420: {
+            if (tag !== 3360) {
+              break;
+            }
+
+            message.endSeq = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5120,6 +5138,11 @@ export const ControlProgress: MessageFns<ControlProgress> = {
         ? globalThis.Number(object.duration_ms)
         : 0,
       transition: isSet(object.transition) ? globalThis.String(object.transition) : "",
+      endSeq: isSet(object.endSeq)
+        ? globalThis.Number(object.endSeq)
+        : isSet(object.end_seq)
+        ? globalThis.Number(object.end_seq)
+        : 0,
     };
   },
 
@@ -5155,6 +5178,9 @@ export const ControlProgress: MessageFns<ControlProgress> = {
     if (message.transition !== "") {
       obj.transition = message.transition;
     }
+    if (message.endSeq !== 0) {
+      obj.endSeq = Math.round(message.endSeq);
+    }
     return obj;
   },
 
@@ -5175,6 +5201,7 @@ export const ControlProgress: MessageFns<ControlProgress> = {
       : undefined;
     message.durationMs = object.durationMs ?? 0;
     message.transition = object.transition ?? "";
+    message.endSeq = object.endSeq ?? 0;
     return message;
   },
 };

@@ -3,13 +3,16 @@
 import type { Environment, Event, Task } from '../../../core/rpc/gen/control.js';
 import { formatError } from '../../../core/model/errors.js';
 import { detailFromWire } from '../api/errors.js';
-import { mergeProgress } from './progress.js';
+import { isAnswered, mergeProgress } from './progress.js';
 import { addReaps, reapsFromDestroyed, settleNode } from './reaps.js';
 import type { DataState, Effect, Progress } from './types.js';
 
 export const EVENT_CAP = 5000;
 
-export type EventSlice = Pick<DataState, 'envs' | 'envTaskIds' | 'tasks' | 'progress' | 'events' | 'lastSeq' | 'nodes' | 'awaitingReap'>;
+export type EventSlice = Pick<
+  DataState,
+  'envs' | 'envTaskIds' | 'tasks' | 'progress' | 'transitionsAnswered' | 'events' | 'lastSeq' | 'nodes' | 'awaitingReap'
+>;
 
 export interface ApplyOptions {
   /** events older than this are history (replayed): they update state but never notify */
@@ -148,6 +151,11 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
       }
       case 'env.transition': {
         const phase = ev.data.phase ?? '';
+        // older than the answer this page already showed: its progress would bring the bar back
+        if (isAnswered(s.transitionsAnswered, ev)) {
+          if (phase === 'end') patchEnv(ev.envId, (e) => ({ ...e, transition: '' }));
+          break;
+        }
         if (phase === 'end') {
           progress.delete(ev.envId);
           patchEnv(ev.envId, (e) => ({ ...e, transition: '' }));

@@ -28,6 +28,8 @@ export interface ConsoleState extends DataState {
   setTasks(envId: string, tasks: Task[]): void;
   upsertTask(task: Task): void;
   setProgress(envId: string, p: Progress | null): void;
+  /** the transition this page ran was answered: its bar goes, and stays gone (store/progress.ts) */
+  transitionAnswered(envId: string, endSeq: number): void;
   setNodes(nodes: Node[], nowMs: number): void;
   /** from a DestroyEnvironment reply: tasks left running on nodes whose agent was away */
   addAwaitingReap(items: readonly AwaitingReap[]): void;
@@ -51,6 +53,7 @@ export function initialData(): DataState {
     tasks: new Map(),
     details: new Map(),
     progress: new Map(),
+    transitionsAnswered: new Map(),
     events: [],
     lastSeq: 0,
     nodes: new Map(),
@@ -161,6 +164,13 @@ export const createConsoleStore = (theme: Theme = 'light') =>
       if (p) progress.set(envId, mergeProgress(progress.get(envId), p));
       else progress.delete(envId);
       set({ progress });
+    },
+    transitionAnswered(envId, endSeq) {
+      const progress = new Map(get().progress);
+      progress.delete(envId);
+      const transitionsAnswered = new Map(get().transitionsAnswered);
+      transitionsAnswered.set(envId, endSeq);
+      set({ progress, transitionsAnswered });
     },
     setNodes(list, nowMs) {
       const s = get();

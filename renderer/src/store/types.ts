@@ -61,6 +61,11 @@ export interface DataState {
   tasks: Map<string, Task>;
   details: Map<string, EnvDetail>;
   progress: Map<string, Progress>;
+  /**
+   * env id -> the event seq its last transition answered on this page ended at (ControlProgress
+   * endSeq): that transition's events up to it are older than the answer (store/progress.ts)
+   */
+  transitionsAnswered: Map<string, number>;
   /** newest last, capped */
   events: Event[];
   lastSeq: number;

@@ -34,11 +34,12 @@ export function useTransition(envId: string) {
       setOutcome(null);
       const started = Date.now();
       store.getState().setProgress(envId, { transition, phase: 'begin', done: 0, total: 0, startedMs: started });
-      const finish = (o: TransitionOutcome) => {
+      const finish = (o: TransitionOutcome, endSeq?: number) => {
         handle.current = null;
         setRunning(null);
         setOutcome(o);
-        store.getState().setProgress(envId, null);
+        if (endSeq) store.getState().transitionAnswered(envId, endSeq);
+        else store.getState().setProgress(envId, null);
         void sync.env(envId);
         void sync.envs();
       };
@@ -48,14 +49,17 @@ export function useTransition(envId: string) {
         {
           onMessage: (p) => {
             if (p.final) {
-              finish({
-                transition,
-                ok: p.ok,
-                state: p.state,
-                runNumber: p.runNumber,
-                durationMs: p.durationMs,
-                error: p.ok ? undefined : detailFromWire(p.error ?? { code: 'INTERNAL', message: `${transition} failed` }),
-              });
+              finish(
+                {
+                  transition,
+                  ok: p.ok,
+                  state: p.state,
+                  runNumber: p.runNumber,
+                  durationMs: p.durationMs,
+                  error: p.ok ? undefined : detailFromWire(p.error ?? { code: 'INTERNAL', message: `${transition} failed` }),
+                },
+                p.endSeq,
+              );
               h.close();
             } else {
               store.getState().setProgress(envId, { transition, phase: p.phase, done: p.done, total: p.total, startedMs: started });
