@@ -5,10 +5,11 @@
 // end it. A task that has reached no agent for `orphanGraceMs` (its agent died and none came
 // back) gives up, so that it does not run on as an orphan nobody controls. A task that no agent
 // has ever welcomed gives up sooner, after three calls in a row that end without a welcome
-// (refused, or no agent to dial), unless its orphan grace is 0 (wait for an agent for good): its agent listened before it spawned the task, so a dial that
-// fails means that agent died between the spawn and the hello. Such a launch was never reported
-// (an agent reports a controlled task once it said hello), the controller has counted it failed,
-// and waiting out the orphan grace left a process nobody knew of (found by the chaos suite).
+// (refused, or no agent to dial), unless its orphan grace is 0 (wait for an agent for good): its
+// agent listened before it spawned the task, so a dial that fails means that agent died between
+// the spawn and the hello. Such a launch was never reported (an agent reports a controlled task
+// once it said hello), the controller has counted it failed, and waiting out the orphan grace
+// left a process nobody knew of (found by the chaos suite).
 import { ControlCall, GRPC_STATUS } from './control-call.js';
 import type { TaskMsg, Transition } from './gen/task.js';
 
