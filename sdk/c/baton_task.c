@@ -382,6 +382,7 @@ struct baton_task {
   char *address, *id, *token, *name;
   int fd;       /* the current call's socket; -1 between calls */
   int welcomed; /* the current call brought a message: the agent accepted the hello */
+  int ever_welcomed; /* some call did: before that, a dial that fails counts as a refusal */
   int broken;   /* a write on the current call failed: end it at the next dispatch */
   int dispatching;
   int status;   /* BATON_CONTINUE until the task must leave */
@@ -468,6 +469,16 @@ static void end_call(baton_task *t) {
 static void start_call(baton_task *t) {
   int fd = dial(t->address);
   if (fd < 0) {
+    /* never welcomed: the agent listened before it spawned this task, so no agent to dial means it
+     * died between the spawn and the hello; nobody was told of the task (an agent reports a
+     * controlled task once it said hello), so it leaves rather than wait out the orphan grace (0:
+     * it waits for an agent for good) */
+    if (!t->ever_welcomed && t->grace_ms > 0 && ++t->refusals >= 3) {
+      say("%s: no agent ever welcomed this task (no agent at %s, 3 dials); its agent is gone before the task said hello, and no one else knows it: leaving",
+          t->name, t->address);
+      t->status = BATON_REFUSED;
+      return;
+    }
     schedule_dial(t);
     return;
   }
@@ -558,7 +569,7 @@ static int handle_input(baton_task *t) {
     agent_msg m;
     int bad = decode_agent_msg(t->grpc.p + 5, mlen, &m) != 0;
     if (!bad) {
-      t->welcomed = 1;
+      t->welcomed = t->ever_welcomed = 1;
       if (m.is_transition) apply(t, &m);
     }
     msg_free(&m);

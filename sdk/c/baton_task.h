@@ -67,7 +67,8 @@ enum {
   BATON_CONTINUE = 0,    /* keep going */
   BATON_EXITED = 1,      /* EXIT answered ok and the stream half-closed: leave with exit code 0 */
   BATON_EXIT_FAILED = 2, /* the EXIT handler failed (answered ERROR), stream half-closed: exit code 1 */
-  BATON_REFUSED = 3,     /* the agent refused the hello 3 times in a row (said on stderr): exit code 1 */
+  BATON_REFUSED = 3,     /* the agent refused the hello 3 times in a row, or, before the first welcome, 3 calls ended
+                            without one (no agent to dial: it died before the hello) (said on stderr): exit code 1 */
   BATON_ORPHANED = 4,    /* no agent for BATON_ORPHAN_GRACE_MS (said on stderr): exit code 1 */
 };
 

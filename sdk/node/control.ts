@@ -3,7 +3,13 @@
 // doubling to 2 s) and says hello with the task's current state: that is how a restarted agent
 // re-adopts the task. Three refusals in a row (the agent does not know the task, or its token)
 // end it. A task that has reached no agent for `orphanGraceMs` (its agent died and none came
-// back) gives up, so that it does not run on as an orphan nobody controls.
+// back) gives up, so that it does not run on as an orphan nobody controls. A task that no agent
+// has ever welcomed gives up sooner, after three calls in a row that end without a welcome
+// (refused, or no agent to dial), unless its orphan grace is 0 (wait for an agent for good): its
+// agent listened before it spawned the task, so a dial that fails means that agent died between
+// the spawn and the hello. Such a launch was never reported (an agent reports a controlled task
+// once it said hello), the controller has counted it failed, and waiting out the orphan grace
+// left a process nobody knew of (found by the chaos suite).
 import { ControlCall, GRPC_STATUS } from './control-call.js';
 import type { TaskMsg, Transition } from './gen/task.js';
 
@@ -19,16 +25,23 @@ export interface LinkOptions {
   orphanGraceMs: number;
   /** the grace ran out: `lostMs` since the last agent let go of this task (or since it started) */
   onOrphaned: (lostMs: number) => void;
+  /** no agent ever welcomed this task: three calls in a row ended without a welcome */
+  onNeverWelcomed: (message: string) => void;
 }
 
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 2000;
 const REFUSALS_TO_LEAVE = 3;
+/** before its first welcome: calls in a row that end without one, after which the task leaves */
+const UNWELCOMED_TO_LEAVE = 3;
 
 export class ControlLink {
   private call: ControlCall | null = null;
   private retryMs = RETRY_MIN_MS;
   private refusals = 0;
+  /** calls that ended without a welcome before the first one (0 once an agent welcomed the task) */
+  private unwelcomed = 0;
+  private welcomedOnce = false;
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
   /** when the task last lost its agent (or started), null while an agent has it: the orphan grace
@@ -48,6 +61,7 @@ export class ControlLink {
         // any message (an agent sends its welcome first) means the hello was accepted
         this.retryMs = RETRY_MIN_MS;
         this.refusals = 0;
+        this.welcomedOnce = true;
         this.lostAt = null;
         if (message.msg?.$case === 'transition') this.options.onTransition(message.msg.transition);
       },
@@ -58,6 +72,9 @@ export class ControlLink {
           if (++this.refusals >= REFUSALS_TO_LEAVE) return this.options.onRefused(message);
         } else {
           this.refusals = 0;
+        }
+        if (!this.welcomedOnce && this.options.orphanGraceMs > 0 && ++this.unwelcomed >= UNWELCOMED_TO_LEAVE) {
+          return this.options.onNeverWelcomed(message || `no agent answered at ${this.options.address}`);
         }
         this.lostAt ??= performance.now();
         const lostMs = performance.now() - this.lostAt;

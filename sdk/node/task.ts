@@ -28,7 +28,8 @@ export interface RunOptions {
   /** where BATON_CONTROL, BATON_TASK_ID, ... are read (default process.env) */
   env?: NodeJS.ProcessEnv;
   /**
-   * end the process once the task has left (after EXIT, three refusals or the orphan grace), with
+   * end the process once the task has left (after EXIT, three refusals, no agent before its first
+   * welcome, or the orphan grace), with
    * `task.left`'s code (default true). false: the SDK only resolves `task.left`; the program does
    * its last work (within the class's kill.control_exit grace) and exits itself.
    */
@@ -217,6 +218,10 @@ export function runTask(handlers: TaskHandlers, opts: RunOptions = {}): Task {
     onTransition: (t) => task.enqueue(t),
     onRefused: (why) => {
       console.error(`${task.name}: the agent refused this task (${why}); leaving`);
+      void task.leave(1);
+    },
+    onNeverWelcomed: (why) => {
+      console.error(`${task.name}: no agent ever welcomed this task (${why}); its agent is gone before the task said hello, and no one else knows it: leaving`);
       void task.leave(1);
     },
     orphanGraceMs: grace,

@@ -35,6 +35,7 @@ export async function relaunchToState(controller: ControllerCore, ctx: Transitio
   for (const t of tasks) {
     controller.nodeOf(t)?.assign(t); // released when it was excluded; a no-op otherwise
     t.launched = false;
+    t.pid = 0; // no process until the launch says which (recover.ts)
     t.exit = null;
     t.error = null;
     env.setTaskLost(t, false);

@@ -47,6 +47,9 @@ export async function recoverStep(controller: ControllerCore, ctx: TransitionCtx
   if (moving.length) placeOnNodes(controller, moving);
   for (const t of broken) {
     t.launched = false;
+    // no process until the launch says which: the old pid is a dead one's, and a launch whose
+    // answer is lost with its agent left the task STANDBY with it (a lie the chaos suite found)
+    t.pid = 0;
     t.exit = null;
     t.error = null;
     env.setTaskLost(t, false);

@@ -1,5 +1,6 @@
 """run_task: dial the agent, say hello, answer transitions until EXIT; re-dial a broken call; give
-up after three refusals or the orphan grace.
+up after three refusals, after three calls without a welcome before the first one (the agent
+died between the spawn and the hello: no one else knows the task), or after the orphan grace.
 
 Threading model: everything here, handlers included, runs on the thread that called run_task, one
 transition at a time, in the order the agent sent them. link.py's reader thread only passes
@@ -21,6 +22,11 @@ from .task import Task, resolve_handlers
 RETRY_MIN_MS = 100
 RETRY_MAX_MS = 2000
 REFUSALS_TO_LEAVE = 3
+# before its first welcome: calls in a row that end without one (refused, or no agent to dial),
+# after which the task leaves. Its agent listened before it spawned the task, so no agent means it
+# died before the hello; that launch was never reported, and nobody else knows the task. Not with
+# an orphan grace of 0, which waits for an agent for good.
+UNWELCOMED_TO_LEAVE = 3
 # after EXIT the task half-closes its side and waits this long for the agent to end the call, so
 # that the reply is on its way before the program goes on (or leaves)
 EXIT_FLUSH_S = 2.0
@@ -78,6 +84,8 @@ class _Runner:
     def serve(self) -> int:
         retry_ms = RETRY_MIN_MS
         refusals = 0
+        unwelcomed = 0  # calls ended without a welcome while no agent ever welcomed the task
+        welcomed_once = False
         self.link.dial(self.hello())
         while True:
             deadline = self.orphan_deadline()
@@ -90,6 +98,7 @@ class _Runner:
             if isinstance(item, Received):
                 # any message (the agent welcomes an accepted hello first) means it has the task
                 retry_ms, refusals, self.lost_at = RETRY_MIN_MS, 0, None
+                welcomed_once = True
                 if item.message.WhichOneof('msg') == 'transition':
                     code = self.answer(item.message.transition)
                     if code is not None:
@@ -104,6 +113,15 @@ class _Runner:
                     return 1
             else:
                 refusals = 0
+            if not welcomed_once and self.grace_s > 0:
+                unwelcomed += 1
+                if unwelcomed >= UNWELCOMED_TO_LEAVE:
+                    s = self.settings
+                    _say(
+                        f'{s.name}: no agent ever welcomed this task ({item.details or item.code}); its agent is gone before '
+                        'the task said hello, and no one else knows it: leaving'
+                    )
+                    return 1
             if self.lost_at is None:
                 self.lost_at = time.monotonic()
             deadline = self.orphan_deadline()

@@ -21,6 +21,8 @@ const RULES: Record<string, { from: string[]; to: string }> = {
 };
 const GRACE_ENV = 'BATON_ORPHAN_GRACE_MS';
 const REFUSALS_BEFORE_LEAVING = 3;
+/** before the first welcome: calls that end without one (no agent: it died before the hello) */
+const UNWELCOMED_BEFORE_LEAVING = 3;
 
 const env = process.env;
 for (const k of ['BATON_CONTROL', 'BATON_TASK_ID', 'BATON_TASK_TOKEN']) {
@@ -39,6 +41,8 @@ function say(line: string): void {
 let state = 'STANDBY';
 let exiting = false;
 let refusals = 0;
+let welcomedOnce = false;
+let unwelcomed = 0;
 let backoffMs = 100;
 /** monotonic time since when no agent has answered (null while connected and welcomed) */
 let lostSince: number | null = performance.now();
@@ -52,6 +56,7 @@ function dial(): void {
     lostSince = null;
     if (m.msg?.$case === 'welcome') {
       refusals = 0;
+      welcomedOnce = true;
       backoffMs = 100;
     } else if (m.msg?.$case === 'transition') {
       c.write({ msg: { $case: 'reply', reply: answer(m.msg.transition) } });
@@ -73,6 +78,12 @@ function dial(): void {
 function redial(c: grpc.ClientDuplexStream<TaskMsg, AgentToTask>): void {
   if (exiting || call !== c) return; // after EXIT the program leaves; never a second dial per stream
   call = null;
+  if (!welcomedOnce && graceMs > 0 && ++unwelcomed >= UNWELCOMED_BEFORE_LEAVING) {
+    // the agent listened before it spawned us: none now means it died before our hello, so the
+    // launch was never reported and no one else knows this task (docs/tasks.md, Orphan grace)
+    process.stderr.write(`conformance: no agent ever welcomed this task (${unwelcomed} calls without a welcome); leaving\n`);
+    process.exit(1);
+  }
   lostSince ??= performance.now();
   setTimeout(dial, backoffMs);
   backoffMs = Math.min(backoffMs * 2, 2000);

@@ -119,7 +119,8 @@ test("baton_open without the agent's variables returns NULL with the reason, and
 
 test('an event sent while no agent is reached is not sent (ENOTCONN), and the loop keeps dialling', { skip: built(POLL_TASK) }, async (t) => {
   const nowhere = path.join(tmpDir(t, 'baton-nowhere-'), 'task.sock'); // no agent (yet)
-  const { p, stdout } = start(t, POLL_TASK, `unix://${nowhere}`);
+  // a grace of 0 waits for an agent for good, even before a first welcome (docs/tasks.md)
+  const { p, stdout } = start(t, POLL_TASK, `unix://${nowhere}`, { BATON_ORPHAN_GRACE_MS: '0' });
   p.stdin!.write('event readout lost\n');
   await until(() => stdout().includes('poll: readout not sent: ENOTCONN'), 'the refusal to send');
   assert.match(stdout(), /^poll: control fd -1\n/);

@@ -54,6 +54,9 @@ for (const s of SDKS) {
     const first = await controlServer(t, { socketPath });
     const { p, exited } = startTask(t, s, first.server.address, 1500);
     await until(() => first.got.hellos.length === 1, 'hello');
+    // an answer means the welcome (sent before any transition) came: the task has had an agent
+    first.got.conns[0]!.send({ seq: 1, event: 'CONFIGURE', args: {}, deadlineMs: 5000 });
+    await until(() => first.got.replies.length === 1, 'the reply to CONFIGURE');
     await first.server.stop();
     await new Promise((r) => setTimeout(r, 500));
     const second = await controlServer(t, { socketPath }); // the restarted agent
