@@ -2,7 +2,9 @@
 // (test/e2e/walkthroughs/in-console.ts), dealt over four files by position (this one: part 4)
 // so that each file's stack serves a few of them and two files can run at once (Playwright's two
 // workers; each walkthrough has a test timeout of its own, WALKTHROUGH_TIMEOUT_MS). A new
-// walkthrough in training/ is run by one of them without a change.
+// walkthrough in training/ is run by one of them without a change (one on a fail-over cluster
+// stack, `stack.controllers`, by part 5). Playwright counts a test in the file that calls
+// test(), so the body below is repeated in each part rather than shared by a function.
 import { test } from './fixtures.js';
 import { shippedWalkthroughs, WALKTHROUGH_TIMEOUT_MS, WalkthroughConsole } from './walkthroughs/in-console.js';
 
