@@ -77,6 +77,28 @@ export function spawnEtcd(binary: string, args: string[], log: string): number {
   }
 }
 
+/** The arguments of a one-member etcd cluster serving `client` (http or https) and `peer`. */
+export function singleMemberArgs(m: { name: string; dataDir: string; client: string; peer: string; logLevel: string }): string[] {
+  return [
+    '--name',
+    m.name,
+    '--data-dir',
+    m.dataDir,
+    '--listen-client-urls',
+    m.client,
+    '--advertise-client-urls',
+    m.client,
+    '--listen-peer-urls',
+    m.peer,
+    '--initial-advertise-peer-urls',
+    m.peer,
+    '--initial-cluster',
+    `${m.name}=${m.peer}`,
+    '--log-level',
+    m.logLevel,
+  ];
+}
+
 /** etcd for the stack of `home` on the ports of `block`: started, not yet waited for. */
 export async function startEtcd(home: string, block: [number, number]): Promise<LocalEtcd> {
   const binary = findEtcdBinary();
@@ -87,24 +109,7 @@ export async function startEtcd(home: string, block: [number, number]): Promise<
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const client = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
-  const args = [
-    '--name',
-    'baton-local',
-    '--data-dir',
-    dataDir,
-    '--listen-client-urls',
-    client,
-    '--advertise-client-urls',
-    client,
-    '--listen-peer-urls',
-    peer,
-    '--initial-advertise-peer-urls',
-    peer,
-    '--initial-cluster',
-    `baton-local=${peer}`,
-    '--log-level',
-    'warn',
-  ];
+  const args = singleMemberArgs({ name: 'baton-local', dataDir, client, peer, logLevel: 'warn' });
   const log = logPath(home, 'etcd');
   const pid = spawnEtcd(binary, args, log);
   return { pid, log, endpoint: `127.0.0.1:${clientPort}`, dataDir, argv: [binary, ...args] };

@@ -7,6 +7,7 @@ import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '../../support/free-port.js';
+import { singleMemberArgs } from '../../../core/local/etcd.js';
 export { freePort };
 
 export const ETCD_BIN = process.env.BATON_ETCD_BIN ?? '/usr/bin/etcd';
@@ -63,22 +64,7 @@ export async function startEtcd(opts: { tls?: EtcdTlsFiles } = {}): Promise<Test
   const child: ChildProcess = spawn(
     ETCD_BIN,
     [
-      '--name',
-      'test',
-      '--data-dir',
-      path.join(dir, 'data'),
-      '--listen-client-urls',
-      client,
-      '--advertise-client-urls',
-      client,
-      '--listen-peer-urls',
-      peer,
-      '--initial-advertise-peer-urls',
-      peer,
-      '--initial-cluster',
-      `test=${peer}`,
-      '--log-level',
-      'error',
+      ...singleMemberArgs({ name: 'test', dataDir: path.join(dir, 'data'), client, peer, logLevel: 'error' }),
       ...(tls ? ['--cert-file', tls.cert, '--key-file', tls.key, '--client-cert-auth', '--trusted-ca-file', tls.ca] : []),
     ],
     { stdio: ['ignore', 'ignore', fs.openSync(path.join(dir, 'etcd.log'), 'a')] },
