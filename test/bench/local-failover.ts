@@ -12,6 +12,7 @@ import { localUp } from '../../core/local/up.js';
 import { localDown } from '../../core/local/down.js';
 import { readState } from '../../core/local/state.js';
 import { connectControl } from '../../core/rpc/control-client.js';
+import { CreateEnvironmentRequest } from '../../core/rpc/gen/control.js';
 import { percentile } from './stats.js';
 import { runTransition } from '../../core/cli/progress.js';
 
@@ -23,16 +24,7 @@ try {
   await localUp({ home, agents: 2, controllers: 3, metrics: false });
   const state = readState(home)!;
   const control = connectControl(state.controller.address, { token: state.token, client: 'cli' });
-  const env = await control.call('createEnvironment', {
-    workflow: 'quick',
-    vars: {},
-    repo: '',
-    revision: '',
-    owner: '',
-    autoDeploy: false,
-    name: '',
-    runType: '',
-  });
+  const env = await control.call('createEnvironment', CreateEnvironmentRequest.fromPartial({ workflow: 'quick' }));
   const quiet = { update() {}, line() {}, end() {} };
   for (const t of ['DEPLOY', 'CONFIGURE', 'START_ACTIVITY']) await runTransition(control, env.id, t, { view: quiet });
   const running = await control.call('getEnvironment', { id: env.id, withTasks: true, withTree: false });
