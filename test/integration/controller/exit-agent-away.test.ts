@@ -12,6 +12,7 @@ import type { Environment, Node, Task } from '../../../core/rpc/gen/control.js';
 import { scanTaskProcesses } from '../../support/task-processes.js';
 import { agentPorts, call, control, createEnv, listTasks, mustControl, startStack, subscribe, tempHome, tempRepo, TOKEN, waitFor } from './harness.js';
 import { startChildAgent, type Child } from './procs.js';
+import { baton } from '../cli/harness.js';
 
 const GRACE_MS = 2000;
 
@@ -100,6 +101,10 @@ test('EXIT with the agent away at its kill step: tasks await reaping, lost not D
     tasks.map((x) => `daq:${x.name}:${x.pid}`).sort(),
     'the environment lists them',
   );
+  // what an operator reads: `baton env show` lists them with their node and pid
+  const show = await baton(home, ['env', 'show', env.id], { env: { BATON_CONTROLLER: stack.ctl.address, BATON_TOKEN: TOKEN } });
+  assert.equal(show.code, 0, show.stderr);
+  for (const x of tasks) assert.ok(show.stdout.includes(`awaiting reaping on daq: ${x.name} (pid ${x.pid})`), show.stdout);
   assert.ok(!events.events.some((e) => e.kind === 'env.transition' && e.envId === env.id && e.data.unclean), 'none is said to have been killed');
 
   // back only after the agent-loss grace: nothing relaunched or restarted meanwhile
