@@ -1,10 +1,12 @@
-// Tasks of destroyed environments that still await reaping: their agent was away (down, or lost
-// during the destroy) when the kill was due, so they may still run. The destroy names them (the
-// reply's awaiting_reap, the env.destroyed event); the controller keeps them per node until the
-// agent says Hello again. Its Hello lists what it still runs: those tasks belong to no environment
-// any more and are reaped by the resync (hello.ts sends the agent a reap, a graded kill); the
-// rest had already ended (controlled tasks end themselves after their orphan grace). Either way
-// the record is settled and a node.reaped event says which were killed and which had ended.
+// Tasks of destroyed (or EXITed) environments that still await reaping: their agent was away
+// (down, or lost during the destroy or EXIT) when the kill was due, so they may still run. The
+// destroy names them (the reply's awaiting_reap, the env.destroyed event), the EXIT too (its
+// env.transition event; the tasks stay lost in their DONE environment, transitions/exit.ts); the
+// controller keeps them per node until the agent says Hello again. Its Hello lists what it still
+// runs: those tasks belong to no live environment and are reaped by the resync (hello.ts sends the
+// agent a reap, a graded kill; an EXITed task's exit makes it DONE); the rest had already ended
+// (controlled tasks end themselves after their orphan grace). Either way the record is settled
+// and a node.reaped event says which were killed and which had ended.
 // The record lives in memory: a controller restarted meanwhile forgets it, and the resync still
 // reaps every task no environment owns; only the event is lost.
 import type { AwaitingReap } from '../rpc/gen/control.js';
@@ -52,6 +54,11 @@ export function recordAwaitingReap(controller: ReapHost, tasks: Iterable<TaskRun
   return out.sort((a, b) => a.node.localeCompare(b.node) || a.taskName.localeCompare(b.taskName));
 }
 
+/** `taskId` is on record as awaiting reaping on `node`. */
+export function isAwaitingReap(controller: ReapHost, node: string, taskId: string): boolean {
+  return !!recordOf(controller).get(node)?.has(taskId);
+}
+
 /** What still awaits reaping on `node` (every node without one). */
 export function awaitingReap(controller: ReapHost, node?: string): AwaitingReap[] {
   const record = recordOf(controller);
@@ -63,10 +70,10 @@ export function awaitingReap(controller: ReapHost, node?: string): AwaitingReap[
  * The agent of `node` said Hello listing `running` (task ids). The recorded tasks it still runs
  * are being reaped by the resync; the others had ended. Settles the record and says so.
  */
-export function settleOnHello(controller: ReapHost, node: string, running: ReadonlySet<string>): void {
+export function settleOnHello(controller: ReapHost, node: string, running: ReadonlySet<string>): { reaped: AwaitingReap[]; ended: AwaitingReap[] } {
   const record = recordOf(controller);
   const onNode = record.get(node);
-  if (!onNode?.size) return;
+  if (!onNode?.size) return { reaped: [], ended: [] };
   record.delete(node);
   const reaped = [...onNode.values()].filter((x) => running.has(x.taskId));
   const ended = [...onNode.values()].filter((x) => !running.has(x.taskId));
@@ -74,7 +81,8 @@ export function settleOnHello(controller: ReapHost, node: string, running: Reado
   controller.emit({
     kind: 'node.reaped',
     node,
-    message: `node ${node} is back: ${reaped.length} task(s) of destroyed environments reaped, ${ended.length} had already ended`,
+    message: `node ${node} is back: ${reaped.length} task(s) of destroyed or EXITed environments reaped, ${ended.length} had already ended`,
     data: { reaped: names(reaped), ended: names(ended), count: String(onNode.size) },
   });
+  return { reaped, ended };
 }

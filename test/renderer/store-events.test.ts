@@ -36,6 +36,17 @@ describe('applyEvents', () => {
     expect(next.tasks!.get('t3')).toBe(s.tasks.get('t3'));
   });
 
+  it('an EXIT whose agent was away names the tasks awaiting reap per node, until node.reaped settles it', () => {
+    const s = slice();
+    const exit = event({ kind: 'env.transition', envId: 'env-1', transition: 'EXIT', data: { phase: 'progress', awaitingReap: 'agent-2:t1,agent-2:t3' } });
+    const { next } = applyEvents(s, [exit], { liveSinceMs: 0 });
+    expect(next.awaitingReap!.get('agent-2')!.map((x) => x.taskId)).toEqual(['t1', 't3']);
+    const settled = applyEvents({ ...s, ...next }, [event({ kind: 'node.reaped', node: 'agent-2', data: { reaped: 'env-1/t1,env-1/t3', ended: '' } })], {
+      liveSinceMs: 0,
+    });
+    expect(settled.next.awaitingReap!.has('agent-2')).toBe(false);
+  });
+
   it('follows who holds an environment: a take-over names the new holder, a release frees it', () => {
     const s = slice();
     const took = applyEvents(s, [event({ kind: 'env.hold', timeMs: 5000, data: { action: 'take', holder: 'erin', previous: 'alice', reason: 'x' } })], {

@@ -140,6 +140,7 @@ export function register(program: Command): void {
         }
         if (vars) out(`  vars ${vars}`);
         out(`  tasks ${countsText(e)}`);
+        for (const x of e.awaitingReap) out(`  awaiting reaping on ${x.node}: ${x.taskName} (pid ${x.pid || '?'})`);
         if (e.error?.code) {
           const d = detailFromProto(e.error);
           out(`  error: ${errorLine(d)} [${d.code}]`);
@@ -177,11 +178,15 @@ export function register(program: Command): void {
         const e = await getEnv(c, id, false);
         return printJson({
           ...envJson(e),
+          ...(e.awaitingReap.length ? { awaitingReap: e.awaitingReap } : {}),
           outcome: { transition, ok: true, state: final.state, runNumber: final.runNumber ?? null, durationMs: final.durationMs },
         });
       }
       const run = final.runNumber != null && transition === 'START_ACTIVITY' ? ` (run ${final.runNumber})` : '';
       out(`${transition} done in ${fmtDuration(final.durationMs)}: ${id} is ${final.state}${run}`);
+      // an EXIT whose tasks' agent was away: they may still run until it comes back and stops them
+      const after = transition === 'EXIT' ? await c.call('getEnvironment', { id, withTasks: false, withTree: false }) : null;
+      for (const x of after?.awaitingReap ?? []) out(`  awaiting reaping on ${x.node}: ${x.taskName} (pid ${x.pid || '?'})`);
     });
   });
 

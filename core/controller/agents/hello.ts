@@ -2,6 +2,7 @@
 // runs are re-synced: known ones re-adopted (no longer lost), unknown ones reaped, and ours that
 // it no longer runs treated as gone.
 import type { Hello, TaskInfo } from '../../rpc/gen/agent.js';
+import type { AwaitingReap } from '../../rpc/gen/control.js';
 import { TASK_STATES, type TaskState } from '../../model/states.js';
 import type { ControllerCore } from '../core.js';
 import type { TaskRuntime } from '../model/task.js';
@@ -9,7 +10,7 @@ import type { NodeRuntime } from '../nodes.js';
 import type { AgentLink } from './link.js';
 import { fault, taskExited } from '../faults.js';
 import { markInFlight } from '../transitions/in-flight.js';
-import { settleOnHello } from '../pending-reaps.js';
+import { isAwaitingReap, settleOnHello } from '../pending-reaps.js';
 import { nodeBack } from './grace.js';
 import { inventoryOverrides } from '../inventory/apply.js';
 
@@ -73,10 +74,38 @@ export function onHello(controller: ControllerCore, link: AgentLink, h: Hello): 
     });
   }
   const reaped = resync(controller, node, link, h.tasks);
-  settleOnHello(controller, name, new Set(h.tasks.map((x) => x.taskId)));
+  const exited = new Set(h.tasks.filter((x) => x.exit?.exited).map((x) => x.taskId));
+  settleAwaited(controller, settleOnHello(controller, name, new Set(h.tasks.map((x) => x.taskId))), exited);
   if (reaped) console.error(`baton controller: reaping ${reaped} task(s) on ${name} that no environment owns`);
   // back within the agent-loss grace: its environments are whole again, same runs
   nodeBack(controller, node, h.tasks.length);
+}
+
+/**
+ * Tasks of an EXITed environment that awaited reaping (lost, transitions/exit.ts): one the agent
+ * still runs is alive again as far as we know (the resync's reap ends it, and its exit makes it
+ * DONE); one it no longer runs had ended while it was away: DONE now.
+ */
+function settleAwaited(controller: ControllerCore, settled: { reaped: AwaitingReap[]; ended: AwaitingReap[] }, exited: ReadonlySet<string>): void {
+  const known = (x: AwaitingReap) => {
+    const t = controller.tasks.get(x.taskId);
+    return t && !t.env.destroyed && t.lost ? t : undefined;
+  };
+  for (const x of settled.reaped) {
+    const t = known(x);
+    if (!t || exited.has(x.taskId)) continue;
+    t.launched = true;
+    t.env.setTaskLost(t, false);
+    controller.persist.task(t);
+  }
+  for (const x of [...settled.ended, ...settled.reaped.filter((r) => exited.has(r.taskId))]) {
+    const t = known(x);
+    if (!t) continue;
+    t.launched = false;
+    t.env.setTaskLost(t, false);
+    controller.setTaskState(t, 'DONE');
+    controller.persist.task(t);
+  }
 }
 
 function adopt(controller: ControllerCore, t: TaskRuntime, info: TaskInfo, node: NodeRuntime): void {
@@ -96,8 +125,16 @@ function adopt(controller: ControllerCore, t: TaskRuntime, info: TaskInfo, node:
 function resync(controller: ControllerCore, node: NodeRuntime, link: AgentLink, infos: readonly TaskInfo[]): number {
   const seen = new Set<TaskRuntime>();
   const reap: string[] = [];
+  // tasks an EXIT could not kill (their agent was away): killed now, not reaped, so that their
+  // exit is reported and makes them DONE (a reap is silent)
+  const kill: string[] = [];
   for (const info of infos) {
     const t = controller.tasks.get(info.taskId);
+    const awaited = t && (isAwaitingReap(controller, node.name, t.id) || (t.lost && t.env.state === 'DONE'));
+    if (t && awaited && !t.env.destroyed && t.node === node.name && !info.exit?.exited) {
+      kill.push(info.taskId);
+      continue;
+    }
     if (!t || t.env.destroyed || t.node !== node.name || !t.included || t.env.state === 'DONE' || t.env.state === 'STANDBY') {
       reap.push(info.taskId);
       continue;
@@ -121,6 +158,8 @@ function resync(controller: ControllerCore, node: NodeRuntime, link: AgentLink, 
     }
   }
   if (reap.length) link.send({ msg: { $case: 'reap', reap: { taskIds: reap } } });
+  // batch 0: no transition waits for it
+  if (kill.length) link.send({ msg: { $case: 'kill', kill: { batchId: 0, taskIds: kill, graded: true, reason: 'reaped' } } });
   // ours, placed here and alive as far as we knew, but the agent does not run them (any more)
   for (const t of node.tasks) {
     if (seen.has(t) || !(t.launched || t.lost) || t.waitBatch) continue;
@@ -138,5 +177,5 @@ function resync(controller: ControllerCore, node: NodeRuntime, link: AgentLink, 
     controller.persist.task(t);
     fault(controller, t, 'lost', t.error);
   }
-  return reap.length;
+  return reap.length + kill.length;
 }

@@ -13,6 +13,7 @@ import type {
 import type { ControllerCore } from '../core.js';
 import { envToProto } from '../convert.js';
 import { createEnvironment, destroyEnvironment } from '../environments.js';
+import { awaitingReap } from '../pending-reaps.js';
 import { controlEnvironment, getEnv } from '../transitions/engine.js';
 import { serverStream, unary } from './wrap.js';
 
@@ -31,9 +32,12 @@ export function environmentHandlers(
       return envToProto(env, { withTasks: env.tasks.length <= controller.cfg.taskEventLimit });
     }),
 
-    getEnvironment: unary<GetEnvironmentRequest, Environment>(controller, (req) =>
-      envToProto(getEnv(controller, req.id), { withTasks: req.withTasks, withTree: req.withTree, treeLeafLimit: req.treeLeafLimit }),
-    ),
+    // an EXITed environment whose tasks' agent was away lists them as awaiting reaping (exit.ts)
+    getEnvironment: unary<GetEnvironmentRequest, Environment>(controller, (req) => {
+      const env = getEnv(controller, req.id);
+      const awaiting = env.state === 'DONE' ? awaitingReap(controller).filter((x) => x.envId === env.id) : [];
+      return { ...envToProto(env, { withTasks: req.withTasks, withTree: req.withTree, treeLeafLimit: req.treeLeafLimit }), awaitingReap: awaiting };
+    }),
 
     controlEnvironment: serverStream<ControlEnvironmentRequest, ControlProgress>(controller, async (req, call, caller) => {
       let open = true;

@@ -156,6 +156,12 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
           if (phase === 'end') patchEnv(ev.envId, (e) => ({ ...e, transition: '' }));
           break;
         }
+        // an EXIT whose tasks' agent was away names them: awaiting reaping like a destroy's
+        if (ev.data.awaitingReap)
+          awaitingReap = addReaps(
+            awaitingReap,
+            reapsFromDestroyed(ev, (id) => tasks.get(id)),
+          );
         if (phase === 'end') {
           progress.delete(ev.envId);
           patchEnv(ev.envId, (e) => ({ ...e, transition: '' }));
