@@ -4,6 +4,7 @@
 // BatchDone is sent after the updates it covers.
 import type { AgentMsg, TaskUpdate } from '../rpc/gen/agent.js';
 import type { UpdateSink } from './updates.js';
+import { FlushTimer } from '../model/flush-timer.js';
 
 export const FLUSH_MS = 5;
 export const FLUSH_ITEMS = 1000;
@@ -18,8 +19,7 @@ export type Writer = (msg: AgentMsg) => void;
 
 export class Outbox implements UpdateSink {
   private pending: TaskUpdate[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private immediate: NodeJS.Immediate | null = null;
+  private readonly due = new FlushTimer(FLUSH_MS, () => this.flush(), false);
   private writer: Writer | null = null;
 
   /** Where messages go now; null drops them (no controller: the next Hello is the snapshot). */
@@ -32,19 +32,12 @@ export class Outbox implements UpdateSink {
     if (!this.writer) return;
     this.pending.push(u);
     if (this.pending.length >= FLUSH_ITEMS) this.flush();
-    else if (this.pending.length >= FLUSH_BURST) this.immediate ??= setImmediate(() => this.flush());
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+    else if (this.pending.length >= FLUSH_BURST) this.due.soon();
+    else this.due.later();
   }
 
   flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (this.immediate) {
-      clearImmediate(this.immediate);
-      this.immediate = null;
-    }
+    this.due.cancel();
     while (this.pending.length) {
       const items = this.pending.splice(0, FLUSH_ITEMS);
       this.writer?.({ msg: { $case: 'updates', updates: { items } } });
@@ -61,10 +54,7 @@ export class Outbox implements UpdateSink {
   }
 
   close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.immediate) clearImmediate(this.immediate);
-    this.immediate = null;
+    this.due.cancel();
     this.pending = [];
     this.writer = null;
   }

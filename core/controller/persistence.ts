@@ -4,6 +4,7 @@
 import type { Store, TaskRecord } from '../store/store.js';
 import type { EnvRuntime } from './model/env.js';
 import type { TaskRuntime } from './model/task.js';
+import { FlushTimer } from '../model/flush-timer.js';
 
 const FLUSH_MS = 100;
 /** the transition name of a destroy's context (environments.ts destroyEnvironment) */
@@ -55,10 +56,8 @@ export class Persister {
   private envs = new Set<EnvRuntime>();
   /** environments whose task states changed: one state vector write each */
   private states = new Set<EnvRuntime>();
-  private timer: NodeJS.Timeout | null = null;
-  private soon: NodeJS.Immediate | null = null;
+  private readonly due = new FlushTimer(FLUSH_MS, () => void this.flush());
   private chain: Promise<void> = Promise.resolve();
-  private closed = false;
 
   constructor(private readonly store: Store) {}
 
@@ -68,23 +67,19 @@ export class Persister {
     if (t.dirty) return;
     t.dirty = 1;
     this.tasks.add(t);
-    if (this.tasks.size >= FLUSH_BURST && !this.closed) {
-      this.soon ??= setImmediate(() => {
-        this.soon = null;
-        void this.flush();
-      });
-    } else this.schedule();
+    if (this.tasks.size >= FLUSH_BURST) this.due.soon();
+    else this.due.later();
   }
 
   /** only its state or lost flag changed: covered by its environment's state vector */
   taskState(t: TaskRuntime): void {
     this.states.add(t.env);
-    this.schedule();
+    this.due.later();
   }
 
   env(e: EnvRuntime): void {
     this.envs.add(e);
-    this.schedule();
+    this.due.later();
   }
 
   /** Forget queued writes of a destroyed environment's tasks (its rows are being deleted). */
@@ -108,20 +103,7 @@ export class Persister {
 
   async close(): Promise<void> {
     await this.flush();
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.soon) clearImmediate(this.soon);
-    this.soon = null;
-  }
-
-  private schedule(): void {
-    if (this.timer || this.closed) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.flush();
-    }, FLUSH_MS);
-    this.timer.unref();
+    this.due.stop();
   }
 
   private async flushNow(): Promise<void> {
@@ -153,6 +135,6 @@ export class Persister {
       if (this.tasks.size) await new Promise((r) => setImmediate(r));
     }
     for (const t of destroying) if (t.dirty) this.tasks.add(t);
-    if (this.tasks.size) this.schedule();
+    if (this.tasks.size) this.due.later();
   }
 }

@@ -4,6 +4,7 @@
 import type { Store } from '../../store/store.js';
 import type { ErrorDetailLike } from '../../model/errors.js';
 import { eventSeverity, eventUser } from '../../model/event-severity.js';
+import { FlushTimer } from '../../model/flush-timer.js';
 
 export interface BusEvent {
   seq: number;
@@ -37,8 +38,7 @@ const FLUSH_BURST = 500;
 
 export class EventBus {
   private pending: BusEvent[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private soon: NodeJS.Immediate | null = null;
+  private readonly due = new FlushTimer(FLUSH_MS, () => void this.flush());
   private flushing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<EventListener>();
   private closed = false;
@@ -66,18 +66,8 @@ export class EventBus {
       data: e.data,
       runNumber: e.runNumber ?? 0,
     });
-    if (this.pending.length >= FLUSH_BURST) {
-      this.soon ??= setImmediate(() => {
-        this.soon = null;
-        void this.flush();
-      });
-    } else if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.flush();
-      }, FLUSH_MS);
-      this.timer.unref();
-    }
+    if (this.pending.length >= FLUSH_BURST) this.due.soon();
+    else this.due.later();
   }
 
   listen(l: EventListener): () => void {
@@ -98,10 +88,7 @@ export class EventBus {
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.soon) clearImmediate(this.soon);
-    this.soon = null;
+    this.due.stop();
   }
 
   private async flushNow(): Promise<void> {
