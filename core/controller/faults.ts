@@ -79,12 +79,11 @@ export function taskExited(controller: ControllerCore, t: TaskRuntime, exit: Exi
       ...(said?.lastLines?.length ? { lastLines: said.lastLines } : {}),
     };
   }
-  const withExitEvent = !expected || controller.perTaskEvents(env);
   // an expected exit (a kill, an EXIT, a destroy) is one event, its task.exit, which says the state
-  controller.setTaskState(t, state, '', !(expected && withExitEvent));
+  controller.setTaskState(t, state, '', !expected);
   // an expected end of a sim task (no pid) leaves nothing worth a row: its state is in the vector
   if (state === 'ERROR' || t.pid !== 0) controller.persist.task(t);
-  if (withExitEvent) exitEvent(controller, t, exit, state, expected);
+  if (!expected || controller.perTaskEvents(env)) exitEvent(controller, t, exit, state, expected);
   if (op) {
     op.answer(t, killed ? null : { task: t, reason: 'crashed', detail: t.error ?? said });
     return;
