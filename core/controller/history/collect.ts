@@ -7,7 +7,7 @@ import type { ControllerCore } from '../core.js';
 import type { EnvRuntime } from '../model/env.js';
 import type { TaskRuntime } from '../model/task.js';
 import { collectionOf, perTaskEnvs, taskLabelLimit } from '../metrics/labels.js';
-import { collectionSums } from '../metrics/collections.js';
+import { taskUsage } from '../metrics/collections.js';
 
 export interface Sample {
   metric: string;
@@ -47,20 +47,11 @@ export function collectSamples(controller: ControllerCore): Sample[] {
   const sums = new Sums();
   for (const env of live) {
     const label = perTask.has(env) ? (role: string) => role : collectionOf;
-    if (perTask.has(env)) {
-      for (const t of env.active) {
-        if (!t.launched) continue;
-        const labels = { env: env.id, task: t.name };
-        sums.add('task_cpu', labels, t.cpu);
-        sums.add('task_memory', labels, t.rss);
-      }
-    } else {
-      // summed per collection over groups kept per environment (metrics/collections.ts)
-      for (const c of collectionSums(env)) {
-        const labels = { env: env.id, task: c.label };
-        sums.add('task_cpu', labels, c.cpu);
-        sums.add('task_memory', labels, c.rss);
-      }
+    // per task, or summed per collection over groups kept per environment (metrics/collections.ts)
+    for (const row of taskUsage(env, perTask.has(env))) {
+      const labels = { env: env.id, task: row.label };
+      sums.add('task_cpu', labels, row.cpu);
+      sums.add('task_memory', labels, row.rss);
     }
     if (!env.expanded.channels?.length) continue;
     for (const edge of channelGraph(env).edges) {

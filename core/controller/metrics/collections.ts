@@ -69,6 +69,18 @@ function hasLaunched(c: TaskCollection): boolean {
 }
 
 /**
+ * A task series' cpu and memory: one row per launched task of an environment labelled per task
+ * (`perTask`, under the label limit), else one per collection (collectionSums). The history
+ * sample and the scrape both take their task usage from here.
+ */
+export function taskUsage(env: EnvRuntime, perTask: boolean): CollectionSums[] {
+  if (!perTask) return collectionSums(env);
+  const rows: CollectionSums[] = [];
+  for (const t of env.active) if (t.launched) rows.push({ label: t.name, cpu: t.cpu, rss: t.rss });
+  return rows;
+}
+
+/**
  * Each collection's summed cpu and memory over its included, launched tasks: the series a
  * collection-labelled environment has (a collection with none of those has no series). While its
  * tasks run, a sample costs a look per collection plus one per task that reports metrics, not a

@@ -9,7 +9,7 @@ import { channelGraph } from '../channels.js';
 import type { ControllerCore } from '../core.js';
 import type { EnvRuntime } from '../model/env.js';
 import { collectionOf, perTaskEnvs, taskLabelLimit } from './labels.js';
-import { collectionSums } from './collections.js';
+import { taskUsage } from './collections.js';
 
 type Labels = Record<string, string>;
 
@@ -169,8 +169,7 @@ function registerTaskGauges(controller: ControllerCore, registry: Registry): voi
     for (const env of liveEnvs(controller)) {
       const label = perTask.has(env) ? (role: string) => role : collectionOf;
       // per task, or summed per collection over groups kept per environment (collections.ts)
-      const rows = perTask.has(env) ? env.active.filter((t) => t.launched).map((t) => ({ label: t.name, cpu: t.cpu, rss: t.rss })) : collectionSums(env);
-      for (const row of rows) {
+      for (const row of taskUsage(env, perTask.has(env))) {
         const task = row.label;
         const key = `${env.id}\u0000${task}`;
         const labels = () => ({ env: env.id, task });
