@@ -37,11 +37,20 @@ function controllersOf(home: string): { name: string; pid: number }[] {
   return readState(home)?.cluster?.controllers ?? [];
 }
 
+/** The leader's pid (GetInfo through the connection that follows the leader) and which of `controllers` it is. */
+async function leaderAmong(
+  control: ControlConnection,
+  controllers: { name: string; pid: number }[],
+): Promise<{ pid: number; leader?: { name: string; pid: number } }> {
+  const info = await control.call('getInfo', {});
+  return { pid: info.pid, leader: controllers.find((c) => c.pid === info.pid) };
+}
+
 /** Who leads the local cluster of `home` now, asked through the connection that follows the leader. */
 export async function clusterView(control: ControlConnection, home: string, firstLeader: string): Promise<ClusterView> {
-  const info = await control.call('getInfo', {});
   const controllers = controllersOf(home);
-  const leader = controllers.find((c) => c.pid === info.pid)?.name ?? `pid ${info.pid}`;
+  const found = await leaderAmong(control, controllers);
+  const leader = found.leader?.name ?? `pid ${found.pid}`;
   const followers = controllers.filter((c) => c.name !== leader && isAlive(c.pid)).length;
   return { leader, firstLeader: firstLeader || leader, followers };
 }
@@ -54,10 +63,8 @@ export async function killLeader(control: ControlConnection, home: string): Prom
       where: 'kill_leader',
     });
   }
-  const info = await control.call('getInfo', {});
-  const leader = controllers.find((c) => c.pid === info.pid);
-  if (!leader)
-    throw new BatonError('NOT_FOUND', `the leader (pid ${info.pid}) is none of the controllers local up started in ${home}`, { where: 'kill_leader' });
+  const { pid, leader } = await leaderAmong(control, controllers);
+  if (!leader) throw new BatonError('NOT_FOUND', `the leader (pid ${pid}) is none of the controllers local up started in ${home}`, { where: 'kill_leader' });
   process.kill(leader.pid, 'SIGKILL');
   return leader.name;
 }
