@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { BatonError } from '../model/errors.js';
 import { localDir } from './paths.js';
 
 export interface LocalEndpoint {
@@ -12,9 +13,14 @@ export interface LocalEndpoint {
   url: string;
 }
 
-/** A free loopback port (the kernel's choice; a race with another program is possible and then
- *  reported by the process that cannot listen). */
-export function freeLoopbackPort(): Promise<number> {
+/** Ports this process has handed out: the kernel's choice for port 0 is often a port it gave a
+ *  moment ago and that was closed since (measured: 1 stack start in 40 drew one port twice for 25
+ *  processes), and two processes of one stack told the same port meant one of them could not
+ *  listen and exited. */
+const handedOut = new Set<number>();
+const MAX_DRAWS = 50;
+
+function loopbackPortNow(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -23,6 +29,18 @@ export function freeLoopbackPort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** A free loopback port not handed out before by this process (the kernel's choice; a race with
+ *  another program is still possible and then reported by the process that cannot listen). */
+export async function freeLoopbackPort(): Promise<number> {
+  for (let draw = 0; draw < MAX_DRAWS; draw++) {
+    const port = await loopbackPortNow();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new BatonError('UNAVAILABLE', `no loopback port not already given to this stack after ${MAX_DRAWS} tries`, { where: 'metrics listen' });
 }
 
 /** The flags that turn a process's metrics on, and where they will be. */
