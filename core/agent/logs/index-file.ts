@@ -66,10 +66,18 @@ export function parseIndex(text: string, into: LogIndex = emptyIndex()): LogInde
 
 /** Reads a whole index file (an empty index when there is none). */
 export function readIndex(logPath: string): LogIndex {
+  return readIndexIfAny(logPath) ?? emptyIndex();
+}
+
+/**
+ * Reads a whole index file; null when the log has none (a new log). One open tells both, where a
+ * read and an existence check took two calls for every task started.
+ */
+export function readIndexIfAny(logPath: string): LogIndex | null {
   try {
     return parseIndex(fs.readFileSync(indexPath(logPath), 'utf8'));
-  } catch {
-    return emptyIndex();
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? null : emptyIndex();
   }
 }
 
