@@ -143,12 +143,19 @@ export class LogJournal {
 
   private rotating = false;
 
-  /** One rotation pass over these logs; a pass that outlasts the caller's period is not stacked. */
+  /**
+   * One rotation pass over these logs; a pass that outlasts the caller's period is not stacked.
+   * Only logs the journal last saw over the cap are looked at (each tick stats the logs that
+   * changed, so a log's known size is at most a tick old): a stat of every log every second
+   * cost an agent of 1,000 quiet tasks 1,000 stats a second, while it launched them too.
+   */
   rotatePass(logPaths: readonly string[], maxBytes: number): void {
     if (this.rotating) return;
+    const big = logPaths.filter((p) => (this.files.get(p)?.known ?? 0) > maxBytes);
+    if (!big.length) return;
     this.rotating = true;
     void (async () => {
-      for (const p of logPaths) await this.rotateIfBig(p, maxBytes);
+      for (const p of big) await this.rotateIfBig(p, maxBytes);
     })().finally(() => {
       this.rotating = false;
     });
