@@ -36,9 +36,11 @@ interface Watched {
   holdUntil: number;
 }
 
+/** 0 for a file that is not there: a new task's log and its rotated part usually are not, and
+ *  a thrown ENOENT (an Error with its stack, per task started) cost more than the stat itself */
 function sizeOf(file: string): number {
   try {
-    return fs.statSync(file).size;
+    return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
   } catch {
     return 0;
   }
