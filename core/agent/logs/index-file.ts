@@ -66,8 +66,19 @@ export function parseIndex(text: string, into: LogIndex = emptyIndex()): LogInde
 
 /** Reads a whole index file (an empty index when there is none). */
 export function readIndex(logPath: string): LogIndex {
+  return readIndexIfAny(logPath) ?? emptyIndex();
+}
+
+/**
+ * Reads a whole index file; null when the log has none (a new log: every task's first start).
+ * Asked first, without a read that throws ENOENT (an Error with its stack for every new task),
+ * where a failed read and then an existence check took two calls for every task started.
+ */
+export function readIndexIfAny(logPath: string): LogIndex | null {
+  const file = indexPath(logPath);
+  if (!fs.existsSync(file)) return null;
   try {
-    return parseIndex(fs.readFileSync(indexPath(logPath), 'utf8'));
+    return parseIndex(fs.readFileSync(file, 'utf8'));
   } catch {
     return emptyIndex();
   }

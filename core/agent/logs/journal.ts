@@ -7,7 +7,7 @@
 // one stat per tick, not one callback per write. A file that cannot be watched (inotify limit)
 // is polled every tick. Precision: docs/logs.md.
 import * as fs from 'node:fs';
-import { baseLine, indexPath, markerLine, readIndex, timeLine, type MarkerKind } from './index-file.js';
+import { baseLine, indexPath, markerLine, readIndexIfAny, timeLine, type MarkerKind } from './index-file.js';
 
 export const TICK_MS = 100;
 /** exited logs closed per tick (exited, expected) */
@@ -36,9 +36,11 @@ interface Watched {
   holdUntil: number;
 }
 
+/** 0 for a file that is not there: a new task's log and its rotated part usually are not, and
+ *  a thrown ENOENT (an Error with its stack, per task started) cost more than the stat itself */
 function sizeOf(file: string): number {
   try {
-    return fs.statSync(file).size;
+    return fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
   } catch {
     return 0;
   }
@@ -63,11 +65,16 @@ export class LogJournal {
     return sizeOf(logPath);
   }
 
-  /** A task was spawned writing to `logPath` from byte `from` on. */
+  /**
+   * A task was spawned writing to `logPath` from byte `from` on. Its start marker goes to the
+   * index at once, in the write that creates a new log's index: creating the index and then
+   * appending the marker a tick later cost every started task two writes and a stat of its log
+   * that told nothing yet (its first bytes are timed on the next tick, as firstSeen says).
+   */
   started(logPath: string, from: number, pid: number): void {
-    const w = this.watch(logPath, from);
-    w.firstSeen = Date.now(); // its first lines come with its start
-    this.mark(logPath, 'start', `started, pid ${pid}`, from);
+    const now = Date.now();
+    const w = this.watch(logPath, from, markerLine({ offset: from, timeMs: now, kind: 'start', text: `started, pid ${pid}` }));
+    w.firstSeen = now; // its first lines come with its start
   }
 
   /** A running task taken over from a predecessor agent (agent restart). */
@@ -138,12 +145,19 @@ export class LogJournal {
 
   private rotating = false;
 
-  /** One rotation pass over these logs; a pass that outlasts the caller's period is not stacked. */
+  /**
+   * One rotation pass over these logs; a pass that outlasts the caller's period is not stacked.
+   * Only logs the journal last saw over the cap are looked at (each tick stats the logs that
+   * changed, so a log's known size is at most a tick old): a stat of every log every second
+   * cost an agent of 1,000 quiet tasks 1,000 stats a second, while it launched them too.
+   */
   rotatePass(logPaths: readonly string[], maxBytes: number): void {
     if (this.rotating) return;
+    const big = logPaths.filter((p) => (this.files.get(p)?.known ?? 0) > maxBytes);
+    if (!big.length) return;
     this.rotating = true;
     void (async () => {
-      for (const p of logPaths) await this.rotateIfBig(p, maxBytes);
+      for (const p of big) await this.rotateIfBig(p, maxBytes);
     })().finally(() => {
       this.rotating = false;
     });
@@ -189,26 +203,27 @@ export class LogJournal {
     this.files.clear();
   }
 
-  private watch(logPath: string, from: number): Watched {
+  /** Watches a log from byte `from` on; `firstLines` (index lines) are written with its index's first write. */
+  private watch(logPath: string, from: number, firstLines = ''): Watched {
     let w = this.files.get(logPath);
     if (w && this.closing.has(w)) {
       // the same log, relaunched (RECOVER) before its last exit was closed: close that one first
       this.close(w);
       w = undefined;
     }
-    if (!w) {
-      const idx = readIndex(logPath);
-      let base = idx.base;
-      if (!fs.existsSync(indexPath(logPath))) {
-        // a log without an index (new, or from an older agent): its positions follow the rotated part
-        base = sizeOf(`${logPath}.1`);
-        appendQuietly(indexPath(logPath), baseLine(base));
-      }
-      w = { logPath, base, known: from, firstSeen: 0, watcher: null, polled: false, pending: '', holdUntil: 0 };
-      this.files.set(logPath, w);
-      this.rewatch(w);
+    if (w) {
+      w.known = from;
+      w.pending += firstLines;
+      return w;
     }
-    w.known = from;
+    const idx = readIndexIfAny(logPath);
+    // a log without an index (new, or from an older agent): its positions follow the rotated part
+    const base = idx ? idx.base : sizeOf(`${logPath}.1`);
+    const text = idx ? firstLines : baseLine(base) + firstLines;
+    if (text) appendQuietly(indexPath(logPath), text);
+    w = { logPath, base, known: from, firstSeen: 0, watcher: null, polled: false, pending: '', holdUntil: 0 };
+    this.files.set(logPath, w);
+    this.rewatch(w);
     return w;
   }
 

@@ -7,7 +7,7 @@
 // - The floor: one Node process spawns N, then signals and reaps them (floors/spawn-kill.ts).
 // N = 1,000 (smoke: 50; BATON_BENCH_PEERS_N=n for a quicker profiling run). Targets: Baton ahead
 // of supervisord both ways, within 2x the floor. --profile profiles the controller and the agent
-// during the EXIT and the destroy (those figures are then not the measured ones).
+// during the DEPLOY, the EXIT and the destroy (those figures are then not the measured ones).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -84,7 +84,7 @@ interface BatonRun extends UpDown {
   placeAfterMs: number;
   /** another N deployed, then destroyed (graded) until every process is gone */
   destroyMs: number;
-  /** cpu seconds of the controller and the agent during EXIT and destroy (until gone) */
+  /** cpu seconds of the controller and the agent during DEPLOY, EXIT and destroy (until gone) */
   cpu: Record<string, PhaseCpu>;
   notes: string[];
 }
@@ -133,12 +133,12 @@ async function baton(ctx: BenchContext, n: number, profiles: ProfileSummary[]): 
     const c = stack.client;
     const env = await c.create('bench-plain', { tasks: String(n) });
     ctx.load('baton up');
-    const up = await c.transition(env.id, 'DEPLOY', 300_000);
+    const up = await phase(ctx, stack, n, 'DEPLOY', profiles, cpu, () => c.transition(env.id, 'DEPLOY', 300_000));
     const tasks = (await c.unary<{ tasks: Task[] }>('listTasks', ListTasksRequest.fromPartial({ envId: env.id }))).tasks;
     const pids = tasks.map((t) => t.pid).filter((p) => p > 0);
     for (const p of pids) stack.taskPids.add(p);
     if (living(pids).length !== n) throw new Error(`baton: ${living(pids).length} of ${n} processes alive after DEPLOY`);
-    ctx.log(`baton: ${n} up in ${up.ms.toFixed(0)} ms`);
+    ctx.log(`baton: ${n} up in ${up.ms.toFixed(0)} ms; cpu s (controller/agent) ${cpu.DEPLOY!.controller}/${cpu.DEPLOY!.agent}`);
     ctx.load('baton down');
     const t0 = performance.now();
     const exit = await phase(ctx, stack, n, 'EXIT', profiles, cpu, async () => {
