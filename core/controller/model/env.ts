@@ -99,7 +99,7 @@ export class EnvRuntime {
       const t = new TaskRuntime(taskId(this.id, spec.name), spec, this);
       t.index = this.tasks.length;
       t.leaf = this.tree.leafOf.get(spec.name) ?? -1;
-      t.included = t.leaf < 0 ? true : this.tree.nodes[t.leaf]!.included;
+      t.included = t.leaf < 0 ? true : this.tree.included(t.leaf);
       this.tasks.push(t);
       this.byRole.set(spec.name, t);
       if (spec.rolePath && spec.rolePath !== spec.name) this.byRole.set(spec.rolePath, t);
@@ -145,6 +145,6 @@ export class EnvRuntime {
   /** whether a call role (hook) is included: false when it or an ancestor is disabled */
   roleIncluded(path: string): boolean {
     const i = this.tree.callOf.get(path);
-    return i === undefined ? true : this.tree.nodes[i]!.included;
+    return i === undefined ? true : this.tree.included(i);
   }
 }
