@@ -98,7 +98,7 @@ export class EnvRuntime {
       const spec = specs[i]!;
       const t = new TaskRuntime(taskId(this.id, spec.name), spec, this);
       t.index = this.tasks.length;
-      t.leaf = this.tree.leafOf.get(spec.name) ?? -1;
+      t.leaf = this.tree.leafOf(spec.name, i);
       t.included = t.leaf < 0 ? true : this.tree.included(t.leaf);
       this.tasks.push(t);
       this.byRole.set(spec.name, t);

@@ -55,8 +55,6 @@ export interface TreeNode {
 }
 
 export class RoleTree {
-  /** TaskSpec.name -> leaf index */
-  readonly leafOf = new Map<string, number>();
   /** call role path -> index (hooks ask whether their role is included) */
   readonly callOf = new Map<string, number>();
 
@@ -74,6 +72,10 @@ export class RoleTree {
   private innerOf = new Int32Array(16);
   private nminOf = new Int32Array(4);
   private innerCounts = new Int32Array(4 * INNER_STRIDE);
+  /** the task leaves (kind task, with a task name) in pre-order: the expansion lists its tasks in this order */
+  private taskLeaves: number[] | Int32Array = [];
+  /** TaskSpec.name -> leaf index, built only when a task is not where the order says (see leafOf) */
+  private leafByName: Map<string, number> | null = null;
 
   /** `root` null: an empty tree, for RoleTree.inSlices to build */
   constructor(root: RoleNode | null) {
@@ -137,6 +139,22 @@ export class RoleTree {
     const end = this.endOf[idx]!;
     for (let c = idx + 1; c < end; c = this.endOf[c]!) out.push(c);
     return out;
+  }
+  /**
+   * The leaf of the task named `taskName`, -1 when none. `position` is the task's place in the
+   * expansion's task list: the expansion emits its tasks in the tree's pre-order, so the
+   * position's task leaf is the one, checked by name; a map by name is built (once) only when
+   * it is not. A million-entry map kept for the environment's life to be asked once per task at
+   * create was the tree's largest part after its leaves.
+   */
+  leafOf(taskName: string, position = -1): number {
+    const leaves = this.taskLeaves;
+    if (position >= 0 && position < leaves.length && this.taskName(leaves[position]!) === taskName) return leaves[position]!;
+    if (!this.leafByName) {
+      this.leafByName = new Map();
+      for (let i = 0; i < leaves.length; i++) this.leafByName.set(this.taskName(leaves[i]!), leaves[i]!);
+    }
+    return this.leafByName.get(taskName) ?? -1;
   }
   /** the node with this path, -1 when none (a scan: for requests, not per task) */
   indexOfPath(path: string): number {
@@ -298,7 +316,7 @@ export class RoleTree {
     this.flagsOf[idx] = (r.critical ? CRITICAL : 0) | (included ? INCLUDED : 0);
     if (r.kind === 'task') {
       this.innerOf[idx] = -1;
-      if (r.task) this.leafOf.set(r.task, idx);
+      if (r.task) (this.taskLeaves as number[]).push(idx);
     } else {
       const inner = this.innerCount++;
       if (inner === this.nminOf.length) this.growInner();
@@ -340,6 +358,7 @@ export class RoleTree {
     this.flagsOf = this.flagsOf.slice(0, this.size);
     this.nminOf = this.nminOf.slice(0, this.innerCount);
     this.innerCounts = this.innerCounts.slice(0, this.innerCount * INNER_STRIDE);
+    this.taskLeaves = Int32Array.from(this.taskLeaves);
   }
 
   // --- aggregation --------------------------------------------------------------------------

@@ -52,7 +52,7 @@ function reference(t: RoleTree, idx: number): RoleState {
 
 test('random task changes keep every role equal to the reference aggregation', () => {
   const t = new RoleTree(sample());
-  const leaves = ['ro/0', 'ro/1', 'ro/2', 'builder'].map((p) => t.leafOf.get(p)!);
+  const leaves = ['ro/0', 'ro/1', 'ro/2', 'builder'].map((p) => t.leafOf(p));
   assert.equal(t.node(0).state, 'STANDBY');
   let seed = 7;
   const rnd = (n: number) => {
@@ -70,7 +70,7 @@ test('random task changes keep every role equal to the reference aggregation', (
 
 test('critical ERROR gives ERROR, non-critical ERROR gives MIXED; nmin counts healthy children', () => {
   const t = new RoleTree(sample());
-  const l = (p: string) => t.leafOf.get(p)!;
+  const l = (p: string) => t.leafOf(p);
   for (const p of ['ro/0', 'ro/1', 'ro/2', 'builder']) t.setLeaf(l(p), 'RUNNING');
   assert.equal(t.node(0).state, 'RUNNING');
   t.setLeaf(l('ro/0'), 'ERROR');
@@ -81,7 +81,7 @@ test('critical ERROR gives ERROR, non-critical ERROR gives MIXED; nmin counts he
   assert.equal(t.belowNmin(l('ro/1')), true, '1 healthy of nmin 2');
   t.setLeaf(l('builder'), 'ERROR');
   assert.equal(t.node(0).state, 'ERROR', 'a critical ERROR');
-  assert.equal(t.node(t.leafOf.get('opt/x')!).included, false, 'a disabled subtree is excluded');
+  assert.equal(t.node(t.leafOf('opt/x')).included, false, 'a disabled subtree is excluded');
 });
 
 test('counts move in O(1)', () => {
