@@ -6,7 +6,8 @@
 // subtree contiguous): a task leaf costs a few bytes in typed arrays and no object of its own.
 // A million leaves as objects (16 fields and a children array each) were a million objects for
 // the collector to trace and, per task update, a leaf and its ancestors at scattered places of
-// a large heap; here an update reads and writes a byte and a few integers in dense arrays. The
+// a large heap; here an update reads and writes its leaf's record (two integers) and its
+// parent's counts (one short row of a flat array, shared by all its leaves). The
 // strings (path, name, task name) stay where they are, in the expansion's RoleNode objects,
 // which the environment keeps anyway; the tree holds a reference per node.
 import type { RoleKind, RoleNode } from '../../workflow/types.js';
@@ -25,6 +26,9 @@ const N_COUNTED = 0;
 const N_CRITICAL_ERROR = 1;
 const BY_STATE = 2;
 const INNER_STRIDE = BY_STATE + ROLE_STATES.length;
+
+/** integers per node in `records` */
+const RECORD = 2;
 
 // flag bits per node
 const CRITICAL = 1;
@@ -63,11 +67,14 @@ export class RoleTree {
   private innerCount = 0;
   /** the expansion's role node at each index: path, name, kind, task name */
   private roles: RoleNode[] = [];
-  private parentOf = new Int32Array(16);
+  /**
+   * Per node, two integers side by side: its parent (-1 for the root), then its state code (bits
+   * 0-7) with its flags (bits 8-15). A task's update reads and writes its leaf's one record
+   * (the tasks of one agent's batch are spread over the whole tree: one cache miss, not three).
+   */
+  private records = new Int32Array(16 * RECORD);
   /** one past the last node of the subtree (pre-order): children are i+1, end[i+1], ... below end[i] */
   private endOf = new Int32Array(16);
-  private stateOf = new Uint8Array(16);
-  private flagsOf = new Uint8Array(16);
   /** index into the inner-node arrays, -1 for a task leaf */
   private innerOf = new Int32Array(16);
   private nminOf = new Int32Array(4);
@@ -111,19 +118,19 @@ export class RoleTree {
     return this.innerOf[idx]! < 0;
   }
   parent(idx: number): number {
-    return this.parentOf[idx]!;
+    return this.parentAt(idx);
   }
   state(idx: number): RoleState {
-    return ROLE_STATES[this.stateOf[idx]!]!;
+    return ROLE_STATES[this.stateAt(idx)]!;
   }
   critical(idx: number): boolean {
-    return (this.flagsOf[idx]! & CRITICAL) !== 0;
+    return (this.flagsAt(idx) & CRITICAL) !== 0;
   }
   included(idx: number): boolean {
-    return (this.flagsOf[idx]! & INCLUDED) !== 0;
+    return (this.flagsAt(idx) & INCLUDED) !== 0;
   }
   counted(idx: number): boolean {
-    return (this.flagsOf[idx]! & COUNTED) !== 0;
+    return (this.flagsAt(idx) & COUNTED) !== 0;
   }
   nmin(idx: number): number {
     const inner = this.innerOf[idx]!;
@@ -183,21 +190,21 @@ export class RoleTree {
   /** The leaf's state changed: update ancestors while their aggregated state changes. */
   setLeaf(idx: number, state: RoleState): void {
     let code = codeOf(state);
-    let old = this.stateOf[idx]!;
+    let old = this.stateAt(idx);
     if (old === code) return;
-    this.stateOf[idx] = code;
+    this.setStateAt(idx, code);
     let n = idx;
-    while (this.parentOf[n]! >= 0 && (this.flagsOf[n]! & COUNTED) !== 0) {
-      const p = this.parentOf[n]!;
+    while (this.parentAt(n) >= 0 && (this.flagsAt(n) & COUNTED) !== 0) {
+      const p = this.parentAt(n);
       const inner = this.innerOf[p]!;
-      const critical = (this.flagsOf[n]! & CRITICAL) !== 0;
+      const critical = (this.flagsAt(n) & CRITICAL) !== 0;
       this.removeChild(inner, old, critical);
       this.addChild(inner, code, critical);
       const next = this.compute(inner);
-      if (next === this.stateOf[p]) return;
-      old = this.stateOf[p]!;
+      if (next === this.stateAt(p)) return;
+      old = this.stateAt(p);
       code = next;
-      this.stateOf[p] = next;
+      this.setStateAt(p, next);
       n = p;
     }
   }
@@ -209,8 +216,8 @@ export class RoleTree {
   setIncluded(idx: number, included: boolean): void {
     const end = this.endOf[idx]!;
     const wasCounted = this.counted(idx);
-    const oldState = this.stateOf[idx]!;
-    for (let i = idx; i < end; i++) this.flagsOf[i] = included ? this.flagsOf[i]! | INCLUDED : this.flagsOf[i]! & ~INCLUDED;
+    const oldState = this.stateAt(idx);
+    for (let i = idx; i < end; i++) this.setFlagsAt(i, included ? this.flagsAt(i) | INCLUDED : this.flagsAt(i) & ~INCLUDED);
     this.markCounted(idx);
     // bottom-up over the subtree (pre-order: children after their parent)
     for (let i = end - 1; i >= idx; i--) {
@@ -218,22 +225,22 @@ export class RoleTree {
       if (inner < 0) continue;
       this.innerCounts.fill(0, inner * INNER_STRIDE, (inner + 1) * INNER_STRIDE);
       for (let c = i + 1; c < this.endOf[i]!; c = this.endOf[c]!) {
-        if (this.counted(c)) this.addChild(inner, this.stateOf[c]!, this.critical(c));
+        if (this.counted(c)) this.addChild(inner, this.stateAt(c), this.critical(c));
       }
-      this.stateOf[i] = this.compute(inner);
+      this.setStateAt(i, this.compute(inner));
     }
-    const parent = this.parentOf[idx]!;
+    const parent = this.parentAt(idx);
     if (parent < 0) return;
     let inner = this.innerOf[parent]!;
     if (wasCounted) this.removeChild(inner, oldState, this.critical(idx));
-    if (this.counted(idx)) this.addChild(inner, this.stateOf[idx]!, this.critical(idx));
+    if (this.counted(idx)) this.addChild(inner, this.stateAt(idx), this.critical(idx));
     // up the ancestors while their aggregated state changes
     let child = parent;
     let next = this.compute(inner);
-    while (next !== this.stateOf[child]) {
-      const before = this.stateOf[child]!;
-      this.stateOf[child] = next;
-      const up = this.parentOf[child]!;
+    while (next !== this.stateAt(child)) {
+      const before = this.stateAt(child);
+      this.setStateAt(child, next);
+      const up = this.parentAt(child);
       if (up < 0 || !this.counted(child)) return;
       inner = this.innerOf[up]!;
       this.removeChild(inner, before, this.critical(child));
@@ -245,13 +252,13 @@ export class RoleTree {
 
   /** true when a loss at this leaf leaves some iterator ancestor with fewer healthy children than its nmin */
   belowNmin(idx: number): boolean {
-    let i = idx >= 0 && idx < this.size ? this.parentOf[idx]! : -1;
+    let i = idx >= 0 && idx < this.size ? this.parentAt(idx) : -1;
     while (i >= 0) {
       const inner = this.innerOf[i]!;
       const nmin = this.nminOf[inner]!;
       const base = inner * INNER_STRIDE;
       if (nmin > 0 && this.innerCounts[base + N_COUNTED]! - this.innerCounts[base + BY_STATE + ERROR]! < nmin) return true;
-      i = this.parentOf[i]!;
+      i = this.parentAt(i);
     }
     return false;
   }
@@ -287,7 +294,7 @@ export class RoleTree {
     // when it is included, not a call, and has tasks below it.
     const hasTaskBelow = new Uint8Array(this.size);
     for (let i = this.size - 1; i >= 0; i--) {
-      const parent = this.parentOf[i]!;
+      const parent = this.parentAt(i);
       const inner = this.innerOf[i]!;
       const hasTask = hasTaskBelow[i] === 1 || (inner < 0 && this.taskName(i) !== '');
       if (parent >= 0) {
@@ -295,8 +302,8 @@ export class RoleTree {
         if (this.endOf[i]! > this.endOf[parent]!) this.endOf[parent] = this.endOf[i]!;
       }
       this.setCounted(i, this.included(i) && this.kind(i) !== 'call' && hasTask);
-      this.stateOf[i] = inner < 0 ? STANDBY : this.compute(inner);
-      if (parent >= 0 && this.counted(i)) this.addChild(this.innerOf[parent]!, this.stateOf[i]!, this.critical(i));
+      this.setStateAt(i, inner < 0 ? STANDBY : this.compute(inner));
+      if (parent >= 0 && this.counted(i)) this.addChild(this.innerOf[parent]!, this.stateAt(i), this.critical(i));
       if (++sinceYield >= slice) {
         sinceYield = 0;
         yield;
@@ -307,13 +314,13 @@ export class RoleTree {
   /** one node, without its children (build visits them) */
   private add(r: RoleNode, parent: number): number {
     const idx = this.size++;
-    if (idx === this.parentOf.length) this.growNodes();
+    if (idx * RECORD === this.records.length) this.growNodes();
     const included = (parent < 0 || this.included(parent)) && r.enabled !== false;
     this.roles.push(r);
-    this.parentOf[idx] = parent;
+    this.records[idx * RECORD] = parent;
     this.endOf[idx] = idx + 1;
-    this.stateOf[idx] = UNKNOWN;
-    this.flagsOf[idx] = (r.critical ? CRITICAL : 0) | (included ? INCLUDED : 0);
+    this.setStateAt(idx, UNKNOWN);
+    this.setFlagsAt(idx, (r.critical ? CRITICAL : 0) | (included ? INCLUDED : 0));
     if (r.kind === 'task') {
       this.innerOf[idx] = -1;
       if (r.task) (this.taskLeaves as number[]).push(idx);
@@ -333,11 +340,9 @@ export class RoleTree {
       b.set(a);
       return b;
     };
-    this.parentOf = grow(this.parentOf, (n) => new Int32Array(n));
+    this.records = grow(this.records, (n) => new Int32Array(n));
     this.endOf = grow(this.endOf, (n) => new Int32Array(n));
     this.innerOf = grow(this.innerOf, (n) => new Int32Array(n));
-    this.stateOf = grow(this.stateOf, (n) => new Uint8Array(n));
-    this.flagsOf = grow(this.flagsOf, (n) => new Uint8Array(n));
   }
 
   private growInner(): void {
@@ -351,20 +356,38 @@ export class RoleTree {
 
   /** the arrays cut to their size once built (doubling leaves up to half of them unused) */
   private trim(): void {
-    this.parentOf = this.parentOf.slice(0, this.size);
+    this.records = this.records.slice(0, this.size * RECORD);
     this.endOf = this.endOf.slice(0, this.size);
     this.innerOf = this.innerOf.slice(0, this.size);
-    this.stateOf = this.stateOf.slice(0, this.size);
-    this.flagsOf = this.flagsOf.slice(0, this.size);
     this.nminOf = this.nminOf.slice(0, this.innerCount);
     this.innerCounts = this.innerCounts.slice(0, this.innerCount * INNER_STRIDE);
     this.taskLeaves = Int32Array.from(this.taskLeaves);
   }
 
+  // --- a node's record ---
+
+  private parentAt(idx: number): number {
+    return this.records[idx * RECORD]!;
+  }
+  private stateAt(idx: number): number {
+    return this.records[idx * RECORD + 1]! & 0xff;
+  }
+  private flagsAt(idx: number): number {
+    return this.records[idx * RECORD + 1]! >> 8;
+  }
+  private setStateAt(idx: number, code: number): void {
+    const k = idx * RECORD + 1;
+    this.records[k] = (this.records[k]! & ~0xff) | code;
+  }
+  private setFlagsAt(idx: number, flags: number): void {
+    const k = idx * RECORD + 1;
+    this.records[k] = (this.records[k]! & 0xff) | (flags << 8);
+  }
+
   // --- aggregation --------------------------------------------------------------------------
 
   private setCounted(idx: number, counted: boolean): void {
-    this.flagsOf[idx] = counted ? this.flagsOf[idx]! | COUNTED : this.flagsOf[idx]! & ~COUNTED;
+    this.setFlagsAt(idx, counted ? this.flagsAt(idx) | COUNTED : this.flagsAt(idx) & ~COUNTED);
   }
 
   /** returns whether the subtree holds a task */
