@@ -12,6 +12,7 @@
 // which the environment keeps anyway; the tree holds a reference per node.
 import type { RoleKind, RoleNode } from '../../workflow/types.js';
 import type { RoleState } from '../../model/states.js';
+import { BatonError } from '../../model/errors.js';
 
 /** every state a role can be in, by code (a leaf's state is a task's; an inner node's also MIXED/UNKNOWN) */
 const ROLE_STATES: readonly RoleState[] = ['STANDBY', 'CONFIGURED', 'RUNNING', 'ERROR', 'DONE', 'DEPLOYED', 'MIXED', 'UNKNOWN'];
@@ -39,7 +40,8 @@ const COUNTED = 4;
 
 function codeOf(state: RoleState): number {
   const code = CODE_OF[state];
-  if (code === undefined) throw new Error(`role tree: unknown state ${state}`);
+  // a bug of the caller (states come from the task-state table), not a request's mistake
+  if (code === undefined) throw new BatonError('INTERNAL', `role tree: unknown state ${state}`, { where: 'role tree' });
   return code;
 }
 
