@@ -8,12 +8,12 @@ import type { EnvRuntime } from './model/env.js';
 
 /** task leaves under each node of the tree (pre-order: children come after their parent) */
 function leafCounts(env: EnvRuntime): Uint32Array {
-  const nodes = env.tree.nodes;
-  const leaves = new Uint32Array(nodes.length);
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    const n = nodes[i]!;
-    if (n.kind === 'task') leaves[i] = 1;
-    if (n.parent >= 0) leaves[n.parent]! += leaves[i]!;
+  const tree = env.tree;
+  const leaves = new Uint32Array(tree.size);
+  for (let i = tree.size - 1; i >= 0; i--) {
+    if (tree.isTask(i)) leaves[i] = 1;
+    const parent = tree.parent(i);
+    if (parent >= 0) leaves[parent]! += leaves[i]!;
   }
   return leaves;
 }
@@ -25,40 +25,43 @@ export interface TreeView {
 }
 
 export function treeView(env: EnvRuntime, leafLimit: number): TreeView {
-  const nodes = env.tree.nodes;
+  const tree = env.tree;
   const collapsedInto = new Map<string, string>();
-  if (!nodes.length) return { root: undefined, collapsedInto };
+  if (!tree.size) return { root: undefined, collapsedInto };
   const leaves = leafLimit > 0 ? leafCounts(env) : null;
   const toProto = (idx: number): Role => {
-    const n = nodes[idx]!;
-    const task = n.taskName ? env.byRole.get(n.taskName) : undefined;
+    const path = tree.path(idx);
+    const taskName = tree.taskName(idx);
+    const task = taskName ? env.byRole.get(taskName) : undefined;
     const role: Role = {
-      path: n.path,
-      name: n.name,
-      kind: n.kind,
-      state: n.state,
-      critical: n.critical,
-      included: n.included,
+      path,
+      name: tree.name(idx),
+      kind: tree.kind(idx),
+      state: tree.state(idx),
+      critical: tree.critical(idx),
+      included: tree.included(idx),
       taskId: task?.id ?? '',
       children: [],
-      nmin: n.nmin,
+      nmin: tree.nmin(idx),
       leaves: 0,
       leafStates: {},
     };
     // the root stays open (it is the environment): the top-most big containers below it collapse
-    if (leaves && idx > 0 && n.kind !== 'task' && leaves[idx]! > leafLimit) {
+    if (leaves && idx > 0 && !tree.isTask(idx) && leaves[idx]! > leafLimit) {
       role.leaves = leaves[idx]!;
-      const end = env.tree.subtreeEnd(idx);
+      const end = tree.subtreeEnd(idx);
       for (let i = idx + 1; i < end; i++) {
-        const leaf = nodes[i]!;
-        if (leaf.kind !== 'task') continue;
-        role.leafStates[leaf.state] = (role.leafStates[leaf.state] ?? 0) + 1;
-        collapsedInto.set(leaf.path, n.path);
-        if (leaf.taskName && leaf.taskName !== leaf.path) collapsedInto.set(leaf.taskName, n.path);
+        if (!tree.isTask(i)) continue;
+        const state = tree.state(i);
+        role.leafStates[state] = (role.leafStates[state] ?? 0) + 1;
+        const leafPath = tree.path(i);
+        const leafTask = tree.taskName(i);
+        collapsedInto.set(leafPath, path);
+        if (leafTask && leafTask !== leafPath) collapsedInto.set(leafTask, path);
       }
       return role;
     }
-    role.children = n.children.map(toProto);
+    role.children = tree.children(idx).map(toProto);
     return role;
   };
   return { root: toProto(0), collapsedInto };
@@ -95,7 +98,7 @@ export function collapseEdges(graph: ChannelGraph, collapsedInto: ReadonlyMap<st
 
 /** the tasks under a role path, by their leaf's place in the tree; undefined: no such role */
 export function leafRangeOf(env: EnvRuntime, rolePath: string): { start: number; end: number } | undefined {
-  const idx = env.tree.nodes.findIndex((n) => n.path === rolePath);
+  const idx = env.tree.indexOfPath(rolePath);
   if (idx < 0) return undefined;
   return { start: idx, end: env.tree.subtreeEnd(idx) };
 }

@@ -92,7 +92,7 @@ export async function excludeRole(controller: ControllerCore, envId: string, pat
   assertIdle(env);
   assertLive(env, 'exclude');
   checkExclude(env, idx);
-  const role = env.tree.nodes[idx]!.path;
+  const role = env.tree.path(idx);
   const tasks = tasksUnder(env, idx).filter((t) => t.included);
   setIncluded(env, idx, tasks, false);
   const ctx = await underCtx(controller, env, 'EXCLUDE', timeoutMs, by, async (c) => {
@@ -121,7 +121,7 @@ export async function includeRole(controller: ControllerCore, envId: string, pat
   assertIdle(env);
   assertLive(env, 'include');
   checkInclude(env, idx);
-  const role = env.tree.nodes[idx]!.path;
+  const role = env.tree.path(idx);
   const tasks = tasksUnder(env, idx);
   if (!tasks.length) {
     throw new BatonError('BAD_INPUT', `role ${role} has no tasks: it is disabled in the workflow (enabled: false), not excluded at run time`, {

@@ -1,6 +1,6 @@
 // One environment in memory: its record, its tasks, the role tree and counts kept incrementally.
 import type { ExpandedWorkflow, HookSpec } from '../../workflow/types.js';
-import type { EnvState, TaskState } from '../../model/states.js';
+import { TASK_STATES, type EnvState, type TaskState } from '../../model/states.js';
 import type { ErrorDetailLike } from '../../model/errors.js';
 import { taskId } from '../../model/ids.js';
 import { StateCounts } from './counts.js';
@@ -9,6 +9,15 @@ import { TaskRuntime } from './task.js';
 import type { TransitionCtx } from './transition.js';
 import type { Claim, Hold } from '../locks/registry.js';
 import { taskStateCode } from '../../store/task-states.js';
+
+/** a byte of the task-state vector -> the task's state and whether it is lost */
+const STATE_OF_CODE: TaskState[] = new Array<TaskState>(256).fill('STANDBY');
+const LOST_OF_CODE = new Uint8Array(256);
+for (const s of TASK_STATES) {
+  STATE_OF_CODE[taskStateCode(s, false)] = s;
+  STATE_OF_CODE[taskStateCode(s, true)] = s;
+  LOST_OF_CODE[taskStateCode(s, true)] = 1;
+}
 
 export interface EnvInit {
   id: string;
@@ -59,8 +68,13 @@ export class EnvRuntime {
   /** counts over included tasks */
   readonly counts = new StateCounts();
   readonly hooks: HookSpec[];
-  /** the store's task-state vector (one byte per task, in the order of tasks), kept in step with
-   *  every change: the write-behind copies it instead of walking a million tasks each flush */
+  /**
+   * The tasks' states and lost flags, one byte per task in the order of tasks, in the store's
+   * encoding (core/store/task-states.ts): the only copy in memory (TaskRuntime.state and .lost
+   * read it). The write-behind copies it instead of walking a million tasks each flush, and an
+   * update writes one byte here instead of a field of its task: no write barrier, and one
+   * place per task instead of two.
+   */
   private readonly stateCodes: Buffer;
 
   /**
@@ -98,8 +112,8 @@ export class EnvRuntime {
       const spec = specs[i]!;
       const t = new TaskRuntime(taskId(this.id, spec.name), spec, this);
       t.index = this.tasks.length;
-      t.leaf = this.tree.leafOf.get(spec.name) ?? -1;
-      t.included = t.leaf < 0 ? true : this.tree.nodes[t.leaf]!.included;
+      t.leaf = this.tree.leafOf(spec.name, i);
+      t.included = t.leaf < 0 ? true : this.tree.included(t.leaf);
       this.tasks.push(t);
       this.byRole.set(spec.name, t);
       if (spec.rolePath && spec.rolePath !== spec.name) this.byRole.set(spec.rolePath, t);
@@ -110,23 +124,36 @@ export class EnvRuntime {
     }
   }
 
+  /** the state of the task at this index (TaskRuntime.state) */
+  taskStateAt(index: number): TaskState {
+    return STATE_OF_CODE[this.stateCodes[index]!]!;
+  }
+
+  /** whether the task at this index is lost (TaskRuntime.lost) */
+  taskLostAt(index: number): boolean {
+    return LOST_OF_CODE[this.stateCodes[index]!] === 1;
+  }
+
   /** Sets a task's state, keeping counts and the role tree in step. Returns whether it changed. */
   setTaskState(t: TaskRuntime, state: TaskState): boolean {
-    if (t.state === state) return false;
-    const before = t.effectiveState;
-    if (t.included) this.counts.move(t.state, state);
-    t.state = state;
-    this.stateCodes[t.index] = taskStateCode(state, t.lost);
-    if (t.leaf >= 0 && before !== t.effectiveState) this.tree.setLeaf(t.leaf, t.effectiveState);
+    const code = this.stateCodes[t.index]!;
+    const old = STATE_OF_CODE[code]!;
+    if (old === state) return false;
+    const lost = LOST_OF_CODE[code] === 1;
+    if (t.included) this.counts.move(old, state);
+    this.stateCodes[t.index] = taskStateCode(state, lost);
+    // the tree sees a lost task as ERROR whatever its state: only a task not lost moves its leaf
+    if (t.leaf >= 0 && !lost) this.tree.setLeaf(t.leaf, state);
     return true;
   }
 
   setTaskLost(t: TaskRuntime, lost: boolean): boolean {
-    if (t.lost === lost) return false;
+    const code = this.stateCodes[t.index]!;
+    if ((LOST_OF_CODE[code] === 1) === lost) return false;
     if (t.included) this.counts.lost += lost ? 1 : -1;
-    t.lost = lost;
-    this.stateCodes[t.index] = taskStateCode(t.state, lost);
-    if (t.leaf >= 0) this.tree.setLeaf(t.leaf, t.effectiveState);
+    const state = STATE_OF_CODE[code]!;
+    this.stateCodes[t.index] = taskStateCode(state, lost);
+    if (t.leaf >= 0) this.tree.setLeaf(t.leaf, lost ? 'ERROR' : state);
     return true;
   }
 
@@ -145,6 +172,6 @@ export class EnvRuntime {
   /** whether a call role (hook) is included: false when it or an ancestor is disabled */
   roleIncluded(path: string): boolean {
     const i = this.tree.callOf.get(path);
-    return i === undefined ? true : this.tree.nodes[i]!.included;
+    return i === undefined ? true : this.tree.included(i);
   }
 }

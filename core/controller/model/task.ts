@@ -17,10 +17,8 @@ export class TaskRuntime {
   leaf = -1;
   included = true;
   node = '';
-  state: TaskState = 'STANDBY';
   /** a process (or sim task) exists for it on its agent: launched and not yet exited */
   launched = false;
-  lost = false;
   pid = 0;
   host = '';
   logPath = '';
@@ -43,6 +41,15 @@ export class TaskRuntime {
     readonly spec: TaskSpec,
     readonly env: EnvRuntime,
   ) {}
+
+  /** its state: kept in its environment's task-state vector (EnvRuntime.setTaskState changes it) */
+  get state(): TaskState {
+    return this.env.taskStateAt(this.index);
+  }
+  /** its agent is away (EnvRuntime.setTaskLost): kept beside its state in the vector */
+  get lost(): boolean {
+    return this.env.taskLostAt(this.index);
+  }
 
   get name(): string {
     return this.spec.name;

@@ -7,8 +7,13 @@ import type { EnvRuntime } from '../model/env.js';
 
 /** Roles excluded when the run starts: the top of each excluded subtree. */
 export function excludedRoles(env: EnvRuntime): string[] {
-  const nodes = env.tree.nodes;
-  return nodes.filter((n) => !n.included && (n.parent < 0 || nodes[n.parent]!.included)).map((n) => n.path);
+  const tree = env.tree;
+  const out: string[] = [];
+  for (let i = 0; i < tree.size; i++) {
+    const parent = tree.parent(i);
+    if (!tree.included(i) && (parent < 0 || tree.included(parent))) out.push(tree.path(i));
+  }
+  return out;
 }
 
 export function configSnapshot(env: EnvRuntime): RunConfigRecord {

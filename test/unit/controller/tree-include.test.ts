@@ -34,14 +34,14 @@ function sample(): RoleNode {
 }
 
 function reference(t: RoleTree, idx: number): RoleState {
-  const n = t.nodes[idx]!;
+  const n = t.node(idx);
   if (n.kind === 'task') return n.state;
   return aggregateState(
     n.children
-      .map((c) => t.nodes[c]!)
+      .map((c) => ({ ...t.node(c), index: c }))
       .filter((c) => c.counted)
       .map((c) => ({
-        state: c.kind === 'task' ? c.state : reference(t, t.nodes.indexOf(c)),
+        state: c.kind === 'task' ? c.state : reference(t, c.index),
         critical: c.critical,
         included: true,
       })),
@@ -50,8 +50,8 @@ function reference(t: RoleTree, idx: number): RoleState {
 
 test('excluding and including roles keeps every aggregated state equal to the reference', () => {
   const t = new RoleTree(sample());
-  const leaves = ['ro/0', 'ro/1', 'ro/2', 'builder', 'grp/a', 'grp/b'].map((p) => t.leafOf.get(p)!);
-  const toggles = ['ro/1', 'ro/2', 'grp', 'grp/a'].map((p) => t.nodes.findIndex((n) => n.path === p));
+  const leaves = ['ro/0', 'ro/1', 'ro/2', 'builder', 'grp/a', 'grp/b'].map((p) => t.leafOf(p));
+  const toggles = ['ro/1', 'ro/2', 'grp', 'grp/a'].map((p) => t.indexOfPath(p));
   let seed = 11;
   const rnd = (n: number) => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -60,26 +60,26 @@ test('excluding and including roles keeps every aggregated state equal to the re
   for (let i = 0; i < 3000; i++) {
     if (rnd(4) === 0) {
       const idx = toggles[rnd(toggles.length)]!;
-      const parent = t.nodes[idx]!.parent;
-      if (t.nodes[parent]!.included) t.setIncluded(idx, !t.nodes[idx]!.included);
+      const parent = t.node(idx).parent;
+      if (t.node(parent).included) t.setIncluded(idx, !t.node(idx).included);
     } else {
       t.setLeaf(leaves[rnd(leaves.length)]!, TASK_STATES[rnd(TASK_STATES.length)]!);
     }
-    for (let k = 0; k < t.nodes.length; k++) assert.equal(t.nodes[k]!.state, reference(t, k), `step ${i}: ${t.nodes[k]!.path}`);
+    for (let k = 0; k < t.size; k++) assert.equal(t.node(k).state, reference(t, k), `step ${i}: ${t.node(k).path}`);
   }
 });
 
 test('an excluded critical ERROR no longer makes its parent ERROR; included back, it does', () => {
   const t = new RoleTree(sample());
-  for (const p of ['ro/0', 'ro/1', 'ro/2', 'builder', 'grp/a', 'grp/b']) t.setLeaf(t.leafOf.get(p)!, 'RUNNING');
-  t.setLeaf(t.leafOf.get('ro/1')!, 'ERROR');
-  assert.equal(t.nodes[0]!.state, 'ERROR');
-  const ro1 = t.leafOf.get('ro/1')!;
+  for (const p of ['ro/0', 'ro/1', 'ro/2', 'builder', 'grp/a', 'grp/b']) t.setLeaf(t.leafOf(p), 'RUNNING');
+  t.setLeaf(t.leafOf('ro/1'), 'ERROR');
+  assert.equal(t.node(0).state, 'ERROR');
+  const ro1 = t.leafOf('ro/1');
   t.setIncluded(ro1, false);
-  assert.equal(t.nodes[0]!.state, 'RUNNING');
-  assert.equal(t.nodes[ro1]!.counted, false);
+  assert.equal(t.node(0).state, 'RUNNING');
+  assert.equal(t.node(ro1).counted, false);
   t.setIncluded(ro1, true);
-  assert.equal(t.nodes[0]!.state, 'ERROR');
+  assert.equal(t.node(0).state, 'ERROR');
 });
 
 test('a tree built in slices is the tree built at once', async () => {
@@ -89,7 +89,8 @@ test('a tree built in slices is the tree built at once', async () => {
     pauses++;
   });
   assert.ok(pauses > 2, `built with ${pauses} pauses`);
-  assert.deepEqual(sliced.nodes, whole.nodes);
-  assert.deepEqual([...sliced.leafOf], [...whole.leafOf]);
+  const all = (t: RoleTree) => Array.from({ length: t.size }, (_, i) => t.node(i));
+  assert.deepEqual(all(sliced), all(whole));
+  for (const p of ['ro/0', 'ro/1', 'ro/2', 'builder', 'grp/a', 'grp/b']) assert.equal(sliced.leafOf(p), whole.leafOf(p));
   assert.deepEqual([...sliced.callOf], [...whole.callOf]);
 });

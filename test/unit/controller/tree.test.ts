@@ -36,14 +36,14 @@ function sample(): RoleNode {
 
 /** the reference: aggregateState recomputed from scratch */
 function reference(t: RoleTree, idx: number): RoleState {
-  const n = t.nodes[idx]!;
+  const n = t.node(idx);
   if (n.kind === 'task') return n.state;
   return aggregateState(
     n.children
-      .map((c) => t.nodes[c]!)
+      .map((c) => ({ ...t.node(c), index: c }))
       .filter((c) => c.counted)
       .map((c) => ({
-        state: c.kind === 'task' ? c.state : reference(t, t.nodes.indexOf(c)),
+        state: c.kind === 'task' ? c.state : reference(t, c.index),
         critical: c.critical,
         included: true,
       })),
@@ -52,8 +52,8 @@ function reference(t: RoleTree, idx: number): RoleState {
 
 test('random task changes keep every role equal to the reference aggregation', () => {
   const t = new RoleTree(sample());
-  const leaves = ['ro/0', 'ro/1', 'ro/2', 'builder'].map((p) => t.leafOf.get(p)!);
-  assert.equal(t.nodes[0]!.state, 'STANDBY');
+  const leaves = ['ro/0', 'ro/1', 'ro/2', 'builder'].map((p) => t.leafOf(p));
+  assert.equal(t.node(0).state, 'STANDBY');
   let seed = 7;
   const rnd = (n: number) => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -61,27 +61,27 @@ test('random task changes keep every role equal to the reference aggregation', (
   };
   for (let i = 0; i < 2000; i++) {
     t.setLeaf(leaves[rnd(leaves.length)]!, TASK_STATES[rnd(TASK_STATES.length)]!);
-    for (let k = 0; k < t.nodes.length; k++) {
-      if (!t.nodes[k]!.included || t.nodes[k]!.kind === 'call') continue;
-      assert.equal(t.nodes[k]!.state, reference(t, k), `role ${t.nodes[k]!.path} after step ${i}`);
+    for (let k = 0; k < t.size; k++) {
+      if (!t.node(k).included || t.node(k).kind === 'call') continue;
+      assert.equal(t.node(k).state, reference(t, k), `role ${t.node(k).path} after step ${i}`);
     }
   }
 });
 
 test('critical ERROR gives ERROR, non-critical ERROR gives MIXED; nmin counts healthy children', () => {
   const t = new RoleTree(sample());
-  const l = (p: string) => t.leafOf.get(p)!;
+  const l = (p: string) => t.leafOf(p);
   for (const p of ['ro/0', 'ro/1', 'ro/2', 'builder']) t.setLeaf(l(p), 'RUNNING');
-  assert.equal(t.nodes[0]!.state, 'RUNNING');
+  assert.equal(t.node(0).state, 'RUNNING');
   t.setLeaf(l('ro/0'), 'ERROR');
-  assert.equal(t.nodes[l('ro/0')]!.parent >= 0, true);
-  assert.equal(t.nodes[1]!.state, 'MIXED', 'a non-critical ERROR');
+  assert.equal(t.node(l('ro/0')).parent >= 0, true);
+  assert.equal(t.node(1).state, 'MIXED', 'a non-critical ERROR');
   assert.equal(t.belowNmin(l('ro/0')), false, '2 healthy of nmin 2');
   t.setLeaf(l('ro/1'), 'ERROR');
   assert.equal(t.belowNmin(l('ro/1')), true, '1 healthy of nmin 2');
   t.setLeaf(l('builder'), 'ERROR');
-  assert.equal(t.nodes[0]!.state, 'ERROR', 'a critical ERROR');
-  assert.equal(t.nodes[t.leafOf.get('opt/x')!]!.included, false, 'a disabled subtree is excluded');
+  assert.equal(t.node(0).state, 'ERROR', 'a critical ERROR');
+  assert.equal(t.node(t.leafOf('opt/x')).included, false, 'a disabled subtree is excluded');
 });
 
 test('counts move in O(1)', () => {
