@@ -10,7 +10,7 @@ import { sqliteAudit, sqliteHolds } from './sqlite-locks.js';
 import { packedJson, unpackExpanded } from './pack.js';
 import { migrateRunRecord, sqliteRunMethods } from './sqlite-runs.js';
 import { sqliteRunSummaries } from './sqlite-run-summaries.js';
-import { migrateEventQueries, sqliteEventQueries } from './sqlite-events.js';
+import { migrateEventQueries, READ_ENV_EVENTS_SQL, READ_EVENTS_SQL, sqliteEventQueries } from './sqlite-events.js';
 
 type Row = Record<string, unknown>;
 
@@ -84,8 +84,8 @@ export function openSqliteStore(file: string): Store {
     deleteNode: db.prepare(`DELETE FROM nodes WHERE name = ?`),
     listNodes: db.prepare(`SELECT * FROM nodes ORDER BY name`),
     appendEvent: db.prepare(`INSERT INTO events(time_ms, kind, env_id, task_id, node, body, severity, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-    readEvents: db.prepare(`SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
-    readEventsEnv: db.prepare(`SELECT * FROM events WHERE seq > ? AND env_id = ? ORDER BY seq LIMIT ?`),
+    readEvents: db.prepare(READ_EVENTS_SQL),
+    readEventsEnv: db.prepare(READ_ENV_EVENTS_SQL),
     lastSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS n FROM events`),
   };
 
