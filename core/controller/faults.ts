@@ -81,8 +81,10 @@ export function taskExited(controller: ControllerCore, t: TaskRuntime, exit: Exi
   }
   // an expected exit (a kill, an EXIT, a destroy) is one event, its task.exit, which says the state
   controller.setTaskState(t, state, '', !expected);
-  // an expected end of a sim task (no pid) leaves nothing worth a row: its state is in the vector
-  if (state === 'ERROR' || t.pid !== 0) controller.persist.task(t);
+  // an expected end of a sim task (no pid) leaves nothing worth a row: its state is in the vector;
+  // a clean or expected end changes only the exit columns of its row, a failure its error too
+  if (state === 'ERROR') controller.persist.task(t);
+  else if (t.pid !== 0) controller.persist.taskExit(t);
   if (!expected || controller.perTaskEvents(env)) exitEvent(controller, t, exit, state, expected);
   if (op) {
     op.answer(t, killed ? null : { task: t, reason: 'crashed', detail: t.error ?? said });
@@ -118,7 +120,8 @@ export function exitAnswered(controller: ControllerCore, t: TaskRuntime, exit: E
   t.exit = exit;
   t.env.setTaskLost(t, false);
   apply();
-  if (t.pid !== 0) controller.persist.task(t);
+  // the answer's own error (a refusal) has queued the whole row already: this adds only the exit
+  if (t.pid !== 0) controller.persist.taskExit(t);
   if (controller.perTaskEvents(t.env)) exitEvent(controller, t, exit, t.state, true);
 }
 

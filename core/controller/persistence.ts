@@ -15,6 +15,13 @@ const CHUNK = 5000;
  * the rows of a transition of many tasks are written as the answers come, not all before its reply.
  */
 const FLUSH_BURST = 500;
+/**
+ * A task's dirty kind (TaskRuntime.dirty): only its exit changed (state, lost flag, exit), which
+ * the store writes as those columns (Store.putTaskExits), or anything did and the row is written
+ * whole. Whole wins: a row queued whole stays whole when its exit comes.
+ */
+const EXIT_ONLY = 1;
+const WHOLE = 2;
 
 export function taskRecord(t: TaskRuntime): TaskRecord {
   return {
@@ -61,11 +68,25 @@ export class Persister {
 
   constructor(private readonly store: Store) {}
 
-  /** the task record changed (pid, ports, exit, error...): a row write */
+  /** the task record changed (pid, ports, error...): a row write */
   task(t: TaskRuntime): void {
+    this.mark(t, WHOLE);
+  }
+
+  /**
+   * Only its exit changed (with the state and lost flag that go with it): the row's other columns
+   * (ports, addresses, error, log path...) are as last written, so only these are written.
+   */
+  taskExit(t: TaskRuntime): void {
+    this.mark(t, EXIT_ONLY);
+  }
+
+  private mark(t: TaskRuntime, kind: typeof EXIT_ONLY | typeof WHOLE): void {
     this.states.add(t.env); // lost flags travel in the vector
-    if (t.dirty) return;
-    t.dirty = 1;
+    const was = t.dirty;
+    if (was >= kind) return;
+    t.dirty = kind;
+    if (was) return; // queued already, now as a whole row
     this.tasks.add(t);
     if (this.tasks.size >= FLUSH_BURST) this.due.soon();
     else this.due.later();
@@ -120,18 +141,21 @@ export class Persister {
     // controller cpu; if the destroy fails they are written by the next flush
     const destroying: TaskRuntime[] = [];
     while (this.tasks.size) {
-      const batch: TaskRecord[] = [];
+      const rows: TaskRecord[] = [];
+      const exits: TaskRecord[] = [];
       for (const t of this.tasks) {
         this.tasks.delete(t);
         if (t.env.ctx?.transition === DESTROY) {
           destroying.push(t);
           continue;
         }
+        const kind = t.dirty;
         t.dirty = 0;
-        if (!t.env.destroyed) batch.push(taskRecord(t));
-        if (batch.length >= CHUNK) break;
+        if (!t.env.destroyed) (kind === EXIT_ONLY ? exits : rows).push(taskRecord(t));
+        if (rows.length + exits.length >= CHUNK) break;
       }
-      if (batch.length) await this.store.putTasks(batch);
+      if (rows.length) await this.store.putTasks(rows);
+      if (exits.length) await this.store.putTaskExits(exits);
       if (this.tasks.size) await new Promise((r) => setImmediate(r));
     }
     for (const t of destroying) if (t.dirty) this.tasks.add(t);

@@ -78,6 +78,10 @@ export async function openEtcdStore(address: EtcdAddress, tls?: EtcdTls): Promis
     async putTasks(tasks) {
       await kv.write(tasks.map((t) => ({ put: `task/${t.envId}/${t.id}`, value: JSON.stringify({ ...t, addresses: t.addresses ?? {} }) })));
     },
+    async putTaskExits(tasks) {
+      // one record per task: an exit rewrites it whole (a read of each first would cost more)
+      await store.putTasks(tasks);
+    },
     async putTaskStateVector(envId, vector) {
       await kv.putBlob(`tvec/${envId}`, vector);
     },

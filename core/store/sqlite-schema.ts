@@ -200,8 +200,9 @@ CREATE TABLE IF NOT EXISTS run_summaries (
 /**
  * Migration "event queries" (additive): each event's severity ('' or 'error') and the user it
  * names as columns of `events` (added by migrateEventQueries in sqlite-events.ts, with a one-time
- * backfill of the stored rows), and the indexes the console's history needs: by kind, task,
- * severity, user and time, each ending in seq so that a page "older than seq S" is an index walk.
+ * backfill of the stored rows), and the indexes the console's history needs: by kind, task and
+ * time, each ending in seq so that a page "older than seq S" is an index walk; severity and user
+ * are indexed by EVENT_RARE_INDEX_MIGRATION below.
  */
 export const EVENT_QUERY_COLUMNS: [string, string, string][] = [
   ['events', 'severity', `TEXT NOT NULL DEFAULT ''`],
@@ -210,7 +211,20 @@ export const EVENT_QUERY_COLUMNS: [string, string, string][] = [
 export const EVENT_QUERY_MIGRATION = `
 CREATE INDEX IF NOT EXISTS events_kind ON events(kind, seq);
 CREATE INDEX IF NOT EXISTS events_task ON events(task_id, seq);
-CREATE INDEX IF NOT EXISTS events_severity ON events(severity, seq);
-CREATE INDEX IF NOT EXISTS events_user ON events(user, seq);
 CREATE INDEX IF NOT EXISTS events_time ON events(time_ms);
+`;
+
+/**
+ * Migration "rare event indexes": severity and user are indexed only where they are set (partial
+ * indexes), replacing the full indexes of the event-queries migration. A query filters on them
+ * only for a value that is set (severity 'error', a user's name), and almost every stored event
+ * has neither (a task's exit, a state change): the full indexes updated two B-trees per event for
+ * entries no query reads (an EXIT of 1,000 tasks stores 1,000 events). The queries name the
+ * partial index's condition (sqlite-events.ts), so that SQLite may use it.
+ */
+export const EVENT_RARE_INDEX_MIGRATION = `
+DROP INDEX IF EXISTS events_severity;
+DROP INDEX IF EXISTS events_user;
+CREATE INDEX IF NOT EXISTS events_errors ON events(seq) WHERE severity = 'error';
+CREATE INDEX IF NOT EXISTS events_named_user ON events(user, seq) WHERE user != '';
 `;

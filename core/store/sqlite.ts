@@ -10,7 +10,7 @@ import { sqliteAudit, sqliteHolds } from './sqlite-locks.js';
 import { packedJson, unpackExpanded } from './pack.js';
 import { migrateRunRecord, sqliteRunMethods } from './sqlite-runs.js';
 import { sqliteRunSummaries } from './sqlite-run-summaries.js';
-import { migrateEventQueries, sqliteEventQueries } from './sqlite-events.js';
+import { migrateEventQueries, READ_ENV_EVENTS_SQL, READ_EVENTS_SQL, sqliteEventQueries } from './sqlite-events.js';
 
 type Row = Record<string, unknown>;
 
@@ -61,6 +61,8 @@ export function openSqliteStore(file: string): Store {
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO UPDATE SET state=excluded.state, node=excluded.node, pid=excluded.pid, lost=excluded.lost, exit=excluded.exit, ports=excluded.ports, log_path=excluded.log_path,
         host=excluded.host, error=excluded.error, addresses=excluded.addresses`),
+    // an exit's write: the columns it changes, not the row (putTaskExits)
+    putTaskExit: db.prepare(`UPDATE tasks SET state = ?, lost = ?, exit = ? WHERE id = ?`),
     putVector: db.prepare(`INSERT INTO task_states(env_id, vector) VALUES (?, ?) ON CONFLICT(env_id) DO UPDATE SET vector=excluded.vector`),
     getVector: db.prepare(`SELECT vector FROM task_states WHERE env_id = ?`),
     deleteVector: db.prepare(`DELETE FROM task_states WHERE env_id = ?`),
@@ -82,8 +84,8 @@ export function openSqliteStore(file: string): Store {
     deleteNode: db.prepare(`DELETE FROM nodes WHERE name = ?`),
     listNodes: db.prepare(`SELECT * FROM nodes ORDER BY name`),
     appendEvent: db.prepare(`INSERT INTO events(time_ms, kind, env_id, task_id, node, body, severity, user) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-    readEvents: db.prepare(`SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
-    readEventsEnv: db.prepare(`SELECT * FROM events WHERE seq > ? AND env_id = ? ORDER BY seq LIMIT ?`),
+    readEvents: db.prepare(READ_EVENTS_SQL),
+    readEventsEnv: db.prepare(READ_ENV_EVENTS_SQL),
     lastSeq: db.prepare(`SELECT COALESCE(MAX(seq), 0) AS n FROM events`),
   };
 
@@ -123,23 +125,29 @@ export function openSqliteStore(file: string): Store {
     st.putEnv.run(envParams(e));
     st.putExpanded.run(e.id, packedJson(e.expanded));
   });
+  const putTask = (t: TaskRecord) =>
+    st.putTask.run(
+      t.id,
+      t.envId,
+      t.name,
+      t.state,
+      t.node,
+      t.pid | 0,
+      t.lost ? 1 : 0,
+      jsonOrEmpty(t.exit),
+      jsonOrEmpty(t.ports),
+      t.logPath,
+      t.host,
+      jsonOrEmpty(t.error),
+      jsonOrEmpty(t.addresses),
+    );
   const putTasksTx = db.transaction((tasks: TaskRecord[]) => {
+    for (const t of tasks) putTask(t);
+  });
+  const putTaskExitsTx = db.transaction((tasks: TaskRecord[]) => {
     for (const t of tasks) {
-      st.putTask.run(
-        t.id,
-        t.envId,
-        t.name,
-        t.state,
-        t.node,
-        t.pid | 0,
-        t.lost ? 1 : 0,
-        jsonOrEmpty(t.exit),
-        jsonOrEmpty(t.ports),
-        t.logPath,
-        t.host,
-        jsonOrEmpty(t.error),
-        jsonOrEmpty(t.addresses),
-      );
+      // no row yet (its launch's write still queued or dropped): the whole record
+      if (st.putTaskExit.run(t.state, t.lost ? 1 : 0, jsonOrEmpty(t.exit), t.id).changes === 0) putTask(t);
     }
   });
   const deleteTasksTx = db.transaction((envId: string) => {
@@ -181,6 +189,9 @@ export function openSqliteStore(file: string): Store {
 
     async putTasks(tasks) {
       if (tasks.length) putTasksTx(tasks);
+    },
+    async putTaskExits(tasks) {
+      if (tasks.length) putTaskExitsTx(tasks);
     },
     async putTaskStateVector(envId, vector) {
       st.putVector.run(envId, vector);

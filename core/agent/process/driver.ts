@@ -190,17 +190,21 @@ export class ProcessDriver implements Driver {
     t.exit = exitInfo(code, signal);
     t.conn?.end();
     t.conn = null;
-    for (const port of Object.values(t.ports)) this.ports.release(port);
-    for (const f of [...t.unixPaths, ...t.cleanupFiles]) fs.rm(f, { force: true, recursive: true }, () => {});
+    // no copies of what is empty (a basic task has no ports, files, pending calls or conn waiters):
+    // five arrays per exit were most of what an exit allocated when 1,000 tasks left together
+    for (const name in t.ports) this.ports.release(t.ports[name]!);
+    for (const f of t.unixPaths) fs.rm(f, { force: true, recursive: true }, () => {});
+    for (const f of t.cleanupFiles) fs.rm(f, { force: true, recursive: true }, () => {});
     this.groups.killRest(t.pid, groupGone); // no orphans left behind by the leader
     t.state = code === 0 || t.exitRequested ? 'DONE' : 'ERROR';
     const marker = exitMarker(t);
     // an exit the agent caused (a kill, or an EXIT) is written on the journal's next tick
     this.journal.exited(t.logPath, marker.kind, marker.text, !!t.killSignal || t.exitRequested);
-    for (const res of [...t.pending.values()]) res(null);
-    for (const w of [...t.connWaiters]) w();
+    // waiters remove themselves when called: each set is copied before it is walked, if not empty
+    if (t.pending.size) for (const res of [...t.pending.values()]) res(null);
+    if (t.connWaiters.size) for (const w of [...t.connWaiters]) w();
     if (t.launched) this.reportExit(t);
-    for (const w of [...t.exitWaiters]) w();
+    if (t.exitWaiters.size) for (const w of [...t.exitWaiters]) w();
     this.sampler.forget(t.pid);
     this.exited.exited(t);
     // no rewrite of tasks.json for an exit: a restarted agent drops a dead task by its pid and

@@ -116,7 +116,10 @@ export function onUpdates(controller: ControllerCore, node: NodeRuntime, items: 
         else onState(controller, t, u);
         break;
       case 'exited':
-        if (u.pid && !t.pid) t.pid = u.pid;
+        if (u.pid && !t.pid) {
+          t.pid = u.pid;
+          controller.persist.task(t); // a pid learnt with the exit: the whole row, not only the exit
+        }
         taskExited(controller, t, u.exit ?? { exited: true, code: -1, signal: '', timeMs: u.timeMs }, said(u));
         break;
       case 'event':

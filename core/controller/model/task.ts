@@ -33,8 +33,11 @@ export class TaskRuntime {
   waitBatch = 0;
   /** times its restart policy relaunched it (restarts/runner.ts) */
   restarts = 0;
-  /** its record is queued for the write-behind (states go in the environment's vector) */
-  dirty: 0 | 1 = 0;
+  /**
+   * its record is queued for the write-behind (states go in the environment's vector): 0 not,
+   * 1 only its exit (state, lost flag, exit: persistence.ts EXIT_ONLY), 2 the whole row
+   */
+  dirty: 0 | 1 | 2 = 0;
 
   constructor(
     readonly id: string,

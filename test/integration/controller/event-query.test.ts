@@ -96,7 +96,7 @@ test('events stored before the migration get their severity and user from their 
     openSqliteStore(file).close();
     // the table as it was: no severity or user column
     const db = new Database(file);
-    db.exec(`DROP INDEX events_severity; DROP INDEX events_user; ALTER TABLE events DROP COLUMN severity; ALTER TABLE events DROP COLUMN user;`);
+    db.exec(`DROP INDEX events_errors; DROP INDEX events_named_user; ALTER TABLE events DROP COLUMN severity; ALTER TABLE events DROP COLUMN user;`);
     const insert = db.prepare(`INSERT INTO events(time_ms, kind, env_id, task_id, node, body) VALUES (?, ?, ?, ?, ?, ?)`);
     insert.run(1, 'task.exit', 'e1', 't1', 'n1', JSON.stringify({ kind: 'task.exit', state: 'ERROR', error: { code: 'TASK_FAILED', message: 'killed' } }));
     insert.run(2, 'env.state', 'e1', '', '', JSON.stringify({ kind: 'env.state', state: 'DEPLOYED' }));

@@ -127,6 +127,31 @@ function conformance(kind: string, open: () => Opener) {
       await s.close();
     });
 
+    test('task exits: state, lost flag and exit written, the rest of the row kept; no row yet: written whole', async () => {
+      const s = await open()();
+      const launched = task('ex', 'a', {
+        state: 'RUNNING',
+        pid: 41,
+        node: 'n2',
+        ports: { out: 20001 },
+        addresses: { out: 'tcp://h:20001' },
+        logPath: '/logs/a.log',
+        host: 'h',
+        error: { code: 'TASK_FAILED', message: 'earlier' },
+      });
+      await s.putTasks([launched]);
+      const exit = { exited: true, code: 0, signal: 'SIGTERM' };
+      // the record handed in is whole (as the write-behind makes it); only the exit's fields may be written
+      await s.putTaskExits([{ ...launched, state: 'DONE', lost: false, exit }, task('ex', 'b', { state: 'DONE', pid: 42, logPath: '/logs/b.log', exit })]);
+      const rows = await s.listTasks('ex');
+      const a = rows.find((t) => t.name === 'a')!;
+      assert.deepEqual(a, { ...launched, state: 'DONE', exit });
+      const b = rows.find((t) => t.name === 'b')!;
+      assert.deepEqual(b, task('ex', 'b', { state: 'DONE', pid: 42, logPath: '/logs/b.log', exit }));
+      await s.putTaskExits([]);
+      await s.close();
+    });
+
     test('run numbers: unique, monotonic across reopen, above any stored run', async () => {
       const opener = open();
       let s = await opener();
