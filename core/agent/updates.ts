@@ -21,6 +21,7 @@ const EMPTY: TaskUpdate = {
   host: '',
   timeMs: 0,
   addresses: {},
+  position: undefined,
 };
 
 export type UpdateKind = 'launched' | 'failed' | 'state' | 'exited' | 'event';

@@ -137,7 +137,8 @@ export class SimDriver implements Driver {
     }
   }
 
-  private exitTask(t: SimTask, code: number, signal: string, batchId: number): void {
+  /** position >= 0: the task is named by its item's position in batch batchId (TaskUpdate.position) */
+  private exitTask(t: SimTask, code: number, signal: string, batchId: number, position = -1): void {
     t.exit = exitInfo(signal ? null : code, signal || null);
     this.exited.push(t);
     if (!this.sweeper) {
@@ -146,8 +147,9 @@ export class SimDriver implements Driver {
     }
     t.state = code === 0 && !signal ? 'DONE' : 'ERROR';
     this.sink.push(
-      makeUpdate(t.id, 'exited', {
+      makeUpdate(position >= 0 ? '' : t.id, 'exited', {
         batchId,
+        position: position >= 0 ? position : undefined,
         ok: true,
         state: t.state,
         exit: t.exit,
@@ -187,13 +189,13 @@ export class SimDriver implements Driver {
         this.after(at, () => {
           // every answer first, then the exits of EXIT: the answers stay one group by position
           // (an exit between two answers would cut it), and each task's exit still comes after
-          // its answer
-          const exits: SimTask[] = [];
+          // its answer. By position, an exit names its task by the EXIT item's position.
+          const exits: number[] = [];
           for (let i = 0; i < g.tasks.length; i++) {
-            const t = g.tasks[i]!;
-            if (this.complete(t, batchId, byPosition ? g.positions[i]! : -1, event, rule, deadlineMs) && event === 'EXIT') exits.push(t);
+            const position = byPosition ? g.positions[i]! : -1;
+            if (this.complete(g.tasks[i]!, batchId, position, event, rule, deadlineMs) && event === 'EXIT') exits.push(i);
           }
-          for (const t of exits) this.exitTask(t, 0, '', 0);
+          for (const i of exits) this.exitTask(g.tasks[i]!, 0, '', byPosition ? batchId : 0, byPosition ? g.positions[i]! : -1);
           if (--left === 0) resolve();
         });
       }

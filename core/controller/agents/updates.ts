@@ -40,6 +40,11 @@ function taskError(t: TaskRuntime, base: ErrorDetailLike | undefined, fallback: 
   };
 }
 
+export function taskAt(controller: ControllerCore, node: NodeRuntime, batchId: number, position: number): TaskRuntime | undefined {
+  const ref = controller.batches.get(batchId);
+  return ref && ref.batch.node === node ? ref.batch.tasks[position] : undefined;
+}
+
 /**
  * A launch answer that says nothing but the state (a simulated task: no pid, log, port or
  * address): the task is launched in `state`. Its op is answered by the caller.
@@ -122,8 +127,11 @@ function onState(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate, with
 }
 
 export function onUpdates(controller: ControllerCore, node: NodeRuntime, items: readonly TaskUpdate[]): void {
+  let misnamed = 0;
   for (const u of items) {
-    const t = controller.tasks.get(u.taskId);
+    // by its position in a batch sent to this node (an index), or by its id (a lookup among all tasks)
+    const t = u.position === undefined ? controller.tasks.get(u.taskId) : taskAt(controller, node, u.batchId, u.position);
+    if (u.position !== undefined && !t) misnamed++;
     // unknown or placed elsewhere since: the next Hello reaps it
     if (!t || t.node !== node.name) continue;
     switch (u.kind) {
@@ -156,4 +164,6 @@ export function onUpdates(controller: ControllerCore, node: NodeRuntime, items: 
         break;
     }
   }
+  if (misnamed)
+    console.error(`baton controller: ${misnamed} update(s) from node ${node.name} ignored: their position names no item of a batch open on this node`);
 }

@@ -246,6 +246,11 @@ export interface TaskUpdate {
   timeMs: number;
   /** channel name -> tcp://host:port or unix:///path (bound channels) */
   addresses: { [key: string]: string };
+  /**
+   * names the task by its item's position in batch batch_id instead of task_id (which is then
+   * empty): only to a controller whose Welcome set batch_answers, only for a batch of this session
+   */
+  position?: number | undefined;
 }
 
 export interface TaskUpdate_PortsEntry {
@@ -3067,6 +3072,7 @@ function createBaseTaskUpdate(): TaskUpdate {
     host: "",
     timeMs: 0,
     addresses: {},
+    position: undefined,
   };
 }
 
@@ -3117,6 +3123,9 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
     globalThis.Object.entries(message.addresses).forEach(([key, value]: [string, string]) => {
       TaskUpdate_AddressesEntry.encode({ key: key as any, value }, writer.uint32(122).fork()).join();
     });
+    if (message.position !== undefined) {
+      writer.uint32(3520).uint32(message.position);
+    }
     return writer;
   },
 
@@ -3259,6 +3268,14 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
             }
             continue;
           }
+          case 440: {
+            if (tag !== 3520) {
+              break;
+            }
+
+            message.position = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3334,6 +3351,7 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
           {},
         )
         : {},
+      position: isSet(object.position) ? globalThis.Number(object.position) : undefined,
     };
   },
 
@@ -3396,6 +3414,9 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
         });
       }
     }
+    if (message.position !== undefined) {
+      obj.position = Math.round(message.position);
+    }
     return obj;
   },
 
@@ -3437,6 +3458,7 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
       },
       {},
     );
+    message.position = object.position ?? undefined;
     return message;
   },
 };

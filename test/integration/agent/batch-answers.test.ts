@@ -66,17 +66,24 @@ test('answers by position: plain answers go as positions, the rest as TaskUpdate
   );
   assert.deepEqual(positionsOf(ctl, 2), new Map([['CONFIGURED', [1, 3, 4]]]));
 
-  // EXIT: the answers, then each task's exit (an exit is a TaskUpdate, after its answer)
+  // EXIT: the answers, then each task's exit (an exit is a TaskUpdate, after its answer), which
+  // names its task by the EXIT item's position too
   const before = ctl.msgs.length;
   const exit = await ctl.transition(
     'EXIT',
-    ['e/a', 'e/b', 'e/c'].map((taskId) => ({ taskId })),
+    ['e/b', 'e/a', 'e/c'].map((taskId) => ({ taskId })),
   );
   assert.deepEqual(positionsOf(ctl, 3), new Map([['DONE', [0, 1, 2]]]));
   const order = ctl.msgs.slice(before).map((m) => m.msg?.$case);
   assert.ok(order.indexOf('answers') < order.indexOf('updates'), order.join(','));
-  assert.equal(exit.length, 0); // the exits are not answers of batch 3
-  for (const id of ['e/a', 'e/b', 'e/c']) assert.equal((await ctl.exited(id)).state, 'DONE');
+  assert.deepEqual(
+    exit.map((u) => [u.kind, u.taskId, u.position, u.state, u.exit?.code]),
+    [
+      ['exited', '', 0, 'DONE', 0],
+      ['exited', '', 1, 'DONE', 0],
+      ['exited', '', 2, 'DONE', 0],
+    ],
+  );
 });
 
 test('answers by position go only to a controller that asked for them', async (t) => {
@@ -98,4 +105,8 @@ test('answers by position go only to a controller that asked for them', async (t
     ],
   );
   assert.equal(ctl.answers.length, 0);
+  await ctl.transition('EXIT', [{ taskId: 'e/a' }]);
+  const exited = await ctl.exited('e/a');
+  assert.equal(exited.position, undefined);
+  assert.equal(exited.state, 'DONE');
 });

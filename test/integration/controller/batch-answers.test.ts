@@ -12,8 +12,9 @@ import * as path from 'node:path';
 import { Agent } from '../../../core/agent/agent.js';
 import { resolveOptions } from '../../../core/agent/options.js';
 import { serve } from '../../../core/agent/server.js';
+import { makeUpdate } from '../../../core/agent/updates.js';
 import type { ControllerMsg } from '../../../core/rpc/gen/agent.js';
-import { createEnv, getEnv, mustControl, startStack, subscribe, tempHome, TOKEN } from './harness.js';
+import { createEnv, getEnv, listTasks, mustControl, startStack, subscribe, tempHome, TOKEN } from './harness.js';
 
 interface SimAgent {
   agent: Agent;
@@ -91,6 +92,9 @@ test('answers by position from a new agent and item by item from an older one: b
   const e = await getEnv(c, env.id, false);
   assert.equal(e.state, 'DONE');
   assert.equal(e.counts?.byState.DONE, 200);
+  // every task's exit reached the controller (the new agent's by the EXIT item's position)
+  const tasks = await listTasks(c, env.id);
+  assert.equal(tasks.filter((x) => x.exit?.exited && x.exit.code === 0).length, 200);
   // the new agent answered its 100 tasks' launch and five transitions by position; the older
   // one, item by item
   assert.equal(fresh.byPosition, 600);
@@ -106,7 +110,8 @@ test("answers naming another node's batch or a position out of range change noth
   const events = subscribe(c, { envId: env.id, kinds: ['task.state'] });
   t.after(() => events.stop());
   // once both agents hold their CONFIGURE batch (their answers come 300 ms later), agent a says
-  // b's tasks failed and that its own first task and one beyond its batch failed
+  // b's tasks failed, that its own first task and one beyond its batch failed, and that some
+  // crashed
   let injected = false;
   const inject = () => {
     if (injected || !a.transitions.length || !b.transitions.length) return;
@@ -116,6 +121,13 @@ test("answers naming another node's batch or a position out of range change noth
     a.agent.outbox.send({ msg: { $case: 'answers', answers: { batchId: own, state: 'ERROR', positions: [0, 10_000] } } });
     a.agent.outbox.send({ msg: { $case: 'answers', answers: { batchId: own, state: 'NO_SUCH_STATE', positions: [1] } } });
     a.agent.outbox.send({ msg: { $case: 'answers', answers: { batchId: 987_654, state: 'ERROR', positions: [0] } } });
+    // and exits named by position in b's batch and beyond its own
+    const crash = { exit: { exited: true, code: 1, signal: '', timeMs: Date.now() }, state: 'ERROR' };
+    const items = [
+      makeUpdate('', 'exited', { batchId: b.transitions[0]!, position: 0, ...crash }),
+      makeUpdate('', 'exited', { batchId: own, position: 10_000, ...crash }),
+    ];
+    a.agent.outbox.send({ msg: { $case: 'updates', updates: { items } } });
   };
   for (const x of [a, b]) {
     const handle = x.agent.handle.bind(x.agent);
