@@ -22,6 +22,20 @@ function unknownEventMessage(event: string): string {
   return `unknown task event ${JSON.stringify(event)} (${TASK_EVENTS.join(', ')})${why}`;
 }
 
+/** a batch's items for one driver, with their positions in the batch (answers by position) */
+interface Group<T> {
+  items: T[];
+  positions: number[];
+}
+
+function addTo<T>(groups: Map<Driver, Group<T>>, d: Driver, item: T, position: number): void {
+  const g = groups.get(d);
+  if (g) {
+    g.items.push(item);
+    g.positions.push(position);
+  } else groups.set(d, { items: [item], positions: [position] });
+}
+
 export interface SessionLike {
   write(msg: Parameters<Outbox['send']>[0]): void;
   end(): void;
@@ -98,7 +112,7 @@ export class Agent {
     const claim = this.ownership.claim(w.controllerId, w.takeOver);
     if (claim.takenFrom) console.error(`agent ${this.options.name}: taken over by controller ${claim.owner} from ${claim.takenFrom}`);
     this.attach(s);
-    void this.helloWhenSure(s, claim);
+    void this.helloWhenSure(s, claim, w.batchAnswers);
   }
 
   /**
@@ -108,11 +122,13 @@ export class Agent {
    * acting on it (RECOVER after a node came back) sent RESET to a RUNNING task (found by the
    * chaos suite).
    */
-  private async helloWhenSure(s: SessionLike, claim: Claim): Promise<void> {
+  private async helloWhenSure(s: SessionLike, claim: Claim, batchAnswers: boolean): Promise<void> {
     await Promise.all(this.drivers().map((d) => d.reconnected?.(HELLO_WAIT_MS)));
     if (this.stopped || this.session !== s) return;
     s.write({ msg: { $case: 'hello', hello: this.hello(claim) } });
-    this.outbox.setWriter((m) => s.write(m));
+    // plain answers by position only to a controller that said it understands them (an older
+    // controller during `baton node upgrade` gets TaskUpdates, as before)
+    this.outbox.setWriter((m) => s.write(m), batchAnswers);
   }
 
   hello(claim: Claim = { owner: this.ownership.current(), takenFrom: '' }): Hello {
@@ -159,8 +175,10 @@ export class Agent {
         .finally(() => this.outbox.batchDone(batchId));
     switch (m.$case) {
       case 'launch':
+        this.outbox.opened(m.launch.batchId);
         return void run(this.launch(m.launch), m.launch.batchId);
       case 'transition':
+        this.outbox.opened(m.transition.batchId);
         return void run(this.transition(m.transition), m.transition.batchId);
       case 'kill':
         return void run(this.kill(m.kill), m.kill.batchId);
@@ -173,8 +191,9 @@ export class Agent {
   }
 
   private async launch(b: LaunchBatch): Promise<void> {
-    const groups = new Map<Driver, LaunchSpec[]>();
-    for (const s of b.tasks) {
+    const groups = new Map<Driver, Group<LaunchSpec>>();
+    for (let position = 0; position < b.tasks.length; position++) {
+      const s = b.tasks[position]!;
       let d: Driver | null = null;
       if (this.options.sim || s.driver === 'sim') d = this.sim;
       else if (s.driver === '' || s.driver === 'process') d = this.process;
@@ -215,17 +234,16 @@ export class Agent {
         }
         other.forget(s.taskId);
       }
-      const g = groups.get(d);
-      if (g) g.push(s);
-      else groups.set(d, [s]);
+      addTo(groups, d, s, position);
     }
-    await Promise.all([...groups].map(([d, specs]) => d.launch(b.batchId, specs, b.deadlineMs)));
+    await Promise.all([...groups].map(([d, g]) => d.launch(b.batchId, g.items, b.deadlineMs, g.positions)));
   }
 
   private async transition(b: TransitionBatch): Promise<void> {
     const event = b.event;
-    const groups = new Map<Driver, TaskTransition[]>();
-    for (const it of b.items) {
+    const groups = new Map<Driver, Group<TaskTransition>>();
+    for (let position = 0; position < b.items.length; position++) {
+      const it = b.items[position]!;
       const d = isTaskEvent(event) ? this.find(it.taskId) : null;
       if (!d) {
         const error = isTaskEvent(event)
@@ -234,12 +252,10 @@ export class Agent {
         this.outbox.push(makeUpdate(it.taskId, 'state', { batchId: b.batchId, ok: false, error }));
         continue;
       }
-      const g = groups.get(d);
-      if (g) g.push(it);
-      else groups.set(d, [it]);
+      addTo(groups, d, it, position);
     }
     if (!isTaskEvent(event)) return;
-    await Promise.all([...groups].map(([d, items]) => d.transition(b.batchId, event, b.deadlineMs, items)));
+    await Promise.all([...groups].map(([d, g]) => d.transition(b.batchId, event, b.deadlineMs, g.items, g.positions)));
   }
 
   private async kill(b: KillBatch): Promise<void> {

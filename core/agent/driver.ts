@@ -37,8 +37,10 @@ export interface Driver {
   /** true when the task is known and has not exited (a launch with its id is refused) */
   isLive(taskId: string): boolean;
   forget(taskId: string): void;
-  launch(batchId: number, specs: LaunchSpec[], deadlineMs: number): Promise<void>;
-  transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[]): Promise<void>;
+  /** positions: each spec's (item's) index in the batch as the controller sent it, for answers by
+   *  position (UpdateSink.answered); a driver may ignore them and answer by task id */
+  launch(batchId: number, specs: LaunchSpec[], deadlineMs: number, positions: readonly number[]): Promise<void>;
+  transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[], positions: readonly number[]): Promise<void>;
   kill(batchId: number, taskIds: string[], graded: boolean, reason: string): Promise<void>;
   /** kill and forget, no updates */
   reap(taskIds: string[]): void;

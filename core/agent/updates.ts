@@ -21,6 +21,7 @@ const EMPTY: TaskUpdate = {
   host: '',
   timeMs: 0,
   addresses: {},
+  position: undefined,
 };
 
 export type UpdateKind = 'launched' | 'failed' | 'state' | 'exited' | 'event';
@@ -64,4 +65,8 @@ export function describeExit(e: ExitInfo): string {
 /** Where updates go: the agent's outbox (batched towards the current controller session). */
 export interface UpdateSink {
   push(u: TaskUpdate): void;
+  /** the plain answers to this batch may go by position (answered), not as TaskUpdates */
+  answersByPosition(batchId: number): boolean;
+  /** the item at `position` of the batch did what was asked and is now in `state` */
+  answered(batchId: number, position: number, state: string): void;
 }

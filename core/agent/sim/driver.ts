@@ -15,6 +15,12 @@ const NONE: Readonly<Record<string, never>> = Object.freeze({});
 const EXITED_RETENTION_MS = 60_000;
 const SWEEP_MS = 10_000;
 
+/** tasks whose transition completes at the same time, with their positions in the batch */
+interface Completing {
+  tasks: SimTask[];
+  positions: number[];
+}
+
 interface SimTask {
   id: string;
   envId: string;
@@ -79,9 +85,11 @@ export class SimDriver implements Driver {
     return p;
   }
 
-  async launch(batchId: number, specs: LaunchSpec[]): Promise<void> {
+  async launch(batchId: number, specs: LaunchSpec[], _deadlineMs = 0, positions?: readonly number[]): Promise<void> {
     const crashes = new Map<number, SimTask[]>();
-    for (const s of specs) {
+    const byPosition = positions !== undefined && this.sink.answersByPosition(batchId);
+    for (let i = 0; i < specs.length; i++) {
+      const s = specs[i]!;
       if (!s.taskId || this.isLive(s.taskId)) {
         this.sink.push(
           makeUpdate(s.taskId, 'failed', {
@@ -112,7 +120,9 @@ export class SimDriver implements Driver {
       }
       const t: SimTask = { id: s.taskId, envId: s.envId, name: s.name, state: 'STANDBY', sim: s.sim, ports, addresses, exit: null, busy: false };
       this.tasks.set(t.id, t);
-      this.sink.push(makeUpdate(t.id, 'launched', { batchId, ok: true, state: 'STANDBY', ports, addresses, host: this.options.host }));
+      // a launch with nothing to say but STANDBY (no ports, no addresses) is a plain answer
+      if (byPosition && ports === NONE && addresses === NONE) this.sink.answered(batchId, positions[i]!, 'STANDBY');
+      else this.sink.push(makeUpdate(t.id, 'launched', { batchId, ok: true, state: 'STANDBY', ports, addresses, host: this.options.host }));
       const crashMs = s.sim?.exitAfterMs ?? 0;
       if (crashMs > 0) {
         const list = crashes.get(crashMs);
@@ -127,7 +137,8 @@ export class SimDriver implements Driver {
     }
   }
 
-  private exitTask(t: SimTask, code: number, signal: string, batchId: number): void {
+  /** position >= 0: the task is named by its item's position in batch batchId (TaskUpdate.position) */
+  private exitTask(t: SimTask, code: number, signal: string, batchId: number, position = -1): void {
     t.exit = exitInfo(signal ? null : code, signal || null);
     this.exited.push(t);
     if (!this.sweeper) {
@@ -136,8 +147,9 @@ export class SimDriver implements Driver {
     }
     t.state = code === 0 && !signal ? 'DONE' : 'ERROR';
     this.sink.push(
-      makeUpdate(t.id, 'exited', {
+      makeUpdate(position >= 0 ? '' : t.id, 'exited', {
         batchId,
+        position: position >= 0 ? position : undefined,
         ok: true,
         state: t.state,
         exit: t.exit,
@@ -152,44 +164,65 @@ export class SimDriver implements Driver {
     );
   }
 
-  transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[]): Promise<void> {
+  transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[], positions?: readonly number[]): Promise<void> {
     if (!isTaskEvent(event)) return Promise.reject(new BatonError('BAD_INPUT', `unknown task event ${event}`));
     // items grouped by when they complete: one timer per group
-    const groups = new Map<number, SimTask[]>();
-    for (const it of items) {
-      const t = this.tasks.get(it.taskId)!;
+    const groups = new Map<number, Completing>();
+    for (let i = 0; i < items.length; i++) {
+      const t = this.tasks.get(items[i]!.taskId)!;
       t.busy = true;
       const delay = t.sim?.delayMs ?? 0;
       const at = deadlineMs > 0 && delay > deadlineMs ? deadlineMs : delay;
+      const position = positions ? positions[i]! : -1;
       const g = groups.get(at);
-      if (g) g.push(t);
-      else groups.set(at, [t]);
+      if (g) {
+        g.tasks.push(t);
+        g.positions.push(position);
+      } else groups.set(at, { tasks: [t], positions: [position] });
     }
     const rule = TASK_TRANSITION_TABLE[event];
+    const byPosition = positions !== undefined && this.sink.answersByPosition(batchId);
     return new Promise((resolve) => {
       let left = groups.size;
       if (!left) return resolve();
-      for (const [at, list] of groups) {
+      for (const [at, g] of groups) {
         this.after(at, () => {
-          for (const t of list) this.complete(t, batchId, event, rule, deadlineMs);
+          // every answer first, then the exits of EXIT: the answers stay one group by position
+          // (an exit between two answers would cut it), and each task's exit still comes after
+          // its answer. By position, an exit names its task by the EXIT item's position.
+          const exits: number[] = [];
+          for (let i = 0; i < g.tasks.length; i++) {
+            const position = byPosition ? g.positions[i]! : -1;
+            if (this.complete(g.tasks[i]!, batchId, position, event, rule, deadlineMs) && event === 'EXIT') exits.push(i);
+          }
+          for (const i of exits) this.exitTask(g.tasks[i]!, 0, '', byPosition ? batchId : 0, byPosition ? g.positions[i]! : -1);
           if (--left === 0) resolve();
         });
       }
     });
   }
 
-  private complete(t: SimTask, batchId: number, event: TaskEvent, rule: { from: readonly TaskState[]; to: TaskState }, deadlineMs: number): void {
+  /** Answers one item (by position when position >= 0 and all went well); true when it did what was asked. */
+  private complete(
+    t: SimTask,
+    batchId: number,
+    position: number,
+    event: TaskEvent,
+    rule: { from: readonly TaskState[]; to: TaskState },
+    deadlineMs: number,
+  ): boolean {
     t.busy = false;
-    const push = (ok: boolean, error?: ReturnType<typeof errorDetail>) => this.sink.push(makeUpdate(t.id, 'state', { batchId, ok, state: t.state, error }));
     if (t.exit)
-      return push(
-        false,
+      return this.refuse(
+        t,
+        batchId,
         this.err(t, 'TASK_FAILED', `task ${t.name} has exited (simulated)`, { transition: event, exitCode: t.exit.code, signal: t.exit.signal || undefined }),
       );
     const delay = t.sim?.delayMs ?? 0;
     if (deadlineMs > 0 && delay > deadlineMs) {
-      return push(
-        false,
+      return this.refuse(
+        t,
+        batchId,
         this.err(t, 'TIMEOUT', `task ${t.name} did not answer ${event} within ${deadlineMs} ms; it is still alive (simulated)`, {
           transition: event,
           data: { alive: 'true' },
@@ -197,16 +230,22 @@ export class SimDriver implements Driver {
       );
     }
     if (!rule.from.includes(t.state)) {
-      return push(false, this.err(t, 'TRANSITION_NOT_ALLOWED', `task ${t.name}: ${event} is not allowed from ${t.state}`, { transition: event }));
+      return this.refuse(t, batchId, this.err(t, 'TRANSITION_NOT_ALLOWED', `task ${t.name}: ${event} is not allowed from ${t.state}`, { transition: event }));
     }
     const sim = t.sim;
     if (sim && (sim.failOn === event || (sim.failRate > 0 && Math.random() < sim.failRate))) {
       t.state = 'ERROR';
-      return push(false, this.err(t, 'TASK_FAILED', `task ${t.name} failed ${event} (simulated failure)`, { transition: event }));
+      return this.refuse(t, batchId, this.err(t, 'TASK_FAILED', `task ${t.name} failed ${event} (simulated failure)`, { transition: event }));
     }
     t.state = rule.to;
-    push(true);
-    if (event === 'EXIT') this.exitTask(t, 0, '', 0);
+    if (position >= 0) this.sink.answered(batchId, position, t.state);
+    else this.sink.push(makeUpdate(t.id, 'state', { batchId, ok: true, state: t.state }));
+    return true;
+  }
+
+  private refuse(t: SimTask, batchId: number, error: ReturnType<typeof errorDetail>): false {
+    this.sink.push(makeUpdate(t.id, 'state', { batchId, ok: false, state: t.state, error }));
+    return false;
   }
 
   private sweep(): void {

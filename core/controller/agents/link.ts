@@ -160,7 +160,7 @@ export class AgentLink {
       this.onRefused(be.detail);
     });
     call.on('end', () => end('the agent closed the session'));
-    call.write({ msg: { $case: 'welcome', welcome: { controllerId: this.opts.controllerId, node: this.name, takeOver: this.takeOver } } });
+    call.write({ msg: { $case: 'welcome', welcome: { controllerId: this.opts.controllerId, node: this.name, takeOver: this.takeOver, batchAnswers: true } } });
   }
 
   /** Dials now, taking the agent over (after an operator's AddNode take_over). */

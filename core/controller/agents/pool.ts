@@ -6,6 +6,7 @@ import type { NodeRuntime } from '../nodes.js';
 import { AgentLink, type LinkHandler } from './link.js';
 import { onHello } from './hello.js';
 import { onUpdates } from './updates.js';
+import { onBatchAnswers } from './answers.js';
 import { noteTaskMetrics } from '../metrics/collections.js';
 import { nodeDown } from '../faults.js';
 import { nodeSuspect } from './grace.js';
@@ -97,6 +98,9 @@ export class AgentPool implements LinkHandler {
     switch (m.msg?.$case) {
       case 'updates':
         onUpdates(this.controller, node, m.msg.updates.items);
+        break;
+      case 'answers':
+        onBatchAnswers(this.controller, node, m.msg.answers);
         break;
       case 'heartbeat':
         onHeartbeat(this.controller, node, m.msg.heartbeat);

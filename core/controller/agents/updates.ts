@@ -7,11 +7,12 @@ import type { ErrorDetailLike } from '../../model/errors.js';
 import type { ControllerCore } from '../core.js';
 import type { TaskRuntime } from '../model/task.js';
 import type { NodeRuntime } from '../nodes.js';
+import type { TaskOp } from '../transitions/op.js';
 import { exitAnswered, fault, taskExited } from '../faults.js';
 
 const TASK_STATE_SET: ReadonlySet<string> = new Set(TASK_STATES);
 
-function isTaskState(s: string): s is TaskState {
+export function isTaskState(s: string): s is TaskState {
   return TASK_STATE_SET.has(s);
 }
 
@@ -39,25 +40,52 @@ function taskError(t: TaskRuntime, base: ErrorDetailLike | undefined, fallback: 
   };
 }
 
-function onLaunched(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate): void {
-  // a sim task's launch carries nothing worth a row write (no pid, log, port or address)
-  const significant = u.pid !== 0 || u.logPath !== '' || hasKeys(u.ports) || hasKeys(u.addresses) || !!t.exit || !!t.error || t.pid !== 0;
+export function taskAt(controller: ControllerCore, node: NodeRuntime, batchId: number, position: number): TaskRuntime | undefined {
+  const ref = controller.batches.get(batchId);
+  return ref && ref.batch.node === node ? ref.batch.tasks[position] : undefined;
+}
+
+/**
+ * A launch answer that says nothing but the state (a simulated task: no pid, log, port or
+ * address): the task is launched in `state`. Its op is answered by the caller.
+ */
+export function markLaunched(controller: ControllerCore, t: TaskRuntime, state: TaskState, host: string): void {
+  // nothing worth a row write unless it had an exit, an error or a pid before
+  const significant = !!t.exit || !!t.error || t.pid !== 0;
   t.launched = true;
   t.exit = null;
   t.error = null;
-  t.pid = u.pid;
-  if (u.host) t.host = u.host;
-  if (u.logPath) t.logPath = u.logPath;
-  if (hasKeys(u.ports)) t.ports = u.ports;
-  if (hasKeys(u.addresses)) t.addresses = u.addresses;
+  t.pid = 0;
+  if (host) t.host = host;
   t.env.setTaskLost(t, false);
-  const state = isTaskState(u.state) ? u.state : 'STANDBY';
   controller.setTaskState(t, state);
   if (significant) controller.persist.task(t);
-  const op = controller.opOf(t);
-  if (!op) return;
+}
+
+/** the launch answer of a task still waiting for its op: ok when it came up in STANDBY */
+export function answerLaunch(op: TaskOp, t: TaskRuntime, state: TaskState): void {
   if (state === 'STANDBY') op.answer(t, null);
   else op.answer(t, { task: t, reason: 'launch', detail: { code: 'TASK_FAILED', message: `it came up in ${state}, not STANDBY` } });
+}
+
+function onLaunched(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate): void {
+  const state = isTaskState(u.state) ? u.state : 'STANDBY';
+  if (u.pid === 0 && u.logPath === '' && !hasKeys(u.ports) && !hasKeys(u.addresses)) markLaunched(controller, t, state, u.host);
+  else {
+    t.launched = true;
+    t.exit = null;
+    t.error = null;
+    t.pid = u.pid;
+    if (u.host) t.host = u.host;
+    if (u.logPath) t.logPath = u.logPath;
+    if (hasKeys(u.ports)) t.ports = u.ports;
+    if (hasKeys(u.addresses)) t.addresses = u.addresses;
+    t.env.setTaskLost(t, false);
+    controller.setTaskState(t, state);
+    controller.persist.task(t);
+  }
+  const op = controller.opOf(t);
+  if (op) answerLaunch(op, t, state);
 }
 
 function onLaunchFailed(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate): void {
@@ -99,8 +127,11 @@ function onState(controller: ControllerCore, t: TaskRuntime, u: TaskUpdate, with
 }
 
 export function onUpdates(controller: ControllerCore, node: NodeRuntime, items: readonly TaskUpdate[]): void {
+  let misnamed = 0;
   for (const u of items) {
-    const t = controller.tasks.get(u.taskId);
+    // by its position in a batch sent to this node (an index), or by its id (a lookup among all tasks)
+    const t = u.position === undefined ? controller.tasks.get(u.taskId) : taskAt(controller, node, u.batchId, u.position);
+    if (u.position !== undefined && !t) misnamed++;
     // unknown or placed elsewhere since: the next Hello reaps it
     if (!t || t.node !== node.name) continue;
     switch (u.kind) {
@@ -136,4 +167,6 @@ export function onUpdates(controller: ControllerCore, node: NodeRuntime, items: 
         break;
     }
   }
+  if (misnamed)
+    console.error(`baton controller: ${misnamed} update(s) from node ${node.name} ignored: their position names no item of a batch open on this node`);
 }

@@ -17,7 +17,8 @@ export type OpKind = 'launch' | 'transition' | 'kill';
  * import core.ts, which imports this one for its map of open batches.
  */
 export interface OpController {
-  /** batches awaiting answers: batch id -> its op */
+  /** batches awaiting answers (and those of a finished op the agent has not closed yet): batch
+   *  id -> its op */
   readonly batches: Map<number, { op: TaskOp; batch: OpBatch }>;
   newBatchId(): number;
   perTaskEvents(env: EnvRuntime): boolean;
@@ -118,6 +119,21 @@ export class TaskOp {
     if (this.done >= this.total && !this.sending) this.finishNow('done');
   }
 
+  /**
+   * `n` tasks of the batch did what was asked, counted at once (answers by position,
+   * agents/answers.ts: one count per message instead of a lookup and a count per task); the
+   * caller has cleared their waitBatch.
+   */
+  answeredOk(b: OpBatch, n: number): void {
+    if (n === 0 || this.finished) return;
+    this.done += n;
+    this.ctx.done = this.done;
+    b.ok += n;
+    b.answered += n;
+    if (b.answered === b.tasks.length) this.summarize(b);
+    if (this.done >= this.total && !this.sending) this.finishNow('done');
+  }
+
   /** large environments: one task.state event per agent batch instead of one per task */
   private summarize(b: OpBatch): void {
     const env = this.ctx.env;
@@ -137,6 +153,7 @@ export class TaskOp {
   batchDone(batch: OpBatch): void {
     if (!batch.open) return;
     batch.open = false;
+    if (this.finished) return void this.controller.batches.delete(batch.id);
     for (const t of batch.tasks) {
       if (t.waitBatch !== batch.id) continue;
       this.answer(t, this.kind === 'kill' ? null : { task: t, reason: 'unanswered' });
@@ -148,6 +165,10 @@ export class TaskOp {
     for (const b of this.batches) {
       if (b.node !== node || !b.open) continue;
       b.open = false;
+      if (this.finished) {
+        this.controller.batches.delete(b.id);
+        continue;
+      }
       for (const t of b.tasks) {
         if (t.waitBatch === b.id) this.answer(t, this.kind === 'kill' ? null : { task: t, reason: 'lost' });
       }
@@ -177,7 +198,9 @@ export class TaskOp {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const b of this.batches) {
-      this.controller.batches.delete(b.id);
+      // a batch the agent has not closed yet (BatchDone) stays known until it does, or until its
+      // node goes down: its late answers by position still name their tasks through it
+      if (!b.open) this.controller.batches.delete(b.id);
       for (const t of b.tasks) {
         if (t.waitBatch !== b.id) continue;
         t.waitBatch = 0;

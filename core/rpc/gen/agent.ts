@@ -53,6 +53,11 @@ export interface Welcome {
    * refused (ALREADY_OWNED naming the owner) unless it takes the agent over with this flag
    */
   takeOver: boolean;
+  /**
+   * the controller understands BatchAnswers (an older one does not: the agent then answers item
+   * by item with TaskUpdates, as before)
+   */
+  batchAnswers: boolean;
 }
 
 export interface ChannelBind {
@@ -160,6 +165,9 @@ export interface AgentMsg {
     | { $case: "updates"; updates: TaskUpdates }
     | { $case: "heartbeat"; heartbeat: Heartbeat }
     | { $case: "batchDone"; batchDone: BatchDone }
+    | //
+    /** only to a controller whose Welcome set batch_answers */
+    { $case: "answers"; answers: BatchAnswers }
     | undefined;
 }
 
@@ -238,6 +246,11 @@ export interface TaskUpdate {
   timeMs: number;
   /** channel name -> tcp://host:port or unix:///path (bound channels) */
   addresses: { [key: string]: string };
+  /**
+   * names the task by its item's position in batch batch_id instead of task_id (which is then
+   * empty): only to a controller whose Welcome set batch_answers, only for a batch of this session
+   */
+  position?: number | undefined;
 }
 
 export interface TaskUpdate_PortsEntry {
@@ -273,6 +286,21 @@ export interface Heartbeat {
   /** the agent's own event-loop delay since the previous heartbeat (a busy agent, not a dead one) */
   loopLagP99Ms: number;
   loopLagMaxMs: number;
+}
+
+/**
+ * Plain answers to one batch, by position instead of by task id: the items at these positions of
+ * batch batch_id (the index of the item in the LaunchBatch's tasks or the TransitionBatch's items
+ * as the controller sent them to this agent) did what was asked and are now in `state`. For a
+ * launch: launched, with no pid, ports, log path or addresses (a simulated task). Anything else
+ * (a refusal, an error, a launch with a pid, an exit) stays a TaskUpdate. Messages keep their
+ * order: a TaskUpdate sent after a BatchAnswers is applied after it.
+ */
+export interface BatchAnswers {
+  batchId: number;
+  state: string;
+  /** packed */
+  positions: number[];
 }
 
 /** Every item of the batch has been answered (by TaskUpdates sent before this message). */
@@ -519,7 +547,7 @@ export const ControllerMsg: MessageFns<ControllerMsg> = {
 };
 
 function createBaseWelcome(): Welcome {
-  return { controllerId: "", node: "", takeOver: false };
+  return { controllerId: "", node: "", takeOver: false, batchAnswers: false };
 }
 
 export const Welcome: MessageFns<Welcome> = {
@@ -532,6 +560,9 @@ export const Welcome: MessageFns<Welcome> = {
     }
     if (message.takeOver !== false) {
       writer.uint32(400).bool(message.takeOver);
+    }
+    if (message.batchAnswers !== false) {
+      writer.uint32(3520).bool(message.batchAnswers);
     }
     return writer;
   },
@@ -573,6 +604,14 @@ export const Welcome: MessageFns<Welcome> = {
             message.takeOver = reader.bool();
             continue;
           }
+          case 440: {
+            if (tag !== 3520) {
+              break;
+            }
+
+            message.batchAnswers = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -598,6 +637,11 @@ export const Welcome: MessageFns<Welcome> = {
         : isSet(object.take_over)
         ? globalThis.Boolean(object.take_over)
         : false,
+      batchAnswers: isSet(object.batchAnswers)
+        ? globalThis.Boolean(object.batchAnswers)
+        : isSet(object.batch_answers)
+        ? globalThis.Boolean(object.batch_answers)
+        : false,
     };
   },
 
@@ -612,6 +656,9 @@ export const Welcome: MessageFns<Welcome> = {
     if (message.takeOver !== false) {
       obj.takeOver = message.takeOver;
     }
+    if (message.batchAnswers !== false) {
+      obj.batchAnswers = message.batchAnswers;
+    }
     return obj;
   },
 
@@ -623,6 +670,7 @@ export const Welcome: MessageFns<Welcome> = {
     message.controllerId = object.controllerId ?? "";
     message.node = object.node ?? "";
     message.takeOver = object.takeOver ?? false;
+    message.batchAnswers = object.batchAnswers ?? false;
     return message;
   },
 };
@@ -2032,6 +2080,9 @@ export const AgentMsg: MessageFns<AgentMsg> = {
       case "batchDone":
         BatchDone.encode(message.msg.batchDone, writer.uint32(34).fork()).join();
         break;
+      case "answers":
+        BatchAnswers.encode(message.msg.answers, writer.uint32(3522).fork()).join();
+        break;
     }
     return writer;
   },
@@ -2081,6 +2132,14 @@ export const AgentMsg: MessageFns<AgentMsg> = {
             message.msg = { $case: "batchDone", batchDone: BatchDone.decode(reader, reader.uint32()) };
             continue;
           }
+          case 440: {
+            if (tag !== 3522) {
+              break;
+            }
+
+            message.msg = { $case: "answers", answers: BatchAnswers.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2105,6 +2164,8 @@ export const AgentMsg: MessageFns<AgentMsg> = {
         ? { $case: "batchDone", batchDone: BatchDone.fromJSON(object.batchDone) }
         : isSet(object.batch_done)
         ? { $case: "batchDone", batchDone: BatchDone.fromJSON(object.batch_done) }
+        : isSet(object.answers)
+        ? { $case: "answers", answers: BatchAnswers.fromJSON(object.answers) }
         : undefined,
     };
   },
@@ -2119,6 +2180,8 @@ export const AgentMsg: MessageFns<AgentMsg> = {
       obj.heartbeat = Heartbeat.toJSON(message.msg.heartbeat);
     } else if (message.msg?.$case === "batchDone") {
       obj.batchDone = BatchDone.toJSON(message.msg.batchDone);
+    } else if (message.msg?.$case === "answers") {
+      obj.answers = BatchAnswers.toJSON(message.msg.answers);
     }
     return obj;
   },
@@ -2150,6 +2213,12 @@ export const AgentMsg: MessageFns<AgentMsg> = {
       case "batchDone": {
         if (object.msg?.batchDone !== undefined && object.msg?.batchDone !== null) {
           message.msg = { $case: "batchDone", batchDone: BatchDone.fromPartial(object.msg.batchDone) };
+        }
+        break;
+      }
+      case "answers": {
+        if (object.msg?.answers !== undefined && object.msg?.answers !== null) {
+          message.msg = { $case: "answers", answers: BatchAnswers.fromPartial(object.msg.answers) };
         }
         break;
       }
@@ -3003,6 +3072,7 @@ function createBaseTaskUpdate(): TaskUpdate {
     host: "",
     timeMs: 0,
     addresses: {},
+    position: undefined,
   };
 }
 
@@ -3053,6 +3123,9 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
     globalThis.Object.entries(message.addresses).forEach(([key, value]: [string, string]) => {
       TaskUpdate_AddressesEntry.encode({ key: key as any, value }, writer.uint32(122).fork()).join();
     });
+    if (message.position !== undefined) {
+      writer.uint32(3520).uint32(message.position);
+    }
     return writer;
   },
 
@@ -3195,6 +3268,14 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
             }
             continue;
           }
+          case 440: {
+            if (tag !== 3520) {
+              break;
+            }
+
+            message.position = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3270,6 +3351,7 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
           {},
         )
         : {},
+      position: isSet(object.position) ? globalThis.Number(object.position) : undefined,
     };
   },
 
@@ -3332,6 +3414,9 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
         });
       }
     }
+    if (message.position !== undefined) {
+      obj.position = Math.round(message.position);
+    }
     return obj;
   },
 
@@ -3373,6 +3458,7 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
       },
       {},
     );
+    message.position = object.position ?? undefined;
     return message;
   },
 };
@@ -3942,6 +4028,127 @@ export const Heartbeat: MessageFns<Heartbeat> = {
     message.tasks = object.tasks?.map((e) => TaskMetrics.fromPartial(e)) || [];
     message.loopLagP99Ms = object.loopLagP99Ms ?? 0;
     message.loopLagMaxMs = object.loopLagMaxMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseBatchAnswers(): BatchAnswers {
+  return { batchId: 0, state: "", positions: [] };
+}
+
+export const BatchAnswers: MessageFns<BatchAnswers> = {
+  encode(message: BatchAnswers, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.batchId !== 0) {
+      writer.uint32(8).uint64(message.batchId);
+    }
+    if (message.state !== "") {
+      writer.uint32(18).string(message.state);
+    }
+    if (message.positions.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.positions) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BatchAnswers {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBatchAnswers();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.batchId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.state = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.positions.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.positions.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BatchAnswers {
+    return {
+      batchId: isSet(object.batchId)
+        ? globalThis.Number(object.batchId)
+        : isSet(object.batch_id)
+        ? globalThis.Number(object.batch_id)
+        : 0,
+      state: isSet(object.state) ? globalThis.String(object.state) : "",
+      positions: globalThis.Array.isArray(object?.positions)
+        ? object.positions.map((e: any) => globalThis.Number(e))
+        : [],
+    };
+  },
+
+  toJSON(message: BatchAnswers): unknown {
+    const obj: any = {};
+    if (message.batchId !== 0) {
+      obj.batchId = Math.round(message.batchId);
+    }
+    if (message.state !== "") {
+      obj.state = message.state;
+    }
+    if (message.positions?.length) {
+      obj.positions = message.positions.map((e) => Math.round(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BatchAnswers>, I>>(base?: I): BatchAnswers {
+    return BatchAnswers.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BatchAnswers>, I>>(object: I): BatchAnswers {
+    const message = createBaseBatchAnswers();
+    message.batchId = object.batchId ?? 0;
+    message.state = object.state ?? "";
+    message.positions = object.positions?.map((e) => e) || [];
     return message;
   },
 };

@@ -8,6 +8,7 @@ import {
   AgentClient,
   AgentTaskLogsRequest,
   type AgentMsg,
+  type BatchAnswers,
   type ControllerMsg,
   type Heartbeat,
   type Hello,
@@ -69,6 +70,8 @@ export function client(address: string, token = TOKEN): AgentClient {
 export class TestController {
   readonly msgs: AgentMsg[] = [];
   readonly updates: TaskUpdate[] = [];
+  /** answers by position (only when opened with batchAnswers) */
+  readonly answers: BatchAnswers[] = [];
   readonly heartbeats: Heartbeat[] = [];
   readonly done = new Set<number>();
   hello: Hello | null = null;
@@ -85,6 +88,7 @@ export class TestController {
       const x = m.msg;
       if (x?.$case === 'hello') this.hello = x.hello;
       else if (x?.$case === 'updates') this.updates.push(...x.updates.items);
+      else if (x?.$case === 'answers') this.answers.push(x.answers);
       else if (x?.$case === 'heartbeat') this.heartbeats.push(x.heartbeat);
       else if (x?.$case === 'batchDone') this.done.add(x.batchDone.batchId);
       this.wake();
@@ -100,10 +104,11 @@ export class TestController {
     });
   }
 
-  /** controllerId: who this test controller says it is (an agent belongs to its first one) */
-  static async open(address: string, token = TOKEN, controllerId = 'test', takeOver = false): Promise<TestController> {
+  /** controllerId: who this test controller says it is (an agent belongs to its first one);
+   *  batchAnswers: it understands answers by position (false: a controller older than them) */
+  static async open(address: string, token = TOKEN, controllerId = 'test', takeOver = false, batchAnswers = false): Promise<TestController> {
     const c = new TestController(client(address, token));
-    c.send({ msg: { $case: 'welcome', welcome: { controllerId, node: 'n1', takeOver } } });
+    c.send({ msg: { $case: 'welcome', welcome: { controllerId, node: 'n1', takeOver, batchAnswers } } });
     await c.waitFor(() => c.hello, 10_000, 'hello');
     return c;
   }
