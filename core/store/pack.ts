@@ -1,14 +1,54 @@
 // A compact stored form of an expanded workflow. At 150k tasks the plain JSON is ~70 MB, mostly
 // the same task spec repeated with another name and the same leaf role repeated: those are kept
 // once. pack/unpack round-trip exactly (unit-tested); anything unexpected is stored as is.
+//
+// v2 adds numbered runs: an iterator's tasks (`sim-{{ it }}` over a range) are named
+// prefix + consecutive number + suffix, one spec each, and their role leaves likewise. Such a run
+// is kept as its first number and count, so the stored form grows with the template, not with
+// the tasks: a 1M-task farm's v1 text was 61.6 MB of names written twice, which the worker wrote,
+// the controller parsed again and the store wrote on the controller's thread (docs/performance.md,
+// "The create at a million tasks"). v1 texts (stored before) still unpack.
 
-const PACKED = 'baton.packed.v1';
+const PACKED_V1 = 'baton.packed.v1';
+const PACKED = 'baton.packed.v2';
 const LEAF_KEYS = new Set(['path', 'name', 'kind', 'enabled', 'critical', 'task', 'children']);
+/** the key of a numbered run among the tasks' refs or a role's children (no role has it) */
+const RUN = '$run';
+/** shorter runs are written element by element (a run's header costs about as much) */
+const MIN_RUN = 4;
 
 type Obj = Record<string, unknown>;
 
+/** a name split around its last number: `head` + number + `tail` */
+interface Numbered {
+  head: string;
+  tail: string;
+  n: number;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** `s` split around its last run of digits, when String(n) gives those digits back exactly */
+function numbered(s: unknown): Numbered | null {
+  if (typeof s !== 'string') return null;
+  let end = s.length;
+  while (end > 0 && !isDigit(s.charCodeAt(end - 1))) end--;
+  let start = end;
+  while (start > 0 && isDigit(s.charCodeAt(start - 1))) start--;
+  const digits = end - start;
+  // no number, a leading zero (`x-01`) or one past exact integers: not a run's name
+  if (digits === 0 || digits > 15 || (digits > 1 && s.charCodeAt(start) === 48)) return null;
+  return { head: s.slice(0, start), tail: s.slice(end), n: Number(s.slice(start, end)) };
+}
+
+function named(x: Numbered, n: number): string {
+  return `${x.head}${n}${x.tail}`;
+}
+
 /** a task-role leaf as [path, name, enabled, critical, task] when it has nothing else */
-function packRole(r: Obj): unknown {
+function packLeaf(r: Obj): unknown[] | null {
   const children = r.children as Obj[] | undefined;
   if (
     r.kind === 'task' &&
@@ -23,17 +63,104 @@ function packRole(r: Obj): unknown {
   ) {
     return [r.path, r.name, r.enabled ? 1 : 0, r.critical ? 1 : 0, r.task];
   }
+  return null;
+}
+
+/** a run of leaves: path, name and task each numbered with the same number */
+interface LeafRun {
+  path: Numbered;
+  name: Numbered;
+  task: Numbered;
+  enabled: unknown;
+  critical: unknown;
+  count: number;
+}
+
+function leafRunOf(leaf: unknown[]): LeafRun | null {
+  const name = numbered(leaf[1]);
+  if (!name) return null;
+  const path = numbered(leaf[0]);
+  const task = numbered(leaf[4]);
+  if (!path || !task || path.n !== name.n || task.n !== name.n) return null;
+  return { path, name, task, enabled: leaf[2], critical: leaf[3], count: 1 };
+}
+
+function extendsLeafRun(run: LeafRun, leaf: unknown[]): boolean {
+  const n = run.name.n + run.count;
+  return (
+    leaf[2] === run.enabled && leaf[3] === run.critical && leaf[1] === named(run.name, n) && leaf[0] === named(run.path, n) && leaf[4] === named(run.task, n)
+  );
+}
+
+function writeLeafRun(run: LeafRun, out: unknown[]): void {
+  const { path, name, task, enabled, critical, count } = run;
+  if (count >= MIN_RUN) {
+    out.push({ [RUN]: [path.head, path.tail, name.head, name.tail, enabled, critical, task.head, task.tail, name.n, count] });
+    return;
+  }
+  for (let n = name.n; n < name.n + count; n++) out.push([named(path, n), named(name, n), enabled, critical, named(task, n)]);
+}
+
+/** a role's children packed, consecutive numbered leaves as runs */
+function packChildren(children: Obj[]): unknown[] {
+  const out: unknown[] = [];
+  let run: LeafRun | null = null;
+  for (const child of children) {
+    const leaf = packLeaf(child);
+    if (leaf && run && extendsLeafRun(run, leaf)) {
+      run.count++;
+      continue;
+    }
+    if (run) writeLeafRun(run, out);
+    run = leaf ? leafRunOf(leaf) : null;
+    if (!run) out.push(leaf ?? packRole(child));
+  }
+  if (run) writeLeafRun(run, out);
+  return out;
+}
+
+function packRole(r: Obj): unknown {
+  const leaf = packLeaf(r);
+  if (leaf) return leaf;
+  const children = r.children as Obj[] | undefined;
   if (!Array.isArray(children)) return r;
-  return { ...r, children: children.map(packRole) };
+  return { ...r, children: packChildren(children) };
+}
+
+function isRun(p: unknown): p is { [RUN]: unknown[] } {
+  return !!p && typeof p === 'object' && !Array.isArray(p) && Array.isArray((p as Obj)[RUN]);
+}
+
+function unpackLeaf(path: unknown, name: unknown, enabled: unknown, critical: unknown, task: unknown): Obj {
+  return { path, name, kind: 'task', enabled: enabled === 1, critical: critical === 1, task, children: [] };
 }
 
 function unpackRole(p: unknown): Obj {
-  if (Array.isArray(p)) {
-    return { path: p[0], name: p[1], kind: 'task', enabled: p[2] === 1, critical: p[3] === 1, task: p[4], children: [] };
-  }
+  if (Array.isArray(p)) return unpackLeaf(p[0], p[1], p[2], p[3], p[4]);
   const r = p as Obj;
   if (!Array.isArray(r.children)) return r;
-  return { ...r, children: (r.children as unknown[]).map(unpackRole) };
+  const children: Obj[] = [];
+  for (const c of r.children as unknown[]) {
+    if (!isRun(c)) {
+      children.push(unpackRole(c));
+      continue;
+    }
+    const [pathHead, pathTail, nameHead, nameTail, enabled, critical, taskHead, taskTail, first, count] = c[RUN] as [
+      string,
+      string,
+      string,
+      string,
+      number,
+      number,
+      string,
+      string,
+      number,
+      number,
+    ];
+    for (let n = first; n < first + count; n++)
+      children.push(unpackLeaf(`${pathHead}${n}${pathTail}`, `${nameHead}${n}${nameTail}`, enabled, critical, `${taskHead}${n}${taskTail}`));
+  }
+  return { ...r, children };
 }
 
 /** deep equality of JSON values (cheaper than stringifying both) */
@@ -52,51 +179,121 @@ function same(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** a task equals `spec` but for its name and role path (no copy of the task made to compare) */
+function hasSpec(task: Obj, spec: Obj, specKeys: number): boolean {
+  let keys = 0;
+  for (const k in task) {
+    if (k === 'name' || k === 'rolePath') continue;
+    if (!(k in spec) || !same(task[k], spec[k])) return false;
+    keys++;
+  }
+  return keys === specKeys;
+}
+
+/** a run of task refs: one spec, names (and role paths, when they differ) numbered alike */
+interface TaskRun {
+  spec: number;
+  name: Numbered;
+  role: Numbered | null;
+  count: number;
+}
+
+function writeTaskRun(run: TaskRun, out: unknown[]): void {
+  const { spec, name, role, count } = run;
+  if (count >= MIN_RUN) {
+    out.push({ [RUN]: role ? [spec, name.head, name.tail, name.n, count, role.head, role.tail] : [spec, name.head, name.tail, name.n, count] });
+    return;
+  }
+  for (let n = name.n; n < name.n + count; n++) out.push(role ? [spec, named(name, n), named(role, n)] : [spec, named(name, n)]);
+}
+
 export function packExpanded(x: unknown): unknown {
   const w = x as Obj | null;
   if (!w || typeof w !== 'object' || !Array.isArray(w.tasks) || !w.root || typeof w.root !== 'object') return x;
   const index = new Map<string, number>();
   const specs: Obj[] = [];
+  const specKeys: number[] = [];
   const refs: unknown[] = [];
   let last = -1;
+  let run: TaskRun | null = null;
   for (const t of w.tasks as Obj[]) {
-    const { name, rolePath, ...rest } = t;
+    const { name, rolePath } = t;
     // tasks of one iterator come in a row with the same spec: compare with the last one first
-    let i: number | undefined = last >= 0 && same(specs[last], rest) ? last : undefined;
+    let i: number | undefined = last >= 0 && hasSpec(t, specs[last]!, specKeys[last]!) ? last : undefined;
     if (i === undefined) {
+      const { name: _name, rolePath: _rolePath, ...rest } = t;
       const key = JSON.stringify(rest);
       i = index.get(key);
       if (i === undefined) {
         i = specs.length;
         specs.push(rest);
+        specKeys.push(Object.keys(rest).length);
         index.set(key, i);
       }
     }
     last = i;
-    refs.push(rolePath === name ? [i, name] : [i, name, rolePath]);
+    if (run && run.spec === i) {
+      const n = run.name.n + run.count;
+      if (name === named(run.name, n) && rolePath === (run.role ? named(run.role, n) : name)) {
+        run.count++;
+        continue;
+      }
+    }
+    if (run) writeTaskRun(run, refs);
+    run = null;
+    const numberedName = numbered(name);
+    const role = rolePath === name ? null : numbered(rolePath);
+    if (numberedName && (rolePath === name || role?.n === numberedName.n)) run = { spec: i, name: numberedName, role, count: 1 };
+    else refs.push(rolePath === name ? [i, name] : [i, name, rolePath]);
   }
+  if (run) writeTaskRun(run, refs);
   const { tasks: _t, root, ...base } = w;
   return { $format: PACKED, base, specs, tasks: refs, root: packRole(root as Obj) };
 }
 
 function isPacked(p: unknown): p is Obj {
-  return !!p && typeof p === 'object' && (p as Obj).$format === PACKED;
+  const format = !!p && typeof p === 'object' ? (p as Obj).$format : undefined;
+  return format === PACKED || format === PACKED_V1;
 }
 
-/** the tasks refs[from..to) of a packed form, appended to `out` */
-function unpackTasks(w: Obj, from: number, to: number, out: Obj[]): void {
+/** where the unpacking of a packed form's task refs is: a ref, and how far into its run */
+interface Cursor {
+  ref: number;
+  inRun: number;
+}
+
+/** up to `max` more tasks from `cursor` on, appended to `out` (the cursor moves past them) */
+function unpackTasks(w: Obj, cursor: Cursor, max: number, out: Obj[]): void {
   const specs = w.specs as Obj[];
-  const refs = w.tasks as unknown[][];
-  for (let i = from; i < to; i++) {
-    const ref = refs[i]!;
-    out.push({ name: ref[1], rolePath: ref.length > 2 ? ref[2] : ref[1], ...specs[ref[0] as number]! });
+  const refs = w.tasks as unknown[];
+  for (let made = 0; made < max && cursor.ref < refs.length; ) {
+    const ref = refs[cursor.ref]!;
+    if (!isRun(ref)) {
+      const plain = ref as unknown[];
+      out.push({ name: plain[1], rolePath: plain.length > 2 ? plain[2] : plain[1], ...specs[plain[0] as number]! });
+      made++;
+      cursor.ref++;
+      continue;
+    }
+    const [spec, nameHead, nameTail, first, count, roleHead, roleTail] = ref[RUN] as [number, string, string, number, number, string?, string?];
+    const to = Math.min(count, cursor.inRun + max - made);
+    for (let k = cursor.inRun; k < to; k++) {
+      const name = `${nameHead}${first + k}${nameTail}`;
+      out.push({ name, rolePath: roleHead === undefined ? name : `${roleHead}${first + k}${roleTail}`, ...specs[spec]! });
+    }
+    made += to - cursor.inRun;
+    cursor.inRun = to;
+    if (to === count) {
+      cursor.ref++;
+      cursor.inRun = 0;
+    }
   }
 }
 
 export function unpackExpanded(p: unknown): unknown {
   if (!isPacked(p)) return p;
   const tasks: Obj[] = [];
-  unpackTasks(p, 0, (p.tasks as unknown[]).length, tasks);
+  unpackTasks(p, { ref: 0, inRun: 0 }, Number.POSITIVE_INFINITY, tasks);
   return { ...(p.base as Obj), root: unpackRole(p.root), tasks };
 }
 
@@ -107,9 +304,10 @@ export function unpackExpanded(p: unknown): unknown {
 export async function unpackExpandedInSlices(p: unknown, slice: number, pause: () => Promise<void>): Promise<unknown> {
   if (!isPacked(p)) return p;
   const tasks: Obj[] = [];
-  const count = (p.tasks as unknown[]).length;
-  for (let from = 0; from < count; from += slice) {
-    unpackTasks(p, from, Math.min(count, from + slice), tasks);
+  const refs = p.tasks as unknown[];
+  const cursor: Cursor = { ref: 0, inRun: 0 };
+  while (cursor.ref < refs.length) {
+    unpackTasks(p, cursor, slice, tasks);
     await pause();
   }
   return { ...(p.base as Obj), root: unpackRole(p.root), tasks };
