@@ -131,18 +131,38 @@ function isRun(p: unknown): p is { [RUN]: unknown[] } {
   return !!p && typeof p === 'object' && !Array.isArray(p) && Array.isArray((p as Obj)[RUN]);
 }
 
+/**
+ * The names of numbered runs, each made once per unpacking and shared: a task's name and role
+ * path and its leaf's path, name and task are then one string when they read alike (a farm of a
+ * million tasks: a million strings, not five).
+ */
+class RunNames {
+  private readonly made = new Map<string, string[]>();
+
+  of(head: string, tail: string, first: number, count: number): string[] {
+    const key = `${head}\u0000${tail}\u0000${first}\u0000${count}`;
+    let names = this.made.get(key);
+    if (!names) {
+      names = new Array<string>(count);
+      for (let k = 0; k < count; k++) names[k] = `${head}${first + k}${tail}`;
+      this.made.set(key, names);
+    }
+    return names;
+  }
+}
+
 function unpackLeaf(path: unknown, name: unknown, enabled: unknown, critical: unknown, task: unknown): Obj {
   return { path, name, kind: 'task', enabled: enabled === 1, critical: critical === 1, task, children: [] };
 }
 
-function unpackRole(p: unknown): Obj {
+function unpackRole(p: unknown, names: RunNames): Obj {
   if (Array.isArray(p)) return unpackLeaf(p[0], p[1], p[2], p[3], p[4]);
   const r = p as Obj;
   if (!Array.isArray(r.children)) return r;
   const children: Obj[] = [];
   for (const c of r.children as unknown[]) {
     if (!isRun(c)) {
-      children.push(unpackRole(c));
+      children.push(unpackRole(c, names));
       continue;
     }
     const [pathHead, pathTail, nameHead, nameTail, enabled, critical, taskHead, taskTail, first, count] = c[RUN] as [
@@ -157,8 +177,10 @@ function unpackRole(p: unknown): Obj {
       number,
       number,
     ];
-    for (let n = first; n < first + count; n++)
-      children.push(unpackLeaf(`${pathHead}${n}${pathTail}`, `${nameHead}${n}${nameTail}`, enabled, critical, `${taskHead}${n}${taskTail}`));
+    const paths = names.of(pathHead, pathTail, first, count);
+    const leafNames = names.of(nameHead, nameTail, first, count);
+    const tasks = names.of(taskHead, taskTail, first, count);
+    for (let k = 0; k < count; k++) children.push(unpackLeaf(paths[k], leafNames[k], enabled, critical, tasks[k]));
   }
   return { ...r, children };
 }
@@ -263,7 +285,7 @@ interface Cursor {
 }
 
 /** up to `max` more tasks from `cursor` on, appended to `out` (the cursor moves past them) */
-function unpackTasks(w: Obj, cursor: Cursor, max: number, out: Obj[]): void {
+function unpackTasks(w: Obj, cursor: Cursor, max: number, out: Obj[], names: RunNames): void {
   const specs = w.specs as Obj[];
   const refs = w.tasks as unknown[];
   for (let made = 0; made < max && cursor.ref < refs.length; ) {
@@ -276,11 +298,10 @@ function unpackTasks(w: Obj, cursor: Cursor, max: number, out: Obj[]): void {
       continue;
     }
     const [spec, nameHead, nameTail, first, count, roleHead, roleTail] = ref[RUN] as [number, string, string, number, number, string?, string?];
+    const taskNames = names.of(nameHead, nameTail, first, count);
+    const rolePaths = roleHead === undefined ? taskNames : names.of(roleHead, roleTail ?? '', first, count);
     const to = Math.min(count, cursor.inRun + max - made);
-    for (let k = cursor.inRun; k < to; k++) {
-      const name = `${nameHead}${first + k}${nameTail}`;
-      out.push({ name, rolePath: roleHead === undefined ? name : `${roleHead}${first + k}${roleTail}`, ...specs[spec]! });
-    }
+    for (let k = cursor.inRun; k < to; k++) out.push({ name: taskNames[k], rolePath: rolePaths[k], ...specs[spec]! });
     made += to - cursor.inRun;
     cursor.inRun = to;
     if (to === count) {
@@ -293,8 +314,9 @@ function unpackTasks(w: Obj, cursor: Cursor, max: number, out: Obj[]): void {
 export function unpackExpanded(p: unknown): unknown {
   if (!isPacked(p)) return p;
   const tasks: Obj[] = [];
-  unpackTasks(p, { ref: 0, inRun: 0 }, Number.POSITIVE_INFINITY, tasks);
-  return { ...(p.base as Obj), root: unpackRole(p.root), tasks };
+  const names = new RunNames();
+  unpackTasks(p, { ref: 0, inRun: 0 }, Number.POSITIVE_INFINITY, tasks, names);
+  return { ...(p.base as Obj), root: unpackRole(p.root, names), tasks };
 }
 
 /**
@@ -306,11 +328,12 @@ export async function unpackExpandedInSlices(p: unknown, slice: number, pause: (
   const tasks: Obj[] = [];
   const refs = p.tasks as unknown[];
   const cursor: Cursor = { ref: 0, inRun: 0 };
+  const names = new RunNames();
   while (cursor.ref < refs.length) {
-    unpackTasks(p, cursor, slice, tasks);
+    unpackTasks(p, cursor, slice, tasks, names);
     await pause();
   }
-  return { ...(p.base as Obj), root: unpackRole(p.root), tasks };
+  return { ...(p.base as Obj), root: unpackRole(p.root, names), tasks };
 }
 
 /** the packed JSON an expansion was decoded from (workers/expansion-codec.ts): stored as it is */
