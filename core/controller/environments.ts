@@ -66,21 +66,7 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   // what it claims exclusively: HELD naming the holder when another environment has it
   reserveClaims(controller, env, caller?.user ?? '');
   try {
-    // placement: throws PLACEMENT naming the task; nothing is held until every task fits. A node
-    // another environment claims exclusively is not a candidate (locks/claims.ts).
-    const names = explainPlacement(controller, () =>
-      placeTasks(
-        env.active.map((t) => t.spec),
-        nodeSnapshots(controller).filter((n) => !nodeClaimedByOther(controller, n.name, env.id)),
-      ),
-    );
-    // assigned at once: a create placing during this one's yields sees these nodes' load
-    for (let i = 0; i < env.active.length; i++) {
-      const t = env.active[i]!;
-      t.node = names[i]!;
-      controller.nodes.get(t.node)?.assign(t);
-    }
-    await yieldToLoop();
+    await placeInSlices(controller, env);
     await storeNew(controller, env, expanded);
   } catch (e) {
     for (const t of env.active) if (t.node) controller.nodes.get(t.node)?.release(t);
@@ -113,6 +99,35 @@ export async function createEnvironment(controller: ControllerCore, req: CreateE
   });
   if (req.autoDeploy) await controlEnvironment(controller, env.id, 'DEPLOY', { by: caller?.user });
   return env;
+}
+
+/**
+ * Places the environment's active tasks, a slice at a time with a yield between (a million
+ * tasks are a second of this thread), each slice against fresh snapshots of the nodes and held
+ * at once: a create placing during a yield sees the load and resources placed so far, and this
+ * one's next slice sees that create's. Without another create in between, the nodes come out as
+ * one placement of all the tasks would give them (the heap's order is the nodes' load and then
+ * their order). Throws PLACEMENT naming the first task that fits nowhere; what was held by then
+ * is released by the caller. A node another environment claims exclusively is not a candidate
+ * (locks/claims.ts).
+ */
+async function placeInSlices(controller: ControllerCore, env: EnvRuntime): Promise<void> {
+  const tasks = env.active;
+  for (let from = 0; from < tasks.length; from += SLICE_TASKS) {
+    const slice = tasks.slice(from, from + SLICE_TASKS);
+    const names = explainPlacement(controller, () =>
+      placeTasks(
+        slice.map((t) => t.spec),
+        nodeSnapshots(controller).filter((n) => !nodeClaimedByOther(controller, n.name, env.id)),
+      ),
+    );
+    for (let i = 0; i < slice.length; i++) {
+      const t = slice[i]!;
+      t.node = names[i]!;
+      controller.nodes.get(t.node)?.assign(t);
+    }
+    await yieldToLoop();
+  }
 }
 
 async function storeNew(controller: ControllerCore, env: EnvRuntime, expanded: EnvRuntime['expanded']): Promise<void> {

@@ -133,6 +133,25 @@ function noFit(t: PlaceTask, nodes: PlaceNode[]): BatonError {
   );
 }
 
+function sameGroupObjects(t: PlaceTask, other: PlaceTask): boolean {
+  return t.constraints === other.constraints && t.wants === other.wants && t.driver === other.driver;
+}
+
+/** the candidate heap of `t`'s group (same driver, wants and constraints), made on first use */
+function groupHeap(heaps: Map<string, LoadHeap>, t: PlaceTask, nodes: PlaceNode[]): LoadHeap {
+  const key = groupKey(t);
+  let heap = heaps.get(key);
+  if (!heap) {
+    heap = new LoadHeap();
+    for (let idx = 0; idx < nodes.length; idx++) {
+      const n = nodes[idx]!;
+      if (labelsMatch(n.labels, t.constraints ?? {}) && driverFits(n, t.driver)) heap.push({ node: n, idx, load: n.load });
+    }
+    heaps.set(key, heap);
+  }
+  return heap;
+}
+
 /**
  * Places every task; returns the node name per task (same order). Mutates the nodes' used
  * resources and load as it goes. Throws PLACEMENT naming the first task that fits nowhere.
@@ -140,17 +159,14 @@ function noFit(t: PlaceTask, nodes: PlaceNode[]): BatonError {
 export function placeTasks(tasks: readonly PlaceTask[], nodes: PlaceNode[]): string[] {
   const out = new Array<string>(tasks.length);
   const heaps = new Map<string, LoadHeap>();
+  let heap: LoadHeap | undefined;
+  let previous: PlaceTask | undefined;
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i]!;
-    const key = groupKey(t);
-    let heap = heaps.get(key);
-    if (!heap) {
-      heap = new LoadHeap();
-      nodes.forEach((n, idx) => {
-        if (labelsMatch(n.labels, t.constraints ?? {}) && driverFits(n, t.driver)) heap!.push({ node: n, idx, load: n.load });
-      });
-      heaps.set(key, heap);
-    }
+    // an iterator's tasks come in a row and share their spec's constraints and wants objects
+    // (store/pack.ts): such a task is in the group of the one before, known without its key
+    if (!heap || !sameGroupObjects(t, previous!)) heap = groupHeap(heaps, t, nodes);
+    previous = t;
     let placed: PlaceNode | null = null;
     while (heap.size) {
       const s = heap.pop()!;

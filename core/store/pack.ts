@@ -1,40 +1,21 @@
 // A compact stored form of an expanded workflow. At 150k tasks the plain JSON is ~70 MB, mostly
 // the same task spec repeated with another name and the same leaf role repeated: those are kept
 // once. pack/unpack round-trip exactly (unit-tested); anything unexpected is stored as is.
+//
+// v2 adds numbered runs: an iterator's tasks (`sim-{{ it }}` over a range) are named
+// prefix + consecutive number + suffix, one spec each, and their role leaves likewise. Such a run
+// is kept as its first number and count, so the stored form grows with the template, not with
+// the tasks: a 1M-task farm's v1 text was 61.6 MB of names written twice, which the worker wrote,
+// the controller parsed again and the store wrote on the controller's thread (docs/performance.md,
+// "The create at a million tasks"). v1 texts (stored before) still unpack.
 
-const PACKED = 'baton.packed.v1';
-const LEAF_KEYS = new Set(['path', 'name', 'kind', 'enabled', 'critical', 'task', 'children']);
+import { isRun, MIN_RUN, named, numbered, RUN, RunNames, type Numbered } from './pack-runs.js';
+import { packRole, unpackRole } from './pack-roles.js';
+
+const PACKED_V1 = 'baton.packed.v1';
+const PACKED = 'baton.packed.v2';
 
 type Obj = Record<string, unknown>;
-
-/** a task-role leaf as [path, name, enabled, critical, task] when it has nothing else */
-function packRole(r: Obj): unknown {
-  const children = r.children as Obj[] | undefined;
-  if (
-    r.kind === 'task' &&
-    Array.isArray(children) &&
-    children.length === 0 &&
-    Object.keys(r).every((k) => LEAF_KEYS.has(k)) &&
-    typeof r.enabled === 'boolean' &&
-    typeof r.critical === 'boolean' &&
-    typeof r.task === 'string' &&
-    typeof r.path === 'string' &&
-    typeof r.name === 'string'
-  ) {
-    return [r.path, r.name, r.enabled ? 1 : 0, r.critical ? 1 : 0, r.task];
-  }
-  if (!Array.isArray(children)) return r;
-  return { ...r, children: children.map(packRole) };
-}
-
-function unpackRole(p: unknown): Obj {
-  if (Array.isArray(p)) {
-    return { path: p[0], name: p[1], kind: 'task', enabled: p[2] === 1, critical: p[3] === 1, task: p[4], children: [] };
-  }
-  const r = p as Obj;
-  if (!Array.isArray(r.children)) return r;
-  return { ...r, children: (r.children as unknown[]).map(unpackRole) };
-}
 
 /** deep equality of JSON values (cheaper than stringifying both) */
 function same(a: unknown, b: unknown): boolean {
@@ -52,52 +33,122 @@ function same(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** a task equals `spec` but for its name and role path (no copy of the task made to compare) */
+function hasSpec(task: Obj, spec: Obj, specKeys: number): boolean {
+  let keys = 0;
+  for (const k in task) {
+    if (k === 'name' || k === 'rolePath') continue;
+    if (!(k in spec) || !same(task[k], spec[k])) return false;
+    keys++;
+  }
+  return keys === specKeys;
+}
+
+/** a run of task refs: one spec, names (and role paths, when they differ) numbered alike */
+interface TaskRun {
+  spec: number;
+  name: Numbered;
+  role: Numbered | null;
+  count: number;
+}
+
+function writeTaskRun(run: TaskRun, out: unknown[]): void {
+  const { spec, name, role, count } = run;
+  if (count >= MIN_RUN) {
+    out.push({ [RUN]: role ? [spec, name.head, name.tail, name.n, count, role.head, role.tail] : [spec, name.head, name.tail, name.n, count] });
+    return;
+  }
+  for (let n = name.n; n < name.n + count; n++) out.push(role ? [spec, named(name, n), named(role, n)] : [spec, named(name, n)]);
+}
+
 export function packExpanded(x: unknown): unknown {
   const w = x as Obj | null;
   if (!w || typeof w !== 'object' || !Array.isArray(w.tasks) || !w.root || typeof w.root !== 'object') return x;
   const index = new Map<string, number>();
   const specs: Obj[] = [];
+  const specKeys: number[] = [];
   const refs: unknown[] = [];
   let last = -1;
+  let run: TaskRun | null = null;
   for (const t of w.tasks as Obj[]) {
-    const { name, rolePath, ...rest } = t;
+    const { name, rolePath } = t;
     // tasks of one iterator come in a row with the same spec: compare with the last one first
-    let i: number | undefined = last >= 0 && same(specs[last], rest) ? last : undefined;
+    let i: number | undefined = last >= 0 && hasSpec(t, specs[last]!, specKeys[last]!) ? last : undefined;
     if (i === undefined) {
+      const { name: _name, rolePath: _rolePath, ...rest } = t;
       const key = JSON.stringify(rest);
       i = index.get(key);
       if (i === undefined) {
         i = specs.length;
         specs.push(rest);
+        specKeys.push(Object.keys(rest).length);
         index.set(key, i);
       }
     }
     last = i;
-    refs.push(rolePath === name ? [i, name] : [i, name, rolePath]);
+    if (run && run.spec === i) {
+      const n = run.name.n + run.count;
+      if (name === named(run.name, n) && rolePath === (run.role ? named(run.role, n) : name)) {
+        run.count++;
+        continue;
+      }
+    }
+    if (run) writeTaskRun(run, refs);
+    run = null;
+    const numberedName = numbered(name);
+    const role = rolePath === name ? null : numbered(rolePath);
+    if (numberedName && (rolePath === name || role?.n === numberedName.n)) run = { spec: i, name: numberedName, role, count: 1 };
+    else refs.push(rolePath === name ? [i, name] : [i, name, rolePath]);
   }
+  if (run) writeTaskRun(run, refs);
   const { tasks: _t, root, ...base } = w;
   return { $format: PACKED, base, specs, tasks: refs, root: packRole(root as Obj) };
 }
 
 function isPacked(p: unknown): p is Obj {
-  return !!p && typeof p === 'object' && (p as Obj).$format === PACKED;
+  const format = !!p && typeof p === 'object' ? (p as Obj).$format : undefined;
+  return format === PACKED || format === PACKED_V1;
 }
 
-/** the tasks refs[from..to) of a packed form, appended to `out` */
-function unpackTasks(w: Obj, from: number, to: number, out: Obj[]): void {
+/** where the unpacking of a packed form's task refs is: a ref, and how far into its run */
+interface Cursor {
+  ref: number;
+  inRun: number;
+}
+
+/** up to `max` more tasks from `cursor` on, appended to `out` (the cursor moves past them) */
+function unpackTasks(w: Obj, cursor: Cursor, max: number, out: Obj[], names: RunNames): void {
   const specs = w.specs as Obj[];
-  const refs = w.tasks as unknown[][];
-  for (let i = from; i < to; i++) {
-    const ref = refs[i]!;
-    out.push({ name: ref[1], rolePath: ref.length > 2 ? ref[2] : ref[1], ...specs[ref[0] as number]! });
+  const refs = w.tasks as unknown[];
+  for (let made = 0; made < max && cursor.ref < refs.length; ) {
+    const ref = refs[cursor.ref]!;
+    if (!isRun(ref)) {
+      const plain = ref as unknown[];
+      out.push({ name: plain[1], rolePath: plain.length > 2 ? plain[2] : plain[1], ...specs[plain[0] as number]! });
+      made++;
+      cursor.ref++;
+      continue;
+    }
+    const [spec, nameHead, nameTail, first, count, roleHead, roleTail] = ref[RUN] as [number, string, string, number, number, string?, string?];
+    const taskNames = names.of(nameHead, nameTail, first, count);
+    const rolePaths = roleHead === undefined ? taskNames : names.of(roleHead, roleTail ?? '', first, count);
+    const to = Math.min(count, cursor.inRun + max - made);
+    for (let k = cursor.inRun; k < to; k++) out.push({ name: taskNames[k], rolePath: rolePaths[k], ...specs[spec]! });
+    made += to - cursor.inRun;
+    cursor.inRun = to;
+    if (to === count) {
+      cursor.ref++;
+      cursor.inRun = 0;
+    }
   }
 }
 
 export function unpackExpanded(p: unknown): unknown {
   if (!isPacked(p)) return p;
   const tasks: Obj[] = [];
-  unpackTasks(p, 0, (p.tasks as unknown[]).length, tasks);
-  return { ...(p.base as Obj), root: unpackRole(p.root), tasks };
+  const names = new RunNames();
+  unpackTasks(p, { ref: 0, inRun: 0 }, Number.POSITIVE_INFINITY, tasks, names);
+  return { ...(p.base as Obj), root: unpackRole(p.root, names), tasks };
 }
 
 /**
@@ -107,12 +158,14 @@ export function unpackExpanded(p: unknown): unknown {
 export async function unpackExpandedInSlices(p: unknown, slice: number, pause: () => Promise<void>): Promise<unknown> {
   if (!isPacked(p)) return p;
   const tasks: Obj[] = [];
-  const count = (p.tasks as unknown[]).length;
-  for (let from = 0; from < count; from += slice) {
-    unpackTasks(p, from, Math.min(count, from + slice), tasks);
+  const refs = p.tasks as unknown[];
+  const cursor: Cursor = { ref: 0, inRun: 0 };
+  const names = new RunNames();
+  while (cursor.ref < refs.length) {
+    unpackTasks(p, cursor, slice, tasks, names);
     await pause();
   }
-  return { ...(p.base as Obj), root: unpackRole(p.root), tasks };
+  return { ...(p.base as Obj), root: unpackRole(p.root, names), tasks };
 }
 
 /** the packed JSON an expansion was decoded from (workers/expansion-codec.ts): stored as it is */

@@ -3,8 +3,10 @@
 // buffer is moved, not copied. A structured clone of the expansion itself copied ~11 objects
 // per task and rebuilt them all on the controller's thread, in one synchronous stretch (at
 // 150,000 tasks longer than the agents' keepalive timeout, which then dropped every session).
-// The decoded tasks share their spec's nested objects, as a restored environment's do. The JSON
-// is parsed in pieces too (piecewise-json.ts): in one go it was 2 s of that thread at 1M tasks.
+// The decoded tasks share their spec's nested objects, as a restored environment's do. An
+// iterator's tasks pack to a numbered run (store/pack-runs.ts), a few bytes whatever their count;
+// a text with large arrays left (names that are not numbered) is parsed in pieces
+// (piecewise-json.ts): in one go it was 2 s of that thread at 1M tasks.
 import type { ExpandedWorkflow } from '../../workflow/types.js';
 import { packExpanded, rememberPackedText, unpackExpandedInSlices } from '../../store/pack.js';
 import { SLICE_TASKS, yieldToLoop } from '../slices.js';

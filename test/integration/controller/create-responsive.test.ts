@@ -1,5 +1,5 @@
-// A large create does not hold the controller's thread: its decode, task records and task index
-// go in slices with a turn of the event loop between them, so the controller keeps answering
+// A large create does not hold the controller's thread: its decode, task records, placement and
+// task index go in slices with a turn of the event loop between them, so the controller keeps answering
 // its RPCs (and its agents' heartbeats) while it builds 200,000 tasks.
 //
 // The expansion is made before the test by the in-process loader and handed to the controller
@@ -13,6 +13,7 @@ import { createWorkflowLoader } from '../../../core/workflow/index.js';
 import type { WorkflowLoader } from '../../../core/workflow/types.js';
 import { decodeExpansion, encodeExpansion } from '../../../core/controller/workers/expansion-codec.js';
 import { call, createEnv, ROOT, startStack } from './harness.js';
+import type { ListNodesReply } from '../../../core/rpc/gen/control.js';
 
 const TASKS = 200_000;
 
@@ -47,4 +48,10 @@ test(`the controller answers GetInfo while it creates ${TASKS} tasks`, { timeout
   // with the decode, records and index each in one stretch it answered 2 (between its steps); in
   // slices of 20,000 tasks, 12 on this machine: 6 leaves room for scheduling, not for a stretch
   assert.ok(answeredDuringCreate >= 6, `GetInfo answered ${answeredDuringCreate} times during the create`);
+  // placed a slice at a time, yet spread as one placement would: half the tasks on each agent
+  const { nodes } = await call<object, ListNodesReply>(c, 'listNodes', {});
+  assert.deepEqual(
+    nodes.map((n) => n.tasks),
+    [TASKS / 2, TASKS / 2],
+  );
 });

@@ -40,8 +40,9 @@ test('a large expansion decodes in slices, with a pause between them, to the sam
   const decoded = await decodeExpansion(bytes, async () => {
     pauses++;
   });
-  // the parse (the tasks' refs and the role tree's leaves) and the unpacking, 20,000 at a time
-  assert.ok(pauses >= 2 * Math.ceil(50_000 / 20_000), `decoded with ${pauses} pauses`);
+  // the unpacking, 20,000 tasks at a time (the farm's packed text is a few numbered runs: its
+  // parse has no large array to cut; piecewise-json.test.ts covers texts that have)
+  assert.ok(pauses >= Math.ceil(50_000 / 20_000), `decoded with ${pauses} pauses`);
   assert.deepEqual(decoded, await decodeExpansion(encodeExpansion(expanded)));
   assert.equal(decoded.tasks.length, 50_000);
   assert.equal(decoded.tasks[49_999]!.name, expanded.tasks[49_999]!.name);

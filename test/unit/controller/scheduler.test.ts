@@ -81,3 +81,33 @@ test('150k tasks on 350 nodes place evenly', () => {
   assert.equal(per.size, 350);
   assert.ok(Math.max(...per.values()) - Math.min(...per.values()) <= 1);
 });
+
+test('tasks that share their spec objects in a row place as tasks that do not', () => {
+  const nodes = () => [
+    node('a', { zone: 'up' }, { cpu: 4 }),
+    node('b', { zone: 'up' }, { cpu: 2 }),
+    node('c', { zone: 'down' }, { cpu: 8 }),
+    node('d', {}, { cpu: 8, sim: true }),
+  ];
+  // runs of one constraints/wants object (as unpacked tasks have), and a change of group within
+  // a shared constraints object (other wants), of driver, and back to an earlier group
+  const up = { zone: 'up' };
+  const small = { cpu: 0.5, memoryBytes: 0 };
+  const large = { cpu: 1, memoryBytes: 0 };
+  const shared: PlaceTask[] = [];
+  for (let i = 0; i < 4; i++) shared.push(task(`s${i}`, { constraints: up, wants: small }));
+  for (let i = 0; i < 3; i++) shared.push(task(`l${i}`, { constraints: up, wants: large }));
+  for (let i = 0; i < 3; i++) shared.push(task(`m${i}`, { constraints: {}, wants: small, driver: 'sim' }));
+  for (let i = 0; i < 2; i++) shared.push(task(`t${i}`, { constraints: up, wants: small }));
+  const copied = shared.map((t) => ({ ...t, constraints: { ...t.constraints }, wants: { ...t.wants } }));
+  const placed = placeTasks(shared, nodes());
+  assert.deepEqual(placed, placeTasks(copied, nodes()));
+  // spread by load within each group; the sim tasks go to the least loaded nodes of all; the
+  // last two fit only where cpu is left
+  assert.deepEqual(placed, ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'c', 'd', 'c', 'a', 'a']);
+  // 4 x 0.5 + 3 x 1 + 2 x 0.5 = zone up's 6 cores: one more task fits nowhere
+  assert.throws(
+    () => placeTasks([...shared, task('x', { constraints: up, wants: large })], nodes()),
+    (e: unknown) => e instanceof BatonError && e.code === 'PLACEMENT',
+  );
+});
