@@ -22,7 +22,7 @@ test(`a controller killed with -9 while it creates ${TASKS} tasks comes back wit
     listen: `unix://${home}/sim`,
     token: TOKEN,
     labels: { sim: 'true' },
-    portRange: [40000, 49999],
+    portRange: [25000, 25999],
   });
   const ctlOpts = { home, listen: `unix://${home}/controller.sock`, token: TOKEN, agents: agents.map((a) => a.address) };
   let ctl = await startChildController(ctlOpts);
