@@ -49,3 +49,38 @@ describe('a transition this page ran and saw answered', () => {
     expect(store.getState().progress.get('env-1')).toMatchObject({ transition: 'EXIT', done: 5_000 });
   });
 });
+
+describe('a transition whose end event came before the last ticks of the stream of its page', () => {
+  it('does not come back from those ticks, and the next transition shows again', () => {
+    const store = createConsoleStore();
+    store.getState().setEnvs([env({ id: 'env-1', transition: 'EXIT' })]);
+    const tick = (done: number, transition = 'EXIT') => ({ transition, phase: 'exit', done, total: 150_000, startedMs: 1 });
+    store.getState().setProgress('env-1', tick(121_000));
+    // the end event (events path) overtakes the stream: the bar goes
+    store.getState().applyEvents([event({ kind: 'env.transition', seq: 50, transition: 'EXIT', data: { phase: 'end', ok: 'true' } })]);
+    expect(store.getState().progress.has('env-1')).toBe(false);
+    // a tick of the stream still on its way (the 150,000-task page showed 87,000 after 121,000 here)
+    store.getState().setProgress('env-1', tick(87_000));
+    expect(store.getState().progress.has('env-1')).toBe(false);
+    // the page runs the next transition: its begin and ticks show
+    store.getState().setProgress('env-1', { transition: 'DEPLOY', phase: 'begin', done: 0, total: 0, startedMs: 2 });
+    store.getState().setProgress('env-1', { transition: 'DEPLOY', phase: 'launch', done: 10, total: 150_000, startedMs: 2 });
+    expect(store.getState().progress.get('env-1')).toMatchObject({ transition: 'DEPLOY', done: 10 });
+  });
+
+  it('a transition begun elsewhere after an end shows from its events', () => {
+    const store = createConsoleStore();
+    store.getState().setEnvs([env({ id: 'env-1' })]);
+    store.getState().applyEvents([event({ kind: 'env.transition', seq: 60, transition: 'RESET', data: { phase: 'end', ok: 'true' } })]);
+    store
+      .getState()
+      .applyEvents([
+        event({ kind: 'env.transition', seq: 61, transition: 'EXIT', data: { phase: 'begin' } }),
+        event({ kind: 'env.transition', seq: 62, transition: 'EXIT', data: { phase: 'progress', step: 'exit', done: '5000', total: '150000' } }),
+      ]);
+    expect(store.getState().progress.get('env-1')).toMatchObject({ transition: 'EXIT', done: 5_000 });
+    // and the stream of a page that joined it is not refused
+    store.getState().setProgress('env-1', { transition: 'EXIT', phase: 'exit', done: 6_000, total: 150_000, startedMs: 1 });
+    expect(store.getState().progress.get('env-1')?.done).toBe(6_000);
+  });
+});

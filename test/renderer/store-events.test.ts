@@ -17,6 +17,7 @@ function slice(): EventSlice {
     tasks,
     progress: new Map(),
     transitionsAnswered: new Map(),
+    transitionsEnded: new Set(),
     events: [],
     lastSeq: 0,
     nodes: new Map(),

@@ -110,6 +110,72 @@ describe('sync: the page first fetch and refreshes', () => {
     pending[3]!.answer(200, env({ id: 'env-2', root: role({ path: 'env-2', kind: 'aggregator' }) }));
   });
 
+  it('refetches at once a tree that is behind the counts when a view that draws it opens again', async () => {
+    vi.useFakeTimers();
+    const pending = stubGateway();
+    const store = createConsoleStore();
+    const sync = createSync(store);
+    sync.watch('env-1');
+    // the graph first, with a big environment (its refetch gap is long)
+    const big = { total: 150_000, byState: { RUNNING: 150_000 }, lost: 0 };
+    const release = sync.wantTree('env-1');
+    const first = sync.load('env-1');
+    await flush();
+    pending[0]!.answer(200, env({ id: 'env-1', counts: big, root: role({ path: 'env-1', kind: 'aggregator', state: 'RUNNING' }) }));
+    await first;
+    // then the task table: the environment moves on, fetched without its tree
+    release();
+    await vi.advanceTimersByTimeAsync(2000);
+    void sync.env('env-1');
+    await flush();
+    expect(pending.map((p) => p.body.withTree)).toEqual([true, false]);
+    pending[1]!.answer(200, env({ id: 'env-1', counts: { total: 150_000, byState: { DONE: 150_000 }, lost: 0 } }));
+    await vi.advanceTimersByTimeAsync(1000);
+    // the graph again: its tree (RUNNING) is older than the counts (DONE): fetched at once, not
+    // after the 150,000-task gap
+    sync.wantTree('env-1');
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(pending.map((p) => p.body.withTree)).toEqual([true, false, true]);
+    pending[2]!.answer(
+      200,
+      env({ id: 'env-1', counts: { total: 150_000, byState: { DONE: 150_000 }, lost: 0 }, root: role({ path: 'env-1', kind: 'aggregator', state: 'DONE' }) }),
+    );
+    await flush();
+    expect(store.getState().details.get('env-1')?.root?.state).toBe('DONE');
+  });
+
+  it('waits the long gap of a big tree only while a transition is under way, and fetches its end within a second', async () => {
+    vi.useFakeTimers();
+    const pending = stubGateway();
+    const store = createConsoleStore();
+    const sync = createSync(store);
+    sync.watch('env-1');
+    const counts = { total: 150_000, byState: { STANDBY: 147_000, DONE: 3_000 }, lost: 0 };
+    sync.wantTree('env-1');
+    const first = sync.load('env-1');
+    await flush();
+    pending[0]!.answer(200, env({ id: 'env-1', transition: 'EXIT', counts, root: role({ path: 'env-1', kind: 'aggregator', state: 'MIXED' }) }));
+    await first;
+    // mid-EXIT, batches ask for refreshes: one after the 150,000-task gap (7.5 s)
+    void sync.env('env-1');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(pending).toHaveLength(1);
+    // the EXIT ends (its end event clears the transition): its end is fetched within the second
+    store.getState().setEnvs([env({ id: 'env-1', transition: '', counts })]);
+    void sync.env('env-1');
+    await flush();
+    expect(pending).toHaveLength(2);
+    expect(pending[1]!.body.withTree).toBe(true);
+    pending[1]!.answer(
+      200,
+      env({ id: 'env-1', counts: { total: 150_000, byState: { DONE: 150_000 }, lost: 0 }, root: role({ path: 'env-1', kind: 'aggregator', state: 'DONE' }) }),
+    );
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(store.getState().details.get('env-1')?.root?.state).toBe('DONE');
+    // the refresh that waited for the long gap was folded into that one
+    expect(pending).toHaveLength(2);
+  });
+
   it('rejects the first fetch with the gateway error (the page says the environment is gone)', async () => {
     const pending = stubGateway();
     const store = createConsoleStore();

@@ -90,32 +90,58 @@ function createEnvFetcher(id: string, s: () => ReturnType<ConsoleStore['getState
     }
   }, 1000);
   let lastFull = 0;
-  let trailing: Promise<void> | null = null;
+  let afterLoad: Promise<void> | null = null;
+  /** the one refresh waiting for its gap to pass, and whoever waits for it */
+  let due: { at: number; timer: ReturnType<typeof setTimeout>; waiting: Array<() => void> } | null = null;
   let loading: Promise<void> | null = null;
+  /** a fetch now also serves the refresh waiting for its gap (and those waiting for it) */
   const runFull = () => {
     lastFull = Date.now();
-    return full();
+    const waiting = due?.waiting ?? [];
+    if (due) clearTimeout(due.timer);
+    due = null;
+    const fetched = full();
+    if (waiting.length)
+      void fetched.finally(() => {
+        for (const w of waiting) w();
+      });
+    return fetched;
+  };
+  /** one refresh at `at` for every request until then; an earlier `at` moves it forward */
+  const refreshAt = (at: number): Promise<void> => {
+    const done = new Promise<void>((resolve) => {
+      if (due && due.at <= at) {
+        due.waiting.push(resolve);
+        return;
+      }
+      const waiting = due?.waiting ?? [];
+      if (due) clearTimeout(due.timer);
+      waiting.push(resolve);
+      const timer = setTimeout(() => void runFull(), at - Date.now());
+      due = { at, timer, waiting };
+    });
+    return done;
   };
   const refresh = (): Promise<void> => {
     // the page's first fetch is on its way: one refresh after it (for what changed meanwhile),
     // not a second full list beside it (events replayed when the page connects ask for one: the
     // controller, gateway and page then built, sent and parsed the whole environment twice)
     if (loading) {
-      trailing ??= loading.then(() => {
-        trailing = null;
+      afterLoad ??= loading.then(() => {
+        afterLoad = null;
         return refresh();
       });
-      return trailing;
+      return afterLoad;
     }
-    const size = treeViews > 0 ? (s().envs.get(id)?.counts?.total ?? 0) : 0;
-    const wait = lastFull + fullRefetchGapMs(size) - Date.now();
-    if (wait <= 0) return runFull();
+    // the long gap of a big tree is for a transition under way (every agent's batch asks for a
+    // refresh); once it is over, its end is fetched within the usual second, not up to 7.5 s later
+    // at 150,000 tasks with the tree showing the transition half done meanwhile
+    const env = s().envs.get(id);
+    const size = treeViews > 0 && env?.transition ? (env.counts?.total ?? 0) : 0;
+    const at = lastFull + fullRefetchGapMs(size);
+    if (at <= Date.now()) return runFull();
     // one refresh once the gap is over, for every request within it: the last change is never missed
-    trailing ??= new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
-      trailing = null;
-      return runFull();
-    });
-    return trailing;
+    return refreshAt(at);
   };
   const load = (): Promise<void> => {
     lastFull = Date.now();
@@ -134,14 +160,15 @@ function createEnvFetcher(id: string, s: () => ReturnType<ConsoleStore['getState
     treeViews += 1;
     const askedMs = Date.now();
     // a view that draws the tree opened: nothing more when the first fetch (asked in the same
-    // render, so awaited here) brings it; at once when the store has no tree; else a refresh
-    // within the usual gap (the tree is from an earlier visit)
+    // render, so awaited here) brings it; else at once (within the throttle's second), whatever
+    // the refetch gap: a tree from an earlier visit or from the middle of a transition is behind
+    // the environment (a graph of 150,000 tasks opened after a cycle showed them mid-EXIT until
+    // the 7.5 s gap was over), and a view opened by a user is worth one fetch
     void Promise.resolve()
       .then(() => loading)
       .then(() => {
         const detail = s().details.get(id);
-        if (!detail) return runFull();
-        if (detail.fetchedMs < askedMs) return refresh();
+        if (!detail || detail.fetchedMs < askedMs) return runFull();
       });
     return () => {
       treeViews = Math.max(0, treeViews - 1);

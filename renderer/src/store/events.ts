@@ -11,7 +11,7 @@ export const EVENT_CAP = 5000;
 
 export type EventSlice = Pick<
   DataState,
-  'envs' | 'envTaskIds' | 'tasks' | 'progress' | 'transitionsAnswered' | 'events' | 'lastSeq' | 'nodes' | 'awaitingReap'
+  'envs' | 'envTaskIds' | 'tasks' | 'progress' | 'transitionsAnswered' | 'transitionsEnded' | 'events' | 'lastSeq' | 'nodes' | 'awaitingReap'
 >;
 
 export interface ApplyOptions {
@@ -54,6 +54,8 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
   const envs = new Cow(s.envs);
   const tasks = new Cow(s.tasks);
   const progress = new Cow(s.progress);
+  /** copied on the first end or begin event that changes it */
+  let ended: Set<string> | undefined;
   const nodes = new Cow(s.nodes);
   let envTaskIds = s.envTaskIds;
   let awaitingReap = s.awaitingReap;
@@ -164,9 +166,15 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
           );
         if (phase === 'end') {
           progress.delete(ev.envId);
+          ended ??= new Set(s.transitionsEnded);
+          ended.add(ev.envId);
           patchEnv(ev.envId, (e) => ({ ...e, transition: '' }));
           want.add(`env:${ev.envId}`);
         } else {
+          if (phase === 'begin' && (ended ?? s.transitionsEnded).has(ev.envId)) {
+            ended ??= new Set(s.transitionsEnded);
+            ended.delete(ev.envId);
+          }
           const old = progress.get(ev.envId);
           const p: Progress = {
             transition: ev.transition || old?.transition || '',
@@ -279,6 +287,7 @@ export function applyEvents(s: EventSlice, batch: readonly Event[], opts: ApplyO
   if (nodes.changed()) next.nodes = nodes.result();
   if (envTaskIds !== s.envTaskIds) next.envTaskIds = envTaskIds;
   if (awaitingReap !== s.awaitingReap) next.awaitingReap = awaitingReap;
+  if (ended) next.transitionsEnded = ended;
   if (fresh.length) {
     const cap = opts.cap ?? EVENT_CAP;
     const all = s.events.length + fresh.length > cap ? s.events.concat(fresh).slice(-cap) : s.events.concat(fresh);

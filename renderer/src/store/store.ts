@@ -54,6 +54,7 @@ export function initialData(): DataState {
     details: new Map(),
     progress: new Map(),
     transitionsAnswered: new Map(),
+    transitionsEnded: new Set(),
     events: [],
     lastSeq: 0,
     nodes: new Map(),
@@ -160,10 +161,18 @@ export const createConsoleStore = (theme: Theme = 'light') =>
       set({ tasks });
     },
     setProgress(envId, p) {
-      const progress = new Map(get().progress);
+      const s = get();
+      if (p && p.phase !== 'begin' && s.transitionsEnded.has(envId)) return;
+      const progress = new Map(s.progress);
       if (p) progress.set(envId, mergeProgress(progress.get(envId), p));
       else progress.delete(envId);
-      set({ progress });
+      const patch: Partial<ConsoleState> = { progress };
+      if (p?.phase === 'begin' && s.transitionsEnded.has(envId)) {
+        const ended = new Set(s.transitionsEnded);
+        ended.delete(envId);
+        patch.transitionsEnded = ended;
+      }
+      set(patch);
     },
     transitionAnswered(envId, endSeq) {
       const progress = new Map(get().progress);

@@ -66,6 +66,11 @@ export interface DataState {
    * endSeq): that transition's events up to it are older than the answer (store/progress.ts)
    */
   transitionsAnswered: Map<string, number>;
+  /**
+   * env ids whose transition's end event came: a tick of the page's own stream still on its way
+   * does not bring the bar back; the next transition's begin clears it (store/progress.ts)
+   */
+  transitionsEnded: Set<string>;
   /** newest last, capped */
   events: Event[];
   lastSeq: number;
