@@ -83,10 +83,10 @@ test.describe('console at 150,000 tasks', () => {
     await collection.waitFor({ timeout: 60_000 });
     const all = TASKS.toLocaleString('en');
     assert.equal((await collection.getByRole('status').textContent())?.trim(), `showing 1–50 of ${all}`);
-    // the tree the page held came from the cycle's table view (fetched without it since): opening
-    // the graph fetches it at once, so the states are the environment's within a round trip, not
-    // after the 150,000-task refetch gap (7.5 s: they once showed 77,000 CONFIGURED, 73,000 RUNNING
-    // of an environment DONE)
+    // the tree the page held was fetched during the cycle: the EXIT's end (its answer on this page,
+    // its end event) is fetched at once, and so is the tree of a view that opens, so the states are
+    // the environment's within a round trip, not after the 150,000-task refetch gap (7.5 s: they
+    // once showed 77,000 CONFIGURED, 73,000 RUNNING, and once 150,000 STANDBY, of an environment DONE)
     const states = collection.getByLabel(/^States of /);
     const settleBy = Date.now() + 3_000;
     while ((await states.textContent()) !== `${all} DONE` && Date.now() < settleBy) await page.waitForTimeout(50);

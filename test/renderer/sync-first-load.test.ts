@@ -176,6 +176,38 @@ describe('sync: the page first fetch and refreshes', () => {
     expect(pending).toHaveLength(2);
   });
 
+  it('fetches the end of a transition answered on this page within a second, not after the long gap', async () => {
+    vi.useFakeTimers();
+    const pending = stubGateway();
+    const store = createConsoleStore();
+    const sync = createSync(store);
+    sync.watch('env-1');
+    const counts = { total: 150_000, byState: { STANDBY: 150_000 }, lost: 0 };
+    sync.wantTree('env-1');
+    const first = sync.load('env-1');
+    await flush();
+    pending[0]!.answer(200, env({ id: 'env-1', transition: 'EXIT', counts, root: role({ path: 'env-1', kind: 'aggregator', state: 'STANDBY' }) }));
+    await first;
+    // mid-EXIT: one refresh after the 150,000-task gap (7.5 s)
+    void sync.env('env-1');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(pending).toHaveLength(1);
+    // the page's own EXIT is answered (before its end event reaches the page): the page asks for
+    // a refresh, which is the transition's end, not a refresh within it
+    store.getState().transitionAnswered('env-1', 10);
+    void sync.env('env-1');
+    await flush();
+    expect(pending).toHaveLength(2);
+    expect(pending[1]!.body.withTree).toBe(true);
+    pending[1]!.answer(
+      200,
+      env({ id: 'env-1', counts: { total: 150_000, byState: { DONE: 150_000 }, lost: 0 }, root: role({ path: 'env-1', kind: 'aggregator', state: 'DONE' }) }),
+    );
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(store.getState().details.get('env-1')?.root?.state).toBe('DONE');
+    expect(pending).toHaveLength(2);
+  });
+
   it('rejects the first fetch with the gateway error (the page says the environment is gone)', async () => {
     const pending = stubGateway();
     const store = createConsoleStore();

@@ -175,11 +175,22 @@ export const createConsoleStore = (theme: Theme = 'light') =>
       set(patch);
     },
     transitionAnswered(envId, endSeq) {
-      const progress = new Map(get().progress);
+      const s = get();
+      const progress = new Map(s.progress);
       progress.delete(envId);
-      const transitionsAnswered = new Map(get().transitionsAnswered);
+      const transitionsAnswered = new Map(s.transitionsAnswered);
       transitionsAnswered.set(envId, endSeq);
-      set({ progress, transitionsAnswered });
+      const patch: Partial<ConsoleState> = { progress, transitionsAnswered };
+      // the answer is the transition's end for this page (its end event, coming after, changes
+      // nothing): the refresh it asks for is not held by a big tree's gap for a transition under
+      // way (at 150,000 tasks the graph showed the tasks STANDBY for 7.5 s after an EXIT's answer)
+      const env = s.envs.get(envId);
+      if (env?.transition) {
+        const envs = new Map(s.envs);
+        envs.set(envId, { ...env, transition: '' });
+        patch.envs = envs;
+      }
+      set(patch);
     },
     setNodes(list, nowMs) {
       const s = get();
