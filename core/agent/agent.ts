@@ -112,7 +112,7 @@ export class Agent {
     const claim = this.ownership.claim(w.controllerId, w.takeOver);
     if (claim.takenFrom) console.error(`agent ${this.options.name}: taken over by controller ${claim.owner} from ${claim.takenFrom}`);
     this.attach(s);
-    void this.helloWhenSure(s, claim, w.batchAnswers);
+    void this.helloWhenSure(s, claim, w);
   }
 
   /**
@@ -122,13 +122,14 @@ export class Agent {
    * acting on it (RECOVER after a node came back) sent RESET to a RUNNING task (found by the
    * chaos suite).
    */
-  private async helloWhenSure(s: SessionLike, claim: Claim, batchAnswers: boolean): Promise<void> {
+  private async helloWhenSure(s: SessionLike, claim: Claim, w: Welcome): Promise<void> {
     await Promise.all(this.drivers().map((d) => d.reconnected?.(HELLO_WAIT_MS)));
     if (this.stopped || this.session !== s) return;
     s.write({ msg: { $case: 'hello', hello: this.hello(claim) } });
-    // plain answers by position only to a controller that said it understands them (an older
-    // controller during `baton node upgrade` gets TaskUpdates, as before)
-    this.outbox.setWriter((m) => s.write(m), batchAnswers);
+    // answers by position only to a controller that said it understands them, and with exits
+    // only to one that reads them (an older controller during `baton node upgrade` gets
+    // TaskUpdates, as before)
+    this.outbox.setWriter((m) => s.write(m), w.batchAnswers, w.batchExits);
   }
 
   hello(claim: Claim = { owner: this.ownership.current(), takenFrom: '' }): Hello {

@@ -9,8 +9,11 @@
 // task by an index into the batch it sent instead of a lookup by its id among all tasks, and
 // decodes three numbers' worth per task instead of a TaskUpdate object with its strings and maps.
 // Order is kept exactly: what was said first goes first (a run of updates and a group of answers
-// are separate messages, one after the other).
+// are separate messages, one after the other). An answer that carries its task's exit (an EXIT of
+// basic tasks, answered once the process is gone) goes by position with its exit in three columns
+// when the controller said it reads them (Welcome.batch_exits); a group is all with exits or none.
 import type { AgentMsg, BatchAnswers, TaskUpdate } from '../rpc/gen/agent.js';
+import type { ExitInfo } from '../rpc/gen/common.js';
 import type { UpdateSink } from './updates.js';
 import { FlushTimer } from '../model/flush-timer.js';
 
@@ -39,17 +42,19 @@ export class Outbox implements UpdateSink {
   /** batches of this session that may be answered by position (the controller understands it) */
   private readonly byPosition = new Set<number>();
   private batchAnswers = false;
+  private batchExits = false;
 
   /**
    * Where messages go now; null drops them (no controller: the next Hello is the snapshot).
-   * `batchAnswers`: that controller understands BatchAnswers. Batches of an earlier session are
-   * answered item by item: the controller that sent them may be gone, and a new one knows the
-   * tasks by id only.
+   * `batchAnswers`: that controller understands BatchAnswers; `batchExits`: and their exit
+   * columns. Batches of an earlier session are answered item by item: the controller that sent
+   * them may be gone, and a new one knows the tasks by id only.
    */
-  setWriter(w: Writer | null, batchAnswers = false): void {
+  setWriter(w: Writer | null, batchAnswers = false, batchExits = false): void {
     this.clear();
     this.writer = w;
     this.batchAnswers = w !== null && batchAnswers;
+    this.batchExits = this.batchAnswers && batchExits;
     this.byPosition.clear();
   }
 
@@ -70,15 +75,34 @@ export class Outbox implements UpdateSink {
     this.counted();
   }
 
+  exitsByPosition(batchId: number): boolean {
+    return this.batchExits && this.byPosition.has(batchId);
+  }
+
   answered(batchId: number, position: number, state: string): void {
     if (!this.writer) return;
-    const g = this.group;
-    if (g && g.batchId === batchId && g.state === state) g.positions.push(position);
-    else {
-      this.closeOpen();
-      this.group = { batchId, state, positions: [position] };
-    }
+    this.groupFor(batchId, state, false).positions.push(position);
     this.counted();
+  }
+
+  answeredExit(batchId: number, position: number, state: string, exit: ExitInfo): void {
+    if (!this.writer) return;
+    const g = this.groupFor(batchId, state, true);
+    g.positions.push(position);
+    g.exitCodes.push(exit.code);
+    g.exitSignals.push(exit.signal);
+    g.exitTimesMs.push(exit.timeMs);
+    this.counted();
+  }
+
+  /** the open group if the answer fits it (same batch, state, and with exits or not), else a new one */
+  private groupFor(batchId: number, state: string, exits: boolean): BatchAnswers {
+    const g = this.group;
+    const withExits = g !== null && g.exitCodes.length > 0;
+    if (g && g.batchId === batchId && g.state === state && withExits === exits) return g;
+    this.closeOpen();
+    this.group = { batchId, state, positions: [], exitCodes: [], exitSignals: [], exitTimesMs: [] };
+    return this.group;
   }
 
   private counted(): void {

@@ -69,4 +69,8 @@ export interface UpdateSink {
   answersByPosition(batchId: number): boolean;
   /** the item at `position` of the batch did what was asked and is now in `state` */
   answered(batchId: number, position: number, state: string): void;
+  /** answers that carry their task's exit may go by position too (answeredExit) */
+  exitsByPosition(batchId: number): boolean;
+  /** as answered, and the task's process has exited with `exit` (its exit report too) */
+  answeredExit(batchId: number, position: number, state: string, exit: ExitInfo): void;
 }

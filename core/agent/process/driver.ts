@@ -300,18 +300,23 @@ export class ProcessDriver implements Driver {
     await Promise.all(reports); // every 'launched' update out before the batch is done
   }
 
-  async transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[]): Promise<void> {
+  async transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[], positions?: readonly number[]): Promise<void> {
     if (!isTaskEvent(event)) throw new BatonError('BAD_INPUT', `unknown task event ${event}`);
     // EXIT of basic tasks is one batched kill; everything else is per task
     const basic: ProcTask[] = [];
+    // each basic task's item position (answers with their exits by position), when the controller reads them
+    const basicAt: number[] | undefined = positions && this.sink.exitsByPosition(batchId) ? [] : undefined;
     const rest: TaskTransition[] = [];
-    for (const it of items) {
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i]!;
       const t = this.tasks.get(it.taskId)!;
-      if (event === 'EXIT' && t.control === 'basic' && !t.exit) basic.push(t);
-      else rest.push(it);
+      if (event === 'EXIT' && t.control === 'basic' && !t.exit) {
+        basic.push(t);
+        basicAt?.push(positions![i]!);
+      } else rest.push(it);
     }
     // the groups are signalled first (exitBasicTasks signals before it returns), the log markers after
-    const exiting = exitBasicTasks(this, batchId, basic);
+    const exiting = exitBasicTasks(this, batchId, basic, basicAt);
     for (const t of basic) this.journal.markEnding(t.logPath, 'transition', event);
     for (const it of rest) {
       const t = this.tasks.get(it.taskId)!;

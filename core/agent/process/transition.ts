@@ -177,13 +177,18 @@ function basicTransition(d: ProcessDriver, t: ProcTask, batchId: number, event: 
 /**
  * EXIT of basic tasks: SIGTERM to all their groups at once, SIGKILL after term_ms to what is left,
  * and each task is answered DONE when its exit has been seen and its group is gone, not before.
- * The answer carries the exit (`exit`), which is then not reported apart: one update per task
- * instead of two (an exit and an answer) when 1,000 tasks leave together.
+ * The answer carries the exit (`exit`), which is then not reported apart: one answer per task
+ * instead of two (an exit and an answer) when 1,000 tasks leave together. `positions` (each task's
+ * item in the batch, when the controller reads exits by position): those answers go as columns
+ * of a BatchAnswers, not a TaskUpdate each.
  */
-export async function exitBasicTasks(d: ProcessDriver, batchId: number, tasks: readonly ProcTask[]): Promise<void> {
-  for (const t of tasks) {
+export async function exitBasicTasks(d: ProcessDriver, batchId: number, tasks: readonly ProcTask[], positions?: readonly number[]): Promise<void> {
+  const at = new Map<ProcTask, number>();
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i]!;
     t.exitRequested = true;
     t.exitAnswerBatch = batchId;
+    if (positions) at.set(t, positions[i]!);
   }
   await terminateGroups(d, tasks, 'SIGTERM', DEFAULT_TERM_MS, (t, gone) => {
     t.exitAnswerBatch = 0;
@@ -192,6 +197,8 @@ export async function exitBasicTasks(d: ProcessDriver, batchId: number, tasks: r
     const exit = t.exit ?? undefined;
     if (gone) {
       t.state = 'DONE';
+      const position = at.get(t);
+      if (exit && position !== undefined) return d.sink.answeredExit(batchId, position, t.state, exit);
       return reply(d, t, batchId, { ok: true, exit });
     }
     reply(d, t, batchId, {

@@ -139,12 +139,7 @@ export class SimDriver implements Driver {
 
   /** position >= 0: the task is named by its item's position in batch batchId (TaskUpdate.position) */
   private exitTask(t: SimTask, code: number, signal: string, batchId: number, position = -1): void {
-    t.exit = exitInfo(signal ? null : code, signal || null);
-    this.exited.push(t);
-    if (!this.sweeper) {
-      this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
-      this.sweeper.unref();
-    }
+    const exit = this.recordExit(t, code, signal);
     t.state = code === 0 && !signal ? 'DONE' : 'ERROR';
     this.sink.push(
       makeUpdate(position >= 0 ? '' : t.id, 'exited', {
@@ -152,7 +147,7 @@ export class SimDriver implements Driver {
         position: position >= 0 ? position : undefined,
         ok: true,
         state: t.state,
-        exit: t.exit,
+        exit,
         error:
           t.state === 'ERROR'
             ? this.err(t, 'TASK_FAILED', `task ${t.name} exited (${signal ? `killed by ${signal}` : `exit code ${code}`}, simulated)`, {
@@ -162,6 +157,17 @@ export class SimDriver implements Driver {
             : undefined,
       }),
     );
+  }
+
+  /** the task's simulated process has exited: kept readable until swept */
+  private recordExit(t: SimTask, code: number, signal: string): ExitInfo {
+    t.exit = exitInfo(signal ? null : code, signal || null);
+    this.exited.push(t);
+    if (!this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+      this.sweeper.unref();
+    }
+    return t.exit;
   }
 
   transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[], positions?: readonly number[]): Promise<void> {
@@ -182,6 +188,8 @@ export class SimDriver implements Driver {
     }
     const rule = TASK_TRANSITION_TABLE[event];
     const byPosition = positions !== undefined && this.sink.answersByPosition(batchId);
+    // an EXIT's answers carry their exits, by position, to a controller that reads them there
+    const withExits = event === 'EXIT' && byPosition && this.sink.exitsByPosition(batchId);
     return new Promise((resolve) => {
       let left = groups.size;
       if (!left) return resolve();
@@ -189,11 +197,12 @@ export class SimDriver implements Driver {
         this.after(at, () => {
           // every answer first, then the exits of EXIT: the answers stay one group by position
           // (an exit between two answers would cut it), and each task's exit still comes after
-          // its answer. By position, an exit names its task by the EXIT item's position.
+          // its answer. By position, an exit names its task by the EXIT item's position; with
+          // exits in columns, each answer carries its exit and none follows apart.
           const exits: number[] = [];
           for (let i = 0; i < g.tasks.length; i++) {
             const position = byPosition ? g.positions[i]! : -1;
-            if (this.complete(g.tasks[i]!, batchId, position, event, rule, deadlineMs) && event === 'EXIT') exits.push(i);
+            if (this.complete(g.tasks[i]!, batchId, position, event, rule, deadlineMs, withExits) && event === 'EXIT' && !withExits) exits.push(i);
           }
           for (const i of exits) this.exitTask(g.tasks[i]!, 0, '', byPosition ? batchId : 0, byPosition ? g.positions[i]! : -1);
           if (--left === 0) resolve();
@@ -202,7 +211,10 @@ export class SimDriver implements Driver {
     });
   }
 
-  /** Answers one item (by position when position >= 0 and all went well); true when it did what was asked. */
+  /**
+   * Answers one item (by position when position >= 0 and all went well); true when it did what was
+   * asked. `withExit` (an EXIT, by position): the task's exit is recorded and goes with its answer.
+   */
   private complete(
     t: SimTask,
     batchId: number,
@@ -210,6 +222,7 @@ export class SimDriver implements Driver {
     event: TaskEvent,
     rule: { from: readonly TaskState[]; to: TaskState },
     deadlineMs: number,
+    withExit = false,
   ): boolean {
     t.busy = false;
     if (t.exit)
@@ -238,7 +251,8 @@ export class SimDriver implements Driver {
       return this.refuse(t, batchId, this.err(t, 'TASK_FAILED', `task ${t.name} failed ${event} (simulated failure)`, { transition: event }));
     }
     t.state = rule.to;
-    if (position >= 0) this.sink.answered(batchId, position, t.state);
+    if (position >= 0 && withExit) this.sink.answeredExit(batchId, position, t.state, this.recordExit(t, 0, ''));
+    else if (position >= 0) this.sink.answered(batchId, position, t.state);
     else this.sink.push(makeUpdate(t.id, 'state', { batchId, ok: true, state: t.state }));
     return true;
   }

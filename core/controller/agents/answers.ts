@@ -2,13 +2,17 @@
 // did what was asked and are now in state S". The batch is the one this controller sent the agent
 // (TaskOp.send keeps its tasks in the order sent), so a task is found by an index, not by a
 // lookup of its id among all tasks; the op counts the batch's answers once per message, not once
-// per task. Anything else an agent says comes as TaskUpdates (updates.ts).
+// per task. With exits (three columns beside the positions), each answer is also its task's exit
+// report, applied as a TaskUpdate's answer with `exit` would be (faults.ts exitAnswered). Anything
+// else an agent says comes as TaskUpdates (updates.ts).
 import type { BatchAnswers } from '../../rpc/gen/agent.js';
+import type { ExitInfo } from '../../rpc/gen/common.js';
 import type { TaskState } from '../../model/states.js';
 import type { ControllerCore } from '../core.js';
 import type { NodeRuntime } from '../nodes.js';
 import type { OpBatch, TaskOp } from '../transitions/op.js';
 import { answerLaunch, isTaskState, markLaunched } from './updates.js';
+import { exitAnswered } from '../faults.js';
 
 /** why these answers cannot be applied (null: they can): a bad message changes nothing */
 function refusal(controller: ControllerCore, node: NodeRuntime, a: BatchAnswers): string | null {
@@ -16,6 +20,13 @@ function refusal(controller: ControllerCore, node: NodeRuntime, a: BatchAnswers)
   if (!ref || ref.batch.node !== node) return `batch ${a.batchId} is not a batch open on this node`;
   if (ref.op.kind === 'kill') return `batch ${a.batchId} is a kill, whose answers are exits`;
   if (!isTaskState(a.state)) return `unknown task state ${JSON.stringify(a.state)}`;
+  const n = a.positions.length;
+  const exits = a.exitCodes.length;
+  if (exits || a.exitSignals.length || a.exitTimesMs.length) {
+    if (exits !== n || a.exitSignals.length !== n || a.exitTimesMs.length !== n)
+      return `exit columns of ${exits}, ${a.exitSignals.length} and ${a.exitTimesMs.length} item(s) for ${n} position(s)`;
+    if (ref.op.kind === 'launch') return `batch ${a.batchId} is a launch, whose answers carry no exit`;
+  }
   const size = ref.batch.tasks.length;
   for (const p of a.positions) if (p >= size) return `position ${p} is out of batch ${a.batchId} of ${size} item(s)`;
   return null;
@@ -30,6 +41,7 @@ export function onBatchAnswers(controller: ControllerCore, node: NodeRuntime, a:
   const { op, batch } = controller.batches.get(a.batchId)!;
   const state = a.state as TaskState;
   if (op.kind === 'launch') launched(controller, node, op, batch, a.positions, state);
+  else if (a.exitCodes.length) exited(controller, node, op, batch, a, state);
   else transitioned(controller, node, op, batch, a.positions, state);
 }
 
@@ -58,6 +70,21 @@ function transitioned(controller: ControllerCore, node: NodeRuntime, op: TaskOp,
     // a late answer (its op is over, or the task was sent again since) moves the task on, as a
     // TaskUpdate's would
     if (t.waitBatch !== batch.id) continue;
+    t.waitBatch = 0;
+    ok++;
+  }
+  op.answeredOk(batch, ok);
+}
+
+/** answers that carry their tasks' exits: each as an answer to the batch with its exit (its one event the task.exit) */
+function exited(controller: ControllerCore, node: NodeRuntime, op: TaskOp, batch: OpBatch, a: BatchAnswers, state: TaskState): void {
+  let ok = 0;
+  for (let i = 0; i < a.positions.length; i++) {
+    const t = batch.tasks[a.positions[i]!]!;
+    if (t.node !== node.name) continue;
+    const exit: ExitInfo = { exited: true, code: a.exitCodes[i]!, signal: a.exitSignals[i]!, timeMs: a.exitTimesMs[i]! };
+    exitAnswered(controller, t, exit, () => controller.setTaskState(t, state, '', false));
+    if (t.waitBatch !== batch.id) continue; // late: the exit and the state are all it says
     t.waitBatch = 0;
     ok++;
   }

@@ -160,7 +160,12 @@ export class AgentLink {
       this.onRefused(be.detail);
     });
     call.on('end', () => end('the agent closed the session'));
-    call.write({ msg: { $case: 'welcome', welcome: { controllerId: this.opts.controllerId, node: this.name, takeOver: this.takeOver, batchAnswers: true } } });
+    call.write({
+      msg: {
+        $case: 'welcome',
+        welcome: { controllerId: this.opts.controllerId, node: this.name, takeOver: this.takeOver, batchAnswers: true, batchExits: true },
+      },
+    });
   }
 
   /** Dials now, taking the agent over (after an operator's AddNode take_over). */

@@ -58,6 +58,11 @@ export interface Welcome {
    * by item with TaskUpdates, as before)
    */
   batchAnswers: boolean;
+  /**
+   * the controller reads exits in BatchAnswers (exit_codes, exit_signals, exit_times_ms): an
+   * answer that carries its task's exit then goes by position too
+   */
+  batchExits: boolean;
 }
 
 export interface ChannelBind {
@@ -293,14 +298,24 @@ export interface Heartbeat {
  * batch batch_id (the index of the item in the LaunchBatch's tasks or the TransitionBatch's items
  * as the controller sent them to this agent) did what was asked and are now in `state`. For a
  * launch: launched, with no pid, ports, log path or addresses (a simulated task). Anything else
- * (a refusal, an error, a launch with a pid, an exit) stays a TaskUpdate. Messages keep their
- * order: a TaskUpdate sent after a BatchAnswers is applied after it.
+ * (a refusal, an error, a launch with a pid, an exit not answering an item) stays a TaskUpdate.
+ * Messages keep their order: a TaskUpdate sent after a BatchAnswers is applied after it.
+ * With exits (only to a controller whose Welcome set batch_exits): each item's process has exited
+ * and this answer is also its exit report, as a TaskUpdate's `exit` would be (an EXIT of basic
+ * tasks is answered once each process is gone). The three exit columns are then all present and
+ * as long as positions; without exits all three are empty.
  */
 export interface BatchAnswers {
   batchId: number;
   state: string;
   /** packed */
   positions: number[];
+  /** packed; -1 when killed by a signal */
+  exitCodes: number[];
+  /** '' when it exited by itself */
+  exitSignals: string[];
+  /** packed */
+  exitTimesMs: number[];
 }
 
 /** Every item of the batch has been answered (by TaskUpdates sent before this message). */
@@ -547,7 +562,7 @@ export const ControllerMsg: MessageFns<ControllerMsg> = {
 };
 
 function createBaseWelcome(): Welcome {
-  return { controllerId: "", node: "", takeOver: false, batchAnswers: false };
+  return { controllerId: "", node: "", takeOver: false, batchAnswers: false, batchExits: false };
 }
 
 export const Welcome: MessageFns<Welcome> = {
@@ -563,6 +578,9 @@ export const Welcome: MessageFns<Welcome> = {
     }
     if (message.batchAnswers !== false) {
       writer.uint32(3520).bool(message.batchAnswers);
+    }
+    if (message.batchExits !== false) {
+      writer.uint32(3528).bool(message.batchExits);
     }
     return writer;
   },
@@ -612,6 +630,14 @@ export const Welcome: MessageFns<Welcome> = {
             message.batchAnswers = reader.bool();
             continue;
           }
+          case 441: {
+            if (tag !== 3528) {
+              break;
+            }
+
+            message.batchExits = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -642,6 +668,11 @@ export const Welcome: MessageFns<Welcome> = {
         : isSet(object.batch_answers)
         ? globalThis.Boolean(object.batch_answers)
         : false,
+      batchExits: isSet(object.batchExits)
+        ? globalThis.Boolean(object.batchExits)
+        : isSet(object.batch_exits)
+        ? globalThis.Boolean(object.batch_exits)
+        : false,
     };
   },
 
@@ -659,6 +690,9 @@ export const Welcome: MessageFns<Welcome> = {
     if (message.batchAnswers !== false) {
       obj.batchAnswers = message.batchAnswers;
     }
+    if (message.batchExits !== false) {
+      obj.batchExits = message.batchExits;
+    }
     return obj;
   },
 
@@ -671,6 +705,7 @@ export const Welcome: MessageFns<Welcome> = {
     message.node = object.node ?? "";
     message.takeOver = object.takeOver ?? false;
     message.batchAnswers = object.batchAnswers ?? false;
+    message.batchExits = object.batchExits ?? false;
     return message;
   },
 };
@@ -4033,7 +4068,7 @@ export const Heartbeat: MessageFns<Heartbeat> = {
 };
 
 function createBaseBatchAnswers(): BatchAnswers {
-  return { batchId: 0, state: "", positions: [] };
+  return { batchId: 0, state: "", positions: [], exitCodes: [], exitSignals: [], exitTimesMs: [] };
 }
 
 export const BatchAnswers: MessageFns<BatchAnswers> = {
@@ -4048,6 +4083,23 @@ export const BatchAnswers: MessageFns<BatchAnswers> = {
       writer.uint32(26).fork();
       for (const v of message.positions) {
         writer.uint32(v);
+      }
+      writer.join();
+    }
+    if (message.exitCodes.length !== 0) {
+      writer.uint32(34).fork();
+      for (const v of message.exitCodes) {
+        writer.sint32(v);
+      }
+      writer.join();
+    }
+    for (const v of message.exitSignals) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.exitTimesMs.length !== 0) {
+      writer.uint32(50).fork();
+      for (const v of message.exitTimesMs) {
+        writer.int64(v);
       }
       writer.join();
     }
@@ -4101,6 +4153,50 @@ export const BatchAnswers: MessageFns<BatchAnswers> = {
 
             break;
           }
+          case 4: {
+            if (tag === 32) {
+              message.exitCodes.push(reader.sint32());
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.exitCodes.push(reader.sint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.exitSignals.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag === 48) {
+              message.exitTimesMs.push(longToNumber(reader.int64()));
+
+              continue;
+            }
+
+            if (tag === 50) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.exitTimesMs.push(longToNumber(reader.int64()));
+              }
+
+              continue;
+            }
+
+            break;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4124,6 +4220,21 @@ export const BatchAnswers: MessageFns<BatchAnswers> = {
       positions: globalThis.Array.isArray(object?.positions)
         ? object.positions.map((e: any) => globalThis.Number(e))
         : [],
+      exitCodes: globalThis.Array.isArray(object?.exitCodes)
+        ? object.exitCodes.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.exit_codes)
+        ? object.exit_codes.map((e: any) => globalThis.Number(e))
+        : [],
+      exitSignals: globalThis.Array.isArray(object?.exitSignals)
+        ? object.exitSignals.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.exit_signals)
+        ? object.exit_signals.map((e: any) => globalThis.String(e))
+        : [],
+      exitTimesMs: globalThis.Array.isArray(object?.exitTimesMs)
+        ? object.exitTimesMs.map((e: any) => globalThis.Number(e))
+        : globalThis.Array.isArray(object?.exit_times_ms)
+        ? object.exit_times_ms.map((e: any) => globalThis.Number(e))
+        : [],
     };
   },
 
@@ -4138,6 +4249,15 @@ export const BatchAnswers: MessageFns<BatchAnswers> = {
     if (message.positions?.length) {
       obj.positions = message.positions.map((e) => Math.round(e));
     }
+    if (message.exitCodes?.length) {
+      obj.exitCodes = message.exitCodes.map((e) => Math.round(e));
+    }
+    if (message.exitSignals?.length) {
+      obj.exitSignals = message.exitSignals;
+    }
+    if (message.exitTimesMs?.length) {
+      obj.exitTimesMs = message.exitTimesMs.map((e) => Math.round(e));
+    }
     return obj;
   },
 
@@ -4149,6 +4269,9 @@ export const BatchAnswers: MessageFns<BatchAnswers> = {
     message.batchId = object.batchId ?? 0;
     message.state = object.state ?? "";
     message.positions = object.positions?.map((e) => e) || [];
+    message.exitCodes = object.exitCodes?.map((e) => e) || [];
+    message.exitSignals = object.exitSignals?.map((e) => e) || [];
+    message.exitTimesMs = object.exitTimesMs?.map((e) => e) || [];
     return message;
   },
 };

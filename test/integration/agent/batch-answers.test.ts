@@ -1,7 +1,9 @@
 // Answers by position (agent.proto BatchAnswers): a controller that says it understands them gets
 // the plain answers of a sim agent as groups of positions; anything else stays a TaskUpdate, in
-// the order it was said. A controller that does not say so (an older one) gets TaskUpdates only:
-// the rest of the agent tests run as such a controller.
+// the order it was said. One that also reads exits there (Welcome.batch_exits) gets an EXIT's
+// answers with their exits in columns, from sim tasks and basic processes alike, and no exit
+// apart. A controller that does not say so (an older one) gets TaskUpdates only: the rest of the
+// agent tests run as such a controller.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,9 +13,9 @@ import { spec, startTestAgent, TestController } from './harness.js';
 const simSpec = (taskId: string, extra: Partial<LaunchSpec> = {}, sim: Partial<NonNullable<LaunchSpec['sim']>> = {}): LaunchSpec =>
   spec({ taskId, driver: 'sim', command: '', sim: { delayMs: 0, failOn: '', failRate: 0, exitAfterMs: 0, ...sim }, ...extra });
 
-async function open(t: { after(fn: () => unknown): void }, batchAnswers: boolean) {
+async function open(t: { after(fn: () => unknown): void }, batchAnswers: boolean, batchExits = false) {
   const env = await startTestAgent({ sim: true });
-  const ctl = await TestController.open(env.agent.address, undefined, 'test', false, batchAnswers);
+  const ctl = await TestController.open(env.agent.address, undefined, 'test', false, batchAnswers, batchExits);
   t.after(async () => {
     ctl.close();
     await env.agent.stop();
@@ -84,6 +86,63 @@ test('answers by position: plain answers go as positions, the rest as TaskUpdate
       ['exited', '', 2, 'DONE', 0],
     ],
   );
+});
+
+/** the rows of batch `batchId`'s answers with exits, by position */
+function exitRows(ctl: TestController, batchId: number) {
+  const groups = ctl.answers.filter((a) => a.batchId === batchId);
+  // each group's columns are as long as its positions
+  for (const a of groups) assert.deepEqual([a.exitCodes.length, a.exitSignals.length, a.exitTimesMs.length], Array(3).fill(a.positions.length));
+  const rows = groups.flatMap((a) => a.positions.map((p, i) => ({ p, state: a.state, code: a.exitCodes[i], signal: a.exitSignals[i], at: a.exitTimesMs[i]! })));
+  assert.ok(rows.every((r) => r.at > 0));
+  return rows.sort((a, b) => a.p - b.p).map((r) => [r.p, r.state, r.code, r.signal]);
+}
+
+test('with batch_exits, an EXIT of sim tasks is answered by position with each exit in columns, and no exit apart', async (t) => {
+  const ctl = await open(t, true, true);
+  await ctl.launch([simSpec('e/a'), simSpec('e/b'), simSpec('e/c')]);
+  const exit = await ctl.transition(
+    'EXIT',
+    ['e/c', 'e/a'].map((taskId) => ({ taskId })),
+  );
+  assert.deepEqual(exit, [], 'no answer and no exit went as a TaskUpdate');
+  assert.deepEqual(exitRows(ctl, 2), [
+    [0, 'DONE', 0, ''],
+    [1, 'DONE', 0, ''],
+  ]);
+});
+
+test('with batch_exits, an EXIT of basic processes is answered by position with each exit, once each process is gone', async (t) => {
+  const env = await startTestAgent();
+  const ctl = await TestController.open(env.agent.address, undefined, 'test', false, true, true);
+  t.after(async () => {
+    ctl.close();
+    await env.agent.stop();
+    fs.rmSync(env.home, { recursive: true, force: true });
+  });
+  const sleeper = (taskId: string) => spec({ taskId, control: 'basic', command: '/bin/sleep', args: ['1000'], termMs: 3000 });
+  const launched = await ctl.launch(['e/p1', 'e/p2', 'e/p3'].map(sleeper));
+  const pids = launched.map((u) => u.pid);
+  assert.equal(pids.filter((p) => p > 0).length, 3);
+  const exit = await ctl.transition(
+    'EXIT',
+    ['e/p3', 'e/p1'].map((taskId) => ({ taskId })),
+  );
+  assert.deepEqual(exit, [], 'no answer and no exit went as a TaskUpdate');
+  assert.deepEqual(exitRows(ctl, 2), [
+    [0, 'DONE', -1, 'SIGTERM'],
+    [1, 'DONE', -1, 'SIGTERM'],
+  ]);
+  // the two are gone, the third runs on
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  assert.deepEqual(pids.map(alive), [false, true, false]);
 });
 
 test('answers by position go only to a controller that asked for them', async (t) => {

@@ -105,10 +105,18 @@ export class TestController {
   }
 
   /** controllerId: who this test controller says it is (an agent belongs to its first one);
-   *  batchAnswers: it understands answers by position (false: a controller older than them) */
-  static async open(address: string, token = TOKEN, controllerId = 'test', takeOver = false, batchAnswers = false): Promise<TestController> {
+   *  batchAnswers: it understands answers by position (false: a controller older than them);
+   *  batchExits: and the exits in them */
+  static async open(
+    address: string,
+    token = TOKEN,
+    controllerId = 'test',
+    takeOver = false,
+    batchAnswers = false,
+    batchExits = false,
+  ): Promise<TestController> {
     const c = new TestController(client(address, token));
-    c.send({ msg: { $case: 'welcome', welcome: { controllerId, node: 'n1', takeOver, batchAnswers } } });
+    c.send({ msg: { $case: 'welcome', welcome: { controllerId, node: 'n1', takeOver, batchAnswers, batchExits } } });
     await c.waitFor(() => c.hello, 10_000, 'hello');
     return c;
   }

@@ -26,7 +26,7 @@ test('a second controller is refused naming the owner; the owner session goes on
 
   const b = new TestController(a.client);
   sessions.push(b);
-  b.send({ msg: { $case: 'welcome', welcome: { controllerId: 'ctl-b', node: 'n1', takeOver: false, batchAnswers: false } } });
+  b.send({ msg: { $case: 'welcome', welcome: { controllerId: 'ctl-b', node: 'n1', takeOver: false, batchAnswers: false, batchExits: false } } });
   await b.waitFor(() => b.ended, 10_000, 'the refusal').catch(() => {});
   assert.ok(b.ended && b.error, 'the session of ctl-b is refused');
   const refusal = fromServiceError(b.error);

@@ -40,3 +40,37 @@ test('a burst of updates said in one turn leaves at the end of that turn, in one
   );
   o.close();
 });
+
+test('answers with exits go by position only to a controller that reads them, each group all with exits or none, in order', () => {
+  const sent: AgentMsg[] = [];
+  const o = new Outbox();
+  const exit = (code: number, signal = '') => ({ exited: true, code, signal, timeMs: 1_000 + code });
+  // a controller that reads answers by position but not their exits
+  o.setWriter((m) => sent.push(m), true, false);
+  o.opened(7);
+  assert.equal(o.answersByPosition(7), true);
+  assert.equal(o.exitsByPosition(7), false);
+  // one that reads both
+  o.setWriter((m) => sent.push(m), true, true);
+  assert.equal(o.exitsByPosition(7), false, 'a batch of an earlier session is answered by id');
+  o.opened(8);
+  assert.equal(o.exitsByPosition(8), true);
+  o.answeredExit(8, 0, 'DONE', exit(-1, 'SIGTERM'));
+  o.answeredExit(8, 2, 'DONE', exit(0));
+  o.answered(8, 1, 'DONE');
+  o.answeredExit(8, 3, 'DONE', exit(-1, 'SIGKILL'));
+  o.flush();
+  assert.deepEqual(
+    sent.map((m) => (m.msg?.$case === 'answers' ? m.msg.answers : null)),
+    [
+      { batchId: 8, state: 'DONE', positions: [0, 2], exitCodes: [-1, 0], exitSignals: ['SIGTERM', ''], exitTimesMs: [999, 1_000] },
+      { batchId: 8, state: 'DONE', positions: [1], exitCodes: [], exitSignals: [], exitTimesMs: [] },
+      { batchId: 8, state: 'DONE', positions: [3], exitCodes: [-1], exitSignals: ['SIGKILL'], exitTimesMs: [999] },
+    ],
+  );
+  // neither field: no answers by position at all
+  o.setWriter((m) => sent.push(m));
+  o.opened(9);
+  assert.deepEqual([o.answersByPosition(9), o.exitsByPosition(9)], [false, false]);
+  o.close();
+});
