@@ -144,7 +144,12 @@ describe('sync: the page first fetch and refreshes', () => {
     expect(store.getState().details.get('env-1')?.root?.state).toBe('DONE');
   });
 
-  it('waits the long gap of a big tree only while a transition is under way, and fetches its end within a second', async () => {
+  /**
+   * A page with the graph open on a 150,000-task environment mid-EXIT, one refresh waiting for the
+   * long gap; then `end` tells the page the EXIT is over, and the page asks for a refresh: that
+   * one is fetched within the second (with the tree), and the waiting one is folded into it.
+   */
+  async function endOfBigExit(end: (store: ReturnType<typeof createConsoleStore>) => void) {
     vi.useFakeTimers();
     const pending = stubGateway();
     const store = createConsoleStore();
@@ -160,8 +165,7 @@ describe('sync: the page first fetch and refreshes', () => {
     void sync.env('env-1');
     await vi.advanceTimersByTimeAsync(2000);
     expect(pending).toHaveLength(1);
-    // the EXIT ends (its end event clears the transition): its end is fetched within the second
-    store.getState().setEnvs([env({ id: 'env-1', transition: '', counts })]);
+    end(store);
     void sync.env('env-1');
     await flush();
     expect(pending).toHaveLength(2);
@@ -174,38 +178,19 @@ describe('sync: the page first fetch and refreshes', () => {
     expect(store.getState().details.get('env-1')?.root?.state).toBe('DONE');
     // the refresh that waited for the long gap was folded into that one
     expect(pending).toHaveLength(2);
+  }
+
+  it('waits the long gap of a big tree only while a transition is under way, and fetches its end within a second', async () => {
+    // the EXIT ends for the page by its end event, which clears the transition
+    await endOfBigExit((store) =>
+      store.getState().setEnvs([env({ id: 'env-1', transition: '', counts: { total: 150_000, byState: { DONE: 150_000 }, lost: 0 } })]),
+    );
   });
 
   it('fetches the end of a transition answered on this page within a second, not after the long gap', async () => {
-    vi.useFakeTimers();
-    const pending = stubGateway();
-    const store = createConsoleStore();
-    const sync = createSync(store);
-    sync.watch('env-1');
-    const counts = { total: 150_000, byState: { STANDBY: 150_000 }, lost: 0 };
-    sync.wantTree('env-1');
-    const first = sync.load('env-1');
-    await flush();
-    pending[0]!.answer(200, env({ id: 'env-1', transition: 'EXIT', counts, root: role({ path: 'env-1', kind: 'aggregator', state: 'STANDBY' }) }));
-    await first;
-    // mid-EXIT: one refresh after the 150,000-task gap (7.5 s)
-    void sync.env('env-1');
-    await vi.advanceTimersByTimeAsync(2000);
-    expect(pending).toHaveLength(1);
-    // the page's own EXIT is answered (before its end event reaches the page): the page asks for
-    // a refresh, which is the transition's end, not a refresh within it
-    store.getState().transitionAnswered('env-1', 10);
-    void sync.env('env-1');
-    await flush();
-    expect(pending).toHaveLength(2);
-    expect(pending[1]!.body.withTree).toBe(true);
-    pending[1]!.answer(
-      200,
-      env({ id: 'env-1', counts: { total: 150_000, byState: { DONE: 150_000 }, lost: 0 }, root: role({ path: 'env-1', kind: 'aggregator', state: 'DONE' }) }),
-    );
-    await vi.advanceTimersByTimeAsync(10_000);
-    expect(store.getState().details.get('env-1')?.root?.state).toBe('DONE');
-    expect(pending).toHaveLength(2);
+    // the page's own EXIT is answered before its end event reaches the page (the graph showed
+    // 150,000 STANDBY for 7.5 s after the answer)
+    await endOfBigExit((store) => store.getState().transitionAnswered('env-1', 10));
   });
 
   it('rejects the first fetch with the gateway error (the page says the environment is gone)', async () => {
