@@ -197,8 +197,9 @@ export async function exitBasicTasks(d: ProcessDriver, batchId: number, tasks: r
     const exit = t.exit ?? undefined;
     if (gone) {
       t.state = 'DONE';
+      // by position only while the batch's session lasts (a new controller knows tasks by id only)
       const position = at.get(t);
-      if (exit && position !== undefined) return d.sink.answeredExit(batchId, position, t.state, exit);
+      if (exit && position !== undefined && d.sink.exitsByPosition(batchId)) return d.sink.answeredExit(batchId, position, t.state, exit);
       return reply(d, t, batchId, { ok: true, exit });
     }
     reply(d, t, batchId, {

@@ -187,14 +187,16 @@ export class SimDriver implements Driver {
       } else groups.set(at, { tasks: [t], positions: [position] });
     }
     const rule = TASK_TRANSITION_TABLE[event];
-    const byPosition = positions !== undefined && this.sink.answersByPosition(batchId);
-    // an EXIT's answers carry their exits, by position, to a controller that reads them there
-    const withExits = event === 'EXIT' && byPosition && this.sink.exitsByPosition(batchId);
     return new Promise((resolve) => {
       let left = groups.size;
       if (!left) return resolve();
       for (const [at, g] of groups) {
         this.after(at, () => {
+          // by position only to the session the batch came on (asked when answering: a new
+          // controller since knows the tasks by id only); an EXIT's answers carry their exits
+          // there when that controller reads them
+          const byPosition = positions !== undefined && this.sink.answersByPosition(batchId);
+          const withExits = event === 'EXIT' && byPosition && this.sink.exitsByPosition(batchId);
           // every answer first, then the exits of EXIT: the answers stay one group by position
           // (an exit between two answers would cut it), and each task's exit still comes after
           // its answer. By position, an exit names its task by the EXIT item's position; with

@@ -145,6 +145,36 @@ test('with batch_exits, an EXIT of basic processes is answered by position with 
   assert.deepEqual(pids.map(alive), [false, true, false]);
 });
 
+test('an EXIT answer whose session has ended goes by task id to the new one, with its exit', async (t) => {
+  const env = await startTestAgent();
+  const first = await TestController.open(env.agent.address, undefined, 'test', false, true, true);
+  let second: TestController | null = null;
+  t.after(async () => {
+    first.close();
+    second?.close();
+    await env.agent.stop();
+    fs.rmSync(env.home, { recursive: true, force: true });
+  });
+  // it ignores SIGTERM: it is gone only after its term_ms, by SIGKILL
+  const stubborn = spec({ taskId: 'e/stubborn', control: 'basic', command: '/bin/sh', args: ['-c', 'trap "" TERM; sleep 1000'], termMs: 1500 });
+  const [launched] = await first.launch([stubborn]);
+  assert.ok(launched!.pid > 0);
+  void first.transition('EXIT', [{ taskId: 'e/stubborn' }]).catch(() => {});
+  await new Promise((r) => setTimeout(r, 300));
+  // the controller restarts (a new session) while the agent waits for the group to go
+  second = await TestController.open(env.agent.address, undefined, 'test', false, true, true);
+  const answer = await second.waitFor(
+    () => second!.updates.find((u) => u.taskId === 'e/stubborn' && u.exit?.exited),
+    10_000,
+    'the EXIT answer on the new session',
+  );
+  assert.equal(answer.kind, 'state');
+  assert.equal(answer.state, 'DONE');
+  assert.equal(answer.exit?.signal, 'SIGKILL');
+  assert.equal(answer.position, undefined, 'named by its id: the new controller does not know the old batch');
+  assert.deepEqual(second.answers, []);
+});
+
 test('answers by position go only to a controller that asked for them', async (t) => {
   const ctl = await open(t, false);
   const launched = await ctl.launch([simSpec('e/a'), simSpec('e/b')]);
