@@ -182,6 +182,8 @@ export class Agent {
         this.outbox.opened(m.transition.batchId);
         return void run(this.transition(m.transition), m.transition.batchId);
       case 'kill':
+        // exits by position only for a kill batch the controller keeps (it says so)
+        if (m.kill.exitsByPosition) this.outbox.opened(m.kill.batchId);
         return void run(this.kill(m.kill), m.kill.batchId);
       case 'reap':
         for (const id of m.reap.taskIds) this.find(id)?.reap([id]);
@@ -260,15 +262,13 @@ export class Agent {
   }
 
   private async kill(b: KillBatch): Promise<void> {
-    const groups = new Map<Driver, string[]>();
-    for (const id of b.taskIds) {
+    const groups = new Map<Driver, Group<string>>();
+    for (let position = 0; position < b.taskIds.length; position++) {
+      const id = b.taskIds[position]!;
       const d = this.find(id);
-      if (!d) continue;
-      const g = groups.get(d);
-      if (g) g.push(id);
-      else groups.set(d, [id]);
+      if (d) addTo(groups, d, id, position);
     }
-    await Promise.all([...groups].map(([d, ids]) => d.kill(b.batchId, ids, b.graded, b.reason)));
+    await Promise.all([...groups].map(([d, g]) => d.kill(b.batchId, g.items, b.graded, b.reason, g.positions)));
   }
 
   async stop(killTasks: boolean): Promise<void> {

@@ -41,7 +41,8 @@ export interface Driver {
    *  position (UpdateSink.answered); a driver may ignore them and answer by task id */
   launch(batchId: number, specs: LaunchSpec[], deadlineMs: number, positions: readonly number[]): Promise<void>;
   transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[], positions: readonly number[]): Promise<void>;
-  kill(batchId: number, taskIds: string[], graded: boolean, reason: string): Promise<void>;
+  /** positions: each id's index in the batch, for exits by position (UpdateSink.answeredExit) */
+  kill(batchId: number, taskIds: string[], graded: boolean, reason: string, positions: readonly number[]): Promise<void>;
   /** kill and forget, no updates */
   reap(taskIds: string[]): void;
   taskInfos(): TaskInfo[];

@@ -215,6 +215,10 @@ export class ProcessDriver implements Driver {
   reportExit(t: ProcTask): void {
     if (!t.exit || t.silent || this.stopped) return;
     if (t.exitAnswerBatch) return; // its EXIT answer carries the exit (exitBasicTasks)
+    // the exit of a task of a kill batch the controller keeps: by position, while that batch is open
+    if (t.killBatch && t.killPosition >= 0 && this.sink.exitsByPosition(t.killBatch)) {
+      return this.sink.answeredExit(t.killBatch, t.killPosition, t.state, t.exit);
+    }
     const fields: Record<string, string> = {};
     if (t.killReason) fields.reason = t.killReason;
     if (t.killBatch) fields.killed = 'true';
@@ -326,13 +330,16 @@ export class ProcessDriver implements Driver {
   }
 
   /** Kills the groups together (transition.ts killTaskGroups: signal all, then wait for the exits). */
-  async kill(batchId: number, ids: string[], graded: boolean, reason: string): Promise<void> {
+  async kill(batchId: number, ids: string[], graded: boolean, reason: string, positions?: readonly number[]): Promise<void> {
     const tasks: ProcTask[] = [];
-    for (const id of ids) {
-      const t = this.tasks.get(id);
-      if (t) tasks.push(t);
+    const at: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const t = this.tasks.get(ids[i]!);
+      if (!t) continue;
+      tasks.push(t);
+      if (positions) at.push(positions[i]!);
     }
-    await killTaskGroups(this, batchId, tasks, graded, reason);
+    await killTaskGroups(this, batchId, tasks, graded, reason, positions ? at : undefined);
   }
 
   reap(ids: string[]): void {

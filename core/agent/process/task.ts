@@ -37,6 +37,8 @@ export interface ProcTask extends Omit<PersistedTask, 'control' | 'state'> {
   killSignal: string;
   killReason: string;
   killBatch: number;
+  /** its item's position in the kill batch (-1: none): its exit may answer it by position */
+  killPosition: number;
   /**
    * The EXIT batch whose answer will carry this task's exit (exitBasicTasks): its exit is not
    * reported on its own, so a mass EXIT is one update per task, not an exit and an answer.
@@ -63,6 +65,7 @@ export function newTask(
     | 'killSignal'
     | 'killReason'
     | 'killBatch'
+    | 'killPosition'
     | 'exitAnswerBatch'
   > & { child: ExitSource | null },
 ): ProcTask {
@@ -82,6 +85,7 @@ export function newTask(
     killSignal: '',
     killReason: '',
     killBatch: 0,
+    killPosition: -1,
     exitAnswerBatch: 0,
   };
 }

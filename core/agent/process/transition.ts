@@ -217,12 +217,24 @@ export async function exitBasicTasks(d: ProcessDriver, batchId: number, tasks: r
  * Graded (EXIT over control, SIGTERM, SIGKILL) or immediate (SIGKILL) kill of the tasks' groups.
  * The groups are signalled together (terminateGroups); a controlled task that can be told to EXIT
  * first gets its control_exit window, and is signalled only if it is still there after it.
+ * `positions`: each task's item in the kill batch (its exit may then answer it by position).
  */
-export async function killTaskGroups(d: ProcessDriver, batchId: number, tasks: readonly ProcTask[], graded: boolean, reason: string): Promise<void> {
-  const live = tasks.filter((t) => !t.exit);
-  for (const t of live) {
+export async function killTaskGroups(
+  d: ProcessDriver,
+  batchId: number,
+  tasks: readonly ProcTask[],
+  graded: boolean,
+  reason: string,
+  positions?: readonly number[],
+): Promise<void> {
+  const live: ProcTask[] = [];
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i]!;
+    if (t.exit) continue;
     t.killBatch = batchId;
     t.killReason = reason;
+    t.killPosition = positions ? positions[i]! : -1;
+    live.push(t);
   }
   if (!graded) return terminateGroups(d, live, 'SIGKILL', DEFAULT_TERM_MS);
   // an adopted task's exit code cannot be read: an EXIT it acknowledged makes the exit DONE

@@ -3,8 +3,9 @@
 // (TaskOp.send keeps its tasks in the order sent), so a task is found by an index, not by a
 // lookup of its id among all tasks; the op counts the batch's answers once per message, not once
 // per task. With exits (three columns beside the positions), each answer is also its task's exit
-// report, applied as a TaskUpdate's answer with `exit` would be (faults.ts exitAnswered). Anything
-// else an agent says comes as TaskUpdates (updates.ts).
+// report, applied as a TaskUpdate's answer with `exit` would be (faults.ts exitAnswered); in a
+// kill batch, as its `exited` update would be (taskExited). Anything else an agent says comes as
+// TaskUpdates (updates.ts).
 import type { BatchAnswers } from '../../rpc/gen/agent.js';
 import type { ExitInfo } from '../../rpc/gen/common.js';
 import type { TaskState } from '../../model/states.js';
@@ -12,13 +13,13 @@ import type { ControllerCore } from '../core.js';
 import type { NodeRuntime } from '../nodes.js';
 import type { OpBatch, TaskOp } from '../transitions/op.js';
 import { answerLaunch, isTaskState, markLaunched } from './updates.js';
-import { exitAnswered } from '../faults.js';
+import { exitAnswered, taskExited } from '../faults.js';
 
 /** why these answers cannot be applied (null: they can): a bad message changes nothing */
 function refusal(controller: ControllerCore, node: NodeRuntime, a: BatchAnswers): string | null {
   const ref = controller.batches.get(a.batchId);
   if (!ref || ref.batch.node !== node) return `batch ${a.batchId} is not a batch open on this node`;
-  if (ref.op.kind === 'kill') return `batch ${a.batchId} is a kill, whose answers are exits`;
+  if (ref.op.kind === 'kill' && !a.exitCodes.length) return `batch ${a.batchId} is a kill, whose answers are exits`;
   if (!isTaskState(a.state)) return `unknown task state ${JSON.stringify(a.state)}`;
   const n = a.positions.length;
   const exits = a.exitCodes.length;
@@ -41,6 +42,7 @@ export function onBatchAnswers(controller: ControllerCore, node: NodeRuntime, a:
   const { op, batch } = controller.batches.get(a.batchId)!;
   const state = a.state as TaskState;
   if (op.kind === 'launch') launched(controller, node, op, batch, a.positions, state);
+  else if (op.kind === 'kill') killed(controller, node, batch, a);
   else if (a.exitCodes.length) exited(controller, node, op, batch, a, state);
   else transitioned(controller, node, op, batch, a.positions, state);
 }
@@ -76,17 +78,30 @@ function transitioned(controller: ControllerCore, node: NodeRuntime, op: TaskOp,
   op.answeredOk(batch, ok);
 }
 
+/** row i's exit */
+function exitAt(a: BatchAnswers, i: number): ExitInfo {
+  return { exited: true, code: a.exitCodes[i]!, signal: a.exitSignals[i]!, timeMs: a.exitTimesMs[i]! };
+}
+
 /** answers that carry their tasks' exits: each as an answer to the batch with its exit (its one event the task.exit) */
 function exited(controller: ControllerCore, node: NodeRuntime, op: TaskOp, batch: OpBatch, a: BatchAnswers, state: TaskState): void {
   let ok = 0;
   for (let i = 0; i < a.positions.length; i++) {
     const t = batch.tasks[a.positions[i]!]!;
     if (t.node !== node.name) continue;
-    const exit: ExitInfo = { exited: true, code: a.exitCodes[i]!, signal: a.exitSignals[i]!, timeMs: a.exitTimesMs[i]! };
-    exitAnswered(controller, t, exit, () => controller.setTaskState(t, state, '', false));
+    exitAnswered(controller, t, exitAt(a, i), () => controller.setTaskState(t, state, '', false));
     if (t.waitBatch !== batch.id) continue; // late: the exit and the state are all it says
     t.waitBatch = 0;
     ok++;
   }
   op.answeredOk(batch, ok);
+}
+
+/** the exits of a kill batch's tasks: each as its `exited` update would be (the op counts them there) */
+function killed(controller: ControllerCore, node: NodeRuntime, batch: OpBatch, a: BatchAnswers): void {
+  for (let i = 0; i < a.positions.length; i++) {
+    const t = batch.tasks[a.positions[i]!]!;
+    if (t.node !== node.name) continue;
+    taskExited(controller, t, exitAt(a, i));
+  }
 }

@@ -159,7 +159,7 @@ function resync(controller: ControllerCore, node: NodeRuntime, link: AgentLink, 
   }
   if (reap.length) link.send({ msg: { $case: 'reap', reap: { taskIds: reap } } });
   // batch 0: no transition waits for it
-  if (kill.length) link.send({ msg: { $case: 'kill', kill: { batchId: 0, taskIds: kill, graded: true, reason: 'reaped' } } });
+  if (kill.length) link.send({ msg: { $case: 'kill', kill: { batchId: 0, taskIds: kill, graded: true, reason: 'reaped', exitsByPosition: false } } });
   // ours, placed here and alive as far as we knew, but the agent does not run them (any more)
   for (const t of node.tasks) {
     if (seen.has(t) || !(t.launched || t.lost) || t.waitBatch) continue;

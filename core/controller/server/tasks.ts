@@ -45,7 +45,12 @@ export function taskHandlers(controller: ControllerCore): Pick<ControlServer, 'l
       if (!t.launched) {
         throw new BatonError('BAD_INPUT', `task ${t.name} is not running (state ${t.state})`, { taskId: t.id, taskName: t.name, where: 'id' });
       }
-      if (!node?.up || !node.link?.send({ msg: { $case: 'kill', kill: { batchId: controller.newBatchId(), taskIds: [t.id], graded, reason: 'KillTask' } } })) {
+      if (
+        !node?.up ||
+        !node.link?.send({
+          msg: { $case: 'kill', kill: { batchId: controller.newBatchId(), taskIds: [t.id], graded, reason: 'KillTask', exitsByPosition: false } },
+        })
+      ) {
         throw new BatonError('UNAVAILABLE', `node ${t.node} of task ${t.name} is not connected`, { taskId: t.id, taskName: t.name, node: t.node });
       }
       controller.emit({

@@ -93,7 +93,8 @@ export async function kill(controller: ControllerCore, ctx: TransitionCtx, tasks
   const op = new TaskOp(controller, ctx, 'kill', null, 'KILL');
   const groups = [...byNode(controller, tasks)].filter((g): g is [NodeRuntime, TaskRuntime[]] => g[0] !== null);
   await op.sendAll(groups, (_node, batchId, chunk) => ({
-    msg: { $case: 'kill', kill: { batchId, taskIds: chunk.map((t) => t.id), graded, reason } },
+    // the op keeps the batch until its BatchDone: the exits may come by position
+    msg: { $case: 'kill', kill: { batchId, taskIds: chunk.map((t) => t.id), graded, reason, exitsByPosition: true } },
   }));
   await op.wait();
   return op;

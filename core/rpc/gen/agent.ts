@@ -150,6 +150,13 @@ export interface KillBatch {
   /** control EXIT, then SIGTERM, then SIGKILL; false: SIGKILL now */
   graded: boolean;
   reason: string;
+  /**
+   * the controller keeps this batch (its tasks in the order of task_ids) until its BatchDone: the
+   * exits of its tasks may go by position in BatchAnswers' exit columns (Welcome.batch_exits).
+   * A kill the controller does not keep (KillTask, a reap at Hello) leaves it false: its exits
+   * name their tasks by id
+   */
+  exitsByPosition: boolean;
 }
 
 /**
@@ -302,7 +309,9 @@ export interface Heartbeat {
  * Messages keep their order: a TaskUpdate sent after a BatchAnswers is applied after it.
  * With exits (only to a controller whose Welcome set batch_exits): each item's process has exited
  * and this answer is also its exit report, as a TaskUpdate's `exit` would be (an EXIT of basic
- * tasks is answered once each process is gone). The three exit columns are then all present and
+ * tasks is answered once each process is gone; a kill batch that says exits_by_position is
+ * answered by its tasks' exits, `state` then the agent's view, which the controller does not
+ * take: it decides as for an `exited` update). The three exit columns are then all present and
  * as long as positions; without exits all three are empty.
  */
 export interface BatchAnswers {
@@ -1826,7 +1835,7 @@ export const TransitionBatch: MessageFns<TransitionBatch> = {
 };
 
 function createBaseKillBatch(): KillBatch {
-  return { batchId: 0, taskIds: [], graded: false, reason: "" };
+  return { batchId: 0, taskIds: [], graded: false, reason: "", exitsByPosition: false };
 }
 
 export const KillBatch: MessageFns<KillBatch> = {
@@ -1842,6 +1851,9 @@ export const KillBatch: MessageFns<KillBatch> = {
     }
     if (message.reason !== "") {
       writer.uint32(34).string(message.reason);
+    }
+    if (message.exitsByPosition !== false) {
+      writer.uint32(40).bool(message.exitsByPosition);
     }
     return writer;
   },
@@ -1891,6 +1903,14 @@ export const KillBatch: MessageFns<KillBatch> = {
             message.reason = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.exitsByPosition = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1917,6 +1937,11 @@ export const KillBatch: MessageFns<KillBatch> = {
         : [],
       graded: isSet(object.graded) ? globalThis.Boolean(object.graded) : false,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      exitsByPosition: isSet(object.exitsByPosition)
+        ? globalThis.Boolean(object.exitsByPosition)
+        : isSet(object.exits_by_position)
+        ? globalThis.Boolean(object.exits_by_position)
+        : false,
     };
   },
 
@@ -1934,6 +1959,9 @@ export const KillBatch: MessageFns<KillBatch> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.exitsByPosition !== false) {
+      obj.exitsByPosition = message.exitsByPosition;
+    }
     return obj;
   },
 
@@ -1946,6 +1974,7 @@ export const KillBatch: MessageFns<KillBatch> = {
     message.taskIds = object.taskIds?.map((e) => e) || [];
     message.graded = object.graded ?? false;
     message.reason = object.reason ?? "";
+    message.exitsByPosition = object.exitsByPosition ?? false;
     return message;
   },
 };

@@ -145,6 +145,37 @@ test('with batch_exits, an EXIT of basic processes is answered by position with 
   assert.deepEqual(pids.map(alive), [false, true, false]);
 });
 
+test('the exits of a kill batch the controller keeps go by position, and those of one it does not keep by task id', async (t) => {
+  const env = await startTestAgent();
+  const ctl = await TestController.open(env.agent.address, undefined, 'test', false, true, true);
+  t.after(async () => {
+    ctl.close();
+    await env.agent.stop();
+    fs.rmSync(env.home, { recursive: true, force: true });
+  });
+  const sleeper = (taskId: string) => spec({ taskId, control: 'basic', command: '/bin/sleep', args: ['1000'], termMs: 3000 });
+  const launched = await ctl.launch(['e/k1', 'e/k2', 'e/k3', 'e/k4'].map(sleeper));
+  assert.equal(launched.filter((u) => u.pid > 0).length, 4);
+  // a kill batch the controller keeps (a destroy's): positions as sent, and a graded kill's
+  // SIGTERM in the columns; an unknown id keeps its place
+  const kept = await ctl.kill(['e/k3', 'e/nobody', 'e/k1'], true, 30_000, true);
+  assert.deepEqual(kept, [], 'no exit went as a TaskUpdate');
+  assert.deepEqual(exitRows(ctl, 2), [
+    [0, 'ERROR', -1, 'SIGTERM'],
+    [2, 'ERROR', -1, 'SIGTERM'],
+  ]);
+  // one it does not keep (a KillTask, a reap at Hello): by id, with the kill's detail
+  const byId = await ctl.kill(['e/k2'], false);
+  assert.deepEqual(
+    byId.map((u) => [u.kind, u.taskId, u.exit?.signal, u.error?.data.killed]),
+    [['exited', 'e/k2', 'SIGKILL', 'true']],
+  );
+  assert.deepEqual(
+    ctl.answers.filter((a) => a.batchId === 3),
+    [],
+  );
+});
+
 test('an EXIT answer whose session has ended goes by task id to the new one, with its exit', async (t) => {
   const env = await startTestAgent();
   const first = await TestController.open(env.agent.address, undefined, 'test', false, true, true);

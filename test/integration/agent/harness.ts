@@ -172,9 +172,10 @@ export class TestController {
     return this.batchOf(batchId, waitMs);
   }
 
-  kill(taskIds: string[], graded: boolean, waitMs = 30_000): Promise<TaskUpdate[]> {
+  /** exitsByPosition: this controller keeps the batch (the exits may come by position) */
+  kill(taskIds: string[], graded: boolean, waitMs = 30_000, exitsByPosition = false): Promise<TaskUpdate[]> {
     const batchId = this.batch++;
-    this.send({ msg: { $case: 'kill', kill: { batchId, taskIds, graded, reason: 'test' } } });
+    this.send({ msg: { $case: 'kill', kill: { batchId, taskIds, graded, reason: 'test', exitsByPosition } } });
     return this.batchOf(batchId, waitMs);
   }
 
