@@ -13,16 +13,28 @@ import { spec, startTestAgent, TestController } from './harness.js';
 const simSpec = (taskId: string, extra: Partial<LaunchSpec> = {}, sim: Partial<NonNullable<LaunchSpec['sim']>> = {}): LaunchSpec =>
   spec({ taskId, driver: 'sim', command: '', sim: { delayMs: 0, failOn: '', failRate: 0, exitAfterMs: 0, ...sim }, ...extra });
 
-async function open(t: { after(fn: () => unknown): void }, batchAnswers: boolean, batchExits = false) {
-  const env = await startTestAgent({ sim: true });
-  const ctl = await TestController.open(env.agent.address, undefined, 'test', false, batchAnswers, batchExits);
+/**
+ * An agent for one test (a sim agent, or one that runs processes) and a test controller on it
+ * that says what it understands; `dial` opens another session, as a restarted controller would.
+ * All are gone after the test.
+ */
+async function open(t: { after(fn: () => unknown): void }, batchAnswers: boolean, batchExits = false, sim = true) {
+  const env = await startTestAgent(sim ? { sim: true } : {});
+  const sessions: TestController[] = [];
+  const dial = async () => {
+    const c = await TestController.open(env.agent.address, undefined, 'test', false, batchAnswers, batchExits);
+    sessions.push(c);
+    return c;
+  };
   t.after(async () => {
-    ctl.close();
+    for (const c of sessions) c.close();
     await env.agent.stop();
     fs.rmSync(env.home, { recursive: true, force: true });
   });
-  return ctl;
+  return { ctl: await dial(), dial };
 }
+
+const sleeper = (taskId: string) => spec({ taskId, control: 'basic', command: '/bin/sleep', args: ['1000'], termMs: 3000 });
 
 /** the positions answered in batch `batchId`, by state */
 function positionsOf(ctl: TestController, batchId: number): Map<string, number[]> {
@@ -35,7 +47,7 @@ function positionsOf(ctl: TestController, batchId: number): Map<string, number[]
 }
 
 test('answers by position: plain answers go as positions, the rest as TaskUpdates', async (t) => {
-  const ctl = await open(t, true);
+  const { ctl } = await open(t, true);
   const bound = { binds: [{ name: 'out', type: 'push', transport: 'tcp' }] };
   const launched = await ctl.launch([
     simSpec('e/a'),
@@ -99,7 +111,7 @@ function exitRows(ctl: TestController, batchId: number) {
 }
 
 test('with batch_exits, an EXIT of sim tasks is answered by position with each exit in columns, and no exit apart', async (t) => {
-  const ctl = await open(t, true, true);
+  const { ctl } = await open(t, true, true);
   await ctl.launch([simSpec('e/a'), simSpec('e/b'), simSpec('e/c')]);
   const exit = await ctl.transition(
     'EXIT',
@@ -113,14 +125,7 @@ test('with batch_exits, an EXIT of sim tasks is answered by position with each e
 });
 
 test('with batch_exits, an EXIT of basic processes is answered by position with each exit, once each process is gone', async (t) => {
-  const env = await startTestAgent();
-  const ctl = await TestController.open(env.agent.address, undefined, 'test', false, true, true);
-  t.after(async () => {
-    ctl.close();
-    await env.agent.stop();
-    fs.rmSync(env.home, { recursive: true, force: true });
-  });
-  const sleeper = (taskId: string) => spec({ taskId, control: 'basic', command: '/bin/sleep', args: ['1000'], termMs: 3000 });
+  const { ctl } = await open(t, true, true, false);
   const launched = await ctl.launch(['e/p1', 'e/p2', 'e/p3'].map(sleeper));
   const pids = launched.map((u) => u.pid);
   assert.equal(pids.filter((p) => p > 0).length, 3);
@@ -146,14 +151,7 @@ test('with batch_exits, an EXIT of basic processes is answered by position with 
 });
 
 test('the exits of a kill batch the controller keeps go by position, and those of one it does not keep by task id', async (t) => {
-  const env = await startTestAgent();
-  const ctl = await TestController.open(env.agent.address, undefined, 'test', false, true, true);
-  t.after(async () => {
-    ctl.close();
-    await env.agent.stop();
-    fs.rmSync(env.home, { recursive: true, force: true });
-  });
-  const sleeper = (taskId: string) => spec({ taskId, control: 'basic', command: '/bin/sleep', args: ['1000'], termMs: 3000 });
+  const { ctl } = await open(t, true, true, false);
   const launched = await ctl.launch(['e/k1', 'e/k2', 'e/k3', 'e/k4'].map(sleeper));
   assert.equal(launched.filter((u) => u.pid > 0).length, 4);
   // a kill batch the controller keeps (a destroy's): positions as sent, and a graded kill's
@@ -177,15 +175,7 @@ test('the exits of a kill batch the controller keeps go by position, and those o
 });
 
 test('an EXIT answer whose session has ended goes by task id to the new one, with its exit', async (t) => {
-  const env = await startTestAgent();
-  const first = await TestController.open(env.agent.address, undefined, 'test', false, true, true);
-  let second: TestController | null = null;
-  t.after(async () => {
-    first.close();
-    second?.close();
-    await env.agent.stop();
-    fs.rmSync(env.home, { recursive: true, force: true });
-  });
+  const { ctl: first, dial } = await open(t, true, true, false);
   // it ignores SIGTERM: it is gone only after its term_ms, by SIGKILL
   const stubborn = spec({ taskId: 'e/stubborn', control: 'basic', command: '/bin/sh', args: ['-c', 'trap "" TERM; sleep 1000'], termMs: 1500 });
   const [launched] = await first.launch([stubborn]);
@@ -193,9 +183,9 @@ test('an EXIT answer whose session has ended goes by task id to the new one, wit
   void first.transition('EXIT', [{ taskId: 'e/stubborn' }]).catch(() => {});
   await new Promise((r) => setTimeout(r, 300));
   // the controller restarts (a new session) while the agent waits for the group to go
-  second = await TestController.open(env.agent.address, undefined, 'test', false, true, true);
+  const second = await dial();
   const answer = await second.waitFor(
-    () => second!.updates.find((u) => u.taskId === 'e/stubborn' && u.exit?.exited),
+    () => second.updates.find((u) => u.taskId === 'e/stubborn' && u.exit?.exited),
     10_000,
     'the EXIT answer on the new session',
   );
@@ -207,7 +197,7 @@ test('an EXIT answer whose session has ended goes by task id to the new one, wit
 });
 
 test('answers by position go only to a controller that asked for them', async (t) => {
-  const ctl = await open(t, false);
+  const { ctl } = await open(t, false);
   const launched = await ctl.launch([simSpec('e/a'), simSpec('e/b')]);
   assert.deepEqual(
     launched.map((u) => [u.taskId, u.kind, u.state]),
