@@ -43,8 +43,7 @@ export function onBatchAnswers(controller: ControllerCore, node: NodeRuntime, a:
   const state = a.state as TaskState;
   if (op.kind === 'launch') launched(controller, node, op, batch, a.positions, state);
   else if (op.kind === 'kill') killed(controller, node, batch, a);
-  else if (a.exitCodes.length) exited(controller, node, op, batch, a, state);
-  else transitioned(controller, node, op, batch, a.positions, state);
+  else transitioned(controller, node, op, batch, a, state);
 }
 
 function launched(controller: ControllerCore, node: NodeRuntime, op: TaskOp, batch: OpBatch, positions: readonly number[], state: TaskState): void {
@@ -63,34 +62,26 @@ function launched(controller: ControllerCore, node: NodeRuntime, op: TaskOp, bat
   op.answeredOk(batch, ok);
 }
 
-function transitioned(controller: ControllerCore, node: NodeRuntime, op: TaskOp, batch: OpBatch, positions: readonly number[], state: TaskState): void {
-  let ok = 0;
-  for (const p of positions) {
-    const t = batch.tasks[p]!;
-    if (t.node !== node.name) continue;
-    controller.setTaskState(t, state);
-    // a late answer (its op is over, or the task was sent again since) moves the task on, as a
-    // TaskUpdate's would
-    if (t.waitBatch !== batch.id) continue;
-    t.waitBatch = 0;
-    ok++;
-  }
-  op.answeredOk(batch, ok);
-}
-
 /** row i's exit */
 function exitAt(a: BatchAnswers, i: number): ExitInfo {
   return { exited: true, code: a.exitCodes[i]!, signal: a.exitSignals[i]!, timeMs: a.exitTimesMs[i]! };
 }
 
-/** answers that carry their tasks' exits: each as an answer to the batch with its exit (its one event the task.exit) */
-function exited(controller: ControllerCore, node: NodeRuntime, op: TaskOp, batch: OpBatch, a: BatchAnswers, state: TaskState): void {
+/**
+ * Answers to a transition; with exits, each is also its task's exit, whose one event is the
+ * task.exit (exitAnswered), not a task.state beside it.
+ */
+function transitioned(controller: ControllerCore, node: NodeRuntime, op: TaskOp, batch: OpBatch, a: BatchAnswers, state: TaskState): void {
+  const withExits = a.exitCodes.length > 0;
   let ok = 0;
   for (let i = 0; i < a.positions.length; i++) {
     const t = batch.tasks[a.positions[i]!]!;
     if (t.node !== node.name) continue;
-    exitAnswered(controller, t, exitAt(a, i), () => controller.setTaskState(t, state, '', false));
-    if (t.waitBatch !== batch.id) continue; // late: the exit and the state are all it says
+    if (withExits) exitAnswered(controller, t, exitAt(a, i), () => controller.setTaskState(t, state, '', false));
+    else controller.setTaskState(t, state);
+    // a late answer (its op is over, or the task was sent again since) moves the task on, as a
+    // TaskUpdate's would
+    if (t.waitBatch !== batch.id) continue;
     t.waitBatch = 0;
     ok++;
   }
