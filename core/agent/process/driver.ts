@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import type { LaunchSpec, TaskInfo, TaskMetrics, TaskTransition } from '../../rpc/gen/agent.js';
 import type { TaskHello, TransitionReply } from '../../rpc/gen/task.js';
-import { isTaskEvent, TASK_STATES, type TaskEvent, type TaskState } from '../../model/states.js';
+import { TASK_STATES, type TaskEvent, type TaskState } from '../../model/states.js';
 import type { Driver, LogRequest } from '../driver.js';
 import type { ResolvedOptions } from '../options.js';
 import { exitInfo, makeUpdate, describeExit, type UpdateSink } from '../updates.js';
@@ -27,7 +27,7 @@ import { adoptRecordedTasks, pollAdoptedExits, reapStrays } from './adopt.js';
 import { lateReplyState } from './late-reply.js';
 import { SpawnHelper } from './spawner.js';
 import { inheritedEnv } from './spawn.js';
-import { exitBasicTasks, killTaskGroups, transitionOne } from './transition.js';
+import { killBatch, killTaskGroups, transitionBatch } from './transition.js';
 import { BatonError } from '../../model/errors.js';
 import { privateDir } from '../../model/private-files.js';
 
@@ -304,42 +304,14 @@ export class ProcessDriver implements Driver {
     await Promise.all(reports); // every 'launched' update out before the batch is done
   }
 
-  async transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[], positions?: readonly number[]): Promise<void> {
-    if (!isTaskEvent(event)) throw new BatonError('BAD_INPUT', `unknown task event ${event}`);
-    // EXIT of basic tasks is one batched kill; everything else is per task
-    const basic: ProcTask[] = [];
-    // each basic task's item position (answers with their exits by position), when the controller reads them
-    const basicAt: number[] | undefined = positions && this.sink.exitsByPosition(batchId) ? [] : undefined;
-    const rest: TaskTransition[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const it = items[i]!;
-      const t = this.tasks.get(it.taskId)!;
-      if (event === 'EXIT' && t.control === 'basic' && !t.exit) {
-        basic.push(t);
-        basicAt?.push(positions![i]!);
-      } else rest.push(it);
-    }
-    // the groups are signalled first (exitBasicTasks signals before it returns), the log markers after
-    const exiting = exitBasicTasks(this, batchId, basic, basicAt);
-    for (const t of basic) this.journal.markEnding(t.logPath, 'transition', event);
-    for (const it of rest) {
-      const t = this.tasks.get(it.taskId)!;
-      if (!t.exit) this.journal.mark(t.logPath, 'transition', event);
-    }
-    await Promise.all([exiting, ...rest.map((it) => transitionOne(this, batchId, event, deadlineMs, it))]);
+  /** EXIT of basic tasks is one batched kill, everything else per task (transition.ts transitionBatch) */
+  transition(batchId: number, event: TaskEvent, deadlineMs: number, items: TaskTransition[], positions?: readonly number[]): Promise<void> {
+    return transitionBatch(this, batchId, event, deadlineMs, items, positions);
   }
 
-  /** Kills the groups together (transition.ts killTaskGroups: signal all, then wait for the exits). */
-  async kill(batchId: number, ids: string[], graded: boolean, reason: string, positions?: readonly number[]): Promise<void> {
-    const tasks: ProcTask[] = [];
-    const at: number[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      const t = this.tasks.get(ids[i]!);
-      if (!t) continue;
-      tasks.push(t);
-      if (positions) at.push(positions[i]!);
-    }
-    await killTaskGroups(this, batchId, tasks, graded, reason, positions ? at : undefined);
+  /** Kills the groups together (transition.ts killBatch: signal all, then wait for the exits). */
+  kill(batchId: number, ids: string[], graded: boolean, reason: string, positions?: readonly number[]): Promise<void> {
+    return killBatch(this, batchId, ids, graded, reason, positions);
   }
 
   reap(ids: string[]): void {

@@ -37,7 +37,7 @@ export interface ProcTask extends Omit<PersistedTask, 'control' | 'state'> {
   killSignal: string;
   killReason: string;
   killBatch: number;
-  /** its item's position in the kill batch (-1: none): its exit may answer it by position */
+  /** its item's position in killBatch (-1: none): its exit may answer the kill by position */
   killPosition: number;
   /**
    * The EXIT batch whose answer will carry this task's exit (exitBasicTasks): its exit is not
@@ -45,6 +45,8 @@ export interface ProcTask extends Omit<PersistedTask, 'control' | 'state'> {
    * 0 once answered (or never in one).
    */
   exitAnswerBatch: number;
+  /** its item's position in exitAnswerBatch (-1: none): that answer may go by position */
+  exitAnswerPosition: number;
 }
 
 export function newTask(
@@ -67,6 +69,7 @@ export function newTask(
     | 'killBatch'
     | 'killPosition'
     | 'exitAnswerBatch'
+    | 'exitAnswerPosition'
   > & { child: ExitSource | null },
 ): ProcTask {
   return {
@@ -87,6 +90,7 @@ export function newTask(
     killBatch: 0,
     killPosition: -1,
     exitAnswerBatch: 0,
+    exitAnswerPosition: -1,
   };
 }
 

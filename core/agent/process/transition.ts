@@ -1,10 +1,12 @@
-// Transitions and kills of one process task. A controlled task gets the transition over its
-// control stream and has until the deadline to answer; "slow" (still alive at the deadline:
+// Transitions and kills of process tasks: a batch's entry points (transitionBatch, killBatch) and
+// each task's part. A controlled task gets the transition over its control stream and has until
+// the deadline to answer; "slow" (still alive at the deadline:
 // TIMEOUT, data.alive=true) is told apart from "crashed" (exited: TASK_FAILED with exit code or
 // signal and its last lines). A basic task is answered by the agent itself.
 import type { TaskTransition } from '../../rpc/gen/agent.js';
 import type { TransitionReply } from '../../rpc/gen/task.js';
-import { TASK_STATES, TASK_TRANSITION_TABLE, type TaskEvent, type TaskState } from '../../model/states.js';
+import { isTaskEvent, TASK_STATES, TASK_TRANSITION_TABLE, type TaskEvent, type TaskState } from '../../model/states.js';
+import { BatonError } from '../../model/errors.js';
 import { makeUpdate } from '../updates.js';
 import { terminateGroups } from './group-kill.js';
 import { processAlive } from './proc.js';
@@ -178,17 +180,16 @@ function basicTransition(d: ProcessDriver, t: ProcTask, batchId: number, event: 
  * EXIT of basic tasks: SIGTERM to all their groups at once, SIGKILL after term_ms to what is left,
  * and each task is answered DONE when its exit has been seen and its group is gone, not before.
  * The answer carries the exit (`exit`), which is then not reported apart: one answer per task
- * instead of two (an exit and an answer) when 1,000 tasks leave together. `positions` (each task's
- * item in the batch, when the controller reads exits by position): those answers go as columns
- * of a BatchAnswers, not a TaskUpdate each.
+ * instead of two (an exit and an answer) when 1,000 tasks leave together. `positions`: each task's
+ * item in the batch; to a controller that reads exits by position, those answers go as columns of
+ * a BatchAnswers, not a TaskUpdate each.
  */
 export async function exitBasicTasks(d: ProcessDriver, batchId: number, tasks: readonly ProcTask[], positions?: readonly number[]): Promise<void> {
-  const at = new Map<ProcTask, number>();
   for (let i = 0; i < tasks.length; i++) {
     const t = tasks[i]!;
     t.exitRequested = true;
     t.exitAnswerBatch = batchId;
-    if (positions) at.set(t, positions[i]!);
+    t.exitAnswerPosition = positions ? positions[i]! : -1;
   }
   await terminateGroups(d, tasks, 'SIGTERM', DEFAULT_TERM_MS, (t, gone) => {
     t.exitAnswerBatch = 0;
@@ -198,8 +199,7 @@ export async function exitBasicTasks(d: ProcessDriver, batchId: number, tasks: r
     if (gone) {
       t.state = 'DONE';
       // by position only while the batch's session lasts (a new controller knows tasks by id only)
-      const position = at.get(t);
-      if (exit && position !== undefined && d.sink.exitsByPosition(batchId)) return d.sink.answeredExit(batchId, position, t.state, exit);
+      if (exit && t.exitAnswerPosition >= 0 && d.sink.exitsByPosition(batchId)) return d.sink.answeredExit(batchId, t.exitAnswerPosition, t.state, exit);
       return reply(d, t, batchId, { ok: true, exit });
     }
     reply(d, t, batchId, {
@@ -248,4 +248,59 @@ export async function killTaskGroups(
       await terminateGroups(d, [t], 'SIGTERM', DEFAULT_TERM_MS);
     }),
   ]);
+}
+
+/**
+ * One transition batch of the process driver: EXIT of basic tasks is one batched kill
+ * (exitBasicTasks), everything else per task (transitionOne). `positions`: each item's index in
+ * the batch as sent, for answers by position.
+ */
+export async function transitionBatch(
+  d: ProcessDriver,
+  batchId: number,
+  event: TaskEvent,
+  deadlineMs: number,
+  items: readonly TaskTransition[],
+  positions?: readonly number[],
+): Promise<void> {
+  if (!isTaskEvent(event)) throw new BatonError('BAD_INPUT', `unknown task event ${event}`);
+  const basic: ProcTask[] = [];
+  const basicAt: number[] = [];
+  const rest: TaskTransition[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
+    const t = d.tasks.get(it.taskId)!;
+    if (event === 'EXIT' && t.control === 'basic' && !t.exit) {
+      basic.push(t);
+      if (positions) basicAt.push(positions[i]!);
+    } else rest.push(it);
+  }
+  // the groups are signalled first (exitBasicTasks signals before it returns), the log markers after
+  const exiting = exitBasicTasks(d, batchId, basic, positions ? basicAt : undefined);
+  for (const t of basic) d.journal.markEnding(t.logPath, 'transition', event);
+  for (const it of rest) {
+    const t = d.tasks.get(it.taskId)!;
+    if (!t.exit) d.journal.mark(t.logPath, 'transition', event);
+  }
+  await Promise.all([exiting, ...rest.map((it) => transitionOne(d, batchId, event, deadlineMs, it))]);
+}
+
+/** One kill batch of the process driver: the known ids' groups together (killTaskGroups). */
+export async function killBatch(
+  d: ProcessDriver,
+  batchId: number,
+  ids: readonly string[],
+  graded: boolean,
+  reason: string,
+  positions?: readonly number[],
+): Promise<void> {
+  const tasks: ProcTask[] = [];
+  const at: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const t = d.tasks.get(ids[i]!);
+    if (!t) continue;
+    tasks.push(t);
+    if (positions) at.push(positions[i]!);
+  }
+  await killTaskGroups(d, batchId, tasks, graded, reason, positions ? at : undefined);
 }
