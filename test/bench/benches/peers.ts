@@ -6,9 +6,9 @@
 //   program is RUNNING, `stop all` until every one is STOPPED and its process gone.
 // - The floor: one Node process spawns N, then signals and reaps them (floors/spawn-kill.ts).
 // N = 1,000 (smoke: 50; BATON_BENCH_PEERS_N=n for a quicker profiling run). Targets: Baton ahead
-// of supervisord both ways, within 2x the floor. The ways down are measured in ROUNDS rounds, each
-// after a floor run of its own, and read as medians: one kill of 1,000 processes against one other
-// moved by a third between runs of a quiet machine. --profile profiles the controller and the agent
+// of supervisord both ways, within 2x the floor. Baton's ways up and down are measured in ROUNDS
+// rounds, each after a floor run of its own, and read as medians: one kill (or spawn) of 1,000
+// processes against one other moved by a third between runs of a quiet machine. --profile profiles the controller and the agent
 // during the DEPLOY, the EXIT and the destroy (those figures are then not the measured ones).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -88,12 +88,14 @@ function floor(n: number): Promise<UpDown> {
 }
 
 /**
- * One teardown round: the floor's kill measured right before, then an EXIT and a destroy of N.
- * A single pair of kills moved by 30-40% between runs of a quiet machine; the ratio is read as
- * the median of the rounds' ratios, each against the floor of its own round.
+ * One round: a floor run (spawn, then kill) right before, then a DEPLOY, an EXIT and a destroy of
+ * N. A single pair of kills moved by 30-40% between runs of a quiet machine, a pair of spawns as
+ * much; each ratio is read as the median of the rounds' ratios, each against its own round's floor.
  */
-interface DownRound {
+interface Round {
+  floorUpMs: number;
   floorDownMs: number;
+  deployMs: number;
   /** EXIT until every process is gone */
   exitMs: number;
   /** EXIT's reply, before the processes were checked gone */
@@ -103,10 +105,7 @@ interface DownRound {
 }
 
 interface BatonRun {
-  /** the first round's floor: its spawn is the up figures' floor */
-  floor: UpDown;
-  upMs: number;
-  rounds: DownRound[];
+  rounds: Round[];
   /** a new 2-task environment created and deployed right after the first EXIT */
   placeAfterMs: number;
   /** cpu seconds of the controller and the agent during the first round's DEPLOY, EXIT and destroy (until gone) */
@@ -162,26 +161,20 @@ async function baton(ctx: BenchContext, n: number, rounds: number, profiles: Pro
     return pids;
   };
   try {
-    let first: UpDown | undefined;
-    let upMs = 0;
     let placeAfterMs = 0;
-    const downs: DownRound[] = [];
+    const done: Round[] = [];
     for (let r = 0; r < rounds; r++) {
       // the first round's phases are the ones whose cpu is read and that are profiled
       const measured = <T>(name: string, body: () => Promise<T>) => (r === 0 ? phase(ctx, stack, n, name, profiles, cpu, body) : body());
       ctx.load(`floor, round ${r + 1}`);
       const f = await floor(n);
-      first ??= f;
       ctx.log(`round ${r + 1}: floor: ${n} spawned in ${f.upMs.toFixed(0)} ms, signalled and reaped in ${f.downMs.toFixed(0)} ms`);
       const env = await c.create('bench-plain', { tasks: String(n) });
-      if (r === 0) ctx.load('baton up');
+      ctx.load(`baton up, round ${r + 1}`);
       const up = await measured('DEPLOY', () => c.transition(env.id, 'DEPLOY', 300_000));
       const pids = await pidsOf(env.id);
       if (living(pids).length !== n) throw new Error(`baton: ${living(pids).length} of ${n} processes alive after DEPLOY`);
-      if (r === 0) {
-        upMs = up.ms;
-        ctx.log(`baton: ${n} up in ${up.ms.toFixed(0)} ms; cpu s (controller/agent) ${cpu.DEPLOY!.controller}/${cpu.DEPLOY!.agent}`);
-      }
+      ctx.log(`round ${r + 1}: baton: ${n} up in ${up.ms.toFixed(0)} ms`);
       ctx.load(`baton down, round ${r + 1}`);
       const t0 = performance.now();
       const exit = await measured('EXIT', async () => {
@@ -215,12 +208,12 @@ async function baton(ctx: BenchContext, n: number, rounds: number, profiles: Pro
       });
       const destroyMs = performance.now() - t2;
       ctx.log(`round ${r + 1}: baton: ${n} destroyed in ${destroyMs.toFixed(0)} ms`);
-      downs.push({ floorDownMs: f.downMs, exitMs, exitReplyMs: exit.ms, destroyMs });
+      done.push({ floorUpMs: f.upMs, floorDownMs: f.downMs, deployMs: up.ms, exitMs, exitReplyMs: exit.ms, destroyMs });
     }
     ctx.log(
-      `baton: cpu s (controller/agent) of round 1: EXIT ${cpu.EXIT!.controller}/${cpu.EXIT!.agent}, destroy ${cpu.destroy!.controller}/${cpu.destroy!.agent}`,
+      `baton: cpu s (controller/agent) of round 1: DEPLOY ${cpu.DEPLOY!.controller}/${cpu.DEPLOY!.agent}, EXIT ${cpu.EXIT!.controller}/${cpu.EXIT!.agent}, destroy ${cpu.destroy!.controller}/${cpu.destroy!.agent}`,
     );
-    return { floor: first!, upMs, rounds: downs, placeAfterMs, cpu, notes };
+    return { rounds: done, placeAfterMs, cpu, notes };
   } finally {
     const d = await stack.down();
     notes.push(...teardownNotes(d, 'baton: '));
@@ -262,20 +255,22 @@ export const peers: Benchmark = {
     const targeted = !ctx.smoke && n === 1000;
     const sec = (ms: number) => round(ms / 1000, 2);
     const count = n.toLocaleString('en');
-    const f = b.floor;
     const rs = b.rounds;
+    const floorUpMs = median(rs.map((r) => r.floorUpMs));
+    const deployMs = median(rs.map((r) => r.deployMs));
+    const upRatios = rs.map((r) => round(r.deployMs / r.floorUpMs, 2));
     const floorDownMs = median(rs.map((r) => r.floorDownMs));
     const exitMs = median(rs.map((r) => r.exitMs));
     const destroyMs = median(rs.map((r) => r.destroyMs));
     const exitRatios = rs.map((r) => round(r.exitMs / r.floorDownMs, 2));
     const destroyRatios = rs.map((r) => round(r.destroyMs / r.floorDownMs, 2));
     const ofRounds = rs.length > 1 ? `median of ${rs.length} rounds` : 'one round';
-    const floorUp = { value: sec(f.upMs), unit: 's', what: `${count} x ${COMMAND} spawned from one Node process (each its own group)` };
+    const floorUp = { value: sec(floorUpMs), unit: 's', what: `${count} x ${COMMAND} spawned from one Node process (each its own group; ${ofRounds})` };
     const floorDown = { value: sec(floorDownMs), unit: 's', what: `${count} groups signalled (SIGTERM) and reaped by one Node process (${ofRounds})` };
     const figures: Figure[] = [
-      figure('floor.up', `floor: spawn ${count} plain processes`, sec(f.upMs), 's'),
+      figure('floor.up', `floor: spawn ${count} plain processes (${ofRounds})`, sec(floorUpMs), 's'),
       figure('floor.down', `floor: signal and reap ${count} plain processes (${ofRounds})`, sec(floorDownMs), 's'),
-      figure('baton.up', `Baton: DEPLOY of ${count} basic tasks (one agent)`, sec(b.upMs), 's', { floor: floorUp }),
+      figure('baton.up', `Baton: DEPLOY of ${count} basic tasks (one agent; ${ofRounds})`, sec(deployMs), 's', { floor: floorUp }),
       figure('baton.down', `Baton: EXIT of ${count} basic tasks until every process is gone (/proc; ${ofRounds})`, sec(exitMs), 's', {
         floor: floorDown,
         note: `EXIT replied after ${rs.map((r) => sec(r.exitReplyMs)).join(', ')} s`,
@@ -285,7 +280,10 @@ export const peers: Benchmark = {
       }),
       figure('supervisord.up', `supervisord: start all (${count} programs) until all RUNNING`, sec(s.upMs), 's', { floor: floorUp }),
       figure('supervisord.down', `supervisord: stop all until all STOPPED and gone (/proc)`, sec(s.downMs), 's', { floor: floorDown }),
-      figure('baton.up.ratio.floor', `Baton up / floor`, round(b.upMs / f.upMs, 2), 'x', { target: targeted ? atMost(2, '<= 2x floor') : undefined }),
+      figure('baton.up.ratio.floor', `Baton up / floor (${ofRounds}, each against its own floor)`, median(upRatios), 'x', {
+        target: targeted ? atMost(2, '<= 2x floor') : undefined,
+        note: `rounds: ${upRatios.join(', ')}`,
+      }),
       figure('baton.down.ratio.floor', `Baton down / floor (${ofRounds}, each against its own floor)`, median(exitRatios), 'x', {
         target: targeted ? atMost(2, '<= 2x floor') : undefined,
         note: `rounds: ${exitRatios.join(', ')}`,
@@ -294,7 +292,7 @@ export const peers: Benchmark = {
         target: targeted ? atMost(2, '<= 2x floor') : undefined,
         note: `rounds: ${destroyRatios.join(', ')}`,
       }),
-      figure('baton.up.ratio.supervisord', `Baton up / supervisord up`, round(b.upMs / s.upMs, 2), 'x', {
+      figure('baton.up.ratio.supervisord', `Baton up / supervisord up`, round(deployMs / s.upMs, 2), 'x', {
         target: targeted ? atMost(1, '< supervisord') : undefined,
       }),
       figure('baton.down.ratio.supervisord', `Baton down / supervisord down`, round(exitMs / s.downMs, 2), 'x', {
