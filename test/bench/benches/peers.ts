@@ -8,8 +8,9 @@
 // N = 1,000 (smoke: 50; BATON_BENCH_PEERS_N=n for a quicker profiling run). Targets: Baton ahead
 // of supervisord both ways, within 2x the floor. Baton's ways up and down are measured in ROUNDS
 // rounds, each after a floor run of its own, and read as medians: one kill (or spawn) of 1,000
-// processes against one other moved by a third between runs of a quiet machine. --profile profiles the controller and the agent
-// during the DEPLOY, the EXIT and the destroy (those figures are then not the measured ones).
+// processes against one other moved by a third between runs of a quiet machine. --profile
+// profiles the controller and the agent during the first round's DEPLOY, EXIT and destroy (those
+// figures are then not the measured ones).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,7 +29,7 @@ const ARGS = ['1000'];
 /** the bench-plain task class's kill.term, given to supervisord as stopwaitsecs too */
 const TERM_MS = 3000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** teardown rounds at N = 1,000 (BATON_BENCH_PEERS_ROUNDS=n to change; the smoke run does one) */
+/** rounds of floor, DEPLOY, EXIT and destroy (BATON_BENCH_PEERS_ROUNDS=n to change; the smoke run does one) */
 const ROUNDS = 3;
 const median = (xs: number[]) =>
   percentile(
