@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { LaunchSpec } from '../../../core/rpc/gen/agent.js';
-import { spec, startTestAgent, TestController } from './harness.js';
+import { pidAlive, spec, startTestAgent, TestController } from './harness.js';
 
 const simSpec = (taskId: string, extra: Partial<LaunchSpec> = {}, sim: Partial<NonNullable<LaunchSpec['sim']>> = {}): LaunchSpec =>
   spec({ taskId, driver: 'sim', command: '', sim: { delayMs: 0, failOn: '', failRate: 0, exitAfterMs: 0, ...sim }, ...extra });
@@ -139,15 +139,7 @@ test('with batch_exits, an EXIT of basic processes is answered by position with 
     [1, 'DONE', -1, 'SIGTERM'],
   ]);
   // the two are gone, the third runs on
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  assert.deepEqual(pids.map(alive), [false, true, false]);
+  assert.deepEqual(pids.map(pidAlive), [false, true, false]);
 });
 
 test('the exits of a kill batch the controller keeps go by position, and those of one it does not keep by task id', async (t) => {
